@@ -1,0 +1,61 @@
+package dev.requestreply;
+
+import java.util.concurrent.CompletableFuture;
+
+/**
+ * The future of one request, and its entry in the {@link CorrelationRegistry} and its
+ * {@link TimeoutWheel}, in one object to keep a pending request small.
+ *
+ * @param <T> the reply type
+ */
+final class PendingRequest<T> extends CompletableFuture<T> {
+
+	final CorrelationId id;
+
+	final String topic;
+
+	final Class<T> replyType;
+
+	final long startNanos;
+
+	final long deadlineNanos;
+
+	private final CorrelationRegistry registry;
+
+	// Guarded by the bucket's monitor; bucket is read without it to find that monitor.
+	volatile TimeoutWheel.Bucket bucket;
+
+	PendingRequest<?> previous;
+
+	PendingRequest<?> next;
+
+	PendingRequest(CorrelationRegistry registry, CorrelationId id, String topic, Class<T> replyType, long startNanos,
+			long deadlineNanos) {
+		this.registry = registry;
+		this.id = id;
+		this.topic = topic;
+		this.replyType = replyType;
+		this.startNanos = startNanos;
+		this.deadlineNanos = deadlineNanos;
+	}
+
+	@Override
+	public boolean cancel(boolean mayInterruptIfRunning) {
+		boolean cancelled = super.cancel(mayInterruptIfRunning);
+		if (cancelled) {
+			this.registry.onCancelled(this);
+		}
+		return cancelled;
+	}
+
+	@Override
+	public <U> CompletableFuture<U> newIncompleteFuture() {
+		return new CompletableFuture<>();
+	}
+
+	@Override
+	public String toString() {
+		return "PendingRequest[" + this.id + " to '" + this.topic + "']";
+	}
+
+}

@@ -1,0 +1,21 @@
+package dev.requestreply;
+
+/**
+ * Callback for the end of each request, registered with
+ * {@link CorrelationRegistry#addListener(RequestOutcomeListener)}. Called on the thread that ended
+ * the request (the reply consumer, the timer or the caller), so it must be quick.
+ *
+ * @since 0.1.0
+ */
+@FunctionalInterface
+public interface RequestOutcomeListener {
+
+	/**
+	 * Called once for every request when it ends.
+	 * @param topic the topic the request was sent to
+	 * @param outcome how it ended
+	 * @param durationNanos nanoseconds from registration to its end
+	 */
+	void onOutcome(String topic, RequestOutcome outcome, long durationNanos);
+
+}

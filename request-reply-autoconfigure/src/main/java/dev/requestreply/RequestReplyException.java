@@ -1,0 +1,42 @@
+package dev.requestreply;
+
+/**
+ * Base class of every failure of a request: the type of send failures, shutdown, cancellation,
+ * back-pressure and conversion failures, and the base of {@link RequestTimeoutException} and
+ * {@link RemoteHandlerException}.
+ *
+ * @since 0.1.0
+ */
+public class RequestReplyException extends RuntimeException {
+
+	private static final long serialVersionUID = 1L;
+
+	/**
+	 * Create a new instance.
+	 * @param message the detail message
+	 */
+	public RequestReplyException(String message) {
+		super(message);
+	}
+
+	/**
+	 * Create a new instance.
+	 * @param message the detail message
+	 * @param cause the cause
+	 */
+	public RequestReplyException(String message, Throwable cause) {
+		super(message, cause);
+	}
+
+	/**
+	 * Create a new instance, optionally without a stack trace (for failures raised on an internal
+	 * thread, where the stack says nothing about the caller).
+	 * @param message the detail message
+	 * @param cause the cause, may be {@code null}
+	 * @param writableStackTrace whether the stack trace is filled in
+	 */
+	protected RequestReplyException(String message, Throwable cause, boolean writableStackTrace) {
+		super(message, cause, true, writableStackTrace);
+	}
+
+}

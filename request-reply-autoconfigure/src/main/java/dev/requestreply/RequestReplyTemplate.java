@@ -1,0 +1,481 @@
+package dev.requestreply;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import dev.requestreply.convert.PayloadConverter;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
+import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.log.LogAccessor;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.BatchAcknowledgingMessageListener;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.ContainerProperties.AckMode;
+import org.springframework.kafka.listener.ContainerProperties.AssignmentCommitOption;
+import org.springframework.kafka.listener.KafkaMessageListenerContainer;
+import org.springframework.kafka.support.TopicPartitionOffset;
+import org.springframework.util.Assert;
+
+/**
+ * Sends requests over Kafka and completes their futures with the replies that come back over one
+ * shared reply topic, matched by correlation id.
+ * <p>
+ * On start it creates the reply topic if missing and positions one reply consumer at the end of
+ * every partition of it, without a consumer group (so it never commits offsets); only then does it
+ * accept requests, so the first reply after start-up is never missed. Every instance of an
+ * application reads the whole reply topic; replies carry the requesting instance's id in the
+ * {@value RequestReplyHeaders#INSTANCE} header, so an instance skips the others' replies by
+ * reading that header alone.
+ * <p>
+ * On stop it refuses new requests, optionally waits for pending ones (see
+ * {@link #setDrainTimeout(Duration)}), then fails the rest with a {@link RequestReplyException}:
+ * no future is left hanging.
+ *
+ * @since 0.1.0
+ */
+public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecycle {
+
+	/**
+	 * Lifecycle phase: started before, and stopped after, web servers and Spring Kafka's listener
+	 * containers, so that requests in flight during a graceful shutdown still get their replies.
+	 */
+	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
+
+	private static final LogAccessor logger = new LogAccessor(RequestReplyTemplate.class);
+
+	private final KafkaTemplate<byte[], byte[]> kafkaTemplate;
+
+	private final ConsumerFactory<?, ByteBuffer> replyConsumerFactory;
+
+	private final Map<String, Object> adminConfig;
+
+	private final CorrelationRegistry registry;
+
+	private final PayloadConverter converter;
+
+	private final String replyTopic;
+
+	private final byte[] replyTopicBytes;
+
+	private Duration defaultTimeout = Duration.ofSeconds(10);
+
+	private String instanceId = UUID.randomUUID().toString();
+
+	private boolean createReplyTopic = true;
+
+	private int replyTopicPartitions = 1;
+
+	private short replyTopicReplicationFactor = -1;
+
+	private Duration startupTimeout = Duration.ofSeconds(30);
+
+	private Duration drainTimeout = Duration.ZERO;
+
+	private volatile byte[] instanceBytes;
+
+	private volatile KafkaMessageListenerContainer<?, ByteBuffer> replyContainer;
+
+	private volatile boolean accepting;
+
+	private volatile boolean running;
+
+	/**
+	 * Create a template.
+	 * @param kafkaTemplate the template requests are sent with
+	 * @param replyConsumerFactory the factory of the reply consumer; it must have no
+	 * {@code group.id} and deliver values as {@link ByteBuffer}
+	 * @param adminConfig the Kafka admin client configuration, to create and describe the reply
+	 * topic
+	 * @param registry the registry of pending requests
+	 * @param converter the payload converter
+	 * @param replyTopic the shared reply topic
+	 */
+	public RequestReplyTemplate(KafkaTemplate<byte[], byte[]> kafkaTemplate,
+			ConsumerFactory<?, ByteBuffer> replyConsumerFactory, Map<String, Object> adminConfig,
+			CorrelationRegistry registry, PayloadConverter converter, String replyTopic) {
+		Assert.notNull(kafkaTemplate, "'kafkaTemplate' must not be null");
+		Assert.notNull(replyConsumerFactory, "'replyConsumerFactory' must not be null");
+		Assert.notNull(adminConfig, "'adminConfig' must not be null");
+		Assert.notNull(registry, "'registry' must not be null");
+		Assert.notNull(converter, "'converter' must not be null");
+		Assert.hasText(replyTopic, "'replyTopic' must not be empty");
+		this.kafkaTemplate = kafkaTemplate;
+		this.replyConsumerFactory = replyConsumerFactory;
+		this.adminConfig = adminConfig;
+		this.registry = registry;
+		this.converter = converter;
+		this.replyTopic = replyTopic;
+		this.replyTopicBytes = replyTopic.getBytes(StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * Set the timeout of requests that name none. Default 10 seconds.
+	 * @param defaultTimeout the default timeout
+	 */
+	public void setDefaultTimeout(Duration defaultTimeout) {
+		Assert.isTrue(defaultTimeout != null && defaultTimeout.toNanos() > 0, "'defaultTimeout' must be positive");
+		this.defaultTimeout = defaultTimeout;
+	}
+
+	/**
+	 * Set the id of this instance, sent with requests and echoed on replies. Default a random UUID,
+	 * so that each instance of an application has its own.
+	 * @param instanceId the instance id
+	 */
+	public void setInstanceId(String instanceId) {
+		Assert.hasText(instanceId, "'instanceId' must not be empty");
+		this.instanceId = instanceId;
+	}
+
+	/**
+	 * Set whether the reply topic is created on start when it does not exist. Default true.
+	 * @param createReplyTopic whether to create the reply topic
+	 */
+	public void setCreateReplyTopic(boolean createReplyTopic) {
+		this.createReplyTopic = createReplyTopic;
+	}
+
+	/**
+	 * Set the number of partitions of a reply topic created on start. Default 1.
+	 * @param partitions the number of partitions
+	 */
+	public void setReplyTopicPartitions(int partitions) {
+		Assert.isTrue(partitions > 0, "'partitions' must be positive");
+		this.replyTopicPartitions = partitions;
+	}
+
+	/**
+	 * Set the replication factor of a reply topic created on start. Default -1, the broker's
+	 * default.
+	 * @param replicationFactor the replication factor
+	 */
+	public void setReplyTopicReplicationFactor(short replicationFactor) {
+		this.replyTopicReplicationFactor = replicationFactor;
+	}
+
+	/**
+	 * Set how long start may wait for the broker to create and describe the reply topic. Default
+	 * 30 seconds.
+	 * @param startupTimeout the start-up timeout
+	 */
+	public void setStartupTimeout(Duration startupTimeout) {
+		Assert.notNull(startupTimeout, "'startupTimeout' must not be null");
+		this.startupTimeout = startupTimeout;
+	}
+
+	/**
+	 * Set how long stop waits for pending requests to get their replies before failing them.
+	 * Default zero: they fail at once.
+	 * @param drainTimeout the drain timeout
+	 */
+	public void setDrainTimeout(Duration drainTimeout) {
+		Assert.notNull(drainTimeout, "'drainTimeout' must not be null");
+		this.drainTimeout = drainTimeout;
+	}
+
+	/**
+	 * Return the shared reply topic of this application's requests.
+	 * @return the reply topic
+	 */
+	public String getReplyTopic() {
+		return this.replyTopic;
+	}
+
+	/**
+	 * Return the id of this instance.
+	 * @return the instance id
+	 */
+	public String getInstanceId() {
+		return this.instanceId;
+	}
+
+	/**
+	 * Return the timeout of requests that name none.
+	 * @return the default timeout
+	 */
+	public Duration getDefaultTimeout() {
+		return this.defaultTimeout;
+	}
+
+	/**
+	 * Return the registry of this template's pending requests.
+	 * @return the registry
+	 */
+	public CorrelationRegistry getRegistry() {
+		return this.registry;
+	}
+
+	/**
+	 * Return whether the reply consumer is positioned and running, so that requests are accepted.
+	 * @return whether requests are accepted
+	 */
+	public boolean isAccepting() {
+		KafkaMessageListenerContainer<?, ByteBuffer> container = this.replyContainer;
+		return this.accepting && container != null && container.isRunning();
+	}
+
+	@Override
+	public <T> CompletableFuture<T> request(String topic, Object payload, Class<T> replyType) {
+		return request(topic, payload, replyType, this.defaultTimeout);
+	}
+
+	@Override
+	public <T> CompletableFuture<T> request(String topic, Object payload, Class<T> replyType, Duration timeout) {
+		Assert.hasText(topic, "'topic' must not be empty");
+		return request(new ProducerRecord<>(topic, payload), replyType, timeout);
+	}
+
+	@Override
+	public <T> CompletableFuture<T> request(ProducerRecord<?, ?> record, Class<T> replyType) {
+		return request(record, replyType, this.defaultTimeout);
+	}
+
+	@Override
+	public <T> CompletableFuture<T> request(ProducerRecord<?, ?> record, Class<T> replyType, Duration timeout) {
+		Assert.notNull(record, "'record' must not be null");
+		Assert.notNull(replyType, "'replyType' must not be null");
+		Assert.isTrue(timeout != null && timeout.toNanos() > 0, "'timeout' must be positive");
+		if (!this.accepting) {
+			return CompletableFuture.failedFuture(new RequestReplyException(
+					"RequestReplyTemplate is not running: request to topic '" + record.topic() + "' refused"));
+		}
+		ProducerRecord<byte[], byte[]> request;
+		PendingRequest<T> pending;
+		try {
+			byte[] key = this.converter.toBytes(record.key());
+			byte[] value = this.converter.toBytes(record.value());
+			pending = this.registry.register(record.topic(), replyType, timeout);
+			request = new ProducerRecord<>(record.topic(), record.partition(), record.timestamp(), key, value,
+					headers(record, pending, timeout));
+		}
+		catch (RequestReplyException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		send(request, pending);
+		return pending;
+	}
+
+	private RecordHeaders headers(ProducerRecord<?, ?> record, PendingRequest<?> pending, Duration timeout) {
+		RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+		for (String name : List.of(RequestReplyHeaders.CORRELATION_ID, RequestReplyHeaders.REPLY_TOPIC,
+				RequestReplyHeaders.DEADLINE, RequestReplyHeaders.INSTANCE)) {
+			headers.remove(name);
+		}
+		long deadline = System.currentTimeMillis() + timeout.toMillis();
+		headers.add(RequestReplyHeaders.CORRELATION_ID, pending.id.toBytes());
+		headers.add(RequestReplyHeaders.REPLY_TOPIC, this.replyTopicBytes);
+		headers.add(RequestReplyHeaders.DEADLINE, Long.toString(deadline).getBytes(StandardCharsets.US_ASCII));
+		headers.add(RequestReplyHeaders.INSTANCE, this.instanceBytes);
+		return headers;
+	}
+
+	private void send(ProducerRecord<byte[], byte[]> request, PendingRequest<?> pending) {
+		try {
+			this.kafkaTemplate.send(request).whenComplete((result, ex) -> {
+				if (ex != null) {
+					sendFailed(request, pending, ex);
+				}
+			});
+		}
+		catch (RuntimeException ex) {
+			sendFailed(request, pending, ex);
+		}
+	}
+
+	private void sendFailed(ProducerRecord<byte[], byte[]> request, PendingRequest<?> pending, Throwable ex) {
+		Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
+		this.registry.failIfPending(pending, new RequestReplyException(
+				"Failed to send request " + pending.id + " to topic '" + request.topic() + "'", cause));
+	}
+
+	@Override
+	public <T> T requestAndWait(String topic, Object payload, Class<T> replyType) {
+		return requestAndWait(topic, payload, replyType, this.defaultTimeout);
+	}
+
+	@Override
+	public <T> T requestAndWait(String topic, Object payload, Class<T> replyType, Duration timeout) {
+		CompletableFuture<T> future = request(topic, payload, replyType, timeout);
+		try {
+			// Bounded: the registry ends every request by its timeout at the latest.
+			return future.get();
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RequestReplyException failure) {
+				throw failure;
+			}
+			throw new RequestReplyException("Request to topic '" + topic + "' failed", ex.getCause());
+		}
+		catch (CancellationException ex) {
+			throw new RequestReplyException("Request to topic '" + topic + "' was cancelled", ex);
+		}
+		catch (InterruptedException ex) {
+			future.cancel(false);
+			Thread.currentThread().interrupt();
+			throw new RequestReplyException("Interrupted while waiting for the reply to a request to topic '"
+					+ topic + "'", ex);
+		}
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public synchronized void start() {
+		if (this.running) {
+			return;
+		}
+		this.instanceBytes = this.instanceId.getBytes(StandardCharsets.UTF_8);
+		List<TopicPartitionOffset> positions = positionsAtEnd();
+		ContainerProperties properties = new ContainerProperties(positions.toArray(TopicPartitionOffset[]::new));
+		// No consumer group: nothing is ever committed, so each poll avoids the broker's commit linger.
+		properties.setAckMode(AckMode.MANUAL);
+		properties.setAssignmentCommitOption(AssignmentCommitOption.NEVER);
+		properties.setClientId("request-reply-" + this.replyTopic);
+		ReplyDispatcher dispatcher = new ReplyDispatcher(this.registry, this.converter, this.instanceBytes);
+		properties.setMessageListener((BatchAcknowledgingMessageListener<Object, ByteBuffer>) (records, ack) -> {
+			for (var record : records) {
+				try {
+					dispatcher.dispatch(record);
+				}
+				catch (RuntimeException ex) {
+					logger.error(ex, () -> "Failed to dispatch reply at " + record.topic() + "-" + record.partition()
+							+ "@" + record.offset());
+				}
+			}
+		});
+		@SuppressWarnings("unchecked")
+		ConsumerFactory<Object, ByteBuffer> consumerFactory = (ConsumerFactory<Object, ByteBuffer>) this.replyConsumerFactory;
+		KafkaMessageListenerContainer<Object, ByteBuffer> container = new KafkaMessageListenerContainer<>(
+				consumerFactory, properties);
+		container.setBeanName("requestReplyReplyContainer");
+		container.start();
+		this.replyContainer = container;
+		this.accepting = true;
+		this.running = true;
+		logger.info(() -> "Request-reply ready: replies on '" + this.replyTopic + "' (" + positions.size()
+				+ " partition(s)), instance " + this.instanceId);
+	}
+
+	private List<TopicPartitionOffset> positionsAtEnd() {
+		long timeoutMs = this.startupTimeout.toMillis();
+		long deadline = System.nanoTime() + this.startupTimeout.toNanos();
+		try (Admin admin = Admin.create(this.adminConfig)) {
+			if (this.createReplyTopic) {
+				createReplyTopic(admin, timeoutMs);
+			}
+			for (;;) {
+				try {
+					return endOffsets(admin, timeoutMs);
+				}
+				catch (ExecutionException ex) {
+					// A topic just created has no leader for a moment: retry until the start-up timeout.
+					if (!(ex.getCause() instanceof RetriableException) || System.nanoTime() - deadline > 0) {
+						throw ex;
+					}
+					LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
+				}
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			throw new RequestReplyException("Interrupted while preparing reply topic '" + this.replyTopic + "'", ex);
+		}
+		catch (Exception ex) {
+			throw new RequestReplyException("Cannot prepare reply topic '" + this.replyTopic + "' within "
+					+ timeoutMs + " ms; check spring.kafka.bootstrap-servers, that the topic exists or may be created"
+					+ " (request-reply.create-reply-topic), and request-reply.startup-timeout", ex);
+		}
+	}
+
+	private List<TopicPartitionOffset> endOffsets(Admin admin, long timeoutMs) throws Exception {
+		TopicDescription description = admin.describeTopics(Set.of(this.replyTopic))
+			.allTopicNames()
+			.get(timeoutMs, TimeUnit.MILLISECONDS)
+			.get(this.replyTopic);
+		Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+		description.partitions()
+			.forEach((partition) -> latest.put(new TopicPartition(this.replyTopic, partition.partition()),
+					OffsetSpec.latest()));
+		Map<TopicPartition, ListOffsetsResultInfo> ends = admin.listOffsets(latest)
+			.all()
+			.get(timeoutMs, TimeUnit.MILLISECONDS);
+		List<TopicPartitionOffset> positions = new ArrayList<>();
+		ends.forEach((partition, end) -> positions
+			.add(new TopicPartitionOffset(this.replyTopic, partition.partition(), end.offset())));
+		return positions;
+	}
+
+	private void createReplyTopic(Admin admin, long timeoutMs) throws Exception {
+		NewTopic topic = new NewTopic(this.replyTopic, Optional.of(this.replyTopicPartitions),
+				Optional.of(this.replyTopicReplicationFactor).filter((factor) -> factor > 0));
+		try {
+			admin.createTopics(List.of(topic)).all().get(timeoutMs, TimeUnit.MILLISECONDS);
+			logger.info(() -> "Created reply topic '" + this.replyTopic + "' with " + this.replyTopicPartitions
+					+ " partition(s)");
+		}
+		catch (ExecutionException ex) {
+			if (!(ex.getCause() instanceof TopicExistsException)) {
+				throw ex;
+			}
+		}
+	}
+
+	@Override
+	public synchronized void stop() {
+		if (!this.running) {
+			return;
+		}
+		this.accepting = false;
+		if (!this.drainTimeout.isZero() && this.registry.pendingCount() > 0) {
+			int waiting = this.registry.pendingCount();
+			logger.info(() -> "Waiting up to " + this.drainTimeout.toMillis() + " ms for the replies of " + waiting
+					+ " pending request(s)");
+			this.registry.awaitNoPending(this.drainTimeout);
+		}
+		int failed = this.registry.failAll("RequestReplyTemplate stopped before the reply arrived");
+		if (failed > 0) {
+			logger.info(() -> "Stopped with " + failed + " pending request(s); their futures failed");
+		}
+		KafkaMessageListenerContainer<?, ByteBuffer> container = this.replyContainer;
+		if (container != null) {
+			container.stop();
+		}
+		this.replyContainer = null;
+		this.running = false;
+	}
+
+}

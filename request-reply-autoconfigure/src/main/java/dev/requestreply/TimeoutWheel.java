@@ -1,0 +1,186 @@
+package dev.requestreply;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+/**
+ * A hashed timing wheel that expires pending requests, swept by one thread: registering and
+ * removing a request are O(1) under a lock striped by correlation id, so neither allocates a timer
+ * task nor contends on one queue, and a removed request leaves nothing behind.
+ * <p>
+ * Tick {@code t} is swept once the clock has passed {@code origin + t * tick}; a sweep expires the
+ * entries of its slot whose deadline has passed and leaves those of later rotations in place.
+ */
+final class TimeoutWheel implements AutoCloseable {
+
+	private final long tickNanos;
+
+	private final int slotMask;
+
+	private final int stripeMask;
+
+	private final int stripeShift;
+
+	private final Bucket[] buckets;
+
+	private final long originNanos;
+
+	private final Consumer<PendingRequest<?>> onExpiry;
+
+	private final Runnable onTick;
+
+	private final Thread thread;
+
+	private volatile long sweepingTick;
+
+	private volatile boolean running = true;
+
+	TimeoutWheel(long tickNanos, int slots, int stripes, Consumer<PendingRequest<?>> onExpiry, Runnable onTick,
+			String threadName) {
+		this.tickNanos = tickNanos;
+		this.slotMask = powerOfTwo(slots) - 1;
+		int stripeCount = powerOfTwo(stripes);
+		this.stripeMask = stripeCount - 1;
+		this.stripeShift = Integer.numberOfTrailingZeros(stripeCount);
+		this.buckets = new Bucket[(this.slotMask + 1) * stripeCount];
+		for (int i = 0; i < this.buckets.length; i++) {
+			this.buckets[i] = new Bucket();
+		}
+		this.onExpiry = onExpiry;
+		this.onTick = onTick;
+		this.originNanos = System.nanoTime();
+		this.sweepingTick = 0;
+		this.thread = new Thread(this::run, threadName);
+		this.thread.setDaemon(true);
+		this.thread.start();
+	}
+
+	private static int powerOfTwo(int n) {
+		return (n <= 1) ? 1 : Integer.highestOneBit(n - 1) << 1;
+	}
+
+	void schedule(PendingRequest<?> request) {
+		long deadlineTick = Math.floorDiv(request.deadlineNanos - this.originNanos + this.tickNanos - 1,
+				this.tickNanos);
+		int stripe = request.id.hashCode() & this.stripeMask;
+		for (;;) {
+			long tick = Math.max(deadlineTick, this.sweepingTick + 1);
+			Bucket bucket = this.buckets[(((int) tick & this.slotMask) << this.stripeShift) | stripe];
+			synchronized (bucket) {
+				bucket.link(request);
+			}
+			// The sweeper publishes the tick before it locks the tick's buckets: if it has not reached
+			// this tick yet, it will see the entry.
+			if (this.sweepingTick < tick) {
+				return;
+			}
+			synchronized (bucket) {
+				if (request.bucket != bucket) {
+					return; // swept or removed meanwhile
+				}
+				bucket.unlink(request);
+			}
+		}
+	}
+
+	void remove(PendingRequest<?> request) {
+		Bucket bucket;
+		while ((bucket = request.bucket) != null) {
+			synchronized (bucket) {
+				if (request.bucket == bucket) {
+					bucket.unlink(request);
+					return;
+				}
+			}
+		}
+	}
+
+	private void run() {
+		List<PendingRequest<?>> expired = new ArrayList<>();
+		while (this.running) {
+			long tick = this.sweepingTick + 1;
+			long due = this.originNanos + tick * this.tickNanos;
+			long wait = due - System.nanoTime();
+			if (wait > 0) {
+				LockSupport.parkNanos(this, wait);
+				continue;
+			}
+			this.sweepingTick = tick;
+			int base = ((int) tick & this.slotMask) << this.stripeShift;
+			long now = System.nanoTime();
+			for (int stripe = 0; stripe <= this.stripeMask; stripe++) {
+				Bucket bucket = this.buckets[base + stripe];
+				synchronized (bucket) {
+					bucket.collectExpired(now, expired);
+				}
+			}
+			for (PendingRequest<?> request : expired) {
+				try {
+					this.onExpiry.accept(request);
+				}
+				catch (Throwable ex) {
+					// a failing callback of the user's must not stop the timer
+				}
+			}
+			expired.clear();
+			this.onTick.run();
+		}
+	}
+
+	@Override
+	public void close() {
+		this.running = false;
+		LockSupport.unpark(this.thread);
+	}
+
+	/**
+	 * A doubly linked list of entries, guarded by its own monitor.
+	 */
+	static final class Bucket {
+
+		private PendingRequest<?> head;
+
+		void link(PendingRequest<?> request) {
+			request.previous = null;
+			request.next = this.head;
+			if (this.head != null) {
+				this.head.previous = request;
+			}
+			this.head = request;
+			request.bucket = this;
+		}
+
+		void unlink(PendingRequest<?> request) {
+			PendingRequest<?> previous = request.previous;
+			PendingRequest<?> next = request.next;
+			if (previous != null) {
+				previous.next = next;
+			}
+			else {
+				this.head = next;
+			}
+			if (next != null) {
+				next.previous = previous;
+			}
+			request.previous = null;
+			request.next = null;
+			request.bucket = null;
+		}
+
+		void collectExpired(long now, List<PendingRequest<?>> expired) {
+			PendingRequest<?> request = this.head;
+			while (request != null) {
+				PendingRequest<?> next = request.next;
+				if (request.deadlineNanos - now <= 0) {
+					unlink(request);
+					expired.add(request);
+				}
+				request = next;
+			}
+		}
+
+	}
+
+}

@@ -1,0 +1,49 @@
+package dev.requestreply.autoconfigure;
+
+import dev.requestreply.convert.PayloadConverter;
+import dev.requestreply.handler.ReplyHandlerBeanPostProcessor;
+import dev.requestreply.handler.ReplyHandlerContainers;
+
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.env.Environment;
+import org.springframework.util.StringUtils;
+
+/**
+ * Auto-configuration of the responder side of request-reply: discovery of
+ * {@link dev.requestreply.ReplyHandler @ReplyHandler} methods and their listener containers.
+ *
+ * @since 0.1.0
+ */
+@AutoConfiguration(after = RequestReplyAutoConfiguration.class)
+@ConditionalOnBean(RequestReplyKafkaClients.class)
+@ConditionalOnBooleanProperty(name = "request-reply.handler.enabled", matchIfMissing = true)
+public final class ReplyHandlerAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	static ReplyHandlerBeanPostProcessor replyHandlerBeanPostProcessor() {
+		return new ReplyHandlerBeanPostProcessor();
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ReplyHandlerContainers replyHandlerContainers(ReplyHandlerBeanPostProcessor discoverer,
+			RequestReplyKafkaClients clients, PayloadConverter converter, RequestReplyProperties properties,
+			Environment environment) {
+		return new ReplyHandlerContainers(discoverer, clients.getHandlerConsumerFactory(), clients.getKafkaTemplate(),
+				converter, groupId(properties, environment), properties.getHandler().getConcurrency());
+	}
+
+	static String groupId(RequestReplyProperties properties, Environment environment) {
+		if (StringUtils.hasText(properties.getHandler().getGroupId())) {
+			return properties.getHandler().getGroupId();
+		}
+		String applicationName = environment.getProperty("spring.application.name");
+		return StringUtils.hasText(applicationName) ? applicationName : "request-reply-handlers";
+	}
+
+}

@@ -1,0 +1,141 @@
+package dev.requestreply.autoconfigure;
+
+import java.nio.ByteBuffer;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.kafka.clients.CommonClientConfigs;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.ByteBufferDeserializer;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/**
+ * The Kafka clients of request-reply, derived from the configuration of Spring Boot's own
+ * producer, consumer and admin factories (so that {@code spring.kafka.*}, including SSL and SASL,
+ * applies unchanged) with byte serialisation, and with request-reply's own overrides on top.
+ * Kept in one bean of its own type so that they never compete with the application's
+ * {@code ProducerFactory} and {@code ConsumerFactory} beans.
+ *
+ * @since 0.1.0
+ */
+public class RequestReplyKafkaClients implements DisposableBean {
+
+	private final DefaultKafkaProducerFactory<byte[], byte[]> producerFactory;
+
+	private final KafkaTemplate<byte[], byte[]> kafkaTemplate;
+
+	private final DefaultKafkaConsumerFactory<ByteBuffer, ByteBuffer> replyConsumerFactory;
+
+	private final DefaultKafkaConsumerFactory<byte[], byte[]> handlerConsumerFactory;
+
+	private final Map<String, Object> adminConfig;
+
+	/**
+	 * Create the clients.
+	 * @param producerConfig the configuration of the application's producer factory
+	 * @param consumerConfig the configuration of the application's consumer factory
+	 * @param adminConfig the configuration of the application's Kafka admin
+	 * @param properties the request-reply properties
+	 */
+	public RequestReplyKafkaClients(Map<String, Object> producerConfig, Map<String, Object> consumerConfig,
+			Map<String, Object> adminConfig, RequestReplyProperties properties) {
+		this.producerFactory = new DefaultKafkaProducerFactory<>(producerConfig(producerConfig, properties));
+		this.kafkaTemplate = new KafkaTemplate<>(this.producerFactory);
+		this.replyConsumerFactory = new DefaultKafkaConsumerFactory<>(replyConsumerConfig(consumerConfig, properties));
+		this.handlerConsumerFactory = new DefaultKafkaConsumerFactory<>(
+				handlerConsumerConfig(consumerConfig, properties));
+		this.adminConfig = Map.copyOf(adminConfig);
+	}
+
+	static Map<String, Object> producerConfig(Map<String, Object> base, RequestReplyProperties properties) {
+		Map<String, Object> config = new HashMap<>(base);
+		config.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+		// Kafka 4 lingers 5 ms by default; a request waits for its reply, so send at once unless
+		// the user chose otherwise.
+		config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
+		config.putAll(properties.getProducerProperties());
+		config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+		config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+		return config;
+	}
+
+	static Map<String, Object> replyConsumerConfig(Map<String, Object> base, RequestReplyProperties properties) {
+		Map<String, Object> config = new HashMap<>(base);
+		// No consumer group: the reply consumer is assigned every partition and never commits.
+		config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+		config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+		config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+		config.putAll(properties.getReplyConsumerProperties());
+		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+		config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+		config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteBufferDeserializer.class);
+		config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteBufferDeserializer.class);
+		return config;
+	}
+
+	static Map<String, Object> handlerConsumerConfig(Map<String, Object> base, RequestReplyProperties properties) {
+		Map<String, Object> config = new HashMap<>(base);
+		config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+		// A new handler group answers the requests sent before any responder was up.
+		config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+		config.putAll(properties.getHandler().getConsumerProperties());
+		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+		config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+		config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+		config.remove(CommonClientConfigs.CLIENT_ID_CONFIG);
+		return config;
+	}
+
+	/**
+	 * Return the factory of the producer that sends requests and replies.
+	 * @return the producer factory
+	 */
+	public DefaultKafkaProducerFactory<byte[], byte[]> getProducerFactory() {
+		return this.producerFactory;
+	}
+
+	/**
+	 * Return the template that sends requests and replies.
+	 * @return the template
+	 */
+	public KafkaTemplate<byte[], byte[]> getKafkaTemplate() {
+		return this.kafkaTemplate;
+	}
+
+	/**
+	 * Return the factory of the reply consumer.
+	 * @return the reply consumer factory
+	 */
+	public DefaultKafkaConsumerFactory<ByteBuffer, ByteBuffer> getReplyConsumerFactory() {
+		return this.replyConsumerFactory;
+	}
+
+	/**
+	 * Return the factory of the handlers' consumers.
+	 * @return the handler consumer factory
+	 */
+	public DefaultKafkaConsumerFactory<byte[], byte[]> getHandlerConsumerFactory() {
+		return this.handlerConsumerFactory;
+	}
+
+	/**
+	 * Return the configuration of the admin client that prepares the reply topic.
+	 * @return the admin configuration
+	 */
+	public Map<String, Object> getAdminConfig() {
+		return this.adminConfig;
+	}
+
+	@Override
+	public void destroy() {
+		this.producerFactory.destroy();
+	}
+
+}

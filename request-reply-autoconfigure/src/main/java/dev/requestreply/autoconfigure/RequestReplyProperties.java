@@ -1,0 +1,247 @@
+package dev.requestreply.autoconfigure;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+
+/**
+ * Configuration properties of request-reply. Kafka connection settings are Spring Boot's own
+ * {@code spring.kafka.*}.
+ *
+ * @since 0.1.0
+ */
+@ConfigurationProperties("request-reply")
+public class RequestReplyProperties {
+
+	/**
+	 * Whether request-reply is auto-configured.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Shared reply topic named by this application's requests. Defaults to
+	 * '${spring.application.name}-replies', or 'request-reply-replies' without an application name.
+	 */
+	private String replyTopic;
+
+	/**
+	 * Timeout of requests that name none.
+	 */
+	private Duration defaultTimeout = Duration.ofSeconds(10);
+
+	/**
+	 * Number of pending requests past which new requests fail at once instead of growing memory.
+	 */
+	private int maxPending = 100_000;
+
+	/**
+	 * How long the id of a request that timed out or was cancelled is remembered, so that its reply
+	 * is counted as late rather than as another instance's.
+	 */
+	private Duration lateReplyWindow = Duration.ofMinutes(1);
+
+	/**
+	 * Id of this instance, sent with requests and echoed on replies so that instances sharing the
+	 * reply topic skip each other's replies. Defaults to a random UUID per start.
+	 */
+	private String instanceId;
+
+	/**
+	 * Whether the reply topic is created on start-up when it does not exist.
+	 */
+	private boolean createReplyTopic = true;
+
+	/**
+	 * Number of partitions of a reply topic created on start-up.
+	 */
+	private int replyTopicPartitions = 1;
+
+	/**
+	 * Replication factor of a reply topic created on start-up; -1 for the broker's default.
+	 */
+	private short replyTopicReplicationFactor = -1;
+
+	/**
+	 * How long start-up may wait for the broker to create and describe the reply topic.
+	 */
+	private Duration startupTimeout = Duration.ofSeconds(30);
+
+	/**
+	 * How long shutdown waits for the replies of pending requests before failing them.
+	 */
+	private Duration drainTimeout = Duration.ZERO;
+
+	/**
+	 * Additional Kafka producer properties of the producer that sends requests and replies,
+	 * applied over 'spring.kafka.producer.*'.
+	 */
+	private final Map<String, String> producerProperties = new HashMap<>();
+
+	/**
+	 * Additional Kafka consumer properties of the reply consumer, applied over
+	 * 'spring.kafka.consumer.*'.
+	 */
+	private final Map<String, String> replyConsumerProperties = new HashMap<>();
+
+	private final Handler handler = new Handler();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public String getReplyTopic() {
+		return this.replyTopic;
+	}
+
+	public void setReplyTopic(String replyTopic) {
+		this.replyTopic = replyTopic;
+	}
+
+	public Duration getDefaultTimeout() {
+		return this.defaultTimeout;
+	}
+
+	public void setDefaultTimeout(Duration defaultTimeout) {
+		this.defaultTimeout = defaultTimeout;
+	}
+
+	public int getMaxPending() {
+		return this.maxPending;
+	}
+
+	public void setMaxPending(int maxPending) {
+		this.maxPending = maxPending;
+	}
+
+	public Duration getLateReplyWindow() {
+		return this.lateReplyWindow;
+	}
+
+	public void setLateReplyWindow(Duration lateReplyWindow) {
+		this.lateReplyWindow = lateReplyWindow;
+	}
+
+	public String getInstanceId() {
+		return this.instanceId;
+	}
+
+	public void setInstanceId(String instanceId) {
+		this.instanceId = instanceId;
+	}
+
+	public boolean isCreateReplyTopic() {
+		return this.createReplyTopic;
+	}
+
+	public void setCreateReplyTopic(boolean createReplyTopic) {
+		this.createReplyTopic = createReplyTopic;
+	}
+
+	public int getReplyTopicPartitions() {
+		return this.replyTopicPartitions;
+	}
+
+	public void setReplyTopicPartitions(int replyTopicPartitions) {
+		this.replyTopicPartitions = replyTopicPartitions;
+	}
+
+	public short getReplyTopicReplicationFactor() {
+		return this.replyTopicReplicationFactor;
+	}
+
+	public void setReplyTopicReplicationFactor(short replyTopicReplicationFactor) {
+		this.replyTopicReplicationFactor = replyTopicReplicationFactor;
+	}
+
+	public Duration getStartupTimeout() {
+		return this.startupTimeout;
+	}
+
+	public void setStartupTimeout(Duration startupTimeout) {
+		this.startupTimeout = startupTimeout;
+	}
+
+	public Duration getDrainTimeout() {
+		return this.drainTimeout;
+	}
+
+	public void setDrainTimeout(Duration drainTimeout) {
+		this.drainTimeout = drainTimeout;
+	}
+
+	public Map<String, String> getProducerProperties() {
+		return this.producerProperties;
+	}
+
+	public Map<String, String> getReplyConsumerProperties() {
+		return this.replyConsumerProperties;
+	}
+
+	public Handler getHandler() {
+		return this.handler;
+	}
+
+	/**
+	 * Settings of {@code @ReplyHandler} methods.
+	 */
+	public static class Handler {
+
+		/**
+		 * Whether @ReplyHandler methods are discovered and served.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Consumer group of handlers that name none. Defaults to 'spring.application.name', or
+		 * 'request-reply-handlers' without an application name.
+		 */
+		private String groupId;
+
+		/**
+		 * Number of consumer threads of handlers that name none.
+		 */
+		private int concurrency = 1;
+
+		/**
+		 * Additional Kafka consumer properties of the handlers' consumers, applied over
+		 * 'spring.kafka.consumer.*'.
+		 */
+		private final Map<String, String> consumerProperties = new HashMap<>();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getGroupId() {
+			return this.groupId;
+		}
+
+		public void setGroupId(String groupId) {
+			this.groupId = groupId;
+		}
+
+		public int getConcurrency() {
+			return this.concurrency;
+		}
+
+		public void setConcurrency(int concurrency) {
+			this.concurrency = concurrency;
+		}
+
+		public Map<String, String> getConsumerProperties() {
+			return this.consumerProperties;
+		}
+
+	}
+
+}

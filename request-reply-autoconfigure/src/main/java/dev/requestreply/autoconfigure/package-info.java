@@ -1,0 +1,4 @@
+/**
+ * Spring Boot auto-configuration of request-reply.
+ */
+package dev.requestreply.autoconfigure;

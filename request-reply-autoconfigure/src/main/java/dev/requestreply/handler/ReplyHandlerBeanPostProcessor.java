@@ -1,0 +1,116 @@
+package dev.requestreply.handler;
+
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.requestreply.ReplyHandler;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.BeansException;
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.BeanInitializationException;
+import org.springframework.beans.factory.config.BeanPostProcessor;
+import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.core.MethodIntrospector;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.ReflectionUtils;
+import org.springframework.util.StringUtils;
+
+/**
+ * Finds the {@link ReplyHandler @ReplyHandler} methods of every bean and records them as
+ * {@link ReplyHandlerEndpoint endpoints}; {@link ReplyHandlerContainers} starts their listener
+ * containers. A misconfigured handler fails start-up with a message naming its bean and method.
+ *
+ * @since 0.1.0
+ */
+public class ReplyHandlerBeanPostProcessor implements BeanPostProcessor, BeanFactoryAware {
+
+	private final Set<Class<?>> classesWithoutHandlers = ConcurrentHashMap.newKeySet();
+
+	private final List<ReplyHandlerEndpoint> endpoints = Collections.synchronizedList(new ArrayList<>());
+
+	private ConfigurableBeanFactory beanFactory;
+
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		if (beanFactory instanceof ConfigurableBeanFactory configurable) {
+			this.beanFactory = configurable;
+		}
+	}
+
+	@Override
+	public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
+		Class<?> targetClass = AopUtils.getTargetClass(bean);
+		if (this.classesWithoutHandlers.contains(targetClass)) {
+			return bean;
+		}
+		Map<Method, ReplyHandler> handlers = MethodIntrospector.selectMethods(targetClass,
+				(MethodIntrospector.MetadataLookup<ReplyHandler>) (method) -> AnnotatedElementUtils
+					.findMergedAnnotation(method, ReplyHandler.class));
+		if (handlers.isEmpty()) {
+			this.classesWithoutHandlers.add(targetClass);
+			return bean;
+		}
+		handlers.forEach((method, annotation) -> this.endpoints.add(endpoint(bean, beanName, method, annotation)));
+		return bean;
+	}
+
+	private ReplyHandlerEndpoint endpoint(Object bean, String beanName, Method method, ReplyHandler annotation) {
+		String id = beanName + "." + method.getName();
+		if (method.getParameterCount() != 1) {
+			throw new BeanInitializationException("@ReplyHandler method '" + id
+					+ "' must declare exactly one parameter, the request payload; it declares "
+					+ method.getParameterCount());
+		}
+		List<String> topics = Arrays.stream(annotation.topics())
+			.map(this::resolve)
+			.filter(StringUtils::hasText)
+			.map(String::trim)
+			.toList();
+		if (topics.isEmpty()) {
+			throw new BeanInitializationException("@ReplyHandler method '" + id + "' names no topic");
+		}
+		String groupId = StringUtils.hasText(annotation.groupId()) ? resolve(annotation.groupId()) : null;
+		Integer concurrency = null;
+		if (StringUtils.hasText(annotation.concurrency())) {
+			String value = resolve(annotation.concurrency());
+			try {
+				concurrency = Integer.valueOf(value.trim());
+			}
+			catch (NumberFormatException ex) {
+				throw new BeanInitializationException(
+						"@ReplyHandler method '" + id + "' has a concurrency that is no number: '" + value + "'", ex);
+			}
+			if (concurrency < 1) {
+				throw new BeanInitializationException(
+						"@ReplyHandler method '" + id + "' must have a concurrency of at least 1, not " + concurrency);
+			}
+		}
+		Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
+		ReflectionUtils.makeAccessible(invocable);
+		return new ReplyHandlerEndpoint(beanName, bean, invocable, topics, groupId, concurrency,
+				method.getGenericParameterTypes()[0]);
+	}
+
+	private String resolve(String value) {
+		return (this.beanFactory != null) ? this.beanFactory.resolveEmbeddedValue(value) : value;
+	}
+
+	/**
+	 * Return the handler methods found so far.
+	 * @return the endpoints
+	 */
+	public List<ReplyHandlerEndpoint> getEndpoints() {
+		synchronized (this.endpoints) {
+			return List.copyOf(this.endpoints);
+		}
+	}
+
+}

@@ -1,0 +1,138 @@
+package dev.requestreply.handler;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.requestreply.convert.PayloadConverter;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.log.LogAccessor;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.ContainerProperties.AckMode;
+import org.springframework.util.Assert;
+
+/**
+ * Starts and stops one listener container per {@link dev.requestreply.ReplyHandler @ReplyHandler}
+ * method. Each container reads the handler's topics in its consumer group, acknowledges a request
+ * once its reply was sent (out of order when replies are asynchronous) and commits asynchronously.
+ *
+ * @since 0.1.0
+ */
+public class ReplyHandlerContainers implements SmartLifecycle {
+
+	/**
+	 * Lifecycle phase: started before, and stopped after, the {@code RequestReplyTemplate}, so that
+	 * an application that answers its own requests can drain them on shutdown.
+	 */
+	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 8192;
+
+	private static final LogAccessor logger = new LogAccessor(ReplyHandlerContainers.class);
+
+	private final ReplyHandlerBeanPostProcessor discoverer;
+
+	private final ConsumerFactory<byte[], byte[]> consumerFactory;
+
+	private final KafkaTemplate<byte[], byte[]> replyTemplate;
+
+	private final PayloadConverter converter;
+
+	private final String defaultGroupId;
+
+	private final int defaultConcurrency;
+
+	private final Map<String, ReplyHandlerStats> stats = new LinkedHashMap<>();
+
+	private final List<ConcurrentMessageListenerContainer<byte[], byte[]>> containers = new ArrayList<>();
+
+	private volatile boolean running;
+
+	/**
+	 * Create a new instance.
+	 * @param discoverer the post-processor that found the handler methods
+	 * @param consumerFactory the factory of the handlers' consumers (byte array values)
+	 * @param replyTemplate the template replies are sent with
+	 * @param converter the payload converter
+	 * @param defaultGroupId the consumer group of handlers that name none
+	 * @param defaultConcurrency the concurrency of handlers that name none
+	 */
+	public ReplyHandlerContainers(ReplyHandlerBeanPostProcessor discoverer,
+			ConsumerFactory<byte[], byte[]> consumerFactory, KafkaTemplate<byte[], byte[]> replyTemplate,
+			PayloadConverter converter, String defaultGroupId, int defaultConcurrency) {
+		Assert.hasText(defaultGroupId, "'defaultGroupId' must not be empty");
+		this.discoverer = discoverer;
+		this.consumerFactory = consumerFactory;
+		this.replyTemplate = replyTemplate;
+		this.converter = converter;
+		this.defaultGroupId = defaultGroupId;
+		this.defaultConcurrency = defaultConcurrency;
+	}
+
+	/**
+	 * Return the figures of each handler, by handler id ({@code beanName.methodName}).
+	 * @return the figures of each handler
+	 */
+	public synchronized Map<String, ReplyHandlerStats> getStats() {
+		return Map.copyOf(this.stats);
+	}
+
+	/**
+	 * Return the handlers' listener containers.
+	 * @return the containers
+	 */
+	public synchronized List<ConcurrentMessageListenerContainer<byte[], byte[]>> getContainers() {
+		return List.copyOf(this.containers);
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public synchronized void start() {
+		if (this.running) {
+			return;
+		}
+		for (ReplyHandlerEndpoint endpoint : this.discoverer.getEndpoints()) {
+			ReplyHandlerStats handlerStats = this.stats.computeIfAbsent(endpoint.id(), (id) -> new ReplyHandlerStats());
+			ContainerProperties properties = new ContainerProperties(endpoint.topics().toArray(String[]::new));
+			properties.setGroupId((endpoint.groupId() != null) ? endpoint.groupId() : this.defaultGroupId);
+			properties.setAckMode(AckMode.MANUAL);
+			properties.setAsyncAcks(true);
+			// Synchronous commits would wait for the broker's commit linger on every poll.
+			properties.setSyncCommits(false);
+			properties.setClientId("request-reply-handler-" + endpoint.id());
+			properties.setMessageListener(
+					new ReplyHandlerListener(endpoint, this.converter, this.replyTemplate, handlerStats));
+			ConcurrentMessageListenerContainer<byte[], byte[]> container = new ConcurrentMessageListenerContainer<>(
+					this.consumerFactory, properties);
+			container.setConcurrency((endpoint.concurrency() != null) ? endpoint.concurrency() : this.defaultConcurrency);
+			container.setBeanName("replyHandler-" + endpoint.id());
+			container.start();
+			this.containers.add(container);
+			logger.info(() -> "@ReplyHandler " + endpoint.id() + " serving " + endpoint.topics() + " in group '"
+					+ properties.getGroupId() + "'");
+		}
+		this.running = true;
+	}
+
+	@Override
+	public synchronized void stop() {
+		for (ConcurrentMessageListenerContainer<byte[], byte[]> container : this.containers) {
+			container.stop();
+		}
+		this.containers.clear();
+		this.running = false;
+	}
+
+}

@@ -1,0 +1,31 @@
+package dev.requestreply.handler;
+
+import java.lang.reflect.Method;
+import java.lang.reflect.Type;
+import java.util.List;
+
+/**
+ * One discovered {@link dev.requestreply.ReplyHandler @ReplyHandler} method, with its attributes
+ * resolved.
+ *
+ * @param beanName the name of the bean declaring the method
+ * @param bean the bean
+ * @param method the handler method, made accessible
+ * @param topics the request topics
+ * @param groupId the consumer group id, or {@code null} for the default
+ * @param concurrency the number of consumer threads, or {@code null} for the default
+ * @param payloadType the declared type of the payload parameter
+ * @since 0.1.0
+ */
+public record ReplyHandlerEndpoint(String beanName, Object bean, Method method, List<String> topics, String groupId,
+		Integer concurrency, Type payloadType) {
+
+	/**
+	 * Return a readable name of the handler: bean name and method name.
+	 * @return the handler's name
+	 */
+	public String id() {
+		return this.beanName + "." + this.method.getName();
+	}
+
+}

@@ -1,0 +1,266 @@
+package dev.requestreply.handler;
+
+import java.lang.reflect.InvocationTargetException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Set;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+
+import dev.requestreply.RequestReplyHeaders;
+import dev.requestreply.convert.PayloadConverter;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import org.springframework.core.log.LogAccessor;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.AcknowledgingMessageListener;
+import org.springframework.kafka.support.Acknowledgment;
+
+/**
+ * Hands each request record to a {@link dev.requestreply.ReplyHandler @ReplyHandler} method and
+ * sends its reply. The record is acknowledged once its reply was sent (or once it is known that no
+ * reply can be), so a request is committed only after it was answered.
+ */
+final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[], byte[]> {
+
+	private static final LogAccessor logger = new LogAccessor(ReplyHandlerListener.class);
+
+	private static final int MAX_ERROR_MESSAGE_LENGTH = 4096;
+
+	private final ReplyHandlerEndpoint endpoint;
+
+	private final PayloadConverter converter;
+
+	private final KafkaTemplate<byte[], byte[]> replyTemplate;
+
+	private final ReplyHandlerStats stats;
+
+	private final Set<String> loggedCauses = ConcurrentHashMap.newKeySet();
+
+	ReplyHandlerListener(ReplyHandlerEndpoint endpoint, PayloadConverter converter,
+			KafkaTemplate<byte[], byte[]> replyTemplate, ReplyHandlerStats stats) {
+		this.endpoint = endpoint;
+		this.converter = converter;
+		this.replyTemplate = replyTemplate;
+		this.stats = stats;
+	}
+
+	@Override
+	public void onMessage(ConsumerRecord<byte[], byte[]> request, Acknowledgment acknowledgment) {
+		try {
+			handle(request, acknowledgment);
+		}
+		catch (RuntimeException ex) {
+			// Never stall the partition: whatever went wrong, the request is done with.
+			logger.error(ex, () -> "Handler " + this.endpoint.id() + " could not process " + position(request));
+			acknowledgment.acknowledge();
+		}
+	}
+
+	private void handle(ConsumerRecord<byte[], byte[]> request, Acknowledgment acknowledgment) {
+		Headers headers = request.headers();
+		Header replyTopic = headers.lastHeader(RequestReplyHeaders.REPLY_TOPIC);
+		Header correlation = headers.lastHeader(RequestReplyHeaders.CORRELATION_ID);
+		if (replyTopic == null || replyTopic.value() == null || replyTopic.value().length == 0) {
+			reject(request, acknowledgment, "no " + RequestReplyHeaders.REPLY_TOPIC + " header");
+			return;
+		}
+		if (correlation == null || correlation.value() == null || correlation.value().length == 0) {
+			reject(request, acknowledgment, "no " + RequestReplyHeaders.CORRELATION_ID + " header");
+			return;
+		}
+		ReplyAddress address = new ReplyAddress(new String(replyTopic.value(), StandardCharsets.UTF_8),
+				correlation.value(), headers.lastHeader(RequestReplyHeaders.INSTANCE), request.key());
+		Integer partition;
+		long deadline;
+		try {
+			partition = replyPartition(headers.lastHeader(RequestReplyHeaders.REPLY_PARTITION));
+			deadline = deadline(headers.lastHeader(RequestReplyHeaders.DEADLINE));
+		}
+		catch (MalformedRequestException ex) {
+			malformed(request, address, null, ex, acknowledgment);
+			return;
+		}
+		if (System.currentTimeMillis() > deadline) {
+			this.stats.recordExpired();
+			logger.debug(() -> "Skipping expired request at " + position(request));
+			acknowledgment.acknowledge();
+			return;
+		}
+		Object payload;
+		try {
+			if (request.value() == null) {
+				throw new MalformedRequestException("Request has no value");
+			}
+			payload = this.converter.fromBytes(request.value(), this.endpoint.payloadType());
+		}
+		catch (RuntimeException ex) {
+			malformed(request, address, partition,
+					(ex instanceof MalformedRequestException) ? ex : new MalformedRequestException(ex.getMessage()),
+					acknowledgment);
+			return;
+		}
+		Object result;
+		try {
+			result = this.endpoint.method().invoke(this.endpoint.bean(), payload);
+		}
+		catch (InvocationTargetException ex) {
+			failed(address, partition, ex.getCause(), acknowledgment);
+			return;
+		}
+		catch (IllegalAccessException ex) {
+			failed(address, partition, ex, acknowledgment);
+			return;
+		}
+		if (result instanceof CompletionStage<?> stage) {
+			stage.whenComplete((value, ex) -> {
+				if (ex != null) {
+					failed(address, partition, unwrap(ex), acknowledgment);
+				}
+				else {
+					succeeded(address, partition, value, acknowledgment);
+				}
+			});
+		}
+		else {
+			succeeded(address, partition, result, acknowledgment);
+		}
+	}
+
+	private void succeeded(ReplyAddress address, Integer partition, Object value, Acknowledgment acknowledgment) {
+		byte[] bytes;
+		try {
+			bytes = this.converter.toBytes(value);
+		}
+		catch (RuntimeException ex) {
+			failed(address, partition, ex, acknowledgment);
+			return;
+		}
+		this.stats.recordHandled();
+		send(address, partition, bytes, null, acknowledgment);
+	}
+
+	private void failed(ReplyAddress address, Integer partition, Throwable failure, Acknowledgment acknowledgment) {
+		this.stats.recordFailed();
+		logger.debug(failure, () -> "Handler " + this.endpoint.id() + " failed; sending an error reply");
+		send(address, partition, null, failure, acknowledgment);
+	}
+
+	private void malformed(ConsumerRecord<byte[], byte[]> request, ReplyAddress address, Integer partition,
+			Throwable failure, Acknowledgment acknowledgment) {
+		this.stats.recordMalformed();
+		logOnce("malformed:" + failure.getClass().getName(), () -> "Malformed request at " + position(request)
+				+ " for handler " + this.endpoint.id() + ": " + failure.getMessage()
+				+ " (an error reply is sent; logged once per cause)");
+		send(address, partition, null, failure, acknowledgment);
+	}
+
+	private void reject(ConsumerRecord<byte[], byte[]> request, Acknowledgment acknowledgment, String cause) {
+		this.stats.recordRejected();
+		logOnce("rejected:" + cause, () -> "Skipping request at " + position(request) + " for handler "
+				+ this.endpoint.id() + ": " + cause + ", so no reply can be sent (logged once per cause)");
+		acknowledgment.acknowledge();
+	}
+
+	private void send(ReplyAddress address, Integer partition, byte[] value, Throwable failure,
+			Acknowledgment acknowledgment) {
+		RecordHeaders headers = new RecordHeaders();
+		headers.add(RequestReplyHeaders.CORRELATION_ID, address.correlationId());
+		if (address.instance() != null) {
+			headers.add(address.instance());
+		}
+		if (failure != null) {
+			headers.add(RequestReplyHeaders.ERROR_TYPE, failure.getClass().getName().getBytes(StandardCharsets.UTF_8));
+			String message = failure.getMessage();
+			if (message != null) {
+				if (message.length() > MAX_ERROR_MESSAGE_LENGTH) {
+					message = message.substring(0, MAX_ERROR_MESSAGE_LENGTH);
+				}
+				headers.add(RequestReplyHeaders.ERROR_MESSAGE, message.getBytes(StandardCharsets.UTF_8));
+			}
+		}
+		ProducerRecord<byte[], byte[]> reply = new ProducerRecord<>(address.topic(), partition, address.key(), value,
+				headers);
+		try {
+			this.replyTemplate.send(reply).whenComplete((result, ex) -> {
+				if (ex != null) {
+					replyFailed(address, ex);
+				}
+				acknowledgment.acknowledge();
+			});
+		}
+		catch (RuntimeException ex) {
+			replyFailed(address, ex);
+			acknowledgment.acknowledge();
+		}
+	}
+
+	private void replyFailed(ReplyAddress address, Throwable ex) {
+		this.stats.recordReplyFailure();
+		logger.warn(ex, () -> "Handler " + this.endpoint.id() + " could not send its reply to topic '"
+				+ address.topic() + "'");
+	}
+
+	private void logOnce(String cause, java.util.function.Supplier<String> message) {
+		if (this.loggedCauses.size() < 100 && this.loggedCauses.add(cause)) {
+			logger.warn(message);
+		}
+	}
+
+	private static Integer replyPartition(Header header) {
+		if (header == null) {
+			return null;
+		}
+		byte[] value = header.value();
+		if (value == null || value.length != 4) {
+			throw new MalformedRequestException(
+					"Header " + RequestReplyHeaders.REPLY_PARTITION + " must be a 4-byte big-endian int");
+		}
+		int partition = ByteBuffer.wrap(value).getInt();
+		if (partition < 0) {
+			throw new MalformedRequestException(
+					"Header " + RequestReplyHeaders.REPLY_PARTITION + " must not be negative: " + partition);
+		}
+		return partition;
+	}
+
+	private static long deadline(Header header) {
+		if (header == null) {
+			return Long.MAX_VALUE;
+		}
+		String text = (header.value() != null) ? new String(header.value(), StandardCharsets.US_ASCII) : "";
+		if (text.isEmpty() || text.length() > 19 || !text.chars().allMatch(Character::isDigit)) {
+			throw new MalformedRequestException("Header " + RequestReplyHeaders.DEADLINE
+					+ " must be epoch milliseconds in ASCII digits");
+		}
+		try {
+			return Long.parseLong(text);
+		}
+		catch (NumberFormatException ex) {
+			throw new MalformedRequestException("Header " + RequestReplyHeaders.DEADLINE + " is out of range: " + text);
+		}
+	}
+
+	private static Throwable unwrap(Throwable ex) {
+		Throwable current = ex;
+		while ((current instanceof CompletionException || current instanceof ExecutionException)
+				&& current.getCause() != null) {
+			current = current.getCause();
+		}
+		return current;
+	}
+
+	private static String position(ConsumerRecord<?, ?> record) {
+		return record.topic() + "-" + record.partition() + "@" + record.offset();
+	}
+
+	private record ReplyAddress(String topic, byte[] correlationId, Header instance, byte[] key) {
+	}
+
+}

@@ -1,0 +1,173 @@
+package dev.requestreply;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+class CorrelationRegistryTests {
+
+	private final CorrelationRegistry registry = new CorrelationRegistry(Duration.ofMillis(5), 1_000,
+			Duration.ofMinutes(1));
+
+	@AfterEach
+	void close() {
+		this.registry.close();
+	}
+
+	@Test
+	void whenReplyTakenThenNothingIsLeftBehind() throws Exception {
+		PendingRequest<String> request = this.registry.register("t", String.class, Duration.ofSeconds(30));
+		assertThat(this.registry.pendingCount()).isOne();
+		PendingRequest<?> taken = this.registry.take(request.id);
+		assertThat(taken).isSameAs(request);
+		this.registry.succeed(request, "ok");
+		assertThat(request.get(1, TimeUnit.SECONDS)).isEqualTo("ok");
+		assertThat(this.registry.pendingCount()).isZero();
+		assertThat(request.bucket).isNull();
+		assertThat(this.registry.completedCount()).isOne();
+		assertThat(this.registry.take(request.id)).isNull();
+	}
+
+	@Test
+	void whenTimeoutPassesThenFutureFailsWithRequestTimeoutException() {
+		PendingRequest<String> request = this.registry.register("orders", String.class, Duration.ofMillis(50));
+		assertThatExceptionOfType(java.util.concurrent.ExecutionException.class)
+			.isThrownBy(() -> request.get(5, TimeUnit.SECONDS))
+			.withCauseExactlyInstanceOf(RequestTimeoutException.class)
+			.withMessageContaining("orders");
+		assertThat(this.registry.timeoutCount()).isOne();
+		assertThat(this.registry.pendingCount()).isZero();
+		assertThat(this.registry.endedRecently(request.id)).isTrue();
+	}
+
+	@Test
+	void whenTimeoutPassesThenItFiresCloseToItsDeadline() throws Exception {
+		long start = System.nanoTime();
+		PendingRequest<String> request = this.registry.register("t", String.class, Duration.ofMillis(200));
+		CompletableFuture<Long> failedAt = request.handle((value, ex) -> System.nanoTime());
+		long elapsedMs = TimeUnit.NANOSECONDS.toMillis(failedAt.get(5, TimeUnit.SECONDS) - start);
+		assertThat(elapsedMs).isBetween(200L, 1_000L);
+	}
+
+	@Test
+	void when500RequestsTimeOutThenRegistryIsEmpty() {
+		List<PendingRequest<String>> requests = new ArrayList<>();
+		for (int i = 0; i < 500; i++) {
+			requests.add(this.registry.register("t", String.class, Duration.ofMillis(20 + (i % 50))));
+		}
+		await().atMost(Duration.ofSeconds(10)).until(() -> requests.stream().allMatch(CompletableFuture::isDone));
+		assertThat(this.registry.pendingCount()).isZero();
+		assertThat(this.registry.timeoutCount()).isEqualTo(500);
+		assertThat(requests).allMatch((request) -> request.bucket == null);
+	}
+
+	@Test
+	void whenFutureIsCancelledThenRequestIsForgotten() {
+		PendingRequest<String> request = this.registry.register("t", String.class, Duration.ofSeconds(30));
+		assertThat(request.cancel(false)).isTrue();
+		assertThat(this.registry.pendingCount()).isZero();
+		assertThat(this.registry.cancelledCount()).isOne();
+		assertThat(this.registry.endedRecently(request.id)).isTrue();
+		assertThat(request.bucket).isNull();
+	}
+
+	@Test
+	void whenCancelledByIdThenFutureFailsWithRequestReplyException() {
+		PendingRequest<String> request = this.registry.register("t", String.class, Duration.ofSeconds(30));
+		assertThat(this.registry.cancel(request.id)).isTrue();
+		assertThat(this.registry.cancel(request.id)).isFalse();
+		assertThatExceptionOfType(java.util.concurrent.ExecutionException.class)
+			.isThrownBy(() -> request.get(1, TimeUnit.SECONDS))
+			.withCauseExactlyInstanceOf(RequestReplyException.class)
+			.withMessageContaining("cancelled");
+		assertThat(this.registry.cancelledCount()).isOne();
+	}
+
+	@Test
+	void whenMaxPendingReachedThenRegisterFailsAtOnce() {
+		for (int i = 0; i < 1_000; i++) {
+			this.registry.register("t", String.class, Duration.ofSeconds(30));
+		}
+		assertThatExceptionOfType(RequestReplyException.class)
+			.isThrownBy(() -> this.registry.register("t", String.class, Duration.ofSeconds(30)))
+			.withMessageContaining("request-reply.max-pending");
+		assertThat(this.registry.rejectedCount()).isOne();
+	}
+
+	@Test
+	void whenFailAllThenEveryPendingFutureFails() {
+		List<PendingRequest<String>> requests = new ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			requests.add(this.registry.register("t", String.class, Duration.ofSeconds(30)));
+		}
+		assertThat(this.registry.failAll("stopping")).isEqualTo(10);
+		assertThat(requests).allMatch(CompletableFuture::isCompletedExceptionally);
+		assertThat(this.registry.pendingCount()).isZero();
+		assertThat(this.registry.errorCount()).isEqualTo(10);
+	}
+
+	@Test
+	void whenOldestAskedThenOldestComeFirstWithoutPayload() {
+		PendingRequest<String> first = this.registry.register("a", String.class, Duration.ofSeconds(30));
+		this.registry.register("b", String.class, Duration.ofSeconds(30));
+		this.registry.register("c", String.class, Duration.ofSeconds(30));
+		List<PendingRequestInfo> oldest = this.registry.oldest(2);
+		assertThat(oldest).hasSize(2);
+		assertThat(oldest.get(0).correlationId()).isEqualTo(first.id);
+		assertThat(oldest.get(0).timeLeft()).isPositive();
+		assertThat(this.registry.find(first.id)).hasValueSatisfying((info) -> assertThat(info.topic()).isEqualTo("a"));
+	}
+
+	@Test
+	void whenListenerAddedThenItHearsEveryOutcome() {
+		AtomicInteger outcomes = new AtomicInteger();
+		this.registry.addListener((topic, outcome, nanos) -> outcomes.incrementAndGet());
+		PendingRequest<String> answered = this.registry.register("t", String.class, Duration.ofSeconds(30));
+		this.registry.take(answered.id);
+		this.registry.succeed(answered, "x");
+		this.registry.register("t", String.class, Duration.ofMillis(10));
+		this.registry.register("t", String.class, Duration.ofSeconds(30)).cancel(false);
+		await().atMost(Duration.ofSeconds(5)).untilAtomic(outcomes, org.hamcrest.Matchers.equalTo(3));
+	}
+
+	@Test
+	void whenManyThreadsRegisterAndCompleteThenRegistryEndsEmpty() throws Exception {
+		CorrelationRegistry big = new CorrelationRegistry(Duration.ofMillis(5), 1_000_000, Duration.ofMinutes(1));
+		try {
+			List<Thread> threads = new ArrayList<>();
+			for (int t = 0; t < 4; t++) {
+				Thread thread = new Thread(() -> {
+					for (int i = 0; i < 20_000; i++) {
+						PendingRequest<String> request = big.register("t", String.class,
+								Duration.ofMillis((i % 3 == 0) ? 1 : 30_000));
+						PendingRequest<?> taken = big.take(request.id);
+						if (taken != null) {
+							big.succeed(request, "r");
+						}
+					}
+				});
+				thread.start();
+				threads.add(thread);
+			}
+			for (Thread thread : threads) {
+				thread.join(30_000);
+			}
+			await().atMost(Duration.ofSeconds(10)).until(() -> big.pendingCount() == 0);
+			assertThat(big.completedCount() + big.timeoutCount()).isEqualTo(80_000);
+		}
+		finally {
+			big.close();
+		}
+	}
+
+}

@@ -1,0 +1,51 @@
+package dev.requestreply;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.requestreply.handler.ReplyHandlerContainers;
+import org.awaitility.Awaitility;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * Starts real Spring Boot applications (no web server) against the test broker.
+ */
+public final class TestApps {
+
+	private TestApps() {
+	}
+
+	public static ConfigurableApplicationContext start(Class<?>[] sources, String... properties) {
+		List<String> all = new ArrayList<>();
+		all.add("spring.kafka.bootstrap-servers=" + TestBroker.bootstrapServers());
+		all.add("spring.main.banner-mode=off");
+		all.addAll(List.of(properties));
+		return new SpringApplicationBuilder(sources).web(WebApplicationType.NONE)
+			.properties(all.toArray(String[]::new))
+			.run();
+	}
+
+	/**
+	 * Start an application and wait until each of its handlers has partitions assigned.
+	 */
+	public static ConfigurableApplicationContext startAssigned(Class<?>[] sources, String... properties) {
+		ConfigurableApplicationContext context = start(sources, properties);
+		awaitHandlersAssigned(context);
+		return context;
+	}
+
+	public static void awaitHandlersAssigned(ConfigurableApplicationContext context) {
+		ReplyHandlerContainers containers = context.getBean(ReplyHandlerContainers.class);
+		Awaitility.await()
+			.atMost(Duration.ofSeconds(30))
+			.until(() -> containers.getContainers()
+				.stream()
+				.allMatch((container) -> container.getAssignedPartitions() != null
+						&& !container.getAssignedPartitions().isEmpty()));
+	}
+
+}
