@@ -1,0 +1,228 @@
+package dev.requestreply;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.requestreply.handler.ReplyHandlerContainers;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Several requester and responder instances sharing topics on one broker.
+ */
+class MultiInstanceTests {
+
+	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+
+	@AfterEach
+	void closeAll() {
+		this.contexts.forEach(ConfigurableApplicationContext::close);
+	}
+
+	private ConfigurableApplicationContext requester(String replyTopic, String... more) {
+		List<String> properties = new ArrayList<>(List.of("spring.application.name=requesters",
+				"request-reply.reply-topic=" + replyTopic, "request-reply.handler.enabled=false"));
+		properties.addAll(List.of(more));
+		ConfigurableApplicationContext context = TestApps.start(new Class<?>[] { RequesterApp.class },
+				properties.toArray(String[]::new));
+		this.contexts.add(context);
+		return context;
+	}
+
+	private ConfigurableApplicationContext responder(String topic) {
+		ConfigurableApplicationContext context = TestApps.startAssigned(new Class<?>[] { ResponderApp.class },
+				"spring.application.name=responders", "test.topic=" + topic,
+				"request-reply.reply-topic=" + TestBroker.uniqueTopic("responder-own-replies"));
+		this.contexts.add(context);
+		return context;
+	}
+
+	@Test
+	void whenThreeRequestersShareReplyTopicThenEachGetsOnlyItsOwnReplies() throws Exception {
+		String topic = TestBroker.createTopic("shared-requests", 3);
+		String replyTopic = TestBroker.uniqueTopic("shared-replies");
+		responder(topic);
+		List<RequestReplyTemplate> templates = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			templates.add(requester(replyTopic, "request-reply.reply-topic-partitions=2")
+				.getBean(RequestReplyTemplate.class));
+		}
+		List<List<CompletableFuture<String>>> futures = new ArrayList<>();
+		for (int r = 0; r < 3; r++) {
+			List<CompletableFuture<String>> own = new ArrayList<>();
+			for (int i = 0; i < 100; i++) {
+				own.add(templates.get(r).request(topic, "r" + r + "-" + i, String.class, Duration.ofSeconds(30)));
+			}
+			futures.add(own);
+		}
+		for (int r = 0; r < 3; r++) {
+			for (int i = 0; i < 100; i++) {
+				assertThat(futures.get(r).get(i).get(30, TimeUnit.SECONDS)).isEqualTo("echo:r" + r + "-" + i);
+			}
+		}
+		for (RequestReplyTemplate template : templates) {
+			await().atMost(Duration.ofSeconds(10)).until(() -> template.getRegistry().foreignReplyCount() == 200);
+			assertThat(template.getRegistry().completedCount()).isEqualTo(100);
+			assertThat(template.getRegistry().duplicateReplyCount()).isZero();
+			assertThat(template.getRegistry().lateReplyCount()).isZero();
+			assertThat(template.getRegistry().pendingCount()).isZero();
+		}
+	}
+
+	@Test
+	void whenTwoRespondersShareTopicThenEachRequestIsHandledOnce() throws Exception {
+		String topic = TestBroker.createTopic("split-requests", 4);
+		ConfigurableApplicationContext first = responder(topic);
+		ConfigurableApplicationContext second = responder(topic);
+		await().atMost(Duration.ofSeconds(30)).until(() -> assigned(first) + assigned(second) == 4
+				&& assigned(first) > 0 && assigned(second) > 0);
+		RequestReplyTemplate template = requester(TestBroker.uniqueTopic("split-replies"))
+			.getBean(RequestReplyTemplate.class);
+		List<CompletableFuture<String>> futures = new ArrayList<>();
+		for (int i = 0; i < 200; i++) {
+			futures.add(template.request(new ProducerRecord<>(topic, "key-" + i, "p" + i), String.class,
+					Duration.ofSeconds(30)));
+		}
+		for (int i = 0; i < 200; i++) {
+			assertThat(futures.get(i).get(30, TimeUnit.SECONDS)).isEqualTo("echo:p" + i);
+		}
+		int handledByFirst = first.getBean(Echo.class).calls.get();
+		int handledBySecond = second.getBean(Echo.class).calls.get();
+		assertThat(handledByFirst + handledBySecond).isEqualTo(200);
+		assertThat(handledByFirst).isPositive();
+		assertThat(handledBySecond).isPositive();
+	}
+
+	private static int assigned(ConfigurableApplicationContext context) {
+		return context.getBean(ReplyHandlerContainers.class)
+			.getContainers()
+			.stream()
+			.mapToInt((container) -> (container.getAssignedPartitions() != null)
+					? container.getAssignedPartitions().size() : 0)
+			.sum();
+	}
+
+	@Test
+	void whenRequestSentBeforeAnyResponderThenItIsAnsweredOnceOneStarts() throws Exception {
+		String topic = TestBroker.uniqueTopic("early-requests");
+		RequestReplyTemplate template = requester(TestBroker.uniqueTopic("early-replies"))
+			.getBean(RequestReplyTemplate.class);
+		CompletableFuture<String> early = template.request(topic, "early", String.class, Duration.ofSeconds(60));
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> topicExists(topic));
+		assertThat(early).isNotDone();
+		responder(topic);
+		assertThat(early.get(30, TimeUnit.SECONDS)).isEqualTo("echo:early");
+	}
+
+	private static boolean topicExists(String topic) {
+		return TestBroker.get().doWithAdminFunction((admin) -> {
+			try {
+				return admin.listTopics().names().get(10, TimeUnit.SECONDS).contains(topic);
+			}
+			catch (Exception ex) {
+				return false;
+			}
+		});
+	}
+
+	@Test
+	void whenStoppedWithPendingRequestsThenTheirFuturesFail() throws Exception {
+		ConfigurableApplicationContext context = requester(TestBroker.uniqueTopic("stop-replies"));
+		RequestReplyTemplate template = context.getBean(RequestReplyTemplate.class);
+		String nobodyListens = TestBroker.uniqueTopic("unanswered");
+		List<CompletableFuture<String>> futures = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			futures.add(template.request(nobodyListens, "q" + i, String.class, Duration.ofMinutes(5)));
+		}
+		context.close();
+		for (CompletableFuture<String> future : futures) {
+			assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> future.get(10, TimeUnit.SECONDS))
+				.withCauseExactlyInstanceOf(RequestReplyException.class)
+				.withMessageContaining("stopped");
+		}
+		assertThat(template.getRegistry().pendingCount()).isZero();
+		assertThat(template.request(nobodyListens, "late", String.class)).isCompletedExceptionally();
+	}
+
+	@Test
+	void whenStoppedWithDrainTimeoutThenPendingRepliesStillArrive() throws Exception {
+		String topic = TestBroker.uniqueTopic("drain-requests");
+		ConfigurableApplicationContext responder = responder(topic);
+		Echo echo = responder.getBean(Echo.class);
+		CountDownLatch release = echo.hold();
+		ConfigurableApplicationContext requester = requester(TestBroker.uniqueTopic("drain-replies"),
+				"request-reply.drain-timeout=20s");
+		RequestReplyTemplate template = requester.getBean(RequestReplyTemplate.class);
+		CompletableFuture<String> pending = template.request(topic, "drained", String.class, Duration.ofSeconds(30));
+		await().atMost(Duration.ofSeconds(10)).until(() -> echo.waiting.get() == 1);
+		CompletableFuture<Void> closing = CompletableFuture.runAsync(requester::close);
+		await().atMost(Duration.ofSeconds(10)).until(() -> !template.isAccepting());
+		assertThat(pending).isNotDone();
+		release.countDown();
+		assertThat(pending.get(30, TimeUnit.SECONDS)).isEqualTo("echo:drained");
+		closing.get(30, TimeUnit.SECONDS);
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class RequesterApp {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class ResponderApp {
+
+		@Bean
+		Echo echo() {
+			return new Echo();
+		}
+
+	}
+
+	static class Echo {
+
+		final AtomicInteger calls = new AtomicInteger();
+
+		final AtomicInteger waiting = new AtomicInteger();
+
+		private volatile CountDownLatch gate = new CountDownLatch(0);
+
+		CountDownLatch hold() {
+			this.gate = new CountDownLatch(1);
+			return this.gate;
+		}
+
+		@ReplyHandler(topics = "${test.topic}")
+		String echo(String text) throws InterruptedException {
+			this.calls.incrementAndGet();
+			this.waiting.incrementAndGet();
+			try {
+				this.gate.await(30, TimeUnit.SECONDS);
+			}
+			finally {
+				this.waiting.decrementAndGet();
+			}
+			return "echo:" + text;
+		}
+
+	}
+
+}
