@@ -1,0 +1,126 @@
+package dev.requestreply;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.KafkaMessageListenerContainer;
+import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
+import org.springframework.kafka.requestreply.RequestReplyFuture;
+import org.springframework.messaging.handler.annotation.SendTo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Interoperability with Spring Kafka's own request-reply, both ways.
+ */
+class InteropTests {
+
+	@Test
+	void whenReplyingKafkaTemplateRequestsThenReplyHandlerAnswers() throws Exception {
+		String topic = TestBroker.uniqueTopic("interop-handler");
+		String replyTopic = TestBroker.createTopic("interop-rkt-replies", 1);
+		try (ConfigurableApplicationContext responder = TestApps.startAssigned(
+				new Class<?>[] { ReplyHandlerApp.class }, "test.topic=" + topic,
+				"spring.application.name=interop-responder")) {
+			DefaultKafkaProducerFactory<String, String> producerFactory = new DefaultKafkaProducerFactory<>(
+					Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBroker.bootstrapServers(),
+							ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class,
+							ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class));
+			DefaultKafkaConsumerFactory<String, String> consumerFactory = new DefaultKafkaConsumerFactory<>(
+					Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBroker.bootstrapServers(),
+							ConsumerConfig.GROUP_ID_CONFIG, "interop-rkt",
+							ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
+							ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class));
+			KafkaMessageListenerContainer<String, String> replies = new KafkaMessageListenerContainer<>(
+					consumerFactory, new ContainerProperties(replyTopic));
+			ReplyingKafkaTemplate<String, String, String> replying = new ReplyingKafkaTemplate<>(producerFactory,
+					replies);
+			replying.setDefaultReplyTimeout(Duration.ofSeconds(30));
+			replying.start();
+			try {
+				assertThat(replying.waitForAssignment(Duration.ofSeconds(30))).isTrue();
+				RequestReplyFuture<String, String, String> future = replying
+					.sendAndReceive(new ProducerRecord<>(topic, "from spring kafka"));
+				ConsumerRecord<String, String> reply = future.get(30, TimeUnit.SECONDS);
+				assertThat(reply.value()).isEqualTo("FROM SPRING KAFKA");
+			}
+			finally {
+				replying.stop();
+				replying.destroy();
+				producerFactory.destroy();
+			}
+		}
+	}
+
+	@Test
+	void whenRequestReplyTemplateRequestsThenKafkaListenerWithSendToAnswers() throws Exception {
+		String topic = TestBroker.uniqueTopic("interop-sendto");
+		try (ConfigurableApplicationContext context = TestApps.start(new Class<?>[] { SendToApp.class },
+				"test.topic=" + topic, "spring.application.name=interop-sendto",
+				"spring.kafka.consumer.auto-offset-reset=earliest", "spring.kafka.consumer.group-id=interop-sendto")) {
+			RequestReplyTemplate template = context.getBean(RequestReplyTemplate.class);
+			assertThat(template.request(topic, "ping", String.class, Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS))
+				.isEqualTo("PONG");
+			assertThat(template.getRegistry().completedCount()).isOne();
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class ReplyHandlerApp {
+
+		@Bean
+		Upper upper() {
+			return new Upper();
+		}
+
+	}
+
+	static class Upper {
+
+		@ReplyHandler(topics = "${test.topic}")
+		String upper(String text) {
+			return text.toUpperCase(java.util.Locale.ROOT);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class SendToApp {
+
+		@Bean
+		PingListener pingListener() {
+			return new PingListener();
+		}
+
+	}
+
+	static class PingListener {
+
+		@KafkaListener(topics = "${test.topic}")
+		@SendTo
+		String pong(String text) {
+			return text.equals("ping") ? "PONG" : "?";
+		}
+
+	}
+
+}
