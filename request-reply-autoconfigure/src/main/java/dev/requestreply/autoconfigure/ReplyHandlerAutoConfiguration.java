@@ -3,6 +3,7 @@ package dev.requestreply.autoconfigure;
 import dev.requestreply.convert.PayloadConverter;
 import dev.requestreply.handler.ReplyHandlerBeanPostProcessor;
 import dev.requestreply.handler.ReplyHandlerContainers;
+import dev.requestreply.handler.ReplyHandlerPolicy;
 
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -34,8 +35,13 @@ public final class ReplyHandlerAutoConfiguration {
 	ReplyHandlerContainers replyHandlerContainers(ReplyHandlerBeanPostProcessor discoverer,
 			RequestReplyKafkaClients clients, PayloadConverter converter, RequestReplyProperties properties,
 			Environment environment) {
-		return new ReplyHandlerContainers(discoverer, clients.getHandlerConsumerFactory(), clients.getKafkaTemplate(),
-				converter, groupId(properties, environment), properties.getHandler().getConcurrency());
+		ReplyHandlerContainers containers = new ReplyHandlerContainers(discoverer,
+				clients.getHandlerConsumerFactory(), clients.getKafkaTemplate(), converter,
+				groupId(properties, environment), properties.getHandler().getConcurrency());
+		containers.setPolicy(new ReplyHandlerPolicy(properties.getHandler().getAllowedReplyTopics(),
+				(int) Math.min(Integer.MAX_VALUE, properties.getHandler().getMaxRequestSize().toBytes()),
+				ReplyHandlerPolicy.DEFAULT.maxCorrelationIdBytes()));
+		return containers;
 	}
 
 	static String groupId(RequestReplyProperties properties, Environment environment) {

@@ -60,6 +60,9 @@ public class RequestReplyKafkaClients implements DisposableBean {
 		// Kafka 4 lingers 5 ms by default; a request waits for its reply, so send at once unless
 		// the user chose otherwise.
 		config.putIfAbsent(ProducerConfig.LINGER_MS_CONFIG, 0);
+		// The producer's default of 60 s for metadata would let an unreachable broker or a missing
+		// topic block a request (or a handler's reply) for a minute.
+		config.putIfAbsent(ProducerConfig.MAX_BLOCK_MS_CONFIG, 5_000);
 		config.putAll(properties.getProducerProperties());
 		config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
 		config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);

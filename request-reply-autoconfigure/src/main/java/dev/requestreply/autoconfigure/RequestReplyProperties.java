@@ -1,10 +1,13 @@
 package dev.requestreply.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Configuration properties of request-reply. Kafka connection settings are Spring Boot's own
@@ -209,10 +212,38 @@ public class RequestReplyProperties {
 		private int concurrency = 1;
 
 		/**
+		 * Patterns ('*' wildcards) of the topics handlers may send replies to; a request naming
+		 * another reply topic is refused and counted. Empty allows every topic: set it wherever
+		 * untrusted producers can write to request topics.
+		 */
+		private List<String> allowedReplyTopics = new ArrayList<>();
+
+		/**
+		 * Largest request value handed to a handler; larger requests get an error reply.
+		 */
+		private DataSize maxRequestSize = DataSize.ofMegabytes(1);
+
+		/**
 		 * Additional Kafka consumer properties of the handlers' consumers, applied over
 		 * 'spring.kafka.consumer.*'.
 		 */
 		private final Map<String, String> consumerProperties = new HashMap<>();
+
+		public List<String> getAllowedReplyTopics() {
+			return this.allowedReplyTopics;
+		}
+
+		public void setAllowedReplyTopics(List<String> allowedReplyTopics) {
+			this.allowedReplyTopics = allowedReplyTopics;
+		}
+
+		public DataSize getMaxRequestSize() {
+			return this.maxRequestSize;
+		}
+
+		public void setMaxRequestSize(DataSize maxRequestSize) {
+			this.maxRequestSize = maxRequestSize;
+		}
 
 		public boolean isEnabled() {
 			return this.enabled;

@@ -49,6 +49,8 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 
 	private final List<ConcurrentMessageListenerContainer<byte[], byte[]>> containers = new ArrayList<>();
 
+	private ReplyHandlerPolicy policy = ReplyHandlerPolicy.DEFAULT;
+
 	private volatile boolean running;
 
 	/**
@@ -70,6 +72,15 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 		this.converter = converter;
 		this.defaultGroupId = defaultGroupId;
 		this.defaultConcurrency = defaultConcurrency;
+	}
+
+	/**
+	 * Set what handlers accept from requests. Default {@link ReplyHandlerPolicy#DEFAULT}.
+	 * @param policy the policy
+	 */
+	public void setPolicy(ReplyHandlerPolicy policy) {
+		Assert.notNull(policy, "'policy' must not be null");
+		this.policy = policy;
 	}
 
 	/**
@@ -113,7 +124,7 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 			properties.setSyncCommits(false);
 			properties.setClientId("request-reply-handler-" + endpoint.id());
 			properties.setMessageListener(
-					new ReplyHandlerListener(endpoint, this.converter, this.replyTemplate, handlerStats));
+					new ReplyHandlerListener(endpoint, this.converter, this.replyTemplate, handlerStats, this.policy));
 			ConcurrentMessageListenerContainer<byte[], byte[]> container = new ConcurrentMessageListenerContainer<>(
 					this.consumerFactory, properties);
 			container.setConcurrency((endpoint.concurrency() != null) ? endpoint.concurrency() : this.defaultConcurrency);

@@ -3,6 +3,7 @@ package dev.requestreply.handler;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -13,6 +14,7 @@ import dev.requestreply.RequestReplyHeaders;
 import dev.requestreply.convert.PayloadConverter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -41,11 +43,14 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 
 	private final ReplyHandlerStats stats;
 
+	private final ReplyHandlerPolicy policy;
+
 	private final Set<String> loggedCauses = ConcurrentHashMap.newKeySet();
 
 	ReplyHandlerListener(ReplyHandlerEndpoint endpoint, PayloadConverter converter,
-			KafkaTemplate<byte[], byte[]> replyTemplate, ReplyHandlerStats stats) {
+			KafkaTemplate<byte[], byte[]> replyTemplate, ReplyHandlerStats stats, ReplyHandlerPolicy policy) {
 		this.endpoint = endpoint;
+		this.policy = policy;
 		this.converter = converter;
 		this.replyTemplate = replyTemplate;
 		this.stats = stats;
@@ -75,13 +80,28 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 			reject(request, acknowledgment, "no " + RequestReplyHeaders.CORRELATION_ID + " header");
 			return;
 		}
-		ReplyAddress address = new ReplyAddress(new String(replyTopic.value(), StandardCharsets.UTF_8),
-				correlation.value(), headers.lastHeader(RequestReplyHeaders.INSTANCE), request.key());
+		if (correlation.value().length > this.policy.maxCorrelationIdBytes()) {
+			reject(request, acknowledgment, RequestReplyHeaders.CORRELATION_ID + " longer than "
+					+ this.policy.maxCorrelationIdBytes() + " bytes");
+			return;
+		}
+		String replyTopicName = new String(replyTopic.value(), StandardCharsets.UTF_8);
+		if (!this.policy.isAllowedReplyTopic(replyTopicName)) {
+			this.stats.recordRefused();
+			logOnce("refused:" + replyTopicName, () -> "Refusing request at " + position(request) + " for handler "
+					+ this.endpoint.id() + ": reply topic '" + replyTopicName
+					+ "' is not in request-reply.handler.allowed-reply-topics (logged once per topic)");
+			acknowledgment.acknowledge();
+			return;
+		}
+		ReplyAddress address = new ReplyAddress(replyTopicName, correlation.value(),
+				headers.lastHeader(RequestReplyHeaders.INSTANCE), request.key());
 		Integer partition;
 		long deadline;
 		try {
 			partition = replyPartition(headers.lastHeader(RequestReplyHeaders.REPLY_PARTITION));
 			deadline = deadline(headers.lastHeader(RequestReplyHeaders.DEADLINE));
+			checkPartitionExists(replyTopicName, partition);
 		}
 		catch (MalformedRequestException ex) {
 			malformed(request, address, null, ex, acknowledgment);
@@ -97,6 +117,11 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 		try {
 			if (request.value() == null) {
 				throw new MalformedRequestException("Request has no value");
+			}
+			if (request.value().length > this.policy.maxRequestBytes()) {
+				throw new MalformedRequestException("Request of " + request.value().length
+						+ " bytes is larger than request-reply.handler.max-request-size (" + this.policy.maxRequestBytes()
+						+ " bytes)");
 			}
 			payload = this.converter.fromBytes(request.value(), this.endpoint.payloadType());
 		}
@@ -210,6 +235,22 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 	private void logOnce(String cause, java.util.function.Supplier<String> message) {
 		if (this.loggedCauses.size() < 100 && this.loggedCauses.add(cause)) {
 			logger.warn(message);
+		}
+	}
+
+	/**
+	 * The producer would wait up to {@code max.block.ms} for a partition the topic does not have,
+	 * stalling this consumer: check against the topic's metadata first.
+	 */
+	private void checkPartitionExists(String topic, Integer partition) {
+		if (partition == null) {
+			return;
+		}
+		List<PartitionInfo> partitions = this.replyTemplate.partitionsFor(topic);
+		if (partitions == null || partition >= partitions.size()) {
+			throw new MalformedRequestException("Header " + RequestReplyHeaders.REPLY_PARTITION + " names partition "
+					+ partition + ", but topic '" + topic + "' has "
+					+ ((partitions != null) ? partitions.size() : 0) + " partition(s)");
 		}
 	}
 

@@ -19,6 +19,8 @@ public final class ReplyHandlerStats {
 
 	private final LongAdder rejected = new LongAdder();
 
+	private final LongAdder refused = new LongAdder();
+
 	private final LongAdder replyFailures = new LongAdder();
 
 	/**
@@ -64,6 +66,15 @@ public final class ReplyHandlerStats {
 	}
 
 	/**
+	 * Return the number of requests refused because they named a reply topic outside
+	 * {@code request-reply.handler.allowed-reply-topics}.
+	 * @return the count
+	 */
+	public long refused() {
+		return this.refused.sum();
+	}
+
+	/**
 	 * Return the number of replies that could not be sent.
 	 * @return the count
 	 */
@@ -89,6 +100,10 @@ public final class ReplyHandlerStats {
 
 	void recordRejected() {
 		this.rejected.increment();
+	}
+
+	void recordRefused() {
+		this.refused.increment();
 	}
 
 	void recordReplyFailure() {

@@ -1,0 +1,286 @@
+package dev.requestreply;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+import dev.requestreply.handler.MalformedRequestException;
+import dev.requestreply.handler.ReplyHandlerContainers;
+import dev.requestreply.handler.ReplyHandlerStats;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Broken and hostile input, on the responder and on the requester: each has a defined outcome, a
+ * counter, and the partition moves on.
+ */
+class BadInputTests {
+
+	private static ConfigurableApplicationContext context;
+
+	private static KafkaProducer<byte[], byte[]> producer;
+
+	private static KafkaConsumer<byte[], byte[]> replies;
+
+	private static String requestTopic;
+
+	private static String replyTopic;
+
+	@BeforeAll
+	static void start() {
+		requestTopic = TestBroker.createTopic("bad-input", 1);
+		replyTopic = TestBroker.createTopic("bad-replies", 1);
+		context = TestApps.startAssigned(new Class<?>[] { App.class }, "spring.application.name=bad-input",
+				"test.topic=" + requestTopic, "request-reply.reply-topic=" + TestBroker.uniqueTopic("bad-own-replies"),
+				"request-reply.handler.allowed-reply-topics=bad-replies-*,bad-own-replies-*",
+				"request-reply.handler.max-request-size=1KB");
+		producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBroker.bootstrapServers(),
+				ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+				ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
+		replies = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBroker.bootstrapServers(),
+				ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+				ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+		replies.assign(List.of(new TopicPartition(replyTopic, 0)));
+		replies.seekToBeginning(List.of(new TopicPartition(replyTopic, 0)));
+	}
+
+	@AfterAll
+	static void stop() {
+		if (replies != null) {
+			replies.close();
+		}
+		if (producer != null) {
+			producer.close();
+		}
+		if (context != null) {
+			context.close();
+		}
+	}
+
+	private static ReplyHandlerStats stats() {
+		return context.getBean(ReplyHandlerContainers.class).getStats().get("items.count");
+	}
+
+	private static CorrelationId send(String value, Consumer<RecordHeaders> customizer) throws Exception {
+		CorrelationId id = CorrelationId.random();
+		RecordHeaders headers = new RecordHeaders();
+		headers.add(RequestReplyHeaders.CORRELATION_ID, id.toBytes());
+		headers.add(RequestReplyHeaders.REPLY_TOPIC, replyTopic.getBytes(StandardCharsets.UTF_8));
+		customizer.accept(headers);
+		producer.send(new ProducerRecord<>(requestTopic, null, (byte[]) null,
+				(value != null) ? value.getBytes(StandardCharsets.UTF_8) : null, headers)).get(10, TimeUnit.SECONDS);
+		return id;
+	}
+
+	private static ConsumerRecord<byte[], byte[]> awaitReply(CorrelationId id) {
+		ConsumerRecord<byte[], byte[]>[] found = new ConsumerRecord[1];
+		await().atMost(Duration.ofSeconds(20)).until(() -> {
+			for (ConsumerRecord<byte[], byte[]> record : replies.poll(Duration.ofMillis(100))) {
+				Header header = record.headers().lastHeader(RequestReplyHeaders.CORRELATION_ID);
+				if (header != null && id.equals(CorrelationId.fromBytes(header.value()))) {
+					found[0] = record;
+				}
+			}
+			return found[0] != null;
+		});
+		return found[0];
+	}
+
+	private static String header(ConsumerRecord<?, ?> record, String name) {
+		Header header = record.headers().lastHeader(name);
+		return (header != null) ? new String(header.value(), StandardCharsets.UTF_8) : null;
+	}
+
+	/**
+	 * A valid request after the bad one is answered: the partition moved on.
+	 */
+	private static void assertPartitionMovesOn() throws Exception {
+		CorrelationId id = send("{\"name\":\"ok\",\"count\":2}", (headers) -> {
+		});
+		assertThat(new String(awaitReply(id).value(), StandardCharsets.UTF_8)).isEqualTo("2");
+	}
+
+	private static void assertErrorReply(CorrelationId id, String messagePart) {
+		ConsumerRecord<byte[], byte[]> reply = awaitReply(id);
+		assertThat(header(reply, RequestReplyHeaders.ERROR_TYPE)).isEqualTo(MalformedRequestException.class.getName());
+		assertThat(header(reply, RequestReplyHeaders.ERROR_MESSAGE)).contains(messagePart);
+		assertThat(reply.value()).isNull();
+	}
+
+	@Test
+	void whenCorrelationIdIsMissingEmptyOrOversizedThenRequestIsSkippedAndCounted() throws Exception {
+		long before = stats().rejected();
+		send("{\"name\":\"a\",\"count\":1}", (headers) -> headers.remove(RequestReplyHeaders.CORRELATION_ID));
+		send("{\"name\":\"a\",\"count\":1}", (headers) -> {
+			headers.remove(RequestReplyHeaders.CORRELATION_ID);
+			headers.add(RequestReplyHeaders.CORRELATION_ID, new byte[0]);
+		});
+		send("{\"name\":\"a\",\"count\":1}", (headers) -> {
+			headers.remove(RequestReplyHeaders.CORRELATION_ID);
+			headers.add(RequestReplyHeaders.CORRELATION_ID, new byte[300]);
+		});
+		assertPartitionMovesOn();
+		assertThat(stats().rejected()).isEqualTo(before + 3);
+	}
+
+	@Test
+	void whenReplyTopicIsMissingThenRequestIsSkippedAndCounted() throws Exception {
+		long before = stats().rejected();
+		send("{\"name\":\"a\",\"count\":1}", (headers) -> headers.remove(RequestReplyHeaders.REPLY_TOPIC));
+		assertPartitionMovesOn();
+		assertThat(stats().rejected()).isEqualTo(before + 1);
+	}
+
+	@Test
+	void whenReplyTopicIsNotAllowedThenRequestIsRefusedAndNothingIsWritten() throws Exception {
+		String forbidden = TestBroker.uniqueTopic("forbidden-target");
+		long before = stats().refused();
+		send("{\"name\":\"a\",\"count\":1}", (headers) -> {
+			headers.remove(RequestReplyHeaders.REPLY_TOPIC);
+			headers.add(RequestReplyHeaders.REPLY_TOPIC, forbidden.getBytes(StandardCharsets.UTF_8));
+		});
+		assertPartitionMovesOn();
+		assertThat(stats().refused()).isEqualTo(before + 1);
+		java.util.Set<String> topics = TestBroker.get()
+			.doWithAdminFunction((admin) -> admin.listTopics().names().toCompletionStage().toCompletableFuture().join());
+		assertThat(topics).doesNotContain(forbidden);
+	}
+
+	@Test
+	void whenJsonIsMalformedOrOfWrongShapeThenErrorReply() throws Exception {
+		long before = stats().malformed();
+		assertErrorReply(send("{\"name\":", (headers) -> {
+		}), "Cannot read");
+		assertErrorReply(send("[1,2]", (headers) -> {
+		}), "Cannot read");
+		assertPartitionMovesOn();
+		assertThat(stats().malformed()).isEqualTo(before + 2);
+	}
+
+	@Test
+	void whenPayloadIsTooLargeThenErrorReply() throws Exception {
+		assertErrorReply(send("{\"name\":\"" + "x".repeat(2_000) + "\",\"count\":1}", (headers) -> {
+		}), "max-request-size");
+		assertPartitionMovesOn();
+	}
+
+	@Test
+	void whenValueIsNullThenErrorReply() throws Exception {
+		assertErrorReply(send(null, (headers) -> {
+		}), "no value");
+		assertPartitionMovesOn();
+	}
+
+	@Test
+	void whenDeadlineIsNotANumberOrAbsurdThenErrorReply() throws Exception {
+		for (String deadline : List.of("soon", "-5", "99999999999999999999", "")) {
+			assertErrorReply(send("{\"name\":\"a\",\"count\":1}", (headers) -> headers.add(RequestReplyHeaders.DEADLINE,
+					deadline.getBytes(StandardCharsets.US_ASCII))), RequestReplyHeaders.DEADLINE);
+		}
+		assertPartitionMovesOn();
+	}
+
+	@Test
+	void whenReplyPartitionIsNotFourBytesThenErrorReply() throws Exception {
+		assertErrorReply(send("{\"name\":\"a\",\"count\":1}",
+				(headers) -> headers.add(RequestReplyHeaders.REPLY_PARTITION, new byte[] { 0, 1, 2 })),
+				RequestReplyHeaders.REPLY_PARTITION);
+		assertPartitionMovesOn();
+	}
+
+	@Test
+	void whenReplyPartitionIsOutOfRangeThenErrorReply() throws Exception {
+		assertErrorReply(send("{\"name\":\"a\",\"count\":1}", (headers) -> headers.add(RequestReplyHeaders.REPLY_PARTITION,
+				ByteBuffer.allocate(4).putInt(7).array())), "names partition 7");
+		assertPartitionMovesOn();
+	}
+
+	@Test
+	void whenTypeHeaderNamesAnotherClassThenDeclaredTypeIsStillUsed() throws Exception {
+		CorrelationId id = send("{\"name\":\"typed\",\"count\":5}", (headers) -> {
+			headers.add("__TypeId__", "java.lang.ProcessBuilder".getBytes(StandardCharsets.UTF_8));
+			headers.add("spring_json_header_types", "{\"x\":\"java.lang.ProcessBuilder\"}".getBytes(StandardCharsets.UTF_8));
+		});
+		assertThat(new String(awaitReply(id).value(), StandardCharsets.UTF_8)).isEqualTo("5");
+		assertThat(context.getBean(Items.class).lastType).isEqualTo(Item.class);
+	}
+
+	@Test
+	void whenRepliesAreBrokenThenRequesterCountsThemAndCarriesOn() throws Exception {
+		RequestReplyTemplate template = context.getBean(RequestReplyTemplate.class);
+		CorrelationRegistry registry = template.getRegistry();
+		long invalid = registry.invalidReplyCount();
+		long foreign = registry.foreignReplyCount();
+		long duplicate = registry.duplicateReplyCount();
+		String own = template.getReplyTopic();
+		producer.send(new ProducerRecord<>(own, "no correlation".getBytes(StandardCharsets.UTF_8))).get(10, TimeUnit.SECONDS);
+		RecordHeaders unknown = new RecordHeaders();
+		unknown.add(RequestReplyHeaders.CORRELATION_ID, CorrelationId.random().toBytes());
+		producer.send(new ProducerRecord<>(own, null, (byte[]) null, "x".getBytes(StandardCharsets.UTF_8), unknown))
+			.get(10, TimeUnit.SECONDS);
+		RecordHeaders mine = new RecordHeaders();
+		mine.add(RequestReplyHeaders.CORRELATION_ID, CorrelationId.random().toBytes());
+		mine.add(RequestReplyHeaders.INSTANCE, template.getInstanceId().getBytes(StandardCharsets.UTF_8));
+		producer.send(new ProducerRecord<>(own, null, (byte[]) null, "x".getBytes(StandardCharsets.UTF_8), mine))
+			.get(10, TimeUnit.SECONDS);
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(registry.invalidReplyCount()).isEqualTo(invalid + 1));
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(registry.foreignReplyCount()).isEqualTo(foreign + 1));
+		await().atMost(Duration.ofSeconds(10))
+			.untilAsserted(() -> assertThat(registry.duplicateReplyCount()).isEqualTo(duplicate + 1));
+		assertThat(template.request(requestTopic, new Item("after", 9), Integer.class).get(10, TimeUnit.SECONDS))
+			.isEqualTo(9);
+	}
+
+	record Item(String name, int count) {
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class App {
+
+		@Bean
+		Items items() {
+			return new Items();
+		}
+
+	}
+
+	static class Items {
+
+		volatile Class<?> lastType;
+
+		@ReplyHandler(topics = "${test.topic}")
+		int count(Item item) {
+			this.lastType = item.getClass();
+			return item.count();
+		}
+
+	}
+
+}
