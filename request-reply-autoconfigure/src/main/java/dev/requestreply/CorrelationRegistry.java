@@ -237,6 +237,10 @@ public class CorrelationRegistry implements AutoCloseable {
 	}
 
 	<T> PendingRequest<T> register(String topic, Class<T> replyType, Duration timeout) {
+		return register(topic, replyType, timeout, null);
+	}
+
+	<T> PendingRequest<T> register(String topic, Class<T> replyType, Duration timeout, ReplyCollector collector) {
 		if (this.pending.size() >= this.maxPending) {
 			this.rejected.increment();
 			throw new RequestReplyException("Too many pending requests (" + this.maxPending
@@ -246,12 +250,58 @@ public class CorrelationRegistry implements AutoCloseable {
 		long timeoutNanos = timeout.toNanos();
 		for (;;) {
 			PendingRequest<T> request = new PendingRequest<>(this, CorrelationId.random(), topic, replyType, now,
-					now + timeoutNanos);
+					now + timeoutNanos, collector);
 			if (this.pending.putIfAbsent(request.id, request) == null) {
 				this.wheel.schedule(request);
 				return request;
 			}
 		}
+	}
+
+	/**
+	 * Look a pending request up without removing it.
+	 */
+	PendingRequest<?> get(CorrelationId id) {
+		return this.pending.get(id);
+	}
+
+	/**
+	 * Move the deadline of a pending request (the idle timeout of a stream).
+	 */
+	void reschedule(PendingRequest<?> request, long deadlineNanos) {
+		this.wheel.remove(request);
+		request.deadlineNanos = deadlineNanos;
+		if (this.pending.get(request.id) == request) {
+			this.wheel.schedule(request);
+		}
+	}
+
+	/**
+	 * End a request that has several replies with a value (all of a stream received, enough
+	 * replies gathered): it leaves the registry, and replies still to come count as late.
+	 */
+	<T> boolean finish(PendingRequest<T> request, T result) {
+		if (!this.pending.remove(request.id, request)) {
+			return false;
+		}
+		this.wheel.remove(request);
+		this.recentlyEnded.add(request.id, System.nanoTime());
+		succeed(request, result);
+		return true;
+	}
+
+	/**
+	 * End a request that has several replies with a failure (an error in a stream, an element that
+	 * does not convert).
+	 */
+	boolean finishExceptionally(PendingRequest<?> request, RequestReplyException failure) {
+		if (!this.pending.remove(request.id, request)) {
+			return false;
+		}
+		this.wheel.remove(request);
+		this.recentlyEnded.add(request.id, System.nanoTime());
+		fail(request, failure);
+		return true;
 	}
 
 	/**
@@ -298,8 +348,15 @@ public class CorrelationRegistry implements AutoCloseable {
 	private void expire(PendingRequest<?> request) {
 		if (this.pending.remove(request.id, request)) {
 			this.recentlyEnded.add(request.id, System.nanoTime());
-			end(request, new RequestTimeoutException(request.topic, request.id,
-					Duration.ofNanos(request.deadlineNanos - request.startNanos)), RequestOutcome.TIMEOUT);
+			if (request.collector != null && request.collector.completeOnTimeout(request)) {
+				this.timeouts.increment();
+				notifyListeners(request, RequestOutcome.TIMEOUT);
+				return;
+			}
+			end(request, (request.collector != null) ? request.collector.timeoutFailure(request)
+					: new RequestTimeoutException(request.topic, request.id,
+							Duration.ofNanos(request.deadlineNanos - request.startNanos)),
+					RequestOutcome.TIMEOUT);
 		}
 	}
 

@@ -18,7 +18,14 @@ final class PendingRequest<T> extends CompletableFuture<T> {
 
 	final long startNanos;
 
-	final long deadlineNanos;
+	// Moved only by a streaming request's idle timeout, with the request out of the wheel.
+	volatile long deadlineNanos;
+
+	/**
+	 * Receives the replies of a request that has several (a stream, a gather); {@code null} for a
+	 * request with one reply.
+	 */
+	final ReplyCollector collector;
 
 	private final CorrelationRegistry registry;
 
@@ -30,8 +37,9 @@ final class PendingRequest<T> extends CompletableFuture<T> {
 	PendingRequest<?> next;
 
 	PendingRequest(CorrelationRegistry registry, CorrelationId id, String topic, Class<T> replyType, long startNanos,
-			long deadlineNanos) {
+			long deadlineNanos, ReplyCollector collector) {
 		this.registry = registry;
+		this.collector = collector;
 		this.id = id;
 		this.topic = topic;
 		this.replyType = replyType;

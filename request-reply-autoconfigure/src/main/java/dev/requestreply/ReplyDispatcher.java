@@ -54,7 +54,12 @@ final class ReplyDispatcher {
 			return;
 		}
 		CorrelationId id = CorrelationId.fromBytes(correlation.value());
-		PendingRequest<?> request = (id != null) ? this.registry.take(id) : null;
+		PendingRequest<?> request = (id != null) ? this.registry.get(id) : null;
+		if (request != null && request.collector != null) {
+			request.collector.onReply(request, record);
+			return;
+		}
+		request = (request != null) ? this.registry.take(id) : null;
 		if (request == null) {
 			if (id != null && this.registry.endedRecently(id)) {
 				this.registry.lateReply();

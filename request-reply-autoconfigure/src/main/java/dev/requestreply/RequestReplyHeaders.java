@@ -47,6 +47,30 @@ public final class RequestReplyHeaders {
 	 */
 	public static final String INSTANCE = "rr_instance";
 
+	/**
+	 * On a request: the requester wants a stream of replies (any value). A handler then sends each
+	 * element of what it returns (a {@code Stream}, {@code Iterable}, array or
+	 * {@code Flow.Publisher}) as a reply of its own, followed by an end marker.
+	 */
+	public static final String STREAM = "rr_stream";
+
+	/**
+	 * On a stream element: its 0-based position in the stream, ASCII decimal digits.
+	 */
+	public static final String SEQUENCE = "rr_seq";
+
+	/**
+	 * On the end marker of a stream (a reply without value, or an error reply ending the stream):
+	 * the number of elements sent before it, ASCII decimal digits.
+	 */
+	public static final String END = "rr_end";
+
+	/**
+	 * On a reply from a {@link ReplyHandler}: UTF-8 name of the responder (its consumer group), so
+	 * that a scatter-gather tells who answered.
+	 */
+	public static final String RESPONDER = "rr_responder";
+
 	private RequestReplyHeaders() {
 	}
 

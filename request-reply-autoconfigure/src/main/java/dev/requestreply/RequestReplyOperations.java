@@ -1,7 +1,9 @@
 package dev.requestreply;
 
 import java.time.Duration;
+import java.util.Collection;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -63,6 +65,42 @@ public interface RequestReplyOperations {
 	 * @return a future of the reply
 	 */
 	<T> CompletableFuture<T> request(ProducerRecord<?, ?> record, Class<T> replyType, Duration timeout);
+
+	/**
+	 * Send a request and receive a stream of replies: the handler sends each element of what it
+	 * returns ({@code Stream}, {@code Iterable}, array, {@code Flow.Publisher}) as a reply of its
+	 * own, then an end marker. The request is sent at once; elements are buffered until the
+	 * subscriber asks for them, and arrive in order, without duplicates. The publisher fails with
+	 * {@link RequestTimeoutException} when no element comes within the idle timeout or the stream
+	 * has not ended within the overall timeout, with {@link RemoteHandlerException} when the
+	 * handler fails (after the elements sent before the failure). Cancelling the subscription
+	 * forgets the request.
+	 * @param <T> the element type
+	 * @param topic the topic to send the request to
+	 * @param payload the request payload
+	 * @param elementType the type to convert each element to
+	 * @param idleTimeout how long to wait for the first element, and between elements
+	 * @param timeout how long the whole stream may take
+	 * @return a single-subscriber publisher of the elements
+	 */
+	<T> Flow.Publisher<T> requestStream(String topic, Object payload, Class<T> elementType, Duration idleTimeout,
+			Duration timeout);
+
+	/**
+	 * Send one request to several responders (the topics given, each maybe read by several
+	 * consumer groups) and gather their replies until the policy is satisfied or its timeout
+	 * passes. The future completes normally in both cases, with the replies gathered so far
+	 * (values and errors, each with its responder) and whether the timeout ended it; it fails only
+	 * when the request could not be sent. Replies arriving after the end count as late.
+	 * @param <T> the reply type
+	 * @param topics the topics to send the request to, with one correlation id
+	 * @param payload the request payload
+	 * @param replyType the type to convert each reply to
+	 * @param policy when to stop gathering
+	 * @return a future of the gathered replies
+	 */
+	<T> CompletableFuture<GatherResult<T>> scatterGather(Collection<String> topics, Object payload, Class<T> replyType,
+			GatherPolicy<T> policy);
 
 	/**
 	 * Send a request and wait for its reply, with the default timeout.

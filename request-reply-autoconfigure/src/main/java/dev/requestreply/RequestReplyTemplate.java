@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +15,11 @@ import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Supplier;
 
 import dev.requestreply.convert.PayloadConverter;
 import org.apache.kafka.clients.admin.Admin;
@@ -261,30 +265,99 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 		Assert.notNull(record, "'record' must not be null");
 		Assert.notNull(replyType, "'replyType' must not be null");
 		Assert.isTrue(timeout != null && timeout.toNanos() > 0, "'timeout' must be positive");
-		if (!this.accepting) {
-			return CompletableFuture.failedFuture(new RequestReplyException(
-					"RequestReplyTemplate is not running: request to topic '" + record.topic() + "' refused"));
-		}
-		ProducerRecord<byte[], byte[]> request;
-		PendingRequest<T> pending;
 		try {
-			byte[] key = this.converter.toBytes(record.key());
-			byte[] value = this.converter.toBytes(record.value());
-			pending = this.registry.register(record.topic(), replyType, timeout);
-			request = new ProducerRecord<>(record.topic(), record.partition(), record.timestamp(), key, value,
-					headers(record, pending, timeout));
+			return send(List.of(record.topic()), record, timeout, false,
+					() -> this.registry.register(record.topic(), replyType, timeout));
 		}
 		catch (RequestReplyException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
-		send(request, pending);
+	}
+
+	@Override
+	public <T> Flow.Publisher<T> requestStream(String topic, Object payload, Class<T> elementType,
+			Duration idleTimeout, Duration timeout) {
+		Assert.hasText(topic, "'topic' must not be empty");
+		Assert.notNull(elementType, "'elementType' must not be null");
+		Assert.isTrue(idleTimeout != null && idleTimeout.toNanos() > 0, "'idleTimeout' must be positive");
+		Assert.isTrue(timeout != null && timeout.toNanos() > 0, "'timeout' must be positive");
+		AtomicReference<CorrelationId> id = new AtomicReference<>();
+		ReplyPublisher<T> publisher = new ReplyPublisher<>(() -> {
+			CorrelationId started = id.get();
+			if (started != null) {
+				this.registry.cancel(started);
+			}
+		});
+		try {
+			PendingRequest<Void> pending = send(List.of(topic), new ProducerRecord<>(topic, payload), timeout, true,
+					() -> {
+						long now = System.nanoTime();
+						StreamCollector<T> collector = new StreamCollector<>(this.registry, this.converter,
+								elementType, publisher, idleTimeout, now + timeout.toNanos());
+						PendingRequest<Void> registered = this.registry.register(topic, Void.class, timeout,
+								collector);
+						this.registry.reschedule(registered, collector.firstDeadline(now));
+						return registered;
+					});
+			id.set(pending.id);
+			pending.whenComplete((done, ex) -> {
+				if (ex != null) {
+					publisher.fail(ex);
+				}
+				else {
+					publisher.complete();
+				}
+			});
+		}
+		catch (RequestReplyException ex) {
+			publisher.fail(ex);
+		}
+		return publisher;
+	}
+
+	@Override
+	public <T> CompletableFuture<GatherResult<T>> scatterGather(Collection<String> topics, Object payload,
+			Class<T> replyType, GatherPolicy<T> policy) {
+		Assert.notEmpty(topics, "'topics' must not be empty");
+		Assert.notNull(replyType, "'replyType' must not be null");
+		Assert.notNull(policy, "'policy' must not be null");
+		List<String> targets = List.copyOf(topics);
+		try {
+			return send(targets, new ProducerRecord<>(targets.get(0), payload), policy.timeout(), false,
+					() -> this.registry.register(String.join(",", targets), null, policy.timeout(),
+							new GatherCollector<>(this.registry, this.converter, replyType, policy)));
+		}
+		catch (RequestReplyException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+	}
+
+	/**
+	 * Encode a request, register it, and send it to each topic with one correlation id.
+	 */
+	private <F> PendingRequest<F> send(List<String> topics, ProducerRecord<?, ?> record, Duration timeout,
+			boolean stream, Supplier<PendingRequest<F>> register) {
+		if (!this.accepting) {
+			throw new RequestReplyException(
+					"RequestReplyTemplate is not running: request to topic(s) " + topics + " refused");
+		}
+		byte[] key = this.converter.toBytes(record.key());
+		byte[] value = this.converter.toBytes(record.value());
+		PendingRequest<F> pending = register.get();
+		RecordHeaders headers = headers(record, pending, timeout);
+		if (stream) {
+			headers.add(RequestReplyHeaders.STREAM, new byte[] { '1' });
+		}
+		for (String topic : topics) {
+			send(new ProducerRecord<>(topic, record.partition(), record.timestamp(), key, value, headers), pending);
+		}
 		return pending;
 	}
 
 	private RecordHeaders headers(ProducerRecord<?, ?> record, PendingRequest<?> pending, Duration timeout) {
 		RecordHeaders headers = new RecordHeaders(record.headers().toArray());
 		for (String name : List.of(RequestReplyHeaders.CORRELATION_ID, RequestReplyHeaders.REPLY_TOPIC,
-				RequestReplyHeaders.DEADLINE, RequestReplyHeaders.INSTANCE)) {
+				RequestReplyHeaders.DEADLINE, RequestReplyHeaders.INSTANCE, RequestReplyHeaders.STREAM)) {
 			headers.remove(name);
 		}
 		long deadline = System.currentTimeMillis() + timeout.toMillis();

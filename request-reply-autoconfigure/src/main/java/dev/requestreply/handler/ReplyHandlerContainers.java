@@ -117,14 +117,15 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 		for (ReplyHandlerEndpoint endpoint : this.discoverer.getEndpoints()) {
 			ReplyHandlerStats handlerStats = this.stats.computeIfAbsent(endpoint.id(), (id) -> new ReplyHandlerStats());
 			ContainerProperties properties = new ContainerProperties(endpoint.topics().toArray(String[]::new));
-			properties.setGroupId((endpoint.groupId() != null) ? endpoint.groupId() : this.defaultGroupId);
+			String groupId = (endpoint.groupId() != null) ? endpoint.groupId() : this.defaultGroupId;
+			properties.setGroupId(groupId);
 			properties.setAckMode(AckMode.MANUAL);
 			properties.setAsyncAcks(true);
 			// Synchronous commits would wait for the broker's commit linger on every poll.
 			properties.setSyncCommits(false);
 			properties.setClientId("request-reply-handler-" + endpoint.id());
 			properties.setMessageListener(
-					new ReplyHandlerListener(endpoint, this.converter, this.replyTemplate, handlerStats, this.policy));
+					new ReplyHandlerListener(endpoint, this.converter, this.replyTemplate, handlerStats, this.policy, groupId));
 			ConcurrentMessageListenerContainer<byte[], byte[]> container = new ConcurrentMessageListenerContainer<>(
 					this.consumerFactory, properties);
 			container.setConcurrency((endpoint.concurrency() != null) ? endpoint.concurrency() : this.defaultConcurrency);

@@ -3,12 +3,19 @@ package dev.requestreply.handler;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.stream.Stream;
 
 import dev.requestreply.RequestReplyHeaders;
 import dev.requestreply.convert.PayloadConverter;
@@ -45,12 +52,16 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 
 	private final ReplyHandlerPolicy policy;
 
+	private final byte[] responder;
+
 	private final Set<String> loggedCauses = ConcurrentHashMap.newKeySet();
 
 	ReplyHandlerListener(ReplyHandlerEndpoint endpoint, PayloadConverter converter,
-			KafkaTemplate<byte[], byte[]> replyTemplate, ReplyHandlerStats stats, ReplyHandlerPolicy policy) {
+			KafkaTemplate<byte[], byte[]> replyTemplate, ReplyHandlerStats stats, ReplyHandlerPolicy policy,
+			String responder) {
 		this.endpoint = endpoint;
 		this.policy = policy;
+		this.responder = responder.getBytes(StandardCharsets.UTF_8);
 		this.converter = converter;
 		this.replyTemplate = replyTemplate;
 		this.stats = stats;
@@ -95,7 +106,8 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 			return;
 		}
 		ReplyAddress address = new ReplyAddress(replyTopicName, correlation.value(),
-				headers.lastHeader(RequestReplyHeaders.INSTANCE), request.key());
+				headers.lastHeader(RequestReplyHeaders.INSTANCE), request.key(),
+				headers.lastHeader(RequestReplyHeaders.STREAM) != null);
 		Integer partition;
 		long deadline;
 		try {
@@ -159,9 +171,30 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 	}
 
 	private void succeeded(ReplyAddress address, Integer partition, Object value, Acknowledgment acknowledgment) {
+		if (address.stream()) {
+			new StreamReply(address, partition, acknowledgment).start(value);
+			return;
+		}
+		Object single = value;
+		if (value instanceof Stream<?> stream) {
+			try (stream) {
+				single = stream.toList();
+			}
+		}
+		else if (value instanceof Flow.Publisher<?> publisher) {
+			collect(publisher).whenComplete((list, ex) -> {
+				if (ex != null) {
+					failed(address, partition, unwrap(ex), acknowledgment);
+				}
+				else {
+					succeeded(address, partition, list, acknowledgment);
+				}
+			});
+			return;
+		}
 		byte[] bytes;
 		try {
-			bytes = this.converter.toBytes(value);
+			bytes = this.converter.toBytes(single);
 		}
 		catch (RuntimeException ex) {
 			failed(address, partition, ex, acknowledgment);
@@ -169,6 +202,35 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 		}
 		this.stats.recordHandled();
 		send(address, partition, bytes, null, acknowledgment);
+	}
+
+	private static CompletableFuture<List<Object>> collect(Flow.Publisher<?> publisher) {
+		CompletableFuture<List<Object>> result = new CompletableFuture<>();
+		List<Object> elements = new ArrayList<>();
+		publisher.subscribe(new Flow.Subscriber<Object>() {
+
+			@Override
+			public void onSubscribe(Flow.Subscription subscription) {
+				subscription.request(Long.MAX_VALUE);
+			}
+
+			@Override
+			public void onNext(Object item) {
+				elements.add(item);
+			}
+
+			@Override
+			public void onError(Throwable throwable) {
+				result.completeExceptionally(throwable);
+			}
+
+			@Override
+			public void onComplete() {
+				result.complete(elements);
+			}
+
+		});
+		return result;
 	}
 
 	private void failed(ReplyAddress address, Integer partition, Throwable failure, Acknowledgment acknowledgment) {
@@ -195,11 +257,33 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 
 	private void send(ReplyAddress address, Integer partition, byte[] value, Throwable failure,
 			Acknowledgment acknowledgment) {
+		if (address.stream()) {
+			// A stream request answered by one reply: an error or a malformed request ends the stream.
+			send(address, partition, value, failure, streamHeaders(null, 0L), acknowledgment::acknowledge);
+			return;
+		}
+		send(address, partition, value, failure, null, acknowledgment::acknowledge);
+	}
+
+	private static RecordHeaders streamHeaders(Long sequence, Long end) {
 		RecordHeaders headers = new RecordHeaders();
+		if (sequence != null) {
+			headers.add(RequestReplyHeaders.SEQUENCE, Long.toString(sequence).getBytes(StandardCharsets.US_ASCII));
+		}
+		if (end != null) {
+			headers.add(RequestReplyHeaders.END, Long.toString(end).getBytes(StandardCharsets.US_ASCII));
+		}
+		return headers;
+	}
+
+	private void send(ReplyAddress address, Integer partition, byte[] value, Throwable failure,
+			RecordHeaders streamHeaders, Runnable whenSent) {
+		RecordHeaders headers = (streamHeaders != null) ? streamHeaders : new RecordHeaders();
 		headers.add(RequestReplyHeaders.CORRELATION_ID, address.correlationId());
 		if (address.instance() != null) {
 			headers.add(address.instance());
 		}
+		headers.add(RequestReplyHeaders.RESPONDER, this.responder);
 		if (failure != null) {
 			headers.add(RequestReplyHeaders.ERROR_TYPE, failure.getClass().getName().getBytes(StandardCharsets.UTF_8));
 			String message = failure.getMessage();
@@ -210,20 +294,106 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 				headers.add(RequestReplyHeaders.ERROR_MESSAGE, message.getBytes(StandardCharsets.UTF_8));
 			}
 		}
-		ProducerRecord<byte[], byte[]> reply = new ProducerRecord<>(address.topic(), partition, address.key(), value,
-				headers);
+		// Stream parts share a key so that they land on one partition, in order.
+		byte[] key = (address.key() != null || !address.stream()) ? address.key() : address.correlationId();
+		ProducerRecord<byte[], byte[]> reply = new ProducerRecord<>(address.topic(), partition, key, value, headers);
 		try {
 			this.replyTemplate.send(reply).whenComplete((result, ex) -> {
 				if (ex != null) {
 					replyFailed(address, ex);
 				}
-				acknowledgment.acknowledge();
+				whenSent.run();
 			});
 		}
 		catch (RuntimeException ex) {
 			replyFailed(address, ex);
-			acknowledgment.acknowledge();
+			whenSent.run();
 		}
+	}
+
+	/**
+	 * Sends what a handler returned for a stream request: each element as a reply with its
+	 * sequence number, then an end marker (or an error reply) carrying the number of elements;
+	 * the request is acknowledged once the end marker is sent.
+	 */
+	private final class StreamReply implements Flow.Subscriber<Object> {
+
+		private final ReplyAddress address;
+
+		private final Integer partition;
+
+		private final Acknowledgment acknowledgment;
+
+		private long sent;
+
+		StreamReply(ReplyAddress address, Integer partition, Acknowledgment acknowledgment) {
+			this.address = address;
+			this.partition = partition;
+			this.acknowledgment = acknowledgment;
+		}
+
+		void start(Object value) {
+			if (value instanceof Flow.Publisher<?> publisher) {
+				publisher.subscribe(this);
+				return;
+			}
+			Iterator<?> elements;
+			Runnable close = () -> {
+			};
+			if (value instanceof Stream<?> stream) {
+				elements = stream.iterator();
+				close = stream::close;
+			}
+			else if (value instanceof Iterable<?> iterable) {
+				elements = iterable.iterator();
+			}
+			else if (value instanceof Object[] array) {
+				elements = Arrays.asList(array).iterator();
+			}
+			else {
+				elements = (value != null) ? List.of(value).iterator() : Collections.emptyIterator();
+			}
+			try {
+				while (elements.hasNext()) {
+					onNext(elements.next());
+				}
+			}
+			catch (RuntimeException ex) {
+				onError(ex);
+				return;
+			}
+			finally {
+				close.run();
+			}
+			onComplete();
+		}
+
+		@Override
+		public void onSubscribe(Flow.Subscription subscription) {
+			subscription.request(Long.MAX_VALUE);
+		}
+
+		@Override
+		public void onNext(Object element) {
+			byte[] bytes = ReplyHandlerListener.this.converter.toBytes(element);
+			send(this.address, this.partition, bytes, null, streamHeaders(this.sent++, null), () -> {
+			});
+		}
+
+		@Override
+		public void onError(Throwable failure) {
+			ReplyHandlerListener.this.stats.recordFailed();
+			send(this.address, this.partition, null, unwrap(failure), streamHeaders(null, this.sent),
+					this.acknowledgment::acknowledge);
+		}
+
+		@Override
+		public void onComplete() {
+			ReplyHandlerListener.this.stats.recordHandled();
+			send(this.address, this.partition, null, null, streamHeaders(null, this.sent),
+					this.acknowledgment::acknowledge);
+		}
+
 	}
 
 	private void replyFailed(ReplyAddress address, Throwable ex) {
@@ -301,7 +471,7 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 		return record.topic() + "-" + record.partition() + "@" + record.offset();
 	}
 
-	private record ReplyAddress(String topic, byte[] correlationId, Header instance, byte[] key) {
+	private record ReplyAddress(String topic, byte[] correlationId, Header instance, byte[] key, boolean stream) {
 	}
 
 }

@@ -1,0 +1,104 @@
+package dev.requestreply;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+import dev.requestreply.convert.PayloadConverter;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * Collects the replies of a scatter-gather, one per responder, until its policy is satisfied or
+ * it times out, when it completes with what it has.
+ *
+ * @param <T> the reply type
+ */
+final class GatherCollector<T> implements ReplyCollector {
+
+	private final CorrelationRegistry registry;
+
+	private final PayloadConverter converter;
+
+	private final Class<T> replyType;
+
+	private final GatherPolicy<T> policy;
+
+	private final List<GatheredReply<T>> replies = new ArrayList<>();
+
+	private final Set<String> responders = new HashSet<>();
+
+	GatherCollector(CorrelationRegistry registry, PayloadConverter converter, Class<T> replyType,
+			GatherPolicy<T> policy) {
+		this.registry = registry;
+		this.converter = converter;
+		this.replyType = replyType;
+		this.policy = policy;
+	}
+
+	@Override
+	public void onReply(PendingRequest<?> request, ConsumerRecord<?, ByteBuffer> reply) {
+		Headers headers = reply.headers();
+		GatherResult<T> result;
+		synchronized (this) {
+			Header responderHeader = headers.lastHeader(RequestReplyHeaders.RESPONDER);
+			String responder = (responderHeader != null)
+					? new String(responderHeader.value(), StandardCharsets.UTF_8) : "unknown-" + this.replies.size();
+			if (!this.responders.add(responder)) {
+				this.registry.duplicateReply();
+				return;
+			}
+			this.replies.add(reply(request, responder, reply));
+			if (!this.policy.done().test(List.copyOf(this.replies))) {
+				return;
+			}
+			result = new GatherResult<>(this.replies, false);
+		}
+		finish(request, result);
+	}
+
+	@SuppressWarnings("unchecked")
+	private void finish(PendingRequest<?> request, GatherResult<T> result) {
+		this.registry.finish((PendingRequest<GatherResult<T>>) request, result);
+	}
+
+	private GatheredReply<T> reply(PendingRequest<?> request, String responder, ConsumerRecord<?, ByteBuffer> reply) {
+		Header errorType = reply.headers().lastHeader(RequestReplyHeaders.ERROR_TYPE);
+		if (errorType != null) {
+			Header message = reply.headers().lastHeader(RequestReplyHeaders.ERROR_MESSAGE);
+			return new GatheredReply<>(responder, null, new RemoteHandlerException(request.topic,
+					new String(errorType.value(), StandardCharsets.UTF_8),
+					(message != null) ? new String(message.value(), StandardCharsets.UTF_8) : null));
+		}
+		try {
+			ByteBuffer value = reply.value();
+			return new GatheredReply<>(responder,
+					this.converter.fromBytes((value != null) ? Utils.toArray(value) : null, this.replyType), null);
+		}
+		catch (RuntimeException ex) {
+			return new GatheredReply<>(responder, null, new RequestReplyException("Reply of " + responder
+					+ " cannot be converted to " + this.replyType.getName(), ex));
+		}
+	}
+
+	@Override
+	@SuppressWarnings("unchecked")
+	public boolean completeOnTimeout(PendingRequest<?> request) {
+		GatherResult<T> partial;
+		synchronized (this) {
+			partial = new GatherResult<>(this.replies, true);
+		}
+		return ((PendingRequest<GatherResult<T>>) request).complete(partial);
+	}
+
+	@Override
+	public RequestReplyException timeoutFailure(PendingRequest<?> request) {
+		throw new IllegalStateException("A gather completes on timeout");
+	}
+
+}

@@ -1,0 +1,40 @@
+package dev.requestreply;
+
+import java.nio.ByteBuffer;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Receives the replies of a request that has several: a stream of elements, or the replies of a
+ * scatter-gather. Called on the reply consumer's thread, one reply at a time, and by the timer
+ * when the request times out.
+ */
+interface ReplyCollector {
+
+	/**
+	 * Take one reply to the request; end it through the registry's {@code finish} methods once
+	 * complete.
+	 * @param request the pending request
+	 * @param reply the reply record
+	 */
+	void onReply(PendingRequest<?> request, ConsumerRecord<?, ByteBuffer> reply);
+
+	/**
+	 * The request timed out and has left the registry: complete it with what arrived so far, if
+	 * that is a result.
+	 * @param request the pending request
+	 * @return whether the request was completed (with a partial result)
+	 */
+	default boolean completeOnTimeout(PendingRequest<?> request) {
+		return false;
+	}
+
+	/**
+	 * The failure a request that timed out ends with, when it was not completed with a partial
+	 * result.
+	 * @param request the pending request
+	 * @return the failure
+	 */
+	RequestReplyException timeoutFailure(PendingRequest<?> request);
+
+}

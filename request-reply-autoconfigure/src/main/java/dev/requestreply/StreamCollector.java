@@ -1,0 +1,144 @@
+package dev.requestreply;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
+
+import dev.requestreply.convert.PayloadConverter;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.utils.Utils;
+
+/**
+ * Puts the elements of a streaming reply in order by their sequence numbers, drops duplicates,
+ * hands them to the {@link ReplyPublisher}, and ends the request once the end marker and every
+ * element before it arrived. Each element moves the request's deadline to the idle timeout (but
+ * never past the overall one).
+ *
+ * @param <T> the element type
+ */
+final class StreamCollector<T> implements ReplyCollector {
+
+	private final CorrelationRegistry registry;
+
+	private final PayloadConverter converter;
+
+	private final Class<T> elementType;
+
+	private final ReplyPublisher<T> publisher;
+
+	private final long idleNanos;
+
+	private final long overallDeadlineNanos;
+
+	// Touched by the reply consumer thread only.
+	private final Map<Long, byte[]> early = new TreeMap<>();
+
+	private long next;
+
+	private long end = -1;
+
+	private RequestReplyException endFailure;
+
+	StreamCollector(CorrelationRegistry registry, PayloadConverter converter, Class<T> elementType,
+			ReplyPublisher<T> publisher, Duration idleTimeout, long overallDeadlineNanos) {
+		this.registry = registry;
+		this.converter = converter;
+		this.elementType = elementType;
+		this.publisher = publisher;
+		this.idleNanos = idleTimeout.toNanos();
+		this.overallDeadlineNanos = overallDeadlineNanos;
+	}
+
+	long firstDeadline(long now) {
+		return Math.min(now + this.idleNanos, this.overallDeadlineNanos);
+	}
+
+	@Override
+	public void onReply(PendingRequest<?> request, ConsumerRecord<?, ByteBuffer> reply) {
+		Headers headers = reply.headers();
+		Header errorType = headers.lastHeader(RequestReplyHeaders.ERROR_TYPE);
+		Long sequence = number(headers.lastHeader(RequestReplyHeaders.SEQUENCE));
+		Long endCount = number(headers.lastHeader(RequestReplyHeaders.END));
+		if (errorType != null) {
+			this.end = (endCount != null) ? endCount : this.next;
+			this.endFailure = new RemoteHandlerException(request.topic, text(errorType),
+					text(headers.lastHeader(RequestReplyHeaders.ERROR_MESSAGE)));
+		}
+		else if (endCount != null) {
+			this.end = endCount;
+		}
+		else if (sequence == null || sequence < this.next || this.early.containsKey(sequence)) {
+			this.registry.duplicateReply();
+		}
+		else {
+			this.early.put(sequence, (reply.value() != null) ? Utils.toArray(reply.value()) : null);
+		}
+		if (!deliverInOrder(request)) {
+			return;
+		}
+		if (this.end >= 0 && this.next >= this.end) {
+			if (this.endFailure != null) {
+				this.registry.finishExceptionally(request, this.endFailure);
+			}
+			else {
+				finish(request);
+			}
+			return;
+		}
+		this.registry.reschedule(request, firstDeadline(System.nanoTime()));
+	}
+
+	private <R> void finish(PendingRequest<R> request) {
+		this.registry.finish(request, null);
+	}
+
+	private boolean deliverInOrder(PendingRequest<?> request) {
+		byte[] bytes;
+		while (this.early.containsKey(this.next)) {
+			bytes = this.early.remove(this.next);
+			T element;
+			try {
+				element = this.converter.fromBytes(bytes, this.elementType);
+			}
+			catch (RuntimeException ex) {
+				this.registry.finishExceptionally(request, new RequestReplyException("Element " + this.next
+						+ " of the reply stream to request " + request.id + " cannot be converted to "
+						+ this.elementType.getName(), ex));
+				return false;
+			}
+			this.next++;
+			if (element != null) {
+				this.publisher.emit(element);
+			}
+		}
+		return true;
+	}
+
+	@Override
+	public RequestReplyException timeoutFailure(PendingRequest<?> request) {
+		boolean idleTimeout = request.deadlineNanos < this.overallDeadlineNanos;
+		Duration waited = Duration.ofNanos(idleTimeout ? this.idleNanos : request.deadlineNanos - request.startNanos);
+		return new RequestTimeoutException(request.topic, request.id, waited);
+	}
+
+	private static Long number(Header header) {
+		if (header == null || header.value() == null) {
+			return null;
+		}
+		try {
+			return Long.parseLong(new String(header.value(), StandardCharsets.US_ASCII));
+		}
+		catch (NumberFormatException ex) {
+			return null;
+		}
+	}
+
+	private static String text(Header header) {
+		return (header != null && header.value() != null) ? new String(header.value(), StandardCharsets.UTF_8) : null;
+	}
+
+}

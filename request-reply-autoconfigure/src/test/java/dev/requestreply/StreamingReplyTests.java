@@ -1,0 +1,262 @@
+package dev.requestreply;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
+
+import dev.requestreply.convert.PayloadConverter;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Streaming replies: a handler returns many elements, the requester receives them in order.
+ */
+class StreamingReplyTests {
+
+	private static ConfigurableApplicationContext context;
+
+	private static RequestReplyTemplate template;
+
+	@BeforeAll
+	static void start() {
+		context = TestApps.startAssigned(new Class<?>[] { App.class }, "spring.application.name=streaming",
+				"request-reply.reply-topic=" + TestBroker.uniqueTopic("streaming-replies"),
+				"test.topic.count=" + TestBroker.uniqueTopic("count"),
+				"test.topic.letters=" + TestBroker.uniqueTopic("letters"),
+				"test.topic.broken=" + TestBroker.uniqueTopic("broken"),
+				"test.topic.stalling=" + TestBroker.uniqueTopic("stalling"));
+		template = context.getBean(RequestReplyTemplate.class);
+	}
+
+	@AfterAll
+	static void stop() {
+		if (context != null) {
+			context.close();
+		}
+	}
+
+	private static String topic(String name) {
+		return context.getEnvironment().getRequiredProperty("test.topic." + name);
+	}
+
+	@Test
+	void whenHandlerReturnsStreamThenElementsArriveInOrderAndStreamEnds() throws Exception {
+		Flow.Publisher<Integer> publisher = template.requestStream(topic("count"), 50, Integer.class,
+				Duration.ofSeconds(10), Duration.ofSeconds(30));
+		List<Integer> elements = TestSubscriber.subscribe(publisher, 7).done.get(30, TimeUnit.SECONDS);
+		assertThat(elements).containsExactlyElementsOf(IntStream.range(0, 50).boxed().toList());
+		assertThat(template.getRegistry().pendingCount()).isZero();
+	}
+
+	@Test
+	void whenHandlerReturnsEmptyStreamThenOnlyTheEndMarkerArrives() throws Exception {
+		Flow.Publisher<Integer> publisher = template.requestStream(topic("count"), 0, Integer.class,
+				Duration.ofSeconds(10), Duration.ofSeconds(30));
+		assertThat(TestSubscriber.subscribe(publisher, 1).done.get(30, TimeUnit.SECONDS)).isEmpty();
+	}
+
+	@Test
+	void whenHandlerReturnsPublisherThenElementsArrive() throws Exception {
+		Flow.Publisher<String> publisher = template.requestStream(topic("letters"), "abc", String.class,
+				Duration.ofSeconds(10), Duration.ofSeconds(30));
+		assertThat(TestSubscriber.subscribe(publisher, 100).done.get(30, TimeUnit.SECONDS)).containsExactly("a", "b",
+				"c");
+	}
+
+	@Test
+	void whenStreamFailsMidwayThenElementsBeforeTheErrorArriveThenTheError() {
+		TestSubscriber<Integer> subscriber = TestSubscriber.subscribe(template.requestStream(topic("broken"), 3,
+				Integer.class, Duration.ofSeconds(10), Duration.ofSeconds(30)), 10);
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> subscriber.done.get(30, TimeUnit.SECONDS))
+			.withCauseExactlyInstanceOf(RemoteHandlerException.class)
+			.withMessageContaining("element 3 is broken");
+		assertThat(subscriber.elements).containsExactly(0, 1, 2);
+	}
+
+	@Test
+	void whenNoElementWithinIdleTimeoutThenStreamFailsWithTimeout() {
+		Stalling stalling = context.getBean(Stalling.class);
+		CountDownLatch release = stalling.hold();
+		try {
+			TestSubscriber<String> subscriber = TestSubscriber.subscribe(template.requestStream(topic("stalling"), "x",
+					String.class, Duration.ofMillis(500), Duration.ofSeconds(30)), 10);
+			assertThatExceptionOfType(ExecutionException.class)
+				.isThrownBy(() -> subscriber.done.get(30, TimeUnit.SECONDS))
+				.withCauseExactlyInstanceOf(RequestTimeoutException.class);
+			assertThat(subscriber.elements).containsExactly("first");
+		}
+		finally {
+			release.countDown();
+		}
+	}
+
+	@Test
+	void whenPlainRequestMeetsStreamingHandlerThenOneJsonArrayReplies() throws Exception {
+		assertThat(template.request(topic("count"), 3, List.class).get(30, TimeUnit.SECONDS)).containsExactly(0, 1, 2);
+	}
+
+	@Test
+	void whenSubscriberCancelsThenRequestIsForgotten() throws Exception {
+		Stalling stalling = context.getBean(Stalling.class);
+		CountDownLatch release = stalling.hold();
+		try {
+			TestSubscriber<String> subscriber = TestSubscriber.subscribe(template.requestStream(topic("stalling"), "y",
+					String.class, Duration.ofSeconds(30), Duration.ofSeconds(30)), 10);
+			await().atMost(Duration.ofSeconds(20)).until(() -> subscriber.elements.size() == 1);
+			long cancelled = template.getRegistry().cancelledCount();
+			subscriber.cancel();
+			assertThat(template.getRegistry().cancelledCount()).isEqualTo(cancelled + 1);
+		}
+		finally {
+			release.countDown();
+		}
+	}
+
+	@Test
+	void whenElementsArriveOutOfOrderOrTwiceThenTheyAreDeliveredInOrderOnce() throws Exception {
+		try (CorrelationRegistry registry = new CorrelationRegistry()) {
+			PayloadConverter converter = new PayloadConverter(JsonMapper.builder().build());
+			ReplyPublisher<String> publisher = new ReplyPublisher<>(() -> {
+			});
+			long now = System.nanoTime();
+			StreamCollector<String> collector = new StreamCollector<>(registry, converter, String.class, publisher,
+					Duration.ofSeconds(30), now + Duration.ofSeconds(30).toNanos());
+			PendingRequest<Void> request = registry.register("t", Void.class, Duration.ofSeconds(30), collector);
+			request.whenComplete((done, ex) -> publisher.complete());
+			TestSubscriber<String> subscriber = TestSubscriber.subscribe(publisher, 1);
+			collector.onReply(request, part(2L, null, "c"));
+			collector.onReply(request, part(null, 3L, null));
+			collector.onReply(request, part(0L, null, "a"));
+			collector.onReply(request, part(0L, null, "a"));
+			assertThat(subscriber.elements).containsExactly("a");
+			collector.onReply(request, part(1L, null, "b"));
+			assertThat(subscriber.done.get(5, TimeUnit.SECONDS)).containsExactly("a", "b", "c");
+			assertThat(registry.duplicateReplyCount()).isOne();
+			assertThat(registry.pendingCount()).isZero();
+		}
+	}
+
+	private static ConsumerRecord<byte[], ByteBuffer> part(Long sequence, Long end, String value) {
+		RecordHeaders headers = new RecordHeaders();
+		if (sequence != null) {
+			headers.add(RequestReplyHeaders.SEQUENCE, sequence.toString().getBytes(StandardCharsets.US_ASCII));
+		}
+		if (end != null) {
+			headers.add(RequestReplyHeaders.END, end.toString().getBytes(StandardCharsets.US_ASCII));
+		}
+		return new ConsumerRecord<>("replies", 0, 0, 0L, TimestampType.CREATE_TIME, 0, 0, null,
+				(value != null) ? ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8)) : null, headers,
+				java.util.Optional.empty());
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class App {
+
+		@Bean
+		Streams streams() {
+			return new Streams();
+		}
+
+		@Bean
+		Stalling stalling() {
+			return new Stalling();
+		}
+
+	}
+
+	static class Streams {
+
+		@ReplyHandler(topics = "${test.topic.count}")
+		Stream<Integer> count(int count) {
+			return IntStream.range(0, count).boxed();
+		}
+
+		@ReplyHandler(topics = "${test.topic.letters}")
+		Flow.Publisher<String> letters(String text) {
+			List<String> letters = text.chars().mapToObj((c) -> String.valueOf((char) c)).toList();
+			return (subscriber) -> subscriber.onSubscribe(new Flow.Subscription() {
+
+				private final Iterator<String> remaining = letters.iterator();
+
+				private boolean done;
+
+				@Override
+				public void request(long n) {
+					for (long i = 0; i < n && this.remaining.hasNext(); i++) {
+						subscriber.onNext(this.remaining.next());
+					}
+					if (!this.remaining.hasNext() && !this.done) {
+						this.done = true;
+						subscriber.onComplete();
+					}
+				}
+
+				@Override
+				public void cancel() {
+					this.done = true;
+				}
+
+			});
+		}
+
+		@ReplyHandler(topics = "${test.topic.broken}")
+		Iterable<Integer> broken(int good) {
+			return () -> IntStream.rangeClosed(0, good).boxed().map((i) -> {
+				if (i == good) {
+					throw new IllegalStateException("element " + i + " is broken");
+				}
+				return i;
+			}).iterator();
+		}
+
+	}
+
+	static class Stalling {
+
+		private volatile CountDownLatch gate = new CountDownLatch(0);
+
+		CountDownLatch hold() {
+			this.gate = new CountDownLatch(1);
+			return this.gate;
+		}
+
+		@ReplyHandler(topics = "${test.topic.stalling}")
+		Stream<String> stalling(String text) {
+			return Stream.of("first", "second").peek((element) -> {
+				if (element.equals("second")) {
+					try {
+						this.gate.await(30, TimeUnit.SECONDS);
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+					}
+				}
+			});
+		}
+
+	}
+
+}
