@@ -1,0 +1,167 @@
+package dev.requestreply;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * One request, several responder groups: gather by count, quorum or timeout.
+ */
+class ScatterGatherTests {
+
+	private static final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+
+	private static String topic;
+
+	private static String otherTopic;
+
+	private static RequestReplyTemplate template;
+
+	@BeforeAll
+	static void start() {
+		topic = TestBroker.createTopic("prices", 1);
+		otherTopic = TestBroker.createTopic("prices-other", 1);
+		for (String responder : List.of("fast-pricer", "slow-pricer", "failing-pricer")) {
+			contexts.add(TestApps.startAssigned(new Class<?>[] { ResponderApp.class },
+					"spring.application.name=" + responder, "test.topic=" + topic,
+					"request-reply.reply-topic=" + TestBroker.uniqueTopic(responder + "-replies")));
+		}
+		contexts.add(TestApps.startAssigned(new Class<?>[] { ResponderApp.class }, "spring.application.name=other-pricer",
+				"test.topic=" + otherTopic, "request-reply.reply-topic=" + TestBroker.uniqueTopic("other-replies")));
+		ConfigurableApplicationContext requester = TestApps.start(new Class<?>[] { RequesterApp.class },
+				"spring.application.name=gatherer", "request-reply.handler.enabled=false",
+				"request-reply.reply-topic=" + TestBroker.uniqueTopic("gatherer-replies"));
+		contexts.add(requester);
+		template = requester.getBean(RequestReplyTemplate.class);
+	}
+
+	@AfterAll
+	static void stop() {
+		contexts.forEach(ConfigurableApplicationContext::close);
+	}
+
+	private static CountDownLatch holdSlowPricer() {
+		return contexts.get(1).getBean(Pricer.class).hold();
+	}
+
+	@Test
+	void whenAllRespondersAnswerThenValuesAndErrorsArriveWithTheirResponders() throws Exception {
+		GatherResult<Double> result = template
+			.scatterGather(List.of(topic), "ACME", Double.class, GatherPolicy.<Double>count(3, Duration.ofSeconds(30)))
+			.get(30, TimeUnit.SECONDS);
+		assertThat(result.timedOut()).isFalse();
+		assertThat(result.responders()).containsExactlyInAnyOrder("fast-pricer", "slow-pricer", "failing-pricer");
+		assertThat(result.values()).containsExactlyInAnyOrder(5.0, 5.0);
+		assertThat(result.errors()).singleElement().satisfies((error) -> {
+			assertThat(error.responder()).isEqualTo("failing-pricer");
+			assertThat(((RemoteHandlerException) error.error()).getRemoteMessage()).isEqualTo("failing-pricer is down");
+		});
+	}
+
+	@Test
+	void whenQuorumIsReachedThenGatherEndsEarlyAndLaterRepliesCountAsLate() throws Exception {
+		CountDownLatch release = holdSlowPricer();
+		long lateBefore = template.getRegistry().lateReplyCount();
+		try {
+			long start = System.nanoTime();
+			GatherResult<Double> result = template
+				.scatterGather(List.of(topic), "ACME", Double.class, GatherPolicy.<Double>quorum(1, Duration.ofSeconds(30)))
+				.get(30, TimeUnit.SECONDS);
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+			assertThat(result.timedOut()).isFalse();
+			assertThat(result.values()).containsExactly(5.0);
+			assertThat(result.responders()).contains("fast-pricer").doesNotContain("slow-pricer");
+		}
+		finally {
+			release.countDown();
+		}
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> template.getRegistry().lateReplyCount() >= lateBefore + 1);
+	}
+
+	@Test
+	void whenTimeoutPassesFirstThenPartialResultIsReturned() throws Exception {
+		CountDownLatch release = holdSlowPricer();
+		try {
+			GatherResult<Double> result = template
+				.scatterGather(List.of(topic), "ACME", Double.class,
+						GatherPolicy.<Double>count(3, Duration.ofMillis(1_500)))
+				.get(30, TimeUnit.SECONDS);
+			assertThat(result.timedOut()).isTrue();
+			assertThat(result.responders()).containsExactlyInAnyOrder("fast-pricer", "failing-pricer");
+			assertThat(result.values()).containsExactly(5.0);
+		}
+		finally {
+			release.countDown();
+		}
+	}
+
+	@Test
+	void whenScatteredToSeveralTopicsThenRespondersOfEachAnswer() throws Exception {
+		GatherResult<Double> result = template
+			.scatterGather(List.of(topic, otherTopic), "XYZ", Double.class,
+					GatherPolicy.<Double>count(4, Duration.ofSeconds(30)))
+			.get(30, TimeUnit.SECONDS);
+		assertThat(result.timedOut()).isFalse();
+		assertThat(result.responders()).containsExactlyInAnyOrder("fast-pricer", "slow-pricer", "failing-pricer",
+				"other-pricer");
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class RequesterApp {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class ResponderApp {
+
+		@Bean
+		Pricer pricer(org.springframework.core.env.Environment environment) {
+			return new Pricer(environment.getRequiredProperty("spring.application.name"));
+		}
+
+	}
+
+	static class Pricer {
+
+		private final String name;
+
+		private volatile CountDownLatch gate = new CountDownLatch(0);
+
+		Pricer(String name) {
+			this.name = name;
+		}
+
+		CountDownLatch hold() {
+			this.gate = new CountDownLatch(1);
+			return this.gate;
+		}
+
+		@ReplyHandler(topics = "${test.topic}")
+		double price(String symbol) throws InterruptedException {
+			if (this.name.startsWith("failing")) {
+				throw new IllegalStateException(this.name + " is down");
+			}
+			this.gate.await(30, TimeUnit.SECONDS);
+			return symbol.length() + 1.0;
+		}
+
+	}
+
+}
