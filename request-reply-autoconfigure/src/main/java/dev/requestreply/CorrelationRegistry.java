@@ -315,11 +315,14 @@ public class CorrelationRegistry implements AutoCloseable {
 		return request;
 	}
 
+	/**
+	 * Complete a request taken from the registry. Counters move before the future completes, so
+	 * that whoever sees the future done sees it counted; only the taker of an entry counts it.
+	 */
 	<T> void succeed(PendingRequest<T> request, T reply) {
-		if (request.complete(reply)) {
-			this.completed.increment();
-			notifyListeners(request, RequestOutcome.SUCCESS);
-		}
+		this.completed.increment();
+		request.complete(reply);
+		notifyListeners(request, RequestOutcome.SUCCESS);
 	}
 
 	void fail(PendingRequest<?> request, RequestReplyException failure) {
@@ -340,16 +343,17 @@ public class CorrelationRegistry implements AutoCloseable {
 		if (this.pending.remove(request.id, request)) {
 			this.wheel.remove(request);
 			this.recentlyEnded.add(request.id, System.nanoTime());
+			this.cancelled.increment();
+			notifyListeners(request, RequestOutcome.CANCELLED);
 		}
-		this.cancelled.increment();
-		notifyListeners(request, RequestOutcome.CANCELLED);
 	}
 
 	private void expire(PendingRequest<?> request) {
 		if (this.pending.remove(request.id, request)) {
 			this.recentlyEnded.add(request.id, System.nanoTime());
-			if (request.collector != null && request.collector.completeOnTimeout(request)) {
+			if (request.collector != null && request.collector.completesOnTimeout()) {
 				this.timeouts.increment();
+				request.collector.completeOnTimeout(request);
 				notifyListeners(request, RequestOutcome.TIMEOUT);
 				return;
 			}
@@ -361,14 +365,13 @@ public class CorrelationRegistry implements AutoCloseable {
 	}
 
 	private void end(PendingRequest<?> request, RequestReplyException failure, RequestOutcome outcome) {
-		if (request.completeExceptionally(failure)) {
-			switch (outcome) {
-				case TIMEOUT -> this.timeouts.increment();
-				case CANCELLED -> this.cancelled.increment();
-				default -> this.errors.increment();
-			}
-			notifyListeners(request, outcome);
+		switch (outcome) {
+			case TIMEOUT -> this.timeouts.increment();
+			case CANCELLED -> this.cancelled.increment();
+			default -> this.errors.increment();
 		}
+		request.completeExceptionally(failure);
+		notifyListeners(request, outcome);
 	}
 
 	boolean endedRecently(CorrelationId id) {

@@ -87,13 +87,18 @@ final class GatherCollector<T> implements ReplyCollector {
 	}
 
 	@Override
+	public boolean completesOnTimeout() {
+		return true;
+	}
+
+	@Override
 	@SuppressWarnings("unchecked")
-	public boolean completeOnTimeout(PendingRequest<?> request) {
+	public void completeOnTimeout(PendingRequest<?> request) {
 		GatherResult<T> partial;
 		synchronized (this) {
 			partial = new GatherResult<>(this.replies, true);
 		}
-		return ((PendingRequest<GatherResult<T>>) request).complete(partial);
+		((PendingRequest<GatherResult<T>>) request).complete(partial);
 	}
 
 	@Override

@@ -20,13 +20,20 @@ interface ReplyCollector {
 	void onReply(PendingRequest<?> request, ConsumerRecord<?, ByteBuffer> reply);
 
 	/**
-	 * The request timed out and has left the registry: complete it with what arrived so far, if
-	 * that is a result.
-	 * @param request the pending request
-	 * @return whether the request was completed (with a partial result)
+	 * Return whether a timeout completes the request with what arrived so far (a partial
+	 * result) rather than failing it.
+	 * @return whether {@link #completeOnTimeout(PendingRequest)} applies
 	 */
-	default boolean completeOnTimeout(PendingRequest<?> request) {
+	default boolean completesOnTimeout() {
 		return false;
+	}
+
+	/**
+	 * The request timed out and has left the registry: complete it with what arrived so far.
+	 * @param request the pending request
+	 */
+	default void completeOnTimeout(PendingRequest<?> request) {
+		throw new UnsupportedOperationException();
 	}
 
 	/**

@@ -99,7 +99,7 @@ class ScatterGatherTests {
 		try {
 			GatherResult<Double> result = template
 				.scatterGather(List.of(topic), "ACME", Double.class,
-						GatherPolicy.<Double>count(3, Duration.ofMillis(1_500)))
+						GatherPolicy.<Double>count(3, Duration.ofSeconds(5)))
 				.get(30, TimeUnit.SECONDS);
 			assertThat(result.timedOut()).isTrue();
 			assertThat(result.responders()).containsExactlyInAnyOrder("fast-pricer", "failing-pricer");
