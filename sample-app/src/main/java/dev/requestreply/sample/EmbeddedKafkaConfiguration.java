@@ -1,0 +1,68 @@
+package dev.requestreply.sample;
+
+import java.util.List;
+
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
+import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Conditional;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+
+/**
+ * Starts a single-node KRaft broker inside this process when {@code spring.kafka.bootstrap-servers}
+ * is not set, so that the sample runs without a Kafka installation. With the property set, the
+ * sample uses that cluster and starts nothing.
+ */
+@Configuration(proxyBeanMethods = false)
+@Conditional(EmbeddedKafkaConfiguration.NoKafkaClusterConfigured.class)
+class EmbeddedKafkaConfiguration {
+
+	private static final Log logger = LogFactory.getLog(EmbeddedKafkaConfiguration.class);
+
+	/**
+	 * The broker listens on {@code sample.embedded-kafka.port}, or on a random port when 0, so that
+	 * a second process can join it with {@code --spring.kafka.bootstrap-servers=localhost:PORT}.
+	 */
+	@Bean
+	EmbeddedKafkaKraftBroker embeddedKafkaBroker(@Value("${sample.embedded-kafka.port:0}") int port) {
+		EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
+		broker.kafkaPorts(port);
+		// A private name: the default one would be picked up by Spring Kafka's test support.
+		broker.brokerListProperty("sample.embedded-kafka.brokers");
+		// Serve the first requests at once rather than after the broker's 3 s rebalance delay.
+		broker.brokerProperty("group.initial.rebalance.delay.ms", "0");
+		return broker;
+	}
+
+	/**
+	 * Point Spring Boot's Kafka clients at the embedded broker. Taking the broker as a parameter
+	 * makes sure it is up before any client starts, and stopped only after they have closed.
+	 */
+	@Bean
+	KafkaConnectionDetails embeddedKafkaConnectionDetails(EmbeddedKafkaKraftBroker broker) {
+		String brokers = broker.getBrokersAsString();
+		logger.info("Started an embedded Kafka broker at " + brokers
+				+ " (spring.kafka.bootstrap-servers is not set)");
+		return () -> List.of(brokers.split(","));
+	}
+
+	static class NoKafkaClusterConfigured extends NoneNestedConditions {
+
+		NoKafkaClusterConfigured() {
+			super(ConfigurationPhase.REGISTER_BEAN);
+		}
+
+		@ConditionalOnProperty("spring.kafka.bootstrap-servers")
+		static class BootstrapServersSet {
+
+		}
+
+	}
+
+}
