@@ -1,9 +1,11 @@
 package dev.requestreply.sample;
 
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
+import org.apache.kafka.common.utils.Exit;
 
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -31,7 +33,7 @@ class EmbeddedKafkaConfiguration {
 	 */
 	@Bean
 	EmbeddedKafkaKraftBroker embeddedKafkaBroker(@Value("${sample.embedded-kafka.port:0}") int port) {
-		EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
+		EmbeddedKafkaKraftBroker broker = new InProcessBroker();
 		broker.kafkaPorts(port);
 		// A private name: the default one would be picked up by Spring Kafka's test support.
 		broker.brokerListProperty("sample.embedded-kafka.brokers");
@@ -50,6 +52,39 @@ class EmbeddedKafkaConfiguration {
 		logger.info("Started an embedded Kafka broker at " + brokers
 				+ " (spring.kafka.bootstrap-servers is not set)");
 		return () -> List.of(brokers.split(","));
+	}
+
+	/**
+	 * Kafka's test kit deletes its temporary directories in JVM shutdown hooks of its own. On
+	 * Ctrl-C those run alongside Spring's, pulling the log directories from under the broker while
+	 * it stops (stack traces of {@code KafkaStorageException}); this broker runs them once it has
+	 * stopped instead.
+	 */
+	static class InProcessBroker extends EmbeddedKafkaKraftBroker {
+
+		private final List<Runnable> cleanups = new CopyOnWriteArrayList<>();
+
+		InProcessBroker() {
+			super(1, 1);
+		}
+
+		@Override
+		public void afterPropertiesSet() {
+			Exit.setShutdownHookAdder((name, cleanup) -> this.cleanups.add(cleanup));
+			try {
+				super.afterPropertiesSet();
+			}
+			finally {
+				Exit.resetShutdownHookAdder();
+			}
+		}
+
+		@Override
+		public void destroy() {
+			super.destroy();
+			this.cleanups.forEach(Runnable::run);
+		}
+
 	}
 
 	static class NoKafkaClusterConfigured extends NoneNestedConditions {
