@@ -7,7 +7,6 @@ import org.apache.commons.logging.Log;
 import org.apache.commons.logging.LogFactory;
 import org.apache.kafka.common.utils.Exit;
 
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.NoneNestedConditions;
 import org.springframework.boot.kafka.autoconfigure.KafkaConnectionDetails;
@@ -28,13 +27,13 @@ class EmbeddedKafkaConfiguration {
 	private static final Log logger = LogFactory.getLog(EmbeddedKafkaConfiguration.class);
 
 	/**
-	 * The broker listens on {@code sample.embedded-kafka.port}, or on a random port when 0, so that
-	 * a second process can join it with {@code --spring.kafka.bootstrap-servers=localhost:PORT}.
+	 * The broker listens on a random port (the KRaft broker ignores {@code kafkaPorts(...)}); the
+	 * log line below names it, so that a second process can join with
+	 * {@code --spring.kafka.bootstrap-servers=localhost:PORT}.
 	 */
 	@Bean
-	EmbeddedKafkaKraftBroker embeddedKafkaBroker(@Value("${sample.embedded-kafka.port:0}") int port) {
+	EmbeddedKafkaKraftBroker embeddedKafkaBroker() {
 		EmbeddedKafkaKraftBroker broker = new InProcessBroker();
-		broker.kafkaPorts(port);
 		// A private name: the default one would be picked up by Spring Kafka's test support.
 		broker.brokerListProperty("sample.embedded-kafka.brokers");
 		// Serve the first requests at once rather than after the broker's 3 s rebalance delay.
