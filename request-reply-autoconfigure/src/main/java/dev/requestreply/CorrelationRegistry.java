@@ -3,7 +3,9 @@ package dev.requestreply;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -212,6 +214,19 @@ public class CorrelationRegistry implements AutoCloseable {
 		oldest.sort(byStart);
 		long now = System.nanoTime();
 		return oldest.stream().map((request) -> info(request, now)).toList();
+	}
+
+	/**
+	 * Count the pending requests by the topic they were sent to.
+	 * @return the number of pending requests of each topic that has any
+	 * @since 0.1.0
+	 */
+	public Map<String, Integer> pendingByTopic() {
+		Map<String, Integer> counts = new HashMap<>();
+		for (PendingRequest<?> request : this.pending.values()) {
+			counts.merge(request.topic, 1, Integer::sum);
+		}
+		return counts;
 	}
 
 	private static PendingRequestInfo info(PendingRequest<?> request, long now) {

@@ -3,6 +3,7 @@ package dev.requestreply.handler;
 import java.lang.reflect.InvocationTargetException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -43,12 +44,21 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 
 	private final Set<String> loggedCauses = ConcurrentHashMap.newKeySet();
 
+	private final List<ReplyHandlerOutcomeListener> outcomeListeners;
+
 	ReplyHandlerListener(ReplyHandlerEndpoint endpoint, PayloadConverter converter,
 			KafkaTemplate<byte[], byte[]> replyTemplate, ReplyHandlerStats stats) {
+		this(endpoint, converter, replyTemplate, stats, List.of());
+	}
+
+	ReplyHandlerListener(ReplyHandlerEndpoint endpoint, PayloadConverter converter,
+			KafkaTemplate<byte[], byte[]> replyTemplate, ReplyHandlerStats stats,
+			List<ReplyHandlerOutcomeListener> outcomeListeners) {
 		this.endpoint = endpoint;
 		this.converter = converter;
 		this.replyTemplate = replyTemplate;
 		this.stats = stats;
+		this.outcomeListeners = outcomeListeners;
 	}
 
 	@Override
@@ -64,6 +74,7 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 	}
 
 	private void handle(ConsumerRecord<byte[], byte[]> request, Acknowledgment acknowledgment) {
+		long startNanos = System.nanoTime();
 		Headers headers = request.headers();
 		Header replyTopic = headers.lastHeader(RequestReplyHeaders.REPLY_TOPIC);
 		Header correlation = headers.lastHeader(RequestReplyHeaders.CORRELATION_ID);
@@ -76,7 +87,8 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 			return;
 		}
 		ReplyAddress address = new ReplyAddress(new String(replyTopic.value(), StandardCharsets.UTF_8),
-				correlation.value(), headers.lastHeader(RequestReplyHeaders.INSTANCE), request.key());
+				correlation.value(), headers.lastHeader(RequestReplyHeaders.INSTANCE), request.key(), request.topic(),
+				startNanos);
 		Integer partition;
 		long deadline;
 		try {
@@ -89,6 +101,7 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 		}
 		if (System.currentTimeMillis() > deadline) {
 			this.stats.recordExpired();
+			notifyOutcome(request.topic(), ReplyHandlerOutcome.EXPIRED, startNanos);
 			logger.debug(() -> "Skipping expired request at " + position(request));
 			acknowledgment.acknowledge();
 			return;
@@ -143,11 +156,13 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 			return;
 		}
 		this.stats.recordHandled();
+		notifyOutcome(address.requestTopic(), ReplyHandlerOutcome.SUCCESS, address.startNanos());
 		send(address, partition, bytes, null, acknowledgment);
 	}
 
 	private void failed(ReplyAddress address, Integer partition, Throwable failure, Acknowledgment acknowledgment) {
 		this.stats.recordFailed();
+		notifyOutcome(address.requestTopic(), ReplyHandlerOutcome.ERROR, address.startNanos());
 		logger.debug(failure, () -> "Handler " + this.endpoint.id() + " failed; sending an error reply");
 		send(address, partition, null, failure, acknowledgment);
 	}
@@ -155,6 +170,7 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 	private void malformed(ConsumerRecord<byte[], byte[]> request, ReplyAddress address, Integer partition,
 			Throwable failure, Acknowledgment acknowledgment) {
 		this.stats.recordMalformed();
+		notifyOutcome(address.requestTopic(), ReplyHandlerOutcome.MALFORMED, address.startNanos());
 		logOnce("malformed:" + failure.getClass().getName(), () -> "Malformed request at " + position(request)
 				+ " for handler " + this.endpoint.id() + ": " + failure.getMessage()
 				+ " (an error reply is sent; logged once per cause)");
@@ -205,6 +221,21 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 		this.stats.recordReplyFailure();
 		logger.warn(ex, () -> "Handler " + this.endpoint.id() + " could not send its reply to topic '"
 				+ address.topic() + "'");
+	}
+
+	private void notifyOutcome(String topic, ReplyHandlerOutcome outcome, long startNanos) {
+		if (this.outcomeListeners.isEmpty()) {
+			return;
+		}
+		long duration = System.nanoTime() - startNanos;
+		for (ReplyHandlerOutcomeListener listener : this.outcomeListeners) {
+			try {
+				listener.onOutcome(this.endpoint, topic, outcome, duration);
+			}
+			catch (RuntimeException ex) {
+				logger.warn(ex, () -> "Reply handler outcome listener " + listener + " failed");
+			}
+		}
 	}
 
 	private void logOnce(String cause, java.util.function.Supplier<String> message) {
@@ -260,7 +291,8 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 		return record.topic() + "-" + record.partition() + "@" + record.offset();
 	}
 
-	private record ReplyAddress(String topic, byte[] correlationId, Header instance, byte[] key) {
+	private record ReplyAddress(String topic, byte[] correlationId, Header instance, byte[] key, String requestTopic,
+			long startNanos) {
 	}
 
 }
