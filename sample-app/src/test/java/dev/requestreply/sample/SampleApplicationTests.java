@@ -113,10 +113,11 @@ class SampleApplicationTests {
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 			Map<String, Object> after = requestReplyFigures();
 			assertThat(after).containsEntry("replyTopic", "pricing-replies").containsEntry("pending", 0);
-			assertThat(increase(before, after, "completed")).isGreaterThanOrEqualTo(1);
+			assertThat(increase(before, after, "completed")).isEqualTo(1);
 			assertThat(increase(before, after, "errors")).isEqualTo(1);
 			assertThat(increase(before, after, "timeouts")).isEqualTo(1);
-			assertThat(increase(before, after, "lateReplies")).isEqualTo(1);
+			// At least: the late reply of an earlier test's timeout may land in between too.
+			assertThat(increase(before, after, "lateReplies")).isGreaterThanOrEqualTo(1);
 		});
 	}
 
