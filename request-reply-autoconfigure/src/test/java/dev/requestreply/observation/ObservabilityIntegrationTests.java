@@ -113,6 +113,8 @@ class ObservabilityIntegrationTests {
 		assertThatExceptionOfType(ExecutionException.class)
 			.isThrownBy(() -> template.request(topic("fail"), "x", String.class).get(10, TimeUnit.SECONDS));
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			assertThat(endpoint.requestReply().topics().get(topic("echo")).completed()).isEqualTo(2);
+			assertThat(endpoint.requestReply().topics().get(topic("fail")).errors()).isEqualTo(1);
 			assertThat(requests(topic("echo"), "success")).isEqualTo(2);
 			assertThat(requests(topic("fail"), "error")).isEqualTo(1);
 			assertThat(handled(topic("echo"), "success")).isEqualTo(2);
@@ -146,9 +148,12 @@ class ObservabilityIntegrationTests {
 			.isThrownBy(() -> template.request(topic("silent"), "x", String.class, Duration.ofMillis(200))
 				.get(10, TimeUnit.SECONDS))
 			.withCauseExactlyInstanceOf(RequestTimeoutException.class);
-		assertThat(requests(topic("silent"), "timeout")).isEqualTo(1);
-		assertThat(observed(topic("silent"), "timeout")).isEqualTo(1);
-		assertThat(endpoint.requestReply().topics().get(topic("silent")).timeouts()).isEqualTo(1);
+		// Meters are recorded just after the future completes, on the thread that completed it.
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			assertThat(requests(topic("silent"), "timeout")).isEqualTo(1);
+			assertThat(observed(topic("silent"), "timeout")).isEqualTo(1);
+			assertThat(endpoint.requestReply().topics().get(topic("silent")).timeouts()).isEqualTo(1);
+		});
 	}
 
 	@Test
@@ -182,10 +187,12 @@ class ObservabilityIntegrationTests {
 				.withCauseExactlyInstanceOf(RequestReplyException.class);
 			assertThat(pending.value()).isZero();
 			assertThat(endpoint.pendingRequest(oldest.correlationId())).isNull();
-			assertThat(requests(topic("slow"), "timeout")).isEqualTo(1);
-			assertThat(requests(topic("slow"), "cancelled")).isEqualTo(1);
-			assertThat(observed(topic("slow"), "timeout")).isEqualTo(1);
-			assertThat(observed(topic("slow"), "cancelled")).isEqualTo(1);
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+				assertThat(requests(topic("slow"), "timeout")).isEqualTo(1);
+				assertThat(requests(topic("slow"), "cancelled")).isEqualTo(1);
+				assertThat(observed(topic("slow"), "timeout")).isEqualTo(1);
+				assertThat(observed(topic("slow"), "cancelled")).isEqualTo(1);
+			});
 		}
 		finally {
 			release.countDown();
