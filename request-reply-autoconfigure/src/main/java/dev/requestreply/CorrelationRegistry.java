@@ -281,6 +281,7 @@ public class CorrelationRegistry implements AutoCloseable {
 	}
 
 	<T> void succeed(PendingRequest<T> request, T reply) {
+		request.outcome = RequestOutcome.SUCCESS;
 		if (request.complete(reply)) {
 			this.completed.increment();
 			notifyListeners(request, RequestOutcome.SUCCESS);
@@ -319,6 +320,9 @@ public class CorrelationRegistry implements AutoCloseable {
 	}
 
 	private void end(PendingRequest<?> request, RequestReplyException failure, RequestOutcome outcome) {
+		if (!request.isDone()) {
+			request.outcome = outcome;
+		}
 		if (request.completeExceptionally(failure)) {
 			switch (outcome) {
 				case TIMEOUT -> this.timeouts.increment();

@@ -2,9 +2,11 @@ package dev.requestreply.observation;
 
 import java.time.Duration;
 import java.util.Locale;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 import dev.requestreply.ReplyHandler;
@@ -99,6 +101,11 @@ class ObservabilityIntegrationTests {
 		return (timer != null) ? timer.count() : 0;
 	}
 
+	private static long observed(String topic, String outcome) {
+		Timer timer = meters.find("requestreply.request").tags("topic", topic, "outcome", outcome).timer();
+		return (timer != null) ? timer.count() : 0;
+	}
+
 	@Test
 	void whenRequestsSucceedAndFailThenTimersCountThemByTopicAndOutcome() throws Exception {
 		assertThat(template.request(topic("echo"), "a", String.class).get(10, TimeUnit.SECONDS)).isEqualTo("A");
@@ -106,10 +113,17 @@ class ObservabilityIntegrationTests {
 		assertThatExceptionOfType(ExecutionException.class)
 			.isThrownBy(() -> template.request(topic("fail"), "x", String.class).get(10, TimeUnit.SECONDS));
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			assertThat(endpoint.requestReply().topics().get(topic("echo")).completed()).isEqualTo(2);
+			assertThat(endpoint.requestReply().topics().get(topic("fail")).errors()).isEqualTo(1);
 			assertThat(requests(topic("echo"), "success")).isEqualTo(2);
 			assertThat(requests(topic("fail"), "error")).isEqualTo(1);
 			assertThat(handled(topic("echo"), "success")).isEqualTo(2);
 			assertThat(handled(topic("fail"), "error")).isEqualTo(1);
+		});
+		// The round trip observation, timed by Boot's default meter observation handler.
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			assertThat(observed(topic("echo"), "success")).isEqualTo(2);
+			assertThat(observed(topic("fail"), "error")).isEqualTo(1);
 		});
 		Timer roundTrip = meters.get("requestreply.requests").tags("topic", topic("echo"), "outcome", "success").timer();
 		assertThat(roundTrip.totalTime(TimeUnit.NANOSECONDS)).isPositive();
@@ -134,8 +148,12 @@ class ObservabilityIntegrationTests {
 			.isThrownBy(() -> template.request(topic("silent"), "x", String.class, Duration.ofMillis(200))
 				.get(10, TimeUnit.SECONDS))
 			.withCauseExactlyInstanceOf(RequestTimeoutException.class);
-		assertThat(requests(topic("silent"), "timeout")).isEqualTo(1);
-		assertThat(endpoint.requestReply().topics().get(topic("silent")).timeouts()).isEqualTo(1);
+		// Meters are recorded just after the future completes, on the thread that completed it.
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			assertThat(requests(topic("silent"), "timeout")).isEqualTo(1);
+			assertThat(observed(topic("silent"), "timeout")).isEqualTo(1);
+			assertThat(endpoint.requestReply().topics().get(topic("silent")).timeouts()).isEqualTo(1);
+		});
 	}
 
 	@Test
@@ -143,7 +161,9 @@ class ObservabilityIntegrationTests {
 		CountDownLatch release = handlers.holdSlow();
 		try {
 			CompletableFuture<String> timedOut = template.request(topic("slow"), "first", String.class,
-					Duration.ofMillis(300));
+					Duration.ofSeconds(2));
+			// The handler holds the first request (had it come after its deadline, it would skip it).
+			assertThat(handlers.slowEntered.poll(10, TimeUnit.SECONDS)).isEqualTo("first");
 			assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> timedOut.get(10, TimeUnit.SECONDS))
 				.withCauseExactlyInstanceOf(RequestTimeoutException.class);
 			CompletableFuture<String> waiting = template.request(topic("slow"), "second", String.class,
@@ -167,8 +187,12 @@ class ObservabilityIntegrationTests {
 				.withCauseExactlyInstanceOf(RequestReplyException.class);
 			assertThat(pending.value()).isZero();
 			assertThat(endpoint.pendingRequest(oldest.correlationId())).isNull();
-			assertThat(requests(topic("slow"), "timeout")).isEqualTo(1);
-			assertThat(requests(topic("slow"), "cancelled")).isEqualTo(1);
+			await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+				assertThat(requests(topic("slow"), "timeout")).isEqualTo(1);
+				assertThat(requests(topic("slow"), "cancelled")).isEqualTo(1);
+				assertThat(observed(topic("slow"), "timeout")).isEqualTo(1);
+				assertThat(observed(topic("slow"), "cancelled")).isEqualTo(1);
+			});
 		}
 		finally {
 			release.countDown();
@@ -235,6 +259,8 @@ class ObservabilityIntegrationTests {
 
 		private volatile CountDownLatch slow = new CountDownLatch(0);
 
+		final BlockingQueue<String> slowEntered = new LinkedBlockingQueue<>();
+
 		CountDownLatch holdSlow() {
 			this.slow = new CountDownLatch(1);
 			return this.slow;
@@ -252,6 +278,7 @@ class ObservabilityIntegrationTests {
 
 		@ReplyHandler(topics = "${test.topic.slow}")
 		String slow(String text) throws InterruptedException {
+			this.slowEntered.add(text);
 			this.slow.await(10, TimeUnit.SECONDS);
 			return text;
 		}

@@ -38,7 +38,8 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Trace context travels with a request through the broker: the handler's span is a child of the
- * requester's send span, which is a child of the span current when the request was made.
+ * requester's send span, a child of the request's round trip span, itself a child of the span
+ * current when the request was made.
  */
 class TracingIntegrationTests {
 
@@ -77,10 +78,18 @@ class TracingIntegrationTests {
 		assertThat(inHandler).isNotNull();
 
 		SimpleSpan callerSpan = span((span) -> span.getName().equals("test.caller"));
+		SimpleSpan request = span((span) -> span.getKind() == Span.Kind.CLIENT && span.getName().contains(topic));
 		SimpleSpan send = span((span) -> span.getKind() == Span.Kind.PRODUCER && span.getName().contains(topic));
 		SimpleSpan receive = span((span) -> span.getKind() == Span.Kind.CONSUMER && span.getName().contains(topic));
+		System.out.println("Spans: " + tracer.getSpans());
+		assertThat(request.getName()).isEqualTo(topic + " request");
+		assertThat(request.getTraceId()).isEqualTo(callerSpan.getTraceId());
+		assertThat(request.getParentId()).isEqualTo(callerSpan.getSpanId());
+		assertThat(request.getTags()).containsEntry("topic", topic)
+			.containsEntry("outcome", "success")
+			.containsKey("requestreply.correlation.id");
 		assertThat(send.getTraceId()).isEqualTo(callerSpan.getTraceId());
-		assertThat(send.getParentId()).isEqualTo(callerSpan.getSpanId());
+		assertThat(send.getParentId()).isEqualTo(request.getSpanId());
 		assertThat(receive.getTraceId()).isEqualTo(callerSpan.getTraceId());
 		assertThat(receive.getParentId()).isEqualTo(send.getSpanId());
 		assertThat(inHandler.traceId()).isEqualTo(callerSpan.getTraceId());
