@@ -3,7 +3,9 @@ package dev.requestreply;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
@@ -214,6 +216,19 @@ public class CorrelationRegistry implements AutoCloseable {
 		return oldest.stream().map((request) -> info(request, now)).toList();
 	}
 
+	/**
+	 * Count the pending requests by the topic they were sent to.
+	 * @return the number of pending requests of each topic that has any
+	 * @since 0.1.0
+	 */
+	public Map<String, Integer> pendingByTopic() {
+		Map<String, Integer> counts = new HashMap<>();
+		for (PendingRequest<?> request : this.pending.values()) {
+			counts.merge(request.topic, 1, Integer::sum);
+		}
+		return counts;
+	}
+
 	private static PendingRequestInfo info(PendingRequest<?> request, long now) {
 		return new PendingRequestInfo(request.id, request.topic, Duration.ofNanos(now - request.startNanos),
 				Duration.ofNanos(request.deadlineNanos - now));
@@ -320,6 +335,7 @@ public class CorrelationRegistry implements AutoCloseable {
 	 * that whoever sees the future done sees it counted; only the taker of an entry counts it.
 	 */
 	<T> void succeed(PendingRequest<T> request, T reply) {
+		request.outcome = RequestOutcome.SUCCESS;
 		this.completed.increment();
 		request.complete(reply);
 		notifyListeners(request, RequestOutcome.SUCCESS);
@@ -365,6 +381,9 @@ public class CorrelationRegistry implements AutoCloseable {
 	}
 
 	private void end(PendingRequest<?> request, RequestReplyException failure, RequestOutcome outcome) {
+		if (!request.isDone()) {
+			request.outcome = outcome;
+		}
 		switch (outcome) {
 			case TIMEOUT -> this.timeouts.increment();
 			case CANCELLED -> this.cancelled.increment();

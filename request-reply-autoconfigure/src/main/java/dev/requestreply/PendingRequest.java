@@ -29,6 +29,9 @@ final class PendingRequest<T> extends CompletableFuture<T> {
 
 	private final CorrelationRegistry registry;
 
+	// Set just before the future completes, so that completion callbacks can read it.
+	volatile RequestOutcome outcome;
+
 	// Guarded by the bucket's monitor; bucket is read without it to find that monitor.
 	volatile TimeoutWheel.Bucket bucket;
 

@@ -22,6 +22,12 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 import dev.requestreply.convert.PayloadConverter;
+import dev.requestreply.observation.DefaultRequestReplyObservationConvention;
+import dev.requestreply.observation.RequestReplyObservation;
+import dev.requestreply.observation.RequestReplyObservationContext;
+import dev.requestreply.observation.RequestReplyObservationConvention;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -100,6 +106,10 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	private Duration startupTimeout = Duration.ofSeconds(30);
 
 	private Duration drainTimeout = Duration.ZERO;
+
+	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
+	private RequestReplyObservationConvention observationConvention;
 
 	private volatile byte[] instanceBytes;
 
@@ -201,6 +211,26 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	public void setDrainTimeout(Duration drainTimeout) {
 		Assert.notNull(drainTimeout, "'drainTimeout' must not be null");
 		this.drainTimeout = drainTimeout;
+	}
+
+	/**
+	 * Set the registry of the {@link RequestReplyObservation#REQUEST} observation of each
+	 * request's round trip. Default the no-op registry: requests are not observed.
+	 * @param observationRegistry the observation registry
+	 * @since 0.1.0
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		Assert.notNull(observationRegistry, "'observationRegistry' must not be null");
+		this.observationRegistry = observationRegistry;
+	}
+
+	/**
+	 * Set a convention for the round trip observations, replacing the default one.
+	 * @param observationConvention the convention, or {@code null} for the default
+	 * @since 0.1.0
+	 */
+	public void setObservationConvention(RequestReplyObservationConvention observationConvention) {
+		this.observationConvention = observationConvention;
 	}
 
 	/**
@@ -349,9 +379,41 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 			headers.add(RequestReplyHeaders.STREAM, new byte[] { '1' });
 		}
 		for (String topic : topics) {
-			send(new ProducerRecord<>(topic, record.partition(), record.timestamp(), key, value, headers), pending);
+			// Headers of their own per record: the producer makes them read-only, a tracer adds to them.
+			ProducerRecord<byte[], byte[]> request = new ProducerRecord<>(topic, record.partition(),
+					record.timestamp(), key, value, new RecordHeaders(headers.toArray()));
+			if (this.observationRegistry.isNoop()) {
+				send(request, pending);
+			}
+			else {
+				sendObserved(request, pending);
+			}
 		}
 		return pending;
+	}
+
+	private void sendObserved(ProducerRecord<byte[], byte[]> request, PendingRequest<?> pending) {
+		RequestReplyObservationContext context = new RequestReplyObservationContext(request.headers(),
+				request.topic(), pending.id);
+		Observation observation = RequestReplyObservation.REQUEST.observation(this.observationConvention,
+				DefaultRequestReplyObservationConvention.INSTANCE, () -> context, this.observationRegistry);
+		// Started before the send, so a tracer writes its context into the request's headers.
+		observation.start();
+		try (Observation.Scope scope = observation.openScope()) {
+			send(request, pending);
+		}
+		pending.whenComplete((reply, ex) -> {
+			RequestOutcome outcome = pending.outcome;
+			if (outcome == null) {
+				outcome = (ex == null) ? RequestOutcome.SUCCESS
+						: (ex instanceof CancellationException) ? RequestOutcome.CANCELLED : RequestOutcome.ERROR;
+			}
+			context.setOutcome(outcome);
+			if (ex != null) {
+				observation.error(ex);
+			}
+			observation.stop();
+		});
 	}
 
 	private RecordHeaders headers(ProducerRecord<?, ?> record, PendingRequest<?> pending, Duration timeout) {

@@ -90,6 +90,12 @@ public class RequestReplyProperties {
 
 	private final Handler handler = new Handler();
 
+	private final Endpoint endpoint = new Endpoint();
+
+	private final Metrics metrics = new Metrics();
+
+	private final Observation observation = new Observation();
+
 	public boolean isEnabled() {
 		return this.enabled;
 	}
@@ -190,6 +196,18 @@ public class RequestReplyProperties {
 		return this.handler;
 	}
 
+	public Endpoint getEndpoint() {
+		return this.endpoint;
+	}
+
+	public Metrics getMetrics() {
+		return this.metrics;
+	}
+
+	public Observation getObservation() {
+		return this.observation;
+	}
+
 	/**
 	 * Settings of {@code @ReplyHandler} methods.
 	 */
@@ -271,6 +289,70 @@ public class RequestReplyProperties {
 
 		public Map<String, String> getConsumerProperties() {
 			return this.consumerProperties;
+		}
+
+	}
+
+	/**
+	 * Settings of the 'requestreply' actuator endpoint.
+	 */
+	public static class Endpoint {
+
+		/**
+		 * Maximum number of oldest pending requests the endpoint lists.
+		 */
+		private int maxOldest = 10;
+
+		public int getMaxOldest() {
+			return this.maxOldest;
+		}
+
+		public void setMaxOldest(int maxOldest) {
+			this.maxOldest = maxOldest;
+		}
+
+	}
+
+	/**
+	 * Settings of request-reply's Micrometer meters.
+	 */
+	public static class Metrics {
+
+		/**
+		 * Whether the 'requestreply.requests' and 'requestreply.handler' timers publish a
+		 * percentile histogram (for server-side percentiles, e.g. Prometheus
+		 * histogram_quantile).
+		 */
+		private boolean percentileHistogram;
+
+		public boolean isPercentileHistogram() {
+			return this.percentileHistogram;
+		}
+
+		public void setPercentileHistogram(boolean percentileHistogram) {
+			this.percentileHistogram = percentileHistogram;
+		}
+
+	}
+
+	/**
+	 * Settings of request-reply's Micrometer observations (tracing).
+	 */
+	public static class Observation {
+
+		/**
+		 * Whether requests sent and replies sent are observed, and requests handled by
+		 * @ReplyHandler methods, so that trace context travels in the record headers. Needs an
+		 * ObservationRegistry bean.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
 		}
 
 	}

@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.requestreply.convert.PayloadConverter;
+import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.log.LogAccessor;
@@ -49,6 +51,10 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 
 	private final List<ConcurrentMessageListenerContainer<byte[], byte[]>> containers = new ArrayList<>();
 
+	private final List<ReplyHandlerOutcomeListener> outcomeListeners = new CopyOnWriteArrayList<>();
+
+	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
 	private ReplyHandlerPolicy policy = ReplyHandlerPolicy.DEFAULT;
 
 	private volatile boolean running;
@@ -81,6 +87,47 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 	public void setPolicy(ReplyHandlerPolicy policy) {
 		Assert.notNull(policy, "'policy' must not be null");
 		this.policy = policy;
+	}
+
+	/**
+	 * Add a listener told of how each handled request ended, with the handler's duration.
+	 * @param listener the listener
+	 * @since 0.1.0
+	 */
+	public void addOutcomeListener(ReplyHandlerOutcomeListener listener) {
+		Assert.notNull(listener, "'listener' must not be null");
+		this.outcomeListeners.add(listener);
+	}
+
+	/**
+	 * Set the registry of the containers' observations: when it is not the no-op registry, each
+	 * request is observed (and traced, its trace context read from the record headers). Applies
+	 * to containers started afterwards.
+	 * @param observationRegistry the observation registry
+	 * @since 0.1.0
+	 */
+	public synchronized void setObservationRegistry(ObservationRegistry observationRegistry) {
+		Assert.notNull(observationRegistry, "'observationRegistry' must not be null");
+		this.observationRegistry = observationRegistry;
+	}
+
+	/**
+	 * Return the bean name (and listener id) of the container of a handler.
+	 * @param endpoint the handler
+	 * @return the container's name
+	 * @since 0.1.0
+	 */
+	public static String containerName(ReplyHandlerEndpoint endpoint) {
+		return "replyHandler-" + endpoint.id();
+	}
+
+	/**
+	 * Return the handler methods these containers serve.
+	 * @return the endpoints
+	 * @since 0.1.0
+	 */
+	public List<ReplyHandlerEndpoint> getEndpoints() {
+		return this.discoverer.getEndpoints();
 	}
 
 	/**
@@ -124,12 +171,16 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 			// Synchronous commits would wait for the broker's commit linger on every poll.
 			properties.setSyncCommits(false);
 			properties.setClientId("request-reply-handler-" + endpoint.id());
-			properties.setMessageListener(
-					new ReplyHandlerListener(endpoint, this.converter, this.replyTemplate, handlerStats, this.policy, groupId));
+			if (!this.observationRegistry.isNoop()) {
+				properties.setObservationEnabled(true);
+				properties.setObservationRegistry(this.observationRegistry);
+			}
+			properties.setMessageListener(new ReplyHandlerListener(endpoint, this.converter, this.replyTemplate,
+					handlerStats, this.policy, groupId, this.outcomeListeners));
 			ConcurrentMessageListenerContainer<byte[], byte[]> container = new ConcurrentMessageListenerContainer<>(
 					this.consumerFactory, properties);
 			container.setConcurrency((endpoint.concurrency() != null) ? endpoint.concurrency() : this.defaultConcurrency);
-			container.setBeanName("replyHandler-" + endpoint.id());
+			container.setBeanName(containerName(endpoint));
 			container.start();
 			this.containers.add(container);
 			logger.info(() -> "@ReplyHandler " + endpoint.id() + " serving " + endpoint.topics() + " in group '"

@@ -56,15 +56,18 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 
 	private final Set<String> loggedCauses = ConcurrentHashMap.newKeySet();
 
+	private final List<ReplyHandlerOutcomeListener> outcomeListeners;
+
 	ReplyHandlerListener(ReplyHandlerEndpoint endpoint, PayloadConverter converter,
 			KafkaTemplate<byte[], byte[]> replyTemplate, ReplyHandlerStats stats, ReplyHandlerPolicy policy,
-			String responder) {
+			String responder, List<ReplyHandlerOutcomeListener> outcomeListeners) {
 		this.endpoint = endpoint;
 		this.policy = policy;
 		this.responder = responder.getBytes(StandardCharsets.UTF_8);
 		this.converter = converter;
 		this.replyTemplate = replyTemplate;
 		this.stats = stats;
+		this.outcomeListeners = outcomeListeners;
 	}
 
 	@Override
@@ -80,6 +83,7 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 	}
 
 	private void handle(ConsumerRecord<byte[], byte[]> request, Acknowledgment acknowledgment) {
+		long startNanos = System.nanoTime();
 		Headers headers = request.headers();
 		Header replyTopic = headers.lastHeader(RequestReplyHeaders.REPLY_TOPIC);
 		Header correlation = headers.lastHeader(RequestReplyHeaders.CORRELATION_ID);
@@ -107,7 +111,7 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 		}
 		ReplyAddress address = new ReplyAddress(replyTopicName, correlation.value(),
 				headers.lastHeader(RequestReplyHeaders.INSTANCE), request.key(),
-				headers.lastHeader(RequestReplyHeaders.STREAM) != null);
+				headers.lastHeader(RequestReplyHeaders.STREAM) != null, request.topic(), startNanos);
 		Integer partition;
 		long deadline;
 		try {
@@ -121,6 +125,7 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 		}
 		if (System.currentTimeMillis() > deadline) {
 			this.stats.recordExpired();
+			notifyOutcome(request.topic(), ReplyHandlerOutcome.EXPIRED, startNanos);
 			logger.debug(() -> "Skipping expired request at " + position(request));
 			acknowledgment.acknowledge();
 			return;
@@ -201,6 +206,7 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 			return;
 		}
 		this.stats.recordHandled();
+		notifyOutcome(address.requestTopic(), ReplyHandlerOutcome.SUCCESS, address.startNanos());
 		send(address, partition, bytes, null, acknowledgment);
 	}
 
@@ -235,6 +241,7 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 
 	private void failed(ReplyAddress address, Integer partition, Throwable failure, Acknowledgment acknowledgment) {
 		this.stats.recordFailed();
+		notifyOutcome(address.requestTopic(), ReplyHandlerOutcome.ERROR, address.startNanos());
 		logger.debug(failure, () -> "Handler " + this.endpoint.id() + " failed; sending an error reply");
 		send(address, partition, null, failure, acknowledgment);
 	}
@@ -242,6 +249,7 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 	private void malformed(ConsumerRecord<byte[], byte[]> request, ReplyAddress address, Integer partition,
 			Throwable failure, Acknowledgment acknowledgment) {
 		this.stats.recordMalformed();
+		notifyOutcome(address.requestTopic(), ReplyHandlerOutcome.MALFORMED, address.startNanos());
 		logOnce("malformed:" + failure.getClass().getName(), () -> "Malformed request at " + position(request)
 				+ " for handler " + this.endpoint.id() + ": " + failure.getMessage()
 				+ " (an error reply is sent; logged once per cause)");
@@ -383,6 +391,7 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 		@Override
 		public void onError(Throwable failure) {
 			ReplyHandlerListener.this.stats.recordFailed();
+			notifyOutcome(this.address.requestTopic(), ReplyHandlerOutcome.ERROR, this.address.startNanos());
 			send(this.address, this.partition, null, unwrap(failure), streamHeaders(null, this.sent),
 					this.acknowledgment::acknowledge);
 		}
@@ -390,6 +399,7 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 		@Override
 		public void onComplete() {
 			ReplyHandlerListener.this.stats.recordHandled();
+			notifyOutcome(this.address.requestTopic(), ReplyHandlerOutcome.SUCCESS, this.address.startNanos());
 			send(this.address, this.partition, null, null, streamHeaders(null, this.sent),
 					this.acknowledgment::acknowledge);
 		}
@@ -400,6 +410,21 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 		this.stats.recordReplyFailure();
 		logger.warn(ex, () -> "Handler " + this.endpoint.id() + " could not send its reply to topic '"
 				+ address.topic() + "'");
+	}
+
+	private void notifyOutcome(String topic, ReplyHandlerOutcome outcome, long startNanos) {
+		if (this.outcomeListeners.isEmpty()) {
+			return;
+		}
+		long duration = System.nanoTime() - startNanos;
+		for (ReplyHandlerOutcomeListener listener : this.outcomeListeners) {
+			try {
+				listener.onOutcome(this.endpoint, topic, outcome, duration);
+			}
+			catch (RuntimeException ex) {
+				logger.warn(ex, () -> "Reply handler outcome listener " + listener + " failed");
+			}
+		}
 	}
 
 	private void logOnce(String cause, java.util.function.Supplier<String> message) {
@@ -471,7 +496,8 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 		return record.topic() + "-" + record.partition() + "@" + record.offset();
 	}
 
-	private record ReplyAddress(String topic, byte[] correlationId, Header instance, byte[] key, boolean stream) {
+	private record ReplyAddress(String topic, byte[] correlationId, Header instance, byte[] key, boolean stream,
+			String requestTopic, long startNanos) {
 	}
 
 }

@@ -1,0 +1,264 @@
+package dev.requestreply.actuate;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+import dev.requestreply.CorrelationId;
+import dev.requestreply.CorrelationRegistry;
+import dev.requestreply.PendingRequestInfo;
+import dev.requestreply.RequestReplyTemplate;
+import dev.requestreply.handler.ReplyHandlerContainers;
+import dev.requestreply.handler.ReplyHandlerEndpoint;
+import dev.requestreply.handler.ReplyHandlerStats;
+
+import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
+import org.springframework.boot.actuate.endpoint.OperationResponseBody;
+import org.springframework.boot.actuate.endpoint.annotation.DeleteOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+import org.springframework.boot.actuate.endpoint.annotation.Selector;
+import org.springframework.kafka.listener.MessageListenerContainer;
+import org.springframework.util.Assert;
+
+/**
+ * The {@code requestreply} actuator endpoint: the figures of this application's requests (in
+ * total and by target topic), its oldest pending requests, and its
+ * {@link dev.requestreply.ReplyHandler @ReplyHandler} methods; one pending request by correlation
+ * id, and cancelling it. It shows identifiers, counts and times only, never a payload, key or
+ * header value.
+ *
+ * @since 0.1.0
+ */
+@Endpoint(id = "requestreply")
+public class RequestReplyEndpoint {
+
+	private final RequestReplyTemplate template;
+
+	private final RequestReplyTopicStatistics topicStatistics;
+
+	private final ReplyHandlerContainers handlerContainers;
+
+	private final int maxOldest;
+
+	/**
+	 * Create the endpoint.
+	 * @param template the request-reply template
+	 * @param topicStatistics the figures by target topic (registered as a listener of the
+	 * template's registry)
+	 * @param handlerContainers the handler containers, or {@code null} when handlers are disabled
+	 * @param maxOldest how many of the oldest pending requests to list at most
+	 */
+	public RequestReplyEndpoint(RequestReplyTemplate template, RequestReplyTopicStatistics topicStatistics,
+			ReplyHandlerContainers handlerContainers, int maxOldest) {
+		Assert.notNull(template, "'template' must not be null");
+		Assert.notNull(topicStatistics, "'topicStatistics' must not be null");
+		Assert.isTrue(maxOldest >= 0, "'maxOldest' must not be negative");
+		this.template = template;
+		this.topicStatistics = topicStatistics;
+		this.handlerContainers = handlerContainers;
+		this.maxOldest = maxOldest;
+	}
+
+	/**
+	 * Describe the requests and handlers of this application.
+	 * @return the description
+	 */
+	@ReadOperation
+	public RequestReplyDescriptor requestReply() {
+		CorrelationRegistry registry = this.template.getRegistry();
+		List<PendingRequestDescriptor> oldest = registry.oldest(this.maxOldest)
+			.stream()
+			.map(PendingRequestDescriptor::of)
+			.toList();
+		return new RequestReplyDescriptor(this.template.getReplyTopic(), this.template.getInstanceId(),
+				this.template.isAccepting(), registry.pendingCount(), registry.getMaxPending(),
+				registry.completedCount(), registry.timeoutCount(), registry.errorCount(), registry.cancelledCount(),
+				registry.rejectedCount(), registry.lateReplyCount(), registry.duplicateReplyCount(),
+				registry.foreignReplyCount(), registry.invalidReplyCount(), topics(registry), oldest, handlers());
+	}
+
+	/**
+	 * Describe one pending request.
+	 * @param correlationId the correlation id, in UUID form
+	 * @return the request, or {@code null} (404 over HTTP) when no request with that id is
+	 * pending
+	 */
+	@ReadOperation
+	public PendingRequestDescriptor pendingRequest(@Selector String correlationId) {
+		return this.template.getRegistry()
+			.find(parse(correlationId))
+			.map(PendingRequestDescriptor::of)
+			.orElse(null);
+	}
+
+	/**
+	 * Cancel one pending request: its future fails with a
+	 * {@link dev.requestreply.RequestReplyException}, and a reply arriving later counts as late.
+	 * @param correlationId the correlation id, in UUID form
+	 * @return whether a pending request was cancelled
+	 */
+	@DeleteOperation
+	public CancellationDescriptor cancel(@Selector String correlationId) {
+		CorrelationId id = parse(correlationId);
+		return new CancellationDescriptor(id.toString(), this.template.getRegistry().cancel(id));
+	}
+
+	private static CorrelationId parse(String correlationId) {
+		try {
+			return CorrelationId.parse(correlationId);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new InvalidEndpointRequestException("Correlation id '" + correlationId + "' is no UUID",
+					"Correlation id is no UUID", ex);
+		}
+	}
+
+	private Map<String, TopicDescriptor> topics(CorrelationRegistry registry) {
+		Map<String, Integer> pending = registry.pendingByTopic();
+		Map<String, RequestReplyTopicStatistics.Snapshot> ended = this.topicStatistics.snapshot();
+		TreeSet<String> names = new TreeSet<>(ended.keySet());
+		names.addAll(pending.keySet());
+		Map<String, TopicDescriptor> topics = new LinkedHashMap<>();
+		RequestReplyTopicStatistics.Snapshot none = new RequestReplyTopicStatistics.Snapshot(0, 0, 0, 0, 0, null,
+				null);
+		for (String name : names) {
+			RequestReplyTopicStatistics.Snapshot figures = ended.getOrDefault(name, none);
+			topics.put(name, new TopicDescriptor(pending.getOrDefault(name, 0), figures.completed(),
+					figures.timeouts(), figures.errors(), figures.cancelled(),
+					new RoundTripDescriptor(figures.samples(), figures.p50Millis(), figures.p99Millis())));
+		}
+		return topics;
+	}
+
+	private Map<String, HandlerDescriptor> handlers() {
+		ReplyHandlerContainers containers = this.handlerContainers;
+		if (containers == null) {
+			return Map.of();
+		}
+		Map<String, ReplyHandlerStats> stats = containers.getStats();
+		List<String> running = new ArrayList<>();
+		for (MessageListenerContainer container : containers.getContainers()) {
+			if (container.isRunning()) {
+				running.add(container.getListenerId());
+			}
+		}
+		Map<String, HandlerDescriptor> handlers = new TreeMap<>();
+		for (ReplyHandlerEndpoint endpoint : containers.getEndpoints()) {
+			ReplyHandlerStats figures = stats.get(endpoint.id());
+			boolean isRunning = running.contains(ReplyHandlerContainers.containerName(endpoint));
+			handlers.put(endpoint.id(), (figures != null) ? HandlerDescriptor.of(endpoint, isRunning, figures)
+					: new HandlerDescriptor(endpoint.topics(), isRunning, 0, 0, 0, 0, 0, 0));
+		}
+		return handlers;
+	}
+
+	/**
+	 * Description of this application's requests and handlers.
+	 *
+	 * @param replyTopic the shared reply topic
+	 * @param instanceId the id of this instance, echoed on its replies
+	 * @param accepting whether the reply consumer runs, so that requests are accepted
+	 * @param pending requests waiting for a reply
+	 * @param maxPending the number of pending requests past which requests are refused
+	 * @param completed requests answered with a reply that converted
+	 * @param timeouts requests that timed out
+	 * @param errors requests that failed
+	 * @param cancelled requests cancelled before their reply
+	 * @param rejected requests refused because too many were pending
+	 * @param lateReplies replies that arrived after their request timed out or was cancelled
+	 * @param duplicateReplies second replies to a request already answered
+	 * @param foreignReplies replies skipped as another instance's
+	 * @param invalidReplies replies skipped for lack of a correlation id
+	 * @param topics figures by target topic
+	 * @param oldestPending the requests that have waited longest, oldest first
+	 * @param handlers the {@code @ReplyHandler} methods by handler id ({@code bean.method})
+	 */
+	public record RequestReplyDescriptor(String replyTopic, String instanceId, boolean accepting, int pending,
+			int maxPending, long completed, long timeouts, long errors, long cancelled, long rejected, long lateReplies,
+			long duplicateReplies, long foreignReplies, long invalidReplies, Map<String, TopicDescriptor> topics,
+			List<PendingRequestDescriptor> oldestPending,
+			Map<String, HandlerDescriptor> handlers) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * Figures of the requests sent to one topic.
+	 *
+	 * @param pending requests waiting for a reply
+	 * @param completed requests answered with a reply that converted
+	 * @param timeouts requests that timed out
+	 * @param errors requests that failed
+	 * @param cancelled requests cancelled before their reply
+	 * @param roundTrip round trip percentiles of recent replies
+	 */
+	public record TopicDescriptor(int pending, long completed, long timeouts, long errors, long cancelled,
+			RoundTripDescriptor roundTrip) {
+
+	}
+
+	/**
+	 * Round trip percentiles of the most recent replies (success or error) of one topic.
+	 *
+	 * @param samples how many round trips they are computed from
+	 * @param p50Millis the median in milliseconds, or {@code null} without samples
+	 * @param p99Millis the 99th percentile in milliseconds, or {@code null} without samples
+	 */
+	public record RoundTripDescriptor(int samples, Double p50Millis, Double p99Millis) {
+
+	}
+
+	/**
+	 * One pending request: identifiers and times only.
+	 *
+	 * @param correlationId the correlation id in UUID form
+	 * @param topic the topic the request was sent to
+	 * @param ageMillis milliseconds since it was sent
+	 * @param timeLeftMillis milliseconds until it times out (zero or negative when overdue)
+	 */
+	public record PendingRequestDescriptor(String correlationId, String topic, long ageMillis,
+			long timeLeftMillis) implements OperationResponseBody {
+
+		static PendingRequestDescriptor of(PendingRequestInfo info) {
+			return new PendingRequestDescriptor(info.correlationId().toString(), info.topic(), info.age().toMillis(),
+					info.timeLeft().toMillis());
+		}
+
+	}
+
+	/**
+	 * The result of a cancellation.
+	 *
+	 * @param correlationId the correlation id in UUID form
+	 * @param cancelled whether a pending request with that id was found and cancelled
+	 */
+	public record CancellationDescriptor(String correlationId, boolean cancelled) implements OperationResponseBody {
+
+	}
+
+	/**
+	 * One {@code @ReplyHandler} method.
+	 *
+	 * @param topics the topics it serves
+	 * @param running whether its listener container runs
+	 * @param handled requests answered with a reply
+	 * @param failed requests answered with an error reply
+	 * @param expired requests skipped because their deadline had passed
+	 * @param malformed requests whose payload or headers could not be read
+	 * @param rejected requests skipped because no reply could be addressed
+	 * @param replyFailures replies that could not be sent
+	 */
+	public record HandlerDescriptor(List<String> topics, boolean running, long handled, long failed, long expired,
+			long malformed, long rejected, long replyFailures) {
+
+		static HandlerDescriptor of(ReplyHandlerEndpoint endpoint, boolean running, ReplyHandlerStats stats) {
+			return new HandlerDescriptor(endpoint.topics(), running, stats.handled(), stats.failed(), stats.expired(),
+					stats.malformed(), stats.rejected(), stats.replyFailures());
+		}
+
+	}
+
+}

@@ -1,0 +1,72 @@
+package dev.requestreply.actuate;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import dev.requestreply.RequestReplyTemplate;
+import dev.requestreply.handler.ReplyHandlerContainers;
+
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+
+/**
+ * Health of request-reply: {@code UP} when the reply consumer runs (so requests are accepted)
+ * and every {@link dev.requestreply.ReplyHandler @ReplyHandler} container runs with all its
+ * consumers; {@code DOWN} with the reason otherwise.
+ *
+ * @since 0.1.0
+ */
+public class RequestReplyHealthIndicator extends AbstractHealthIndicator {
+
+	private final RequestReplyTemplate template;
+
+	private final ReplyHandlerContainers handlerContainers;
+
+	/**
+	 * Create the indicator.
+	 * @param template the template, or {@code null} on a responder without requester
+	 * @param handlerContainers the handler containers, or {@code null} without handlers
+	 */
+	public RequestReplyHealthIndicator(RequestReplyTemplate template, ReplyHandlerContainers handlerContainers) {
+		super("Request-reply health check failed");
+		this.template = template;
+		this.handlerContainers = handlerContainers;
+	}
+
+	@Override
+	protected void doHealthCheck(Health.Builder builder) {
+		List<String> problems = new ArrayList<>();
+		if (this.template != null) {
+			builder.withDetail("replyTopic", this.template.getReplyTopic());
+			builder.withDetail("pending", this.template.getRegistry().pendingCount());
+			if (!this.template.isAccepting()) {
+				problems.add("reply consumer of '" + this.template.getReplyTopic() + "' is not running");
+			}
+		}
+		if (this.handlerContainers != null) {
+			int expected = this.handlerContainers.getEndpoints().size();
+			List<ConcurrentMessageListenerContainer<byte[], byte[]>> containers = this.handlerContainers
+				.getContainers();
+			builder.withDetail("handlers", expected);
+			if (containers.size() < expected) {
+				problems.add((expected - containers.size()) + " of " + expected + " handler container(s) not started");
+			}
+			for (ConcurrentMessageListenerContainer<byte[], byte[]> container : containers) {
+				if (!container.isRunning()) {
+					problems.add("handler container '" + container.getListenerId() + "' is not running");
+				}
+				else if (container.getContainers().stream().anyMatch((child) -> !child.isRunning())) {
+					problems.add("handler container '" + container.getListenerId() + "' has stopped consumers");
+				}
+			}
+		}
+		if (problems.isEmpty()) {
+			builder.up();
+		}
+		else {
+			builder.down().withDetail("reason", String.join("; ", problems));
+		}
+	}
+
+}

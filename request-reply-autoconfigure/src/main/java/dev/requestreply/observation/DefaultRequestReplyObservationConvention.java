@@ -1,0 +1,40 @@
+package dev.requestreply.observation;
+
+import dev.requestreply.RequestOutcome;
+import dev.requestreply.observation.RequestReplyObservation.RequestHighCardinalityKeys;
+import dev.requestreply.observation.RequestReplyObservation.RequestLowCardinalityKeys;
+import io.micrometer.common.KeyValues;
+
+/**
+ * Default {@link RequestReplyObservationConvention}: name {@code requestreply.request},
+ * contextual name {@code "<topic> request"}, keys {@code topic} and {@code outcome} (low
+ * cardinality) and {@code requestreply.correlation.id} (high cardinality).
+ *
+ * @since 0.1.0
+ */
+public class DefaultRequestReplyObservationConvention implements RequestReplyObservationConvention {
+
+	/**
+	 * A shared instance.
+	 */
+	public static final DefaultRequestReplyObservationConvention INSTANCE = new DefaultRequestReplyObservationConvention();
+
+	@Override
+	public String getContextualName(RequestReplyObservationContext context) {
+		return context.getTopic() + " request";
+	}
+
+	@Override
+	public KeyValues getLowCardinalityKeyValues(RequestReplyObservationContext context) {
+		RequestOutcome outcome = context.getOutcome();
+		return KeyValues.of(RequestLowCardinalityKeys.TOPIC.withValue(context.getTopic()),
+				RequestLowCardinalityKeys.OUTCOME.withValue((outcome != null) ? outcome.tagValue() : "none"));
+	}
+
+	@Override
+	public KeyValues getHighCardinalityKeyValues(RequestReplyObservationContext context) {
+		return KeyValues
+			.of(RequestHighCardinalityKeys.CORRELATION_ID.withValue(context.getCorrelationId().toString()));
+	}
+
+}

@@ -1,0 +1,161 @@
+package dev.requestreply.observation;
+
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.ToDoubleFunction;
+
+import dev.requestreply.CorrelationRegistry;
+import dev.requestreply.handler.ReplyHandlerContainers;
+import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.util.Assert;
+
+/**
+ * Binds request-reply's meters to a registry:
+ * <ul>
+ * <li>{@value #REQUESTS}: a timer of round trips, tagged {@code topic} and {@code outcome}
+ * ({@code success}, {@code timeout}, {@code error}, {@code cancelled});</li>
+ * <li>{@value #PENDING}: a gauge of requests waiting for a reply;</li>
+ * <li>{@value #REPLIES_SKIPPED}: a counter of replies that completed no request, tagged
+ * {@code reason} ({@code late}, {@code duplicate}, {@code foreign}, {@code invalid});</li>
+ * <li>{@value #REJECTED}: a counter of requests refused because too many were pending;</li>
+ * <li>{@value #HANDLER}: a timer of {@link dev.requestreply.ReplyHandler @ReplyHandler}
+ * invocations, tagged {@code topic} and {@code outcome} ({@code success}, {@code error},
+ * {@code expired}, {@code malformed}).</li>
+ * </ul>
+ * Tags are low-cardinality: never a correlation id, key or payload.
+ *
+ * @since 0.1.0
+ */
+public class RequestReplyMeterBinder implements MeterBinder {
+
+	/**
+	 * Name of the round-trip timer.
+	 */
+	public static final String REQUESTS = "requestreply.requests";
+
+	/**
+	 * Name of the pending requests gauge.
+	 */
+	public static final String PENDING = "requestreply.pending";
+
+	/**
+	 * Name of the skipped replies counter.
+	 */
+	public static final String REPLIES_SKIPPED = "requestreply.replies.skipped";
+
+	/**
+	 * Name of the rejected requests counter.
+	 */
+	public static final String REJECTED = "requestreply.requests.rejected";
+
+	/**
+	 * Name of the handler invocation timer.
+	 */
+	public static final String HANDLER = "requestreply.handler";
+
+	private final CorrelationRegistry registry;
+
+	private final ReplyHandlerContainers handlerContainers;
+
+	private boolean percentileHistogram;
+
+	/**
+	 * Create a binder.
+	 * @param registry the registry of pending requests, or {@code null} on a responder without
+	 * requester
+	 * @param handlerContainers the handler containers, or {@code null} without handlers
+	 */
+	public RequestReplyMeterBinder(CorrelationRegistry registry, ReplyHandlerContainers handlerContainers) {
+		this.registry = registry;
+		this.handlerContainers = handlerContainers;
+	}
+
+	/**
+	 * Set whether the timers publish a percentile histogram. Default false.
+	 * @param percentileHistogram whether to publish a percentile histogram
+	 */
+	public void setPercentileHistogram(boolean percentileHistogram) {
+		this.percentileHistogram = percentileHistogram;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry meterRegistry) {
+		Assert.notNull(meterRegistry, "'meterRegistry' must not be null");
+		if (this.registry != null) {
+			bindRequester(meterRegistry, this.registry);
+		}
+		if (this.handlerContainers != null) {
+			Timers timers = new Timers(meterRegistry, HANDLER, "Time @ReplyHandler methods took per request",
+					this.percentileHistogram);
+			this.handlerContainers.addOutcomeListener(
+					(endpoint, topic, outcome, durationNanos) -> timers.record(topic, outcome.tagValue(), durationNanos));
+		}
+	}
+
+	private void bindRequester(MeterRegistry meterRegistry, CorrelationRegistry registry) {
+		Gauge.builder(PENDING, registry, CorrelationRegistry::pendingCount)
+			.description("Requests waiting for a reply")
+			.register(meterRegistry);
+		skipped(meterRegistry, registry, "late", CorrelationRegistry::lateReplyCount);
+		skipped(meterRegistry, registry, "duplicate", CorrelationRegistry::duplicateReplyCount);
+		skipped(meterRegistry, registry, "foreign", CorrelationRegistry::foreignReplyCount);
+		skipped(meterRegistry, registry, "invalid", CorrelationRegistry::invalidReplyCount);
+		FunctionCounter.builder(REJECTED, registry, CorrelationRegistry::rejectedCount)
+			.description("Requests refused because too many were pending")
+			.register(meterRegistry);
+		Timers timers = new Timers(meterRegistry, REQUESTS, "Round trips of requests, from send to their end",
+				this.percentileHistogram);
+		registry.addListener((topic, outcome, durationNanos) -> timers.record(topic, outcome.tagValue(), durationNanos));
+	}
+
+	private static void skipped(MeterRegistry meterRegistry, CorrelationRegistry registry, String reason,
+			ToDoubleFunction<CorrelationRegistry> count) {
+		FunctionCounter.builder(REPLIES_SKIPPED, registry, count)
+			.description("Replies that completed no request of this instance")
+			.tag("reason", reason)
+			.register(meterRegistry);
+	}
+
+	/**
+	 * Timers of one name by topic and outcome, cached so recording does not build a meter id.
+	 */
+	private static final class Timers {
+
+		private final MeterRegistry meterRegistry;
+
+		private final String name;
+
+		private final String description;
+
+		private final boolean percentileHistogram;
+
+		private final Map<String, Map<String, Timer>> byTopic = new ConcurrentHashMap<>();
+
+		Timers(MeterRegistry meterRegistry, String name, String description, boolean percentileHistogram) {
+			this.meterRegistry = meterRegistry;
+			this.name = name;
+			this.description = description;
+			this.percentileHistogram = percentileHistogram;
+		}
+
+		void record(String topic, String outcome, long durationNanos) {
+			this.byTopic.computeIfAbsent(topic, (key) -> new ConcurrentHashMap<>())
+				.computeIfAbsent(outcome, (key) -> Timer.builder(this.name)
+					.description(this.description)
+					.tags(Tags.of("topic", topic, "outcome", outcome))
+					// null rather than false, so that management.metrics.distribution.* still applies
+					.publishPercentileHistogram(this.percentileHistogram ? Boolean.TRUE : null)
+					.register(this.meterRegistry))
+				.record(durationNanos, TimeUnit.NANOSECONDS);
+		}
+
+	}
+
+}

@@ -1,0 +1,27 @@
+package dev.requestreply.sample;
+
+import org.apache.kafka.clients.admin.NewTopic;
+
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.config.TopicBuilder;
+
+/**
+ * The request topics of the pricing service, created on start-up by Spring Boot's
+ * {@code KafkaAdmin} when missing.
+ */
+@Configuration(proxyBeanMethods = false)
+class PricingTopics {
+
+	@Bean
+	NewTopic quoteTopic(@Value("${pricing.topics.quote}") String name) {
+		return TopicBuilder.name(name).build();
+	}
+
+	@Bean
+	NewTopic deepQuoteTopic(@Value("${pricing.topics.deep-quote}") String name) {
+		return TopicBuilder.name(name).build();
+	}
+
+}

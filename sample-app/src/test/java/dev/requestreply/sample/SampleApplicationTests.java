@@ -1,0 +1,139 @@
+package dev.requestreply.sample;
+
+import java.time.Duration;
+import java.util.Map;
+
+import dev.requestreply.handler.ReplyHandlerContainers;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.test.web.servlet.client.RestTestClient;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The sample as a user runs it: no {@code spring.kafka.bootstrap-servers}, so its own embedded
+ * broker, and both parts in one process, called over HTTP.
+ */
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+class SampleApplicationTests {
+
+	@LocalServerPort
+	private int port;
+
+	@Autowired
+	private ReplyHandlerContainers handlers;
+
+	private RestTestClient http;
+
+	@BeforeEach
+	void setUp() {
+		this.http = RestTestClient.bindToServer().baseUrl("http://localhost:" + this.port).build();
+		// Not needed for correctness (a new handler group reads from the earliest offset), but a
+		// request sent before the first assignment would wait for it and could time out.
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> this.handlers.getContainers()
+				.stream()
+				.allMatch((container) -> !container.getAssignedPartitions().isEmpty()));
+	}
+
+	@Test
+	void whenKnownSymbolThenQuoteIsReturned() {
+		this.http.get()
+			.uri("/quotes/{symbol}", "acme")
+			.exchange()
+			.expectStatus().isOk()
+			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_JSON)
+			.expectBody()
+			.jsonPath("$.symbol").isEqualTo("ACME")
+			.jsonPath("$.price").isEqualTo(123.45)
+			.jsonPath("$.currency").isEqualTo("USD");
+	}
+
+	@Test
+	void whenUnknownSymbolThenNotFoundWithTheRemoteMessage() {
+		this.http.get()
+			.uri("/quotes/{symbol}", "NOPE")
+			.exchange()
+			.expectStatus().isNotFound()
+			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.status").isEqualTo(404)
+			.jsonPath("$.title").isEqualTo("Unknown symbol")
+			.jsonPath("$.detail").isEqualTo("Unknown symbol 'NOPE'");
+	}
+
+	@Test
+	void whenDeepQuoteWithinTimeoutThenDeepQuoteIsReturned() {
+		this.http.get()
+			.uri("/quotes/{symbol}/deep?timeout={timeout}", "GLOBEX", "10s")
+			.exchange()
+			.expectStatus().isOk()
+			.expectBody()
+			.jsonPath("$.symbol").isEqualTo("GLOBEX")
+			.jsonPath("$.bid").isEqualTo(87.05)
+			.jsonPath("$.ask").isEqualTo(87.15);
+	}
+
+	@Test
+	void whenDeepQuoteSlowerThanTimeoutThenGatewayTimeout() {
+		this.http.get()
+			.uri("/quotes/{symbol}/deep?timeout={timeout}", "ACME", "200ms")
+			.exchange()
+			.expectStatus().isEqualTo(504)
+			.expectHeader().contentTypeCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON)
+			.expectBody()
+			.jsonPath("$.status").isEqualTo(504)
+			.jsonPath("$.title").isEqualTo("The pricing service did not answer in time");
+	}
+
+	@Test
+	void whenTimeoutNotPositiveThenBadRequest() {
+		this.http.get()
+			.uri("/quotes/{symbol}/deep?timeout={timeout}", "ACME", "0s")
+			.exchange()
+			.expectStatus().isBadRequest();
+	}
+
+	@Test
+	void whenRequestsEndThenActuatorEndpointCountsThem() {
+		Map<String, Object> before = requestReplyFigures();
+		this.http.get().uri("/quotes/ACME").exchange().expectStatus().isOk();
+		this.http.get().uri("/quotes/NOPE").exchange().expectStatus().isNotFound();
+		this.http.get().uri("/quotes/ACME/deep?timeout=200ms").exchange().expectStatus().isEqualTo(504);
+
+		// The deep quote's reply still comes, about a second later, and is counted as late.
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			Map<String, Object> after = requestReplyFigures();
+			assertThat(after).containsEntry("replyTopic", "pricing-replies").containsEntry("pending", 0);
+			assertThat(increase(before, after, "completed")).isEqualTo(1);
+			assertThat(increase(before, after, "errors")).isEqualTo(1);
+			assertThat(increase(before, after, "timeouts")).isEqualTo(1);
+			// At least: the late reply of an earlier test's timeout may land in between too.
+			assertThat(increase(before, after, "lateReplies")).isGreaterThanOrEqualTo(1);
+		});
+	}
+
+	private Map<String, Object> requestReplyFigures() {
+		return this.http.get()
+			.uri("/actuator/requestreply")
+			.exchange()
+			.expectStatus().isOk()
+			.expectBody(new ParameterizedTypeReference<Map<String, Object>>() {
+			})
+			.returnResult()
+			.getResponseBody();
+	}
+
+	private static long increase(Map<String, Object> before, Map<String, Object> after, String figure) {
+		return ((Number) after.get(figure)).longValue() - ((Number) before.get(figure)).longValue();
+	}
+
+}
