@@ -17,8 +17,10 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.health.registry.HealthContributorRegistry;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
@@ -94,6 +96,13 @@ class RequestReplyActuatorAutoConfigurationTests {
 			assertThat(health.getDetails()).containsEntry("reason",
 					"reply consumer of 'runner-replies' is not running");
 		});
+	}
+
+	@Test
+	void whenHealthRegistryPresentThenContributorIsNamedRequestreply() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(HealthContributorRegistryAutoConfiguration.class))
+			.run((context) -> assertThat(context.getBean(HealthContributorRegistry.class).getContributor("requestreply"))
+				.isInstanceOf(RequestReplyHealthIndicator.class));
 	}
 
 	@Test
