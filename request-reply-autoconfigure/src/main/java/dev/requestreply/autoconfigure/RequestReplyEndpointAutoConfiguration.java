@@ -21,7 +21,8 @@ import org.springframework.context.annotation.Bean;
  * @since 0.1.0
  */
 @AutoConfiguration(after = { RequestReplyAutoConfiguration.class, ReplyHandlerAutoConfiguration.class })
-@ConditionalOnClass(Endpoint.class)
+// Both jars: the endpoint annotations, and the condition below from the actuator's auto-configuration.
+@ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
 @ConditionalOnBean(RequestReplyTemplate.class)
 @ConditionalOnAvailableEndpoint(RequestReplyEndpoint.class)
 @EnableConfigurationProperties(RequestReplyProperties.class)

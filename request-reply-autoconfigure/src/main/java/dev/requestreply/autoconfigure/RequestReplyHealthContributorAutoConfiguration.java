@@ -25,8 +25,10 @@ import org.springframework.context.annotation.Bean;
 @ConditionalOnEnabledHealthIndicator("requestreply")
 public final class RequestReplyHealthContributorAutoConfiguration {
 
-	@Bean
-	@ConditionalOnMissingBean(name = "requestReplyHealthIndicator")
+	// The bean name makes the contributor's name 'requestreply', as the endpoint's id and the
+	// management.health.requestreply.enabled switch.
+	@Bean(name = "requestreplyHealthIndicator")
+	@ConditionalOnMissingBean(name = "requestreplyHealthIndicator")
 	RequestReplyHealthIndicator requestReplyHealthIndicator(ObjectProvider<RequestReplyTemplate> template,
 			ObjectProvider<ReplyHandlerContainers> handlerContainers) {
 		return new RequestReplyHealthIndicator(template.getIfUnique(), handlerContainers.getIfUnique());

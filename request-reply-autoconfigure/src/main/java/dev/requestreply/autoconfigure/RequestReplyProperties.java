@@ -341,9 +341,9 @@ public class RequestReplyProperties {
 	public static class Observation {
 
 		/**
-		 * Whether requests sent and replies sent are observed, and requests handled by
-		 * @ReplyHandler methods, so that trace context travels in the record headers. Needs an
-		 * ObservationRegistry bean.
+		 * Whether requests, the records sent and the requests handled by @ReplyHandler methods
+		 * are observed (and traced, with the trace context in the record headers). Takes effect
+		 * when there is an ObservationRegistry bean.
 		 */
 		private boolean enabled = true;
 

@@ -1,5 +1,8 @@
 package dev.requestreply.autoconfigure;
 
+import java.time.Duration;
+import java.util.Map;
+
 import dev.requestreply.CorrelationRegistry;
 import dev.requestreply.RequestReplyTemplate;
 import dev.requestreply.TestRequests;
@@ -14,10 +17,14 @@ import org.junit.jupiter.api.Test;
 import org.springframework.boot.actuate.autoconfigure.endpoint.EndpointAutoConfiguration;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.health.registry.HealthContributorRegistry;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,11 +38,7 @@ class RequestReplyActuatorAutoConfigurationTests {
 		.withConfiguration(AutoConfigurations.of(EndpointAutoConfiguration.class,
 				RequestReplyEndpointAutoConfiguration.class, RequestReplyHealthContributorAutoConfiguration.class,
 				RequestReplyMetricsAutoConfiguration.class))
-		.withBean(CorrelationRegistry.class, CorrelationRegistry::new)
-		.withBean(RequestReplyTemplate.class,
-				() -> TestRequests.unstartedTemplate(new CorrelationRegistry(), "runner-replies"))
-		.withBean(RequestReplyKafkaClients.class, () -> new RequestReplyKafkaClients(java.util.Map.of(),
-				java.util.Map.of(), java.util.Map.of(), new RequestReplyProperties()));
+		.withUserConfiguration(UnstartedRequestReply.class);
 
 	@Test
 	void whenEndpointExposedThenEndpointBeanExists() {
@@ -68,10 +71,9 @@ class RequestReplyActuatorAutoConfigurationTests {
 					"request-reply.endpoint.max-oldest=1")
 			.run((context) -> {
 				CorrelationRegistry registry = context.getBean(RequestReplyTemplate.class).getRegistry();
-				TestRequests.register(registry, "a", java.time.Duration.ofSeconds(30));
-				TestRequests.register(registry, "b", java.time.Duration.ofSeconds(30));
+				TestRequests.register(registry, "a", Duration.ofSeconds(30));
+				TestRequests.register(registry, "b", Duration.ofSeconds(30));
 				assertThat(context.getBean(RequestReplyEndpoint.class).requestReply().oldestPending()).hasSize(1);
-				registry.close();
 			});
 	}
 
@@ -94,6 +96,13 @@ class RequestReplyActuatorAutoConfigurationTests {
 			assertThat(health.getDetails()).containsEntry("reason",
 					"reply consumer of 'runner-replies' is not running");
 		});
+	}
+
+	@Test
+	void whenHealthRegistryPresentThenContributorIsNamedRequestreply() {
+		this.contextRunner.withConfiguration(AutoConfigurations.of(HealthContributorRegistryAutoConfiguration.class))
+			.run((context) -> assertThat(context.getBean(HealthContributorRegistry.class).getContributor("requestreply"))
+				.isInstanceOf(RequestReplyHealthIndicator.class));
 	}
 
 	@Test
@@ -129,6 +138,26 @@ class RequestReplyActuatorAutoConfigurationTests {
 				assertThat(context).hasNotFailed();
 				assertThat(context).doesNotHaveBean(RequestReplyMeterBinder.class);
 			});
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class UnstartedRequestReply {
+
+		@Bean
+		CorrelationRegistry correlationRegistry() {
+			return new CorrelationRegistry();
+		}
+
+		@Bean
+		RequestReplyTemplate requestReplyTemplate(CorrelationRegistry registry) {
+			return TestRequests.unstartedTemplate(registry, "runner-replies");
+		}
+
+		@Bean
+		RequestReplyKafkaClients requestReplyKafkaClients() {
+			return new RequestReplyKafkaClients(Map.of(), Map.of(), Map.of(), new RequestReplyProperties());
+		}
+
 	}
 
 }
