@@ -33,8 +33,11 @@ public @interface ReplyHandler {
 	String[] topics();
 
 	/**
-	 * Consumer group of this handler. {@code ${...}} placeholders resolve. Empty means the
-	 * {@code request-reply.handler.group-id} property, or else {@code spring.application.name}.
+	 * Consumer group of this handler. {@code ${...}} placeholders resolve. Empty means
+	 * {@code <base>.<topics>}, where the base is the {@code request-reply.handler.group-id}
+	 * property, or else {@code spring.application.name}: one group per handler, shared by all
+	 * instances of the application. Name it explicitly to keep it stable when the handler's topics
+	 * change.
 	 * @return the consumer group id
 	 */
 	String groupId() default "";

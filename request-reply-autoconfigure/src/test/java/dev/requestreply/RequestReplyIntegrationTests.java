@@ -220,6 +220,16 @@ class RequestReplyIntegrationTests {
 		assertThat(template.getRegistry().completedCount()).isPositive();
 	}
 
+	@Test
+	void whenHandlerNamesNoGroupThenItReadsInAGroupOfItsOwn() {
+		List<String> groups = context.getBean(ReplyHandlerContainers.class)
+			.getContainers()
+			.stream()
+			.map((container) -> container.getGroupId())
+			.toList();
+		assertThat(groups).hasSize(7).doesNotHaveDuplicates().contains("integration." + topic("echo"));
+	}
+
 	private static ReplyHandlerStats stats(String handler) {
 		return context.getBean(ReplyHandlerContainers.class).getStats().get("handlers." + handler);
 	}

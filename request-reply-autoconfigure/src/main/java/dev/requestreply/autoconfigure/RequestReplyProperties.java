@@ -219,8 +219,10 @@ public class RequestReplyProperties {
 		private boolean enabled = true;
 
 		/**
-		 * Consumer group of handlers that name none. Defaults to 'spring.application.name', or
-		 * 'request-reply-handlers' without an application name.
+		 * Base of the consumer groups of handlers that name none: each such handler reads in the
+		 * group '<group-id>.<its topics>', so that handlers rebalance independently. Defaults to
+		 * 'spring.application.name', or 'request-reply-handlers' without an application name. Also
+		 * the responder name of their replies (rr_responder).
 		 */
 		private String groupId;
 

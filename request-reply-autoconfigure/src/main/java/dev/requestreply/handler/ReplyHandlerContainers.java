@@ -164,7 +164,7 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 		for (ReplyHandlerEndpoint endpoint : this.discoverer.getEndpoints()) {
 			ReplyHandlerStats handlerStats = this.stats.computeIfAbsent(endpoint.id(), (id) -> new ReplyHandlerStats());
 			ContainerProperties properties = new ContainerProperties(endpoint.topics().toArray(String[]::new));
-			String groupId = (endpoint.groupId() != null) ? endpoint.groupId() : this.defaultGroupId;
+			String groupId = groupId(endpoint);
 			properties.setGroupId(groupId);
 			properties.setAckMode(AckMode.MANUAL);
 			properties.setAsyncAcks(true);
@@ -176,7 +176,8 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 				properties.setObservationRegistry(this.observationRegistry);
 			}
 			properties.setMessageListener(new ReplyHandlerListener(endpoint, this.converter, this.replyTemplate,
-					handlerStats, this.policy, groupId, this.outcomeListeners));
+					handlerStats, this.policy, (endpoint.groupId() != null) ? endpoint.groupId() : this.defaultGroupId,
+					this.outcomeListeners));
 			ConcurrentMessageListenerContainer<byte[], byte[]> container = new ConcurrentMessageListenerContainer<>(
 					this.consumerFactory, properties);
 			container.setConcurrency((endpoint.concurrency() != null) ? endpoint.concurrency() : this.defaultConcurrency);
@@ -187,6 +188,18 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 					+ properties.getGroupId() + "'");
 		}
 		this.running = true;
+	}
+
+	/**
+	 * Return the consumer group of a handler: the one it names, or else the default group
+	 * followed by its topics, so that each handler rebalances on its own (a handler joining or
+	 * leaving does not pause the others) while all instances of the application share it.
+	 * @param endpoint the handler
+	 * @return its consumer group id
+	 */
+	public String groupId(ReplyHandlerEndpoint endpoint) {
+		return (endpoint.groupId() != null) ? endpoint.groupId()
+				: this.defaultGroupId + "." + String.join(",", endpoint.topics());
 	}
 
 	@Override
