@@ -6,6 +6,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import java.util.stream.Stream;
 
 import dev.requestreply.ReplyHandler;
 
@@ -53,11 +55,24 @@ public class PricingService {
 				CompletableFuture.delayedExecutor(this.deepQuoteDelay.toMillis(), TimeUnit.MILLISECONDS));
 	}
 
+	/**
+	 * Answer with a stream: the symbol's price over the last minutes, one reply per point, in
+	 * order, then an end marker.
+	 */
+	@ReplyHandler(topics = "${pricing.topics.history}")
+	public Stream<PricePoint> history(String symbol) {
+		String normalized = normalize(symbol);
+		BigDecimal price = priceOf(normalized);
+		return IntStream.range(0, 5)
+			.mapToObj((minutesAgo) -> new PricePoint(normalized, minutesAgo,
+					price.subtract(HALF_SPREAD.multiply(BigDecimal.valueOf(minutesAgo)))));
+	}
+
 	private static String normalize(String symbol) {
 		return symbol.strip().toUpperCase(Locale.ROOT);
 	}
 
-	private static BigDecimal priceOf(String symbol) {
+	static BigDecimal priceOf(String symbol) {
 		BigDecimal price = PRICES.get(symbol);
 		if (price == null) {
 			throw new UnknownSymbolException(symbol);

@@ -24,4 +24,14 @@ class PricingTopics {
 		return TopicBuilder.name(name).build();
 	}
 
+	@Bean
+	NewTopic historyTopic(@Value("${pricing.topics.history}") String name) {
+		return TopicBuilder.name(name).build();
+	}
+
+	@Bean
+	NewTopic venuesTopic(@Value("${pricing.topics.venues}") String name) {
+		return TopicBuilder.name(name).build();
+	}
+
 }

@@ -1,8 +1,14 @@
 package dev.requestreply.sample;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
 
+import dev.requestreply.GatherPolicy;
+import dev.requestreply.GatheredReply;
 import dev.requestreply.RemoteHandlerException;
 import dev.requestreply.RequestReplyException;
 import dev.requestreply.RequestReplyTemplate;
@@ -35,11 +41,70 @@ public class QuoteController {
 
 	private final String deepQuoteTopic;
 
+	private final String historyTopic;
+
+	private final String venuesTopic;
+
 	public QuoteController(RequestReplyTemplate requestReply, @Value("${pricing.topics.quote}") String quoteTopic,
-			@Value("${pricing.topics.deep-quote}") String deepQuoteTopic) {
+			@Value("${pricing.topics.deep-quote}") String deepQuoteTopic,
+			@Value("${pricing.topics.history}") String historyTopic,
+			@Value("${pricing.topics.venues}") String venuesTopic) {
 		this.requestReply = requestReply;
 		this.quoteTopic = quoteTopic;
 		this.deepQuoteTopic = deepQuoteTopic;
+		this.historyTopic = historyTopic;
+		this.venuesTopic = venuesTopic;
+	}
+
+	/**
+	 * Ask for a price history: the pricing service streams one reply per point.
+	 */
+	@GetMapping("/quotes/{symbol}/history")
+	public CompletableFuture<List<PricePoint>> history(@PathVariable String symbol) {
+		Flow.Publisher<PricePoint> points = this.requestReply.requestStream(this.historyTopic, symbol,
+				PricePoint.class, Duration.ofSeconds(2), Duration.ofSeconds(10));
+		CompletableFuture<List<PricePoint>> all = new CompletableFuture<>();
+		points.subscribe(new Flow.Subscriber<>() {
+
+			private final List<PricePoint> received = new ArrayList<>();
+
+			@Override
+			public void onSubscribe(Flow.Subscription subscription) {
+				subscription.request(Long.MAX_VALUE);
+			}
+
+			@Override
+			public void onNext(PricePoint point) {
+				this.received.add(point);
+			}
+
+			@Override
+			public void onError(Throwable failure) {
+				all.completeExceptionally(failure);
+			}
+
+			@Override
+			public void onComplete() {
+				all.complete(this.received);
+			}
+
+		});
+		return all;
+	}
+
+	/**
+	 * Ask every venue at once and answer with the best price among those that answered within a
+	 * second; a venue that did not answer in time makes the result partial, not a failure.
+	 */
+	@GetMapping("/quotes/{symbol}/best")
+	public CompletableFuture<BestQuote> best(@PathVariable String symbol) {
+		return this.requestReply
+			.scatterGather(List.of(this.venuesTopic), symbol, VenueQuote.class,
+					GatherPolicy.<VenueQuote>count(2, Duration.ofSeconds(1)))
+			.thenApply((gathered) -> new BestQuote(
+					gathered.values().stream().min(Comparator.comparing(VenueQuote::price)).orElse(null),
+					gathered.values(), gathered.errors().stream().map(GatheredReply::responder).toList(),
+					gathered.timedOut()));
 	}
 
 	/**

@@ -13,7 +13,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class QuoteControllerTests {
 
-	private final QuoteController controller = new QuoteController(null, "pricing-quote", "pricing-deep-quote");
+	private final QuoteController controller = new QuoteController(null, "pricing-quote", "pricing-deep-quote",
+			"pricing-history", "pricing-venues");
 
 	@Test
 	void whenRemoteFailureIsNotAnUnknownSymbolThenBadGateway() {

@@ -58,6 +58,33 @@ class SampleApplicationTests {
 	}
 
 	@Test
+	void whenHistoryAskedThenStreamedPointsArriveInOrder() {
+		this.http.get()
+			.uri("/quotes/{symbol}/history", "ACME")
+			.exchange()
+			.expectStatus().isOk()
+			.expectBody()
+			.jsonPath("$.length()").isEqualTo(5)
+			.jsonPath("$[0].minutesAgo").isEqualTo(0)
+			.jsonPath("$[0].price").isEqualTo(123.45)
+			.jsonPath("$[4].minutesAgo").isEqualTo(4)
+			.jsonPath("$[4].price").isEqualTo(123.25);
+	}
+
+	@Test
+	void whenBestAskedThenEveryVenueAnswersAndTheLowestPriceWins() {
+		this.http.get()
+			.uri("/quotes/{symbol}/best", "ACME")
+			.exchange()
+			.expectStatus().isOk()
+			.expectBody()
+			.jsonPath("$.best.venue").isEqualTo("venue-lse")
+			.jsonPath("$.best.price").isEqualTo(123.44)
+			.jsonPath("$.quotes.length()").isEqualTo(2)
+			.jsonPath("$.timedOut").isEqualTo(false);
+	}
+
+	@Test
 	void whenUnknownSymbolThenNotFoundWithTheRemoteMessage() {
 		this.http.get()
 			.uri("/quotes/{symbol}", "NOPE")
