@@ -1,7 +1,6 @@
 package dev.requestreply;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -9,7 +8,6 @@ import java.util.Set;
 
 import dev.requestreply.convert.PayloadConverter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.utils.Utils;
 
@@ -46,9 +44,10 @@ final class GatherCollector<T> implements ReplyCollector {
 		Headers headers = reply.headers();
 		GatherResult<T> result;
 		synchronized (this) {
-			Header responderHeader = headers.lastHeader(RequestReplyHeaders.RESPONDER);
-			String responder = (responderHeader != null)
-					? new String(responderHeader.value(), StandardCharsets.UTF_8) : "unknown-" + this.replies.size();
+			String responder = ReplyHeaders.text(headers.lastHeader(RequestReplyHeaders.RESPONDER));
+			if (responder == null) {
+				responder = "unknown-" + this.replies.size();
+			}
 			if (!this.responders.add(responder)) {
 				this.registry.duplicateReply();
 				return;
@@ -68,12 +67,9 @@ final class GatherCollector<T> implements ReplyCollector {
 	}
 
 	private GatheredReply<T> reply(PendingRequest<?> request, String responder, ConsumerRecord<?, ByteBuffer> reply) {
-		Header errorType = reply.headers().lastHeader(RequestReplyHeaders.ERROR_TYPE);
-		if (errorType != null) {
-			Header message = reply.headers().lastHeader(RequestReplyHeaders.ERROR_MESSAGE);
-			return new GatheredReply<>(responder, null, new RemoteHandlerException(request.topic,
-					new String(errorType.value(), StandardCharsets.UTF_8),
-					(message != null) ? new String(message.value(), StandardCharsets.UTF_8) : null));
+		RemoteHandlerException failure = ReplyHeaders.remoteFailure(request.topic, reply.headers());
+		if (failure != null) {
+			return new GatheredReply<>(responder, null, failure);
 		}
 		try {
 			ByteBuffer value = reply.value();

@@ -1,7 +1,6 @@
 package dev.requestreply;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 import dev.requestreply.convert.PayloadConverter;
@@ -72,11 +71,9 @@ final class ReplyDispatcher {
 			}
 			return;
 		}
-		Header errorType = headers.lastHeader(RequestReplyHeaders.ERROR_TYPE);
-		if (errorType != null) {
-			this.registry.fail(request,
-					new RemoteHandlerException(request.topic, text(errorType),
-							text(headers.lastHeader(RequestReplyHeaders.ERROR_MESSAGE))));
+		RemoteHandlerException failure = ReplyHeaders.remoteFailure(request.topic, headers);
+		if (failure != null) {
+			this.registry.fail(request, failure);
 			return;
 		}
 		complete(request, record.value());
@@ -93,10 +90,6 @@ final class ReplyDispatcher {
 			return;
 		}
 		this.registry.succeed(request, reply);
-	}
-
-	private static String text(Header header) {
-		return (header != null && header.value() != null) ? new String(header.value(), StandardCharsets.UTF_8) : null;
 	}
 
 }

@@ -1,14 +1,12 @@
 package dev.requestreply;
 
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 
 import dev.requestreply.convert.PayloadConverter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.utils.Utils;
 
@@ -60,13 +58,12 @@ final class StreamCollector<T> implements ReplyCollector {
 	@Override
 	public void onReply(PendingRequest<?> request, ConsumerRecord<?, ByteBuffer> reply) {
 		Headers headers = reply.headers();
-		Header errorType = headers.lastHeader(RequestReplyHeaders.ERROR_TYPE);
-		Long sequence = number(headers.lastHeader(RequestReplyHeaders.SEQUENCE));
-		Long endCount = number(headers.lastHeader(RequestReplyHeaders.END));
-		if (errorType != null) {
+		RemoteHandlerException failure = ReplyHeaders.remoteFailure(request.topic, headers);
+		Long sequence = ReplyHeaders.number(headers.lastHeader(RequestReplyHeaders.SEQUENCE));
+		Long endCount = ReplyHeaders.number(headers.lastHeader(RequestReplyHeaders.END));
+		if (failure != null) {
 			this.end = (endCount != null) ? endCount : this.next;
-			this.endFailure = new RemoteHandlerException(request.topic, text(errorType),
-					text(headers.lastHeader(RequestReplyHeaders.ERROR_MESSAGE)));
+			this.endFailure = failure;
 		}
 		else if (endCount != null) {
 			this.end = endCount;
@@ -123,22 +120,6 @@ final class StreamCollector<T> implements ReplyCollector {
 		boolean idleTimeout = request.deadlineNanos < this.overallDeadlineNanos;
 		Duration waited = Duration.ofNanos(idleTimeout ? this.idleNanos : request.deadlineNanos - request.startNanos);
 		return new RequestTimeoutException(request.topic, request.id, waited);
-	}
-
-	private static Long number(Header header) {
-		if (header == null || header.value() == null) {
-			return null;
-		}
-		try {
-			return Long.parseLong(new String(header.value(), StandardCharsets.US_ASCII));
-		}
-		catch (NumberFormatException ex) {
-			return null;
-		}
-	}
-
-	private static String text(Header header) {
-		return (header != null && header.value() != null) ? new String(header.value(), StandardCharsets.UTF_8) : null;
 	}
 
 }
