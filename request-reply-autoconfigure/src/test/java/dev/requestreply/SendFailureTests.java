@@ -73,7 +73,8 @@ class SendFailureTests {
 			.withMessageContaining(missing);
 		long failedAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 		System.out.printf("RELIABILITY send-failure missing-topic: request() returned after %d ms, failed after %d ms"
-				+ " (max.block.ms 5000, reply timeout %d ms)%n", returnedAfterMs, failedAfterMs, REPLY_TIMEOUT.toMillis());
+				+ " (max.block.ms 5000, reply timeout %d ms)%n", returnedAfterMs, failedAfterMs,
+				REPLY_TIMEOUT.toMillis());
 		// max.block.ms is 5 s by default in request-reply.
 		assertThat(failedAfterMs).isLessThan(10_000);
 		assertThat(template.getRegistry().pendingCount()).isZero();
@@ -101,7 +102,8 @@ class SendFailureTests {
 			.withCauseExactlyInstanceOf(RequestReplyException.class);
 		long failedAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 		System.out.printf("RELIABILITY send-failure broker-down: request() returned after %d ms, failed after %d ms"
-				+ " (delivery.timeout.ms 3000, max.block.ms 5000, reply timeout %d ms)%n", returnedAfterMs, failedAfterMs, REPLY_TIMEOUT.toMillis());
+				+ " (delivery.timeout.ms 3000, max.block.ms 5000, reply timeout %d ms)%n", returnedAfterMs,
+				failedAfterMs, REPLY_TIMEOUT.toMillis());
 		// delivery.timeout.ms while the producer still knows the topic's leader, max.block.ms once
 		// it has dropped it: either way far short of the reply timeout.
 		assertThat(failedAfterMs).isLessThan(8_000);
