@@ -67,7 +67,9 @@ class BrokerFailureTests {
 				"request-reply.reply-topic=" + replyTopic, "request-reply.reply-topic-replication-factor=3",
 				"request-reply.handler.group-id=" + TestBroker.uniqueTopic("bf-group"))) {
 			RequestReplyTemplate template = app.getBean(RequestReplyTemplate.class);
-			int victim = leaderOf(requestTopic);
+			// The leader of the reply partition, which also leads one of the request partitions.
+			int victim = leadersOf(replyTopic).get(0);
+			List<Integer> requestLeaders = leadersOf(requestTopic);
 			Semaphore window = new Semaphore(IN_FLIGHT);
 			AtomicInteger replied = new AtomicInteger();
 			AtomicInteger timedOut = new AtomicInteger();
@@ -116,9 +118,10 @@ class BrokerFailureTests {
 					}
 				}
 			}
-			System.out.printf("RELIABILITY broker-failure: %d requests, broker %d stopped after %d; replied %d,"
+			System.out.printf("RELIABILITY broker-failure: %d requests, broker %d (leader of the reply partition,"
+					+ " request partition leaders %s) stopped after %d; replied %d,"
 					+ " timed out %d, failed %d, wrong %d, slowest %d ms, run %d ms, pending %d%n", REQUESTS, victim,
-					REQUESTS / 3, replied.get(), timedOut.get(), failed.get(), wrong.get(),
+					requestLeaders, REQUESTS / 3, replied.get(), timedOut.get(), failed.get(), wrong.get(),
 					TimeUnit.NANOSECONDS.toMillis(slowest.get()), elapsedMs, template.getRegistry().pendingCount());
 			assertThat(futures).allMatch(CompletableFuture::isDone);
 			assertThat(replied.get() + timedOut.get() + failed.get()).isEqualTo(REQUESTS);
@@ -128,14 +131,14 @@ class BrokerFailureTests {
 		}
 	}
 
-	private static int leaderOf(String topic) {
+	private static List<Integer> leadersOf(String topic) {
 		return cluster.doWithAdminFunction((admin) -> {
 			try {
 				TopicDescription description = admin.describeTopics(Set.of(topic))
 					.allTopicNames()
 					.get(10, TimeUnit.SECONDS)
 					.get(topic);
-				return description.partitions().get(0).leader().id();
+				return description.partitions().stream().map((partition) -> partition.leader().id()).toList();
 			}
 			catch (Exception ex) {
 				throw new IllegalStateException(ex);
