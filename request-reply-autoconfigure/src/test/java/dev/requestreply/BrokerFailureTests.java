@@ -77,18 +77,25 @@ class BrokerFailureTests {
 			AtomicInteger wrong = new AtomicInteger();
 			LongAccumulator slowest = new LongAccumulator(Math::max, 0);
 			List<CompletableFuture<String>> futures = new ArrayList<>(REQUESTS);
+			List<CompletableFuture<Void>> counted = new ArrayList<>(REQUESTS);
 			CompletableFuture<Void> stopping = null;
+			long stoppedAfterMs = 0;
 			long start = System.nanoTime();
 			for (int i = 0; i < REQUESTS; i++) {
 				assertThat(window.tryAcquire(60, TimeUnit.SECONDS)).as("in-flight slot").isTrue();
 				if (i == REQUESTS / 3) {
 					stopping = CompletableFuture.runAsync(() -> cluster.getCluster().brokers().get(victim).shutdown());
 				}
+				if (i == 2 * REQUESTS / 3) {
+					// The last third runs on the two brokers left, whatever the speed of this run.
+					stopping.get(60, TimeUnit.SECONDS);
+					stoppedAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+				}
 				String payload = "m" + i;
 				long sent = System.nanoTime();
 				CompletableFuture<String> future = template.request(requestTopic, payload, String.class,
 						Duration.ofSeconds(15));
-				future.whenComplete((reply, ex) -> {
+				counted.add(future.handle((reply, ex) -> {
 					slowest.accumulate(System.nanoTime() - sent);
 					if (ex == null) {
 						(("echo:" + payload).equals(reply) ? replied : wrong).incrementAndGet();
@@ -100,14 +107,12 @@ class BrokerFailureTests {
 						failed.incrementAndGet();
 					}
 					window.release();
-				});
+					return null;
+				}));
 				futures.add(future);
 			}
-			CompletableFuture.allOf(futures.stream()
-				.map((future) -> future.handle((reply, ex) -> null))
-				.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+			CompletableFuture.allOf(counted.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
 			long elapsedMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-			stopping.get(60, TimeUnit.SECONDS);
 			for (CompletableFuture<String> future : futures) {
 				if (future.isCompletedExceptionally()) {
 					try {
@@ -120,9 +125,9 @@ class BrokerFailureTests {
 			}
 			System.out.printf("RELIABILITY broker-failure: %d requests, broker %d (leader of the reply partition,"
 					+ " request partition leaders %s) stopped after %d; replied %d,"
-					+ " timed out %d, failed %d, wrong %d, slowest %d ms, run %d ms, pending %d%n", REQUESTS, victim,
+					+ " timed out %d, failed %d, wrong %d, slowest %d ms, run %d ms (broker down from %d ms), pending %d%n", REQUESTS, victim,
 					requestLeaders, REQUESTS / 3, replied.get(), timedOut.get(), failed.get(), wrong.get(),
-					TimeUnit.NANOSECONDS.toMillis(slowest.get()), elapsedMs, template.getRegistry().pendingCount());
+					TimeUnit.NANOSECONDS.toMillis(slowest.get()), elapsedMs, stoppedAfterMs, template.getRegistry().pendingCount());
 			assertThat(futures).allMatch(CompletableFuture::isDone);
 			assertThat(replied.get() + timedOut.get() + failed.get()).isEqualTo(REQUESTS);
 			assertThat(wrong.get()).isZero();
