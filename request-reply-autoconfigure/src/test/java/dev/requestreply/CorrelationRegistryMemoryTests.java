@@ -90,6 +90,32 @@ class CorrelationRegistryMemoryTests {
 		}
 	}
 
+	@Test
+	void whenRequestsTimeOutThenTheirIdsAreRememberedWithinTheirBound() {
+		// Default late-reply window: the ids of timed-out requests stay for a minute, at most
+		// max(max-pending, 10,000) of them.
+		try (CorrelationRegistry registry = new CorrelationRegistry(Duration.ofMillis(10), 100_000,
+				Duration.ofMinutes(1))) {
+			warmUp(registry);
+			long baseline = usedHeapAfterGc();
+			for (int i = 0; i < 100_000; i++) {
+				registry.register("memory", String.class, Duration.ofMillis(1));
+			}
+			assertThat(registry.awaitNoPending(Duration.ofSeconds(10))).isTrue();
+			await().atMost(Duration.ofSeconds(5)).until(() -> registry.timeoutCount() == 100_000);
+			// More timeouts than the bound: the oldest ids are forgotten.
+			for (int i = 0; i < 50_000; i++) {
+				registry.register("memory", String.class, Duration.ofMillis(1));
+			}
+			assertThat(registry.awaitNoPending(Duration.ofSeconds(10))).isTrue();
+			await().atMost(Duration.ofSeconds(5)).until(() -> registry.timeoutCount() == 150_000);
+			long remembered = usedHeapAfterGc() - baseline;
+			System.out.printf("RELIABILITY memory: 100,000 ids of timed-out requests remembered (of 150,000) take"
+					+ " %d KB, %d bytes each%n", remembered / 1024, remembered / 100_000);
+			assertThat(remembered).isLessThan(30 * MB);
+		}
+	}
+
 	private static void warmUp(CorrelationRegistry registry) {
 		List<PendingRequest<String>> requests = new ArrayList<>();
 		for (int i = 0; i < 2_000; i++) {
