@@ -20,8 +20,16 @@ public final class TestApps {
 	}
 
 	public static ConfigurableApplicationContext start(Class<?>[] sources, String... properties) {
+		return start(TestBroker.bootstrapServers(), sources, properties);
+	}
+
+	/**
+	 * Start an application against the given brokers rather than the shared test broker.
+	 */
+	public static ConfigurableApplicationContext start(String bootstrapServers, Class<?>[] sources,
+			String... properties) {
 		List<String> all = new ArrayList<>();
-		all.add("spring.kafka.bootstrap-servers=" + TestBroker.bootstrapServers());
+		all.add("spring.kafka.bootstrap-servers=" + bootstrapServers);
 		all.add("spring.main.banner-mode=off");
 		all.addAll(List.of(properties));
 		return new SpringApplicationBuilder(sources).web(WebApplicationType.NONE)
@@ -34,6 +42,17 @@ public final class TestApps {
 	 */
 	public static ConfigurableApplicationContext startAssigned(Class<?>[] sources, String... properties) {
 		ConfigurableApplicationContext context = start(sources, properties);
+		awaitHandlersAssigned(context);
+		return context;
+	}
+
+	/**
+	 * Start an application against the given brokers and wait until each of its handlers has
+	 * partitions assigned.
+	 */
+	public static ConfigurableApplicationContext startAssigned(String bootstrapServers, Class<?>[] sources,
+			String... properties) {
+		ConfigurableApplicationContext context = start(bootstrapServers, sources, properties);
 		awaitHandlersAssigned(context);
 		return context;
 	}

@@ -1,0 +1,114 @@
+package dev.requestreply;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * {@code request-reply.max-pending} bounds the requests waiting for a reply.
+ */
+class BackpressureTests {
+
+	@Test
+	void whenMaxPendingReachedThenNextRequestFailsAtOnceAndIsAcceptedAgainLater() throws Exception {
+		String topic = TestBroker.createTopic("bp-requests", 1);
+		try (ConfigurableApplicationContext app = TestApps.startAssigned(new Class<?>[] { EchoApp.class },
+				"test.topic=" + topic, "request-reply.max-pending=10",
+				"request-reply.handler.group-id=" + TestBroker.uniqueTopic("bp-group"),
+				"request-reply.reply-topic=" + TestBroker.uniqueTopic("bp-replies"))) {
+			RequestReplyTemplate template = app.getBean(RequestReplyTemplate.class);
+			CorrelationRegistry registry = template.getRegistry();
+			Echo echo = app.getBean(Echo.class);
+			CountDownLatch release = echo.hold();
+			List<CompletableFuture<String>> admitted = new ArrayList<>();
+			for (int i = 0; i < 10; i++) {
+				admitted.add(template.request(topic, "q" + i, String.class, Duration.ofSeconds(30)));
+			}
+			await().atMost(Duration.ofSeconds(10)).until(() -> echo.waiting.get() == 1);
+			long start = System.nanoTime();
+			CompletableFuture<String> eleventh = template.request(topic, "q10", String.class, Duration.ofSeconds(30));
+			long refusedMicros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start);
+			assertThat(eleventh).isCompletedExceptionally();
+			assertThatExceptionOfType(ExecutionException.class).isThrownBy(eleventh::get)
+				.withCauseExactlyInstanceOf(RequestReplyException.class)
+				.withMessageContaining("request-reply.max-pending");
+			// Refused requests leave nothing behind: the registry stays at its bound however many
+			// more arrive.
+			int refused = 10_000;
+			for (int i = 0; i < refused; i++) {
+				assertThat(template.request(topic, "more" + i, String.class, Duration.ofSeconds(30)))
+					.isCompletedExceptionally();
+			}
+			assertThat(registry.pendingCount()).isEqualTo(10);
+			assertThat(registry.rejectedCount()).isEqualTo(refused + 1);
+			assertThat(admitted).noneMatch(CompletableFuture::isDone);
+			release.countDown();
+			for (int i = 0; i < 10; i++) {
+				assertThat(admitted.get(i).get(30, TimeUnit.SECONDS)).isEqualTo("echo:q" + i);
+			}
+			assertThat(template.request(topic, "again", String.class, Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS))
+				.isEqualTo("echo:again");
+			System.out.printf("RELIABILITY backpressure: max-pending 10; 11th refused in %d us; %d refused,"
+					+ " pending stayed %d; handler saw %d requests%n", refusedMicros, registry.rejectedCount(), 10,
+					echo.calls.get());
+			assertThat(echo.calls.get()).isEqualTo(11);
+			assertThat(registry.pendingCount()).isZero();
+		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class EchoApp {
+
+		@Bean
+		Echo echo() {
+			return new Echo();
+		}
+
+	}
+
+	static class Echo {
+
+		final AtomicInteger calls = new AtomicInteger();
+
+		final AtomicInteger waiting = new AtomicInteger();
+
+		private volatile CountDownLatch gate = new CountDownLatch(0);
+
+		CountDownLatch hold() {
+			this.gate = new CountDownLatch(1);
+			return this.gate;
+		}
+
+		@ReplyHandler(topics = "${test.topic}")
+		String echo(String text) throws InterruptedException {
+			this.calls.incrementAndGet();
+			this.waiting.incrementAndGet();
+			try {
+				this.gate.await(30, TimeUnit.SECONDS);
+			}
+			finally {
+				this.waiting.decrementAndGet();
+			}
+			return "echo:" + text;
+		}
+
+	}
+
+}

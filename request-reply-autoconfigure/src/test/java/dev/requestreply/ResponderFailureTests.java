@@ -1,0 +1,156 @@
+package dev.requestreply;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAccumulator;
+
+import dev.requestreply.handler.ReplyHandlerContainers;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * One of two responder instances closes in the middle of a run: its partitions move to the other
+ * and every request still gets its reply.
+ */
+@Tag("slow")
+class ResponderFailureTests {
+
+	private static final int REQUESTS = 2_000;
+
+	private static final int IN_FLIGHT = 100;
+
+	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
+
+	@AfterEach
+	void closeAll() {
+		this.contexts.forEach(ConfigurableApplicationContext::close);
+	}
+
+	@Test
+	void whenOneResponderClosesMidRunThenEveryRequestGetsItsReply() throws Exception {
+		String topic = TestBroker.createTopic("rf-requests", 4);
+		String group = TestBroker.uniqueTopic("rf-group");
+		ConfigurableApplicationContext first = responder(topic, group);
+		ConfigurableApplicationContext second = responder(topic, group);
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> assigned(first) > 0 && assigned(second) > 0 && assigned(first) + assigned(second) == 4);
+		ConfigurableApplicationContext requester = TestApps.start(new Class<?>[] { RequesterApp.class },
+				"request-reply.reply-topic=" + TestBroker.uniqueTopic("rf-replies"),
+				"request-reply.handler.enabled=false");
+		this.contexts.add(requester);
+		RequestReplyTemplate template = requester.getBean(RequestReplyTemplate.class);
+		Echo firstEcho = first.getBean(Echo.class);
+		Echo secondEcho = second.getBean(Echo.class);
+		Semaphore window = new Semaphore(IN_FLIGHT);
+		AtomicInteger ended = new AtomicInteger();
+		LongAccumulator slowest = new LongAccumulator(Math::max, 0);
+		List<CompletableFuture<String>> futures = new ArrayList<>(REQUESTS);
+		CompletableFuture<Void> closing = null;
+		int closedAt = 0;
+		for (int i = 0; i < REQUESTS; i++) {
+			assertThat(window.tryAcquire(60, TimeUnit.SECONDS)).as("in-flight slot").isTrue();
+			if (i == REQUESTS / 4) {
+				closing = CompletableFuture.runAsync(first::close);
+			}
+			if (i == 3 * REQUESTS / 4) {
+				// The last quarter is sent once the closed responder is gone, whatever the speed
+				// of this run.
+				closing.get(60, TimeUnit.SECONDS);
+				closedAt = firstEcho.calls.get();
+			}
+			long sent = System.nanoTime();
+			CompletableFuture<String> future = template.request(new ProducerRecord<>(topic, "k" + i, "m" + i),
+					String.class, Duration.ofSeconds(60));
+			future.whenComplete((reply, ex) -> {
+				slowest.accumulate(System.nanoTime() - sent);
+				ended.incrementAndGet();
+				window.release();
+			});
+			futures.add(future);
+		}
+		for (int i = 0; i < REQUESTS; i++) {
+			assertThat(futures.get(i).get(60, TimeUnit.SECONDS)).isEqualTo("echo:m" + i);
+		}
+		await().atMost(Duration.ofSeconds(30)).until(() -> assigned(second) == 4);
+		CorrelationRegistry registry = template.getRegistry();
+		// At least once: a request handled twice completes its future once and its second reply
+		// is counted as a duplicate.
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> registry.duplicateReplyCount() == firstEcho.calls.get() + secondEcho.calls.get() - REQUESTS);
+		int handledByFirst = firstEcho.calls.get();
+		int handledBySecond = secondEcho.calls.get();
+		System.out.printf("RELIABILITY responder-failure: %d requests, responder closed after %d sent;"
+				+ " handled by closed %d, by survivor %d, completed %d, duplicates %d, timeouts %d, slowest %d ms%n",
+				REQUESTS, REQUESTS / 4, handledByFirst, handledBySecond, registry.completedCount(),
+				registry.duplicateReplyCount(), registry.timeoutCount(), TimeUnit.NANOSECONDS.toMillis(slowest.get()));
+		assertThat(registry.completedCount()).isEqualTo(REQUESTS);
+		assertThat(registry.timeoutCount()).isZero();
+		assertThat(registry.errorCount()).isZero();
+		assertThat(registry.lateReplyCount()).isZero();
+		assertThat(registry.pendingCount()).isZero();
+		assertThat(handledByFirst).isPositive().isEqualTo(closedAt);
+		assertThat(handledBySecond).isGreaterThanOrEqualTo(REQUESTS / 4);
+	}
+
+	private ConfigurableApplicationContext responder(String topic, String group) {
+		ConfigurableApplicationContext context = TestApps.startAssigned(new Class<?>[] { ResponderApp.class },
+				"test.topic=" + topic, "request-reply.handler.group-id=" + group,
+				"request-reply.reply-topic=" + TestBroker.uniqueTopic("rf-responder-replies"));
+		this.contexts.add(context);
+		return context;
+	}
+
+	private static int assigned(ConfigurableApplicationContext context) {
+		return context.getBean(ReplyHandlerContainers.class)
+			.getContainers()
+			.stream()
+			.mapToInt((container) -> (container.getAssignedPartitions() != null)
+					? container.getAssignedPartitions().size() : 0)
+			.sum();
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class RequesterApp {
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class ResponderApp {
+
+		@Bean
+		Echo echo() {
+			return new Echo();
+		}
+
+	}
+
+	static class Echo {
+
+		final AtomicInteger calls = new AtomicInteger();
+
+		@ReplyHandler(topics = "${test.topic}")
+		String echo(String text) {
+			this.calls.incrementAndGet();
+			return "echo:" + text;
+		}
+
+	}
+
+}
