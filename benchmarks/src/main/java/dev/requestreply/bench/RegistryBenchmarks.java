@@ -1,0 +1,66 @@
+package dev.requestreply.bench;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import dev.requestreply.RegistryBenchmark;
+import org.openjdk.jmh.results.RunResult;
+import org.openjdk.jmh.runner.Runner;
+import org.openjdk.jmh.runner.options.ChainedOptionsBuilder;
+import org.openjdk.jmh.runner.options.OptionsBuilder;
+import org.openjdk.jmh.runner.options.TimeValue;
+
+/**
+ * Runs {@link RegistryBenchmark} at 1, 2 and 8 threads, our registry and the baseline one after
+ * the other for each case, and prints a table of their throughputs and ratios.
+ * <p>
+ * System properties: {@code bench.threads} (default {@code 1,2,8}), {@code bench.jmh.warmups}
+ * and {@code bench.jmh.iterations} (iterations of 2 s; default 4 and 5), {@code bench.jmh.forks}
+ * (default 1).
+ */
+public final class RegistryBenchmarks {
+
+	private RegistryBenchmarks() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		int[] threads = Arrays.stream(System.getProperty("bench.threads", "1,2,8").split(","))
+			.mapToInt((value) -> Integer.parseInt(value.trim()))
+			.toArray();
+		Map<String, double[]> scores = new LinkedHashMap<>();
+		List<String> lines = new ArrayList<>();
+		for (String operation : List.of("RegisterComplete", "RegisterTimeout")) {
+			for (int count : threads) {
+				double wheel = run("wheel" + operation, count);
+				double baseline = run("baseline" + operation, count);
+				scores.put(operation + " " + count, new double[] { wheel, baseline });
+				lines.add(String.format("| %s | %d | %,.0f | %,.0f | %.2fx |", operation, count, wheel * 1e6,
+						baseline * 1e6, wheel / baseline));
+			}
+		}
+		System.out.println();
+		System.out.println("| operation | threads | CorrelationRegistry ops/s | baseline ops/s | ratio |");
+		System.out.println("| --- | ---: | ---: | ---: | ---: |");
+		lines.forEach(System.out::println);
+	}
+
+	private static double run(String method, int threads) throws Exception {
+		ChainedOptionsBuilder options = new OptionsBuilder()
+			.include(RegistryBenchmark.class.getName() + "\\." + method + "$")
+			.threads(threads)
+			.forks(Integer.getInteger("bench.jmh.forks", 1));
+		if (System.getProperty("bench.jmh.warmups") != null) {
+			options.warmupIterations(Integer.getInteger("bench.jmh.warmups")).warmupTime(TimeValue.seconds(2));
+		}
+		if (System.getProperty("bench.jmh.iterations") != null) {
+			options.measurementIterations(Integer.getInteger("bench.jmh.iterations"))
+				.measurementTime(TimeValue.seconds(2));
+		}
+		RunResult result = new Runner(options.build()).runSingle();
+		return result.getPrimaryResult().getScore();
+	}
+
+}
