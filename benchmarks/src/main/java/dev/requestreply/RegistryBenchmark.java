@@ -13,6 +13,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -23,7 +24,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * The pending-request registry against the baseline of a map plus one scheduled task per request
  * ({@link ScheduledTimeoutRegistry}).
  * <ul>
- * <li>{@code *RegisterComplete}: register a request (30 s timeout), then take it by id and
+ * <li>{@code *RegisterComplete}: register a request (20 min timeout, later than every background request), then take it by id and
  * complete it, as a reply does.</li>
  * <li>{@code *RegisterTimeout}: register a request with a 1 ms timeout; each thread keeps at most
  * {@value #WINDOW} of its own requests pending and waits for the oldest to time out past that,
@@ -40,12 +41,20 @@ public class RegistryBenchmark {
 
 	static final int WINDOW = 16_384;
 
-	static final Duration REPLY_TIMEOUT = Duration.ofSeconds(30);
+	static final Duration REPLY_TIMEOUT = Duration.ofMinutes(20);
 
 	static final Duration SHORT_TIMEOUT = Duration.ofMillis(1);
 
 	@State(Scope.Benchmark)
 	public static class Registries {
+
+		/**
+		 * Requests left pending in each registry before measuring, their deadlines spread over the
+		 * 10 minutes before those of the measured requests (as when requests of one timeout arrive
+		 * at a steady rate).
+		 */
+		@Param({ "0", "10000" })
+		public int pending;
 
 		CorrelationRegistry wheel;
 
@@ -56,6 +65,11 @@ public class RegistryBenchmark {
 			// The production tick and late-reply window; a limit high enough for 8 threads' windows.
 			this.wheel = new CorrelationRegistry(Duration.ofMillis(10), 1_000_000, Duration.ofMinutes(1));
 			this.baseline = new ScheduledTimeoutRegistry();
+			for (int i = 0; i < this.pending; i++) {
+				Duration timeout = Duration.ofMinutes(10).plusMillis(600_000L * i / this.pending);
+				this.wheel.register("background", String.class, timeout);
+				this.baseline.register("background", timeout);
+			}
 		}
 
 		@TearDown(Level.Trial)

@@ -58,6 +58,8 @@ import org.springframework.messaging.handler.annotation.SendTo;
  * <li>{@code ours}: {@link RequestReplyTemplate} with a {@link ReplyHandler @ReplyHandler}, on
  * its defaults.</li>
  * </ol>
+ * For {@code spring} and {@code ours}, requester and responder are two Spring Boot applications
+ * (contexts) with clients of their own, as in production and as the raw requester and responder.
  * Each measures the latency of requests sent one at a time (HdrHistogram), and the throughput
  * with a fixed number of requests in flight. After a warm-up the implementations take turns
  * within every round (the order rotating from round to round), so that machine noise hits all
@@ -67,7 +69,8 @@ import org.springframework.messaging.handler.annotation.SendTo;
  * also {@code spring-tuned}: linger.ms=0 and asynchronous commits), {@code bench.warmup.rounds}
  * (2), {@code bench.warmup.seconds} (per implementation and round, 10), {@code bench.rounds} (3),
  * {@code bench.latency.seconds} (10), {@code bench.throughput.seconds} (5), {@code bench.inflight}
- * ({@code 64,512}), {@code bench.payload.bytes} (100).
+ * ({@code 64,512}), {@code bench.payload.bytes} (100), {@code bench.raw.contract-headers} (false;
+ * true: raw requests and replies carry the headers ours do, to tell their cost).
  */
 public final class EndToEndBenchmark {
 
@@ -272,6 +275,12 @@ public final class EndToEndBenchmark {
 	 */
 	static final class Raw implements RoundTrip {
 
+		static final boolean CONTRACT_HEADERS = Boolean.getBoolean("bench.raw.contract-headers");
+
+		static final byte[] REPLY_TOPIC = "raw-replies".getBytes(StandardCharsets.UTF_8);
+
+		static final byte[] INSTANCE = java.util.UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
+
 		private final byte[] payload;
 
 		private final KafkaProducer<byte[], byte[]> producer;
@@ -342,6 +351,14 @@ public final class EndToEndBenchmark {
 			this.futures.put(id, future);
 			ProducerRecord<byte[], byte[]> record = new ProducerRecord<>("raw-requests", this.payload);
 			record.headers().add("id", ByteBuffer.allocate(8).putLong(id).array());
+			if (CONTRACT_HEADERS) {
+				// The headers RequestReplyTemplate sends, to tell their cost from the rest.
+				record.headers().add("kafka_correlationId", ByteBuffer.allocate(16).putLong(id).putLong(id).array());
+				record.headers().add("kafka_replyTopic", REPLY_TOPIC);
+				record.headers().add("rr_deadline",
+						Long.toString(System.currentTimeMillis() + 30_000).getBytes(StandardCharsets.US_ASCII));
+				record.headers().add("rr_instance", INSTANCE);
+			}
 			this.producer.send(record, (metadata, ex) -> {
 				if (ex != null && this.futures.remove(id) != null) {
 					future.completeExceptionally(ex);
@@ -376,6 +393,10 @@ public final class EndToEndBenchmark {
 					for (ConsumerRecord<byte[], byte[]> request : this.responderConsumer.poll(Duration.ofMillis(100))) {
 						ProducerRecord<byte[], byte[]> reply = new ProducerRecord<>("raw-replies", request.value());
 						reply.headers().add(request.headers().lastHeader("id"));
+						if (CONTRACT_HEADERS) {
+							reply.headers().add(request.headers().lastHeader("kafka_correlationId"));
+							reply.headers().add(request.headers().lastHeader("rr_instance"));
+						}
 						this.responderProducer.send(reply);
 					}
 				}
@@ -412,7 +433,9 @@ public final class EndToEndBenchmark {
 	 */
 	static final class Spring implements RoundTrip {
 
-		private final ConfigurableApplicationContext context;
+		private final ConfigurableApplicationContext responder;
+
+		private final ConfigurableApplicationContext requester;
 
 		private final ReplyingKafkaTemplate<String, String, String> template;
 
@@ -431,14 +454,13 @@ public final class EndToEndBenchmark {
 			if (tuned) {
 				properties.add("spring.kafka.producer.properties.linger.ms=0");
 			}
-			this.context = new SpringApplicationBuilder(SpringApp.class).web(WebApplicationType.NONE)
-				.properties(properties.toArray(String[]::new))
-				.run();
+			this.responder = start(SpringResponderApp.class, properties);
+			this.requester = start(SpringRequesterApp.class, properties);
 			@SuppressWarnings("unchecked")
-			ReplyingKafkaTemplate<String, String, String> template = this.context.getBean(ReplyingKafkaTemplate.class);
+			ReplyingKafkaTemplate<String, String, String> template = this.requester.getBean(ReplyingKafkaTemplate.class);
 			this.template = template;
 			this.template.waitForAssignment(Duration.ofSeconds(30));
-			awaitAssigned(this.context.getBean(KafkaListenerEndpointRegistry.class).getListenerContainers());
+			awaitAssigned(this.responder.getBean(KafkaListenerEndpointRegistry.class).getListenerContainers());
 		}
 
 		@Override
@@ -448,14 +470,18 @@ public final class EndToEndBenchmark {
 
 		@Override
 		public void close() {
-			this.context.close();
+			this.requester.close();
+			this.responder.close();
 		}
 
 	}
 
+	/**
+	 * The requester: a ReplyingKafkaTemplate with its reply container.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
-	static class SpringApp {
+	static class SpringRequesterApp {
 
 		@Bean
 		ReplyingKafkaTemplate<String, String, String> replyingKafkaTemplate(ProducerFactory<String, String> producerFactory,
@@ -473,13 +499,14 @@ public final class EndToEndBenchmark {
 			return template;
 		}
 
-		// A ReplyingKafkaTemplate bean stops Boot from creating its KafkaTemplate, which @SendTo needs.
-		@Bean
-		@org.springframework.context.annotation.Primary
-		@SuppressWarnings("unchecked")
-		org.springframework.kafka.core.KafkaTemplate<Object, Object> kafkaTemplate(ProducerFactory<?, ?> producerFactory) {
-			return new org.springframework.kafka.core.KafkaTemplate<>((ProducerFactory<Object, Object>) producerFactory);
-		}
+	}
+
+	/**
+	 * The responder: a {@code @KafkaListener} with {@code @SendTo}, replying with Boot's KafkaTemplate.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class SpringResponderApp {
 
 		@Bean
 		SpringResponder springResponder() {
@@ -514,7 +541,9 @@ public final class EndToEndBenchmark {
 	 */
 	static final class Ours implements RoundTrip {
 
-		private final ConfigurableApplicationContext context;
+		private final ConfigurableApplicationContext responder;
+
+		private final ConfigurableApplicationContext requester;
 
 		private final RequestReplyTemplate template;
 
@@ -522,13 +551,16 @@ public final class EndToEndBenchmark {
 
 		Ours(String servers, String payload) {
 			this.payload = payload;
-			this.context = new SpringApplicationBuilder(OursApp.class).web(WebApplicationType.NONE)
-				.properties("spring.kafka.bootstrap-servers=" + servers, "spring.main.banner-mode=off",
-						"spring.jmx.enabled=false", "spring.application.name=ours",
-						"request-reply.reply-topic=ours-replies", "request-reply.default-timeout=30s")
-				.run();
-			this.template = this.context.getBean(RequestReplyTemplate.class);
-			awaitAssigned(this.context.getBean(ReplyHandlerContainers.class).getContainers());
+			List<String> properties = List.of("spring.kafka.bootstrap-servers=" + servers, "spring.main.banner-mode=off",
+					"spring.jmx.enabled=false", "request-reply.default-timeout=30s");
+			// Two applications, so two names and reply topics: else the responder's own (idle) reply
+			// consumer would read every reply too, as another instance of the requester.
+			this.responder = start(OursResponderApp.class, with(properties, "spring.application.name=ours-responder",
+					"request-reply.handler.group-id=ours-responder"));
+			this.requester = start(OursRequesterApp.class, with(properties, "spring.application.name=ours",
+					"request-reply.reply-topic=ours-replies"));
+			this.template = this.requester.getBean(RequestReplyTemplate.class);
+			awaitAssigned(this.responder.getBean(ReplyHandlerContainers.class).getContainers());
 		}
 
 		@Override
@@ -538,14 +570,27 @@ public final class EndToEndBenchmark {
 
 		@Override
 		public void close() {
-			this.context.close();
+			this.requester.close();
+			this.responder.close();
 		}
 
 	}
 
+	/**
+	 * The requester: the auto-configured RequestReplyTemplate.
+	 */
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
-	static class OursApp {
+	static class OursRequesterApp {
+
+	}
+
+	/**
+	 * The responder: a {@code @ReplyHandler} (its idle RequestReplyTemplate is left as configured).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class OursResponderApp {
 
 		@Bean
 		OursResponder oursResponder() {
@@ -561,6 +606,18 @@ public final class EndToEndBenchmark {
 			return request;
 		}
 
+	}
+
+	private static List<String> with(List<String> properties, String... more) {
+		List<String> all = new ArrayList<>(properties);
+		all.addAll(List.of(more));
+		return all;
+	}
+
+	private static ConfigurableApplicationContext start(Class<?> source, List<String> properties) {
+		return new SpringApplicationBuilder(source).web(WebApplicationType.NONE)
+			.properties(properties.toArray(String[]::new))
+			.run();
 	}
 
 	private static void awaitAssigned(java.util.Collection<? extends MessageListenerContainer> containers) {
