@@ -34,8 +34,8 @@ import org.openjdk.jmh.annotations.Warmup;
  */
 @BenchmarkMode(Mode.Throughput)
 @OutputTimeUnit(TimeUnit.MICROSECONDS)
-@Warmup(iterations = 4, time = 2)
-@Measurement(iterations = 5, time = 2)
+@Warmup(iterations = 3, time = 1)
+@Measurement(iterations = 4, time = 2)
 @Fork(value = 1, jvmArgsAppend = { "-Xms2g", "-Xmx2g" })
 public class RegistryBenchmark {
 
@@ -62,8 +62,9 @@ public class RegistryBenchmark {
 
 		@Setup(Level.Trial)
 		public void setUp() {
-			// The production tick and late-reply window; a limit high enough for 8 threads' windows.
-			this.wheel = new CorrelationRegistry(Duration.ofMillis(10), 1_000_000, Duration.ofMinutes(1));
+			// The production tick and late-reply window; a limit just above 8 threads' windows (the
+			// limit also bounds how many ended ids are remembered for late replies).
+			this.wheel = new CorrelationRegistry(Duration.ofMillis(10), 200_000, Duration.ofMinutes(1));
 			this.baseline = new ScheduledTimeoutRegistry();
 			for (int i = 0; i < this.pending; i++) {
 				Duration timeout = Duration.ofMinutes(10).plusMillis(600_000L * i / this.pending);

@@ -65,12 +65,13 @@ import org.springframework.messaging.handler.annotation.SendTo;
  * within every round (the order rotating from round to round), so that machine noise hits all
  * alike; the table gives each one's ratio to {@code raw}.
  * <p>
- * System properties (durations in seconds): {@code bench.impls} (default {@code raw,spring,ours};
+ * System properties (durations in seconds): {@code bench.impls} (default
+ * {@code raw,raw-headers,spring,ours};
  * also {@code spring-tuned}: linger.ms=0 and asynchronous commits), {@code bench.warmup.rounds}
  * (2), {@code bench.warmup.seconds} (per implementation and round, 10), {@code bench.rounds} (3),
- * {@code bench.latency.seconds} (10), {@code bench.throughput.seconds} (5), {@code bench.inflight}
- * ({@code 64,512}), {@code bench.payload.bytes} (100), {@code bench.raw.contract-headers} (false;
- * true: raw requests and replies carry the headers ours do, to tell their cost).
+ * {@code bench.latency.seconds} (8), {@code bench.throughput.seconds} (5), {@code bench.inflight}
+ * ({@code 64,512}), {@code bench.payload.bytes} (100). Implementation {@code raw-headers} is
+ * {@code raw} with the headers of our wire format on requests and replies, to tell their cost.
  */
 public final class EndToEndBenchmark {
 
@@ -92,11 +93,11 @@ public final class EndToEndBenchmark {
 	}
 
 	public static void main(String[] args) throws Exception {
-		List<String> names = list("bench.impls", "raw,spring,ours");
+		List<String> names = list("bench.impls", "raw,raw-headers,spring,ours");
 		int warmupRounds = Integer.getInteger("bench.warmup.rounds", 2);
 		double warmupSeconds = dbl("bench.warmup.seconds", 10);
 		int rounds = Integer.getInteger("bench.rounds", 3);
-		double latencySeconds = dbl("bench.latency.seconds", 10);
+		double latencySeconds = dbl("bench.latency.seconds", 8);
 		double throughputSeconds = dbl("bench.throughput.seconds", 5);
 		int[] inFlights = list("bench.inflight", "64,512").stream().mapToInt(Integer::parseInt).toArray();
 		byte[] payload = new byte[Integer.getInteger("bench.payload.bytes", 100)];
@@ -115,7 +116,8 @@ public final class EndToEndBenchmark {
 				broker.addTopics(new NewTopic(name + "-requests", 1, (short) 1),
 						new NewTopic(name + "-replies", 1, (short) 1));
 				impls.put(name, switch (name) {
-					case "raw" -> new Raw(servers, payload);
+					case "raw" -> new Raw(servers, payload, name, false);
+					case "raw-headers" -> new Raw(servers, payload, name, true);
 					case "spring" -> new Spring(servers, text, false);
 					case "spring-tuned" -> new Spring(servers, text, true);
 					case "ours" -> new Ours(servers, text);
@@ -275,11 +277,15 @@ public final class EndToEndBenchmark {
 	 */
 	static final class Raw implements RoundTrip {
 
-		static final boolean CONTRACT_HEADERS = Boolean.getBoolean("bench.raw.contract-headers");
-
-		static final byte[] REPLY_TOPIC = "raw-replies".getBytes(StandardCharsets.UTF_8);
-
 		static final byte[] INSTANCE = java.util.UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
+
+		private final boolean contractHeaders;
+
+		private final String requestTopic;
+
+		private final String replyTopic;
+
+		private final byte[] replyTopicBytes;
 
 		private final byte[] payload;
 
@@ -299,23 +305,27 @@ public final class EndToEndBenchmark {
 
 		private volatile boolean running = true;
 
-		Raw(String servers, byte[] payload) throws InterruptedException {
+		Raw(String servers, byte[] payload, String name, boolean contractHeaders) {
 			this.payload = payload;
+			this.contractHeaders = contractHeaders;
+			this.requestTopic = name + "-requests";
+			this.replyTopic = name + "-replies";
+			this.replyTopicBytes = this.replyTopic.getBytes(StandardCharsets.UTF_8);
 			this.producer = new KafkaProducer<>(producerConfig(servers));
 			this.responderProducer = new KafkaProducer<>(producerConfig(servers));
 			Map<String, Object> replyConfig = consumerConfig(servers);
 			this.replyConsumer = new KafkaConsumer<>(replyConfig);
-			TopicPartition replies = new TopicPartition("raw-replies", 0);
+			TopicPartition replies = new TopicPartition(this.replyTopic, 0);
 			this.replyConsumer.assign(List.of(replies));
 			this.replyConsumer.seekToEnd(List.of(replies));
 			this.replyConsumer.position(replies);
 			Map<String, Object> responderConfig = consumerConfig(servers);
-			responderConfig.put(ConsumerConfig.GROUP_ID_CONFIG, "raw-responder");
+			responderConfig.put(ConsumerConfig.GROUP_ID_CONFIG, name + "-responder");
 			responderConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, true);
 			this.responderConsumer = new KafkaConsumer<>(responderConfig);
-			this.responderConsumer.subscribe(List.of("raw-requests"));
-			start("raw-replies", this::receiveReplies);
-			start("raw-responder", this::respond);
+			this.responderConsumer.subscribe(List.of(this.requestTopic));
+			start(name + "-replies", this::receiveReplies);
+			start(name + "-responder", this::respond);
 		}
 
 		private void start(String name, Runnable task) {
@@ -349,12 +359,12 @@ public final class EndToEndBenchmark {
 			long id = this.ids.incrementAndGet();
 			CompletableFuture<byte[]> future = new CompletableFuture<>();
 			this.futures.put(id, future);
-			ProducerRecord<byte[], byte[]> record = new ProducerRecord<>("raw-requests", this.payload);
+			ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(this.requestTopic, this.payload);
 			record.headers().add("id", ByteBuffer.allocate(8).putLong(id).array());
-			if (CONTRACT_HEADERS) {
+			if (this.contractHeaders) {
 				// The headers RequestReplyTemplate sends, to tell their cost from the rest.
 				record.headers().add("kafka_correlationId", ByteBuffer.allocate(16).putLong(id).putLong(id).array());
-				record.headers().add("kafka_replyTopic", REPLY_TOPIC);
+				record.headers().add("kafka_replyTopic", this.replyTopicBytes);
 				record.headers().add("rr_deadline",
 						Long.toString(System.currentTimeMillis() + 30_000).getBytes(StandardCharsets.US_ASCII));
 				record.headers().add("rr_instance", INSTANCE);
@@ -391,9 +401,9 @@ public final class EndToEndBenchmark {
 			try {
 				while (this.running) {
 					for (ConsumerRecord<byte[], byte[]> request : this.responderConsumer.poll(Duration.ofMillis(100))) {
-						ProducerRecord<byte[], byte[]> reply = new ProducerRecord<>("raw-replies", request.value());
+						ProducerRecord<byte[], byte[]> reply = new ProducerRecord<>(this.replyTopic, request.value());
 						reply.headers().add(request.headers().lastHeader("id"));
-						if (CONTRACT_HEADERS) {
+						if (this.contractHeaders) {
 							reply.headers().add(request.headers().lastHeader("kafka_correlationId"));
 							reply.headers().add(request.headers().lastHeader("rr_instance"));
 						}

@@ -19,7 +19,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * <p>
  * System properties: {@code bench.threads} (default {@code 1,2,8}), {@code bench.background}
  * (requests pending in the background of register-and-complete; default {@code 0,10000}), {@code bench.jmh.warmups}
- * and {@code bench.jmh.iterations} (iterations of 2 s; default 4 and 5), {@code bench.jmh.forks}
+ * and {@code bench.jmh.iterations} (default 3 of 1 s and 4 of 2 s), {@code bench.jmh.forks}
  * (default 1).
  */
 public final class RegistryBenchmarks {
@@ -56,7 +56,7 @@ public final class RegistryBenchmarks {
 			.threads(threads)
 			.forks(Integer.getInteger("bench.jmh.forks", 1));
 		if (System.getProperty("bench.jmh.warmups") != null) {
-			options.warmupIterations(Integer.getInteger("bench.jmh.warmups")).warmupTime(TimeValue.seconds(2));
+			options.warmupIterations(Integer.getInteger("bench.jmh.warmups")).warmupTime(TimeValue.seconds(1));
 		}
 		if (System.getProperty("bench.jmh.iterations") != null) {
 			options.measurementIterations(Integer.getInteger("bench.jmh.iterations"))
