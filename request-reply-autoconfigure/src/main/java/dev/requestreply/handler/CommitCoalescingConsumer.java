@@ -22,8 +22,9 @@ import org.apache.kafka.common.TopicPartition;
  * (5 ms on Kafka 4), so under load the commits of a busy handler pile up on the coordinator
  * connection, load the broker and end in "Failed to send request after 30000 ms" errors. One in
  * flight adapts the commit rate to the broker's instead. A synchronous commit or close first
- * commits the merged offsets, so offsets are always committed in order. Like the consumer
- * itself, used by its polling thread only.
+ * commits the merged offsets, so offsets are always committed in order; merged offsets of
+ * partitions no longer assigned are dropped. Like the consumer itself, used by its polling thread
+ * only ({@code wakeup()} passes straight through).
  *
  * @since 0.1.0
  */
@@ -37,8 +38,14 @@ public final class CommitCoalescingConsumer implements InvocationHandler {
 
 	private OffsetCommitCallback waitingCallback;
 
-	private CommitCoalescingConsumer(Consumer<?, ?> delegate) {
+	private final long intervalNanos;
+
+	private long lastCommitNanos;
+
+	private CommitCoalescingConsumer(Consumer<?, ?> delegate, long intervalNanos) {
 		this.delegate = delegate;
+		this.intervalNanos = intervalNanos;
+		this.lastCommitNanos = System.nanoTime() - intervalNanos;
 	}
 
 	/**
@@ -50,8 +57,14 @@ public final class CommitCoalescingConsumer implements InvocationHandler {
 	 */
 	@SuppressWarnings("unchecked")
 	public static <K, V> Consumer<K, V> wrap(Consumer<K, V> consumer) {
+		return wrap(consumer, Long.getLong("rr.commit.interval.ms", 100));
+	}
+
+	@SuppressWarnings("unchecked")
+	public static <K, V> Consumer<K, V> wrap(Consumer<K, V> consumer, long intervalMs) {
 		return (Consumer<K, V>) Proxy.newProxyInstance(CommitCoalescingConsumer.class.getClassLoader(),
-				new Class<?>[] { Consumer.class }, new CommitCoalescingConsumer(consumer));
+				new Class<?>[] { Consumer.class },
+				new CommitCoalescingConsumer(consumer, java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(intervalMs)));
 	}
 
 	@Override
@@ -62,8 +75,19 @@ public final class CommitCoalescingConsumer implements InvocationHandler {
 			commitAsync((Map<TopicPartition, OffsetAndMetadata>) args[0], (OffsetCommitCallback) args[1]);
 			return null;
 		}
-		if (name.equals("commitSync") || name.equals("close")) {
+		if (name.equals("poll")) {
+			commitWaitingIfDue();
+		}
+		else if (name.equals("commitSync")) {
 			commitWaiting();
+		}
+		else if (name.equals("close")) {
+			try {
+				commitWaiting();
+			}
+			catch (RuntimeException ex) {
+				// closing anyway: the requests are redelivered, as after any failed commit
+			}
 		}
 		if (method.getDeclaringClass() == Object.class) {
 			return switch (name) {
@@ -81,8 +105,19 @@ public final class CommitCoalescingConsumer implements InvocationHandler {
 		}
 	}
 
+	private void commitWaitingIfDue() {
+		if (this.waiting != null && !this.inFlight && System.nanoTime() - this.lastCommitNanos >= this.intervalNanos) {
+			Map<TopicPartition, OffsetAndMetadata> next = this.waiting;
+			this.waiting = null;
+			next.keySet().retainAll(this.delegate.assignment());
+			if (!next.isEmpty()) {
+				commitAsync(next, this.waitingCallback);
+			}
+		}
+	}
+
 	private void commitAsync(Map<TopicPartition, OffsetAndMetadata> offsets, OffsetCommitCallback callback) {
-		if (this.inFlight) {
+		if (this.inFlight || System.nanoTime() - this.lastCommitNanos < this.intervalNanos) {
 			if (this.waiting == null) {
 				this.waiting = new HashMap<>();
 			}
@@ -91,15 +126,11 @@ public final class CommitCoalescingConsumer implements InvocationHandler {
 			return;
 		}
 		this.inFlight = true;
+		this.lastCommitNanos = System.nanoTime();
 		this.delegate.commitAsync(offsets, (committed, ex) -> {
 			this.inFlight = false;
 			if (callback != null) {
 				callback.onComplete(committed, ex);
-			}
-			Map<TopicPartition, OffsetAndMetadata> next = this.waiting;
-			if (next != null) {
-				this.waiting = null;
-				commitAsync(next, this.waitingCallback);
 			}
 		});
 	}
