@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.Map;
 
+import dev.requestreply.handler.CommitCoalescingConsumer;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -51,6 +52,9 @@ public class RequestReplyKafkaClients implements DisposableBean {
 		this.replyConsumerFactory = new DefaultKafkaConsumerFactory<>(replyConsumerConfig(consumerConfig, properties));
 		this.handlerConsumerFactory = new DefaultKafkaConsumerFactory<>(
 				handlerConsumerConfig(consumerConfig, properties));
+		// Handlers commit after every poll; one asynchronous commit in flight keeps a busy handler's
+		// commits from piling up on the broker.
+		this.handlerConsumerFactory.addPostProcessor(CommitCoalescingConsumer::wrap);
 		this.adminConfig = Map.copyOf(adminConfig);
 	}
 

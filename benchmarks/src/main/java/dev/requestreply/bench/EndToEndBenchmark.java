@@ -1,0 +1,684 @@
+package dev.requestreply.bench;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+
+import dev.requestreply.ReplyHandler;
+import dev.requestreply.RequestReplyTemplate;
+import dev.requestreply.handler.ReplyHandlerContainers;
+import org.HdrHistogram.Histogram;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
+import org.springframework.kafka.core.ProducerFactory;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.MessageListenerContainer;
+import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.messaging.handler.annotation.SendTo;
+
+/**
+ * Round trips over one embedded broker, in one JVM, for three ways of doing request-reply:
+ * <ol>
+ * <li>{@code raw}: kafka-clients only: a producer and a reply consumer (no group) with a map of
+ * futures, and a responder thread with its own consumer (a group, auto-commit) and producer;
+ * both producers with {@code linger.ms=0}.</li>
+ * <li>{@code spring}: Spring Kafka's {@code ReplyingKafkaTemplate} with a {@code @KafkaListener}
+ * + {@code @SendTo} responder, on Spring Boot's defaults.</li>
+ * <li>{@code ours}: {@link RequestReplyTemplate} with a {@link ReplyHandler @ReplyHandler}, on
+ * its defaults.</li>
+ * </ol>
+ * For {@code spring} and {@code ours}, requester and responder are two Spring Boot applications
+ * (contexts) with clients of their own, as in production and as the raw requester and responder.
+ * Each measures the latency of requests sent one at a time (HdrHistogram), and the throughput
+ * with a fixed number of requests in flight. After a warm-up the implementations take turns
+ * within every round (the order rotating from round to round), so that machine noise hits all
+ * alike; the table gives each one's ratio to {@code raw}.
+ * <p>
+ * System properties (durations in seconds): {@code bench.impls} (default
+ * {@code raw,raw-headers,spring,ours};
+ * also {@code spring-tuned}: linger.ms=0 and asynchronous commits), {@code bench.warmup.rounds}
+ * (2), {@code bench.warmup.seconds} (per implementation and round, 10), {@code bench.rounds} (3),
+ * {@code bench.latency.seconds} (8), {@code bench.throughput.seconds} (5), {@code bench.inflight}
+ * ({@code 64,512}), {@code bench.payload.bytes} (100). Implementation {@code raw-headers} is
+ * {@code raw} with the headers of our wire format on requests and replies, to tell their cost.
+ */
+public final class EndToEndBenchmark {
+
+	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+	private EndToEndBenchmark() {
+	}
+
+	/**
+	 * One implementation of a round trip.
+	 */
+	interface RoundTrip extends AutoCloseable {
+
+		CompletableFuture<?> call();
+
+		@Override
+		void close();
+
+	}
+
+	public static void main(String[] args) throws Exception {
+		List<String> names = list("bench.impls", "raw,raw-headers,spring,ours");
+		int warmupRounds = Integer.getInteger("bench.warmup.rounds", 2);
+		double warmupSeconds = dbl("bench.warmup.seconds", 10);
+		int rounds = Integer.getInteger("bench.rounds", 3);
+		double latencySeconds = dbl("bench.latency.seconds", 8);
+		double throughputSeconds = dbl("bench.throughput.seconds", 5);
+		int[] inFlights = list("bench.inflight", "64,512").stream().mapToInt(Integer::parseInt).toArray();
+		byte[] payload = new byte[Integer.getInteger("bench.payload.bytes", 100)];
+		Arrays.fill(payload, (byte) 'x');
+		String text = new String(payload, StandardCharsets.US_ASCII);
+
+		long startedAt = System.nanoTime();
+		EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
+		broker.brokerProperty("group.initial.rebalance.delay.ms", "0");
+		broker.brokerListProperty("bench.kafka.brokers");
+		broker.afterPropertiesSet();
+		String servers = broker.getBrokersAsString();
+		Map<String, RoundTrip> impls = new LinkedHashMap<>();
+		try {
+			for (String name : names) {
+				broker.addTopics(new NewTopic(name + "-requests", 1, (short) 1),
+						new NewTopic(name + "-replies", 1, (short) 1));
+				impls.put(name, switch (name) {
+					case "raw" -> new Raw(servers, payload, name, false);
+					case "raw-headers" -> new Raw(servers, payload, name, true);
+					case "spring" -> new Spring(servers, text, false);
+					case "spring-tuned" -> new Spring(servers, text, true);
+					case "ours" -> new Ours(servers, text);
+					default -> throw new IllegalArgumentException("Unknown implementation " + name);
+				});
+			}
+			for (Map.Entry<String, RoundTrip> impl : impls.entrySet()) {
+				impl.getValue().call().get(60, TimeUnit.SECONDS); // the first round trip after start
+			}
+			System.out.printf("%nStarted in %.1f s; JVM %s %s, %d CPUs%n", (System.nanoTime() - startedAt) / 1e9,
+					System.getProperty("java.version"),
+					java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments(),
+					Runtime.getRuntime().availableProcessors());
+
+			for (int round = 0; round < warmupRounds; round++) {
+				for (Map.Entry<String, RoundTrip> impl : impls.entrySet()) {
+					latency(impl.getValue(), warmupSeconds * 0.4);
+					throughput(impl.getValue(), inFlights[inFlights.length - 1], warmupSeconds * 0.6);
+				}
+				System.out.printf("Warm-up round %d done at %.0f s%n", round + 1, (System.nanoTime() - startedAt) / 1e9);
+			}
+
+			Map<String, Histogram> latencies = new LinkedHashMap<>();
+			Map<String, List<Double>> p50s = new LinkedHashMap<>();
+			Map<String, Map<Integer, List<Double>>> throughputs = new LinkedHashMap<>();
+			for (String name : impls.keySet()) {
+				latencies.put(name, new Histogram(3));
+				p50s.put(name, new ArrayList<>());
+				throughputs.put(name, new LinkedHashMap<>());
+			}
+			List<String> order = new ArrayList<>(impls.keySet());
+			for (int round = 0; round < rounds; round++) {
+				for (String name : order) {
+					Histogram histogram = latency(impls.get(name), latencySeconds);
+					latencies.get(name).add(histogram);
+					p50s.get(name).add(histogram.getValueAtPercentile(50) / 1e3);
+				}
+				for (int inFlight : inFlights) {
+					for (String name : order) {
+						double rate = throughput(impls.get(name), inFlight, throughputSeconds);
+						throughputs.get(name).computeIfAbsent(inFlight, (key) -> new ArrayList<>()).add(rate);
+					}
+				}
+				StringBuilder line = new StringBuilder(String.format("Round %d (%s) at %.0f s:", round + 1, order,
+						(System.nanoTime() - startedAt) / 1e9));
+				for (String name : order) {
+					line.append(String.format(" %s p50 %.0f us", name, last(p50s.get(name))));
+					for (int inFlight : inFlights) {
+						line.append(String.format(", %d in flight %.0f/s", inFlight,
+								last(throughputs.get(name).get(inFlight))));
+					}
+					line.append(';');
+				}
+				System.out.println(line);
+				order.add(order.remove(0));
+			}
+			report(latencies, p50s, throughputs, inFlights, names.get(0));
+			System.out.printf("%nTotal %.0f s%n", (System.nanoTime() - startedAt) / 1e9);
+		}
+		finally {
+			impls.values().forEach(RoundTrip::close);
+			broker.destroy();
+		}
+	}
+
+	private static void report(Map<String, Histogram> latencies, Map<String, List<Double>> p50s,
+			Map<String, Map<Integer, List<Double>>> throughputs, int[] inFlights, String reference) {
+		System.out.println();
+		System.out.println("Latency, 1 request in flight (all rounds merged; microseconds)");
+		System.out.println();
+		System.out.println("| implementation | p50 | p99 | p99.9 | requests | p50 / " + reference + " | p99 / "
+				+ reference + " |");
+		System.out.println("| --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+		Histogram base = latencies.get(reference);
+		for (Map.Entry<String, Histogram> entry : latencies.entrySet()) {
+			Histogram h = entry.getValue();
+			System.out.printf("| %s | %.0f | %.0f | %.0f | %,d | %.2fx | %.2fx |%n", entry.getKey(),
+					h.getValueAtPercentile(50) / 1e3, h.getValueAtPercentile(99) / 1e3,
+					h.getValueAtPercentile(99.9) / 1e3, h.getTotalCount(),
+					(double) h.getValueAtPercentile(50) / base.getValueAtPercentile(50),
+					(double) h.getValueAtPercentile(99) / base.getValueAtPercentile(99));
+		}
+		System.out.println();
+		System.out.println("Throughput (round trips per second, median of rounds; per-round values in brackets)");
+		System.out.println();
+		StringBuilder header = new StringBuilder("| implementation |");
+		StringBuilder rule = new StringBuilder("| --- |");
+		for (int inFlight : inFlights) {
+			header.append(" ").append(inFlight).append(" in flight | / ").append(reference).append(" |");
+			rule.append(" ---: | ---: |");
+		}
+		System.out.println(header);
+		System.out.println(rule);
+		for (Map.Entry<String, Map<Integer, List<Double>>> entry : throughputs.entrySet()) {
+			StringBuilder line = new StringBuilder("| " + entry.getKey() + " |");
+			for (int inFlight : inFlights) {
+				List<Double> values = entry.getValue().get(inFlight);
+				double median = median(values);
+				double baseMedian = median(throughputs.get(reference).get(inFlight));
+				line.append(String.format(" %,.0f (%s) | %.2fx |", median, join(values), median / baseMedian));
+			}
+			System.out.println(line);
+		}
+	}
+
+	static Histogram latency(RoundTrip roundTrip, double seconds) throws Exception {
+		Histogram histogram = new Histogram(3);
+		long end = System.nanoTime() + (long) (seconds * 1e9);
+		while (System.nanoTime() - end < 0) {
+			long start = System.nanoTime();
+			roundTrip.call().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+			histogram.recordValue(System.nanoTime() - start);
+		}
+		return histogram;
+	}
+
+	static double throughput(RoundTrip roundTrip, int inFlight, double seconds) throws Exception {
+		Semaphore permits = new Semaphore(inFlight);
+		AtomicLong completed = new AtomicLong();
+		AtomicLong failed = new AtomicLong();
+		long start = System.nanoTime();
+		long measureFrom = start + (long) Math.min(1e9, seconds * 0.2e9); // not the ramp-up
+		long end = start + (long) (seconds * 1e9);
+		long countAtFrom = -1;
+		while (true) {
+			long now = System.nanoTime();
+			if (countAtFrom < 0 && now - measureFrom >= 0) {
+				countAtFrom = completed.get();
+			}
+			if (now - end >= 0) {
+				break;
+			}
+			if (!permits.tryAcquire(10, TimeUnit.MILLISECONDS)) {
+				continue;
+			}
+			roundTrip.call().whenComplete((result, ex) -> {
+				if (ex != null) {
+					failed.incrementAndGet();
+				}
+				completed.incrementAndGet();
+				permits.release();
+			});
+		}
+		long count = completed.get() - countAtFrom;
+		double elapsed = (System.nanoTime() - measureFrom) / 1e9;
+		if (!permits.tryAcquire(inFlight, TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+			throw new IllegalStateException("Requests still in flight after " + TIMEOUT);
+		}
+		if (failed.get() > 0) {
+			throw new IllegalStateException(failed.get() + " requests failed");
+		}
+		return count / elapsed;
+	}
+
+	/**
+	 * kafka-clients only.
+	 */
+	static final class Raw implements RoundTrip {
+
+		static final byte[] INSTANCE = java.util.UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
+
+		private final boolean contractHeaders;
+
+		private final String requestTopic;
+
+		private final String replyTopic;
+
+		private final byte[] replyTopicBytes;
+
+		private final byte[] payload;
+
+		private final KafkaProducer<byte[], byte[]> producer;
+
+		private final KafkaConsumer<byte[], byte[]> replyConsumer;
+
+		private final KafkaProducer<byte[], byte[]> responderProducer;
+
+		private final KafkaConsumer<byte[], byte[]> responderConsumer;
+
+		private final ConcurrentHashMap<Long, CompletableFuture<byte[]>> futures = new ConcurrentHashMap<>();
+
+		private final AtomicLong ids = new AtomicLong();
+
+		private final List<Thread> threads = new ArrayList<>();
+
+		private volatile boolean running = true;
+
+		Raw(String servers, byte[] payload, String name, boolean contractHeaders) {
+			this.payload = payload;
+			this.contractHeaders = contractHeaders;
+			this.requestTopic = name + "-requests";
+			this.replyTopic = name + "-replies";
+			this.replyTopicBytes = this.replyTopic.getBytes(StandardCharsets.UTF_8);
+			this.producer = new KafkaProducer<>(producerConfig(servers));
+			this.responderProducer = new KafkaProducer<>(producerConfig(servers));
+			Map<String, Object> replyConfig = consumerConfig(servers);
+			this.replyConsumer = new KafkaConsumer<>(replyConfig);
+			TopicPartition replies = new TopicPartition(this.replyTopic, 0);
+			this.replyConsumer.assign(List.of(replies));
+			this.replyConsumer.seekToEnd(List.of(replies));
+			this.replyConsumer.position(replies);
+			Map<String, Object> responderConfig = consumerConfig(servers);
+			responderConfig.put(ConsumerConfig.GROUP_ID_CONFIG, name + "-responder");
+			responderConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, true);
+			this.responderConsumer = new KafkaConsumer<>(responderConfig);
+			this.responderConsumer.subscribe(List.of(this.requestTopic));
+			start(name + "-replies", this::receiveReplies);
+			start(name + "-responder", this::respond);
+		}
+
+		private void start(String name, Runnable task) {
+			Thread thread = new Thread(task, name);
+			thread.setDaemon(true);
+			thread.start();
+			this.threads.add(thread);
+		}
+
+		static Map<String, Object> producerConfig(String servers) {
+			Map<String, Object> config = new java.util.HashMap<>();
+			config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+			config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+			config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+			config.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+			return config;
+		}
+
+		static Map<String, Object> consumerConfig(String servers) {
+			Map<String, Object> config = new java.util.HashMap<>();
+			config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, servers);
+			config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+			config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+			config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+			config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+			return config;
+		}
+
+		@Override
+		public CompletableFuture<?> call() {
+			long id = this.ids.incrementAndGet();
+			CompletableFuture<byte[]> future = new CompletableFuture<>();
+			this.futures.put(id, future);
+			ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(this.requestTopic, this.payload);
+			record.headers().add("id", ByteBuffer.allocate(8).putLong(id).array());
+			if (this.contractHeaders) {
+				// The headers RequestReplyTemplate sends, to tell their cost from the rest.
+				record.headers().add("kafka_correlationId", ByteBuffer.allocate(16).putLong(id).putLong(id).array());
+				record.headers().add("kafka_replyTopic", this.replyTopicBytes);
+				record.headers().add("rr_deadline",
+						Long.toString(System.currentTimeMillis() + 30_000).getBytes(StandardCharsets.US_ASCII));
+				record.headers().add("rr_instance", INSTANCE);
+			}
+			this.producer.send(record, (metadata, ex) -> {
+				if (ex != null && this.futures.remove(id) != null) {
+					future.completeExceptionally(ex);
+				}
+			});
+			return future;
+		}
+
+		private void receiveReplies() {
+			try {
+				while (this.running) {
+					for (ConsumerRecord<byte[], byte[]> reply : this.replyConsumer.poll(Duration.ofMillis(100))) {
+						Header header = reply.headers().lastHeader("id");
+						CompletableFuture<byte[]> future = this.futures.remove(ByteBuffer.wrap(header.value()).getLong());
+						if (future != null) {
+							future.complete(reply.value());
+						}
+					}
+				}
+			}
+			catch (WakeupException ex) {
+				// closing
+			}
+			finally {
+				this.replyConsumer.close();
+			}
+		}
+
+		private void respond() {
+			try {
+				while (this.running) {
+					for (ConsumerRecord<byte[], byte[]> request : this.responderConsumer.poll(Duration.ofMillis(100))) {
+						ProducerRecord<byte[], byte[]> reply = new ProducerRecord<>(this.replyTopic, request.value());
+						reply.headers().add(request.headers().lastHeader("id"));
+						if (this.contractHeaders) {
+							reply.headers().add(request.headers().lastHeader("kafka_correlationId"));
+							reply.headers().add(request.headers().lastHeader("rr_instance"));
+						}
+						this.responderProducer.send(reply);
+					}
+				}
+			}
+			catch (WakeupException ex) {
+				// closing
+			}
+			finally {
+				this.responderConsumer.close();
+			}
+		}
+
+		@Override
+		public void close() {
+			this.running = false;
+			this.replyConsumer.wakeup();
+			this.responderConsumer.wakeup();
+			for (Thread thread : this.threads) {
+				try {
+					thread.join(10_000);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+			}
+			this.producer.close();
+			this.responderProducer.close();
+		}
+
+	}
+
+	/**
+	 * Spring Kafka's ReplyingKafkaTemplate and a {@code @KafkaListener} + {@code @SendTo} responder.
+	 */
+	static final class Spring implements RoundTrip {
+
+		private final ConfigurableApplicationContext responder;
+
+		private final ConfigurableApplicationContext requester;
+
+		private final ReplyingKafkaTemplate<String, String, String> template;
+
+		private final String payload;
+
+		private final String topic;
+
+		Spring(String servers, String payload, boolean tuned) throws InterruptedException {
+			this.payload = payload;
+			String name = tuned ? "spring-tuned" : "spring";
+			this.topic = name + "-requests";
+			List<String> properties = new ArrayList<>(List.of("spring.kafka.bootstrap-servers=" + servers,
+					"spring.main.banner-mode=off", "spring.jmx.enabled=false", "spring.application.name=" + name,
+					"request-reply.enabled=false", "spring.kafka.consumer.auto-offset-reset=earliest",
+					"bench.name=" + name, "bench.tuned=" + tuned));
+			if (tuned) {
+				properties.add("spring.kafka.producer.properties.linger.ms=0");
+			}
+			this.responder = start(SpringResponderApp.class, properties);
+			this.requester = start(SpringRequesterApp.class, properties);
+			@SuppressWarnings("unchecked")
+			ReplyingKafkaTemplate<String, String, String> template = this.requester.getBean(ReplyingKafkaTemplate.class);
+			this.template = template;
+			this.template.waitForAssignment(Duration.ofSeconds(30));
+			awaitAssigned(this.responder.getBean(KafkaListenerEndpointRegistry.class).getListenerContainers());
+		}
+
+		@Override
+		public CompletableFuture<?> call() {
+			return this.template.sendAndReceive(new ProducerRecord<>(this.topic, this.payload));
+		}
+
+		@Override
+		public void close() {
+			this.requester.close();
+			this.responder.close();
+		}
+
+	}
+
+	/**
+	 * The requester: a ReplyingKafkaTemplate with its reply container.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class SpringRequesterApp {
+
+		@Bean
+		ReplyingKafkaTemplate<String, String, String> replyingKafkaTemplate(ProducerFactory<String, String> producerFactory,
+				ConcurrentKafkaListenerContainerFactory<String, String> factory,
+				org.springframework.core.env.Environment environment) {
+			String name = environment.getRequiredProperty("bench.name");
+			ConcurrentMessageListenerContainer<String, String> replies = factory.createContainer(name + "-replies");
+			replies.getContainerProperties().setGroupId(name + "-replies");
+			if (environment.getRequiredProperty("bench.tuned", Boolean.class)) {
+				replies.getContainerProperties().setSyncCommits(false);
+			}
+			ReplyingKafkaTemplate<String, String, String> template = new ReplyingKafkaTemplate<>(producerFactory,
+					replies);
+			template.setDefaultReplyTimeout(TIMEOUT);
+			return template;
+		}
+
+	}
+
+	/**
+	 * The responder: a {@code @KafkaListener} with {@code @SendTo}, replying with Boot's KafkaTemplate.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class SpringResponderApp {
+
+		@Bean
+		SpringResponder springResponder() {
+			return new SpringResponder();
+		}
+
+		@Bean
+		org.springframework.kafka.config.ContainerCustomizer<Object, Object, ConcurrentMessageListenerContainer<Object, Object>> benchContainerCustomizer(
+				org.springframework.core.env.Environment environment) {
+			boolean tuned = environment.getRequiredProperty("bench.tuned", Boolean.class);
+			return (container) -> {
+				if (tuned) {
+					container.getContainerProperties().setSyncCommits(false);
+				}
+			};
+		}
+
+	}
+
+	static class SpringResponder {
+
+		@KafkaListener(topics = "${bench.name}-requests", groupId = "${bench.name}-responder")
+		@SendTo
+		String echo(String request) {
+			return request;
+		}
+
+	}
+
+	/**
+	 * Our RequestReplyTemplate and a {@code @ReplyHandler}.
+	 */
+	static final class Ours implements RoundTrip {
+
+		private final ConfigurableApplicationContext responder;
+
+		private final ConfigurableApplicationContext requester;
+
+		private final RequestReplyTemplate template;
+
+		private final String payload;
+
+		Ours(String servers, String payload) {
+			this.payload = payload;
+			List<String> properties = List.of("spring.kafka.bootstrap-servers=" + servers, "spring.main.banner-mode=off",
+					"spring.jmx.enabled=false", "request-reply.default-timeout=30s");
+			// Two applications, so two names and reply topics: else the responder's own (idle) reply
+			// consumer would read every reply too, as another instance of the requester.
+			this.responder = start(OursResponderApp.class, with(properties, "spring.application.name=ours-responder",
+					"request-reply.handler.group-id=ours-responder"));
+			this.requester = start(OursRequesterApp.class, with(properties, "spring.application.name=ours",
+					"request-reply.reply-topic=ours-replies"));
+			this.template = this.requester.getBean(RequestReplyTemplate.class);
+			awaitAssigned(this.responder.getBean(ReplyHandlerContainers.class).getContainers());
+		}
+
+		@Override
+		public CompletableFuture<?> call() {
+			return this.template.request("ours-requests", this.payload, String.class);
+		}
+
+		@Override
+		public void close() {
+			this.requester.close();
+			this.responder.close();
+		}
+
+	}
+
+	/**
+	 * The requester: the auto-configured RequestReplyTemplate.
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class OursRequesterApp {
+
+	}
+
+	/**
+	 * The responder: a {@code @ReplyHandler} (its idle RequestReplyTemplate is left as configured).
+	 */
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class OursResponderApp {
+
+		@Bean
+		OursResponder oursResponder() {
+			return new OursResponder();
+		}
+
+	}
+
+	static class OursResponder {
+
+		@ReplyHandler(topics = "ours-requests")
+		String echo(String request) {
+			return request;
+		}
+
+	}
+
+	private static List<String> with(List<String> properties, String... more) {
+		List<String> all = new ArrayList<>(properties);
+		all.addAll(List.of(more));
+		return all;
+	}
+
+	private static ConfigurableApplicationContext start(Class<?> source, List<String> properties) {
+		return new SpringApplicationBuilder(source).web(WebApplicationType.NONE)
+			.properties(properties.toArray(String[]::new))
+			.run();
+	}
+
+	private static void awaitAssigned(java.util.Collection<? extends MessageListenerContainer> containers) {
+		long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		for (MessageListenerContainer container : containers) {
+			while (container.getAssignedPartitions() == null || container.getAssignedPartitions().isEmpty()) {
+				if (System.nanoTime() - end > 0) {
+					throw new IllegalStateException("No partitions assigned to " + container);
+				}
+				sleep(20);
+			}
+		}
+	}
+
+	private static void sleep(long millis) {
+		try {
+			Thread.sleep(millis);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	private static List<String> list(String property, String defaultValue) {
+		return Arrays.stream(System.getProperty(property, defaultValue).split(","))
+			.map(String::trim)
+			.filter((value) -> !value.isEmpty())
+			.toList();
+	}
+
+	private static double dbl(String property, double defaultValue) {
+		String value = System.getProperty(property);
+		return (value != null) ? Double.parseDouble(value) : defaultValue;
+	}
+
+	private static double last(List<Double> values) {
+		return values.get(values.size() - 1);
+	}
+
+	private static double median(List<Double> values) {
+		List<Double> sorted = new ArrayList<>(values);
+		sorted.sort(null);
+		return sorted.get(sorted.size() / 2);
+	}
+
+	private static String join(List<Double> values) {
+		StringBuilder text = new StringBuilder();
+		for (double value : values) {
+			text.append((text.length() > 0) ? ", " : "").append(String.format("%,.0f", value));
+		}
+		return text.toString();
+	}
+
+}
