@@ -1,6 +1,7 @@
 package dev.requestreply.autoconfigure;
 
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -54,7 +55,9 @@ public class RequestReplyKafkaClients implements DisposableBean {
 				handlerConsumerConfig(consumerConfig, properties));
 		// Handlers commit after every poll; one asynchronous commit in flight keeps a busy handler's
 		// commits from piling up on the broker.
-		this.handlerConsumerFactory.addPostProcessor(CommitCoalescingConsumer::wrap);
+		Duration commitInterval = properties.getHandler().getCommitInterval();
+		this.handlerConsumerFactory
+			.addPostProcessor((consumer) -> CommitCoalescingConsumer.wrap(consumer, commitInterval));
 		this.adminConfig = Map.copyOf(adminConfig);
 	}
 

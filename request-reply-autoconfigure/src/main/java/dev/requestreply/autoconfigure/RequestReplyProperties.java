@@ -239,6 +239,13 @@ public class RequestReplyProperties {
 		private List<String> allowedReplyTopics = new ArrayList<>();
 
 		/**
+		 * Least time between two offset commits of a handler's consumer. A request is committed
+		 * only after its reply was sent; a crash re-delivers at most this much of answered
+		 * requests (their second replies are counted as duplicates by the requester).
+		 */
+		private Duration commitInterval = Duration.ofMillis(100);
+
+		/**
 		 * Largest request value handed to a handler; larger requests get an error reply.
 		 */
 		private DataSize maxRequestSize = DataSize.ofMegabytes(1);
@@ -255,6 +262,14 @@ public class RequestReplyProperties {
 
 		public void setAllowedReplyTopics(List<String> allowedReplyTopics) {
 			this.allowedReplyTopics = allowedReplyTopics;
+		}
+
+		public Duration getCommitInterval() {
+			return this.commitInterval;
+		}
+
+		public void setCommitInterval(Duration commitInterval) {
+			this.commitInterval = commitInterval;
 		}
 
 		public DataSize getMaxRequestSize() {

@@ -4,6 +4,7 @@ import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -13,15 +14,17 @@ import org.apache.kafka.clients.consumer.OffsetCommitCallback;
 import org.apache.kafka.common.TopicPartition;
 
 /**
- * Wraps a handler's consumer so that at most one asynchronous offset commit is in flight: the
- * offsets of commits asked for meanwhile are merged (the latest per partition) and committed when
- * it ends.
+ * Wraps a handler's consumer so that at most one asynchronous offset commit is in flight, and at
+ * most one starts per interval: the offsets of commits asked for meanwhile are merged (the latest
+ * per partition) and committed at the first poll after both allow it.
  * <p>
  * A listener container with manual acknowledgments commits after every poll that brought
  * acknowledgments. Each commit waits on the broker for {@code group.coordinator.append.linger.ms}
  * (5 ms on Kafka 4), so under load the commits of a busy handler pile up on the coordinator
  * connection, load the broker and end in "Failed to send request after 30000 ms" errors. One in
- * flight adapts the commit rate to the broker's instead. A synchronous commit or close first
+ * flight adapts the commit rate to the broker's instead, and the interval bounds it (each commit
+ * also costs the broker CPU): a request is still committed only after its reply was sent, so a
+ * crash re-delivers at most an interval's worth of answered requests. A synchronous commit or close first
  * commits the merged offsets, so offsets are always committed in order; merged offsets of
  * partitions no longer assigned are dropped. Like the consumer itself, used by its polling thread
  * only ({@code wakeup()} passes straight through).
@@ -32,13 +35,13 @@ public final class CommitCoalescingConsumer implements InvocationHandler {
 
 	private final Consumer<?, ?> delegate;
 
+	private final long intervalNanos;
+
 	private boolean inFlight;
 
 	private Map<TopicPartition, OffsetAndMetadata> waiting;
 
 	private OffsetCommitCallback waitingCallback;
-
-	private final long intervalNanos;
 
 	private long lastCommitNanos;
 
@@ -53,18 +56,14 @@ public final class CommitCoalescingConsumer implements InvocationHandler {
 	 * @param <K> the key type
 	 * @param <V> the value type
 	 * @param consumer the consumer
-	 * @return the consumer, committing asynchronously one commit at a time
+	 * @param interval the least time between two asynchronous commits
+	 * @return the consumer, committing asynchronously one commit at a time, at most once per
+	 * interval
 	 */
 	@SuppressWarnings("unchecked")
-	public static <K, V> Consumer<K, V> wrap(Consumer<K, V> consumer) {
-		return wrap(consumer, Long.getLong("rr.commit.interval.ms", 100));
-	}
-
-	@SuppressWarnings("unchecked")
-	public static <K, V> Consumer<K, V> wrap(Consumer<K, V> consumer, long intervalMs) {
+	public static <K, V> Consumer<K, V> wrap(Consumer<K, V> consumer, Duration interval) {
 		return (Consumer<K, V>) Proxy.newProxyInstance(CommitCoalescingConsumer.class.getClassLoader(),
-				new Class<?>[] { Consumer.class },
-				new CommitCoalescingConsumer(consumer, java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(intervalMs)));
+				new Class<?>[] { Consumer.class }, new CommitCoalescingConsumer(consumer, interval.toNanos()));
 	}
 
 	@Override
