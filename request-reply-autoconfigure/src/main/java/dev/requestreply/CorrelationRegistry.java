@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
@@ -36,7 +37,13 @@ public class CorrelationRegistry implements AutoCloseable {
 
 	private final RecentlyEnded recentlyEnded;
 
+	private static final int LIMIT_SLACK = 1024;
+
+	private static final int COUNT_SAMPLE_MASK = 31;
+
 	private final int maxPending;
+
+	private volatile int observedPending;
 
 	private final List<RequestOutcomeListener> listeners = new CopyOnWriteArrayList<>();
 
@@ -80,7 +87,12 @@ public class CorrelationRegistry implements AutoCloseable {
 		this.recentlyEnded = new RecentlyEnded(lateReplyWindow.toNanos(), Math.max(maxPending, 10_000));
 		int stripes = Math.max(8, Runtime.getRuntime().availableProcessors() * 4);
 		this.wheel = new TimeoutWheel(tick.toNanos(), 512, stripes, this::expire,
-				() -> this.recentlyEnded.expire(System.nanoTime()), "request-reply-timer");
+				this::onTick, "request-reply-timer");
+	}
+
+	private void onTick() {
+		this.recentlyEnded.expire(System.nanoTime());
+		this.observedPending = this.pending.size();
 	}
 
 	/**
@@ -255,8 +267,24 @@ public class CorrelationRegistry implements AutoCloseable {
 		return register(topic, replyType, timeout, null);
 	}
 
+	/**
+	 * Whether no more requests may be registered. Counting the map reads every thread's counter
+	 * cell, which costs more than the rest of a registration under contention: far from the limit
+	 * (as last counted, by a sample of registrations or the timer) a registration counts only now
+	 * and then, so the limit may be passed by a few requests per thread, never by more.
+	 */
+	private boolean atLimit() {
+		if (this.observedPending + LIMIT_SLACK < this.maxPending
+				&& (ThreadLocalRandom.current().nextInt() & COUNT_SAMPLE_MASK) != 0) {
+			return false;
+		}
+		int size = this.pending.size();
+		this.observedPending = size;
+		return size >= this.maxPending;
+	}
+
 	<T> PendingRequest<T> register(String topic, Class<T> replyType, Duration timeout, ReplyCollector collector) {
-		if (this.pending.size() >= this.maxPending) {
+		if (atLimit()) {
 			this.rejected.increment();
 			throw new RequestReplyException("Too many pending requests (" + this.maxPending
 					+ "): request to topic '" + topic + "' refused; raise request-reply.max-pending or slow down");

@@ -21,7 +21,7 @@ final class TimeoutWheel implements AutoCloseable {
 
 	private final int stripeMask;
 
-	private final int stripeShift;
+	private final int slotShift;
 
 	private final Bucket[] buckets;
 
@@ -43,7 +43,9 @@ final class TimeoutWheel implements AutoCloseable {
 		this.slotMask = powerOfTwo(slots) - 1;
 		int stripeCount = powerOfTwo(stripes);
 		this.stripeMask = stripeCount - 1;
-		this.stripeShift = Integer.numberOfTrailingZeros(stripeCount);
+		this.slotShift = Integer.numberOfTrailingZeros(this.slotMask + 1);
+		// Stripe-major: the buckets of one slot, used at the same time by different threads, are
+		// allocated far apart, so that their locks and heads do not share a cache line.
 		this.buckets = new Bucket[(this.slotMask + 1) * stripeCount];
 		for (int i = 0; i < this.buckets.length; i++) {
 			this.buckets[i] = new Bucket();
@@ -67,7 +69,7 @@ final class TimeoutWheel implements AutoCloseable {
 		int stripe = request.id.hashCode() & this.stripeMask;
 		for (;;) {
 			long tick = Math.max(deadlineTick, this.sweepingTick + 1);
-			Bucket bucket = this.buckets[(((int) tick & this.slotMask) << this.stripeShift) | stripe];
+			Bucket bucket = this.buckets[(stripe << this.slotShift) | ((int) tick & this.slotMask)];
 			synchronized (bucket) {
 				bucket.link(request);
 			}
@@ -108,10 +110,10 @@ final class TimeoutWheel implements AutoCloseable {
 				continue;
 			}
 			this.sweepingTick = tick;
-			int base = ((int) tick & this.slotMask) << this.stripeShift;
+			int slot = (int) tick & this.slotMask;
 			long now = System.nanoTime();
 			for (int stripe = 0; stripe <= this.stripeMask; stripe++) {
-				Bucket bucket = this.buckets[base + stripe];
+				Bucket bucket = this.buckets[(stripe << this.slotShift) | slot];
 				synchronized (bucket) {
 					bucket.collectExpired(now, expired);
 				}
