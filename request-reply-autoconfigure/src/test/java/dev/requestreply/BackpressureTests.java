@@ -7,14 +7,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.requestreply.TestResponders.Echo;
+import dev.requestreply.TestResponders.EchoApp;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -70,45 +68,6 @@ class BackpressureTests {
 			assertThat(echo.calls.get()).isEqualTo(11);
 			assertThat(registry.pendingCount()).isZero();
 		}
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
-	static class EchoApp {
-
-		@Bean
-		Echo echo() {
-			return new Echo();
-		}
-
-	}
-
-	static class Echo {
-
-		final AtomicInteger calls = new AtomicInteger();
-
-		final AtomicInteger waiting = new AtomicInteger();
-
-		private volatile CountDownLatch gate = new CountDownLatch(0);
-
-		CountDownLatch hold() {
-			this.gate = new CountDownLatch(1);
-			return this.gate;
-		}
-
-		@ReplyHandler(topics = "${test.topic}")
-		String echo(String text) throws InterruptedException {
-			this.calls.incrementAndGet();
-			this.waiting.incrementAndGet();
-			try {
-				this.gate.await(30, TimeUnit.SECONDS);
-			}
-			finally {
-				this.waiting.decrementAndGet();
-			}
-			return "echo:" + text;
-		}
-
 	}
 
 }

@@ -12,6 +12,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAccumulator;
 
+import dev.requestreply.TestResponders.EchoApp;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.junit.jupiter.api.AfterAll;
@@ -19,10 +20,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -149,26 +147,6 @@ class BrokerFailureTests {
 				throw new IllegalStateException(ex);
 			}
 		});
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
-	static class EchoApp {
-
-		@Bean
-		Echo echo() {
-			return new Echo();
-		}
-
-	}
-
-	static class Echo {
-
-		@ReplyHandler(topics = "${test.topic}")
-		String echo(String text) {
-			return "echo:" + text;
-		}
-
 	}
 
 }

@@ -7,17 +7,16 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.requestreply.TestResponders.Echo;
+import dev.requestreply.TestResponders.EchoApp;
+import dev.requestreply.TestResponders.RequesterApp;
 import dev.requestreply.handler.ReplyHandlerContainers;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -46,7 +45,7 @@ class MultiInstanceTests {
 	}
 
 	private ConfigurableApplicationContext responder(String topic) {
-		ConfigurableApplicationContext context = TestApps.startAssigned(new Class<?>[] { ResponderApp.class },
+		ConfigurableApplicationContext context = TestApps.startAssigned(new Class<?>[] { EchoApp.class },
 				"spring.application.name=responders", "test.topic=" + topic,
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("responder-own-replies"));
 		this.contexts.add(context);
@@ -178,51 +177,6 @@ class MultiInstanceTests {
 		release.countDown();
 		assertThat(pending.get(30, TimeUnit.SECONDS)).isEqualTo("echo:drained");
 		closing.get(30, TimeUnit.SECONDS);
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
-	static class RequesterApp {
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
-	static class ResponderApp {
-
-		@Bean
-		Echo echo() {
-			return new Echo();
-		}
-
-	}
-
-	static class Echo {
-
-		final AtomicInteger calls = new AtomicInteger();
-
-		final AtomicInteger waiting = new AtomicInteger();
-
-		private volatile CountDownLatch gate = new CountDownLatch(0);
-
-		CountDownLatch hold() {
-			this.gate = new CountDownLatch(1);
-			return this.gate;
-		}
-
-		@ReplyHandler(topics = "${test.topic}")
-		String echo(String text) throws InterruptedException {
-			this.calls.incrementAndGet();
-			this.waiting.incrementAndGet();
-			try {
-				this.gate.await(30, TimeUnit.SECONDS);
-			}
-			finally {
-				this.waiting.decrementAndGet();
-			}
-			return "echo:" + text;
-		}
-
 	}
 
 }

@@ -7,15 +7,14 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.requestreply.TestResponders.Echo;
+import dev.requestreply.TestResponders.EchoApp;
+import dev.requestreply.TestResponders.RequesterApp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -39,7 +38,7 @@ class RequesterRestartTests {
 	void whenRequesterRestartsThenOrphanRepliesAreSkippedAsForeignAndNewInstanceStartsClean() throws Exception {
 		String topic = TestBroker.createTopic("rr-requests", 2);
 		String replyTopic = TestBroker.uniqueTopic("rr-replies");
-		ConfigurableApplicationContext responder = TestApps.startAssigned(new Class<?>[] { ResponderApp.class },
+		ConfigurableApplicationContext responder = TestApps.startAssigned(new Class<?>[] { EchoApp.class },
 				"test.topic=" + topic, "request-reply.handler.group-id=" + TestBroker.uniqueTopic("rr-group"),
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("rr-responder-replies"));
 		this.contexts.add(responder);
@@ -95,51 +94,6 @@ class RequesterRestartTests {
 				"request-reply.handler.enabled=false");
 		this.contexts.add(context);
 		return context;
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
-	static class RequesterApp {
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
-	static class ResponderApp {
-
-		@Bean
-		Echo echo() {
-			return new Echo();
-		}
-
-	}
-
-	static class Echo {
-
-		final AtomicInteger calls = new AtomicInteger();
-
-		final AtomicInteger waiting = new AtomicInteger();
-
-		private volatile CountDownLatch gate = new CountDownLatch(0);
-
-		CountDownLatch hold() {
-			this.gate = new CountDownLatch(1);
-			return this.gate;
-		}
-
-		@ReplyHandler(topics = "${test.topic}")
-		String echo(String text) throws InterruptedException {
-			this.calls.incrementAndGet();
-			this.waiting.incrementAndGet();
-			try {
-				this.gate.await(30, TimeUnit.SECONDS);
-			}
-			finally {
-				this.waiting.decrementAndGet();
-			}
-			return "echo:" + text;
-		}
-
 	}
 
 }

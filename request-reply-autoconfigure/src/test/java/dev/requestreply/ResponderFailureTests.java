@@ -9,16 +9,16 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAccumulator;
 
+import dev.requestreply.TestResponders.Echo;
+import dev.requestreply.TestResponders.EchoApp;
+import dev.requestreply.TestResponders.RequesterApp;
 import dev.requestreply.handler.ReplyHandlerContainers;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -108,7 +108,7 @@ class ResponderFailureTests {
 	}
 
 	private ConfigurableApplicationContext responder(String topic, String group) {
-		ConfigurableApplicationContext context = TestApps.startAssigned(new Class<?>[] { ResponderApp.class },
+		ConfigurableApplicationContext context = TestApps.startAssigned(new Class<?>[] { EchoApp.class },
 				"test.topic=" + topic, "request-reply.handler.group-id=" + group,
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("rf-responder-replies"));
 		this.contexts.add(context);
@@ -122,35 +122,6 @@ class ResponderFailureTests {
 			.mapToInt((container) -> (container.getAssignedPartitions() != null)
 					? container.getAssignedPartitions().size() : 0)
 			.sum();
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
-	static class RequesterApp {
-
-	}
-
-	@Configuration(proxyBeanMethods = false)
-	@EnableAutoConfiguration
-	static class ResponderApp {
-
-		@Bean
-		Echo echo() {
-			return new Echo();
-		}
-
-	}
-
-	static class Echo {
-
-		final AtomicInteger calls = new AtomicInteger();
-
-		@ReplyHandler(topics = "${test.topic}")
-		String echo(String text) {
-			this.calls.incrementAndGet();
-			return "echo:" + text;
-		}
-
 	}
 
 }
