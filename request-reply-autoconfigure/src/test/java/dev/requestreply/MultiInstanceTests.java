@@ -11,7 +11,6 @@ import java.util.concurrent.TimeUnit;
 import dev.requestreply.TestResponders.Echo;
 import dev.requestreply.TestResponders.EchoApp;
 import dev.requestreply.TestResponders.RequesterApp;
-import dev.requestreply.handler.ReplyHandlerContainers;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -89,8 +88,8 @@ class MultiInstanceTests {
 		String topic = TestBroker.createTopic("split-requests", 4);
 		ConfigurableApplicationContext first = responder(topic);
 		ConfigurableApplicationContext second = responder(topic);
-		await().atMost(Duration.ofSeconds(30)).until(() -> assigned(first) + assigned(second) == 4
-				&& assigned(first) > 0 && assigned(second) > 0);
+		await().atMost(Duration.ofSeconds(30)).until(() -> TestApps.assignedPartitions(first) + TestApps.assignedPartitions(second) == 4
+				&& TestApps.assignedPartitions(first) > 0 && TestApps.assignedPartitions(second) > 0);
 		RequestReplyTemplate template = requester(TestBroker.uniqueTopic("split-replies"))
 			.getBean(RequestReplyTemplate.class);
 		List<CompletableFuture<String>> futures = new ArrayList<>();
@@ -106,15 +105,6 @@ class MultiInstanceTests {
 		assertThat(handledByFirst + handledBySecond).isEqualTo(200);
 		assertThat(handledByFirst).isPositive();
 		assertThat(handledBySecond).isPositive();
-	}
-
-	private static int assigned(ConfigurableApplicationContext context) {
-		return context.getBean(ReplyHandlerContainers.class)
-			.getContainers()
-			.stream()
-			.mapToInt((container) -> (container.getAssignedPartitions() != null)
-					? container.getAssignedPartitions().size() : 0)
-			.sum();
 	}
 
 	@Test

@@ -12,7 +12,6 @@ import java.util.concurrent.atomic.LongAccumulator;
 import dev.requestreply.TestResponders.Echo;
 import dev.requestreply.TestResponders.EchoApp;
 import dev.requestreply.TestResponders.RequesterApp;
-import dev.requestreply.handler.ReplyHandlerContainers;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
@@ -48,7 +47,7 @@ class ResponderFailureTests {
 		ConfigurableApplicationContext first = responder(topic, group);
 		ConfigurableApplicationContext second = responder(topic, group);
 		await().atMost(Duration.ofSeconds(30))
-			.until(() -> assigned(first) > 0 && assigned(second) > 0 && assigned(first) + assigned(second) == 4);
+			.until(() -> TestApps.assignedPartitions(first) > 0 && TestApps.assignedPartitions(second) > 0 && TestApps.assignedPartitions(first) + TestApps.assignedPartitions(second) == 4);
 		ConfigurableApplicationContext requester = TestApps.start(new Class<?>[] { RequesterApp.class },
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("rf-replies"),
 				"request-reply.handler.enabled=false");
@@ -86,7 +85,7 @@ class ResponderFailureTests {
 		for (int i = 0; i < REQUESTS; i++) {
 			assertThat(futures.get(i).get(60, TimeUnit.SECONDS)).isEqualTo("echo:m" + i);
 		}
-		await().atMost(Duration.ofSeconds(30)).until(() -> assigned(second) == 4);
+		await().atMost(Duration.ofSeconds(30)).until(() -> TestApps.assignedPartitions(second) == 4);
 		CorrelationRegistry registry = template.getRegistry();
 		// At least once: a request handled twice completes its future once and its second reply
 		// is counted as a duplicate.
@@ -113,15 +112,6 @@ class ResponderFailureTests {
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("rf-responder-replies"));
 		this.contexts.add(context);
 		return context;
-	}
-
-	private static int assigned(ConfigurableApplicationContext context) {
-		return context.getBean(ReplyHandlerContainers.class)
-			.getContainers()
-			.stream()
-			.mapToInt((container) -> (container.getAssignedPartitions() != null)
-					? container.getAssignedPartitions().size() : 0)
-			.sum();
 	}
 
 }

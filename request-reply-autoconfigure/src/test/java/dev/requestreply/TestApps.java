@@ -57,6 +57,18 @@ public final class TestApps {
 		return context;
 	}
 
+	/**
+	 * Return how many partitions the handlers of an application have assigned.
+	 */
+	public static int assignedPartitions(ConfigurableApplicationContext context) {
+		return context.getBean(ReplyHandlerContainers.class)
+			.getContainers()
+			.stream()
+			.mapToInt((container) -> (container.getAssignedPartitions() != null)
+					? container.getAssignedPartitions().size() : 0)
+			.sum();
+	}
+
 	public static void awaitHandlersAssigned(ConfigurableApplicationContext context) {
 		ReplyHandlerContainers containers = context.getBean(ReplyHandlerContainers.class);
 		Awaitility.await()
