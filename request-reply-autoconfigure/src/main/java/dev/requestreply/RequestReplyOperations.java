@@ -2,7 +2,9 @@ package dev.requestreply;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -125,6 +127,27 @@ public interface RequestReplyOperations {
 	 * @throws RequestReplyException (or a subclass) if the request failed; a
 	 * {@link RequestReplyException} also when the waiting thread is interrupted
 	 */
-	<T> T requestAndWait(String topic, Object payload, Class<T> replyType, Duration timeout);
+	default <T> T requestAndWait(String topic, Object payload, Class<T> replyType, Duration timeout) {
+		CompletableFuture<T> future = request(topic, payload, replyType, timeout);
+		try {
+			// Bounded: every request ends by its timeout at the latest.
+			return future.get();
+		}
+		catch (ExecutionException ex) {
+			if (ex.getCause() instanceof RequestReplyException failure) {
+				throw failure;
+			}
+			throw new RequestReplyException("Request to topic '" + topic + "' failed", ex.getCause());
+		}
+		catch (CancellationException ex) {
+			throw new RequestReplyException("Request to topic '" + topic + "' was cancelled", ex);
+		}
+		catch (InterruptedException ex) {
+			future.cancel(false);
+			Thread.currentThread().interrupt();
+			throw new RequestReplyException(
+					"Interrupted while waiting for the reply to a request to topic '" + topic + "'", ex);
+		}
+	}
 
 }

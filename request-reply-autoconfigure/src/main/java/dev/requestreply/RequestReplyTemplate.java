@@ -3,53 +3,31 @@ package dev.requestreply;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Supplier;
 
 import dev.requestreply.convert.PayloadConverter;
-import dev.requestreply.observation.DefaultRequestReplyObservationConvention;
+import dev.requestreply.correlation.PendingRequest;
+import dev.requestreply.correlation.PendingRequests;
+import dev.requestreply.correlation.ReplyDispatcher;
+import dev.requestreply.correlation.ReplyPublisher;
 import dev.requestreply.observation.RequestReplyObservation;
-import dev.requestreply.observation.RequestReplyObservationContext;
 import dev.requestreply.observation.RequestReplyObservationConvention;
-import io.micrometer.observation.Observation;
+import dev.requestreply.requester.ReplyListener;
+import dev.requestreply.requester.ReplyTopicSettings;
+import dev.requestreply.requester.RequestSender;
 import io.micrometer.observation.ObservationRegistry;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.errors.RetriableException;
-import org.apache.kafka.common.errors.TopicExistsException;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.core.ProducerFactory;
-import org.springframework.kafka.listener.BatchAcknowledgingMessageListener;
-import org.springframework.kafka.listener.ContainerProperties;
-import org.springframework.kafka.listener.ContainerProperties.AckMode;
-import org.springframework.kafka.listener.ContainerProperties.AssignmentCommitOption;
-import org.springframework.kafka.listener.KafkaMessageListenerContainer;
-import org.springframework.kafka.support.TopicPartitionOffset;
 import org.springframework.util.Assert;
 
 /**
@@ -57,11 +35,9 @@ import org.springframework.util.Assert;
  * shared reply topic, matched by correlation id.
  * <p>
  * On start it creates the reply topic if missing and positions one reply consumer at the end of
- * every partition of it, without a consumer group (so it never commits offsets); only then does it
- * accept requests, so the first reply after start-up is never missed. Every instance of an
- * application reads the whole reply topic; replies carry the requesting instance's id in the
- * {@value RequestReplyHeaders#INSTANCE} header, so an instance skips the others' replies by
- * reading that header alone.
+ * every partition of it, without a consumer group; only then does it accept requests, so the
+ * first reply after start-up is never missed. Replies carry the requesting instance's id, so an
+ * instance skips the others' replies by a header alone.
  * <p>
  * On stop it refuses new requests, optionally waits for pending ones (see
  * {@link #setDrainTimeout(Duration)}), then fails the rest with a {@link RequestReplyException}:
@@ -77,6 +53,11 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	 */
 	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 4096;
 
+	/**
+	 * Default timeout of requests that name none.
+	 */
+	public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
 	private static final LogAccessor logger = new LogAccessor(RequestReplyTemplate.class);
 
 	private final KafkaTemplate<byte[], byte[]> kafkaTemplate;
@@ -85,25 +66,15 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 
 	private final Map<String, Object> adminConfig;
 
-	private final CorrelationRegistry registry;
+	private final PendingRequests registry;
 
 	private final PayloadConverter converter;
 
-	private final String replyTopic;
+	private final ReplyTopicSettings replyTopic;
 
-	private final byte[] replyTopicBytes;
-
-	private Duration defaultTimeout = Duration.ofSeconds(10);
+	private Duration defaultTimeout = DEFAULT_TIMEOUT;
 
 	private String instanceId = UUID.randomUUID().toString();
-
-	private boolean createReplyTopic = true;
-
-	private int replyTopicPartitions = 1;
-
-	private short replyTopicReplicationFactor = -1;
-
-	private Duration startupTimeout = Duration.ofSeconds(30);
 
 	private Duration drainTimeout = Duration.ZERO;
 
@@ -111,9 +82,11 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 
 	private RequestReplyObservationConvention observationConvention;
 
-	private volatile byte[] instanceBytes;
+	private boolean autoStartup = true;
 
-	private volatile KafkaMessageListenerContainer<?, ByteBuffer> replyContainer;
+	private volatile RequestSender sender;
+
+	private volatile ReplyListener replyListener;
 
 	private volatile boolean accepting;
 
@@ -128,28 +101,27 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	 * topic
 	 * @param registry the registry of pending requests
 	 * @param converter the payload converter
-	 * @param replyTopic the shared reply topic
+	 * @param replyTopic the shared reply topic, and how to prepare it on start
 	 */
 	public RequestReplyTemplate(KafkaTemplate<byte[], byte[]> kafkaTemplate,
 			ConsumerFactory<?, ByteBuffer> replyConsumerFactory, Map<String, Object> adminConfig,
-			CorrelationRegistry registry, PayloadConverter converter, String replyTopic) {
+			PendingRequests registry, PayloadConverter converter, ReplyTopicSettings replyTopic) {
 		Assert.notNull(kafkaTemplate, "'kafkaTemplate' must not be null");
 		Assert.notNull(replyConsumerFactory, "'replyConsumerFactory' must not be null");
 		Assert.notNull(adminConfig, "'adminConfig' must not be null");
 		Assert.notNull(registry, "'registry' must not be null");
 		Assert.notNull(converter, "'converter' must not be null");
-		Assert.hasText(replyTopic, "'replyTopic' must not be empty");
+		Assert.notNull(replyTopic, "'replyTopic' must not be null");
 		this.kafkaTemplate = kafkaTemplate;
 		this.replyConsumerFactory = replyConsumerFactory;
 		this.adminConfig = adminConfig;
 		this.registry = registry;
 		this.converter = converter;
 		this.replyTopic = replyTopic;
-		this.replyTopicBytes = replyTopic.getBytes(StandardCharsets.UTF_8);
 	}
 
 	/**
-	 * Set the timeout of requests that name none. Default 10 seconds.
+	 * Set the timeout of requests that name none. Default {@link #DEFAULT_TIMEOUT}.
 	 * @param defaultTimeout the default timeout
 	 */
 	public void setDefaultTimeout(Duration defaultTimeout) {
@@ -168,42 +140,6 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	}
 
 	/**
-	 * Set whether the reply topic is created on start when it does not exist. Default true.
-	 * @param createReplyTopic whether to create the reply topic
-	 */
-	public void setCreateReplyTopic(boolean createReplyTopic) {
-		this.createReplyTopic = createReplyTopic;
-	}
-
-	/**
-	 * Set the number of partitions of a reply topic created on start. Default 1.
-	 * @param partitions the number of partitions
-	 */
-	public void setReplyTopicPartitions(int partitions) {
-		Assert.isTrue(partitions > 0, "'partitions' must be positive");
-		this.replyTopicPartitions = partitions;
-	}
-
-	/**
-	 * Set the replication factor of a reply topic created on start. Default -1, the broker's
-	 * default.
-	 * @param replicationFactor the replication factor
-	 */
-	public void setReplyTopicReplicationFactor(short replicationFactor) {
-		this.replyTopicReplicationFactor = replicationFactor;
-	}
-
-	/**
-	 * Set how long start may wait for the broker to create and describe the reply topic. Default
-	 * 30 seconds.
-	 * @param startupTimeout the start-up timeout
-	 */
-	public void setStartupTimeout(Duration startupTimeout) {
-		Assert.notNull(startupTimeout, "'startupTimeout' must not be null");
-		this.startupTimeout = startupTimeout;
-	}
-
-	/**
 	 * Set how long stop waits for pending requests to get their replies before failing them.
 	 * Default zero: they fail at once.
 	 * @param drainTimeout the drain timeout
@@ -215,9 +151,9 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 
 	/**
 	 * Set the registry of the {@link RequestReplyObservation#REQUEST} observation of each
-	 * request's round trip. Default the no-op registry: requests are not observed.
+	 * request's round trip. Default the no-op registry: requests are not observed. Applies from
+	 * the next start.
 	 * @param observationRegistry the observation registry
-	 * @since 0.1.0
 	 */
 	public void setObservationRegistry(ObservationRegistry observationRegistry) {
 		Assert.notNull(observationRegistry, "'observationRegistry' must not be null");
@@ -227,10 +163,18 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	/**
 	 * Set a convention for the round trip observations, replacing the default one.
 	 * @param observationConvention the convention, or {@code null} for the default
-	 * @since 0.1.0
 	 */
 	public void setObservationConvention(RequestReplyObservationConvention observationConvention) {
 		this.observationConvention = observationConvention;
+	}
+
+	/**
+	 * Set whether the template starts with the application context. Default true.
+	 * @param autoStartup whether to start automatically
+	 * @since 0.2.0
+	 */
+	public void setAutoStartup(boolean autoStartup) {
+		this.autoStartup = autoStartup;
 	}
 
 	/**
@@ -238,7 +182,7 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	 * @return the reply topic
 	 */
 	public String getReplyTopic() {
-		return this.replyTopic;
+		return this.replyTopic.topic();
 	}
 
 	/**
@@ -258,7 +202,7 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	}
 
 	/**
-	 * Return the registry of this template's pending requests.
+	 * Return the registry of this template's pending requests, read-only.
 	 * @return the registry
 	 */
 	public CorrelationRegistry getRegistry() {
@@ -270,8 +214,20 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	 * @return whether requests are accepted
 	 */
 	public boolean isAccepting() {
-		KafkaMessageListenerContainer<?, ByteBuffer> container = this.replyContainer;
-		return this.accepting && container != null && container.isRunning();
+		ReplyListener listener = this.replyListener;
+		return this.accepting && listener != null && listener.isRunning();
+	}
+
+	/**
+	 * Cancel a pending request by its correlation id: its future fails with a
+	 * {@link RequestReplyException} saying so, and a reply arriving later counts as late.
+	 * @param correlationId the correlation id
+	 * @return whether a pending request with that id was cancelled
+	 * @since 0.2.0
+	 */
+	public boolean cancel(CorrelationId correlationId) {
+		Assert.notNull(correlationId, "'correlationId' must not be null");
+		return this.registry.cancel(correlationId);
 	}
 
 	@Override
@@ -294,7 +250,7 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	public <T> CompletableFuture<T> request(ProducerRecord<?, ?> record, Class<T> replyType, Duration timeout) {
 		Assert.notNull(record, "'record' must not be null");
 		Assert.notNull(replyType, "'replyType' must not be null");
-		Assert.isTrue(timeout != null && timeout.toNanos() > 0, "'timeout' must be positive");
+		assertPositive(timeout, "timeout");
 		try {
 			return send(List.of(record.topic()), record, timeout, false,
 					() -> this.registry.register(record.topic(), replyType, timeout));
@@ -309,35 +265,12 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 			Duration idleTimeout, Duration timeout) {
 		Assert.hasText(topic, "'topic' must not be empty");
 		Assert.notNull(elementType, "'elementType' must not be null");
-		Assert.isTrue(idleTimeout != null && idleTimeout.toNanos() > 0, "'idleTimeout' must be positive");
-		Assert.isTrue(timeout != null && timeout.toNanos() > 0, "'timeout' must be positive");
-		AtomicReference<CorrelationId> id = new AtomicReference<>();
-		ReplyPublisher<T> publisher = new ReplyPublisher<>(() -> {
-			CorrelationId started = id.get();
-			if (started != null) {
-				this.registry.cancel(started);
-			}
-		});
+		assertPositive(idleTimeout, "idleTimeout");
+		assertPositive(timeout, "timeout");
+		ReplyPublisher<T> publisher = new ReplyPublisher<>();
 		try {
-			PendingRequest<Void> pending = send(List.of(topic), new ProducerRecord<>(topic, payload), timeout, true,
-					() -> {
-						long now = System.nanoTime();
-						StreamCollector<T> collector = new StreamCollector<>(this.registry, this.converter,
-								elementType, publisher, idleTimeout, now + timeout.toNanos());
-						PendingRequest<Void> registered = this.registry.register(topic, Void.class, timeout,
-								collector);
-						this.registry.reschedule(registered, collector.firstDeadline(now));
-						return registered;
-					});
-			id.set(pending.id);
-			pending.whenComplete((done, ex) -> {
-				if (ex != null) {
-					publisher.fail(ex);
-				}
-				else {
-					publisher.complete();
-				}
-			});
+			send(List.of(topic), new ProducerRecord<>(topic, payload), timeout, true, () -> this.registry
+				.registerStream(topic, elementType, idleTimeout, timeout, this.converter, publisher));
 		}
 		catch (RequestReplyException ex) {
 			publisher.fail(ex);
@@ -354,99 +287,25 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 		List<String> targets = List.copyOf(topics);
 		try {
 			return send(targets, new ProducerRecord<>(targets.get(0), payload), policy.timeout(), false,
-					() -> this.registry.register(String.join(",", targets), null, policy.timeout(),
-							new GatherCollector<>(this.registry, this.converter, replyType, policy)));
+					() -> this.registry.registerGather(targets, replyType, policy, this.converter));
 		}
 		catch (RequestReplyException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
 	}
 
-	/**
-	 * Encode a request, register it, and send it to each topic with one correlation id.
-	 */
 	private <F> PendingRequest<F> send(List<String> topics, ProducerRecord<?, ?> record, Duration timeout,
 			boolean stream, Supplier<PendingRequest<F>> register) {
-		if (!this.accepting) {
+		RequestSender current = this.sender;
+		if (!this.accepting || current == null) {
 			throw new RequestReplyException(
 					"RequestReplyTemplate is not running: request to topic(s) " + topics + " refused");
 		}
-		byte[] key = this.converter.toBytes(record.key());
-		byte[] value = this.converter.toBytes(record.value());
-		PendingRequest<F> pending = register.get();
-		RecordHeaders headers = headers(record, pending, timeout);
-		if (stream) {
-			headers.add(RequestReplyHeaders.STREAM, new byte[] { '1' });
-		}
-		for (String topic : topics) {
-			// Headers of their own per record: the producer makes them read-only, a tracer adds to them.
-			ProducerRecord<byte[], byte[]> request = new ProducerRecord<>(topic, record.partition(),
-					record.timestamp(), key, value, new RecordHeaders(headers.toArray()));
-			if (this.observationRegistry.isNoop()) {
-				send(request, pending);
-			}
-			else {
-				sendObserved(request, pending);
-			}
-		}
-		return pending;
+		return current.send(topics, record, timeout, stream, register);
 	}
 
-	private void sendObserved(ProducerRecord<byte[], byte[]> request, PendingRequest<?> pending) {
-		RequestReplyObservationContext context = new RequestReplyObservationContext(request.headers(),
-				request.topic(), pending.id);
-		Observation observation = RequestReplyObservation.REQUEST.observation(this.observationConvention,
-				DefaultRequestReplyObservationConvention.INSTANCE, () -> context, this.observationRegistry);
-		// Started before the send, so a tracer writes its context into the request's headers.
-		observation.start();
-		try (Observation.Scope scope = observation.openScope()) {
-			send(request, pending);
-		}
-		pending.whenComplete((reply, ex) -> {
-			RequestOutcome outcome = pending.outcome;
-			if (outcome == null) {
-				outcome = (ex == null) ? RequestOutcome.SUCCESS
-						: (ex instanceof CancellationException) ? RequestOutcome.CANCELLED : RequestOutcome.ERROR;
-			}
-			context.setOutcome(outcome);
-			if (ex != null) {
-				observation.error(ex);
-			}
-			observation.stop();
-		});
-	}
-
-	private RecordHeaders headers(ProducerRecord<?, ?> record, PendingRequest<?> pending, Duration timeout) {
-		RecordHeaders headers = new RecordHeaders(record.headers().toArray());
-		for (String name : List.of(RequestReplyHeaders.CORRELATION_ID, RequestReplyHeaders.REPLY_TOPIC,
-				RequestReplyHeaders.DEADLINE, RequestReplyHeaders.INSTANCE, RequestReplyHeaders.STREAM)) {
-			headers.remove(name);
-		}
-		long deadline = System.currentTimeMillis() + timeout.toMillis();
-		headers.add(RequestReplyHeaders.CORRELATION_ID, pending.id.toBytes());
-		headers.add(RequestReplyHeaders.REPLY_TOPIC, this.replyTopicBytes);
-		headers.add(RequestReplyHeaders.DEADLINE, Long.toString(deadline).getBytes(StandardCharsets.US_ASCII));
-		headers.add(RequestReplyHeaders.INSTANCE, this.instanceBytes);
-		return headers;
-	}
-
-	private void send(ProducerRecord<byte[], byte[]> request, PendingRequest<?> pending) {
-		try {
-			this.kafkaTemplate.send(request).whenComplete((result, ex) -> {
-				if (ex != null) {
-					sendFailed(request, pending, ex);
-				}
-			});
-		}
-		catch (RuntimeException ex) {
-			sendFailed(request, pending, ex);
-		}
-	}
-
-	private void sendFailed(ProducerRecord<byte[], byte[]> request, PendingRequest<?> pending, Throwable ex) {
-		Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
-		this.registry.failIfPending(pending, new RequestReplyException(
-				"Failed to send request " + pending.id + " to topic '" + request.topic() + "'", cause));
+	private static void assertPositive(Duration duration, String name) {
+		Assert.isTrue(duration != null && duration.toNanos() > 0, () -> "'" + name + "' must be positive");
 	}
 
 	@Override
@@ -455,32 +314,13 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	}
 
 	@Override
-	public <T> T requestAndWait(String topic, Object payload, Class<T> replyType, Duration timeout) {
-		CompletableFuture<T> future = request(topic, payload, replyType, timeout);
-		try {
-			// Bounded: the registry ends every request by its timeout at the latest.
-			return future.get();
-		}
-		catch (ExecutionException ex) {
-			if (ex.getCause() instanceof RequestReplyException failure) {
-				throw failure;
-			}
-			throw new RequestReplyException("Request to topic '" + topic + "' failed", ex.getCause());
-		}
-		catch (CancellationException ex) {
-			throw new RequestReplyException("Request to topic '" + topic + "' was cancelled", ex);
-		}
-		catch (InterruptedException ex) {
-			future.cancel(false);
-			Thread.currentThread().interrupt();
-			throw new RequestReplyException("Interrupted while waiting for the reply to a request to topic '"
-					+ topic + "'", ex);
-		}
+	public int getPhase() {
+		return PHASE;
 	}
 
 	@Override
-	public int getPhase() {
-		return PHASE;
+	public boolean isAutoStartup() {
+		return this.autoStartup;
 	}
 
 	@Override
@@ -493,100 +333,16 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 		if (this.running) {
 			return;
 		}
-		this.instanceBytes = this.instanceId.getBytes(StandardCharsets.UTF_8);
-		List<TopicPartitionOffset> positions = positionsAtEnd();
-		ContainerProperties properties = new ContainerProperties(positions.toArray(TopicPartitionOffset[]::new));
-		// No consumer group: nothing is ever committed, so each poll avoids the broker's commit linger.
-		properties.setAckMode(AckMode.MANUAL);
-		properties.setAssignmentCommitOption(AssignmentCommitOption.NEVER);
-		properties.setClientId("request-reply-" + this.replyTopic);
-		ReplyDispatcher dispatcher = new ReplyDispatcher(this.registry, this.converter, this.instanceBytes);
-		properties.setMessageListener((BatchAcknowledgingMessageListener<Object, ByteBuffer>) (records, ack) -> {
-			for (var record : records) {
-				try {
-					dispatcher.dispatch(record);
-				}
-				catch (RuntimeException ex) {
-					logger.error(ex, () -> "Failed to dispatch reply at " + record.topic() + "-" + record.partition()
-							+ "@" + record.offset());
-				}
-			}
-		});
-		@SuppressWarnings("unchecked")
-		ConsumerFactory<Object, ByteBuffer> consumerFactory = (ConsumerFactory<Object, ByteBuffer>) this.replyConsumerFactory;
-		KafkaMessageListenerContainer<Object, ByteBuffer> container = new KafkaMessageListenerContainer<>(
-				consumerFactory, properties);
-		container.setBeanName("requestReplyReplyContainer");
-		container.start();
-		this.replyContainer = container;
+		ReplyListener listener = new ReplyListener(this.replyConsumerFactory, this.adminConfig, this.replyTopic,
+				new ReplyDispatcher(this.registry, this.converter, this.instanceId.getBytes(StandardCharsets.UTF_8)));
+		int partitions = listener.start();
+		this.replyListener = listener;
+		this.sender = new RequestSender(this.kafkaTemplate, this.registry, this.converter, getReplyTopic(),
+				this.instanceId, this.observationRegistry, this.observationConvention);
 		this.accepting = true;
 		this.running = true;
-		logger.info(() -> "Request-reply ready: replies on '" + this.replyTopic + "' (" + positions.size()
+		logger.info(() -> "Request-reply ready: replies on '" + getReplyTopic() + "' (" + partitions
 				+ " partition(s)), instance " + this.instanceId);
-	}
-
-	private List<TopicPartitionOffset> positionsAtEnd() {
-		long timeoutMs = this.startupTimeout.toMillis();
-		long deadline = System.nanoTime() + this.startupTimeout.toNanos();
-		try (Admin admin = Admin.create(this.adminConfig)) {
-			if (this.createReplyTopic) {
-				createReplyTopic(admin, timeoutMs);
-			}
-			for (;;) {
-				try {
-					return endOffsets(admin, timeoutMs);
-				}
-				catch (ExecutionException ex) {
-					// A topic just created has no leader for a moment: retry until the start-up timeout.
-					if (!(ex.getCause() instanceof RetriableException) || System.nanoTime() - deadline > 0) {
-						throw ex;
-					}
-					LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-				}
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			throw new RequestReplyException("Interrupted while preparing reply topic '" + this.replyTopic + "'", ex);
-		}
-		catch (Exception ex) {
-			throw new RequestReplyException("Cannot prepare reply topic '" + this.replyTopic + "' within "
-					+ timeoutMs + " ms; check spring.kafka.bootstrap-servers, that the topic exists or may be created"
-					+ " (request-reply.create-reply-topic), and request-reply.startup-timeout", ex);
-		}
-	}
-
-	private List<TopicPartitionOffset> endOffsets(Admin admin, long timeoutMs) throws Exception {
-		TopicDescription description = admin.describeTopics(Set.of(this.replyTopic))
-			.allTopicNames()
-			.get(timeoutMs, TimeUnit.MILLISECONDS)
-			.get(this.replyTopic);
-		Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-		description.partitions()
-			.forEach((partition) -> latest.put(new TopicPartition(this.replyTopic, partition.partition()),
-					OffsetSpec.latest()));
-		Map<TopicPartition, ListOffsetsResultInfo> ends = admin.listOffsets(latest)
-			.all()
-			.get(timeoutMs, TimeUnit.MILLISECONDS);
-		List<TopicPartitionOffset> positions = new ArrayList<>();
-		ends.forEach((partition, end) -> positions
-			.add(new TopicPartitionOffset(this.replyTopic, partition.partition(), end.offset())));
-		return positions;
-	}
-
-	private void createReplyTopic(Admin admin, long timeoutMs) throws Exception {
-		NewTopic topic = new NewTopic(this.replyTopic, Optional.of(this.replyTopicPartitions),
-				Optional.of(this.replyTopicReplicationFactor).filter((factor) -> factor > 0));
-		try {
-			admin.createTopics(List.of(topic)).all().get(timeoutMs, TimeUnit.MILLISECONDS);
-			logger.info(() -> "Created reply topic '" + this.replyTopic + "' with " + this.replyTopicPartitions
-					+ " partition(s)");
-		}
-		catch (ExecutionException ex) {
-			if (!(ex.getCause() instanceof TopicExistsException)) {
-				throw ex;
-			}
-		}
 	}
 
 	@Override
@@ -605,11 +361,11 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 		if (failed > 0) {
 			logger.info(() -> "Stopped with " + failed + " pending request(s); their futures failed");
 		}
-		KafkaMessageListenerContainer<?, ByteBuffer> container = this.replyContainer;
-		if (container != null) {
-			container.stop();
+		ReplyListener listener = this.replyListener;
+		if (listener != null) {
+			listener.stop();
 		}
-		this.replyContainer = null;
+		this.replyListener = null;
 		this.running = false;
 	}
 

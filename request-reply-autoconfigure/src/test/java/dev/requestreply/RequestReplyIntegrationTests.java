@@ -10,7 +10,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.requestreply.autoconfigure.RequestReplyKafkaClients;
+import dev.requestreply.wire.RequestReplyHeaders;
 import dev.requestreply.handler.MalformedRequestException;
 import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.handler.ReplyHandlerStats;
@@ -24,6 +24,8 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -40,6 +42,8 @@ class RequestReplyIntegrationTests {
 
 	private static Handlers handlers;
 
+	private static KafkaTemplate<byte[], byte[]> raw;
+
 	@BeforeAll
 	static void start() {
 		context = TestApps.startAssigned(new Class<?>[] { App.class }, "spring.application.name=integration",
@@ -51,10 +55,14 @@ class RequestReplyIntegrationTests {
 				"test.topic.counting=" + TestBroker.uniqueTopic("counting"));
 		template = context.getBean(RequestReplyTemplate.class);
 		handlers = context.getBean(Handlers.class);
+		raw = TestBroker.rawTemplate(TestBroker.bootstrapServers());
 	}
 
 	@AfterAll
 	static void stop() {
+		if (raw != null) {
+			((DefaultKafkaProducerFactory<byte[], byte[]>) raw.getProducerFactory()).destroy();
+		}
 		if (context != null) {
 			context.close();
 		}
@@ -235,7 +243,7 @@ class RequestReplyIntegrationTests {
 	}
 
 	private static void rawSend(ProducerRecord<byte[], byte[]> record) throws Exception {
-		context.getBean(RequestReplyKafkaClients.class).getKafkaTemplate().send(record).get(10, TimeUnit.SECONDS);
+		raw.send(record).get(10, TimeUnit.SECONDS);
 	}
 
 	record QuoteRequest(String symbol, int quantity) {

@@ -5,9 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import dev.requestreply.autoconfigure.RequestReplyKafkaClients;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
@@ -89,10 +87,10 @@ class SendFailureTests {
 		String topic = TestBroker.uniqueTopic("sf-requests");
 		broker.addTopics(new NewTopic(topic, 1, (short) 1));
 		// Metadata of the topic known to the producer, as for a topic requested before.
-		app.getBean(RequestReplyKafkaClients.class)
-			.getKafkaTemplate()
-			.send(new ProducerRecord<>(topic, new byte[0]))
-			.get(10, TimeUnit.SECONDS);
+		assertThatExceptionOfType(ExecutionException.class)
+			.isThrownBy(() -> template.request(topic, "warm-up", String.class, Duration.ofMillis(300))
+				.get(10, TimeUnit.SECONDS))
+			.withCauseInstanceOf(RequestTimeoutException.class);
 		broker.getCluster().brokers().values().forEach((server) -> server.shutdown());
 		long errorsBefore = template.getRegistry().errorCount();
 		long start = System.nanoTime();

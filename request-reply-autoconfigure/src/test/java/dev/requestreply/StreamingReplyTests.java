@@ -1,7 +1,5 @@
 package dev.requestreply;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
@@ -12,14 +10,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
-import dev.requestreply.convert.PayloadConverter;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -132,43 +125,6 @@ class StreamingReplyTests {
 		finally {
 			release.countDown();
 		}
-	}
-
-	@Test
-	void whenElementsArriveOutOfOrderOrTwiceThenTheyAreDeliveredInOrderOnce() throws Exception {
-		try (CorrelationRegistry registry = new CorrelationRegistry()) {
-			PayloadConverter converter = new PayloadConverter(JsonMapper.builder().build());
-			ReplyPublisher<String> publisher = new ReplyPublisher<>(() -> {
-			});
-			long now = System.nanoTime();
-			StreamCollector<String> collector = new StreamCollector<>(registry, converter, String.class, publisher,
-					Duration.ofSeconds(30), now + Duration.ofSeconds(30).toNanos());
-			PendingRequest<Void> request = registry.register("t", Void.class, Duration.ofSeconds(30), collector);
-			request.whenComplete((done, ex) -> publisher.complete());
-			TestSubscriber<String> subscriber = TestSubscriber.subscribe(publisher, 1);
-			collector.onReply(request, part(2L, null, "c"));
-			collector.onReply(request, part(null, 3L, null));
-			collector.onReply(request, part(0L, null, "a"));
-			collector.onReply(request, part(0L, null, "a"));
-			assertThat(subscriber.elements).containsExactly("a");
-			collector.onReply(request, part(1L, null, "b"));
-			assertThat(subscriber.done.get(5, TimeUnit.SECONDS)).containsExactly("a", "b", "c");
-			assertThat(registry.duplicateReplyCount()).isOne();
-			assertThat(registry.pendingCount()).isZero();
-		}
-	}
-
-	private static ConsumerRecord<byte[], ByteBuffer> part(Long sequence, Long end, String value) {
-		RecordHeaders headers = new RecordHeaders();
-		if (sequence != null) {
-			headers.add(RequestReplyHeaders.SEQUENCE, sequence.toString().getBytes(StandardCharsets.US_ASCII));
-		}
-		if (end != null) {
-			headers.add(RequestReplyHeaders.END, end.toString().getBytes(StandardCharsets.US_ASCII));
-		}
-		return new ConsumerRecord<>("replies", 0, 0, 0L, TimestampType.CREATE_TIME, 0, 0, null,
-				(value != null) ? ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8)) : null, headers,
-				java.util.Optional.empty());
 	}
 
 	@Configuration(proxyBeanMethods = false)

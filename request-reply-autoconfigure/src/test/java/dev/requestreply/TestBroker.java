@@ -1,10 +1,15 @@
 package dev.requestreply;
 
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
@@ -30,6 +35,16 @@ public final class TestBroker {
 			broker = started;
 		}
 		return broker;
+	}
+
+	/**
+	 * Return a template of plain byte records to the given brokers, as any other client would
+	 * write; destroy its factory when done.
+	 */
+	public static KafkaTemplate<byte[], byte[]> rawTemplate(String bootstrapServers) {
+		return new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(
+				Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, ProducerConfig.LINGER_MS_CONFIG, 0),
+				new ByteArraySerializer(), new ByteArraySerializer()));
 	}
 
 	public static String bootstrapServers() {

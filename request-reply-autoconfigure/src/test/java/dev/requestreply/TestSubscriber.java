@@ -8,11 +8,11 @@ import java.util.concurrent.Flow;
 /**
  * Collects what a publisher sends, asking for a fixed number of elements at a time.
  */
-final class TestSubscriber<T> implements Flow.Subscriber<T> {
+public final class TestSubscriber<T> implements Flow.Subscriber<T> {
 
-	final List<T> elements = new CopyOnWriteArrayList<>();
+	public final List<T> elements = new CopyOnWriteArrayList<>();
 
-	final CompletableFuture<List<T>> done = new CompletableFuture<>();
+	public final CompletableFuture<List<T>> done = new CompletableFuture<>();
 
 	private final long batch;
 
@@ -24,7 +24,7 @@ final class TestSubscriber<T> implements Flow.Subscriber<T> {
 		this.batch = batch;
 	}
 
-	static <T> TestSubscriber<T> subscribe(Flow.Publisher<T> publisher, long batch) {
+	public static <T> TestSubscriber<T> subscribe(Flow.Publisher<T> publisher, long batch) {
 		TestSubscriber<T> subscriber = new TestSubscriber<>(batch);
 		publisher.subscribe(subscriber);
 		return subscriber;

@@ -11,6 +11,7 @@ import dev.requestreply.CorrelationId;
 import dev.requestreply.CorrelationRegistry;
 import dev.requestreply.PendingRequestInfo;
 import dev.requestreply.RequestReplyTemplate;
+import dev.requestreply.RequestStatistics;
 import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.handler.ReplyHandlerEndpoint;
 import dev.requestreply.handler.ReplyHandlerStats;
@@ -74,11 +75,12 @@ public class RequestReplyEndpoint {
 			.stream()
 			.map(PendingRequestDescriptor::of)
 			.toList();
+		RequestStatistics figures = registry.statistics();
 		return new RequestReplyDescriptor(this.template.getReplyTopic(), this.template.getInstanceId(),
-				this.template.isAccepting(), registry.pendingCount(), registry.getMaxPending(),
-				registry.completedCount(), registry.timeoutCount(), registry.errorCount(), registry.cancelledCount(),
-				registry.rejectedCount(), registry.lateReplyCount(), registry.duplicateReplyCount(),
-				registry.foreignReplyCount(), registry.invalidReplyCount(), topics(registry), oldest, handlers());
+				this.template.isAccepting(), registry.pendingCount(), registry.getMaxPending(), figures.completed(),
+				figures.timeouts(), figures.errors(), figures.cancelled(), figures.rejected(), figures.lateReplies(),
+				figures.duplicateReplies(), figures.foreignReplies(), figures.invalidReplies(), topics(registry), oldest,
+				handlers());
 	}
 
 	/**
@@ -104,7 +106,7 @@ public class RequestReplyEndpoint {
 	@DeleteOperation
 	public CancellationDescriptor cancel(@Selector String correlationId) {
 		CorrelationId id = parse(correlationId);
-		return new CancellationDescriptor(id.toString(), this.template.getRegistry().cancel(id));
+		return new CancellationDescriptor(id.toString(), this.template.cancel(id));
 	}
 
 	private static CorrelationId parse(String correlationId) {

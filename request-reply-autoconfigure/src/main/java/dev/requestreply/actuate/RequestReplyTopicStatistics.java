@@ -6,8 +6,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-import dev.requestreply.RequestOutcome;
-import dev.requestreply.RequestOutcomeListener;
+import dev.requestreply.correlation.RequestOutcome;
+import dev.requestreply.correlation.RequestOutcomeListener;
 
 import org.springframework.util.Assert;
 

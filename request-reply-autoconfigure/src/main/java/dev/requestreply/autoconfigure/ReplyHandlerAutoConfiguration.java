@@ -2,9 +2,13 @@ package dev.requestreply.autoconfigure;
 
 import dev.requestreply.convert.PayloadConverter;
 import dev.requestreply.handler.ReplyHandlerBeanPostProcessor;
+import dev.requestreply.handler.ReplyHandlerContainerCustomizer;
 import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.handler.ReplyHandlerPolicy;
 
+import io.micrometer.observation.ObservationRegistry;
+
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
@@ -34,13 +38,17 @@ public final class ReplyHandlerAutoConfiguration {
 	@ConditionalOnMissingBean
 	ReplyHandlerContainers replyHandlerContainers(ReplyHandlerBeanPostProcessor discoverer,
 			RequestReplyKafkaClients clients, PayloadConverter converter, RequestReplyProperties properties,
-			Environment environment) {
+			Environment environment, ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<ReplyHandlerContainerCustomizer> customizers) {
 		ReplyHandlerContainers containers = new ReplyHandlerContainers(discoverer,
 				clients.getHandlerConsumerFactory(), clients.getKafkaTemplate(), converter,
 				groupId(properties, environment), properties.getHandler().getConcurrency());
 		containers.setPolicy(new ReplyHandlerPolicy(properties.getHandler().getAllowedReplyTopics(),
 				(int) Math.min(Integer.MAX_VALUE, properties.getHandler().getMaxRequestSize().toBytes()),
 				ReplyHandlerPolicy.DEFAULT.maxCorrelationIdBytes()));
+		RequestReplyAutoConfiguration.observationRegistry(properties, observationRegistry)
+			.ifPresent(containers::setObservationRegistry);
+		containers.setContainerCustomizers(customizers.orderedStream().toList());
 		return containers;
 	}
 

@@ -1,8 +1,15 @@
 package dev.requestreply.autoconfigure;
 
+import java.util.Optional;
+
 import dev.requestreply.CorrelationRegistry;
 import dev.requestreply.RequestReplyTemplate;
+import dev.requestreply.RequestReplyTemplateCustomizer;
 import dev.requestreply.convert.PayloadConverter;
+import dev.requestreply.correlation.PendingRequests;
+import dev.requestreply.observation.RequestReplyObservationConvention;
+import dev.requestreply.requester.ReplyTopicSettings;
+import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -25,12 +32,16 @@ import org.springframework.util.StringUtils;
 
 /**
  * Auto-configuration of the requester side of request-reply: the {@link RequestReplyTemplate},
- * its {@link CorrelationRegistry} and the Kafka clients they share with the handlers.
+ * its {@link CorrelationRegistry} and the Kafka clients they share with the handlers. With an
+ * {@link ObservationRegistry} bean (and {@code request-reply.observation.enabled}, the default),
+ * round trips and the records sent are observed, so a tracer carries the trace context in the
+ * record headers.
  *
  * @since 0.1.0
  */
 @AutoConfiguration(after = KafkaAutoConfiguration.class,
-		afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
+		afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
+				"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration" })
 @ConditionalOnClass(KafkaTemplate.class)
 @ConditionalOnBooleanProperty(name = "request-reply.enabled", matchIfMissing = true)
 @ConditionalOnBean({ ProducerFactory.class, ConsumerFactory.class, KafkaAdmin.class })
@@ -47,36 +58,53 @@ public final class RequestReplyAutoConfiguration {
 	@ConditionalOnMissingBean
 	RequestReplyKafkaClients requestReplyKafkaClients(ProducerFactory<?, ?> producerFactory,
 			ConsumerFactory<?, ?> consumerFactory, KafkaAdmin kafkaAdmin, RequestReplyProperties properties,
-			ObjectProvider<DefaultKafkaProducerFactoryCustomizer> producerCustomizers) {
+			ObjectProvider<DefaultKafkaProducerFactoryCustomizer> producerCustomizers,
+			ObjectProvider<ObservationRegistry> observationRegistry) {
 		RequestReplyKafkaClients clients = new RequestReplyKafkaClients(producerFactory.getConfigurationProperties(),
 				consumerFactory.getConfigurationProperties(), kafkaAdmin.getConfigurationProperties(), properties);
 		producerCustomizers.orderedStream().forEach((customizer) -> customizer.customize(clients.getProducerFactory()));
+		observationRegistry(properties, observationRegistry).ifPresent((registry) -> {
+			clients.getKafkaTemplate().setObservationRegistry(registry);
+			clients.getKafkaTemplate().setObservationEnabled(true);
+		});
 		return clients;
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
-	CorrelationRegistry correlationRegistry(RequestReplyProperties properties) {
-		return new CorrelationRegistry(java.time.Duration.ofMillis(10), properties.getMaxPending(),
+	@ConditionalOnMissingBean(CorrelationRegistry.class)
+	PendingRequests correlationRegistry(RequestReplyProperties properties) {
+		return new PendingRequests(PendingRequests.DEFAULT_TICK, properties.getMaxPending(),
 				properties.getLateReplyWindow());
 	}
 
 	@Bean
 	@ConditionalOnMissingBean
-	RequestReplyTemplate requestReplyTemplate(RequestReplyKafkaClients clients, CorrelationRegistry registry,
-			PayloadConverter converter, RequestReplyProperties properties, Environment environment) {
+	RequestReplyTemplate requestReplyTemplate(RequestReplyKafkaClients clients, PendingRequests registry,
+			PayloadConverter converter, RequestReplyProperties properties, Environment environment,
+			ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<RequestReplyObservationConvention> observationConvention,
+			ObjectProvider<RequestReplyTemplateCustomizer> customizers) {
 		RequestReplyTemplate template = new RequestReplyTemplate(clients.getKafkaTemplate(),
 				clients.getReplyConsumerFactory(), clients.getAdminConfig(), registry, converter,
-				replyTopic(properties, environment));
+				new ReplyTopicSettings(replyTopic(properties, environment), properties.isCreateReplyTopic(),
+						properties.getReplyTopicPartitions(), properties.getReplyTopicReplicationFactor(),
+						properties.getStartupTimeout()));
 		PropertyMapper map = PropertyMapper.get();
 		map.from(properties::getDefaultTimeout).to(template::setDefaultTimeout);
 		map.from(properties::getInstanceId).whenHasText().to(template::setInstanceId);
-		map.from(properties::isCreateReplyTopic).to(template::setCreateReplyTopic);
-		map.from(properties::getReplyTopicPartitions).to(template::setReplyTopicPartitions);
-		map.from(properties::getReplyTopicReplicationFactor).to(template::setReplyTopicReplicationFactor);
-		map.from(properties::getStartupTimeout).to(template::setStartupTimeout);
 		map.from(properties::getDrainTimeout).to(template::setDrainTimeout);
+		observationRegistry(properties, observationRegistry).ifPresent((observations) -> {
+			template.setObservationRegistry(observations);
+			observationConvention.ifUnique(template::setObservationConvention);
+		});
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(template));
 		return template;
+	}
+
+	static Optional<ObservationRegistry> observationRegistry(RequestReplyProperties properties,
+			ObjectProvider<ObservationRegistry> observationRegistry) {
+		return properties.getObservation().isEnabled() ? Optional.ofNullable(observationRegistry.getIfUnique())
+				: Optional.empty();
 	}
 
 	static String replyTopic(RequestReplyProperties properties, Environment environment) {

@@ -1,6 +1,7 @@
 package dev.requestreply.autoconfigure;
 
 import dev.requestreply.RequestReplyTemplate;
+import dev.requestreply.correlation.PendingRequests;
 import dev.requestreply.actuate.RequestReplyEndpoint;
 import dev.requestreply.actuate.RequestReplyTopicStatistics;
 import dev.requestreply.handler.ReplyHandlerContainers;
@@ -30,9 +31,9 @@ public final class RequestReplyEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RequestReplyTopicStatistics requestReplyTopicStatistics(RequestReplyTemplate template) {
+	RequestReplyTopicStatistics requestReplyTopicStatistics(PendingRequests registry) {
 		RequestReplyTopicStatistics statistics = new RequestReplyTopicStatistics();
-		template.getRegistry().addListener(statistics);
+		registry.addListener(statistics);
 		return statistics;
 	}
 

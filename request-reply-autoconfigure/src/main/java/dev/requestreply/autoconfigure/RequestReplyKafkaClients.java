@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
-import dev.requestreply.handler.CommitCoalescingConsumer;
+import dev.requestreply.handler.ReplyHandlerContainers;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -24,10 +24,8 @@ import org.springframework.kafka.core.KafkaTemplate;
  * applies unchanged) with byte serialisation, and with request-reply's own overrides on top.
  * Kept in one bean of its own type so that they never compete with the application's
  * {@code ProducerFactory} and {@code ConsumerFactory} beans.
- *
- * @since 0.1.0
  */
-public class RequestReplyKafkaClients implements DisposableBean {
+class RequestReplyKafkaClients implements DisposableBean {
 
 	private final DefaultKafkaProducerFactory<byte[], byte[]> producerFactory;
 
@@ -46,7 +44,7 @@ public class RequestReplyKafkaClients implements DisposableBean {
 	 * @param adminConfig the configuration of the application's Kafka admin
 	 * @param properties the request-reply properties
 	 */
-	public RequestReplyKafkaClients(Map<String, Object> producerConfig, Map<String, Object> consumerConfig,
+	RequestReplyKafkaClients(Map<String, Object> producerConfig, Map<String, Object> consumerConfig,
 			Map<String, Object> adminConfig, RequestReplyProperties properties) {
 		this.producerFactory = new DefaultKafkaProducerFactory<>(producerConfig(producerConfig, properties));
 		this.kafkaTemplate = new KafkaTemplate<>(this.producerFactory);
@@ -57,7 +55,7 @@ public class RequestReplyKafkaClients implements DisposableBean {
 		// commits from piling up on the broker.
 		Duration commitInterval = properties.getHandler().getCommitInterval();
 		this.handlerConsumerFactory
-			.addPostProcessor((consumer) -> CommitCoalescingConsumer.wrap(consumer, commitInterval));
+			.addPostProcessor(ReplyHandlerContainers.commitCoalescing(commitInterval));
 		this.adminConfig = Map.copyOf(adminConfig);
 	}
 
@@ -107,7 +105,7 @@ public class RequestReplyKafkaClients implements DisposableBean {
 	 * Return the factory of the producer that sends requests and replies.
 	 * @return the producer factory
 	 */
-	public DefaultKafkaProducerFactory<byte[], byte[]> getProducerFactory() {
+	DefaultKafkaProducerFactory<byte[], byte[]> getProducerFactory() {
 		return this.producerFactory;
 	}
 
@@ -115,7 +113,7 @@ public class RequestReplyKafkaClients implements DisposableBean {
 	 * Return the template that sends requests and replies.
 	 * @return the template
 	 */
-	public KafkaTemplate<byte[], byte[]> getKafkaTemplate() {
+	KafkaTemplate<byte[], byte[]> getKafkaTemplate() {
 		return this.kafkaTemplate;
 	}
 
@@ -123,7 +121,7 @@ public class RequestReplyKafkaClients implements DisposableBean {
 	 * Return the factory of the reply consumer.
 	 * @return the reply consumer factory
 	 */
-	public DefaultKafkaConsumerFactory<ByteBuffer, ByteBuffer> getReplyConsumerFactory() {
+	DefaultKafkaConsumerFactory<ByteBuffer, ByteBuffer> getReplyConsumerFactory() {
 		return this.replyConsumerFactory;
 	}
 
@@ -131,7 +129,7 @@ public class RequestReplyKafkaClients implements DisposableBean {
 	 * Return the factory of the handlers' consumers.
 	 * @return the handler consumer factory
 	 */
-	public DefaultKafkaConsumerFactory<byte[], byte[]> getHandlerConsumerFactory() {
+	DefaultKafkaConsumerFactory<byte[], byte[]> getHandlerConsumerFactory() {
 		return this.handlerConsumerFactory;
 	}
 
@@ -139,7 +137,7 @@ public class RequestReplyKafkaClients implements DisposableBean {
 	 * Return the configuration of the admin client that prepares the reply topic.
 	 * @return the admin configuration
 	 */
-	public Map<String, Object> getAdminConfig() {
+	Map<String, Object> getAdminConfig() {
 		return this.adminConfig;
 	}
 

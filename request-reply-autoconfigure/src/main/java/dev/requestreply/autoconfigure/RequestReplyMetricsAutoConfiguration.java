@@ -1,6 +1,6 @@
 package dev.requestreply.autoconfigure;
 
-import dev.requestreply.CorrelationRegistry;
+import dev.requestreply.correlation.PendingRequests;
 import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.observation.RequestReplyMeterBinder;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,7 +29,7 @@ public final class RequestReplyMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RequestReplyMeterBinder requestReplyMeterBinder(ObjectProvider<CorrelationRegistry> registry,
+	RequestReplyMeterBinder requestReplyMeterBinder(ObjectProvider<PendingRequests> registry,
 			ObjectProvider<ReplyHandlerContainers> handlerContainers, RequestReplyProperties properties) {
 		RequestReplyMeterBinder binder = new RequestReplyMeterBinder(registry.getIfUnique(),
 				handlerContainers.getIfUnique());

@@ -28,10 +28,8 @@ import org.apache.kafka.common.TopicPartition;
  * commits the merged offsets, so offsets are always committed in order; merged offsets of
  * partitions no longer assigned are dropped. Like the consumer itself, used by its polling thread
  * only ({@code wakeup()} passes straight through).
- *
- * @since 0.1.0
  */
-public final class CommitCoalescingConsumer implements InvocationHandler {
+final class CommitCoalescingConsumer implements InvocationHandler {
 
 	private final Consumer<?, ?> delegate;
 
@@ -61,7 +59,7 @@ public final class CommitCoalescingConsumer implements InvocationHandler {
 	 * interval
 	 */
 	@SuppressWarnings("unchecked")
-	public static <K, V> Consumer<K, V> wrap(Consumer<K, V> consumer, Duration interval) {
+	static <K, V> Consumer<K, V> wrap(Consumer<K, V> consumer, Duration interval) {
 		return (Consumer<K, V>) Proxy.newProxyInstance(CommitCoalescingConsumer.class.getClassLoader(),
 				new Class<?>[] { Consumer.class }, new CommitCoalescingConsumer(consumer, interval.toNanos()));
 	}

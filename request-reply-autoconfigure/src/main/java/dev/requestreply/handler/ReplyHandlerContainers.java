@@ -1,5 +1,6 @@
 package dev.requestreply.handler;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -12,6 +13,7 @@ import io.micrometer.observation.ObservationRegistry;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.ConsumerPostProcessor;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
@@ -57,6 +59,8 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 
 	private ReplyHandlerPolicy policy = ReplyHandlerPolicy.DEFAULT;
 
+	private List<ReplyHandlerContainerCustomizer> customizers = List.of();
+
 	private volatile boolean running;
 
 	/**
@@ -87,6 +91,31 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 	public void setPolicy(ReplyHandlerPolicy policy) {
 		Assert.notNull(policy, "'policy' must not be null");
 		this.policy = policy;
+	}
+
+	/**
+	 * Set the customizers applied to each handler's container before it starts.
+	 * @param customizers the customizers, in order
+	 * @since 0.2.0
+	 */
+	public void setContainerCustomizers(List<ReplyHandlerContainerCustomizer> customizers) {
+		Assert.notNull(customizers, "'customizers' must not be null");
+		this.customizers = List.copyOf(customizers);
+	}
+
+	/**
+	 * Return a consumer post-processor that lets at most one asynchronous offset commit be in
+	 * flight per handler consumer, and at most one start per interval; see the handlers' commit
+	 * interval setting.
+	 * @param <K> the key type
+	 * @param <V> the value type
+	 * @param interval the least time between two commits
+	 * @return the post-processor, for the handlers' consumer factory
+	 * @since 0.2.0
+	 */
+	public static <K, V> ConsumerPostProcessor<K, V> commitCoalescing(Duration interval) {
+		Assert.notNull(interval, "'interval' must not be null");
+		return (consumer) -> CommitCoalescingConsumer.wrap(consumer, interval);
 	}
 
 	/**
@@ -175,13 +204,17 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 				properties.setObservationEnabled(true);
 				properties.setObservationRegistry(this.observationRegistry);
 			}
-			properties.setMessageListener(new ReplyHandlerListener(endpoint, this.converter, this.replyTemplate,
-					handlerStats, this.policy, (endpoint.groupId() != null) ? endpoint.groupId() : this.defaultGroupId,
-					this.outcomeListeners));
+			String responder = (endpoint.groupId() != null) ? endpoint.groupId() : this.defaultGroupId;
+			properties.setMessageListener(new ReplyHandlerListener(endpoint, this.converter,
+					new ReplySender(this.replyTemplate, responder, handlerStats, endpoint.id()),
+					new HandlerFigures(endpoint, handlerStats, this.outcomeListeners), this.policy));
 			ConcurrentMessageListenerContainer<byte[], byte[]> container = new ConcurrentMessageListenerContainer<>(
 					this.consumerFactory, properties);
 			container.setConcurrency((endpoint.concurrency() != null) ? endpoint.concurrency() : this.defaultConcurrency);
 			container.setBeanName(containerName(endpoint));
+			for (ReplyHandlerContainerCustomizer customizer : this.customizers) {
+				customizer.customize(container, endpoint);
+			}
 			container.start();
 			this.containers.add(container);
 			logger.info(() -> "@ReplyHandler " + endpoint.id() + " serving " + endpoint.topics() + " in group '"

@@ -1,6 +1,8 @@
 package dev.requestreply.handler;
 
-import java.util.concurrent.atomic.LongAdder;
+import java.util.Map;
+
+import dev.requestreply.support.EventCounters;
 
 /**
  * Figures of one {@link dev.requestreply.ReplyHandler @ReplyHandler}: how its requests ended.
@@ -9,26 +11,14 @@ import java.util.concurrent.atomic.LongAdder;
  */
 public final class ReplyHandlerStats {
 
-	private final LongAdder handled = new LongAdder();
-
-	private final LongAdder failed = new LongAdder();
-
-	private final LongAdder expired = new LongAdder();
-
-	private final LongAdder malformed = new LongAdder();
-
-	private final LongAdder rejected = new LongAdder();
-
-	private final LongAdder refused = new LongAdder();
-
-	private final LongAdder replyFailures = new LongAdder();
+	private final EventCounters<Event> counters = new EventCounters<>(Event.class);
 
 	/**
 	 * Return the number of requests the method answered with a reply.
 	 * @return the count
 	 */
 	public long handled() {
-		return this.handled.sum();
+		return this.counters.get(Event.HANDLED);
 	}
 
 	/**
@@ -36,7 +26,7 @@ public final class ReplyHandlerStats {
 	 * @return the count
 	 */
 	public long failed() {
-		return this.failed.sum();
+		return this.counters.get(Event.FAILED);
 	}
 
 	/**
@@ -44,7 +34,7 @@ public final class ReplyHandlerStats {
 	 * @return the count
 	 */
 	public long expired() {
-		return this.expired.sum();
+		return this.counters.get(Event.EXPIRED);
 	}
 
 	/**
@@ -53,7 +43,7 @@ public final class ReplyHandlerStats {
 	 * @return the count
 	 */
 	public long malformed() {
-		return this.malformed.sum();
+		return this.counters.get(Event.MALFORMED);
 	}
 
 	/**
@@ -62,7 +52,7 @@ public final class ReplyHandlerStats {
 	 * @return the count
 	 */
 	public long rejected() {
-		return this.rejected.sum();
+		return this.counters.get(Event.REJECTED);
 	}
 
 	/**
@@ -71,7 +61,7 @@ public final class ReplyHandlerStats {
 	 * @return the count
 	 */
 	public long refused() {
-		return this.refused.sum();
+		return this.counters.get(Event.REFUSED);
 	}
 
 	/**
@@ -79,35 +69,73 @@ public final class ReplyHandlerStats {
 	 * @return the count
 	 */
 	public long replyFailures() {
-		return this.replyFailures.sum();
+		return this.counters.get(Event.REPLY_FAILED);
 	}
 
-	void recordHandled() {
-		this.handled.increment();
+	/**
+	 * Return every figure at once.
+	 * @return the counts by event
+	 * @since 0.2.0
+	 */
+	public Map<Event, Long> snapshot() {
+		return this.counters.snapshot();
 	}
 
-	void recordFailed() {
-		this.failed.increment();
+	void record(Event event) {
+		this.counters.increment(event);
 	}
 
-	void recordExpired() {
-		this.expired.increment();
-	}
+	/**
+	 * What happened to one request of a handler.
+	 *
+	 * @since 0.2.0
+	 */
+	public enum Event {
 
-	void recordMalformed() {
-		this.malformed.increment();
-	}
+		/**
+		 * Answered with a reply.
+		 */
+		HANDLED,
 
-	void recordRejected() {
-		this.rejected.increment();
-	}
+		/**
+		 * Answered with an error reply: the method failed.
+		 */
+		FAILED,
 
-	void recordRefused() {
-		this.refused.increment();
-	}
+		/**
+		 * Skipped: its deadline had passed.
+		 */
+		EXPIRED,
 
-	void recordReplyFailure() {
-		this.replyFailures.increment();
+		/**
+		 * Answered with an error reply: its payload or headers could not be read.
+		 */
+		MALFORMED,
+
+		/**
+		 * Skipped: no reply could be addressed.
+		 */
+		REJECTED,
+
+		/**
+		 * Skipped: its reply topic is not allowed.
+		 */
+		REFUSED,
+
+		/**
+		 * Its reply could not be sent.
+		 */
+		REPLY_FAILED;
+
+		static Event of(ReplyHandlerOutcome outcome) {
+			return switch (outcome) {
+				case SUCCESS -> HANDLED;
+				case ERROR -> FAILED;
+				case EXPIRED -> EXPIRED;
+				case MALFORMED -> MALFORMED;
+			};
+		}
+
 	}
 
 }

@@ -1,6 +1,6 @@
 package dev.requestreply.observation;
 
-import dev.requestreply.RequestOutcome;
+import dev.requestreply.correlation.RequestOutcome;
 import dev.requestreply.observation.RequestReplyObservation.RequestHighCardinalityKeys;
 import dev.requestreply.observation.RequestReplyObservation.RequestLowCardinalityKeys;
 import io.micrometer.common.KeyValues;

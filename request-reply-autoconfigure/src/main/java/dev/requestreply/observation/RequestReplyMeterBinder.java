@@ -3,9 +3,9 @@ package dev.requestreply.observation;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import java.util.function.ToDoubleFunction;
 
-import dev.requestreply.CorrelationRegistry;
+import dev.requestreply.correlation.PendingRequests;
+import dev.requestreply.correlation.SkippedReply;
 import dev.requestreply.handler.ReplyHandlerContainers;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -60,7 +60,7 @@ public class RequestReplyMeterBinder implements MeterBinder {
 	 */
 	public static final String HANDLER = "requestreply.handler";
 
-	private final CorrelationRegistry registry;
+	private final PendingRequests registry;
 
 	private final ReplyHandlerContainers handlerContainers;
 
@@ -72,7 +72,7 @@ public class RequestReplyMeterBinder implements MeterBinder {
 	 * requester
 	 * @param handlerContainers the handler containers, or {@code null} without handlers
 	 */
-	public RequestReplyMeterBinder(CorrelationRegistry registry, ReplyHandlerContainers handlerContainers) {
+	public RequestReplyMeterBinder(PendingRequests registry, ReplyHandlerContainers handlerContainers) {
 		this.registry = registry;
 		this.handlerContainers = handlerContainers;
 	}
@@ -99,28 +99,22 @@ public class RequestReplyMeterBinder implements MeterBinder {
 		}
 	}
 
-	private void bindRequester(MeterRegistry meterRegistry, CorrelationRegistry registry) {
-		Gauge.builder(PENDING, registry, CorrelationRegistry::pendingCount)
+	private void bindRequester(MeterRegistry meterRegistry, PendingRequests registry) {
+		Gauge.builder(PENDING, registry, PendingRequests::pendingCount)
 			.description("Requests waiting for a reply")
 			.register(meterRegistry);
-		skipped(meterRegistry, registry, "late", CorrelationRegistry::lateReplyCount);
-		skipped(meterRegistry, registry, "duplicate", CorrelationRegistry::duplicateReplyCount);
-		skipped(meterRegistry, registry, "foreign", CorrelationRegistry::foreignReplyCount);
-		skipped(meterRegistry, registry, "invalid", CorrelationRegistry::invalidReplyCount);
-		FunctionCounter.builder(REJECTED, registry, CorrelationRegistry::rejectedCount)
+		for (SkippedReply reason : SkippedReply.values()) {
+			FunctionCounter.builder(REPLIES_SKIPPED, registry, (r) -> r.skippedCount(reason))
+				.description("Replies that completed no request of this instance")
+				.tag("reason", reason.tagValue())
+				.register(meterRegistry);
+		}
+		FunctionCounter.builder(REJECTED, registry, PendingRequests::rejectedCount)
 			.description("Requests refused because too many were pending")
 			.register(meterRegistry);
 		Timers timers = new Timers(meterRegistry, REQUESTS, "Round trips of requests, from send to their end",
 				this.percentileHistogram);
 		registry.addListener((topic, outcome, durationNanos) -> timers.record(topic, outcome.tagValue(), durationNanos));
-	}
-
-	private static void skipped(MeterRegistry meterRegistry, CorrelationRegistry registry, String reason,
-			ToDoubleFunction<CorrelationRegistry> count) {
-		FunctionCounter.builder(REPLIES_SKIPPED, registry, count)
-			.description("Replies that completed no request of this instance")
-			.tag("reason", reason)
-			.register(meterRegistry);
 	}
 
 	/**

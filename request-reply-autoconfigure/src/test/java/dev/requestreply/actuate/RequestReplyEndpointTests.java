@@ -7,8 +7,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import dev.requestreply.CorrelationRegistry;
-import dev.requestreply.RequestOutcome;
+import dev.requestreply.correlation.PendingRequests;
+import dev.requestreply.correlation.RequestOutcome;
 import dev.requestreply.RequestReplyException;
 import dev.requestreply.TestRequests;
 import dev.requestreply.actuate.RequestReplyEndpoint.PendingRequestDescriptor;
@@ -29,7 +29,7 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class RequestReplyEndpointTests {
 
-	private final CorrelationRegistry registry = new CorrelationRegistry();
+	private final PendingRequests registry = new PendingRequests();
 
 	private final RequestReplyTopicStatistics statistics = new RequestReplyTopicStatistics();
 

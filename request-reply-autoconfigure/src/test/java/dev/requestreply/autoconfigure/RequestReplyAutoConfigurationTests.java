@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Map;
 
 import dev.requestreply.CorrelationRegistry;
+import dev.requestreply.correlation.PendingRequests;
 import dev.requestreply.ReplyHandler;
 import dev.requestreply.RequestReplyTemplate;
 import dev.requestreply.TestBroker;
@@ -166,8 +167,8 @@ class RequestReplyAutoConfigurationTests {
 	static class UserRegistryConfiguration {
 
 		@Bean
-		CorrelationRegistry userRegistry() {
-			return new CorrelationRegistry();
+		PendingRequests userRegistry() {
+			return new PendingRequests();
 		}
 
 	}

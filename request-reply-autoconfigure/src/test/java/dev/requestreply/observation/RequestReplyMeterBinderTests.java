@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.requestreply.CorrelationId;
-import dev.requestreply.CorrelationRegistry;
+import dev.requestreply.correlation.PendingRequests;
 import dev.requestreply.TestRequests;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
@@ -21,7 +21,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RequestReplyMeterBinderTests {
 
-	private final CorrelationRegistry registry = new CorrelationRegistry();
+	private final PendingRequests registry = new PendingRequests();
 
 	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 

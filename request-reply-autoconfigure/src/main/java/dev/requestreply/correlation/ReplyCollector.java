@@ -1,7 +1,8 @@
-package dev.requestreply;
+package dev.requestreply.correlation;
 
 import java.nio.ByteBuffer;
 
+import dev.requestreply.RequestReplyException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -12,8 +13,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 interface ReplyCollector {
 
 	/**
-	 * Take one reply to the request; end it through the registry's {@code finish} methods once
-	 * complete.
+	 * Take one reply to the request; end it through the registry's {@code succeed} or {@code fail}
+	 * once complete.
 	 * @param request the pending request
 	 * @param reply the reply record
 	 */

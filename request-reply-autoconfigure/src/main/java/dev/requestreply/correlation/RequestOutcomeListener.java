@@ -1,8 +1,8 @@
-package dev.requestreply;
+package dev.requestreply.correlation;
 
 /**
  * Callback for the end of each request, registered with
- * {@link CorrelationRegistry#addListener(RequestOutcomeListener)}. Called on the thread that ended
+ * {@link PendingRequests#addListener(RequestOutcomeListener)}. Called on the thread that ended
  * the request (the reply consumer, the timer or the caller), so it must be quick.
  *
  * @since 0.1.0

@@ -1,11 +1,15 @@
-package dev.requestreply;
+package dev.requestreply.correlation;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
 
+import dev.requestreply.RemoteHandlerException;
+import dev.requestreply.RequestReplyException;
+import dev.requestreply.RequestTimeoutException;
 import dev.requestreply.convert.PayloadConverter;
+import dev.requestreply.wire.WireFormat;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.utils.Utils;
@@ -20,7 +24,7 @@ import org.apache.kafka.common.utils.Utils;
  */
 final class StreamCollector<T> implements ReplyCollector {
 
-	private final CorrelationRegistry registry;
+	private final PendingRequests registry;
 
 	private final PayloadConverter converter;
 
@@ -41,7 +45,7 @@ final class StreamCollector<T> implements ReplyCollector {
 
 	private RequestReplyException endFailure;
 
-	StreamCollector(CorrelationRegistry registry, PayloadConverter converter, Class<T> elementType,
+	StreamCollector(PendingRequests registry, PayloadConverter converter, Class<T> elementType,
 			ReplyPublisher<T> publisher, Duration idleTimeout, long overallDeadlineNanos) {
 		this.registry = registry;
 		this.converter = converter;
@@ -58,9 +62,9 @@ final class StreamCollector<T> implements ReplyCollector {
 	@Override
 	public void onReply(PendingRequest<?> request, ConsumerRecord<?, ByteBuffer> reply) {
 		Headers headers = reply.headers();
-		RemoteHandlerException failure = ReplyHeaders.remoteFailure(request.topic, headers);
-		Long sequence = ReplyHeaders.number(headers.lastHeader(RequestReplyHeaders.SEQUENCE));
-		Long endCount = ReplyHeaders.number(headers.lastHeader(RequestReplyHeaders.END));
+		RemoteHandlerException failure = WireFormat.remoteFailure(request.topic, headers);
+		Long sequence = WireFormat.sequence(headers);
+		Long endCount = WireFormat.end(headers);
 		if (failure != null) {
 			this.end = (endCount != null) ? endCount : this.next;
 			this.endFailure = failure;
@@ -69,7 +73,7 @@ final class StreamCollector<T> implements ReplyCollector {
 			this.end = endCount;
 		}
 		else if (sequence == null || sequence < this.next || this.early.containsKey(sequence)) {
-			this.registry.duplicateReply();
+			this.registry.skipped(SkippedReply.DUPLICATE);
 		}
 		else {
 			this.early.put(sequence, (reply.value() != null) ? Utils.toArray(reply.value()) : null);
@@ -79,7 +83,7 @@ final class StreamCollector<T> implements ReplyCollector {
 		}
 		if (this.end >= 0 && this.next >= this.end) {
 			if (this.endFailure != null) {
-				this.registry.finishExceptionally(request, this.endFailure);
+				this.registry.fail(request, this.endFailure);
 			}
 			else {
 				finish(request);
@@ -90,7 +94,7 @@ final class StreamCollector<T> implements ReplyCollector {
 	}
 
 	private <R> void finish(PendingRequest<R> request) {
-		this.registry.finish(request, null);
+		this.registry.succeed(request, null);
 	}
 
 	private boolean deliverInOrder(PendingRequest<?> request) {
@@ -102,7 +106,7 @@ final class StreamCollector<T> implements ReplyCollector {
 				element = this.converter.fromBytes(bytes, this.elementType);
 			}
 			catch (RuntimeException ex) {
-				this.registry.finishExceptionally(request, new RequestReplyException("Element " + this.next
+				this.registry.fail(request, new RequestReplyException("Element " + this.next
 						+ " of the reply stream to request " + request.id + " cannot be converted to "
 						+ this.elementType.getName(), ex));
 				return false;

@@ -1,4 +1,4 @@
-package dev.requestreply;
+package dev.requestreply.correlation;
 
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
@@ -6,7 +6,13 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 
+import dev.requestreply.GatherPolicy;
+import dev.requestreply.GatherResult;
+import dev.requestreply.GatheredReply;
+import dev.requestreply.RemoteHandlerException;
+import dev.requestreply.RequestReplyException;
 import dev.requestreply.convert.PayloadConverter;
+import dev.requestreply.wire.WireFormat;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.utils.Utils;
@@ -19,7 +25,7 @@ import org.apache.kafka.common.utils.Utils;
  */
 final class GatherCollector<T> implements ReplyCollector {
 
-	private final CorrelationRegistry registry;
+	private final PendingRequests registry;
 
 	private final PayloadConverter converter;
 
@@ -31,7 +37,7 @@ final class GatherCollector<T> implements ReplyCollector {
 
 	private final Set<String> responders = new HashSet<>();
 
-	GatherCollector(CorrelationRegistry registry, PayloadConverter converter, Class<T> replyType,
+	GatherCollector(PendingRequests registry, PayloadConverter converter, Class<T> replyType,
 			GatherPolicy<T> policy) {
 		this.registry = registry;
 		this.converter = converter;
@@ -44,12 +50,12 @@ final class GatherCollector<T> implements ReplyCollector {
 		Headers headers = reply.headers();
 		GatherResult<T> result;
 		synchronized (this) {
-			String responder = ReplyHeaders.text(headers.lastHeader(RequestReplyHeaders.RESPONDER));
+			String responder = WireFormat.responder(headers);
 			if (responder == null) {
 				responder = "unknown-" + this.replies.size();
 			}
 			if (!this.responders.add(responder)) {
-				this.registry.duplicateReply();
+				this.registry.skipped(SkippedReply.DUPLICATE);
 				return;
 			}
 			this.replies.add(reply(request, responder, reply));
@@ -63,11 +69,11 @@ final class GatherCollector<T> implements ReplyCollector {
 
 	@SuppressWarnings("unchecked")
 	private void finish(PendingRequest<?> request, GatherResult<T> result) {
-		this.registry.finish((PendingRequest<GatherResult<T>>) request, result);
+		this.registry.succeed((PendingRequest<GatherResult<T>>) request, result);
 	}
 
 	private GatheredReply<T> reply(PendingRequest<?> request, String responder, ConsumerRecord<?, ByteBuffer> reply) {
-		RemoteHandlerException failure = ReplyHeaders.remoteFailure(request.topic, reply.headers());
+		RemoteHandlerException failure = WireFormat.remoteFailure(request.topic, reply.headers());
 		if (failure != null) {
 			return new GatheredReply<>(responder, null, failure);
 		}

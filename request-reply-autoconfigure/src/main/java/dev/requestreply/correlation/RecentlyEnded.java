@@ -1,8 +1,10 @@
-package dev.requestreply;
+package dev.requestreply.correlation;
 
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.requestreply.CorrelationId;
 
 /**
  * Correlation ids of requests that ended without a reply (timed out or cancelled), remembered for

@@ -1,4 +1,4 @@
-package dev.requestreply;
+package dev.requestreply.correlation;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,4 +1,4 @@
-package dev.requestreply;
+package dev.requestreply.wire;
 
 import org.springframework.kafka.support.KafkaHeaders;
 
@@ -42,7 +42,7 @@ public final class RequestReplyHeaders {
 
 	/**
 	 * UTF-8 id of the requesting application instance, set on requests by
-	 * {@link RequestReplyTemplate} and echoed on replies by {@link ReplyHandler} methods, so that an
+	 * {@code RequestReplyTemplate} and echoed on replies by {@code @ReplyHandler} methods, so that an
 	 * instance recognises replies meant for another instance without looking at their payload.
 	 */
 	public static final String INSTANCE = "rr_instance";
@@ -66,7 +66,7 @@ public final class RequestReplyHeaders {
 	public static final String END = "rr_end";
 
 	/**
-	 * On a reply from a {@link ReplyHandler}: UTF-8 name of the responder (its consumer group), so
+	 * On a reply from a {@code @ReplyHandler}: UTF-8 name of the responder (its consumer group), so
 	 * that a scatter-gather tells who answered.
 	 */
 	public static final String RESPONDER = "rr_responder";

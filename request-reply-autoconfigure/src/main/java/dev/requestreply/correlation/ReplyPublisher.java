@@ -1,4 +1,4 @@
-package dev.requestreply;
+package dev.requestreply.correlation;
 
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -14,7 +14,7 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * @param <T> the element type
  */
-final class ReplyPublisher<T> implements Flow.Publisher<T> {
+public final class ReplyPublisher<T> implements Flow.Publisher<T> {
 
 	private final Queue<T> buffer = new ConcurrentLinkedQueue<>();
 
@@ -24,7 +24,8 @@ final class ReplyPublisher<T> implements Flow.Publisher<T> {
 
 	private final AtomicBoolean subscribed = new AtomicBoolean();
 
-	private final Runnable onCancel;
+	private volatile Runnable onCancel = () -> {
+	};
 
 	private volatile Flow.Subscriber<? super T> subscriber;
 
@@ -34,8 +35,23 @@ final class ReplyPublisher<T> implements Flow.Publisher<T> {
 
 	private volatile boolean cancelled;
 
-	ReplyPublisher(Runnable onCancel) {
-		this.onCancel = onCancel;
+	/**
+	 * Bind this publisher to the request whose replies it publishes: the request's end ends the
+	 * stream, and a subscriber's cancellation cancels the request.
+	 */
+	void bind(PendingRequests registry, PendingRequest<Void> request) {
+		this.onCancel = () -> registry.cancel(request.id);
+		request.whenComplete((done, ex) -> {
+			if (ex != null) {
+				fail(ex);
+			}
+			else {
+				complete();
+			}
+		});
+		if (this.cancelled) {
+			registry.cancel(request.id);
+		}
 	}
 
 	@Override
@@ -93,7 +109,11 @@ final class ReplyPublisher<T> implements Flow.Publisher<T> {
 		drain();
 	}
 
-	void fail(Throwable failure) {
+	/**
+	 * End the stream with a failure (for example when its request could not be sent).
+	 * @param failure the failure the subscriber receives
+	 */
+	public void fail(Throwable failure) {
 		if (!this.done) {
 			this.failure = failure;
 			this.done = true;

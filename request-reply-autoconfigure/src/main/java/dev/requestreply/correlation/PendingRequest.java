@@ -1,14 +1,17 @@
-package dev.requestreply;
+package dev.requestreply.correlation;
 
 import java.util.concurrent.CompletableFuture;
 
+import dev.requestreply.CorrelationId;
+
 /**
- * The future of one request, and its entry in the {@link CorrelationRegistry} and its
+ * The future of one request, and its entry in the {@link PendingRequests} and its
  * {@link TimeoutWheel}, in one object to keep a pending request small.
  *
  * @param <T> the reply type
+ * @since 0.2.0
  */
-final class PendingRequest<T> extends CompletableFuture<T> {
+public final class PendingRequest<T> extends CompletableFuture<T> {
 
 	final CorrelationId id;
 
@@ -27,7 +30,7 @@ final class PendingRequest<T> extends CompletableFuture<T> {
 	 */
 	final ReplyCollector collector;
 
-	private final CorrelationRegistry registry;
+	private final PendingRequests registry;
 
 	// Set just before the future completes, so that completion callbacks can read it.
 	volatile RequestOutcome outcome;
@@ -39,7 +42,7 @@ final class PendingRequest<T> extends CompletableFuture<T> {
 
 	PendingRequest<?> next;
 
-	PendingRequest(CorrelationRegistry registry, CorrelationId id, String topic, Class<T> replyType, long startNanos,
+	PendingRequest(PendingRequests registry, CorrelationId id, String topic, Class<T> replyType, long startNanos,
 			long deadlineNanos, ReplyCollector collector) {
 		this.registry = registry;
 		this.collector = collector;
@@ -50,11 +53,35 @@ final class PendingRequest<T> extends CompletableFuture<T> {
 		this.deadlineNanos = deadlineNanos;
 	}
 
+	/**
+	 * Return the correlation id of the request.
+	 * @return the correlation id
+	 */
+	public CorrelationId id() {
+		return this.id;
+	}
+
+	/**
+	 * Return the topic (or topics, comma-separated) the request was sent to.
+	 * @return the topic
+	 */
+	public String topic() {
+		return this.topic;
+	}
+
+	/**
+	 * Return how the request ended, once its future is done (callbacks run after it is set).
+	 * @return the outcome, or {@code null} while pending, or when the caller cancelled the future
+	 */
+	public RequestOutcome outcome() {
+		return this.outcome;
+	}
+
 	@Override
 	public boolean cancel(boolean mayInterruptIfRunning) {
 		boolean cancelled = super.cancel(mayInterruptIfRunning);
 		if (cancelled) {
-			this.registry.onCancelled(this);
+			this.registry.cancelled(this);
 		}
 		return cancelled;
 	}

@@ -1,4 +1,4 @@
-package dev.requestreply;
+package dev.requestreply.correlation;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -7,6 +7,9 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.requestreply.PendingRequestInfo;
+import dev.requestreply.RequestReplyException;
+import dev.requestreply.RequestTimeoutException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -14,9 +17,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
-class CorrelationRegistryTests {
+class PendingRequestsTests {
 
-	private final CorrelationRegistry registry = new CorrelationRegistry(Duration.ofMillis(5), 1_000,
+	private final PendingRequests registry = new PendingRequests(Duration.ofMillis(5), 1_000,
 			Duration.ofMinutes(1));
 
 	@AfterEach
@@ -28,14 +31,15 @@ class CorrelationRegistryTests {
 	void whenReplyTakenThenNothingIsLeftBehind() throws Exception {
 		PendingRequest<String> request = this.registry.register("t", String.class, Duration.ofSeconds(30));
 		assertThat(this.registry.pendingCount()).isOne();
-		PendingRequest<?> taken = this.registry.take(request.id);
-		assertThat(taken).isSameAs(request);
-		this.registry.succeed(request, "ok");
+		assertThat(this.registry.get(request.id)).isSameAs(request);
+		assertThat(this.registry.succeed(request, "ok")).isTrue();
 		assertThat(request.get(1, TimeUnit.SECONDS)).isEqualTo("ok");
 		assertThat(this.registry.pendingCount()).isZero();
 		assertThat(request.bucket).isNull();
 		assertThat(this.registry.completedCount()).isOne();
-		assertThat(this.registry.take(request.id)).isNull();
+		assertThat(this.registry.get(request.id)).isNull();
+		assertThat(this.registry.succeed(request, "again")).isFalse();
+		assertThat(this.registry.completedCount()).isOne();
 	}
 
 	@Test
@@ -134,7 +138,6 @@ class CorrelationRegistryTests {
 		AtomicInteger outcomes = new AtomicInteger();
 		this.registry.addListener((topic, outcome, nanos) -> outcomes.incrementAndGet());
 		PendingRequest<String> answered = this.registry.register("t", String.class, Duration.ofSeconds(30));
-		this.registry.take(answered.id);
 		this.registry.succeed(answered, "x");
 		this.registry.register("t", String.class, Duration.ofMillis(10));
 		this.registry.register("t", String.class, Duration.ofSeconds(30)).cancel(false);
@@ -143,7 +146,7 @@ class CorrelationRegistryTests {
 
 	@Test
 	void whenManyThreadsRegisterAndCompleteThenRegistryEndsEmpty() throws Exception {
-		CorrelationRegistry big = new CorrelationRegistry(Duration.ofMillis(5), 1_000_000, Duration.ofMinutes(1));
+		PendingRequests big = new PendingRequests(Duration.ofMillis(5), 1_000_000, Duration.ofMinutes(1));
 		try {
 			List<Thread> threads = new ArrayList<>();
 			for (int t = 0; t < 4; t++) {
@@ -151,10 +154,7 @@ class CorrelationRegistryTests {
 					for (int i = 0; i < 20_000; i++) {
 						PendingRequest<String> request = big.register("t", String.class,
 								Duration.ofMillis((i % 3 == 0) ? 1 : 30_000));
-						PendingRequest<?> taken = big.take(request.id);
-						if (taken != null) {
-							big.succeed(request, "r");
-						}
+						big.succeed(request, "r");
 					}
 				});
 				thread.start();

@@ -1,4 +1,4 @@
-package dev.requestreply;
+package dev.requestreply.correlation;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
@@ -16,7 +16,7 @@ import static org.awaitility.Awaitility.await;
  * The registry after a million requests: nothing left behind, heap back to where it started.
  */
 @Tag("slow")
-class CorrelationRegistryMemoryTests {
+class PendingRequestsMemoryTests {
 
 	private static final int TOTAL = 1_000_000;
 
@@ -29,7 +29,7 @@ class CorrelationRegistryMemoryTests {
 		long startNanos = System.nanoTime();
 		// Late replies remembered for 200 ms only, so that the ids of timed-out requests are
 		// forgotten within the test too.
-		try (CorrelationRegistry registry = new CorrelationRegistry(Duration.ofMillis(10), 100_000,
+		try (PendingRequests registry = new PendingRequests(Duration.ofMillis(10), 100_000,
 				Duration.ofMillis(200))) {
 			warmUp(registry);
 			long baseline = usedHeapAfterGc();
@@ -42,7 +42,7 @@ class CorrelationRegistryMemoryTests {
 			long bytesPerPending = (atFullLoad - baseline) / 100_000;
 			assertThat(registry.pendingCount()).isEqualTo(100_000);
 			for (PendingRequest<String> request : held) {
-				registry.succeed(requireTaken(registry, request), "ok");
+				assertThat(registry.succeed(request, "ok")).isTrue();
 			}
 			held.clear();
 
@@ -62,7 +62,7 @@ class CorrelationRegistryMemoryTests {
 					}
 				}
 				for (PendingRequest<String> request : batch) {
-					registry.succeed(requireTaken(registry, request), "ok");
+					assertThat(registry.succeed(request, "ok")).isTrue();
 				}
 				batch.clear();
 				if (registry.pendingCount() > 50_000) {
@@ -94,7 +94,7 @@ class CorrelationRegistryMemoryTests {
 	void whenRequestsTimeOutThenTheirIdsAreRememberedWithinTheirBound() {
 		// Default late-reply window: the ids of timed-out requests stay for a minute, at most
 		// max(max-pending, 10,000) of them.
-		try (CorrelationRegistry registry = new CorrelationRegistry(Duration.ofMillis(10), 100_000,
+		try (PendingRequests registry = new PendingRequests(Duration.ofMillis(10), 100_000,
 				Duration.ofMinutes(1))) {
 			warmUp(registry);
 			long baseline = usedHeapAfterGc();
@@ -116,19 +116,12 @@ class CorrelationRegistryMemoryTests {
 		}
 	}
 
-	private static void warmUp(CorrelationRegistry registry) {
+	private static void warmUp(PendingRequests registry) {
 		List<PendingRequest<String>> requests = new ArrayList<>();
 		for (int i = 0; i < 2_000; i++) {
 			requests.add(registry.register("memory", String.class, Duration.ofMinutes(1)));
 		}
-		requests.forEach((request) -> registry.succeed(requireTaken(registry, request), "ok"));
-	}
-
-	@SuppressWarnings("unchecked")
-	private static PendingRequest<String> requireTaken(CorrelationRegistry registry, PendingRequest<String> request) {
-		PendingRequest<?> taken = registry.take(request.id);
-		assertThat(taken).isSameAs(request);
-		return (PendingRequest<String>) taken;
+		requests.forEach((request) -> assertThat(registry.succeed(request, "ok")).isTrue());
 	}
 
 	private static long usedHeapAfterGc() {

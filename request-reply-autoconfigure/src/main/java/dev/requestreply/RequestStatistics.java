@@ -1,0 +1,22 @@
+package dev.requestreply;
+
+/**
+ * A snapshot of how the requests of this application ended, and of the replies that completed
+ * none of them.
+ *
+ * @param completed requests answered with a reply that converted
+ * @param timeouts requests that timed out
+ * @param errors requests that failed: error replies, send failures, replies that did not convert,
+ * shutdown
+ * @param cancelled requests cancelled before their reply
+ * @param rejected requests refused because too many were pending
+ * @param lateReplies replies that arrived after their request timed out or was cancelled
+ * @param duplicateReplies second replies to a request already answered
+ * @param foreignReplies replies skipped as another instance's (or unknown to this one)
+ * @param invalidReplies replies skipped for lack of a correlation id
+ * @since 0.2.0
+ */
+public record RequestStatistics(long completed, long timeouts, long errors, long cancelled, long rejected,
+		long lateReplies, long duplicateReplies, long foreignReplies, long invalidReplies) {
+
+}

@@ -1,0 +1,451 @@
+package dev.requestreply.correlation;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.PriorityQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+import dev.requestreply.CorrelationId;
+import dev.requestreply.CorrelationRegistry;
+import dev.requestreply.GatherPolicy;
+import dev.requestreply.GatherResult;
+import dev.requestreply.PendingRequestInfo;
+import dev.requestreply.RequestReplyException;
+import dev.requestreply.RequestStatistics;
+import dev.requestreply.RequestTimeoutException;
+import dev.requestreply.convert.PayloadConverter;
+import dev.requestreply.support.EventCounters;
+
+import org.springframework.core.log.LogAccessor;
+import org.springframework.util.Assert;
+
+/**
+ * The engine's {@link CorrelationRegistry}: pending requests by correlation id, their timeouts,
+ * and the figures of how they ended.
+ * <p>
+ * Timeouts are kept by one hashed timing wheel swept by a single daemon thread, not by a timer
+ * task per request. Every way a request ends (reply, error, timeout, cancellation, send failure,
+ * shutdown) goes through one path that removes it, remembers its id when a reply may still come,
+ * counts it, completes its future and tells the listeners: a request that ends leaves nothing
+ * behind, and only the one that removed it counts it.
+ *
+ * @since 0.2.0
+ */
+public final class PendingRequests implements CorrelationRegistry, AutoCloseable {
+
+	/**
+	 * Default resolution of timeouts.
+	 */
+	public static final Duration DEFAULT_TICK = Duration.ofMillis(10);
+
+	/**
+	 * Default number of pending requests past which new requests are refused.
+	 */
+	public static final int DEFAULT_MAX_PENDING = 100_000;
+
+	/**
+	 * Default time the id of a request that timed out or was cancelled is remembered.
+	 */
+	public static final Duration DEFAULT_LATE_REPLY_WINDOW = Duration.ofMinutes(1);
+
+	private static final LogAccessor logger = new LogAccessor(PendingRequests.class);
+
+	private static final int LIMIT_SLACK = 1024;
+
+	private static final int COUNT_SAMPLE_MASK = 31;
+
+	private final ConcurrentHashMap<CorrelationId, PendingRequest<?>> pending = new ConcurrentHashMap<>();
+
+	private final TimeoutWheel wheel;
+
+	private final RecentlyEnded recentlyEnded;
+
+	private final int maxPending;
+
+	private volatile int observedPending;
+
+	private final List<RequestOutcomeListener> listeners = new CopyOnWriteArrayList<>();
+
+	private final EventCounters<RequestOutcome> outcomes = new EventCounters<>(RequestOutcome.class);
+
+	private final EventCounters<SkippedReply> skipped = new EventCounters<>(SkippedReply.class);
+
+	private final LongAdder rejected = new LongAdder();
+
+	/**
+	 * Create a registry with the default tick, limit and late-reply window.
+	 */
+	public PendingRequests() {
+		this(DEFAULT_TICK, DEFAULT_MAX_PENDING, DEFAULT_LATE_REPLY_WINDOW);
+	}
+
+	/**
+	 * Create a registry.
+	 * @param tick the resolution of timeouts
+	 * @param maxPending the number of pending requests past which new requests are refused
+	 * @param lateReplyWindow how long the id of a request that timed out or was cancelled is
+	 * remembered, so that its reply is counted as late (zero to count such replies as foreign)
+	 */
+	public PendingRequests(Duration tick, int maxPending, Duration lateReplyWindow) {
+		Assert.isTrue(tick.toNanos() > 0, "'tick' must be positive");
+		Assert.isTrue(maxPending > 0, "'maxPending' must be positive");
+		this.maxPending = maxPending;
+		this.recentlyEnded = new RecentlyEnded(lateReplyWindow.toNanos(), Math.max(maxPending, 10_000));
+		int stripes = Math.max(8, Runtime.getRuntime().availableProcessors() * 4);
+		this.wheel = new TimeoutWheel(tick.toNanos(), 512, stripes, this::expire, this::onTick, "request-reply-timer");
+	}
+
+	private void onTick() {
+		this.recentlyEnded.expire(System.nanoTime());
+		this.observedPending = this.pending.size();
+	}
+
+	/**
+	 * Add a listener told of the end of every request.
+	 * @param listener the listener
+	 */
+	public void addListener(RequestOutcomeListener listener) {
+		Assert.notNull(listener, "'listener' must not be null");
+		this.listeners.add(listener);
+	}
+
+	// Reading
+
+	@Override
+	public int pendingCount() {
+		return this.pending.size();
+	}
+
+	@Override
+	public int getMaxPending() {
+		return this.maxPending;
+	}
+
+	@Override
+	public RequestStatistics statistics() {
+		Map<RequestOutcome, Long> ended = this.outcomes.snapshot();
+		Map<SkippedReply, Long> replies = this.skipped.snapshot();
+		return new RequestStatistics(ended.get(RequestOutcome.SUCCESS), ended.get(RequestOutcome.TIMEOUT),
+				ended.get(RequestOutcome.ERROR), ended.get(RequestOutcome.CANCELLED), this.rejected.sum(),
+				replies.get(SkippedReply.LATE), replies.get(SkippedReply.DUPLICATE), replies.get(SkippedReply.FOREIGN),
+				replies.get(SkippedReply.INVALID));
+	}
+
+	/**
+	 * Return how many replies were skipped for one reason.
+	 * @param reason the reason
+	 * @return the count
+	 */
+	public long skippedCount(SkippedReply reason) {
+		return this.skipped.get(reason);
+	}
+
+	@Override
+	public Optional<PendingRequestInfo> find(CorrelationId correlationId) {
+		PendingRequest<?> request = this.pending.get(correlationId);
+		return (request != null) ? Optional.of(info(request, System.nanoTime())) : Optional.empty();
+	}
+
+	@Override
+	public List<PendingRequestInfo> oldest(int max) {
+		if (max <= 0) {
+			return List.of();
+		}
+		Comparator<PendingRequest<?>> byStart = Comparator.comparingLong((PendingRequest<?> r) -> r.startNanos);
+		PriorityQueue<PendingRequest<?>> youngestFirst = new PriorityQueue<>(byStart.reversed());
+		for (PendingRequest<?> request : this.pending.values()) {
+			youngestFirst.offer(request);
+			if (youngestFirst.size() > max) {
+				youngestFirst.poll();
+			}
+		}
+		List<PendingRequest<?>> oldest = new ArrayList<>(youngestFirst);
+		oldest.sort(byStart);
+		long now = System.nanoTime();
+		return oldest.stream().map((request) -> info(request, now)).toList();
+	}
+
+	@Override
+	public Map<String, Integer> pendingByTopic() {
+		Map<String, Integer> counts = new HashMap<>();
+		for (PendingRequest<?> request : this.pending.values()) {
+			counts.merge(request.topic, 1, Integer::sum);
+		}
+		return counts;
+	}
+
+	private static PendingRequestInfo info(PendingRequest<?> request, long now) {
+		return new PendingRequestInfo(request.id, request.topic, Duration.ofNanos(now - request.startNanos),
+				Duration.ofNanos(request.deadlineNanos - now));
+	}
+
+	// Registering
+
+	/**
+	 * Register a request with one reply.
+	 * @param <T> the reply type
+	 * @param topic the topic the request goes to
+	 * @param replyType the reply type
+	 * @param timeout how long to wait for the reply
+	 * @return the pending request, which is its future
+	 * @throws RequestReplyException if too many requests are pending
+	 */
+	public <T> PendingRequest<T> register(String topic, Class<T> replyType, Duration timeout) {
+		return register(topic, replyType, timeout, null);
+	}
+
+	/**
+	 * Register a request answered by a stream of replies, published in order by the given
+	 * publisher; each element moves the request's timeout to the idle timeout, never past the
+	 * overall one.
+	 * @param <T> the element type
+	 * @param topic the topic the request goes to
+	 * @param elementType the element type
+	 * @param idleTimeout the longest wait for the first or the next element
+	 * @param timeout the longest wait for the whole stream
+	 * @param converter the converter of the elements
+	 * @param publisher the publisher of the elements
+	 * @return the pending request, done when the stream ends
+	 * @throws RequestReplyException if too many requests are pending
+	 */
+	public <T> PendingRequest<Void> registerStream(String topic, Class<T> elementType, Duration idleTimeout,
+			Duration timeout, PayloadConverter converter, ReplyPublisher<T> publisher) {
+		long now = System.nanoTime();
+		StreamCollector<T> collector = new StreamCollector<>(this, converter, elementType, publisher, idleTimeout,
+				now + timeout.toNanos());
+		PendingRequest<Void> request = register(topic, Void.class, timeout, collector);
+		reschedule(request, collector.firstDeadline(now));
+		publisher.bind(this, request);
+		return request;
+	}
+
+	/**
+	 * Register a scatter-gather: one reply per responder, until the policy is satisfied or the
+	 * timeout passes, when it completes with the replies so far.
+	 * @param <T> the reply type
+	 * @param topics the topics the request goes to
+	 * @param replyType the reply type
+	 * @param policy when the gather is complete, and its timeout
+	 * @param converter the converter of the replies
+	 * @return the pending request
+	 * @throws RequestReplyException if too many requests are pending
+	 */
+	public <T> PendingRequest<GatherResult<T>> registerGather(List<String> topics, Class<T> replyType,
+			GatherPolicy<T> policy, PayloadConverter converter) {
+		return register(String.join(",", topics), null, policy.timeout(),
+				new GatherCollector<>(this, converter, replyType, policy));
+	}
+
+	<T> PendingRequest<T> register(String topic, Class<T> replyType, Duration timeout, ReplyCollector collector) {
+		if (atLimit()) {
+			this.rejected.increment();
+			throw new RequestReplyException("Too many pending requests (" + this.maxPending + "): request to topic '"
+					+ topic + "' refused; raise request-reply.max-pending or slow down");
+		}
+		long now = System.nanoTime();
+		long timeoutNanos = timeout.toNanos();
+		for (;;) {
+			PendingRequest<T> request = new PendingRequest<>(this, CorrelationId.random(), topic, replyType, now,
+					now + timeoutNanos, collector);
+			if (this.pending.putIfAbsent(request.id, request) == null) {
+				this.wheel.schedule(request);
+				return request;
+			}
+		}
+	}
+
+	/**
+	 * Whether no more requests may be registered. Counting the map reads every thread's counter
+	 * cell, which costs more than the rest of a registration under contention: far from the limit
+	 * (as last counted, by a sample of registrations or the timer) a registration counts only now
+	 * and then, so the limit may be passed by a few requests per thread, never by more.
+	 */
+	private boolean atLimit() {
+		if (this.observedPending + LIMIT_SLACK < this.maxPending
+				&& (ThreadLocalRandom.current().nextInt() & COUNT_SAMPLE_MASK) != 0) {
+			return false;
+		}
+		int size = this.pending.size();
+		this.observedPending = size;
+		return size >= this.maxPending;
+	}
+
+	PendingRequest<?> get(CorrelationId id) {
+		return this.pending.get(id);
+	}
+
+	/**
+	 * Move the deadline of a pending request (the idle timeout of a stream).
+	 */
+	void reschedule(PendingRequest<?> request, long deadlineNanos) {
+		this.wheel.remove(request);
+		request.deadlineNanos = deadlineNanos;
+		if (this.pending.get(request.id) == request) {
+			this.wheel.schedule(request);
+		}
+	}
+
+	// Ending: every way goes through end(...)
+
+	/**
+	 * Complete a request with its reply (or, for one with several replies, its result); replies
+	 * still to come count as late.
+	 * @return whether the request was still pending
+	 */
+	<T> boolean succeed(PendingRequest<T> request, T result) {
+		return end(request, RequestOutcome.SUCCESS, request.collector != null, (r) -> request.complete(result));
+	}
+
+	/**
+	 * Fail a request (an error reply, a reply that did not convert); for one with several
+	 * replies, replies still to come count as late.
+	 * @return whether the request was still pending
+	 */
+	boolean fail(PendingRequest<?> request, RequestReplyException failure) {
+		return end(request, RequestOutcome.ERROR, request.collector != null, (r) -> r.completeExceptionally(failure));
+	}
+
+	/**
+	 * Fail a request whose send failed, if it is still pending.
+	 * @param request the request
+	 * @param failure the failure
+	 */
+	public void sendFailed(PendingRequest<?> request, RequestReplyException failure) {
+		end(request, RequestOutcome.ERROR, false, (r) -> r.completeExceptionally(failure));
+	}
+
+	/**
+	 * Cancel a pending request: its future completes exceptionally with a
+	 * {@link RequestReplyException} saying so, and a reply arriving later counts as late.
+	 * @param correlationId the correlation id
+	 * @return whether a pending request with that id was cancelled
+	 */
+	public boolean cancel(CorrelationId correlationId) {
+		PendingRequest<?> request = this.pending.get(correlationId);
+		return request != null && end(request, RequestOutcome.CANCELLED, true,
+				(r) -> r.completeExceptionally(new RequestReplyException(
+						"Request " + r.id + " to topic '" + r.topic + "' was cancelled")));
+	}
+
+	/**
+	 * The request's future was cancelled by its caller.
+	 */
+	void cancelled(PendingRequest<?> request) {
+		end(request, RequestOutcome.CANCELLED, true, (r) -> {
+		});
+	}
+
+	private void expire(PendingRequest<?> request) {
+		ReplyCollector collector = request.collector;
+		if (collector != null && collector.completesOnTimeout()) {
+			end(request, RequestOutcome.TIMEOUT, true, collector::completeOnTimeout);
+			return;
+		}
+		end(request, RequestOutcome.TIMEOUT, true, (r) -> r.completeExceptionally((collector != null)
+				? collector.timeoutFailure(r) : new RequestTimeoutException(r.topic, r.id,
+						Duration.ofNanos(r.deadlineNanos - r.startNanos))));
+	}
+
+	/**
+	 * Fail every pending request with the given reason.
+	 * @param reason the message of the {@link RequestReplyException} they fail with
+	 * @return how many were failed
+	 */
+	public int failAll(String reason) {
+		int count = 0;
+		for (PendingRequest<?> request : this.pending.values()) {
+			if (end(request, RequestOutcome.ERROR, false, (r) -> r.completeExceptionally(new RequestReplyException(
+					reason + " (request " + r.id + " to topic '" + r.topic + "')")))) {
+				count++;
+			}
+		}
+		return count;
+	}
+
+	/**
+	 * The one way out: remove the request if it is still this one's to end, remember its id when a
+	 * reply may still come, count it, then complete it, then tell the listeners. Counters move
+	 * before the future completes, so whoever sees the future done sees it counted.
+	 */
+	private <R extends PendingRequest<?>> boolean end(R request, RequestOutcome outcome, boolean rememberId,
+			Consumer<? super R> completion) {
+		if (!this.pending.remove(request.id, request)) {
+			return false;
+		}
+		this.wheel.remove(request);
+		if (rememberId) {
+			this.recentlyEnded.add(request.id, System.nanoTime());
+		}
+		if (!request.isDone()) {
+			request.outcome = outcome;
+		}
+		this.outcomes.increment(outcome);
+		completion.accept(request);
+		notifyListeners(request, outcome);
+		return true;
+	}
+
+	// Replies that end nothing
+
+	boolean endedRecently(CorrelationId id) {
+		return this.recentlyEnded.contains(id);
+	}
+
+	void skipped(SkippedReply reason) {
+		this.skipped.increment(reason);
+	}
+
+	private void notifyListeners(PendingRequest<?> request, RequestOutcome outcome) {
+		if (this.listeners.isEmpty()) {
+			return;
+		}
+		long duration = System.nanoTime() - request.startNanos;
+		for (RequestOutcomeListener listener : this.listeners) {
+			try {
+				listener.onOutcome(request.topic, outcome, duration);
+			}
+			catch (RuntimeException ex) {
+				logger.warn(ex, () -> "Request outcome listener " + listener + " failed");
+			}
+		}
+	}
+
+	// Lifecycle
+
+	/**
+	 * Wait until no request is pending, or the timeout passes.
+	 * @param timeout how long to wait at most
+	 * @return whether no request is pending
+	 */
+	public boolean awaitNoPending(Duration timeout) {
+		long end = System.nanoTime() + timeout.toNanos();
+		while (!this.pending.isEmpty()) {
+			if (end - System.nanoTime() <= 0 || Thread.currentThread().isInterrupted()) {
+				return false;
+			}
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+		}
+		return true;
+	}
+
+	/**
+	 * Fail every pending request and stop the timer thread.
+	 */
+	@Override
+	public void close() {
+		failAll("Correlation registry closed");
+		this.wheel.close();
+	}
+
+}

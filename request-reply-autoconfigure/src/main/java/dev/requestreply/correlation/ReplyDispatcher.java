@@ -1,0 +1,104 @@
+package dev.requestreply.correlation;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+
+import dev.requestreply.CorrelationId;
+import dev.requestreply.RemoteHandlerException;
+import dev.requestreply.RequestReplyException;
+import dev.requestreply.convert.PayloadConverter;
+import dev.requestreply.wire.RequestReplyHeaders;
+import dev.requestreply.wire.WireFormat;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.utils.Utils;
+
+import org.springframework.core.log.LogAccessor;
+
+/**
+ * Matches reply records to pending requests. Only the headers of a reply are read until it is
+ * known to answer one of this instance's pending requests; another instance's reply is skipped
+ * without its payload being copied or parsed. Every reply that completes nothing is counted by
+ * its reason ({@link SkippedReply}).
+ *
+ * @since 0.2.0
+ */
+public final class ReplyDispatcher {
+
+	private static final LogAccessor logger = new LogAccessor(ReplyDispatcher.class);
+
+	private final PendingRequests registry;
+
+	private final PayloadConverter converter;
+
+	private final byte[] instance;
+
+	private volatile boolean warnedInvalid;
+
+	/**
+	 * Create a dispatcher.
+	 * @param registry the pending requests
+	 * @param converter the converter of reply payloads
+	 * @param instance this instance's id, as sent in {@link RequestReplyHeaders#INSTANCE}
+	 */
+	public ReplyDispatcher(PendingRequests registry, PayloadConverter converter, byte[] instance) {
+		this.registry = registry;
+		this.converter = converter;
+		this.instance = instance;
+	}
+
+	/**
+	 * Complete the request a reply answers, or count the reply as skipped.
+	 * @param record the reply record
+	 */
+	public void dispatch(ConsumerRecord<?, ByteBuffer> record) {
+		Headers headers = record.headers();
+		byte[] correlation = WireFormat.correlationId(headers);
+		if (correlation == null) {
+			this.registry.skipped(SkippedReply.INVALID);
+			if (!this.warnedInvalid) {
+				this.warnedInvalid = true;
+				logger.warn(() -> "Skipping reply without " + RequestReplyHeaders.CORRELATION_ID + " header at "
+						+ record.topic() + "-" + record.partition() + "@" + record.offset()
+						+ " (logged once; counted as invalid replies)");
+			}
+			return;
+		}
+		byte[] replyInstance = WireFormat.instance(headers);
+		if (replyInstance != null && !Arrays.equals(replyInstance, this.instance)) {
+			this.registry.skipped(SkippedReply.FOREIGN);
+			return;
+		}
+		CorrelationId id = CorrelationId.fromBytes(correlation);
+		PendingRequest<?> request = (id != null) ? this.registry.get(id) : null;
+		if (request == null) {
+			this.registry.skipped((id != null && this.registry.endedRecently(id)) ? SkippedReply.LATE
+					: (replyInstance != null) ? SkippedReply.DUPLICATE : SkippedReply.FOREIGN);
+			return;
+		}
+		if (request.collector != null) {
+			request.collector.onReply(request, record);
+			return;
+		}
+		RemoteHandlerException failure = WireFormat.remoteFailure(request.topic, headers);
+		boolean ended = (failure != null) ? this.registry.fail(request, failure) : complete(request, record.value());
+		if (!ended) {
+			// It timed out or was cancelled while this reply was read.
+			this.registry.skipped(SkippedReply.LATE);
+		}
+	}
+
+	private <T> boolean complete(PendingRequest<T> request, ByteBuffer value) {
+		T reply;
+		try {
+			reply = this.converter.fromBytes((value != null) ? Utils.toArray(value) : null, request.replyType);
+		}
+		catch (RuntimeException ex) {
+			return this.registry.fail(request, new RequestReplyException("Reply to request " + request.id
+					+ " sent to topic '" + request.topic + "' cannot be converted to " + request.replyType.getName(),
+					ex));
+		}
+		return this.registry.succeed(request, reply);
+	}
+
+}

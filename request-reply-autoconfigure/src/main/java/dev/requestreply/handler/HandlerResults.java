@@ -1,0 +1,108 @@
+package dev.requestreply.handler;
+
+import java.lang.reflect.InvocationTargetException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.stream.Stream;
+
+/**
+ * Calls a handler method and adapts what it returns: a {@link CompletionStage} replies with the
+ * value it completes with; for a request that wants one reply, a {@link Stream} or
+ * {@link Flow.Publisher} replies with the list of its elements.
+ */
+final class HandlerResults {
+
+	private HandlerResults() {
+	}
+
+	/**
+	 * Call the handler.
+	 * @return its result, completed when a returned stage completes; failed with what the
+	 * method threw
+	 */
+	static CompletableFuture<Object> invoke(ReplyHandlerEndpoint endpoint, Object payload) {
+		Object result;
+		try {
+			result = endpoint.method().invoke(endpoint.bean(), payload);
+		}
+		catch (InvocationTargetException ex) {
+			return CompletableFuture.failedFuture(ex.getCause());
+		}
+		catch (IllegalAccessException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		if (result instanceof CompletionStage<?> stage) {
+			CompletableFuture<Object> completed = new CompletableFuture<>();
+			stage.whenComplete((value, ex) -> {
+				if (ex != null) {
+					completed.completeExceptionally(unwrap(ex));
+				}
+				else {
+					completed.complete(value);
+				}
+			});
+			return completed;
+		}
+		return CompletableFuture.completedFuture(result);
+	}
+
+	/**
+	 * Return the one reply value of a result: the elements of a {@link Stream} or
+	 * {@link Flow.Publisher} as a list, any other value as it is.
+	 */
+	static CompletableFuture<Object> single(Object value) {
+		if (value instanceof Stream<?> stream) {
+			try (stream) {
+				return CompletableFuture.completedFuture(stream.toList());
+			}
+		}
+		if (value instanceof Flow.Publisher<?> publisher) {
+			return collect(publisher);
+		}
+		return CompletableFuture.completedFuture(value);
+	}
+
+	private static CompletableFuture<Object> collect(Flow.Publisher<?> publisher) {
+		CompletableFuture<Object> result = new CompletableFuture<>();
+		List<Object> elements = new ArrayList<>();
+		publisher.subscribe(new Flow.Subscriber<Object>() {
+
+			@Override
+			public void onSubscribe(Flow.Subscription subscription) {
+				subscription.request(Long.MAX_VALUE);
+			}
+
+			@Override
+			public void onNext(Object item) {
+				elements.add(item);
+			}
+
+			@Override
+			public void onError(Throwable throwable) {
+				result.completeExceptionally(throwable);
+			}
+
+			@Override
+			public void onComplete() {
+				result.complete(elements);
+			}
+
+		});
+		return result;
+	}
+
+	static Throwable unwrap(Throwable ex) {
+		Throwable current = ex;
+		while ((current instanceof CompletionException || current instanceof ExecutionException)
+				&& current.getCause() != null) {
+			current = current.getCause();
+		}
+		return current;
+	}
+
+}

@@ -1,0 +1,93 @@
+package dev.requestreply.handler;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+
+import dev.requestreply.wire.RequestReplyHeaders;
+import dev.requestreply.wire.WireFormat;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import org.springframework.core.log.LogAccessor;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/**
+ * Sends the replies of one handler: values, error replies and the parts of a stream, each with
+ * the headers of the wire format; a reply that cannot be sent is counted and logged, and the
+ * request is still let go.
+ */
+final class ReplySender {
+
+	private static final LogAccessor logger = new LogAccessor(ReplySender.class);
+
+	private final KafkaTemplate<byte[], byte[]> template;
+
+	private final byte[] responder;
+
+	private final ReplyHandlerStats stats;
+
+	private final String handlerId;
+
+	ReplySender(KafkaTemplate<byte[], byte[]> template, String responder, ReplyHandlerStats stats, String handlerId) {
+		this.template = template;
+		this.responder = responder.getBytes(StandardCharsets.UTF_8);
+		this.stats = stats;
+		this.handlerId = handlerId;
+	}
+
+	/**
+	 * Send one reply (a value or an error); for a stream request it is the end of the stream.
+	 */
+	void reply(ReplyAddress address, byte[] value, Throwable failure, Runnable whenSent) {
+		send(address, value, failure, null, address.stream() ? 0L : null, whenSent);
+	}
+
+	/**
+	 * Send one part of a stream: an element ({@code sequence} set) or its end ({@code end} set).
+	 */
+	void send(ReplyAddress address, byte[] value, Throwable failure, Long sequence, Long end, Runnable whenSent) {
+		RecordHeaders headers = WireFormat.replyHeaders(address.request(), this.responder, failure, sequence, end);
+		// Stream parts share a key so that they land on one partition, in order.
+		byte[] key = (address.key() != null || !address.stream()) ? address.key() : address.request().correlationId();
+		ProducerRecord<byte[], byte[]> reply = new ProducerRecord<>(address.topic(),
+				address.request().replyPartition(), key, value, headers);
+		try {
+			this.template.send(reply).whenComplete((result, ex) -> {
+				if (ex != null) {
+					failed(address, ex);
+				}
+				whenSent.run();
+			});
+		}
+		catch (RuntimeException ex) {
+			failed(address, ex);
+			whenSent.run();
+		}
+	}
+
+	/**
+	 * The producer would wait up to {@code max.block.ms} for a partition the topic does not have,
+	 * stalling the consumer: check against the topic's metadata first.
+	 * @throws MalformedRequestException if the reply topic lacks the partition
+	 */
+	void checkPartitionExists(ReplyAddress address) {
+		Integer partition = address.request().replyPartition();
+		if (partition == null) {
+			return;
+		}
+		List<PartitionInfo> partitions = this.template.partitionsFor(address.topic());
+		if (partitions == null || partition >= partitions.size()) {
+			throw new MalformedRequestException("Header " + RequestReplyHeaders.REPLY_PARTITION + " names partition "
+					+ partition + ", but topic '" + address.topic() + "' has "
+					+ ((partitions != null) ? partitions.size() : 0) + " partition(s)");
+		}
+	}
+
+	private void failed(ReplyAddress address, Throwable ex) {
+		this.stats.record(ReplyHandlerStats.Event.REPLY_FAILED);
+		logger.warn(ex, () -> "Handler " + this.handlerId + " could not send its reply to topic '" + address.topic()
+				+ "'");
+	}
+
+}

@@ -1,0 +1,115 @@
+package dev.requestreply.requester;
+
+import java.nio.ByteBuffer;
+import java.util.List;
+import java.util.Map;
+
+import dev.requestreply.correlation.ReplyDispatcher;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+import org.springframework.core.log.LogAccessor;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.listener.BatchAcknowledgingMessageListener;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.ContainerProperties.AckMode;
+import org.springframework.kafka.listener.ContainerProperties.AssignmentCommitOption;
+import org.springframework.kafka.listener.KafkaMessageListenerContainer;
+import org.springframework.kafka.support.TopicPartitionOffset;
+
+/**
+ * The reply consumer: prepares the reply topic, then reads every partition of it from its end,
+ * without a consumer group (so it never commits offsets), handing each reply to a
+ * {@link ReplyDispatcher}. Once {@link #start()} returned, a reply to a request sent afterwards is
+ * never missed.
+ *
+ * @since 0.2.0
+ */
+public final class ReplyListener {
+
+	private static final LogAccessor logger = new LogAccessor(ReplyListener.class);
+
+	private final ConsumerFactory<?, ByteBuffer> consumerFactory;
+
+	private final ReplyTopicProvisioner provisioner;
+
+	private final ReplyDispatcher dispatcher;
+
+	private final String topic;
+
+	private volatile KafkaMessageListenerContainer<Object, ByteBuffer> container;
+
+	/**
+	 * Create a reply listener.
+	 * @param consumerFactory the factory of the reply consumer; it must have no {@code group.id}
+	 * and deliver values as {@link ByteBuffer}
+	 * @param adminConfig the Kafka admin client configuration, to create and describe the reply
+	 * topic
+	 * @param settings how to prepare the reply topic
+	 * @param dispatcher where replies go
+	 */
+	public ReplyListener(ConsumerFactory<?, ByteBuffer> consumerFactory, Map<String, Object> adminConfig,
+			ReplyTopicSettings settings, ReplyDispatcher dispatcher) {
+		this.consumerFactory = consumerFactory;
+		this.provisioner = new ReplyTopicProvisioner(adminConfig, settings);
+		this.dispatcher = dispatcher;
+		this.topic = settings.topic();
+	}
+
+	/**
+	 * Prepare the reply topic and start reading it from its end.
+	 * @return the number of partitions read
+	 * @throws dev.requestreply.RequestReplyException if the topic cannot be prepared in time
+	 */
+	public int start() {
+		List<TopicPartitionOffset> positions = this.provisioner.positionsAtEnd();
+		ContainerProperties properties = new ContainerProperties(positions.toArray(TopicPartitionOffset[]::new));
+		// No consumer group: nothing is ever committed, so each poll avoids the broker's commit linger.
+		properties.setAckMode(AckMode.MANUAL);
+		properties.setAssignmentCommitOption(AssignmentCommitOption.NEVER);
+		properties.setClientId("request-reply-" + this.topic);
+		properties.setMessageListener((BatchAcknowledgingMessageListener<Object, ByteBuffer>) (records, ack) -> {
+			for (ConsumerRecord<Object, ByteBuffer> record : records) {
+				dispatch(record);
+			}
+		});
+		@SuppressWarnings("unchecked")
+		ConsumerFactory<Object, ByteBuffer> factory = (ConsumerFactory<Object, ByteBuffer>) this.consumerFactory;
+		KafkaMessageListenerContainer<Object, ByteBuffer> started = new KafkaMessageListenerContainer<>(factory,
+				properties);
+		started.setBeanName("requestReplyReplyContainer");
+		started.start();
+		this.container = started;
+		return positions.size();
+	}
+
+	private void dispatch(ConsumerRecord<Object, ByteBuffer> record) {
+		try {
+			this.dispatcher.dispatch(record);
+		}
+		catch (RuntimeException ex) {
+			logger.error(ex, () -> "Failed to dispatch reply at " + record.topic() + "-" + record.partition() + "@"
+					+ record.offset());
+		}
+	}
+
+	/**
+	 * Return whether the reply consumer runs.
+	 * @return whether it runs
+	 */
+	public boolean isRunning() {
+		KafkaMessageListenerContainer<?, ByteBuffer> current = this.container;
+		return current != null && current.isRunning();
+	}
+
+	/**
+	 * Stop reading replies.
+	 */
+	public void stop() {
+		KafkaMessageListenerContainer<?, ByteBuffer> current = this.container;
+		if (current != null) {
+			current.stop();
+		}
+		this.container = null;
+	}
+
+}

@@ -1,0 +1,152 @@
+package dev.requestreply.requester;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.function.Supplier;
+
+import dev.requestreply.RequestReplyException;
+import dev.requestreply.convert.PayloadConverter;
+import dev.requestreply.correlation.PendingRequest;
+import dev.requestreply.correlation.PendingRequests;
+import dev.requestreply.correlation.RequestOutcome;
+import dev.requestreply.observation.DefaultRequestReplyObservationConvention;
+import dev.requestreply.observation.RequestReplyObservation;
+import dev.requestreply.observation.RequestReplyObservationContext;
+import dev.requestreply.observation.RequestReplyObservationConvention;
+import dev.requestreply.wire.RequestHeaders;
+import dev.requestreply.wire.WireFormat;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.util.Assert;
+
+/**
+ * Encodes a request, registers it, and sends it to each of its topics with one correlation id; a
+ * failed send fails the request at once. With an observation registry, each record sent is
+ * observed ({@link RequestReplyObservation#REQUEST}) from the send to the request's end.
+ *
+ * @since 0.2.0
+ */
+public final class RequestSender {
+
+	private final KafkaTemplate<byte[], byte[]> kafkaTemplate;
+
+	private final PendingRequests registry;
+
+	private final PayloadConverter converter;
+
+	private final String replyTopic;
+
+	private final byte[] instance;
+
+	private final ObservationRegistry observationRegistry;
+
+	private final RequestReplyObservationConvention observationConvention;
+
+	/**
+	 * Create a sender.
+	 * @param kafkaTemplate the template records are sent with
+	 * @param registry the pending requests
+	 * @param converter the converter of keys and payloads
+	 * @param replyTopic the reply topic requests name
+	 * @param instanceId this instance's id, echoed on replies
+	 * @param observationRegistry the observation registry (the no-op one for none)
+	 * @param observationConvention a custom convention, or {@code null} for the default
+	 */
+	public RequestSender(KafkaTemplate<byte[], byte[]> kafkaTemplate, PendingRequests registry,
+			PayloadConverter converter, String replyTopic, String instanceId, ObservationRegistry observationRegistry,
+			RequestReplyObservationConvention observationConvention) {
+		Assert.notNull(observationRegistry, "'observationRegistry' must not be null");
+		this.kafkaTemplate = kafkaTemplate;
+		this.registry = registry;
+		this.converter = converter;
+		this.replyTopic = replyTopic;
+		this.instance = instanceId.getBytes(StandardCharsets.UTF_8);
+		this.observationRegistry = observationRegistry;
+		this.observationConvention = observationConvention;
+	}
+
+	/**
+	 * Encode a request, register it, and send it to each topic.
+	 * @param <F> the type of the request's future
+	 * @param topics the topics to send it to
+	 * @param record the caller's record: key, value, partition, timestamp and headers
+	 * @param timeout how long the request waits at most (its deadline on the wire)
+	 * @param stream whether a stream of replies is wanted
+	 * @param register registers the request; called once the record converted
+	 * @return the pending request
+	 * @throws RequestReplyException if the key or value does not convert, or the request cannot be
+	 * registered
+	 */
+	public <F> PendingRequest<F> send(List<String> topics, ProducerRecord<?, ?> record, Duration timeout,
+			boolean stream, Supplier<PendingRequest<F>> register) {
+		byte[] key = this.converter.toBytes(record.key());
+		byte[] value = this.converter.toBytes(record.value());
+		PendingRequest<F> pending = register.get();
+		RecordHeaders headers = WireFormat.requestHeaders(record.headers(),
+				new RequestHeaders(pending.id().toBytes(), this.replyTopic, null,
+						System.currentTimeMillis() + timeout.toMillis(), this.instance, stream));
+		for (String topic : topics) {
+			// Headers of their own per record: the producer makes them read-only, a tracer adds to them.
+			ProducerRecord<byte[], byte[]> request = new ProducerRecord<>(topic, record.partition(),
+					record.timestamp(), key, value, new RecordHeaders(headers.toArray()));
+			if (this.observationRegistry.isNoop()) {
+				send(request, pending);
+			}
+			else {
+				sendObserved(request, pending);
+			}
+		}
+		return pending;
+	}
+
+	private void sendObserved(ProducerRecord<byte[], byte[]> request, PendingRequest<?> pending) {
+		RequestReplyObservationContext context = new RequestReplyObservationContext(request.headers(),
+				request.topic(), pending.id());
+		Observation observation = RequestReplyObservation.REQUEST.observation(this.observationConvention,
+				DefaultRequestReplyObservationConvention.INSTANCE, () -> context, this.observationRegistry);
+		// Started before the send, so a tracer writes its context into the request's headers.
+		observation.start();
+		try (Observation.Scope scope = observation.openScope()) {
+			send(request, pending);
+		}
+		pending.whenComplete((reply, ex) -> {
+			RequestOutcome outcome = pending.outcome();
+			if (outcome == null) {
+				outcome = (ex == null) ? RequestOutcome.SUCCESS
+						: (ex instanceof CancellationException) ? RequestOutcome.CANCELLED : RequestOutcome.ERROR;
+			}
+			context.setOutcome(outcome);
+			if (ex != null) {
+				observation.error(ex);
+			}
+			observation.stop();
+		});
+	}
+
+	private void send(ProducerRecord<byte[], byte[]> request, PendingRequest<?> pending) {
+		try {
+			this.kafkaTemplate.send(request).whenComplete((result, ex) -> {
+				if (ex != null) {
+					sendFailed(request, pending, ex);
+				}
+			});
+		}
+		catch (RuntimeException ex) {
+			sendFailed(request, pending, ex);
+		}
+	}
+
+	private void sendFailed(ProducerRecord<byte[], byte[]> request, PendingRequest<?> pending, Throwable ex) {
+		Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
+		this.registry.sendFailed(pending, new RequestReplyException(
+				"Failed to send request " + pending.id() + " to topic '" + request.topic() + "'", cause));
+	}
+
+}

@@ -1,0 +1,4 @@
+/**
+ * Small pieces shared by the requester and responder engines.
+ */
+package dev.requestreply.support;

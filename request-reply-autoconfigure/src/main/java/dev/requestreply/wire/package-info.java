@@ -1,0 +1,5 @@
+/**
+ * The request-reply wire format: the names of its Kafka record headers, and the one codec that
+ * writes and reads them for requesters and responders alike.
+ */
+package dev.requestreply.wire;

@@ -1,0 +1,59 @@
+package dev.requestreply.correlation;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+import dev.requestreply.TestSubscriber;
+import dev.requestreply.convert.PayloadConverter;
+import dev.requestreply.wire.RequestReplyHeaders;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.record.TimestampType;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Ordering and de-duplication of stream elements, without a broker.
+ */
+class StreamCollectorTests {
+
+	@Test
+	void whenElementsArriveOutOfOrderOrTwiceThenTheyAreDeliveredInOrderOnce() throws Exception {
+		try (PendingRequests registry = new PendingRequests()) {
+			PayloadConverter converter = new PayloadConverter(JsonMapper.builder().build());
+			ReplyPublisher<String> publisher = new ReplyPublisher<>();
+			PendingRequest<Void> request = registry.registerStream("t", String.class, Duration.ofSeconds(30),
+					Duration.ofSeconds(30), converter, publisher);
+			TestSubscriber<String> subscriber = TestSubscriber.subscribe(publisher, 1);
+			ReplyCollector collector = request.collector;
+			collector.onReply(request, part(2L, null, "c"));
+			collector.onReply(request, part(null, 3L, null));
+			collector.onReply(request, part(0L, null, "a"));
+			collector.onReply(request, part(0L, null, "a"));
+			assertThat(subscriber.elements).containsExactly("a");
+			collector.onReply(request, part(1L, null, "b"));
+			assertThat(subscriber.done.get(5, TimeUnit.SECONDS)).containsExactly("a", "b", "c");
+			assertThat(registry.duplicateReplyCount()).isOne();
+			assertThat(registry.pendingCount()).isZero();
+		}
+	}
+
+	private static ConsumerRecord<byte[], ByteBuffer> part(Long sequence, Long end, String value) {
+		RecordHeaders headers = new RecordHeaders();
+		if (sequence != null) {
+			headers.add(RequestReplyHeaders.SEQUENCE, sequence.toString().getBytes(StandardCharsets.US_ASCII));
+		}
+		if (end != null) {
+			headers.add(RequestReplyHeaders.END, end.toString().getBytes(StandardCharsets.US_ASCII));
+		}
+		return new ConsumerRecord<>("replies", 0, 0, 0L, TimestampType.CREATE_TIME, 0, 0, null,
+				(value != null) ? ByteBuffer.wrap(value.getBytes(StandardCharsets.UTF_8)) : null, headers,
+				Optional.empty());
+	}
+
+}
