@@ -4,16 +4,18 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.requestreply.wire.RequestReplyHeaders;
 import dev.requestreply.handler.MalformedRequestException;
 import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.handler.ReplyHandlerStats;
+import dev.requestreply.wire.RequestReplyHeaders;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.AfterAll;
@@ -95,10 +97,20 @@ class RequestReplyIntegrationTests {
 	}
 
 	@Test
-	void whenRecordWithKeyAndHeadersRequestedThenHandlerAnswers() throws Exception {
-		ProducerRecord<String, String> record = new ProducerRecord<>(topic("echo"), null, "key-1", "keyed",
+	void whenRecordWithKeyAndHeadersRequestedThenTheyArriveWithTheRequest() throws Exception {
+		String value = "keyed-" + UUID.randomUUID();
+		ProducerRecord<String, String> record = new ProducerRecord<>(topic("echo"), null, "key-1", value,
 				new RecordHeaders().add("x-custom", "v".getBytes(StandardCharsets.UTF_8)));
-		assertThat(template.request(record, String.class).get(10, TimeUnit.SECONDS)).isEqualTo("KEYED");
+		assertThat(template.request(record, String.class).get(10, TimeUnit.SECONDS))
+			.isEqualTo(value.toUpperCase(java.util.Locale.ROOT));
+		ConsumerRecord<byte[], byte[]> sent = TestBroker.readAll(topic("echo"))
+			.stream()
+			.filter((request) -> value.equals(new String(request.value(), StandardCharsets.UTF_8)))
+			.findFirst()
+			.orElseThrow();
+		assertThat(new String(sent.key(), StandardCharsets.UTF_8)).isEqualTo("key-1");
+		assertThat(sent.headers().lastHeader("x-custom").value()).isEqualTo("v".getBytes(StandardCharsets.UTF_8));
+		assertThat(sent.headers().lastHeader(RequestReplyHeaders.CORRELATION_ID).value()).hasSize(16);
 	}
 
 	@Test
@@ -223,9 +235,22 @@ class RequestReplyIntegrationTests {
 
 	@Test
 	void whenAnsweredThenRegistryKeepsNothing() throws Exception {
-		template.request(topic("echo"), "x", String.class).get(10, TimeUnit.SECONDS);
-		await().atMost(Duration.ofSeconds(5)).until(() -> template.getRegistry().pendingCount() == 0);
-		assertThat(template.getRegistry().completedCount()).isPositive();
+		await().atMost(Duration.ofSeconds(10)).until(() -> template.getRegistry().pendingCount() == 0);
+		RequestStatistics before = template.getRegistry().statistics();
+		List<CompletableFuture<String>> futures = new ArrayList<>();
+		for (int i = 0; i < 5; i++) {
+			futures.add(template.request(topic("echo"), "x" + i, String.class));
+		}
+		assertThat(template.getRegistry().pendingCount()).isBetween(0, 5);
+		for (CompletableFuture<String> future : futures) {
+			future.get(10, TimeUnit.SECONDS);
+		}
+		RequestStatistics after = template.getRegistry().statistics();
+		assertThat(template.getRegistry().pendingCount()).isZero();
+		assertThat(template.getRegistry().oldest(10)).isEmpty();
+		assertThat(after.completed() - before.completed()).isEqualTo(5);
+		assertThat(after.errors()).isEqualTo(before.errors());
+		assertThat(after.timeouts()).isEqualTo(before.timeouts());
 	}
 
 	@Test

@@ -1,0 +1,37 @@
+package dev.requestreply.autoconfigure;
+
+import dev.requestreply.RequestReplyTemplate;
+import dev.requestreply.correlation.PendingRequests;
+import dev.requestreply.handler.ReplyHandlerPolicy;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Each default is declared once per layer: the engine classes hold their own, and the properties
+ * (whose literals the configuration metadata shows users) must agree with them.
+ */
+class RequestReplyPropertiesDefaultsTests {
+
+	private final RequestReplyProperties properties = new RequestReplyProperties();
+
+	@Test
+	void whenNothingIsSetThenTheDefaultTimeoutIsTheTemplates() {
+		assertThat(this.properties.getDefaultTimeout()).isEqualTo(RequestReplyTemplate.DEFAULT_TIMEOUT);
+	}
+
+	@Test
+	void whenNothingIsSetThenTheRegistryLimitsAreTheRegistrys() {
+		assertThat(this.properties.getMaxPending()).isEqualTo(PendingRequests.DEFAULT_MAX_PENDING);
+		assertThat(this.properties.getLateReplyWindow()).isEqualTo(PendingRequests.DEFAULT_LATE_REPLY_WINDOW);
+	}
+
+	@Test
+	void whenNothingIsSetThenTheHandlerLimitsAreThePolicys() {
+		assertThat(this.properties.getHandler().getMaxRequestSize().toBytes())
+			.isEqualTo(ReplyHandlerPolicy.DEFAULT.maxRequestBytes());
+		assertThat(this.properties.getHandler().getAllowedReplyTopics())
+			.isEqualTo(ReplyHandlerPolicy.DEFAULT.allowedReplyTopics());
+	}
+
+}

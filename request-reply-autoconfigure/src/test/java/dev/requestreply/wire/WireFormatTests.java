@@ -1,0 +1,225 @@
+package dev.requestreply.wire;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+
+import dev.requestreply.CorrelationId;
+import dev.requestreply.RemoteHandlerException;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The wire format without a broker: what a requester writes, a responder reads back; what a
+ * responder writes, a requester reads back; and every malformed form of every header.
+ */
+class WireFormatTests {
+
+	private static final byte[] ID = CorrelationId.random().toBytes();
+
+	private static final byte[] INSTANCE = "instance-1".getBytes(StandardCharsets.UTF_8);
+
+	private static final RequestHeaders REQUEST = new RequestHeaders(ID, "app-replies", 3, 1_700_000_000_123L,
+			INSTANCE, true);
+
+	@Test
+	void whenRequestWrittenThenResponderReadsItBack() {
+		RequestHeaders read = WireFormat.readRequest(WireFormat.requestHeaders(new RecordHeaders(), REQUEST), 256);
+		assertThat(read.correlationId()).isEqualTo(ID);
+		assertThat(read.replyTopic()).isEqualTo("app-replies");
+		assertThat(read.replyPartition()).isEqualTo(3);
+		assertThat(read.deadlineMillis()).isEqualTo(1_700_000_000_123L);
+		assertThat(read.instance()).isEqualTo(INSTANCE);
+		assertThat(read.stream()).isTrue();
+	}
+
+	@Test
+	void whenRequestWrittenThenHeadersAreTheDocumentedBytes() {
+		Headers headers = WireFormat.requestHeaders(new RecordHeaders(), REQUEST);
+		assertThat(headers.lastHeader("kafka_correlationId").value()).hasSize(16).isEqualTo(ID);
+		assertThat(headers.lastHeader("kafka_replyTopic").value()).isEqualTo("app-replies".getBytes(StandardCharsets.UTF_8));
+		assertThat(headers.lastHeader("kafka_replyPartition").value()).isEqualTo(new byte[] { 0, 0, 0, 3 });
+		assertThat(new String(headers.lastHeader("rr_deadline").value(), StandardCharsets.US_ASCII))
+			.isEqualTo("1700000000123");
+		assertThat(headers.lastHeader("rr_instance").value()).isEqualTo(INSTANCE);
+		assertThat(headers.lastHeader("rr_stream")).isNotNull();
+	}
+
+	@Test
+	void whenCallerHeadersCarryRequestReplyHeadersThenOursReplaceThemAndTheirsStay() {
+		RecordHeaders caller = new RecordHeaders();
+		caller.add("kafka_correlationId", new byte[] { 1 });
+		caller.add("rr_deadline", "1".getBytes(StandardCharsets.US_ASCII));
+		caller.add("kafka_replyPartition", new byte[] { 0, 0, 0, 7 });
+		caller.add("tenant", "acme".getBytes(StandardCharsets.UTF_8));
+		Headers headers = WireFormat.requestHeaders(caller,
+				new RequestHeaders(ID, "app-replies", null, RequestHeaders.NO_DEADLINE, INSTANCE, false));
+		assertThat(headers.headers("kafka_correlationId")).hasSize(1);
+		assertThat(headers.lastHeader("kafka_correlationId").value()).isEqualTo(ID);
+		assertThat(headers.lastHeader("rr_deadline")).isNull();
+		assertThat(headers.lastHeader("rr_stream")).isNull();
+		// A reply partition the caller chose stays when the request names none.
+		assertThat(headers.lastHeader("kafka_replyPartition").value()).isEqualTo(new byte[] { 0, 0, 0, 7 });
+		assertThat(headers.lastHeader("tenant").value()).isEqualTo("acme".getBytes(StandardCharsets.UTF_8));
+	}
+
+	@Test
+	void whenRequestHasOnlyTheSpringKafkaHeadersThenItIsReadWithoutDeadlineOrInstance() {
+		RecordHeaders headers = new RecordHeaders();
+		headers.add("kafka_correlationId", new byte[] { 9, 9 });
+		headers.add("kafka_replyTopic", "spring-replies".getBytes(StandardCharsets.UTF_8));
+		RequestHeaders read = WireFormat.readRequest(headers, 256);
+		assertThat(read.replyPartition()).isNull();
+		assertThat(read.deadlineMillis()).isEqualTo(RequestHeaders.NO_DEADLINE);
+		assertThat(read.expiredAt(Long.MAX_VALUE - 1)).isFalse();
+		assertThat(read.instance()).isNull();
+		assertThat(read.stream()).isFalse();
+	}
+
+	@Test
+	void whenReplyTopicIsMissingOrEmptyThenRequestIsUnaddressable() {
+		assertUnaddressable((headers) -> headers.remove("kafka_replyTopic"), "no kafka_replyTopic");
+		assertUnaddressable((headers) -> replace(headers, "kafka_replyTopic", new byte[0]), "no kafka_replyTopic");
+		assertUnaddressable((headers) -> replace(headers, "kafka_replyTopic", null), "no kafka_replyTopic");
+	}
+
+	@Test
+	void whenCorrelationIdIsMissingEmptyOrTooLongThenRequestIsUnaddressable() {
+		assertUnaddressable((headers) -> headers.remove("kafka_correlationId"), "no kafka_correlationId");
+		assertUnaddressable((headers) -> replace(headers, "kafka_correlationId", new byte[0]), "no kafka_correlationId");
+		assertUnaddressable((headers) -> replace(headers, "kafka_correlationId", null), "no kafka_correlationId");
+		assertUnaddressable((headers) -> replace(headers, "kafka_correlationId", new byte[257]), "longer than 256");
+	}
+
+	@ParameterizedTest
+	@ValueSource(ints = { 0, 1, 3, 5, 8 })
+	void whenReplyPartitionIsNotFourBytesThenRequestIsMalformedButAddressable(int length) {
+		MalformedHeaderException ex = assertMalformed(
+				(headers) -> replace(headers, "kafka_replyPartition", new byte[length]), "4-byte big-endian");
+		assertThat(ex.getAddress().replyTopic()).isEqualTo("app-replies");
+		assertThat(ex.getAddress().correlationId()).isEqualTo(ID);
+		assertThat(ex.getAddress().replyPartition()).isNull();
+	}
+
+	@Test
+	void whenReplyPartitionIsNegativeOrNullThenRequestIsMalformed() {
+		assertMalformed((headers) -> replace(headers, "kafka_replyPartition", ByteBuffer.allocate(4).putInt(-1).array()),
+				"must not be negative");
+		assertMalformed((headers) -> replace(headers, "kafka_replyPartition", null), "4-byte big-endian");
+	}
+
+	@ParameterizedTest
+	@ValueSource(strings = { "", " 1", "1 ", "-1", "+1", "1.5", "abc", "12345678901234567890", "99999999999999999999",
+			"9223372036854775808", "１２" })
+	void whenDeadlineIsNotEpochMillisInAsciiDigitsThenRequestIsMalformed(String deadline) {
+		MalformedHeaderException ex = assertMalformed(
+				(headers) -> replace(headers, "rr_deadline", deadline.getBytes(StandardCharsets.UTF_8)), "rr_deadline");
+		assertThat(ex.getAddress().instance()).isEqualTo(INSTANCE);
+	}
+
+	@Test
+	void whenDeadlineIsNullThenRequestIsMalformed() {
+		assertMalformed((headers) -> replace(headers, "rr_deadline", null), "rr_deadline");
+	}
+
+	@Test
+	void whenDeadlineIsTheLargestLongThenItIsRead() {
+		RecordHeaders headers = requestHeaders();
+		replace(headers, "rr_deadline", "9223372036854775807".getBytes(StandardCharsets.US_ASCII));
+		assertThat(WireFormat.readRequest(headers, 256).deadlineMillis()).isEqualTo(Long.MAX_VALUE);
+	}
+
+	@Test
+	void whenReplyWrittenThenRequesterReadsItBack() {
+		Headers headers = WireFormat.replyHeaders(REQUEST, "pricing".getBytes(StandardCharsets.UTF_8), null, 4L, null);
+		assertThat(WireFormat.correlationId(headers)).isEqualTo(ID);
+		assertThat(WireFormat.instance(headers)).isEqualTo(INSTANCE);
+		assertThat(WireFormat.responder(headers)).isEqualTo("pricing");
+		assertThat(WireFormat.sequence(headers)).isEqualTo(4L);
+		assertThat(WireFormat.end(headers)).isNull();
+		assertThat(WireFormat.remoteFailure("quotes", headers)).isNull();
+	}
+
+	@Test
+	void whenErrorReplyWrittenThenRequesterReadsTheFailure() {
+		Headers headers = WireFormat.replyHeaders(REQUEST, null, new IllegalStateException("out of stock"), null, 2L);
+		RemoteHandlerException failure = WireFormat.remoteFailure("orders", headers);
+		assertThat(failure.getErrorType()).isEqualTo(IllegalStateException.class.getName());
+		assertThat(failure.getRemoteMessage()).isEqualTo("out of stock");
+		assertThat(failure).hasMessageContaining("orders");
+		assertThat(WireFormat.end(headers)).isEqualTo(2L);
+		assertThat(WireFormat.responder(headers)).isNull();
+	}
+
+	@Test
+	void whenErrorMessageIsLongThenItIsCut() {
+		Headers headers = WireFormat.replyHeaders(REQUEST, null, new IllegalStateException("x".repeat(10_000)), null,
+				null);
+		assertThat(WireFormat.remoteFailure("t", headers).getRemoteMessage())
+			.hasSize(WireFormat.MAX_ERROR_MESSAGE_LENGTH);
+	}
+
+	@Test
+	void whenErrorHasNoMessageThenReplyHasNoMessageHeader() {
+		Headers headers = WireFormat.replyHeaders(REQUEST, null, new IllegalStateException(), null, null);
+		assertThat(headers.lastHeader("rr_error_message")).isNull();
+		assertThat(WireFormat.remoteFailure("t", headers).getRemoteMessage()).isNull();
+	}
+
+	@Test
+	void whenRequestHadNoInstanceThenReplyHasNone() {
+		RequestHeaders request = new RequestHeaders(ID, "r", null, RequestHeaders.NO_DEADLINE, null, false);
+		Headers headers = WireFormat.replyHeaders(request, null, null, null, null);
+		assertThat(WireFormat.instance(headers)).isNull();
+		assertThat(WireFormat.sequence(headers)).isNull();
+	}
+
+	@Test
+	void whenReplyHeadersAreMalformedThenRequesterReadsNothing() {
+		RecordHeaders headers = new RecordHeaders();
+		assertThat(WireFormat.correlationId(headers)).isNull();
+		headers.add("rr_seq", "x1".getBytes(StandardCharsets.US_ASCII));
+		headers.add("rr_end", "-3".getBytes(StandardCharsets.US_ASCII));
+		assertThat(WireFormat.sequence(headers)).isNull();
+		assertThat(WireFormat.end(headers)).isNull();
+		headers.add("rr_seq", null);
+		assertThat(WireFormat.sequence(headers)).isNull();
+	}
+
+	private static RecordHeaders requestHeaders() {
+		return WireFormat.requestHeaders(new RecordHeaders(), REQUEST);
+	}
+
+	private static void replace(Headers headers, String name, byte[] value) {
+		headers.remove(name);
+		headers.add(name, value);
+	}
+
+	private static void assertUnaddressable(Consumer<Headers> change, String message) {
+		RecordHeaders headers = requestHeaders();
+		change.accept(headers);
+		assertThatExceptionOfType(UnaddressableRequestException.class)
+			.isThrownBy(() -> WireFormat.readRequest(headers, 256))
+			.withMessageContaining(message);
+	}
+
+	private static MalformedHeaderException assertMalformed(Consumer<Headers> change, String message) {
+		RecordHeaders headers = requestHeaders();
+		change.accept(headers);
+		try {
+			WireFormat.readRequest(headers, 256);
+		}
+		catch (MalformedHeaderException ex) {
+			assertThat(ex).hasMessageContaining(message);
+			return ex;
+		}
+		throw new AssertionError("Expected a MalformedHeaderException for " + message);
+	}
+
+}
