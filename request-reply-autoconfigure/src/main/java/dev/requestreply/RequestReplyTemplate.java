@@ -26,6 +26,7 @@ import dev.requestreply.observation.DefaultRequestReplyObservationConvention;
 import dev.requestreply.observation.RequestReplyObservation;
 import dev.requestreply.observation.RequestReplyObservationContext;
 import dev.requestreply.observation.RequestReplyObservationConvention;
+import dev.requestreply.security.AuthorizationMonitor;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.kafka.clients.admin.Admin;
@@ -114,6 +115,8 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	private volatile byte[] instanceBytes;
 
 	private volatile KafkaMessageListenerContainer<?, ByteBuffer> replyContainer;
+
+	private volatile AuthorizationMonitor replyAuthorization;
 
 	private volatile boolean accepting;
 
@@ -374,6 +377,12 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 		byte[] key = this.converter.toBytes(record.key());
 		byte[] value = this.converter.toBytes(record.value());
 		PendingRequest<F> pending = register.get();
+		AuthorizationMonitor authorization = this.replyAuthorization;
+		if (authorization != null && authorization.isDenied()) {
+			// Its reply could not be read: fail now (counted as an error) rather than at the timeout.
+			this.registry.failIfPending(pending, authorization.failure("Request " + pending.id + " to " + topics));
+			return pending;
+		}
 		RecordHeaders headers = headers(record, pending, timeout);
 		if (stream) {
 			headers.add(RequestReplyHeaders.STREAM, new byte[] { '1' });
@@ -517,6 +526,11 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 		KafkaMessageListenerContainer<Object, ByteBuffer> container = new KafkaMessageListenerContainer<>(
 				consumerFactory, properties);
 		container.setBeanName("requestReplyReplyContainer");
+		AuthorizationMonitor authorization = new AuthorizationMonitor(
+				"READ and DESCRIBE on reply topic '" + this.replyTopic + "'",
+				() -> this.registry.failAll("Reply consumer not authorized to read reply topic '" + this.replyTopic + "'"));
+		authorization.watch(container);
+		this.replyAuthorization = authorization;
 		container.start();
 		this.replyContainer = container;
 		this.accepting = true;

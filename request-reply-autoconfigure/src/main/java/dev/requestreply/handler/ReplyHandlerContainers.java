@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.requestreply.convert.PayloadConverter;
+import dev.requestreply.security.AuthorizationMonitor;
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.context.SmartLifecycle;
@@ -161,6 +162,8 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 		if (this.running) {
 			return;
 		}
+		ReplyTopicPolicy replyTopicPolicy = new ReplyTopicPolicy(this.policy.allowedReplyTopics(),
+				this.discoverer.getEndpoints().stream().flatMap((endpoint) -> endpoint.topics().stream()).toList());
 		for (ReplyHandlerEndpoint endpoint : this.discoverer.getEndpoints()) {
 			ReplyHandlerStats handlerStats = this.stats.computeIfAbsent(endpoint.id(), (id) -> new ReplyHandlerStats());
 			ContainerProperties properties = new ContainerProperties(endpoint.topics().toArray(String[]::new));
@@ -176,12 +179,15 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 				properties.setObservationRegistry(this.observationRegistry);
 			}
 			properties.setMessageListener(new ReplyHandlerListener(endpoint, this.converter, this.replyTemplate,
-					handlerStats, this.policy, (endpoint.groupId() != null) ? endpoint.groupId() : this.defaultGroupId,
+					handlerStats, this.policy, replyTopicPolicy, (endpoint.groupId() != null) ? endpoint.groupId() : this.defaultGroupId,
 					this.outcomeListeners));
 			ConcurrentMessageListenerContainer<byte[], byte[]> container = new ConcurrentMessageListenerContainer<>(
 					this.consumerFactory, properties);
 			container.setConcurrency((endpoint.concurrency() != null) ? endpoint.concurrency() : this.defaultConcurrency);
 			container.setBeanName(containerName(endpoint));
+			new AuthorizationMonitor("READ on topic(s) " + endpoint.topics() + " and READ on group '" + groupId + "'",
+					handlerStats::recordAuthorizationFailure)
+				.watch(container);
 			container.start();
 			this.containers.add(container);
 			logger.info(() -> "@ReplyHandler " + endpoint.id() + " serving " + endpoint.topics() + " in group '"

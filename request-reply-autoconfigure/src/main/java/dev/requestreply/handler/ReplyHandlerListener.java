@@ -52,6 +52,8 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 
 	private final ReplyHandlerPolicy policy;
 
+	private final ReplyTopicGuard replyTopicGuard;
+
 	private final byte[] responder;
 
 	private final Set<String> loggedCauses = ConcurrentHashMap.newKeySet();
@@ -60,9 +62,10 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 
 	ReplyHandlerListener(ReplyHandlerEndpoint endpoint, PayloadConverter converter,
 			KafkaTemplate<byte[], byte[]> replyTemplate, ReplyHandlerStats stats, ReplyHandlerPolicy policy,
-			String responder, List<ReplyHandlerOutcomeListener> outcomeListeners) {
+			ReplyTopicPolicy replyTopicPolicy, String responder, List<ReplyHandlerOutcomeListener> outcomeListeners) {
 		this.endpoint = endpoint;
 		this.policy = policy;
+		this.replyTopicGuard = new ReplyTopicGuard(endpoint.id(), replyTopicPolicy, stats);
 		this.responder = responder.getBytes(StandardCharsets.UTF_8);
 		this.converter = converter;
 		this.replyTemplate = replyTemplate;
@@ -101,11 +104,8 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 			return;
 		}
 		String replyTopicName = new String(replyTopic.value(), StandardCharsets.UTF_8);
-		if (!this.policy.isAllowedReplyTopic(replyTopicName)) {
-			this.stats.recordRefused();
-			logOnce("refused:" + replyTopicName, () -> "Refusing request at " + position(request) + " for handler "
-					+ this.endpoint.id() + ": reply topic '" + replyTopicName
-					+ "' is not in request-reply.handler.allowed-reply-topics (logged once per topic)");
+		if (!this.replyTopicGuard.allows(replyTopicName, position(request))) {
+			notifyOutcome(request.topic(), ReplyHandlerOutcome.REFUSED, startNanos);
 			acknowledgment.acknowledge();
 			return;
 		}

@@ -23,6 +23,8 @@ public final class ReplyHandlerStats {
 
 	private final LongAdder replyFailures = new LongAdder();
 
+	private final LongAdder authorizationFailures = new LongAdder();
+
 	/**
 	 * Return the number of requests the method answered with a reply.
 	 * @return the count
@@ -66,8 +68,8 @@ public final class ReplyHandlerStats {
 	}
 
 	/**
-	 * Return the number of requests refused because they named a reply topic outside
-	 * {@code request-reply.handler.allowed-reply-topics}.
+	 * Return the number of requests refused because they named a reply topic the handler may not
+	 * write to (see {@link ReplyTopicPolicy}).
 	 * @return the count
 	 */
 	public long refused() {
@@ -80,6 +82,16 @@ public final class ReplyHandlerStats {
 	 */
 	public long replyFailures() {
 		return this.replyFailures.sum();
+	}
+
+	/**
+	 * Return the number of times the broker refused the handler's consumer (a missing ACL on its
+	 * topics or group, or failed authentication); it retries every few seconds meanwhile.
+	 * @return the count
+	 * @since 0.2.0
+	 */
+	public long authorizationFailures() {
+		return this.authorizationFailures.sum();
 	}
 
 	void recordHandled() {
@@ -108,6 +120,10 @@ public final class ReplyHandlerStats {
 
 	void recordReplyFailure() {
 		this.replyFailures.increment();
+	}
+
+	void recordAuthorizationFailure() {
+		this.authorizationFailures.increment();
 	}
 
 }
