@@ -36,11 +36,13 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -269,12 +271,15 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	}
 
 	/**
-	 * Return whether the reply consumer is positioned and running, so that requests are accepted.
+	 * Return whether the reply consumer is positioned, running and authorized to read the reply
+	 * topic, so that requests are accepted.
 	 * @return whether requests are accepted
 	 */
 	public boolean isAccepting() {
 		KafkaMessageListenerContainer<?, ByteBuffer> container = this.replyContainer;
-		return this.accepting && container != null && container.isRunning();
+		AuthorizationMonitor authorization = this.replyAuthorization;
+		return this.accepting && container != null && container.isRunning()
+				&& (authorization == null || !authorization.isDenied());
 	}
 
 	@Override
@@ -528,7 +533,8 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 		container.setBeanName("requestReplyReplyContainer");
 		AuthorizationMonitor authorization = new AuthorizationMonitor(
 				"READ and DESCRIBE on reply topic '" + this.replyTopic + "'",
-				() -> this.registry.failAll("Reply consumer not authorized to read reply topic '" + this.replyTopic + "'"));
+				() -> this.registry
+					.failAll("Reply consumer not authorized to read reply topic '" + this.replyTopic + "'"));
 		authorization.watch(container);
 		this.replyAuthorization = authorization;
 		container.start();
@@ -564,6 +570,11 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 			throw new RequestReplyException("Interrupted while preparing reply topic '" + this.replyTopic + "'", ex);
 		}
 		catch (Exception ex) {
+			if (NestedExceptionUtils.getRootCause(ex) instanceof AuthorizationException) {
+				throw new RequestReplyException("Not authorized to prepare reply topic '" + this.replyTopic
+						+ "': this application's principal needs READ and DESCRIBE on it, and CREATE while it is"
+						+ " missing and request-reply.create-reply-topic is true", ex);
+			}
 			throw new RequestReplyException("Cannot prepare reply topic '" + this.replyTopic + "' within "
 					+ timeoutMs + " ms; check spring.kafka.bootstrap-servers, that the topic exists or may be created"
 					+ " (request-reply.create-reply-topic), and request-reply.startup-timeout", ex);

@@ -51,12 +51,16 @@ class BadInputTests {
 
 	private static String replyTopic;
 
+	private static String ownReplyTopic;
+
 	@BeforeAll
 	static void start() {
 		requestTopic = TestBroker.createTopic("bad-input", 1);
+		// Matches no default pattern: allowed because it is the application's own reply topic.
+		ownReplyTopic = TestBroker.uniqueTopic("bad-own-responses");
 		replyTopic = TestBroker.createTopic("bad-replies", 1);
 		context = TestApps.startAssigned(new Class<?>[] { App.class }, "spring.application.name=bad-input",
-				"test.topic=" + requestTopic, "request-reply.reply-topic=" + TestBroker.uniqueTopic("bad-own-replies"),
+				"test.topic=" + requestTopic, "request-reply.reply-topic=" + ownReplyTopic,
 				"request-reply.handler.max-request-size=1KB");
 		producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBroker.bootstrapServers(),
 				ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
@@ -175,6 +179,19 @@ class BadInputTests {
 		assertRefused(requestTopic);
 		// The forged request and the one that shows the partition moved on; no reply among them.
 		assertThat(requestTopicEnd()).isEqualTo(before + 2);
+	}
+
+	@Test
+	void whenReplyTopicIsTheApplicationsOwnThenItIsAllowedWithoutMatchingAPattern() throws Exception {
+		long refused = stats().refused();
+		long handled = stats().handled();
+		send("{\"name\":\"a\",\"count\":1}", (headers) -> {
+			headers.remove(RequestReplyHeaders.REPLY_TOPIC);
+			headers.add(RequestReplyHeaders.REPLY_TOPIC, ownReplyTopic.getBytes(StandardCharsets.UTF_8));
+		});
+		assertPartitionMovesOn();
+		assertThat(stats().refused()).isEqualTo(refused);
+		assertThat(stats().handled()).isEqualTo(handled + 2);
 	}
 
 	private void assertRefused(String replyTopicName) throws Exception {

@@ -258,7 +258,8 @@ public class RequestReplyEndpoint {
 
 		static HandlerDescriptor of(ReplyHandlerEndpoint endpoint, boolean running, ReplyHandlerStats stats) {
 			return new HandlerDescriptor(endpoint.topics(), running, stats.handled(), stats.failed(), stats.expired(),
-					stats.malformed(), stats.rejected(), stats.refused(), stats.replyFailures(), stats.authorizationFailures());
+					stats.malformed(), stats.rejected(), stats.refused(), stats.replyFailures(),
+					stats.authorizationFailures());
 		}
 
 	}

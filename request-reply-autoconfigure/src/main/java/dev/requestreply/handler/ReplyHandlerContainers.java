@@ -179,8 +179,8 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 				properties.setObservationRegistry(this.observationRegistry);
 			}
 			properties.setMessageListener(new ReplyHandlerListener(endpoint, this.converter, this.replyTemplate,
-					handlerStats, this.policy, replyTopicPolicy, (endpoint.groupId() != null) ? endpoint.groupId() : this.defaultGroupId,
-					this.outcomeListeners));
+					handlerStats, this.policy, replyTopicPolicy,
+					(endpoint.groupId() != null) ? endpoint.groupId() : this.defaultGroupId, this.outcomeListeners));
 			ConcurrentMessageListenerContainer<byte[], byte[]> container = new ConcurrentMessageListenerContainer<>(
 					this.consumerFactory, properties);
 			container.setConcurrency((endpoint.concurrency() != null) ? endpoint.concurrency() : this.defaultConcurrency);

@@ -95,8 +95,8 @@ public final class AuthorizationMonitor implements ApplicationEventPublisher {
 	 */
 	public RequestReplyException failure(String action) {
 		String denial = this.denial;
-		return new RequestReplyException(action + " failed: " + ((denial != null) ? denial : this.needs),
-				new AuthorizationException(denial));
+		String reason = (denial != null) ? denial : "consumer not authorized; its principal needs " + this.needs;
+		return new RequestReplyException(action + " failed: " + reason, new AuthorizationException(reason));
 	}
 
 	@Override
