@@ -124,6 +124,19 @@ class AclTests {
 		assertThat(template.isAccepting()).isFalse();
 	}
 
+	@Test
+	void whenReadOnTheReplyTopicIsGrantedLaterThenRequestsSucceedWithoutARestart() throws Exception {
+		Setup setup = new Setup();
+		setup.grantAllBut(REQUESTER, AclOperation.READ, setup.replyTopic);
+		setup.allow(REQUESTER, ResourceType.TOPIC, setup.replyTopic, PatternType.LITERAL, AclOperation.DESCRIBE);
+		RequestReplyTemplate template = setup.startBoth();
+		failsFast(template, setup);
+		setup.allow(REQUESTER, ResourceType.TOPIC, setup.replyTopic, PatternType.LITERAL, AclOperation.READ);
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(template::isAccepting);
+		assertThat(template.request(setup.requestTopic, "again", String.class).get(10, TimeUnit.SECONDS))
+			.isEqualTo("echo:again");
+	}
+
 	/**
 	 * Send one request with a 30 s timeout; return its failure, asserting that it came within
 	 * 5 s and was counted as an error.
