@@ -117,8 +117,7 @@ class AclTests {
 	@Test
 	void whenRequesterMayDescribeButNotReadTheReplyTopicThenRequestsFailWithinSecondsNamingIt() throws Exception {
 		Setup setup = new Setup();
-		setup.grantAllBut(REQUESTER, AclOperation.READ, setup.replyTopic);
-		setup.allow(REQUESTER, ResourceType.TOPIC, setup.replyTopic, PatternType.LITERAL, AclOperation.DESCRIBE);
+		setup.grantAllButReadOnReplyTopic();
 		RequestReplyTemplate template = setup.startBoth();
 		assertThat(failsFast(template, setup)).hasMessageContaining("'" + setup.replyTopic + "'");
 		assertThat(template.isAccepting()).isFalse();
@@ -127,8 +126,7 @@ class AclTests {
 	@Test
 	void whenReadOnTheReplyTopicIsGrantedLaterThenRequestsSucceedWithoutARestart() throws Exception {
 		Setup setup = new Setup();
-		setup.grantAllBut(REQUESTER, AclOperation.READ, setup.replyTopic);
-		setup.allow(REQUESTER, ResourceType.TOPIC, setup.replyTopic, PatternType.LITERAL, AclOperation.DESCRIBE);
+		setup.grantAllButReadOnReplyTopic();
 		RequestReplyTemplate template = setup.startBoth();
 		failsFast(template, setup);
 		setup.allow(REQUESTER, ResourceType.TOPIC, setup.replyTopic, PatternType.LITERAL, AclOperation.READ);
@@ -261,6 +259,15 @@ class AclTests {
 					&& binding.entry().operation() == operation && binding.pattern().name().equals(resource));
 			assertThat(removed).isTrue();
 			grant(bindings);
+		}
+
+		/**
+		 * Everything but READ on the requester's reply topic, and DESCRIBE on it, so that it
+		 * starts.
+		 */
+		void grantAllButReadOnReplyTopic() throws Exception {
+			grantAllBut(REQUESTER, AclOperation.READ, this.replyTopic);
+			allow(REQUESTER, ResourceType.TOPIC, this.replyTopic, PatternType.LITERAL, AclOperation.DESCRIBE);
 		}
 
 		void allow(String principal, ResourceType type, String name, PatternType pattern, AclOperation operation)
