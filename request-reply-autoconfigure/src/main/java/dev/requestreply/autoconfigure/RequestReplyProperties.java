@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.requestreply.handler.ReplyTopicPolicy;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -233,10 +235,12 @@ public class RequestReplyProperties {
 
 		/**
 		 * Patterns ('*' wildcards) of the topics handlers may send replies to; a request naming
-		 * another reply topic is refused and counted. Empty allows every topic: set it wherever
-		 * untrusted producers can write to request topics.
+		 * another reply topic is skipped without a reply and counted as refused. Setting it
+		 * replaces the defaults (list them again to keep them); '*' allows every topic. This
+		 * application's own reply topic is always allowed; Kafka's internal topics ('__*') and
+		 * the topics its handlers serve never are.
 		 */
-		private List<String> allowedReplyTopics = new ArrayList<>();
+		private List<String> allowedReplyTopics = new ArrayList<>(ReplyTopicPolicy.DEFAULT_PATTERNS);
 
 		/**
 		 * Least time between two offset commits of a handler's consumer. A request is committed
