@@ -45,14 +45,16 @@ class ReplyTopicPolicyTests {
 	}
 
 	@Test
-	void whenManyRequestsAreRefusedThenEachIsCountedAndOneWarningIsLogged(CapturedOutput output) {
-		ReplyHandlerStats stats = new ReplyHandlerStats();
-		ReplyTopicGuard guard = new ReplyTopicGuard("bean.method", this.defaults, stats);
+	void whenManyRequestsAreRefusedThenEachIsRefusedAndOneWarningIsLogged(CapturedOutput output) {
+		ReplyTopicGuard guard = new ReplyTopicGuard("bean.method", this.defaults);
 		assertThat(guard.allows("billing-replies", "orders-requests-0@1")).isTrue();
+		int refused = 0;
 		for (int i = 0; i < 1000; i++) {
-			assertThat(guard.allows("payments", "orders-requests-0@" + i)).isFalse();
+			if (!guard.allows("payments", "orders-requests-0@" + i)) {
+				refused++;
+			}
 		}
-		assertThat(stats.refused()).isEqualTo(1000);
+		assertThat(refused).isEqualTo(1000);
 		assertThat(output.getAll().split("Handler bean.method refused", -1)).hasSize(2);
 		assertThat(output.getAll()).contains("refused 1 request(s)").contains("'payments'");
 	}
