@@ -45,7 +45,7 @@ class PricingServiceTests {
 
 	@Test
 	void whenTestKitBrokerRunsThenTheSampleStartsNoBrokerOfItsOwn() {
-		assertThat(this.context.getBeansOfType(EmbeddedKafkaBroker.class)).singleElement()
+		assertThat(this.context.getBeansOfType(EmbeddedKafkaBroker.class).values()).singleElement()
 			.isNotInstanceOf(EmbeddedKafkaConfiguration.InProcessBroker.class);
 	}
 
