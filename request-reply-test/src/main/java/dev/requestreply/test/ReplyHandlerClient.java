@@ -161,8 +161,8 @@ public class ReplyHandlerClient implements AutoCloseable {
 				Header header = record.headers().lastHeader(RequestReplyHeaders.CORRELATION_ID);
 				CorrelationId replyId = (header != null) ? CorrelationId.fromBytes(header.value()) : null;
 				if (replyId != null) {
-					// A reply to an earlier call that timed out, or a later element of a stream, is kept
-					// only until the next call asks for the same id, which it never does: bounded by the calls.
+					// Replies to other ids (a call that timed out, later elements of a stream) are kept
+					// too but never asked for again: a test makes few calls, so this stays small.
 					this.early.putIfAbsent(replyId, record);
 				}
 			}
