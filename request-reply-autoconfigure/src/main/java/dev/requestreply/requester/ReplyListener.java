@@ -1,11 +1,14 @@
 package dev.requestreply.requester;
 
 import java.nio.ByteBuffer;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
 import dev.requestreply.correlation.ReplyDispatcher;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.core.ConsumerFactory;
@@ -99,6 +102,21 @@ public final class ReplyListener {
 	public boolean isRunning() {
 		KafkaMessageListenerContainer<?, ByteBuffer> current = this.container;
 		return current != null && current.isRunning();
+	}
+
+	/**
+	 * Return the reply consumer's own metrics, live.
+	 * @return the metrics, empty when it does not run
+	 * @since 0.2.0
+	 */
+	public Map<MetricName, ? extends Metric> consumerMetrics() {
+		KafkaMessageListenerContainer<?, ByteBuffer> current = this.container;
+		if (current == null) {
+			return Map.of();
+		}
+		Map<MetricName, Metric> metrics = new HashMap<>();
+		current.metrics().values().forEach(metrics::putAll);
+		return metrics;
 	}
 
 	/**
