@@ -20,10 +20,10 @@ import dev.requestreply.observation.RequestReplyObservation;
 import dev.requestreply.observation.RequestReplyObservationConvention;
 import dev.requestreply.requester.ReplyListener;
 import dev.requestreply.requester.ReplyPathMonitor;
-import dev.requestreply.requester.RequestGate;
-import dev.requestreply.requester.ResponderDirectory;
 import dev.requestreply.requester.ReplyTopicSettings;
+import dev.requestreply.requester.RequestGate;
 import dev.requestreply.requester.RequestSender;
+import dev.requestreply.requester.ResponderDirectory;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -281,7 +281,7 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	public String getRefusalReason() {
 		RequestGate current = this.gate;
 		if (!this.accepting || current == null) {
-			return "RequestReplyTemplate is not running";
+			return "reply consumer of '" + getReplyTopic() + "' is not running";
 		}
 		return current.replyPathProblem();
 	}

@@ -42,7 +42,7 @@ public class RequestReplyHealthIndicator extends AbstractHealthIndicator {
 			builder.withDetail("pending", this.template.getRegistry().pendingCount());
 			String refusal = this.template.getRefusalReason();
 			if (refusal != null) {
-				problems.add("requests refused: " + refusal);
+				problems.add(refusal);
 			}
 		}
 		if (this.handlerContainers != null) {
