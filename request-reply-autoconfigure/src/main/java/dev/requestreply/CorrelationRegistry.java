@@ -129,4 +129,33 @@ public interface CorrelationRegistry {
 		return statistics().invalidReplies();
 	}
 
+	/**
+	 * Return the number of requests refused because no consumer group with a live member read
+	 * their topic.
+	 * @return the count
+	 * @since 0.2.0
+	 */
+	default long noResponderCount() {
+		return statistics().noResponder();
+	}
+
+	/**
+	 * Return the number of requests refused because the reply consumer could not read.
+	 * @return the count
+	 * @since 0.2.0
+	 */
+	default long replyPathDownCount() {
+		return statistics().replyPathDown();
+	}
+
+	/**
+	 * Return the number of stream replies failed because their subscriber fell behind the
+	 * buffer.
+	 * @return the count
+	 * @since 0.2.0
+	 */
+	default long streamOverflowCount() {
+		return statistics().streamOverflows();
+	}
+
 }

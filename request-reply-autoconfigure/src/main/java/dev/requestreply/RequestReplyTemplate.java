@@ -19,8 +19,11 @@ import dev.requestreply.correlation.ReplyPublisher;
 import dev.requestreply.observation.RequestReplyObservation;
 import dev.requestreply.observation.RequestReplyObservationConvention;
 import dev.requestreply.requester.ReplyListener;
+import dev.requestreply.requester.ReplyPathMonitor;
 import dev.requestreply.requester.ReplyTopicSettings;
+import dev.requestreply.requester.RequestGate;
 import dev.requestreply.requester.RequestSender;
+import dev.requestreply.requester.ResponderDirectory;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -58,6 +61,13 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	 */
 	public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
+	/**
+	 * Default of how long the reply consumer may go without an answer from the broker before
+	 * requests are refused.
+	 * @since 0.2.0
+	 */
+	public static final Duration DEFAULT_REPLY_PATH_TIMEOUT = Duration.ofSeconds(5);
+
 	private static final LogAccessor logger = new LogAccessor(RequestReplyTemplate.class);
 
 	private final KafkaTemplate<byte[], byte[]> kafkaTemplate;
@@ -83,6 +93,14 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	private RequestReplyObservationConvention observationConvention;
 
 	private boolean autoStartup = true;
+
+	private Duration replyPathTimeout = DEFAULT_REPLY_PATH_TIMEOUT;
+
+	private Duration responderCheckInterval;
+
+	private int streamBuffer = ReplyPublisher.DEFAULT_BUFFER;
+
+	private volatile RequestGate gate;
 
 	private volatile RequestSender sender;
 
@@ -178,6 +196,43 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	}
 
 	/**
+	 * Set how long the reply consumer may go without an answer from the broker before new
+	 * requests fail at once with a {@link ReplyPathDownException}. Default
+	 * {@link #DEFAULT_REPLY_PATH_TIMEOUT}. Applies from the next start.
+	 * @param replyPathTimeout the timeout
+	 * @since 0.2.0
+	 */
+	public void setReplyPathTimeout(Duration replyPathTimeout) {
+		assertPositive(replyPathTimeout, "replyPathTimeout");
+		this.replyPathTimeout = replyPathTimeout;
+	}
+
+	/**
+	 * Set how often the consumer groups are looked up to fail requests to topics nobody reads
+	 * with a {@link NoResponderException}; {@code null} (the default) to let such requests wait
+	 * for a responder until their timeout. Applies from the next start.
+	 * @param responderCheckInterval the interval, or {@code null}
+	 * @since 0.2.0
+	 */
+	public void setResponderCheckInterval(Duration responderCheckInterval) {
+		Assert.isTrue(responderCheckInterval == null || responderCheckInterval.toMillis() > 0,
+				"'responderCheckInterval' must be positive");
+		this.responderCheckInterval = responderCheckInterval;
+	}
+
+	/**
+	 * Set the most elements of a streaming reply buffered for a subscriber that has not requested
+	 * them; past it the stream fails with a {@link StreamOverflowException} and its request ends.
+	 * Default {@link ReplyPublisher#DEFAULT_BUFFER}.
+	 * @param streamBuffer the buffer size
+	 * @since 0.2.0
+	 */
+	public void setStreamBuffer(int streamBuffer) {
+		Assert.isTrue(streamBuffer > 0, "'streamBuffer' must be positive");
+		this.streamBuffer = streamBuffer;
+	}
+
+	/**
 	 * Return the shared reply topic of this application's requests.
 	 * @return the reply topic
 	 */
@@ -210,13 +265,31 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	}
 
 	/**
-	 * Return whether the reply consumer is positioned, running and authorized to read the reply
+	 * Return whether the reply consumer is positioned, reads and is authorized to read the reply
 	 * topic, so that requests are accepted.
 	 * @return whether requests are accepted
 	 */
 	public boolean isAccepting() {
+		return getRefusalReason() == null;
+	}
+
+	/**
+	 * Return why new requests are refused right now: the template does not run, or its reply
+	 * consumer cannot read.
+	 * @return the reason, or {@code null} when requests are accepted
+	 * @since 0.2.0
+	 */
+	public String getRefusalReason() {
+		RequestGate current = this.gate;
 		ReplyListener listener = this.replyListener;
-		return this.accepting && listener != null && listener.isReading();
+		if (!this.accepting || current == null || listener == null) {
+			return "reply consumer of '" + getReplyTopic() + "' is not running";
+		}
+		String problem = current.replyPathProblem();
+		if (problem == null && !listener.isReading()) {
+			problem = "reply consumer of '" + getReplyTopic() + "' is not authorized to read it";
+		}
+		return problem;
 	}
 
 	/**
@@ -268,7 +341,7 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 		Assert.notNull(elementType, "'elementType' must not be null");
 		assertPositive(idleTimeout, "idleTimeout");
 		assertPositive(timeout, "timeout");
-		ReplyPublisher<T> publisher = new ReplyPublisher<>();
+		ReplyPublisher<T> publisher = new ReplyPublisher<>(this.streamBuffer);
 		try {
 			send(List.of(topic), new ProducerRecord<>(topic, payload), timeout, true, () -> this.registry
 				.registerStream(topic, elementType, idleTimeout, timeout, this.converter, publisher));
@@ -298,10 +371,12 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	private <F> PendingRequest<F> send(List<String> topics, ProducerRecord<?, ?> record, Duration timeout,
 			boolean stream, Supplier<PendingRequest<F>> register) {
 		RequestSender current = this.sender;
-		if (!this.accepting || current == null) {
+		RequestGate currentGate = this.gate;
+		if (!this.accepting || current == null || currentGate == null) {
 			throw new RequestReplyException(
 					"RequestReplyTemplate is not running: request to topic(s) " + topics + " refused");
 		}
+		currentGate.check(topics);
 		return current.send(topics, record, timeout, stream, register);
 	}
 
@@ -340,6 +415,10 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 					.failAll("Reply consumer not authorized to read reply topic '" + getReplyTopic() + "'"));
 		int partitions = listener.start();
 		this.replyListener = listener;
+		this.gate = new RequestGate(new ReplyPathMonitor(listener, this.replyPathTimeout),
+				(this.responderCheckInterval != null)
+						? new ResponderDirectory(this.adminConfig, this.responderCheckInterval) : null,
+				this.registry, getReplyTopic());
 		this.sender = new RequestSender(this.kafkaTemplate, this.registry, this.converter, getReplyTopic(),
 				this.instanceId, this.observationRegistry, this.observationConvention, listener);
 		this.accepting = true;
@@ -364,6 +443,11 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 		if (failed > 0) {
 			logger.info(() -> "Stopped with " + failed + " pending request(s); their futures failed");
 		}
+		RequestGate currentGate = this.gate;
+		if (currentGate != null) {
+			currentGate.close();
+		}
+		this.gate = null;
 		ReplyListener listener = this.replyListener;
 		if (listener != null) {
 			listener.stop();

@@ -14,9 +14,14 @@ package dev.requestreply;
  * @param duplicateReplies second replies to a request already answered
  * @param foreignReplies replies skipped as another instance's (or unknown to this one)
  * @param invalidReplies replies skipped for lack of a correlation id
+ * @param noResponder requests refused because no consumer group with a live member read their
+ * topic
+ * @param replyPathDown requests refused because the reply consumer could not read
+ * @param streamOverflows stream replies failed because their subscriber fell behind the buffer
  * @since 0.2.0
  */
 public record RequestStatistics(long completed, long timeouts, long errors, long cancelled, long rejected,
-		long lateReplies, long duplicateReplies, long foreignReplies, long invalidReplies) {
+		long lateReplies, long duplicateReplies, long foreignReplies, long invalidReplies, long noResponder,
+		long replyPathDown, long streamOverflows) {
 
 }

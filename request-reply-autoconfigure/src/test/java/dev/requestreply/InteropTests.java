@@ -2,8 +2,10 @@ package dev.requestreply;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import dev.requestreply.interop.RequestReplyErrorChecker;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -26,6 +28,7 @@ import org.springframework.kafka.requestreply.RequestReplyFuture;
 import org.springframework.messaging.handler.annotation.SendTo;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 
 /**
  * Interoperability with Spring Kafka's own request-reply, both ways.
@@ -34,6 +37,31 @@ class InteropTests {
 
 	@Test
 	void whenReplyingKafkaTemplateRequestsThenReplyHandlerAnswers() throws Exception {
+		withReplyingTemplate(false, (topic, replying) -> {
+			RequestReplyFuture<String, String, String> future = replying
+				.sendAndReceive(new ProducerRecord<>(topic, "from spring kafka"));
+			ConsumerRecord<String, String> reply = future.get(30, TimeUnit.SECONDS);
+			assertThat(reply.value()).isEqualTo("FROM SPRING KAFKA");
+		});
+	}
+
+	@Test
+	void whenReplyHandlerFailsThenReplyingKafkaTemplateWithErrorCheckerFailsWithRemoteHandlerException()
+			throws Exception {
+		withReplyingTemplate(true, (topic, replying) -> {
+			RequestReplyFuture<String, String, String> future = replying
+				.sendAndReceive(new ProducerRecord<>(topic, "fail"));
+			assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> future.get(30, TimeUnit.SECONDS))
+				.withCauseExactlyInstanceOf(RemoteHandlerException.class)
+				.satisfies((ex) -> {
+					RemoteHandlerException remote = (RemoteHandlerException) ex.getCause();
+					assertThat(remote.getErrorType()).isEqualTo(IllegalArgumentException.class.getName());
+					assertThat(remote.getRemoteMessage()).isEqualTo("cannot upper 'fail'");
+				});
+		});
+	}
+
+	private void withReplyingTemplate(boolean errorChecker, ReplyingCall call) throws Exception {
 		String topic = TestBroker.uniqueTopic("interop-handler");
 		String replyTopic = TestBroker.createTopic("interop-rkt-replies", 1);
 		try (ConfigurableApplicationContext responder = TestApps.startAssigned(
@@ -45,7 +73,7 @@ class InteropTests {
 							ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class));
 			DefaultKafkaConsumerFactory<String, String> consumerFactory = new DefaultKafkaConsumerFactory<>(
 					Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBroker.bootstrapServers(),
-							ConsumerConfig.GROUP_ID_CONFIG, "interop-rkt",
+							ConsumerConfig.GROUP_ID_CONFIG, "interop-rkt-" + replyTopic,
 							ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class,
 							ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class));
 			KafkaMessageListenerContainer<String, String> replies = new KafkaMessageListenerContainer<>(
@@ -53,13 +81,13 @@ class InteropTests {
 			ReplyingKafkaTemplate<String, String, String> replying = new ReplyingKafkaTemplate<>(producerFactory,
 					replies);
 			replying.setDefaultReplyTimeout(Duration.ofSeconds(30));
+			if (errorChecker) {
+				replying.setReplyErrorChecker(responder.getBean(RequestReplyErrorChecker.class));
+			}
 			replying.start();
 			try {
 				assertThat(replying.waitForAssignment(Duration.ofSeconds(30))).isTrue();
-				RequestReplyFuture<String, String, String> future = replying
-					.sendAndReceive(new ProducerRecord<>(topic, "from spring kafka"));
-				ConsumerRecord<String, String> reply = future.get(30, TimeUnit.SECONDS);
-				assertThat(reply.value()).isEqualTo("FROM SPRING KAFKA");
+				call.run(topic, replying);
 			}
 			finally {
 				replying.stop();
@@ -82,6 +110,36 @@ class InteropTests {
 		}
 	}
 
+	@Test
+	void whenKafkaListenerWithErrorHandlerThrowsThenRequestFailsWithRemoteHandlerException() {
+		String topic = TestBroker.uniqueTopic("interop-sendto-error");
+		try (ConfigurableApplicationContext context = TestApps.start(new Class<?>[] { SendToApp.class },
+				"test.topic=" + topic, "spring.application.name=interop-sendto-error",
+				"spring.kafka.consumer.auto-offset-reset=earliest",
+				"spring.kafka.consumer.group-id=interop-sendto-error")) {
+			RequestReplyTemplate template = context.getBean(RequestReplyTemplate.class);
+			long start = System.nanoTime();
+			assertThatExceptionOfType(ExecutionException.class)
+				.isThrownBy(() -> template.request(topic, "fail", String.class, Duration.ofSeconds(30))
+					.get(30, TimeUnit.SECONDS))
+				.withCauseExactlyInstanceOf(RemoteHandlerException.class)
+				.satisfies((ex) -> {
+					RemoteHandlerException remote = (RemoteHandlerException) ex.getCause();
+					assertThat(remote.getErrorType()).isEqualTo(IllegalStateException.class.getName());
+					assertThat(remote.getRemoteMessage()).isEqualTo("no pong for 'fail'");
+				});
+			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
+			assertThat(template.getRegistry().errorCount()).isOne();
+		}
+	}
+
+	@FunctionalInterface
+	private interface ReplyingCall {
+
+		void run(String topic, ReplyingKafkaTemplate<String, String, String> replying) throws Exception;
+
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
 	static class ReplyHandlerApp {
@@ -97,6 +155,9 @@ class InteropTests {
 
 		@ReplyHandler(topics = "${test.topic}")
 		String upper(String text) {
+			if (text.equals("fail")) {
+				throw new IllegalArgumentException("cannot upper 'fail'");
+			}
 			return text.toUpperCase(java.util.Locale.ROOT);
 		}
 
@@ -115,9 +176,12 @@ class InteropTests {
 
 	static class PingListener {
 
-		@KafkaListener(topics = "${test.topic}")
+		@KafkaListener(topics = "${test.topic}", errorHandler = "requestReplyListenerErrorHandler")
 		@SendTo
 		String pong(String text) {
+			if (text.equals("fail")) {
+				throw new IllegalStateException("no pong for 'fail'");
+			}
 			return text.equals("ping") ? "PONG" : "?";
 		}
 

@@ -29,6 +29,10 @@ class ScatterGatherTests {
 
 	private static String otherTopic;
 
+	private static String quoteTopic;
+
+	private static String stockTopic;
+
 	private static RequestReplyTemplate template;
 
 	@BeforeAll
@@ -42,6 +46,11 @@ class ScatterGatherTests {
 		}
 		contexts.add(TestApps.startAssigned(new Class<?>[] { ResponderApp.class }, "spring.application.name=other-pricer",
 				"test.topic=" + otherTopic, "request-reply.reply-topic=" + TestBroker.uniqueTopic("other-replies")));
+		quoteTopic = TestBroker.createTopic("quotes", 1);
+		stockTopic = TestBroker.createTopic("stock", 1);
+		contexts.add(TestApps.startAssigned(new Class<?>[] { TwoHandlerApp.class }, "spring.application.name=catalog",
+				"test.quote-topic=" + quoteTopic, "test.stock-topic=" + stockTopic,
+				"request-reply.reply-topic=" + TestBroker.uniqueTopic("catalog-replies")));
 		ConfigurableApplicationContext requester = TestApps.start(new Class<?>[] { RequesterApp.class },
 				"spring.application.name=gatherer", "request-reply.handler.enabled=false",
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("gatherer-replies"));
@@ -54,6 +63,14 @@ class ScatterGatherTests {
 		contexts.forEach(ConfigurableApplicationContext::close);
 	}
 
+	/**
+	 * The responder a handler of the given application on the given topic names: its consumer
+	 * group.
+	 */
+	private static String responder(String application, String handlerTopic) {
+		return application + "." + handlerTopic;
+	}
+
 	private static CountDownLatch holdSlowPricer() {
 		return contexts.get(1).getBean(Pricer.class).hold();
 	}
@@ -64,10 +81,11 @@ class ScatterGatherTests {
 			.scatterGather(List.of(topic), "ACME", Double.class, GatherPolicy.<Double>count(3, Duration.ofSeconds(30)))
 			.get(30, TimeUnit.SECONDS);
 		assertThat(result.timedOut()).isFalse();
-		assertThat(result.responders()).containsExactlyInAnyOrder("fast-pricer", "slow-pricer", "failing-pricer");
+		assertThat(result.responders()).containsExactlyInAnyOrder(responder("fast-pricer", topic),
+				responder("slow-pricer", topic), responder("failing-pricer", topic));
 		assertThat(result.values()).containsExactlyInAnyOrder(5.0, 5.0);
 		assertThat(result.errors()).singleElement().satisfies((error) -> {
-			assertThat(error.responder()).isEqualTo("failing-pricer");
+			assertThat(error.responder()).isEqualTo(responder("failing-pricer", topic));
 			assertThat(((RemoteHandlerException) error.error()).getRemoteMessage()).isEqualTo("failing-pricer is down");
 		});
 	}
@@ -84,7 +102,8 @@ class ScatterGatherTests {
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
 			assertThat(result.timedOut()).isFalse();
 			assertThat(result.values()).containsExactly(5.0);
-			assertThat(result.responders()).contains("fast-pricer").doesNotContain("slow-pricer");
+			assertThat(result.responders()).contains(responder("fast-pricer", topic))
+				.doesNotContain(responder("slow-pricer", topic));
 		}
 		finally {
 			release.countDown();
@@ -102,7 +121,8 @@ class ScatterGatherTests {
 						GatherPolicy.<Double>count(3, Duration.ofSeconds(5)))
 				.get(30, TimeUnit.SECONDS);
 			assertThat(result.timedOut()).isTrue();
-			assertThat(result.responders()).containsExactlyInAnyOrder("fast-pricer", "failing-pricer");
+			assertThat(result.responders()).containsExactlyInAnyOrder(responder("fast-pricer", topic),
+					responder("failing-pricer", topic));
 			assertThat(result.values()).containsExactly(5.0);
 		}
 		finally {
@@ -117,8 +137,21 @@ class ScatterGatherTests {
 					GatherPolicy.<Double>count(4, Duration.ofSeconds(30)))
 			.get(30, TimeUnit.SECONDS);
 		assertThat(result.timedOut()).isFalse();
-		assertThat(result.responders()).containsExactlyInAnyOrder("fast-pricer", "slow-pricer", "failing-pricer",
-				"other-pricer");
+		assertThat(result.responders()).containsExactlyInAnyOrder(responder("fast-pricer", topic),
+				responder("slow-pricer", topic), responder("failing-pricer", topic),
+				responder("other-pricer", otherTopic));
+	}
+
+	@Test
+	void whenOneApplicationAnswersTwoTopicsThenBothRepliesAreGathered() throws Exception {
+		GatherResult<String> result = template
+			.scatterGather(List.of(quoteTopic, stockTopic), "ACME", String.class,
+					GatherPolicy.<String>count(2, Duration.ofSeconds(30)))
+			.get(30, TimeUnit.SECONDS);
+		assertThat(result.timedOut()).isFalse();
+		assertThat(result.values()).containsExactlyInAnyOrder("quote:ACME", "stock:ACME");
+		assertThat(result.responders()).containsExactlyInAnyOrder(responder("catalog", quoteTopic),
+				responder("catalog", stockTopic));
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -134,6 +167,31 @@ class ScatterGatherTests {
 		@Bean
 		Pricer pricer(org.springframework.core.env.Environment environment) {
 			return new Pricer(environment.getRequiredProperty("spring.application.name"));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class TwoHandlerApp {
+
+		@Bean
+		Catalog catalog() {
+			return new Catalog();
+		}
+
+	}
+
+	static class Catalog {
+
+		@ReplyHandler(topics = "${test.quote-topic}")
+		String quote(String symbol) {
+			return "quote:" + symbol;
+		}
+
+		@ReplyHandler(topics = "${test.stock-topic}")
+		String stock(String symbol) {
+			return "stock:" + symbol;
 		}
 
 	}

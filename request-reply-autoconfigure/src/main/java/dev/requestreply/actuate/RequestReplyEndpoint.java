@@ -79,8 +79,8 @@ public class RequestReplyEndpoint {
 		return new RequestReplyDescriptor(this.template.getReplyTopic(), this.template.getInstanceId(),
 				this.template.isAccepting(), registry.pendingCount(), registry.getMaxPending(), figures.completed(),
 				figures.timeouts(), figures.errors(), figures.cancelled(), figures.rejected(), figures.lateReplies(),
-				figures.duplicateReplies(), figures.foreignReplies(), figures.invalidReplies(), topics(registry), oldest,
-				handlers());
+				figures.duplicateReplies(), figures.foreignReplies(), figures.invalidReplies(), figures.noResponder(),
+				figures.replyPathDown(), figures.streamOverflows(), topics(registry), oldest, handlers());
 	}
 
 	/**
@@ -175,13 +175,18 @@ public class RequestReplyEndpoint {
 	 * @param duplicateReplies second replies to a request already answered
 	 * @param foreignReplies replies skipped as another instance's
 	 * @param invalidReplies replies skipped for lack of a correlation id
+	 * @param noResponder requests refused because no consumer group with a live member read their
+	 * topic
+	 * @param replyPathDown requests refused because the reply consumer could not read
+	 * @param streamOverflows stream replies failed because their subscriber fell behind the buffer
 	 * @param topics figures by target topic
 	 * @param oldestPending the requests that have waited longest, oldest first
 	 * @param handlers the {@code @ReplyHandler} methods by handler id ({@code bean.method})
 	 */
 	public record RequestReplyDescriptor(String replyTopic, String instanceId, boolean accepting, int pending,
 			int maxPending, long completed, long timeouts, long errors, long cancelled, long rejected, long lateReplies,
-			long duplicateReplies, long foreignReplies, long invalidReplies, Map<String, TopicDescriptor> topics,
+			long duplicateReplies, long foreignReplies, long invalidReplies, long noResponder, long replyPathDown,
+			long streamOverflows, Map<String, TopicDescriptor> topics,
 			List<PendingRequestDescriptor> oldestPending,
 			Map<String, HandlerDescriptor> handlers) implements OperationResponseBody {
 

@@ -11,7 +11,7 @@ import org.springframework.boot.health.contributor.Health;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 
 /**
- * Health of request-reply: {@code UP} when the reply consumer runs (so requests are accepted)
+ * Health of request-reply: {@code UP} when the reply consumer reads (so requests are accepted)
  * and every {@link dev.requestreply.ReplyHandler @ReplyHandler} container runs with all its
  * consumers; {@code DOWN} with the reason otherwise.
  *
@@ -40,9 +40,9 @@ public class RequestReplyHealthIndicator extends AbstractHealthIndicator {
 		if (this.template != null) {
 			builder.withDetail("replyTopic", this.template.getReplyTopic());
 			builder.withDetail("pending", this.template.getRegistry().pendingCount());
-			if (!this.template.isAccepting()) {
-				problems.add("reply consumer of '" + this.template.getReplyTopic()
-						+ "' is not running or not authorized");
+			String refusal = this.template.getRefusalReason();
+			if (refusal != null) {
+				problems.add(refusal);
 			}
 		}
 		if (this.handlerContainers != null) {

@@ -93,6 +93,11 @@ public final class RequestReplyAutoConfiguration {
 		map.from(properties::getDefaultTimeout).to(template::setDefaultTimeout);
 		map.from(properties::getInstanceId).whenHasText().to(template::setInstanceId);
 		map.from(properties::getDrainTimeout).to(template::setDrainTimeout);
+		map.from(properties::getReplyPathTimeout).to(template::setReplyPathTimeout);
+		map.from(properties::getStreamBuffer).to(template::setStreamBuffer);
+		map.from(properties::getResponderCheckInterval)
+			.when((interval) -> properties.isFailFastWithoutResponders())
+			.to(template::setResponderCheckInterval);
 		observationRegistry(properties, observationRegistry).ifPresent((observations) -> {
 			template.setObservationRegistry(observations);
 			observationConvention.ifUnique(template::setObservationConvention);

@@ -79,6 +79,30 @@ public class RequestReplyProperties {
 	private Duration drainTimeout = Duration.ZERO;
 
 	/**
+	 * Whether a request to a topic that no consumer group with a live member reads fails at once
+	 * with NoResponderException instead of waiting for a responder until its timeout.
+	 */
+	private boolean failFastWithoutResponders;
+
+	/**
+	 * How often the consumer groups are looked up when fail-fast-without-responders is on; a
+	 * responder that starts is seen within about this long after its consumer was assigned.
+	 */
+	private Duration responderCheckInterval = Duration.ofSeconds(2);
+
+	/**
+	 * How long the reply consumer may go without an answer from the broker before new requests
+	 * fail at once with ReplyPathDownException (and health is DOWN), until it reads again.
+	 */
+	private Duration replyPathTimeout = Duration.ofSeconds(5);
+
+	/**
+	 * Most elements of a streaming reply buffered for a subscriber that has not requested them;
+	 * past it the stream fails with StreamOverflowException and its request is cancelled.
+	 */
+	private int streamBuffer = 10_000;
+
+	/**
 	 * Additional Kafka producer properties of the producer that sends requests and replies,
 	 * applied over 'spring.kafka.producer.*'.
 	 */
@@ -176,6 +200,70 @@ public class RequestReplyProperties {
 	 */
 	public void setLateReplyWindow(Duration lateReplyWindow) {
 		this.lateReplyWindow = lateReplyWindow;
+	}
+
+	/**
+	 * Return {@code request-reply.fail-fast-without-responders}.
+	 * @return the value
+	 */
+	public boolean isFailFastWithoutResponders() {
+		return this.failFastWithoutResponders;
+	}
+
+	/**
+	 * Set {@code request-reply.fail-fast-without-responders}.
+	 * @param failFastWithoutResponders the value
+	 */
+	public void setFailFastWithoutResponders(boolean failFastWithoutResponders) {
+		this.failFastWithoutResponders = failFastWithoutResponders;
+	}
+
+	/**
+	 * Return {@code request-reply.responder-check-interval}.
+	 * @return the value
+	 */
+	public Duration getResponderCheckInterval() {
+		return this.responderCheckInterval;
+	}
+
+	/**
+	 * Set {@code request-reply.responder-check-interval}.
+	 * @param responderCheckInterval the value
+	 */
+	public void setResponderCheckInterval(Duration responderCheckInterval) {
+		this.responderCheckInterval = responderCheckInterval;
+	}
+
+	/**
+	 * Return {@code request-reply.reply-path-timeout}.
+	 * @return the value
+	 */
+	public Duration getReplyPathTimeout() {
+		return this.replyPathTimeout;
+	}
+
+	/**
+	 * Set {@code request-reply.reply-path-timeout}.
+	 * @param replyPathTimeout the value
+	 */
+	public void setReplyPathTimeout(Duration replyPathTimeout) {
+		this.replyPathTimeout = replyPathTimeout;
+	}
+
+	/**
+	 * Return {@code request-reply.stream-buffer}.
+	 * @return the value
+	 */
+	public int getStreamBuffer() {
+		return this.streamBuffer;
+	}
+
+	/**
+	 * Set {@code request-reply.stream-buffer}.
+	 * @param streamBuffer the value
+	 */
+	public void setStreamBuffer(int streamBuffer) {
+		this.streamBuffer = streamBuffer;
 	}
 
 	/**

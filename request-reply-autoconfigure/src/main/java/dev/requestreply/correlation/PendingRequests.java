@@ -83,6 +83,8 @@ public final class PendingRequests implements CorrelationRegistry, AutoCloseable
 
 	private final LongAdder rejected = new LongAdder();
 
+	private final EventCounters<FastFailure> fastFailures = new EventCounters<>(FastFailure.class);
+
 	/**
 	 * Create a registry with the default tick, limit and late-reply window.
 	 */
@@ -139,7 +141,26 @@ public final class PendingRequests implements CorrelationRegistry, AutoCloseable
 		return new RequestStatistics(ended.get(RequestOutcome.SUCCESS), ended.get(RequestOutcome.TIMEOUT),
 				ended.get(RequestOutcome.ERROR), ended.get(RequestOutcome.CANCELLED), this.rejected.sum(),
 				replies.get(SkippedReply.LATE), replies.get(SkippedReply.DUPLICATE), replies.get(SkippedReply.FOREIGN),
-				replies.get(SkippedReply.INVALID));
+				replies.get(SkippedReply.INVALID), fastFailureCount(FastFailure.NO_RESPONDER),
+				fastFailureCount(FastFailure.REPLY_PATH_DOWN), fastFailureCount(FastFailure.STREAM_OVERFLOW));
+	}
+
+	/**
+	 * Return how many requests (or streams) failed fast for one reason.
+	 * @param reason the reason
+	 * @return the count
+	 */
+	public long fastFailureCount(FastFailure reason) {
+		return this.fastFailures.get(reason);
+	}
+
+	/**
+	 * Count a request refused before it was registered or sent (a stream overflow is counted
+	 * here when it ends its request).
+	 * @param reason the reason
+	 */
+	public void failedFast(FastFailure reason) {
+		this.fastFailures.increment(reason);
 	}
 
 	/**

@@ -7,16 +7,34 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.requestreply.StreamOverflowException;
+
+import org.springframework.util.Assert;
+
 /**
  * The elements of a streaming reply as a single-subscriber {@link Flow.Publisher}: elements that
  * arrive before the subscriber asks for them are buffered, so none is lost between the request and
- * the subscription.
+ * the subscription. Kafka cannot slow the responder down, so the buffer is bounded: past its
+ * limit the request fails with a {@link StreamOverflowException}, which the subscriber receives at
+ * once, and the buffered elements are dropped.
  *
  * @param <T> the element type
  */
 public final class ReplyPublisher<T> implements Flow.Publisher<T> {
 
+	/**
+	 * Default of the most elements buffered for a subscriber that has not requested them.
+	 */
+	public static final int DEFAULT_BUFFER = 10_000;
+
 	private final Queue<T> buffer = new ConcurrentLinkedQueue<>();
+
+	private final AtomicInteger buffered = new AtomicInteger();
+
+	private final int maxBuffered;
+
+	private volatile Runnable onOverflow = () -> {
+	};
 
 	private final AtomicLong requested = new AtomicLong();
 
@@ -36,11 +54,31 @@ public final class ReplyPublisher<T> implements Flow.Publisher<T> {
 	private volatile boolean cancelled;
 
 	/**
+	 * Create a publisher with the default buffer.
+	 */
+	public ReplyPublisher() {
+		this(DEFAULT_BUFFER);
+	}
+
+	/**
+	 * Create a publisher.
+	 * @param maxBuffered the most elements buffered for a subscriber that has not requested them
+	 */
+	public ReplyPublisher(int maxBuffered) {
+		Assert.isTrue(maxBuffered > 0, "'maxBuffered' must be positive");
+		this.maxBuffered = maxBuffered;
+	}
+
+	/**
 	 * Bind this publisher to the request whose replies it publishes: the request's end ends the
-	 * stream, and a subscriber's cancellation cancels the request.
+	 * stream, a subscriber's cancellation cancels the request, and an overflow fails it.
 	 */
 	void bind(PendingRequests registry, PendingRequest<Void> request) {
 		this.onCancel = () -> registry.cancel(request.id);
+		this.onOverflow = () -> {
+			registry.failedFast(FastFailure.STREAM_OVERFLOW);
+			registry.fail(request, new StreamOverflowException(request.topic, this.maxBuffered));
+		};
 		request.whenComplete((done, ex) -> {
 			if (ex != null) {
 				fail(ex);
@@ -87,7 +125,7 @@ public final class ReplyPublisher<T> implements Flow.Publisher<T> {
 			public void cancel() {
 				if (!ReplyPublisher.this.cancelled) {
 					ReplyPublisher.this.cancelled = true;
-					ReplyPublisher.this.buffer.clear();
+					clearBuffer();
 					ReplyPublisher.this.onCancel.run();
 				}
 			}
@@ -99,9 +137,30 @@ public final class ReplyPublisher<T> implements Flow.Publisher<T> {
 
 	void emit(T element) {
 		if (!this.done && !this.cancelled) {
+			// Elements are emitted by one thread (the reply consumer's), so check-then-add holds.
+			if (this.buffered.get() >= this.maxBuffered) {
+				// Dropped, so that the subscriber gets the failure now rather than after them.
+				clearBuffer();
+				this.onOverflow.run();
+				return;
+			}
+			this.buffered.incrementAndGet();
 			this.buffer.offer(element);
 			drain();
 		}
+	}
+
+	/**
+	 * Return the number of elements buffered for the subscriber.
+	 * @return the count
+	 */
+	public int bufferedCount() {
+		return Math.max(0, this.buffered.get());
+	}
+
+	private void clearBuffer() {
+		this.buffer.clear();
+		this.buffered.set(0);
 	}
 
 	void complete() {
@@ -134,6 +193,7 @@ public final class ReplyPublisher<T> implements Flow.Publisher<T> {
 					if (element == null) {
 						break;
 					}
+					this.buffered.decrementAndGet();
 					this.requested.decrementAndGet();
 					target.onNext(element);
 				}

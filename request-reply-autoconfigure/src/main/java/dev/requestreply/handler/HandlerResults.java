@@ -13,9 +13,18 @@ import java.util.stream.Stream;
 /**
  * Calls a handler method and adapts what it returns: a {@link CompletionStage} replies with the
  * value it completes with; for a request that wants one reply, a {@link Stream} or
- * {@link Flow.Publisher} replies with the list of its elements.
+ * {@link Flow.Publisher} replies with the list of its elements, at most {@value #MAX_COLLECTED}
+ * of them (more fail the request: one reply record cannot carry them; a stream request can).
  */
 final class HandlerResults {
+
+	/**
+	 * Most elements of a {@link Stream} or {@link Flow.Publisher} collected into one reply.
+	 */
+	static final int MAX_COLLECTED = 100_000;
+
+	// A publisher is asked for its elements in chunks of this many.
+	private static final int CHUNK = 256;
 
 	private HandlerResults() {
 	}
@@ -58,7 +67,9 @@ final class HandlerResults {
 	static CompletableFuture<Object> single(Object value) {
 		if (value instanceof Stream<?> stream) {
 			try (stream) {
-				return CompletableFuture.completedFuture(stream.toList());
+				List<?> elements = stream.limit(MAX_COLLECTED + 1L).toList();
+				return (elements.size() > MAX_COLLECTED) ? CompletableFuture.failedFuture(tooMany())
+						: CompletableFuture.completedFuture(elements);
 			}
 		}
 		if (value instanceof Flow.Publisher<?> publisher) {
@@ -72,14 +83,28 @@ final class HandlerResults {
 		List<Object> elements = new ArrayList<>();
 		publisher.subscribe(new Flow.Subscriber<Object>() {
 
+			private Flow.Subscription subscription;
+
 			@Override
 			public void onSubscribe(Flow.Subscription subscription) {
-				subscription.request(Long.MAX_VALUE);
+				this.subscription = subscription;
+				subscription.request(CHUNK);
 			}
 
 			@Override
 			public void onNext(Object item) {
+				if (result.isDone()) {
+					return;
+				}
+				if (elements.size() == MAX_COLLECTED) {
+					this.subscription.cancel();
+					result.completeExceptionally(tooMany());
+					return;
+				}
 				elements.add(item);
+				if (elements.size() % CHUNK == 0) {
+					this.subscription.request(CHUNK);
+				}
 			}
 
 			@Override
@@ -94,6 +119,11 @@ final class HandlerResults {
 
 		});
 		return result;
+	}
+
+	private static IllegalStateException tooMany() {
+		return new IllegalStateException("The handler's result has more than " + MAX_COLLECTED
+				+ " elements, too many for one reply; request it as a stream");
 	}
 
 	static Throwable unwrap(Throwable ex) {

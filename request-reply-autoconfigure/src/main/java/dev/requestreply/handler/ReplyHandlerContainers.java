@@ -207,9 +207,10 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 				properties.setObservationEnabled(true);
 				properties.setObservationRegistry(this.observationRegistry);
 			}
-			String responder = (endpoint.groupId() != null) ? endpoint.groupId() : this.defaultGroupId;
+			// The responder is the handler's own group: one application answering two topics of a
+			// scatter-gather sends two distinct responders, not one name twice.
 			properties.setMessageListener(new ReplyHandlerListener(endpoint, this.converter,
-					new ReplySender(this.replyTemplate, responder, handlerStats, endpoint.id()),
+					new ReplySender(this.replyTemplate, groupId, handlerStats, endpoint.id()),
 					new HandlerFigures(endpoint, handlerStats, this.outcomeListeners), this.policy,
 					new ReplyTopicGuard(endpoint.id(), replyTopicPolicy)));
 			ConcurrentMessageListenerContainer<byte[], byte[]> container = new ConcurrentMessageListenerContainer<>(

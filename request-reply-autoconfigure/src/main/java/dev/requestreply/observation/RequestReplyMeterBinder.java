@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
+import dev.requestreply.correlation.FastFailure;
 import dev.requestreply.correlation.PendingRequests;
 import dev.requestreply.correlation.SkippedReply;
 import dev.requestreply.handler.ReplyHandlerContainers;
@@ -27,6 +28,9 @@ import org.springframework.util.Assert;
  * <li>{@value #REPLIES_SKIPPED}: a counter of replies that completed no request, tagged
  * {@code reason} ({@code late}, {@code duplicate}, {@code foreign}, {@code invalid});</li>
  * <li>{@value #REJECTED}: a counter of requests refused because too many were pending;</li>
+ * <li>{@value #FAILED_FAST}: a counter of requests that failed at once rather than waiting for
+ * their timeout, tagged {@code reason} ({@code no-responder}, {@code reply-path-down},
+ * {@code stream-overflow});</li>
  * <li>{@value #HANDLER}: a timer of {@link dev.requestreply.ReplyHandler @ReplyHandler}
  * invocations, tagged {@code topic} and {@code outcome} ({@code success}, {@code error},
  * {@code expired}, {@code malformed}).</li>
@@ -61,6 +65,12 @@ public class RequestReplyMeterBinder implements MeterBinder {
 	 * Name of the rejected requests counter.
 	 */
 	public static final String REJECTED = "requestreply.requests.rejected";
+
+	/**
+	 * Name of the counter of requests that failed fast.
+	 * @since 0.2.0
+	 */
+	public static final String FAILED_FAST = "requestreply.requests.failed.fast";
 
 	/**
 	 * Name of the handler invocation timer.
@@ -122,6 +132,12 @@ public class RequestReplyMeterBinder implements MeterBinder {
 		FunctionCounter.builder(REJECTED, registry, PendingRequests::rejectedCount)
 			.description("Requests refused because too many were pending")
 			.register(meterRegistry);
+		for (FastFailure reason : FastFailure.values()) {
+			FunctionCounter.builder(FAILED_FAST, registry, (r) -> r.fastFailureCount(reason))
+				.description("Requests that failed at once rather than waiting for their timeout")
+				.tag("reason", reason.tagValue())
+				.register(meterRegistry);
+		}
 		Timers timers = new Timers(meterRegistry, REQUESTS, "Round trips of requests, from send to their end",
 				this.percentileHistogram);
 		registry.addListener((topic, outcome, durationNanos) -> timers.record(topic, outcome.tagValue(), durationNanos));

@@ -1,6 +1,7 @@
 package dev.requestreply.requester;
 
 import java.nio.ByteBuffer;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -8,6 +9,8 @@ import dev.requestreply.RequestReplyException;
 import dev.requestreply.correlation.ReplyDispatcher;
 import dev.requestreply.security.AuthorizationMonitor;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
 
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.core.ConsumerFactory;
@@ -102,12 +105,20 @@ public final class ReplyListener {
 	}
 
 	/**
+	 * Return whether the reply consumer runs.
+	 * @return whether it runs
+	 */
+	public boolean isRunning() {
+		KafkaMessageListenerContainer<?, ByteBuffer> current = this.container;
+		return current != null && current.isRunning();
+	}
+
+	/**
 	 * Return whether the reply consumer runs and the broker lets it read the reply topic.
 	 * @return whether replies are read
 	 */
 	public boolean isReading() {
-		KafkaMessageListenerContainer<?, ByteBuffer> current = this.container;
-		return current != null && current.isRunning() && !this.authorization.isDenied();
+		return isRunning() && !this.authorization.isDenied();
 	}
 
 	/**
@@ -117,6 +128,21 @@ public final class ReplyListener {
 	 */
 	public RequestReplyException refusal(String action) {
 		return this.authorization.isDenied() ? this.authorization.failure(action) : null;
+	}
+
+	/**
+	 * Return the reply consumer's own metrics, live.
+	 * @return the metrics, empty when it does not run
+	 * @since 0.2.0
+	 */
+	public Map<MetricName, ? extends Metric> consumerMetrics() {
+		KafkaMessageListenerContainer<?, ByteBuffer> current = this.container;
+		if (current == null) {
+			return Map.of();
+		}
+		Map<MetricName, Metric> metrics = new HashMap<>();
+		current.metrics().values().forEach(metrics::putAll);
+		return metrics;
 	}
 
 	/**

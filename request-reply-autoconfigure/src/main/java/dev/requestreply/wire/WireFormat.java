@@ -163,16 +163,33 @@ public final class WireFormat {
 			headers.add(RequestReplyHeaders.RESPONDER, responder);
 		}
 		if (failure != null) {
-			headers.add(RequestReplyHeaders.ERROR_TYPE, failure.getClass().getName().getBytes(StandardCharsets.UTF_8));
-			String message = failure.getMessage();
-			if (message != null) {
-				if (message.length() > MAX_ERROR_MESSAGE_LENGTH) {
-					message = message.substring(0, MAX_ERROR_MESSAGE_LENGTH);
-				}
-				headers.add(RequestReplyHeaders.ERROR_MESSAGE, message.getBytes(StandardCharsets.UTF_8));
-			}
+			addError(headers, failure);
 		}
 		return headers;
+	}
+
+	/**
+	 * Return the headers that make a reply an error reply, for responders that write the rest of
+	 * the reply themselves (a {@code @KafkaListener} with {@code @SendTo}).
+	 * @param failure the failure the error reply carries
+	 * @return new headers
+	 */
+	public static RecordHeaders errorHeaders(Throwable failure) {
+		RecordHeaders headers = new RecordHeaders();
+		addError(headers, failure);
+		return headers;
+	}
+
+	// Every error header of every responder is written here (type, message, and any added later).
+	private static void addError(RecordHeaders headers, Throwable failure) {
+		headers.add(RequestReplyHeaders.ERROR_TYPE, failure.getClass().getName().getBytes(StandardCharsets.UTF_8));
+		String message = failure.getMessage();
+		if (message != null) {
+			if (message.length() > MAX_ERROR_MESSAGE_LENGTH) {
+				message = message.substring(0, MAX_ERROR_MESSAGE_LENGTH);
+			}
+			headers.add(RequestReplyHeaders.ERROR_MESSAGE, message.getBytes(StandardCharsets.UTF_8));
+		}
 	}
 
 	/**

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import dev.requestreply.correlation.FastFailure;
 import dev.requestreply.correlation.PendingRequests;
 import dev.requestreply.correlation.RequestOutcome;
 import dev.requestreply.RequestReplyException;
@@ -143,6 +144,19 @@ class RequestReplyEndpointTests {
 		assertThat(this.endpoint.pendingRequest(id)).isNull();
 		assertThat(this.endpoint.requestReply().cancelled()).isEqualTo(1);
 		assertThat(this.endpoint.cancel(id).cancelled()).isFalse();
+	}
+
+	@Test
+	void whenRequestsFailFastThenTheirFiguresShow() {
+		this.registry.failedFast(FastFailure.NO_RESPONDER);
+		this.registry.failedFast(FastFailure.REPLY_PATH_DOWN);
+		this.registry.failedFast(FastFailure.REPLY_PATH_DOWN);
+		RequestReplyDescriptor descriptor = this.endpoint.requestReply();
+		assertThat(descriptor.noResponder()).isOne();
+		assertThat(descriptor.replyPathDown()).isEqualTo(2);
+		assertThat(descriptor.streamOverflows()).isZero();
+		assertThat(JsonMapper.builder().build().writeValueAsString(descriptor)).contains("\"noResponder\":1",
+				"\"replyPathDown\":2", "\"streamOverflows\":0");
 	}
 
 	@Test

@@ -2,7 +2,9 @@ package dev.requestreply.autoconfigure;
 
 import dev.requestreply.RequestReplyTemplate;
 import dev.requestreply.correlation.PendingRequests;
+import dev.requestreply.correlation.ReplyPublisher;
 import dev.requestreply.handler.ReplyHandlerPolicy;
+import dev.requestreply.requester.ResponderDirectory;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -18,6 +20,14 @@ class RequestReplyPropertiesDefaultsTests {
 	@Test
 	void whenNothingIsSetThenTheDefaultTimeoutIsTheTemplates() {
 		assertThat(this.properties.getDefaultTimeout()).isEqualTo(RequestReplyTemplate.DEFAULT_TIMEOUT);
+	}
+
+	@Test
+	void whenNothingIsSetThenTheFailFastDefaultsAreTheTemplatesAndPublishers() {
+		assertThat(this.properties.isFailFastWithoutResponders()).isFalse();
+		assertThat(this.properties.getResponderCheckInterval()).isEqualTo(ResponderDirectory.DEFAULT_INTERVAL);
+		assertThat(this.properties.getReplyPathTimeout()).isEqualTo(RequestReplyTemplate.DEFAULT_REPLY_PATH_TIMEOUT);
+		assertThat(this.properties.getStreamBuffer()).isEqualTo(ReplyPublisher.DEFAULT_BUFFER);
 	}
 
 	@Test

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.requestreply.CorrelationId;
+import dev.requestreply.correlation.FastFailure;
 import dev.requestreply.correlation.PendingRequests;
 import dev.requestreply.TestRequests;
 import io.micrometer.core.instrument.Meter;
@@ -42,6 +43,22 @@ class RequestReplyMeterBinderTests {
 		}
 		assertThat(this.meters.get("requestreply.requests.rejected").functionCounter().count()).isZero();
 		assertThat(this.meters.find("requestreply.requests").timers()).isEmpty();
+	}
+
+	@Test
+	void whenRequestsFailFastThenTheCounterOfTheirReasonMoves() {
+		new RequestReplyMeterBinder(this.registry, null).bindTo(this.meters);
+		this.registry.failedFast(FastFailure.NO_RESPONDER);
+		this.registry.failedFast(FastFailure.NO_RESPONDER);
+		this.registry.failedFast(FastFailure.STREAM_OVERFLOW);
+		assertThat(this.meters.get("requestreply.requests.failed.fast").tag("reason", "no-responder").functionCounter()
+			.count()).isEqualTo(2.0);
+		assertThat(this.meters.get("requestreply.requests.failed.fast").tag("reason", "reply-path-down")
+			.functionCounter()
+			.count()).isZero();
+		assertThat(this.meters.get("requestreply.requests.failed.fast").tag("reason", "stream-overflow")
+			.functionCounter()
+			.count()).isEqualTo(1.0);
 	}
 
 	@Test

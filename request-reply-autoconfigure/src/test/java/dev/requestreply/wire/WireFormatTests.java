@@ -173,6 +173,16 @@ class WireFormatTests {
 	}
 
 	@Test
+	void whenErrorHeadersWrittenAloneThenTheyAreTheErrorHeadersOfAReply() {
+		IllegalStateException failure = new IllegalStateException("x".repeat(10_000));
+		Headers alone = WireFormat.errorHeaders(failure);
+		Headers reply = WireFormat.replyHeaders(REQUEST, null, failure, null, null);
+		assertThat(alone.toArray()).containsExactly(reply.lastHeader("rr_error_type"), reply.lastHeader("rr_error_message"));
+		assertThat(WireFormat.remoteFailure("t", alone).getRemoteMessage())
+			.hasSize(WireFormat.MAX_ERROR_MESSAGE_LENGTH);
+	}
+
+	@Test
 	void whenRequestHadNoInstanceThenReplyHasNone() {
 		RequestHeaders request = new RequestHeaders(ID, "r", null, RequestHeaders.NO_DEADLINE, null, false);
 		Headers headers = WireFormat.replyHeaders(request, null, null, null, null);

@@ -1,0 +1,4 @@
+/**
+ * Interoperability with Spring Kafka's own request-reply: error replies both ways.
+ */
+package dev.requestreply.interop;

@@ -1,0 +1,101 @@
+package dev.requestreply.requester;
+
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.common.Metric;
+import org.apache.kafka.common.MetricName;
+
+import org.springframework.util.Assert;
+
+/**
+ * Tells whether the reply consumer can read: it runs, and the broker answered one of its fetches
+ * within the timeout. A healthy consumer gets an answer to a fetch at least every
+ * {@code fetch.max.wait.ms} (500 ms by default), replies or not; its {@code fetch-total} metric
+ * counts those answers, so a count that stands still for longer than the timeout means the broker
+ * is unreachable (or no longer leads the reply partitions). Read on demand, at most every
+ * {@value #SAMPLE_MILLIS} ms, so a request costs a volatile read, no broker round trip.
+ *
+ * @since 0.2.0
+ */
+public final class ReplyPathMonitor {
+
+	static final long SAMPLE_MILLIS = 100;
+
+	private static final String FETCH_GROUP = "consumer-fetch-manager-metrics";
+
+	private static final String FETCH_TOTAL = "fetch-total";
+
+	private final ReplyListener listener;
+
+	private final long timeoutNanos;
+
+	private Metric fetches;
+
+	private double lastFetches = -1;
+
+	private volatile long lastSampleNanos;
+
+	private volatile long lastProgressNanos;
+
+	/**
+	 * Create a monitor of a started reply listener.
+	 * @param listener the reply listener
+	 * @param timeout how long the broker may leave the reply consumer without an answer
+	 */
+	public ReplyPathMonitor(ReplyListener listener, Duration timeout) {
+		Assert.notNull(listener, "'listener' must not be null");
+		Assert.isTrue(timeout != null && timeout.toNanos() > 0, "'timeout' must be positive");
+		this.listener = listener;
+		this.timeoutNanos = timeout.toNanos();
+		this.lastProgressNanos = System.nanoTime();
+		this.lastSampleNanos = this.lastProgressNanos;
+	}
+
+	/**
+	 * Return why the reply consumer cannot read.
+	 * @return the reason, or {@code null} when it reads
+	 */
+	public String problem() {
+		if (!this.listener.isRunning()) {
+			return "is not running";
+		}
+		long now = System.nanoTime();
+		if (now - this.lastSampleNanos >= TimeUnit.MILLISECONDS.toNanos(SAMPLE_MILLIS)) {
+			sample(now);
+		}
+		long silent = now - this.lastProgressNanos;
+		return (silent > this.timeoutNanos) ? "has had no answer from the broker for "
+				+ TimeUnit.NANOSECONDS.toMillis(silent) + " ms (request-reply.reply-path-timeout is "
+				+ TimeUnit.NANOSECONDS.toMillis(this.timeoutNanos) + " ms)" : null;
+	}
+
+	private synchronized void sample(long now) {
+		if (now - this.lastSampleNanos < TimeUnit.MILLISECONDS.toNanos(SAMPLE_MILLIS)) {
+			return;
+		}
+		this.lastSampleNanos = now;
+		if (this.fetches == null) {
+			this.fetches = findFetchTotal(this.listener.consumerMetrics());
+		}
+		if (this.fetches != null && this.fetches.metricValue() instanceof Number count
+				&& count.doubleValue() != this.lastFetches) {
+			this.lastFetches = count.doubleValue();
+			this.lastProgressNanos = now;
+		}
+	}
+
+	private static Metric findFetchTotal(Map<MetricName, ? extends Metric> metrics) {
+		for (Map.Entry<MetricName, ? extends Metric> entry : metrics.entrySet()) {
+			MetricName name = entry.getKey();
+			// The consumer's total, not one of its per-topic figures.
+			if (FETCH_TOTAL.equals(name.name()) && FETCH_GROUP.equals(name.group())
+					&& !name.tags().containsKey("topic")) {
+				return entry.getValue();
+			}
+		}
+		return null;
+	}
+
+}

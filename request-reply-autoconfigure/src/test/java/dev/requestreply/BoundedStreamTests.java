@@ -1,0 +1,211 @@
+package dev.requestreply;
+
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAccumulator;
+
+import dev.requestreply.correlation.ReplyPublisher;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A handler that would stream a million elements to a subscriber that asks for one: the handler
+ * is asked for its elements a window at a time, the requester's buffer stays within
+ * {@code request-reply.stream-buffer} and the subscriber gets a {@link StreamOverflowException};
+ * nothing runs out of memory. (The handler is stopped by the test once the subscriber failed; the
+ * handler side of a full million is measured in {@code StreamReplierTests}.)
+ */
+@Tag("slow")
+class BoundedStreamTests {
+
+	private static final int ELEMENTS = 1_000_000;
+
+	private static final int STREAM_BUFFER = 1_000;
+
+	private static ConfigurableApplicationContext context;
+
+	private static RequestReplyTemplate template;
+
+	@BeforeAll
+	static void start() {
+		context = TestApps.startAssigned(new Class<?>[] { App.class }, "spring.application.name=bounded-streams",
+				"request-reply.reply-topic=" + TestBroker.uniqueTopic("bounded-replies"),
+				"request-reply.stream-buffer=" + STREAM_BUFFER, "test.topic=" + TestBroker.uniqueTopic("million"));
+		template = context.getBean(RequestReplyTemplate.class);
+	}
+
+	@AfterAll
+	static void stop() {
+		if (context != null) {
+			context.close();
+		}
+	}
+
+	@Test
+	void whenHandlerStreamsAMillionElementsToASlowSubscriberThenMemoryStaysBounded() throws Exception {
+		CountingPublisher handler = context.getBean(CountingPublisher.class);
+		Runtime runtime = Runtime.getRuntime();
+		System.gc();
+		long baseline = runtime.totalMemory() - runtime.freeMemory();
+		LongAccumulator peakHeap = new LongAccumulator(Math::max, baseline);
+		LongAccumulator peakBuffered = new LongAccumulator(Math::max, 0);
+		long start = System.nanoTime();
+		Flow.Publisher<Integer> stream = template.requestStream(context.getEnvironment().getRequiredProperty("test.topic"),
+				ELEMENTS, Integer.class, Duration.ofSeconds(60), Duration.ofMinutes(5));
+		StalledSubscriber slow = new StalledSubscriber();
+		stream.subscribe(slow);
+		ReplyPublisher<Integer> buffer = (ReplyPublisher<Integer>) stream;
+		Thread sampler = new Thread(() -> {
+			while (!Thread.currentThread().isInterrupted()) {
+				peakHeap.accumulate(runtime.totalMemory() - runtime.freeMemory());
+				peakBuffered.accumulate(buffer.bufferedCount());
+				try {
+					Thread.sleep(20);
+				}
+				catch (InterruptedException ex) {
+					return;
+				}
+			}
+		}, "heap-sampler");
+		sampler.start();
+		try {
+			assertThat(slow.done).failsWithin(Duration.ofSeconds(60))
+				.withThrowableOfType(ExecutionException.class)
+				.withCauseExactlyInstanceOf(StreamOverflowException.class);
+			long overflowAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+			assertThat(slow.received.get()).isOne();
+			assertThat(template.getRegistry().streamOverflowCount()).isOne();
+			assertThat(template.getRegistry().pendingCount()).isZero();
+			// Nothing tells the handler yet that nobody waits: stop it, after it streamed a while longer.
+			long emittedAtOverflow = handler.emitted.get();
+			await().atMost(Duration.ofSeconds(60))
+				.until(() -> handler.emitted.get() >= Math.min(ELEMENTS, emittedAtOverflow + 5 * STREAM_BUFFER));
+			handler.stop = true;
+			System.out.printf("RELIABILITY bounded-stream: handler of %d elements, stream-buffer %d: overflow after"
+					+ " %d ms with %d emitted, stopped at %d; handler demand ahead of sends at most %d; requester"
+					+ " buffer at most %d; used heap %d MB before, peak %d MB (max heap %d MB; under the shared test"
+					+ " load)%n", ELEMENTS, STREAM_BUFFER, overflowAfterMs, emittedAtOverflow, handler.emitted.get(),
+					handler.maxOutstanding.get(), peakBuffered.get(), baseline >> 20, peakHeap.get() >> 20,
+					runtime.maxMemory() >> 20);
+			assertThat(handler.maxOutstanding.get()).isLessThanOrEqualTo(256);
+			assertThat(peakBuffered.get()).isLessThanOrEqualTo(STREAM_BUFFER);
+		}
+		finally {
+			sampler.interrupt();
+			handler.stop = true;
+		}
+	}
+
+	/**
+	 * Asks for one element and never for more.
+	 */
+	static final class StalledSubscriber implements Flow.Subscriber<Integer> {
+
+		final AtomicLong received = new AtomicLong();
+
+		final CompletableFuture<Void> done = new CompletableFuture<>();
+
+		@Override
+		public void onSubscribe(Flow.Subscription subscription) {
+			subscription.request(1);
+		}
+
+		@Override
+		public void onNext(Integer item) {
+			this.received.incrementAndGet();
+		}
+
+		@Override
+		public void onError(Throwable throwable) {
+			this.done.completeExceptionally(throwable);
+		}
+
+		@Override
+		public void onComplete() {
+			this.done.complete(null);
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class App {
+
+		@Bean
+		CountingPublisher countingPublisher() {
+			return new CountingPublisher();
+		}
+
+	}
+
+	/**
+	 * Streams the numbers up to the one asked for, as fast as it is asked, and records how far
+	 * ahead of what it emitted it was asked.
+	 */
+	static class CountingPublisher {
+
+		final AtomicLong emitted = new AtomicLong();
+
+		final LongAccumulator maxOutstanding = new LongAccumulator(Math::max, 0);
+
+		volatile boolean stop;
+
+		@ReplyHandler(topics = "${test.topic}")
+		Flow.Publisher<Integer> count(int elements) {
+			return (subscriber) -> subscriber.onSubscribe(new Flow.Subscription() {
+
+				private final AtomicLong demand = new AtomicLong();
+
+				private int next;
+
+				private boolean emitting;
+
+				@Override
+				public void request(long n) {
+					CountingPublisher.this.maxOutstanding.accumulate(this.demand.addAndGet(n));
+					synchronized (this) {
+						if (this.emitting) {
+							return;
+						}
+						this.emitting = true;
+					}
+					while (true) {
+						synchronized (this) {
+							if (this.demand.get() == 0 || this.next == elements || CountingPublisher.this.stop) {
+								this.emitting = false;
+								break;
+							}
+						}
+						this.demand.decrementAndGet();
+						subscriber.onNext(this.next++);
+						CountingPublisher.this.emitted.incrementAndGet();
+						if (this.next == elements) {
+							subscriber.onComplete();
+						}
+					}
+				}
+
+				@Override
+				public void cancel() {
+				}
+
+			});
+		}
+
+	}
+
+}
