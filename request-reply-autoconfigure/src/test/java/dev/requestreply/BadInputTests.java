@@ -66,11 +66,11 @@ class BadInputTests {
 		context = apps.startAssigned(new Class<?>[] { App.class }, "spring.application.name=bad-input",
 				"test.topic=" + requestTopic, "request-reply.reply-topic=" + ownReplyTopic,
 				"request-reply.handler.max-request-size=1KB");
-		producer = apps.closing(new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBroker.bootstrapServers(),
-				ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+		producer = apps.closing(new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+				TestBroker.bootstrapServers(), ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
 				ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)));
-		replies = apps.closing(new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBroker.bootstrapServers(),
-				ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+		replies = apps.closing(new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+				TestBroker.bootstrapServers(), ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
 				ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class)));
 		replies.assign(List.of(new TopicPartition(replyTopic, 0)));
 		replies.seekToBeginning(List.of(new TopicPartition(replyTopic, 0)));

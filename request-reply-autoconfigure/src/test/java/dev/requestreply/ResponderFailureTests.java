@@ -85,7 +85,8 @@ class ResponderFailureTests {
 		// At least once: a request handled twice completes its future once and its second reply
 		// is counted as a duplicate.
 		await().atMost(Duration.ofSeconds(10))
-			.until(() -> registry.duplicateReplyCount() == firstEcho.gate.arrived() + secondEcho.gate.arrived() - REQUESTS);
+			.until(() -> registry.duplicateReplyCount() == firstEcho.gate.arrived() + secondEcho.gate.arrived()
+					- REQUESTS);
 		int handledByFirst = firstEcho.gate.arrived();
 		int handledBySecond = secondEcho.gate.arrived();
 		TestFigures.report("RELIABILITY responder-failure: %d requests, responder closed after %d sent;"
