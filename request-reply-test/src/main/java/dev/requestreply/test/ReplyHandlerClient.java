@@ -51,7 +51,8 @@ public class ReplyHandlerClient implements AutoCloseable {
 
 	private final PayloadConverter converter;
 
-	private final String replyTopic = "request-reply-test-replies-" + UUID.randomUUID();
+	// Ends in "-replies": handlers answer only reply topics their allowed patterns match.
+	private final String replyTopic = "request-reply-test-" + UUID.randomUUID() + "-replies";
 
 	private final KafkaProducer<byte[], byte[]> producer;
 
