@@ -28,10 +28,9 @@ import org.apache.kafka.common.security.auth.SecurityProtocol;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
 import org.apache.kafka.common.test.TestKitNodes;
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -46,6 +45,9 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
  */
 class AclTests {
 
+	@RegisterExtension
+	static final TestApps apps = new TestApps();
+
 	private static final String ADMIN = "plain-admin";
 
 	private static final String REQUESTER = "requester";
@@ -56,8 +58,6 @@ class AclTests {
 
 	private static Admin admin;
 
-	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
-
 	@BeforeAll
 	static void startBroker() throws Exception {
 		TestKitNodes nodes = new TestKitNodes.Builder().setCombined(true)
@@ -67,7 +67,7 @@ class AclTests {
 			// A plaintext controller listener would see the broker as ANONYMOUS, refused by the authorizer.
 			.setControllerSecurityProtocol(SecurityProtocol.SASL_PLAINTEXT)
 			.build();
-		cluster = new KafkaClusterTestKit.Builder(nodes)
+		cluster = apps.closing(new KafkaClusterTestKit.Builder(nodes)
 			// The test kit knows one user besides its super user: declare the two principals.
 			.setConfigProp("listener.name.external.plain.sasl.jaas.config",
 					jaas(ADMIN) + " user_" + ADMIN + "=\"" + ADMIN + "-secret\" user_" + REQUESTER + "=\""
@@ -75,25 +75,14 @@ class AclTests {
 			.setConfigProp("group.initial.rebalance.delay.ms", "0")
 			.setConfigProp("offsets.topic.replication.factor", "1")
 			.setConfigProp("offsets.topic.num.partitions", "1")
-			.build();
+			.build());
 		cluster.format();
 		cluster.startup();
 		cluster.waitForReadyBrokers();
 		Properties properties = new Properties();
 		properties.putAll(clientProperties(ADMIN));
 		properties.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-		admin = Admin.create(properties);
-	}
-
-	@AfterAll
-	static void stopBroker() throws Exception {
-		admin.close();
-		cluster.close();
-	}
-
-	@AfterEach
-	void closeApps() {
-		this.contexts.forEach(ConfigurableApplicationContext::close);
+		admin = apps.closing(Admin.create(properties));
 	}
 
 	@Test
@@ -305,10 +294,7 @@ class AclTests {
 			all.add("spring.kafka.security.protocol=SASL_PLAINTEXT");
 			all.add("spring.kafka.properties.sasl.mechanism=PLAIN");
 			all.add("spring.kafka.properties.sasl.jaas.config=" + jaas(user) + ";");
-			ConfigurableApplicationContext context = TestApps.start(cluster.bootstrapServers(),
-					new Class<?>[] { source }, all.toArray(String[]::new));
-			AclTests.this.contexts.add(context);
-			return context;
+			return apps.start(cluster.bootstrapServers(), new Class<?>[] { source }, all.toArray(String[]::new));
 		}
 
 	}

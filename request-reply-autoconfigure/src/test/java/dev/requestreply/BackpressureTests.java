@@ -4,13 +4,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import dev.requestreply.TestResponders.Echo;
 import dev.requestreply.TestResponders.EchoApp;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -23,22 +23,25 @@ import static org.awaitility.Awaitility.await;
  */
 class BackpressureTests {
 
+	@RegisterExtension
+	static final TestApps apps = new TestApps();
+
 	@Test
 	void whenMaxPendingReachedThenNextRequestFailsAtOnceAndIsAcceptedAgainLater() throws Exception {
 		String topic = TestBroker.createTopic("bp-requests", 1);
-		try (ConfigurableApplicationContext app = TestApps.startAssigned(new Class<?>[] { EchoApp.class },
+		try (ConfigurableApplicationContext app = apps.startAssigned(new Class<?>[] { EchoApp.class },
 				"test.topic=" + topic, "request-reply.max-pending=10",
 				"request-reply.handler.group-id=" + TestBroker.uniqueTopic("bp-group"),
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("bp-replies"))) {
 			RequestReplyTemplate template = app.getBean(RequestReplyTemplate.class);
 			CorrelationRegistry registry = template.getRegistry();
 			Echo echo = app.getBean(Echo.class);
-			CountDownLatch release = echo.hold();
+			echo.gate.hold();
 			List<CompletableFuture<String>> admitted = new ArrayList<>();
 			for (int i = 0; i < 10; i++) {
 				admitted.add(template.request(topic, "q" + i, String.class, Duration.ofSeconds(30)));
 			}
-			await().atMost(Duration.ofSeconds(10)).until(() -> echo.waiting.get() == 1);
+			echo.gate.awaitWaiting(1);
 			long start = System.nanoTime();
 			CompletableFuture<String> eleventh = template.request(topic, "q10", String.class, Duration.ofSeconds(30));
 			long refusedMicros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start);
@@ -56,16 +59,16 @@ class BackpressureTests {
 			assertThat(registry.pendingCount()).isEqualTo(10);
 			assertThat(registry.rejectedCount()).isEqualTo(refused + 1);
 			assertThat(admitted).noneMatch(CompletableFuture::isDone);
-			release.countDown();
+			echo.gate.release();
 			for (int i = 0; i < 10; i++) {
 				assertThat(admitted.get(i).get(30, TimeUnit.SECONDS)).isEqualTo("echo:q" + i);
 			}
 			assertThat(template.request(topic, "again", String.class, Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS))
 				.isEqualTo("echo:again");
-			System.out.printf("RELIABILITY backpressure: max-pending 10; 11th refused in %d us; %d refused,"
-					+ " pending stayed %d; handler saw %d requests%n", refusedMicros, registry.rejectedCount(), 10,
-					echo.calls.get());
-			assertThat(echo.calls.get()).isEqualTo(11);
+			TestFigures.report("RELIABILITY backpressure: max-pending 10; 11th refused in %d us; %d refused,"
+					+ " pending stayed %d; handler saw %d requests", refusedMicros, registry.rejectedCount(), 10,
+					echo.gate.arrived());
+			assertThat(echo.gate.arrived()).isEqualTo(11);
 			assertThat(registry.pendingCount()).isZero();
 		}
 	}

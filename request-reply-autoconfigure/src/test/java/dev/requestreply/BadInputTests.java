@@ -24,9 +24,9 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -41,6 +41,9 @@ import static org.awaitility.Awaitility.await;
  * counter, and the partition moves on.
  */
 class BadInputTests {
+
+	@RegisterExtension
+	static final TestApps apps = new TestApps();
 
 	private static ConfigurableApplicationContext context;
 
@@ -60,30 +63,17 @@ class BadInputTests {
 		// Matches no default pattern: allowed because it is the application's own reply topic.
 		ownReplyTopic = TestBroker.uniqueTopic("bad-own-responses");
 		replyTopic = TestBroker.createTopic("bad-replies", 1);
-		context = TestApps.startAssigned(new Class<?>[] { App.class }, "spring.application.name=bad-input",
+		context = apps.startAssigned(new Class<?>[] { App.class }, "spring.application.name=bad-input",
 				"test.topic=" + requestTopic, "request-reply.reply-topic=" + ownReplyTopic,
 				"request-reply.handler.max-request-size=1KB");
-		producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBroker.bootstrapServers(),
-				ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
-				ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class));
-		replies = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBroker.bootstrapServers(),
-				ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-				ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+		producer = apps.closing(new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+				TestBroker.bootstrapServers(), ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+				ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class)));
+		replies = apps.closing(new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG,
+				TestBroker.bootstrapServers(), ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+				ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class)));
 		replies.assign(List.of(new TopicPartition(replyTopic, 0)));
 		replies.seekToBeginning(List.of(new TopicPartition(replyTopic, 0)));
-	}
-
-	@AfterAll
-	static void stop() {
-		if (replies != null) {
-			replies.close();
-		}
-		if (producer != null) {
-			producer.close();
-		}
-		if (context != null) {
-			context.close();
-		}
 	}
 
 	private static ReplyHandlerStats stats() {

@@ -9,10 +9,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAccumulator;
 
 import dev.requestreply.correlation.ReplyPublisher;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -32,6 +32,9 @@ import static org.awaitility.Awaitility.await;
 @Tag("slow")
 class BoundedStreamTests {
 
+	@RegisterExtension
+	static final TestApps apps = new TestApps();
+
 	private static final int ELEMENTS = 1_000_000;
 
 	private static final int STREAM_BUFFER = 1_000;
@@ -42,17 +45,10 @@ class BoundedStreamTests {
 
 	@BeforeAll
 	static void start() {
-		context = TestApps.startAssigned(new Class<?>[] { App.class }, "spring.application.name=bounded-streams",
+		context = apps.startAssigned(new Class<?>[] { App.class }, "spring.application.name=bounded-streams",
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("bounded-replies"),
 				"request-reply.stream-buffer=" + STREAM_BUFFER, "test.topic=" + TestBroker.uniqueTopic("million"));
 		template = context.getBean(RequestReplyTemplate.class);
-	}
-
-	@AfterAll
-	static void stop() {
-		if (context != null) {
-			context.close();
-		}
 	}
 
 	@Test
@@ -95,10 +91,10 @@ class BoundedStreamTests {
 			await().atMost(Duration.ofSeconds(60))
 				.until(() -> handler.emitted.get() >= Math.min(ELEMENTS, emittedAtOverflow + 5 * STREAM_BUFFER));
 			handler.stop = true;
-			System.out.printf("RELIABILITY bounded-stream: handler of %d elements, stream-buffer %d: overflow after"
+			TestFigures.report("RELIABILITY bounded-stream: handler of %d elements, stream-buffer %d: overflow after"
 					+ " %d ms with %d emitted, stopped at %d; handler demand ahead of sends at most %d; requester"
 					+ " buffer at most %d; used heap %d MB before, peak %d MB (max heap %d MB; under the shared test"
-					+ " load)%n", ELEMENTS, STREAM_BUFFER, overflowAfterMs, emittedAtOverflow, handler.emitted.get(),
+					+ " load)", ELEMENTS, STREAM_BUFFER, overflowAfterMs, emittedAtOverflow, handler.emitted.get(),
 					handler.maxOutstanding.get(), peakBuffered.get(), baseline >> 20, peakHeap.get() >> 20,
 					runtime.maxMemory() >> 20);
 			assertThat(handler.maxOutstanding.get()).isLessThanOrEqualTo(256);

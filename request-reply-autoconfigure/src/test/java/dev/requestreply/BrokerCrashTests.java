@@ -25,6 +25,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.util.FileSystemUtils;
@@ -40,6 +41,9 @@ import static org.awaitility.Awaitility.await;
  */
 @Tag("slow")
 class BrokerCrashTests {
+
+	@RegisterExtension
+	static final TestApps apps = new TestApps();
 
 	private static final int BROKERS = 3;
 
@@ -128,7 +132,7 @@ class BrokerCrashTests {
 				new NewTopic(replyTopic, 1, (short) 3).configs(minIsr)))
 			.all()
 			.get(30, TimeUnit.SECONDS);
-		try (ConfigurableApplicationContext app = TestApps.startAssigned(bootstrapServers,
+		try (ConfigurableApplicationContext app = apps.startAssigned(bootstrapServers,
 				new Class<?>[] { EchoApp.class }, "test.topic=" + requestTopic,
 				"request-reply.reply-topic=" + replyTopic, "request-reply.reply-topic-replication-factor=3",
 				"request-reply.handler.group-id=" + TestBroker.uniqueTopic("bc-group"))) {
@@ -144,9 +148,9 @@ class BrokerCrashTests {
 			load.stop(Duration.ofSeconds(45));
 			Figures all = load.figures((p) -> true);
 			Figures duringOutage = load.figuresDuringOutage((p) -> true, (seq) -> true);
-			System.out.printf("RELIABILITY broker-crash: broker %d killed (leader of the reply partition; request"
+			TestFigures.report("RELIABILITY broker-crash: broker %d killed (leader of the reply partition; request"
 					+ " partition leaders %s, now %s); outage %d ms; all: %s; sent during the outage: %s;"
-					+ " pending %d%n", victim, requestLeaders, leaders(requestTopic), all.outageMs(), all,
+					+ " pending %d", victim, requestLeaders, leaders(requestTopic), all.outageMs(), all,
 					duringOutage, template.getRegistry().pendingCount());
 			assertThat(all.lost()).isZero();
 			assertThat(all.wrong()).isZero();

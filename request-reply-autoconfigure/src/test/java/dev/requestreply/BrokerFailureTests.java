@@ -15,10 +15,10 @@ import java.util.concurrent.atomic.LongAccumulator;
 import dev.requestreply.TestResponders.EchoApp;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
@@ -30,6 +30,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @Tag("slow")
 class BrokerFailureTests {
+
+	@RegisterExtension
+	static final TestApps apps = new TestApps();
 
 	private static final int REQUESTS = 3_000;
 
@@ -46,11 +49,7 @@ class BrokerFailureTests {
 		cluster.brokerProperty("offsets.topic.replication.factor", "3");
 		cluster.brokerListProperty("test.kafka.cluster.brokers");
 		cluster.afterPropertiesSet();
-	}
-
-	@AfterAll
-	static void stopCluster() {
-		cluster.destroy();
+		apps.closing(cluster::destroy);
 	}
 
 	@Test
@@ -60,7 +59,7 @@ class BrokerFailureTests {
 		Map<String, String> minIsr = Map.of("min.insync.replicas", "2");
 		cluster.addTopics(new NewTopic(requestTopic, 3, (short) 3).configs(minIsr),
 				new NewTopic(replyTopic, 1, (short) 3).configs(minIsr));
-		try (ConfigurableApplicationContext app = TestApps.startAssigned(cluster.getBrokersAsString(),
+		try (ConfigurableApplicationContext app = apps.startAssigned(cluster.getBrokersAsString(),
 				new Class<?>[] { EchoApp.class }, "test.topic=" + requestTopic,
 				"request-reply.reply-topic=" + replyTopic, "request-reply.reply-topic-replication-factor=3",
 				"request-reply.handler.group-id=" + TestBroker.uniqueTopic("bf-group"))) {
@@ -121,9 +120,9 @@ class BrokerFailureTests {
 					}
 				}
 			}
-			System.out.printf("RELIABILITY broker-failure: %d requests, broker %d (leader of the reply partition,"
+			TestFigures.report("RELIABILITY broker-failure: %d requests, broker %d (leader of the reply partition,"
 					+ " request partition leaders %s) stopped after %d; replied %d,"
-					+ " timed out %d, failed %d, wrong %d, slowest %d ms, run %d ms (broker down from %d ms), pending %d%n", REQUESTS, victim,
+					+ " timed out %d, failed %d, wrong %d, slowest %d ms, run %d ms (broker down from %d ms), pending %d", REQUESTS, victim,
 					requestLeaders, REQUESTS / 3, replied.get(), timedOut.get(), failed.get(), wrong.get(),
 					TimeUnit.NANOSECONDS.toMillis(slowest.get()), elapsedMs, stoppedAfterMs, template.getRegistry().pendingCount());
 			assertThat(futures).allMatch(CompletableFuture::isDone);

@@ -6,7 +6,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntPredicate;
 import java.util.stream.Collectors;
@@ -18,6 +17,7 @@ import dev.requestreply.TestResponders.RequesterApp;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -35,20 +35,20 @@ import static org.awaitility.Awaitility.await;
 @Tag("slow")
 class CrashFailoverTests {
 
+	@RegisterExtension
+	static final TestApps apps = new TestApps();
+
 	private static final Duration START = Duration.ofSeconds(90);
 
 	private static final Duration SHORT_TIMEOUT = Duration.ofSeconds(3);
 
 	private static final Duration LONG_TIMEOUT = Duration.ofSeconds(30);
 
-	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
-
 	private final List<ForkedJvm> jvms = new ArrayList<>();
 
 	@AfterEach
 	void cleanUp() {
 		this.jvms.forEach(ForkedJvm::kill);
-		this.contexts.forEach(ConfigurableApplicationContext::close);
 	}
 
 	@Test
@@ -87,9 +87,9 @@ class CrashFailoverTests {
 		Figures longDuringOutage = load.figuresDuringOutage(orphaned, (seq) -> !shortTimeout(seq));
 		String stats = survivor.ask("stats", Duration.ofSeconds(10));
 		long expired = Long.parseLong(stats.replaceAll(".*expired=(\\d+).*", "$1"));
-		System.out.printf("RELIABILITY responder-crash%s: outage %d ms; all: %s; on the killed responder's"
+		TestFigures.report("RELIABILITY responder-crash%s: outage %d ms; all: %s; on the killed responder's"
 				+ " partitions %s: %s; on the survivor's: %s; sent during the outage, %d s timeout: %s; %d s timeout: %s;"
-				+ " survivor %s; requester: late replies %d, duplicates %d%n", extra.isBlank() ? "" : " (" + extra + ")",
+				+ " survivor %s; requester: late replies %d, duplicates %d", extra.isBlank() ? "" : " (" + extra + ")",
 				orphanedFigures.outageMs(), all, victimPartitions, orphanedFigures, kept, SHORT_TIMEOUT.toSeconds(),
 				shortDuringOutage, LONG_TIMEOUT.toSeconds(), longDuringOutage, stats,
 				template.getRegistry().lateReplyCount(), template.getRegistry().duplicateReplyCount());
@@ -114,12 +114,11 @@ class CrashFailoverTests {
 			throws Exception {
 		String topic = TestBroker.createTopic("crash-requester-requests", 2);
 		String replyTopic = TestBroker.uniqueTopic("crash-requester-replies");
-		ConfigurableApplicationContext responder = TestApps.startAssigned(new Class<?>[] { EchoApp.class },
+		ConfigurableApplicationContext responder = apps.startAssigned(new Class<?>[] { EchoApp.class },
 				"test.topic=" + topic, "request-reply.handler.group-id=" + TestBroker.uniqueTopic("crash-rq-group"),
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("crash-rq-responder-replies"));
-		this.contexts.add(responder);
 		Echo echo = responder.getBean(Echo.class);
-		CountDownLatch release = echo.hold();
+		echo.gate.hold();
 		ForkedJvm doomed = fork("requester", "requester", List.of("spring.application.name=crash-requesters",
 				"request-reply.reply-topic=" + replyTopic, "request-reply.handler.enabled=false"));
 		doomed.await("ready", START);
@@ -127,7 +126,7 @@ class CrashFailoverTests {
 		int orphans = 20;
 		assertThat(doomed.ask("send " + topic + " " + orphans + " 60000", Duration.ofSeconds(30)))
 			.isEqualTo(String.valueOf(orphans));
-		await().atMost(Duration.ofSeconds(10)).until(() -> echo.waiting.get() == 1);
+		echo.gate.awaitWaiting(1);
 		List<CompletableFuture<String>> own = new ArrayList<>();
 		List<Long> sent = new ArrayList<>();
 		for (int i = 0; i < orphans; i++) {
@@ -136,25 +135,25 @@ class CrashFailoverTests {
 		}
 		doomed.kill();
 		long killed = System.nanoTime();
-		release.countDown();
+		echo.gate.release();
 		for (int i = 0; i < orphans; i++) {
 			assertThat(own.get(i).get(30, TimeUnit.SECONDS)).isEqualTo("echo:own" + i);
 		}
 		long allAnsweredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
 		CorrelationRegistry registry = other.getRegistry();
 		await().atMost(Duration.ofSeconds(30)).until(() -> registry.foreignReplyCount() == orphans);
-		System.out.printf("RELIABILITY requester-crash: %d requests of the killed requester, %d of the other;"
+		TestFigures.report("RELIABILITY requester-crash: %d requests of the killed requester, %d of the other;"
 				+ " other: completed %d, timeouts %d, errors %d, late %d, foreign %d, pending %d;"
-				+ " all its replies %d ms after the kill (behind the %d orphans); responder handled %d%n", orphans,
+				+ " all its replies %d ms after the kill (behind the %d orphans); responder handled %d", orphans,
 				orphans, registry.completedCount(), registry.timeoutCount(), registry.errorCount(),
 				registry.lateReplyCount(), registry.foreignReplyCount(), registry.pendingCount(), allAnsweredMs,
-				orphans, echo.calls.get());
+				orphans, echo.gate.arrived());
 		assertThat(registry.completedCount()).isEqualTo(orphans);
 		assertThat(registry.timeoutCount()).isZero();
 		assertThat(registry.errorCount()).isZero();
 		assertThat(registry.lateReplyCount()).isZero();
 		assertThat(registry.pendingCount()).isZero();
-		assertThat(echo.calls.get()).isEqualTo(2 * orphans);
+		assertThat(echo.gate.arrived()).isEqualTo(2 * orphans);
 	}
 
 	/**
@@ -174,10 +173,9 @@ class CrashFailoverTests {
 	}
 
 	private RequestReplyTemplate requester(String replyTopic) {
-		ConfigurableApplicationContext context = TestApps.start(new Class<?>[] { RequesterApp.class },
+		ConfigurableApplicationContext context = apps.start(new Class<?>[] { RequesterApp.class },
 				"spring.application.name=crash-requesters", "request-reply.reply-topic=" + replyTopic,
 				"request-reply.handler.enabled=false");
-		this.contexts.add(context);
 		return context.getBean(RequestReplyTemplate.class);
 	}
 

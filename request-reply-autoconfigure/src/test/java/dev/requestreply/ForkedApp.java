@@ -35,9 +35,11 @@ public final class ForkedApp {
 	public static void main(String[] args) throws Exception {
 		boolean responder = "responder".equals(args[0]);
 		String[] properties = Arrays.copyOfRange(args, 2, args.length);
+		// Outside JUnit: the extension only starts the application; this process closes it.
+		TestApps apps = new TestApps();
 		ConfigurableApplicationContext context = responder
-				? TestApps.startAssigned(args[1], new Class<?>[] { EchoApp.class }, properties)
-				: TestApps.start(args[1], new Class<?>[] { RequesterApp.class }, properties);
+				? apps.startAssigned(args[1], new Class<?>[] { EchoApp.class }, properties)
+				: apps.start(args[1], new Class<?>[] { RequesterApp.class }, properties);
 		answer("ready");
 		BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 		String line;

@@ -13,6 +13,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -34,6 +35,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * Interoperability with Spring Kafka's own request-reply, both ways.
  */
 class InteropTests {
+
+	@RegisterExtension
+	static final TestApps apps = new TestApps();
 
 	@Test
 	void whenReplyingKafkaTemplateRequestsThenReplyHandlerAnswers() throws Exception {
@@ -64,7 +68,7 @@ class InteropTests {
 	private void withReplyingTemplate(boolean errorChecker, ReplyingCall call) throws Exception {
 		String topic = TestBroker.uniqueTopic("interop-handler");
 		String replyTopic = TestBroker.createTopic("interop-rkt-replies", 1);
-		try (ConfigurableApplicationContext responder = TestApps.startAssigned(
+		try (ConfigurableApplicationContext responder = apps.startAssigned(
 				new Class<?>[] { ReplyHandlerApp.class }, "test.topic=" + topic,
 				"spring.application.name=interop-responder")) {
 			DefaultKafkaProducerFactory<String, String> producerFactory = new DefaultKafkaProducerFactory<>(
@@ -100,7 +104,7 @@ class InteropTests {
 	@Test
 	void whenRequestReplyTemplateRequestsThenKafkaListenerWithSendToAnswers() throws Exception {
 		String topic = TestBroker.uniqueTopic("interop-sendto");
-		try (ConfigurableApplicationContext context = TestApps.start(new Class<?>[] { SendToApp.class },
+		try (ConfigurableApplicationContext context = apps.start(new Class<?>[] { SendToApp.class },
 				"test.topic=" + topic, "spring.application.name=interop-sendto",
 				"spring.kafka.consumer.auto-offset-reset=earliest", "spring.kafka.consumer.group-id=interop-sendto")) {
 			RequestReplyTemplate template = context.getBean(RequestReplyTemplate.class);
@@ -113,7 +117,7 @@ class InteropTests {
 	@Test
 	void whenKafkaListenerWithErrorHandlerThrowsThenRequestFailsWithRemoteHandlerException() {
 		String topic = TestBroker.uniqueTopic("interop-sendto-error");
-		try (ConfigurableApplicationContext context = TestApps.start(new Class<?>[] { SendToApp.class },
+		try (ConfigurableApplicationContext context = apps.start(new Class<?>[] { SendToApp.class },
 				"test.topic=" + topic, "spring.application.name=interop-sendto-error",
 				"spring.kafka.consumer.auto-offset-reset=earliest",
 				"spring.kafka.consumer.group-id=interop-sendto-error")) {

@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -12,8 +11,8 @@ import dev.requestreply.TestResponders.Echo;
 import dev.requestreply.TestResponders.EchoApp;
 import dev.requestreply.TestResponders.RequesterApp;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -26,28 +25,22 @@ import static org.awaitility.Awaitility.await;
  */
 class MultiInstanceTests {
 
-	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
-
-	@AfterEach
-	void closeAll() {
-		this.contexts.forEach(ConfigurableApplicationContext::close);
-	}
+	@RegisterExtension
+	static final TestApps apps = new TestApps();
 
 	private ConfigurableApplicationContext requester(String replyTopic, String... more) {
 		List<String> properties = new ArrayList<>(List.of("spring.application.name=requesters",
 				"request-reply.reply-topic=" + replyTopic, "request-reply.handler.enabled=false"));
 		properties.addAll(List.of(more));
-		ConfigurableApplicationContext context = TestApps.start(new Class<?>[] { RequesterApp.class },
+		ConfigurableApplicationContext context = apps.start(new Class<?>[] { RequesterApp.class },
 				properties.toArray(String[]::new));
-		this.contexts.add(context);
 		return context;
 	}
 
 	private ConfigurableApplicationContext responder(String topic) {
-		ConfigurableApplicationContext context = TestApps.startAssigned(new Class<?>[] { EchoApp.class },
+		ConfigurableApplicationContext context = apps.startAssigned(new Class<?>[] { EchoApp.class },
 				"spring.application.name=responders", "test.topic=" + topic,
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("responder-own-replies"));
-		this.contexts.add(context);
 		return context;
 	}
 
@@ -100,8 +93,8 @@ class MultiInstanceTests {
 		for (int i = 0; i < 200; i++) {
 			assertThat(futures.get(i).get(30, TimeUnit.SECONDS)).isEqualTo("echo:p" + i);
 		}
-		int handledByFirst = first.getBean(Echo.class).calls.get();
-		int handledBySecond = second.getBean(Echo.class).calls.get();
+		int handledByFirst = first.getBean(Echo.class).gate.arrived();
+		int handledBySecond = second.getBean(Echo.class).gate.arrived();
 		assertThat(handledByFirst + handledBySecond).isEqualTo(200);
 		assertThat(handledByFirst).isPositive();
 		assertThat(handledBySecond).isPositive();
@@ -155,16 +148,16 @@ class MultiInstanceTests {
 		String topic = TestBroker.uniqueTopic("drain-requests");
 		ConfigurableApplicationContext responder = responder(topic);
 		Echo echo = responder.getBean(Echo.class);
-		CountDownLatch release = echo.hold();
+		echo.gate.hold();
 		ConfigurableApplicationContext requester = requester(TestBroker.uniqueTopic("drain-replies"),
 				"request-reply.drain-timeout=20s");
 		RequestReplyTemplate template = requester.getBean(RequestReplyTemplate.class);
 		CompletableFuture<String> pending = template.request(topic, "drained", String.class, Duration.ofSeconds(30));
-		await().atMost(Duration.ofSeconds(10)).until(() -> echo.waiting.get() == 1);
+		echo.gate.awaitWaiting(1);
 		CompletableFuture<Void> closing = CompletableFuture.runAsync(requester::close);
 		await().atMost(Duration.ofSeconds(10)).until(() -> !template.isAccepting());
 		assertThat(pending).isNotDone();
-		release.countDown();
+		echo.gate.release();
 		assertThat(pending.get(30, TimeUnit.SECONDS)).isEqualTo("echo:drained");
 		closing.get(30, TimeUnit.SECONDS);
 	}

@@ -8,9 +8,9 @@ import java.util.concurrent.TimeUnit;
 
 import dev.requestreply.TestResponders.EchoApp;
 import dev.requestreply.TestResponders.RequesterApp;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -24,6 +24,9 @@ import static org.awaitility.Awaitility.await;
  */
 class NoResponderTests {
 
+	@RegisterExtension
+	static final TestApps apps = new TestApps();
+
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	private static ConfigurableApplicationContext requester;
@@ -32,16 +35,11 @@ class NoResponderTests {
 
 	@BeforeAll
 	static void start() {
-		requester = TestApps.start(new Class<?>[] { RequesterApp.class }, "spring.application.name=nr-requester",
+		requester = apps.start(new Class<?>[] { RequesterApp.class }, "spring.application.name=nr-requester",
 				"request-reply.handler.enabled=false", "request-reply.fail-fast-without-responders=true",
 				"request-reply.responder-check-interval=500ms",
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("nr-replies"));
 		template = requester.getBean(RequestReplyTemplate.class);
-	}
-
-	@AfterAll
-	static void stop() {
-		requester.close();
 	}
 
 	@Test
@@ -60,8 +58,8 @@ class NoResponderTests {
 			assertThat(template.request(topic, "anyone?", String.class, TIMEOUT)).isCompletedExceptionally();
 		}
 		long laterMicros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - startAgain) / later;
-		System.out.printf("RELIABILITY no-responder: first request failed after %d ms, the %d after it in %d us each"
-				+ " on average (timeout %d ms; under the shared test load)%n", failedAfterMs, later, laterMicros,
+		TestFigures.report("RELIABILITY no-responder: first request failed after %d ms, the %d after it in %d us each"
+				+ " on average (timeout %d ms; under the shared test load)", failedAfterMs, later, laterMicros,
 				TIMEOUT.toMillis());
 		assertThat(failedAfterMs).isLessThan(2_000);
 		assertThat(template.getRegistry().noResponderCount()).isEqualTo(noResponderBefore + 1 + later);
@@ -74,7 +72,7 @@ class NoResponderTests {
 		assertThat(template.request(topic, "early", String.class, TIMEOUT)).failsWithin(Duration.ofSeconds(10))
 			.withThrowableOfType(ExecutionException.class)
 			.withCauseExactlyInstanceOf(NoResponderException.class);
-		try (ConfigurableApplicationContext responder = TestApps.startAssigned(new Class<?>[] { EchoApp.class },
+		try (ConfigurableApplicationContext responder = apps.startAssigned(new Class<?>[] { EchoApp.class },
 				"spring.application.name=nr-responder", "test.topic=" + topic,
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("nr-responder-replies"))) {
 			long assigned = System.nanoTime();
@@ -88,8 +86,8 @@ class NoResponderTests {
 					return false;
 				}
 			});
-			System.out.printf("RELIABILITY no-responder: a responder was seen %d ms after its partitions were"
-					+ " assigned (check interval 500 ms)%n", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - assigned));
+			TestFigures.report("RELIABILITY no-responder: a responder was seen %d ms after its partitions were"
+					+ " assigned (check interval 500 ms)", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - assigned));
 		}
 	}
 
@@ -97,7 +95,7 @@ class NoResponderTests {
 	void whenScatteredToATopicNobodyReadsThenTheGatherFailsAtOnce() {
 		String served = TestBroker.createTopic("nr-served", 1);
 		String unserved = TestBroker.createTopic("nr-unserved", 1);
-		try (ConfigurableApplicationContext responder = TestApps.startAssigned(new Class<?>[] { EchoApp.class },
+		try (ConfigurableApplicationContext responder = apps.startAssigned(new Class<?>[] { EchoApp.class },
 				"spring.application.name=nr-gather", "test.topic=" + served,
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("nr-gather-replies"))) {
 			await().atMost(Duration.ofSeconds(20))

@@ -14,6 +14,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.Status;
@@ -31,6 +32,9 @@ import static org.awaitility.Awaitility.await;
  */
 @Tag("slow")
 class ReplyPathDownTests {
+
+	@RegisterExtension
+	static final TestApps apps = new TestApps();
 
 	private static final Duration REPLY_PATH_TIMEOUT = Duration.ofSeconds(2);
 
@@ -58,7 +62,7 @@ class ReplyPathDownTests {
 	void whenBrokerStopsThenRequestsFailAtOnceAndHealthIsDownUntilItIsBack() throws Exception {
 		String topic = TestBroker.uniqueTopic("rp-requests");
 		broker.addTopics(topic);
-		try (ConfigurableApplicationContext app = TestApps.startAssigned(broker.getBrokersAsString(),
+		try (ConfigurableApplicationContext app = apps.startAssigned(broker.getBrokersAsString(),
 				new Class<?>[] { EchoApp.class }, "spring.application.name=rp-app", "test.topic=" + topic,
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("rp-replies"),
 				"request-reply.reply-path-timeout=" + REPLY_PATH_TIMEOUT.toMillis() + "ms")) {
@@ -91,9 +95,9 @@ class ReplyPathDownTests {
 			assertThat(template.request(topic, "after", String.class, Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS))
 				.isEqualTo("echo:after");
 			assertThat(health.health().getStatus()).isEqualTo(Status.UP);
-			System.out.printf("RELIABILITY reply-path-down: requests refused %d ms after the broker stopped"
+			TestFigures.report("RELIABILITY reply-path-down: requests refused %d ms after the broker stopped"
 					+ " (reply-path-timeout %d ms), each in %d us; accepted again %d ms after it restarted"
-					+ " (under the shared test load)%n", refusedAfterMs, REPLY_PATH_TIMEOUT.toMillis(), refusedInMicros,
+					+ " (under the shared test load)", refusedAfterMs, REPLY_PATH_TIMEOUT.toMillis(), refusedInMicros,
 					acceptedAfterMs);
 		}
 	}

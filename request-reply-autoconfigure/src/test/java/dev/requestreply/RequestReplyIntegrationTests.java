@@ -6,7 +6,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -18,9 +17,9 @@ import dev.requestreply.wire.RequestReplyHeaders;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -38,6 +37,9 @@ import static org.awaitility.Awaitility.await;
  */
 class RequestReplyIntegrationTests {
 
+	@RegisterExtension
+	static final TestApps apps = new TestApps();
+
 	private static ConfigurableApplicationContext context;
 
 	private static RequestReplyTemplate template;
@@ -48,7 +50,7 @@ class RequestReplyIntegrationTests {
 
 	@BeforeAll
 	static void start() {
-		context = TestApps.startAssigned(new Class<?>[] { App.class }, "spring.application.name=integration",
+		context = apps.startAssigned(new Class<?>[] { App.class }, "spring.application.name=integration",
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("integration-replies"),
 				"request-reply.default-timeout=2s", "test.topic.echo=" + TestBroker.uniqueTopic("echo"),
 				"test.topic.json=" + TestBroker.uniqueTopic("json"), "test.topic.bytes=" + TestBroker.uniqueTopic("bytes"),
@@ -58,16 +60,7 @@ class RequestReplyIntegrationTests {
 		template = context.getBean(RequestReplyTemplate.class);
 		handlers = context.getBean(Handlers.class);
 		raw = TestBroker.rawTemplate(TestBroker.bootstrapServers());
-	}
-
-	@AfterAll
-	static void stop() {
-		if (raw != null) {
-			((DefaultKafkaProducerFactory<byte[], byte[]>) raw.getProducerFactory()).destroy();
-		}
-		if (context != null) {
-			context.close();
-		}
+		apps.closing(((DefaultKafkaProducerFactory<byte[], byte[]>) raw.getProducerFactory())::destroy);
 	}
 
 	private static String topic(String name) {
@@ -142,19 +135,19 @@ class RequestReplyIntegrationTests {
 	@Test
 	void whenNoReplyWithinRequestTimeoutThenTimeoutAndLateReplyIsCounted() {
 		long lateBefore = template.getRegistry().lateReplyCount();
-		CountDownLatch release = handlers.holdSlow();
+		handlers.slow.hold();
 		assertThatExceptionOfType(ExecutionException.class)
 			.isThrownBy(() -> template.request(topic("slow"), "late", String.class, Duration.ofMillis(300))
 				.get(10, TimeUnit.SECONDS))
 			.withCauseExactlyInstanceOf(RequestTimeoutException.class);
-		release.countDown();
+		handlers.slow.release();
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> template.getRegistry().lateReplyCount() == lateBefore + 1);
 	}
 
 	@Test
 	void whenRequestNamesNoTimeoutThenDefaultTimeoutApplies() {
-		CountDownLatch release = handlers.holdSlow();
+		handlers.slow.hold();
 		try {
 			long start = System.nanoTime();
 			assertThatExceptionOfType(ExecutionException.class)
@@ -165,7 +158,7 @@ class RequestReplyIntegrationTests {
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofSeconds(2));
 		}
 		finally {
-			release.countDown();
+			handlers.slow.release();
 		}
 	}
 
@@ -294,12 +287,7 @@ class RequestReplyIntegrationTests {
 
 		final List<String> countingPayloads = new java.util.concurrent.CopyOnWriteArrayList<>();
 
-		private volatile CountDownLatch slow = new CountDownLatch(0);
-
-		CountDownLatch holdSlow() {
-			this.slow = new CountDownLatch(1);
-			return this.slow;
-		}
+		final TestGate slow = new TestGate();
 
 		@ReplyHandler(topics = "${test.topic.echo}")
 		String echo(String text) {
@@ -335,7 +323,7 @@ class RequestReplyIntegrationTests {
 
 		@ReplyHandler(topics = "${test.topic.slow}")
 		String slow(String text) throws InterruptedException {
-			this.slow.await(10, TimeUnit.SECONDS);
+			this.slow.pass();
 			return text;
 		}
 

@@ -4,15 +4,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import dev.requestreply.TestResponders.Echo;
 import dev.requestreply.TestResponders.EchoApp;
 import dev.requestreply.TestResponders.RequesterApp;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -25,25 +24,20 @@ import static org.awaitility.Awaitility.await;
  */
 class RequesterRestartTests {
 
+	@RegisterExtension
+	static final TestApps apps = new TestApps();
+
 	private static final int ORPHANS = 20;
-
-	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
-
-	@AfterEach
-	void closeAll() {
-		this.contexts.forEach(ConfigurableApplicationContext::close);
-	}
 
 	@Test
 	void whenRequesterRestartsThenOrphanRepliesAreSkippedAsForeignAndNewInstanceStartsClean() throws Exception {
 		String topic = TestBroker.createTopic("rr-requests", 2);
 		String replyTopic = TestBroker.uniqueTopic("rr-replies");
-		ConfigurableApplicationContext responder = TestApps.startAssigned(new Class<?>[] { EchoApp.class },
+		ConfigurableApplicationContext responder = apps.startAssigned(new Class<?>[] { EchoApp.class },
 				"test.topic=" + topic, "request-reply.handler.group-id=" + TestBroker.uniqueTopic("rr-group"),
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("rr-responder-replies"));
-		this.contexts.add(responder);
 		Echo echo = responder.getBean(Echo.class);
-		CountDownLatch release = echo.hold();
+		echo.gate.hold();
 		ConfigurableApplicationContext gone = requester(replyTopic);
 		RequestReplyTemplate survivor = requester(replyTopic).getBean(RequestReplyTemplate.class);
 		List<CompletableFuture<String>> orphans = new ArrayList<>();
@@ -51,7 +45,7 @@ class RequesterRestartTests {
 		for (int i = 0; i < ORPHANS; i++) {
 			orphans.add(goneTemplate.request(topic, "orphan" + i, String.class, Duration.ofSeconds(60)));
 		}
-		await().atMost(Duration.ofSeconds(10)).until(() -> echo.waiting.get() == 1);
+		echo.gate.awaitWaiting(1);
 		gone.close();
 		for (CompletableFuture<String> orphan : orphans) {
 			assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> orphan.get(10, TimeUnit.SECONDS))
@@ -60,13 +54,13 @@ class RequesterRestartTests {
 		RequestReplyTemplate restarted = requester(replyTopic).getBean(RequestReplyTemplate.class);
 		assertThat(restarted.getRegistry().pendingCount()).isZero();
 		assertThat(restarted.getInstanceId()).isNotEqualTo(goneTemplate.getInstanceId());
-		release.countDown();
+		echo.gate.release();
 		// The replies to the requests of the instance that is gone reach the reply topic and are
 		// skipped by the others by their instance header alone.
 		await().atMost(Duration.ofSeconds(30))
 			.until(() -> survivor.getRegistry().foreignReplyCount() == ORPHANS
 					&& restarted.getRegistry().foreignReplyCount() == ORPHANS);
-		assertThat(echo.calls.get()).isEqualTo(ORPHANS);
+		assertThat(echo.gate.arrived()).isEqualTo(ORPHANS);
 		List<CompletableFuture<String>> own = new ArrayList<>();
 		for (int i = 0; i < 10; i++) {
 			own.add(restarted.request(topic, "own" + i, String.class, Duration.ofSeconds(30)));
@@ -76,8 +70,8 @@ class RequesterRestartTests {
 		}
 		CorrelationRegistry registry = restarted.getRegistry();
 		await().atMost(Duration.ofSeconds(10)).until(() -> survivor.getRegistry().foreignReplyCount() == ORPHANS + 10);
-		System.out.printf("RELIABILITY requester-restart: %d orphan replies; foreign at survivor %d, at new instance"
-				+ " %d; new instance completed %d, pending %d, late %d, duplicates %d%n", ORPHANS,
+		TestFigures.report("RELIABILITY requester-restart: %d orphan replies; foreign at survivor %d, at new instance"
+				+ " %d; new instance completed %d, pending %d, late %d, duplicates %d", ORPHANS,
 				survivor.getRegistry().foreignReplyCount(), registry.foreignReplyCount(), registry.completedCount(),
 				registry.pendingCount(), registry.lateReplyCount(), registry.duplicateReplyCount());
 		assertThat(registry.completedCount()).isEqualTo(10);
@@ -89,10 +83,9 @@ class RequesterRestartTests {
 	}
 
 	private ConfigurableApplicationContext requester(String replyTopic) {
-		ConfigurableApplicationContext context = TestApps.start(new Class<?>[] { RequesterApp.class },
+		ConfigurableApplicationContext context = apps.start(new Class<?>[] { RequesterApp.class },
 				"spring.application.name=rr-requesters", "request-reply.reply-topic=" + replyTopic,
 				"request-reply.handler.enabled=false");
-		this.contexts.add(context);
 		return context;
 	}
 

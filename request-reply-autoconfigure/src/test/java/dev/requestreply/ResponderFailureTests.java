@@ -13,9 +13,9 @@ import dev.requestreply.TestResponders.Echo;
 import dev.requestreply.TestResponders.EchoApp;
 import dev.requestreply.TestResponders.RequesterApp;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -29,16 +29,12 @@ import static org.awaitility.Awaitility.await;
 @Tag("slow")
 class ResponderFailureTests {
 
+	@RegisterExtension
+	static final TestApps apps = new TestApps();
+
 	private static final int REQUESTS = 2_000;
 
 	private static final int IN_FLIGHT = 100;
-
-	private final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
-
-	@AfterEach
-	void closeAll() {
-		this.contexts.forEach(ConfigurableApplicationContext::close);
-	}
 
 	@Test
 	void whenOneResponderClosesMidRunThenEveryRequestGetsItsReply() throws Exception {
@@ -48,10 +44,9 @@ class ResponderFailureTests {
 		ConfigurableApplicationContext second = responder(topic, group);
 		await().atMost(Duration.ofSeconds(30))
 			.until(() -> TestApps.assignedPartitions(first) > 0 && TestApps.assignedPartitions(second) > 0 && TestApps.assignedPartitions(first) + TestApps.assignedPartitions(second) == 4);
-		ConfigurableApplicationContext requester = TestApps.start(new Class<?>[] { RequesterApp.class },
+		ConfigurableApplicationContext requester = apps.start(new Class<?>[] { RequesterApp.class },
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("rf-replies"),
 				"request-reply.handler.enabled=false");
-		this.contexts.add(requester);
 		RequestReplyTemplate template = requester.getBean(RequestReplyTemplate.class);
 		Echo firstEcho = first.getBean(Echo.class);
 		Echo secondEcho = second.getBean(Echo.class);
@@ -70,7 +65,7 @@ class ResponderFailureTests {
 				// The last quarter is sent once the closed responder is gone, whatever the speed
 				// of this run.
 				closing.get(60, TimeUnit.SECONDS);
-				closedAt = firstEcho.calls.get();
+				closedAt = firstEcho.gate.arrived();
 			}
 			long sent = System.nanoTime();
 			CompletableFuture<String> future = template.request(new ProducerRecord<>(topic, "k" + i, "m" + i),
@@ -90,11 +85,12 @@ class ResponderFailureTests {
 		// At least once: a request handled twice completes its future once and its second reply
 		// is counted as a duplicate.
 		await().atMost(Duration.ofSeconds(10))
-			.until(() -> registry.duplicateReplyCount() == firstEcho.calls.get() + secondEcho.calls.get() - REQUESTS);
-		int handledByFirst = firstEcho.calls.get();
-		int handledBySecond = secondEcho.calls.get();
-		System.out.printf("RELIABILITY responder-failure: %d requests, responder closed after %d sent;"
-				+ " handled by closed %d, by survivor %d, completed %d, duplicates %d, timeouts %d, slowest %d ms%n",
+			.until(() -> registry.duplicateReplyCount() == firstEcho.gate.arrived() + secondEcho.gate.arrived()
+					- REQUESTS);
+		int handledByFirst = firstEcho.gate.arrived();
+		int handledBySecond = secondEcho.gate.arrived();
+		TestFigures.report("RELIABILITY responder-failure: %d requests, responder closed after %d sent;"
+				+ " handled by closed %d, by survivor %d, completed %d, duplicates %d, timeouts %d, slowest %d ms",
 				REQUESTS, REQUESTS / 4, handledByFirst, handledBySecond, registry.completedCount(),
 				registry.duplicateReplyCount(), registry.timeoutCount(), TimeUnit.NANOSECONDS.toMillis(slowest.get()));
 		assertThat(registry.completedCount()).isEqualTo(REQUESTS);
@@ -107,10 +103,9 @@ class ResponderFailureTests {
 	}
 
 	private ConfigurableApplicationContext responder(String topic, String group) {
-		ConfigurableApplicationContext context = TestApps.startAssigned(new Class<?>[] { EchoApp.class },
+		ConfigurableApplicationContext context = apps.startAssigned(new Class<?>[] { EchoApp.class },
 				"test.topic=" + topic, "request-reply.handler.group-id=" + group,
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("rf-responder-replies"));
-		this.contexts.add(context);
 		return context;
 	}
 

@@ -3,12 +3,11 @@ package dev.requestreply;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -22,6 +21,9 @@ import static org.awaitility.Awaitility.await;
  * One request, several responder groups: gather by count, quorum or timeout.
  */
 class ScatterGatherTests {
+
+	@RegisterExtension
+	static final TestApps apps = new TestApps();
 
 	private static final List<ConfigurableApplicationContext> contexts = new ArrayList<>();
 
@@ -40,27 +42,22 @@ class ScatterGatherTests {
 		topic = TestBroker.createTopic("prices", 1);
 		otherTopic = TestBroker.createTopic("prices-other", 1);
 		for (String responder : List.of("fast-pricer", "slow-pricer", "failing-pricer")) {
-			contexts.add(TestApps.startAssigned(new Class<?>[] { ResponderApp.class },
+			contexts.add(apps.startAssigned(new Class<?>[] { ResponderApp.class },
 					"spring.application.name=" + responder, "test.topic=" + topic,
 					"request-reply.reply-topic=" + TestBroker.uniqueTopic(responder + "-replies")));
 		}
-		contexts.add(TestApps.startAssigned(new Class<?>[] { ResponderApp.class }, "spring.application.name=other-pricer",
+		contexts.add(apps.startAssigned(new Class<?>[] { ResponderApp.class }, "spring.application.name=other-pricer",
 				"test.topic=" + otherTopic, "request-reply.reply-topic=" + TestBroker.uniqueTopic("other-replies")));
 		quoteTopic = TestBroker.createTopic("quotes", 1);
 		stockTopic = TestBroker.createTopic("stock", 1);
-		contexts.add(TestApps.startAssigned(new Class<?>[] { TwoHandlerApp.class }, "spring.application.name=catalog",
+		contexts.add(apps.startAssigned(new Class<?>[] { TwoHandlerApp.class }, "spring.application.name=catalog",
 				"test.quote-topic=" + quoteTopic, "test.stock-topic=" + stockTopic,
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("catalog-replies")));
-		ConfigurableApplicationContext requester = TestApps.start(new Class<?>[] { RequesterApp.class },
+		ConfigurableApplicationContext requester = apps.start(new Class<?>[] { RequesterApp.class },
 				"spring.application.name=gatherer", "request-reply.handler.enabled=false",
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("gatherer-replies"));
 		contexts.add(requester);
 		template = requester.getBean(RequestReplyTemplate.class);
-	}
-
-	@AfterAll
-	static void stop() {
-		contexts.forEach(ConfigurableApplicationContext::close);
 	}
 
 	/**
@@ -71,8 +68,8 @@ class ScatterGatherTests {
 		return application + "." + handlerTopic;
 	}
 
-	private static CountDownLatch holdSlowPricer() {
-		return contexts.get(1).getBean(Pricer.class).hold();
+	private static TestGate slowPricer() {
+		return contexts.get(1).getBean(Pricer.class).gate;
 	}
 
 	@Test
@@ -92,7 +89,7 @@ class ScatterGatherTests {
 
 	@Test
 	void whenQuorumIsReachedThenGatherEndsEarlyAndLaterRepliesCountAsLate() throws Exception {
-		CountDownLatch release = holdSlowPricer();
+		slowPricer().hold();
 		long lateBefore = template.getRegistry().lateReplyCount();
 		try {
 			long start = System.nanoTime();
@@ -106,7 +103,7 @@ class ScatterGatherTests {
 				.doesNotContain(responder("slow-pricer", topic));
 		}
 		finally {
-			release.countDown();
+			slowPricer().release();
 		}
 		await().atMost(Duration.ofSeconds(20))
 			.until(() -> template.getRegistry().lateReplyCount() >= lateBefore + 1);
@@ -114,7 +111,7 @@ class ScatterGatherTests {
 
 	@Test
 	void whenTimeoutPassesFirstThenPartialResultIsReturned() throws Exception {
-		CountDownLatch release = holdSlowPricer();
+		slowPricer().hold();
 		try {
 			GatherResult<Double> result = template
 				.scatterGather(List.of(topic), "ACME", Double.class,
@@ -126,7 +123,7 @@ class ScatterGatherTests {
 			assertThat(result.values()).containsExactly(5.0);
 		}
 		finally {
-			release.countDown();
+			slowPricer().release();
 		}
 	}
 
@@ -200,15 +197,10 @@ class ScatterGatherTests {
 
 		private final String name;
 
-		private volatile CountDownLatch gate = new CountDownLatch(0);
+		final TestGate gate = new TestGate();
 
 		Pricer(String name) {
 			this.name = name;
-		}
-
-		CountDownLatch hold() {
-			this.gate = new CountDownLatch(1);
-			return this.gate;
 		}
 
 		@ReplyHandler(topics = "${test.topic}")
@@ -216,7 +208,7 @@ class ScatterGatherTests {
 			if (this.name.startsWith("failing")) {
 				throw new IllegalStateException(this.name + " is down");
 			}
-			this.gate.await(30, TimeUnit.SECONDS);
+			this.gate.pass();
 			return symbol.length() + 1.0;
 		}
 

@@ -6,13 +6,13 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.NewTopic;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer.OrderAnnotation;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -31,6 +31,9 @@ import static org.awaitility.Awaitility.await;
 @TestMethodOrder(OrderAnnotation.class)
 class SendFailureTests {
 
+	@RegisterExtension
+	static final TestApps apps = new TestApps();
+
 	private static final Duration REPLY_TIMEOUT = Duration.ofSeconds(60);
 
 	private static EmbeddedKafkaKraftBroker broker;
@@ -43,19 +46,12 @@ class SendFailureTests {
 		broker.brokerProperty("auto.create.topics.enable", "false");
 		broker.brokerListProperty("test.kafka.send-failure.brokers");
 		broker.afterPropertiesSet();
-		app = TestApps.start(broker.getBrokersAsString(), new Class<?>[] { RequesterApp.class },
+		apps.closing(broker::destroy);
+		app = apps.start(broker.getBrokersAsString(), new Class<?>[] { RequesterApp.class },
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("sf-replies"),
 				"request-reply.handler.enabled=false",
 				"request-reply.producer-properties.request.timeout.ms=1000",
 				"request-reply.producer-properties.delivery.timeout.ms=3000");
-	}
-
-	@AfterAll
-	static void stop() {
-		if (app != null) {
-			app.close();
-		}
-		broker.destroy();
 	}
 
 	@Test
@@ -70,8 +66,8 @@ class SendFailureTests {
 			.withCauseExactlyInstanceOf(RequestReplyException.class)
 			.withMessageContaining(missing);
 		long failedAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-		System.out.printf("RELIABILITY send-failure missing-topic: request() returned after %d ms, failed after %d ms"
-				+ " (max.block.ms 5000, reply timeout %d ms)%n", returnedAfterMs, failedAfterMs,
+		TestFigures.report("RELIABILITY send-failure missing-topic: request() returned after %d ms, failed after %d ms"
+				+ " (max.block.ms 5000, reply timeout %d ms)", returnedAfterMs, failedAfterMs,
 				REPLY_TIMEOUT.toMillis());
 		// max.block.ms is 5 s by default in request-reply.
 		assertThat(failedAfterMs).isLessThan(10_000);
@@ -99,8 +95,8 @@ class SendFailureTests {
 		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> future.get(30, TimeUnit.SECONDS))
 			.withCauseExactlyInstanceOf(RequestReplyException.class);
 		long failedAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
-		System.out.printf("RELIABILITY send-failure broker-down: request() returned after %d ms, failed after %d ms"
-				+ " (delivery.timeout.ms 3000, max.block.ms 5000, reply timeout %d ms)%n", returnedAfterMs,
+		TestFigures.report("RELIABILITY send-failure broker-down: request() returned after %d ms, failed after %d ms"
+				+ " (delivery.timeout.ms 3000, max.block.ms 5000, reply timeout %d ms)", returnedAfterMs,
 				failedAfterMs, REPLY_TIMEOUT.toMillis());
 		// delivery.timeout.ms while the producer still knows the topic's leader, max.block.ms once
 		// it has dropped it: either way far short of the reply timeout.

@@ -3,16 +3,15 @@ package dev.requestreply;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -28,26 +27,22 @@ import static org.awaitility.Awaitility.await;
  */
 class StreamingReplyTests {
 
+	@RegisterExtension
+	static final TestApps apps = new TestApps();
+
 	private static ConfigurableApplicationContext context;
 
 	private static RequestReplyTemplate template;
 
 	@BeforeAll
 	static void start() {
-		context = TestApps.startAssigned(new Class<?>[] { App.class }, "spring.application.name=streaming",
+		context = apps.startAssigned(new Class<?>[] { App.class }, "spring.application.name=streaming",
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("streaming-replies"),
 				"test.topic.count=" + TestBroker.uniqueTopic("count"),
 				"test.topic.letters=" + TestBroker.uniqueTopic("letters"),
 				"test.topic.broken=" + TestBroker.uniqueTopic("broken"),
 				"test.topic.stalling=" + TestBroker.uniqueTopic("stalling"));
 		template = context.getBean(RequestReplyTemplate.class);
-	}
-
-	@AfterAll
-	static void stop() {
-		if (context != null) {
-			context.close();
-		}
 	}
 
 	private static String topic(String name) {
@@ -91,7 +86,7 @@ class StreamingReplyTests {
 	@Test
 	void whenNoElementWithinIdleTimeoutThenStreamFailsWithTimeout() {
 		Stalling stalling = context.getBean(Stalling.class);
-		CountDownLatch release = stalling.hold();
+		stalling.gate.hold();
 		try {
 			TestSubscriber<String> subscriber = TestSubscriber.subscribe(template.requestStream(topic("stalling"), "x",
 					String.class, Duration.ofMillis(500), Duration.ofSeconds(30)), 10);
@@ -101,7 +96,7 @@ class StreamingReplyTests {
 			assertThat(subscriber.elements).containsExactly("first");
 		}
 		finally {
-			release.countDown();
+			stalling.gate.release();
 		}
 	}
 
@@ -113,7 +108,7 @@ class StreamingReplyTests {
 	@Test
 	void whenSubscriberCancelsThenRequestIsForgotten() throws Exception {
 		Stalling stalling = context.getBean(Stalling.class);
-		CountDownLatch release = stalling.hold();
+		stalling.gate.hold();
 		try {
 			TestSubscriber<String> subscriber = TestSubscriber.subscribe(template.requestStream(topic("stalling"), "y",
 					String.class, Duration.ofSeconds(30), Duration.ofSeconds(30)), 10);
@@ -123,7 +118,7 @@ class StreamingReplyTests {
 			assertThat(template.getRegistry().cancelledCount()).isEqualTo(cancelled + 1);
 		}
 		finally {
-			release.countDown();
+			stalling.gate.release();
 		}
 	}
 
@@ -192,19 +187,14 @@ class StreamingReplyTests {
 
 	static class Stalling {
 
-		private volatile CountDownLatch gate = new CountDownLatch(0);
-
-		CountDownLatch hold() {
-			this.gate = new CountDownLatch(1);
-			return this.gate;
-		}
+		final TestGate gate = new TestGate();
 
 		@ReplyHandler(topics = "${test.topic.stalling}")
 		Stream<String> stalling(String text) {
 			return Stream.of("first", "second").peek((element) -> {
 				if (element.equals("second")) {
 					try {
-						this.gate.await(30, TimeUnit.SECONDS);
+						this.gate.pass();
 					}
 					catch (InterruptedException ex) {
 						Thread.currentThread().interrupt();

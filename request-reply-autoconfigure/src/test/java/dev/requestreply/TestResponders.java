@@ -1,9 +1,5 @@
 package dev.requestreply;
 
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -35,31 +31,15 @@ public final class TestResponders {
 	}
 
 	/**
-	 * Answers {@code "echo:" + request}; {@link #hold()} makes it wait until released.
+	 * Answers {@code "echo:" + request}, each call passing its {@link #gate}.
 	 */
 	public static class Echo {
 
-		final AtomicInteger calls = new AtomicInteger();
-
-		final AtomicInteger waiting = new AtomicInteger();
-
-		private volatile CountDownLatch gate = new CountDownLatch(0);
-
-		CountDownLatch hold() {
-			this.gate = new CountDownLatch(1);
-			return this.gate;
-		}
+		final TestGate gate = new TestGate();
 
 		@ReplyHandler(topics = "${test.topic}")
 		String echo(String text) throws InterruptedException {
-			this.calls.incrementAndGet();
-			this.waiting.incrementAndGet();
-			try {
-				this.gate.await(30, TimeUnit.SECONDS);
-			}
-			finally {
-				this.waiting.decrementAndGet();
-			}
+			this.gate.pass();
 			return "echo:" + text;
 		}
 

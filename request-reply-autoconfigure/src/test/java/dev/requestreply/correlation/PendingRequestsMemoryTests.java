@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
+import dev.requestreply.TestFigures;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -81,9 +82,9 @@ class PendingRequestsMemoryTests {
 				after[0] = usedHeapAfterGc();
 				return after[0] - baseline < 20 * MB;
 			});
-			System.out.printf("RELIABILITY memory: %d requests (%d answered, %d timed out) in %d ms; pending %d;"
+			TestFigures.report("RELIABILITY memory: %d requests (%d answered, %d timed out) in %d ms; pending %d;"
 					+ " heap baseline %d KB, at 100,000 pending +%d KB (%d bytes per pending request),"
-					+ " after the run +%d KB%n", TOTAL, registry.completedCount() - 2_000, timedOut,
+					+ " after the run +%d KB", TOTAL, registry.completedCount() - 2_000, timedOut,
 					(System.nanoTime() - startNanos) / 1_000_000, registry.pendingCount(), baseline / 1024,
 					(atFullLoad - baseline) / 1024, bytesPerPending, (after[0] - baseline) / 1024);
 			assertThat(bytesPerPending).isLessThan(1_000);
@@ -110,8 +111,8 @@ class PendingRequestsMemoryTests {
 			assertThat(registry.awaitNoPending(Duration.ofSeconds(10))).isTrue();
 			await().atMost(Duration.ofSeconds(5)).until(() -> registry.timeoutCount() == 150_000);
 			long remembered = usedHeapAfterGc() - baseline;
-			System.out.printf("RELIABILITY memory: 100,000 ids of timed-out requests remembered (of 150,000) take"
-					+ " %d KB, %d bytes each%n", remembered / 1024, remembered / 100_000);
+			TestFigures.report("RELIABILITY memory: 100,000 ids of timed-out requests remembered (of 150,000) take"
+					+ " %d KB, %d bytes each", remembered / 1024, remembered / 100_000);
 			assertThat(remembered).isLessThan(30 * MB);
 		}
 	}

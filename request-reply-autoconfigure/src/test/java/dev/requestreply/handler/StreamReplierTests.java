@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAccumulator;
 import java.util.stream.Stream;
 
+import dev.requestreply.TestFigures;
 import dev.requestreply.convert.PayloadConverter;
 import dev.requestreply.wire.RequestHeaders;
 import org.apache.kafka.clients.producer.MockProducer;
@@ -76,8 +77,8 @@ class StreamReplierTests {
 		long heapPeak = replyAndCompleteSends(publisher);
 		assertThat(emitted.get()).isEqualTo(ELEMENTS);
 		assertThat(maxAhead.get()).isLessThanOrEqualTo(StreamReplier.WINDOW);
-		System.out.printf("RELIABILITY bounded-stream handler (publisher): %d elements, at most %d taken ahead of"
-				+ " completed sends, used heap after GC at most %d MB (%d MB before)%n", ELEMENTS, maxAhead.get(),
+		TestFigures.report("RELIABILITY bounded-stream handler (publisher): %d elements, at most %d taken ahead of"
+				+ " completed sends, used heap after GC at most %d MB (%d MB before)", ELEMENTS, maxAhead.get(),
 				heapPeak >> 20, this.baselineHeap >> 20);
 	}
 
@@ -93,8 +94,8 @@ class StreamReplierTests {
 		long heapPeak = replyAndCompleteSends(stream);
 		assertThat(read.get()).isEqualTo(ELEMENTS);
 		assertThat(maxAhead.get()).isLessThanOrEqualTo(StreamReplier.WINDOW);
-		System.out.printf("RELIABILITY bounded-stream handler (Stream): %d elements, at most %d read ahead of"
-				+ " completed sends, used heap after GC at most %d MB (%d MB before)%n", ELEMENTS, maxAhead.get(),
+		TestFigures.report("RELIABILITY bounded-stream handler (Stream): %d elements, at most %d read ahead of"
+				+ " completed sends, used heap after GC at most %d MB (%d MB before)", ELEMENTS, maxAhead.get(),
 				heapPeak >> 20, this.baselineHeap >> 20);
 	}
 

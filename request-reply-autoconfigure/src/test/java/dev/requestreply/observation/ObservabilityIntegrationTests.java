@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -15,6 +14,8 @@ import dev.requestreply.RequestReplyTemplate;
 import dev.requestreply.RequestTimeoutException;
 import dev.requestreply.TestApps;
 import dev.requestreply.TestBroker;
+import dev.requestreply.TestFigures;
+import dev.requestreply.TestGate;
 import dev.requestreply.actuate.RequestReplyEndpoint;
 import dev.requestreply.actuate.RequestReplyEndpoint.PendingRequestDescriptor;
 import dev.requestreply.actuate.RequestReplyEndpoint.RequestReplyDescriptor;
@@ -27,6 +28,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -47,6 +49,9 @@ import static org.awaitility.Awaitility.await;
  */
 class ObservabilityIntegrationTests {
 
+	@RegisterExtension
+	static final TestApps apps = new TestApps();
+
 	private static ConfigurableApplicationContext context;
 
 	private static RequestReplyTemplate template;
@@ -59,7 +64,7 @@ class ObservabilityIntegrationTests {
 
 	@BeforeAll
 	static void start() {
-		context = TestApps.startAssigned(new Class<?>[] { App.class }, "spring.application.name=observability",
+		context = apps.startAssigned(new Class<?>[] { App.class }, "spring.application.name=observability",
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("observability-replies"),
 				"request-reply.default-timeout=5s", "management.endpoints.web.exposure.include=requestreply",
 				"test.topic.echo=" + TestBroker.uniqueTopic("obs-echo"),
@@ -77,13 +82,10 @@ class ObservabilityIntegrationTests {
 	static void stop() {
 		if (endpoint != null) {
 			// The endpoint's JSON after all tests, as quoted in docs/observability.md.
-			System.out.println("requestreply endpoint after the tests:\n" + JsonMapper.builder()
+			TestFigures.report("requestreply endpoint after the tests:%n%s", JsonMapper.builder()
 				.enable(SerializationFeature.INDENT_OUTPUT)
 				.build()
 				.writeValueAsString(endpoint.requestReply()));
-		}
-		if (context != null) {
-			context.close();
 		}
 	}
 
@@ -158,7 +160,7 @@ class ObservabilityIntegrationTests {
 
 	@Test
 	void whenRequestsPendThenGaugeEndpointAndCancelShowThemAndLateRepliesAreCounted() throws Exception {
-		CountDownLatch release = handlers.holdSlow();
+		handlers.slow.hold();
 		try {
 			CompletableFuture<String> timedOut = template.request(topic("slow"), "first", String.class,
 					Duration.ofSeconds(2));
@@ -177,7 +179,7 @@ class ObservabilityIntegrationTests {
 			assertThat(oldest.topic()).isEqualTo(topic("slow"));
 			assertThat(oldest.timeLeftMillis()).isBetween(1L, 30_000L);
 			assertThat(descriptor.topics().get(topic("slow")).pending()).isEqualTo(1);
-			System.out.println("requestreply endpoint, one request pending:\n" + JsonMapper.builder()
+			TestFigures.report("requestreply endpoint, one request pending:%n%s", JsonMapper.builder()
 				.enable(SerializationFeature.INDENT_OUTPUT)
 				.build()
 				.writeValueAsString(descriptor));
@@ -195,7 +197,7 @@ class ObservabilityIntegrationTests {
 			});
 		}
 		finally {
-			release.countDown();
+			handlers.slow.release();
 		}
 		// Both requests are still answered by the handler, after they ended here: two late replies.
 		FunctionCounter late = meters.get("requestreply.replies.skipped").tag("reason", "late").functionCounter();
@@ -216,7 +218,7 @@ class ObservabilityIntegrationTests {
 
 	@Test
 	void whenHandlerContainersStopThenHealthIsDownWithReason() {
-		ConfigurableApplicationContext other = TestApps.startAssigned(new Class<?>[] { App.class },
+		ConfigurableApplicationContext other = apps.startAssigned(new Class<?>[] { App.class },
 				"spring.application.name=observability-down",
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("observability-down-replies"),
 				"test.topic.echo=" + TestBroker.uniqueTopic("down-echo"),
@@ -257,14 +259,9 @@ class ObservabilityIntegrationTests {
 
 	static class Handlers {
 
-		private volatile CountDownLatch slow = new CountDownLatch(0);
+		final TestGate slow = new TestGate();
 
 		final BlockingQueue<String> slowEntered = new LinkedBlockingQueue<>();
-
-		CountDownLatch holdSlow() {
-			this.slow = new CountDownLatch(1);
-			return this.slow;
-		}
 
 		@ReplyHandler(topics = "${test.topic.echo}")
 		String echo(String text) {
@@ -279,7 +276,7 @@ class ObservabilityIntegrationTests {
 		@ReplyHandler(topics = "${test.topic.slow}")
 		String slow(String text) throws InterruptedException {
 			this.slowEntered.add(text);
-			this.slow.await(10, TimeUnit.SECONDS);
+			this.slow.pass();
 			return text;
 		}
 

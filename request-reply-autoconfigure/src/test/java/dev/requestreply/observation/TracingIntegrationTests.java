@@ -12,6 +12,7 @@ import dev.requestreply.ReplyHandler;
 import dev.requestreply.RequestReplyTemplate;
 import dev.requestreply.TestApps;
 import dev.requestreply.TestBroker;
+import dev.requestreply.TestFigures;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler.FirstMatchingCompositeObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
@@ -24,9 +25,9 @@ import io.micrometer.tracing.propagation.Propagator;
 import io.micrometer.tracing.test.simple.SimpleSpan;
 import io.micrometer.tracing.test.simple.SimpleTraceContextBuilder;
 import io.micrometer.tracing.test.simple.SimpleTracer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -43,22 +44,18 @@ import static org.awaitility.Awaitility.await;
  */
 class TracingIntegrationTests {
 
+	@RegisterExtension
+	static final TestApps apps = new TestApps();
+
 	private static final SimpleTracer tracer = new SimpleTracer();
 
 	private static ConfigurableApplicationContext context;
 
 	@BeforeAll
 	static void start() {
-		context = TestApps.startAssigned(new Class<?>[] { App.class }, "spring.application.name=tracing",
+		context = apps.startAssigned(new Class<?>[] { App.class }, "spring.application.name=tracing",
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("tracing-replies"),
 				"test.topic.echo=" + TestBroker.uniqueTopic("traced-echo"));
-	}
-
-	@AfterAll
-	static void stop() {
-		if (context != null) {
-			context.close();
-		}
 	}
 
 	@Test
@@ -81,7 +78,7 @@ class TracingIntegrationTests {
 		SimpleSpan request = span((span) -> span.getKind() == Span.Kind.CLIENT && span.getName().contains(topic));
 		SimpleSpan send = span((span) -> span.getKind() == Span.Kind.PRODUCER && span.getName().contains(topic));
 		SimpleSpan receive = span((span) -> span.getKind() == Span.Kind.CONSUMER && span.getName().contains(topic));
-		System.out.println("Spans: " + tracer.getSpans());
+		TestFigures.report("Spans: %s", tracer.getSpans());
 		assertThat(request.getName()).isEqualTo(topic + " request");
 		assertThat(request.getTraceId()).isEqualTo(callerSpan.getTraceId());
 		assertThat(request.getParentId()).isEqualTo(callerSpan.getSpanId());

@@ -51,7 +51,7 @@ public class ReplyHandlerClient implements AutoCloseable {
 
 	private final PayloadConverter converter;
 
-	// Ends in "-replies", so handlers' default allowed-reply-topics accept it.
+	// Ends in "-replies": handlers answer only reply topics their allowed patterns match.
 	private final String replyTopic = "request-reply-test-" + UUID.randomUUID() + "-replies";
 
 	private final KafkaProducer<byte[], byte[]> producer;

@@ -1,0 +1,170 @@
+package dev.requestreply.correlation;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import dev.requestreply.CorrelationId;
+import dev.requestreply.RemoteHandlerException;
+import dev.requestreply.RequestReplyException;
+import dev.requestreply.convert.PayloadConverter;
+import dev.requestreply.wire.RequestHeaders;
+import dev.requestreply.wire.RequestReplyHeaders;
+import dev.requestreply.wire.WireFormat;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+
+/**
+ * The matching of replies to pending requests, with reply records built by hand (no broker).
+ */
+class ReplyDispatcherTests {
+
+	private static final byte[] OWN = "own-instance".getBytes(StandardCharsets.UTF_8);
+
+	private static final byte[] OTHER = "other-instance".getBytes(StandardCharsets.UTF_8);
+
+	private final PendingRequests registry = new PendingRequests(Duration.ofMillis(5), 1_000, Duration.ofMinutes(1));
+
+	private final ReplyDispatcher dispatcher = new ReplyDispatcher(this.registry,
+			new PayloadConverter(JsonMapper.builder().build()), OWN);
+
+	private long offset;
+
+	@AfterEach
+	void close() {
+		this.registry.close();
+	}
+
+	@Test
+	void whenOwnReplyArrivesThenRequestSucceedsWithConvertedValue() throws Exception {
+		PendingRequest<Quote> request = this.registry.register("quotes", Quote.class, Duration.ofSeconds(30));
+		this.dispatcher.dispatch(reply(request.id.toBytes(), OWN, "{\"symbol\":\"ACME\",\"price\":4.5}", null));
+		assertThat(request.get(1, TimeUnit.SECONDS)).isEqualTo(new Quote("ACME", 4.5));
+		assertThat(this.registry.completedCount()).isOne();
+		assertThat(this.registry.pendingCount()).isZero();
+		for (SkippedReply reason : SkippedReply.values()) {
+			assertThat(this.registry.skippedCount(reason)).as(reason.name()).isZero();
+		}
+	}
+
+	@Test
+	void whenReplyWithoutInstanceAnswersOwnRequestThenRequestSucceeds() throws Exception {
+		PendingRequest<String> request = this.registry.register("echo", String.class, Duration.ofSeconds(30));
+		this.dispatcher.dispatch(reply(request.id.toBytes(), null, "hi", null));
+		assertThat(request.get(1, TimeUnit.SECONDS)).isEqualTo("hi");
+	}
+
+	@Test
+	void whenReplyNamesAnotherInstanceThenCountedForeignAndNothingEnds() {
+		PendingRequest<String> request = this.registry.register("echo", String.class, Duration.ofSeconds(30));
+		// Even with the id of a pending request of ours, another instance's reply is not ours.
+		this.dispatcher.dispatch(reply(request.id.toBytes(), OTHER, "hi", null));
+		assertThat(request).isNotDone();
+		assertThat(this.registry.skippedCount(SkippedReply.FOREIGN)).isOne();
+		assertThat(this.registry.pendingCount()).isOne();
+	}
+
+	@Test
+	void whenUnknownIdWithoutInstanceThenCountedForeign() {
+		this.dispatcher.dispatch(reply(CorrelationId.random().toBytes(), null, "hi", null));
+		assertThat(this.registry.skippedCount(SkippedReply.FOREIGN)).isOne();
+		assertThat(this.registry.skippedCount(SkippedReply.DUPLICATE)).isZero();
+		assertThat(this.registry.skippedCount(SkippedReply.LATE)).isZero();
+	}
+
+	@Test
+	void whenUnknownIdWithOwnInstanceThenCountedDuplicate() {
+		this.dispatcher.dispatch(reply(CorrelationId.random().toBytes(), OWN, "hi", null));
+		assertThat(this.registry.skippedCount(SkippedReply.DUPLICATE)).isOne();
+		assertThat(this.registry.skippedCount(SkippedReply.FOREIGN)).isZero();
+	}
+
+	@Test
+	void whenReplyComesForACancelledRequestThenCountedLate() {
+		PendingRequest<String> request = this.registry.register("echo", String.class, Duration.ofSeconds(30));
+		assertThat(this.registry.cancel(request.id)).isTrue();
+		this.dispatcher.dispatch(reply(request.id.toBytes(), OWN, "hi", null));
+		assertThat(this.registry.skippedCount(SkippedReply.LATE)).isOne();
+		assertThat(this.registry.completedCount()).isZero();
+	}
+
+	@Test
+	void whenSameReplyArrivesTwiceThenSecondIsCountedDuplicate() throws Exception {
+		PendingRequest<String> request = this.registry.register("echo", String.class, Duration.ofSeconds(30));
+		this.dispatcher.dispatch(reply(request.id.toBytes(), OWN, "first", null));
+		this.dispatcher.dispatch(reply(request.id.toBytes(), OWN, "second", null));
+		assertThat(request.get(1, TimeUnit.SECONDS)).isEqualTo("first");
+		assertThat(this.registry.completedCount()).isOne();
+		assertThat(this.registry.skippedCount(SkippedReply.DUPLICATE)).isOne();
+	}
+
+	@Test
+	void whenReplyHasNoCorrelationIdThenCountedInvalid() {
+		PendingRequest<String> request = this.registry.register("echo", String.class, Duration.ofSeconds(30));
+		ConsumerRecord<byte[], ByteBuffer> reply = reply(request.id.toBytes(), OWN, "hi", null);
+		reply.headers().remove(RequestReplyHeaders.CORRELATION_ID);
+		this.dispatcher.dispatch(reply);
+		this.dispatcher.dispatch(reply);
+		assertThat(this.registry.invalidReplyCount()).isEqualTo(2);
+		assertThat(request).isNotDone();
+	}
+
+	@Test
+	void whenErrorReplyArrivesThenRequestFailsWithTheRemoteError() {
+		PendingRequest<String> request = this.registry.register("orders", String.class, Duration.ofSeconds(30));
+		this.dispatcher.dispatch(reply(request.id.toBytes(), OWN, null, new IllegalStateException("no stock")));
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> request.get(1, TimeUnit.SECONDS))
+			.withCauseExactlyInstanceOf(RemoteHandlerException.class)
+			.satisfies((ex) -> {
+				RemoteHandlerException remote = (RemoteHandlerException) ex.getCause();
+				assertThat(remote.getErrorType()).isEqualTo(IllegalStateException.class.getName());
+				assertThat(remote.getMessage()).contains("no stock").contains("orders");
+			});
+		assertThat(this.registry.errorCount()).isOne();
+	}
+
+	@Test
+	void whenReplyDoesNotConvertThenRequestFailsNamingTheType() {
+		PendingRequest<Quote> request = this.registry.register("quotes", Quote.class, Duration.ofSeconds(30));
+		this.dispatcher.dispatch(reply(request.id.toBytes(), OWN, "not json", null));
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> request.get(1, TimeUnit.SECONDS))
+			.withCauseExactlyInstanceOf(RequestReplyException.class)
+			.withMessageContaining("cannot be converted to " + Quote.class.getName())
+			.withMessageContaining("quotes");
+		assertThat(this.registry.pendingCount()).isZero();
+	}
+
+	/**
+	 * A reply as a responder writes it, its value a view of a larger buffer as the reply consumer
+	 * hands it over.
+	 */
+	private ConsumerRecord<byte[], ByteBuffer> reply(byte[] correlationId, byte[] instance, String value,
+			Throwable failure) {
+		ByteBuffer buffer = null;
+		if (value != null) {
+			byte[] bytes = ("xx" + value).getBytes(StandardCharsets.UTF_8);
+			buffer = ByteBuffer.wrap(bytes, 2, bytes.length - 2).slice();
+		}
+		ConsumerRecord<byte[], ByteBuffer> record = new ConsumerRecord<>("app-replies", 0, this.offset++, null,
+				buffer);
+		RequestHeaders request = new RequestHeaders(correlationId, "app-replies", null, RequestHeaders.NO_DEADLINE,
+				instance, false);
+		for (Header header : WireFormat.replyHeaders(request, "responder".getBytes(StandardCharsets.UTF_8),
+				failure, null, null)) {
+			record.headers().add(header);
+		}
+		return record;
+	}
+
+	record Quote(String symbol, double price) {
+	}
+
+}
