@@ -15,6 +15,7 @@ import dev.requestreply.RequestStatistics;
 import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.handler.ReplyHandlerEndpoint;
 import dev.requestreply.handler.ReplyHandlerStats;
+import dev.requestreply.requester.ReplyPartitionsView;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -79,8 +80,8 @@ public class RequestReplyEndpoint {
 		return new RequestReplyDescriptor(this.template.getReplyTopic(), this.template.getInstanceId(),
 				this.template.isAccepting(), registry.pendingCount(), registry.getMaxPending(), figures.completed(),
 				figures.timeouts(), figures.errors(), figures.cancelled(), figures.rejected(), figures.lateReplies(),
-				figures.duplicateReplies(), figures.foreignReplies(), figures.invalidReplies(), topics(registry), oldest,
-				handlers());
+				figures.duplicateReplies(), figures.foreignReplies(), figures.invalidReplies(),
+				this.template.getReplyPartitions(), topics(registry), oldest, handlers());
 	}
 
 	/**
@@ -175,13 +176,15 @@ public class RequestReplyEndpoint {
 	 * @param duplicateReplies second replies to a request already answered
 	 * @param foreignReplies replies skipped as another instance's
 	 * @param invalidReplies replies skipped for lack of a correlation id
+	 * @param replyPartitions the reply partitions this instance owns and reads
 	 * @param topics figures by target topic
 	 * @param oldestPending the requests that have waited longest, oldest first
 	 * @param handlers the {@code @ReplyHandler} methods by handler id ({@code bean.method})
 	 */
 	public record RequestReplyDescriptor(String replyTopic, String instanceId, boolean accepting, int pending,
 			int maxPending, long completed, long timeouts, long errors, long cancelled, long rejected, long lateReplies,
-			long duplicateReplies, long foreignReplies, long invalidReplies, Map<String, TopicDescriptor> topics,
+			long duplicateReplies, long foreignReplies, long invalidReplies, ReplyPartitionsView replyPartitions,
+			Map<String, TopicDescriptor> topics,
 			List<PendingRequestDescriptor> oldestPending,
 			Map<String, HandlerDescriptor> handlers) implements OperationResponseBody {
 

@@ -93,6 +93,7 @@ public final class RequestReplyAutoConfiguration {
 		map.from(properties::getDefaultTimeout).to(template::setDefaultTimeout);
 		map.from(properties::getInstanceId).whenHasText().to(template::setInstanceId);
 		map.from(properties::getDrainTimeout).to(template::setDrainTimeout);
+		map.from(properties::getReplyPartitions).to(template::setReplyPartitions);
 		observationRegistry(properties, observationRegistry).ifPresent((observations) -> {
 			template.setObservationRegistry(observations);
 			observationConvention.ifUnique(template::setObservationConvention);

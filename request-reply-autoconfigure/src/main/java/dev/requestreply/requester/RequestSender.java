@@ -43,6 +43,8 @@ public final class RequestSender {
 
 	private final String replyTopic;
 
+	private final ReplyListener replyListener;
+
 	private final byte[] instance;
 
 	private final ObservationRegistry observationRegistry;
@@ -55,18 +57,21 @@ public final class RequestSender {
 	 * @param registry the pending requests
 	 * @param converter the converter of keys and payloads
 	 * @param replyTopic the reply topic requests name
+	 * @param replyListener the reply consumers, which choose the reply partition requests name
 	 * @param instanceId this instance's id, echoed on replies
 	 * @param observationRegistry the observation registry (the no-op one for none)
 	 * @param observationConvention a custom convention, or {@code null} for the default
 	 */
 	public RequestSender(KafkaTemplate<byte[], byte[]> kafkaTemplate, PendingRequests registry,
-			PayloadConverter converter, String replyTopic, String instanceId, ObservationRegistry observationRegistry,
-			RequestReplyObservationConvention observationConvention) {
+			PayloadConverter converter, String replyTopic, ReplyListener replyListener, String instanceId,
+			ObservationRegistry observationRegistry, RequestReplyObservationConvention observationConvention) {
+		Assert.notNull(replyListener, "'replyListener' must not be null");
 		Assert.notNull(observationRegistry, "'observationRegistry' must not be null");
 		this.kafkaTemplate = kafkaTemplate;
 		this.registry = registry;
 		this.converter = converter;
 		this.replyTopic = replyTopic;
+		this.replyListener = replyListener;
 		this.instance = instanceId.getBytes(StandardCharsets.UTF_8);
 		this.observationRegistry = observationRegistry;
 		this.observationConvention = observationConvention;
@@ -90,7 +95,7 @@ public final class RequestSender {
 		byte[] value = this.converter.toBytes(record.value());
 		PendingRequest<F> pending = register.get();
 		RecordHeaders headers = WireFormat.requestHeaders(record.headers(),
-				new RequestHeaders(pending.id().toBytes(), this.replyTopic, null,
+				new RequestHeaders(pending.id().toBytes(), this.replyTopic, this.replyListener.replyPartition(pending),
 						System.currentTimeMillis() + timeout.toMillis(), this.instance, stream));
 		for (String topic : topics) {
 			// Headers of their own per record: the producer makes them read-only, a tracer adds to them.
