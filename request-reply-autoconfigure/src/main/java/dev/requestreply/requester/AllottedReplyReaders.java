@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import dev.requestreply.RequestReplyException;
@@ -14,6 +15,7 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 
+import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.support.TopicPartitionOffset;
 
@@ -24,7 +26,11 @@ import org.springframework.kafka.support.TopicPartitionOffset;
  */
 final class AllottedReplyReaders {
 
+	private static final LogAccessor logger = new LogAccessor(AllottedReplyReaders.class);
+
 	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+	private static final long BACK_OFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
 	private final ReplyPartitions partitions = new ReplyPartitions();
 
@@ -66,7 +72,11 @@ final class AllottedReplyReaders {
 	 */
 	void start(List<TopicPartitionOffset> positions, Duration timeout) {
 		String clientId = "request-reply-" + this.topic;
-		this.draining = new DrainingReplyReader(this.consumerFactory.createConsumer(null, clientId, "-draining", null),
+		// A reply topic deleted while running is not brought back by our own consumers' metadata requests.
+		Properties noTopicCreation = new Properties();
+		noTopicCreation.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+		this.draining = new DrainingReplyReader(
+				this.consumerFactory.createConsumer(null, clientId, "-draining", noTopicCreation),
 				this.topic, this.partitions, this.dispatcher);
 		Map<Integer, Long> offsets = new HashMap<>();
 		positions.forEach((position) -> offsets.put(position.getPartition(), position.getOffset()));
@@ -81,6 +91,7 @@ final class AllottedReplyReaders {
 					ex);
 		}
 		Properties group = new Properties();
+		group.putAll(noTopicCreation);
 		group.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
 		group.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
 		group.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
@@ -129,6 +140,17 @@ final class AllottedReplyReaders {
 			this.draining.stop();
 			join(this.drainingThread);
 		}
+	}
+
+	/**
+	 * Log a failed poll and back off a little: a reader keeps going, so that a reply topic deleted
+	 * or shrunk while running never stops the replies on the partitions left.
+	 * @param topic the reply topic
+	 * @param ex the failure
+	 */
+	static void pollFailed(String topic, RuntimeException ex) {
+		logger.warn(ex, () -> "Reading reply topic '" + topic + "' failed; retrying");
+		LockSupport.parkNanos(BACK_OFF_NANOS);
 	}
 
 	private static void join(Thread thread) {

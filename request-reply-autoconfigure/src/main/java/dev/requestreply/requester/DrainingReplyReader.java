@@ -32,6 +32,8 @@ final class DrainingReplyReader implements Runnable {
 
 	private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
 
+	private static final Duration POSITION_TIMEOUT = Duration.ofSeconds(5);
+
 	private static final long CHECK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
 	private final org.apache.kafka.clients.consumer.Consumer<?, ByteBuffer> consumer;
@@ -79,8 +81,8 @@ final class DrainingReplyReader implements Runnable {
 				}
 				else {
 					this.consumer.seekToEnd(List.of(partition));
+					position(partition);
 				}
-				this.consumer.position(partition);
 			}
 			positioned.complete(null);
 		}, positioned);
@@ -101,6 +103,16 @@ final class DrainingReplyReader implements Runnable {
 			position.complete(offset);
 		}, position);
 		return position;
+	}
+
+	private void position(TopicPartition partition) {
+		try {
+			this.consumer.position(partition, POSITION_TIMEOUT);
+		}
+		catch (RuntimeException ex) {
+			// A partition of a topic shrunk or deleted: the consumer keeps trying, others go on.
+			logger.warn(ex, () -> "Could not find the end of reply partition " + partition);
+		}
 	}
 
 	private void submit(Runnable command, CompletableFuture<?> result) {
@@ -134,13 +146,13 @@ final class DrainingReplyReader implements Runnable {
 				catch (WakeupException ex) {
 					// A command is waiting.
 				}
+				catch (RuntimeException ex) {
+					AllottedReplyReaders.pollFailed(this.topic, ex);
+				}
 			}
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
-		}
-		catch (RuntimeException ex) {
-			logger.error(ex, () -> "Draining reader of reply topic '" + this.topic + "' failed");
 		}
 		finally {
 			this.commands.forEach(Runnable::run);

@@ -77,12 +77,11 @@ final class OwnedReplyReader implements Runnable, ConsumerRebalanceListener {
 				catch (WakeupException ex) {
 					// Stopping.
 				}
+				catch (RuntimeException ex) {
+					AllottedReplyReaders.pollFailed(this.topic, ex);
+				}
 				warnIfShared();
 			}
-		}
-		catch (RuntimeException ex) {
-			logger.error(ex, () -> "Reader of the owned partitions of reply topic '" + this.topic
-					+ "' failed; replies are read by the draining reader only");
 		}
 		finally {
 			// Not zero: the consumer leaves the group, so its partitions move on at once.

@@ -8,6 +8,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import dev.requestreply.correlation.PendingRequests;
+import dev.requestreply.requester.ReplyPartitionMode;
 import dev.requestreply.correlation.RequestOutcome;
 import dev.requestreply.RequestReplyException;
 import dev.requestreply.TestRequests;
@@ -55,6 +56,8 @@ class RequestReplyEndpointTests {
 		assertThat(descriptor.topics()).isEmpty();
 		assertThat(descriptor.oldestPending()).isEmpty();
 		assertThat(descriptor.handlers()).isEmpty();
+		assertThat(descriptor.replyPartitions().mode()).isEqualTo(ReplyPartitionMode.AUTO);
+		assertThat(descriptor.replyPartitions().read()).isEmpty();
 	}
 
 	@Test

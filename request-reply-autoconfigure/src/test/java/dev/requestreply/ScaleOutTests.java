@@ -4,16 +4,27 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.requestreply.TestResponders.EchoApp;
+import dev.requestreply.actuate.RequestReplyEndpoint;
+import dev.requestreply.actuate.RequestReplyTopicStatistics;
+import dev.requestreply.observation.ReplyPartitionsMeterBinder;
 import dev.requestreply.TestResponders.RequesterApp;
 import dev.requestreply.requester.ReplyPartitionMode;
 import dev.requestreply.requester.ReplyPartitionsView;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -31,7 +42,7 @@ import static org.awaitility.Awaitility.await;
  * Requester instances dividing the partitions of their shared reply topic
  * ({@code request-reply.reply-partitions=auto}).
  */
-class ReplyPartitionsTests {
+class ScaleOutTests {
 
 	private static String requestTopic;
 
@@ -84,6 +95,87 @@ class ReplyPartitionsTests {
 			assertThat(partitions.shared()).isFalse();
 		});
 		assertThat(template.getRegistry().foreignReplyCount()).isZero();
+	}
+
+	@Test
+	void whenMoreInstancesThanPartitionsThenOneOwnsNoneReadsAllAndEveryRequestIsAnswered() throws Exception {
+		String replyTopic = TestBroker.uniqueTopic("shared-partition-replies");
+		List<RequestReplyTemplate> templates = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			templates.add(requester(replyTopic, "request-reply.reply-topic-partitions=2"));
+		}
+		await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+			assertThat(templates.stream().mapToInt((template) -> template.getReplyPartitions().owned().size()).sum())
+				.isEqualTo(2);
+			assertThat(templates.stream().filter((template) -> template.getReplyPartitions().shared()))
+				.singleElement()
+				.satisfies((shared) -> assertThat(shared.getReplyPartitions().read()).containsExactly(0, 1));
+		});
+		List<CompletableFuture<String>> futures = new ArrayList<>();
+		for (int i = 0; i < 50; i++) {
+			for (RequestReplyTemplate template : templates) {
+				futures.add(template.request(requestTopic, "s" + i, String.class, Duration.ofSeconds(30)));
+			}
+		}
+		for (CompletableFuture<String> future : futures) {
+			assertThat(future.get(30, TimeUnit.SECONDS)).startsWith("echo:s");
+		}
+		for (RequestReplyTemplate template : templates) {
+			assertThat(template.getRegistry().completedCount()).isEqualTo(50);
+		}
+		RequestReplyTemplate shared = templates.stream()
+			.filter((template) -> template.getReplyPartitions().shared())
+			.findFirst()
+			.orElseThrow();
+		SimpleMeterRegistry meters = new SimpleMeterRegistry();
+		new ReplyPartitionsMeterBinder(shared).bindTo(meters);
+		assertThat(meters.get(ReplyPartitionsMeterBinder.SHARED).gauge().value()).isEqualTo(1.0);
+		assertThat(meters.get(ReplyPartitionsMeterBinder.READ).gauge().value()).isEqualTo(2.0);
+		assertThat(meters.get(ReplyPartitionsMeterBinder.OWNED).gauge().value()).isZero();
+		assertThat(new RequestReplyEndpoint(shared, new RequestReplyTopicStatistics(), null, 0).requestReply()
+			.replyPartitions()
+			.shared()).isTrue();
+	}
+
+	@Test
+	void whenReplyTopicIsDeletedAndRecreatedSmallerWhileRunningThenRequestsEndAndAreAnsweredAgain() throws Exception {
+		String replyTopic = TestBroker.uniqueTopic("deleted-replies");
+		RequestReplyTemplate template = requester(replyTopic);
+		awaitSettled(List.of(template), 12);
+		assertThat(template.request(requestTopic, "before", String.class).get(10, TimeUnit.SECONDS))
+			.isEqualTo("echo:before");
+		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+				TestBroker.bootstrapServers()))) {
+			admin.deleteTopics(List.of(replyTopic)).all().get(10, TimeUnit.SECONDS);
+			CompletableFuture<String> during = template.request(requestTopic, "during", String.class,
+					Duration.ofSeconds(3));
+			// Ends one way or the other: never left hanging.
+			assertThat(during).failsWithin(Duration.ofSeconds(10))
+				.withThrowableThat()
+				.havingCause()
+				.isInstanceOf(RequestReplyException.class);
+			assertThat(template.isAccepting()).isTrue();
+			// Recreated with fewer partitions, by us or by the broker's auto-creation for the responder.
+			await().atMost(Duration.ofSeconds(30)).until(() -> recreate(admin, replyTopic));
+		}
+		// The group allots the partitions the topic has now, and requests name only those.
+		await().atMost(Duration.ofSeconds(90))
+			.ignoreExceptions()
+			.untilAsserted(() -> assertThat(template.request(requestTopic, "after", String.class, Duration.ofSeconds(3))
+				.get(10, TimeUnit.SECONDS)).isEqualTo("echo:after"));
+		await().atMost(Duration.ofSeconds(30))
+			.untilAsserted(() -> assertThat(template.getReplyPartitions().owned()).isNotEmpty()
+				.allMatch((partition) -> partition < 2));
+	}
+
+	private static boolean recreate(Admin admin, String topic) throws InterruptedException {
+		try {
+			admin.createTopics(List.of(new NewTopic(topic, 2, (short) 1))).all().get(10, TimeUnit.SECONDS);
+			return true;
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			return ex.getCause() instanceof TopicExistsException;
+		}
 	}
 
 	@Tag("slow")
