@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.requestreply.convert.PayloadConverter;
+import dev.requestreply.security.AuthorizationMonitor;
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.context.SmartLifecycle;
@@ -190,6 +191,8 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 		if (this.running) {
 			return;
 		}
+		ReplyTopicPolicy replyTopicPolicy = new ReplyTopicPolicy(this.policy.allowedReplyTopics(),
+				this.discoverer.getEndpoints().stream().flatMap((endpoint) -> endpoint.topics().stream()).toList());
 		for (ReplyHandlerEndpoint endpoint : this.discoverer.getEndpoints()) {
 			ReplyHandlerStats handlerStats = this.stats.computeIfAbsent(endpoint.id(), (id) -> new ReplyHandlerStats());
 			ContainerProperties properties = new ContainerProperties(endpoint.topics().toArray(String[]::new));
@@ -207,11 +210,15 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 			String responder = (endpoint.groupId() != null) ? endpoint.groupId() : this.defaultGroupId;
 			properties.setMessageListener(new ReplyHandlerListener(endpoint, this.converter,
 					new ReplySender(this.replyTemplate, responder, handlerStats, endpoint.id()),
-					new HandlerFigures(endpoint, handlerStats, this.outcomeListeners), this.policy));
+					new HandlerFigures(endpoint, handlerStats, this.outcomeListeners), this.policy,
+					new ReplyTopicGuard(endpoint.id(), replyTopicPolicy)));
 			ConcurrentMessageListenerContainer<byte[], byte[]> container = new ConcurrentMessageListenerContainer<>(
 					this.consumerFactory, properties);
 			container.setConcurrency((endpoint.concurrency() != null) ? endpoint.concurrency() : this.defaultConcurrency);
 			container.setBeanName(containerName(endpoint));
+			new AuthorizationMonitor("READ on topic(s) " + endpoint.topics() + " and READ on group '" + groupId + "'",
+					() -> handlerStats.record(ReplyHandlerStats.Event.AUTHORIZATION_FAILED))
+				.watch(container);
 			for (ReplyHandlerContainerCustomizer customizer : this.customizers) {
 				customizer.customize(container, endpoint);
 			}

@@ -28,7 +28,14 @@ public enum ReplyHandlerOutcome {
 	/**
 	 * The request's payload or headers could not be read: an error reply is sent.
 	 */
-	MALFORMED;
+	MALFORMED,
+
+	/**
+	 * The request named a reply topic the handler may not write to, so it was skipped without a
+	 * reply.
+	 * @since 0.2.0
+	 */
+	REFUSED;
 
 	/**
 	 * Return the lowercase name of this outcome, as used in metric tags.

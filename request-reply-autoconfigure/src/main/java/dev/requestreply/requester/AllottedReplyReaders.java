@@ -7,15 +7,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import dev.requestreply.RequestReplyException;
+import dev.requestreply.security.AuthorizationMonitor;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 
-import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.support.TopicPartitionOffset;
 
@@ -26,11 +25,7 @@ import org.springframework.kafka.support.TopicPartitionOffset;
  */
 final class AllottedReplyReaders {
 
-	private static final LogAccessor logger = new LogAccessor(AllottedReplyReaders.class);
-
 	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
-
-	private static final long BACK_OFF_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
 
 	private final ReplyPartitions partitions = new ReplyPartitions();
 
@@ -39,6 +34,8 @@ final class AllottedReplyReaders {
 	private final String topic;
 
 	private final Consumer<ConsumerRecord<?, ByteBuffer>> dispatcher;
+
+	private final ReplyPollFailures failures;
 
 	private DrainingReplyReader draining;
 
@@ -49,10 +46,11 @@ final class AllottedReplyReaders {
 	private Thread ownedThread;
 
 	AllottedReplyReaders(ConsumerFactory<?, ByteBuffer> consumerFactory, String topic,
-			Consumer<ConsumerRecord<?, ByteBuffer>> dispatcher) {
+			Consumer<ConsumerRecord<?, ByteBuffer>> dispatcher, AuthorizationMonitor authorization) {
 		this.consumerFactory = consumerFactory;
 		this.topic = topic;
 		this.dispatcher = dispatcher;
+		this.failures = new ReplyPollFailures(topic, authorization);
 	}
 
 	/**
@@ -77,7 +75,7 @@ final class AllottedReplyReaders {
 		noTopicCreation.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
 		this.draining = new DrainingReplyReader(
 				this.consumerFactory.createConsumer(null, clientId, "-draining", noTopicCreation),
-				this.topic, this.partitions, this.dispatcher);
+				this.topic, this.partitions, this.dispatcher, this.failures);
 		Map<Integer, Long> offsets = new HashMap<>();
 		positions.forEach((position) -> offsets.put(position.getPartition(), position.getOffset()));
 		this.partitions.draining(offsets.keySet());
@@ -97,7 +95,7 @@ final class AllottedReplyReaders {
 		group.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
 		group.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 		this.owned = new OwnedReplyReader(this.consumerFactory.createConsumer(groupId(this.topic), clientId, "-owned",
-				group), this.topic, positions.size(), this.partitions, this.draining, this.dispatcher);
+				group), this.topic, positions.size(), this.partitions, this.draining, this.dispatcher, this.failures);
 		this.ownedThread = start(this.owned, clientId + "-owned");
 	}
 
@@ -140,17 +138,6 @@ final class AllottedReplyReaders {
 			this.draining.stop();
 			join(this.drainingThread);
 		}
-	}
-
-	/**
-	 * Log a failed poll and back off a little: a reader keeps going, so that a reply topic deleted
-	 * or shrunk while running never stops the replies on the partitions left.
-	 * @param topic the reply topic
-	 * @param ex the failure
-	 */
-	static void pollFailed(String topic, RuntimeException ex) {
-		logger.warn(ex, () -> "Reading reply topic '" + topic + "' failed; retrying");
-		LockSupport.parkNanos(BACK_OFF_NANOS);
 	}
 
 	private static void join(Thread thread) {

@@ -44,6 +44,8 @@ final class DrainingReplyReader implements Runnable {
 
 	private final Consumer<ConsumerRecord<?, ByteBuffer>> dispatcher;
 
+	private final ReplyPollFailures failures;
+
 	private final BlockingQueue<Runnable> commands = new LinkedBlockingQueue<>();
 
 	private final Set<TopicPartition> assignment = new HashSet<>();
@@ -53,11 +55,12 @@ final class DrainingReplyReader implements Runnable {
 	private long lastCheck = System.nanoTime();
 
 	DrainingReplyReader(org.apache.kafka.clients.consumer.Consumer<?, ByteBuffer> consumer, String topic,
-			ReplyPartitions partitions, Consumer<ConsumerRecord<?, ByteBuffer>> dispatcher) {
+			ReplyPartitions partitions, Consumer<ConsumerRecord<?, ByteBuffer>> dispatcher, ReplyPollFailures failures) {
 		this.consumer = consumer;
 		this.topic = topic;
 		this.partitions = partitions;
 		this.dispatcher = dispatcher;
+		this.failures = failures;
 	}
 
 	/**
@@ -142,12 +145,13 @@ final class DrainingReplyReader implements Runnable {
 				}
 				try {
 					this.consumer.poll(POLL_TIMEOUT).forEach(this.dispatcher);
+					this.failures.succeeded();
 				}
 				catch (WakeupException ex) {
 					// A command is waiting.
 				}
 				catch (RuntimeException ex) {
-					AllottedReplyReaders.pollFailed(this.topic, ex);
+					this.failures.failed(ex);
 				}
 			}
 		}

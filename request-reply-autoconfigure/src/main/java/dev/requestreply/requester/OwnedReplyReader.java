@@ -49,6 +49,8 @@ final class OwnedReplyReader implements Runnable, ConsumerRebalanceListener {
 
 	private final Consumer<ConsumerRecord<?, ByteBuffer>> dispatcher;
 
+	private final ReplyPollFailures failures;
+
 	private volatile boolean running = true;
 
 	private long sharedSince;
@@ -57,13 +59,14 @@ final class OwnedReplyReader implements Runnable, ConsumerRebalanceListener {
 
 	OwnedReplyReader(org.apache.kafka.clients.consumer.Consumer<?, ByteBuffer> consumer, String topic,
 			int topicPartitions, ReplyPartitions partitions, DrainingReplyReader draining,
-			Consumer<ConsumerRecord<?, ByteBuffer>> dispatcher) {
+			Consumer<ConsumerRecord<?, ByteBuffer>> dispatcher, ReplyPollFailures failures) {
 		this.consumer = consumer;
 		this.topic = topic;
 		this.topicPartitions = topicPartitions;
 		this.partitions = partitions;
 		this.draining = draining;
 		this.dispatcher = dispatcher;
+		this.failures = failures;
 	}
 
 	@Override
@@ -73,12 +76,13 @@ final class OwnedReplyReader implements Runnable, ConsumerRebalanceListener {
 			while (this.running) {
 				try {
 					this.consumer.poll(POLL_TIMEOUT).forEach(this.dispatcher);
+					this.failures.succeeded();
 				}
 				catch (WakeupException ex) {
 					// Stopping.
 				}
 				catch (RuntimeException ex) {
-					AllottedReplyReaders.pollFailed(this.topic, ex);
+					this.failures.failed(ex);
 				}
 				warnIfShared();
 			}

@@ -7,7 +7,9 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
+import dev.requestreply.RequestReplyException;
 import dev.requestreply.correlation.ReplyDispatcher;
+import dev.requestreply.security.AuthorizationMonitor;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import org.springframework.core.log.LogAccessor;
@@ -50,6 +52,8 @@ public final class ReplyListener {
 
 	private volatile int topicPartitions;
 
+	private final AuthorizationMonitor authorization;
+
 	private volatile KafkaMessageListenerContainer<Object, ByteBuffer> container;
 
 	/**
@@ -61,9 +65,11 @@ public final class ReplyListener {
 	 * @param settings how to prepare the reply topic
 	 * @param dispatcher where replies go
 	 * @param mode how the instances of the application share the reply topic's partitions
+	 * @param onDenied called each time the broker refuses the reply consumer (it retries
+	 * meanwhile), to fail what cannot get a reply
 	 */
 	public ReplyListener(ConsumerFactory<?, ByteBuffer> consumerFactory, Map<String, Object> adminConfig,
-			ReplyTopicSettings settings, ReplyDispatcher dispatcher, ReplyPartitionMode mode) {
+			ReplyTopicSettings settings, ReplyDispatcher dispatcher, ReplyPartitionMode mode, Runnable onDenied) {
 		Assert.notNull(mode, "'mode' must not be null");
 		this.consumerFactory = consumerFactory;
 		this.provisioner = new ReplyTopicProvisioner(adminConfig, settings);
@@ -71,6 +77,8 @@ public final class ReplyListener {
 		this.topic = settings.topic();
 		this.mode = mode;
 		this.startupTimeout = settings.startupTimeout();
+		this.authorization = new AuthorizationMonitor("READ and DESCRIBE on reply topic '" + this.topic + "'",
+				onDenied);
 	}
 
 	/**
@@ -82,7 +90,8 @@ public final class ReplyListener {
 		List<TopicPartitionOffset> positions = this.provisioner.positionsAtEnd();
 		this.topicPartitions = positions.size();
 		if (this.mode == ReplyPartitionMode.AUTO) {
-			AllottedReplyReaders readers = new AllottedReplyReaders(this.consumerFactory, this.topic, this::dispatch);
+			AllottedReplyReaders readers = new AllottedReplyReaders(this.consumerFactory, this.topic, this::dispatch,
+					this.authorization);
 			readers.start(positions, this.startupTimeout);
 			this.allotted = readers;
 			return positions.size();
@@ -102,6 +111,7 @@ public final class ReplyListener {
 		KafkaMessageListenerContainer<Object, ByteBuffer> started = new KafkaMessageListenerContainer<>(factory,
 				properties);
 		started.setBeanName("requestReplyReplyContainer");
+		this.authorization.watch(started);
 		started.start();
 		this.container = started;
 		return positions.size();
@@ -118,16 +128,25 @@ public final class ReplyListener {
 	}
 
 	/**
-	 * Return whether the reply consumer runs.
-	 * @return whether it runs
+	 * Return whether the reply consumer runs and the broker lets it read the reply topic.
+	 * @return whether replies are read
 	 */
-	public boolean isRunning() {
+	public boolean isReading() {
 		AllottedReplyReaders readers = this.allotted;
 		if (readers != null) {
-			return readers.isRunning();
+			return readers.isRunning() && !this.authorization.isDenied();
 		}
 		KafkaMessageListenerContainer<?, ByteBuffer> current = this.container;
-		return current != null && current.isRunning();
+		return current != null && current.isRunning() && !this.authorization.isDenied();
+	}
+
+	/**
+	 * Return why a request cannot get its reply now, or {@code null} when it can.
+	 * @param action what is attempted, for the message
+	 * @return the failure the request ends with, or {@code null}
+	 */
+	public RequestReplyException refusal(String action) {
+		return this.authorization.isDenied() ? this.authorization.failure(action) : null;
 	}
 
 	/**

@@ -43,13 +43,13 @@ public final class RequestSender {
 
 	private final String replyTopic;
 
-	private final ReplyListener replyListener;
-
 	private final byte[] instance;
 
 	private final ObservationRegistry observationRegistry;
 
 	private final RequestReplyObservationConvention observationConvention;
+
+	private final ReplyListener replyListener;
 
 	/**
 	 * Create a sender.
@@ -57,24 +57,24 @@ public final class RequestSender {
 	 * @param registry the pending requests
 	 * @param converter the converter of keys and payloads
 	 * @param replyTopic the reply topic requests name
-	 * @param replyListener the reply consumers, which choose the reply partition requests name
 	 * @param instanceId this instance's id, echoed on replies
 	 * @param observationRegistry the observation registry (the no-op one for none)
 	 * @param observationConvention a custom convention, or {@code null} for the default
+	 * @param replyListener the reply consumers, asked whether a reply can be read before sending, and
+	 * which reply partition a request names
 	 */
 	public RequestSender(KafkaTemplate<byte[], byte[]> kafkaTemplate, PendingRequests registry,
-			PayloadConverter converter, String replyTopic, ReplyListener replyListener, String instanceId,
-			ObservationRegistry observationRegistry, RequestReplyObservationConvention observationConvention) {
-		Assert.notNull(replyListener, "'replyListener' must not be null");
+			PayloadConverter converter, String replyTopic, String instanceId, ObservationRegistry observationRegistry,
+			RequestReplyObservationConvention observationConvention, ReplyListener replyListener) {
 		Assert.notNull(observationRegistry, "'observationRegistry' must not be null");
 		this.kafkaTemplate = kafkaTemplate;
 		this.registry = registry;
 		this.converter = converter;
 		this.replyTopic = replyTopic;
-		this.replyListener = replyListener;
 		this.instance = instanceId.getBytes(StandardCharsets.UTF_8);
 		this.observationRegistry = observationRegistry;
 		this.observationConvention = observationConvention;
+		this.replyListener = replyListener;
 	}
 
 	/**
@@ -94,6 +94,12 @@ public final class RequestSender {
 		byte[] key = this.converter.toBytes(record.key());
 		byte[] value = this.converter.toBytes(record.value());
 		PendingRequest<F> pending = register.get();
+		RequestReplyException refused = this.replyListener.refusal("Request " + pending.id() + " to " + topics);
+		if (refused != null) {
+			// Its reply could not be read: fail now (counted as an error) rather than at the timeout.
+			this.registry.sendFailed(pending, refused);
+			return pending;
+		}
 		RecordHeaders headers = WireFormat.requestHeaders(record.headers(),
 				new RequestHeaders(pending.id().toBytes(), this.replyTopic, this.replyListener.replyPartition(pending),
 						System.currentTimeMillis() + timeout.toMillis(), this.instance, stream));
