@@ -10,7 +10,6 @@ import java.util.concurrent.TimeUnit;
 
 import dev.requestreply.TestResponders.Echo;
 import dev.requestreply.TestResponders.EchoApp;
-import dev.requestreply.TestResponders.RequesterApp;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -34,11 +33,8 @@ class MultiInstanceTests {
 	}
 
 	private ConfigurableApplicationContext requester(String replyTopic, String... more) {
-		List<String> properties = new ArrayList<>(List.of("spring.application.name=requesters",
-				"request-reply.reply-topic=" + replyTopic, "request-reply.handler.enabled=false"));
-		properties.addAll(List.of(more));
-		ConfigurableApplicationContext context = TestApps.start(new Class<?>[] { RequesterApp.class },
-				properties.toArray(String[]::new));
+		ConfigurableApplicationContext context = TestApps.startRequester(TestBroker.bootstrapServers(), "requesters",
+				replyTopic, more);
 		this.contexts.add(context);
 		return context;
 	}

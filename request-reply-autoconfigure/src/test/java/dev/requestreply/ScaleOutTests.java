@@ -17,7 +17,6 @@ import dev.requestreply.TestResponders.EchoApp;
 import dev.requestreply.actuate.RequestReplyEndpoint;
 import dev.requestreply.actuate.RequestReplyTopicStatistics;
 import dev.requestreply.observation.ReplyPartitionsMeterBinder;
-import dev.requestreply.TestResponders.RequesterApp;
 import dev.requestreply.requester.ReplyPartitionMode;
 import dev.requestreply.requester.ReplyPartitionsView;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -62,11 +61,8 @@ class ScaleOutTests {
 	}
 
 	private RequestReplyTemplate requester(String replyTopic, String... more) {
-		List<String> properties = new ArrayList<>(List.of("spring.application.name=partitioned",
-				"request-reply.reply-topic=" + replyTopic, "request-reply.handler.enabled=false"));
-		properties.addAll(List.of(more));
-		ConfigurableApplicationContext context = TestApps.start(new Class<?>[] { RequesterApp.class },
-				properties.toArray(String[]::new));
+		ConfigurableApplicationContext context = TestApps.startRequester(TestBroker.bootstrapServers(), "partitioned",
+				replyTopic, more);
 		this.contexts.add(context);
 		return context.getBean(RequestReplyTemplate.class);
 	}
@@ -111,15 +107,7 @@ class ScaleOutTests {
 				.singleElement()
 				.satisfies((shared) -> assertThat(shared.getReplyPartitions().read()).containsExactly(0, 1));
 		});
-		List<CompletableFuture<String>> futures = new ArrayList<>();
-		for (int i = 0; i < 50; i++) {
-			for (RequestReplyTemplate template : templates) {
-				futures.add(template.request(requestTopic, "s" + i, String.class, Duration.ofSeconds(30)));
-			}
-		}
-		for (CompletableFuture<String> future : futures) {
-			assertThat(future.get(30, TimeUnit.SECONDS)).startsWith("echo:s");
-		}
+		requestFromEach(templates, 50);
 		for (RequestReplyTemplate template : templates) {
 			assertThat(template.getRegistry().completedCount()).isEqualTo(50);
 		}
@@ -191,15 +179,7 @@ class ScaleOutTests {
 		if (mode.equals("auto")) {
 			awaitSettled(templates, 12);
 		}
-		List<CompletableFuture<String>> futures = new ArrayList<>();
-		for (int round = 0; round < 200; round++) {
-			for (RequestReplyTemplate template : templates) {
-				futures.add(template.request(requestTopic, "r" + round, String.class, Duration.ofSeconds(30)));
-			}
-		}
-		for (CompletableFuture<String> future : futures) {
-			assertThat(future.get(30, TimeUnit.SECONDS)).startsWith("echo:r");
-		}
+		requestFromEach(templates, 200);
 		double worst = 0;
 		for (RequestReplyTemplate template : templates) {
 				// In "all" the others' last replies may still be on their way: wait for all of them.
@@ -219,6 +199,21 @@ class ScaleOutTests {
 		}
 		else {
 			assertThat(worst).isCloseTo(instances, within(0.01));
+		}
+	}
+
+	/**
+	 * Send a number of requests from each template at once, and check each one's reply.
+	 */
+	private static void requestFromEach(List<RequestReplyTemplate> templates, int requests) throws Exception {
+		List<CompletableFuture<String>> futures = new ArrayList<>();
+		for (int i = 0; i < requests; i++) {
+			for (RequestReplyTemplate template : templates) {
+				futures.add(template.request(requestTopic, "r" + i, String.class, Duration.ofSeconds(30)));
+			}
+		}
+		for (int i = 0; i < futures.size(); i++) {
+			assertThat(futures.get(i).get(30, TimeUnit.SECONDS)).isEqualTo("echo:r" + (i / templates.size()));
 		}
 	}
 
@@ -368,11 +363,9 @@ class ScaleOutTests {
 		}
 
 		public static void main(String[] args) {
-			List<String> properties = new ArrayList<>(List.of("spring.application.name=partitioned",
-					"request-reply.reply-topic=" + args[1], "request-reply.handler.enabled=false",
-					"logging.level.root=WARN"));
+			List<String> properties = new ArrayList<>(List.of("logging.level.root=WARN"));
 			properties.addAll(List.of(args).subList(3, args.length));
-			ConfigurableApplicationContext context = TestApps.start(args[0], new Class<?>[] { RequesterApp.class },
+			ConfigurableApplicationContext context = TestApps.startRequester(args[0], "partitioned", args[1],
 					properties.toArray(String[]::new));
 			new Load(context.getBean(RequestReplyTemplate.class), args[2], 100);
 		}

@@ -48,11 +48,11 @@ public final class ReplyListener {
 
 	private final Duration startupTimeout;
 
+	private final AuthorizationMonitor authorization;
+
 	private volatile AllottedReplyReaders allotted;
 
 	private volatile int topicPartitions;
-
-	private final AuthorizationMonitor authorization;
 
 	private volatile KafkaMessageListenerContainer<Object, ByteBuffer> container;
 
