@@ -145,7 +145,8 @@ final class OwnedReplyReader implements Runnable, ConsumerRebalanceListener {
 	}
 
 	private void handBack(Collection<TopicPartition> revoked) {
-		if (revoked.isEmpty()) {
+		// Stopping: the template failed its pending requests already, nothing is left to drain.
+		if (revoked.isEmpty() || !this.running) {
 			return;
 		}
 		Map<Integer, Long> positions = new HashMap<>();
