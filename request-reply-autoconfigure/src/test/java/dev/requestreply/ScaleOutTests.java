@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -18,8 +17,6 @@ import dev.requestreply.observation.ReplyPartitionsMeterBinder;
 import dev.requestreply.requester.ReplyPartitionMode;
 import dev.requestreply.requester.ReplyPartitionsView;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
@@ -119,27 +116,6 @@ class ScaleOutTests {
 		assertThat(new RequestReplyEndpoint(shared, new RequestReplyTopicStatistics(), null, 0).requestReply()
 			.replyPartitions()
 			.shared()).isTrue();
-	}
-
-	@Test
-	void whenReplyTopicIsDeletedWhileRunningThenRequestsEndAndTheReadersKeepGoing() throws Exception {
-		String replyTopic = TestBroker.uniqueTopic("deleted-replies");
-		RequestReplyTemplate template = requester(replyTopic);
-		awaitSettled(List.of(template), 12);
-		assertThat(template.request(requestTopic, "before", String.class).get(10, TimeUnit.SECONDS))
-			.isEqualTo("echo:before");
-		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-				TestBroker.bootstrapServers()))) {
-			admin.deleteTopics(List.of(replyTopic)).all().get(10, TimeUnit.SECONDS);
-		}
-		CompletableFuture<String> during = template.request(requestTopic, "during", String.class,
-				Duration.ofSeconds(3));
-		// Ends one way or the other: never left hanging.
-		assertThat(during).failsWithin(Duration.ofSeconds(10))
-			.withThrowableThat()
-			.havingCause()
-			.isInstanceOf(RequestReplyException.class);
-		assertThat(template.isAccepting()).isTrue();
 	}
 
 	@Tag("slow")
