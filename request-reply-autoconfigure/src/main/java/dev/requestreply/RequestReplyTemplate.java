@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -20,6 +21,8 @@ import dev.requestreply.observation.RequestReplyObservation;
 import dev.requestreply.observation.RequestReplyObservationConvention;
 import dev.requestreply.requester.ReplyListener;
 import dev.requestreply.requester.ReplyPathMonitor;
+import dev.requestreply.requester.ReplyPartitionMode;
+import dev.requestreply.requester.ReplyPartitionsView;
 import dev.requestreply.requester.ReplyTopicSettings;
 import dev.requestreply.requester.RequestGate;
 import dev.requestreply.requester.RequestSender;
@@ -37,10 +40,12 @@ import org.springframework.util.Assert;
  * Sends requests over Kafka and completes their futures with the replies that come back over one
  * shared reply topic, matched by correlation id.
  * <p>
- * On start it creates the reply topic if missing and positions one reply consumer at the end of
- * every partition of it, without a consumer group; only then does it accept requests, so the
- * first reply after start-up is never missed. Replies carry the requesting instance's id, so an
- * instance skips the others' replies by a header alone.
+ * On start it creates the reply topic if missing and positions a reply consumer at the end of
+ * every partition of it; only then does it accept requests, so the first reply after start-up is
+ * never missed. By default ({@link ReplyPartitionMode#AUTO}) the instances of an application then
+ * divide the reply topic's partitions among themselves, and each request names one of its
+ * instance's own. Replies carry the requesting instance's id, so an instance skips the others'
+ * replies by a header alone.
  * <p>
  * On stop it refuses new requests, optionally waits for pending ones (see
  * {@link #setDrainTimeout(Duration)}), then fails the rest with a {@link RequestReplyException}:
@@ -101,6 +106,7 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	private int streamBuffer = ReplyPublisher.DEFAULT_BUFFER;
 
 	private volatile RequestGate gate;
+	private ReplyPartitionMode replyPartitions = ReplyPartitionMode.AUTO;
 
 	private volatile RequestSender sender;
 
@@ -184,6 +190,29 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	 */
 	public void setObservationConvention(RequestReplyObservationConvention observationConvention) {
 		this.observationConvention = observationConvention;
+	}
+
+	/**
+	 * Set how the instances of this application share the partitions of their reply topic.
+	 * Default {@link ReplyPartitionMode#AUTO}: each reads only the partitions allotted to it.
+	 * Applies from the next start.
+	 * @param replyPartitions the mode
+	 * @since 0.2.0
+	 */
+	public void setReplyPartitions(ReplyPartitionMode replyPartitions) {
+		Assert.notNull(replyPartitions, "'replyPartitions' must not be null");
+		this.replyPartitions = replyPartitions;
+	}
+
+	/**
+	 * Describe the reply partitions this instance reads and owns.
+	 * @return the partitions; none while stopped
+	 * @since 0.2.0
+	 */
+	public ReplyPartitionsView getReplyPartitions() {
+		ReplyListener listener = this.replyListener;
+		return (listener != null) ? listener.partitions()
+				: new ReplyPartitionsView(this.replyPartitions, List.of(), List.of(), false);
 	}
 
 	/**
@@ -411,7 +440,7 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 		}
 		ReplyListener listener = new ReplyListener(this.replyConsumerFactory, this.adminConfig, this.replyTopic,
 				new ReplyDispatcher(this.registry, this.converter, this.instanceId.getBytes(StandardCharsets.UTF_8)),
-				() -> this.registry
+				this.replyPartitions, () -> this.registry
 					.failAll("Reply consumer not authorized to read reply topic '" + getReplyTopic() + "'"));
 		int partitions = listener.start();
 		this.replyListener = listener;
@@ -424,7 +453,8 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 		this.accepting = true;
 		this.running = true;
 		logger.info(() -> "Request-reply ready: replies on '" + getReplyTopic() + "' (" + partitions
-				+ " partition(s)), instance " + this.instanceId);
+				+ " partition(s), " + this.replyPartitions.name().toLowerCase(Locale.ROOT) + "), instance "
+				+ this.instanceId);
 	}
 
 	@Override

@@ -51,7 +51,7 @@ class MultiInstanceTests {
 		responder(topic);
 		List<RequestReplyTemplate> templates = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
-			templates.add(requester(replyTopic, "request-reply.reply-topic-partitions=2")
+			templates.add(requester(replyTopic, "request-reply.reply-topic-partitions=2", "request-reply.reply-partitions=all")
 				.getBean(RequestReplyTemplate.class));
 		}
 		List<List<CompletableFuture<String>>> futures = new ArrayList<>();

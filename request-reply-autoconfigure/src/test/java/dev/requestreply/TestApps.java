@@ -55,6 +55,18 @@ public final class TestApps implements BeforeEachCallback, AfterEachCallback, Af
 	}
 
 	/**
+	 * Start a requester without handlers on the given reply topic, against the given brokers.
+	 */
+	public ConfigurableApplicationContext startRequester(String bootstrapServers, String application,
+			String replyTopic, String... more) {
+		List<String> properties = new ArrayList<>(List.of("spring.application.name=" + application,
+				"request-reply.reply-topic=" + replyTopic, "request-reply.handler.enabled=false"));
+		properties.addAll(List.of(more));
+		return start(bootstrapServers, new Class<?>[] { TestResponders.RequesterApp.class },
+				properties.toArray(String[]::new));
+	}
+
+	/**
 	 * Start an application against the shared test broker and wait until each of its handlers has
 	 * partitions assigned.
 	 */

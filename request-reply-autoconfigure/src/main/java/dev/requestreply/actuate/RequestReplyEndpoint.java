@@ -15,6 +15,7 @@ import dev.requestreply.RequestStatistics;
 import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.handler.ReplyHandlerEndpoint;
 import dev.requestreply.handler.ReplyHandlerStats;
+import dev.requestreply.requester.ReplyPartitionsView;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -80,7 +81,7 @@ public class RequestReplyEndpoint {
 				this.template.isAccepting(), registry.pendingCount(), registry.getMaxPending(), figures.completed(),
 				figures.timeouts(), figures.errors(), figures.cancelled(), figures.rejected(), figures.lateReplies(),
 				figures.duplicateReplies(), figures.foreignReplies(), figures.invalidReplies(), figures.noResponder(),
-				figures.replyPathDown(), figures.streamOverflows(), topics(registry), oldest, handlers());
+				figures.replyPathDown(), figures.streamOverflows(), this.template.getReplyPartitions(), topics(registry), oldest, handlers());
 	}
 
 	/**
@@ -179,6 +180,7 @@ public class RequestReplyEndpoint {
 	 * topic
 	 * @param replyPathDown requests refused because the reply consumer could not read
 	 * @param streamOverflows stream replies failed because their subscriber fell behind the buffer
+	 * @param replyPartitions the reply partitions this instance owns and reads
 	 * @param topics figures by target topic
 	 * @param oldestPending the requests that have waited longest, oldest first
 	 * @param handlers the {@code @ReplyHandler} methods by handler id ({@code bean.method})
@@ -186,7 +188,7 @@ public class RequestReplyEndpoint {
 	public record RequestReplyDescriptor(String replyTopic, String instanceId, boolean accepting, int pending,
 			int maxPending, long completed, long timeouts, long errors, long cancelled, long rejected, long lateReplies,
 			long duplicateReplies, long foreignReplies, long invalidReplies, long noResponder, long replyPathDown,
-			long streamOverflows, Map<String, TopicDescriptor> topics,
+			long streamOverflows, ReplyPartitionsView replyPartitions, Map<String, TopicDescriptor> topics,
 			List<PendingRequestDescriptor> oldestPending,
 			Map<String, HandlerDescriptor> handlers) implements OperationResponseBody {
 

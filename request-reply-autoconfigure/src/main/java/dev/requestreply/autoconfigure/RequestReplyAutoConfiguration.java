@@ -98,6 +98,7 @@ public final class RequestReplyAutoConfiguration {
 		map.from(properties::getResponderCheckInterval)
 			.when((interval) -> properties.isFailFastWithoutResponders())
 			.to(template::setResponderCheckInterval);
+		map.from(properties::getReplyPartitions).to(template::setReplyPartitions);
 		observationRegistry(properties, observationRegistry).ifPresent((observations) -> {
 			template.setObservationRegistry(observations);
 			observationConvention.ifUnique(template::setObservationConvention);

@@ -1,7 +1,9 @@
 package dev.requestreply.autoconfigure;
 
+import dev.requestreply.RequestReplyTemplate;
 import dev.requestreply.correlation.PendingRequests;
 import dev.requestreply.handler.ReplyHandlerContainers;
+import dev.requestreply.observation.ReplyPartitionsMeterBinder;
 import dev.requestreply.observation.RequestReplyMeterBinder;
 import io.micrometer.core.instrument.MeterRegistry;
 
@@ -35,6 +37,13 @@ public final class RequestReplyMetricsAutoConfiguration {
 				handlerContainers.getIfUnique());
 		binder.setPercentileHistogram(properties.getMetrics().isPercentileHistogram());
 		return binder;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(RequestReplyTemplate.class)
+	ReplyPartitionsMeterBinder requestReplyPartitionsMeterBinder(RequestReplyTemplate template) {
+		return new ReplyPartitionsMeterBinder(template);
 	}
 
 }

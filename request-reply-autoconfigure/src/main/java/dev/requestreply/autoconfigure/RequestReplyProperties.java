@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Map;
 
 import dev.requestreply.handler.ReplyTopicPolicy;
+import dev.requestreply.requester.ReplyPartitionMode;
+import dev.requestreply.requester.ReplyTopicSettings;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
@@ -59,9 +61,18 @@ public class RequestReplyProperties {
 	private boolean createReplyTopic = true;
 
 	/**
-	 * Number of partitions of a reply topic created on start-up.
+	 * Number of partitions of a reply topic created on start-up. With reply-partitions "auto",
+	 * more instances than partitions share partitions and read the others' replies.
 	 */
-	private int replyTopicPartitions = 1;
+	private int replyTopicPartitions = ReplyTopicSettings.DEFAULT_PARTITIONS;
+
+	/**
+	 * How the instances of this application read their shared reply topic: "auto" divides its
+	 * partitions among them (a consumer group on the reply topic, used for assignment only), each
+	 * reading its own and naming one of them in every request; "all" has every instance read every
+	 * partition and skip the others' replies.
+	 */
+	private ReplyPartitionMode replyPartitions = ReplyPartitionMode.AUTO;
 
 	/**
 	 * Replication factor of a reply topic created on start-up; -1 for the broker's default.
@@ -312,6 +323,18 @@ public class RequestReplyProperties {
 	 */
 	public void setReplyTopicPartitions(int replyTopicPartitions) {
 		this.replyTopicPartitions = replyTopicPartitions;
+	}
+
+	/**
+	 * Return {@code request-reply.reply-partitions}.
+	 * @return how the instances read their reply topic
+	 */
+	public ReplyPartitionMode getReplyPartitions() {
+		return this.replyPartitions;
+	}
+
+	public void setReplyPartitions(ReplyPartitionMode replyPartitions) {
+		this.replyPartitions = replyPartitions;
 	}
 
 	/**

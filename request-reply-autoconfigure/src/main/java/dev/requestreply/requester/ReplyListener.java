@@ -2,8 +2,11 @@ package dev.requestreply.requester;
 
 import java.nio.ByteBuffer;
 import java.util.HashMap;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.IntStream;
 
 import dev.requestreply.RequestReplyException;
 import dev.requestreply.correlation.ReplyDispatcher;
@@ -20,12 +23,15 @@ import org.springframework.kafka.listener.ContainerProperties.AckMode;
 import org.springframework.kafka.listener.ContainerProperties.AssignmentCommitOption;
 import org.springframework.kafka.listener.KafkaMessageListenerContainer;
 import org.springframework.kafka.support.TopicPartitionOffset;
+import org.springframework.util.Assert;
 
 /**
- * The reply consumer: prepares the reply topic, then reads every partition of it from its end,
- * without a consumer group (so it never commits offsets), handing each reply to a
- * {@link ReplyDispatcher}. Once {@link #start()} returned, a reply to a request sent afterwards is
- * never missed.
+ * The reply consumers: prepares the reply topic, then reads it from its end, handing each reply to
+ * a {@link ReplyDispatcher}: every partition, without a consumer group (so it never commits
+ * offsets), with {@link ReplyPartitionMode#ALL}; with {@link ReplyPartitionMode#AUTO}, every
+ * partition until the reply group allots some to this instance, then those and the ones its
+ * pending requests still wait on. Once {@link #start()} returned, a reply to a request sent
+ * afterwards is never missed.
  *
  * @since 0.2.0
  */
@@ -41,7 +47,15 @@ public final class ReplyListener {
 
 	private final String topic;
 
+	private final ReplyPartitionMode mode;
+
+	private final Duration startupTimeout;
+
 	private final AuthorizationMonitor authorization;
+
+	private volatile AllottedReplyReaders allotted;
+
+	private volatile int topicPartitions;
 
 	private volatile KafkaMessageListenerContainer<Object, ByteBuffer> container;
 
@@ -53,15 +67,19 @@ public final class ReplyListener {
 	 * topic
 	 * @param settings how to prepare the reply topic
 	 * @param dispatcher where replies go
+	 * @param mode how the instances of the application share the reply topic's partitions
 	 * @param onDenied called each time the broker refuses the reply consumer (it retries
 	 * meanwhile), to fail what cannot get a reply
 	 */
 	public ReplyListener(ConsumerFactory<?, ByteBuffer> consumerFactory, Map<String, Object> adminConfig,
-			ReplyTopicSettings settings, ReplyDispatcher dispatcher, Runnable onDenied) {
+			ReplyTopicSettings settings, ReplyDispatcher dispatcher, ReplyPartitionMode mode, Runnable onDenied) {
+		Assert.notNull(mode, "'mode' must not be null");
 		this.consumerFactory = consumerFactory;
 		this.provisioner = new ReplyTopicProvisioner(adminConfig, settings);
 		this.dispatcher = dispatcher;
 		this.topic = settings.topic();
+		this.mode = mode;
+		this.startupTimeout = settings.startupTimeout();
 		this.authorization = new AuthorizationMonitor("READ and DESCRIBE on reply topic '" + this.topic + "'",
 				onDenied);
 	}
@@ -73,6 +91,14 @@ public final class ReplyListener {
 	 */
 	public int start() {
 		List<TopicPartitionOffset> positions = this.provisioner.positionsAtEnd();
+		this.topicPartitions = positions.size();
+		if (this.mode == ReplyPartitionMode.AUTO) {
+			AllottedReplyReaders readers = new AllottedReplyReaders(this.consumerFactory, this.topic, this::dispatch,
+					this.authorization);
+			readers.start(positions, this.startupTimeout);
+			this.allotted = readers;
+			return positions.size();
+		}
 		ContainerProperties properties = new ContainerProperties(positions.toArray(TopicPartitionOffset[]::new));
 		// No consumer group: nothing is ever committed, so each poll avoids the broker's commit linger.
 		properties.setAckMode(AckMode.MANUAL);
@@ -94,7 +120,7 @@ public final class ReplyListener {
 		return positions.size();
 	}
 
-	private void dispatch(ConsumerRecord<Object, ByteBuffer> record) {
+	private void dispatch(ConsumerRecord<?, ByteBuffer> record) {
 		try {
 			this.dispatcher.dispatch(record);
 		}
@@ -109,6 +135,10 @@ public final class ReplyListener {
 	 * @return whether it runs
 	 */
 	public boolean isRunning() {
+		AllottedReplyReaders readers = this.allotted;
+		if (readers != null) {
+			return readers.isRunning();
+		}
 		KafkaMessageListenerContainer<?, ByteBuffer> current = this.container;
 		return current != null && current.isRunning();
 	}
@@ -136,6 +166,10 @@ public final class ReplyListener {
 	 * @since 0.2.0
 	 */
 	public Map<MetricName, ? extends Metric> consumerMetrics() {
+		AllottedReplyReaders readers = this.allotted;
+		if (readers != null) {
+			return readers.metrics();
+		}
 		KafkaMessageListenerContainer<?, ByteBuffer> current = this.container;
 		if (current == null) {
 			return Map.of();
@@ -146,9 +180,44 @@ public final class ReplyListener {
 	}
 
 	/**
+	 * Choose the reply partition a new request names, and count it pending there until it ends.
+	 * @param request the request's future, complete once it ended
+	 * @return the partition, or {@code null} to name none
+	 */
+	public Integer replyPartition(CompletableFuture<?> request) {
+		AllottedReplyReaders readers = this.allotted;
+		if (readers == null) {
+			return null;
+		}
+		ReplyPartitions partitions = readers.partitions();
+		Integer partition = partitions.acquire();
+		request.whenComplete((result, ex) -> partitions.release(partition));
+		return partition;
+	}
+
+	/**
+	 * Describe the partitions this instance reads and owns.
+	 * @return the partitions
+	 */
+	public ReplyPartitionsView partitions() {
+		AllottedReplyReaders readers = this.allotted;
+		if (readers == null) {
+			List<Integer> all = IntStream.range(0, this.topicPartitions).boxed().toList();
+			return new ReplyPartitionsView(this.mode, List.of(), (this.container != null) ? all : List.of(), false);
+		}
+		ReplyPartitions partitions = readers.partitions();
+		return new ReplyPartitionsView(this.mode, partitions.owned(), partitions.read(), partitions.isShared());
+	}
+
+	/**
 	 * Stop reading replies.
 	 */
 	public void stop() {
+		AllottedReplyReaders readers = this.allotted;
+		if (readers != null) {
+			readers.stop();
+		}
+		this.allotted = null;
 		KafkaMessageListenerContainer<?, ByteBuffer> current = this.container;
 		if (current != null) {
 			current.stop();

@@ -1,6 +1,8 @@
 package dev.requestreply.requester;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -31,7 +33,6 @@ public final class ReplyPathMonitor {
 
 	private final long timeoutNanos;
 
-	private Metric fetches;
 
 	private double lastFetches = -1;
 
@@ -76,26 +77,31 @@ public final class ReplyPathMonitor {
 			return;
 		}
 		this.lastSampleNanos = now;
-		if (this.fetches == null) {
-			this.fetches = findFetchTotal(this.listener.consumerMetrics());
+		// Every consumer of the reply path (one container, or the owned and draining readers):
+		// progress on any of them counts. Looked up each time, as readers come and go.
+		double fetches = 0;
+		for (Metric metric : findFetchTotals(this.listener.consumerMetrics())) {
+			if (metric.metricValue() instanceof Number count) {
+				fetches += count.doubleValue();
+			}
 		}
-		if (this.fetches != null && this.fetches.metricValue() instanceof Number count
-				&& count.doubleValue() != this.lastFetches) {
-			this.lastFetches = count.doubleValue();
+		if (fetches != this.lastFetches) {
+			this.lastFetches = fetches;
 			this.lastProgressNanos = now;
 		}
 	}
 
-	private static Metric findFetchTotal(Map<MetricName, ? extends Metric> metrics) {
+	private static List<Metric> findFetchTotals(Map<MetricName, ? extends Metric> metrics) {
+		List<Metric> totals = new ArrayList<>();
 		for (Map.Entry<MetricName, ? extends Metric> entry : metrics.entrySet()) {
 			MetricName name = entry.getKey();
-			// The consumer's total, not one of its per-topic figures.
+			// A consumer's total, not one of its per-topic figures.
 			if (FETCH_TOTAL.equals(name.name()) && FETCH_GROUP.equals(name.group())
 					&& !name.tags().containsKey("topic")) {
-				return entry.getValue();
+				totals.add(entry.getValue());
 			}
 		}
-		return null;
+		return totals;
 	}
 
 }

@@ -18,6 +18,12 @@ public record ReplyTopicSettings(String topic, boolean create, int partitions, s
 		Duration startupTimeout) {
 
 	/**
+	 * Default partitions of a created reply topic: enough for each of a dozen instances to read a
+	 * partition of its own.
+	 */
+	public static final int DEFAULT_PARTITIONS = 12;
+
+	/**
 	 * Create new settings.
 	 * @param topic the reply topic
 	 * @param create whether to create it when missing

@@ -60,7 +60,8 @@ public final class RequestSender {
 	 * @param instanceId this instance's id, echoed on replies
 	 * @param observationRegistry the observation registry (the no-op one for none)
 	 * @param observationConvention a custom convention, or {@code null} for the default
-	 * @param replyListener the reply consumer, asked whether a reply can be read before sending
+	 * @param replyListener the reply consumers, asked whether a reply can be read before sending, and
+	 * which reply partition a request names
 	 */
 	public RequestSender(KafkaTemplate<byte[], byte[]> kafkaTemplate, PendingRequests registry,
 			PayloadConverter converter, String replyTopic, String instanceId, ObservationRegistry observationRegistry,
@@ -100,7 +101,7 @@ public final class RequestSender {
 			return pending;
 		}
 		RecordHeaders headers = WireFormat.requestHeaders(record.headers(),
-				new RequestHeaders(pending.id().toBytes(), this.replyTopic, null,
+				new RequestHeaders(pending.id().toBytes(), this.replyTopic, this.replyListener.replyPartition(pending),
 						System.currentTimeMillis() + timeout.toMillis(), this.instance, stream));
 		for (String topic : topics) {
 			// Headers of their own per record: the producer makes them read-only, a tracer adds to them.

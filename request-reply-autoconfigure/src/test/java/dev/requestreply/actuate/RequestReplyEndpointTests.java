@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.requestreply.correlation.FastFailure;
 import dev.requestreply.correlation.PendingRequests;
+import dev.requestreply.requester.ReplyPartitionMode;
 import dev.requestreply.correlation.RequestOutcome;
 import dev.requestreply.RequestReplyException;
 import dev.requestreply.TestRequests;
@@ -56,6 +57,8 @@ class RequestReplyEndpointTests {
 		assertThat(descriptor.topics()).isEmpty();
 		assertThat(descriptor.oldestPending()).isEmpty();
 		assertThat(descriptor.handlers()).isEmpty();
+		assertThat(descriptor.replyPartitions().mode()).isEqualTo(ReplyPartitionMode.AUTO);
+		assertThat(descriptor.replyPartitions().read()).isEmpty();
 	}
 
 	@Test
