@@ -61,6 +61,8 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 
 	private List<ReplyHandlerContainerCustomizer> customizers = List.of();
 
+	private CancelReader cancelReader;
+
 	private volatile boolean running;
 
 	/**
@@ -190,6 +192,7 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 		if (this.running) {
 			return;
 		}
+		CancelReader cancels = new CancelReader(this.consumerFactory.getConfigurationProperties());
 		for (ReplyHandlerEndpoint endpoint : this.discoverer.getEndpoints()) {
 			ReplyHandlerStats handlerStats = this.stats.computeIfAbsent(endpoint.id(), (id) -> new ReplyHandlerStats());
 			ContainerProperties properties = new ContainerProperties(endpoint.topics().toArray(String[]::new));
@@ -205,9 +208,11 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 				properties.setObservationRegistry(this.observationRegistry);
 			}
 			String responder = (endpoint.groupId() != null) ? endpoint.groupId() : this.defaultGroupId;
-			properties.setMessageListener(new ReplyHandlerListener(endpoint, this.converter,
+			ReplyHandlerListener listener = new ReplyHandlerListener(endpoint, this.converter,
 					new ReplySender(this.replyTemplate, responder, handlerStats, endpoint.id()),
-					new HandlerFigures(endpoint, handlerStats, this.outcomeListeners), this.policy));
+					new HandlerFigures(endpoint, handlerStats, this.outcomeListeners), this.policy);
+			cancels.register(endpoint.topics(), listener.inFlight());
+			properties.setMessageListener(listener);
 			ConcurrentMessageListenerContainer<byte[], byte[]> container = new ConcurrentMessageListenerContainer<>(
 					this.consumerFactory, properties);
 			container.setConcurrency((endpoint.concurrency() != null) ? endpoint.concurrency() : this.defaultConcurrency);
@@ -220,6 +225,8 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 			logger.info(() -> "@ReplyHandler " + endpoint.id() + " serving " + endpoint.topics() + " in group '"
 					+ properties.getGroupId() + "'");
 		}
+		cancels.start();
+		this.cancelReader = cancels;
 		this.running = true;
 	}
 
@@ -241,6 +248,10 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 			container.stop();
 		}
 		this.containers.clear();
+		if (this.cancelReader != null) {
+			this.cancelReader.stop();
+			this.cancelReader = null;
+		}
 		this.running = false;
 	}
 

@@ -73,6 +73,16 @@ public final class ReplyHandlerStats {
 	}
 
 	/**
+	 * Return the number of requests whose requester gave up (a cancel record arrived): stopped
+	 * while in hand, or skipped before they started.
+	 * @return the count
+	 * @since 0.2.0
+	 */
+	public long cancelled() {
+		return this.counters.get(Event.CANCELLED);
+	}
+
+	/**
 	 * Return every figure at once.
 	 * @return the counts by event
 	 * @since 0.2.0
@@ -125,7 +135,13 @@ public final class ReplyHandlerStats {
 		/**
 		 * Its reply could not be sent.
 		 */
-		REPLY_FAILED;
+		REPLY_FAILED,
+
+		/**
+		 * Its requester gave up: stopped while in hand (no reply sent), or skipped before it
+		 * started.
+		 */
+		CANCELLED;
 
 		static Event of(ReplyHandlerOutcome outcome) {
 			return switch (outcome) {
