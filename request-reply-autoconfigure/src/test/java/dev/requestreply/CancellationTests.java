@@ -52,6 +52,7 @@ class CancellationTests {
 				"test.topic.slow=" + TestBroker.createTopic("slow", 1),
 				"test.topic.stream=" + TestBroker.uniqueTopic("ticking"),
 				"test.topic.listener=" + TestBroker.uniqueTopic("listener"),
+				"test.topic.unfiltered=" + TestBroker.createTopic("unfiltered", 1),
 				"spring.kafka.consumer.auto-offset-reset=earliest", "spring.kafka.consumer.group-id=cancel-listener");
 		template = context.getBean(RequestReplyTemplate.class);
 		handlers = context.getBean(Handlers.class);
@@ -167,6 +168,23 @@ class CancellationTests {
 		assertThat(listener.payloads).containsExactly("slow", "ping");
 	}
 
+	@Test
+	void whenKafkaListenerDoesNotFilterCancelRecordsThenItIsNotAnsweredAndThePartitionMovesOn() throws Exception {
+		UnfilteredListener listener = context.getBean(UnfilteredListener.class);
+		try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+				ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBroker.bootstrapServers(),
+				ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+				ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+			producer.send(new ProducerRecord<byte[], byte[]>(topic("unfiltered"), 0, (byte[]) null, (byte[]) null,
+					WireFormat.cancelHeaders(CorrelationId.random().toBytes(), null)));
+			producer.flush();
+		}
+		assertThat(template.request(topic("unfiltered"), "ping", String.class).get(30, TimeUnit.SECONDS))
+			.isEqualTo("PONG");
+		System.out.println("Unfiltered @KafkaListener saw: " + listener.payloads);
+		assertThat(listener.payloads).endsWith("ping");
+	}
+
 	private static ReplyHandlerStats stats() {
 		return context.getBean(ReplyHandlerContainers.class)
 			.getStats()
@@ -254,9 +272,27 @@ class CancellationTests {
 
 	}
 
+	static class UnfilteredListener {
+
+		final List<String> payloads = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+		@KafkaListener(topics = "${test.topic.unfiltered}")
+		@SendTo
+		String pong(String text) {
+			this.payloads.add(String.valueOf(text));
+			return "PONG";
+		}
+
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
 	static class App {
+
+		@Bean
+		UnfilteredListener unfilteredListener() {
+			return new UnfilteredListener();
+		}
 
 		@Bean
 		Handlers handlers() {
