@@ -140,14 +140,26 @@ class RequestReplyIntegrationTests {
 	}
 
 	@Test
-	void whenNoReplyWithinRequestTimeoutThenTimeoutAndLateReplyIsCounted() {
+	void whenNoReplyWithinRequestTimeoutThenTimeoutAndLateReplyIsCounted() throws Exception {
 		long lateBefore = template.getRegistry().lateReplyCount();
-		CountDownLatch release = handlers.holdSlow();
-		assertThatExceptionOfType(ExecutionException.class)
-			.isThrownBy(() -> template.request(topic("slow"), "late", String.class, Duration.ofMillis(300))
-				.get(10, TimeUnit.SECONDS))
+		String nobody = TestBroker.uniqueTopic("nobody");
+		CompletableFuture<String> future = template.request(nobody, "late", String.class, Duration.ofMillis(300));
+		CorrelationId id = template.getRegistry()
+			.oldest(100)
+			.stream()
+			.filter((info) -> info.topic().equals(nobody))
+			.findFirst()
+			.orElseThrow()
+			.correlationId();
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> future.get(10, TimeUnit.SECONDS))
 			.withCauseExactlyInstanceOf(RequestTimeoutException.class);
-		release.countDown();
+		// A reply after the timeout, from a responder that does not act on cancel records (a
+		// @ReplyHandler stops instead, see CancellationTests).
+		RecordHeaders headers = new RecordHeaders();
+		headers.add(RequestReplyHeaders.CORRELATION_ID, id.toBytes());
+		headers.add(RequestReplyHeaders.INSTANCE, template.getInstanceId().getBytes(StandardCharsets.UTF_8));
+		raw.send(new ProducerRecord<>(template.getReplyTopic(), null, null, "too late".getBytes(StandardCharsets.UTF_8),
+				headers)).get(10, TimeUnit.SECONDS);
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> template.getRegistry().lateReplyCount() == lateBefore + 1);
 	}
