@@ -158,8 +158,8 @@ class RequestReplyIntegrationTests {
 		RecordHeaders headers = new RecordHeaders();
 		headers.add(RequestReplyHeaders.CORRELATION_ID, id.toBytes());
 		headers.add(RequestReplyHeaders.INSTANCE, template.getInstanceId().getBytes(StandardCharsets.UTF_8));
-		raw.send(new ProducerRecord<>(template.getReplyTopic(), null, null, "too late".getBytes(StandardCharsets.UTF_8),
-				headers)).get(10, TimeUnit.SECONDS);
+		raw.send(new ProducerRecord<byte[], byte[]>(template.getReplyTopic(), null, (byte[]) null,
+				"too late".getBytes(StandardCharsets.UTF_8), headers)).get(10, TimeUnit.SECONDS);
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> template.getRegistry().lateReplyCount() == lateBefore + 1);
 	}
