@@ -142,8 +142,9 @@ class RequestReplyIntegrationTests {
 	@Test
 	void whenNoReplyWithinRequestTimeoutThenTimeoutAndLateReplyIsCounted() throws Exception {
 		long lateBefore = template.getRegistry().lateReplyCount();
-		String nobody = TestBroker.uniqueTopic("nobody");
-		CompletableFuture<String> future = template.request(nobody, "late", String.class, Duration.ofMillis(300));
+		// An existing topic nobody reads, so that the send does not wait for the topic's creation.
+		String nobody = TestBroker.createTopic("nobody", 1);
+		CompletableFuture<String> future = template.request(nobody, "late", String.class, Duration.ofSeconds(1));
 		CorrelationId id = template.getRegistry()
 			.oldest(100)
 			.stream()
