@@ -87,7 +87,6 @@ class CancellationTests {
 		System.out.println("Cancel to handler stop: " + stopMillis + " ms");
 		assertThat(work.cancelled).isTrue();
 		assertThat(stopMillis).isLessThan(1_000);
-		assertThat(work.returned.isCancelled()).isTrue();
 		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
 			assertThat(template.getCancelsSent()).isEqualTo(cancelsSent + 1);
 			assertThat(stats().cancelled()).isEqualTo(cancelled + 1);
