@@ -2,7 +2,8 @@ package dev.requestreply;
 
 /**
  * The remote handler failed: the reply was an error reply, carrying the remote failure's class
- * name and message in the {@code rr_error_type} and {@code rr_error_message} headers.
+ * name and message in the {@code rr_error_type} and {@code rr_error_message} headers, and its
+ * error code in {@code rr_error_code}.
  *
  * @since 0.1.0
  */
@@ -20,6 +21,8 @@ public class RemoteHandlerException extends RequestReplyException {
 	 */
 	private final String remoteMessage;
 
+	private final String errorCode;
+
 	/**
 	 * Create a new instance.
 	 * @param topic the topic the request was sent to
@@ -27,10 +30,24 @@ public class RemoteHandlerException extends RequestReplyException {
 	 * @param remoteMessage the message of the remote failure, may be {@code null}
 	 */
 	public RemoteHandlerException(String topic, String errorType, String remoteMessage) {
+		this(topic, errorType, remoteMessage, null);
+	}
+
+	/**
+	 * Create a new instance.
+	 * @param topic the topic the request was sent to
+	 * @param errorType the fully qualified class name of the remote failure
+	 * @param remoteMessage the message of the remote failure, may be {@code null}
+	 * @param errorCode the error code of the reply, or {@code null} for
+	 * {@link ReplyErrorCodes#UNKNOWN}
+	 * @since 0.2.0
+	 */
+	public RemoteHandlerException(String topic, String errorType, String remoteMessage, String errorCode) {
 		super("Handler of topic '" + topic + "' failed with " + errorType
 				+ ((remoteMessage != null) ? ": " + remoteMessage : ""), null, false);
 		this.errorType = errorType;
 		this.remoteMessage = remoteMessage;
+		this.errorCode = (errorCode != null) ? errorCode : ReplyErrorCodes.UNKNOWN;
 	}
 
 	/**
@@ -47,6 +64,25 @@ public class RemoteHandlerException extends RequestReplyException {
 	 */
 	public String getRemoteMessage() {
 		return this.remoteMessage;
+	}
+
+	/**
+	 * Return the error code of the reply: one of {@link ReplyErrorCodes}.
+	 * @return the code, {@link ReplyErrorCodes#UNKNOWN} when the reply named none
+	 * @since 0.2.0
+	 */
+	public String getErrorCode() {
+		return this.errorCode;
+	}
+
+	/**
+	 * Return whether the same request may succeed if sent again, by its
+	 * {@link #getErrorCode() error code} (see {@link ReplyErrorCodes#isRetryable(String)}).
+	 * @return whether a retry may succeed
+	 * @since 0.2.0
+	 */
+	public boolean isRetryable() {
+		return ReplyErrorCodes.isRetryable(this.errorCode);
 	}
 
 }

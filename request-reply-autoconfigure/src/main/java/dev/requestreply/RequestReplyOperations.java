@@ -9,6 +9,8 @@ import java.util.concurrent.Flow;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
 
+import org.springframework.core.ParameterizedTypeReference;
+
 /**
  * Request-reply operations over Kafka: send a request and get a future of its typed reply.
  * <p>
@@ -19,7 +21,10 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  * conversion, shutdown). Cancelling a returned future forgets the request.
  * <p>
  * Payload conversion: {@code String} is UTF-8, {@code byte[]} passes as is, every other type is
- * JSON.
+ * JSON; generic reply types are named with a {@link ParameterizedTypeReference}.
+ * <p>
+ * A request sent on a thread handling a request for a {@link ReplyHandler @ReplyHandler} (or on
+ * one given its {@link ReplyContext}) inherits its deadline: its timeout is cut to the time left.
  *
  * @since 0.1.0
  */
@@ -45,6 +50,71 @@ public interface RequestReplyOperations {
 	 * @return a future of the reply
 	 */
 	<T> CompletableFuture<T> request(String topic, Object payload, Class<T> replyType, Duration timeout);
+
+	/**
+	 * Send a request and return a future of its reply of a generic type (such as
+	 * {@code List<Quote>}), with the default timeout.
+	 * <pre class="code">
+	 * CompletableFuture&lt;List&lt;Quote&gt;&gt; quotes = template.request("quotes", "ACME",
+	 *         new ParameterizedTypeReference&lt;List&lt;Quote&gt;&gt;() { });
+	 * </pre>
+	 * @param <T> the reply type
+	 * @param topic the topic to send the request to
+	 * @param payload the request payload
+	 * @param replyType the type to convert the reply to
+	 * @return a future of the reply
+	 * @since 0.2.0
+	 */
+	default <T> CompletableFuture<T> request(String topic, Object payload, ParameterizedTypeReference<T> replyType) {
+		return request(topic, payload, rawClass(replyType));
+	}
+
+	/**
+	 * Send a request and return a future of its reply of a generic type (such as
+	 * {@code Map<String, Quote>}).
+	 * @param <T> the reply type
+	 * @param topic the topic to send the request to
+	 * @param payload the request payload
+	 * @param replyType the type to convert the reply to
+	 * @param timeout how long to wait for the reply
+	 * @return a future of the reply
+	 * @since 0.2.0
+	 */
+	default <T> CompletableFuture<T> request(String topic, Object payload, ParameterizedTypeReference<T> replyType,
+			Duration timeout) {
+		return request(topic, payload, rawClass(replyType), timeout);
+	}
+
+	/**
+	 * Send a request and return a future of its reply with the reply record's headers, key and
+	 * position.
+	 * @param <T> the reply value type
+	 * @param topic the topic to send the request to
+	 * @param payload the request payload
+	 * @param replyType the type to convert the reply's value to
+	 * @param timeout how long to wait for the reply
+	 * @return a future of the reply and its metadata
+	 * @since 0.2.0
+	 */
+	default <T> CompletableFuture<Reply<T>> exchange(String topic, Object payload, Class<T> replyType,
+			Duration timeout) {
+		return exchange(new ProducerRecord<>(topic, payload), ParameterizedTypeReference.forType(replyType), timeout);
+	}
+
+	/**
+	 * Send a request given as a record and return a future of its reply with the reply record's
+	 * headers, key and position.
+	 * @param <T> the reply value type
+	 * @param record the request
+	 * @param replyType the type to convert the reply's value to
+	 * @param timeout how long to wait for the reply
+	 * @return a future of the reply and its metadata
+	 * @since 0.2.0
+	 */
+	default <T> CompletableFuture<Reply<T>> exchange(ProducerRecord<?, ?> record,
+			ParameterizedTypeReference<T> replyType, Duration timeout) {
+		throw new UnsupportedOperationException(getClass().getName() + " does not support exchange");
+	}
 
 	/**
 	 * Send a request given as a record, so that its key, partition and headers are chosen by the
@@ -89,6 +159,23 @@ public interface RequestReplyOperations {
 			Duration timeout);
 
 	/**
+	 * Send a request and receive a stream of replies of a generic element type; see
+	 * {@link #requestStream(String, Object, Class, Duration, Duration)}.
+	 * @param <T> the element type
+	 * @param topic the topic to send the request to
+	 * @param payload the request payload
+	 * @param elementType the type to convert each element to
+	 * @param idleTimeout how long to wait for the first element, and between elements
+	 * @param timeout how long the whole stream may take
+	 * @return a single-subscriber publisher of the elements
+	 * @since 0.2.0
+	 */
+	default <T> Flow.Publisher<T> requestStream(String topic, Object payload, ParameterizedTypeReference<T> elementType,
+			Duration idleTimeout, Duration timeout) {
+		return requestStream(topic, payload, rawClass(elementType), idleTimeout, timeout);
+	}
+
+	/**
 	 * Send one request to several responders (the topics given, each maybe read by several
 	 * consumer groups) and gather their replies until the policy is satisfied or its timeout
 	 * passes. The future completes normally in both cases, with the replies gathered so far
@@ -103,6 +190,22 @@ public interface RequestReplyOperations {
 	 */
 	<T> CompletableFuture<GatherResult<T>> scatterGather(Collection<String> topics, Object payload, Class<T> replyType,
 			GatherPolicy<T> policy);
+
+	/**
+	 * Send one request to several responders and gather their replies of a generic type; see
+	 * {@link #scatterGather(Collection, Object, Class, GatherPolicy)}.
+	 * @param <T> the reply type
+	 * @param topics the topics to send the request to, with one correlation id
+	 * @param payload the request payload
+	 * @param replyType the type to convert each reply to
+	 * @param policy when to stop gathering
+	 * @return a future of the gathered replies
+	 * @since 0.2.0
+	 */
+	default <T> CompletableFuture<GatherResult<T>> scatterGather(Collection<String> topics, Object payload,
+			ParameterizedTypeReference<T> replyType, GatherPolicy<T> policy) {
+		return scatterGather(topics, payload, rawClass(replyType), policy);
+	}
 
 	/**
 	 * Send a request and wait for its reply, with the default timeout.
@@ -148,6 +251,15 @@ public interface RequestReplyOperations {
 			throw new RequestReplyException(
 					"Interrupted while waiting for the reply to a request to topic '" + topic + "'", ex);
 		}
+	}
+
+	@SuppressWarnings("unchecked")
+	private <T> Class<T> rawClass(ParameterizedTypeReference<T> type) {
+		if (type.getType() instanceof Class<?> plain) {
+			return (Class<T>) plain;
+		}
+		throw new UnsupportedOperationException(
+				getClass().getName() + " does not support generic types such as " + type.getType().getTypeName());
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.requestreply;
 
+import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -31,6 +32,7 @@ import io.micrometer.observation.ObservationRegistry;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import org.springframework.context.SmartLifecycle;
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -322,8 +324,20 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	}
 
 	/**
+	 * Return the number of cancel records sent: one for each request its caller gave up on
+	 * (cancelled or timed out), so that its responder stops.
+	 * @return the count
+	 * @since 0.2.0
+	 */
+	public long getCancelsSent() {
+		RequestSender current = this.sender;
+		return (current != null) ? current.cancelsSent() : 0;
+	}
+
+	/**
 	 * Cancel a pending request by its correlation id: its future fails with a
-	 * {@link RequestReplyException} saying so, and a reply arriving later counts as late.
+	 * {@link RequestReplyException} saying so, a reply arriving later counts as late, and a
+	 * cancel record tells its responder to stop.
 	 * @param correlationId the correlation id
 	 * @return whether a pending request with that id was cancelled
 	 * @since 0.2.0
@@ -351,29 +365,67 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 
 	@Override
 	public <T> CompletableFuture<T> request(ProducerRecord<?, ?> record, Class<T> replyType, Duration timeout) {
+		Assert.notNull(replyType, "'replyType' must not be null");
+		return request(record, (Type) replyType, timeout);
+	}
+
+	@Override
+	public <T> CompletableFuture<T> request(String topic, Object payload, ParameterizedTypeReference<T> replyType) {
+		return request(topic, payload, replyType, this.defaultTimeout);
+	}
+
+	@Override
+	public <T> CompletableFuture<T> request(String topic, Object payload, ParameterizedTypeReference<T> replyType,
+			Duration timeout) {
+		Assert.hasText(topic, "'topic' must not be empty");
+		Assert.notNull(replyType, "'replyType' must not be null");
+		return request(new ProducerRecord<>(topic, payload), replyType.getType(), timeout);
+	}
+
+	private <T> CompletableFuture<T> request(ProducerRecord<?, ?> record, Type replyType, Duration timeout) {
+		Assert.notNull(record, "'record' must not be null");
+		assertPositive(timeout, "timeout");
+		Duration inherited = RequestSender.inheritTimeout(timeout);
+		return sendForFuture(List.of(record.topic()), record, inherited,
+				() -> this.registry.<T>register(record.topic(), replyType, inherited));
+	}
+
+	@Override
+	public <T> CompletableFuture<Reply<T>> exchange(ProducerRecord<?, ?> record,
+			ParameterizedTypeReference<T> replyType, Duration timeout) {
 		Assert.notNull(record, "'record' must not be null");
 		Assert.notNull(replyType, "'replyType' must not be null");
 		assertPositive(timeout, "timeout");
-		try {
-			return send(List.of(record.topic()), record, timeout, false,
-					() -> this.registry.register(record.topic(), replyType, timeout));
-		}
-		catch (RequestReplyException ex) {
-			return CompletableFuture.failedFuture(ex);
-		}
+		Duration inherited = RequestSender.inheritTimeout(timeout);
+		return sendForFuture(List.of(record.topic()), record, inherited, () -> this.registry
+			.<T>registerExchange(record.topic(), replyType.getType(), inherited, this.converter));
 	}
 
 	@Override
 	public <T> Flow.Publisher<T> requestStream(String topic, Object payload, Class<T> elementType,
 			Duration idleTimeout, Duration timeout) {
-		Assert.hasText(topic, "'topic' must not be empty");
 		Assert.notNull(elementType, "'elementType' must not be null");
+		return requestStream(topic, payload, (Type) elementType, idleTimeout, timeout);
+	}
+
+	@Override
+	public <T> Flow.Publisher<T> requestStream(String topic, Object payload, ParameterizedTypeReference<T> elementType,
+			Duration idleTimeout, Duration timeout) {
+		Assert.notNull(elementType, "'elementType' must not be null");
+		return requestStream(topic, payload, elementType.getType(), idleTimeout, timeout);
+	}
+
+	private <T> Flow.Publisher<T> requestStream(String topic, Object payload, Type elementType, Duration idleTimeout,
+			Duration timeout) {
+		Assert.hasText(topic, "'topic' must not be empty");
 		assertPositive(idleTimeout, "idleTimeout");
 		assertPositive(timeout, "timeout");
+		Duration inherited = RequestSender.inheritTimeout(timeout);
+		Duration idle = (idleTimeout.compareTo(inherited) > 0) ? inherited : idleTimeout;
 		ReplyPublisher<T> publisher = new ReplyPublisher<>(this.streamBuffer);
 		try {
-			send(List.of(topic), new ProducerRecord<>(topic, payload), timeout, true, () -> this.registry
-				.registerStream(topic, elementType, idleTimeout, timeout, this.converter, publisher));
+			send(List.of(topic), new ProducerRecord<>(topic, payload), inherited, true, () -> this.registry
+				.registerStream(topic, elementType, idle, inherited, this.converter, publisher));
 		}
 		catch (RequestReplyException ex) {
 			publisher.fail(ex);
@@ -384,13 +436,33 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	@Override
 	public <T> CompletableFuture<GatherResult<T>> scatterGather(Collection<String> topics, Object payload,
 			Class<T> replyType, GatherPolicy<T> policy) {
-		Assert.notEmpty(topics, "'topics' must not be empty");
 		Assert.notNull(replyType, "'replyType' must not be null");
+		return scatterGather(topics, payload, (Type) replyType, policy);
+	}
+
+	@Override
+	public <T> CompletableFuture<GatherResult<T>> scatterGather(Collection<String> topics, Object payload,
+			ParameterizedTypeReference<T> replyType, GatherPolicy<T> policy) {
+		Assert.notNull(replyType, "'replyType' must not be null");
+		return scatterGather(topics, payload, replyType.getType(), policy);
+	}
+
+	private <T> CompletableFuture<GatherResult<T>> scatterGather(Collection<String> topics, Object payload,
+			Type replyType, GatherPolicy<T> policy) {
+		Assert.notEmpty(topics, "'topics' must not be empty");
 		Assert.notNull(policy, "'policy' must not be null");
 		List<String> targets = List.copyOf(topics);
+		Duration inherited = RequestSender.inheritTimeout(policy.timeout());
+		GatherPolicy<T> effective = (inherited != policy.timeout()) ? new GatherPolicy<>(policy.done(), inherited)
+				: policy;
+		return sendForFuture(targets, new ProducerRecord<>(targets.get(0), payload), inherited,
+				() -> this.registry.registerGather(targets, replyType, effective, this.converter));
+	}
+
+	private <F> CompletableFuture<F> sendForFuture(List<String> topics, ProducerRecord<?, ?> record,
+			Duration timeout, Supplier<PendingRequest<F>> register) {
 		try {
-			return send(targets, new ProducerRecord<>(targets.get(0), payload), policy.timeout(), false,
-					() -> this.registry.registerGather(targets, replyType, policy, this.converter));
+			return send(topics, record, timeout, false, register);
 		}
 		catch (RequestReplyException ex) {
 			return CompletableFuture.failedFuture(ex);

@@ -133,14 +133,27 @@ class RequestReplyIntegrationTests {
 	}
 
 	@Test
-	void whenNoReplyWithinRequestTimeoutThenTimeoutAndLateReplyIsCounted() {
+	void whenNoReplyWithinRequestTimeoutThenTimeoutAndLateReplyIsCounted() throws Exception {
 		long lateBefore = template.getRegistry().lateReplyCount();
-		handlers.slow.hold();
-		assertThatExceptionOfType(ExecutionException.class)
-			.isThrownBy(() -> template.request(topic("slow"), "late", String.class, Duration.ofMillis(300))
-				.get(10, TimeUnit.SECONDS))
+		// An existing topic nobody reads, so that the send does not wait for the topic's creation.
+		String nobody = TestBroker.createTopic("nobody", 1);
+		CompletableFuture<String> future = template.request(nobody, "late", String.class, Duration.ofSeconds(1));
+		CorrelationId id = template.getRegistry()
+			.oldest(100)
+			.stream()
+			.filter((info) -> info.topic().equals(nobody))
+			.findFirst()
+			.orElseThrow()
+			.correlationId();
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> future.get(10, TimeUnit.SECONDS))
 			.withCauseExactlyInstanceOf(RequestTimeoutException.class);
-		handlers.slow.release();
+		// A reply after the timeout, from a responder that does not act on cancel records (a
+		// @ReplyHandler stops instead, see CancellationTests).
+		RecordHeaders headers = new RecordHeaders();
+		headers.add(RequestReplyHeaders.CORRELATION_ID, id.toBytes());
+		headers.add(RequestReplyHeaders.INSTANCE, template.getInstanceId().getBytes(StandardCharsets.UTF_8));
+		raw.send(new ProducerRecord<byte[], byte[]>(template.getReplyTopic(), null, (byte[]) null,
+				"too late".getBytes(StandardCharsets.UTF_8), headers)).get(10, TimeUnit.SECONDS);
 		await().atMost(Duration.ofSeconds(10))
 			.until(() -> template.getRegistry().lateReplyCount() == lateBefore + 1);
 	}

@@ -79,7 +79,7 @@ public class RequestReplyEndpoint {
 		RequestStatistics figures = registry.statistics();
 		return new RequestReplyDescriptor(this.template.getReplyTopic(), this.template.getInstanceId(),
 				this.template.isAccepting(), registry.pendingCount(), registry.getMaxPending(), figures.completed(),
-				figures.timeouts(), figures.errors(), figures.cancelled(), figures.rejected(), figures.lateReplies(),
+				figures.timeouts(), figures.errors(), figures.cancelled(), this.template.getCancelsSent(), figures.rejected(), figures.lateReplies(),
 				figures.duplicateReplies(), figures.foreignReplies(), figures.invalidReplies(), figures.noResponder(),
 				figures.replyPathDown(), figures.streamOverflows(), this.template.getReplyPartitions(), topics(registry), oldest, handlers());
 	}
@@ -154,7 +154,7 @@ public class RequestReplyEndpoint {
 			ReplyHandlerStats figures = stats.get(endpoint.id());
 			boolean isRunning = running.contains(ReplyHandlerContainers.containerName(endpoint));
 			handlers.put(endpoint.id(), (figures != null) ? HandlerDescriptor.of(endpoint, isRunning, figures)
-					: new HandlerDescriptor(endpoint.topics(), isRunning, 0, 0, 0, 0, 0, 0, 0, 0));
+					: new HandlerDescriptor(endpoint.topics(), isRunning, 0, 0, 0, 0, 0, 0, 0, 0, 0));
 		}
 		return handlers;
 	}
@@ -171,6 +171,7 @@ public class RequestReplyEndpoint {
 	 * @param timeouts requests that timed out
 	 * @param errors requests that failed
 	 * @param cancelled requests cancelled before their reply
+	 * @param cancelsSent cancel records sent for requests given up on (cancelled, timed out)
 	 * @param rejected requests refused because too many were pending
 	 * @param lateReplies replies that arrived after their request timed out or was cancelled
 	 * @param duplicateReplies second replies to a request already answered
@@ -186,7 +187,7 @@ public class RequestReplyEndpoint {
 	 * @param handlers the {@code @ReplyHandler} methods by handler id ({@code bean.method})
 	 */
 	public record RequestReplyDescriptor(String replyTopic, String instanceId, boolean accepting, int pending,
-			int maxPending, long completed, long timeouts, long errors, long cancelled, long rejected, long lateReplies,
+			int maxPending, long completed, long timeouts, long errors, long cancelled, long cancelsSent, long rejected, long lateReplies,
 			long duplicateReplies, long foreignReplies, long invalidReplies, long noResponder, long replyPathDown,
 			long streamOverflows, ReplyPartitionsView replyPartitions, Map<String, TopicDescriptor> topics,
 			List<PendingRequestDescriptor> oldestPending,
@@ -261,14 +262,15 @@ public class RequestReplyEndpoint {
 	 * @param refused requests skipped because their reply topic is not allowed
 	 * @param replyFailures replies that could not be sent
 	 * @param authorizationFailures times the broker refused the handler's consumer
+	 * @param cancelled requests whose requester gave up: stopped in hand, or skipped
 	 */
 	public record HandlerDescriptor(List<String> topics, boolean running, long handled, long failed, long expired,
-			long malformed, long rejected, long refused, long replyFailures, long authorizationFailures) {
+			long malformed, long rejected, long refused, long replyFailures, long authorizationFailures, long cancelled) {
 
 		static HandlerDescriptor of(ReplyHandlerEndpoint endpoint, boolean running, ReplyHandlerStats stats) {
 			return new HandlerDescriptor(endpoint.topics(), running, stats.handled(), stats.failed(), stats.expired(),
 					stats.malformed(), stats.rejected(), stats.refused(), stats.replyFailures(),
-					stats.authorizationFailures());
+					stats.authorizationFailures(), stats.cancelled());
 		}
 
 	}

@@ -1,5 +1,6 @@
 package dev.requestreply.correlation;
 
+import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -29,7 +30,7 @@ final class GatherCollector<T> implements ReplyCollector {
 
 	private final PayloadConverter converter;
 
-	private final Class<T> replyType;
+	private final Type replyType;
 
 	private final GatherPolicy<T> policy;
 
@@ -37,7 +38,7 @@ final class GatherCollector<T> implements ReplyCollector {
 
 	private final Set<String> responders = new HashSet<>();
 
-	GatherCollector(PendingRequests registry, PayloadConverter converter, Class<T> replyType,
+	GatherCollector(PendingRequests registry, PayloadConverter converter, Type replyType,
 			GatherPolicy<T> policy) {
 		this.registry = registry;
 		this.converter = converter;
@@ -72,6 +73,7 @@ final class GatherCollector<T> implements ReplyCollector {
 		this.registry.succeed((PendingRequest<GatherResult<T>>) request, result);
 	}
 
+	@SuppressWarnings("unchecked")
 	private GatheredReply<T> reply(PendingRequest<?> request, String responder, ConsumerRecord<?, ByteBuffer> reply) {
 		RemoteHandlerException failure = WireFormat.remoteFailure(request.topic, reply.headers());
 		if (failure != null) {
@@ -80,11 +82,11 @@ final class GatherCollector<T> implements ReplyCollector {
 		try {
 			ByteBuffer value = reply.value();
 			return new GatheredReply<>(responder,
-					this.converter.fromBytes((value != null) ? Utils.toArray(value) : null, this.replyType), null);
+					(T) this.converter.fromBytes((value != null) ? Utils.toArray(value) : null, this.replyType), null);
 		}
 		catch (RuntimeException ex) {
 			return new GatheredReply<>(responder, null, new RequestReplyException("Reply of " + responder
-					+ " cannot be converted to " + this.replyType.getName(), ex));
+					+ " cannot be converted to " + this.replyType.getTypeName(), ex));
 		}
 	}
 

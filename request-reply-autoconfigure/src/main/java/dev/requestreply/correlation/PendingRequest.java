@@ -1,5 +1,6 @@
 package dev.requestreply.correlation;
 
+import java.lang.reflect.Type;
 import java.util.concurrent.CompletableFuture;
 
 import dev.requestreply.CorrelationId;
@@ -17,7 +18,7 @@ public final class PendingRequest<T> extends CompletableFuture<T> {
 
 	final String topic;
 
-	final Class<T> replyType;
+	final Type replyType;
 
 	final long startNanos;
 
@@ -42,7 +43,7 @@ public final class PendingRequest<T> extends CompletableFuture<T> {
 
 	PendingRequest<?> next;
 
-	PendingRequest(PendingRequests registry, CorrelationId id, String topic, Class<T> replyType, long startNanos,
+	PendingRequest(PendingRequests registry, CorrelationId id, String topic, Type replyType, long startNanos,
 			long deadlineNanos, ReplyCollector collector) {
 		this.registry = registry;
 		this.collector = collector;

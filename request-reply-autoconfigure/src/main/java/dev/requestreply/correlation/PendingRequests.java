@@ -1,5 +1,6 @@
 package dev.requestreply.correlation;
 
+import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -21,6 +22,7 @@ import dev.requestreply.CorrelationRegistry;
 import dev.requestreply.GatherPolicy;
 import dev.requestreply.GatherResult;
 import dev.requestreply.PendingRequestInfo;
+import dev.requestreply.Reply;
 import dev.requestreply.RequestReplyException;
 import dev.requestreply.RequestStatistics;
 import dev.requestreply.RequestTimeoutException;
@@ -227,6 +229,34 @@ public final class PendingRequests implements CorrelationRegistry, AutoCloseable
 	}
 
 	/**
+	 * Register a request with one reply of a possibly generic type.
+	 * @param <T> the reply type
+	 * @param topic the topic the request goes to
+	 * @param replyType the reply type, which must be {@code T}
+	 * @param timeout how long to wait for the reply
+	 * @return the pending request, which is its future
+	 * @throws RequestReplyException if too many requests are pending
+	 */
+	public <T> PendingRequest<T> register(String topic, Type replyType, Duration timeout) {
+		return register(topic, replyType, timeout, null);
+	}
+
+	/**
+	 * Register a request whose future completes with its reply and the reply record's metadata.
+	 * @param <T> the value type
+	 * @param topic the topic the request goes to
+	 * @param valueType the type of the reply's value, which must be {@code T}
+	 * @param timeout how long to wait for the reply
+	 * @param converter the converter of the reply
+	 * @return the pending request, which is its future
+	 * @throws RequestReplyException if too many requests are pending
+	 */
+	public <T> PendingRequest<Reply<T>> registerExchange(String topic, Type valueType, Duration timeout,
+			PayloadConverter converter) {
+		return register(topic, null, timeout, new RecordReplyCollector(this, converter, valueType));
+	}
+
+	/**
 	 * Register a request answered by a stream of replies, published in order by the given
 	 * publisher; each element moves the request's timeout to the idle timeout, never past the
 	 * overall one.
@@ -240,7 +270,7 @@ public final class PendingRequests implements CorrelationRegistry, AutoCloseable
 	 * @return the pending request, done when the stream ends
 	 * @throws RequestReplyException if too many requests are pending
 	 */
-	public <T> PendingRequest<Void> registerStream(String topic, Class<T> elementType, Duration idleTimeout,
+	public <T> PendingRequest<Void> registerStream(String topic, Type elementType, Duration idleTimeout,
 			Duration timeout, PayloadConverter converter, ReplyPublisher<T> publisher) {
 		long now = System.nanoTime();
 		StreamCollector<T> collector = new StreamCollector<>(this, converter, elementType, publisher, idleTimeout,
@@ -262,13 +292,13 @@ public final class PendingRequests implements CorrelationRegistry, AutoCloseable
 	 * @return the pending request
 	 * @throws RequestReplyException if too many requests are pending
 	 */
-	public <T> PendingRequest<GatherResult<T>> registerGather(List<String> topics, Class<T> replyType,
+	public <T> PendingRequest<GatherResult<T>> registerGather(List<String> topics, Type replyType,
 			GatherPolicy<T> policy, PayloadConverter converter) {
 		return register(String.join(",", topics), null, policy.timeout(),
 				new GatherCollector<>(this, converter, replyType, policy));
 	}
 
-	<T> PendingRequest<T> register(String topic, Class<T> replyType, Duration timeout, ReplyCollector collector) {
+	<T> PendingRequest<T> register(String topic, Type replyType, Duration timeout, ReplyCollector collector) {
 		if (atLimit()) {
 			this.rejected.increment();
 			throw new RequestReplyException("Too many pending requests (" + this.maxPending + "): request to topic '"

@@ -88,14 +88,15 @@ public final class ReplyDispatcher {
 		}
 	}
 
+	@SuppressWarnings("unchecked")
 	private <T> boolean complete(PendingRequest<T> request, ByteBuffer value) {
 		T reply;
 		try {
-			reply = this.converter.fromBytes((value != null) ? Utils.toArray(value) : null, request.replyType);
+			reply = (T) this.converter.fromBytes((value != null) ? Utils.toArray(value) : null, request.replyType);
 		}
 		catch (RuntimeException ex) {
 			return this.registry.fail(request, new RequestReplyException("Reply to request " + request.id
-					+ " sent to topic '" + request.topic + "' cannot be converted to " + request.replyType.getName(),
+					+ " sent to topic '" + request.topic + "' cannot be converted to " + request.replyType.getTypeName(),
 					ex));
 		}
 		return this.registry.succeed(request, reply);

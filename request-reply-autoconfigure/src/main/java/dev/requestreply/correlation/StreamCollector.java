@@ -1,5 +1,6 @@
 package dev.requestreply.correlation;
 
+import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
@@ -28,7 +29,7 @@ final class StreamCollector<T> implements ReplyCollector {
 
 	private final PayloadConverter converter;
 
-	private final Class<T> elementType;
+	private final Type elementType;
 
 	private final ReplyPublisher<T> publisher;
 
@@ -45,7 +46,7 @@ final class StreamCollector<T> implements ReplyCollector {
 
 	private RequestReplyException endFailure;
 
-	StreamCollector(PendingRequests registry, PayloadConverter converter, Class<T> elementType,
+	StreamCollector(PendingRequests registry, PayloadConverter converter, Type elementType,
 			ReplyPublisher<T> publisher, Duration idleTimeout, long overallDeadlineNanos) {
 		this.registry = registry;
 		this.converter = converter;
@@ -97,18 +98,19 @@ final class StreamCollector<T> implements ReplyCollector {
 		this.registry.succeed(request, null);
 	}
 
+	@SuppressWarnings("unchecked")
 	private boolean deliverInOrder(PendingRequest<?> request) {
 		byte[] bytes;
 		while (this.early.containsKey(this.next)) {
 			bytes = this.early.remove(this.next);
 			T element;
 			try {
-				element = this.converter.fromBytes(bytes, this.elementType);
+				element = (T) this.converter.fromBytes(bytes, this.elementType);
 			}
 			catch (RuntimeException ex) {
 				this.registry.fail(request, new RequestReplyException("Element " + this.next
 						+ " of the reply stream to request " + request.id + " cannot be converted to "
-						+ this.elementType.getName(), ex));
+						+ this.elementType.getTypeName(), ex));
 				return false;
 			}
 			this.next++;

@@ -11,10 +11,12 @@ import java.util.concurrent.Flow;
 import java.util.stream.Stream;
 
 /**
- * Calls a handler method and adapts what it returns: a {@link CompletionStage} replies with the
- * value it completes with; for a request that wants one reply, a {@link Stream} or
- * {@link Flow.Publisher} replies with the list of its elements, at most {@value #MAX_COLLECTED}
- * of them (more fail the request: one reply record cannot carry them; a stream request can).
+ * Calls a handler method and adapts what it returns: a {@link CompletionStage} (or a single-value
+ * reactive type, such as Reactor's {@code Mono}) replies with the value it completes with; for a
+ * request that wants one reply, a {@link Stream} or {@link Flow.Publisher} (or a multi-value
+ * reactive type, such as {@code Flux}) replies with the list of its elements, at most
+ * {@value #MAX_COLLECTED} of them (more fail the request: one reply record cannot carry them; a
+ * stream request can).
  */
 final class HandlerResults {
 
@@ -30,22 +32,31 @@ final class HandlerResults {
 	}
 
 	/**
-	 * Call the handler.
+	 * Call the handler with its context current on this thread. A returned stage is cancelled
+	 * when the request is.
 	 * @return its result, completed when a returned stage completes; failed with what the
 	 * method threw
 	 */
-	static CompletableFuture<Object> invoke(ReplyHandlerEndpoint endpoint, Object payload) {
+	static CompletableFuture<Object> invoke(ReplyHandlerEndpoint endpoint, Object[] arguments,
+			HandlerCallContext context) {
 		Object result;
 		try {
-			result = endpoint.method().invoke(endpoint.bean(), payload);
+			result = CurrentReplyContext.callWith(context, () -> endpoint.method().invoke(endpoint.bean(), arguments));
 		}
 		catch (InvocationTargetException ex) {
 			return CompletableFuture.failedFuture(ex.getCause());
 		}
-		catch (IllegalAccessException ex) {
+		catch (Exception ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		try {
+			result = ReactiveResults.adapt(result);
+		}
+		catch (RuntimeException ex) {
 			return CompletableFuture.failedFuture(ex);
 		}
 		if (result instanceof CompletionStage<?> stage) {
+			context.onCancel(() -> cancel(stage));
 			CompletableFuture<Object> completed = new CompletableFuture<>();
 			stage.whenComplete((value, ex) -> {
 				if (ex != null) {
@@ -58,6 +69,15 @@ final class HandlerResults {
 			return completed;
 		}
 		return CompletableFuture.completedFuture(result);
+	}
+
+	private static void cancel(CompletionStage<?> stage) {
+		try {
+			stage.toCompletableFuture().cancel(true);
+		}
+		catch (UnsupportedOperationException ex) {
+			// A stage that cannot be cancelled from outside: its handler checks isCancelled().
+		}
 	}
 
 	/**

@@ -10,8 +10,11 @@ import dev.requestreply.wire.RequestHeaders;
  * @param key the request's key, sent back as the reply's key
  * @param requestTopic the topic the request was read from
  * @param startNanos when the request was read
+ * @param context the call's context (headers the handler added to its reply), or {@code null}
+ * when the request could not be read far enough for one
  */
-record ReplyAddress(RequestHeaders request, byte[] key, String requestTopic, long startNanos) {
+record ReplyAddress(RequestHeaders request, byte[] key, String requestTopic, long startNanos,
+		HandlerCallContext context) {
 
 	String topic() {
 		return this.request.replyTopic();
@@ -22,7 +25,8 @@ record ReplyAddress(RequestHeaders request, byte[] key, String requestTopic, lon
 	}
 
 	ReplyAddress withoutPartition() {
-		return new ReplyAddress(this.request.withReplyPartition(null), this.key, this.requestTopic, this.startNanos);
+		return new ReplyAddress(this.request.withReplyPartition(null), this.key, this.requestTopic, this.startNanos,
+				this.context);
 	}
 
 }

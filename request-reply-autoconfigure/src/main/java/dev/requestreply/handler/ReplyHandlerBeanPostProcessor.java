@@ -64,10 +64,13 @@ public class ReplyHandlerBeanPostProcessor implements BeanPostProcessor, BeanFac
 
 	private ReplyHandlerEndpoint endpoint(Object bean, String beanName, Method method, ReplyHandler annotation) {
 		String id = beanName + "." + method.getName();
-		if (method.getParameterCount() != 1) {
-			throw new BeanInitializationException("@ReplyHandler method '" + id
-					+ "' must declare exactly one parameter, the request payload; it declares "
-					+ method.getParameterCount());
+		HandlerArguments arguments;
+		try {
+			arguments = HandlerArguments.of(method);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new BeanInitializationException("@ReplyHandler method '" + id + "' is misconfigured: "
+					+ ex.getMessage());
 		}
 		List<String> topics = Arrays.stream(annotation.topics())
 			.map(this::resolve)
@@ -96,7 +99,7 @@ public class ReplyHandlerBeanPostProcessor implements BeanPostProcessor, BeanFac
 		Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
 		ReflectionUtils.makeAccessible(invocable);
 		return new ReplyHandlerEndpoint(beanName, bean, invocable, topics, groupId, concurrency,
-				method.getGenericParameterTypes()[0]);
+				arguments.payloadType());
 	}
 
 	private String resolve(String value) {

@@ -62,6 +62,8 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 
 	private List<ReplyHandlerContainerCustomizer> customizers = List.of();
 
+	private CancelReader cancelReader;
+
 	private volatile boolean running;
 
 	/**
@@ -193,6 +195,7 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 		}
 		ReplyTopicPolicy replyTopicPolicy = new ReplyTopicPolicy(this.policy.allowedReplyTopics(),
 				this.discoverer.getEndpoints().stream().flatMap((endpoint) -> endpoint.topics().stream()).toList());
+		CancelReader cancels = new CancelReader(this.consumerFactory.getConfigurationProperties());
 		for (ReplyHandlerEndpoint endpoint : this.discoverer.getEndpoints()) {
 			ReplyHandlerStats handlerStats = this.stats.computeIfAbsent(endpoint.id(), (id) -> new ReplyHandlerStats());
 			ContainerProperties properties = new ContainerProperties(endpoint.topics().toArray(String[]::new));
@@ -209,10 +212,12 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 			}
 			// The responder is the handler's own group: one application answering two topics of a
 			// scatter-gather sends two distinct responders, not one name twice.
-			properties.setMessageListener(new ReplyHandlerListener(endpoint, this.converter,
+			ReplyHandlerListener listener = new ReplyHandlerListener(endpoint, this.converter,
 					new ReplySender(this.replyTemplate, groupId, handlerStats, endpoint.id()),
 					new HandlerFigures(endpoint, handlerStats, this.outcomeListeners), this.policy,
-					new ReplyTopicGuard(endpoint.id(), replyTopicPolicy)));
+					new ReplyTopicGuard(endpoint.id(), replyTopicPolicy));
+			cancels.register(endpoint.topics(), listener.inFlight());
+			properties.setMessageListener(listener);
 			ConcurrentMessageListenerContainer<byte[], byte[]> container = new ConcurrentMessageListenerContainer<>(
 					this.consumerFactory, properties);
 			container.setConcurrency((endpoint.concurrency() != null) ? endpoint.concurrency() : this.defaultConcurrency);
@@ -228,6 +233,8 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 			logger.info(() -> "@ReplyHandler " + endpoint.id() + " serving " + endpoint.topics() + " in group '"
 					+ properties.getGroupId() + "'");
 		}
+		cancels.start();
+		this.cancelReader = cancels;
 		this.running = true;
 	}
 
@@ -249,6 +256,10 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 			container.stop();
 		}
 		this.containers.clear();
+		if (this.cancelReader != null) {
+			this.cancelReader.stop();
+			this.cancelReader = null;
+		}
 		this.running = false;
 	}
 

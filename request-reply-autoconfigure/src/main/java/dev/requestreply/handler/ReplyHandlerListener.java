@@ -39,6 +39,10 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 
 	private final ReplyTopicGuard replyTopicGuard;
 
+	private final HandlerArguments arguments;
+
+	private final InFlightRequests inFlight;
+
 	private final Set<String> loggedCauses = ConcurrentHashMap.newKeySet();
 
 	ReplyHandlerListener(ReplyHandlerEndpoint endpoint, PayloadConverter converter, ReplySender sender,
@@ -49,6 +53,12 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 		this.figures = figures;
 		this.policy = policy;
 		this.replyTopicGuard = replyTopicGuard;
+		this.arguments = HandlerArguments.of(endpoint.method());
+		this.inFlight = new InFlightRequests(() -> figures.skipped(ReplyHandlerStats.Event.CANCELLED));
+	}
+
+	InFlightRequests inFlight() {
+		return this.inFlight;
 	}
 
 	@Override
@@ -65,6 +75,12 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 
 	private void handle(ConsumerRecord<byte[], byte[]> request, Acknowledgment acknowledgment) {
 		long startNanos = System.nanoTime();
+		byte[] cancelled = WireFormat.cancelledRequest(request.headers());
+		if (cancelled != null) {
+			this.inFlight.cancel(cancelled);
+			acknowledgment.acknowledge();
+			return;
+		}
 		RequestHeaders headers;
 		try {
 			headers = WireFormat.readRequest(request.headers(), this.policy.maxCorrelationIdBytes());
@@ -84,7 +100,8 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 		if (!allowed(request, headers, startNanos, acknowledgment)) {
 			return;
 		}
-		ReplyAddress address = address(request, headers, startNanos);
+		HandlerCallContext context = new HandlerCallContext(request, headers);
+		ReplyAddress address = new ReplyAddress(headers, request.key(), request.topic(), startNanos, context);
 		try {
 			this.sender.checkPartitionExists(address);
 		}
@@ -98,9 +115,15 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 			acknowledgment.acknowledge();
 			return;
 		}
-		Object payload;
+		if (this.inFlight.cancelledBefore(headers.correlationId())) {
+			this.figures.skipped(ReplyHandlerStats.Event.CANCELLED);
+			logger.debug(() -> "Skipping cancelled request at " + position(request));
+			acknowledgment.acknowledge();
+			return;
+		}
+		Object[] arguments;
 		try {
-			payload = payload(request);
+			arguments = this.arguments.resolve(payload(request), context);
 		}
 		catch (RuntimeException ex) {
 			malformed(request, address,
@@ -108,12 +131,21 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 					acknowledgment);
 			return;
 		}
-		HandlerResults.invoke(this.endpoint, payload).whenComplete((result, ex) -> {
-			if (ex != null) {
-				failed(address, HandlerResults.unwrap(ex), acknowledgment);
+		this.inFlight.add(context);
+		Runnable done = () -> {
+			this.inFlight.remove(context);
+			acknowledgment.acknowledge();
+		};
+		HandlerResults.invoke(this.endpoint, arguments, context).whenComplete((result, ex) -> {
+			if (context.isCancelled()) {
+				// The requester gave up (counted when the cancel arrived): nobody reads a reply.
+				done.run();
+			}
+			else if (ex != null) {
+				failed(address, HandlerResults.unwrap(ex), done);
 			}
 			else {
-				succeeded(address, result, acknowledgment);
+				succeeded(address, result, done);
 			}
 		});
 	}
@@ -132,7 +164,7 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 
 	private static ReplyAddress address(ConsumerRecord<byte[], byte[]> request, RequestHeaders headers,
 			long startNanos) {
-		return new ReplyAddress(headers, request.key(), request.topic(), startNanos);
+		return new ReplyAddress(headers, request.key(), request.topic(), startNanos, null);
 	}
 
 	private boolean allowed(ConsumerRecord<byte[], byte[]> request, RequestHeaders headers, long startNanos,
@@ -145,10 +177,9 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 		return false;
 	}
 
-	private void succeeded(ReplyAddress address, Object value, Acknowledgment acknowledgment) {
+	private void succeeded(ReplyAddress address, Object value, Runnable done) {
 		if (address.stream()) {
-			new StreamReplier(address, this.sender, this.converter, this.figures, acknowledgment::acknowledge)
-				.start(value);
+			new StreamReplier(address, this.sender, this.converter, this.figures, done).start(value);
 			return;
 		}
 		HandlerResults.single(value).whenComplete((single, ex) -> {
@@ -160,18 +191,22 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 				bytes = this.converter.toBytes(single);
 			}
 			catch (Throwable failure) {
-				failed(address, HandlerResults.unwrap(failure), acknowledgment);
+				failed(address, HandlerResults.unwrap(failure), done);
+				return;
+			}
+			if (address.context().isCancelled()) {
+				done.run();
 				return;
 			}
 			this.figures.outcome(address, ReplyHandlerOutcome.SUCCESS);
-			this.sender.reply(address, bytes, null, acknowledgment::acknowledge);
+			this.sender.reply(address, bytes, null, done);
 		});
 	}
 
-	private void failed(ReplyAddress address, Throwable failure, Acknowledgment acknowledgment) {
+	private void failed(ReplyAddress address, Throwable failure, Runnable done) {
 		this.figures.outcome(address, ReplyHandlerOutcome.ERROR);
 		logger.debug(failure, () -> "Handler " + this.endpoint.id() + " failed; sending an error reply");
-		this.sender.reply(address, null, failure, acknowledgment::acknowledge);
+		this.sender.reply(address, null, failure, done);
 	}
 
 	private void malformed(ConsumerRecord<byte[], byte[]> request, ReplyAddress address, Throwable failure,

@@ -83,6 +83,16 @@ public final class ReplyHandlerStats {
 	}
 
 	/**
+	 * Return the number of requests whose requester gave up (a cancel record arrived): stopped
+	 * while in hand, or skipped before they started.
+	 * @return the count
+	 * @since 0.2.0
+	 */
+	public long cancelled() {
+		return this.counters.get(Event.CANCELLED);
+	}
+
+	/**
 	 * Return every figure at once.
 	 * @return the counts by event
 	 * @since 0.2.0
@@ -140,7 +150,13 @@ public final class ReplyHandlerStats {
 		/**
 		 * The broker refused the handler's consumer (not counted per request).
 		 */
-		AUTHORIZATION_FAILED;
+		AUTHORIZATION_FAILED,
+
+		/**
+		 * Its requester gave up: stopped while in hand (no reply sent), or skipped before it
+		 * started.
+		 */
+		CANCELLED;
 
 		static Event of(ReplyHandlerOutcome outcome) {
 			return switch (outcome) {

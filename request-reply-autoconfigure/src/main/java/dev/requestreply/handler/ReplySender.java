@@ -47,7 +47,11 @@ final class ReplySender {
 	 * Send one part of a stream: an element ({@code sequence} set) or its end ({@code end} set).
 	 */
 	void send(ReplyAddress address, byte[] value, Throwable failure, Long sequence, Long end, Runnable whenSent) {
-		RecordHeaders headers = WireFormat.replyHeaders(address.request(), this.responder, failure, sequence, end);
+		RecordHeaders headers = WireFormat.replyHeaders(address.request(), this.responder, failure,
+				(failure != null) ? ErrorCodeMapping.codeOf(failure) : null, sequence, end);
+		if (address.context() != null) {
+			address.context().copyReplyHeadersTo(headers);
+		}
 		// Stream parts share a key so that they land on one partition, in order.
 		byte[] key = (address.key() != null || !address.stream()) ? address.key() : address.request().correlationId();
 		ProducerRecord<byte[], byte[]> reply = new ProducerRecord<>(address.topic(),

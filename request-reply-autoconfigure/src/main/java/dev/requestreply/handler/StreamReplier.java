@@ -65,7 +65,8 @@ final class StreamReplier implements Flow.Subscriber<Object> {
 
 	/**
 	 * Send the elements of a handler's result: a {@code Flow.Publisher}, {@code Stream},
-	 * {@code Iterable} or array, or a single value as a stream of one.
+	 * {@code Iterable} or array, or a single value as a stream of one. A cancelled request stops
+	 * the iteration, or cancels the subscription.
 	 */
 	void start(Object value) {
 		if (value instanceof Flow.Publisher<?> publisher) {
@@ -89,7 +90,7 @@ final class StreamReplier implements Flow.Subscriber<Object> {
 			elements = (value != null) ? List.of(value).iterator() : Collections.emptyIterator();
 		}
 		try {
-			while (true) {
+			while (!cancelled()) {
 				// Before hasNext, which may already take the next element (a Stream's iterator does).
 				// Bounded by the producer's delivery timeout: every send completes, sent or failed.
 				this.window.acquire();
@@ -117,7 +118,14 @@ final class StreamReplier implements Flow.Subscriber<Object> {
 	@Override
 	public void onSubscribe(Flow.Subscription subscription) {
 		this.subscription = subscription;
+		if (this.address.context() != null) {
+			this.address.context().onCancel(subscription::cancel);
+		}
 		subscription.request(WINDOW);
+	}
+
+	private boolean cancelled() {
+		return this.address.context() != null && this.address.context().isCancelled();
 	}
 
 	@Override
@@ -148,6 +156,11 @@ final class StreamReplier implements Flow.Subscriber<Object> {
 
 	@Override
 	public void onComplete() {
+		if (cancelled()) {
+			// The requester gave up (counted when the cancel arrived): no end marker.
+			this.whenDone.run();
+			return;
+		}
 		this.figures.outcome(this.address, ReplyHandlerOutcome.SUCCESS);
 		this.sender.send(this.address, null, null, null, this.sent, this.whenDone);
 	}

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 import dev.requestreply.RequestReplyException;
@@ -12,6 +13,7 @@ import dev.requestreply.convert.PayloadConverter;
 import dev.requestreply.correlation.PendingRequest;
 import dev.requestreply.correlation.PendingRequests;
 import dev.requestreply.correlation.RequestOutcome;
+import dev.requestreply.handler.CurrentReplyContext;
 import dev.requestreply.observation.DefaultRequestReplyObservationConvention;
 import dev.requestreply.observation.RequestReplyObservation;
 import dev.requestreply.observation.RequestReplyObservationContext;
@@ -23,17 +25,21 @@ import io.micrometer.observation.ObservationRegistry;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
+import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.util.Assert;
 
 /**
  * Encodes a request, registers it, and sends it to each of its topics with one correlation id; a
- * failed send fails the request at once. With an observation registry, each record sent is
+ * failed send fails the request at once. A request its caller gave up on (cancelled, timed out)
+ * is followed by a cancel record, so that its responder stops. With an observation registry, each record sent is
  * observed ({@link RequestReplyObservation#REQUEST}) from the send to the request's end.
  *
  * @since 0.2.0
  */
 public final class RequestSender {
+
+	private static final LogAccessor logger = new LogAccessor(RequestSender.class);
 
 	private final KafkaTemplate<byte[], byte[]> kafkaTemplate;
 
@@ -50,6 +56,8 @@ public final class RequestSender {
 	private final RequestReplyObservationConvention observationConvention;
 
 	private final ReplyListener replyListener;
+
+	private final LongAdder cancelsSent = new LongAdder();
 
 	/**
 	 * Create a sender.
@@ -100,9 +108,10 @@ public final class RequestSender {
 			this.registry.sendFailed(pending, refused);
 			return pending;
 		}
-		RecordHeaders headers = WireFormat.requestHeaders(record.headers(),
-				new RequestHeaders(pending.id().toBytes(), this.replyTopic, this.replyListener.replyPartition(pending),
-						System.currentTimeMillis() + timeout.toMillis(), this.instance, stream));
+		// Sent from a handler: never later than the deadline of the request it handles.
+		long deadline = Math.min(System.currentTimeMillis() + timeout.toMillis(), CurrentReplyContext.deadlineMillis());
+		RecordHeaders headers = WireFormat.requestHeaders(record.headers(), new RequestHeaders(pending.id().toBytes(),
+				this.replyTopic, this.replyListener.replyPartition(pending), deadline, this.instance, stream));
 		for (String topic : topics) {
 			// Headers of their own per record: the producer makes them read-only, a tracer adds to them.
 			ProducerRecord<byte[], byte[]> request = new ProducerRecord<>(topic, record.partition(),
@@ -114,7 +123,64 @@ public final class RequestSender {
 				sendObserved(request, pending);
 			}
 		}
+		pending.whenComplete((reply, ex) -> {
+			if (abandoned(pending, ex)) {
+				sendCancel(topics, record.partition(), key, pending);
+			}
+		});
 		return pending;
+	}
+
+	/**
+	 * Return a timeout cut to the time left of the request handled on this thread, if any
+	 * (at least a millisecond, so that a request whose caller's deadline passed times out at
+	 * once through the usual path).
+	 * @param timeout the timeout asked for
+	 * @return the timeout to use
+	 */
+	public static Duration inheritTimeout(Duration timeout) {
+		long deadline = CurrentReplyContext.deadlineMillis();
+		if (deadline == Long.MAX_VALUE) {
+			return timeout;
+		}
+		long left = Math.max(1, deadline - System.currentTimeMillis());
+		return (left < timeout.toMillis()) ? Duration.ofMillis(left) : timeout;
+	}
+
+	/**
+	 * Return the number of cancel records sent.
+	 * @return the count
+	 */
+	public long cancelsSent() {
+		return this.cancelsSent.sum();
+	}
+
+	// The caller gave up (cancelled, timed out): tell the responders, so that they stop.
+	private static boolean abandoned(PendingRequest<?> pending, Throwable ex) {
+		RequestOutcome outcome = pending.outcome();
+		return outcome == RequestOutcome.TIMEOUT || outcome == RequestOutcome.CANCELLED
+				|| (outcome == null && ex instanceof CancellationException);
+	}
+
+	private void sendCancel(List<String> topics, Integer partition, byte[] key, PendingRequest<?> pending) {
+		for (String topic : topics) {
+			// Same partition, or same key, as the request: it follows the request to its consumer.
+			ProducerRecord<byte[], byte[]> cancel = new ProducerRecord<>(topic, partition, key, null,
+					WireFormat.cancelHeaders(pending.id().toBytes(), this.instance));
+			try {
+				this.kafkaTemplate.send(cancel).whenComplete((result, ex) -> {
+					if (ex == null) {
+						this.cancelsSent.increment();
+					}
+					else {
+						logger.debug(ex, () -> "Could not send the cancel of request " + pending.id());
+					}
+				});
+			}
+			catch (RuntimeException ex) {
+				logger.debug(ex, () -> "Could not send the cancel of request " + pending.id());
+			}
+		}
 	}
 
 	private void sendObserved(ProducerRecord<byte[], byte[]> request, PendingRequest<?> pending) {

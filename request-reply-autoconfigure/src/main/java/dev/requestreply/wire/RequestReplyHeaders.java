@@ -41,6 +41,21 @@ public final class RequestReplyHeaders {
 	public static final String ERROR_MESSAGE = "rr_error_message";
 
 	/**
+	 * UTF-8 error code of the failure, on an error reply: one of gRPC's canonical code names
+	 * ({@code dev.requestreply.ReplyErrorCodes}).
+	 * @since 0.2.0
+	 */
+	public static final String ERROR_CODE = "rr_error_code";
+
+	/**
+	 * On a cancel record: the requester no longer waits for the reply to the request with the
+	 * record's correlation id (any value). A cancel record has no value and no
+	 * {@code kafka_replyTopic}, so it is never taken for a request.
+	 * @since 0.2.0
+	 */
+	public static final String CANCEL = "rr_cancel";
+
+	/**
 	 * UTF-8 id of the requesting application instance, set on requests by
 	 * {@code RequestReplyTemplate} and echoed on replies by {@code @ReplyHandler} methods, so that an
 	 * instance recognises replies meant for another instance without looking at their payload.

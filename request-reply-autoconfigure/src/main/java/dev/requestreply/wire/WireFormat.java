@@ -25,7 +25,12 @@ public final class WireFormat {
 	 */
 	public static final int MAX_ERROR_MESSAGE_LENGTH = 4096;
 
-	private static final byte[] STREAM_FLAG = { '1' };
+	/**
+	 * Longest error code read from an error reply, in bytes.
+	 */
+	public static final int MAX_ERROR_CODE_LENGTH = 64;
+
+	private static final byte[] FLAG = { '1' };
 
 	// Long.MAX_VALUE has 19 digits.
 	private static final int MAX_NUMBER_DIGITS = 19;
@@ -62,7 +67,7 @@ public final class WireFormat {
 			headers.add(RequestReplyHeaders.INSTANCE, request.instance());
 		}
 		if (request.stream()) {
-			headers.add(RequestReplyHeaders.STREAM, STREAM_FLAG);
+			headers.add(RequestReplyHeaders.STREAM, FLAG);
 		}
 		return headers;
 	}
@@ -138,7 +143,7 @@ public final class WireFormat {
 	// Replies
 
 	/**
-	 * Return the headers of a reply from a responder.
+	 * Return the headers of a reply from a responder, an error reply without error code.
 	 * @param request the request-reply headers of the request answered
 	 * @param responder the responder's name ({@link RequestReplyHeaders#RESPONDER})
 	 * @param failure the failure an error reply carries, or {@code null} for a reply with a value
@@ -148,6 +153,22 @@ public final class WireFormat {
 	 */
 	public static RecordHeaders replyHeaders(RequestHeaders request, byte[] responder, Throwable failure, Long sequence,
 			Long end) {
+		return replyHeaders(request, responder, failure, null, sequence, end);
+	}
+
+	/**
+	 * Return the headers of a reply from a responder.
+	 * @param request the request-reply headers of the request answered
+	 * @param responder the responder's name ({@link RequestReplyHeaders#RESPONDER})
+	 * @param failure the failure an error reply carries, or {@code null} for a reply with a value
+	 * @param errorCode the error code of an error reply ({@link RequestReplyHeaders#ERROR_CODE}),
+	 * or {@code null}
+	 * @param sequence the position of a stream element, or {@code null}
+	 * @param end the number of stream elements before an end marker, or {@code null}
+	 * @return new headers
+	 */
+	public static RecordHeaders replyHeaders(RequestHeaders request, byte[] responder, Throwable failure,
+			String errorCode, Long sequence, Long end) {
 		RecordHeaders headers = new RecordHeaders();
 		if (sequence != null) {
 			headers.add(RequestReplyHeaders.SEQUENCE, ascii(sequence));
@@ -163,7 +184,7 @@ public final class WireFormat {
 			headers.add(RequestReplyHeaders.RESPONDER, responder);
 		}
 		if (failure != null) {
-			addError(headers, failure);
+			addError(headers, failure, errorCode);
 		}
 		return headers;
 	}
@@ -176,13 +197,16 @@ public final class WireFormat {
 	 */
 	public static RecordHeaders errorHeaders(Throwable failure) {
 		RecordHeaders headers = new RecordHeaders();
-		addError(headers, failure);
+		addError(headers, failure, null);
 		return headers;
 	}
 
 	// Every error header of every responder is written here (type, message, and any added later).
-	private static void addError(RecordHeaders headers, Throwable failure) {
+	private static void addError(RecordHeaders headers, Throwable failure, String errorCode) {
 		headers.add(RequestReplyHeaders.ERROR_TYPE, failure.getClass().getName().getBytes(StandardCharsets.UTF_8));
+		if (errorCode != null) {
+			headers.add(RequestReplyHeaders.ERROR_CODE, errorCode.getBytes(StandardCharsets.UTF_8));
+		}
 		String message = failure.getMessage();
 		if (message != null) {
 			if (message.length() > MAX_ERROR_MESSAGE_LENGTH) {
@@ -222,7 +246,80 @@ public final class WireFormat {
 		if (errorType == null) {
 			return null;
 		}
-		return new RemoteHandlerException(topic, errorType, text(headers, RequestReplyHeaders.ERROR_MESSAGE));
+		return new RemoteHandlerException(topic, errorType, text(headers, RequestReplyHeaders.ERROR_MESSAGE),
+				errorCode(headers));
+	}
+
+	/**
+	 * Return the error code of an error reply.
+	 * @param headers the reply's headers
+	 * @return the code, or {@code null} when the reply names none, or one that is empty or longer
+	 * than {@link #MAX_ERROR_CODE_LENGTH}
+	 */
+	public static String errorCode(Headers headers) {
+		byte[] value = value(headers, RequestReplyHeaders.ERROR_CODE);
+		if (value == null || value.length == 0 || value.length > MAX_ERROR_CODE_LENGTH) {
+			return null;
+		}
+		return new String(value, StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * Add headers a handler set for its reply, less any header of the wire format (those are
+	 * the library's to write).
+	 * @param reply the reply's headers
+	 * @param extra the headers to add
+	 */
+	public static void addReplyHeaders(Headers reply, Headers extra) {
+		for (Header header : extra) {
+			if (!isReserved(header.key())) {
+				reply.add(header);
+			}
+		}
+	}
+
+	/**
+	 * Return whether a header name belongs to the wire format: Spring Kafka's {@code kafka_}
+	 * headers and the request-reply {@code rr_} ones.
+	 * @param name the header name
+	 * @return whether only the library writes it
+	 */
+	public static boolean isReserved(String name) {
+		return name.startsWith("kafka_") || name.startsWith("rr_");
+	}
+
+	// Cancellation
+
+	/**
+	 * Return the headers of a cancel record: the correlation id of the request given up,
+	 * {@link RequestReplyHeaders#CANCEL}, and the requesting instance. No reply topic, so no
+	 * responder takes it for a request.
+	 * @param correlationId the correlation id of the request
+	 * @param instance the requesting instance's id, or {@code null}
+	 * @return new headers
+	 */
+	public static RecordHeaders cancelHeaders(byte[] correlationId, byte[] instance) {
+		RecordHeaders headers = new RecordHeaders();
+		headers.add(RequestReplyHeaders.CORRELATION_ID, correlationId);
+		headers.add(RequestReplyHeaders.CANCEL, FLAG);
+		if (instance != null) {
+			headers.add(RequestReplyHeaders.INSTANCE, instance);
+		}
+		return headers;
+	}
+
+	/**
+	 * Return the correlation id a cancel record names.
+	 * @param headers the record's headers
+	 * @return the correlation id of the request given up, or {@code null} if the record is no
+	 * cancel record (or names no correlation id)
+	 */
+	public static byte[] cancelledRequest(Headers headers) {
+		if (headers.lastHeader(RequestReplyHeaders.CANCEL) == null) {
+			return null;
+		}
+		byte[] correlationId = value(headers, RequestReplyHeaders.CORRELATION_ID);
+		return (correlationId != null && correlationId.length > 0) ? correlationId : null;
 	}
 
 	/**

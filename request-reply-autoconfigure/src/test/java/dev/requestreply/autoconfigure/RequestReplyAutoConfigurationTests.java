@@ -106,13 +106,13 @@ class RequestReplyAutoConfigurationTests {
 	}
 
 	@Test
-	void whenHandlerDeclaresTwoParametersThenStartupFailsNamingBeanAndMethod() {
+	void whenHandlerDeclaresTwoPayloadParametersThenStartupFailsNamingBeanAndMethod() {
 		this.contextRunner.withUserConfiguration(BadHandlerConfiguration.class)
 			.run((context) -> assertThat(context).hasFailed()
 				.getFailure()
 				.rootCause()
 				.hasMessageContaining("'badHandler.handle'")
-				.hasMessageContaining("exactly one parameter"));
+				.hasMessageContaining("exactly one payload parameter"));
 	}
 
 	@Test

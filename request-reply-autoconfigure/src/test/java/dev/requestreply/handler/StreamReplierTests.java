@@ -110,7 +110,7 @@ class StreamReplierTests {
 		ReplyHandlerStats stats = new ReplyHandlerStats();
 		ReplyAddress address = new ReplyAddress(
 				new RequestHeaders(new byte[16], "replies", 0, RequestHeaders.NO_DEADLINE, null, true), null, "t",
-				System.nanoTime());
+				System.nanoTime(), null);
 		CountDownLatch done = new CountDownLatch(1);
 		StreamReplier replier = new StreamReplier(address, new ReplySender(this.sends, "r", stats, "bean.toString"),
 				new PayloadConverter(JsonMapper.builder().build()), new HandlerFigures(endpoint, stats, List.of()),

@@ -202,6 +202,63 @@ class WireFormatTests {
 		assertThat(WireFormat.sequence(headers)).isNull();
 	}
 
+	@Test
+	void whenErrorReplyHasACodeThenRequesterReadsIt() {
+		Headers headers = WireFormat.replyHeaders(REQUEST, null, new IllegalStateException("gone"), "NOT_FOUND", null,
+				null);
+		assertThat(new String(headers.lastHeader("rr_error_code").value(), StandardCharsets.UTF_8))
+			.isEqualTo("NOT_FOUND");
+		RemoteHandlerException failure = WireFormat.remoteFailure("t", headers);
+		assertThat(failure.getErrorCode()).isEqualTo("NOT_FOUND");
+		assertThat(failure.isRetryable()).isFalse();
+	}
+
+	@Test
+	void whenErrorReplyHasNoCodeOrAMalformedOneThenCodeIsUnknown() {
+		RecordHeaders headers = WireFormat.replyHeaders(REQUEST, null, new IllegalStateException(), null, null);
+		assertThat(headers.lastHeader("rr_error_code")).isNull();
+		assertThat(WireFormat.remoteFailure("t", headers).getErrorCode()).isEqualTo("UNKNOWN");
+		headers.add("rr_error_code", new byte[0]);
+		assertThat(WireFormat.remoteFailure("t", headers).getErrorCode()).isEqualTo("UNKNOWN");
+		headers.add("rr_error_code", "X".repeat(WireFormat.MAX_ERROR_CODE_LENGTH + 1).getBytes(StandardCharsets.UTF_8));
+		assertThat(WireFormat.remoteFailure("t", headers).getErrorCode()).isEqualTo("UNKNOWN");
+		headers.add("rr_error_code", "UNAVAILABLE".getBytes(StandardCharsets.UTF_8));
+		assertThat(WireFormat.remoteFailure("t", headers).isRetryable()).isTrue();
+	}
+
+	@Test
+	void whenCodeHeaderWithoutErrorTypeThenReplyIsNoError() {
+		RecordHeaders headers = WireFormat.replyHeaders(REQUEST, null, null, null, null);
+		headers.add("rr_error_code", "INTERNAL".getBytes(StandardCharsets.UTF_8));
+		assertThat(WireFormat.remoteFailure("t", headers)).isNull();
+	}
+
+	@Test
+	void whenHandlerAddsReplyHeadersThenWireFormatHeadersAreNotOverwritten() {
+		RecordHeaders reply = WireFormat.replyHeaders(REQUEST, null, null, null, null);
+		RecordHeaders extra = new RecordHeaders();
+		extra.add("price-source", "cache".getBytes(StandardCharsets.UTF_8));
+		extra.add("kafka_correlationId", new byte[] { 1 });
+		extra.add("rr_error_type", "x".getBytes(StandardCharsets.UTF_8));
+		WireFormat.addReplyHeaders(reply, extra);
+		assertThat(reply.lastHeader("price-source").value()).isEqualTo("cache".getBytes(StandardCharsets.UTF_8));
+		assertThat(WireFormat.correlationId(reply)).isEqualTo(ID);
+		assertThat(WireFormat.remoteFailure("t", reply)).isNull();
+	}
+
+	@Test
+	void whenCancelWrittenThenResponderReadsItAndNoRequestIsSeen() {
+		RecordHeaders headers = WireFormat.cancelHeaders(ID, INSTANCE);
+		assertThat(WireFormat.cancelledRequest(headers)).isEqualTo(ID);
+		assertThat(headers.lastHeader("kafka_replyTopic")).isNull();
+		assertThatExceptionOfType(UnaddressableRequestException.class)
+			.isThrownBy(() -> WireFormat.readRequest(headers, 256));
+		assertThat(WireFormat.cancelledRequest(requestHeaders())).isNull();
+		RecordHeaders withoutId = new RecordHeaders();
+		withoutId.add("rr_cancel", new byte[] { '1' });
+		assertThat(WireFormat.cancelledRequest(withoutId)).isNull();
+	}
+
 	private static RecordHeaders requestHeaders() {
 		return WireFormat.requestHeaders(new RecordHeaders(), REQUEST);
 	}

@@ -272,7 +272,7 @@ public class StubRequestReplyOperations implements RequestReplyOperations {
 
 	private static void failIfError(String topic, StubReply reply) {
 		if (reply.kind() == StubReply.Kind.ERROR) {
-			throw new RemoteHandlerException(topic, reply.errorType(), reply.errorMessage());
+			throw new RemoteHandlerException(topic, reply.errorType(), reply.errorMessage(), reply.errorCode());
 		}
 	}
 
@@ -300,7 +300,7 @@ public class StubRequestReplyOperations implements RequestReplyOperations {
 		String responder = reply.responder(topic);
 		if (reply.kind() == StubReply.Kind.ERROR) {
 			return new GatheredReply<>(responder, null,
-					new RemoteHandlerException(topic, reply.errorType(), reply.errorMessage()));
+					new RemoteHandlerException(topic, reply.errorType(), reply.errorMessage(), reply.errorCode()));
 		}
 		try {
 			return new GatheredReply<>(responder, replyType.cast(convert(topic, reply.value(), replyType)), null);

@@ -10,6 +10,7 @@ import java.util.concurrent.Flow;
 import dev.requestreply.GatherPolicy;
 import dev.requestreply.GatheredReply;
 import dev.requestreply.RemoteHandlerException;
+import dev.requestreply.ReplyErrorCodes;
 import dev.requestreply.RequestReplyException;
 import dev.requestreply.RequestReplyOperations;
 import dev.requestreply.RequestTimeoutException;
@@ -139,10 +140,20 @@ public class QuoteController {
 
 	@ExceptionHandler
 	ProblemDetail onRemoteError(RemoteHandlerException ex) {
-		if (UnknownSymbolException.class.getName().equals(ex.getErrorType())) {
-			return problem(HttpStatus.NOT_FOUND, "Unknown symbol", ex.getRemoteMessage());
-		}
-		return problem(HttpStatus.BAD_GATEWAY, "The pricing service failed", ex.getErrorType() + ": " + ex.getRemoteMessage());
+		// By the error code, not the remote class name: any responder, in any language, maps alike.
+		HttpStatus status = switch (ex.getErrorCode()) {
+			case ReplyErrorCodes.NOT_FOUND -> HttpStatus.NOT_FOUND;
+			case ReplyErrorCodes.INVALID_ARGUMENT -> HttpStatus.BAD_REQUEST;
+			case ReplyErrorCodes.DEADLINE_EXCEEDED -> HttpStatus.GATEWAY_TIMEOUT;
+			case ReplyErrorCodes.UNAVAILABLE -> HttpStatus.SERVICE_UNAVAILABLE;
+			default -> HttpStatus.BAD_GATEWAY;
+		};
+		String title = switch (status) {
+			case NOT_FOUND -> "Unknown symbol";
+			case BAD_GATEWAY -> "The pricing service failed";
+			default -> "The pricing service answered " + ex.getErrorCode();
+		};
+		return problem(status, title, ex.getRemoteMessage());
 	}
 
 	@ExceptionHandler

@@ -37,7 +37,8 @@ class QuoteControllerTests {
 
 	@Test
 	void whenPricingServiceFailsWithUnknownSymbolThenNotFound() {
-		this.pricing.on("pricing-quote").fail(UnknownSymbolException.class, "Unknown symbol 'NOPE'");
+		this.pricing.on("pricing-quote")
+			.answer(StubReply.error(UnknownSymbolException.class, "Unknown symbol 'NOPE'").withCode("NOT_FOUND"));
 		assertThat(this.http.get().uri("/quotes/{symbol}", "NOPE")).hasStatus(HttpStatus.NOT_FOUND)
 			.bodyJson()
 			.extractingPath("$.detail")
@@ -50,7 +51,7 @@ class QuoteControllerTests {
 		assertThat(this.http.get().uri("/quotes/{symbol}", "ACME")).hasStatus(HttpStatus.BAD_GATEWAY)
 			.bodyJson()
 			.extractingPath("$.detail")
-			.isEqualTo("java.lang.IllegalStateException: feed down");
+			.isEqualTo("feed down");
 	}
 
 	@Test

@@ -1,0 +1,145 @@
+package dev.requestreply.handler;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+import dev.requestreply.ReplyContext;
+import dev.requestreply.wire.RequestHeaders;
+import dev.requestreply.wire.WireFormat;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import org.springframework.core.log.LogAccessor;
+import org.springframework.util.Assert;
+
+/**
+ * The {@link ReplyContext} of one request in hand: read from its record, cancelled when a cancel
+ * record for it arrives.
+ */
+final class HandlerCallContext implements ReplyContext {
+
+	private static final LogAccessor logger = new LogAccessor(HandlerCallContext.class);
+
+	private final ConsumerRecord<byte[], byte[]> record;
+
+	private final RequestHeaders request;
+
+	// Guarded by this; null once cancelled (actions registered after run at once).
+	private List<Runnable> cancelActions = new ArrayList<>();
+
+	private volatile boolean cancelled;
+
+	private final RecordHeaders replyHeaders = new RecordHeaders();
+
+	HandlerCallContext(ConsumerRecord<byte[], byte[]> record, RequestHeaders request) {
+		this.record = record;
+		this.request = request;
+	}
+
+	@Override
+	public byte[] correlationId() {
+		return this.request.correlationId().clone();
+	}
+
+	@Override
+	public Optional<Instant> deadline() {
+		return (this.request.deadlineMillis() != RequestHeaders.NO_DEADLINE)
+				? Optional.of(Instant.ofEpochMilli(this.request.deadlineMillis())) : Optional.empty();
+	}
+
+	@Override
+	public boolean isCancelled() {
+		return this.cancelled;
+	}
+
+	@Override
+	public void onCancel(Runnable action) {
+		Assert.notNull(action, "'action' must not be null");
+		synchronized (this) {
+			if (this.cancelActions != null) {
+				this.cancelActions.add(action);
+				return;
+			}
+		}
+		run(action);
+	}
+
+	/**
+	 * Mark the request cancelled and run the actions registered so far.
+	 * @return whether this call cancelled it
+	 */
+	boolean cancel() {
+		List<Runnable> actions;
+		synchronized (this) {
+			if (this.cancelActions == null) {
+				return false;
+			}
+			actions = this.cancelActions;
+			this.cancelActions = null;
+			this.cancelled = true;
+		}
+		actions.forEach(HandlerCallContext::run);
+		return true;
+	}
+
+	private static void run(Runnable action) {
+		try {
+			action.run();
+		}
+		catch (RuntimeException ex) {
+			logger.warn(ex, () -> "A ReplyContext.onCancel action failed");
+		}
+	}
+
+	@Override
+	public String topic() {
+		return this.record.topic();
+	}
+
+	@Override
+	public int partition() {
+		return this.record.partition();
+	}
+
+	@Override
+	public long offset() {
+		return this.record.offset();
+	}
+
+	@Override
+	public byte[] key() {
+		return this.record.key();
+	}
+
+	@Override
+	public Headers headers() {
+		return this.record.headers();
+	}
+
+	@Override
+	public void addReplyHeader(String name, byte[] value) {
+		Assert.hasText(name, "'name' must not be empty");
+		synchronized (this.replyHeaders) {
+			this.replyHeaders.add(name, value);
+		}
+	}
+
+	/**
+	 * Add the headers the handler set to a reply's headers.
+	 */
+	void copyReplyHeadersTo(Headers reply) {
+		synchronized (this.replyHeaders) {
+			WireFormat.addReplyHeaders(reply, this.replyHeaders);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "ReplyContext[" + this.record.topic() + "-" + this.record.partition() + "@" + this.record.offset()
+				+ ", cancelled=" + this.cancelled + "]";
+	}
+
+}

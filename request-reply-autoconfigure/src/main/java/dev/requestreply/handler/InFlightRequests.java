@@ -1,0 +1,80 @@
+package dev.requestreply.handler;
+
+import java.nio.ByteBuffer;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The requests a handler has in hand, by correlation id, so that a cancel record reaches the one
+ * it names; and the ids of cancel records that came before their request (a request whose
+ * requester gave up before it started is skipped), a bounded number of them.
+ */
+final class InFlightRequests {
+
+	static final int MAX_EARLY_CANCELS = 10_000;
+
+	private final Map<ByteBuffer, HandlerCallContext> inHand = new ConcurrentHashMap<>();
+
+	// Guarded by itself; the eldest entries leave first.
+	private final Map<ByteBuffer, Boolean> earlyCancels = new LinkedHashMap<>(16, 0.75f, false) {
+
+		@Override
+		protected boolean removeEldestEntry(Map.Entry<ByteBuffer, Boolean> eldest) {
+			return size() > MAX_EARLY_CANCELS;
+		}
+
+	};
+
+	private final Runnable onCancelled;
+
+	/**
+	 * @param onCancelled called once for each request in hand that gets cancelled
+	 */
+	InFlightRequests(Runnable onCancelled) {
+		this.onCancelled = onCancelled;
+	}
+
+	void add(HandlerCallContext context) {
+		this.inHand.put(ByteBuffer.wrap(context.correlationId()), context);
+	}
+
+	void remove(HandlerCallContext context) {
+		this.inHand.remove(ByteBuffer.wrap(context.correlationId()), context);
+	}
+
+	/**
+	 * A cancel record arrived: cancel the request in hand, or remember the id for a request yet
+	 * to come.
+	 * @return whether a request in hand was cancelled
+	 */
+	boolean cancel(byte[] correlationId) {
+		ByteBuffer id = ByteBuffer.wrap(correlationId);
+		HandlerCallContext context = this.inHand.get(id);
+		if (context != null) {
+			if (context.cancel()) {
+				this.onCancelled.run();
+				return true;
+			}
+			return false;
+		}
+		synchronized (this.earlyCancels) {
+			this.earlyCancels.put(id, Boolean.TRUE);
+		}
+		return false;
+	}
+
+	/**
+	 * Return whether the request with this id was cancelled before it arrived (once).
+	 */
+	boolean cancelledBefore(byte[] correlationId) {
+		synchronized (this.earlyCancels) {
+			return !this.earlyCancels.isEmpty() && this.earlyCancels.remove(ByteBuffer.wrap(correlationId)) != null;
+		}
+	}
+
+	int size() {
+		return this.inHand.size();
+	}
+
+}

@@ -1,0 +1,318 @@
+package dev.requestreply;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import dev.requestreply.handler.ReplyHandlerContainers;
+import dev.requestreply.handler.ReplyHandlerStats;
+import dev.requestreply.wire.WireFormat;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.core.publisher.Flux;
+
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.messaging.handler.annotation.SendTo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A request its caller gives up on (cancelled future, timeout, cancel by id) is followed by a
+ * cancel record that reaches the handler in hand, or skips the request not yet started.
+ */
+class CancellationTests {
+
+	@RegisterExtension
+	static final TestApps apps = new TestApps();
+
+	private static ConfigurableApplicationContext context;
+
+	private static RequestReplyTemplate template;
+
+	private static Handlers handlers;
+
+	@BeforeAll
+	static void start() {
+		context = apps.startAssigned(new Class<?>[] { App.class }, "spring.application.name=cancellation",
+				"request-reply.reply-topic=" + TestBroker.uniqueTopic("cancellation-replies"),
+				"test.topic.slow=" + TestBroker.createTopic("slow", 1),
+				"test.topic.stream=" + TestBroker.uniqueTopic("ticking"),
+				"test.topic.listener=" + TestBroker.uniqueTopic("listener"),
+				"test.topic.unfiltered=" + TestBroker.createTopic("unfiltered", 1),
+				"spring.kafka.consumer.auto-offset-reset=earliest", "spring.kafka.consumer.group-id=cancel-listener");
+		template = context.getBean(RequestReplyTemplate.class);
+		handlers = context.getBean(Handlers.class);
+	}
+
+	@AfterAll
+	static void stop() {
+		if (context != null) {
+			context.close();
+		}
+	}
+
+	private static String topic(String name) {
+		return context.getEnvironment().getRequiredProperty("test.topic." + name);
+	}
+
+	@Test
+	void whenFutureIsCancelledThenHandlerOfTenSecondsStopsWithinASecond() throws Exception {
+		Work work = handlers.expect();
+		long cancelsSent = template.getCancelsSent();
+		long cancelled = stats().cancelled();
+		CompletableFuture<String> future = template.request(topic("slow"), "work", String.class,
+				Duration.ofSeconds(30));
+		CompletableFuture<Long> cancelledAt = new CompletableFuture<>();
+		// The caller gives up 100 ms after sending.
+		CompletableFuture.delayedExecutor(100, TimeUnit.MILLISECONDS).execute(() -> {
+			cancelledAt.complete(System.nanoTime());
+			future.cancel(true);
+		});
+		long stoppedAt = work.stopped.get(10, TimeUnit.SECONDS);
+		long stopMillis = TimeUnit.NANOSECONDS.toMillis(stoppedAt - cancelledAt.get());
+		TestFigures.report("RELIABILITY cancel: cancel to handler stop %d ms", stopMillis);
+		assertThat(work.cancelled).isTrue();
+		assertThat(stopMillis).isLessThan(1_000);
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			assertThat(template.getCancelsSent()).isEqualTo(cancelsSent + 1);
+			assertThat(stats().cancelled()).isEqualTo(cancelled + 1);
+		});
+	}
+
+	@Test
+	void whenRequestTimesOutThenHandlerIsCancelled() throws Exception {
+		Work work = handlers.expect();
+		CompletableFuture<String> future = template.request(topic("slow"), "work", String.class,
+				Duration.ofMillis(500));
+		work.stopped.get(10, TimeUnit.SECONDS);
+		assertThat(work.cancelled).isTrue();
+		assertThat(future).isCompletedExceptionally();
+	}
+
+	@Test
+	void whenRequestIsCancelledByIdThenHandlerIsCancelled() throws Exception {
+		Work work = handlers.expect();
+		template.request(topic("slow"), "work", String.class, Duration.ofSeconds(30));
+		work.started.get(10, TimeUnit.SECONDS);
+		PendingRequestInfo pending = template.getRegistry()
+			.oldest(100)
+			.stream()
+			.filter((info) -> info.topic().equals(topic("slow")))
+			.findFirst()
+			.orElseThrow();
+		assertThat(template.cancel(pending.correlationId())).isTrue();
+		work.stopped.get(10, TimeUnit.SECONDS);
+		assertThat(work.cancelled).isTrue();
+	}
+
+	@Test
+	void whenStreamSubscriptionIsCancelledThenHandlersPublisherIsCancelled() throws Exception {
+		handlers.streamCancelled = new CompletableFuture<>();
+		TestSubscriber<Long> subscriber = TestSubscriber.subscribe(template.requestStream(topic("stream"), "tick",
+				Long.class, Duration.ofSeconds(10), Duration.ofSeconds(60)), 1);
+		await().atMost(Duration.ofSeconds(10)).until(() -> subscriber.elements.size() >= 2);
+		subscriber.cancel();
+		assertThat(handlers.streamCancelled.get(10, TimeUnit.SECONDS)).isTrue();
+	}
+
+	@Test
+	void whenCancelArrivesBeforeItsRequestThenRequestIsSkippedAndPartitionMovesOn() throws Exception {
+		long cancelled = stats().cancelled();
+		int calls = handlers.calls.get();
+		byte[] id = CorrelationId.random().toBytes();
+		try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+				ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBroker.bootstrapServers(),
+				ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+				ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+			producer.send(new ProducerRecord<byte[], byte[]>(topic("slow"), 0, (byte[]) null, (byte[]) null,
+					WireFormat.cancelHeaders(id, null)));
+			ProducerRecord<byte[], byte[]> request = new ProducerRecord<>(topic("slow"), 0, null,
+					"skipped".getBytes(StandardCharsets.UTF_8));
+			request.headers().add("kafka_correlationId", id);
+			request.headers().add("kafka_replyTopic", template.getReplyTopic().getBytes(StandardCharsets.UTF_8));
+			producer.send(request);
+			producer.flush();
+		}
+		assertThat(template.request(topic("slow"), "quick", String.class).get(10, TimeUnit.SECONDS))
+			.isEqualTo("quick");
+		assertThat(handlers.calls.get()).isEqualTo(calls + 1);
+		assertThat(stats().cancelled()).isEqualTo(cancelled + 1);
+	}
+
+	@Test
+	void whenKafkaListenerFiltersCancelRecordsThenItNeverSeesThem() throws Exception {
+		Listener listener = context.getBean(Listener.class);
+		// A request that times out is followed by a cancel record on the listener's topic.
+		CompletableFuture<String> slow = template.request(topic("listener"), "slow", String.class,
+				Duration.ofMillis(300));
+		await().atMost(Duration.ofSeconds(10)).until(slow::isDone);
+		await().atMost(Duration.ofSeconds(10)).until(() -> template.getCancelsSent() > 0);
+		listener.release.countDown();
+		assertThat(template.request(topic("listener"), "ping", String.class).get(10, TimeUnit.SECONDS))
+			.isEqualTo("PONG");
+		assertThat(listener.payloads).containsExactly("slow", "ping");
+	}
+
+	@Test
+	void whenKafkaListenerDoesNotFilterCancelRecordsThenItIsNotAnsweredAndThePartitionMovesOn() throws Exception {
+		UnfilteredListener listener = context.getBean(UnfilteredListener.class);
+		try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+				ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBroker.bootstrapServers(),
+				ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
+				ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
+			producer.send(new ProducerRecord<byte[], byte[]>(topic("unfiltered"), 0, (byte[]) null, (byte[]) null,
+					WireFormat.cancelHeaders(CorrelationId.random().toBytes(), null)));
+			producer.flush();
+		}
+		assertThat(template.request(topic("unfiltered"), "ping", String.class).get(30, TimeUnit.SECONDS))
+			.isEqualTo("PONG");
+		TestFigures.report("cancel: unfiltered @KafkaListener saw %s", listener.payloads);
+		assertThat(listener.payloads).endsWith("ping");
+	}
+
+	private static ReplyHandlerStats stats() {
+		return context.getBean(ReplyHandlerContainers.class)
+			.getStats()
+			.entrySet()
+			.stream()
+			.filter((entry) -> entry.getKey().endsWith(".slow"))
+			.findFirst()
+			.orElseThrow()
+			.getValue();
+	}
+
+	static final class Work {
+
+		final CompletableFuture<Long> started = new CompletableFuture<>();
+
+		final CompletableFuture<Long> stopped = new CompletableFuture<>();
+
+		volatile boolean cancelled;
+
+		volatile CompletableFuture<String> returned;
+
+	}
+
+	static class Handlers {
+
+		final AtomicInteger calls = new AtomicInteger();
+
+		private final ExecutorService executor = Executors.newCachedThreadPool();
+
+		private volatile Work work = new Work();
+
+		volatile CompletableFuture<Boolean> streamCancelled = new CompletableFuture<>();
+
+		Work expect() {
+			this.work = new Work();
+			return this.work;
+		}
+
+		@ReplyHandler(topics = "${test.topic.slow}")
+		CompletableFuture<String> slow(String request, ReplyContext call) {
+			this.calls.incrementAndGet();
+			if (!request.equals("work")) {
+				return CompletableFuture.completedFuture(request);
+			}
+			Work current = this.work;
+			CountDownLatch cancel = new CountDownLatch(1);
+			call.onCancel(cancel::countDown);
+			current.returned = CompletableFuture.supplyAsync(() -> {
+				current.started.complete(System.nanoTime());
+				try {
+					// Ten seconds of work, unless the caller gives up.
+					cancel.await(10, TimeUnit.SECONDS);
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+				}
+				current.cancelled = call.isCancelled();
+				current.stopped.complete(System.nanoTime());
+				return "done";
+			}, this.executor);
+			return current.returned;
+		}
+
+		@ReplyHandler(topics = "${test.topic.stream}")
+		Flux<Long> ticks(String request) {
+			return Flux.interval(Duration.ofMillis(50)).doOnCancel(() -> this.streamCancelled.complete(true));
+		}
+
+	}
+
+	static class Listener {
+
+		final List<String> payloads = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+		final CountDownLatch release = new CountDownLatch(1);
+
+		@KafkaListener(topics = "${test.topic.listener}", filter = "cancelRecordFilter")
+		@SendTo
+		String pong(String text) throws InterruptedException {
+			this.payloads.add(text);
+			if (text.equals("slow")) {
+				this.release.await(10, TimeUnit.SECONDS);
+			}
+			return "PONG";
+		}
+
+	}
+
+	static class UnfilteredListener {
+
+		final List<String> payloads = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+		@KafkaListener(topics = "${test.topic.unfiltered}")
+		@SendTo
+		String pong(String text) {
+			this.payloads.add(String.valueOf(text));
+			return "PONG";
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class App {
+
+		@Bean
+		UnfilteredListener unfilteredListener() {
+			return new UnfilteredListener();
+		}
+
+		@Bean
+		Handlers handlers() {
+			return new Handlers();
+		}
+
+		@Bean
+		Listener listener() {
+			return new Listener();
+		}
+
+		@Bean
+		CancelRecordFilterStrategy cancelRecordFilter() {
+			return new CancelRecordFilterStrategy();
+		}
+
+	}
+
+}
