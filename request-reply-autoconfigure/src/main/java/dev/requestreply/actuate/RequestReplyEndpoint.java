@@ -153,7 +153,7 @@ public class RequestReplyEndpoint {
 			ReplyHandlerStats figures = stats.get(endpoint.id());
 			boolean isRunning = running.contains(ReplyHandlerContainers.containerName(endpoint));
 			handlers.put(endpoint.id(), (figures != null) ? HandlerDescriptor.of(endpoint, isRunning, figures)
-					: new HandlerDescriptor(endpoint.topics(), isRunning, 0, 0, 0, 0, 0, 0));
+					: new HandlerDescriptor(endpoint.topics(), isRunning, 0, 0, 0, 0, 0, 0, 0));
 		}
 		return handlers;
 	}
@@ -252,13 +252,14 @@ public class RequestReplyEndpoint {
 	 * @param malformed requests whose payload or headers could not be read
 	 * @param rejected requests skipped because no reply could be addressed
 	 * @param replyFailures replies that could not be sent
+	 * @param replayed requests delivered again and answered with their remembered reply
 	 */
 	public record HandlerDescriptor(List<String> topics, boolean running, long handled, long failed, long expired,
-			long malformed, long rejected, long replyFailures) {
+			long malformed, long rejected, long replyFailures, long replayed) {
 
 		static HandlerDescriptor of(ReplyHandlerEndpoint endpoint, boolean running, ReplyHandlerStats stats) {
 			return new HandlerDescriptor(endpoint.topics(), running, stats.handled(), stats.failed(), stats.expired(),
-					stats.malformed(), stats.rejected(), stats.replyFailures());
+					stats.malformed(), stats.rejected(), stats.replyFailures(), stats.replayed());
 		}
 
 	}

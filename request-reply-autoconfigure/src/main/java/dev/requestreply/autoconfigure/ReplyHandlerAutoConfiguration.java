@@ -1,9 +1,11 @@
 package dev.requestreply.autoconfigure;
 
 import dev.requestreply.convert.PayloadConverter;
+import dev.requestreply.handler.HandlerTransactions;
 import dev.requestreply.handler.ReplyHandlerBeanPostProcessor;
 import dev.requestreply.handler.ReplyHandlerContainerCustomizer;
 import dev.requestreply.handler.ReplyHandlerContainers;
+import dev.requestreply.handler.ReplyHandlerIdempotency;
 import dev.requestreply.handler.ReplyHandlerPolicy;
 
 import io.micrometer.observation.ObservationRegistry;
@@ -46,6 +48,12 @@ public final class ReplyHandlerAutoConfiguration {
 		containers.setPolicy(new ReplyHandlerPolicy(properties.getHandler().getAllowedReplyTopics(),
 				(int) Math.min(Integer.MAX_VALUE, properties.getHandler().getMaxRequestSize().toBytes()),
 				ReplyHandlerPolicy.DEFAULT.maxCorrelationIdBytes()));
+		RequestReplyProperties.Idempotency idempotency = properties.getHandler().getIdempotency();
+		containers.setIdempotency(new ReplyHandlerIdempotency(idempotency.isEnabled(), idempotency.getMaxEntries(),
+				idempotency.getWindow()));
+		if (clients.getTransactionalProducerFactory() != null) {
+			containers.setTransactions(new HandlerTransactions(clients.getTransactionalProducerFactory()));
+		}
 		RequestReplyAutoConfiguration.observationRegistry(properties, observationRegistry)
 			.ifPresent(containers::setObservationRegistry);
 		containers.setContainerCustomizers(customizers.orderedStream().toList());

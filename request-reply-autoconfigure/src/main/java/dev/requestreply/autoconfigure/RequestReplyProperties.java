@@ -256,6 +256,12 @@ public class RequestReplyProperties {
 		 */
 		private final Map<String, String> consumerProperties = new HashMap<>();
 
+		private final Idempotency idempotency = new Idempotency();
+
+		public Idempotency getIdempotency() {
+			return this.idempotency;
+		}
+
 		public List<String> getAllowedReplyTopics() {
 			return this.allowedReplyTopics;
 		}
@@ -306,6 +312,54 @@ public class RequestReplyProperties {
 
 		public Map<String, String> getConsumerProperties() {
 			return this.consumerProperties;
+		}
+
+	}
+
+	/**
+	 * Settings of the replies handlers remember, to answer a request delivered again without
+	 * calling the handler.
+	 */
+	public static class Idempotency {
+
+		/**
+		 * Whether every @ReplyHandler remembers its recent replies on this instance, not only
+		 * those marked 'idempotent = true'.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Most replies remembered per handler; the oldest are forgotten first.
+		 */
+		private int maxEntries = 10_000;
+
+		/**
+		 * How long a reply is remembered.
+		 */
+		private Duration window = Duration.ofMinutes(5);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getMaxEntries() {
+			return this.maxEntries;
+		}
+
+		public void setMaxEntries(int maxEntries) {
+			this.maxEntries = maxEntries;
+		}
+
+		public Duration getWindow() {
+			return this.window;
+		}
+
+		public void setWindow(Duration window) {
+			this.window = window;
 		}
 
 	}

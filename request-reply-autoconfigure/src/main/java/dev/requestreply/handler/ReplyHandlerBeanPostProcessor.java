@@ -96,7 +96,7 @@ public class ReplyHandlerBeanPostProcessor implements BeanPostProcessor, BeanFac
 		Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
 		ReflectionUtils.makeAccessible(invocable);
 		return new ReplyHandlerEndpoint(beanName, bean, invocable, topics, groupId, concurrency,
-				method.getGenericParameterTypes()[0]);
+				method.getGenericParameterTypes()[0], annotation.idempotent());
 	}
 
 	private String resolve(String value) {

@@ -61,6 +61,10 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 
 	private List<ReplyHandlerContainerCustomizer> customizers = List.of();
 
+	private ReplyHandlerIdempotency idempotency = ReplyHandlerIdempotency.DEFAULT;
+
+	private HandlerTransactions transactions;
+
 	private volatile boolean running;
 
 	/**
@@ -91,6 +95,26 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 	public void setPolicy(ReplyHandlerPolicy policy) {
 		Assert.notNull(policy, "'policy' must not be null");
 		this.policy = policy;
+	}
+
+	/**
+	 * Set how handlers remember their replies. Default {@link ReplyHandlerIdempotency#DEFAULT}.
+	 * @param idempotency the idempotency settings
+	 * @since 0.2.0
+	 */
+	public void setIdempotency(ReplyHandlerIdempotency idempotency) {
+		Assert.notNull(idempotency, "'idempotency' must not be null");
+		this.idempotency = idempotency;
+	}
+
+	/**
+	 * Set the transactions the handlers reply in, or {@code null} (the default) to reply without
+	 * transactions.
+	 * @param transactions the transactions
+	 * @since 0.2.0
+	 */
+	public void setTransactions(HandlerTransactions transactions) {
+		this.transactions = transactions;
 	}
 
 	/**
@@ -205,11 +229,18 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 				properties.setObservationRegistry(this.observationRegistry);
 			}
 			String responder = (endpoint.groupId() != null) ? endpoint.groupId() : this.defaultGroupId;
-			properties.setMessageListener(new ReplyHandlerListener(endpoint, this.converter,
-					new ReplySender(this.replyTemplate, responder, handlerStats, endpoint.id()),
-					new HandlerFigures(endpoint, handlerStats, this.outcomeListeners), this.policy));
+			ReplySender sender = new ReplySender(
+					(this.transactions != null) ? this.transactions.getTemplate() : this.replyTemplate, responder,
+					handlerStats, endpoint.id(), this.idempotency.windowFor(endpoint));
+			ReplyHandlerListener listener = new ReplyHandlerListener(endpoint, this.converter, sender,
+					new HandlerFigures(endpoint, handlerStats, this.outcomeListeners), this.policy,
+					(this.transactions != null) ? HandlerTransactions.MAX_WAIT : null);
+			properties.setMessageListener((this.transactions != null) ? HandlerTransactions.listener(listener) : listener);
 			ConcurrentMessageListenerContainer<byte[], byte[]> container = new ConcurrentMessageListenerContainer<>(
 					this.consumerFactory, properties);
+			if (this.transactions != null) {
+				this.transactions.configure(container, sender, this.policy);
+			}
 			container.setConcurrency((endpoint.concurrency() != null) ? endpoint.concurrency() : this.defaultConcurrency);
 			container.setBeanName(containerName(endpoint));
 			for (ReplyHandlerContainerCustomizer customizer : this.customizers) {
@@ -218,7 +249,7 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 			container.start();
 			this.containers.add(container);
 			logger.info(() -> "@ReplyHandler " + endpoint.id() + " serving " + endpoint.topics() + " in group '"
-					+ properties.getGroupId() + "'");
+					+ properties.getGroupId() + "'" + ((this.transactions != null) ? ", replying in transactions" : ""));
 		}
 		this.running = true;
 	}

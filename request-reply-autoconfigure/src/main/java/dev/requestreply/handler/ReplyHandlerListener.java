@@ -1,7 +1,10 @@
 package dev.requestreply.handler;
 
+import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Flow;
 import java.util.function.Supplier;
 
 import dev.requestreply.convert.PayloadConverter;
@@ -39,13 +42,25 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 
 	private final Set<String> loggedCauses = ConcurrentHashMap.newKeySet();
 
+	private final Duration maxWait;
+
 	ReplyHandlerListener(ReplyHandlerEndpoint endpoint, PayloadConverter converter, ReplySender sender,
 			HandlerFigures figures, ReplyHandlerPolicy policy) {
+		this(endpoint, converter, sender, figures, policy, null);
+	}
+
+	/**
+	 * Create a listener that, when {@code maxWait} is set, waits for each result on the consumer's
+	 * thread (at most that long) so that the reply is sent there, inside its transaction.
+	 */
+	ReplyHandlerListener(ReplyHandlerEndpoint endpoint, PayloadConverter converter, ReplySender sender,
+			HandlerFigures figures, ReplyHandlerPolicy policy, Duration maxWait) {
 		this.endpoint = endpoint;
 		this.converter = converter;
 		this.sender = sender;
 		this.figures = figures;
 		this.policy = policy;
+		this.maxWait = maxWait;
 	}
 
 	@Override
@@ -95,6 +110,10 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 			acknowledgment.acknowledge();
 			return;
 		}
+		if (this.sender.replay(address, acknowledgment::acknowledge)) {
+			this.figures.outcome(address, ReplyHandlerOutcome.REPLAYED);
+			return;
+		}
 		Object payload;
 		try {
 			payload = payload(request);
@@ -105,7 +124,7 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 					acknowledgment);
 			return;
 		}
-		HandlerResults.invoke(this.endpoint, payload).whenComplete((result, ex) -> {
+		settle(HandlerResults.invoke(this.endpoint, payload), headers).whenComplete((result, ex) -> {
 			if (ex != null) {
 				failed(address, HandlerResults.unwrap(ex), acknowledgment);
 			}
@@ -144,13 +163,29 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 		return false;
 	}
 
+	private CompletableFuture<Object> settle(CompletableFuture<Object> result, RequestHeaders headers) {
+		return (this.maxWait != null) ? HandlerResults.settle(result, headers.deadlineMillis(), this.maxWait) : result;
+	}
+
 	private void succeeded(ReplyAddress address, Object value, Acknowledgment acknowledgment) {
+		if (address.stream() && this.maxWait != null && value instanceof Flow.Publisher<?>) {
+			// Its elements would be sent on the publisher's threads, outside the transaction.
+			settle(HandlerResults.single(value), address.request()).whenComplete((elements, ex) -> {
+				if (ex != null) {
+					failed(address, HandlerResults.unwrap(ex), acknowledgment);
+				}
+				else {
+					succeeded(address, elements, acknowledgment);
+				}
+			});
+			return;
+		}
 		if (address.stream()) {
 			new StreamReplier(address, this.sender, this.converter, this.figures, acknowledgment::acknowledge)
 				.start(value);
 			return;
 		}
-		HandlerResults.single(value).whenComplete((single, ex) -> {
+		settle(HandlerResults.single(value), address.request()).whenComplete((single, ex) -> {
 			byte[] bytes;
 			try {
 				if (ex != null) {

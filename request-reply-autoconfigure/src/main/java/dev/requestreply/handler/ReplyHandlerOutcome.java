@@ -28,7 +28,14 @@ public enum ReplyHandlerOutcome {
 	/**
 	 * The request's payload or headers could not be read: an error reply is sent.
 	 */
-	MALFORMED;
+	MALFORMED,
+
+	/**
+	 * The request was answered before on this instance: the remembered reply is sent again and
+	 * the method is not called (see {@code ReplyHandler#idempotent()}).
+	 * @since 0.2.0
+	 */
+	REPLAYED;
 
 	/**
 	 * Return the lowercase name of this outcome, as used in metric tags.

@@ -65,6 +65,16 @@ public final class ReplyHandlerStats {
 	}
 
 	/**
+	 * Return the number of requests delivered again and answered with the reply remembered from
+	 * their first delivery, without calling the method.
+	 * @return the count
+	 * @since 0.2.0
+	 */
+	public long replayed() {
+		return this.counters.get(Event.REPLAYED);
+	}
+
+	/**
 	 * Return the number of replies that could not be sent.
 	 * @return the count
 	 */
@@ -125,7 +135,12 @@ public final class ReplyHandlerStats {
 		/**
 		 * Its reply could not be sent.
 		 */
-		REPLY_FAILED;
+		REPLY_FAILED,
+
+		/**
+		 * Answered again with the reply remembered from an earlier delivery.
+		 */
+		REPLAYED;
 
 		static Event of(ReplyHandlerOutcome outcome) {
 			return switch (outcome) {
@@ -133,6 +148,7 @@ public final class ReplyHandlerStats {
 				case ERROR -> FAILED;
 				case EXPIRED -> EXPIRED;
 				case MALFORMED -> MALFORMED;
+				case REPLAYED -> REPLAYED;
 			};
 		}
 

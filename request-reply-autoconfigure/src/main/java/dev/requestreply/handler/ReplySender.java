@@ -2,11 +2,13 @@ package dev.requestreply.handler;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import dev.requestreply.wire.RequestReplyHeaders;
 import dev.requestreply.wire.WireFormat;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import org.springframework.core.log.LogAccessor;
@@ -29,25 +31,60 @@ final class ReplySender {
 
 	private final String handlerId;
 
+	private final IdempotencyWindow window;
+
 	ReplySender(KafkaTemplate<byte[], byte[]> template, String responder, ReplyHandlerStats stats, String handlerId) {
+		this(template, responder, stats, handlerId, null);
+	}
+
+	/**
+	 * Create a sender that remembers the replies it sent in the given window, or none.
+	 */
+	ReplySender(KafkaTemplate<byte[], byte[]> template, String responder, ReplyHandlerStats stats, String handlerId,
+			IdempotencyWindow window) {
 		this.template = template;
 		this.responder = responder.getBytes(StandardCharsets.UTF_8);
 		this.stats = stats;
 		this.handlerId = handlerId;
+		this.window = window;
+	}
+
+	/**
+	 * Send again the reply remembered for an earlier delivery of this request, if any.
+	 * @return whether a remembered reply was sent (or sending it was attempted)
+	 */
+	boolean replay(ReplyAddress address, Runnable whenSent) {
+		IdempotencyWindow.Remembered remembered = (this.window != null && !address.stream())
+				? this.window.find(address) : null;
+		if (remembered == null) {
+			return false;
+		}
+		send(address, remembered.value(), remembered.copyHeaders(), false, whenSent);
+		return true;
 	}
 
 	/**
 	 * Send one reply (a value or an error); for a stream request it is the end of the stream.
+	 * @return completed when the reply was sent, failed (after it was counted) when it could not be
 	 */
-	void reply(ReplyAddress address, byte[] value, Throwable failure, Runnable whenSent) {
-		send(address, value, failure, null, address.stream() ? 0L : null, whenSent);
+	CompletableFuture<Void> reply(ReplyAddress address, byte[] value, Throwable failure, Runnable whenSent) {
+		return send(address, value, failure, null, address.stream() ? 0L : null, whenSent);
 	}
 
 	/**
 	 * Send one part of a stream: an element ({@code sequence} set) or its end ({@code end} set).
 	 */
-	void send(ReplyAddress address, byte[] value, Throwable failure, Long sequence, Long end, Runnable whenSent) {
+	CompletableFuture<Void> send(ReplyAddress address, byte[] value, Throwable failure, Long sequence, Long end,
+			Runnable whenSent) {
 		RecordHeaders headers = WireFormat.replyHeaders(address.request(), this.responder, failure, sequence, end);
+		return send(address, value, headers, this.window != null && !address.stream(), whenSent);
+	}
+
+	private CompletableFuture<Void> send(ReplyAddress address, byte[] value, RecordHeaders headers, boolean remember,
+			Runnable whenSent) {
+		CompletableFuture<Void> sent = new CompletableFuture<>();
+		// Taken before sending: an observing template adds trace headers of its own to the record.
+		Header[] sentHeaders = remember ? headers.toArray() : null;
 		// Stream parts share a key so that they land on one partition, in order.
 		byte[] key = (address.key() != null || !address.stream()) ? address.key() : address.request().correlationId();
 		ProducerRecord<byte[], byte[]> reply = new ProducerRecord<>(address.topic(),
@@ -57,13 +94,24 @@ final class ReplySender {
 				if (ex != null) {
 					failed(address, ex);
 				}
+				else if (remember) {
+					this.window.remember(address, value, sentHeaders);
+				}
 				whenSent.run();
+				if (ex != null) {
+					sent.completeExceptionally(ex);
+				}
+				else {
+					sent.complete(null);
+				}
 			});
 		}
 		catch (RuntimeException ex) {
 			failed(address, ex);
 			whenSent.run();
+			sent.completeExceptionally(ex);
 		}
+		return sent;
 	}
 
 	/**
