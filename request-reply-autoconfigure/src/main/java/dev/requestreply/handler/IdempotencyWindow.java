@@ -64,6 +64,13 @@ final class IdempotencyWindow {
 		}
 	}
 
+	/**
+	 * Forget the reply to a request, one that could not be sent.
+	 */
+	synchronized void forget(ReplyAddress address) {
+		this.replies.remove(key(address));
+	}
+
 	synchronized int size() {
 		return this.replies.size();
 	}

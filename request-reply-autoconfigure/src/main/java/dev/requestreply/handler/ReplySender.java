@@ -8,7 +8,6 @@ import dev.requestreply.wire.RequestReplyHeaders;
 import dev.requestreply.wire.WireFormat;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.PartitionInfo;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import org.springframework.core.log.LogAccessor;
@@ -83,8 +82,11 @@ final class ReplySender {
 	private CompletableFuture<Void> send(ReplyAddress address, byte[] value, RecordHeaders headers, boolean remember,
 			Runnable whenSent) {
 		CompletableFuture<Void> sent = new CompletableFuture<>();
-		// Taken before sending: an observing template adds trace headers of its own to the record.
-		Header[] sentHeaders = remember ? headers.toArray() : null;
+		if (remember) {
+			// Remembered before it is sent, so that a redelivery right behind this request finds it;
+			// taken before sending, as an observing template adds trace headers to the record.
+			this.window.remember(address, value, headers.toArray());
+		}
 		// Stream parts share a key so that they land on one partition, in order.
 		byte[] key = (address.key() != null || !address.stream()) ? address.key() : address.request().correlationId();
 		ProducerRecord<byte[], byte[]> reply = new ProducerRecord<>(address.topic(),
@@ -92,10 +94,7 @@ final class ReplySender {
 		try {
 			this.template.send(reply).whenComplete((result, ex) -> {
 				if (ex != null) {
-					failed(address, ex);
-				}
-				else if (remember) {
-					this.window.remember(address, value, sentHeaders);
+					failed(address, ex, remember);
 				}
 				whenSent.run();
 				if (ex != null) {
@@ -107,7 +106,7 @@ final class ReplySender {
 			});
 		}
 		catch (RuntimeException ex) {
-			failed(address, ex);
+			failed(address, ex, remember);
 			whenSent.run();
 			sent.completeExceptionally(ex);
 		}
@@ -132,7 +131,10 @@ final class ReplySender {
 		}
 	}
 
-	private void failed(ReplyAddress address, Throwable ex) {
+	private void failed(ReplyAddress address, Throwable ex, boolean remembered) {
+		if (remembered) {
+			this.window.forget(address);
+		}
 		this.stats.record(ReplyHandlerStats.Event.REPLY_FAILED);
 		logger.warn(ex, () -> "Handler " + this.handlerId + " could not send its reply to topic '" + address.topic()
 				+ "'");

@@ -43,6 +43,13 @@ class IdempotencyWindowTests {
 	}
 
 	@Test
+	void whenAReplyIsForgottenThenItIsNotFound() {
+		this.window.remember(address("replies", "a"), bytes("1"), new Header[0]);
+		this.window.forget(address("replies", "a"));
+		assertThat(this.window.find(address("replies", "a"))).isNull();
+	}
+
+	@Test
 	void whenTheWindowHasPassedThenTheReplyIsForgotten() {
 		this.window.remember(address("replies", "a"), bytes("1"), new Header[0]);
 		this.now.addAndGet(Duration.ofSeconds(9).toNanos());
