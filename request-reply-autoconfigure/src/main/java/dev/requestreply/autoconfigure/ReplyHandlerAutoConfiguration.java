@@ -51,11 +51,16 @@ public final class ReplyHandlerAutoConfiguration {
 		RequestReplyProperties.Idempotency idempotency = properties.getHandler().getIdempotency();
 		containers.setIdempotency(new ReplyHandlerIdempotency(idempotency.isEnabled(), idempotency.getMaxEntries(),
 				idempotency.getWindow()));
-		if (clients.getTransactionalProducerFactory() != null) {
-			containers.setTransactions(new HandlerTransactions(clients.getTransactionalProducerFactory()));
-		}
-		RequestReplyAutoConfiguration.observationRegistry(properties, observationRegistry)
-			.ifPresent(containers::setObservationRegistry);
+		HandlerTransactions transactions = (clients.getTransactionalProducerFactory() != null)
+				? new HandlerTransactions(clients.getTransactionalProducerFactory()) : null;
+		containers.setTransactions(transactions);
+		RequestReplyAutoConfiguration.observationRegistry(properties, observationRegistry).ifPresent((registry) -> {
+			containers.setObservationRegistry(registry);
+			if (transactions != null) {
+				transactions.getTemplate().setObservationRegistry(registry);
+				transactions.getTemplate().setObservationEnabled(true);
+			}
+		});
 		containers.setContainerCustomizers(customizers.orderedStream().toList());
 		return containers;
 	}

@@ -241,7 +241,9 @@ public class RequestReplyProperties {
 		/**
 		 * Least time between two offset commits of a handler's consumer. A request is committed
 		 * only after its reply was sent; a crash re-delivers at most this much of answered
-		 * requests (their second replies are counted as duplicates by the requester).
+		 * requests (their second replies are counted as duplicates by the requester). Not used
+		 * with transactions (spring.kafka.producer.transaction-id-prefix), where each request's
+		 * offset is committed in the transaction of its reply.
 		 */
 		private Duration commitInterval = Duration.ofMillis(100);
 

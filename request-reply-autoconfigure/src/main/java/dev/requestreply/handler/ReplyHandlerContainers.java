@@ -23,7 +23,9 @@ import org.springframework.util.Assert;
 /**
  * Starts and stops one listener container per {@link dev.requestreply.ReplyHandler @ReplyHandler}
  * method. Each container reads the handler's topics in its consumer group, acknowledges a request
- * once its reply was sent (out of order when replies are asynchronous) and commits asynchronously.
+ * once its reply was sent (out of order when replies are asynchronous) and commits asynchronously;
+ * with {@link #setTransactions transactions}, it sends each reply and commits its request's offset
+ * in one Kafka transaction instead.
  *
  * @since 0.1.0
  */
