@@ -10,8 +10,14 @@ public class RemoteHandlerException extends RequestReplyException {
 
 	private static final long serialVersionUID = 1L;
 
+	/**
+	 * Fully qualified class name of the remote failure.
+	 */
 	private final String errorType;
 
+	/**
+	 * Message of the remote failure, may be {@code null}.
+	 */
 	private final String remoteMessage;
 
 	/**

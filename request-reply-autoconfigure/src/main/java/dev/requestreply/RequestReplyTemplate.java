@@ -210,12 +210,13 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	}
 
 	/**
-	 * Return whether the reply consumer is positioned and running, so that requests are accepted.
+	 * Return whether the reply consumer is positioned, running and authorized to read the reply
+	 * topic, so that requests are accepted.
 	 * @return whether requests are accepted
 	 */
 	public boolean isAccepting() {
 		ReplyListener listener = this.replyListener;
-		return this.accepting && listener != null && listener.isRunning();
+		return this.accepting && listener != null && listener.isReading();
 	}
 
 	/**
@@ -334,11 +335,13 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 			return;
 		}
 		ReplyListener listener = new ReplyListener(this.replyConsumerFactory, this.adminConfig, this.replyTopic,
-				new ReplyDispatcher(this.registry, this.converter, this.instanceId.getBytes(StandardCharsets.UTF_8)));
+				new ReplyDispatcher(this.registry, this.converter, this.instanceId.getBytes(StandardCharsets.UTF_8)),
+				() -> this.registry
+					.failAll("Reply consumer not authorized to read reply topic '" + getReplyTopic() + "'"));
 		int partitions = listener.start();
 		this.replyListener = listener;
 		this.sender = new RequestSender(this.kafkaTemplate, this.registry, this.converter, getReplyTopic(),
-				this.instanceId, this.observationRegistry, this.observationConvention);
+				this.instanceId, this.observationRegistry, this.observationConvention, listener);
 		this.accepting = true;
 		this.running = true;
 		logger.info(() -> "Request-reply ready: replies on '" + getReplyTopic() + "' (" + partitions

@@ -13,6 +13,9 @@ public class RequestTimeoutException extends RequestReplyException {
 
 	private final transient CorrelationId correlationId;
 
+	/**
+	 * The timeout that passed.
+	 */
 	private final Duration timeout;
 
 	/**

@@ -12,6 +12,7 @@ import dev.requestreply.wire.RequestReplyHeaders;
 import dev.requestreply.handler.MalformedRequestException;
 import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.handler.ReplyHandlerStats;
+import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -51,13 +52,16 @@ class BadInputTests {
 
 	private static String replyTopic;
 
+	private static String ownReplyTopic;
+
 	@BeforeAll
 	static void start() {
 		requestTopic = TestBroker.createTopic("bad-input", 1);
+		// Matches no default pattern: allowed because it is the application's own reply topic.
+		ownReplyTopic = TestBroker.uniqueTopic("bad-own-responses");
 		replyTopic = TestBroker.createTopic("bad-replies", 1);
 		context = TestApps.startAssigned(new Class<?>[] { App.class }, "spring.application.name=bad-input",
-				"test.topic=" + requestTopic, "request-reply.reply-topic=" + TestBroker.uniqueTopic("bad-own-replies"),
-				"request-reply.handler.allowed-reply-topics=bad-replies-*,bad-own-replies-*",
+				"test.topic=" + requestTopic, "request-reply.reply-topic=" + ownReplyTopic,
 				"request-reply.handler.max-request-size=1KB");
 		producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBroker.bootstrapServers(),
 				ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
@@ -159,16 +163,57 @@ class BadInputTests {
 	@Test
 	void whenReplyTopicIsNotAllowedThenRequestIsRefusedAndNothingIsWritten() throws Exception {
 		String forbidden = TestBroker.uniqueTopic("forbidden-target");
-		long before = stats().refused();
-		send("{\"name\":\"a\",\"count\":1}", (headers) -> {
-			headers.remove(RequestReplyHeaders.REPLY_TOPIC);
-			headers.add(RequestReplyHeaders.REPLY_TOPIC, forbidden.getBytes(StandardCharsets.UTF_8));
-		});
-		assertPartitionMovesOn();
-		assertThat(stats().refused()).isEqualTo(before + 1);
+		assertRefused(forbidden);
 		java.util.Set<String> topics = TestBroker.get()
 			.doWithAdminFunction((admin) -> admin.listTopics().names().toCompletionStage().toCompletableFuture().join());
 		assertThat(topics).doesNotContain(forbidden);
+	}
+
+	@Test
+	void whenReplyTopicIsInternalThenRequestIsRefused() throws Exception {
+		assertRefused("__consumer_offsets");
+	}
+
+	@Test
+	void whenReplyTopicIsTheHandlersOwnRequestTopicThenRequestIsRefused() throws Exception {
+		long before = requestTopicEnd();
+		assertRefused(requestTopic);
+		// The forged request and the one that shows the partition moved on; no reply among them.
+		assertThat(requestTopicEnd()).isEqualTo(before + 2);
+	}
+
+	@Test
+	void whenReplyTopicIsTheApplicationsOwnThenItIsAllowedWithoutMatchingAPattern() throws Exception {
+		long refused = stats().refused();
+		long handled = stats().handled();
+		send("{\"name\":\"a\",\"count\":1}", (headers) -> {
+			headers.remove(RequestReplyHeaders.REPLY_TOPIC);
+			headers.add(RequestReplyHeaders.REPLY_TOPIC, ownReplyTopic.getBytes(StandardCharsets.UTF_8));
+		});
+		assertPartitionMovesOn();
+		assertThat(stats().refused()).isEqualTo(refused);
+		assertThat(stats().handled()).isEqualTo(handled + 2);
+	}
+
+	private void assertRefused(String replyTopicName) throws Exception {
+		long before = stats().refused();
+		send("{\"name\":\"a\",\"count\":1}", (headers) -> {
+			headers.remove(RequestReplyHeaders.REPLY_TOPIC);
+			headers.add(RequestReplyHeaders.REPLY_TOPIC, replyTopicName.getBytes(StandardCharsets.UTF_8));
+		});
+		assertPartitionMovesOn();
+		assertThat(stats().refused()).isEqualTo(before + 1);
+	}
+
+	private static long requestTopicEnd() {
+		TopicPartition partition = new TopicPartition(requestTopic, 0);
+		return TestBroker.get()
+			.doWithAdminFunction((admin) -> admin.listOffsets(Map.of(partition, OffsetSpec.latest()))
+				.partitionResult(partition)
+				.toCompletionStage()
+				.toCompletableFuture()
+				.join()
+				.offset());
 	}
 
 	@Test

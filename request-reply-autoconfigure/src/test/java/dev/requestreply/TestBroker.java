@@ -26,6 +26,8 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  */
 public final class TestBroker {
 
+	private static final String REPLIES = "-replies";
+
 	private static final AtomicInteger counter = new AtomicInteger();
 
 	private static EmbeddedKafkaKraftBroker broker;
@@ -91,10 +93,13 @@ public final class TestBroker {
 	}
 
 	/**
-	 * Return a topic name not used before in this run.
+	 * Return a topic name not used before in this run. A name ending in {@code -replies} keeps that
+	 * ending, so that it stays a reply topic handlers may answer to by default.
 	 */
 	public static String uniqueTopic(String prefix) {
-		return prefix + "-" + counter.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
+		String unique = "-" + counter.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
+		return prefix.endsWith(REPLIES) ? prefix.substring(0, prefix.length() - REPLIES.length()) + unique + REPLIES
+				: prefix + unique;
 	}
 
 	/**

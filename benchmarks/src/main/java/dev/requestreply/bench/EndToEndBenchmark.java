@@ -73,7 +73,8 @@ import org.springframework.messaging.handler.annotation.SendTo;
  * also {@code spring-tuned}: linger.ms=0 and asynchronous commits), {@code bench.warmup.rounds}
  * (2), {@code bench.warmup.seconds} (per implementation and round, 10), {@code bench.rounds} (3),
  * {@code bench.latency.seconds} (8), {@code bench.throughput.seconds} (5), {@code bench.inflight}
- * ({@code 64,512}), {@code bench.payload.bytes} (100). Implementation {@code raw-headers} is
+ * ({@code 64,512}), {@code bench.payload.bytes} (100), {@code bench.charts.dir} (where the SVG charts
+ * of the run go, {@code docs/charts}). Implementation {@code raw-headers} is
  * {@code raw} with the headers of our wire format on requests and replies, to tell their cost.
  */
 public final class EndToEndBenchmark {
@@ -183,12 +184,31 @@ public final class EndToEndBenchmark {
 				order.add(order.remove(0));
 			}
 			report(latencies, p50s, throughputs, inFlights, names.get(0));
+			drawCharts(latencies, throughputs);
 			System.out.printf("%nTotal %.0f s%n", (System.nanoTime() - startedAt) / 1e9);
 		}
 		finally {
 			impls.values().forEach(RoundTrip::close);
 			broker.destroy();
 		}
+	}
+
+	/**
+	 * Draw the run's figures beside the tables (see {@link BenchmarkCharts}): latency percentiles,
+	 * and throughput as the median of the rounds.
+	 */
+	private static void drawCharts(Map<String, Histogram> latencies, Map<String, Map<Integer, List<Double>>> throughputs) {
+		Map<String, double[]> percentiles = new LinkedHashMap<>();
+		latencies.forEach((name, h) -> percentiles.put(name, new double[] { h.getValueAtPercentile(50) / 1e3,
+				h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3 }));
+		Map<String, Map<Integer, Double>> medians = new LinkedHashMap<>();
+		throughputs.forEach((name, byInFlight) -> {
+			Map<Integer, Double> values = new LinkedHashMap<>();
+			byInFlight.forEach((inFlight, rates) -> values.put(inFlight, median(rates)));
+			medians.put(name, values);
+		});
+		BenchmarkCharts charts = BenchmarkCharts.fromSystemProperty();
+		System.out.printf("%nCharts: %s, %s%n", charts.writeLatency(percentiles), charts.writeThroughput(medians));
 	}
 
 	private static void report(Map<String, Histogram> latencies, Map<String, List<Double>> p50s,

@@ -153,7 +153,7 @@ public class RequestReplyEndpoint {
 			ReplyHandlerStats figures = stats.get(endpoint.id());
 			boolean isRunning = running.contains(ReplyHandlerContainers.containerName(endpoint));
 			handlers.put(endpoint.id(), (figures != null) ? HandlerDescriptor.of(endpoint, isRunning, figures)
-					: new HandlerDescriptor(endpoint.topics(), isRunning, 0, 0, 0, 0, 0, 0, 0));
+					: new HandlerDescriptor(endpoint.topics(), isRunning, 0, 0, 0, 0, 0, 0, 0, 0, 0));
 		}
 		return handlers;
 	}
@@ -251,15 +251,19 @@ public class RequestReplyEndpoint {
 	 * @param expired requests skipped because their deadline had passed
 	 * @param malformed requests whose payload or headers could not be read
 	 * @param rejected requests skipped because no reply could be addressed
+	 * @param refused requests skipped because their reply topic is not allowed
 	 * @param replyFailures replies that could not be sent
+	 * @param authorizationFailures times the broker refused the handler's consumer
 	 * @param replayed requests delivered again and answered with their remembered reply
 	 */
 	public record HandlerDescriptor(List<String> topics, boolean running, long handled, long failed, long expired,
-			long malformed, long rejected, long replyFailures, long replayed) {
+			long malformed, long rejected, long refused, long replyFailures, long authorizationFailures,
+			long replayed) {
 
 		static HandlerDescriptor of(ReplyHandlerEndpoint endpoint, boolean running, ReplyHandlerStats stats) {
 			return new HandlerDescriptor(endpoint.topics(), running, stats.handled(), stats.failed(), stats.expired(),
-					stats.malformed(), stats.rejected(), stats.replyFailures(), stats.replayed());
+					stats.malformed(), stats.rejected(), stats.refused(), stats.replyFailures(),
+					stats.authorizationFailures(), stats.replayed());
 		}
 
 	}

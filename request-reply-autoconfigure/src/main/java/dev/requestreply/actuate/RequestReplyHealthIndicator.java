@@ -41,7 +41,8 @@ public class RequestReplyHealthIndicator extends AbstractHealthIndicator {
 			builder.withDetail("replyTopic", this.template.getReplyTopic());
 			builder.withDetail("pending", this.template.getRegistry().pendingCount());
 			if (!this.template.isAccepting()) {
-				problems.add("reply consumer of '" + this.template.getReplyTopic() + "' is not running");
+				problems.add("reply consumer of '" + this.template.getReplyTopic()
+						+ "' is not running or not authorized");
 			}
 		}
 		if (this.handlerContainers != null) {

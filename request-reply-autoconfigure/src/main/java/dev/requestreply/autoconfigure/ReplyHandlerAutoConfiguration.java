@@ -1,5 +1,8 @@
 package dev.requestreply.autoconfigure;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import dev.requestreply.convert.PayloadConverter;
 import dev.requestreply.handler.HandlerTransactions;
 import dev.requestreply.handler.ReplyHandlerBeanPostProcessor;
@@ -45,7 +48,10 @@ public final class ReplyHandlerAutoConfiguration {
 		ReplyHandlerContainers containers = new ReplyHandlerContainers(discoverer,
 				clients.getHandlerConsumerFactory(), clients.getKafkaTemplate(), converter,
 				groupId(properties, environment), properties.getHandler().getConcurrency());
-		containers.setPolicy(new ReplyHandlerPolicy(properties.getHandler().getAllowedReplyTopics(),
+		// The application's own reply topic is always a valid address for its own handlers.
+		List<String> allowedReplyTopics = new ArrayList<>(properties.getHandler().getAllowedReplyTopics());
+		allowedReplyTopics.add(RequestReplyAutoConfiguration.replyTopic(properties, environment));
+		containers.setPolicy(new ReplyHandlerPolicy(allowedReplyTopics,
 				(int) Math.min(Integer.MAX_VALUE, properties.getHandler().getMaxRequestSize().toBytes()),
 				ReplyHandlerPolicy.DEFAULT.maxCorrelationIdBytes()));
 		RequestReplyProperties.Idempotency idempotency = properties.getHandler().getIdempotency();

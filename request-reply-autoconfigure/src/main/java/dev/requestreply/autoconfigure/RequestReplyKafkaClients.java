@@ -132,6 +132,7 @@ class RequestReplyKafkaClients implements DisposableBean {
 		config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
 		// A new handler group answers the requests sent before any responder was up.
 		config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+		HandlerConsumerDefaults.applyTo(config);
 		config.putAll(properties.getHandler().getConsumerProperties());
 		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 		config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

@@ -6,6 +6,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import dev.requestreply.handler.ReplyTopicPolicy;
+
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.util.unit.DataSize;
 
@@ -96,114 +98,226 @@ public class RequestReplyProperties {
 
 	private final Observation observation = new Observation();
 
+	/**
+	 * Return {@code request-reply.enabled}.
+	 * @return the value
+	 */
 	public boolean isEnabled() {
 		return this.enabled;
 	}
 
+	/**
+	 * Set {@code request-reply.enabled}.
+	 * @param enabled the value
+	 */
 	public void setEnabled(boolean enabled) {
 		this.enabled = enabled;
 	}
 
+	/**
+	 * Return {@code request-reply.reply-topic}.
+	 * @return the reply topic
+	 */
 	public String getReplyTopic() {
 		return this.replyTopic;
 	}
 
+	/**
+	 * Set {@code request-reply.reply-topic}.
+	 * @param replyTopic the reply topic
+	 */
 	public void setReplyTopic(String replyTopic) {
 		this.replyTopic = replyTopic;
 	}
 
+	/**
+	 * Return {@code request-reply.default-timeout}.
+	 * @return the default timeout
+	 */
 	public Duration getDefaultTimeout() {
 		return this.defaultTimeout;
 	}
 
+	/**
+	 * Set {@code request-reply.default-timeout}.
+	 * @param defaultTimeout the default timeout
+	 */
 	public void setDefaultTimeout(Duration defaultTimeout) {
 		this.defaultTimeout = defaultTimeout;
 	}
 
+	/**
+	 * Return {@code request-reply.max-pending}.
+	 * @return the max pending
+	 */
 	public int getMaxPending() {
 		return this.maxPending;
 	}
 
+	/**
+	 * Set {@code request-reply.max-pending}.
+	 * @param maxPending the max pending
+	 */
 	public void setMaxPending(int maxPending) {
 		this.maxPending = maxPending;
 	}
 
+	/**
+	 * Return {@code request-reply.late-reply-window}.
+	 * @return the late reply window
+	 */
 	public Duration getLateReplyWindow() {
 		return this.lateReplyWindow;
 	}
 
+	/**
+	 * Set {@code request-reply.late-reply-window}.
+	 * @param lateReplyWindow the late reply window
+	 */
 	public void setLateReplyWindow(Duration lateReplyWindow) {
 		this.lateReplyWindow = lateReplyWindow;
 	}
 
+	/**
+	 * Return {@code request-reply.instance-id}.
+	 * @return the instance id
+	 */
 	public String getInstanceId() {
 		return this.instanceId;
 	}
 
+	/**
+	 * Set {@code request-reply.instance-id}.
+	 * @param instanceId the instance id
+	 */
 	public void setInstanceId(String instanceId) {
 		this.instanceId = instanceId;
 	}
 
+	/**
+	 * Return {@code request-reply.create-reply-topic}.
+	 * @return the value
+	 */
 	public boolean isCreateReplyTopic() {
 		return this.createReplyTopic;
 	}
 
+	/**
+	 * Set {@code request-reply.create-reply-topic}.
+	 * @param createReplyTopic the value
+	 */
 	public void setCreateReplyTopic(boolean createReplyTopic) {
 		this.createReplyTopic = createReplyTopic;
 	}
 
+	/**
+	 * Return {@code request-reply.reply-topic-partitions}.
+	 * @return the reply topic partitions
+	 */
 	public int getReplyTopicPartitions() {
 		return this.replyTopicPartitions;
 	}
 
+	/**
+	 * Set {@code request-reply.reply-topic-partitions}.
+	 * @param replyTopicPartitions the reply topic partitions
+	 */
 	public void setReplyTopicPartitions(int replyTopicPartitions) {
 		this.replyTopicPartitions = replyTopicPartitions;
 	}
 
+	/**
+	 * Return {@code request-reply.reply-topic-replication-factor}.
+	 * @return the reply topic replication factor
+	 */
 	public short getReplyTopicReplicationFactor() {
 		return this.replyTopicReplicationFactor;
 	}
 
+	/**
+	 * Set {@code request-reply.reply-topic-replication-factor}.
+	 * @param replyTopicReplicationFactor the reply topic replication factor
+	 */
 	public void setReplyTopicReplicationFactor(short replyTopicReplicationFactor) {
 		this.replyTopicReplicationFactor = replyTopicReplicationFactor;
 	}
 
+	/**
+	 * Return {@code request-reply.startup-timeout}.
+	 * @return the startup timeout
+	 */
 	public Duration getStartupTimeout() {
 		return this.startupTimeout;
 	}
 
+	/**
+	 * Set {@code request-reply.startup-timeout}.
+	 * @param startupTimeout the startup timeout
+	 */
 	public void setStartupTimeout(Duration startupTimeout) {
 		this.startupTimeout = startupTimeout;
 	}
 
+	/**
+	 * Return {@code request-reply.drain-timeout}.
+	 * @return the drain timeout
+	 */
 	public Duration getDrainTimeout() {
 		return this.drainTimeout;
 	}
 
+	/**
+	 * Set {@code request-reply.drain-timeout}.
+	 * @param drainTimeout the drain timeout
+	 */
 	public void setDrainTimeout(Duration drainTimeout) {
 		this.drainTimeout = drainTimeout;
 	}
 
+	/**
+	 * Return {@code request-reply.producer-properties}.
+	 * @return the producer properties
+	 */
 	public Map<String, String> getProducerProperties() {
 		return this.producerProperties;
 	}
 
+	/**
+	 * Return {@code request-reply.reply-consumer-properties}.
+	 * @return the reply consumer properties
+	 */
 	public Map<String, String> getReplyConsumerProperties() {
 		return this.replyConsumerProperties;
 	}
 
+	/**
+	 * Return the {@code request-reply.handler.*} settings.
+	 * @return the handler settings
+	 */
 	public Handler getHandler() {
 		return this.handler;
 	}
 
+	/**
+	 * Return the {@code request-reply.endpoint.*} settings.
+	 * @return the endpoint settings
+	 */
 	public Endpoint getEndpoint() {
 		return this.endpoint;
 	}
 
+	/**
+	 * Return the {@code request-reply.metrics.*} settings.
+	 * @return the metrics settings
+	 */
 	public Metrics getMetrics() {
 		return this.metrics;
 	}
 
+	/**
+	 * Return the {@code request-reply.observation.*} settings.
+	 * @return the observation settings
+	 */
 	public Observation getObservation() {
 		return this.observation;
 	}
@@ -233,10 +347,12 @@ public class RequestReplyProperties {
 
 		/**
 		 * Patterns ('*' wildcards) of the topics handlers may send replies to; a request naming
-		 * another reply topic is refused and counted. Empty allows every topic: set it wherever
-		 * untrusted producers can write to request topics.
+		 * another reply topic is skipped without a reply and counted as refused. Setting it
+		 * replaces the defaults (list them again to keep them); '*' allows every topic. This
+		 * application's own reply topic is always allowed; Kafka's internal topics ('__*') and
+		 * the topics its handlers serve never are.
 		 */
-		private List<String> allowedReplyTopics = new ArrayList<>();
+		private List<String> allowedReplyTopics = new ArrayList<>(ReplyTopicPolicy.DEFAULT_PATTERNS);
 
 		/**
 		 * Least time between two offset commits of a handler's consumer. A request is committed
@@ -264,54 +380,106 @@ public class RequestReplyProperties {
 			return this.idempotency;
 		}
 
+		/**
+		 * Return {@code request-reply.handler.allowed-reply-topics}.
+		 * @return the allowed reply topics
+		 */
 		public List<String> getAllowedReplyTopics() {
 			return this.allowedReplyTopics;
 		}
 
+		/**
+		 * Set {@code request-reply.handler.allowed-reply-topics}.
+		 * @param allowedReplyTopics the allowed reply topics
+		 */
 		public void setAllowedReplyTopics(List<String> allowedReplyTopics) {
 			this.allowedReplyTopics = allowedReplyTopics;
 		}
 
+		/**
+		 * Return {@code request-reply.handler.commit-interval}.
+		 * @return the commit interval
+		 */
 		public Duration getCommitInterval() {
 			return this.commitInterval;
 		}
 
+		/**
+		 * Set {@code request-reply.handler.commit-interval}.
+		 * @param commitInterval the commit interval
+		 */
 		public void setCommitInterval(Duration commitInterval) {
 			this.commitInterval = commitInterval;
 		}
 
+		/**
+		 * Return {@code request-reply.handler.max-request-size}.
+		 * @return the max request size
+		 */
 		public DataSize getMaxRequestSize() {
 			return this.maxRequestSize;
 		}
 
+		/**
+		 * Set {@code request-reply.handler.max-request-size}.
+		 * @param maxRequestSize the max request size
+		 */
 		public void setMaxRequestSize(DataSize maxRequestSize) {
 			this.maxRequestSize = maxRequestSize;
 		}
 
+		/**
+		 * Return {@code request-reply.handler.enabled}.
+		 * @return the value
+		 */
 		public boolean isEnabled() {
 			return this.enabled;
 		}
 
+		/**
+		 * Set {@code request-reply.handler.enabled}.
+		 * @param enabled the value
+		 */
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
 		}
 
+		/**
+		 * Return {@code request-reply.handler.group-id}.
+		 * @return the group id
+		 */
 		public String getGroupId() {
 			return this.groupId;
 		}
 
+		/**
+		 * Set {@code request-reply.handler.group-id}.
+		 * @param groupId the group id
+		 */
 		public void setGroupId(String groupId) {
 			this.groupId = groupId;
 		}
 
+		/**
+		 * Return {@code request-reply.handler.concurrency}.
+		 * @return the concurrency
+		 */
 		public int getConcurrency() {
 			return this.concurrency;
 		}
 
+		/**
+		 * Set {@code request-reply.handler.concurrency}.
+		 * @param concurrency the concurrency
+		 */
 		public void setConcurrency(int concurrency) {
 			this.concurrency = concurrency;
 		}
 
+		/**
+		 * Return {@code request-reply.handler.consumer-properties}.
+		 * @return the consumer properties
+		 */
 		public Map<String, String> getConsumerProperties() {
 			return this.consumerProperties;
 		}
@@ -376,10 +544,18 @@ public class RequestReplyProperties {
 		 */
 		private int maxOldest = 10;
 
+		/**
+		 * Return {@code request-reply.endpoint.max-oldest}.
+		 * @return the max oldest
+		 */
 		public int getMaxOldest() {
 			return this.maxOldest;
 		}
 
+		/**
+		 * Set {@code request-reply.endpoint.max-oldest}.
+		 * @param maxOldest the max oldest
+		 */
 		public void setMaxOldest(int maxOldest) {
 			this.maxOldest = maxOldest;
 		}
@@ -398,10 +574,18 @@ public class RequestReplyProperties {
 		 */
 		private boolean percentileHistogram;
 
+		/**
+		 * Return {@code request-reply.metrics.percentile-histogram}.
+		 * @return the value
+		 */
 		public boolean isPercentileHistogram() {
 			return this.percentileHistogram;
 		}
 
+		/**
+		 * Set {@code request-reply.metrics.percentile-histogram}.
+		 * @param percentileHistogram the value
+		 */
 		public void setPercentileHistogram(boolean percentileHistogram) {
 			this.percentileHistogram = percentileHistogram;
 		}
@@ -420,10 +604,18 @@ public class RequestReplyProperties {
 		 */
 		private boolean enabled = true;
 
+		/**
+		 * Return {@code request-reply.observation.enabled}.
+		 * @return the value
+		 */
 		public boolean isEnabled() {
 			return this.enabled;
 		}
 
+		/**
+		 * Set {@code request-reply.observation.enabled}.
+		 * @param enabled the value
+		 */
 		public void setEnabled(boolean enabled) {
 			this.enabled = enabled;
 		}

@@ -8,6 +8,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.requestreply.convert.PayloadConverter;
+import dev.requestreply.security.AuthorizationMonitor;
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.context.SmartLifecycle;
@@ -216,6 +217,8 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 		if (this.running) {
 			return;
 		}
+		ReplyTopicPolicy replyTopicPolicy = new ReplyTopicPolicy(this.policy.allowedReplyTopics(),
+				this.discoverer.getEndpoints().stream().flatMap((endpoint) -> endpoint.topics().stream()).toList());
 		for (ReplyHandlerEndpoint endpoint : this.discoverer.getEndpoints()) {
 			ReplyHandlerStats handlerStats = this.stats.computeIfAbsent(endpoint.id(), (id) -> new ReplyHandlerStats());
 			ContainerProperties properties = new ContainerProperties(endpoint.topics().toArray(String[]::new));
@@ -236,6 +239,7 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 					handlerStats, endpoint.id(), this.idempotency.windowFor(endpoint));
 			ReplyHandlerListener listener = new ReplyHandlerListener(endpoint, this.converter, sender,
 					new HandlerFigures(endpoint, handlerStats, this.outcomeListeners), this.policy,
+					new ReplyTopicGuard(endpoint.id(), replyTopicPolicy),
 					(this.transactions != null) ? HandlerTransactions.MAX_WAIT : null);
 			properties.setMessageListener((this.transactions != null) ? HandlerTransactions.listener(listener) : listener);
 			ConcurrentMessageListenerContainer<byte[], byte[]> container = new ConcurrentMessageListenerContainer<>(
@@ -245,6 +249,9 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 			}
 			container.setConcurrency((endpoint.concurrency() != null) ? endpoint.concurrency() : this.defaultConcurrency);
 			container.setBeanName(containerName(endpoint));
+			new AuthorizationMonitor("READ on topic(s) " + endpoint.topics() + " and READ on group '" + groupId + "'",
+					() -> handlerStats.record(ReplyHandlerStats.Event.AUTHORIZATION_FAILED))
+				.watch(container);
 			for (ReplyHandlerContainerCustomizer customizer : this.customizers) {
 				customizer.customize(container, endpoint);
 			}

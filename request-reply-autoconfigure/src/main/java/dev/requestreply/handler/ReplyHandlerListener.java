@@ -40,13 +40,15 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 
 	private final ReplyHandlerPolicy policy;
 
+	private final ReplyTopicGuard replyTopicGuard;
+
 	private final Set<String> loggedCauses = ConcurrentHashMap.newKeySet();
 
 	private final Duration maxWait;
 
 	ReplyHandlerListener(ReplyHandlerEndpoint endpoint, PayloadConverter converter, ReplySender sender,
-			HandlerFigures figures, ReplyHandlerPolicy policy) {
-		this(endpoint, converter, sender, figures, policy, null);
+			HandlerFigures figures, ReplyHandlerPolicy policy, ReplyTopicGuard replyTopicGuard) {
+		this(endpoint, converter, sender, figures, policy, replyTopicGuard, null);
 	}
 
 	/**
@@ -54,12 +56,13 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 	 * thread (at most that long) so that the reply is sent there, inside its transaction.
 	 */
 	ReplyHandlerListener(ReplyHandlerEndpoint endpoint, PayloadConverter converter, ReplySender sender,
-			HandlerFigures figures, ReplyHandlerPolicy policy, Duration maxWait) {
+			HandlerFigures figures, ReplyHandlerPolicy policy, ReplyTopicGuard replyTopicGuard, Duration maxWait) {
 		this.endpoint = endpoint;
 		this.converter = converter;
 		this.sender = sender;
 		this.figures = figures;
 		this.policy = policy;
+		this.replyTopicGuard = replyTopicGuard;
 		this.maxWait = maxWait;
 	}
 
@@ -87,13 +90,13 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 			return;
 		}
 		catch (MalformedHeaderException ex) {
-			if (allowed(request, ex.getAddress(), acknowledgment)) {
+			if (allowed(request, ex.getAddress(), startNanos, acknowledgment)) {
 				malformed(request, address(request, ex.getAddress(), startNanos),
 						new MalformedRequestException(ex.getMessage()), acknowledgment);
 			}
 			return;
 		}
-		if (!allowed(request, headers, acknowledgment)) {
+		if (!allowed(request, headers, startNanos, acknowledgment)) {
 			return;
 		}
 		ReplyAddress address = address(request, headers, startNanos);
@@ -151,15 +154,13 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 		return new ReplyAddress(headers, request.key(), request.topic(), startNanos);
 	}
 
-	private boolean allowed(ConsumerRecord<byte[], byte[]> request, RequestHeaders headers,
+	private boolean allowed(ConsumerRecord<byte[], byte[]> request, RequestHeaders headers, long startNanos,
 			Acknowledgment acknowledgment) {
-		String replyTopic = headers.replyTopic();
-		if (this.policy.isAllowedReplyTopic(replyTopic)) {
+		if (this.replyTopicGuard.allows(headers.replyTopic(), position(request))) {
 			return true;
 		}
-		skip(request, acknowledgment, ReplyHandlerStats.Event.REFUSED, "refused:" + replyTopic,
-				() -> "reply topic '" + replyTopic
-						+ "' is not in request-reply.handler.allowed-reply-topics (logged once per topic)");
+		this.figures.outcome(request.topic(), ReplyHandlerOutcome.REFUSED, startNanos);
+		acknowledgment.acknowledge();
 		return false;
 	}
 

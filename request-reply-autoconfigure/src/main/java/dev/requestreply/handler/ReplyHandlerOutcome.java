@@ -31,6 +31,13 @@ public enum ReplyHandlerOutcome {
 	MALFORMED,
 
 	/**
+	 * The request named a reply topic the handler may not write to, so it was skipped without a
+	 * reply.
+	 * @since 0.2.0
+	 */
+	REFUSED,
+
+	/**
 	 * The request was answered before on this instance: the remembered reply is sent again and
 	 * the method is not called (see {@code ReplyHandler#idempotent()}).
 	 * @since 0.2.0

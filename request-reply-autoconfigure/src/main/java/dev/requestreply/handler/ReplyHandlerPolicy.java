@@ -3,14 +3,14 @@ package dev.requestreply.handler;
 import java.util.List;
 
 import org.springframework.util.Assert;
-import org.springframework.util.PatternMatchUtils;
 
 /**
  * What a {@link dev.requestreply.ReplyHandler @ReplyHandler} accepts from a request: which reply
  * topics it may write to, and how large a request and its correlation id may be.
  *
- * @param allowedReplyTopics patterns ({@code *} wildcards) of the topics replies may be sent to;
- * empty allows every topic
+ * @param allowedReplyTopics patterns ({@code *} wildcards) of the topics replies may be sent to
+ * (see {@link ReplyTopicPolicy}, which never allows internal topics nor the handlers' own request
+ * topics); empty allows none
  * @param maxRequestBytes the largest request value handed to a handler; larger ones get an error
  * reply
  * @param maxCorrelationIdBytes the longest correlation id echoed; requests with longer ones are
@@ -20,13 +20,15 @@ import org.springframework.util.PatternMatchUtils;
 public record ReplyHandlerPolicy(List<String> allowedReplyTopics, int maxRequestBytes, int maxCorrelationIdBytes) {
 
 	/**
-	 * Every reply topic allowed, requests up to 1 MiB, correlation ids up to 256 bytes.
+	 * Replies to {@link ReplyTopicPolicy#DEFAULT_PATTERNS}, requests up to 1 MiB, correlation ids up
+	 * to 256 bytes.
 	 */
-	public static final ReplyHandlerPolicy DEFAULT = new ReplyHandlerPolicy(List.of(), 1024 * 1024, 256);
+	public static final ReplyHandlerPolicy DEFAULT = new ReplyHandlerPolicy(ReplyTopicPolicy.DEFAULT_PATTERNS,
+			1024 * 1024, 256);
 
 	/**
 	 * Create a new policy.
-	 * @param allowedReplyTopics patterns of allowed reply topics; empty allows every topic
+	 * @param allowedReplyTopics patterns of allowed reply topics; empty allows none
 	 * @param maxRequestBytes the largest request value
 	 * @param maxCorrelationIdBytes the longest correlation id
 	 */
@@ -35,16 +37,6 @@ public record ReplyHandlerPolicy(List<String> allowedReplyTopics, int maxRequest
 		Assert.isTrue(maxRequestBytes > 0, "'maxRequestBytes' must be positive");
 		Assert.isTrue(maxCorrelationIdBytes > 0, "'maxCorrelationIdBytes' must be positive");
 		allowedReplyTopics = List.copyOf(allowedReplyTopics);
-	}
-
-	/**
-	 * Return whether replies may be sent to the given topic.
-	 * @param topic the reply topic a request names
-	 * @return whether it is allowed
-	 */
-	public boolean isAllowedReplyTopic(String topic) {
-		return this.allowedReplyTopics.isEmpty()
-				|| PatternMatchUtils.simpleMatch(this.allowedReplyTopics.toArray(String[]::new), topic);
 	}
 
 }

@@ -56,8 +56,8 @@ public final class ReplyHandlerStats {
 	}
 
 	/**
-	 * Return the number of requests refused because they named a reply topic outside
-	 * {@code request-reply.handler.allowed-reply-topics}.
+	 * Return the number of requests refused because they named a reply topic the handler may not
+	 * write to (see {@link ReplyTopicPolicy}).
 	 * @return the count
 	 */
 	public long refused() {
@@ -80,6 +80,16 @@ public final class ReplyHandlerStats {
 	 */
 	public long replyFailures() {
 		return this.counters.get(Event.REPLY_FAILED);
+	}
+
+	/**
+	 * Return the number of times the broker refused the handler's consumer (a missing ACL on its
+	 * topics or group, or failed authentication); it retries every few seconds meanwhile.
+	 * @return the count
+	 * @since 0.2.0
+	 */
+	public long authorizationFailures() {
+		return this.counters.get(Event.AUTHORIZATION_FAILED);
 	}
 
 	/**
@@ -138,6 +148,11 @@ public final class ReplyHandlerStats {
 		REPLY_FAILED,
 
 		/**
+		 * The broker refused the handler's consumer (not counted per request).
+		 */
+		AUTHORIZATION_FAILED,
+
+		/**
 		 * Answered again with the reply remembered from an earlier delivery.
 		 */
 		REPLAYED;
@@ -148,6 +163,7 @@ public final class ReplyHandlerStats {
 				case ERROR -> FAILED;
 				case EXPIRED -> EXPIRED;
 				case MALFORMED -> MALFORMED;
+				case REFUSED -> REFUSED;
 				case REPLAYED -> REPLAYED;
 			};
 		}

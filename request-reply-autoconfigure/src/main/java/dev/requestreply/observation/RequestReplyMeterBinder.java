@@ -22,6 +22,8 @@ import org.springframework.util.Assert;
  * <li>{@value #REQUESTS}: a timer of round trips, tagged {@code topic} and {@code outcome}
  * ({@code success}, {@code timeout}, {@code error}, {@code cancelled});</li>
  * <li>{@value #PENDING}: a gauge of requests waiting for a reply;</li>
+ * <li>{@value #PENDING_LIMIT}: a gauge of the number of pending requests past which requests are
+ * refused ({@code request-reply.max-pending}), so that alerts compare the two;</li>
  * <li>{@value #REPLIES_SKIPPED}: a counter of replies that completed no request, tagged
  * {@code reason} ({@code late}, {@code duplicate}, {@code foreign}, {@code invalid});</li>
  * <li>{@value #REJECTED}: a counter of requests refused because too many were pending;</li>
@@ -44,6 +46,11 @@ public class RequestReplyMeterBinder implements MeterBinder {
 	 * Name of the pending requests gauge.
 	 */
 	public static final String PENDING = "requestreply.pending";
+
+	/**
+	 * Name of the gauge of the pending requests limit.
+	 */
+	public static final String PENDING_LIMIT = "requestreply.pending.limit";
 
 	/**
 	 * Name of the skipped replies counter.
@@ -102,6 +109,9 @@ public class RequestReplyMeterBinder implements MeterBinder {
 	private void bindRequester(MeterRegistry meterRegistry, PendingRequests registry) {
 		Gauge.builder(PENDING, registry, PendingRequests::pendingCount)
 			.description("Requests waiting for a reply")
+			.register(meterRegistry);
+		Gauge.builder(PENDING_LIMIT, registry, PendingRequests::getMaxPending)
+			.description("Pending requests past which new requests are refused")
 			.register(meterRegistry);
 		for (SkippedReply reason : SkippedReply.values()) {
 			FunctionCounter.builder(REPLIES_SKIPPED, registry, (r) -> r.skippedCount(reason))

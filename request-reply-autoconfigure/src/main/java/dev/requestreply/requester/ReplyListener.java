@@ -4,7 +4,9 @@ import java.nio.ByteBuffer;
 import java.util.List;
 import java.util.Map;
 
+import dev.requestreply.RequestReplyException;
 import dev.requestreply.correlation.ReplyDispatcher;
+import dev.requestreply.security.AuthorizationMonitor;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import org.springframework.core.log.LogAccessor;
@@ -36,6 +38,8 @@ public final class ReplyListener {
 
 	private final String topic;
 
+	private final AuthorizationMonitor authorization;
+
 	private volatile KafkaMessageListenerContainer<Object, ByteBuffer> container;
 
 	/**
@@ -46,13 +50,17 @@ public final class ReplyListener {
 	 * topic
 	 * @param settings how to prepare the reply topic
 	 * @param dispatcher where replies go
+	 * @param onDenied called each time the broker refuses the reply consumer (it retries
+	 * meanwhile), to fail what cannot get a reply
 	 */
 	public ReplyListener(ConsumerFactory<?, ByteBuffer> consumerFactory, Map<String, Object> adminConfig,
-			ReplyTopicSettings settings, ReplyDispatcher dispatcher) {
+			ReplyTopicSettings settings, ReplyDispatcher dispatcher, Runnable onDenied) {
 		this.consumerFactory = consumerFactory;
 		this.provisioner = new ReplyTopicProvisioner(adminConfig, settings);
 		this.dispatcher = dispatcher;
 		this.topic = settings.topic();
+		this.authorization = new AuthorizationMonitor("READ and DESCRIBE on reply topic '" + this.topic + "'",
+				onDenied);
 	}
 
 	/**
@@ -77,6 +85,7 @@ public final class ReplyListener {
 		KafkaMessageListenerContainer<Object, ByteBuffer> started = new KafkaMessageListenerContainer<>(factory,
 				properties);
 		started.setBeanName("requestReplyReplyContainer");
+		this.authorization.watch(started);
 		started.start();
 		this.container = started;
 		return positions.size();
@@ -93,12 +102,21 @@ public final class ReplyListener {
 	}
 
 	/**
-	 * Return whether the reply consumer runs.
-	 * @return whether it runs
+	 * Return whether the reply consumer runs and the broker lets it read the reply topic.
+	 * @return whether replies are read
 	 */
-	public boolean isRunning() {
+	public boolean isReading() {
 		KafkaMessageListenerContainer<?, ByteBuffer> current = this.container;
-		return current != null && current.isRunning();
+		return current != null && current.isRunning() && !this.authorization.isDenied();
+	}
+
+	/**
+	 * Return why a request cannot get its reply now, or {@code null} when it can.
+	 * @param action what is attempted, for the message
+	 * @return the failure the request ends with, or {@code null}
+	 */
+	public RequestReplyException refusal(String action) {
+		return this.authorization.isDenied() ? this.authorization.failure(action) : null;
 	}
 
 	/**

@@ -18,9 +18,11 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.AuthorizationException;
 import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.support.TopicPartitionOffset;
 
@@ -68,6 +70,11 @@ final class ReplyTopicProvisioner {
 			throw new RequestReplyException("Interrupted while preparing reply topic '" + topic + "'", ex);
 		}
 		catch (Exception ex) {
+			if (NestedExceptionUtils.getRootCause(ex) instanceof AuthorizationException) {
+				throw new RequestReplyException("Not authorized to prepare reply topic '" + topic
+						+ "': this application's principal needs READ and DESCRIBE on it, and CREATE while it is"
+						+ " missing and request-reply.create-reply-topic is true", ex);
+			}
 			throw new RequestReplyException("Cannot prepare reply topic '" + topic + "' within " + timeoutMs
 					+ " ms; check spring.kafka.bootstrap-servers, that the topic exists or may be created"
 					+ " (request-reply.create-reply-topic), and request-reply.startup-timeout", ex);

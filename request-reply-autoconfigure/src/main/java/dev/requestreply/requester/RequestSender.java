@@ -49,6 +49,8 @@ public final class RequestSender {
 
 	private final RequestReplyObservationConvention observationConvention;
 
+	private final ReplyListener replyListener;
+
 	/**
 	 * Create a sender.
 	 * @param kafkaTemplate the template records are sent with
@@ -58,10 +60,11 @@ public final class RequestSender {
 	 * @param instanceId this instance's id, echoed on replies
 	 * @param observationRegistry the observation registry (the no-op one for none)
 	 * @param observationConvention a custom convention, or {@code null} for the default
+	 * @param replyListener the reply consumer, asked whether a reply can be read before sending
 	 */
 	public RequestSender(KafkaTemplate<byte[], byte[]> kafkaTemplate, PendingRequests registry,
 			PayloadConverter converter, String replyTopic, String instanceId, ObservationRegistry observationRegistry,
-			RequestReplyObservationConvention observationConvention) {
+			RequestReplyObservationConvention observationConvention, ReplyListener replyListener) {
 		Assert.notNull(observationRegistry, "'observationRegistry' must not be null");
 		this.kafkaTemplate = kafkaTemplate;
 		this.registry = registry;
@@ -70,6 +73,7 @@ public final class RequestSender {
 		this.instance = instanceId.getBytes(StandardCharsets.UTF_8);
 		this.observationRegistry = observationRegistry;
 		this.observationConvention = observationConvention;
+		this.replyListener = replyListener;
 	}
 
 	/**
@@ -89,6 +93,12 @@ public final class RequestSender {
 		byte[] key = this.converter.toBytes(record.key());
 		byte[] value = this.converter.toBytes(record.value());
 		PendingRequest<F> pending = register.get();
+		RequestReplyException refused = this.replyListener.refusal("Request " + pending.id() + " to " + topics);
+		if (refused != null) {
+			// Its reply could not be read: fail now (counted as an error) rather than at the timeout.
+			this.registry.sendFailed(pending, refused);
+			return pending;
+		}
 		RecordHeaders headers = WireFormat.requestHeaders(record.headers(),
 				new RequestHeaders(pending.id().toBytes(), this.replyTopic, null,
 						System.currentTimeMillis() + timeout.toMillis(), this.instance, stream));

@@ -94,7 +94,7 @@ class RequestReplyActuatorAutoConfigurationTests {
 			var health = context.getBean(RequestReplyHealthIndicator.class).health();
 			assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 			assertThat(health.getDetails()).containsEntry("reason",
-					"reply consumer of 'runner-replies' is not running");
+					"reply consumer of 'runner-replies' is not running or not authorized");
 		});
 	}
 

@@ -34,6 +34,8 @@ class RequestReplyMeterBinderTests {
 	void whenBoundThenGaugeAndSkippedCountersExistAtZero() {
 		new RequestReplyMeterBinder(this.registry, null).bindTo(this.meters);
 		assertThat(this.meters.get("requestreply.pending").gauge().value()).isZero();
+		assertThat(this.meters.get("requestreply.pending.limit").gauge().value())
+			.isEqualTo(this.registry.getMaxPending());
 		for (String reason : new String[] { "late", "duplicate", "foreign", "invalid" }) {
 			assertThat(this.meters.get("requestreply.replies.skipped").tag("reason", reason).functionCounter().count())
 				.isZero();

@@ -9,19 +9,22 @@ import org.springframework.kafka.config.TopicBuilder;
 
 /**
  * The request topics of the pricing service, created on start-up by Spring Boot's
- * {@code KafkaAdmin} when missing.
+ * {@code KafkaAdmin} when missing. The quote topics have {@value #PARTITIONS} partitions so that
+ * two or more responders share the work (a partition is read by one responder of a group).
  */
 @Configuration(proxyBeanMethods = false)
 class PricingTopics {
 
+	static final int PARTITIONS = 4;
+
 	@Bean
 	NewTopic quoteTopic(@Value("${pricing.topics.quote}") String name) {
-		return TopicBuilder.name(name).build();
+		return TopicBuilder.name(name).partitions(PARTITIONS).build();
 	}
 
 	@Bean
 	NewTopic deepQuoteTopic(@Value("${pricing.topics.deep-quote}") String name) {
-		return TopicBuilder.name(name).build();
+		return TopicBuilder.name(name).partitions(PARTITIONS).build();
 	}
 
 	@Bean

@@ -11,7 +11,7 @@ import dev.requestreply.GatherPolicy;
 import dev.requestreply.GatheredReply;
 import dev.requestreply.RemoteHandlerException;
 import dev.requestreply.RequestReplyException;
-import dev.requestreply.RequestReplyTemplate;
+import dev.requestreply.RequestReplyOperations;
 import dev.requestreply.RequestTimeoutException;
 
 import org.springframework.beans.factory.annotation.Value;
@@ -29,13 +29,14 @@ import org.springframework.web.server.ResponseStatusException;
 
 /**
  * The requester: asks the pricing service over Kafka and answers over HTTP. Not started with the
- * {@code responder} profile.
+ * {@code responder} profile. It depends on {@link RequestReplyOperations}, not on the template
+ * class, so that its tests can give it a stub.
  */
 @RestController
 @Profile("!responder")
 public class QuoteController {
 
-	private final RequestReplyTemplate requestReply;
+	private final RequestReplyOperations requestReply;
 
 	private final String quoteTopic;
 
@@ -45,7 +46,7 @@ public class QuoteController {
 
 	private final String venuesTopic;
 
-	public QuoteController(RequestReplyTemplate requestReply, @Value("${pricing.topics.quote}") String quoteTopic,
+	public QuoteController(RequestReplyOperations requestReply, @Value("${pricing.topics.quote}") String quoteTopic,
 			@Value("${pricing.topics.deep-quote}") String deepQuoteTopic,
 			@Value("${pricing.topics.history}") String historyTopic,
 			@Value("${pricing.topics.venues}") String venuesTopic) {

@@ -45,6 +45,16 @@ class SampleApplicationTests {
 	}
 
 	@Test
+	void whenStartedThenTheQuoteHandlersOwnEveryPartitionForASecondResponderToShare() {
+		int quotePartitions = this.handlers.getContainers()
+			.stream()
+			.filter((container) -> container.getContainerProperties().getTopics()[0].contains("quote"))
+			.mapToInt((container) -> container.getAssignedPartitions().size())
+			.sum();
+		assertThat(quotePartitions).isEqualTo(2 * PricingTopics.PARTITIONS);
+	}
+
+	@Test
 	void whenKnownSymbolThenQuoteIsReturned() {
 		this.http.get()
 			.uri("/quotes/{symbol}", "acme")

@@ -1,0 +1,93 @@
+package dev.requestreply;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+import dev.requestreply.TestResponders.EchoApp;
+import dev.requestreply.TestResponders.RequesterApp;
+import dev.requestreply.autoconfigure.TestClients;
+import dev.requestreply.handler.ReplyHandlerContainers;
+import dev.requestreply.handler.ReplyHandlerStats;
+
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * A responder ({@code EchoApp}) or a requester application in a JVM of its own, for the crash
+ * tests: {@code ForkedApp responder|requester <bootstrap servers> [property=value...]}. It prints
+ * {@code FORKED ready} once started and then answers commands read from its standard input, one
+ * a line:
+ * <ul>
+ * <li>{@code assignment}: the handler partitions it owns, {@code FORKED assignment 0,2};</li>
+ * <li>{@code stats}: what its handlers did, {@code FORKED stats handled=12 expired=3};</li>
+ * <li>{@code send <topic> <count> <timeout ms>}: sends that many requests ({@code orphan-0} ...)
+ * and answers {@code FORKED send <count>} once they are written.</li>
+ * </ul>
+ */
+public final class ForkedApp {
+
+	private ForkedApp() {
+	}
+
+	public static void main(String[] args) throws Exception {
+		boolean responder = "responder".equals(args[0]);
+		String[] properties = Arrays.copyOfRange(args, 2, args.length);
+		ConfigurableApplicationContext context = responder
+				? TestApps.startAssigned(args[1], new Class<?>[] { EchoApp.class }, properties)
+				: TestApps.start(args[1], new Class<?>[] { RequesterApp.class }, properties);
+		answer("ready");
+		BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+		String line;
+		while ((line = commands.readLine()) != null) {
+			String[] command = line.trim().split(" ");
+			switch (command[0]) {
+				case "assignment" -> answer("assignment " + assignment(context));
+				case "stats" -> answer("stats " + stats(context));
+				case "send" -> answer("send " + send(context, command[1], Integer.parseInt(command[2]),
+						Duration.ofMillis(Long.parseLong(command[3]))));
+				default -> answer("unknown " + line);
+			}
+		}
+		context.close();
+	}
+
+	private static void answer(String text) {
+		System.out.println(ForkedJvm.PREFIX + text);
+		System.out.flush();
+	}
+
+	private static String assignment(ConfigurableApplicationContext context) {
+		return context.getBean(ReplyHandlerContainers.class)
+			.getContainers()
+			.stream()
+			.filter((container) -> container.getAssignedPartitions() != null)
+			.flatMap((container) -> container.getAssignedPartitions().stream())
+			.map((partition) -> String.valueOf(partition.partition()))
+			.sorted()
+			.collect(Collectors.joining(","));
+	}
+
+	private static String stats(ConfigurableApplicationContext context) {
+		long handled = 0;
+		long expired = 0;
+		for (ReplyHandlerStats stats : context.getBean(ReplyHandlerContainers.class).getStats().values()) {
+			handled += stats.handled();
+			expired += stats.expired();
+		}
+		return "handled=" + handled + " expired=" + expired;
+	}
+
+	private static int send(ConfigurableApplicationContext context, String topic, int count, Duration timeout) {
+		RequestReplyTemplate template = context.getBean(RequestReplyTemplate.class);
+		for (int i = 0; i < count; i++) {
+			template.request(topic, "orphan-" + i, String.class, timeout);
+		}
+		// Written and acknowledged before the test kills this JVM.
+		TestClients.flushProducer(context);
+		return count;
+	}
+
+}

@@ -1,0 +1,62 @@
+package dev.requestreply.handler;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+@ExtendWith(OutputCaptureExtension.class)
+class ReplyTopicPolicyTests {
+
+	private final ReplyTopicPolicy defaults = new ReplyTopicPolicy(ReplyTopicPolicy.DEFAULT_PATTERNS,
+			List.of("orders-requests", "loop-replies"));
+
+	@Test
+	void whenDefaultPatternsThenOnlyReplyTopicsAreAllowed() {
+		assertThat(this.defaults.refusal("billing-replies")).isNull();
+		assertThat(this.defaults.refusal("billing.replies")).isNull();
+		assertThat(this.defaults.refusal("billing-payments")).contains("'billing-payments'")
+			.contains("request-reply.handler.allowed-reply-topics");
+		assertThat(this.defaults.refusal("replies")).isNotNull();
+	}
+
+	@Test
+	void whenTopicIsInternalThenRefusedWhateverThePatterns() {
+		ReplyTopicPolicy everything = new ReplyTopicPolicy(List.of("*"), List.of());
+		assertThat(everything.refusal("__consumer_offsets")).contains("internal");
+		assertThat(everything.refusal("__transaction_state-replies")).contains("internal");
+		assertThat(everything.refusal("anything")).isNull();
+	}
+
+	@Test
+	void whenTopicIsServedByAHandlerThenRefusedEvenIfItMatches() {
+		assertThat(this.defaults.refusal("loop-replies")).contains("request topic");
+		assertThat(this.defaults.refusal("orders-requests")).contains("request topic");
+	}
+
+	@Test
+	void whenNoPatternsThenNothingIsAllowed() {
+		assertThat(new ReplyTopicPolicy(List.of(), List.of()).refusal("billing-replies")).isNotNull();
+	}
+
+	@Test
+	void whenManyRequestsAreRefusedThenEachIsRefusedAndOneWarningIsLogged(CapturedOutput output) {
+		ReplyTopicGuard guard = new ReplyTopicGuard("bean.method", this.defaults);
+		assertThat(guard.allows("billing-replies", "orders-requests-0@1")).isTrue();
+		int refused = 0;
+		for (int i = 0; i < 1000; i++) {
+			if (!guard.allows("payments", "orders-requests-0@" + i)) {
+				refused++;
+			}
+		}
+		assertThat(refused).isEqualTo(1000);
+		assertThat(output.getAll().split("Handler bean.method refused", -1)).hasSize(2);
+		assertThat(output.getAll()).contains("refused 1 request(s)").contains("'payments'");
+	}
+
+}

@@ -1,0 +1,343 @@
+package dev.requestreply.test;
+
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import java.util.stream.Stream;
+
+import dev.requestreply.CorrelationId;
+import dev.requestreply.GatherPolicy;
+import dev.requestreply.GatherResult;
+import dev.requestreply.GatheredReply;
+import dev.requestreply.RemoteHandlerException;
+import dev.requestreply.RequestReplyException;
+import dev.requestreply.RequestReplyOperations;
+import dev.requestreply.RequestTimeoutException;
+import dev.requestreply.autoconfigure.RequestReplyProperties;
+import dev.requestreply.convert.PayloadConverter;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import tools.jackson.databind.json.JsonMapper;
+
+import org.springframework.util.Assert;
+
+/**
+ * A {@link RequestReplyOperations} without Kafka, to test a requester: each topic answers as
+ * stubbed with {@link #on(String)}, and every request is recorded. Its futures and publishers end
+ * as the real template's do, on another thread, with the same exceptions as their direct cause:
+ * {@link RemoteHandlerException} for an error reply, {@link RequestTimeoutException} when no reply
+ * comes within the request's timeout (a reply delayed past the timeout too), and a plain
+ * {@link RequestReplyException} for a payload or reply that cannot be converted, or a topic that
+ * was not stubbed.
+ * <p>
+ * Replies travel through the same conversion as on the wire ({@code String} as UTF-8,
+ * {@code byte[]} as is, anything else as JSON), so a stubbed reply reaches the caller exactly as
+ * a responder's would.
+ * <pre class="code">
+ * StubRequestReplyOperations requestReply = new StubRequestReplyOperations();
+ * requestReply.on("pricing-quote").reply(new Quote("ACME", new BigDecimal("123.45"), "USD"));
+ * requestReply.on("pricing-deep-quote").noReply();
+ * QuoteController controller = new QuoteController(requestReply, ...);
+ * </pre>
+ *
+ * @since 0.1.0
+ */
+public class StubRequestReplyOperations implements RequestReplyOperations {
+
+	private final Map<String, TopicStub> stubs = new ConcurrentHashMap<>();
+
+	private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
+
+	private final PayloadConverter converter;
+
+	private volatile Duration defaultTimeout = new RequestReplyProperties().getDefaultTimeout();
+
+	/**
+	 * Create a stub that converts JSON with a default {@link JsonMapper}.
+	 */
+	public StubRequestReplyOperations() {
+		this(JsonMapper.builder().findAndAddModules().build());
+	}
+
+	/**
+	 * Create a stub that converts JSON with the given mapper, e.g. the application's.
+	 * @param jsonMapper the JSON mapper
+	 */
+	public StubRequestReplyOperations(JsonMapper jsonMapper) {
+		this.converter = new PayloadConverter(jsonMapper);
+	}
+
+	/**
+	 * Set the timeout of requests that name none. Default as {@code request-reply.default-timeout}.
+	 * @param defaultTimeout the default timeout
+	 * @return this stub
+	 */
+	public StubRequestReplyOperations defaultTimeout(Duration defaultTimeout) {
+		Assert.isTrue(defaultTimeout != null && defaultTimeout.toNanos() > 0, "'defaultTimeout' must be positive");
+		this.defaultTimeout = defaultTimeout;
+		return this;
+	}
+
+	/**
+	 * Return the stub of a topic, to say what it answers.
+	 * @param topic the topic
+	 * @return the topic's stub
+	 */
+	public TopicStub on(String topic) {
+		Assert.hasText(topic, "'topic' must not be empty");
+		return this.stubs.computeIfAbsent(topic, (key) -> new TopicStub());
+	}
+
+	/**
+	 * Return every request made so far, in order.
+	 * @return the requests
+	 */
+	public List<RecordedRequest> requests() {
+		return List.copyOf(this.requests);
+	}
+
+	/**
+	 * Return the requests made to a topic so far, in order.
+	 * @param topic the topic
+	 * @return the requests to that topic
+	 */
+	public List<RecordedRequest> requests(String topic) {
+		return this.requests.stream().filter((request) -> request.topic().equals(topic)).toList();
+	}
+
+	/**
+	 * Forget the stubs and the recorded requests.
+	 */
+	public void reset() {
+		this.stubs.clear();
+		this.requests.clear();
+	}
+
+	@Override
+	public <T> CompletableFuture<T> request(String topic, Object payload, Class<T> replyType) {
+		return request(topic, payload, replyType, this.defaultTimeout);
+	}
+
+	@Override
+	public <T> CompletableFuture<T> request(String topic, Object payload, Class<T> replyType, Duration timeout) {
+		Assert.hasText(topic, "'topic' must not be empty");
+		return request(new ProducerRecord<>(topic, payload), replyType, timeout);
+	}
+
+	@Override
+	public <T> CompletableFuture<T> request(ProducerRecord<?, ?> record, Class<T> replyType) {
+		return request(record, replyType, this.defaultTimeout);
+	}
+
+	@Override
+	public <T> CompletableFuture<T> request(ProducerRecord<?, ?> record, Class<T> replyType, Duration timeout) {
+		Assert.notNull(record, "'record' must not be null");
+		Assert.notNull(replyType, "'replyType' must not be null");
+		return cast(single(record, replyType, timeout));
+	}
+
+	@Override
+	public <T> T requestAndWait(String topic, Object payload, Class<T> replyType) {
+		return requestAndWait(topic, payload, replyType, this.defaultTimeout);
+	}
+
+	@Override
+	public <T> Flow.Publisher<T> requestStream(String topic, Object payload, Class<T> elementType,
+			Duration idleTimeout, Duration timeout) {
+		Assert.hasText(topic, "'topic' must not be empty");
+		Assert.notNull(elementType, "'elementType' must not be null");
+		Assert.isTrue(idleTimeout != null && idleTimeout.toNanos() > 0, "'idleTimeout' must be positive");
+		Assert.isTrue(timeout != null && timeout.toNanos() > 0, "'timeout' must be positive");
+		Duration firstElementTimeout = (idleTimeout.compareTo(timeout) < 0) ? idleTimeout : timeout;
+		CompletableFuture<List<T>> elements = new CompletableFuture<>();
+		try {
+			RecordedRequest request = record(new ProducerRecord<>(topic, payload), timeout, RecordedRequest.Kind.STREAM);
+			StubReply reply = stub(topic).repliesTo(payload).get(0);
+			if (reply.kind() == StubReply.Kind.NONE || reply.delay().compareTo(firstElementTimeout) >= 0) {
+				timeOut(elements, request, firstElementTimeout);
+			}
+			else {
+				executor(reply.delay()).execute(() -> complete(elements, () -> elements(topic, reply, elementType)));
+			}
+		}
+		catch (RequestReplyException ex) {
+			elements.completeExceptionally(ex);
+		}
+		return new StubStreamPublisher<>(elements);
+	}
+
+	@Override
+	public <T> CompletableFuture<GatherResult<T>> scatterGather(Collection<String> topics, Object payload,
+			Class<T> replyType, GatherPolicy<T> policy) {
+		Assert.notEmpty(topics, "'topics' must not be empty");
+		Assert.notNull(replyType, "'replyType' must not be null");
+		Assert.notNull(policy, "'policy' must not be null");
+		List<Arrival<T>> arrivals = new ArrayList<>();
+		try {
+			for (String topic : topics) {
+				record(new ProducerRecord<>(topic, payload), policy.timeout(), RecordedRequest.Kind.GATHER);
+				for (StubReply reply : stub(topic).repliesTo(payload)) {
+					if (reply.kind() != StubReply.Kind.NONE && reply.delay().compareTo(policy.timeout()) < 0) {
+						arrivals.add(new Arrival<>(reply.delay(), gathered(topic, reply, replyType)));
+					}
+				}
+			}
+		}
+		catch (RequestReplyException ex) {
+			return CompletableFuture.failedFuture(ex);
+		}
+		arrivals.sort(Comparator.comparing(Arrival::delay));
+		List<GatheredReply<T>> replies = new ArrayList<>();
+		for (Arrival<T> arrival : arrivals) {
+			if (replies.stream().noneMatch((reply) -> reply.responder().equals(arrival.reply().responder()))) {
+				replies.add(arrival.reply());
+			}
+			if (policy.done().test(List.copyOf(replies))) {
+				return later(arrival.delay(), new GatherResult<>(replies, false));
+			}
+		}
+		return later(policy.timeout(), new GatherResult<>(replies, true));
+	}
+
+	/**
+	 * Answer one request with one reply. The reply type is a {@link Type} so that generic reply
+	 * types take the same path.
+	 */
+	private CompletableFuture<Object> single(ProducerRecord<?, ?> record, Type replyType, Duration timeout) {
+		CompletableFuture<Object> future = new CompletableFuture<>();
+		try {
+			RecordedRequest request = record(record, timeout, RecordedRequest.Kind.SINGLE);
+			StubReply reply = stub(record.topic()).repliesTo(record.value()).get(0);
+			if (reply.kind() == StubReply.Kind.NONE || reply.delay().compareTo(timeout) >= 0) {
+				timeOut(future, request, timeout);
+			}
+			else {
+				executor(reply.delay()).execute(() -> complete(future, () -> {
+					failIfError(record.topic(), reply);
+					return convert(record.topic(), reply.value(), replyType);
+				}));
+			}
+		}
+		catch (RequestReplyException ex) {
+			future.completeExceptionally(ex);
+		}
+		return future;
+	}
+
+	private RecordedRequest record(ProducerRecord<?, ?> record, Duration timeout, RecordedRequest.Kind kind) {
+		Assert.isTrue(timeout != null && timeout.toNanos() > 0, "'timeout' must be positive");
+		try {
+			// As the real template does before sending: a payload that cannot be written fails the request.
+			this.converter.toBytes(record.key());
+			this.converter.toBytes(record.value());
+		}
+		catch (RuntimeException ex) {
+			throw new RequestReplyException("Request to topic '" + record.topic() + "' cannot be converted", ex);
+		}
+		RecordedRequest request = new RecordedRequest(record.topic(), record.key(), record.value(),
+				new RecordHeaders(record.headers().toArray()), timeout, CorrelationId.random(), kind);
+		this.requests.add(request);
+		return request;
+	}
+
+	private TopicStub stub(String topic) {
+		TopicStub stub = this.stubs.get(topic);
+		if (stub == null) {
+			throw new RequestReplyException("No stub for topic '" + topic + "': say what it answers with on(\""
+					+ topic + "\").reply(...), .fail(...) or .noReply()");
+		}
+		return stub;
+	}
+
+	private Object convert(String topic, Object value, Type type) {
+		try {
+			return this.converter.fromBytes(this.converter.toBytes(value), type);
+		}
+		catch (RuntimeException ex) {
+			throw new RequestReplyException("Reply from topic '" + topic + "' cannot be converted to "
+					+ type.getTypeName(), ex);
+		}
+	}
+
+	private static void failIfError(String topic, StubReply reply) {
+		if (reply.kind() == StubReply.Kind.ERROR) {
+			throw new RemoteHandlerException(topic, reply.errorType(), reply.errorMessage());
+		}
+	}
+
+	private <T> List<T> elements(String topic, StubReply reply, Class<T> elementType) {
+		failIfError(topic, reply);
+		Object value = reply.value();
+		List<?> raw = (value instanceof Iterable<?> iterable) ? toList(iterable)
+				: (value instanceof Object[] array) ? List.of(array)
+						: (value instanceof Stream<?> stream) ? stream.toList()
+								: (value != null) ? List.of(value) : List.of();
+		List<T> elements = new ArrayList<>(raw.size());
+		for (Object element : raw) {
+			elements.add(elementType.cast(convert(topic, element, elementType)));
+		}
+		return elements;
+	}
+
+	private static List<?> toList(Iterable<?> iterable) {
+		List<Object> list = new ArrayList<>();
+		iterable.forEach(list::add);
+		return list;
+	}
+
+	private <T> GatheredReply<T> gathered(String topic, StubReply reply, Class<T> replyType) {
+		String responder = reply.responder(topic);
+		if (reply.kind() == StubReply.Kind.ERROR) {
+			return new GatheredReply<>(responder, null,
+					new RemoteHandlerException(topic, reply.errorType(), reply.errorMessage()));
+		}
+		try {
+			return new GatheredReply<>(responder, replyType.cast(convert(topic, reply.value(), replyType)), null);
+		}
+		catch (RequestReplyException ex) {
+			return new GatheredReply<>(responder, null, ex);
+		}
+	}
+
+	private static <T> void timeOut(CompletableFuture<T> future, RecordedRequest request, Duration timeout) {
+		executor(timeout).execute(() -> future.completeExceptionally(
+				new RequestTimeoutException(request.topic(), request.correlationId(), timeout)));
+	}
+
+	private static <T> CompletableFuture<T> later(Duration delay, T value) {
+		return CompletableFuture.supplyAsync(() -> value, executor(delay));
+	}
+
+	private static <T> void complete(CompletableFuture<T> future, Supplier<T> reply) {
+		try {
+			future.complete(reply.get());
+		}
+		catch (RuntimeException ex) {
+			future.completeExceptionally(ex);
+		}
+	}
+
+	private static Executor executor(Duration delay) {
+		return CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS);
+	}
+
+	@SuppressWarnings("unchecked")
+	private static <T> CompletableFuture<T> cast(CompletableFuture<Object> future) {
+		return (CompletableFuture<T>) (CompletableFuture<?>) future;
+	}
+
+	private record Arrival<T>(Duration delay, GatheredReply<T> reply) {
+	}
+
+}

@@ -1,0 +1,5 @@
+/**
+ * Test support for applications using request-reply: a stub requester without Kafka, an embedded
+ * broker wired to the starter, and a client that calls handlers through the wire format.
+ */
+package dev.requestreply.test;
