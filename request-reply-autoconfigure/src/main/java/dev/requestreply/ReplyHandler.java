@@ -17,7 +17,20 @@ import java.lang.annotation.Target;
  * {@code rr_deadline} has passed is never handed to the method.
  * <p>
  * Each handler gets a listener container in a consumer group shared by all instances of the
- * application, so that every request is handled once by one instance.
+ * application, so that each request goes to one instance. Delivery is at least once: a request
+ * whose offset was not committed when its instance stopped or crashed is delivered again, and the
+ * method may run again for it.
+ * <ul>
+ * <li>By default a request handled twice gets two replies; the requester completes its future
+ * with the first and counts the second as a duplicate.</li>
+ * <li>With {@link #idempotent()}, an instance that gets a request it answered recently sends the
+ * same reply again without calling the method; another instance does not know it.</li>
+ * <li>With Spring Boot's {@code spring.kafka.producer.transaction-id-prefix} set, each reply is
+ * sent and its request's offset committed in one Kafka transaction: a requester reading with
+ * {@code isolation.level=read_committed} sees exactly one reply per request. The method may
+ * still run more than once (its reply then discarded), so its side effects must be
+ * idempotent.</li>
+ * </ul>
  *
  * @since 0.1.0
  */
@@ -48,5 +61,17 @@ public @interface ReplyHandler {
 	 * @return the concurrency
 	 */
 	String concurrency() default "";
+
+	/**
+	 * Whether this instance remembers the replies of the requests it answered recently, and
+	 * answers a request delivered again with the remembered reply instead of calling the method
+	 * (counted as {@code replayed}). The window is bounded by the
+	 * {@code request-reply.handler.idempotency.*} properties; with
+	 * {@code request-reply.handler.idempotency.enabled} every handler behaves so. Replies to
+	 * stream requests are not remembered.
+	 * @return whether redelivered requests are answered from memory
+	 * @since 0.2.0
+	 */
+	boolean idempotent() default false;
 
 }

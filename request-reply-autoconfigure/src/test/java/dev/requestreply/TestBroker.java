@@ -39,6 +39,10 @@ public final class TestBroker {
 		if (broker == null) {
 			EmbeddedKafkaKraftBroker started = new EmbeddedKafkaKraftBroker(1, 1);
 			started.brokerProperty("group.initial.rebalance.delay.ms", "0");
+			// One broker: transactional replies need a transaction log it can hold alone.
+			started.brokerProperty("transaction.state.log.replication.factor", "1");
+			started.brokerProperty("transaction.state.log.min.isr", "1");
+			started.brokerProperty("transaction.state.log.num.partitions", "1");
 			started.brokerListProperty("test.kafka.brokers");
 			started.afterPropertiesSet();
 			Runtime.getRuntime().addShutdownHook(new Thread(started::destroy));

@@ -57,6 +57,9 @@ import org.springframework.messaging.handler.annotation.SendTo;
  * + {@code @SendTo} responder, on Spring Boot's defaults.</li>
  * <li>{@code ours}: {@link RequestReplyTemplate} with a {@link ReplyHandler @ReplyHandler}, on
  * its defaults.</li>
+ * <li>{@code ours-tx} (not in the default list): {@code ours} with transactional replies
+ * ({@code spring.kafka.producer.transaction-id-prefix} set on the responder, the requester
+ * reading committed replies), to tell what exactly-once replies cost.</li>
  * </ol>
  * For {@code spring} and {@code ours}, requester and responder are two Spring Boot applications
  * (contexts) with clients of their own, as in production and as the raw requester and responder.
@@ -108,6 +111,10 @@ public final class EndToEndBenchmark {
 		long startedAt = System.nanoTime();
 		EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
 		broker.brokerProperty("group.initial.rebalance.delay.ms", "0");
+		// For ours-tx: a transaction log one broker can hold.
+		broker.brokerProperty("transaction.state.log.replication.factor", "1");
+		broker.brokerProperty("transaction.state.log.min.isr", "1");
+		broker.brokerProperty("transaction.state.log.num.partitions", "1");
 		broker.brokerListProperty("bench.kafka.brokers");
 		broker.afterPropertiesSet();
 		String servers = broker.getBrokersAsString();
@@ -121,7 +128,8 @@ public final class EndToEndBenchmark {
 					case "raw-headers" -> new Raw(servers, payload, name, true);
 					case "spring" -> new Spring(servers, text, false);
 					case "spring-tuned" -> new Spring(servers, text, true);
-					case "ours" -> new Ours(servers, text);
+					case "ours" -> new Ours(servers, text, false);
+					case "ours-tx" -> new Ours(servers, text, true);
 					default -> throw new IllegalArgumentException("Unknown implementation " + name);
 				});
 			}
@@ -579,23 +587,33 @@ public final class EndToEndBenchmark {
 
 		private final String payload;
 
-		Ours(String servers, String payload) {
+		private final String topic;
+
+		Ours(String servers, String payload, boolean transactions) {
 			this.payload = payload;
+			String name = transactions ? "ours-tx" : "ours";
+			this.topic = name + "-requests";
 			List<String> properties = List.of("spring.kafka.bootstrap-servers=" + servers, "spring.main.banner-mode=off",
-					"spring.jmx.enabled=false", "request-reply.default-timeout=30s");
+					"spring.jmx.enabled=false", "request-reply.default-timeout=30s", "bench.ours.topic=" + this.topic);
+			List<String> responderProperties = with(properties, "spring.application.name=" + name + "-responder",
+					"request-reply.handler.group-id=" + name + "-responder");
+			List<String> requesterProperties = with(properties, "spring.application.name=" + name,
+					"request-reply.reply-topic=" + name + "-replies");
+			if (transactions) {
+				responderProperties = with(responderProperties, "spring.kafka.producer.transaction-id-prefix=bench-tx-");
+				requesterProperties = with(requesterProperties, "spring.kafka.consumer.isolation-level=read-committed");
+			}
 			// Two applications, so two names and reply topics: else the responder's own (idle) reply
 			// consumer would read every reply too, as another instance of the requester.
-			this.responder = start(OursResponderApp.class, with(properties, "spring.application.name=ours-responder",
-					"request-reply.handler.group-id=ours-responder"));
-			this.requester = start(OursRequesterApp.class, with(properties, "spring.application.name=ours",
-					"request-reply.reply-topic=ours-replies"));
+			this.responder = start(OursResponderApp.class, responderProperties);
+			this.requester = start(OursRequesterApp.class, requesterProperties);
 			this.template = this.requester.getBean(RequestReplyTemplate.class);
 			awaitAssigned(this.responder.getBean(ReplyHandlerContainers.class).getContainers());
 		}
 
 		@Override
 		public CompletableFuture<?> call() {
-			return this.template.request("ours-requests", this.payload, String.class);
+			return this.template.request(this.topic, this.payload, String.class);
 		}
 
 		@Override
@@ -631,7 +649,7 @@ public final class EndToEndBenchmark {
 
 	static class OursResponder {
 
-		@ReplyHandler(topics = "ours-requests")
+		@ReplyHandler(topics = "${bench.ours.topic}")
 		String echo(String request) {
 			return request;
 		}

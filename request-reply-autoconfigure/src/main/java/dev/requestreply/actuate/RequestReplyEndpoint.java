@@ -154,7 +154,7 @@ public class RequestReplyEndpoint {
 			ReplyHandlerStats figures = stats.get(endpoint.id());
 			boolean isRunning = running.contains(ReplyHandlerContainers.containerName(endpoint));
 			handlers.put(endpoint.id(), (figures != null) ? HandlerDescriptor.of(endpoint, isRunning, figures)
-					: new HandlerDescriptor(endpoint.topics(), isRunning, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+					: new HandlerDescriptor(endpoint.topics(), isRunning, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
 		}
 		return handlers;
 	}
@@ -263,14 +263,16 @@ public class RequestReplyEndpoint {
 	 * @param replyFailures replies that could not be sent
 	 * @param authorizationFailures times the broker refused the handler's consumer
 	 * @param cancelled requests whose requester gave up: stopped in hand, or skipped
+	 * @param replayed requests delivered again and answered with their remembered reply
 	 */
 	public record HandlerDescriptor(List<String> topics, boolean running, long handled, long failed, long expired,
-			long malformed, long rejected, long refused, long replyFailures, long authorizationFailures, long cancelled) {
+			long malformed, long rejected, long refused, long replyFailures, long authorizationFailures, long cancelled,
+			long replayed) {
 
 		static HandlerDescriptor of(ReplyHandlerEndpoint endpoint, boolean running, ReplyHandlerStats stats) {
 			return new HandlerDescriptor(endpoint.topics(), running, stats.handled(), stats.failed(), stats.expired(),
 					stats.malformed(), stats.rejected(), stats.refused(), stats.replyFailures(),
-					stats.authorizationFailures(), stats.cancelled());
+					stats.authorizationFailures(), stats.cancelled(), stats.replayed());
 		}
 
 	}

@@ -4,9 +4,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.requestreply.convert.PayloadConverter;
+import dev.requestreply.handler.HandlerTransactions;
 import dev.requestreply.handler.ReplyHandlerBeanPostProcessor;
 import dev.requestreply.handler.ReplyHandlerContainerCustomizer;
 import dev.requestreply.handler.ReplyHandlerContainers;
+import dev.requestreply.handler.ReplyHandlerIdempotency;
 import dev.requestreply.handler.ReplyHandlerPolicy;
 
 import io.micrometer.observation.ObservationRegistry;
@@ -52,8 +54,19 @@ public final class ReplyHandlerAutoConfiguration {
 		containers.setPolicy(new ReplyHandlerPolicy(allowedReplyTopics,
 				(int) Math.min(Integer.MAX_VALUE, properties.getHandler().getMaxRequestSize().toBytes()),
 				ReplyHandlerPolicy.DEFAULT.maxCorrelationIdBytes()));
-		RequestReplyAutoConfiguration.observationRegistry(properties, observationRegistry)
-			.ifPresent(containers::setObservationRegistry);
+		RequestReplyProperties.Idempotency idempotency = properties.getHandler().getIdempotency();
+		containers.setIdempotency(new ReplyHandlerIdempotency(idempotency.isEnabled(), idempotency.getMaxEntries(),
+				idempotency.getWindow()));
+		HandlerTransactions transactions = (clients.getTransactionalProducerFactory() != null)
+				? new HandlerTransactions(clients.getTransactionalProducerFactory()) : null;
+		containers.setTransactions(transactions);
+		RequestReplyAutoConfiguration.observationRegistry(properties, observationRegistry).ifPresent((registry) -> {
+			containers.setObservationRegistry(registry);
+			if (transactions != null) {
+				transactions.getTemplate().setObservationRegistry(registry);
+				transactions.getTemplate().setObservationEnabled(true);
+			}
+		});
 		containers.setContainerCustomizers(customizers.orderedStream().toList());
 		return containers;
 	}

@@ -60,9 +60,16 @@ public final class RequestReplyAutoConfiguration {
 			ConsumerFactory<?, ?> consumerFactory, KafkaAdmin kafkaAdmin, RequestReplyProperties properties,
 			ObjectProvider<DefaultKafkaProducerFactoryCustomizer> producerCustomizers,
 			ObjectProvider<ObservationRegistry> observationRegistry) {
+		// spring.kafka.producer.transaction-id-prefix switches handlers to transactional replies.
 		RequestReplyKafkaClients clients = new RequestReplyKafkaClients(producerFactory.getConfigurationProperties(),
-				consumerFactory.getConfigurationProperties(), kafkaAdmin.getConfigurationProperties(), properties);
-		producerCustomizers.orderedStream().forEach((customizer) -> customizer.customize(clients.getProducerFactory()));
+				consumerFactory.getConfigurationProperties(), kafkaAdmin.getConfigurationProperties(), properties,
+				producerFactory.getTransactionIdPrefix());
+		producerCustomizers.orderedStream().forEach((customizer) -> {
+			customizer.customize(clients.getProducerFactory());
+			if (clients.getTransactionalProducerFactory() != null) {
+				customizer.customize(clients.getTransactionalProducerFactory());
+			}
+		});
 		observationRegistry(properties, observationRegistry).ifPresent((registry) -> {
 			clients.getKafkaTemplate().setObservationRegistry(registry);
 			clients.getKafkaTemplate().setObservationEnabled(true);

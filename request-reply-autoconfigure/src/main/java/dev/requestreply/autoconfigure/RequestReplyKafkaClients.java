@@ -37,6 +37,8 @@ class RequestReplyKafkaClients implements DisposableBean {
 
 	private final Map<String, Object> adminConfig;
 
+	private final DefaultKafkaProducerFactory<byte[], byte[]> transactionalProducerFactory;
+
 	/**
 	 * Create the clients.
 	 * @param producerConfig the configuration of the application's producer factory
@@ -46,9 +48,28 @@ class RequestReplyKafkaClients implements DisposableBean {
 	 */
 	RequestReplyKafkaClients(Map<String, Object> producerConfig, Map<String, Object> consumerConfig,
 			Map<String, Object> adminConfig, RequestReplyProperties properties) {
+		this(producerConfig, consumerConfig, adminConfig, properties, null);
+	}
+
+	/**
+	 * Create the clients; with a transaction id prefix, handlers reply in transactions and the
+	 * reply consumer reads committed replies only.
+	 * @param producerConfig the configuration of the application's producer factory
+	 * @param consumerConfig the configuration of the application's consumer factory
+	 * @param adminConfig the configuration of the application's Kafka admin
+	 * @param properties the request-reply properties
+	 * @param transactionIdPrefix the transaction id prefix of the application's producer
+	 * factory, or {@code null}
+	 */
+	RequestReplyKafkaClients(Map<String, Object> producerConfig, Map<String, Object> consumerConfig,
+			Map<String, Object> adminConfig, RequestReplyProperties properties, String transactionIdPrefix) {
+		// Requests need no transaction: only handlers' replies are sent in one.
 		this.producerFactory = new DefaultKafkaProducerFactory<>(producerConfig(producerConfig, properties));
 		this.kafkaTemplate = new KafkaTemplate<>(this.producerFactory);
-		this.replyConsumerFactory = new DefaultKafkaConsumerFactory<>(replyConsumerConfig(consumerConfig, properties));
+		this.transactionalProducerFactory = (transactionIdPrefix != null)
+				? transactionalProducerFactory(producerConfig, properties, transactionIdPrefix) : null;
+		this.replyConsumerFactory = new DefaultKafkaConsumerFactory<>(
+				replyConsumerConfig(consumerConfig, properties, transactionIdPrefix != null));
 		this.handlerConsumerFactory = new DefaultKafkaConsumerFactory<>(
 				handlerConsumerConfig(consumerConfig, properties));
 		// Handlers commit after every poll; one asynchronous commit in flight keeps a busy handler's
@@ -74,12 +95,30 @@ class RequestReplyKafkaClients implements DisposableBean {
 		return config;
 	}
 
+	private static DefaultKafkaProducerFactory<byte[], byte[]> transactionalProducerFactory(Map<String, Object> base,
+			RequestReplyProperties properties, String transactionIdPrefix) {
+		DefaultKafkaProducerFactory<byte[], byte[]> factory = new DefaultKafkaProducerFactory<>(
+				producerConfig(base, properties));
+		// A prefix of its own, so that its producers never fence the application's.
+		factory.setTransactionIdPrefix(transactionIdPrefix + "request-reply-");
+		return factory;
+	}
+
 	static Map<String, Object> replyConsumerConfig(Map<String, Object> base, RequestReplyProperties properties) {
+		return replyConsumerConfig(base, properties, false);
+	}
+
+	static Map<String, Object> replyConsumerConfig(Map<String, Object> base, RequestReplyProperties properties,
+			boolean readCommitted) {
 		Map<String, Object> config = new HashMap<>(base);
 		// No consumer group: the reply consumer is assigned every partition and never commits.
 		config.remove(ConsumerConfig.GROUP_ID_CONFIG);
 		config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
 		config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+		if (readCommitted) {
+			// Replies of aborted transactions (a handler's attempt that did not commit) are skipped.
+			config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+		}
 		config.putAll(properties.getReplyConsumerProperties());
 		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 		config.remove(ConsumerConfig.GROUP_ID_CONFIG);
@@ -119,6 +158,15 @@ class RequestReplyKafkaClients implements DisposableBean {
 	}
 
 	/**
+	 * Return the factory of the transactional producers handlers reply with, or {@code null}
+	 * without transactions.
+	 * @return the transactional producer factory, or {@code null}
+	 */
+	DefaultKafkaProducerFactory<byte[], byte[]> getTransactionalProducerFactory() {
+		return this.transactionalProducerFactory;
+	}
+
+	/**
 	 * Return the factory of the reply consumer.
 	 * @return the reply consumer factory
 	 */
@@ -145,6 +193,9 @@ class RequestReplyKafkaClients implements DisposableBean {
 	@Override
 	public void destroy() {
 		this.producerFactory.destroy();
+		if (this.transactionalProducerFactory != null) {
+			this.transactionalProducerFactory.destroy();
+		}
 	}
 
 }

@@ -468,7 +468,9 @@ public class RequestReplyProperties {
 		/**
 		 * Least time between two offset commits of a handler's consumer. A request is committed
 		 * only after its reply was sent; a crash re-delivers at most this much of answered
-		 * requests (their second replies are counted as duplicates by the requester).
+		 * requests (their second replies are counted as duplicates by the requester). Not used
+		 * with transactions (spring.kafka.producer.transaction-id-prefix), where each request's
+		 * offset is committed in the transaction of its reply.
 		 */
 		private Duration commitInterval = Duration.ofMillis(100);
 
@@ -482,6 +484,12 @@ public class RequestReplyProperties {
 		 * 'spring.kafka.consumer.*'.
 		 */
 		private final Map<String, String> consumerProperties = new HashMap<>();
+
+		private final Idempotency idempotency = new Idempotency();
+
+		public Idempotency getIdempotency() {
+			return this.idempotency;
+		}
 
 		/**
 		 * Return {@code request-reply.handler.allowed-reply-topics}.
@@ -585,6 +593,54 @@ public class RequestReplyProperties {
 		 */
 		public Map<String, String> getConsumerProperties() {
 			return this.consumerProperties;
+		}
+
+	}
+
+	/**
+	 * Settings of the replies handlers remember, to answer a request delivered again without
+	 * calling the handler.
+	 */
+	public static class Idempotency {
+
+		/**
+		 * Whether every @ReplyHandler remembers its recent replies on this instance, not only
+		 * those marked 'idempotent = true'.
+		 */
+		private boolean enabled;
+
+		/**
+		 * Most replies remembered per handler; the oldest are forgotten first.
+		 */
+		private int maxEntries = 10_000;
+
+		/**
+		 * How long a reply is remembered.
+		 */
+		private Duration window = Duration.ofMinutes(5);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getMaxEntries() {
+			return this.maxEntries;
+		}
+
+		public void setMaxEntries(int maxEntries) {
+			this.maxEntries = maxEntries;
+		}
+
+		public Duration getWindow() {
+			return this.window;
+		}
+
+		public void setWindow(Duration window) {
+			this.window = window;
 		}
 
 	}

@@ -1,6 +1,7 @@
 package dev.requestreply.handler;
 
 import java.lang.reflect.InvocationTargetException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -8,6 +9,8 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 /**
@@ -144,6 +147,34 @@ final class HandlerResults {
 	private static IllegalStateException tooMany() {
 		return new IllegalStateException("The handler's result has more than " + MAX_COLLECTED
 				+ " elements, too many for one reply; request it as a stream");
+	}
+
+	/**
+	 * Wait on the calling thread for a result, at most until the request's deadline and at most
+	 * {@code maxWait}: a reply sent inside the consumer's transaction must be sent on its thread.
+	 * @return a completed future: the result, or failed with what it failed with, or with a
+	 * {@link TimeoutException} when it did not complete in time
+	 */
+	static CompletableFuture<Object> settle(CompletableFuture<Object> result, long deadlineMillis, Duration maxWait) {
+		if (result.isDone()) {
+			return result;
+		}
+		long waitMillis = Math.min(maxWait.toMillis(), Math.max(0, deadlineMillis - System.currentTimeMillis()));
+		try {
+			return CompletableFuture.completedFuture(result.get(waitMillis, TimeUnit.MILLISECONDS));
+		}
+		catch (ExecutionException ex) {
+			return CompletableFuture.failedFuture(unwrap(ex));
+		}
+		catch (TimeoutException ex) {
+			return CompletableFuture.failedFuture(new TimeoutException("Handler did not complete within "
+					+ waitMillis + " ms, the time a transactional handler may take (its deadline, at most " + maxWait
+					+ ")"));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return CompletableFuture.failedFuture(ex);
+		}
 	}
 
 	static Throwable unwrap(Throwable ex) {

@@ -99,7 +99,7 @@ public class ReplyHandlerBeanPostProcessor implements BeanPostProcessor, BeanFac
 		Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
 		ReflectionUtils.makeAccessible(invocable);
 		return new ReplyHandlerEndpoint(beanName, bean, invocable, topics, groupId, concurrency,
-				arguments.payloadType());
+				arguments.payloadType(), annotation.idempotent());
 	}
 
 	private String resolve(String value) {

@@ -24,7 +24,9 @@ import org.springframework.util.Assert;
 /**
  * Starts and stops one listener container per {@link dev.requestreply.ReplyHandler @ReplyHandler}
  * method. Each container reads the handler's topics in its consumer group, acknowledges a request
- * once its reply was sent (out of order when replies are asynchronous) and commits asynchronously.
+ * once its reply was sent (out of order when replies are asynchronous) and commits asynchronously;
+ * with {@link #setTransactions transactions}, it sends each reply and commits its request's offset
+ * in one Kafka transaction instead.
  *
  * @since 0.1.0
  */
@@ -64,6 +66,10 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 
 	private CancelReader cancelReader;
 
+	private ReplyHandlerIdempotency idempotency = ReplyHandlerIdempotency.DEFAULT;
+
+	private HandlerTransactions transactions;
+
 	private volatile boolean running;
 
 	/**
@@ -94,6 +100,26 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 	public void setPolicy(ReplyHandlerPolicy policy) {
 		Assert.notNull(policy, "'policy' must not be null");
 		this.policy = policy;
+	}
+
+	/**
+	 * Set how handlers remember their replies. Default {@link ReplyHandlerIdempotency#DEFAULT}.
+	 * @param idempotency the idempotency settings
+	 * @since 0.2.0
+	 */
+	public void setIdempotency(ReplyHandlerIdempotency idempotency) {
+		Assert.notNull(idempotency, "'idempotency' must not be null");
+		this.idempotency = idempotency;
+	}
+
+	/**
+	 * Set the transactions the handlers reply in, or {@code null} (the default) to reply without
+	 * transactions.
+	 * @param transactions the transactions
+	 * @since 0.2.0
+	 */
+	public void setTransactions(HandlerTransactions transactions) {
+		this.transactions = transactions;
 	}
 
 	/**
@@ -212,14 +238,20 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 			}
 			// The responder is the handler's own group: one application answering two topics of a
 			// scatter-gather sends two distinct responders, not one name twice.
-			ReplyHandlerListener listener = new ReplyHandlerListener(endpoint, this.converter,
-					new ReplySender(this.replyTemplate, groupId, handlerStats, endpoint.id()),
+			ReplySender sender = new ReplySender(
+					(this.transactions != null) ? this.transactions.getTemplate() : this.replyTemplate, groupId,
+					handlerStats, endpoint.id(), this.idempotency.windowFor(endpoint));
+			ReplyHandlerListener listener = new ReplyHandlerListener(endpoint, this.converter, sender,
 					new HandlerFigures(endpoint, handlerStats, this.outcomeListeners), this.policy,
-					new ReplyTopicGuard(endpoint.id(), replyTopicPolicy));
+					new ReplyTopicGuard(endpoint.id(), replyTopicPolicy),
+					(this.transactions != null) ? HandlerTransactions.MAX_WAIT : null);
 			cancels.register(endpoint.topics(), listener.inFlight());
-			properties.setMessageListener(listener);
+			properties.setMessageListener((this.transactions != null) ? HandlerTransactions.listener(listener) : listener);
 			ConcurrentMessageListenerContainer<byte[], byte[]> container = new ConcurrentMessageListenerContainer<>(
 					this.consumerFactory, properties);
+			if (this.transactions != null) {
+				this.transactions.configure(container, sender, this.policy);
+			}
 			container.setConcurrency((endpoint.concurrency() != null) ? endpoint.concurrency() : this.defaultConcurrency);
 			container.setBeanName(containerName(endpoint));
 			new AuthorizationMonitor("READ on topic(s) " + endpoint.topics() + " and READ on group '" + groupId + "'",
@@ -231,7 +263,7 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 			container.start();
 			this.containers.add(container);
 			logger.info(() -> "@ReplyHandler " + endpoint.id() + " serving " + endpoint.topics() + " in group '"
-					+ properties.getGroupId() + "'");
+					+ properties.getGroupId() + "'" + ((this.transactions != null) ? ", replying in transactions" : ""));
 		}
 		cancels.start();
 		this.cancelReader = cancels;

@@ -15,10 +15,26 @@ import java.util.List;
  * @param groupId the consumer group id, or {@code null} for the default
  * @param concurrency the number of consumer threads, or {@code null} for the default
  * @param payloadType the declared type of the payload parameter
+ * @param idempotent whether the handler answers redelivered requests from memory
  * @since 0.1.0
  */
 public record ReplyHandlerEndpoint(String beanName, Object bean, Method method, List<String> topics, String groupId,
-		Integer concurrency, Type payloadType) {
+		Integer concurrency, Type payloadType, boolean idempotent) {
+
+	/**
+	 * Create an endpoint of a handler that is not {@code idempotent}.
+	 * @param beanName the name of the bean declaring the method
+	 * @param bean the bean
+	 * @param method the handler method, made accessible
+	 * @param topics the request topics
+	 * @param groupId the consumer group id, or {@code null} for the default
+	 * @param concurrency the number of consumer threads, or {@code null} for the default
+	 * @param payloadType the declared type of the payload parameter
+	 */
+	public ReplyHandlerEndpoint(String beanName, Object bean, Method method, List<String> topics, String groupId,
+			Integer concurrency, Type payloadType) {
+		this(beanName, bean, method, topics, groupId, concurrency, payloadType, false);
+	}
 
 	/**
 	 * Return a readable name of the handler: bean name and method name.

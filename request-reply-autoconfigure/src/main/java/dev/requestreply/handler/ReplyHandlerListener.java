@@ -1,7 +1,10 @@
 package dev.requestreply.handler;
 
+import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Flow;
 import java.util.function.Supplier;
 
 import dev.requestreply.convert.PayloadConverter;
@@ -45,14 +48,26 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 
 	private final Set<String> loggedCauses = ConcurrentHashMap.newKeySet();
 
+	private final Duration maxWait;
+
 	ReplyHandlerListener(ReplyHandlerEndpoint endpoint, PayloadConverter converter, ReplySender sender,
 			HandlerFigures figures, ReplyHandlerPolicy policy, ReplyTopicGuard replyTopicGuard) {
+		this(endpoint, converter, sender, figures, policy, replyTopicGuard, null);
+	}
+
+	/**
+	 * Create a listener that, when {@code maxWait} is set, waits for each result on the consumer's
+	 * thread (at most that long) so that the reply is sent there, inside its transaction.
+	 */
+	ReplyHandlerListener(ReplyHandlerEndpoint endpoint, PayloadConverter converter, ReplySender sender,
+			HandlerFigures figures, ReplyHandlerPolicy policy, ReplyTopicGuard replyTopicGuard, Duration maxWait) {
 		this.endpoint = endpoint;
 		this.converter = converter;
 		this.sender = sender;
 		this.figures = figures;
 		this.policy = policy;
 		this.replyTopicGuard = replyTopicGuard;
+		this.maxWait = maxWait;
 		this.arguments = HandlerArguments.of(endpoint.method());
 		this.inFlight = new InFlightRequests(() -> figures.skipped(ReplyHandlerStats.Event.CANCELLED));
 	}
@@ -121,6 +136,10 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 			acknowledgment.acknowledge();
 			return;
 		}
+		if (this.sender.replay(address, acknowledgment::acknowledge)) {
+			this.figures.outcome(address, ReplyHandlerOutcome.REPLAYED);
+			return;
+		}
 		Object[] arguments;
 		try {
 			arguments = this.arguments.resolve(payload(request), context);
@@ -136,7 +155,7 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 			this.inFlight.remove(context);
 			acknowledgment.acknowledge();
 		};
-		HandlerResults.invoke(this.endpoint, arguments, context).whenComplete((result, ex) -> {
+		settle(HandlerResults.invoke(this.endpoint, arguments, context), headers).whenComplete((result, ex) -> {
 			if (context.isCancelled()) {
 				// The requester gave up (counted when the cancel arrived): nobody reads a reply.
 				done.run();
@@ -177,12 +196,28 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 		return false;
 	}
 
+	private CompletableFuture<Object> settle(CompletableFuture<Object> result, RequestHeaders headers) {
+		return (this.maxWait != null) ? HandlerResults.settle(result, headers.deadlineMillis(), this.maxWait) : result;
+	}
+
 	private void succeeded(ReplyAddress address, Object value, Runnable done) {
+		if (address.stream() && this.maxWait != null && value instanceof Flow.Publisher<?>) {
+			// Its elements would be sent on the publisher's threads, outside the transaction.
+			settle(HandlerResults.single(value), address.request()).whenComplete((elements, ex) -> {
+				if (ex != null) {
+					failed(address, HandlerResults.unwrap(ex), done);
+				}
+				else {
+					succeeded(address, elements, done);
+				}
+			});
+			return;
+		}
 		if (address.stream()) {
 			new StreamReplier(address, this.sender, this.converter, this.figures, done).start(value);
 			return;
 		}
-		HandlerResults.single(value).whenComplete((single, ex) -> {
+		settle(HandlerResults.single(value), address.request()).whenComplete((single, ex) -> {
 			byte[] bytes;
 			try {
 				if (ex != null) {

@@ -35,7 +35,14 @@ public enum ReplyHandlerOutcome {
 	 * reply.
 	 * @since 0.2.0
 	 */
-	REFUSED;
+	REFUSED,
+
+	/**
+	 * The request was answered before on this instance: the remembered reply is sent again and
+	 * the method is not called (see {@code ReplyHandler#idempotent()}).
+	 * @since 0.2.0
+	 */
+	REPLAYED;
 
 	/**
 	 * Return the lowercase name of this outcome, as used in metric tags.

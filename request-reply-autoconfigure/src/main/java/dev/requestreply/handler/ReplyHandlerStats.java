@@ -65,6 +65,16 @@ public final class ReplyHandlerStats {
 	}
 
 	/**
+	 * Return the number of requests delivered again and answered with the reply remembered from
+	 * their first delivery, without calling the method.
+	 * @return the count
+	 * @since 0.2.0
+	 */
+	public long replayed() {
+		return this.counters.get(Event.REPLAYED);
+	}
+
+	/**
 	 * Return the number of replies that could not be sent.
 	 * @return the count
 	 */
@@ -156,7 +166,12 @@ public final class ReplyHandlerStats {
 		 * Its requester gave up: stopped while in hand (no reply sent), or skipped before it
 		 * started.
 		 */
-		CANCELLED;
+		CANCELLED,
+
+		/**
+		 * Answered again with the reply remembered from an earlier delivery.
+		 */
+		REPLAYED;
 
 		static Event of(ReplyHandlerOutcome outcome) {
 			return switch (outcome) {
@@ -165,6 +180,7 @@ public final class ReplyHandlerStats {
 				case EXPIRED -> EXPIRED;
 				case MALFORMED -> MALFORMED;
 				case REFUSED -> REFUSED;
+				case REPLAYED -> REPLAYED;
 			};
 		}
 

@@ -53,6 +53,30 @@ class RequestReplyAutoConfigurationTests {
 	}
 
 	@Test
+	void whenTransactionIdPrefixIsSetThenHandlersReplyInTransactionsAndRepliesAreReadCommitted() {
+		this.contextRunner.withPropertyValues("spring.kafka.producer.transaction-id-prefix=app-tx-")
+			.run((context) -> {
+				RequestReplyKafkaClients clients = context.getBean(RequestReplyKafkaClients.class);
+				assertThat(clients.getTransactionalProducerFactory().getTransactionIdPrefix())
+					.isEqualTo("app-tx-request-reply-");
+				assertThat(clients.getProducerFactory().transactionCapable()).isFalse();
+				assertThat(clients.getReplyConsumerFactory().getConfigurationProperties())
+					.containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+			});
+	}
+
+	@Test
+	void whenNoTransactionIdPrefixIsSetThenNothingIsTransactional() {
+		this.contextRunner.run((context) -> {
+			RequestReplyKafkaClients clients = context.getBean(RequestReplyKafkaClients.class);
+			assertThat(clients.getTransactionalProducerFactory()).isNull();
+			// Spring Boot's own default, as before.
+			assertThat(clients.getReplyConsumerFactory().getConfigurationProperties())
+				.containsEntry(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_uncommitted");
+		});
+	}
+
+	@Test
 	void whenDisabledThenNothingIsConfigured() {
 		this.contextRunner.withPropertyValues("request-reply.enabled=false")
 			.run((context) -> assertThat(context).doesNotHaveBean(RequestReplyTemplate.class)

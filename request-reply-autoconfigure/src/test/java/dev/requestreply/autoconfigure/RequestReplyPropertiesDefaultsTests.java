@@ -3,6 +3,7 @@ package dev.requestreply.autoconfigure;
 import dev.requestreply.RequestReplyTemplate;
 import dev.requestreply.correlation.PendingRequests;
 import dev.requestreply.correlation.ReplyPublisher;
+import dev.requestreply.handler.ReplyHandlerIdempotency;
 import dev.requestreply.handler.ReplyHandlerPolicy;
 import dev.requestreply.requester.ResponderDirectory;
 import org.junit.jupiter.api.Test;
@@ -42,6 +43,14 @@ class RequestReplyPropertiesDefaultsTests {
 			.isEqualTo(ReplyHandlerPolicy.DEFAULT.maxRequestBytes());
 		assertThat(this.properties.getHandler().getAllowedReplyTopics())
 			.isEqualTo(ReplyHandlerPolicy.DEFAULT.allowedReplyTopics());
+	}
+
+	@Test
+	void whenNothingIsSetThenTheIdempotencyWindowIsTheHandlers() {
+		RequestReplyProperties.Idempotency idempotency = this.properties.getHandler().getIdempotency();
+		assertThat(new ReplyHandlerIdempotency(idempotency.isEnabled(), idempotency.getMaxEntries(),
+				idempotency.getWindow()))
+			.isEqualTo(ReplyHandlerIdempotency.DEFAULT);
 	}
 
 }
