@@ -13,7 +13,8 @@ import org.springframework.util.Assert;
 
 /**
  * Tells whether the reply consumer can read: it runs, and the broker answered one of its fetches
- * within the timeout. A healthy consumer gets an answer to a fetch at least every
+ * (or, for the group's reader of {@code reply-partitions=auto}, any of its requests) within the
+ * timeout. A healthy consumer gets an answer to a fetch at least every
  * {@code fetch.max.wait.ms} (500 ms by default), replies or not; its {@code fetch-total} metric
  * counts those answers, so a count that stands still for longer than the timeout means the broker
  * is unreachable (or no longer leads the reply partitions). Read on demand, at most every
@@ -28,6 +29,13 @@ public final class ReplyPathMonitor {
 	private static final String FETCH_GROUP = "consumer-fetch-manager-metrics";
 
 	private static final String FETCH_TOTAL = "fetch-total";
+
+	private static final String CONSUMER_GROUP = "consumer-metrics";
+
+	// Every answer the consumer got from a broker: fetches, but also the group's heartbeats and
+	// joins, metadata. With reply-partitions=auto, the group's reader fetches nothing while it owns
+	// no partition or waits in a rebalance, yet the broker still answers it.
+	private static final String RESPONSE_TOTAL = "response-total";
 
 	private final ReplyListener listener;
 
@@ -95,9 +103,10 @@ public final class ReplyPathMonitor {
 		List<Metric> totals = new ArrayList<>();
 		for (Map.Entry<MetricName, ? extends Metric> entry : metrics.entrySet()) {
 			MetricName name = entry.getKey();
-			// A consumer's total, not one of its per-topic figures.
-			if (FETCH_TOTAL.equals(name.name()) && FETCH_GROUP.equals(name.group())
-					&& !name.tags().containsKey("topic")) {
+			// A consumer's totals, not one of its per-topic or per-node figures.
+			boolean fetches = FETCH_TOTAL.equals(name.name()) && FETCH_GROUP.equals(name.group());
+			boolean responses = RESPONSE_TOTAL.equals(name.name()) && CONSUMER_GROUP.equals(name.group());
+			if ((fetches || responses) && !name.tags().containsKey("topic") && !name.tags().containsKey("node-id")) {
 				totals.add(entry.getValue());
 			}
 		}
