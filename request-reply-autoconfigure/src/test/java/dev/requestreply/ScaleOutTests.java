@@ -191,8 +191,12 @@ class ScaleOutTests {
 	void whenInstancesJoinAndLeaveThenEveryRequestOfTheRemainingOnesGetsItsReplyOnce() throws Exception {
 		String replyTopic = TestBroker.uniqueTopic("churn-replies");
 		// A member that vanishes keeps its partitions until its session times out: keep that short.
+		// While a killed member is still in the group, a rebalance waits for its session to expire and
+		// the group's reader gets no broker answer meanwhile: the reply-path check (5 s by default)
+		// would refuse requests for that long. Known limitation, see docs/reliability.md.
 		String[] churn = { "request-reply.reply-consumer-properties.session.timeout.ms=6000",
-				"request-reply.reply-consumer-properties.heartbeat.interval.ms=1000" };
+				"request-reply.reply-consumer-properties.heartbeat.interval.ms=1000",
+				"request-reply.reply-path-timeout=30s" };
 		List<RequestReplyTemplate> stayers = new ArrayList<>();
 		List<Load> loads = new ArrayList<>();
 		for (int i = 0; i < 3; i++) {
@@ -312,8 +316,9 @@ class ScaleOutTests {
 				.toString(), "-Xmx256m", "-cp", System.getProperty("java.class.path"),
 					ForkedRequester.class.getName(), TestBroker.bootstrapServers(), replyTopic, requestTopic));
 			command.addAll(List.of(more));
+			// Its log, for when it does not join: target/forked-requester.log
 			Process process = new ProcessBuilder(command).redirectErrorStream(true)
-				.redirectOutput(ProcessBuilder.Redirect.DISCARD)
+				.redirectOutput(ProcessBuilder.Redirect.appendTo(Path.of("target", "forked-requester.log").toFile()))
 				.start();
 			return process;
 		}

@@ -8,6 +8,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 
 import dev.requestreply.wire.WireFormat;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -44,7 +46,12 @@ final class CancelReader implements Runnable {
 
 	private volatile KafkaConsumer<byte[], byte[]> consumer;
 
+	private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
+
 	private volatile Thread thread;
+
+	// Counted down once the topics that exist at start are positioned at their end.
+	private final CountDownLatch positioned = new CountDownLatch(1);
 
 	/**
 	 * @param consumerConfig the handlers' consumer configuration (connection, security); its group
@@ -80,6 +87,17 @@ final class CancelReader implements Runnable {
 		reader.setDaemon(true);
 		this.thread = reader;
 		reader.start();
+		// A cancel record written before the reader has its positions would be missed: start the
+		// handlers only once it has them (bounded, so a slow broker does not hold start-up).
+		try {
+			if (!this.positioned.await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
+				logger.warn(() -> "Cancel records reader not positioned within " + START_TIMEOUT.toMillis()
+						+ " ms; cancels sent meanwhile may not reach handlers");
+			}
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 	void stop() {
@@ -107,6 +125,7 @@ final class CancelReader implements Runnable {
 					assignNewTopics(reader);
 					nextRefresh = System.nanoTime() + TOPIC_REFRESH_NANOS;
 				}
+				this.positioned.countDown();
 				if (reader.assignment().isEmpty()) {
 					// Nothing to read yet: wait as a poll would.
 					Thread.sleep(POLL_TIMEOUT.toMillis());
@@ -145,6 +164,8 @@ final class CancelReader implements Runnable {
 			all.addAll(added);
 			reader.assign(all);
 			reader.seekToEnd(added);
+			// Resolve the end now rather than at the next poll, after which cancels could be missed.
+			added.forEach((partition) -> reader.position(partition, Duration.ofSeconds(5)));
 		}
 	}
 
