@@ -3,7 +3,9 @@ package dev.requestreply;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAccumulator;
@@ -65,19 +67,12 @@ class BoundedStreamTests {
 		StalledSubscriber slow = new StalledSubscriber();
 		stream.subscribe(slow);
 		ReplyPublisher<Integer> buffer = (ReplyPublisher<Integer>) stream;
-		Thread sampler = new Thread(() -> {
-			while (!Thread.currentThread().isInterrupted()) {
-				peakHeap.accumulate(runtime.totalMemory() - runtime.freeMemory());
-				peakBuffered.accumulate(buffer.bufferedCount());
-				try {
-					Thread.sleep(20);
-				}
-				catch (InterruptedException ex) {
-					return;
-				}
-			}
-		}, "heap-sampler");
-		sampler.start();
+		// Samples the heap and the buffer every 20 ms while the stream runs.
+		ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
+		sampler.scheduleAtFixedRate(() -> {
+			peakHeap.accumulate(runtime.totalMemory() - runtime.freeMemory());
+			peakBuffered.accumulate(buffer.bufferedCount());
+		}, 0, 20, TimeUnit.MILLISECONDS);
 		try {
 			assertThat(slow.done).failsWithin(Duration.ofSeconds(60))
 				.withThrowableOfType(ExecutionException.class)
@@ -101,7 +96,7 @@ class BoundedStreamTests {
 			assertThat(peakBuffered.get()).isLessThanOrEqualTo(STREAM_BUFFER);
 		}
 		finally {
-			sampler.interrupt();
+			sampler.shutdownNow();
 			handler.stop = true;
 		}
 	}
