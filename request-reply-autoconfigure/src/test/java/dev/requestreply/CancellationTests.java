@@ -55,6 +55,7 @@ class CancellationTests {
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("cancellation-replies"),
 				"test.topic.slow=" + TestBroker.createTopic("slow", 1),
 				"test.topic.stream=" + TestBroker.uniqueTopic("ticking"),
+				"test.topic.created=" + TestBroker.uniqueTopic("created-by-first-request"),
 				"test.topic.listener=" + TestBroker.uniqueTopic("listener"),
 				"test.topic.unfiltered=" + TestBroker.createTopic("unfiltered", 1),
 				"spring.kafka.consumer.auto-offset-reset=earliest", "spring.kafka.consumer.group-id=cancel-listener");
@@ -119,6 +120,18 @@ class CancellationTests {
 			.findFirst()
 			.orElseThrow();
 		assertThat(template.cancel(pending.correlationId())).isTrue();
+		work.stopped.get(10, TimeUnit.SECONDS);
+		assertThat(work.cancelled).isTrue();
+	}
+
+	@Test
+	void whenHandlersTopicIsCreatedByTheFirstRequestThenItsCancelStillReachesTheHandler() throws Exception {
+		// The topic does not exist when the handlers start: the first request creates it.
+		Work work = handlers.expect();
+		CompletableFuture<String> future = template.request(topic("created"), "work", String.class,
+				Duration.ofSeconds(30));
+		work.started.get(20, TimeUnit.SECONDS);
+		future.cancel(true);
 		work.stopped.get(10, TimeUnit.SECONDS);
 		assertThat(work.cancelled).isTrue();
 	}
@@ -249,6 +262,11 @@ class CancellationTests {
 				return "done";
 			}, this.executor);
 			return current.returned;
+		}
+
+		@ReplyHandler(topics = "${test.topic.created}")
+		CompletableFuture<String> created(String request, ReplyContext call) {
+			return slow(request, call);
 		}
 
 		@ReplyHandler(topics = "${test.topic.stream}")

@@ -15,6 +15,7 @@ import dev.requestreply.wire.WireFormat;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
@@ -36,7 +37,13 @@ final class CancelReader implements Runnable {
 
 	private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
 
-	private static final long TOPIC_REFRESH_NANOS = Duration.ofSeconds(5).toNanos();
+	private static final long TOPIC_REFRESH_NANOS = Duration.ofSeconds(1).toNanos();
+
+	private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(5);
+
+	// Clocks of requesters and responders may differ a little: a topic found after start is read
+	// from this much before the reader started.
+	private static final long CLOCK_SKEW_MILLIS = Duration.ofSeconds(10).toMillis();
 
 	private final Map<String, Object> consumerConfig;
 
@@ -49,6 +56,8 @@ final class CancelReader implements Runnable {
 	private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
 
 	private volatile Thread thread;
+
+	private volatile long startedAtMillis;
 
 	// Counted down once the topics that exist at start are positioned at their end.
 	private final CountDownLatch positioned = new CountDownLatch(1);
@@ -83,6 +92,7 @@ final class CancelReader implements Runnable {
 			return;
 		}
 		this.consumer = new KafkaConsumer<>(this.consumerConfig);
+		this.startedAtMillis = System.currentTimeMillis();
 		Thread reader = new Thread(this, "request-reply-cancels");
 		reader.setDaemon(true);
 		this.thread = reader;
@@ -119,12 +129,14 @@ final class CancelReader implements Runnable {
 	public void run() {
 		KafkaConsumer<byte[], byte[]> reader = this.consumer;
 		long nextRefresh = System.nanoTime();
+		boolean started = false;
 		try (reader) {
 			while (!Thread.currentThread().isInterrupted()) {
 				if (!this.unassigned.isEmpty() && System.nanoTime() - nextRefresh >= 0) {
-					assignNewTopics(reader);
+					assignNewTopics(reader, started);
 					nextRefresh = System.nanoTime() + TOPIC_REFRESH_NANOS;
 				}
+				started = true;
 				this.positioned.countDown();
 				if (reader.assignment().isEmpty()) {
 					// Nothing to read yet: wait as a poll would.
@@ -150,23 +162,48 @@ final class CancelReader implements Runnable {
 		}
 	}
 
-	private void assignNewTopics(KafkaConsumer<byte[], byte[]> reader) {
+	/**
+	 * Assign the partitions of the topics that now exist. At start they are read from their end;
+	 * a topic found later (created by the first request sent to it, say) is read from the records
+	 * written since the reader started, so that the cancel of a request sent meanwhile is not
+	 * missed.
+	 */
+	private void assignNewTopics(KafkaConsumer<byte[], byte[]> reader, boolean afterStart) {
 		Set<TopicPartition> added = new HashSet<>();
 		for (String topic : this.unassigned) {
-			List<PartitionInfo> partitions = reader.partitionsFor(topic, Duration.ofSeconds(5));
+			List<PartitionInfo> partitions = reader.partitionsFor(topic, METADATA_TIMEOUT);
 			if (partitions != null && !partitions.isEmpty()) {
 				partitions.forEach((info) -> added.add(new TopicPartition(topic, info.partition())));
 				this.unassigned.remove(topic);
 			}
 		}
-		if (!added.isEmpty()) {
-			Set<TopicPartition> all = new HashSet<>(reader.assignment());
-			all.addAll(added);
-			reader.assign(all);
-			reader.seekToEnd(added);
-			// Resolve the end now rather than at the next poll, after which cancels could be missed.
-			added.forEach((partition) -> reader.position(partition, Duration.ofSeconds(5)));
+		if (added.isEmpty()) {
+			return;
 		}
+		Set<TopicPartition> all = new HashSet<>(reader.assignment());
+		all.addAll(added);
+		reader.assign(all);
+		Map<TopicPartition, Long> ends = reader.endOffsets(added, METADATA_TIMEOUT);
+		Map<TopicPartition, OffsetAndTimestamp> sinceStart = afterStart ? sinceStart(reader, added) : Map.of();
+		for (TopicPartition partition : added) {
+			OffsetAndTimestamp first = sinceStart.get(partition);
+			// No record since start when the end was read: none was written in between either.
+			reader.seek(partition, (first != null) ? first.offset() : ends.get(partition));
+		}
+	}
+
+	private Map<TopicPartition, OffsetAndTimestamp> sinceStart(KafkaConsumer<byte[], byte[]> reader,
+			Set<TopicPartition> partitions) {
+		Map<TopicPartition, Long> timestamps = new HashMap<>();
+		long from = this.startedAtMillis - CLOCK_SKEW_MILLIS;
+		partitions.forEach((partition) -> timestamps.put(partition, from));
+		Map<TopicPartition, OffsetAndTimestamp> found = new HashMap<>();
+		reader.offsetsForTimes(timestamps, METADATA_TIMEOUT).forEach((partition, offset) -> {
+			if (offset != null) {
+				found.put(partition, offset);
+			}
+		});
+		return found;
 	}
 
 }
