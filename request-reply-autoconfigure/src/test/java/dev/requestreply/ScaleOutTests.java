@@ -1,11 +1,13 @@
 package dev.requestreply;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -226,6 +228,8 @@ class ScaleOutTests {
 		}
 		finally {
 			abrupt.destroyForcibly();
+			// Whatever failed, no load outlives the test.
+			loads.forEach((load) -> load.running = false);
 		}
 		for (int i = 0; i < 3; i++) {
 			Load load = loads.get(i);
@@ -248,6 +252,14 @@ class ScaleOutTests {
 	 * Keeps a number of requests in flight until stopped: each one that ends sends the next.
 	 */
 	private static final class Load {
+
+		// The next request is sent off the reply consumer's thread. Not the common pool: on 2 cores
+		// its parallelism is 1, and CompletableFuture then starts a thread per task.
+		private static final ExecutorService EXECUTOR = Executors.newFixedThreadPool(2, (task) -> {
+			Thread thread = new Thread(task, "churn-load");
+			thread.setDaemon(true);
+			return thread;
+		});
 
 		private final RequestReplyTemplate template;
 
@@ -287,7 +299,7 @@ class ScaleOutTests {
 						this.answered.incrementAndGet();
 					}
 					next();
-				});
+				}, EXECUTOR);
 		}
 
 		/**
@@ -324,7 +336,8 @@ class ScaleOutTests {
 		}
 
 		public static void main(String[] args) {
-			List<String> properties = new ArrayList<>(List.of("logging.level.root=WARN"));
+			List<String> properties = new ArrayList<>(List.of("logging.level.root=WARN",
+					"logging.level.dev.requestreply=INFO"));
 			properties.addAll(List.of(args).subList(3, args.length));
 			ConfigurableApplicationContext context = new TestApps().startRequester(args[0], "partitioned", args[1],
 					properties.toArray(String[]::new));
