@@ -511,7 +511,7 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 			return;
 		}
 		ReplyListener listener = new ReplyListener(this.replyConsumerFactory, this.adminConfig, this.replyTopic,
-				new ReplyDispatcher(this.registry, this.converter, this.instanceId.getBytes(StandardCharsets.UTF_8)),
+				new ReplyDispatcher(this.registry, this.converter),
 				this.replyPartitions, () -> this.registry
 					.failAll("Reply consumer not authorized to read reply topic '" + getReplyTopic() + "'"));
 		int partitions = listener.start();
@@ -521,7 +521,7 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 						? new ResponderDirectory(this.adminConfig, this.responderCheckInterval) : null,
 				this.registry, getReplyTopic());
 		this.sender = new RequestSender(this.kafkaTemplate, this.registry, this.converter, getReplyTopic(),
-				this.instanceId, this.observationRegistry, this.observationConvention, listener);
+				this.observationRegistry, this.observationConvention, listener);
 		this.accepting = true;
 		this.running = true;
 		logger.info(() -> "Request-reply ready: replies on '" + getReplyTopic() + "' (" + partitions

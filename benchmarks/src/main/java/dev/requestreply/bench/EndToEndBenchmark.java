@@ -305,7 +305,11 @@ public final class EndToEndBenchmark {
 	 */
 	static final class Raw implements RoundTrip {
 
-		static final byte[] INSTANCE = java.util.UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
+		static final String ID = "id";
+
+		static final String CORRELATION_ID = "kafka_correlationId";
+
+		static final byte[] REPLY_PARTITION = ByteBuffer.allocate(4).putInt(0).array();
 
 		private final boolean contractHeaders;
 
@@ -314,6 +318,8 @@ public final class EndToEndBenchmark {
 		private final String replyTopic;
 
 		private final byte[] replyTopicBytes;
+
+		private final byte[] responderBytes;
 
 		private final byte[] payload;
 
@@ -339,6 +345,8 @@ public final class EndToEndBenchmark {
 			this.requestTopic = name + "-requests";
 			this.replyTopic = name + "-replies";
 			this.replyTopicBytes = this.replyTopic.getBytes(StandardCharsets.UTF_8);
+			// As long as a handler's default group and topic.
+			this.responderBytes = (name + "-responder." + this.requestTopic).getBytes(StandardCharsets.UTF_8);
 			this.producer = new KafkaProducer<>(producerConfig(servers));
 			this.responderProducer = new KafkaProducer<>(producerConfig(servers));
 			Map<String, Object> replyConfig = consumerConfig(servers);
@@ -388,14 +396,17 @@ public final class EndToEndBenchmark {
 			CompletableFuture<byte[]> future = new CompletableFuture<>();
 			this.futures.put(id, future);
 			ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(this.requestTopic, this.payload);
-			record.headers().add("id", ByteBuffer.allocate(8).putLong(id).array());
 			if (this.contractHeaders) {
-				// The headers RequestReplyTemplate sends, to tell their cost from the rest.
-				record.headers().add("kafka_correlationId", ByteBuffer.allocate(16).putLong(id).putLong(id).array());
+				// The headers RequestReplyTemplate sends, to tell their cost from the rest; the
+				// correlation id is the match.
+				record.headers().add(CORRELATION_ID, ByteBuffer.allocate(16).putLong(id).putLong(id).array());
 				record.headers().add("kafka_replyTopic", this.replyTopicBytes);
+				record.headers().add("kafka_replyPartition", REPLY_PARTITION);
 				record.headers().add("rr_deadline",
 						Long.toString(System.currentTimeMillis() + 30_000).getBytes(StandardCharsets.US_ASCII));
-				record.headers().add("rr_instance", INSTANCE);
+			}
+			else {
+				record.headers().add(ID, ByteBuffer.allocate(8).putLong(id).array());
 			}
 			this.producer.send(record, (metadata, ex) -> {
 				if (ex != null && this.futures.remove(id) != null) {
@@ -409,7 +420,7 @@ public final class EndToEndBenchmark {
 			try {
 				while (this.running) {
 					for (ConsumerRecord<byte[], byte[]> reply : this.replyConsumer.poll(Duration.ofMillis(100))) {
-						Header header = reply.headers().lastHeader("id");
+						Header header = reply.headers().lastHeader(this.contractHeaders ? CORRELATION_ID : ID);
 						CompletableFuture<byte[]> future = this.futures.remove(ByteBuffer.wrap(header.value()).getLong());
 						if (future != null) {
 							future.complete(reply.value());
@@ -430,10 +441,13 @@ public final class EndToEndBenchmark {
 				while (this.running) {
 					for (ConsumerRecord<byte[], byte[]> request : this.responderConsumer.poll(Duration.ofMillis(100))) {
 						ProducerRecord<byte[], byte[]> reply = new ProducerRecord<>(this.replyTopic, request.value());
-						reply.headers().add(request.headers().lastHeader("id"));
 						if (this.contractHeaders) {
-							reply.headers().add(request.headers().lastHeader("kafka_correlationId"));
-							reply.headers().add(request.headers().lastHeader("rr_instance"));
+							// The headers a @ReplyHandler's reply carries.
+							reply.headers().add(request.headers().lastHeader(CORRELATION_ID));
+							reply.headers().add("rr_responder", this.responderBytes);
+						}
+						else {
+							reply.headers().add(request.headers().lastHeader(ID));
 						}
 						this.responderProducer.send(reply);
 					}
