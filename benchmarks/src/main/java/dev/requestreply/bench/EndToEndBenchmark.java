@@ -128,9 +128,13 @@ public final class EndToEndBenchmark {
 					case "raw-headers" -> new Raw(servers, payload, name, true);
 					case "spring" -> new Spring(servers, text, false);
 					case "spring-tuned" -> new Spring(servers, text, true);
-					case "ours" -> new Ours(servers, text, false);
-					case "ours-tx" -> new Ours(servers, text, true);
-					default -> throw new IllegalArgumentException("Unknown implementation " + name);
+					default -> {
+						if (!name.startsWith("ours")) {
+							throw new IllegalArgumentException("Unknown implementation " + name);
+						}
+						// ours, ours-tx, or any ours-<label> with bench.ours-<label>.properties
+						yield new Ours(servers, text, name);
+					}
 				});
 			}
 			for (Map.Entry<String, RoundTrip> impl : impls.entrySet()) {
@@ -168,6 +172,9 @@ public final class EndToEndBenchmark {
 					for (String name : order) {
 						double rate = throughput(impls.get(name), inFlight, throughputSeconds);
 						throughputs.get(name).computeIfAbsent(inFlight, (key) -> new ArrayList<>()).add(rate);
+						if (Boolean.getBoolean("bench.client.metrics")) {
+							printClientMetrics(name + " at " + inFlight + " in flight");
+						}
 					}
 				}
 				StringBuilder line = new StringBuilder(String.format("Round %d (%s) at %.0f s:", round + 1, order,
@@ -249,6 +256,36 @@ public final class EndToEndBenchmark {
 			}
 			System.out.println(line);
 		}
+	}
+
+	/**
+	 * Print how the Kafka clients batched (averages over their last 30 s): records per produce
+	 * request and per fetch, by client id ({@code -Dbench.client.metrics=true}).
+	 */
+	static void printClientMetrics(String label) throws Exception {
+		javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+		StringBuilder out = new StringBuilder("Client metrics, " + label + ":");
+		for (javax.management.ObjectName name : server
+			.queryNames(new javax.management.ObjectName("kafka.producer:type=producer-metrics,*"), null)) {
+			Object rate = server.getAttribute(name, "record-send-rate");
+			if (rate instanceof Double value && value > 1) {
+				out.append(String.format("%n  producer %s: %.0f records/s, %.1f records per request",
+						name.getKeyProperty("client-id"), value, server.getAttribute(name, "records-per-request-avg")));
+			}
+		}
+		for (javax.management.ObjectName name : server
+			.queryNames(new javax.management.ObjectName("kafka.consumer:type=consumer-fetch-manager-metrics,*"), null)) {
+			if (name.getKeyProperty("topic") != null) {
+				continue;
+			}
+			Object rate = server.getAttribute(name, "records-consumed-rate");
+			if (rate instanceof Double value && value > 1) {
+				out.append(String.format("%n  consumer %s: %.0f records/s, %.1f records per fetch, %.0f fetches/s",
+						name.getKeyProperty("client-id"), value, server.getAttribute(name, "records-per-request-avg"),
+						server.getAttribute(name, "fetch-rate")));
+			}
+		}
+		System.out.println(out);
 	}
 
 	static Histogram latency(RoundTrip roundTrip, double seconds) throws Exception {
@@ -603,12 +640,14 @@ public final class EndToEndBenchmark {
 
 		private final String topic;
 
-		Ours(String servers, String payload, boolean transactions) {
+		Ours(String servers, String payload, String name) {
 			this.payload = payload;
-			String name = transactions ? "ours-tx" : "ours";
+			boolean transactions = name.equals("ours-tx");
 			this.topic = name + "-requests";
 			List<String> properties = List.of("spring.kafka.bootstrap-servers=" + servers, "spring.main.banner-mode=off",
 					"spring.jmx.enabled=false", "request-reply.default-timeout=30s", "bench.ours.topic=" + this.topic);
+			// Extra settings of both applications, to measure one lever at a time: separated by ';'.
+			properties = with(properties, list("bench." + name + ".properties", "", ";").toArray(String[]::new));
 			List<String> responderProperties = with(properties, "spring.application.name=" + name + "-responder",
 					"request-reply.handler.group-id=" + name + "-responder");
 			List<String> requesterProperties = with(properties, "spring.application.name=" + name,
@@ -704,7 +743,11 @@ public final class EndToEndBenchmark {
 	}
 
 	private static List<String> list(String property, String defaultValue) {
-		return Arrays.stream(System.getProperty(property, defaultValue).split(","))
+		return list(property, defaultValue, ",");
+	}
+
+	private static List<String> list(String property, String defaultValue, String separator) {
+		return Arrays.stream(System.getProperty(property, defaultValue).split(separator))
 			.map(String::trim)
 			.filter((value) -> !value.isEmpty())
 			.toList();

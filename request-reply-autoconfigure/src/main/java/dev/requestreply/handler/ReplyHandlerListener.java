@@ -197,7 +197,7 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 
 	private boolean allowed(ConsumerRecord<byte[], byte[]> request, RequestHeaders headers, long startNanos,
 			Runnable acknowledgment) {
-		if (this.replyTopicGuard.allows(headers.replyTopic(), position(request))) {
+		if (this.replyTopicGuard.allows(headers.replyTopic(), () -> position(request))) {
 			return true;
 		}
 		this.figures.outcome(request.topic(), ReplyHandlerOutcome.REFUSED, startNanos);
