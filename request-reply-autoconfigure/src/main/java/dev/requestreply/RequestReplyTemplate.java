@@ -2,7 +2,6 @@ package dev.requestreply;
 
 import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -156,8 +155,9 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	}
 
 	/**
-	 * Set the id of this instance, sent with requests and echoed on replies. Default a random UUID,
-	 * so that each instance of an application has its own.
+	 * Set the name of this instance, shown in logs and in the endpoint. Default a random UUID, so
+	 * that each instance of an application has its own. (Replies are told apart by the first half
+	 * of their correlation ids, which the registry draws anew at each start.)
 	 * @param instanceId the instance id
 	 */
 	public void setInstanceId(String instanceId) {

@@ -6,6 +6,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -14,6 +16,9 @@ import org.springframework.kafka.listener.BatchAcknowledgingConsumerAwareMessage
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.KafkaMessageListenerContainer;
 import org.springframework.kafka.support.Acknowledgment;
+import org.springframework.kafka.support.micrometer.KafkaListenerObservation;
+import org.springframework.kafka.support.micrometer.KafkaListenerObservation.DefaultKafkaListenerObservationConvention;
+import org.springframework.kafka.support.micrometer.KafkaRecordReceiverContext;
 
 /**
  * Hands the requests of each poll to the handler in one pass, and acknowledges the poll once every
@@ -43,9 +48,25 @@ final class HandlerBatchListener implements BatchAcknowledgingConsumerAwareMessa
 
 	private volatile ConcurrentMessageListenerContainer<byte[], byte[]> container;
 
-	HandlerBatchListener(ReplyHandlerListener handler, int maxInHand) {
+	private final ObservationRegistry observationRegistry;
+
+	private final String groupId;
+
+	/**
+	 * Create a listener.
+	 * @param handler the handler of each request
+	 * @param maxInHand the requests one consumer may have in hand before it pauses
+	 * @param observationRegistry the registry each record is observed with (as spring-kafka's
+	 * record listeners are: the handler runs in the record's observation, a tracer continues the
+	 * requester's trace), or the no-op registry
+	 * @param groupId the consumer group, for the observations
+	 */
+	HandlerBatchListener(ReplyHandlerListener handler, int maxInHand, ObservationRegistry observationRegistry,
+			String groupId) {
 		this.handler = handler;
 		this.maxInHand = maxInHand;
+		this.observationRegistry = observationRegistry;
+		this.groupId = groupId;
 	}
 
 	/**
@@ -61,13 +82,30 @@ final class HandlerBatchListener implements BatchAcknowledgingConsumerAwareMessa
 			Consumer<?, ?> consumer) {
 		Polls polls = this.polls.get();
 		Poll poll = polls.add(records.size(), acknowledgment);
+		boolean observed = !this.observationRegistry.isNoop();
 		for (ConsumerRecord<byte[], byte[]> record : records) {
-			this.handler.onRequest(record, poll.request());
+			if (observed) {
+				observe(record, poll.request());
+			}
+			else {
+				this.handler.onRequest(record, poll.request());
+			}
 		}
 		poll.run();
 		if (polls.inHand.get() > this.maxInHand) {
 			polls.pause(records.get(0));
 		}
+	}
+
+	// As a record listener's container observes a record: around the listener's call.
+	private void observe(ConsumerRecord<byte[], byte[]> record, Runnable done) {
+		ConcurrentMessageListenerContainer<byte[], byte[]> parent = this.container;
+		String listenerId = (parent != null) ? parent.getListenerId() : null;
+		Observation observation = KafkaListenerObservation.LISTENER_OBSERVATION.observation(null,
+				DefaultKafkaListenerObservationConvention.INSTANCE,
+				() -> new KafkaRecordReceiverContext(record, listenerId, null, this.groupId, () -> null),
+				this.observationRegistry);
+		observation.observe(() -> this.handler.onRequest(record, done));
 	}
 
 	/**

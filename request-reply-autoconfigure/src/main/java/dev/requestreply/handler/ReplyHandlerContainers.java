@@ -232,7 +232,7 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 			properties.setSyncCommits(false);
 			properties.setClientId("request-reply-handler-" + endpoint.id());
 			boolean observed = !this.observationRegistry.isNoop();
-			if (observed) {
+			if (observed && this.transactions != null) {
 				properties.setObservationEnabled(true);
 				properties.setObservationRegistry(this.observationRegistry);
 			}
@@ -246,10 +246,10 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 					new ReplyTopicGuard(endpoint.id(), replyTopicPolicy),
 					(this.transactions != null) ? HandlerTransactions.MAX_WAIT : null);
 			cancels.register(endpoint.topics(), listener.inFlight());
-			// Each poll in one pass, unless each record is observed (the container observes records
-			// one by one) or replied to in a transaction of its own.
-			HandlerBatchListener batches = (this.transactions == null && !observed)
-					? new HandlerBatchListener(listener, HandlerBatchListener.MAX_IN_HAND) : null;
+			// Each poll in one pass (each record observed by the listener itself, when observed),
+			// unless each record is replied to in a transaction of its own.
+			HandlerBatchListener batches = (this.transactions == null) ? new HandlerBatchListener(listener,
+					HandlerBatchListener.MAX_IN_HAND, this.observationRegistry, groupId) : null;
 			if (batches != null) {
 				properties.setMessageListener(batches);
 			}
