@@ -2,7 +2,6 @@ package dev.requestreply;
 
 import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
@@ -156,8 +155,9 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	}
 
 	/**
-	 * Set the id of this instance, sent with requests and echoed on replies. Default a random UUID,
-	 * so that each instance of an application has its own.
+	 * Set the name of this instance, shown in logs and in the endpoint. Default a random UUID, so
+	 * that each instance of an application has its own. (Replies are told apart by the first half
+	 * of their correlation ids, which the registry draws anew at each start.)
 	 * @param instanceId the instance id
 	 */
 	public void setInstanceId(String instanceId) {
@@ -511,7 +511,7 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 			return;
 		}
 		ReplyListener listener = new ReplyListener(this.replyConsumerFactory, this.adminConfig, this.replyTopic,
-				new ReplyDispatcher(this.registry, this.converter, this.instanceId.getBytes(StandardCharsets.UTF_8)),
+				new ReplyDispatcher(this.registry, this.converter),
 				this.replyPartitions, () -> this.registry
 					.failAll("Reply consumer not authorized to read reply topic '" + getReplyTopic() + "'"));
 		int partitions = listener.start();
@@ -521,7 +521,7 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 						? new ResponderDirectory(this.adminConfig, this.responderCheckInterval) : null,
 				this.registry, getReplyTopic());
 		this.sender = new RequestSender(this.kafkaTemplate, this.registry, this.converter, getReplyTopic(),
-				this.instanceId, this.observationRegistry, this.observationConvention, listener);
+				this.observationRegistry, this.observationConvention, listener);
 		this.accepting = true;
 		this.running = true;
 		logger.info(() -> "Request-reply ready: replies on '" + getReplyTopic() + "' (" + partitions

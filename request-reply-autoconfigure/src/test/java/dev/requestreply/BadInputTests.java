@@ -278,9 +278,14 @@ class BadInputTests {
 		unknown.add(RequestReplyHeaders.CORRELATION_ID, CorrelationId.random().toBytes());
 		producer.send(new ProducerRecord<>(own, null, (byte[]) null, "x".getBytes(StandardCharsets.UTF_8), unknown))
 			.get(10, TimeUnit.SECONDS);
+		// An id of this instance (its first half) that no pending request has: a duplicate.
+		Reply<Integer> answered = template.exchange(requestTopic, new Item("first", 1), Integer.class,
+				Duration.ofSeconds(10)).get(10, TimeUnit.SECONDS);
+		CorrelationId answeredId = CorrelationId
+			.fromBytes(answered.headers().lastHeader(RequestReplyHeaders.CORRELATION_ID).value());
 		RecordHeaders mine = new RecordHeaders();
-		mine.add(RequestReplyHeaders.CORRELATION_ID, CorrelationId.random().toBytes());
-		mine.add(RequestReplyHeaders.INSTANCE, template.getInstanceId().getBytes(StandardCharsets.UTF_8));
+		mine.add(RequestReplyHeaders.CORRELATION_ID,
+				new CorrelationId(answeredId.mostSignificantBits(), answeredId.leastSignificantBits() ^ 1).toBytes());
 		producer.send(new ProducerRecord<>(own, null, (byte[]) null, "x".getBytes(StandardCharsets.UTF_8), mine))
 			.get(10, TimeUnit.SECONDS);
 		await().atMost(Duration.ofSeconds(10))

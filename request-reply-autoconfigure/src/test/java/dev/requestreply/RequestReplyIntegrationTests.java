@@ -151,7 +151,6 @@ class RequestReplyIntegrationTests {
 		// @ReplyHandler stops instead, see CancellationTests).
 		RecordHeaders headers = new RecordHeaders();
 		headers.add(RequestReplyHeaders.CORRELATION_ID, id.toBytes());
-		headers.add(RequestReplyHeaders.INSTANCE, template.getInstanceId().getBytes(StandardCharsets.UTF_8));
 		raw.send(new ProducerRecord<byte[], byte[]>(template.getReplyTopic(), null, (byte[]) null,
 				"too late".getBytes(StandardCharsets.UTF_8), headers)).get(10, TimeUnit.SECONDS);
 		await().atMost(Duration.ofSeconds(10))

@@ -128,9 +128,13 @@ public final class EndToEndBenchmark {
 					case "raw-headers" -> new Raw(servers, payload, name, true);
 					case "spring" -> new Spring(servers, text, false);
 					case "spring-tuned" -> new Spring(servers, text, true);
-					case "ours" -> new Ours(servers, text, false);
-					case "ours-tx" -> new Ours(servers, text, true);
-					default -> throw new IllegalArgumentException("Unknown implementation " + name);
+					default -> {
+						if (!name.startsWith("ours")) {
+							throw new IllegalArgumentException("Unknown implementation " + name);
+						}
+						// ours, ours-tx, or any ours-<label> with bench.ours-<label>.properties
+						yield new Ours(servers, text, name);
+					}
 				});
 			}
 			for (Map.Entry<String, RoundTrip> impl : impls.entrySet()) {
@@ -168,6 +172,9 @@ public final class EndToEndBenchmark {
 					for (String name : order) {
 						double rate = throughput(impls.get(name), inFlight, throughputSeconds);
 						throughputs.get(name).computeIfAbsent(inFlight, (key) -> new ArrayList<>()).add(rate);
+						if (Boolean.getBoolean("bench.client.metrics")) {
+							printClientMetrics(name + " at " + inFlight + " in flight");
+						}
 					}
 				}
 				StringBuilder line = new StringBuilder(String.format("Round %d (%s) at %.0f s:", round + 1, order,
@@ -251,6 +258,36 @@ public final class EndToEndBenchmark {
 		}
 	}
 
+	/**
+	 * Print how the Kafka clients batched (averages over their last 30 s): records per produce
+	 * request and per fetch, by client id ({@code -Dbench.client.metrics=true}).
+	 */
+	static void printClientMetrics(String label) throws Exception {
+		javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+		StringBuilder out = new StringBuilder("Client metrics, " + label + ":");
+		for (javax.management.ObjectName name : server
+			.queryNames(new javax.management.ObjectName("kafka.producer:type=producer-metrics,*"), null)) {
+			Object rate = server.getAttribute(name, "record-send-rate");
+			if (rate instanceof Double value && value > 1) {
+				out.append(String.format("%n  producer %s: %.0f records/s, %.1f records per request",
+						name.getKeyProperty("client-id"), value, server.getAttribute(name, "records-per-request-avg")));
+			}
+		}
+		for (javax.management.ObjectName name : server
+			.queryNames(new javax.management.ObjectName("kafka.consumer:type=consumer-fetch-manager-metrics,*"), null)) {
+			if (name.getKeyProperty("topic") != null) {
+				continue;
+			}
+			Object rate = server.getAttribute(name, "records-consumed-rate");
+			if (rate instanceof Double value && value > 1) {
+				out.append(String.format("%n  consumer %s: %.0f records/s, %.1f records per fetch, %.0f fetches/s",
+						name.getKeyProperty("client-id"), value, server.getAttribute(name, "records-per-request-avg"),
+						server.getAttribute(name, "fetch-rate")));
+			}
+		}
+		System.out.println(out);
+	}
+
 	static Histogram latency(RoundTrip roundTrip, double seconds) throws Exception {
 		Histogram histogram = new Histogram(3);
 		long end = System.nanoTime() + (long) (seconds * 1e9);
@@ -305,7 +342,11 @@ public final class EndToEndBenchmark {
 	 */
 	static final class Raw implements RoundTrip {
 
-		static final byte[] INSTANCE = java.util.UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8);
+		static final String ID = "id";
+
+		static final String CORRELATION_ID = "kafka_correlationId";
+
+		static final byte[] REPLY_PARTITION = ByteBuffer.allocate(4).putInt(0).array();
 
 		private final boolean contractHeaders;
 
@@ -314,6 +355,8 @@ public final class EndToEndBenchmark {
 		private final String replyTopic;
 
 		private final byte[] replyTopicBytes;
+
+		private final byte[] responderBytes;
 
 		private final byte[] payload;
 
@@ -339,6 +382,8 @@ public final class EndToEndBenchmark {
 			this.requestTopic = name + "-requests";
 			this.replyTopic = name + "-replies";
 			this.replyTopicBytes = this.replyTopic.getBytes(StandardCharsets.UTF_8);
+			// As long as a handler's default group and topic.
+			this.responderBytes = (name + "-responder." + this.requestTopic).getBytes(StandardCharsets.UTF_8);
 			this.producer = new KafkaProducer<>(producerConfig(servers));
 			this.responderProducer = new KafkaProducer<>(producerConfig(servers));
 			Map<String, Object> replyConfig = consumerConfig(servers);
@@ -388,14 +433,17 @@ public final class EndToEndBenchmark {
 			CompletableFuture<byte[]> future = new CompletableFuture<>();
 			this.futures.put(id, future);
 			ProducerRecord<byte[], byte[]> record = new ProducerRecord<>(this.requestTopic, this.payload);
-			record.headers().add("id", ByteBuffer.allocate(8).putLong(id).array());
 			if (this.contractHeaders) {
-				// The headers RequestReplyTemplate sends, to tell their cost from the rest.
-				record.headers().add("kafka_correlationId", ByteBuffer.allocate(16).putLong(id).putLong(id).array());
+				// The headers RequestReplyTemplate sends, to tell their cost from the rest; the
+				// correlation id is the match.
+				record.headers().add(CORRELATION_ID, ByteBuffer.allocate(16).putLong(id).putLong(id).array());
 				record.headers().add("kafka_replyTopic", this.replyTopicBytes);
+				record.headers().add("kafka_replyPartition", REPLY_PARTITION);
 				record.headers().add("rr_deadline",
 						Long.toString(System.currentTimeMillis() + 30_000).getBytes(StandardCharsets.US_ASCII));
-				record.headers().add("rr_instance", INSTANCE);
+			}
+			else {
+				record.headers().add(ID, ByteBuffer.allocate(8).putLong(id).array());
 			}
 			this.producer.send(record, (metadata, ex) -> {
 				if (ex != null && this.futures.remove(id) != null) {
@@ -409,7 +457,7 @@ public final class EndToEndBenchmark {
 			try {
 				while (this.running) {
 					for (ConsumerRecord<byte[], byte[]> reply : this.replyConsumer.poll(Duration.ofMillis(100))) {
-						Header header = reply.headers().lastHeader("id");
+						Header header = reply.headers().lastHeader(this.contractHeaders ? CORRELATION_ID : ID);
 						CompletableFuture<byte[]> future = this.futures.remove(ByteBuffer.wrap(header.value()).getLong());
 						if (future != null) {
 							future.complete(reply.value());
@@ -430,10 +478,13 @@ public final class EndToEndBenchmark {
 				while (this.running) {
 					for (ConsumerRecord<byte[], byte[]> request : this.responderConsumer.poll(Duration.ofMillis(100))) {
 						ProducerRecord<byte[], byte[]> reply = new ProducerRecord<>(this.replyTopic, request.value());
-						reply.headers().add(request.headers().lastHeader("id"));
 						if (this.contractHeaders) {
-							reply.headers().add(request.headers().lastHeader("kafka_correlationId"));
-							reply.headers().add(request.headers().lastHeader("rr_instance"));
+							// The headers a @ReplyHandler's reply carries.
+							reply.headers().add(request.headers().lastHeader(CORRELATION_ID));
+							reply.headers().add("rr_responder", this.responderBytes);
+						}
+						else {
+							reply.headers().add(request.headers().lastHeader(ID));
 						}
 						this.responderProducer.send(reply);
 					}
@@ -589,12 +640,14 @@ public final class EndToEndBenchmark {
 
 		private final String topic;
 
-		Ours(String servers, String payload, boolean transactions) {
+		Ours(String servers, String payload, String name) {
 			this.payload = payload;
-			String name = transactions ? "ours-tx" : "ours";
+			boolean transactions = name.equals("ours-tx");
 			this.topic = name + "-requests";
 			List<String> properties = List.of("spring.kafka.bootstrap-servers=" + servers, "spring.main.banner-mode=off",
 					"spring.jmx.enabled=false", "request-reply.default-timeout=30s", "bench.ours.topic=" + this.topic);
+			// Extra settings of both applications, to measure one lever at a time: separated by ';'.
+			properties = with(properties, list("bench." + name + ".properties", "", ";").toArray(String[]::new));
 			List<String> responderProperties = with(properties, "spring.application.name=" + name + "-responder",
 					"request-reply.handler.group-id=" + name + "-responder");
 			List<String> requesterProperties = with(properties, "spring.application.name=" + name,
@@ -690,7 +743,11 @@ public final class EndToEndBenchmark {
 	}
 
 	private static List<String> list(String property, String defaultValue) {
-		return Arrays.stream(System.getProperty(property, defaultValue).split(","))
+		return list(property, defaultValue, ",");
+	}
+
+	private static List<String> list(String property, String defaultValue, String separator) {
+		return Arrays.stream(System.getProperty(property, defaultValue).split(separator))
 			.map(String::trim)
 			.filter((value) -> !value.isEmpty())
 			.toList();

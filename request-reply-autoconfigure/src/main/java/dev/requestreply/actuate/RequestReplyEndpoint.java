@@ -163,7 +163,7 @@ public class RequestReplyEndpoint {
 	 * Description of this application's requests and handlers.
 	 *
 	 * @param replyTopic the shared reply topic
-	 * @param instanceId the id of this instance, echoed on its replies
+	 * @param instanceId the name of this instance (request-reply.instance-id)
 	 * @param accepting whether the reply consumer runs, so that requests are accepted
 	 * @param pending requests waiting for a reply
 	 * @param maxPending the number of pending requests past which requests are refused

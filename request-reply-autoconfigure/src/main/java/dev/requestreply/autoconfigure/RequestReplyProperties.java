@@ -50,8 +50,9 @@ public class RequestReplyProperties {
 	private Duration lateReplyWindow = Duration.ofMinutes(1);
 
 	/**
-	 * Id of this instance, sent with requests and echoed on replies so that instances sharing the
-	 * reply topic skip each other's replies. Defaults to a random UUID per start.
+	 * Name of this instance, shown in logs and in the requestreply endpoint. Defaults to a random
+	 * UUID per start. Instances sharing the reply topic tell their replies apart by the first half
+	 * of the correlation id, drawn anew at each start, not by this name.
 	 */
 	private String instanceId;
 

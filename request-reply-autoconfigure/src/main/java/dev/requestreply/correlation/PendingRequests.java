@@ -75,6 +75,9 @@ public final class PendingRequests implements CorrelationRegistry, AutoCloseable
 
 	private final int maxPending;
 
+	// The first half of every id this registry gives out: the requesting instance, this run.
+	private final long instanceBits = CorrelationId.newInstanceBits();
+
 	private volatile int observedPending;
 
 	private final List<RequestOutcomeListener> listeners = new CopyOnWriteArrayList<>();
@@ -307,7 +310,7 @@ public final class PendingRequests implements CorrelationRegistry, AutoCloseable
 		long now = System.nanoTime();
 		long timeoutNanos = timeout.toNanos();
 		for (;;) {
-			PendingRequest<T> request = new PendingRequest<>(this, CorrelationId.random(), topic, replyType, now,
+			PendingRequest<T> request = new PendingRequest<>(this, CorrelationId.of(this.instanceBits), topic, replyType, now,
 					now + timeoutNanos, collector);
 			if (this.pending.putIfAbsent(request.id, request) == null) {
 				this.wheel.schedule(request);
@@ -330,6 +333,17 @@ public final class PendingRequests implements CorrelationRegistry, AutoCloseable
 		int size = this.pending.size();
 		this.observedPending = size;
 		return size >= this.maxPending;
+	}
+
+	/**
+	 * Return whether an id is one this registry gave out (this instance's, this run): any other
+	 * reply is another instance's.
+	 * @param id the correlation id of a reply
+	 * @return whether it names this instance
+	 * @since 0.2.0
+	 */
+	public boolean isOwnId(CorrelationId id) {
+		return id.isOf(this.instanceBits);
 	}
 
 	PendingRequest<?> get(CorrelationId id) {

@@ -1,7 +1,6 @@
 package dev.requestreply.correlation;
 
 import java.nio.ByteBuffer;
-import java.util.Arrays;
 
 import dev.requestreply.CorrelationId;
 import dev.requestreply.RemoteHandlerException;
@@ -16,9 +15,9 @@ import org.apache.kafka.common.utils.Utils;
 import org.springframework.core.log.LogAccessor;
 
 /**
- * Matches reply records to pending requests. Only the headers of a reply are read until it is
- * known to answer one of this instance's pending requests; another instance's reply is skipped
- * without its payload being copied or parsed. Every reply that completes nothing is counted by
+ * Matches reply records to pending requests. Only the correlation id of a reply is read until it
+ * is known to answer one of this instance's pending requests; another instance's reply (told by
+ * the first half of the id) is skipped without its payload being copied or parsed. Every reply that completes nothing is counted by
  * its reason ({@link SkippedReply}).
  *
  * @since 0.2.0
@@ -31,20 +30,16 @@ public final class ReplyDispatcher {
 
 	private final PayloadConverter converter;
 
-	private final byte[] instance;
-
 	private volatile boolean warnedInvalid;
 
 	/**
 	 * Create a dispatcher.
-	 * @param registry the pending requests
+	 * @param registry the pending requests, which tell this instance's ids from others'
 	 * @param converter the converter of reply payloads
-	 * @param instance this instance's id, as sent in {@link RequestReplyHeaders#INSTANCE}
 	 */
-	public ReplyDispatcher(PendingRequests registry, PayloadConverter converter, byte[] instance) {
+	public ReplyDispatcher(PendingRequests registry, PayloadConverter converter) {
 		this.registry = registry;
 		this.converter = converter;
-		this.instance = instance;
 	}
 
 	/**
@@ -64,16 +59,15 @@ public final class ReplyDispatcher {
 			}
 			return;
 		}
-		byte[] replyInstance = WireFormat.instance(headers);
-		if (replyInstance != null && !Arrays.equals(replyInstance, this.instance)) {
+		CorrelationId id = CorrelationId.fromBytes(correlation);
+		if (id == null || !this.registry.isOwnId(id)) {
+			// Another instance's request (the first half of the id names the requester).
 			this.registry.skipped(SkippedReply.FOREIGN);
 			return;
 		}
-		CorrelationId id = CorrelationId.fromBytes(correlation);
-		PendingRequest<?> request = (id != null) ? this.registry.get(id) : null;
+		PendingRequest<?> request = this.registry.get(id);
 		if (request == null) {
-			this.registry.skipped((id != null && this.registry.endedRecently(id)) ? SkippedReply.LATE
-					: (replyInstance != null) ? SkippedReply.DUPLICATE : SkippedReply.FOREIGN);
+			this.registry.skipped(this.registry.endedRecently(id) ? SkippedReply.LATE : SkippedReply.DUPLICATE);
 			return;
 		}
 		if (request.collector != null) {

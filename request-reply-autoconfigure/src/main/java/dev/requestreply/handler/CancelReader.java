@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 
 import dev.requestreply.wire.WireFormat;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -18,32 +16,44 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndTimestamp;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.InterruptException;
 import org.apache.kafka.common.errors.WakeupException;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 import org.springframework.core.log.LogAccessor;
 
 /**
- * Reads the cancel records of the handlers' topics as they arrive, so that they reach requests in
- * hand at once. A handler's own consumer cannot: while a request is in hand (an asynchronous
- * result) its partition is paused until the request is acknowledged, and a cancel record follows
- * its request on that partition. One consumer without group for all handlers, positioned at the
- * end of every partition, looking at headers only; the price is that the handlers' topics are
- * fetched twice.
+ * Reads the cancel records of the handlers' topics, so that they reach requests held in hand at
+ * once. A handler's own consumer meets a cancel record after its request on the partition, but
+ * not while it cannot poll: a handler that works on the consumer's thread, a partition paused
+ * while requests are in hand. One consumer without group for all handlers, looking at headers
+ * only.
+ * <p>
+ * It reads only while a request has been in hand for longer than {@link #READ_AFTER}: the
+ * handlers' topics are not fetched a second time while requests come and go quickly. When it
+ * starts reading, each partition is positioned at the first record no older than the oldest
+ * request in hand (a cancel record follows its request), so that no cancel of a request in hand
+ * is missed, however late it started; when nothing is held any more, its partitions are paused.
  */
 final class CancelReader implements Runnable {
 
 	private static final LogAccessor logger = new LogAccessor(CancelReader.class);
 
+	/**
+	 * How long a request is in hand before cancel records are read for it.
+	 */
+	static final Duration READ_AFTER = Duration.ofMillis(100);
+
 	private static final Duration POLL_TIMEOUT = Duration.ofMillis(100);
+
+	private static final long IDLE_CHECK_MILLIS = 20;
 
 	private static final long TOPIC_REFRESH_NANOS = Duration.ofSeconds(1).toNanos();
 
 	private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(5);
 
-	// Clocks of requesters and responders may differ a little: a topic found after start is read
-	// from this much before the reader started.
-	private static final long CLOCK_SKEW_MILLIS = Duration.ofSeconds(10).toMillis();
+	// Clocks may move: read from this much before the oldest request in hand.
+	private static final long CLOCK_SKEW_MILLIS = Duration.ofSeconds(1).toMillis();
 
 	private final Map<String, Object> consumerConfig;
 
@@ -53,14 +63,10 @@ final class CancelReader implements Runnable {
 
 	private volatile KafkaConsumer<byte[], byte[]> consumer;
 
-	private static final Duration START_TIMEOUT = Duration.ofSeconds(10);
-
 	private volatile Thread thread;
 
-	private volatile long startedAtMillis;
-
-	// Counted down once the topics that exist at start are positioned at their end.
-	private final CountDownLatch positioned = new CountDownLatch(1);
+	// The consumer's thread only: the timestamp read from while reading, else -1.
+	private long readingSince = -1;
 
 	/**
 	 * @param consumerConfig the handlers' consumer configuration (connection, security); its group
@@ -92,22 +98,10 @@ final class CancelReader implements Runnable {
 			return;
 		}
 		this.consumer = new KafkaConsumer<>(this.consumerConfig);
-		this.startedAtMillis = System.currentTimeMillis();
 		Thread reader = new Thread(this, "request-reply-cancels");
 		reader.setDaemon(true);
 		this.thread = reader;
 		reader.start();
-		// A cancel record written before the reader has its positions would be missed: start the
-		// handlers only once it has them (bounded, so a slow broker does not hold start-up).
-		try {
-			if (!this.positioned.await(START_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)) {
-				logger.warn(() -> "Cancel records reader not positioned within " + START_TIMEOUT.toMillis()
-						+ " ms; cancels sent meanwhile may not reach handlers");
-			}
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
 	}
 
 	void stop() {
@@ -116,6 +110,7 @@ final class CancelReader implements Runnable {
 		if (current == null || reader == null) {
 			return;
 		}
+		reader.interrupt();
 		current.wakeup();
 		try {
 			reader.join(Duration.ofSeconds(10).toMillis());
@@ -129,18 +124,23 @@ final class CancelReader implements Runnable {
 	public void run() {
 		KafkaConsumer<byte[], byte[]> reader = this.consumer;
 		long nextRefresh = System.nanoTime();
-		boolean started = false;
 		try (reader) {
 			while (!Thread.currentThread().isInterrupted()) {
 				if (!this.unassigned.isEmpty() && System.nanoTime() - nextRefresh >= 0) {
-					assignNewTopics(reader, started);
+					assignNewTopics(reader);
 					nextRefresh = System.nanoTime() + TOPIC_REFRESH_NANOS;
 				}
-				started = true;
-				this.positioned.countDown();
-				if (reader.assignment().isEmpty()) {
-					// Nothing to read yet: wait as a poll would.
-					Thread.sleep(POLL_TIMEOUT.toMillis());
+				long oldest = oldestInHand();
+				if (oldest != Long.MAX_VALUE && this.readingSince < 0) {
+					startReading(reader, oldest - CLOCK_SKEW_MILLIS);
+				}
+				else if (oldest == Long.MAX_VALUE && this.readingSince >= 0) {
+					reader.pause(reader.assignment());
+					this.readingSince = -1;
+				}
+				if (this.readingSince < 0 || reader.assignment().isEmpty()) {
+					// Nothing held, or nothing to read yet: look again shortly.
+					Thread.sleep(IDLE_CHECK_MILLIS);
 					continue;
 				}
 				for (ConsumerRecord<byte[], byte[]> record : reader.poll(POLL_TIMEOUT)) {
@@ -153,7 +153,7 @@ final class CancelReader implements Runnable {
 				}
 			}
 		}
-		catch (WakeupException | InterruptedException ex) {
+		catch (WakeupException | InterruptedException | InterruptException ex) {
 			// Stopped.
 		}
 		catch (RuntimeException ex) {
@@ -162,13 +162,32 @@ final class CancelReader implements Runnable {
 		}
 	}
 
+	// The oldest record timestamp of the requests in hand for longer than READ_AFTER.
+	private long oldestInHand() {
+		long takenBefore = System.nanoTime() - READ_AFTER.toNanos();
+		long oldest = Long.MAX_VALUE;
+		for (List<InFlightRequests> requests : this.byTopic.values()) {
+			for (InFlightRequests inFlight : requests) {
+				oldest = Math.min(oldest, inFlight.oldestTimestampInHandBefore(takenBefore));
+			}
+		}
+		return oldest;
+	}
+
+	private void startReading(KafkaConsumer<byte[], byte[]> reader, long sinceMillis) {
+		Set<TopicPartition> partitions = reader.assignment();
+		if (!partitions.isEmpty()) {
+			seekToTime(reader, partitions, sinceMillis);
+			reader.resume(partitions);
+		}
+		this.readingSince = sinceMillis;
+	}
+
 	/**
-	 * Assign the partitions of the topics that now exist. At start they are read from their end;
-	 * a topic found later (created by the first request sent to it, say) is read from the records
-	 * written since the reader started, so that the cancel of a request sent meanwhile is not
-	 * missed.
+	 * Assign the partitions of the topics that now exist: paused while nothing is read, else
+	 * positioned as the others were.
 	 */
-	private void assignNewTopics(KafkaConsumer<byte[], byte[]> reader, boolean afterStart) {
+	private void assignNewTopics(KafkaConsumer<byte[], byte[]> reader) {
 		Set<TopicPartition> added = new HashSet<>();
 		for (String topic : this.unassigned) {
 			List<PartitionInfo> partitions = reader.partitionsFor(topic, METADATA_TIMEOUT);
@@ -183,27 +202,26 @@ final class CancelReader implements Runnable {
 		Set<TopicPartition> all = new HashSet<>(reader.assignment());
 		all.addAll(added);
 		reader.assign(all);
-		Map<TopicPartition, Long> ends = reader.endOffsets(added, METADATA_TIMEOUT);
-		Map<TopicPartition, OffsetAndTimestamp> sinceStart = afterStart ? sinceStart(reader, added) : Map.of();
-		for (TopicPartition partition : added) {
-			OffsetAndTimestamp first = sinceStart.get(partition);
-			// No record since start when the end was read: none was written in between either.
-			reader.seek(partition, (first != null) ? first.offset() : ends.get(partition));
+		if (this.readingSince >= 0) {
+			seekToTime(reader, added, this.readingSince);
+		}
+		else {
+			reader.pause(added);
 		}
 	}
 
-	private Map<TopicPartition, OffsetAndTimestamp> sinceStart(KafkaConsumer<byte[], byte[]> reader,
-			Set<TopicPartition> partitions) {
+	// Position each partition at its first record no older than the time, else at its end.
+	private static void seekToTime(KafkaConsumer<byte[], byte[]> reader, Set<TopicPartition> partitions,
+			long sinceMillis) {
+		Map<TopicPartition, Long> ends = reader.endOffsets(partitions, METADATA_TIMEOUT);
 		Map<TopicPartition, Long> timestamps = new HashMap<>();
-		long from = this.startedAtMillis - CLOCK_SKEW_MILLIS;
-		partitions.forEach((partition) -> timestamps.put(partition, from));
-		Map<TopicPartition, OffsetAndTimestamp> found = new HashMap<>();
-		reader.offsetsForTimes(timestamps, METADATA_TIMEOUT).forEach((partition, offset) -> {
-			if (offset != null) {
-				found.put(partition, offset);
-			}
-		});
-		return found;
+		partitions.forEach((partition) -> timestamps.put(partition, Math.max(0, sinceMillis)));
+		Map<TopicPartition, OffsetAndTimestamp> found = reader.offsetsForTimes(timestamps, METADATA_TIMEOUT);
+		for (TopicPartition partition : partitions) {
+			OffsetAndTimestamp first = found.get(partition);
+			// None that recent when the end was read: none was written in between either.
+			reader.seek(partition, (first != null) ? first.offset() : ends.get(partition));
+		}
 	}
 
 }

@@ -27,6 +27,8 @@ final class HandlerCallContext implements ReplyContext {
 
 	private final RequestHeaders request;
 
+	private final long receivedNanos = System.nanoTime();
+
 	// Guarded by this; null once cancelled (actions registered after run at once).
 	private List<Runnable> cancelActions = new ArrayList<>();
 
@@ -42,6 +44,13 @@ final class HandlerCallContext implements ReplyContext {
 	@Override
 	public byte[] correlationId() {
 		return this.request.correlationId().clone();
+	}
+
+	/**
+	 * Return the correlation id as read, not a copy (not to be changed).
+	 */
+	byte[] requestId() {
+		return this.request.correlationId();
 	}
 
 	@Override
@@ -92,6 +101,20 @@ final class HandlerCallContext implements ReplyContext {
 		catch (RuntimeException ex) {
 			logger.warn(ex, () -> "A ReplyContext.onCancel action failed");
 		}
+	}
+
+	/**
+	 * Return when the request was taken in hand ({@link System#nanoTime()}).
+	 */
+	long receivedNanos() {
+		return this.receivedNanos;
+	}
+
+	/**
+	 * Return the timestamp of the request's record: its cancel record is no older.
+	 */
+	long recordTimestamp() {
+		return this.record.timestamp();
 	}
 
 	@Override

@@ -36,11 +36,11 @@ final class InFlightRequests {
 	}
 
 	void add(HandlerCallContext context) {
-		this.inHand.put(ByteBuffer.wrap(context.correlationId()), context);
+		this.inHand.put(ByteBuffer.wrap(context.requestId()), context);
 	}
 
 	void remove(HandlerCallContext context) {
-		this.inHand.remove(ByteBuffer.wrap(context.correlationId()), context);
+		this.inHand.remove(ByteBuffer.wrap(context.requestId()), context);
 	}
 
 	/**
@@ -71,6 +71,22 @@ final class InFlightRequests {
 		synchronized (this.earlyCancels) {
 			return !this.earlyCancels.isEmpty() && this.earlyCancels.remove(ByteBuffer.wrap(correlationId)) != null;
 		}
+	}
+
+	/**
+	 * Return the oldest record timestamp of the requests in hand since before a time.
+	 * @param takenBeforeNanos a {@link System#nanoTime()} value
+	 * @return the oldest timestamp of the requests taken in hand before then, or
+	 * {@link Long#MAX_VALUE} if there is none
+	 */
+	long oldestTimestampInHandBefore(long takenBeforeNanos) {
+		long oldest = Long.MAX_VALUE;
+		for (HandlerCallContext context : this.inHand.values()) {
+			if (context.receivedNanos() - takenBeforeNanos <= 0) {
+				oldest = Math.min(oldest, context.recordTimestamp());
+			}
+		}
+		return oldest;
 	}
 
 	int size() {

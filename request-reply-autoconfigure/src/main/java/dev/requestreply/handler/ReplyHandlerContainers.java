@@ -228,11 +228,11 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 			String groupId = groupId(endpoint);
 			properties.setGroupId(groupId);
 			properties.setAckMode(AckMode.MANUAL);
-			properties.setAsyncAcks(true);
 			// Synchronous commits would wait for the broker's commit linger on every poll.
 			properties.setSyncCommits(false);
 			properties.setClientId("request-reply-handler-" + endpoint.id());
-			if (!this.observationRegistry.isNoop()) {
+			boolean observed = !this.observationRegistry.isNoop();
+			if (observed && this.transactions != null) {
 				properties.setObservationEnabled(true);
 				properties.setObservationRegistry(this.observationRegistry);
 			}
@@ -246,9 +246,24 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 					new ReplyTopicGuard(endpoint.id(), replyTopicPolicy),
 					(this.transactions != null) ? HandlerTransactions.MAX_WAIT : null);
 			cancels.register(endpoint.topics(), listener.inFlight());
-			properties.setMessageListener((this.transactions != null) ? HandlerTransactions.listener(listener) : listener);
+			// Each poll in one pass (each record observed by the listener itself, when observed),
+			// unless each record is replied to in a transaction of its own.
+			HandlerBatchListener batches = (this.transactions == null) ? new HandlerBatchListener(listener,
+					HandlerBatchListener.MAX_IN_HAND, this.observationRegistry, groupId) : null;
+			if (batches != null) {
+				properties.setMessageListener(batches);
+			}
+			else {
+				// Records acknowledged out of order, committed in order.
+				properties.setAsyncAcks(true);
+				properties.setMessageListener(
+						(this.transactions != null) ? HandlerTransactions.listener(listener) : listener);
+			}
 			ConcurrentMessageListenerContainer<byte[], byte[]> container = new ConcurrentMessageListenerContainer<>(
 					this.consumerFactory, properties);
+			if (batches != null) {
+				batches.setContainer(container);
+			}
 			if (this.transactions != null) {
 				this.transactions.configure(container, sender, this.policy);
 			}

@@ -78,22 +78,31 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 
 	@Override
 	public void onMessage(ConsumerRecord<byte[], byte[]> request, Acknowledgment acknowledgment) {
+		onRequest(request, acknowledgment::acknowledge);
+	}
+
+	/**
+	 * Handle one request record; {@code done} runs once (on any thread) when the record is done
+	 * with: its reply sent, or known that none can be.
+	 */
+	void onRequest(ConsumerRecord<byte[], byte[]> request, Runnable done) {
+		Runnable once = new Once(done);
 		try {
-			handle(request, acknowledgment);
+			handle(request, once);
 		}
 		catch (RuntimeException ex) {
 			// Never stall the partition: whatever went wrong, the request is done with.
 			logger.error(ex, () -> "Handler " + this.endpoint.id() + " could not process " + position(request));
-			acknowledgment.acknowledge();
+			once.run();
 		}
 	}
 
-	private void handle(ConsumerRecord<byte[], byte[]> request, Acknowledgment acknowledgment) {
+	private void handle(ConsumerRecord<byte[], byte[]> request, Runnable acknowledgment) {
 		long startNanos = System.nanoTime();
 		byte[] cancelled = WireFormat.cancelledRequest(request.headers());
 		if (cancelled != null) {
 			this.inFlight.cancel(cancelled);
-			acknowledgment.acknowledge();
+			acknowledgment.run();
 			return;
 		}
 		RequestHeaders headers;
@@ -127,16 +136,16 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 		if (headers.expiredAt(System.currentTimeMillis())) {
 			this.figures.outcome(address, ReplyHandlerOutcome.EXPIRED);
 			logger.debug(() -> "Skipping expired request at " + position(request));
-			acknowledgment.acknowledge();
+			acknowledgment.run();
 			return;
 		}
 		if (this.inFlight.cancelledBefore(headers.correlationId())) {
 			this.figures.skipped(ReplyHandlerStats.Event.CANCELLED);
 			logger.debug(() -> "Skipping cancelled request at " + position(request));
-			acknowledgment.acknowledge();
+			acknowledgment.run();
 			return;
 		}
-		if (this.sender.replay(address, acknowledgment::acknowledge)) {
+		if (this.sender.replay(address, acknowledgment)) {
 			this.figures.outcome(address, ReplyHandlerOutcome.REPLAYED);
 			return;
 		}
@@ -153,7 +162,7 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 		this.inFlight.add(context);
 		Runnable done = () -> {
 			this.inFlight.remove(context);
-			acknowledgment.acknowledge();
+			acknowledgment.run();
 		};
 		settle(HandlerResults.invoke(this.endpoint, arguments, context), headers).whenComplete((result, ex) -> {
 			if (context.isCancelled()) {
@@ -187,12 +196,12 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 	}
 
 	private boolean allowed(ConsumerRecord<byte[], byte[]> request, RequestHeaders headers, long startNanos,
-			Acknowledgment acknowledgment) {
-		if (this.replyTopicGuard.allows(headers.replyTopic(), position(request))) {
+			Runnable acknowledgment) {
+		if (this.replyTopicGuard.allows(headers.replyTopic(), () -> position(request))) {
 			return true;
 		}
 		this.figures.outcome(request.topic(), ReplyHandlerOutcome.REFUSED, startNanos);
-		acknowledgment.acknowledge();
+		acknowledgment.run();
 		return false;
 	}
 
@@ -245,20 +254,20 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 	}
 
 	private void malformed(ConsumerRecord<byte[], byte[]> request, ReplyAddress address, Throwable failure,
-			Acknowledgment acknowledgment) {
+			Runnable acknowledgment) {
 		this.figures.outcome(address, ReplyHandlerOutcome.MALFORMED);
 		logOnce("malformed:" + failure.getClass().getName(), () -> "Malformed request at " + position(request)
 				+ " for handler " + this.endpoint.id() + ": " + failure.getMessage()
 				+ " (an error reply is sent; logged once per cause)");
-		this.sender.reply(address, null, failure, acknowledgment::acknowledge);
+		this.sender.reply(address, null, failure, acknowledgment);
 	}
 
-	private void skip(ConsumerRecord<byte[], byte[]> request, Acknowledgment acknowledgment,
+	private void skip(ConsumerRecord<byte[], byte[]> request, Runnable acknowledgment,
 			ReplyHandlerStats.Event event, String cause, Supplier<String> why) {
 		this.figures.skipped(event);
 		logOnce(cause, () -> "Skipping request at " + position(request) + " for handler " + this.endpoint.id() + ": "
 				+ why.get());
-		acknowledgment.acknowledge();
+		acknowledgment.run();
 	}
 
 	private void logOnce(String cause, Supplier<String> message) {
@@ -269,6 +278,26 @@ final class ReplyHandlerListener implements AcknowledgingMessageListener<byte[],
 
 	private static String position(ConsumerRecord<?, ?> record) {
 		return record.topic() + "-" + record.partition() + "@" + record.offset();
+	}
+
+	/**
+	 * Runs its action once, however often it is run: a record is let go once.
+	 */
+	private static final class Once extends java.util.concurrent.atomic.AtomicBoolean implements Runnable {
+
+		private final transient Runnable action;
+
+		Once(Runnable action) {
+			this.action = action;
+		}
+
+		@Override
+		public void run() {
+			if (compareAndSet(false, true)) {
+				this.action.run();
+			}
+		}
+
 	}
 
 }

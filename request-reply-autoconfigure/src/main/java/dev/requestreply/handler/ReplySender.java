@@ -2,6 +2,8 @@ package dev.requestreply.handler;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 
 import dev.requestreply.wire.RequestReplyHeaders;
@@ -22,6 +24,8 @@ final class ReplySender {
 
 	private static final LogAccessor logger = new LogAccessor(ReplySender.class);
 
+	private static final int MAX_TOPICS_REMEMBERED = 1024;
+
 	private final KafkaTemplate<byte[], byte[]> template;
 
 	private final byte[] responder;
@@ -31,6 +35,9 @@ final class ReplySender {
 	private final String handlerId;
 
 	private final IdempotencyWindow window;
+
+	// Partition counts of the reply topics seen (bounded: requests may name any topic).
+	private final Map<String, Integer> partitionCounts = new ConcurrentHashMap<>();
 
 	ReplySender(KafkaTemplate<byte[], byte[]> template, String responder, ReplyHandlerStats stats, String handlerId) {
 		this(template, responder, stats, handlerId, null);
@@ -127,11 +134,19 @@ final class ReplySender {
 		if (partition == null) {
 			return;
 		}
+		// Partitions are never taken away from a topic: a count seen holds.
+		Integer known = this.partitionCounts.get(address.topic());
+		if (known != null && partition < known) {
+			return;
+		}
 		List<PartitionInfo> partitions = this.template.partitionsFor(address.topic());
-		if (partitions == null || partition >= partitions.size()) {
+		int count = (partitions != null) ? partitions.size() : 0;
+		if (partition >= count) {
 			throw new MalformedRequestException("Header " + RequestReplyHeaders.REPLY_PARTITION + " names partition "
-					+ partition + ", but topic '" + address.topic() + "' has "
-					+ ((partitions != null) ? partitions.size() : 0) + " partition(s)");
+					+ partition + ", but topic '" + address.topic() + "' has " + count + " partition(s)");
+		}
+		if (this.partitionCounts.size() < MAX_TOPICS_REMEMBERED) {
+			this.partitionCounts.put(address.topic(), count);
 		}
 	}
 

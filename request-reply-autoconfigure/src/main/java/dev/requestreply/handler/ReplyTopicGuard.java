@@ -1,8 +1,11 @@
 package dev.requestreply.handler;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 
 import org.springframework.core.log.LogAccessor;
 
@@ -16,6 +19,8 @@ final class ReplyTopicGuard {
 
 	static final long WARN_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
 
+	private static final int MAX_REMEMBERED = 1024;
+
 	private static final LogAccessor logger = new LogAccessor(ReplyTopicGuard.class);
 
 	private final String handlerId;
@@ -26,6 +31,10 @@ final class ReplyTopicGuard {
 
 	private final LongAdder unreported = new LongAdder();
 
+	// Reply topics allowed so far (a few per application), not checked again; bounded, so that
+	// requests naming ever new topics cannot grow it.
+	private final Map<String, Boolean> allowed = new ConcurrentHashMap<>();
+
 	ReplyTopicGuard(String handlerId, ReplyTopicPolicy policy) {
 		this.handlerId = handlerId;
 		this.policy = policy;
@@ -35,9 +44,15 @@ final class ReplyTopicGuard {
 	 * Return whether a reply may be sent to the topic; maybe log a refusal otherwise (the caller
 	 * counts it).
 	 */
-	boolean allows(String replyTopic, String position) {
+	boolean allows(String replyTopic, Supplier<String> position) {
+		if (this.allowed.containsKey(replyTopic)) {
+			return true;
+		}
 		String refusal = this.policy.refusal(replyTopic);
 		if (refusal == null) {
+			if (this.allowed.size() < MAX_REMEMBERED) {
+				this.allowed.put(replyTopic, Boolean.TRUE);
+			}
 			return true;
 		}
 		this.unreported.increment();
@@ -46,7 +61,7 @@ final class ReplyTopicGuard {
 		if (now - next >= 0 && this.nextWarnNanos.compareAndSet(next, now + WARN_INTERVAL_NANOS)) {
 			long count = this.unreported.sumThenReset();
 			logger.warn(() -> "Handler " + this.handlerId + " refused " + count + " request(s) since its last"
-					+ " warning, the latest at " + position + ": reply topic " + refusal
+					+ " warning, the latest at " + position.get() + ": reply topic " + refusal
 					+ "; no reply is sent, the requester times out (at most one warning a minute)");
 		}
 		return false;

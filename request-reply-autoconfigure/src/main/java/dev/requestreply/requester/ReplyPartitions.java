@@ -31,13 +31,14 @@ final class ReplyPartitions {
 
 	private int pendingUnnamed;
 
-	private int next;
-
 	private boolean assigned;
 
 	/**
-	 * Choose the partition a new request names, and count it pending there.
-	 * @return one of the partitions owned, in turn, or {@code null} when none is owned
+	 * Choose the partition a new request names, and count it pending there. All requests name the
+	 * same one while it is owned: responders then batch this instance's replies into one
+	 * partition, and its reader fetches from one (the other partitions it owns are read all the
+	 * same, for replies to requests that named none).
+	 * @return the first of the partitions owned, or {@code null} when none is owned
 	 */
 	Integer acquire() {
 		synchronized (this.lock) {
@@ -45,7 +46,7 @@ final class ReplyPartitions {
 				this.pendingUnnamed++;
 				return null;
 			}
-			Integer partition = this.owned.get(Math.floorMod(this.next++, this.owned.size()));
+			Integer partition = this.owned.get(0);
 			this.pendingByPartition.merge(partition, 1, Integer::sum);
 			return partition;
 		}

@@ -1,6 +1,5 @@
 package dev.requestreply.requester;
 
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CancellationException;
@@ -49,8 +48,6 @@ public final class RequestSender {
 
 	private final String replyTopic;
 
-	private final byte[] instance;
-
 	private final ObservationRegistry observationRegistry;
 
 	private final RequestReplyObservationConvention observationConvention;
@@ -65,21 +62,19 @@ public final class RequestSender {
 	 * @param registry the pending requests
 	 * @param converter the converter of keys and payloads
 	 * @param replyTopic the reply topic requests name
-	 * @param instanceId this instance's id, echoed on replies
 	 * @param observationRegistry the observation registry (the no-op one for none)
 	 * @param observationConvention a custom convention, or {@code null} for the default
 	 * @param replyListener the reply consumers, asked whether a reply can be read before sending, and
 	 * which reply partition a request names
 	 */
 	public RequestSender(KafkaTemplate<byte[], byte[]> kafkaTemplate, PendingRequests registry,
-			PayloadConverter converter, String replyTopic, String instanceId, ObservationRegistry observationRegistry,
+			PayloadConverter converter, String replyTopic, ObservationRegistry observationRegistry,
 			RequestReplyObservationConvention observationConvention, ReplyListener replyListener) {
 		Assert.notNull(observationRegistry, "'observationRegistry' must not be null");
 		this.kafkaTemplate = kafkaTemplate;
 		this.registry = registry;
 		this.converter = converter;
 		this.replyTopic = replyTopic;
-		this.instance = instanceId.getBytes(StandardCharsets.UTF_8);
 		this.observationRegistry = observationRegistry;
 		this.observationConvention = observationConvention;
 		this.replyListener = replyListener;
@@ -111,7 +106,7 @@ public final class RequestSender {
 		// Sent from a handler: never later than the deadline of the request it handles.
 		long deadline = Math.min(System.currentTimeMillis() + timeout.toMillis(), CurrentReplyContext.deadlineMillis());
 		RecordHeaders headers = WireFormat.requestHeaders(record.headers(), new RequestHeaders(pending.id().toBytes(),
-				this.replyTopic, this.replyListener.replyPartition(pending), deadline, this.instance, stream));
+				this.replyTopic, this.replyListener.replyPartition(pending), deadline, null, stream));
 		for (String topic : topics) {
 			// Headers of their own per record: the producer makes them read-only, a tracer adds to them.
 			ProducerRecord<byte[], byte[]> request = new ProducerRecord<>(topic, record.partition(),
@@ -166,7 +161,7 @@ public final class RequestSender {
 		for (String topic : topics) {
 			// Same partition, or same key, as the request: it follows the request to its consumer.
 			ProducerRecord<byte[], byte[]> cancel = new ProducerRecord<>(topic, partition, key, null,
-					WireFormat.cancelHeaders(pending.id().toBytes(), this.instance));
+					WireFormat.cancelHeaders(pending.id().toBytes(), null));
 			try {
 				this.kafkaTemplate.send(cancel).whenComplete((result, ex) -> {
 					if (ex == null) {

@@ -28,6 +28,24 @@ class PendingRequestsTests {
 	}
 
 	@Test
+	void whenRequestsAreRegisteredThenTheirIdsAreVersion8UuidsNamingThisInstance() {
+		PendingRequest<String> first = this.registry.register("t", String.class, Duration.ofSeconds(30));
+		PendingRequest<String> second = this.registry.register("t", String.class, Duration.ofSeconds(30));
+		try (PendingRequests other = new PendingRequests()) {
+			PendingRequest<String> elsewhere = other.register("t", String.class, Duration.ofSeconds(30));
+			java.util.UUID uuid = java.util.UUID.fromString(first.id.toString());
+			assertThat(uuid.version()).isEqualTo(8);
+			assertThat(uuid.variant()).isEqualTo(2);
+			assertThat(first.id.mostSignificantBits()).isEqualTo(second.id.mostSignificantBits());
+			assertThat(first.id).isNotEqualTo(second.id);
+			assertThat(this.registry.isOwnId(second.id)).isTrue();
+			assertThat(elsewhere.id.mostSignificantBits()).isNotEqualTo(first.id.mostSignificantBits());
+			assertThat(this.registry.isOwnId(elsewhere.id)).isFalse();
+			assertThat(other.isOwnId(elsewhere.id)).isTrue();
+		}
+	}
+
+	@Test
 	void whenReplyTakenThenNothingIsLeftBehind() throws Exception {
 		PendingRequest<String> request = this.registry.register("t", String.class, Duration.ofSeconds(30));
 		assertThat(this.registry.pendingCount()).isOne();

@@ -27,14 +27,10 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class ReplyDispatcherTests {
 
-	private static final byte[] OWN = "own-instance".getBytes(StandardCharsets.UTF_8);
-
-	private static final byte[] OTHER = "other-instance".getBytes(StandardCharsets.UTF_8);
-
 	private final PendingRequests registry = new PendingRequests(Duration.ofMillis(5), 1_000, Duration.ofMinutes(1));
 
 	private final ReplyDispatcher dispatcher = new ReplyDispatcher(this.registry,
-			new PayloadConverter(JsonMapper.builder().build()), OWN);
+			new PayloadConverter(JsonMapper.builder().build()));
 
 	private long offset;
 
@@ -46,7 +42,7 @@ class ReplyDispatcherTests {
 	@Test
 	void whenOwnReplyArrivesThenRequestSucceedsWithConvertedValue() throws Exception {
 		PendingRequest<Quote> request = this.registry.register("quotes", Quote.class, Duration.ofSeconds(30));
-		this.dispatcher.dispatch(reply(request.id.toBytes(), OWN, "{\"symbol\":\"ACME\",\"price\":4.5}", null));
+		this.dispatcher.dispatch(reply(request.id.toBytes(), null, "{\"symbol\":\"ACME\",\"price\":4.5}", null));
 		assertThat(request.get(1, TimeUnit.SECONDS)).isEqualTo(new Quote("ACME", 4.5));
 		assertThat(this.registry.completedCount()).isOne();
 		assertThat(this.registry.pendingCount()).isZero();
@@ -63,35 +59,51 @@ class ReplyDispatcherTests {
 	}
 
 	@Test
-	void whenReplyNamesAnotherInstanceThenCountedForeignAndNothingEnds() {
+	void whenReplyIdNamesAnotherInstanceThenCountedForeignAndNothingEnds() {
 		PendingRequest<String> request = this.registry.register("echo", String.class, Duration.ofSeconds(30));
-		// Even with the id of a pending request of ours, another instance's reply is not ours.
-		this.dispatcher.dispatch(reply(request.id.toBytes(), OTHER, "hi", null));
+		// The second half of a pending request of ours, under another instance's first half.
+		CorrelationId other = new CorrelationId(request.id.mostSignificantBits() ^ 0x10000L,
+				request.id.leastSignificantBits());
+		this.dispatcher.dispatch(reply(other.toBytes(), null, "hi", null));
 		assertThat(request).isNotDone();
 		assertThat(this.registry.skippedCount(SkippedReply.FOREIGN)).isOne();
 		assertThat(this.registry.pendingCount()).isOne();
 	}
 
 	@Test
-	void whenUnknownIdWithoutInstanceThenCountedForeign() {
+	void whenReplyIdIsNoIdOfThisInstanceThenCountedForeign() {
 		this.dispatcher.dispatch(reply(CorrelationId.random().toBytes(), null, "hi", null));
-		assertThat(this.registry.skippedCount(SkippedReply.FOREIGN)).isOne();
+		this.dispatcher.dispatch(reply("not sixteen bytes".getBytes(StandardCharsets.UTF_8), null, "hi", null));
+		assertThat(this.registry.skippedCount(SkippedReply.FOREIGN)).isEqualTo(2);
 		assertThat(this.registry.skippedCount(SkippedReply.DUPLICATE)).isZero();
 		assertThat(this.registry.skippedCount(SkippedReply.LATE)).isZero();
 	}
 
 	@Test
-	void whenUnknownIdWithOwnInstanceThenCountedDuplicate() {
-		this.dispatcher.dispatch(reply(CorrelationId.random().toBytes(), OWN, "hi", null));
+	void whenReplyIdIsThisInstancesButNoPendingRequestsThenCountedDuplicate() {
+		PendingRequest<String> request = this.registry.register("echo", String.class, Duration.ofSeconds(30));
+		CorrelationId unknown = new CorrelationId(request.id.mostSignificantBits(),
+				request.id.leastSignificantBits() ^ 1);
+		this.dispatcher.dispatch(reply(unknown.toBytes(), null, "hi", null));
 		assertThat(this.registry.skippedCount(SkippedReply.DUPLICATE)).isOne();
 		assertThat(this.registry.skippedCount(SkippedReply.FOREIGN)).isZero();
+		assertThat(request).isNotDone();
+	}
+
+	@Test
+	void whenReplyEchoesALegacyInstanceHeaderThenTheIdAloneDecides() throws Exception {
+		// 0.1 requesters sent rr_instance, and responders echo it: it no longer matters.
+		PendingRequest<String> request = this.registry.register("echo", String.class, Duration.ofSeconds(30));
+		this.dispatcher.dispatch(reply(request.id.toBytes(), "another-instance".getBytes(StandardCharsets.UTF_8),
+				"hi", null));
+		assertThat(request.get(1, TimeUnit.SECONDS)).isEqualTo("hi");
 	}
 
 	@Test
 	void whenReplyComesForACancelledRequestThenCountedLate() {
 		PendingRequest<String> request = this.registry.register("echo", String.class, Duration.ofSeconds(30));
 		assertThat(this.registry.cancel(request.id)).isTrue();
-		this.dispatcher.dispatch(reply(request.id.toBytes(), OWN, "hi", null));
+		this.dispatcher.dispatch(reply(request.id.toBytes(), null, "hi", null));
 		assertThat(this.registry.skippedCount(SkippedReply.LATE)).isOne();
 		assertThat(this.registry.completedCount()).isZero();
 	}
@@ -99,8 +111,8 @@ class ReplyDispatcherTests {
 	@Test
 	void whenSameReplyArrivesTwiceThenSecondIsCountedDuplicate() throws Exception {
 		PendingRequest<String> request = this.registry.register("echo", String.class, Duration.ofSeconds(30));
-		this.dispatcher.dispatch(reply(request.id.toBytes(), OWN, "first", null));
-		this.dispatcher.dispatch(reply(request.id.toBytes(), OWN, "second", null));
+		this.dispatcher.dispatch(reply(request.id.toBytes(), null, "first", null));
+		this.dispatcher.dispatch(reply(request.id.toBytes(), null, "second", null));
 		assertThat(request.get(1, TimeUnit.SECONDS)).isEqualTo("first");
 		assertThat(this.registry.completedCount()).isOne();
 		assertThat(this.registry.skippedCount(SkippedReply.DUPLICATE)).isOne();
@@ -109,7 +121,7 @@ class ReplyDispatcherTests {
 	@Test
 	void whenReplyHasNoCorrelationIdThenCountedInvalid() {
 		PendingRequest<String> request = this.registry.register("echo", String.class, Duration.ofSeconds(30));
-		ConsumerRecord<byte[], ByteBuffer> reply = reply(request.id.toBytes(), OWN, "hi", null);
+		ConsumerRecord<byte[], ByteBuffer> reply = reply(request.id.toBytes(), null, "hi", null);
 		reply.headers().remove(RequestReplyHeaders.CORRELATION_ID);
 		this.dispatcher.dispatch(reply);
 		this.dispatcher.dispatch(reply);
@@ -120,7 +132,7 @@ class ReplyDispatcherTests {
 	@Test
 	void whenErrorReplyArrivesThenRequestFailsWithTheRemoteError() {
 		PendingRequest<String> request = this.registry.register("orders", String.class, Duration.ofSeconds(30));
-		this.dispatcher.dispatch(reply(request.id.toBytes(), OWN, null, new IllegalStateException("no stock")));
+		this.dispatcher.dispatch(reply(request.id.toBytes(), null, null, new IllegalStateException("no stock")));
 		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> request.get(1, TimeUnit.SECONDS))
 			.withCauseExactlyInstanceOf(RemoteHandlerException.class)
 			.satisfies((ex) -> {
@@ -134,7 +146,7 @@ class ReplyDispatcherTests {
 	@Test
 	void whenReplyDoesNotConvertThenRequestFailsNamingTheType() {
 		PendingRequest<Quote> request = this.registry.register("quotes", Quote.class, Duration.ofSeconds(30));
-		this.dispatcher.dispatch(reply(request.id.toBytes(), OWN, "not json", null));
+		this.dispatcher.dispatch(reply(request.id.toBytes(), null, "not json", null));
 		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> request.get(1, TimeUnit.SECONDS))
 			.withCauseExactlyInstanceOf(RequestReplyException.class)
 			.withMessageContaining("cannot be converted to " + Quote.class.getName())

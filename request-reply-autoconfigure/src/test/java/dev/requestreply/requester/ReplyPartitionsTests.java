@@ -22,10 +22,11 @@ class ReplyPartitionsTests {
 	}
 
 	@Test
-	void whenPartitionsAreOwnedThenRequestsNameThemInTurn() {
-		this.partitions.own(List.of(1, 2));
-		assertThat(List.of(this.partitions.acquire(), this.partitions.acquire(), this.partitions.acquire()))
-			.containsExactly(1, 2, 1);
+	void whenPartitionsAreOwnedThenRequestsNameTheFirstWhileItIsOwned() {
+		this.partitions.own(List.of(2, 1));
+		assertThat(List.of(this.partitions.acquire(), this.partitions.acquire())).containsExactly(1, 1);
+		this.partitions.disown(List.of(1), 3);
+		assertThat(this.partitions.acquire()).isEqualTo(2);
 	}
 
 	@Test

@@ -124,7 +124,6 @@ class DashboardMetricsTests {
 			.withCauseInstanceOf(RequestTimeoutException.class);
 		RecordHeaders headers = new RecordHeaders();
 		headers.add(RequestReplyHeaders.CORRELATION_ID, id.toBytes());
-		headers.add(RequestReplyHeaders.INSTANCE, this.template.getInstanceId().getBytes(StandardCharsets.UTF_8));
 		try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(
 				Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, this.broker.getBrokersAsString()),
 				new ByteArraySerializer(), new ByteArraySerializer())) {
