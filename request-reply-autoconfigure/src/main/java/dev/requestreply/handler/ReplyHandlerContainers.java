@@ -138,6 +138,24 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 	}
 
 	/**
+	 * Return how many requests one consumer of a handler may have in hand before it pauses.
+	 * @return the limit
+	 * @since 0.2.0
+	 */
+	public int getMaxInHand() {
+		return this.maxInHand;
+	}
+
+	/**
+	 * Return whether a poll's single replies are sent together once it was handed out.
+	 * @return whether replies are sent together
+	 * @since 0.2.0
+	 */
+	public boolean isBatchReplies() {
+		return this.batchReplies;
+	}
+
+	/**
 	 * Set whether the single replies a consumer thread makes while it hands one poll to the
 	 * handler are sent together once the poll was handed out. Default {@code true}.
 	 * @param batchReplies whether to send a poll's replies together
