@@ -68,6 +68,8 @@ public final class ReplyHandlerAutoConfiguration {
 			}
 		});
 		containers.setContainerCustomizers(customizers.orderedStream().toList());
+		containers.setMaxInHand(properties.getHandler().getMaxInHand());
+		containers.setBatchReplies(properties.getHandler().isBatchReplies());
 		return containers;
 	}
 

@@ -476,6 +476,21 @@ public class RequestReplyProperties {
 		private Duration commitInterval = Duration.ofMillis(100);
 
 		/**
+		 * Requests one consumer of a handler may have in hand (handed to the handler, reply not
+		 * yet sent) before its partitions are paused until half of them are done with. Bounds
+		 * what slow asynchronous handlers and long streams hold, while the consumer fetches on.
+		 */
+		private int maxInHand = 1000;
+
+		/**
+		 * Whether the single replies a handler's consumer thread makes while it hands one poll to
+		 * the handler are sent together once the poll was handed out (fewer, larger produce
+		 * requests under load), rather than each as soon as it is made. Replies made on other
+		 * threads, stream parts and observed records' replies are always sent at once.
+		 */
+		private boolean batchReplies = true;
+
+		/**
 		 * Largest request value handed to a handler; larger requests get an error reply.
 		 */
 		private DataSize maxRequestSize = DataSize.ofMegabytes(1);
@@ -522,6 +537,38 @@ public class RequestReplyProperties {
 		 */
 		public void setCommitInterval(Duration commitInterval) {
 			this.commitInterval = commitInterval;
+		}
+
+		/**
+		 * Return {@code request-reply.handler.max-in-hand}.
+		 * @return the requests one consumer may have in hand
+		 */
+		public int getMaxInHand() {
+			return this.maxInHand;
+		}
+
+		/**
+		 * Set {@code request-reply.handler.max-in-hand}.
+		 * @param maxInHand the requests one consumer may have in hand
+		 */
+		public void setMaxInHand(int maxInHand) {
+			this.maxInHand = maxInHand;
+		}
+
+		/**
+		 * Return {@code request-reply.handler.batch-replies}.
+		 * @return whether a poll's single replies are sent together
+		 */
+		public boolean isBatchReplies() {
+			return this.batchReplies;
+		}
+
+		/**
+		 * Set {@code request-reply.handler.batch-replies}.
+		 * @param batchReplies whether a poll's single replies are sent together
+		 */
+		public void setBatchReplies(boolean batchReplies) {
+			this.batchReplies = batchReplies;
 		}
 
 		/**

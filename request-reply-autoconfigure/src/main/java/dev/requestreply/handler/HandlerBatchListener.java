@@ -35,13 +35,15 @@ import org.springframework.kafka.support.micrometer.KafkaRecordReceiverContext;
 final class HandlerBatchListener implements BatchAcknowledgingConsumerAwareMessageListener<byte[], byte[]> {
 
 	/**
-	 * Requests one consumer may have in hand before its partitions are paused.
+	 * Default number of requests one consumer may have in hand before its partitions are paused.
 	 */
 	static final int MAX_IN_HAND = 1000;
 
 	private final ReplyHandlerListener handler;
 
 	private final int maxInHand;
+
+	private final boolean batchReplies;
 
 	// Each consumer of the container polls on a thread of its own.
 	private final ThreadLocal<Polls> polls = ThreadLocal.withInitial(Polls::new);
@@ -56,15 +58,17 @@ final class HandlerBatchListener implements BatchAcknowledgingConsumerAwareMessa
 	 * Create a listener.
 	 * @param handler the handler of each request
 	 * @param maxInHand the requests one consumer may have in hand before it pauses
+	 * @param batchReplies whether the replies made while a poll is handed out are sent together
 	 * @param observationRegistry the registry each record is observed with (as spring-kafka's
 	 * record listeners are: the handler runs in the record's observation, a tracer continues the
 	 * requester's trace), or the no-op registry
 	 * @param groupId the consumer group, for the observations
 	 */
-	HandlerBatchListener(ReplyHandlerListener handler, int maxInHand, ObservationRegistry observationRegistry,
-			String groupId) {
+	HandlerBatchListener(ReplyHandlerListener handler, int maxInHand, boolean batchReplies,
+			ObservationRegistry observationRegistry, String groupId) {
 		this.handler = handler;
 		this.maxInHand = maxInHand;
+		this.batchReplies = batchReplies;
 		this.observationRegistry = observationRegistry;
 		this.groupId = groupId;
 	}
@@ -82,13 +86,26 @@ final class HandlerBatchListener implements BatchAcknowledgingConsumerAwareMessa
 			Consumer<?, ?> consumer) {
 		Polls polls = this.polls.get();
 		Poll poll = polls.add(records.size(), acknowledgment);
-		boolean observed = !this.observationRegistry.isNoop();
-		for (ConsumerRecord<byte[], byte[]> record : records) {
-			if (observed) {
+		if (!this.observationRegistry.isNoop()) {
+			// Replies are sent within their record's observation.
+			for (ConsumerRecord<byte[], byte[]> record : records) {
 				observe(record, poll.request());
 			}
-			else {
+		}
+		else if (!this.batchReplies) {
+			for (ConsumerRecord<byte[], byte[]> record : records) {
 				this.handler.onRequest(record, poll.request());
+			}
+		}
+		else {
+			ReplyBurst.begin();
+			try {
+				for (ConsumerRecord<byte[], byte[]> record : records) {
+					this.handler.onRequest(record, poll.request());
+				}
+			}
+			finally {
+				ReplyBurst.flush();
 			}
 		}
 		poll.run();

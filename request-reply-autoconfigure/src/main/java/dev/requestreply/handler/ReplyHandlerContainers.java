@@ -70,6 +70,10 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 
 	private HandlerTransactions transactions;
 
+	private int maxInHand = HandlerBatchListener.MAX_IN_HAND;
+
+	private boolean batchReplies = true;
+
 	private volatile boolean running;
 
 	/**
@@ -120,6 +124,45 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 	 */
 	public void setTransactions(HandlerTransactions transactions) {
 		this.transactions = transactions;
+	}
+
+	/**
+	 * Set how many requests one consumer of a handler may have in hand before its partitions are
+	 * paused until half of them are done with. Default 1,000. Not used with transactions.
+	 * @param maxInHand the limit, at least 1
+	 * @since 0.2.0
+	 */
+	public void setMaxInHand(int maxInHand) {
+		Assert.isTrue(maxInHand > 0, "'maxInHand' must be positive");
+		this.maxInHand = maxInHand;
+	}
+
+	/**
+	 * Return how many requests one consumer of a handler may have in hand before it pauses.
+	 * @return the limit
+	 * @since 0.2.0
+	 */
+	public int getMaxInHand() {
+		return this.maxInHand;
+	}
+
+	/**
+	 * Return whether a poll's single replies are sent together once it was handed out.
+	 * @return whether replies are sent together
+	 * @since 0.2.0
+	 */
+	public boolean isBatchReplies() {
+		return this.batchReplies;
+	}
+
+	/**
+	 * Set whether the single replies a consumer thread makes while it hands one poll to the
+	 * handler are sent together once the poll was handed out. Default {@code true}.
+	 * @param batchReplies whether to send a poll's replies together
+	 * @since 0.2.0
+	 */
+	public void setBatchReplies(boolean batchReplies) {
+		this.batchReplies = batchReplies;
 	}
 
 	/**
@@ -249,7 +292,7 @@ public class ReplyHandlerContainers implements SmartLifecycle {
 			// Each poll in one pass (each record observed by the listener itself, when observed),
 			// unless each record is replied to in a transaction of its own.
 			HandlerBatchListener batches = (this.transactions == null) ? new HandlerBatchListener(listener,
-					HandlerBatchListener.MAX_IN_HAND, this.observationRegistry, groupId) : null;
+					this.maxInHand, this.batchReplies, this.observationRegistry, groupId) : null;
 			if (batches != null) {
 				properties.setMessageListener(batches);
 			}

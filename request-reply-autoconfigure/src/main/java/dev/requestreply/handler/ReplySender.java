@@ -102,6 +102,14 @@ final class ReplySender {
 		byte[] key = (address.key() != null || !address.stream()) ? address.key() : address.request().correlationId();
 		ProducerRecord<byte[], byte[]> reply = new ProducerRecord<>(address.topic(),
 				address.request().replyPartition(), key, value, headers);
+		if (address.stream() || !ReplyBurst.hold(() -> send(address, reply, remember, whenSent, sent))) {
+			send(address, reply, remember, whenSent, sent);
+		}
+		return sent;
+	}
+
+	private void send(ReplyAddress address, ProducerRecord<byte[], byte[]> reply, boolean remember,
+			Runnable whenSent, CompletableFuture<Void> sent) {
 		try {
 			this.template.send(reply).whenComplete((result, ex) -> {
 				if (ex != null) {
@@ -121,7 +129,6 @@ final class ReplySender {
 			whenSent.run();
 			sent.completeExceptionally(ex);
 		}
-		return sent;
 	}
 
 	/**

@@ -157,6 +157,19 @@ class RequestReplyAutoConfigurationTests {
 		assertThat(properties.getMaxPending()).isEqualTo(100_000);
 		assertThat(properties.getDrainTimeout()).isZero();
 		assertThat(properties.getHandler().getConcurrency()).isOne();
+		assertThat(properties.getHandler().getMaxInHand()).isEqualTo(1000);
+		assertThat(properties.getHandler().isBatchReplies()).isTrue();
+	}
+
+	@Test
+	void whenHandlerBatchPropertiesAreSetThenTheContainersUseThem() {
+		this.contextRunner
+			.withPropertyValues("request-reply.handler.max-in-hand=50", "request-reply.handler.batch-replies=false")
+			.run((context) -> {
+				ReplyHandlerContainers containers = context.getBean(ReplyHandlerContainers.class);
+				assertThat(containers.getMaxInHand()).isEqualTo(50);
+				assertThat(containers.isBatchReplies()).isFalse();
+			});
 	}
 
 	@Test
