@@ -60,6 +60,9 @@ import org.springframework.messaging.handler.annotation.SendTo;
  * <li>{@code ours-tx} (not in the default list): {@code ours} with transactional replies
  * ({@code spring.kafka.producer.transaction-id-prefix} set on the responder, the requester
  * reading committed replies), to tell what exactly-once replies cost.</li>
+ * <li>{@code ours-<label>} (not in the default list): {@code ours} with the settings of the system
+ * property {@code bench.ours-<label>.properties} (separated by {@code ;}) on both applications, to
+ * measure a setting side by side with the defaults.</li>
  * </ol>
  * For {@code spring} and {@code ours}, requester and responder are two Spring Boot applications
  * (contexts) with clients of their own, as in production and as the raw requester and responder.
@@ -74,8 +77,10 @@ import org.springframework.messaging.handler.annotation.SendTo;
  * (2), {@code bench.warmup.seconds} (per implementation and round, 10), {@code bench.rounds} (3),
  * {@code bench.latency.seconds} (8), {@code bench.throughput.seconds} (5), {@code bench.inflight}
  * ({@code 64,512}), {@code bench.payload.bytes} (100), {@code bench.charts.dir} (where the SVG charts
- * of the run go, {@code docs/charts}). Implementation {@code raw-headers} is
- * {@code raw} with the headers of our wire format on requests and replies, to tell their cost.
+ * of the run go, {@code docs/charts}), {@code bench.client.metrics} (print the clients' records per
+ * produce request and per fetch after each throughput run). Implementation {@code raw-headers} is
+ * {@code raw} with the headers of our wire format on requests and replies instead of its own id,
+ * matched by the correlation id, to tell their cost.
  */
 public final class EndToEndBenchmark {
 
