@@ -6,8 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
@@ -229,7 +230,10 @@ class ScaleOutTests {
 		finally {
 			abrupt.destroyForcibly();
 			// Whatever failed, no load outlives the test.
-			loads.forEach((load) -> load.running = false);
+			loads.forEach((load) -> {
+				load.running = false;
+				load.ticks.cancel(false);
+			});
 		}
 		for (int i = 0; i < 3; i++) {
 			Load load = loads.get(i);
@@ -253,17 +257,21 @@ class ScaleOutTests {
 	 */
 	private static final class Load {
 
-		// The next request is sent off the reply consumer's thread. Not the common pool: on 2 cores
-		// its parallelism is 1, and CompletableFuture then starts a thread per task.
-		private static final ExecutorService EXECUTOR = Executors.newFixedThreadPool(2, (task) -> {
+		// Sends at a steady rate rather than as fast as replies come back: a closed loop would
+		// take both cores, and the forked instance could then take a minute to start and join.
+		private static final ScheduledExecutorService TICKER = Executors.newScheduledThreadPool(1, (task) -> {
 			Thread thread = new Thread(task, "churn-load");
 			thread.setDaemon(true);
 			return thread;
 		});
 
+		private static final int REQUESTS_PER_TICK = 10;
+
 		private final RequestReplyTemplate template;
 
 		private final String topic;
+
+		private final int maxInFlight;
 
 		private final AtomicLong sent = new AtomicLong();
 
@@ -273,33 +281,35 @@ class ScaleOutTests {
 
 		private final AtomicInteger inFlight = new AtomicInteger();
 
+		private final ScheduledFuture<?> ticks;
+
 		private volatile boolean running = true;
 
-		Load(RequestReplyTemplate template, String topic, int inFlight) {
+		/**
+		 * Send up to 10 requests every 10 ms (1,000 a second), at most {@code maxInFlight} pending.
+		 */
+		Load(RequestReplyTemplate template, String topic, int maxInFlight) {
 			this.template = template;
 			this.topic = topic;
-			for (int i = 0; i < inFlight; i++) {
-				this.inFlight.incrementAndGet();
-				next();
-			}
+			this.maxInFlight = maxInFlight;
+			this.ticks = TICKER.scheduleAtFixedRate(this::tick, 0, 10, TimeUnit.MILLISECONDS);
 		}
 
-		private void next() {
-			if (!this.running) {
-				this.inFlight.decrementAndGet();
-				return;
+		private void tick() {
+			for (int i = 0; i < REQUESTS_PER_TICK && this.running && this.inFlight.get() < this.maxInFlight; i++) {
+				this.inFlight.incrementAndGet();
+				this.sent.incrementAndGet();
+				this.template.request(this.topic, "churn", String.class, Duration.ofSeconds(30))
+					.whenComplete((reply, ex) -> {
+						if (ex != null) {
+							this.failures.add(ex);
+						}
+						else {
+							this.answered.incrementAndGet();
+						}
+						this.inFlight.decrementAndGet();
+					});
 			}
-			this.sent.incrementAndGet();
-			this.template.request(this.topic, "churn", String.class, Duration.ofSeconds(30))
-				.whenCompleteAsync((reply, ex) -> {
-					if (ex != null) {
-						this.failures.add(ex);
-					}
-					else {
-						this.answered.incrementAndGet();
-					}
-					next();
-				}, EXECUTOR);
 		}
 
 		/**
@@ -312,6 +322,7 @@ class ScaleOutTests {
 
 		void stop() {
 			this.running = false;
+			this.ticks.cancel(false);
 			await().atMost(Duration.ofSeconds(60)).until(() -> this.inFlight.get() == 0);
 		}
 
@@ -335,13 +346,15 @@ class ScaleOutTests {
 			return process;
 		}
 
-		public static void main(String[] args) {
+		public static void main(String[] args) throws InterruptedException {
 			List<String> properties = new ArrayList<>(List.of("logging.level.root=WARN",
 					"logging.level.dev.requestreply=INFO"));
 			properties.addAll(List.of(args).subList(3, args.length));
 			ConfigurableApplicationContext context = new TestApps().startRequester(args[0], "partitioned", args[1],
 					properties.toArray(String[]::new));
 			new Load(context.getBean(RequestReplyTemplate.class), args[2], 100);
+			// Runs until killed: the load's threads are daemons, and so may be all the others.
+			Thread.currentThread().join();
 		}
 
 	}
