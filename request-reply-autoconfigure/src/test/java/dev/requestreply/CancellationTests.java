@@ -156,7 +156,7 @@ class CancellationTests {
 				ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
 				ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
 			producer.send(new ProducerRecord<byte[], byte[]>(topic("slow"), 0, (byte[]) null, (byte[]) null,
-					WireFormat.cancelHeaders(id, null)));
+					WireFormat.cancelHeaders(id)));
 			ProducerRecord<byte[], byte[]> request = new ProducerRecord<>(topic("slow"), 0, null,
 					"skipped".getBytes(StandardCharsets.UTF_8));
 			request.headers().add("kafka_correlationId", id);
@@ -192,7 +192,7 @@ class CancellationTests {
 				ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
 				ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
 			producer.send(new ProducerRecord<byte[], byte[]>(topic("unfiltered"), 0, (byte[]) null, (byte[]) null,
-					WireFormat.cancelHeaders(CorrelationId.random().toBytes(), null)));
+					WireFormat.cancelHeaders(CorrelationId.random().toBytes())));
 			producer.flush();
 		}
 		assertThat(template.request(topic("unfiltered"), "ping", String.class).get(30, TimeUnit.SECONDS))

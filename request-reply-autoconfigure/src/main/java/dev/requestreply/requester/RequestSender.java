@@ -161,7 +161,7 @@ public final class RequestSender {
 		for (String topic : topics) {
 			// Same partition, or same key, as the request: it follows the request to its consumer.
 			ProducerRecord<byte[], byte[]> cancel = new ProducerRecord<>(topic, partition, key, null,
-					WireFormat.cancelHeaders(pending.id().toBytes(), null));
+					WireFormat.cancelHeaders(pending.id().toBytes()));
 			try {
 				this.kafkaTemplate.send(cancel).whenComplete((result, ex) -> {
 					if (ex == null) {

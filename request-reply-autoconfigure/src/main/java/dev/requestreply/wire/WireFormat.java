@@ -226,16 +226,6 @@ public final class WireFormat {
 	}
 
 	/**
-	 * Return the requesting instance a reply names.
-	 * @param headers the reply's headers
-	 * @return the instance id bytes, or {@code null} when the reply names none (a responder that
-	 * does not echo it)
-	 */
-	public static byte[] instance(Headers headers) {
-		return value(headers, RequestReplyHeaders.INSTANCE);
-	}
-
-	/**
 	 * Return the remote failure an error reply carries.
 	 * @param topic the topic the request was sent to
 	 * @param headers the reply's headers
@@ -291,20 +281,15 @@ public final class WireFormat {
 	// Cancellation
 
 	/**
-	 * Return the headers of a cancel record: the correlation id of the request given up,
-	 * {@link RequestReplyHeaders#CANCEL}, and the requesting instance. No reply topic, so no
-	 * responder takes it for a request.
+	 * Return the headers of a cancel record: the correlation id of the request given up and
+	 * {@link RequestReplyHeaders#CANCEL}. No reply topic, so no responder takes it for a request.
 	 * @param correlationId the correlation id of the request
-	 * @param instance the requesting instance's id, or {@code null}
 	 * @return new headers
 	 */
-	public static RecordHeaders cancelHeaders(byte[] correlationId, byte[] instance) {
+	public static RecordHeaders cancelHeaders(byte[] correlationId) {
 		RecordHeaders headers = new RecordHeaders();
 		headers.add(RequestReplyHeaders.CORRELATION_ID, correlationId);
 		headers.add(RequestReplyHeaders.CANCEL, FLAG);
-		if (instance != null) {
-			headers.add(RequestReplyHeaders.INSTANCE, instance);
-		}
 		return headers;
 	}
 

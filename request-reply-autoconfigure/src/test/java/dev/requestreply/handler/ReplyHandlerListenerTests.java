@@ -76,7 +76,7 @@ class ReplyHandlerListenerTests {
 		assertThat(reply.key()).isEqualTo(KEY);
 		assertThat(new String(reply.value(), StandardCharsets.UTF_8)).isEqualTo("HELLO");
 		assertThat(WireFormat.correlationId(reply.headers())).isEqualTo(this.correlationId);
-		assertThat(WireFormat.instance(reply.headers())).isEqualTo(INSTANCE);
+		assertThat(reply.headers().lastHeader(RequestReplyHeaders.INSTANCE).value()).isEqualTo(INSTANCE);
 		assertThat(WireFormat.responder(reply.headers())).isEqualTo("responder-app");
 		assertThat(WireFormat.remoteFailure(REQUESTS, reply.headers())).isNull();
 		assertThat(this.stats.handled()).isOne();

@@ -139,7 +139,7 @@ class WireFormatTests {
 	void whenReplyWrittenThenRequesterReadsItBack() {
 		Headers headers = WireFormat.replyHeaders(REQUEST, "pricing".getBytes(StandardCharsets.UTF_8), null, 4L, null);
 		assertThat(WireFormat.correlationId(headers)).isEqualTo(ID);
-		assertThat(WireFormat.instance(headers)).isEqualTo(INSTANCE);
+		assertThat(headers.lastHeader(RequestReplyHeaders.INSTANCE).value()).isEqualTo(INSTANCE);
 		assertThat(WireFormat.responder(headers)).isEqualTo("pricing");
 		assertThat(WireFormat.sequence(headers)).isEqualTo(4L);
 		assertThat(WireFormat.end(headers)).isNull();
@@ -186,7 +186,7 @@ class WireFormatTests {
 	void whenRequestHadNoInstanceThenReplyHasNone() {
 		RequestHeaders request = new RequestHeaders(ID, "r", null, RequestHeaders.NO_DEADLINE, null, false);
 		Headers headers = WireFormat.replyHeaders(request, null, null, null, null);
-		assertThat(WireFormat.instance(headers)).isNull();
+		assertThat(headers.lastHeader(RequestReplyHeaders.INSTANCE)).isNull();
 		assertThat(WireFormat.sequence(headers)).isNull();
 	}
 
@@ -248,7 +248,7 @@ class WireFormatTests {
 
 	@Test
 	void whenCancelWrittenThenResponderReadsItAndNoRequestIsSeen() {
-		RecordHeaders headers = WireFormat.cancelHeaders(ID, INSTANCE);
+		RecordHeaders headers = WireFormat.cancelHeaders(ID);
 		assertThat(WireFormat.cancelledRequest(headers)).isEqualTo(ID);
 		assertThat(headers.lastHeader("kafka_replyTopic")).isNull();
 		assertThatExceptionOfType(UnaddressableRequestException.class)
