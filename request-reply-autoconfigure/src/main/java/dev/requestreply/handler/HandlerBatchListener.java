@@ -8,11 +8,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
-import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 
-import org.springframework.kafka.listener.BatchAcknowledgingConsumerAwareMessageListener;
+import org.springframework.kafka.listener.BatchAcknowledgingMessageListener;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.KafkaMessageListenerContainer;
 import org.springframework.kafka.support.Acknowledgment;
@@ -32,7 +31,7 @@ import org.springframework.kafka.support.micrometer.KafkaRecordReceiverContext;
  * requests in hand is a limit per consumer: past it (slow asynchronous handlers, long streams) its
  * partitions are paused until half of them are done with.
  */
-final class HandlerBatchListener implements BatchAcknowledgingConsumerAwareMessageListener<byte[], byte[]> {
+final class HandlerBatchListener implements BatchAcknowledgingMessageListener<byte[], byte[]> {
 
 	/**
 	 * Default number of requests one consumer may have in hand before its partitions are paused.
@@ -82,29 +81,27 @@ final class HandlerBatchListener implements BatchAcknowledgingConsumerAwareMessa
 	}
 
 	@Override
-	public void onMessage(List<ConsumerRecord<byte[], byte[]>> records, Acknowledgment acknowledgment,
-			Consumer<?, ?> consumer) {
+	public void onMessage(List<ConsumerRecord<byte[], byte[]>> records, Acknowledgment acknowledgment) {
 		Polls polls = this.polls.get();
 		Poll poll = polls.add(records.size(), acknowledgment);
-		if (!this.observationRegistry.isNoop()) {
-			// Replies are sent within their record's observation.
-			for (ConsumerRecord<byte[], byte[]> record : records) {
-				observe(record, poll.request());
-			}
-		}
-		else if (!this.batchReplies) {
-			for (ConsumerRecord<byte[], byte[]> record : records) {
-				this.handler.onRequest(record, poll.request());
-			}
-		}
-		else {
+		boolean observed = !this.observationRegistry.isNoop();
+		// An observed record's reply is sent within its observation, so never held.
+		boolean burst = this.batchReplies && !observed;
+		if (burst) {
 			ReplyBurst.begin();
-			try {
-				for (ConsumerRecord<byte[], byte[]> record : records) {
+		}
+		try {
+			for (ConsumerRecord<byte[], byte[]> record : records) {
+				if (observed) {
+					observe(record, poll.request());
+				}
+				else {
 					this.handler.onRequest(record, poll.request());
 				}
 			}
-			finally {
+		}
+		finally {
+			if (burst) {
 				ReplyBurst.flush();
 			}
 		}
