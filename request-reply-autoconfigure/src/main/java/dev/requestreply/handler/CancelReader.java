@@ -59,6 +59,9 @@ final class CancelReader implements Runnable {
 
 	private final Map<String, List<InFlightRequests>> byTopic = new HashMap<>();
 
+	// Each handler once, however many topics it serves.
+	private final List<InFlightRequests> handlers = new ArrayList<>();
+
 	private final List<String> unassigned = new CopyOnWriteArrayList<>();
 
 	private volatile KafkaConsumer<byte[], byte[]> consumer;
@@ -85,6 +88,7 @@ final class CancelReader implements Runnable {
 	}
 
 	void register(List<String> topics, InFlightRequests requests) {
+		this.handlers.add(requests);
 		for (String topic : topics) {
 			this.byTopic.computeIfAbsent(topic, (name) -> {
 				this.unassigned.add(name);
@@ -166,10 +170,8 @@ final class CancelReader implements Runnable {
 	private long oldestInHand() {
 		long takenBefore = System.nanoTime() - READ_AFTER.toNanos();
 		long oldest = Long.MAX_VALUE;
-		for (List<InFlightRequests> requests : this.byTopic.values()) {
-			for (InFlightRequests inFlight : requests) {
-				oldest = Math.min(oldest, inFlight.oldestTimestampInHandBefore(takenBefore));
-			}
+		for (InFlightRequests inFlight : this.handlers) {
+			oldest = Math.min(oldest, inFlight.oldestTimestampInHandBefore(takenBefore));
 		}
 		return oldest;
 	}
