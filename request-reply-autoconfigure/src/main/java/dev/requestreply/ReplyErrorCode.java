@@ -29,7 +29,8 @@ import java.lang.annotation.Target;
 public @interface ReplyErrorCode {
 
 	/**
-	 * The code: one of gRPC's canonical code names, see {@link ReplyErrorCodes}.
+	 * The code: one of gRPC's canonical code names, see {@link ReplyErrorCodes}. Any other value
+	 * is sent as {@link ReplyErrorCodes#UNKNOWN}, and a WARN names the exception class.
 	 * @return the error code
 	 */
 	String value();

@@ -1,6 +1,10 @@
 package dev.requestreply;
 
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.log.LogAccessor;
 
 /**
  * The error codes an error reply carries in its {@code rr_error_code} header: gRPC's canonical
@@ -100,6 +104,10 @@ public final class ReplyErrorCodes {
 
 	private static final Set<String> RETRYABLE = Set.of(UNAVAILABLE, RESOURCE_EXHAUSTED, ABORTED, DEADLINE_EXCEEDED);
 
+	private static final LogAccessor logger = new LogAccessor(ReplyErrorCodes.class);
+
+	private static final Set<Class<?>> warned = ConcurrentHashMap.newKeySet();
+
 	private ReplyErrorCodes() {
 	}
 
@@ -110,6 +118,46 @@ public final class ReplyErrorCodes {
 	 */
 	public static boolean isCanonical(String code) {
 		return code != null && ALL.contains(code);
+	}
+
+	/**
+	 * Return the error code of a failure as an error reply carries it: the
+	 * {@link ReplyErrorCode @ReplyErrorCode} of its class or a superclass, or {@link #INTERNAL}
+	 * without one. A code that is not one of the canonical names above is sent as
+	 * {@link #UNKNOWN}, and a WARN (once per exception class) names the class and its code.
+	 * @param failure the failure
+	 * @return the canonical code to send
+	 * @since 0.3.0
+	 */
+	public static String codeOf(Throwable failure) {
+		String code = annotatedCode(failure);
+		return (code != null) ? code : INTERNAL;
+	}
+
+	/**
+	 * Return the code of a failure's {@link ReplyErrorCode @ReplyErrorCode}, on its class or a
+	 * superclass, checked as {@link #codeOf(Throwable)} does.
+	 * @param failure the failure
+	 * @return the canonical code, {@link #UNKNOWN} for a non-canonical one, or {@code null}
+	 * without the annotation
+	 * @since 0.3.0
+	 */
+	public static String annotatedCode(Throwable failure) {
+		ReplyErrorCode annotation = AnnotatedElementUtils.findMergedAnnotation(failure.getClass(),
+				ReplyErrorCode.class);
+		if (annotation == null || annotation.value().isBlank()) {
+			return null;
+		}
+		String code = annotation.value().trim();
+		if (isCanonical(code)) {
+			return code;
+		}
+		if (warned.add(failure.getClass())) {
+			logger.warn(() -> "@ReplyErrorCode(\"" + code + "\") of " + failure.getClass().getName()
+					+ " is not one of gRPC's canonical code names (see ReplyErrorCodes): its error replies carry "
+					+ UNKNOWN);
+		}
+		return UNKNOWN;
 	}
 
 	/**

@@ -131,6 +131,7 @@ class InteropTests {
 					RemoteHandlerException remote = (RemoteHandlerException) ex.getCause();
 					assertThat(remote.getErrorType()).isEqualTo(IllegalStateException.class.getName());
 					assertThat(remote.getRemoteMessage()).isEqualTo("no pong for 'fail'");
+					assertThat(remote.getErrorCode()).isEqualTo(ReplyErrorCodes.INTERNAL);
 				});
 			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(20));
 			assertThat(template.getRegistry().errorCount()).isOne();

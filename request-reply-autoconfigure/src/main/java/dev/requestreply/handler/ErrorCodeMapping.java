@@ -4,12 +4,10 @@ import dev.requestreply.ReplyErrorCode;
 import dev.requestreply.ReplyErrorCodes;
 import dev.requestreply.convert.PayloadConversionException;
 
-import org.springframework.core.annotation.AnnotatedElementUtils;
-
 /**
  * The error code of a handler's failure: the {@link ReplyErrorCode @ReplyErrorCode} of its class
- * or a superclass; {@code INVALID_ARGUMENT} for a request that could not be read; else
- * {@code INTERNAL}.
+ * or a superclass (checked by {@link ReplyErrorCodes#annotatedCode(Throwable)});
+ * {@code INVALID_ARGUMENT} for a request that could not be read; else {@code INTERNAL}.
  */
 final class ErrorCodeMapping {
 
@@ -17,10 +15,9 @@ final class ErrorCodeMapping {
 	}
 
 	static String codeOf(Throwable failure) {
-		ReplyErrorCode annotation = AnnotatedElementUtils.findMergedAnnotation(failure.getClass(),
-				ReplyErrorCode.class);
-		if (annotation != null && !annotation.value().isBlank()) {
-			return annotation.value().trim();
+		String annotated = ReplyErrorCodes.annotatedCode(failure);
+		if (annotated != null) {
+			return annotated;
 		}
 		if (failure instanceof MalformedRequestException || failure instanceof PayloadConversionException) {
 			return ReplyErrorCodes.INVALID_ARGUMENT;

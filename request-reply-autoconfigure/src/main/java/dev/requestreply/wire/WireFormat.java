@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
 import dev.requestreply.RemoteHandlerException;
+import dev.requestreply.ReplyErrorCodes;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -191,13 +192,14 @@ public final class WireFormat {
 
 	/**
 	 * Return the headers that make a reply an error reply, for responders that write the rest of
-	 * the reply themselves (a {@code @KafkaListener} with {@code @SendTo}).
+	 * the reply themselves (a {@code @KafkaListener} with {@code @SendTo}): type, message and the
+	 * code of {@link ReplyErrorCodes#codeOf(Throwable)}, as a {@code @ReplyHandler}'s error reply.
 	 * @param failure the failure the error reply carries
 	 * @return new headers
 	 */
 	public static RecordHeaders errorHeaders(Throwable failure) {
 		RecordHeaders headers = new RecordHeaders();
-		addError(headers, failure, null);
+		addError(headers, failure, ReplyErrorCodes.codeOf(failure));
 		return headers;
 	}
 

@@ -6,6 +6,7 @@ import java.util.function.Consumer;
 
 import dev.requestreply.CorrelationId;
 import dev.requestreply.RemoteHandlerException;
+import dev.requestreply.ReplyErrorCodes;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
@@ -176,8 +177,9 @@ class WireFormatTests {
 	void whenErrorHeadersWrittenAloneThenTheyAreTheErrorHeadersOfAReply() {
 		IllegalStateException failure = new IllegalStateException("x".repeat(10_000));
 		Headers alone = WireFormat.errorHeaders(failure);
-		Headers reply = WireFormat.replyHeaders(REQUEST, null, failure, null, null);
-		assertThat(alone.toArray()).containsExactly(reply.lastHeader("rr_error_type"), reply.lastHeader("rr_error_message"));
+		Headers reply = WireFormat.replyHeaders(REQUEST, null, failure, ReplyErrorCodes.INTERNAL, null);
+		assertThat(alone.toArray()).containsExactly(reply.lastHeader("rr_error_type"), reply.lastHeader("rr_error_code"),
+				reply.lastHeader("rr_error_message"));
 		assertThat(WireFormat.remoteFailure("t", alone).getRemoteMessage())
 			.hasSize(WireFormat.MAX_ERROR_MESSAGE_LENGTH);
 	}

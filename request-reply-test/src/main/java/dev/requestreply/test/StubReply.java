@@ -1,13 +1,17 @@
 package dev.requestreply.test;
 
 import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 import org.springframework.util.Assert;
 
 /**
  * What a {@link StubRequestReplyOperations} answers to one request: a value, an error reply, or
  * no reply at all, optionally after a delay. Immutable: {@link #after(Duration)},
- * {@link #withCode(String)} and {@link #from(String)} return a copy.
+ * {@link #withCode(String)}, {@link #withHeader(String, String)} and {@link #from(String)} return a
+ * copy.
  *
  * @since 0.1.0
  */
@@ -27,8 +31,10 @@ public final class StubReply {
 
 	private final String responder;
 
+	private final Map<String, String> headers;
+
 	private StubReply(Kind kind, Object value, String errorType, String errorMessage, String errorCode,
-			Duration delay, String responder) {
+			Duration delay, String responder, Map<String, String> headers) {
 		this.kind = kind;
 		this.value = value;
 		this.errorType = errorType;
@@ -36,6 +42,7 @@ public final class StubReply {
 		this.errorCode = errorCode;
 		this.delay = delay;
 		this.responder = responder;
+		this.headers = headers;
 	}
 
 	/**
@@ -48,7 +55,7 @@ public final class StubReply {
 	 * @return the reply
 	 */
 	public static StubReply value(Object value) {
-		return new StubReply(Kind.VALUE, value, null, null, null, Duration.ZERO, null);
+		return new StubReply(Kind.VALUE, value, null, null, null, Duration.ZERO, null, Map.of());
 	}
 
 	/**
@@ -59,7 +66,7 @@ public final class StubReply {
 	 */
 	public static StubReply error(String errorType, String message) {
 		Assert.hasText(errorType, "'errorType' must not be empty");
-		return new StubReply(Kind.ERROR, null, errorType, message, null, Duration.ZERO, null);
+		return new StubReply(Kind.ERROR, null, errorType, message, null, Duration.ZERO, null, Map.of());
 	}
 
 	/**
@@ -78,7 +85,7 @@ public final class StubReply {
 	 * @return the reply
 	 */
 	public static StubReply none() {
-		return new StubReply(Kind.NONE, null, null, null, null, Duration.ZERO, null);
+		return new StubReply(Kind.NONE, null, null, null, null, Duration.ZERO, null, Map.of());
 	}
 
 	/**
@@ -90,7 +97,7 @@ public final class StubReply {
 	public StubReply after(Duration delay) {
 		Assert.isTrue(delay != null && !delay.isNegative(), "'delay' must not be negative");
 		return new StubReply(this.kind, this.value, this.errorType, this.errorMessage, this.errorCode, delay,
-				this.responder);
+				this.responder, this.headers);
 	}
 
 	/**
@@ -103,7 +110,7 @@ public final class StubReply {
 		Assert.state(this.kind == Kind.ERROR, "Only an error reply has an error code");
 		Assert.hasText(code, "'code' must not be empty");
 		return new StubReply(this.kind, this.value, this.errorType, this.errorMessage, code, this.delay,
-				this.responder);
+				this.responder, this.headers);
 	}
 
 	/**
@@ -115,7 +122,25 @@ public final class StubReply {
 	public StubReply from(String responder) {
 		Assert.hasText(responder, "'responder' must not be empty");
 		return new StubReply(this.kind, this.value, this.errorType, this.errorMessage, this.errorCode,
-				this.delay, responder);
+				this.delay, responder, this.headers);
+	}
+
+	/**
+	 * Return a copy that carries a reply header, as a handler adds one with
+	 * {@code ReplyContext.addReplyHeader}: an
+	 * {@link StubRequestReplyOperations#exchange(org.apache.kafka.clients.producer.ProducerRecord, org.springframework.core.ParameterizedTypeReference, Duration)
+	 * exchange} sees it in {@code Reply.headers()}.
+	 * @param name the header name
+	 * @param value the header value, sent as UTF-8
+	 * @return the reply with that header
+	 */
+	public StubReply withHeader(String name, String value) {
+		Assert.hasText(name, "'name' must not be empty");
+		Assert.notNull(value, "'value' must not be null");
+		Map<String, String> headers = new LinkedHashMap<>(this.headers);
+		headers.put(name, value);
+		return new StubReply(this.kind, this.value, this.errorType, this.errorMessage, this.errorCode, this.delay,
+				this.responder, Collections.unmodifiableMap(headers));
 	}
 
 	Kind kind() {
@@ -144,6 +169,10 @@ public final class StubReply {
 
 	Duration delay() {
 		return this.delay;
+	}
+
+	Map<String, String> headers() {
+		return this.headers;
 	}
 
 	String responder(String topic) {

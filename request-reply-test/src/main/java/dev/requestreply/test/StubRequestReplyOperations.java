@@ -10,17 +10,16 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Supplier;
-import java.util.stream.Stream;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.BiFunction;
 
 import dev.requestreply.CorrelationId;
 import dev.requestreply.GatherPolicy;
 import dev.requestreply.GatherResult;
 import dev.requestreply.GatheredReply;
 import dev.requestreply.RemoteHandlerException;
+import dev.requestreply.Reply;
 import dev.requestreply.RequestReplyException;
 import dev.requestreply.RequestReplyOperations;
 import dev.requestreply.RequestTimeoutException;
@@ -30,6 +29,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.util.Assert;
 
 /**
@@ -39,7 +39,9 @@ import org.springframework.util.Assert;
  * {@link RemoteHandlerException} for an error reply, {@link RequestTimeoutException} when no reply
  * comes within the request's timeout (a reply delayed past the timeout too), and a plain
  * {@link RequestReplyException} for a payload or reply that cannot be converted, or a topic that
- * was not stubbed.
+ * was not stubbed (that one at once). Generic reply types ({@code ParameterizedTypeReference})
+ * and {@link #exchange(ProducerRecord, ParameterizedTypeReference, Duration) exchange} work as
+ * on the real template.
  * <p>
  * Replies travel through the same conversion as on the wire ({@code String} as UTF-8,
  * {@code byte[]} as is, anything else as JSON), so a stubbed reply reaches the caller exactly as
@@ -55,11 +57,19 @@ import org.springframework.util.Assert;
  */
 public class StubRequestReplyOperations implements RequestReplyOperations {
 
+	/**
+	 * The topic that the stub's {@link #exchange(ProducerRecord, ParameterizedTypeReference, Duration)
+	 * replies} say they were read from.
+	 */
+	public static final String REPLY_TOPIC = "stub-replies";
+
 	private final Map<String, TopicStub> stubs = new ConcurrentHashMap<>();
 
 	private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
 
-	private final PayloadConverter converter;
+	private final StubConversion conversion;
+
+	private final AtomicLong replyOffsets = new AtomicLong();
 
 	private volatile Duration defaultTimeout = new RequestReplyProperties().getDefaultTimeout();
 
@@ -75,7 +85,7 @@ public class StubRequestReplyOperations implements RequestReplyOperations {
 	 * @param jsonMapper the JSON mapper
 	 */
 	public StubRequestReplyOperations(JsonMapper jsonMapper) {
-		this.converter = new PayloadConverter(jsonMapper);
+		this.conversion = new StubConversion(new PayloadConverter(jsonMapper));
 	}
 
 	/**
@@ -144,7 +154,8 @@ public class StubRequestReplyOperations implements RequestReplyOperations {
 	public <T> CompletableFuture<T> request(ProducerRecord<?, ?> record, Class<T> replyType, Duration timeout) {
 		Assert.notNull(record, "'record' must not be null");
 		Assert.notNull(replyType, "'replyType' must not be null");
-		return cast(single(record, replyType, timeout));
+		return StubTimes.cast(single(record, timeout,
+				(request, reply) -> this.conversion.value(record.topic(), reply, replyType)));
 	}
 
 	@Override
@@ -153,35 +164,90 @@ public class StubRequestReplyOperations implements RequestReplyOperations {
 	}
 
 	@Override
+	public <T> CompletableFuture<T> request(String topic, Object payload, ParameterizedTypeReference<T> replyType) {
+		return request(topic, payload, replyType, this.defaultTimeout);
+	}
+
+	@Override
+	public <T> CompletableFuture<T> request(String topic, Object payload, ParameterizedTypeReference<T> replyType,
+			Duration timeout) {
+		Assert.hasText(topic, "'topic' must not be empty");
+		Assert.notNull(replyType, "'replyType' must not be null");
+		return StubTimes.cast(single(new ProducerRecord<>(topic, payload), timeout,
+				(request, reply) -> this.conversion.value(topic, reply, replyType.getType())));
+	}
+
+	/**
+	 * Answer a request with its reply and the reply's metadata: the headers a
+	 * {@code @ReplyHandler} sends ({@code kafka_correlationId}, {@code rr_responder}) and those
+	 * given with {@link StubReply#withHeader(String, String)}; the request's key, as a handler
+	 * sends it back; {@link #REPLY_TOPIC}, partition 0 and an offset counted per stub.
+	 */
+	@Override
+	public <T> CompletableFuture<Reply<T>> exchange(ProducerRecord<?, ?> record,
+			ParameterizedTypeReference<T> replyType, Duration timeout) {
+		Assert.notNull(record, "'record' must not be null");
+		Assert.notNull(replyType, "'replyType' must not be null");
+		return StubTimes.cast(single(record, timeout, (request, reply) -> this.conversion.exchange(request, reply,
+				replyType.getType(), this.replyOffsets.getAndIncrement())));
+	}
+
+	@Override
 	public <T> Flow.Publisher<T> requestStream(String topic, Object payload, Class<T> elementType,
 			Duration idleTimeout, Duration timeout) {
-		Assert.hasText(topic, "'topic' must not be empty");
 		Assert.notNull(elementType, "'elementType' must not be null");
-		Assert.isTrue(idleTimeout != null && idleTimeout.toNanos() > 0, "'idleTimeout' must be positive");
-		Assert.isTrue(timeout != null && timeout.toNanos() > 0, "'timeout' must be positive");
-		Duration firstElementTimeout = (idleTimeout.compareTo(timeout) < 0) ? idleTimeout : timeout;
-		CompletableFuture<List<T>> elements = new CompletableFuture<>();
-		try {
-			RecordedRequest request = record(new ProducerRecord<>(topic, payload), timeout, RecordedRequest.Kind.STREAM);
-			StubReply reply = stub(topic).repliesTo(payload).get(0);
-			if (reply.kind() == StubReply.Kind.NONE || reply.delay().compareTo(firstElementTimeout) >= 0) {
-				timeOut(elements, request, firstElementTimeout);
-			}
-			else {
-				executor(reply.delay()).execute(() -> complete(elements, () -> elements(topic, reply, elementType)));
-			}
-		}
-		catch (RequestReplyException ex) {
-			elements.completeExceptionally(ex);
-		}
-		return new StubStreamPublisher<>(elements);
+		return stream(topic, payload, elementType, idleTimeout, timeout);
+	}
+
+	@Override
+	public <T> Flow.Publisher<T> requestStream(String topic, Object payload, ParameterizedTypeReference<T> elementType,
+			Duration idleTimeout, Duration timeout) {
+		Assert.notNull(elementType, "'elementType' must not be null");
+		return stream(topic, payload, elementType.getType(), idleTimeout, timeout);
 	}
 
 	@Override
 	public <T> CompletableFuture<GatherResult<T>> scatterGather(Collection<String> topics, Object payload,
 			Class<T> replyType, GatherPolicy<T> policy) {
-		Assert.notEmpty(topics, "'topics' must not be empty");
 		Assert.notNull(replyType, "'replyType' must not be null");
+		return gather(topics, payload, replyType, policy);
+	}
+
+	@Override
+	public <T> CompletableFuture<GatherResult<T>> scatterGather(Collection<String> topics, Object payload,
+			ParameterizedTypeReference<T> replyType, GatherPolicy<T> policy) {
+		Assert.notNull(replyType, "'replyType' must not be null");
+		return gather(topics, payload, replyType.getType(), policy);
+	}
+
+	private <T> Flow.Publisher<T> stream(String topic, Object payload, Type elementType, Duration idleTimeout,
+			Duration timeout) {
+		Assert.hasText(topic, "'topic' must not be empty");
+		Assert.isTrue(idleTimeout != null && idleTimeout.toNanos() > 0, "'idleTimeout' must be positive");
+		Assert.isTrue(timeout != null && timeout.toNanos() > 0, "'timeout' must be positive");
+		Duration firstElementTimeout = (idleTimeout.compareTo(timeout) < 0) ? idleTimeout : timeout;
+		CompletableFuture<List<Object>> elements = new CompletableFuture<>();
+		try {
+			RecordedRequest request = record(new ProducerRecord<>(topic, payload), timeout, RecordedRequest.Kind.STREAM);
+			StubReply reply = stub(topic).repliesTo(payload).get(0);
+			if (reply.kind() == StubReply.Kind.NONE || reply.delay().compareTo(firstElementTimeout) >= 0) {
+				StubTimes.timeOut(elements, request, firstElementTimeout);
+			}
+			else {
+				StubTimes.executor(reply.delay())
+					.execute(() -> StubTimes.complete(elements,
+							() -> this.conversion.elements(topic, reply, elementType)));
+			}
+		}
+		catch (RequestReplyException ex) {
+			elements.completeExceptionally(ex);
+		}
+		return new StubStreamPublisher<>(StubTimes.cast(elements));
+	}
+
+	private <T> CompletableFuture<GatherResult<T>> gather(Collection<String> topics, Object payload, Type replyType,
+			GatherPolicy<T> policy) {
+		Assert.notEmpty(topics, "'topics' must not be empty");
 		Assert.notNull(policy, "'policy' must not be null");
 		List<Arrival<T>> arrivals = new ArrayList<>();
 		try {
@@ -189,7 +255,7 @@ public class StubRequestReplyOperations implements RequestReplyOperations {
 				record(new ProducerRecord<>(topic, payload), policy.timeout(), RecordedRequest.Kind.GATHER);
 				for (StubReply reply : stub(topic).repliesTo(payload)) {
 					if (reply.kind() != StubReply.Kind.NONE && reply.delay().compareTo(policy.timeout()) < 0) {
-						arrivals.add(new Arrival<>(reply.delay(), gathered(topic, reply, replyType)));
+						arrivals.add(new Arrival<>(reply.delay(), this.conversion.gathered(topic, reply, replyType)));
 					}
 				}
 			}
@@ -204,29 +270,27 @@ public class StubRequestReplyOperations implements RequestReplyOperations {
 				replies.add(arrival.reply());
 			}
 			if (policy.done().test(List.copyOf(replies))) {
-				return later(arrival.delay(), new GatherResult<>(replies, false));
+				return StubTimes.later(arrival.delay(), new GatherResult<>(replies, false));
 			}
 		}
-		return later(policy.timeout(), new GatherResult<>(replies, true));
+		return StubTimes.later(policy.timeout(), new GatherResult<>(replies, true));
 	}
 
 	/**
-	 * Answer one request with one reply. The reply type is a {@link Type} so that generic reply
-	 * types take the same path.
+	 * Answer one request with one reply, made from the stubbed reply by {@code answer} when it
+	 * arrives within the timeout.
 	 */
-	private CompletableFuture<Object> single(ProducerRecord<?, ?> record, Type replyType, Duration timeout) {
+	private CompletableFuture<Object> single(ProducerRecord<?, ?> record, Duration timeout,
+			BiFunction<RecordedRequest, StubReply, Object> answer) {
 		CompletableFuture<Object> future = new CompletableFuture<>();
 		try {
 			RecordedRequest request = record(record, timeout, RecordedRequest.Kind.SINGLE);
 			StubReply reply = stub(record.topic()).repliesTo(record.value()).get(0);
 			if (reply.kind() == StubReply.Kind.NONE || reply.delay().compareTo(timeout) >= 0) {
-				timeOut(future, request, timeout);
+				StubTimes.timeOut(future, request, timeout);
 			}
 			else {
-				executor(reply.delay()).execute(() -> complete(future, () -> {
-					failIfError(record.topic(), reply);
-					return convert(record.topic(), reply.value(), replyType);
-				}));
+				StubTimes.executor(reply.delay()).execute(() -> StubTimes.complete(future, () -> answer.apply(request, reply)));
 			}
 		}
 		catch (RequestReplyException ex) {
@@ -237,14 +301,7 @@ public class StubRequestReplyOperations implements RequestReplyOperations {
 
 	private RecordedRequest record(ProducerRecord<?, ?> record, Duration timeout, RecordedRequest.Kind kind) {
 		Assert.isTrue(timeout != null && timeout.toNanos() > 0, "'timeout' must be positive");
-		try {
-			// As the real template does before sending: a payload that cannot be written fails the request.
-			this.converter.toBytes(record.key());
-			this.converter.toBytes(record.value());
-		}
-		catch (RuntimeException ex) {
-			throw new RequestReplyException("Request to topic '" + record.topic() + "' cannot be converted", ex);
-		}
+		this.conversion.checkWritable(record);
 		RecordedRequest request = new RecordedRequest(record.topic(), record.key(), record.value(),
 				new RecordHeaders(record.headers().toArray()), timeout, CorrelationId.random(), kind);
 		this.requests.add(request);
@@ -258,83 +315,6 @@ public class StubRequestReplyOperations implements RequestReplyOperations {
 					+ topic + "\").reply(...), .fail(...) or .noReply()");
 		}
 		return stub;
-	}
-
-	private Object convert(String topic, Object value, Type type) {
-		try {
-			return this.converter.fromBytes(this.converter.toBytes(value), type);
-		}
-		catch (RuntimeException ex) {
-			throw new RequestReplyException("Reply from topic '" + topic + "' cannot be converted to "
-					+ type.getTypeName(), ex);
-		}
-	}
-
-	private static void failIfError(String topic, StubReply reply) {
-		if (reply.kind() == StubReply.Kind.ERROR) {
-			throw new RemoteHandlerException(topic, reply.errorType(), reply.errorMessage(), reply.errorCode());
-		}
-	}
-
-	private <T> List<T> elements(String topic, StubReply reply, Class<T> elementType) {
-		failIfError(topic, reply);
-		Object value = reply.value();
-		List<?> raw = (value instanceof Iterable<?> iterable) ? toList(iterable)
-				: (value instanceof Object[] array) ? List.of(array)
-						: (value instanceof Stream<?> stream) ? stream.toList()
-								: (value != null) ? List.of(value) : List.of();
-		List<T> elements = new ArrayList<>(raw.size());
-		for (Object element : raw) {
-			elements.add(elementType.cast(convert(topic, element, elementType)));
-		}
-		return elements;
-	}
-
-	private static List<?> toList(Iterable<?> iterable) {
-		List<Object> list = new ArrayList<>();
-		iterable.forEach(list::add);
-		return list;
-	}
-
-	private <T> GatheredReply<T> gathered(String topic, StubReply reply, Class<T> replyType) {
-		String responder = reply.responder(topic);
-		if (reply.kind() == StubReply.Kind.ERROR) {
-			return new GatheredReply<>(responder, null,
-					new RemoteHandlerException(topic, reply.errorType(), reply.errorMessage(), reply.errorCode()));
-		}
-		try {
-			return new GatheredReply<>(responder, replyType.cast(convert(topic, reply.value(), replyType)), null);
-		}
-		catch (RequestReplyException ex) {
-			return new GatheredReply<>(responder, null, ex);
-		}
-	}
-
-	private static <T> void timeOut(CompletableFuture<T> future, RecordedRequest request, Duration timeout) {
-		executor(timeout).execute(() -> future.completeExceptionally(
-				new RequestTimeoutException(request.topic(), request.correlationId(), timeout)));
-	}
-
-	private static <T> CompletableFuture<T> later(Duration delay, T value) {
-		return CompletableFuture.supplyAsync(() -> value, executor(delay));
-	}
-
-	private static <T> void complete(CompletableFuture<T> future, Supplier<T> reply) {
-		try {
-			future.complete(reply.get());
-		}
-		catch (RuntimeException ex) {
-			future.completeExceptionally(ex);
-		}
-	}
-
-	private static Executor executor(Duration delay) {
-		return CompletableFuture.delayedExecutor(delay.toNanos(), TimeUnit.NANOSECONDS);
-	}
-
-	@SuppressWarnings("unchecked")
-	private static <T> CompletableFuture<T> cast(CompletableFuture<Object> future) {
-		return (CompletableFuture<T>) (CompletableFuture<?>) future;
 	}
 
 	private record Arrival<T>(Duration delay, GatheredReply<T> reply) {

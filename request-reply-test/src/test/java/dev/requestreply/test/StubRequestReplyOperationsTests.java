@@ -1,5 +1,6 @@
 package dev.requestreply.test;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -8,13 +9,18 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 
+import dev.requestreply.CorrelationId;
 import dev.requestreply.GatherPolicy;
 import dev.requestreply.GatherResult;
 import dev.requestreply.RemoteHandlerException;
+import dev.requestreply.Reply;
 import dev.requestreply.RequestReplyException;
 import dev.requestreply.RequestTimeoutException;
+import dev.requestreply.wire.RequestReplyHeaders;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.core.ParameterizedTypeReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -171,6 +177,66 @@ class StubRequestReplyOperationsTests {
 		assertThat(result.values()).containsExactly(new Quote("A", 2));
 		assertThat(this.requestReply.requests()).extracting(RecordedRequest::kind)
 			.containsOnly(RecordedRequest.Kind.GATHER);
+	}
+
+	@Test
+	void whenGenericReplyTypeRequestedThenEachElementConvertsToItsType() throws Exception {
+		this.requestReply.on("quotes").reply(List.of(Map.of("symbol", "ACME", "price", 1.5)));
+		List<Quote> quotes = this.requestReply
+			.request("quotes", "ACME", new ParameterizedTypeReference<List<Quote>>() {
+			})
+			.get(5, TimeUnit.SECONDS);
+		assertThat(quotes).containsExactly(new Quote("ACME", 1.5));
+	}
+
+	@Test
+	void whenExchangedThenReplyCarriesItsHeadersTheRequestKeyAndAPosition() throws Exception {
+		this.requestReply.on("quotes")
+			.answer(StubReply.value(new Quote("ACME", 2)).from("pricing").withHeader("price-source", "cache"));
+		ProducerRecord<String, String> request = new ProducerRecord<>("quotes", "ACME-key", "ACME");
+		Reply<Quote> first = this.requestReply
+			.exchange(request, ParameterizedTypeReference.<Quote>forType(Quote.class), Duration.ofSeconds(5))
+			.get(5, TimeUnit.SECONDS);
+		Reply<Quote> second = this.requestReply.exchange("quotes", "ACME", Quote.class, Duration.ofSeconds(5))
+			.get(5, TimeUnit.SECONDS);
+		assertThat(first.value()).isEqualTo(new Quote("ACME", 2));
+		assertThat(first.header("price-source")).isEqualTo("cache");
+		assertThat(first.header(RequestReplyHeaders.RESPONDER)).isEqualTo("pricing");
+		assertThat(CorrelationId.fromBytes(first.headers().lastHeader(RequestReplyHeaders.CORRELATION_ID).value()))
+			.isEqualTo(this.requestReply.requests().get(0).correlationId());
+		assertThat(first.key()).asString(StandardCharsets.UTF_8).isEqualTo("ACME-key");
+		assertThat(first.topic()).isEqualTo(StubRequestReplyOperations.REPLY_TOPIC);
+		assertThat(second.key()).isNull();
+		assertThat(second.offset()).isEqualTo(first.offset() + 1);
+	}
+
+	@Test
+	void whenExchangeGetsAnErrorReplyThenRemoteHandlerException() {
+		this.requestReply.on("quotes").fail(IllegalArgumentException.class, "Unknown symbol 'NOPE'");
+		assertThatExceptionOfType(Exception.class)
+			.isThrownBy(() -> this.requestReply.exchange("quotes", "NOPE", Quote.class, Duration.ofSeconds(5))
+				.get(5, TimeUnit.SECONDS))
+			.havingCause()
+			.isExactlyInstanceOf(RemoteHandlerException.class);
+	}
+
+	@Test
+	void whenGenericStreamRequestedThenEachElementConvertsToItsType() {
+		this.requestReply.on("history").reply(List.of(List.of(1, 2), List.of(3)));
+		Flow.Publisher<List<Integer>> publisher = this.requestReply.requestStream("history", "A",
+				new ParameterizedTypeReference<List<Integer>>() {
+				}, Duration.ofSeconds(1), Duration.ofSeconds(5));
+		assertThat(collect(publisher, 1).join()).containsExactly(List.of(1, 2), List.of(3));
+	}
+
+	@Test
+	void whenGenericGatherThenEachReplyConvertsToItsType() throws Exception {
+		this.requestReply.on("venues").answer(StubReply.value(List.of(new Quote("A", 2))).from("lse"));
+		GatherResult<List<Quote>> result = this.requestReply
+			.scatterGather(List.of("venues"), "A", new ParameterizedTypeReference<List<Quote>>() {
+			}, GatherPolicy.count(1, Duration.ofSeconds(2)))
+			.get(5, TimeUnit.SECONDS);
+		assertThat(result.values()).containsExactly(List.of(new Quote("A", 2)));
 	}
 
 	private static <T> CompletableFuture<List<T>> collect(Flow.Publisher<T> publisher, long batch) {

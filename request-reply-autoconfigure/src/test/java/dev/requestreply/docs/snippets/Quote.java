@@ -1,0 +1,4 @@
+package dev.requestreply.docs.snippets;
+
+record Quote(String symbol, double price) {
+}
