@@ -177,7 +177,7 @@ class WireFormatTests {
 	void whenErrorHeadersWrittenAloneThenTheyAreTheErrorHeadersOfAReply() {
 		IllegalStateException failure = new IllegalStateException("x".repeat(10_000));
 		Headers alone = WireFormat.errorHeaders(failure);
-		Headers reply = WireFormat.replyHeaders(REQUEST, null, failure, ReplyErrorCodes.INTERNAL, null);
+		Headers reply = WireFormat.replyHeaders(REQUEST, null, failure, ReplyErrorCodes.INTERNAL, null, null);
 		assertThat(alone.toArray()).containsExactly(reply.lastHeader("rr_error_type"), reply.lastHeader("rr_error_code"),
 				reply.lastHeader("rr_error_message"));
 		assertThat(WireFormat.remoteFailure("t", alone).getRemoteMessage())
