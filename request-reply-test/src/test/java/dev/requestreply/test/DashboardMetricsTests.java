@@ -165,6 +165,41 @@ class DashboardMetricsTests {
 		assertThat(metricsOf(queries)).contains("requestreply_pending_limit", "requestreply_replies_skipped_total");
 	}
 
+	@Test
+	@SuppressWarnings("unchecked")
+	void whenTheStarterPublishesAMeterThenTheDashboardOrAnAlertRuleShowsIt() throws IOException {
+		List<String> queries = new ArrayList<>();
+		JsonNode dashboard = JsonMapper.builder().build().readTree(Files.readString(DOCS.resolve("grafana-dashboard.json")));
+		dashboard.findValues("expr").forEach((expr) -> queries.add(expr.asString()));
+		try (InputStream rules = Files.newInputStream(DOCS.resolve("prometheus-alerts.yaml"))) {
+			Map<String, Object> document = new Yaml().load(rules);
+			for (Map<String, Object> group : (List<Map<String, Object>>) document.get("groups")) {
+				for (Map<String, Object> rule : (List<Map<String, Object>>) group.get("rules")) {
+					queries.add((String) rule.get("expr"));
+				}
+			}
+		}
+		Set<String> shown = new HashSet<>();
+		metricsOf(queries).forEach((metric) -> shown.add(meterOf(metric)));
+		Set<String> published = new HashSet<>();
+		this.scraped.keySet()
+			.stream()
+			.filter((metric) -> metric.startsWith("requestreply_"))
+			.map(DashboardMetricsTests::meterOf)
+			// The round trip's observation: the same time as requestreply.requests, which dashboards use.
+			.filter((meter) -> !meter.equals("requestreply_request") && !meter.equals("requestreply_request_active"))
+			.forEach(published::add);
+		assertThat(published).as("meters the starter publishes").isNotEmpty();
+		assertThat(shown).as("meters shown by the dashboard or an alert rule").containsAll(published);
+	}
+
+	/**
+	 * Return the meter of a Prometheus series name: without the suffixes of its unit and type.
+	 */
+	private static String meterOf(String metric) {
+		return metric.replaceFirst("(_seconds)?(_count|_sum|_bucket|_max|_total)?$", "");
+	}
+
 	private void assertPublished(List<String> queries) {
 		for (String query : queries) {
 			Set<String> metrics = metricsOf(List.of(query));
