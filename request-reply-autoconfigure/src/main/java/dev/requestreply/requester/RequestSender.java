@@ -7,12 +7,12 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
+import dev.requestreply.CurrentReplyContext;
 import dev.requestreply.RequestReplyException;
 import dev.requestreply.convert.PayloadConverter;
 import dev.requestreply.correlation.PendingRequest;
 import dev.requestreply.correlation.PendingRequests;
 import dev.requestreply.correlation.RequestOutcome;
-import dev.requestreply.handler.CurrentReplyContext;
 import dev.requestreply.observation.DefaultRequestReplyObservationConvention;
 import dev.requestreply.observation.RequestReplyObservation;
 import dev.requestreply.observation.RequestReplyObservationContext;
