@@ -1,6 +1,7 @@
 package dev.requestreply.autoconfigure;
 
 import java.util.Optional;
+import java.util.concurrent.Executor;
 
 import dev.requestreply.CorrelationRegistry;
 import dev.requestreply.RequestReplyTemplate;
@@ -22,6 +23,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.task.SimpleAsyncTaskExecutorBuilder;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.core.ConsumerFactory;
@@ -41,7 +44,8 @@ import org.springframework.util.StringUtils;
  */
 @AutoConfiguration(after = KafkaAutoConfiguration.class,
 		afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
-				"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration" })
+				"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",
+				"org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration" })
 @ConditionalOnClass(KafkaTemplate.class)
 @ConditionalOnBooleanProperty(name = "request-reply.enabled", matchIfMissing = true)
 @ConditionalOnBean({ ProducerFactory.class, ConsumerFactory.class, KafkaAdmin.class })
@@ -79,9 +83,28 @@ public final class RequestReplyAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean(CorrelationRegistry.class)
-	PendingRequests correlationRegistry(RequestReplyProperties properties) {
+	PendingRequests correlationRegistry(RequestReplyProperties properties, Environment environment,
+			ObjectProvider<SimpleAsyncTaskExecutorBuilder> virtualThreadsBuilder) {
 		return new PendingRequests(PendingRequests.DEFAULT_TICK, properties.getMaxPending(),
-				properties.getLateReplyWindow());
+				properties.getLateReplyWindow(), completionExecutor(environment, virtualThreadsBuilder));
+	}
+
+	/**
+	 * The executor futures complete on: with spring.threads.virtual.enabled (Java 21+), a virtual
+	 * thread per completion, from Boot's builder (so its task decorator applies); else
+	 * {@code null}, for the registry's own pool of platform threads.
+	 */
+	static Executor completionExecutor(Environment environment,
+			ObjectProvider<SimpleAsyncTaskExecutorBuilder> builder) {
+		if (!Threading.VIRTUAL.isActive(environment)) {
+			return null;
+		}
+		return builder.getIfAvailable(SimpleAsyncTaskExecutorBuilder::new)
+			.virtualThreads(true)
+			// No limit: a limited executor would make the engine's threads wait for a permit.
+			.concurrencyLimit(null)
+			.threadNamePrefix(PendingRequests.COMPLETION_THREAD_PREFIX)
+			.build();
 	}
 
 	@Bean

@@ -1,7 +1,10 @@
 package dev.requestreply.correlation;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.lang.reflect.Type;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 import dev.requestreply.CorrelationId;
 
@@ -33,8 +36,13 @@ public final class PendingRequest<T> extends CompletableFuture<T> {
 
 	private final PendingRequests registry;
 
-	// Set just before the future completes, so that completion callbacks can read it.
+	// Set just before the future completes, so that completion callbacks can read it (just after,
+	// for a future its caller cancelled).
 	volatile RequestOutcome outcome;
+
+	// The engine's own action at the request's end: null until set, ENDED once the request ended.
+	@SuppressWarnings("unused")
+	private volatile Object endAction;
 
 	// Guarded by the bucket's monitor; bucket is read without it to find that monitor.
 	volatile TimeoutWheel.Bucket bucket;
@@ -42,6 +50,19 @@ public final class PendingRequest<T> extends CompletableFuture<T> {
 	PendingRequest<?> previous;
 
 	PendingRequest<?> next;
+
+	private static final Object ENDED = new Object();
+
+	private static final VarHandle END_ACTION;
+
+	static {
+		try {
+			END_ACTION = MethodHandles.lookup().findVarHandle(PendingRequest.class, "endAction", Object.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
 
 	PendingRequest(PendingRequests registry, CorrelationId id, String topic, Type replyType, long startNanos,
 			long deadlineNanos, ReplyCollector collector) {
@@ -71,11 +92,31 @@ public final class PendingRequest<T> extends CompletableFuture<T> {
 	}
 
 	/**
-	 * Return how the request ended, once its future is done (callbacks run after it is set).
-	 * @return the outcome, or {@code null} while pending, or when the caller cancelled the future
+	 * Return how the request ended, once its future is done (callbacks run after it is set, but
+	 * those of a future its caller cancelled may run before).
+	 * @return the outcome, or {@code null} while pending
 	 */
 	public RequestOutcome outcome() {
 		return this.outcome;
+	}
+
+	/**
+	 * Set the engine's action at the end of this request; run at once if it ended already.
+	 */
+	@SuppressWarnings("unchecked")
+	void whenEnded(Consumer<RequestOutcome> action) {
+		if (!END_ACTION.compareAndSet(this, null, action)) {
+			action.accept(this.outcome);
+		}
+	}
+
+	/**
+	 * Take the engine's action at the end of this request, once; later ones run at once.
+	 */
+	@SuppressWarnings("unchecked")
+	Consumer<RequestOutcome> takeEndAction() {
+		Object action = END_ACTION.getAndSet(this, ENDED);
+		return (action instanceof Consumer<?> consumer) ? (Consumer<RequestOutcome>) consumer : null;
 	}
 
 	@Override

@@ -1,7 +1,7 @@
 package dev.requestreply.correlation;
 
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.requestreply.CorrelationId;
@@ -10,12 +10,28 @@ import dev.requestreply.CorrelationId;
  * Correlation ids of requests that ended without a reply (timed out or cancelled), remembered for
  * a while so that a reply arriving after them is counted as late rather than as another
  * instance's. Bounded in time and in number.
+ * <p>
+ * An id is remembered in the registry's own map, its request replaced by {@link #ENDED}: ending a
+ * request that way costs one update of an entry that exists (no second map, no resize of one, no
+ * change of the map's size), which is most of what a timeout costs the registry.
  */
 final class RecentlyEnded {
 
-	private final ConcurrentHashMap<CorrelationId, Long> forgetAt = new ConcurrentHashMap<>();
+	/**
+	 * What the registry's map holds, in place of a request, for an id remembered here.
+	 */
+	static final Object ENDED = new Object() {
 
-	private final ConcurrentLinkedQueue<CorrelationId> order = new ConcurrentLinkedQueue<>();
+		@Override
+		public String toString() {
+			return "ENDED";
+		}
+
+	};
+
+	private final ConcurrentMap<CorrelationId, Object> entries;
+
+	private final ConcurrentLinkedQueue<Remembered> order = new ConcurrentLinkedQueue<>();
 
 	private final AtomicInteger size = new AtomicInteger();
 
@@ -23,25 +39,32 @@ final class RecentlyEnded {
 
 	private final int capacity;
 
-	RecentlyEnded(long windowNanos, int capacity) {
+	RecentlyEnded(ConcurrentMap<CorrelationId, Object> entries, long windowNanos, int capacity) {
+		this.entries = entries;
 		this.windowNanos = windowNanos;
 		this.capacity = capacity;
 	}
 
-	void add(CorrelationId id, long nowNanos) {
+	/**
+	 * Remove a request from the map, remembering its id.
+	 * @return whether the map held that request
+	 */
+	boolean replace(CorrelationId id, Object request, long nowNanos) {
 		if (this.windowNanos <= 0 || this.capacity <= 0) {
-			return;
+			return this.entries.remove(id, request);
 		}
-		if (this.forgetAt.put(id, nowNanos + this.windowNanos) == null) {
-			this.order.offer(id);
-			if (this.size.incrementAndGet() > this.capacity) {
-				forgetOldest();
-			}
+		if (!this.entries.replace(id, request, ENDED)) {
+			return false;
 		}
+		this.order.offer(new Remembered(id, nowNanos + this.windowNanos));
+		if (this.size.incrementAndGet() > this.capacity) {
+			forgetOldest();
+		}
+		return true;
 	}
 
 	boolean contains(CorrelationId id) {
-		return this.forgetAt.containsKey(id);
+		return this.entries.get(id) == ENDED;
 	}
 
 	int size() {
@@ -49,22 +72,22 @@ final class RecentlyEnded {
 	}
 
 	void expire(long nowNanos) {
-		CorrelationId oldest;
-		while ((oldest = this.order.peek()) != null) {
-			Long at = this.forgetAt.get(oldest);
-			if (at != null && at - nowNanos > 0) {
-				return;
-			}
+		Remembered oldest;
+		while ((oldest = this.order.peek()) != null && oldest.forgetAt - nowNanos <= 0) {
 			forgetOldest();
 		}
 	}
 
 	private void forgetOldest() {
-		CorrelationId oldest = this.order.poll();
+		Remembered oldest = this.order.poll();
 		if (oldest != null) {
-			this.forgetAt.remove(oldest);
+			this.entries.remove(oldest.id, ENDED);
 			this.size.decrementAndGet();
 		}
+	}
+
+	private record Remembered(CorrelationId id, long forgetAt) {
+
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.requestreply.correlation;
 
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,6 +18,10 @@ import org.springframework.util.Assert;
  * the subscription. Kafka cannot slow the responder down, so the buffer is bounded: past its
  * limit the request fails with a {@link StreamOverflowException}, which the subscriber receives at
  * once, and the buffered elements are dropped.
+ * <p>
+ * The subscriber is called on the completion executor (or on its own thread, from
+ * {@code request}), never on the reply reader's: a subscriber that is slow or blocks holds up no
+ * other reply. Its calls never overlap and come in order.
  *
  * @param <T> the element type
  */
@@ -44,6 +49,9 @@ public final class ReplyPublisher<T> implements Flow.Publisher<T> {
 
 	private volatile Runnable onCancel = () -> {
 	};
+
+	// Where the engine's threads hand their signals over; until bound, on the calling thread.
+	private volatile Executor executor = Runnable::run;
 
 	private volatile Flow.Subscriber<? super T> subscriber;
 
@@ -74,6 +82,7 @@ public final class ReplyPublisher<T> implements Flow.Publisher<T> {
 	 * stream, a subscriber's cancellation cancels the request, and an overflow fails it.
 	 */
 	void bind(PendingRequests registry, PendingRequest<Void> request) {
+		this.executor = registry::complete;
 		this.onCancel = () -> registry.cancel(request.id);
 		this.onOverflow = () -> {
 			registry.failedFast(FastFailure.STREAM_OVERFLOW);
@@ -146,7 +155,7 @@ public final class ReplyPublisher<T> implements Flow.Publisher<T> {
 			}
 			this.buffered.incrementAndGet();
 			this.buffer.offer(element);
-			drain();
+			signal();
 		}
 	}
 
@@ -163,6 +172,7 @@ public final class ReplyPublisher<T> implements Flow.Publisher<T> {
 		this.buffered.set(0);
 	}
 
+	// On the completion executor (the request's end), or on the caller's thread (a cancel).
 	void complete() {
 		this.done = true;
 		drain();
@@ -180,10 +190,21 @@ public final class ReplyPublisher<T> implements Flow.Publisher<T> {
 		drain();
 	}
 
-	private void drain() {
-		if (this.work.getAndIncrement() != 0) {
-			return;
+	// From the engine's threads: deliver on the completion executor.
+	private void signal() {
+		if (this.work.getAndIncrement() == 0) {
+			this.executor.execute(this::deliver);
 		}
+	}
+
+	// From the subscriber's own thread: deliver here, unless a delivery is already under way.
+	private void drain() {
+		if (this.work.getAndIncrement() == 0) {
+			deliver();
+		}
+	}
+
+	private void deliver() {
 		int missed = 1;
 		do {
 			Flow.Subscriber<? super T> target = this.subscriber;

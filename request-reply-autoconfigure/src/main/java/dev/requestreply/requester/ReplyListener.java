@@ -5,7 +5,6 @@ import java.util.HashMap;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.stream.IntStream;
 
 import dev.requestreply.RequestReplyException;
@@ -180,19 +179,13 @@ public final class ReplyListener {
 	}
 
 	/**
-	 * Choose the reply partition a new request names, and count it pending there until it ends.
-	 * @param request the request's future, complete once it ended
-	 * @return the partition, or {@code null} to name none
+	 * Return the reply partitions requests name and count themselves pending on, with
+	 * {@link ReplyPartitionMode#AUTO}.
+	 * @return the partitions, or {@code null} when requests name none
 	 */
-	public Integer replyPartition(CompletableFuture<?> request) {
+	ReplyPartitions replyPartitions() {
 		AllottedReplyReaders readers = this.allotted;
-		if (readers == null) {
-			return null;
-		}
-		ReplyPartitions partitions = readers.partitions();
-		Integer partition = partitions.acquire();
-		request.whenComplete((result, ex) -> partitions.release(partition));
-		return partition;
+		return (readers != null) ? readers.partitions() : null;
 	}
 
 	/**

@@ -2,6 +2,9 @@ package dev.requestreply.autoconfigure;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 import dev.requestreply.CorrelationRegistry;
 import dev.requestreply.correlation.PendingRequests;
@@ -17,17 +20,23 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.ByteBufferDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
 import org.springframework.boot.test.context.FilteredClassLoader;
+import org.springframework.boot.task.SimpleAsyncTaskExecutorBuilder;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -198,6 +207,30 @@ class RequestReplyAutoConfigurationTests {
 		Map<String, Object> handlerConsumer = RequestReplyKafkaClients
 			.handlerConsumerConfig(Map.of(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest"), properties);
 		assertThat(handlerConsumer).containsEntry(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+	}
+
+	@Test
+	void whenVirtualThreadsAreOffThenFuturesCompleteOnTheRegistrysOwnPool() {
+		MockEnvironment environment = new MockEnvironment();
+		assertThat(RequestReplyAutoConfiguration.completionExecutor(environment, builder())).isNull();
+	}
+
+	@Test
+	@EnabledForJreRange(min = JRE.JAVA_21)
+	void whenVirtualThreadsAreOnThenFuturesCompleteOnVirtualThreadsNamedAsCompletionThreads() throws Exception {
+		MockEnvironment environment = new MockEnvironment().withProperty("spring.threads.virtual.enabled", "true");
+		Executor executor = RequestReplyAutoConfiguration.completionExecutor(environment, builder());
+		CompletableFuture<Thread> thread = new CompletableFuture<>();
+		executor.execute(() -> thread.complete(Thread.currentThread()));
+		Thread completing = thread.get(5, TimeUnit.SECONDS);
+		assertThat(Thread.class.getMethod("isVirtual").invoke(completing)).isEqualTo(true);
+		assertThat(completing.getName()).startsWith(PendingRequests.COMPLETION_THREAD_PREFIX);
+	}
+
+	private static ObjectProvider<SimpleAsyncTaskExecutorBuilder> builder() {
+		StaticListableBeanFactory beans = new StaticListableBeanFactory();
+		beans.addBean("simpleAsyncTaskExecutorBuilder", new SimpleAsyncTaskExecutorBuilder().concurrencyLimit(1));
+		return beans.getBeanProvider(SimpleAsyncTaskExecutorBuilder.class);
 	}
 
 	@Configuration(proxyBeanMethods = false)
