@@ -4,6 +4,10 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.lang.reflect.Type;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import dev.requestreply.CorrelationId;
@@ -11,6 +15,11 @@ import dev.requestreply.CorrelationId;
 /**
  * The future of one request, and its entry in the {@link PendingRequests} and its
  * {@link TimeoutWheel}, in one object to keep a pending request small.
+ * <p>
+ * A caller waiting in {@link #get()} (or {@link #join()}) completes the future itself once the
+ * reply is read: the reply reader hands it the completion rather than a completion thread, so the
+ * caller's own thread runs what depends on the future, and the wait costs one thread wake-up, as
+ * it would if the reader completed it.
  *
  * @param <T> the reply type
  * @since 0.2.0
@@ -44,6 +53,13 @@ public final class PendingRequest<T> extends CompletableFuture<T> {
 	@SuppressWarnings("unused")
 	private volatile Object endAction;
 
+	// The one caller waiting in get() or join(), if any, and the completion handed to it: null,
+	// the completion, or CLOSED once it stopped waiting.
+	private volatile Thread waiter;
+
+	@SuppressWarnings("unused")
+	private volatile Object handed;
+
 	// Guarded by the bucket's monitor; bucket is read without it to find that monitor.
 	volatile TimeoutWheel.Bucket bucket;
 
@@ -53,11 +69,20 @@ public final class PendingRequest<T> extends CompletableFuture<T> {
 
 	private static final Object ENDED = new Object();
 
+	private static final Object CLOSED = new Object();
+
 	private static final VarHandle END_ACTION;
+
+	private static final VarHandle WAITER;
+
+	private static final VarHandle HANDED;
 
 	static {
 		try {
-			END_ACTION = MethodHandles.lookup().findVarHandle(PendingRequest.class, "endAction", Object.class);
+			MethodHandles.Lookup lookup = MethodHandles.lookup();
+			END_ACTION = lookup.findVarHandle(PendingRequest.class, "endAction", Object.class);
+			WAITER = lookup.findVarHandle(PendingRequest.class, "waiter", Thread.class);
+			HANDED = lookup.findVarHandle(PendingRequest.class, "handed", Object.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
@@ -119,13 +144,113 @@ public final class PendingRequest<T> extends CompletableFuture<T> {
 		return (action instanceof Consumer<?> consumer) ? (Consumer<RequestOutcome>) consumer : null;
 	}
 
+	/**
+	 * Hand the completion of this future to the caller waiting for it, if one waits.
+	 * @param completion what completes the future
+	 * @return whether the waiting caller took it (else the caller of this method runs it)
+	 */
+	boolean handToWaiter(Runnable completion) {
+		Thread waiting = this.waiter;
+		if (waiting == null || !HANDED.compareAndSet(this, null, completion)) {
+			return false;
+		}
+		LockSupport.unpark(waiting);
+		return true;
+	}
+
+	/**
+	 * Wait, as the one waiting caller, until the future is done, its completion is handed over
+	 * (which then runs here), the deadline passes or the thread is interrupted.
+	 * @param timeoutNanos how long to wait at most, or a negative value to wait without a bound
+	 */
+	private void awaitCompletion(long timeoutNanos) {
+		if (isDone() || !WAITER.compareAndSet(this, null, Thread.currentThread())) {
+			return;
+		}
+		long deadline = System.nanoTime() + timeoutNanos;
+		try {
+			while (!isDone() && this.handed == null && !Thread.currentThread().isInterrupted()) {
+				if (timeoutNanos < 0) {
+					LockSupport.park(this);
+				}
+				else {
+					long left = deadline - System.nanoTime();
+					if (left <= 0) {
+						break;
+					}
+					LockSupport.parkNanos(this, left);
+				}
+			}
+		}
+		finally {
+			if (HANDED.getAndSet(this, CLOSED) instanceof Runnable completion) {
+				completion.run();
+			}
+		}
+	}
+
+	@Override
+	public T get() throws InterruptedException, ExecutionException {
+		awaitCompletion(-1);
+		return super.get();
+	}
+
+	@Override
+	public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+		long start = System.nanoTime();
+		long timeoutNanos = unit.toNanos(timeout);
+		awaitCompletion(Math.max(0, timeoutNanos));
+		return super.get(Math.max(0, timeoutNanos - (System.nanoTime() - start)), TimeUnit.NANOSECONDS);
+	}
+
+	@Override
+	public T join() {
+		boolean interrupted = Thread.interrupted();
+		awaitCompletion(-1);
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
+		return super.join();
+	}
+
+	@Override
+	public boolean complete(T value) {
+		return wakeWaiter(super.complete(value));
+	}
+
+	@Override
+	public boolean completeExceptionally(Throwable ex) {
+		return wakeWaiter(super.completeExceptionally(ex));
+	}
+
+	@Override
+	public void obtrudeValue(T value) {
+		super.obtrudeValue(value);
+		wakeWaiter(true);
+	}
+
+	@Override
+	public void obtrudeException(Throwable ex) {
+		super.obtrudeException(ex);
+		wakeWaiter(true);
+	}
+
 	@Override
 	public boolean cancel(boolean mayInterruptIfRunning) {
-		boolean cancelled = super.cancel(mayInterruptIfRunning);
+		boolean cancelled = wakeWaiter(super.cancel(mayInterruptIfRunning));
 		if (cancelled) {
 			this.registry.cancelled(this);
 		}
 		return cancelled;
+	}
+
+	// Whoever completes the future, the waiting caller parked in awaitCompletion wakes up.
+	private boolean wakeWaiter(boolean completed) {
+		Thread waiting = this.waiter;
+		if (completed && waiting != null) {
+			LockSupport.unpark(waiting);
+		}
+		return completed;
 	}
 
 	@Override

@@ -530,7 +530,10 @@ public final class PendingRequests implements CorrelationRegistry, AutoCloseable
 			runEndAction(request, endAction, outcome);
 		}
 		if (handOff) {
-			this.completions.execute(() -> completion.accept(request));
+			Runnable task = () -> completion.accept(request);
+			if (!request.handToWaiter(task)) {
+				this.completions.execute(task);
+			}
 		}
 		else {
 			completion.accept(request);
