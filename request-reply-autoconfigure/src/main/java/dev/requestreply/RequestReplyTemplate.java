@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
@@ -103,6 +104,8 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	private Duration replyPathTimeout = DEFAULT_REPLY_PATH_TIMEOUT;
 
 	private Duration responderCheckInterval;
+
+	private Supplier<Set<String>> localResponderTopics = Set::of;
 
 	private int streamBuffer = ReplyPublisher.DEFAULT_BUFFER;
 
@@ -249,6 +252,19 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 		Assert.isTrue(responderCheckInterval == null || responderCheckInterval.toMillis() > 0,
 				"'responderCheckInterval' must be positive");
 		this.responderCheckInterval = responderCheckInterval;
+	}
+
+	/**
+	 * Set where the topics this application's own {@code @ReplyHandler} methods read come from:
+	 * with {@link #setResponderCheckInterval(Duration) fail-fast}, a request to one of them is
+	 * never refused for lack of a responder, even before their consumers were assigned. Default
+	 * none; the auto-configuration gives the handlers it found. Applies from the next start.
+	 * @param localResponderTopics the topics, read at start and at each lookup of the groups
+	 * @since 0.3.0
+	 */
+	public void setLocalResponderTopics(Supplier<Set<String>> localResponderTopics) {
+		Assert.notNull(localResponderTopics, "'localResponderTopics' must not be null");
+		this.localResponderTopics = localResponderTopics;
 	}
 
 	/**
@@ -518,7 +534,9 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 		this.replyListener = listener;
 		this.gate = new RequestGate(new ReplyPathMonitor(listener, this.replyPathTimeout),
 				(this.responderCheckInterval != null)
-						? new ResponderDirectory(this.adminConfig, this.responderCheckInterval) : null,
+						? new ResponderDirectory(this.adminConfig, this.responderCheckInterval,
+								this.localResponderTopics)
+						: null,
 				this.registry, getReplyTopic());
 		this.sender = new RequestSender(this.kafkaTemplate, this.registry, this.converter, getReplyTopic(),
 				this.observationRegistry, this.observationConvention, listener);

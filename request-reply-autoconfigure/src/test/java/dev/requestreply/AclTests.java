@@ -127,6 +127,20 @@ class AclTests {
 			.isEqualTo("echo:again");
 	}
 
+	@Test
+	void whenFailFastMayDescribeOnlyTheRequestersOwnGroupsThenItsRequestsAreNotRefused() throws Exception {
+		Setup setup = new Setup();
+		setup.grantAll();
+		// The broker then lists only the requester's own groups, never the responder's.
+		setup.allow(REQUESTER, ResourceType.GROUP, setup.replyTopic, PatternType.PREFIXED, AclOperation.DESCRIBE);
+		setup.more = new String[] { "request-reply.fail-fast-without-responders=true",
+				"request-reply.responder-check-interval=500ms" };
+		RequestReplyTemplate template = setup.startBoth();
+		assertThat(template.request(setup.requestTopic, "hi", String.class, Duration.ofSeconds(30))
+			.get(10, TimeUnit.SECONDS)).isEqualTo("echo:hi");
+		assertThat(template.getRegistry().noResponderCount()).isZero();
+	}
+
 	/**
 	 * Send one request with a 30 s timeout; return its failure, asserting that it came within
 	 * 5 s and was counted as an error.

@@ -1,6 +1,8 @@
 package dev.requestreply.autoconfigure;
 
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executor;
 
 import dev.requestreply.CorrelationRegistry;
@@ -8,6 +10,7 @@ import dev.requestreply.RequestReplyTemplate;
 import dev.requestreply.RequestReplyTemplateCustomizer;
 import dev.requestreply.convert.PayloadConverter;
 import dev.requestreply.correlation.PendingRequests;
+import dev.requestreply.handler.ReplyHandlerBeanPostProcessor;
 import dev.requestreply.observation.RequestReplyObservationConvention;
 import dev.requestreply.requester.ReplyTopicSettings;
 import io.micrometer.observation.ObservationRegistry;
@@ -113,7 +116,8 @@ public final class RequestReplyAutoConfiguration {
 			PayloadConverter converter, RequestReplyProperties properties, Environment environment,
 			ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<RequestReplyObservationConvention> observationConvention,
-			ObjectProvider<RequestReplyTemplateCustomizer> customizers) {
+			ObjectProvider<RequestReplyTemplateCustomizer> customizers,
+			ObjectProvider<ReplyHandlerBeanPostProcessor> handlers) {
 		RequestReplyTemplate template = new RequestReplyTemplate(clients.getKafkaTemplate(),
 				clients.getReplyConsumerFactory(), clients.getAdminConfig(), registry, converter,
 				new ReplyTopicSettings(replyTopic(properties, environment), properties.isCreateReplyTopic(),
@@ -129,12 +133,24 @@ public final class RequestReplyAutoConfiguration {
 			.when((interval) -> properties.isFailFastWithoutResponders())
 			.to(template::setResponderCheckInterval);
 		map.from(properties::getReplyPartitions).to(template::setReplyPartitions);
+		template.setLocalResponderTopics(() -> handlerTopics(handlers));
 		observationRegistry(properties, observationRegistry).ifPresent((observations) -> {
 			template.setObservationRegistry(observations);
 			observationConvention.ifUnique(template::setObservationConvention);
 		});
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(template));
 		return template;
+	}
+
+	// The topics of the @ReplyHandler methods found in this application (none without handlers).
+	private static Set<String> handlerTopics(ObjectProvider<ReplyHandlerBeanPostProcessor> handlers) {
+		ReplyHandlerBeanPostProcessor discoverer = handlers.getIfUnique();
+		if (discoverer == null) {
+			return Set.of();
+		}
+		Set<String> topics = new HashSet<>();
+		discoverer.getEndpoints().forEach((endpoint) -> topics.addAll(endpoint.topics()));
+		return topics;
 	}
 
 	static Optional<ObservationRegistry> observationRegistry(RequestReplyProperties properties,
