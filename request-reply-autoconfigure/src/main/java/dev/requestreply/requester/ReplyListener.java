@@ -1,11 +1,9 @@
 package dev.requestreply.requester;
 
 import java.nio.ByteBuffer;
-import java.util.HashMap;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.IntStream;
 
 import dev.requestreply.RequestReplyException;
 import dev.requestreply.correlation.ReplyDispatcher;
@@ -16,11 +14,6 @@ import org.apache.kafka.common.MetricName;
 
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.core.ConsumerFactory;
-import org.springframework.kafka.listener.BatchAcknowledgingMessageListener;
-import org.springframework.kafka.listener.ContainerProperties;
-import org.springframework.kafka.listener.ContainerProperties.AckMode;
-import org.springframework.kafka.listener.ContainerProperties.AssignmentCommitOption;
-import org.springframework.kafka.listener.KafkaMessageListenerContainer;
 import org.springframework.kafka.support.TopicPartitionOffset;
 import org.springframework.util.Assert;
 
@@ -29,8 +22,9 @@ import org.springframework.util.Assert;
  * a {@link ReplyDispatcher}: every partition, without a consumer group (so it never commits
  * offsets), with {@link ReplyPartitionMode#ALL}; with {@link ReplyPartitionMode#AUTO}, every
  * partition until the reply group allots some to this instance, then those and the ones its
- * pending requests still wait on. Once {@link #start()} returned, a reply to a request sent
- * afterwards is never missed.
+ * pending requests still wait on. Partitions added to the reply topic while running are read too,
+ * within the reply consumers' metadata refresh. Once {@link #start()} returned, a reply to a
+ * request sent afterwards is never missed.
  *
  * @since 0.2.0
  */
@@ -53,10 +47,6 @@ public final class ReplyListener {
 	private final AuthorizationMonitor authorization;
 
 	private volatile AllottedReplyReaders allotted;
-
-	private volatile int topicPartitions;
-
-	private volatile KafkaMessageListenerContainer<Object, ByteBuffer> container;
 
 	/**
 	 * Create a reply listener.
@@ -90,32 +80,10 @@ public final class ReplyListener {
 	 */
 	public int start() {
 		List<TopicPartitionOffset> positions = this.provisioner.positionsAtEnd();
-		this.topicPartitions = positions.size();
-		if (this.mode == ReplyPartitionMode.AUTO) {
-			AllottedReplyReaders readers = new AllottedReplyReaders(this.consumerFactory, this.topic, this::dispatch,
-					this.authorization);
-			readers.start(positions, this.startupTimeout);
-			this.allotted = readers;
-			return positions.size();
-		}
-		ContainerProperties properties = new ContainerProperties(positions.toArray(TopicPartitionOffset[]::new));
-		// No consumer group: nothing is ever committed, so each poll avoids the broker's commit linger.
-		properties.setAckMode(AckMode.MANUAL);
-		properties.setAssignmentCommitOption(AssignmentCommitOption.NEVER);
-		properties.setClientId("request-reply-" + this.topic);
-		properties.setMessageListener((BatchAcknowledgingMessageListener<Object, ByteBuffer>) (records, ack) -> {
-			for (ConsumerRecord<Object, ByteBuffer> record : records) {
-				dispatch(record);
-			}
-		});
-		@SuppressWarnings("unchecked")
-		ConsumerFactory<Object, ByteBuffer> factory = (ConsumerFactory<Object, ByteBuffer>) this.consumerFactory;
-		KafkaMessageListenerContainer<Object, ByteBuffer> started = new KafkaMessageListenerContainer<>(factory,
-				properties);
-		started.setBeanName("requestReplyReplyContainer");
-		this.authorization.watch(started);
-		started.start();
-		this.container = started;
+		AllottedReplyReaders readers = new AllottedReplyReaders(this.consumerFactory, this.topic, this::dispatch,
+				this.authorization, this.mode == ReplyPartitionMode.AUTO);
+		readers.start(positions, this.startupTimeout);
+		this.allotted = readers;
 		return positions.size();
 	}
 
@@ -135,11 +103,7 @@ public final class ReplyListener {
 	 */
 	public boolean isRunning() {
 		AllottedReplyReaders readers = this.allotted;
-		if (readers != null) {
-			return readers.isRunning();
-		}
-		KafkaMessageListenerContainer<?, ByteBuffer> current = this.container;
-		return current != null && current.isRunning();
+		return readers != null && readers.isRunning();
 	}
 
 	/**
@@ -166,22 +130,13 @@ public final class ReplyListener {
 	 */
 	public Map<MetricName, ? extends Metric> consumerMetrics() {
 		AllottedReplyReaders readers = this.allotted;
-		if (readers != null) {
-			return readers.metrics();
-		}
-		KafkaMessageListenerContainer<?, ByteBuffer> current = this.container;
-		if (current == null) {
-			return Map.of();
-		}
-		Map<MetricName, Metric> metrics = new HashMap<>();
-		current.metrics().values().forEach(metrics::putAll);
-		return metrics;
+		return (readers != null) ? readers.metrics() : Map.of();
 	}
 
 	/**
-	 * Return the reply partitions requests name and count themselves pending on, with
-	 * {@link ReplyPartitionMode#AUTO}.
-	 * @return the partitions, or {@code null} when requests name none
+	 * Return the reply partitions requests name (none with {@link ReplyPartitionMode#ALL}) and
+	 * count themselves pending on.
+	 * @return the partitions, or {@code null} while stopped
 	 */
 	ReplyPartitions replyPartitions() {
 		AllottedReplyReaders readers = this.allotted;
@@ -195,8 +150,7 @@ public final class ReplyListener {
 	public ReplyPartitionsView partitions() {
 		AllottedReplyReaders readers = this.allotted;
 		if (readers == null) {
-			List<Integer> all = IntStream.range(0, this.topicPartitions).boxed().toList();
-			return new ReplyPartitionsView(this.mode, List.of(), (this.container != null) ? all : List.of(), false);
+			return new ReplyPartitionsView(this.mode, List.of(), List.of(), false);
 		}
 		ReplyPartitions partitions = readers.partitions();
 		return new ReplyPartitionsView(this.mode, partitions.owned(), partitions.read(), partitions.isShared());
@@ -211,11 +165,6 @@ public final class ReplyListener {
 			readers.stop();
 		}
 		this.allotted = null;
-		KafkaMessageListenerContainer<?, ByteBuffer> current = this.container;
-		if (current != null) {
-			current.stop();
-		}
-		this.container = null;
 	}
 
 }

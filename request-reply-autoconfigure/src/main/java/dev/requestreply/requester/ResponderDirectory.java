@@ -35,9 +35,11 @@ import org.springframework.util.Assert;
  * DESCRIBE on the cluster), every topic counts as served, and a request waits for its timeout as it
  * would without this check. A topic found unserved triggers an early lookup.
  * <p>
- * Each lookup lists the groups (one small request per broker) but describes only those that serve
- * a topic asked for lately, new ones, ones whose state changed, and every other one about every
- * {@value #FULL_REFRESH_INTERVALS} intervals, at a random turn: see {@link ResponderGroups}.
+ * One lookup in {@value #LISTING_INTERVALS} (and one whenever a topic was found unserved) lists the
+ * groups (one small request per broker) and describes the new ones, those whose state changed,
+ * those serving a topic asked for lately, and every other one about every
+ * {@value #FULL_REFRESH_INTERVALS} intervals at a random turn; the others describe only the groups
+ * serving a topic asked for: see {@link ResponderGroups}.
  *
  * @since 0.2.0
  */
@@ -53,7 +55,10 @@ public final class ResponderDirectory implements AutoCloseable {
 	 */
 	public static final Duration FIRST_LOOKUP_WAIT = Duration.ofSeconds(2);
 
-	static final int FULL_REFRESH_INTERVALS = 15;
+	static final int FULL_REFRESH_INTERVALS = 30;
+
+	// One lookup in this many lists every group (and one whenever a topic was found unserved).
+	static final int LISTING_INTERVALS = 5;
 
 	// An answer older than this many intervals is stale: fail open rather than refuse on it.
 	private static final int STALE_INTERVALS = 3;
@@ -121,7 +126,7 @@ public final class ResponderDirectory implements AutoCloseable {
 			thread.setDaemon(true);
 			return thread;
 		});
-		this.scheduler.execute(() -> refresh(true));
+		this.scheduler.execute(() -> refresh(ResponderLookup.Mode.EVERY_GROUP));
 		scheduleNext();
 	}
 
@@ -131,7 +136,8 @@ public final class ResponderDirectory implements AutoCloseable {
 		long delay = (long) (this.intervalNanos * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
 		try {
 			this.scheduler.schedule(() -> {
-				refresh(false);
+				refresh((this.lookups % LISTING_INTERVALS == 0) ? ResponderLookup.Mode.LISTED
+						: ResponderLookup.Mode.ASKED);
 				scheduleNext();
 			}, delay, TimeUnit.NANOSECONDS);
 		}
@@ -187,7 +193,7 @@ public final class ResponderDirectory implements AutoCloseable {
 		if (System.nanoTime() - this.lastRefreshNanos > MIN_EARLY_REFRESH_NANOS && !this.scheduler.isShutdown()
 				&& this.earlyRefreshQueued.compareAndSet(false, true)) {
 			try {
-				this.scheduler.execute(() -> refresh(false));
+				this.scheduler.execute(() -> refresh(ResponderLookup.Mode.LISTED));
 			}
 			catch (RejectedExecutionException ex) {
 				// Closed meanwhile.
@@ -195,7 +201,7 @@ public final class ResponderDirectory implements AutoCloseable {
 		}
 	}
 
-	private void refresh(boolean everyGroup) {
+	private void refresh(ResponderLookup.Mode mode) {
 		// Runs on the one scheduler thread only.
 		this.earlyRefreshQueued.set(false);
 		this.local = Set.copyOf(this.localTopics.get());
@@ -204,7 +210,9 @@ public final class ResponderDirectory implements AutoCloseable {
 		this.lookups++;
 		try {
 			this.asked.values().removeIf((at) -> started - at > ASKED_INTERVALS * this.intervalNanos);
-			this.answer = this.lookup.lookUp(this.groups, this.asked.keySet(), everyGroup, started);
+			ResponderLookup.Answer found = this.lookup.lookUp(this.groups, this.asked.keySet(), mode, started);
+			// Without a listing of every group, every topic counts as served.
+			this.answer = (found != null) ? found : new ResponderLookup.Answer(null, started, 0, -1);
 			this.firstAnswer.countDown();
 			this.warnedFailure = false;
 		}

@@ -17,10 +17,10 @@ import org.apache.kafka.common.GroupState;
  * group never seen assigned anything counts as unknown, which serves every topic (the check fails
  * open).
  * <p>
- * It also says which groups a lookup must describe: new ones, ones whose state changed, ones that
- * serve a topic requests were sent to, and each other one now and then (its turn spread at
- * random), so that a lookup in a cluster of many groups describes few of them. Used by the
- * directory's one thread.
+ * It also says which groups a lookup must describe: after a listing, new ones, ones whose state
+ * changed, ones that serve a topic requests were sent to, and each other one now and then (its
+ * turn spread at random); without one, only those serving a topic asked for. A lookup in a cluster
+ * of many groups describes few of them. Used by the directory's one thread.
  */
 final class ResponderGroups {
 
@@ -45,17 +45,55 @@ final class ResponderGroups {
 	 * @param now the time, in nanoseconds
 	 * @return the groups to describe
 	 */
-	Set<String> toDescribe(Map<String, GroupState> listed, Set<String> asked, boolean everyGroup, long now) {
+	Set<String> toDescribe(Map<String, GroupState> listed, Set<String> shareGroups, Set<String> asked,
+			boolean everyGroup, long now) {
 		this.groups.keySet().retainAll(listed.keySet());
 		Set<String> describe = new HashSet<>();
 		listed.forEach((id, state) -> {
-			Group known = this.groups.get(id);
-			if (everyGroup || known == null || known.state != state || known.dueNanos - now <= 0
-					|| !known.described || serves(known, asked)) {
+			Group known = this.groups.computeIfAbsent(id, (key) -> new Group());
+			known.share = shareGroups.contains(id);
+			if (everyGroup || !known.described || known.state != state || known.dueNanos - now <= 0
+					|| serves(known, asked)) {
 				describe.add(id);
+			}
+			else {
+				known.state = state;
 			}
 		});
 		return describe;
+	}
+
+	/**
+	 * Return the groups known to serve one of the topics, or that may (never seen assigned).
+	 * @param asked the topics
+	 * @return the group ids
+	 */
+	Set<String> servingAny(Set<String> asked) {
+		Set<String> serving = new HashSet<>();
+		this.groups.forEach((id, group) -> {
+			if (group.described && serves(group, asked)) {
+				serving.add(id);
+			}
+		});
+		return serving;
+	}
+
+	/**
+	 * Return whether a group is a share group (described with another call).
+	 * @param id the group id
+	 * @return whether it is one
+	 */
+	boolean isShare(String id) {
+		Group group = this.groups.get(id);
+		return group != null && group.share;
+	}
+
+	/**
+	 * Forget a group deleted since it was listed.
+	 * @param id the group id
+	 */
+	void gone(String id) {
+		this.groups.remove(id);
 	}
 
 	private static boolean serves(Group group, Set<String> asked) {
@@ -97,18 +135,6 @@ final class ResponderGroups {
 	}
 
 	/**
-	 * Note a group listed but not described this time (it was not due).
-	 * @param id the group id
-	 * @param state its state
-	 */
-	void listed(String id, GroupState state) {
-		Group group = this.groups.get(id);
-		if (group != null) {
-			group.state = state;
-		}
-	}
-
-	/**
 	 * Return the topics served, or {@code null} when a group with members was never seen assigned
 	 * anything: then any topic may be served (a responder is starting), and nothing is refused.
 	 * @return the served topics, or {@code null} for unknown
@@ -137,6 +163,8 @@ final class ResponderGroups {
 		int members;
 
 		boolean described;
+
+		boolean share;
 
 		// The topics last seen assigned; null while never seen assigned any.
 		Set<String> topics;
