@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import dev.requestreply.TestResponders.Echo;
 import dev.requestreply.TestResponders.EchoApp;
-import dev.requestreply.correlation.PendingRequests;
+import dev.requestreply.requester.RequesterSettings;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -134,7 +134,7 @@ class CompletionThreadsTests {
 			.handle((value, ex) -> threads.add(Thread.currentThread().getName()))
 			.get(10, TimeUnit.SECONDS);
 		assertThat(threads).isNotEmpty()
-			.allSatisfy((name) -> assertThat(name).startsWith(PendingRequests.COMPLETION_THREAD_PREFIX));
+			.allSatisfy((name) -> assertThat(name).startsWith(RequesterSettings.COMPLETION_THREAD_PREFIX));
 	}
 
 	@Test
@@ -166,7 +166,7 @@ class CompletionThreadsTests {
 
 		});
 		try {
-			assertThat(onNextThread.get(10, TimeUnit.SECONDS)).startsWith(PendingRequests.COMPLETION_THREAD_PREFIX);
+			assertThat(onNextThread.get(10, TimeUnit.SECONDS)).startsWith(RequesterSettings.COMPLETION_THREAD_PREFIX);
 			assertThat(template.request(echoTopic, "meanwhile", String.class, Duration.ofSeconds(10))
 				.get(5, TimeUnit.SECONDS)).isEqualTo("echo:meanwhile");
 		}

@@ -9,10 +9,11 @@ import dev.requestreply.CorrelationRegistry;
 import dev.requestreply.RequestReplyTemplate;
 import dev.requestreply.RequestReplyTemplateCustomizer;
 import dev.requestreply.convert.PayloadConverter;
-import dev.requestreply.correlation.PendingRequests;
 import dev.requestreply.handler.ReplyHandlerBeanPostProcessor;
 import dev.requestreply.observation.RequestReplyObservationConvention;
 import dev.requestreply.requester.ReplyTopicSettings;
+import dev.requestreply.requester.RequesterEngine;
+import dev.requestreply.requester.RequesterSettings;
 import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -37,8 +38,9 @@ import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.util.StringUtils;
 
 /**
- * Auto-configuration of the requester side of request-reply: the {@link RequestReplyTemplate},
- * its {@link CorrelationRegistry} and the Kafka clients they share with the handlers. With an
+ * Auto-configuration of the requester side of request-reply: the {@link RequestReplyTemplate} over
+ * its engine, the engine's {@link CorrelationRegistry} and the Kafka clients they share with the
+ * handlers. With an
  * {@link ObservationRegistry} bean (and {@code request-reply.observation.enabled}, the default),
  * round trips and the records sent are observed, so a tracer carries the trace context in the
  * record headers.
@@ -85,17 +87,50 @@ public final class RequestReplyAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean(CorrelationRegistry.class)
-	PendingRequests correlationRegistry(RequestReplyProperties properties, Environment environment,
+	@ConditionalOnMissingBean
+	RequestReplyTemplate requestReplyTemplate(RequestReplyKafkaClients clients, PayloadConverter converter,
+			RequestReplyProperties properties, Environment environment,
+			ObjectProvider<ObservationRegistry> observationRegistry,
+			ObjectProvider<RequestReplyObservationConvention> observationConvention,
+			ObjectProvider<RequestReplyTemplateCustomizer> customizers,
+			ObjectProvider<ReplyHandlerBeanPostProcessor> handlers,
 			ObjectProvider<SimpleAsyncTaskExecutorBuilder> virtualThreadsBuilder) {
-		return new PendingRequests(PendingRequests.DEFAULT_TICK, properties.getMaxPending(),
-				properties.getLateReplyWindow(), completionExecutor(environment, virtualThreadsBuilder));
+		RequesterSettings.Builder settings = RequesterSettings
+			.builder(new ReplyTopicSettings(replyTopic(properties, environment), properties.isCreateReplyTopic(),
+					properties.getReplyTopicPartitions(), properties.getReplyTopicReplicationFactor(),
+					properties.getStartupTimeout()))
+			.replyPartitions(properties.getReplyPartitions())
+			.defaultTimeout(properties.getDefaultTimeout())
+			.drainTimeout(properties.getDrainTimeout())
+			.replyPathTimeout(properties.getReplyPathTimeout())
+			.responderCheckInterval(
+					properties.isFailFastWithoutResponders() ? properties.getResponderCheckInterval() : null)
+			.localResponderTopics(() -> handlerTopics(handlers))
+			.streamBuffer(properties.getStreamBuffer())
+			.maxPending(properties.getMaxPending())
+			.lateReplyWindow(properties.getLateReplyWindow())
+			.completionExecutor(completionExecutor(environment, virtualThreadsBuilder));
+		PropertyMapper.get().from(properties::getInstanceId).whenHasText().to(settings::instanceId);
+		observationRegistry(properties, observationRegistry).ifPresent(
+				(observations) -> settings.observations(observations, observationConvention.getIfUnique()));
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(settings));
+		return new RequestReplyTemplate(new RequesterEngine(clients.getKafkaTemplate(),
+				clients.getReplyConsumerFactory(), clients.getAdminConfig(), converter, settings.build()));
+	}
+
+	/**
+	 * The template's registry, read-only: not replaceable, and not conditional (a template of
+	 * one's own brings its registry).
+	 */
+	@Bean(destroyMethod = "")
+	CorrelationRegistry correlationRegistry(RequestReplyTemplate template) {
+		return template.getRegistry();
 	}
 
 	/**
 	 * The executor futures complete on: with spring.threads.virtual.enabled (Java 21+), a virtual
 	 * thread per completion, from Boot's builder (so its task decorator applies); else
-	 * {@code null}, for the registry's own pool of platform threads.
+	 * {@code null}, for the engine's own pool of platform threads.
 	 */
 	static Executor completionExecutor(Environment environment,
 			ObjectProvider<SimpleAsyncTaskExecutorBuilder> builder) {
@@ -106,40 +141,8 @@ public final class RequestReplyAutoConfiguration {
 			.virtualThreads(true)
 			// No limit: a limited executor would make the engine's threads wait for a permit.
 			.concurrencyLimit(null)
-			.threadNamePrefix(PendingRequests.COMPLETION_THREAD_PREFIX)
+			.threadNamePrefix(RequesterSettings.COMPLETION_THREAD_PREFIX)
 			.build();
-	}
-
-	@Bean
-	@ConditionalOnMissingBean
-	RequestReplyTemplate requestReplyTemplate(RequestReplyKafkaClients clients, PendingRequests registry,
-			PayloadConverter converter, RequestReplyProperties properties, Environment environment,
-			ObjectProvider<ObservationRegistry> observationRegistry,
-			ObjectProvider<RequestReplyObservationConvention> observationConvention,
-			ObjectProvider<RequestReplyTemplateCustomizer> customizers,
-			ObjectProvider<ReplyHandlerBeanPostProcessor> handlers) {
-		RequestReplyTemplate template = new RequestReplyTemplate(clients.getKafkaTemplate(),
-				clients.getReplyConsumerFactory(), clients.getAdminConfig(), registry, converter,
-				new ReplyTopicSettings(replyTopic(properties, environment), properties.isCreateReplyTopic(),
-						properties.getReplyTopicPartitions(), properties.getReplyTopicReplicationFactor(),
-						properties.getStartupTimeout()));
-		PropertyMapper map = PropertyMapper.get();
-		map.from(properties::getDefaultTimeout).to(template::setDefaultTimeout);
-		map.from(properties::getInstanceId).whenHasText().to(template::setInstanceId);
-		map.from(properties::getDrainTimeout).to(template::setDrainTimeout);
-		map.from(properties::getReplyPathTimeout).to(template::setReplyPathTimeout);
-		map.from(properties::getStreamBuffer).to(template::setStreamBuffer);
-		map.from(properties::getResponderCheckInterval)
-			.when((interval) -> properties.isFailFastWithoutResponders())
-			.to(template::setResponderCheckInterval);
-		map.from(properties::getReplyPartitions).to(template::setReplyPartitions);
-		template.setLocalResponderTopics(() -> handlerTopics(handlers));
-		observationRegistry(properties, observationRegistry).ifPresent((observations) -> {
-			template.setObservationRegistry(observations);
-			observationConvention.ifUnique(template::setObservationConvention);
-		});
-		customizers.orderedStream().forEach((customizer) -> customizer.customize(template));
-		return template;
 	}
 
 	// The topics of the @ReplyHandler methods found in this application (none without handlers).

@@ -6,7 +6,6 @@ import java.util.List;
 import java.util.Map;
 
 import dev.requestreply.RequestReplyException;
-import dev.requestreply.correlation.ReplyDispatcher;
 import dev.requestreply.security.AuthorizationMonitor;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.Metric;
@@ -28,7 +27,7 @@ import org.springframework.util.Assert;
  *
  * @since 0.2.0
  */
-public final class ReplyListener {
+final class ReplyListener {
 
 	private static final LogAccessor logger = new LogAccessor(ReplyListener.class);
 
@@ -60,7 +59,7 @@ public final class ReplyListener {
 	 * @param onDenied called each time the broker refuses the reply consumer (it retries
 	 * meanwhile), to fail what cannot get a reply
 	 */
-	public ReplyListener(ConsumerFactory<?, ByteBuffer> consumerFactory, Map<String, Object> adminConfig,
+	ReplyListener(ConsumerFactory<?, ByteBuffer> consumerFactory, Map<String, Object> adminConfig,
 			ReplyTopicSettings settings, ReplyDispatcher dispatcher, ReplyPartitionMode mode, Runnable onDenied) {
 		Assert.notNull(mode, "'mode' must not be null");
 		this.consumerFactory = consumerFactory;
@@ -115,12 +114,19 @@ public final class ReplyListener {
 	}
 
 	/**
-	 * Return why a request cannot get its reply now, or {@code null} when it can.
-	 * @param action what is attempted, for the message
-	 * @return the failure the request ends with, or {@code null}
+	 * Return whether the broker refuses the reply consumer (it retries meanwhile).
+	 * @return whether it is refused
 	 */
-	public RequestReplyException refusal(String action) {
-		return this.authorization.isDenied() ? this.authorization.failure(action) : null;
+	boolean isDenied() {
+		return this.authorization.isDenied();
+	}
+
+	/**
+	 * Return why the broker refuses the reply consumer, and what its principal needs.
+	 * @return the reason
+	 */
+	String denial() {
+		return this.authorization.failure("Reading").getCause().getMessage();
 	}
 
 	/**

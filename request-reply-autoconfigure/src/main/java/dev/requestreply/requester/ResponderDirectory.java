@@ -43,17 +43,12 @@ import org.springframework.util.Assert;
  *
  * @since 0.2.0
  */
-public final class ResponderDirectory implements AutoCloseable {
-
-	/**
-	 * Default of how often the groups are looked up.
-	 */
-	public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(2);
+final class ResponderDirectory implements AutoCloseable {
 
 	/**
 	 * Longest wait of the first requests for the first answer after start.
 	 */
-	public static final Duration FIRST_LOOKUP_WAIT = Duration.ofSeconds(2);
+	static final Duration FIRST_LOOKUP_WAIT = Duration.ofSeconds(2);
 
 	static final int FULL_REFRESH_INTERVALS = 30;
 
@@ -108,7 +103,7 @@ public final class ResponderDirectory implements AutoCloseable {
 	 * @param interval how often the groups are looked up
 	 * @param localTopics the topics this application's own handlers read
 	 */
-	public ResponderDirectory(Map<String, Object> adminConfig, Duration interval, Supplier<Set<String>> localTopics) {
+	ResponderDirectory(Map<String, Object> adminConfig, Duration interval, Supplier<Set<String>> localTopics) {
 		this(Admin.create(adminConfig), interval, localTopics);
 	}
 

@@ -7,13 +7,13 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 import dev.requestreply.CorrelationRegistry;
-import dev.requestreply.correlation.PendingRequests;
 import dev.requestreply.ReplyHandler;
 import dev.requestreply.RequestReplyTemplate;
 import dev.requestreply.TestBroker;
 import dev.requestreply.convert.PayloadConverter;
 import dev.requestreply.handler.ReplyHandlerBeanPostProcessor;
 import dev.requestreply.handler.ReplyHandlerContainers;
+import dev.requestreply.requester.RequesterSettings;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -30,8 +30,8 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
-import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.task.SimpleAsyncTaskExecutorBuilder;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -108,11 +108,11 @@ class RequestReplyAutoConfigurationTests {
 	}
 
 	@Test
-	void whenUserDefinesRegistryThenItIsUsed() {
-		this.contextRunner.withUserConfiguration(UserRegistryConfiguration.class).run((context) -> {
-			assertThat(context).hasSingleBean(CorrelationRegistry.class);
-			assertThat(context.getBean(RequestReplyTemplate.class).getRegistry())
-				.isSameAs(context.getBean("userRegistry"));
+	void whenUserDefinesTemplateThenTheRegistryBeanIsItsRegistry() {
+		this.contextRunner.withUserConfiguration(UserTemplateConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(CorrelationRegistry.class).hasSingleBean(RequestReplyTemplate.class);
+			assertThat(context.getBean(CorrelationRegistry.class))
+				.isSameAs(context.getBean("userTemplate", RequestReplyTemplate.class).getRegistry());
 		});
 	}
 
@@ -224,7 +224,7 @@ class RequestReplyAutoConfigurationTests {
 		executor.execute(() -> thread.complete(Thread.currentThread()));
 		Thread completing = thread.get(5, TimeUnit.SECONDS);
 		assertThat(Thread.class.getMethod("isVirtual").invoke(completing)).isEqualTo(true);
-		assertThat(completing.getName()).startsWith(PendingRequests.COMPLETION_THREAD_PREFIX);
+		assertThat(completing.getName()).startsWith(RequesterSettings.COMPLETION_THREAD_PREFIX);
 	}
 
 	private static ObjectProvider<SimpleAsyncTaskExecutorBuilder> builder() {
@@ -234,11 +234,11 @@ class RequestReplyAutoConfigurationTests {
 	}
 
 	@Configuration(proxyBeanMethods = false)
-	static class UserRegistryConfiguration {
+	static class UserTemplateConfiguration {
 
 		@Bean
-		PendingRequests userRegistry() {
-			return new PendingRequests();
+		RequestReplyTemplate userTemplate() {
+			return dev.requestreply.TestRequests.unstartedTemplate("user-replies");
 		}
 
 	}

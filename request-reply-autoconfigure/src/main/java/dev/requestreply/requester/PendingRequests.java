@@ -1,4 +1,4 @@
-package dev.requestreply.correlation;
+package dev.requestreply.requester;
 
 import java.lang.reflect.Type;
 import java.time.Duration;
@@ -10,11 +10,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -28,7 +26,6 @@ import dev.requestreply.RequestReplyException;
 import dev.requestreply.RequestStatistics;
 import dev.requestreply.RequestTimeoutException;
 import dev.requestreply.convert.PayloadConverter;
-import dev.requestreply.support.EventCounters;
 
 import org.springframework.core.log.LogAccessor;
 import org.springframework.util.Assert;
@@ -50,28 +47,12 @@ import org.springframework.util.Assert;
  *
  * @since 0.2.0
  */
-public final class PendingRequests implements CorrelationRegistry, AutoCloseable {
-
-	/**
-	 * Prefix of the names of the threads that complete futures.
-	 * @since 0.3.0
-	 */
-	public static final String COMPLETION_THREAD_PREFIX = "request-reply-completion-";
+final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 
 	/**
 	 * Default resolution of timeouts.
 	 */
-	public static final Duration DEFAULT_TICK = Duration.ofMillis(10);
-
-	/**
-	 * Default number of pending requests past which new requests are refused.
-	 */
-	public static final int DEFAULT_MAX_PENDING = 100_000;
-
-	/**
-	 * Default time the id of a request that timed out or was cancelled is remembered.
-	 */
-	public static final Duration DEFAULT_LATE_REPLY_WINDOW = Duration.ofMinutes(1);
+	static final Duration DEFAULT_TICK = Duration.ofMillis(10);
 
 	private static final LogAccessor logger = new LogAccessor(PendingRequests.class);
 
@@ -95,22 +76,14 @@ public final class PendingRequests implements CorrelationRegistry, AutoCloseable
 
 	private volatile int observedPending;
 
-	private final List<RequestOutcomeListener> listeners = new CopyOnWriteArrayList<>();
-
-	private final EventCounters<RequestOutcome> outcomes = new EventCounters<>(RequestOutcome.class);
-
-	private final EventCounters<SkippedReply> skipped = new EventCounters<>(SkippedReply.class);
-
-	private final LongAdder rejected = new LongAdder();
-
-	private final EventCounters<FastFailure> fastFailures = new EventCounters<>(FastFailure.class);
+	private final RequestFigures figures = new RequestFigures();
 
 	/**
 	 * Create a registry with the default tick, limit and late-reply window, completing futures on
 	 * a pool of its own (shut down on {@link #close()}).
 	 */
 	public PendingRequests() {
-		this(DEFAULT_TICK, DEFAULT_MAX_PENDING, DEFAULT_LATE_REPLY_WINDOW);
+		this(DEFAULT_TICK, RequesterSettings.DEFAULT_MAX_PENDING, RequesterSettings.DEFAULT_LATE_REPLY_WINDOW);
 	}
 
 	/**
@@ -167,13 +140,9 @@ public final class PendingRequests implements CorrelationRegistry, AutoCloseable
 		this.completions.execute(task);
 	}
 
-	/**
-	 * Add a listener told of the end of every request.
-	 * @param listener the listener
-	 */
+	@Override
 	public void addListener(RequestOutcomeListener listener) {
-		Assert.notNull(listener, "'listener' must not be null");
-		this.listeners.add(listener);
+		this.figures.addListener(listener);
 	}
 
 	// Reading
@@ -190,22 +159,7 @@ public final class PendingRequests implements CorrelationRegistry, AutoCloseable
 
 	@Override
 	public RequestStatistics statistics() {
-		Map<RequestOutcome, Long> ended = this.outcomes.snapshot();
-		Map<SkippedReply, Long> replies = this.skipped.snapshot();
-		return new RequestStatistics(ended.get(RequestOutcome.SUCCESS), ended.get(RequestOutcome.TIMEOUT),
-				ended.get(RequestOutcome.ERROR), ended.get(RequestOutcome.CANCELLED), this.rejected.sum(),
-				replies.get(SkippedReply.LATE), replies.get(SkippedReply.DUPLICATE), replies.get(SkippedReply.FOREIGN),
-				replies.get(SkippedReply.INVALID), fastFailureCount(FastFailure.NO_RESPONDER),
-				fastFailureCount(FastFailure.REPLY_PATH_DOWN), fastFailureCount(FastFailure.STREAM_OVERFLOW));
-	}
-
-	/**
-	 * Return how many requests (or streams) failed fast for one reason.
-	 * @param reason the reason
-	 * @return the count
-	 */
-	public long fastFailureCount(FastFailure reason) {
-		return this.fastFailures.get(reason);
+		return this.figures.statistics();
 	}
 
 	/**
@@ -213,17 +167,8 @@ public final class PendingRequests implements CorrelationRegistry, AutoCloseable
 	 * here when it ends its request).
 	 * @param reason the reason
 	 */
-	public void failedFast(FastFailure reason) {
-		this.fastFailures.increment(reason);
-	}
-
-	/**
-	 * Return how many replies were skipped for one reason.
-	 * @param reason the reason
-	 * @return the count
-	 */
-	public long skippedCount(SkippedReply reason) {
-		return this.skipped.get(reason);
+	void failedFast(FastFailure reason) {
+		this.figures.failedFast(reason);
 	}
 
 	@Override
@@ -356,7 +301,7 @@ public final class PendingRequests implements CorrelationRegistry, AutoCloseable
 
 	<T> PendingRequest<T> register(String topic, Type replyType, Duration timeout, ReplyCollector collector) {
 		if (atLimit()) {
-			this.rejected.increment();
+			this.figures.rejected();
 			throw new RequestReplyException("Too many pending requests (" + this.maxPending + "): request to topic '"
 					+ topic + "' refused; raise request-reply.max-pending or slow down");
 		}
@@ -523,8 +468,7 @@ public final class PendingRequests implements CorrelationRegistry, AutoCloseable
 		}
 		this.wheel.remove(request);
 		request.outcome = outcome;
-		this.outcomes.increment(outcome);
-		notifyListeners(request, outcome);
+		this.figures.ended(request, outcome);
 		Consumer<RequestOutcome> endAction = request.takeEndAction();
 		if (endAction != null) {
 			runEndAction(request, endAction, outcome);
@@ -569,22 +513,11 @@ public final class PendingRequests implements CorrelationRegistry, AutoCloseable
 	}
 
 	void skipped(SkippedReply reason) {
-		this.skipped.increment(reason);
+		this.figures.skipped(reason);
 	}
 
-	private void notifyListeners(PendingRequest<?> request, RequestOutcome outcome) {
-		if (this.listeners.isEmpty()) {
-			return;
-		}
-		long duration = System.nanoTime() - request.startNanos;
-		for (RequestOutcomeListener listener : this.listeners) {
-			try {
-				listener.onOutcome(request.topic, outcome, duration);
-			}
-			catch (RuntimeException ex) {
-				logger.warn(ex, () -> "Request outcome listener " + listener + " failed");
-			}
-		}
+	long skippedCount(SkippedReply reason) {
+		return this.figures.skippedCount(reason);
 	}
 
 	// Lifecycle

@@ -1,4 +1,4 @@
-package dev.requestreply.correlation;
+package dev.requestreply.requester;
 
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -25,12 +25,7 @@ import org.springframework.util.Assert;
  *
  * @param <T> the element type
  */
-public final class ReplyPublisher<T> implements Flow.Publisher<T> {
-
-	/**
-	 * Default of the most elements buffered for a subscriber that has not requested them.
-	 */
-	public static final int DEFAULT_BUFFER = 10_000;
+final class ReplyPublisher<T> implements Flow.Publisher<T> {
 
 	private final Queue<T> buffer = new ConcurrentLinkedQueue<>();
 
@@ -64,15 +59,15 @@ public final class ReplyPublisher<T> implements Flow.Publisher<T> {
 	/**
 	 * Create a publisher with the default buffer.
 	 */
-	public ReplyPublisher() {
-		this(DEFAULT_BUFFER);
+	ReplyPublisher() {
+		this(RequesterSettings.DEFAULT_STREAM_BUFFER);
 	}
 
 	/**
 	 * Create a publisher.
 	 * @param maxBuffered the most elements buffered for a subscriber that has not requested them
 	 */
-	public ReplyPublisher(int maxBuffered) {
+	ReplyPublisher(int maxBuffered) {
 		Assert.isTrue(maxBuffered > 0, "'maxBuffered' must be positive");
 		this.maxBuffered = maxBuffered;
 	}

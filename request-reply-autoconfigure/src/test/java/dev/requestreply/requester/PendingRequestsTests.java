@@ -1,4 +1,4 @@
-package dev.requestreply.correlation;
+package dev.requestreply.requester;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -99,7 +99,7 @@ class PendingRequestsTests {
 			}
 			PendingRequest<String> other = this.registry.register("t", String.class, Duration.ofMillis(200));
 			CompletableFuture<String> thread = other.handle((value, ex) -> Thread.currentThread().getName());
-			assertThat(thread.get(5, TimeUnit.SECONDS)).startsWith(PendingRequests.COMPLETION_THREAD_PREFIX);
+			assertThat(thread.get(5, TimeUnit.SECONDS)).startsWith(RequesterSettings.COMPLETION_THREAD_PREFIX);
 			assertThat(other).isCompletedExceptionally();
 		}
 		finally {

@@ -1,4 +1,4 @@
-package dev.requestreply.correlation;
+package dev.requestreply.requester;
 
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -103,7 +103,7 @@ final class Completions {
 		pool.setCorePoolSize(threads);
 		pool.setMaxPoolSize(MAX_THREADS);
 		pool.setQueueCapacity(Integer.MAX_VALUE);
-		pool.setThreadNamePrefix(PendingRequests.COMPLETION_THREAD_PREFIX);
+		pool.setThreadNamePrefix(RequesterSettings.COMPLETION_THREAD_PREFIX);
 		pool.setDaemon(true);
 		pool.setWaitForTasksToCompleteOnShutdown(true);
 		pool.setAwaitTerminationSeconds(5);

@@ -1,8 +1,8 @@
-package dev.requestreply.correlation;
+package dev.requestreply.requester;
 
 /**
  * Callback for the end of each request, registered with
- * {@link PendingRequests#addListener(RequestOutcomeListener)}. Called on the thread that ended
+ * {@link dev.requestreply.CorrelationRegistry#addListener(RequestOutcomeListener)}. Called on the thread that ended
  * the request (a reply reader, a completion thread or the caller), before its future completes,
  * so it must be quick and never block.
  *

@@ -1,4 +1,4 @@
-package dev.requestreply.correlation;
+package dev.requestreply.requester;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -24,7 +24,7 @@ import dev.requestreply.CorrelationId;
  * @param <T> the reply type
  * @since 0.2.0
  */
-public final class PendingRequest<T> extends CompletableFuture<T> {
+final class PendingRequest<T> extends CompletableFuture<T> {
 
 	final CorrelationId id;
 
