@@ -115,6 +115,8 @@ final class OwnedReplyReader implements Runnable, ConsumerRebalanceListener {
 
 	@Override
 	public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
+		// Counts as assigned even with nothing to own (more instances than partitions).
+		this.partitions.own(List.of());
 		this.consumer.pause(assigned);
 		for (TopicPartition partition : assigned) {
 			if (this.partitions.takeFromDraining(partition.partition())) {
