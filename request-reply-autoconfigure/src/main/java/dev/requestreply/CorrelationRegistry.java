@@ -4,15 +4,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.requestreply.requester.RequestOutcome;
+import dev.requestreply.requester.RequestOutcomeListener;
+
 /**
  * The requests of this application that wait for their reply, read-only: how many there are, the
- * oldest of them, and the figures of how requests ended. An auto-configured bean; requests are
- * registered, completed and cancelled through {@link RequestReplyTemplate} and the futures it
- * returns, never here.
+ * oldest of them, and the figures of how requests ended. An auto-configured bean, the registry of
+ * the {@link RequestReplyTemplate}'s engine (not replaceable: define a template of your own
+ * instead); requests are registered, completed and cancelled through the template and the futures
+ * it returns, never here.
  *
  * @since 0.1.0
  */
 public interface CorrelationRegistry {
+
+	/**
+	 * Add a listener told of the end of every request, with its {@link RequestOutcome}: on the
+	 * thread that ended it, before its future completes, so it must be quick and never block.
+	 * @param listener the listener
+	 * @since 0.3.0
+	 */
+	void addListener(RequestOutcomeListener listener);
 
 	/**
 	 * Return the number of requests still waiting for a reply.

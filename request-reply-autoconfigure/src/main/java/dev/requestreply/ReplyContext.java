@@ -6,7 +6,6 @@ import java.time.Instant;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import dev.requestreply.handler.CurrentReplyContext;
 import org.apache.kafka.common.header.Headers;
 
 import org.springframework.util.Assert;

@@ -25,6 +25,21 @@ import org.springframework.core.ParameterizedTypeReference;
  * <p>
  * A request sent on a thread handling a request for a {@link ReplyHandler @ReplyHandler} (or on
  * one given its {@link ReplyContext}) inherits its deadline: its timeout is cut to the time left.
+ * <p>
+ * Which thread runs what: a returned future completes (by its reply, an error reply, its timeout,
+ * a send failure, a cancellation by id, or shutdown) on one of the library's completion threads,
+ * named {@code request-reply-completion-*}: virtual threads when
+ * {@code spring.threads.virtual.enabled} is set on Java 21 or later, else a small pool of platform
+ * threads. Callbacks chained without an executor ({@code thenApply}, {@code whenComplete},
+ * {@code exceptionally} ...) run there, never on a Kafka consumer thread or the timer, and so
+ * do the policy of a scatter-gather and the {@code onNext}, {@code onError} and
+ * {@code onComplete} calls of a stream's subscriber (one at a time, in order; also on the
+ * subscriber's own thread while it calls {@code request}). A callback that blocks holds one
+ * completion thread and delays no other request; a pool whose threads are all blocked grows. Use
+ * the {@code *Async} variants with an executor of your own for long blocking work all the same.
+ * Three exceptions run on the caller's thread: a callback chained on a future that is already
+ * complete, a future cancelled with {@code cancel} (completed by the cancelling thread), and a
+ * request refused before it was sent (the future returned has already failed).
  *
  * @since 0.1.0
  */

@@ -1,45 +1,27 @@
 package dev.requestreply;
 
 import java.lang.reflect.Type;
-import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
-import java.util.function.Supplier;
 
-import dev.requestreply.convert.PayloadConverter;
-import dev.requestreply.correlation.PendingRequest;
-import dev.requestreply.correlation.PendingRequests;
-import dev.requestreply.correlation.ReplyDispatcher;
-import dev.requestreply.correlation.ReplyPublisher;
-import dev.requestreply.observation.RequestReplyObservation;
-import dev.requestreply.observation.RequestReplyObservationConvention;
-import dev.requestreply.requester.ReplyListener;
-import dev.requestreply.requester.ReplyPathMonitor;
 import dev.requestreply.requester.ReplyPartitionMode;
 import dev.requestreply.requester.ReplyPartitionsView;
-import dev.requestreply.requester.ReplyTopicSettings;
-import dev.requestreply.requester.RequestGate;
-import dev.requestreply.requester.RequestSender;
-import dev.requestreply.requester.ResponderDirectory;
-import io.micrometer.observation.ObservationRegistry;
+import dev.requestreply.requester.RequesterEngine;
+import dev.requestreply.requester.RequesterSettings;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.ParameterizedTypeReference;
-import org.springframework.core.log.LogAccessor;
-import org.springframework.kafka.core.ConsumerFactory;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.util.Assert;
 
 /**
  * Sends requests over Kafka and completes their futures with the replies that come back over one
- * shared reply topic, matched by correlation id.
+ * shared reply topic, matched by correlation id: a facade of the {@link RequesterEngine}, set up by
+ * its {@link RequesterSettings}.
  * <p>
  * On start it creates the reply topic if missing and positions a reply consumer at the end of
  * every partition of it; only then does it accept requests, so the first reply after start-up is
@@ -48,13 +30,13 @@ import org.springframework.util.Assert;
  * instance's own. Replies carry the requesting instance's id, so an instance skips the others'
  * replies by a header alone.
  * <p>
- * On stop it refuses new requests, optionally waits for pending ones (see
- * {@link #setDrainTimeout(Duration)}), then fails the rest with a {@link RequestReplyException}:
- * no future is left hanging.
+ * On stop it refuses new requests, waits up to the drain timeout for pending ones, then fails the
+ * rest with a {@link RequestReplyException}: no future is left hanging. Futures complete on the
+ * engine's completion threads (see {@link RequestReplyOperations} for which thread runs what).
  *
  * @since 0.1.0
  */
-public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecycle {
+public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecycle, DisposableBean {
 
 	/**
 	 * Lifecycle phase: started before, and stopped after, web servers and Spring Kafka's listener
@@ -65,202 +47,25 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	/**
 	 * Default timeout of requests that name none.
 	 */
-	public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+	public static final Duration DEFAULT_TIMEOUT = RequesterSettings.DEFAULT_TIMEOUT;
 
 	/**
 	 * Default of how long the reply consumer may go without an answer from the broker before
 	 * requests are refused.
 	 * @since 0.2.0
 	 */
-	public static final Duration DEFAULT_REPLY_PATH_TIMEOUT = Duration.ofSeconds(5);
+	public static final Duration DEFAULT_REPLY_PATH_TIMEOUT = RequesterSettings.DEFAULT_REPLY_PATH_TIMEOUT;
 
-	private static final LogAccessor logger = new LogAccessor(RequestReplyTemplate.class);
-
-	private final KafkaTemplate<byte[], byte[]> kafkaTemplate;
-
-	private final ConsumerFactory<?, ByteBuffer> replyConsumerFactory;
-
-	private final Map<String, Object> adminConfig;
-
-	private final PendingRequests registry;
-
-	private final PayloadConverter converter;
-
-	private final ReplyTopicSettings replyTopic;
-
-	private Duration defaultTimeout = DEFAULT_TIMEOUT;
-
-	private String instanceId = UUID.randomUUID().toString();
-
-	private Duration drainTimeout = Duration.ZERO;
-
-	private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
-
-	private RequestReplyObservationConvention observationConvention;
-
-	private boolean autoStartup = true;
-
-	private Duration replyPathTimeout = DEFAULT_REPLY_PATH_TIMEOUT;
-
-	private Duration responderCheckInterval;
-
-	private int streamBuffer = ReplyPublisher.DEFAULT_BUFFER;
-
-	private volatile RequestGate gate;
-	private ReplyPartitionMode replyPartitions = ReplyPartitionMode.AUTO;
-
-	private volatile RequestSender sender;
-
-	private volatile ReplyListener replyListener;
-
-	private volatile boolean accepting;
-
-	private volatile boolean running;
+	private final RequesterEngine engine;
 
 	/**
-	 * Create a template.
-	 * @param kafkaTemplate the template requests are sent with
-	 * @param replyConsumerFactory the factory of the reply consumer; it must have no
-	 * {@code group.id} and deliver values as {@link ByteBuffer}
-	 * @param adminConfig the Kafka admin client configuration, to create and describe the reply
-	 * topic
-	 * @param registry the registry of pending requests
-	 * @param converter the payload converter
-	 * @param replyTopic the shared reply topic, and how to prepare it on start
+	 * Create a template over an engine, which it starts, stops and closes.
+	 * @param engine the engine
+	 * @since 0.3.0
 	 */
-	public RequestReplyTemplate(KafkaTemplate<byte[], byte[]> kafkaTemplate,
-			ConsumerFactory<?, ByteBuffer> replyConsumerFactory, Map<String, Object> adminConfig,
-			PendingRequests registry, PayloadConverter converter, ReplyTopicSettings replyTopic) {
-		Assert.notNull(kafkaTemplate, "'kafkaTemplate' must not be null");
-		Assert.notNull(replyConsumerFactory, "'replyConsumerFactory' must not be null");
-		Assert.notNull(adminConfig, "'adminConfig' must not be null");
-		Assert.notNull(registry, "'registry' must not be null");
-		Assert.notNull(converter, "'converter' must not be null");
-		Assert.notNull(replyTopic, "'replyTopic' must not be null");
-		this.kafkaTemplate = kafkaTemplate;
-		this.replyConsumerFactory = replyConsumerFactory;
-		this.adminConfig = adminConfig;
-		this.registry = registry;
-		this.converter = converter;
-		this.replyTopic = replyTopic;
-	}
-
-	/**
-	 * Set the timeout of requests that name none. Default {@link #DEFAULT_TIMEOUT}.
-	 * @param defaultTimeout the default timeout
-	 */
-	public void setDefaultTimeout(Duration defaultTimeout) {
-		Assert.isTrue(defaultTimeout != null && defaultTimeout.toNanos() > 0, "'defaultTimeout' must be positive");
-		this.defaultTimeout = defaultTimeout;
-	}
-
-	/**
-	 * Set the name of this instance, shown in logs and in the endpoint. Default a random UUID, so
-	 * that each instance of an application has its own. (Replies are told apart by the first half
-	 * of their correlation ids, which the registry draws anew at each start.)
-	 * @param instanceId the instance id
-	 */
-	public void setInstanceId(String instanceId) {
-		Assert.hasText(instanceId, "'instanceId' must not be empty");
-		this.instanceId = instanceId;
-	}
-
-	/**
-	 * Set how long stop waits for pending requests to get their replies before failing them.
-	 * Default zero: they fail at once.
-	 * @param drainTimeout the drain timeout
-	 */
-	public void setDrainTimeout(Duration drainTimeout) {
-		Assert.notNull(drainTimeout, "'drainTimeout' must not be null");
-		this.drainTimeout = drainTimeout;
-	}
-
-	/**
-	 * Set the registry of the {@link RequestReplyObservation#REQUEST} observation of each
-	 * request's round trip. Default the no-op registry: requests are not observed. Applies from
-	 * the next start.
-	 * @param observationRegistry the observation registry
-	 */
-	public void setObservationRegistry(ObservationRegistry observationRegistry) {
-		Assert.notNull(observationRegistry, "'observationRegistry' must not be null");
-		this.observationRegistry = observationRegistry;
-	}
-
-	/**
-	 * Set a convention for the round trip observations, replacing the default one.
-	 * @param observationConvention the convention, or {@code null} for the default
-	 */
-	public void setObservationConvention(RequestReplyObservationConvention observationConvention) {
-		this.observationConvention = observationConvention;
-	}
-
-	/**
-	 * Set how the instances of this application share the partitions of their reply topic.
-	 * Default {@link ReplyPartitionMode#AUTO}: each reads only the partitions allotted to it.
-	 * Applies from the next start.
-	 * @param replyPartitions the mode
-	 * @since 0.2.0
-	 */
-	public void setReplyPartitions(ReplyPartitionMode replyPartitions) {
-		Assert.notNull(replyPartitions, "'replyPartitions' must not be null");
-		this.replyPartitions = replyPartitions;
-	}
-
-	/**
-	 * Describe the reply partitions this instance reads and owns.
-	 * @return the partitions; none while stopped
-	 * @since 0.2.0
-	 */
-	public ReplyPartitionsView getReplyPartitions() {
-		ReplyListener listener = this.replyListener;
-		return (listener != null) ? listener.partitions()
-				: new ReplyPartitionsView(this.replyPartitions, List.of(), List.of(), false);
-	}
-
-	/**
-	 * Set whether the template starts with the application context. Default true.
-	 * @param autoStartup whether to start automatically
-	 * @since 0.2.0
-	 */
-	public void setAutoStartup(boolean autoStartup) {
-		this.autoStartup = autoStartup;
-	}
-
-	/**
-	 * Set how long the reply consumer may go without an answer from the broker before new
-	 * requests fail at once with a {@link ReplyPathDownException}. Default
-	 * {@link #DEFAULT_REPLY_PATH_TIMEOUT}. Applies from the next start.
-	 * @param replyPathTimeout the timeout
-	 * @since 0.2.0
-	 */
-	public void setReplyPathTimeout(Duration replyPathTimeout) {
-		assertPositive(replyPathTimeout, "replyPathTimeout");
-		this.replyPathTimeout = replyPathTimeout;
-	}
-
-	/**
-	 * Set how often the consumer groups are looked up to fail requests to topics nobody reads
-	 * with a {@link NoResponderException}; {@code null} (the default) to let such requests wait
-	 * for a responder until their timeout. Applies from the next start.
-	 * @param responderCheckInterval the interval, or {@code null}
-	 * @since 0.2.0
-	 */
-	public void setResponderCheckInterval(Duration responderCheckInterval) {
-		Assert.isTrue(responderCheckInterval == null || responderCheckInterval.toMillis() > 0,
-				"'responderCheckInterval' must be positive");
-		this.responderCheckInterval = responderCheckInterval;
-	}
-
-	/**
-	 * Set the most elements of a streaming reply buffered for a subscriber that has not requested
-	 * them; past it the stream fails with a {@link StreamOverflowException} and its request ends.
-	 * Default {@link ReplyPublisher#DEFAULT_BUFFER}.
-	 * @param streamBuffer the buffer size
-	 * @since 0.2.0
-	 */
-	public void setStreamBuffer(int streamBuffer) {
-		Assert.isTrue(streamBuffer > 0, "'streamBuffer' must be positive");
-		this.streamBuffer = streamBuffer;
+	public RequestReplyTemplate(RequesterEngine engine) {
+		Assert.notNull(engine, "'engine' must not be null");
+		this.engine = engine;
 	}
 
 	/**
@@ -268,7 +73,7 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	 * @return the reply topic
 	 */
 	public String getReplyTopic() {
-		return this.replyTopic.topic();
+		return this.engine.settings().replyTopic().topic();
 	}
 
 	/**
@@ -276,7 +81,7 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	 * @return the instance id
 	 */
 	public String getInstanceId() {
-		return this.instanceId;
+		return this.engine.settings().instanceId();
 	}
 
 	/**
@@ -284,7 +89,7 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	 * @return the default timeout
 	 */
 	public Duration getDefaultTimeout() {
-		return this.defaultTimeout;
+		return this.engine.settings().defaultTimeout();
 	}
 
 	/**
@@ -292,12 +97,12 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	 * @return the registry
 	 */
 	public CorrelationRegistry getRegistry() {
-		return this.registry;
+		return this.engine.registry();
 	}
 
 	/**
-	 * Return whether the reply consumer is positioned, reads and is authorized to read the reply
-	 * topic, so that requests are accepted.
+	 * Return whether requests are accepted: the reply consumer runs, reads, and is authorized to
+	 * read the reply topic.
 	 * @return whether requests are accepted
 	 */
 	public boolean isAccepting() {
@@ -311,16 +116,16 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	 * @since 0.2.0
 	 */
 	public String getRefusalReason() {
-		RequestGate current = this.gate;
-		ReplyListener listener = this.replyListener;
-		if (!this.accepting || current == null || listener == null) {
-			return "reply consumer of '" + getReplyTopic() + "' is not running";
-		}
-		String problem = current.replyPathProblem();
-		if (problem == null && !listener.isReading()) {
-			problem = "reply consumer of '" + getReplyTopic() + "' is not authorized to read it";
-		}
-		return problem;
+		return this.engine.refusalReason();
+	}
+
+	/**
+	 * Describe the reply partitions this instance reads and owns.
+	 * @return the partitions; none while stopped
+	 * @since 0.2.0
+	 */
+	public ReplyPartitionsView getReplyPartitions() {
+		return this.engine.partitions();
 	}
 
 	/**
@@ -330,8 +135,7 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	 * @since 0.2.0
 	 */
 	public long getCancelsSent() {
-		RequestSender current = this.sender;
-		return (current != null) ? current.cancelsSent() : 0;
+		return this.engine.cancelsSent();
 	}
 
 	/**
@@ -344,12 +148,12 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	 */
 	public boolean cancel(CorrelationId correlationId) {
 		Assert.notNull(correlationId, "'correlationId' must not be null");
-		return this.registry.cancel(correlationId);
+		return this.engine.cancel(correlationId);
 	}
 
 	@Override
 	public <T> CompletableFuture<T> request(String topic, Object payload, Class<T> replyType) {
-		return request(topic, payload, replyType, this.defaultTimeout);
+		return request(topic, payload, replyType, getDefaultTimeout());
 	}
 
 	@Override
@@ -360,7 +164,7 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 
 	@Override
 	public <T> CompletableFuture<T> request(ProducerRecord<?, ?> record, Class<T> replyType) {
-		return request(record, replyType, this.defaultTimeout);
+		return request(record, replyType, getDefaultTimeout());
 	}
 
 	@Override
@@ -371,7 +175,7 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 
 	@Override
 	public <T> CompletableFuture<T> request(String topic, Object payload, ParameterizedTypeReference<T> replyType) {
-		return request(topic, payload, replyType, this.defaultTimeout);
+		return request(topic, payload, replyType, getDefaultTimeout());
 	}
 
 	@Override
@@ -385,9 +189,7 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	private <T> CompletableFuture<T> request(ProducerRecord<?, ?> record, Type replyType, Duration timeout) {
 		Assert.notNull(record, "'record' must not be null");
 		assertPositive(timeout, "timeout");
-		Duration inherited = RequestSender.inheritTimeout(timeout);
-		return sendForFuture(List.of(record.topic()), record, inherited,
-				() -> this.registry.<T>register(record.topic(), replyType, inherited));
+		return this.engine.request(record, replyType, timeout);
 	}
 
 	@Override
@@ -396,9 +198,7 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 		Assert.notNull(record, "'record' must not be null");
 		Assert.notNull(replyType, "'replyType' must not be null");
 		assertPositive(timeout, "timeout");
-		Duration inherited = RequestSender.inheritTimeout(timeout);
-		return sendForFuture(List.of(record.topic()), record, inherited, () -> this.registry
-			.<T>registerExchange(record.topic(), replyType.getType(), inherited, this.converter));
+		return this.engine.exchange(record, replyType.getType(), timeout);
 	}
 
 	@Override
@@ -420,17 +220,7 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 		Assert.hasText(topic, "'topic' must not be empty");
 		assertPositive(idleTimeout, "idleTimeout");
 		assertPositive(timeout, "timeout");
-		Duration inherited = RequestSender.inheritTimeout(timeout);
-		Duration idle = (idleTimeout.compareTo(inherited) > 0) ? inherited : idleTimeout;
-		ReplyPublisher<T> publisher = new ReplyPublisher<>(this.streamBuffer);
-		try {
-			send(List.of(topic), new ProducerRecord<>(topic, payload), inherited, true, () -> this.registry
-				.registerStream(topic, elementType, idle, inherited, this.converter, publisher));
-		}
-		catch (RequestReplyException ex) {
-			publisher.fail(ex);
-		}
-		return publisher;
+		return this.engine.requestStream(topic, payload, elementType, idleTimeout, timeout);
 	}
 
 	@Override
@@ -451,43 +241,16 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 			Type replyType, GatherPolicy<T> policy) {
 		Assert.notEmpty(topics, "'topics' must not be empty");
 		Assert.notNull(policy, "'policy' must not be null");
-		List<String> targets = List.copyOf(topics);
-		Duration inherited = RequestSender.inheritTimeout(policy.timeout());
-		GatherPolicy<T> effective = (inherited != policy.timeout()) ? new GatherPolicy<>(policy.done(), inherited)
-				: policy;
-		return sendForFuture(targets, new ProducerRecord<>(targets.get(0), payload), inherited,
-				() -> this.registry.registerGather(targets, replyType, effective, this.converter));
-	}
-
-	private <F> CompletableFuture<F> sendForFuture(List<String> topics, ProducerRecord<?, ?> record,
-			Duration timeout, Supplier<PendingRequest<F>> register) {
-		try {
-			return send(topics, record, timeout, false, register);
-		}
-		catch (RequestReplyException ex) {
-			return CompletableFuture.failedFuture(ex);
-		}
-	}
-
-	private <F> PendingRequest<F> send(List<String> topics, ProducerRecord<?, ?> record, Duration timeout,
-			boolean stream, Supplier<PendingRequest<F>> register) {
-		RequestSender current = this.sender;
-		RequestGate currentGate = this.gate;
-		if (!this.accepting || current == null || currentGate == null) {
-			throw new RequestReplyException(
-					"RequestReplyTemplate is not running: request to topic(s) " + topics + " refused");
-		}
-		currentGate.check(topics);
-		return current.send(topics, record, timeout, stream, register);
-	}
-
-	private static void assertPositive(Duration duration, String name) {
-		Assert.isTrue(duration != null && duration.toNanos() > 0, () -> "'" + name + "' must be positive");
+		return this.engine.scatterGather(List.copyOf(topics), payload, replyType, policy);
 	}
 
 	@Override
 	public <T> T requestAndWait(String topic, Object payload, Class<T> replyType) {
-		return requestAndWait(topic, payload, replyType, this.defaultTimeout);
+		return requestAndWait(topic, payload, replyType, getDefaultTimeout());
+	}
+
+	private static void assertPositive(Duration duration, String name) {
+		Assert.isTrue(duration != null && duration.toNanos() > 0, () -> "'" + name + "' must be positive");
 	}
 
 	@Override
@@ -497,65 +260,30 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 
 	@Override
 	public boolean isAutoStartup() {
-		return this.autoStartup;
+		return this.engine.settings().autoStartup();
 	}
 
 	@Override
 	public boolean isRunning() {
-		return this.running;
+		return this.engine.isRunning();
 	}
 
 	@Override
-	public synchronized void start() {
-		if (this.running) {
-			return;
-		}
-		ReplyListener listener = new ReplyListener(this.replyConsumerFactory, this.adminConfig, this.replyTopic,
-				new ReplyDispatcher(this.registry, this.converter),
-				this.replyPartitions, () -> this.registry
-					.failAll("Reply consumer not authorized to read reply topic '" + getReplyTopic() + "'"));
-		int partitions = listener.start();
-		this.replyListener = listener;
-		this.gate = new RequestGate(new ReplyPathMonitor(listener, this.replyPathTimeout),
-				(this.responderCheckInterval != null)
-						? new ResponderDirectory(this.adminConfig, this.responderCheckInterval) : null,
-				this.registry, getReplyTopic());
-		this.sender = new RequestSender(this.kafkaTemplate, this.registry, this.converter, getReplyTopic(),
-				this.observationRegistry, this.observationConvention, listener);
-		this.accepting = true;
-		this.running = true;
-		logger.info(() -> "Request-reply ready: replies on '" + getReplyTopic() + "' (" + partitions
-				+ " partition(s), " + this.replyPartitions.name().toLowerCase(Locale.ROOT) + "), instance "
-				+ this.instanceId);
+	public void start() {
+		this.engine.start();
 	}
 
 	@Override
-	public synchronized void stop() {
-		if (!this.running) {
-			return;
-		}
-		this.accepting = false;
-		if (!this.drainTimeout.isZero() && this.registry.pendingCount() > 0) {
-			int waiting = this.registry.pendingCount();
-			logger.info(() -> "Waiting up to " + this.drainTimeout.toMillis() + " ms for the replies of " + waiting
-					+ " pending request(s)");
-			this.registry.awaitNoPending(this.drainTimeout);
-		}
-		int failed = this.registry.failAll("RequestReplyTemplate stopped before the reply arrived");
-		if (failed > 0) {
-			logger.info(() -> "Stopped with " + failed + " pending request(s); their futures failed");
-		}
-		RequestGate currentGate = this.gate;
-		if (currentGate != null) {
-			currentGate.close();
-		}
-		this.gate = null;
-		ReplyListener listener = this.replyListener;
-		if (listener != null) {
-			listener.stop();
-		}
-		this.replyListener = null;
-		this.running = false;
+	public void stop() {
+		this.engine.stop();
+	}
+
+	/**
+	 * Stop, then stop the timing wheel and the completion threads of its own.
+	 */
+	@Override
+	public void destroy() {
+		this.engine.close();
 	}
 
 }

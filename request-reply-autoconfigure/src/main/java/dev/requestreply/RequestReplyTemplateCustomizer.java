@@ -1,8 +1,10 @@
 package dev.requestreply;
 
+import dev.requestreply.requester.RequesterSettings;
+
 /**
- * Callback to customize the auto-configured {@link RequestReplyTemplate} before it starts.
- * Declare it as a bean; every one applies, in order, after the {@code request-reply.*}
+ * Callback to customize the settings of the auto-configured {@link RequestReplyTemplate} before it
+ * is created. Declare it as a bean; every one applies, in order, after the {@code request-reply.*}
  * properties.
  *
  * @since 0.2.0
@@ -11,9 +13,10 @@ package dev.requestreply;
 public interface RequestReplyTemplateCustomizer {
 
 	/**
-	 * Customize the template.
-	 * @param template the template
+	 * Customize the template's settings.
+	 * @param settings the settings, with the properties applied
+	 * @since 0.3.0
 	 */
-	void customize(RequestReplyTemplate template);
+	void customize(RequesterSettings.Builder settings);
 
 }

@@ -13,10 +13,12 @@ public class RequestTimeoutException extends RequestReplyException {
 
 	private final transient CorrelationId correlationId;
 
+	private final String topic;
+
 	/**
-	 * The timeout that passed.
+	 * The timeout that passed, in nanoseconds.
 	 */
-	private final Duration timeout;
+	private final long timeoutNanos;
 
 	/**
 	 * Create a new instance.
@@ -25,10 +27,17 @@ public class RequestTimeoutException extends RequestReplyException {
 	 * @param timeout the timeout that passed
 	 */
 	public RequestTimeoutException(String topic, CorrelationId correlationId, Duration timeout) {
-		super("No reply within " + timeout.toMillis() + " ms to request " + correlationId + " sent to topic '"
-				+ topic + "'", null, false);
+		// The message is written when read: a burst of timeouts should not format one each.
+		super(null, null, false);
+		this.topic = topic;
 		this.correlationId = correlationId;
-		this.timeout = timeout;
+		this.timeoutNanos = timeout.toNanos();
+	}
+
+	@Override
+	public String getMessage() {
+		return "No reply within " + (this.timeoutNanos / 1_000_000) + " ms to request " + this.correlationId
+				+ " sent to topic '" + this.topic + "'";
 	}
 
 	/**
@@ -44,7 +53,7 @@ public class RequestTimeoutException extends RequestReplyException {
 	 * @return the timeout
 	 */
 	public Duration getTimeout() {
-		return this.timeout;
+		return Duration.ofNanos(this.timeoutNanos);
 	}
 
 }

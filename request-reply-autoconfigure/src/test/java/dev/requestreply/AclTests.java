@@ -101,6 +101,7 @@ class AclTests {
 		RequestReplyTemplate template = setup.startBoth();
 		assertThat(failsFast(template, setup)).hasMessageContaining("'" + setup.requestTopic + "'")
 			.hasRootCauseInstanceOf(TopicAuthorizationException.class);
+		assertThat(template.getRegistry().errorCount()).isOne();
 	}
 
 	@Test
@@ -127,9 +128,24 @@ class AclTests {
 			.isEqualTo("echo:again");
 	}
 
+	@Test
+	void whenFailFastMayDescribeOnlyTheRequestersOwnGroupsThenItsRequestsAreNotRefused() throws Exception {
+		Setup setup = new Setup();
+		setup.grantAll();
+		// The broker then lists only the requester's own groups, never the responder's.
+		setup.allow(REQUESTER, ResourceType.GROUP, setup.replyTopic, PatternType.PREFIXED, AclOperation.DESCRIBE);
+		setup.more = new String[] { "request-reply.fail-fast-without-responders=true",
+				"request-reply.responder-check-interval=500ms" };
+		RequestReplyTemplate template = setup.startBoth();
+		assertThat(template.request(setup.requestTopic, "hi", String.class, Duration.ofSeconds(30))
+			.get(10, TimeUnit.SECONDS)).isEqualTo("echo:hi");
+		assertThat(template.getRegistry().noResponderCount()).isZero();
+	}
+
 	/**
 	 * Send one request with a 30 s timeout; return its failure, asserting that it came within
-	 * 5 s and was counted as an error.
+	 * 5 s and was counted once: as an error once sent, or as a refusal when the reply path was
+	 * known to be down before (the reply consumer refused by the broker).
 	 */
 	private static Throwable failsFast(RequestReplyTemplate template, Setup setup) {
 		long start = System.nanoTime();
@@ -137,8 +153,9 @@ class AclTests {
 				() -> template.request(setup.requestTopic, "hi", String.class, Duration.ofSeconds(30))
 					.get(10, TimeUnit.SECONDS));
 		assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
-		assertThat(failure).isNotNull().cause().isExactlyInstanceOf(RequestReplyException.class);
-		assertThat(template.getRegistry().errorCount()).isEqualTo(1);
+		assertThat(failure).isNotNull().cause().isInstanceOf(RequestReplyException.class);
+		CorrelationRegistry registry = template.getRegistry();
+		assertThat(registry.errorCount() + registry.replyPathDownCount()).isEqualTo(1);
 		return failure.getCause();
 	}
 

@@ -10,7 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAccumulator;
 
-import dev.requestreply.correlation.ReplyPublisher;
+import dev.requestreply.requester.TestRegistries;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -66,12 +66,11 @@ class BoundedStreamTests {
 				ELEMENTS, Integer.class, Duration.ofSeconds(60), Duration.ofMinutes(5));
 		StalledSubscriber slow = new StalledSubscriber();
 		stream.subscribe(slow);
-		ReplyPublisher<Integer> buffer = (ReplyPublisher<Integer>) stream;
 		// Samples the heap and the buffer every 20 ms while the stream runs.
 		ScheduledExecutorService sampler = Executors.newSingleThreadScheduledExecutor();
 		sampler.scheduleAtFixedRate(() -> {
 			peakHeap.accumulate(runtime.totalMemory() - runtime.freeMemory());
-			peakBuffered.accumulate(buffer.bufferedCount());
+			peakBuffered.accumulate(TestRegistries.buffered(stream));
 		}, 0, 20, TimeUnit.MILLISECONDS);
 		try {
 			assertThat(slow.done).failsWithin(Duration.ofSeconds(60))

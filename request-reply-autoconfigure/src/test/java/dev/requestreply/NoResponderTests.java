@@ -2,12 +2,22 @@ package dev.requestreply;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import dev.requestreply.TestResponders.EchoApp;
 import dev.requestreply.TestResponders.RequesterApp;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.Cluster;
+import org.apache.kafka.common.GroupState;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -64,6 +74,163 @@ class NoResponderTests {
 		assertThat(failedAfterMs).isLessThan(2_000);
 		assertThat(template.getRegistry().noResponderCount()).isEqualTo(noResponderBefore + 1 + later);
 		assertThat(template.getRegistry().pendingCount()).isZero();
+	}
+
+	@Test
+	void whenTheApplicationsOwnHandlerServesTheTopicThenItsFirstRequestRightAfterStartUpIsAnswered() throws Exception {
+		String topic = TestBroker.createTopic("nr-own", 1);
+		// The handler's group forms slowly: its first member is still assigning the partitions
+		// when the handler joins, so no member holds any assignment when the request is sent.
+		try (FormingMember forming = new FormingMember("nr-own." + topic, topic)) {
+			ConfigurableApplicationContext own = apps.start(new Class<?>[] { EchoApp.class },
+					"spring.application.name=nr-own", "test.topic=" + topic,
+					"request-reply.fail-fast-without-responders=true",
+					"request-reply.reply-topic=" + TestBroker.uniqueTopic("nr-own-replies"));
+			RequestReplyTemplate ownTemplate = own.getBean(RequestReplyTemplate.class);
+			CompletableFuture<String> first = ownTemplate.request(topic, "first", String.class, TIMEOUT);
+			assertThat(first).isNotCompletedExceptionally();
+			forming.assign();
+			assertThat(first.get(30, TimeUnit.SECONDS)).isEqualTo("echo:first");
+			assertThat(ownTemplate.getRegistry().noResponderCount()).isZero();
+		}
+	}
+
+	@Test
+	void whenAGroupFormsThatWasNeverAssignedAnythingThenRequestsAreNotRefused() throws Exception {
+		String topic = TestBroker.createTopic("nr-forming", 1);
+		String group = TestBroker.uniqueTopic("nr-forming-group");
+		try (FormingMember forming = new FormingMember(group, topic);
+				Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+						TestBroker.bootstrapServers()))) {
+			await().atMost(Duration.ofSeconds(10)).until(() -> admin.describeConsumerGroups(List.of(group))
+				.all()
+				.get()
+				.get(group)
+				.groupState() == GroupState.COMPLETING_REBALANCE);
+			// Lookups every 500 ms see a member that holds no assignment: unknown, so none refuses.
+			await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> !refused(topic));
+		}
+	}
+
+	@Test
+	void whenAGroupRebalancesThenRequestsToTheTopicsItWasAssignedAreNotRefused() throws Exception {
+		String topic = TestBroker.createTopic("nr-rebalancing", 1);
+		String group = TestBroker.uniqueTopic("nr-rebalancing-group");
+		try (KafkaConsumer<byte[], byte[]> stuck = stuckMember(group, topic)) {
+			// Seen assigned the topic first.
+			await().atMost(Duration.ofSeconds(10)).until(() -> !refused(topic));
+			// A second member joins: the group waits for the first to rejoin, which it never does.
+			CompletableFuture<Void> joined = CompletableFuture.runAsync(() -> {
+				try (KafkaConsumer<byte[], byte[]> second = consumer(group, Duration.ofSeconds(30))) {
+					second.subscribe(List.of(topic));
+					second.poll(Duration.ofSeconds(5));
+				}
+			});
+			try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+					TestBroker.bootstrapServers()))) {
+				await().atMost(Duration.ofSeconds(10)).until(() -> admin.describeConsumerGroups(List.of(group))
+					.all()
+					.get()
+					.get(group)
+					.groupState() == GroupState.PREPARING_REBALANCE);
+			}
+			// Lookups every 500 ms: several see the group with no assignment, none refuses.
+			await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> !refused(topic));
+			joined.get(30, TimeUnit.SECONDS);
+		}
+	}
+
+	// Whether a request to the topic is refused for lack of a responder (it fails at once if so).
+	private static boolean refused(String topic) {
+		CompletableFuture<String> future = template.request(topic, "anyone?", String.class, Duration.ofMillis(200));
+		return future.isCompletedExceptionally()
+				&& future.handle((value, ex) -> ex instanceof NoResponderException).join();
+	}
+
+	/**
+	 * A member of the group assigned the topic, that then stops polling: its heartbeats keep it in
+	 * the group for its poll interval (6 s), during which a rebalance waits for it to rejoin.
+	 */
+	private static KafkaConsumer<byte[], byte[]> stuckMember(String group, String topic) {
+		KafkaConsumer<byte[], byte[]> consumer = consumer(group, Duration.ofSeconds(6));
+		consumer.subscribe(List.of(topic));
+		await().atMost(Duration.ofSeconds(20)).until(() -> {
+			consumer.poll(Duration.ofMillis(100));
+			return !consumer.assignment().isEmpty();
+		});
+		return consumer;
+	}
+
+	private static KafkaConsumer<byte[], byte[]> consumer(String group, Duration maxPollInterval) {
+		return consumer(group, maxPollInterval, CooperativeStickyAssignor.class);
+	}
+
+	private static KafkaConsumer<byte[], byte[]> consumer(String group, Duration maxPollInterval,
+			Class<?> assignor) {
+		return new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBroker.bootstrapServers(),
+				ConsumerConfig.GROUP_ID_CONFIG, group, ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic",
+				ConsumerConfig.MAX_POLL_INTERVAL_MS_CONFIG, (int) maxPollInterval.toMillis(),
+				ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, assignor.getName(),
+				// Never past a request it read: the handler that takes the partition over answers it.
+				ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+				ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+				ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class));
+	}
+
+	/**
+	 * The first member of a new group, which leads its first rebalance but takes until
+	 * {@link #assign()} to assign the partitions: meanwhile the group has members and no
+	 * assignment at all.
+	 */
+	static final class FormingMember implements AutoCloseable {
+
+		// The assignor is made by the consumer from its class name: one forming member at a time.
+		static volatile CountDownLatch assigning = new CountDownLatch(1);
+
+		private final CompletableFuture<Void> polled;
+
+		FormingMember(String group, String topic) {
+			assigning = new CountDownLatch(1);
+			this.polled = CompletableFuture.runAsync(() -> {
+				try (KafkaConsumer<byte[], byte[]> consumer = consumer(group, Duration.ofSeconds(60),
+						SlowAssignor.class)) {
+					consumer.subscribe(List.of(topic));
+					long end = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+					while (consumer.assignment().isEmpty() && System.nanoTime() - end < 0) {
+						consumer.poll(Duration.ofMillis(100));
+					}
+				}
+			});
+		}
+
+		void assign() {
+			assigning.countDown();
+		}
+
+		@Override
+		public void close() throws Exception {
+			assign();
+			this.polled.get(30, TimeUnit.SECONDS);
+		}
+
+	}
+
+	/**
+	 * Cooperative-sticky, so that it joins the handlers' groups, but waits for its test first.
+	 */
+	public static class SlowAssignor extends CooperativeStickyAssignor {
+
+		@Override
+		public GroupAssignment assign(Cluster metadata, GroupSubscription groupSubscription) {
+			try {
+				FormingMember.assigning.await(30, TimeUnit.SECONDS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return super.assign(metadata, groupSubscription);
+		}
+
 	}
 
 	@Test

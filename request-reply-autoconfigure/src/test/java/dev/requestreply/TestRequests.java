@@ -5,8 +5,10 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import dev.requestreply.convert.PayloadConverter;
-import dev.requestreply.correlation.PendingRequests;
 import dev.requestreply.requester.ReplyTopicSettings;
+import dev.requestreply.requester.RequesterEngine;
+import dev.requestreply.requester.RequesterSettings;
+import dev.requestreply.requester.TestRegistries;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
@@ -24,28 +26,23 @@ public final class TestRequests {
 	/**
 	 * Register a pending request as {@link RequestReplyTemplate} does, without sending it.
 	 */
-	public static CompletableFuture<String> register(PendingRequests registry, String topic, Duration timeout) {
-		return registry.register(topic, String.class, timeout);
+	public static CompletableFuture<String> register(CorrelationRegistry registry, String topic, Duration timeout) {
+		return TestRegistries.register(registry, topic, timeout);
 	}
 
 	/**
-	 * Create a template that is never started (no broker needed) over the given registry.
+	 * Create a template that is never started (no broker needed), with a registry of its own.
 	 */
-	public static RequestReplyTemplate unstartedTemplate(PendingRequests registry, String replyTopic) {
-		RequestReplyTemplate template = new RequestReplyTemplate(
+	public static RequestReplyTemplate unstartedTemplate(String replyTopic) {
+		RequesterSettings settings = RequesterSettings
+			.builder(new ReplyTopicSettings(replyTopic, false, 1, (short) -1, Duration.ofSeconds(1)))
+			.autoStartup(false)
+			.instanceId("unit-instance")
+			.build();
+		return new RequestReplyTemplate(new RequesterEngine(
 				new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(Map.of())),
-				new DefaultKafkaConsumerFactory<>(Map.of()), Map.of(), registry,
-				new PayloadConverter(JsonMapper.builder().build()),
-				new ReplyTopicSettings(replyTopic, false, 1, (short) -1, Duration.ofSeconds(1))) {
-
-			@Override
-			public boolean isAutoStartup() {
-				return false;
-			}
-
-		};
-		template.setInstanceId("unit-instance");
-		return template;
+				new DefaultKafkaConsumerFactory<>(Map.of()), Map.of(), new PayloadConverter(JsonMapper.builder().build()),
+				settings));
 	}
 
 }

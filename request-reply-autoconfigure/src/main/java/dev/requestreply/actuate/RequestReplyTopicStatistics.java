@@ -6,8 +6,8 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-import dev.requestreply.correlation.RequestOutcome;
-import dev.requestreply.correlation.RequestOutcomeListener;
+import dev.requestreply.requester.RequestOutcome;
+import dev.requestreply.requester.RequestOutcomeListener;
 
 import org.springframework.util.Assert;
 

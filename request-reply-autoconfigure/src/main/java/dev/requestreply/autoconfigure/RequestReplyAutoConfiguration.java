@@ -1,14 +1,19 @@
 package dev.requestreply.autoconfigure;
 
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.Executor;
 
 import dev.requestreply.CorrelationRegistry;
 import dev.requestreply.RequestReplyTemplate;
 import dev.requestreply.RequestReplyTemplateCustomizer;
 import dev.requestreply.convert.PayloadConverter;
-import dev.requestreply.correlation.PendingRequests;
+import dev.requestreply.handler.ReplyHandlerBeanPostProcessor;
 import dev.requestreply.observation.RequestReplyObservationConvention;
 import dev.requestreply.requester.ReplyTopicSettings;
+import dev.requestreply.requester.RequesterEngine;
+import dev.requestreply.requester.RequesterSettings;
 import io.micrometer.observation.ObservationRegistry;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -22,6 +27,8 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.kafka.autoconfigure.DefaultKafkaProducerFactoryCustomizer;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.task.SimpleAsyncTaskExecutorBuilder;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
 import org.springframework.kafka.core.ConsumerFactory;
@@ -31,8 +38,9 @@ import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.util.StringUtils;
 
 /**
- * Auto-configuration of the requester side of request-reply: the {@link RequestReplyTemplate},
- * its {@link CorrelationRegistry} and the Kafka clients they share with the handlers. With an
+ * Auto-configuration of the requester side of request-reply: the {@link RequestReplyTemplate} over
+ * its engine, the engine's {@link CorrelationRegistry} and the Kafka clients they share with the
+ * handlers. With an
  * {@link ObservationRegistry} bean (and {@code request-reply.observation.enabled}, the default),
  * round trips and the records sent are observed, so a tracer carries the trace context in the
  * record headers.
@@ -41,7 +49,8 @@ import org.springframework.util.StringUtils;
  */
 @AutoConfiguration(after = KafkaAutoConfiguration.class,
 		afterName = { "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration",
-				"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration" })
+				"org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration",
+				"org.springframework.boot.autoconfigure.task.TaskExecutionAutoConfiguration" })
 @ConditionalOnClass(KafkaTemplate.class)
 @ConditionalOnBooleanProperty(name = "request-reply.enabled", matchIfMissing = true)
 @ConditionalOnBean({ ProducerFactory.class, ConsumerFactory.class, KafkaAdmin.class })
@@ -78,40 +87,73 @@ public final class RequestReplyAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean(CorrelationRegistry.class)
-	PendingRequests correlationRegistry(RequestReplyProperties properties) {
-		return new PendingRequests(PendingRequests.DEFAULT_TICK, properties.getMaxPending(),
-				properties.getLateReplyWindow());
-	}
-
-	@Bean
 	@ConditionalOnMissingBean
-	RequestReplyTemplate requestReplyTemplate(RequestReplyKafkaClients clients, PendingRequests registry,
-			PayloadConverter converter, RequestReplyProperties properties, Environment environment,
+	RequestReplyTemplate requestReplyTemplate(RequestReplyKafkaClients clients, PayloadConverter converter,
+			RequestReplyProperties properties, Environment environment,
 			ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<RequestReplyObservationConvention> observationConvention,
-			ObjectProvider<RequestReplyTemplateCustomizer> customizers) {
-		RequestReplyTemplate template = new RequestReplyTemplate(clients.getKafkaTemplate(),
-				clients.getReplyConsumerFactory(), clients.getAdminConfig(), registry, converter,
-				new ReplyTopicSettings(replyTopic(properties, environment), properties.isCreateReplyTopic(),
-						properties.getReplyTopicPartitions(), properties.getReplyTopicReplicationFactor(),
-						properties.getStartupTimeout()));
-		PropertyMapper map = PropertyMapper.get();
-		map.from(properties::getDefaultTimeout).to(template::setDefaultTimeout);
-		map.from(properties::getInstanceId).whenHasText().to(template::setInstanceId);
-		map.from(properties::getDrainTimeout).to(template::setDrainTimeout);
-		map.from(properties::getReplyPathTimeout).to(template::setReplyPathTimeout);
-		map.from(properties::getStreamBuffer).to(template::setStreamBuffer);
-		map.from(properties::getResponderCheckInterval)
-			.when((interval) -> properties.isFailFastWithoutResponders())
-			.to(template::setResponderCheckInterval);
-		map.from(properties::getReplyPartitions).to(template::setReplyPartitions);
-		observationRegistry(properties, observationRegistry).ifPresent((observations) -> {
-			template.setObservationRegistry(observations);
-			observationConvention.ifUnique(template::setObservationConvention);
-		});
-		customizers.orderedStream().forEach((customizer) -> customizer.customize(template));
-		return template;
+			ObjectProvider<RequestReplyTemplateCustomizer> customizers,
+			ObjectProvider<ReplyHandlerBeanPostProcessor> handlers,
+			ObjectProvider<SimpleAsyncTaskExecutorBuilder> virtualThreadsBuilder) {
+		RequesterSettings.Builder settings = RequesterSettings
+			.builder(new ReplyTopicSettings(replyTopic(properties, environment), properties.isCreateReplyTopic(),
+					properties.getReplyTopicPartitions(), properties.getReplyTopicReplicationFactor(),
+					properties.getStartupTimeout()))
+			.replyPartitions(properties.getReplyPartitions())
+			.defaultTimeout(properties.getDefaultTimeout())
+			.drainTimeout(properties.getDrainTimeout())
+			.replyPathTimeout(properties.getReplyPathTimeout())
+			.responderCheckInterval(
+					properties.isFailFastWithoutResponders() ? properties.getResponderCheckInterval() : null)
+			.localResponderTopics(() -> handlerTopics(handlers))
+			.streamBuffer(properties.getStreamBuffer())
+			.maxPending(properties.getMaxPending())
+			.lateReplyWindow(properties.getLateReplyWindow())
+			.completionExecutor(completionExecutor(environment, virtualThreadsBuilder));
+		PropertyMapper.get().from(properties::getInstanceId).whenHasText().to(settings::instanceId);
+		observationRegistry(properties, observationRegistry).ifPresent(
+				(observations) -> settings.observations(observations, observationConvention.getIfUnique()));
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(settings));
+		return new RequestReplyTemplate(new RequesterEngine(clients.getKafkaTemplate(),
+				clients.getReplyConsumerFactory(), clients.getAdminConfig(), converter, settings.build()));
+	}
+
+	/**
+	 * The template's registry, read-only: not replaceable, and not conditional (a template of
+	 * one's own brings its registry).
+	 */
+	@Bean(destroyMethod = "")
+	CorrelationRegistry correlationRegistry(RequestReplyTemplate template) {
+		return template.getRegistry();
+	}
+
+	/**
+	 * The executor futures complete on: with spring.threads.virtual.enabled (Java 21+), a virtual
+	 * thread per completion, from Boot's builder (so its task decorator applies); else
+	 * {@code null}, for the engine's own pool of platform threads.
+	 */
+	static Executor completionExecutor(Environment environment,
+			ObjectProvider<SimpleAsyncTaskExecutorBuilder> builder) {
+		if (!Threading.VIRTUAL.isActive(environment)) {
+			return null;
+		}
+		return builder.getIfAvailable(SimpleAsyncTaskExecutorBuilder::new)
+			.virtualThreads(true)
+			// No limit: a limited executor would make the engine's threads wait for a permit.
+			.concurrencyLimit(null)
+			.threadNamePrefix(RequesterSettings.COMPLETION_THREAD_PREFIX)
+			.build();
+	}
+
+	// The topics of the @ReplyHandler methods found in this application (none without handlers).
+	private static Set<String> handlerTopics(ObjectProvider<ReplyHandlerBeanPostProcessor> handlers) {
+		ReplyHandlerBeanPostProcessor discoverer = handlers.getIfUnique();
+		if (discoverer == null) {
+			return Set.of();
+		}
+		Set<String> topics = new HashSet<>();
+		discoverer.getEndpoints().forEach((endpoint) -> topics.addAll(endpoint.topics()));
+		return topics;
 	}
 
 	static Optional<ObservationRegistry> observationRegistry(RequestReplyProperties properties,

@@ -1,7 +1,7 @@
 package dev.requestreply.autoconfigure;
 
+import dev.requestreply.CorrelationRegistry;
 import dev.requestreply.RequestReplyTemplate;
-import dev.requestreply.correlation.PendingRequests;
 import dev.requestreply.actuate.RequestReplyEndpoint;
 import dev.requestreply.actuate.RequestReplyTopicStatistics;
 import dev.requestreply.handler.ReplyHandlerContainers;
@@ -31,7 +31,7 @@ public final class RequestReplyEndpointAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RequestReplyTopicStatistics requestReplyTopicStatistics(PendingRequests registry) {
+	RequestReplyTopicStatistics requestReplyTopicStatistics(CorrelationRegistry registry) {
 		RequestReplyTopicStatistics statistics = new RequestReplyTopicStatistics();
 		registry.addListener(statistics);
 		return statistics;

@@ -27,6 +27,12 @@ import org.springframework.kafka.core.KafkaTemplate;
  */
 class RequestReplyKafkaClients implements DisposableBean {
 
+	/**
+	 * The reply consumers' {@code metadata.max.age.ms} unless set: how soon they see partitions
+	 * added to the reply topic.
+	 */
+	static final int REPLY_METADATA_MAX_AGE_MS = 10_000;
+
 	private final DefaultKafkaProducerFactory<byte[], byte[]> producerFactory;
 
 	private final KafkaTemplate<byte[], byte[]> kafkaTemplate;
@@ -115,6 +121,8 @@ class RequestReplyKafkaClients implements DisposableBean {
 		config.remove(ConsumerConfig.GROUP_ID_CONFIG);
 		config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
 		config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
+		// Partitions added to the reply topic are read within this (Kafka's default is 5 minutes).
+		config.putIfAbsent(ConsumerConfig.METADATA_MAX_AGE_CONFIG, REPLY_METADATA_MAX_AGE_MS);
 		if (readCommitted) {
 			// Replies of aborted transactions (a handler's attempt that did not commit) are skipped.
 			config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

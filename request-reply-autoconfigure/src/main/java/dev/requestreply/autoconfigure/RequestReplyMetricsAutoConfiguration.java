@@ -1,7 +1,7 @@
 package dev.requestreply.autoconfigure;
 
+import dev.requestreply.CorrelationRegistry;
 import dev.requestreply.RequestReplyTemplate;
-import dev.requestreply.correlation.PendingRequests;
 import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.observation.ReplyPartitionsMeterBinder;
 import dev.requestreply.observation.RequestReplyMeterBinder;
@@ -31,7 +31,7 @@ public final class RequestReplyMetricsAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RequestReplyMeterBinder requestReplyMeterBinder(ObjectProvider<PendingRequests> registry,
+	RequestReplyMeterBinder requestReplyMeterBinder(ObjectProvider<CorrelationRegistry> registry,
 			ObjectProvider<ReplyHandlerContainers> handlerContainers, RequestReplyProperties properties) {
 		RequestReplyMeterBinder binder = new RequestReplyMeterBinder(registry.getIfUnique(),
 				handlerContainers.getIfUnique());

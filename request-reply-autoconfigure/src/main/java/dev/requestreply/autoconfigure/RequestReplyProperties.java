@@ -91,8 +91,10 @@ public class RequestReplyProperties {
 	private Duration drainTimeout = Duration.ZERO;
 
 	/**
-	 * Whether a request to a topic that no consumer group with a live member reads fails at once
-	 * with NoResponderException instead of waiting for a responder until its timeout.
+	 * Whether a request to a topic that no consumer or share group with a live member reads fails
+	 * at once with NoResponderException instead of waiting for a responder until its timeout.
+	 * Topics of this application's own handlers, and every topic while the group lookup fails or
+	 * cannot see every group, are never refused.
 	 */
 	private boolean failFastWithoutResponders;
 

@@ -13,6 +13,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
+import dev.requestreply.CurrentReplyContext;
+
 /**
  * Calls a handler method and adapts what it returns: a {@link CompletionStage} (or a single-value
  * reactive type, such as Reactor's {@code Mono}) replies with the value it completes with; for a

@@ -1,8 +1,8 @@
 package dev.requestreply.observation;
 
-import dev.requestreply.correlation.RequestOutcome;
 import dev.requestreply.observation.RequestReplyObservation.RequestHighCardinalityKeys;
 import dev.requestreply.observation.RequestReplyObservation.RequestLowCardinalityKeys;
+import dev.requestreply.requester.RequestOutcome;
 import io.micrometer.common.KeyValues;
 
 /**

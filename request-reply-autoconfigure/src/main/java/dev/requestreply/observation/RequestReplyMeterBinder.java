@@ -4,10 +4,11 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 
-import dev.requestreply.correlation.FastFailure;
-import dev.requestreply.correlation.PendingRequests;
-import dev.requestreply.correlation.SkippedReply;
+import dev.requestreply.CorrelationRegistry;
+import dev.requestreply.RequestStatistics;
 import dev.requestreply.handler.ReplyHandlerContainers;
+import dev.requestreply.requester.FastFailure;
+import dev.requestreply.requester.SkippedReply;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -77,7 +78,7 @@ public class RequestReplyMeterBinder implements MeterBinder {
 	 */
 	public static final String HANDLER = "requestreply.handler";
 
-	private final PendingRequests registry;
+	private final CorrelationRegistry registry;
 
 	private final ReplyHandlerContainers handlerContainers;
 
@@ -89,7 +90,7 @@ public class RequestReplyMeterBinder implements MeterBinder {
 	 * requester
 	 * @param handlerContainers the handler containers, or {@code null} without handlers
 	 */
-	public RequestReplyMeterBinder(PendingRequests registry, ReplyHandlerContainers handlerContainers) {
+	public RequestReplyMeterBinder(CorrelationRegistry registry, ReplyHandlerContainers handlerContainers) {
 		this.registry = registry;
 		this.handlerContainers = handlerContainers;
 	}
@@ -116,24 +117,24 @@ public class RequestReplyMeterBinder implements MeterBinder {
 		}
 	}
 
-	private void bindRequester(MeterRegistry meterRegistry, PendingRequests registry) {
-		Gauge.builder(PENDING, registry, PendingRequests::pendingCount)
+	private void bindRequester(MeterRegistry meterRegistry, CorrelationRegistry registry) {
+		Gauge.builder(PENDING, registry, CorrelationRegistry::pendingCount)
 			.description("Requests waiting for a reply")
 			.register(meterRegistry);
-		Gauge.builder(PENDING_LIMIT, registry, PendingRequests::getMaxPending)
+		Gauge.builder(PENDING_LIMIT, registry, CorrelationRegistry::getMaxPending)
 			.description("Pending requests past which new requests are refused")
 			.register(meterRegistry);
 		for (SkippedReply reason : SkippedReply.values()) {
-			FunctionCounter.builder(REPLIES_SKIPPED, registry, (r) -> r.skippedCount(reason))
+			FunctionCounter.builder(REPLIES_SKIPPED, registry, (r) -> skipped(r.statistics(), reason))
 				.description("Replies that completed no request of this instance")
 				.tag("reason", reason.tagValue())
 				.register(meterRegistry);
 		}
-		FunctionCounter.builder(REJECTED, registry, PendingRequests::rejectedCount)
+		FunctionCounter.builder(REJECTED, registry, CorrelationRegistry::rejectedCount)
 			.description("Requests refused because too many were pending")
 			.register(meterRegistry);
 		for (FastFailure reason : FastFailure.values()) {
-			FunctionCounter.builder(FAILED_FAST, registry, (r) -> r.fastFailureCount(reason))
+			FunctionCounter.builder(FAILED_FAST, registry, (r) -> failedFast(r.statistics(), reason))
 				.description("Requests that failed at once rather than waiting for their timeout")
 				.tag("reason", reason.tagValue())
 				.register(meterRegistry);
@@ -141,6 +142,23 @@ public class RequestReplyMeterBinder implements MeterBinder {
 		Timers timers = new Timers(meterRegistry, REQUESTS, "Round trips of requests, from send to their end",
 				this.percentileHistogram);
 		registry.addListener((topic, outcome, durationNanos) -> timers.record(topic, outcome.tagValue(), durationNanos));
+	}
+
+	private static long skipped(RequestStatistics figures, SkippedReply reason) {
+		return switch (reason) {
+			case LATE -> figures.lateReplies();
+			case DUPLICATE -> figures.duplicateReplies();
+			case FOREIGN -> figures.foreignReplies();
+			case INVALID -> figures.invalidReplies();
+		};
+	}
+
+	private static long failedFast(RequestStatistics figures, FastFailure reason) {
+		return switch (reason) {
+			case NO_RESPONDER -> figures.noResponder();
+			case REPLY_PATH_DOWN -> figures.replyPathDown();
+			case STREAM_OVERFLOW -> figures.streamOverflows();
+		};
 	}
 
 	/**

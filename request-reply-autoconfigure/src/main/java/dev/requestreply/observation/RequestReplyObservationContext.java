@@ -3,7 +3,7 @@ package dev.requestreply.observation;
 import java.nio.charset.StandardCharsets;
 
 import dev.requestreply.CorrelationId;
-import dev.requestreply.correlation.RequestOutcome;
+import dev.requestreply.requester.RequestOutcome;
 import io.micrometer.observation.transport.Kind;
 import io.micrometer.observation.transport.SenderContext;
 import org.apache.kafka.common.header.Headers;

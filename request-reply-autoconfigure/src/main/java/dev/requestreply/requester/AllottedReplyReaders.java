@@ -21,15 +21,19 @@ import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.support.TopicPartitionOffset;
 
 /**
- * The two reply consumers of {@code request-reply.reply-partitions=auto}: one in the reply group
- * reads the partitions allotted to this instance, one without a group reads every other partition
- * on which a reply of this instance may still come. Each runs on a thread of its own.
+ * The reply consumers. With {@code request-reply.reply-partitions=auto}, two: one in the reply
+ * group reads the partitions allotted to this instance, one without a group reads every other
+ * partition on which a reply of this instance may still come. With {@code all}, only the one
+ * without a group, which then reads every partition, those added while running included. Each
+ * runs on a thread of its own.
  */
 final class AllottedReplyReaders {
 
 	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
-	private final ReplyPartitions partitions = new ReplyPartitions();
+	private final boolean allotted;
+
+	private volatile ReplyPartitions partitions;
 
 	private final ConsumerFactory<?, ByteBuffer> consumerFactory;
 
@@ -48,7 +52,8 @@ final class AllottedReplyReaders {
 	private Thread ownedThread;
 
 	AllottedReplyReaders(ConsumerFactory<?, ByteBuffer> consumerFactory, String topic,
-			Consumer<ConsumerRecord<?, ByteBuffer>> dispatcher, AuthorizationMonitor authorization) {
+			Consumer<ConsumerRecord<?, ByteBuffer>> dispatcher, AuthorizationMonitor authorization, boolean allotted) {
+		this.allotted = allotted;
 		this.consumerFactory = consumerFactory;
 		this.topic = topic;
 		this.dispatcher = dispatcher;
@@ -65,12 +70,13 @@ final class AllottedReplyReaders {
 	}
 
 	/**
-	 * Read every partition from the given positions, and join the reply group; return once the
-	 * positions are fixed, without waiting for an assignment.
+	 * Read every partition from the given positions, and join the reply group (when allotted);
+	 * return once the positions are fixed, without waiting for an assignment.
 	 * @param positions the end of each partition
 	 * @param timeout how long to wait for the positions
 	 */
 	void start(List<TopicPartitionOffset> positions, Duration timeout) {
+		this.partitions = new ReplyPartitions(positions.size());
 		String clientId = "request-reply-" + this.topic;
 		// A reply topic deleted while running is not brought back by our own consumers' metadata requests.
 		Properties noTopicCreation = new Properties();
@@ -81,7 +87,7 @@ final class AllottedReplyReaders {
 		Map<Integer, Long> offsets = new HashMap<>();
 		positions.forEach((position) -> offsets.put(position.getPartition(), position.getOffset()));
 		this.partitions.draining(offsets.keySet());
-		this.drainingThread = start(this.draining, clientId + "-draining");
+		this.drainingThread = start(this.draining, clientId + (this.allotted ? "-draining" : ""));
 		try {
 			this.draining.read(offsets).get(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
@@ -90,6 +96,9 @@ final class AllottedReplyReaders {
 			throw new RequestReplyException("Cannot position the reply consumer on reply topic '" + this.topic + "'",
 					ex);
 		}
+		if (!this.allotted) {
+			return;
+		}
 		Properties group = new Properties();
 		group.putAll(noTopicCreation);
 		group.put(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic");
@@ -97,7 +106,7 @@ final class AllottedReplyReaders {
 		group.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
 		group.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 		this.owned = new OwnedReplyReader(this.consumerFactory.createConsumer(groupId(this.topic), clientId, "-owned",
-				group), this.topic, positions.size(), this.partitions, this.draining, this.dispatcher, this.failures);
+				group), this.topic, this.partitions, this.draining, this.dispatcher, this.failures);
 		this.ownedThread = start(this.owned, clientId + "-owned");
 	}
 
@@ -109,11 +118,11 @@ final class AllottedReplyReaders {
 	}
 
 	/**
-	 * Return whether both readers run.
+	 * Return whether every reader runs.
 	 * @return whether they run
 	 */
 	boolean isRunning() {
-		return isAlive(this.drainingThread) && isAlive(this.ownedThread);
+		return isAlive(this.drainingThread) && (!this.allotted || isAlive(this.ownedThread));
 	}
 
 	private static boolean isAlive(Thread thread) {

@@ -3,6 +3,7 @@ package dev.requestreply.requester;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,7 @@ import java.util.function.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
 
@@ -24,9 +26,12 @@ import org.springframework.core.log.LogAccessor;
 /**
  * Reads, without a consumer group, the reply partitions this instance does not own but on which
  * replies of its own may still come (see {@link ReplyPartitions}): every partition from start-up
- * until the reply group's first assignment, and a partition taken from it until no request that
- * named it is pending. Partitions come and go by commands run on its own thread, so that its
- * consumer is only touched there.
+ * until the reply group's first assignment (for good with {@link ReplyPartitionMode#ALL}), and a
+ * partition taken from it until no request that named it is pending. Partitions come and go by
+ * commands run on its own thread, so that its consumer is only touched there. Partitions added to
+ * the topic while it runs are seen within the consumer's metadata refresh
+ * ({@code metadata.max.age.ms}) and, when replies of this instance's may come there, read from
+ * their first offset.
  */
 final class DrainingReplyReader implements Runnable {
 
@@ -37,6 +42,9 @@ final class DrainingReplyReader implements Runnable {
 	private static final Duration POSITION_TIMEOUT = Duration.ofSeconds(5);
 
 	private static final long CHECK_INTERVAL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+
+	// The consumer's metadata answers from its cache: looking costs nothing between refreshes.
+	private static final long GROWTH_CHECK_NANOS = TimeUnit.SECONDS.toNanos(1);
 
 	private final org.apache.kafka.clients.consumer.Consumer<?, ByteBuffer> consumer;
 
@@ -56,6 +64,8 @@ final class DrainingReplyReader implements Runnable {
 
 	private long lastCheck = System.nanoTime();
 
+	private long lastGrowthCheck = System.nanoTime();
+
 	DrainingReplyReader(org.apache.kafka.clients.consumer.Consumer<?, ByteBuffer> consumer, String topic,
 			ReplyPartitions partitions, Consumer<ConsumerRecord<?, ByteBuffer>> dispatcher, ReplyPollFailures failures) {
 		this.consumer = consumer;
@@ -66,9 +76,9 @@ final class DrainingReplyReader implements Runnable {
 	}
 
 	/**
-	 * Start reading partitions at the given offsets (the end when an offset is {@code null}).
-	 * Reading starts before any record is fetched: a caller that waits for the returned future
-	 * knows the positions are fixed.
+	 * Start reading partitions at the given offsets (the first offset when an offset is
+	 * {@code null}: nothing of this instance's is skipped). Reading starts before any record is
+	 * fetched: a caller that waits for the returned future knows the positions are fixed.
 	 * @param offsets the offsets by partition
 	 * @return completes once the partitions are positioned
 	 */
@@ -79,15 +89,18 @@ final class DrainingReplyReader implements Runnable {
 			offsets.keySet().forEach((partition) -> added.add(new TopicPartition(this.topic, partition)));
 			this.assignment.addAll(added);
 			this.consumer.assign(this.assignment);
+			List<TopicPartition> fromStart = new ArrayList<>();
 			for (TopicPartition partition : added) {
 				Long offset = offsets.get(partition.partition());
 				if (offset != null) {
 					this.consumer.seek(partition, offset);
 				}
 				else {
-					this.consumer.seekToEnd(List.of(partition));
-					position(partition);
+					fromStart.add(partition);
 				}
+			}
+			if (!fromStart.isEmpty()) {
+				this.consumer.seekToBeginning(fromStart);
 			}
 			positioned.complete(null);
 		}, positioned);
@@ -95,7 +108,9 @@ final class DrainingReplyReader implements Runnable {
 	}
 
 	/**
-	 * Stop reading a partition and tell the offset of the next record it would have read.
+	 * Stop reading a partition and tell the offset of the next record it would have read. If the
+	 * position cannot be had, it goes on reading the partition and the future fails: the caller
+	 * asks again later, never reads the partition from elsewhere meanwhile.
 	 * @param partition the partition
 	 * @return the position, or {@code null} if it did not read the partition
 	 */
@@ -103,21 +118,12 @@ final class DrainingReplyReader implements Runnable {
 		CompletableFuture<Long> position = new CompletableFuture<>();
 		submit(() -> {
 			TopicPartition topicPartition = new TopicPartition(this.topic, partition);
-			Long offset = this.assignment.contains(topicPartition) ? this.consumer.position(topicPartition) : null;
+			Long offset = this.assignment.contains(topicPartition)
+					? this.consumer.position(topicPartition, POSITION_TIMEOUT) : null;
 			unassign(topicPartition);
 			position.complete(offset);
 		}, position);
 		return position;
-	}
-
-	private void position(TopicPartition partition) {
-		try {
-			this.consumer.position(partition, POSITION_TIMEOUT);
-		}
-		catch (RuntimeException ex) {
-			// A partition of a topic shrunk or deleted: the consumer keeps trying, others go on.
-			logger.warn(ex, () -> "Could not find the end of reply partition " + partition);
-		}
 	}
 
 	private void submit(Runnable command, CompletableFuture<?> result) {
@@ -138,6 +144,7 @@ final class DrainingReplyReader implements Runnable {
 			while (this.running) {
 				runCommands();
 				dropDrained();
+				readNewPartitions();
 				if (this.assignment.isEmpty()) {
 					Runnable command = this.commands.poll(POLL_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
 					if (command != null) {
@@ -184,6 +191,36 @@ final class DrainingReplyReader implements Runnable {
 				logger.debug(() -> "Stopped reading drained reply partition " + partition);
 				unassign(partition);
 			}
+		}
+	}
+
+	// Partitions added to the topic: from their first offset, if replies of this instance's may
+	// come there; the reply group's reader gets the others assigned.
+	private void readNewPartitions() {
+		long now = System.nanoTime();
+		if (now - this.lastGrowthCheck < GROWTH_CHECK_NANOS) {
+			return;
+		}
+		this.lastGrowthCheck = now;
+		List<PartitionInfo> infos;
+		try {
+			infos = this.consumer.partitionsFor(this.topic, POSITION_TIMEOUT);
+		}
+		catch (RuntimeException ex) {
+			logger.debug(ex, () -> "Could not read the partitions of reply topic '" + this.topic + "'");
+			return;
+		}
+		int count = (infos != null) ? infos.size() : 0;
+		if (count <= this.partitions.topicPartitions()) {
+			return;
+		}
+		Set<Integer> added = this.partitions.grow(count);
+		logger.info(() -> "Reply topic '" + this.topic + "' has " + count + " partitions now; reading " + added
+				+ " from their first offset");
+		if (!added.isEmpty()) {
+			Map<Integer, Long> fromStart = new HashMap<>();
+			added.forEach((partition) -> fromStart.put(partition, null));
+			read(fromStart);
 		}
 	}
 

@@ -5,9 +5,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -22,10 +24,13 @@ import org.springframework.core.log.LogAccessor;
 
 /**
  * Reads the reply partitions the reply group allots to this instance. The group is used for
- * assignment only: nothing is ever committed. A partition assigned is positioned where the
- * draining reader left it, or at its end (no request of this instance named it yet), before
- * requests may name it; a partition revoked goes to the draining reader at this reader's position
- * while requests that named it are pending.
+ * assignment only: nothing is ever committed. A partition assigned stays paused until it is
+ * positioned, and is named by requests only after: where the draining reader left it (handed over
+ * with its exact position; while the draining reader cannot tell it, it keeps reading the
+ * partition and the hand-over is asked again), else at its end (no request of this instance named
+ * it yet), or, for a partition added to the topic after start, at its first offset; a position
+ * that cannot be had is tried again every second, with one WARN. A partition revoked goes to the
+ * draining reader at this reader's position while requests that named it are pending.
  */
 final class OwnedReplyReader implements Runnable, ConsumerRebalanceListener {
 
@@ -33,9 +38,11 @@ final class OwnedReplyReader implements Runnable, ConsumerRebalanceListener {
 
 	private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
 
-	private static final Duration HAND_OVER_TIMEOUT = Duration.ofSeconds(10);
+	private static final Duration POSITION_TIMEOUT = Duration.ofSeconds(2);
 
 	private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+	private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
 	private static final long SHARED_WARNING_NANOS = TimeUnit.SECONDS.toNanos(10);
 
@@ -43,7 +50,8 @@ final class OwnedReplyReader implements Runnable, ConsumerRebalanceListener {
 
 	private final String topic;
 
-	private final int topicPartitions;
+	// Partitions from this number on were added after start: read from their first offset.
+	private final int startPartitions;
 
 	private final ReplyPartitions partitions;
 
@@ -53,6 +61,15 @@ final class OwnedReplyReader implements Runnable, ConsumerRebalanceListener {
 
 	private final ReplyPollFailures failures;
 
+	// Assigned, paused, not yet positioned: touched on this reader's thread only.
+	private final Map<TopicPartition, CompletableFuture<Long>> handOvers = new HashMap<>();
+
+	private final Set<TopicPartition> unpositioned = new HashSet<>();
+
+	private final Set<TopicPartition> warned = new HashSet<>();
+
+	private long retryAt;
+
 	private volatile boolean running = true;
 
 	private long sharedSince;
@@ -60,11 +77,11 @@ final class OwnedReplyReader implements Runnable, ConsumerRebalanceListener {
 	private boolean warnedShared;
 
 	OwnedReplyReader(org.apache.kafka.clients.consumer.Consumer<?, ByteBuffer> consumer, String topic,
-			int topicPartitions, ReplyPartitions partitions, DrainingReplyReader draining,
-			Consumer<ConsumerRecord<?, ByteBuffer>> dispatcher, ReplyPollFailures failures) {
+			ReplyPartitions partitions, DrainingReplyReader draining, Consumer<ConsumerRecord<?, ByteBuffer>> dispatcher,
+			ReplyPollFailures failures) {
 		this.consumer = consumer;
 		this.topic = topic;
-		this.topicPartitions = topicPartitions;
+		this.startPartitions = partitions.topicPartitions();
 		this.partitions = partitions;
 		this.draining = draining;
 		this.dispatcher = dispatcher;
@@ -79,6 +96,7 @@ final class OwnedReplyReader implements Runnable, ConsumerRebalanceListener {
 				try {
 					this.consumer.poll(POLL_TIMEOUT).forEach(this.dispatcher);
 					this.failures.succeeded();
+					position(false);
 				}
 				catch (WakeupException ex) {
 					// Stopping.
@@ -97,42 +115,95 @@ final class OwnedReplyReader implements Runnable, ConsumerRebalanceListener {
 
 	@Override
 	public void onPartitionsAssigned(Collection<TopicPartition> assigned) {
-		List<Integer> positioned = new ArrayList<>();
+		// Counts as assigned even with nothing to own (more instances than partitions).
+		this.partitions.own(List.of());
+		this.consumer.pause(assigned);
 		for (TopicPartition partition : assigned) {
-			Long offset = this.partitions.takeFromDraining(partition.partition())
-					? handOverPosition(partition.partition()) : null;
-			try {
-				if (offset != null) {
-					this.consumer.seek(partition, offset);
-				}
-				else {
-					this.consumer.seekToEnd(List.of(partition));
-				}
-				// Fixed before any request names the partition, so none of its replies comes before it.
-				this.consumer.position(partition, HAND_OVER_TIMEOUT);
-				positioned.add(partition.partition());
+			if (this.partitions.takeFromDraining(partition.partition())) {
+				this.handOvers.put(partition, this.draining.handOver(partition.partition()));
 			}
-			catch (RuntimeException ex) {
-				// Read but never named: a partition without a position gets no requests' replies.
-				logger.warn(ex, () -> "Could not position reply partition " + partition + "; not naming it");
+			else {
+				this.unpositioned.add(partition);
 			}
 		}
-		this.partitions.own(positioned);
+		position(true);
 		logger.debug(() -> "Reply partitions assigned " + assigned + "; owned now " + this.partitions.owned());
 	}
 
-	private Long handOverPosition(int partition) {
-		try {
-			return this.draining.handOver(partition).get(HAND_OVER_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+	// Position what was assigned, own it, and let it be read; what cannot be yet is tried again.
+	private void position(boolean now) {
+		if (this.handOvers.isEmpty() && this.unpositioned.isEmpty()) {
+			return;
 		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return null;
+		List<TopicPartition> positioned = new ArrayList<>();
+		if (now && !this.handOvers.isEmpty()) {
+			// The draining reader answers at its next poll: wait for it a little, not for long.
+			CompletableFuture.allOf(this.handOvers.values()
+				.stream()
+				.map((handOver) -> handOver.handle((offset, ex) -> null))
+				.toArray(CompletableFuture[]::new))
+				.completeOnTimeout(null, POSITION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+				.join();
 		}
-		catch (Exception ex) {
-			logger.warn(ex, () -> "Could not take over reply partition " + this.topic + "-" + partition
-					+ " at the draining reader's position; reading it from its end");
-			return null;
+		for (Map.Entry<TopicPartition, CompletableFuture<Long>> entry : List.copyOf(this.handOvers.entrySet())) {
+			TopicPartition partition = entry.getKey();
+			CompletableFuture<Long> handOver = entry.getValue();
+			if (!handOver.isDone()) {
+				continue;
+			}
+			this.handOvers.remove(partition);
+			try {
+				Long offset = handOver.join();
+				if (offset != null) {
+					this.consumer.seek(partition, offset);
+					positioned.add(partition);
+				}
+				else {
+					this.unpositioned.add(partition);
+				}
+			}
+			catch (RuntimeException ex) {
+				// It still reads the partition: nothing is lost, ask again.
+				warnOnce(partition, ex, "Could not take over reply partition " + partition
+						+ " at the draining reader's position; trying again");
+				this.handOvers.put(partition, this.draining.handOver(partition.partition()));
+			}
+		}
+		long time = System.nanoTime();
+		if (!this.unpositioned.isEmpty() && (now || time - this.retryAt >= 0)) {
+			for (TopicPartition partition : List.copyOf(this.unpositioned)) {
+				try {
+					if (partition.partition() >= this.startPartitions) {
+						this.consumer.seekToBeginning(List.of(partition));
+					}
+					else {
+						this.consumer.seekToEnd(List.of(partition));
+					}
+					// Fixed before any request names the partition, so none of its replies comes before it.
+					this.consumer.position(partition, POSITION_TIMEOUT);
+					this.unpositioned.remove(partition);
+					positioned.add(partition);
+				}
+				catch (RuntimeException ex) {
+					warnOnce(partition, ex, "Could not position reply partition " + partition
+							+ "; not naming it until it is, trying again every second");
+					this.retryAt = time + RETRY_NANOS;
+				}
+			}
+		}
+		if (!positioned.isEmpty()) {
+			this.consumer.resume(positioned);
+			this.warned.removeAll(positioned);
+			this.partitions.own(positioned.stream().map(TopicPartition::partition).toList());
+		}
+	}
+
+	private void warnOnce(TopicPartition partition, RuntimeException ex, String message) {
+		if (this.warned.add(partition)) {
+			logger.warn(ex, () -> message);
+		}
+		else {
+			logger.debug(ex, () -> message);
 		}
 	}
 
@@ -147,6 +218,15 @@ final class OwnedReplyReader implements Runnable, ConsumerRebalanceListener {
 	}
 
 	private void handBack(Collection<TopicPartition> revoked) {
+		Map<Integer, CompletableFuture<Long>> handingOver = new HashMap<>();
+		for (TopicPartition partition : revoked) {
+			this.unpositioned.remove(partition);
+			this.warned.remove(partition);
+			CompletableFuture<Long> handOver = this.handOvers.remove(partition);
+			if (handOver != null) {
+				handingOver.put(partition.partition(), handOver);
+			}
+		}
 		// Stopping: the template failed its pending requests already, nothing is left to drain.
 		if (revoked.isEmpty() || !this.running) {
 			return;
@@ -155,18 +235,33 @@ final class OwnedReplyReader implements Runnable, ConsumerRebalanceListener {
 		List<Integer> numbers = new ArrayList<>();
 		for (TopicPartition partition : revoked) {
 			numbers.add(partition.partition());
-			positions.put(partition.partition(), position(partition));
+			if (!handingOver.containsKey(partition.partition())) {
+				positions.put(partition.partition(), position(partition));
+			}
 		}
 		// Losing the last owned partition means reading all of them: their ends are taken before
 		// requests stop naming a partition, so no reply to such a request lands before them.
 		Map<Integer, Long> ends = numbers.containsAll(this.partitions.owned()) ? endOffsets() : Map.of();
-		Set<Integer> added = this.partitions.disown(numbers, this.topicPartitions);
-		if (added.isEmpty()) {
-			return;
-		}
+		Set<Integer> added = this.partitions.disown(numbers);
+		handingOver.forEach((partition, handOver) -> handOver.whenComplete((offset, ex) -> {
+			if (ex != null) {
+				// The draining reader kept reading it: let it stop once drained, as any other.
+				this.partitions.draining(Set.of(partition));
+			}
+			else if (added.contains(partition)) {
+				// Taken back before it was handed over: the draining reader reads on from where it was.
+				Map<Integer, Long> at = new HashMap<>();
+				at.put(partition, offset);
+				this.draining.read(at);
+			}
+		}));
 		Map<Integer, Long> offsets = new HashMap<>();
 		for (Integer partition : added) {
+			if (handingOver.containsKey(partition)) {
+				continue;
+			}
 			Long offset = positions.get(partition);
+			// Neither known (the broker did not answer): its first offset, skipping nothing.
 			offsets.put(partition, (offset != null) ? offset : ends.get(partition));
 		}
 		this.draining.read(offsets);
@@ -184,7 +279,7 @@ final class OwnedReplyReader implements Runnable, ConsumerRebalanceListener {
 
 	private Map<Integer, Long> endOffsets() {
 		List<TopicPartition> all = new ArrayList<>();
-		for (int partition = 0; partition < this.topicPartitions; partition++) {
+		for (int partition = 0; partition < this.partitions.topicPartitions(); partition++) {
 			all.add(new TopicPartition(this.topic, partition));
 		}
 		Map<Integer, Long> ends = new HashMap<>();
@@ -193,7 +288,8 @@ final class OwnedReplyReader implements Runnable, ConsumerRebalanceListener {
 				.forEach((partition, offset) -> ends.put(partition.partition(), offset));
 		}
 		catch (RuntimeException ex) {
-			logger.warn(ex, () -> "Could not read the end offsets of reply topic '" + this.topic + "'");
+			logger.warn(ex, () -> "Could not read the end offsets of reply topic '" + this.topic
+					+ "'; reading the partitions it needs from their first offset");
 		}
 		return ends;
 	}
@@ -210,7 +306,7 @@ final class OwnedReplyReader implements Runnable, ConsumerRebalanceListener {
 		}
 		else if (!this.warnedShared && now - this.sharedSince > SHARED_WARNING_NANOS) {
 			this.warnedShared = true;
-			logger.warn(() -> "Reply topic '" + this.topic + "' has " + this.topicPartitions
+			logger.warn(() -> "Reply topic '" + this.topic + "' has " + this.partitions.topicPartitions()
 					+ " partition(s), fewer than the instances reading it: this instance owns none, so it reads all"
 					+ " of them and skips the others' replies; add partitions to the reply topic to scale out");
 		}

@@ -1,15 +1,11 @@
 package dev.requestreply.requester;
 
 import java.nio.ByteBuffer;
-import java.util.HashMap;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.stream.IntStream;
 
 import dev.requestreply.RequestReplyException;
-import dev.requestreply.correlation.ReplyDispatcher;
 import dev.requestreply.security.AuthorizationMonitor;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.Metric;
@@ -17,11 +13,6 @@ import org.apache.kafka.common.MetricName;
 
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.core.ConsumerFactory;
-import org.springframework.kafka.listener.BatchAcknowledgingMessageListener;
-import org.springframework.kafka.listener.ContainerProperties;
-import org.springframework.kafka.listener.ContainerProperties.AckMode;
-import org.springframework.kafka.listener.ContainerProperties.AssignmentCommitOption;
-import org.springframework.kafka.listener.KafkaMessageListenerContainer;
 import org.springframework.kafka.support.TopicPartitionOffset;
 import org.springframework.util.Assert;
 
@@ -30,12 +21,13 @@ import org.springframework.util.Assert;
  * a {@link ReplyDispatcher}: every partition, without a consumer group (so it never commits
  * offsets), with {@link ReplyPartitionMode#ALL}; with {@link ReplyPartitionMode#AUTO}, every
  * partition until the reply group allots some to this instance, then those and the ones its
- * pending requests still wait on. Once {@link #start()} returned, a reply to a request sent
- * afterwards is never missed.
+ * pending requests still wait on. Partitions added to the reply topic while running are read too,
+ * within the reply consumers' metadata refresh. Once {@link #start()} returned, a reply to a
+ * request sent afterwards is never missed.
  *
  * @since 0.2.0
  */
-public final class ReplyListener {
+final class ReplyListener {
 
 	private static final LogAccessor logger = new LogAccessor(ReplyListener.class);
 
@@ -55,10 +47,6 @@ public final class ReplyListener {
 
 	private volatile AllottedReplyReaders allotted;
 
-	private volatile int topicPartitions;
-
-	private volatile KafkaMessageListenerContainer<Object, ByteBuffer> container;
-
 	/**
 	 * Create a reply listener.
 	 * @param consumerFactory the factory of the reply consumer; it must have no {@code group.id}
@@ -71,7 +59,7 @@ public final class ReplyListener {
 	 * @param onDenied called each time the broker refuses the reply consumer (it retries
 	 * meanwhile), to fail what cannot get a reply
 	 */
-	public ReplyListener(ConsumerFactory<?, ByteBuffer> consumerFactory, Map<String, Object> adminConfig,
+	ReplyListener(ConsumerFactory<?, ByteBuffer> consumerFactory, Map<String, Object> adminConfig,
 			ReplyTopicSettings settings, ReplyDispatcher dispatcher, ReplyPartitionMode mode, Runnable onDenied) {
 		Assert.notNull(mode, "'mode' must not be null");
 		this.consumerFactory = consumerFactory;
@@ -91,32 +79,10 @@ public final class ReplyListener {
 	 */
 	public int start() {
 		List<TopicPartitionOffset> positions = this.provisioner.positionsAtEnd();
-		this.topicPartitions = positions.size();
-		if (this.mode == ReplyPartitionMode.AUTO) {
-			AllottedReplyReaders readers = new AllottedReplyReaders(this.consumerFactory, this.topic, this::dispatch,
-					this.authorization);
-			readers.start(positions, this.startupTimeout);
-			this.allotted = readers;
-			return positions.size();
-		}
-		ContainerProperties properties = new ContainerProperties(positions.toArray(TopicPartitionOffset[]::new));
-		// No consumer group: nothing is ever committed, so each poll avoids the broker's commit linger.
-		properties.setAckMode(AckMode.MANUAL);
-		properties.setAssignmentCommitOption(AssignmentCommitOption.NEVER);
-		properties.setClientId("request-reply-" + this.topic);
-		properties.setMessageListener((BatchAcknowledgingMessageListener<Object, ByteBuffer>) (records, ack) -> {
-			for (ConsumerRecord<Object, ByteBuffer> record : records) {
-				dispatch(record);
-			}
-		});
-		@SuppressWarnings("unchecked")
-		ConsumerFactory<Object, ByteBuffer> factory = (ConsumerFactory<Object, ByteBuffer>) this.consumerFactory;
-		KafkaMessageListenerContainer<Object, ByteBuffer> started = new KafkaMessageListenerContainer<>(factory,
-				properties);
-		started.setBeanName("requestReplyReplyContainer");
-		this.authorization.watch(started);
-		started.start();
-		this.container = started;
+		AllottedReplyReaders readers = new AllottedReplyReaders(this.consumerFactory, this.topic, this::dispatch,
+				this.authorization, this.mode == ReplyPartitionMode.AUTO);
+		readers.start(positions, this.startupTimeout);
+		this.allotted = readers;
 		return positions.size();
 	}
 
@@ -136,11 +102,7 @@ public final class ReplyListener {
 	 */
 	public boolean isRunning() {
 		AllottedReplyReaders readers = this.allotted;
-		if (readers != null) {
-			return readers.isRunning();
-		}
-		KafkaMessageListenerContainer<?, ByteBuffer> current = this.container;
-		return current != null && current.isRunning();
+		return readers != null && readers.isRunning();
 	}
 
 	/**
@@ -152,12 +114,19 @@ public final class ReplyListener {
 	}
 
 	/**
-	 * Return why a request cannot get its reply now, or {@code null} when it can.
-	 * @param action what is attempted, for the message
-	 * @return the failure the request ends with, or {@code null}
+	 * Return whether the broker refuses the reply consumer (it retries meanwhile).
+	 * @return whether it is refused
 	 */
-	public RequestReplyException refusal(String action) {
-		return this.authorization.isDenied() ? this.authorization.failure(action) : null;
+	boolean isDenied() {
+		return this.authorization.isDenied();
+	}
+
+	/**
+	 * Return why the broker refuses the reply consumer, and what its principal needs.
+	 * @return the reason
+	 */
+	String denial() {
+		return this.authorization.failure("Reading").getCause().getMessage();
 	}
 
 	/**
@@ -167,32 +136,17 @@ public final class ReplyListener {
 	 */
 	public Map<MetricName, ? extends Metric> consumerMetrics() {
 		AllottedReplyReaders readers = this.allotted;
-		if (readers != null) {
-			return readers.metrics();
-		}
-		KafkaMessageListenerContainer<?, ByteBuffer> current = this.container;
-		if (current == null) {
-			return Map.of();
-		}
-		Map<MetricName, Metric> metrics = new HashMap<>();
-		current.metrics().values().forEach(metrics::putAll);
-		return metrics;
+		return (readers != null) ? readers.metrics() : Map.of();
 	}
 
 	/**
-	 * Choose the reply partition a new request names, and count it pending there until it ends.
-	 * @param request the request's future, complete once it ended
-	 * @return the partition, or {@code null} to name none
+	 * Return the reply partitions requests name (none with {@link ReplyPartitionMode#ALL}) and
+	 * count themselves pending on.
+	 * @return the partitions, or {@code null} while stopped
 	 */
-	public Integer replyPartition(CompletableFuture<?> request) {
+	ReplyPartitions replyPartitions() {
 		AllottedReplyReaders readers = this.allotted;
-		if (readers == null) {
-			return null;
-		}
-		ReplyPartitions partitions = readers.partitions();
-		Integer partition = partitions.acquire();
-		request.whenComplete((result, ex) -> partitions.release(partition));
-		return partition;
+		return (readers != null) ? readers.partitions() : null;
 	}
 
 	/**
@@ -202,8 +156,7 @@ public final class ReplyListener {
 	public ReplyPartitionsView partitions() {
 		AllottedReplyReaders readers = this.allotted;
 		if (readers == null) {
-			List<Integer> all = IntStream.range(0, this.topicPartitions).boxed().toList();
-			return new ReplyPartitionsView(this.mode, List.of(), (this.container != null) ? all : List.of(), false);
+			return new ReplyPartitionsView(this.mode, List.of(), List.of(), false);
 		}
 		ReplyPartitions partitions = readers.partitions();
 		return new ReplyPartitionsView(this.mode, partitions.owned(), partitions.read(), partitions.isShared());
@@ -218,11 +171,6 @@ public final class ReplyListener {
 			readers.stop();
 		}
 		this.allotted = null;
-		KafkaMessageListenerContainer<?, ByteBuffer> current = this.container;
-		if (current != null) {
-			current.stop();
-		}
-		this.container = null;
 	}
 
 }

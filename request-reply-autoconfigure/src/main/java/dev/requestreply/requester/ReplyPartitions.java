@@ -33,6 +33,47 @@ final class ReplyPartitions {
 
 	private boolean assigned;
 
+	private int topicPartitions;
+
+	/**
+	 * @param topicPartitions how many partitions the reply topic has at start
+	 */
+	ReplyPartitions(int topicPartitions) {
+		this.topicPartitions = topicPartitions;
+	}
+
+	/**
+	 * Return how many partitions the reply topic has, as last seen.
+	 * @return the count
+	 */
+	int topicPartitions() {
+		synchronized (this.lock) {
+			return this.topicPartitions;
+		}
+	}
+
+	/**
+	 * Take partitions added to the reply topic while running, and tell which of them the draining
+	 * reader must read from now on (from their first offset: a reply of this instance's may be
+	 * there already, before any of its consumers saw the partition); those are counted as
+	 * drained.
+	 * @param count how many partitions the topic has now
+	 * @return the new partitions the draining reader must add, none if the topic did not grow
+	 */
+	Set<Integer> grow(int count) {
+		synchronized (this.lock) {
+			Set<Integer> added = new TreeSet<>();
+			for (int partition = this.topicPartitions; partition < count; partition++) {
+				if (keepsDraining(partition)) {
+					added.add(partition);
+				}
+			}
+			this.topicPartitions = Math.max(this.topicPartitions, count);
+			this.draining.addAll(added);
+			return added;
+		}
+	}
+
 	/**
 	 * Choose the partition a new request names, and count it pending there. All requests name the
 	 * same one while it is owned: responders then batch this instance's replies into one
@@ -84,16 +125,15 @@ final class ReplyPartitions {
 	 * Stop owning partitions, and tell which of all partitions the draining reader must read from
 	 * now on that it does not read yet; those are counted as drained.
 	 * @param partitions the partitions revoked
-	 * @param topicPartitions how many partitions the topic has
 	 * @return the partitions the draining reader must add
 	 */
-	Set<Integer> disown(Collection<Integer> partitions, int topicPartitions) {
+	Set<Integer> disown(Collection<Integer> partitions) {
 		synchronized (this.lock) {
 			Set<Integer> now = new TreeSet<>(this.owned);
 			now.removeAll(partitions);
 			this.owned = List.copyOf(now);
 			Set<Integer> added = new TreeSet<>();
-			for (int partition = 0; partition < topicPartitions; partition++) {
+			for (int partition = 0; partition < this.topicPartitions; partition++) {
 				if (!this.draining.contains(partition) && keepsDraining(partition)) {
 					added.add(partition);
 				}

@@ -22,7 +22,7 @@ import org.springframework.util.Assert;
  *
  * @since 0.2.0
  */
-public final class ReplyPathMonitor {
+final class ReplyPathMonitor {
 
 	static final long SAMPLE_MILLIS = 100;
 
@@ -53,7 +53,7 @@ public final class ReplyPathMonitor {
 	 * @param listener the reply listener
 	 * @param timeout how long the broker may leave the reply consumer without an answer
 	 */
-	public ReplyPathMonitor(ReplyListener listener, Duration timeout) {
+	ReplyPathMonitor(ReplyListener listener, Duration timeout) {
 		Assert.notNull(listener, "'listener' must not be null");
 		Assert.isTrue(timeout != null && timeout.toNanos() > 0, "'timeout' must be positive");
 		this.listener = listener;

@@ -4,66 +4,85 @@ import java.util.List;
 
 import dev.requestreply.NoResponderException;
 import dev.requestreply.ReplyPathDownException;
-import dev.requestreply.correlation.FastFailure;
-import dev.requestreply.correlation.PendingRequests;
 
 /**
- * Lets a request through only when its reply can arrive: the reply consumer reads and, when
- * asked for, each of its topics has a responder. A request refused here is counted and never
- * registered or sent.
- *
- * @since 0.2.0
+ * The one place a request is refused before it is registered or sent, and counted: when its reply
+ * could not arrive (the reply consumer does not run, has had no answer from the broker for too
+ * long, or is not authorized to read the reply topic: {@link ReplyPathDownException}) and, when
+ * asked for, when a topic has no responder ({@link NoResponderException}). Open while the engine
+ * runs.
  */
-public final class RequestGate implements AutoCloseable {
-
-	private final ReplyPathMonitor replyPath;
-
-	private final ResponderDirectory responders;
+final class RequestGate {
 
 	private final PendingRequests registry;
 
 	private final String replyTopic;
 
-	/**
-	 * Create a gate.
-	 * @param replyPath the monitor of the reply consumer
-	 * @param responders the directory of served topics, or {@code null} to let requests wait for
-	 * a responder
-	 * @param registry where refusals are counted
-	 * @param replyTopic the reply topic, for messages
-	 */
-	public RequestGate(ReplyPathMonitor replyPath, ResponderDirectory responders, PendingRequests registry,
-			String replyTopic) {
-		this.replyPath = replyPath;
-		this.responders = responders;
+	private volatile Open open;
+
+	RequestGate(PendingRequests registry, String replyTopic) {
 		this.registry = registry;
 		this.replyTopic = replyTopic;
 	}
 
 	/**
-	 * Return why the reply path is down.
-	 * @return the reason, or {@code null} when replies can arrive
+	 * Let requests through while these readers can read.
+	 * @param listener the reply consumers
+	 * @param replyPath the monitor of their progress
+	 * @param responders the directory of served topics, or {@code null} to let requests wait for
+	 * a responder
 	 */
-	public String replyPathProblem() {
-		String problem = this.replyPath.problem();
-		return (problem != null) ? "reply consumer of '" + this.replyTopic + "' " + problem : null;
+	void open(ReplyListener listener, ReplyPathMonitor replyPath, ResponderDirectory responders) {
+		this.open = new Open(listener, replyPath, responders);
 	}
 
 	/**
-	 * Let a request to the given topics through, or refuse it.
+	 * Refuse every request from now on.
+	 */
+	void close() {
+		Open current = this.open;
+		this.open = null;
+		if (current != null && current.responders() != null) {
+			current.responders().close();
+		}
+	}
+
+	/**
+	 * Return why no reply could arrive now.
+	 * @return the reason, or {@code null} when replies can arrive
+	 */
+	String refusalReason() {
+		String problem = replyPathProblem(this.open);
+		return (problem != null) ? "reply consumer of '" + this.replyTopic + "' " + problem : null;
+	}
+
+	private static String replyPathProblem(Open current) {
+		if (current == null) {
+			return "is not running";
+		}
+		String problem = current.replyPath().problem();
+		if (problem == null && current.listener().isDenied()) {
+			problem = "is not authorized to read it: " + current.listener().denial();
+		}
+		return problem;
+	}
+
+	/**
+	 * Let a request to the given topics through, or refuse it, counted by its reason.
 	 * @param topics the topics of the request
-	 * @throws ReplyPathDownException if the reply consumer cannot read
+	 * @throws ReplyPathDownException if no reply could arrive
 	 * @throws NoResponderException if a topic has no responder
 	 */
-	public void check(List<String> topics) {
-		String problem = this.replyPath.problem();
+	void check(List<String> topics) {
+		Open current = this.open;
+		String problem = replyPathProblem(current);
 		if (problem != null) {
 			this.registry.failedFast(FastFailure.REPLY_PATH_DOWN);
 			throw new ReplyPathDownException(this.replyTopic, problem);
 		}
-		if (this.responders != null) {
+		if (current.responders() != null) {
 			try {
-				this.responders.check(topics);
+				current.responders().check(topics);
 			}
 			catch (NoResponderException ex) {
 				this.registry.failedFast(FastFailure.NO_RESPONDER);
@@ -72,11 +91,8 @@ public final class RequestGate implements AutoCloseable {
 		}
 	}
 
-	@Override
-	public void close() {
-		if (this.responders != null) {
-			this.responders.close();
-		}
+	private record Open(ReplyListener listener, ReplyPathMonitor replyPath, ResponderDirectory responders) {
+
 	}
 
 }

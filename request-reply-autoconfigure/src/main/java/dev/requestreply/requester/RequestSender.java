@@ -1,18 +1,13 @@
 package dev.requestreply.requester;
 
-import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Supplier;
 
 import dev.requestreply.RequestReplyException;
-import dev.requestreply.convert.PayloadConverter;
-import dev.requestreply.correlation.PendingRequest;
-import dev.requestreply.correlation.PendingRequests;
-import dev.requestreply.correlation.RequestOutcome;
-import dev.requestreply.handler.CurrentReplyContext;
 import dev.requestreply.observation.DefaultRequestReplyObservationConvention;
 import dev.requestreply.observation.RequestReplyObservation;
 import dev.requestreply.observation.RequestReplyObservationContext;
@@ -26,25 +21,23 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.SendResult;
 import org.springframework.util.Assert;
 
 /**
- * Encodes a request, registers it, and sends it to each of its topics with one correlation id; a
- * failed send fails the request at once. A request its caller gave up on (cancelled, timed out)
- * is followed by a cancel record, so that its responder stops. With an observation registry, each record sent is
+ * Sends a registered request to each of its topics with one correlation id; a failed send fails
+ * the request at once. A request its caller gave up on (cancelled, timed out)
+ * is followed by a cancel record, on the partition the request was written to, so that its
+ * responder stops. With an observation registry, each record sent is
  * observed ({@link RequestReplyObservation#REQUEST}) from the send to the request's end.
- *
- * @since 0.2.0
  */
-public final class RequestSender {
+final class RequestSender {
 
 	private static final LogAccessor logger = new LogAccessor(RequestSender.class);
 
 	private final KafkaTemplate<byte[], byte[]> kafkaTemplate;
 
 	private final PendingRequests registry;
-
-	private final PayloadConverter converter;
 
 	private final String replyTopic;
 
@@ -60,20 +53,17 @@ public final class RequestSender {
 	 * Create a sender.
 	 * @param kafkaTemplate the template records are sent with
 	 * @param registry the pending requests
-	 * @param converter the converter of keys and payloads
 	 * @param replyTopic the reply topic requests name
 	 * @param observationRegistry the observation registry (the no-op one for none)
 	 * @param observationConvention a custom convention, or {@code null} for the default
-	 * @param replyListener the reply consumers, asked whether a reply can be read before sending, and
-	 * which reply partition a request names
+	 * @param replyListener the reply consumers, which tell the reply partition a request names
 	 */
-	public RequestSender(KafkaTemplate<byte[], byte[]> kafkaTemplate, PendingRequests registry,
-			PayloadConverter converter, String replyTopic, ObservationRegistry observationRegistry,
-			RequestReplyObservationConvention observationConvention, ReplyListener replyListener) {
+	RequestSender(KafkaTemplate<byte[], byte[]> kafkaTemplate, PendingRequests registry, String replyTopic,
+			ObservationRegistry observationRegistry, RequestReplyObservationConvention observationConvention,
+			ReplyListener replyListener) {
 		Assert.notNull(observationRegistry, "'observationRegistry' must not be null");
 		this.kafkaTemplate = kafkaTemplate;
 		this.registry = registry;
-		this.converter = converter;
 		this.replyTopic = replyTopic;
 		this.observationRegistry = observationRegistry;
 		this.observationConvention = observationConvention;
@@ -81,87 +71,58 @@ public final class RequestSender {
 	}
 
 	/**
-	 * Encode a request, register it, and send it to each topic.
+	 * Send a registered request to each topic.
 	 * @param <F> the type of the request's future
 	 * @param topics the topics to send it to
-	 * @param record the caller's record: key, value, partition, timestamp and headers
-	 * @param timeout how long the request waits at most (its deadline on the wire)
+	 * @param record the caller's record: partition, timestamp and headers
+	 * @param key the record's key, converted
+	 * @param value the record's value, converted
+	 * @param pending the registered request
+	 * @param deadlineMillis its deadline on the wire
 	 * @param stream whether a stream of replies is wanted
-	 * @param register registers the request; called once the record converted
 	 * @return the pending request
-	 * @throws RequestReplyException if the key or value does not convert, or the request cannot be
-	 * registered
 	 */
-	public <F> PendingRequest<F> send(List<String> topics, ProducerRecord<?, ?> record, Duration timeout,
-			boolean stream, Supplier<PendingRequest<F>> register) {
-		byte[] key = this.converter.toBytes(record.key());
-		byte[] value = this.converter.toBytes(record.value());
-		PendingRequest<F> pending = register.get();
-		RequestReplyException refused = this.replyListener.refusal("Request " + pending.id() + " to " + topics);
-		if (refused != null) {
-			// Its reply could not be read: fail now (counted as an error) rather than at the timeout.
-			this.registry.sendFailed(pending, refused);
-			return pending;
-		}
-		// Sent from a handler: never later than the deadline of the request it handles.
-		long deadline = Math.min(System.currentTimeMillis() + timeout.toMillis(), CurrentReplyContext.deadlineMillis());
+	<F> PendingRequest<F> send(List<String> topics, ProducerRecord<?, ?> record, byte[] key, byte[] value,
+			PendingRequest<F> pending, long deadlineMillis, boolean stream) {
+		ReplyPartitions partitions = this.replyListener.replyPartitions();
+		Integer replyPartition = (partitions != null) ? partitions.acquire() : null;
 		RecordHeaders headers = WireFormat.requestHeaders(record.headers(), new RequestHeaders(pending.id().toBytes(),
-				this.replyTopic, this.replyListener.replyPartition(pending), deadline, null, stream));
+				this.replyTopic, replyPartition, deadlineMillis, null, stream));
+		List<CompletableFuture<SendResult<byte[], byte[]>>> sends = new ArrayList<>(topics.size());
 		for (String topic : topics) {
 			// Headers of their own per record: the producer makes them read-only, a tracer adds to them.
 			ProducerRecord<byte[], byte[]> request = new ProducerRecord<>(topic, record.partition(),
 					record.timestamp(), key, value, new RecordHeaders(headers.toArray()));
-			if (this.observationRegistry.isNoop()) {
-				send(request, pending);
-			}
-			else {
-				sendObserved(request, pending);
-			}
+			sends.add(this.observationRegistry.isNoop() ? send(request, pending) : sendObserved(request, pending));
 		}
-		pending.whenComplete((reply, ex) -> {
-			if (abandoned(pending, ex)) {
-				sendCancel(topics, record.partition(), key, pending);
+		this.registry.whenEnded(pending, (outcome) -> {
+			if (partitions != null) {
+				partitions.release(replyPartition);
+			}
+			if (outcome == RequestOutcome.TIMEOUT || outcome == RequestOutcome.CANCELLED) {
+				// The caller gave up: tell the responders, so that they stop.
+				sends.forEach((sent) -> sent.thenAccept((result) -> sendCancel(result, key, pending)));
 			}
 		});
 		return pending;
 	}
 
 	/**
-	 * Return a timeout cut to the time left of the request handled on this thread, if any
-	 * (at least a millisecond, so that a request whose caller's deadline passed times out at
-	 * once through the usual path).
-	 * @param timeout the timeout asked for
-	 * @return the timeout to use
-	 */
-	public static Duration inheritTimeout(Duration timeout) {
-		long deadline = CurrentReplyContext.deadlineMillis();
-		if (deadline == Long.MAX_VALUE) {
-			return timeout;
-		}
-		long left = Math.max(1, deadline - System.currentTimeMillis());
-		return (left < timeout.toMillis()) ? Duration.ofMillis(left) : timeout;
-	}
-
-	/**
 	 * Return the number of cancel records sent.
 	 * @return the count
 	 */
-	public long cancelsSent() {
+	long cancelsSent() {
 		return this.cancelsSent.sum();
 	}
 
-	// The caller gave up (cancelled, timed out): tell the responders, so that they stop.
-	private static boolean abandoned(PendingRequest<?> pending, Throwable ex) {
-		RequestOutcome outcome = pending.outcome();
-		return outcome == RequestOutcome.TIMEOUT || outcome == RequestOutcome.CANCELLED
-				|| (outcome == null && ex instanceof CancellationException);
-	}
-
-	private void sendCancel(List<String> topics, Integer partition, byte[] key, PendingRequest<?> pending) {
-		for (String topic : topics) {
-			// Same partition, or same key, as the request: it follows the request to its consumer.
-			ProducerRecord<byte[], byte[]> cancel = new ProducerRecord<>(topic, partition, key, null,
-					WireFormat.cancelHeaders(pending.id().toBytes()));
+	// On the thread that ended the request, or the producer's once the request was sent: the cancel
+	// itself goes out on a completion thread, as a send may block (a full buffer, no metadata).
+	private void sendCancel(SendResult<byte[], byte[]> request, byte[] key, PendingRequest<?> pending) {
+		// To the partition the request was written to, keyed or not, so it reaches the consumer
+		// that holds the request (and meets it there if it overtakes it).
+		ProducerRecord<byte[], byte[]> cancel = new ProducerRecord<>(request.getProducerRecord().topic(),
+				request.getRecordMetadata().partition(), key, null, WireFormat.cancelHeaders(pending.id().toBytes()));
+		this.registry.complete(() -> {
 			try {
 				this.kafkaTemplate.send(cancel).whenComplete((result, ex) -> {
 					if (ex == null) {
@@ -175,18 +136,20 @@ public final class RequestSender {
 			catch (RuntimeException ex) {
 				logger.debug(ex, () -> "Could not send the cancel of request " + pending.id());
 			}
-		}
+		});
 	}
 
-	private void sendObserved(ProducerRecord<byte[], byte[]> request, PendingRequest<?> pending) {
+	private CompletableFuture<SendResult<byte[], byte[]>> sendObserved(ProducerRecord<byte[], byte[]> request,
+			PendingRequest<?> pending) {
 		RequestReplyObservationContext context = new RequestReplyObservationContext(request.headers(),
 				request.topic(), pending.id());
 		Observation observation = RequestReplyObservation.REQUEST.observation(this.observationConvention,
 				DefaultRequestReplyObservationConvention.INSTANCE, () -> context, this.observationRegistry);
 		// Started before the send, so a tracer writes its context into the request's headers.
 		observation.start();
+		CompletableFuture<SendResult<byte[], byte[]>> sent;
 		try (Observation.Scope scope = observation.openScope()) {
-			send(request, pending);
+			sent = send(request, pending);
 		}
 		pending.whenComplete((reply, ex) -> {
 			RequestOutcome outcome = pending.outcome();
@@ -200,25 +163,33 @@ public final class RequestSender {
 			}
 			observation.stop();
 		});
+		return sent;
 	}
 
-	private void send(ProducerRecord<byte[], byte[]> request, PendingRequest<?> pending) {
+	private CompletableFuture<SendResult<byte[], byte[]>> send(ProducerRecord<byte[], byte[]> request,
+			PendingRequest<?> pending) {
 		try {
-			this.kafkaTemplate.send(request).whenComplete((result, ex) -> {
+			CompletableFuture<SendResult<byte[], byte[]>> sent = this.kafkaTemplate.send(request);
+			// Called back on the producer's sender thread: the registry completes the future elsewhere.
+			sent.whenComplete((result, ex) -> {
 				if (ex != null) {
-					sendFailed(request, pending, ex);
+					sendFailed(request, pending, ex, false);
 				}
 			});
+			return sent;
 		}
 		catch (RuntimeException ex) {
-			sendFailed(request, pending, ex);
+			sendFailed(request, pending, ex, true);
+			return CompletableFuture.failedFuture(ex);
 		}
 	}
 
-	private void sendFailed(ProducerRecord<byte[], byte[]> request, PendingRequest<?> pending, Throwable ex) {
+	private void sendFailed(ProducerRecord<byte[], byte[]> request, PendingRequest<?> pending, Throwable ex,
+			boolean onCallersThread) {
 		Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
 		this.registry.sendFailed(pending, new RequestReplyException(
-				"Failed to send request " + pending.id() + " to topic '" + request.topic() + "'", cause));
+				"Failed to send request " + pending.id() + " to topic '" + request.topic() + "'", cause),
+				onCallersThread);
 	}
 
 }

@@ -1,99 +1,144 @@
 package dev.requestreply.requester;
 
 import java.time.Duration;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 import dev.requestreply.NoResponderException;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.ConsumerGroupDescription;
-import org.apache.kafka.clients.admin.GroupListing;
-import org.apache.kafka.clients.admin.ListGroupsOptions;
-import org.apache.kafka.clients.admin.MemberAssignment;
-import org.apache.kafka.clients.admin.MemberDescription;
-import org.apache.kafka.common.TopicPartition;
 
 import org.springframework.core.log.LogAccessor;
 import org.springframework.util.Assert;
 
 /**
- * Knows which topics have a responder: a topic is served when a consumer group with a live member
- * is assigned (or, under the consumer group protocol, about to be assigned) one of its partitions.
- * Learnt from Kafka's own group metadata, all groups at once, refreshed in the background every
- * interval; a request only reads the last answer, so no request waits for the broker, except the
- * first ones after start, which wait at most {@link #FIRST_LOOKUP_WAIT} for the first answer.
+ * Knows which topics have a responder: a topic is served when one of this application's own
+ * {@code @ReplyHandler} methods reads it, or a consumer (or share) group with a live member is
+ * assigned, or about to be assigned, one of its partitions. A group whose members hold no
+ * assignment yet (forming, or rebalancing) serves what it was assigned before; one never seen
+ * assigned anything makes every topic count as served. Learnt from Kafka's group metadata in the
+ * background, refreshed about every interval (spread at random per instance); a request only reads
+ * the last answer, so no request waits for the broker, except the first ones after start, which
+ * wait at most {@link #FIRST_LOOKUP_WAIT} for the first answer.
  * <p>
- * It fails open: without a recent answer (the broker unreachable, the lookup refused) every topic
- * counts as served, and the request waits for its timeout as it would without this check. A topic
- * found unserved triggers an early refresh, so a responder that has just started is seen within
- * about one lookup after its consumer was assigned, not only at the next interval.
+ * It fails open: without a recent answer (the broker unreachable, the lookup refused, logged once
+ * at WARN), or when the broker lists only the groups this principal may describe (it lacks
+ * DESCRIBE on the cluster), every topic counts as served, and a request waits for its timeout as it
+ * would without this check. A topic found unserved triggers an early lookup.
+ * <p>
+ * One lookup in {@value #LISTING_INTERVALS} (and one whenever a topic was found unserved) lists the
+ * groups (one small request per broker) and describes the new ones, those whose state changed,
+ * those serving a topic asked for lately, and every other one about every
+ * {@value #FULL_REFRESH_INTERVALS} intervals at a random turn; the others describe only the groups
+ * serving a topic asked for: see {@link ResponderGroups}.
  *
  * @since 0.2.0
  */
-public final class ResponderDirectory implements AutoCloseable {
-
-	/**
-	 * Default of how often the groups are looked up.
-	 */
-	public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(2);
+final class ResponderDirectory implements AutoCloseable {
 
 	/**
 	 * Longest wait of the first requests for the first answer after start.
 	 */
-	public static final Duration FIRST_LOOKUP_WAIT = Duration.ofSeconds(2);
+	static final Duration FIRST_LOOKUP_WAIT = Duration.ofSeconds(2);
+
+	static final int FULL_REFRESH_INTERVALS = 30;
+
+	// One lookup in this many lists every group (and one whenever a topic was found unserved).
+	static final int LISTING_INTERVALS = 5;
 
 	// An answer older than this many intervals is stale: fail open rather than refuse on it.
 	private static final int STALE_INTERVALS = 3;
 
-	// Unserved topics ask for a refresh, but not more often than this.
+	// A topic counts as asked for this many intervals after a request was sent to it.
+	private static final int ASKED_INTERVALS = 30;
+
+	// Unserved topics ask for an early lookup, but not more often than this.
 	private static final long MIN_EARLY_REFRESH_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
 
 	private static final LogAccessor logger = new LogAccessor(ResponderDirectory.class);
 
 	private final Admin admin;
 
-	private final long intervalNanos;
+	private final Supplier<Set<String>> localTopics;
 
-	private final Duration lookupTimeout;
+	// What the application's own handlers read, as of the last lookup (handlers are found at start).
+	private volatile Set<String> local;
+
+	private final long intervalNanos;
 
 	private final ScheduledExecutorService scheduler;
 
 	private final CountDownLatch firstAnswer = new CountDownLatch(1);
 
-	// At most one early refresh waits in the queue, however many requests found a topic unserved.
+	private final Map<String, Long> asked = new ConcurrentHashMap<>();
+
+	private final ResponderLookup lookup;
+
+	// Read and written by the scheduler's thread only.
+	private final ResponderGroups groups;
+
+	// At most one early lookup waits in the queue, however many requests found a topic unserved.
 	private final AtomicBoolean earlyRefreshQueued = new AtomicBoolean();
 
-	private volatile Set<String> served;
-
-	private volatile long answeredNanos;
+	private volatile ResponderLookup.Answer answer;
 
 	private volatile long lastRefreshNanos;
+
+	private volatile long lookups;
+
+	private boolean warnedFailure;
 
 	/**
 	 * Create a directory and start looking up the groups.
 	 * @param adminConfig the Kafka admin client configuration
 	 * @param interval how often the groups are looked up
+	 * @param localTopics the topics this application's own handlers read
 	 */
-	public ResponderDirectory(Map<String, Object> adminConfig, Duration interval) {
-		Assert.notNull(adminConfig, "'adminConfig' must not be null");
+	ResponderDirectory(Map<String, Object> adminConfig, Duration interval, Supplier<Set<String>> localTopics) {
+		this(Admin.create(adminConfig), interval, localTopics);
+	}
+
+	ResponderDirectory(Admin admin, Duration interval, Supplier<Set<String>> localTopics) {
 		Assert.isTrue(interval != null && interval.toMillis() > 0, "'interval' must be positive");
-		this.admin = Admin.create(adminConfig);
+		Assert.notNull(localTopics, "'localTopics' must not be null");
+		this.admin = admin;
+		this.lookup = new ResponderLookup(admin, interval.multipliedBy(STALE_INTERVALS));
+		this.localTopics = localTopics;
+		this.local = Set.copyOf(localTopics.get());
 		this.intervalNanos = interval.toNanos();
-		this.lookupTimeout = interval.multipliedBy(STALE_INTERVALS);
+		this.groups = new ResponderGroups(this.intervalNanos * FULL_REFRESH_INTERVALS);
 		this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
 			Thread thread = new Thread(task, "request-reply-responders");
 			thread.setDaemon(true);
 			return thread;
 		});
-		this.scheduler.scheduleWithFixedDelay(this::refresh, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+		this.scheduler.execute(() -> refresh(ResponderLookup.Mode.EVERY_GROUP));
+		scheduleNext();
+	}
+
+	// Each instance at its own pace (between 0.8 and 1.2 intervals), so that many instances
+	// started together do not look up together.
+	private void scheduleNext() {
+		long delay = (long) (this.intervalNanos * (0.8 + 0.4 * ThreadLocalRandom.current().nextDouble()));
+		try {
+			this.scheduler.schedule(() -> {
+				refresh((this.lookups % LISTING_INTERVALS == 0) ? ResponderLookup.Mode.LISTED
+						: ResponderLookup.Mode.ASKED);
+				scheduleNext();
+			}, delay, TimeUnit.NANOSECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// Closed.
+		}
 	}
 
 	/**
@@ -102,20 +147,32 @@ public final class ResponderDirectory implements AutoCloseable {
 	 * @throws NoResponderException naming the first topic without one
 	 */
 	public void check(List<String> topics) {
-		Set<String> known = answer();
-		if (known == null) {
-			return;
-		}
+		Set<String> served = this.local;
+		long now = System.nanoTime();
+		ResponderLookup.Answer known = null;
 		for (String topic : topics) {
-			if (!known.contains(topic)) {
+			if (served.contains(topic)) {
+				continue;
+			}
+			Long askedAt = this.asked.get(topic);
+			if (askedAt == null || now - askedAt > this.intervalNanos) {
+				this.asked.put(topic, now);
+			}
+			if (known == null) {
+				known = answer(now);
+				if (known == null) {
+					return;
+				}
+			}
+			if (!known.serves(topic)) {
 				refreshSoon();
 				throw new NoResponderException(topic);
 			}
 		}
 	}
 
-	private Set<String> answer() {
-		if (this.served == null) {
+	private ResponderLookup.Answer answer(long now) {
+		if (this.answer == null) {
 			try {
 				this.firstAnswer.await(FIRST_LOOKUP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
 			}
@@ -123,18 +180,15 @@ public final class ResponderDirectory implements AutoCloseable {
 				Thread.currentThread().interrupt();
 			}
 		}
-		Set<String> known = this.served;
-		if (known == null || System.nanoTime() - this.answeredNanos > STALE_INTERVALS * this.intervalNanos) {
-			return null;
-		}
-		return known;
+		ResponderLookup.Answer known = this.answer;
+		return (known != null && now - known.answeredNanos() <= STALE_INTERVALS * this.intervalNanos) ? known : null;
 	}
 
 	private void refreshSoon() {
 		if (System.nanoTime() - this.lastRefreshNanos > MIN_EARLY_REFRESH_NANOS && !this.scheduler.isShutdown()
 				&& this.earlyRefreshQueued.compareAndSet(false, true)) {
 			try {
-				this.scheduler.execute(this::refresh);
+				this.scheduler.execute(() -> refresh(ResponderLookup.Mode.LISTED));
 			}
 			catch (RejectedExecutionException ex) {
 				// Closed meanwhile.
@@ -142,52 +196,42 @@ public final class ResponderDirectory implements AutoCloseable {
 		}
 	}
 
-	private void refresh() {
+	private void refresh(ResponderLookup.Mode mode) {
 		// Runs on the one scheduler thread only.
 		this.earlyRefreshQueued.set(false);
-		this.lastRefreshNanos = System.nanoTime();
+		this.local = Set.copyOf(this.localTopics.get());
+		long started = System.nanoTime();
+		this.lastRefreshNanos = started;
+		this.lookups++;
 		try {
-			Set<String> topics = lookUp();
-			this.served = topics;
-			this.answeredNanos = System.nanoTime();
+			this.asked.values().removeIf((at) -> started - at > ASKED_INTERVALS * this.intervalNanos);
+			ResponderLookup.Answer found = this.lookup.lookUp(this.groups, this.asked.keySet(), mode, started);
+			// Without a listing of every group, every topic counts as served.
+			this.answer = (found != null) ? found : new ResponderLookup.Answer(null, started, 0, -1);
 			this.firstAnswer.countDown();
+			this.warnedFailure = false;
 		}
 		catch (Exception ex) {
 			if (ex instanceof InterruptedException) {
 				Thread.currentThread().interrupt();
 			}
-			logger.debug(ex, "Could not look up the consumer groups; topics count as served until it succeeds");
-		}
-	}
-
-	private Set<String> lookUp() throws Exception {
-		long timeout = this.lookupTimeout.toMillis();
-		List<String> groups = this.admin.listGroups(ListGroupsOptions.forConsumerGroups())
-			.all()
-			.get(timeout, TimeUnit.MILLISECONDS)
-			.stream()
-			.map(GroupListing::groupId)
-			.toList();
-		Set<String> topics = new HashSet<>();
-		if (groups.isEmpty()) {
-			return topics;
-		}
-		Map<String, ConsumerGroupDescription> descriptions = this.admin.describeConsumerGroups(groups)
-			.all()
-			.get(timeout, TimeUnit.MILLISECONDS);
-		for (ConsumerGroupDescription group : descriptions.values()) {
-			for (MemberDescription member : group.members()) {
-				addTopics(topics, member.assignment());
-				member.targetAssignment().ifPresent((target) -> addTopics(topics, target));
+			this.answer = null;
+			if (!this.warnedFailure) {
+				this.warnedFailure = true;
+				logger.warn(ex, "Could not look up the consumer groups for request-reply.fail-fast-without-responders;"
+						+ " every topic counts as served (requests wait for their timeout) until a lookup succeeds");
+			}
+			else {
+				logger.debug(ex, "Could not look up the consumer groups");
 			}
 		}
-		return topics;
 	}
 
-	private static void addTopics(Set<String> topics, MemberAssignment assignment) {
-		for (TopicPartition partition : assignment.topicPartitions()) {
-			topics.add(partition.topic());
-		}
+	/**
+	 * Return how many lookups were tried so far.
+	 */
+	long lookups() {
+		return this.lookups;
 	}
 
 	@Override

@@ -1,4 +1,6 @@
 /**
- * The requester's Kafka side: sending requests, provisioning the reply topic and reading it.
+ * The requester's engine, behind {@link dev.requestreply.requester.RequesterEngine}: pending
+ * requests, their timeouts and completion, sending, the reply consumers and the matching of replies,
+ * and the checks that refuse a request whose reply cannot come.
  */
 package dev.requestreply.requester;

@@ -7,15 +7,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
-import dev.requestreply.correlation.FastFailure;
-import dev.requestreply.correlation.PendingRequests;
-import dev.requestreply.requester.ReplyPartitionMode;
-import dev.requestreply.correlation.RequestOutcome;
+import dev.requestreply.CorrelationRegistry;
 import dev.requestreply.RequestReplyException;
+import dev.requestreply.RequestReplyTemplate;
 import dev.requestreply.TestRequests;
 import dev.requestreply.actuate.RequestReplyEndpoint.PendingRequestDescriptor;
 import dev.requestreply.actuate.RequestReplyEndpoint.RequestReplyDescriptor;
 import dev.requestreply.actuate.RequestReplyEndpoint.TopicDescriptor;
+import dev.requestreply.requester.FastFailure;
+import dev.requestreply.requester.ReplyPartitionMode;
+import dev.requestreply.requester.RequestOutcome;
+import dev.requestreply.requester.TestRegistries;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
@@ -31,16 +33,17 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 class RequestReplyEndpointTests {
 
-	private final PendingRequests registry = new PendingRequests();
+	private final RequestReplyTemplate template = TestRequests.unstartedTemplate("unit-replies");
+
+	private final CorrelationRegistry registry = this.template.getRegistry();
 
 	private final RequestReplyTopicStatistics statistics = new RequestReplyTopicStatistics();
 
-	private final RequestReplyEndpoint endpoint = new RequestReplyEndpoint(
-			TestRequests.unstartedTemplate(this.registry, "unit-replies"), this.statistics, null, 2);
+	private final RequestReplyEndpoint endpoint = new RequestReplyEndpoint(this.template, this.statistics, null, 2);
 
 	@AfterEach
 	void close() {
-		this.registry.close();
+		this.template.destroy();
 	}
 
 	@Test
@@ -151,9 +154,9 @@ class RequestReplyEndpointTests {
 
 	@Test
 	void whenRequestsFailFastThenTheirFiguresShow() {
-		this.registry.failedFast(FastFailure.NO_RESPONDER);
-		this.registry.failedFast(FastFailure.REPLY_PATH_DOWN);
-		this.registry.failedFast(FastFailure.REPLY_PATH_DOWN);
+		TestRegistries.failedFast(this.registry, FastFailure.NO_RESPONDER);
+		TestRegistries.failedFast(this.registry, FastFailure.REPLY_PATH_DOWN);
+		TestRegistries.failedFast(this.registry, FastFailure.REPLY_PATH_DOWN);
 		RequestReplyDescriptor descriptor = this.endpoint.requestReply();
 		assertThat(descriptor.noResponder()).isOne();
 		assertThat(descriptor.replyPathDown()).isEqualTo(2);

@@ -3,7 +3,7 @@ package dev.requestreply.autoconfigure;
 import java.time.Duration;
 import java.util.Map;
 
-import dev.requestreply.correlation.PendingRequests;
+import dev.requestreply.CorrelationRegistry;
 import dev.requestreply.RequestReplyTemplate;
 import dev.requestreply.TestRequests;
 import dev.requestreply.actuate.RequestReplyEndpoint;
@@ -70,7 +70,7 @@ class RequestReplyActuatorAutoConfigurationTests {
 			.withPropertyValues("management.endpoints.web.exposure.include=requestreply",
 					"request-reply.endpoint.max-oldest=1")
 			.run((context) -> {
-				PendingRequests registry = context.getBean(PendingRequests.class);
+				CorrelationRegistry registry = context.getBean(CorrelationRegistry.class);
 				TestRequests.register(registry, "a", Duration.ofSeconds(30));
 				TestRequests.register(registry, "b", Duration.ofSeconds(30));
 				assertThat(context.getBean(RequestReplyEndpoint.class).requestReply().oldestPending()).hasSize(1);
@@ -144,13 +144,13 @@ class RequestReplyActuatorAutoConfigurationTests {
 	static class UnstartedRequestReply {
 
 		@Bean
-		PendingRequests correlationRegistry() {
-			return new PendingRequests();
+		RequestReplyTemplate requestReplyTemplate() {
+			return TestRequests.unstartedTemplate("runner-replies");
 		}
 
 		@Bean
-		RequestReplyTemplate requestReplyTemplate(PendingRequests registry) {
-			return TestRequests.unstartedTemplate(registry, "runner-replies");
+		CorrelationRegistry correlationRegistry(RequestReplyTemplate template) {
+			return template.getRegistry();
 		}
 
 		@Bean

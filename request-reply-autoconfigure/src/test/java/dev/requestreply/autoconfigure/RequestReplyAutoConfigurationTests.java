@@ -2,32 +2,41 @@ package dev.requestreply.autoconfigure;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 
 import dev.requestreply.CorrelationRegistry;
-import dev.requestreply.correlation.PendingRequests;
 import dev.requestreply.ReplyHandler;
 import dev.requestreply.RequestReplyTemplate;
 import dev.requestreply.TestBroker;
 import dev.requestreply.convert.PayloadConverter;
 import dev.requestreply.handler.ReplyHandlerBeanPostProcessor;
 import dev.requestreply.handler.ReplyHandlerContainers;
+import dev.requestreply.requester.RequesterSettings;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.ByteBufferDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.EnabledForJreRange;
+import org.junit.jupiter.api.condition.JRE;
 
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.support.StaticListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.kafka.autoconfigure.KafkaAutoConfiguration;
+import org.springframework.boot.task.SimpleAsyncTaskExecutorBuilder;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -99,11 +108,11 @@ class RequestReplyAutoConfigurationTests {
 	}
 
 	@Test
-	void whenUserDefinesRegistryThenItIsUsed() {
-		this.contextRunner.withUserConfiguration(UserRegistryConfiguration.class).run((context) -> {
-			assertThat(context).hasSingleBean(CorrelationRegistry.class);
-			assertThat(context.getBean(RequestReplyTemplate.class).getRegistry())
-				.isSameAs(context.getBean("userRegistry"));
+	void whenUserDefinesTemplateThenTheRegistryBeanIsItsRegistry() {
+		this.contextRunner.withUserConfiguration(UserTemplateConfiguration.class).run((context) -> {
+			assertThat(context).hasSingleBean(CorrelationRegistry.class).hasSingleBean(RequestReplyTemplate.class);
+			assertThat(context.getBean(CorrelationRegistry.class))
+				.isSameAs(context.getBean("userTemplate", RequestReplyTemplate.class).getRegistry());
 		});
 	}
 
@@ -200,12 +209,36 @@ class RequestReplyAutoConfigurationTests {
 		assertThat(handlerConsumer).containsEntry(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
 	}
 
+	@Test
+	void whenVirtualThreadsAreOffThenFuturesCompleteOnTheRegistrysOwnPool() {
+		MockEnvironment environment = new MockEnvironment();
+		assertThat(RequestReplyAutoConfiguration.completionExecutor(environment, builder())).isNull();
+	}
+
+	@Test
+	@EnabledForJreRange(min = JRE.JAVA_21)
+	void whenVirtualThreadsAreOnThenFuturesCompleteOnVirtualThreadsNamedAsCompletionThreads() throws Exception {
+		MockEnvironment environment = new MockEnvironment().withProperty("spring.threads.virtual.enabled", "true");
+		Executor executor = RequestReplyAutoConfiguration.completionExecutor(environment, builder());
+		CompletableFuture<Thread> thread = new CompletableFuture<>();
+		executor.execute(() -> thread.complete(Thread.currentThread()));
+		Thread completing = thread.get(5, TimeUnit.SECONDS);
+		assertThat(Thread.class.getMethod("isVirtual").invoke(completing)).isEqualTo(true);
+		assertThat(completing.getName()).startsWith(RequesterSettings.COMPLETION_THREAD_PREFIX);
+	}
+
+	private static ObjectProvider<SimpleAsyncTaskExecutorBuilder> builder() {
+		StaticListableBeanFactory beans = new StaticListableBeanFactory();
+		beans.addBean("simpleAsyncTaskExecutorBuilder", new SimpleAsyncTaskExecutorBuilder().concurrencyLimit(1));
+		return beans.getBeanProvider(SimpleAsyncTaskExecutorBuilder.class);
+	}
+
 	@Configuration(proxyBeanMethods = false)
-	static class UserRegistryConfiguration {
+	static class UserTemplateConfiguration {
 
 		@Bean
-		PendingRequests userRegistry() {
-			return new PendingRequests();
+		RequestReplyTemplate userTemplate() {
+			return dev.requestreply.TestRequests.unstartedTemplate("user-replies");
 		}
 
 	}

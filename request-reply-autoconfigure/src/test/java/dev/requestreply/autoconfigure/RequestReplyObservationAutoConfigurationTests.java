@@ -3,6 +3,7 @@ package dev.requestreply.autoconfigure;
 import dev.requestreply.RequestReplyTemplate;
 import dev.requestreply.TestBroker;
 import dev.requestreply.handler.ReplyHandlerContainers;
+import dev.requestreply.requester.RequesterEngine;
 import io.micrometer.observation.ObservationRegistry;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +32,10 @@ class RequestReplyObservationAutoConfigurationTests {
 	}
 
 	private static Object observationRegistry(Object bean) {
+		if (bean instanceof RequestReplyTemplate template) {
+			RequesterEngine engine = (RequesterEngine) ReflectionTestUtils.getField(template, "engine");
+			return engine.settings().observationRegistry();
+		}
 		return ReflectionTestUtils.getField(bean, "observationRegistry");
 	}
 

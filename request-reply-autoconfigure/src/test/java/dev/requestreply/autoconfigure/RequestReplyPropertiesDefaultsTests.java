@@ -1,11 +1,9 @@
 package dev.requestreply.autoconfigure;
 
 import dev.requestreply.RequestReplyTemplate;
-import dev.requestreply.correlation.PendingRequests;
-import dev.requestreply.correlation.ReplyPublisher;
 import dev.requestreply.handler.ReplyHandlerIdempotency;
 import dev.requestreply.handler.ReplyHandlerPolicy;
-import dev.requestreply.requester.ResponderDirectory;
+import dev.requestreply.requester.RequesterSettings;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -26,15 +24,15 @@ class RequestReplyPropertiesDefaultsTests {
 	@Test
 	void whenNothingIsSetThenTheFailFastDefaultsAreTheTemplatesAndPublishers() {
 		assertThat(this.properties.isFailFastWithoutResponders()).isFalse();
-		assertThat(this.properties.getResponderCheckInterval()).isEqualTo(ResponderDirectory.DEFAULT_INTERVAL);
+		assertThat(this.properties.getResponderCheckInterval()).isEqualTo(RequesterSettings.DEFAULT_RESPONDER_CHECK_INTERVAL);
 		assertThat(this.properties.getReplyPathTimeout()).isEqualTo(RequestReplyTemplate.DEFAULT_REPLY_PATH_TIMEOUT);
-		assertThat(this.properties.getStreamBuffer()).isEqualTo(ReplyPublisher.DEFAULT_BUFFER);
+		assertThat(this.properties.getStreamBuffer()).isEqualTo(RequesterSettings.DEFAULT_STREAM_BUFFER);
 	}
 
 	@Test
 	void whenNothingIsSetThenTheRegistryLimitsAreTheRegistrys() {
-		assertThat(this.properties.getMaxPending()).isEqualTo(PendingRequests.DEFAULT_MAX_PENDING);
-		assertThat(this.properties.getLateReplyWindow()).isEqualTo(PendingRequests.DEFAULT_LATE_REPLY_WINDOW);
+		assertThat(this.properties.getMaxPending()).isEqualTo(RequesterSettings.DEFAULT_MAX_PENDING);
+		assertThat(this.properties.getLateReplyWindow()).isEqualTo(RequesterSettings.DEFAULT_LATE_REPLY_WINDOW);
 	}
 
 	@Test

@@ -4,9 +4,10 @@ import java.time.Duration;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.requestreply.CorrelationId;
-import dev.requestreply.correlation.FastFailure;
-import dev.requestreply.correlation.PendingRequests;
+import dev.requestreply.CorrelationRegistry;
 import dev.requestreply.TestRequests;
+import dev.requestreply.requester.FastFailure;
+import dev.requestreply.requester.TestRegistries;
 import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.config.MeterFilter;
@@ -22,13 +23,13 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class RequestReplyMeterBinderTests {
 
-	private final PendingRequests registry = new PendingRequests();
+	private final CorrelationRegistry registry = TestRegistries.create();
 
 	private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
 
 	@AfterEach
 	void close() {
-		this.registry.close();
+		TestRegistries.close(this.registry);
 	}
 
 	@Test
@@ -48,9 +49,9 @@ class RequestReplyMeterBinderTests {
 	@Test
 	void whenRequestsFailFastThenTheCounterOfTheirReasonMoves() {
 		new RequestReplyMeterBinder(this.registry, null).bindTo(this.meters);
-		this.registry.failedFast(FastFailure.NO_RESPONDER);
-		this.registry.failedFast(FastFailure.NO_RESPONDER);
-		this.registry.failedFast(FastFailure.STREAM_OVERFLOW);
+		TestRegistries.failedFast(this.registry, FastFailure.NO_RESPONDER);
+		TestRegistries.failedFast(this.registry, FastFailure.NO_RESPONDER);
+		TestRegistries.failedFast(this.registry, FastFailure.STREAM_OVERFLOW);
 		assertThat(this.meters.get("requestreply.requests.failed.fast").tag("reason", "no-responder").functionCounter()
 			.count()).isEqualTo(2.0);
 		assertThat(this.meters.get("requestreply.requests.failed.fast").tag("reason", "reply-path-down")
@@ -67,7 +68,7 @@ class RequestReplyMeterBinderTests {
 		TestRequests.register(this.registry, "orders", Duration.ofSeconds(30));
 		assertThat(this.meters.get("requestreply.pending").gauge().value()).isEqualTo(1.0);
 		CorrelationId id = this.registry.oldest(1).get(0).correlationId();
-		this.registry.cancel(id);
+		TestRegistries.cancel(this.registry, id);
 		assertThat(this.meters.get("requestreply.pending").gauge().value()).isZero();
 		Timer timer = this.meters.get("requestreply.requests").tags("topic", "orders", "outcome", "cancelled").timer();
 		assertThat(timer.count()).isEqualTo(1);
@@ -101,7 +102,7 @@ class RequestReplyMeterBinderTests {
 		binder.setPercentileHistogram(percentileHistogram);
 		binder.bindTo(this.meters);
 		TestRequests.register(this.registry, "orders", Duration.ofSeconds(30));
-		this.registry.cancel(this.registry.oldest(1).get(0).correlationId());
+		TestRegistries.cancel(this.registry, this.registry.oldest(1).get(0).correlationId());
 		assertThat(this.meters.get("requestreply.requests").timer().count()).isEqualTo(1);
 		return seen.get();
 	}

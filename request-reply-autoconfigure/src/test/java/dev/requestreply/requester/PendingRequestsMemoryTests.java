@@ -1,4 +1,4 @@
-package dev.requestreply.correlation;
+package dev.requestreply.requester;
 
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;

@@ -1,4 +1,4 @@
-package dev.requestreply.correlation;
+package dev.requestreply.requester;
 
 import java.lang.reflect.Type;
 import java.time.Duration;
@@ -10,10 +10,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
@@ -27,7 +26,6 @@ import dev.requestreply.RequestReplyException;
 import dev.requestreply.RequestStatistics;
 import dev.requestreply.RequestTimeoutException;
 import dev.requestreply.convert.PayloadConverter;
-import dev.requestreply.support.EventCounters;
 
 import org.springframework.core.log.LogAccessor;
 import org.springframework.util.Assert;
@@ -39,27 +37,22 @@ import org.springframework.util.Assert;
  * Timeouts are kept by one hashed timing wheel swept by a single daemon thread, not by a timer
  * task per request. Every way a request ends (reply, error, timeout, cancellation, send failure,
  * shutdown) goes through one path that removes it, remembers its id when a reply may still come,
- * counts it, completes its future and tells the listeners: a request that ends leaves nothing
+ * counts it, tells the listeners and completes its future: a request that ends leaves nothing
  * behind, and only the one that removed it counts it.
+ * <p>
+ * Futures are completed on the completion executor, never on the engine's own threads: the
+ * timing wheel hands each expired request to it, and replies, send failures and shutdown hand
+ * over the completion, so a caller's callback (which runs where the future completes) holds up
+ * neither the timer nor the reply readers, nor any other request.
  *
  * @since 0.2.0
  */
-public final class PendingRequests implements CorrelationRegistry, AutoCloseable {
+final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 
 	/**
 	 * Default resolution of timeouts.
 	 */
-	public static final Duration DEFAULT_TICK = Duration.ofMillis(10);
-
-	/**
-	 * Default number of pending requests past which new requests are refused.
-	 */
-	public static final int DEFAULT_MAX_PENDING = 100_000;
-
-	/**
-	 * Default time the id of a request that timed out or was cancelled is remembered.
-	 */
-	public static final Duration DEFAULT_LATE_REPLY_WINDOW = Duration.ofMinutes(1);
+	static final Duration DEFAULT_TICK = Duration.ofMillis(10);
 
 	private static final LogAccessor logger = new LogAccessor(PendingRequests.class);
 
@@ -67,9 +60,12 @@ public final class PendingRequests implements CorrelationRegistry, AutoCloseable
 
 	private static final int COUNT_SAMPLE_MASK = 31;
 
-	private final ConcurrentHashMap<CorrelationId, PendingRequest<?>> pending = new ConcurrentHashMap<>();
+	// Pending requests, and the ids of requests recently ended (RecentlyEnded.ENDED in place).
+	private final ConcurrentHashMap<CorrelationId, Object> pending = new ConcurrentHashMap<>();
 
 	private final TimeoutWheel wheel;
+
+	private final Completions completions;
 
 	private final RecentlyEnded recentlyEnded;
 
@@ -80,21 +76,25 @@ public final class PendingRequests implements CorrelationRegistry, AutoCloseable
 
 	private volatile int observedPending;
 
-	private final List<RequestOutcomeListener> listeners = new CopyOnWriteArrayList<>();
-
-	private final EventCounters<RequestOutcome> outcomes = new EventCounters<>(RequestOutcome.class);
-
-	private final EventCounters<SkippedReply> skipped = new EventCounters<>(SkippedReply.class);
-
-	private final LongAdder rejected = new LongAdder();
-
-	private final EventCounters<FastFailure> fastFailures = new EventCounters<>(FastFailure.class);
+	private final RequestFigures figures = new RequestFigures();
 
 	/**
-	 * Create a registry with the default tick, limit and late-reply window.
+	 * Create a registry with the default tick, limit and late-reply window, completing futures on
+	 * a pool of its own (shut down on {@link #close()}).
 	 */
 	public PendingRequests() {
-		this(DEFAULT_TICK, DEFAULT_MAX_PENDING, DEFAULT_LATE_REPLY_WINDOW);
+		this(DEFAULT_TICK, RequesterSettings.DEFAULT_MAX_PENDING, RequesterSettings.DEFAULT_LATE_REPLY_WINDOW);
+	}
+
+	/**
+	 * Create a registry completing futures on a pool of its own (shut down on {@link #close()}).
+	 * @param tick the resolution of timeouts
+	 * @param maxPending the number of pending requests past which new requests are refused
+	 * @param lateReplyWindow how long the id of a request that timed out or was cancelled is
+	 * remembered, so that its reply is counted as late (zero to count such replies as foreign)
+	 */
+	public PendingRequests(Duration tick, int maxPending, Duration lateReplyWindow) {
+		this(tick, maxPending, lateReplyWindow, Completions.ownPool());
 	}
 
 	/**
@@ -103,35 +103,53 @@ public final class PendingRequests implements CorrelationRegistry, AutoCloseable
 	 * @param maxPending the number of pending requests past which new requests are refused
 	 * @param lateReplyWindow how long the id of a request that timed out or was cancelled is
 	 * remembered, so that its reply is counted as late (zero to count such replies as foreign)
+	 * @param completionExecutor where futures complete, and so where their callers' callbacks run
+	 * (a {@code ThreadPoolTaskExecutor} grows while callbacks block all its threads; its owner
+	 * shuts it down after closing this registry), or {@code null} for a pool of the registry's
+	 * own, shut down on {@link #close()}
+	 * @since 0.3.0
 	 */
-	public PendingRequests(Duration tick, int maxPending, Duration lateReplyWindow) {
+	public PendingRequests(Duration tick, int maxPending, Duration lateReplyWindow, Executor completionExecutor) {
+		this(tick, maxPending, lateReplyWindow,
+				(completionExecutor != null) ? new Completions(completionExecutor) : Completions.ownPool());
+	}
+
+	private PendingRequests(Duration tick, int maxPending, Duration lateReplyWindow, Completions completions) {
 		Assert.isTrue(tick.toNanos() > 0, "'tick' must be positive");
 		Assert.isTrue(maxPending > 0, "'maxPending' must be positive");
 		this.maxPending = maxPending;
-		this.recentlyEnded = new RecentlyEnded(lateReplyWindow.toNanos(), Math.max(maxPending, 10_000));
+		this.completions = completions;
+		this.recentlyEnded = new RecentlyEnded(this.pending, lateReplyWindow.toNanos(), Math.max(maxPending, 10_000));
 		int stripes = Math.max(8, Runtime.getRuntime().availableProcessors() * 4);
-		this.wheel = new TimeoutWheel(tick.toNanos(), 512, stripes, this::expire, this::onTick, "request-reply-timer");
+		this.wheel = new TimeoutWheel(tick.toNanos(), 512, stripes, this::expireLater, this::onTick,
+				"request-reply-timer");
 	}
 
 	private void onTick() {
-		this.recentlyEnded.expire(System.nanoTime());
-		this.observedPending = this.pending.size();
+		long now = System.nanoTime();
+		this.recentlyEnded.expire(now);
+		this.observedPending = pendingCount();
+		this.completions.check(now);
 	}
 
 	/**
-	 * Add a listener told of the end of every request.
-	 * @param listener the listener
+	 * Run a task on the completion executor (or on this thread, once it is shut down).
+	 * @param task the task
 	 */
+	public void complete(Runnable task) {
+		this.completions.execute(task);
+	}
+
+	@Override
 	public void addListener(RequestOutcomeListener listener) {
-		Assert.notNull(listener, "'listener' must not be null");
-		this.listeners.add(listener);
+		this.figures.addListener(listener);
 	}
 
 	// Reading
 
 	@Override
 	public int pendingCount() {
-		return this.pending.size();
+		return Math.max(0, this.pending.size() - this.recentlyEnded.size());
 	}
 
 	@Override
@@ -141,22 +159,7 @@ public final class PendingRequests implements CorrelationRegistry, AutoCloseable
 
 	@Override
 	public RequestStatistics statistics() {
-		Map<RequestOutcome, Long> ended = this.outcomes.snapshot();
-		Map<SkippedReply, Long> replies = this.skipped.snapshot();
-		return new RequestStatistics(ended.get(RequestOutcome.SUCCESS), ended.get(RequestOutcome.TIMEOUT),
-				ended.get(RequestOutcome.ERROR), ended.get(RequestOutcome.CANCELLED), this.rejected.sum(),
-				replies.get(SkippedReply.LATE), replies.get(SkippedReply.DUPLICATE), replies.get(SkippedReply.FOREIGN),
-				replies.get(SkippedReply.INVALID), fastFailureCount(FastFailure.NO_RESPONDER),
-				fastFailureCount(FastFailure.REPLY_PATH_DOWN), fastFailureCount(FastFailure.STREAM_OVERFLOW));
-	}
-
-	/**
-	 * Return how many requests (or streams) failed fast for one reason.
-	 * @param reason the reason
-	 * @return the count
-	 */
-	public long fastFailureCount(FastFailure reason) {
-		return this.fastFailures.get(reason);
+		return this.figures.statistics();
 	}
 
 	/**
@@ -164,22 +167,13 @@ public final class PendingRequests implements CorrelationRegistry, AutoCloseable
 	 * here when it ends its request).
 	 * @param reason the reason
 	 */
-	public void failedFast(FastFailure reason) {
-		this.fastFailures.increment(reason);
-	}
-
-	/**
-	 * Return how many replies were skipped for one reason.
-	 * @param reason the reason
-	 * @return the count
-	 */
-	public long skippedCount(SkippedReply reason) {
-		return this.skipped.get(reason);
+	void failedFast(FastFailure reason) {
+		this.figures.failedFast(reason);
 	}
 
 	@Override
 	public Optional<PendingRequestInfo> find(CorrelationId correlationId) {
-		PendingRequest<?> request = this.pending.get(correlationId);
+		PendingRequest<?> request = get(correlationId);
 		return (request != null) ? Optional.of(info(request, System.nanoTime())) : Optional.empty();
 	}
 
@@ -190,10 +184,12 @@ public final class PendingRequests implements CorrelationRegistry, AutoCloseable
 		}
 		Comparator<PendingRequest<?>> byStart = Comparator.comparingLong((PendingRequest<?> r) -> r.startNanos);
 		PriorityQueue<PendingRequest<?>> youngestFirst = new PriorityQueue<>(byStart.reversed());
-		for (PendingRequest<?> request : this.pending.values()) {
-			youngestFirst.offer(request);
-			if (youngestFirst.size() > max) {
-				youngestFirst.poll();
+		for (Object entry : this.pending.values()) {
+			if (entry instanceof PendingRequest<?> request) {
+				youngestFirst.offer(request);
+				if (youngestFirst.size() > max) {
+					youngestFirst.poll();
+				}
 			}
 		}
 		List<PendingRequest<?>> oldest = new ArrayList<>(youngestFirst);
@@ -205,8 +201,10 @@ public final class PendingRequests implements CorrelationRegistry, AutoCloseable
 	@Override
 	public Map<String, Integer> pendingByTopic() {
 		Map<String, Integer> counts = new HashMap<>();
-		for (PendingRequest<?> request : this.pending.values()) {
-			counts.merge(request.topic, 1, Integer::sum);
+		for (Object entry : this.pending.values()) {
+			if (entry instanceof PendingRequest<?> request) {
+				counts.merge(request.topic, 1, Integer::sum);
+			}
 		}
 		return counts;
 	}
@@ -303,7 +301,7 @@ public final class PendingRequests implements CorrelationRegistry, AutoCloseable
 
 	<T> PendingRequest<T> register(String topic, Type replyType, Duration timeout, ReplyCollector collector) {
 		if (atLimit()) {
-			this.rejected.increment();
+			this.figures.rejected();
 			throw new RequestReplyException("Too many pending requests (" + this.maxPending + "): request to topic '"
 					+ topic + "' refused; raise request-reply.max-pending or slow down");
 		}
@@ -330,7 +328,7 @@ public final class PendingRequests implements CorrelationRegistry, AutoCloseable
 				&& (ThreadLocalRandom.current().nextInt() & COUNT_SAMPLE_MASK) != 0) {
 			return false;
 		}
-		int size = this.pending.size();
+		int size = pendingCount();
 		this.observedPending = size;
 		return size >= this.maxPending;
 	}
@@ -347,7 +345,7 @@ public final class PendingRequests implements CorrelationRegistry, AutoCloseable
 	}
 
 	PendingRequest<?> get(CorrelationId id) {
-		return this.pending.get(id);
+		return (this.pending.get(id) instanceof PendingRequest<?> request) ? request : null;
 	}
 
 	/**
@@ -369,7 +367,7 @@ public final class PendingRequests implements CorrelationRegistry, AutoCloseable
 	 * @return whether the request was still pending
 	 */
 	<T> boolean succeed(PendingRequest<T> request, T result) {
-		return end(request, RequestOutcome.SUCCESS, request.collector != null, (r) -> request.complete(result));
+		return end(request, RequestOutcome.SUCCESS, request.collector != null, (r) -> request.complete(result), true);
 	}
 
 	/**
@@ -378,16 +376,19 @@ public final class PendingRequests implements CorrelationRegistry, AutoCloseable
 	 * @return whether the request was still pending
 	 */
 	boolean fail(PendingRequest<?> request, RequestReplyException failure) {
-		return end(request, RequestOutcome.ERROR, request.collector != null, (r) -> r.completeExceptionally(failure));
+		return end(request, RequestOutcome.ERROR, request.collector != null, (r) -> r.completeExceptionally(failure),
+				true);
 	}
 
 	/**
-	 * Fail a request whose send failed, if it is still pending.
+	 * Fail a request whose send failed, if it is still pending: on the completion executor when
+	 * called back by the producer, on this thread when the caller's own send failed.
 	 * @param request the request
 	 * @param failure the failure
+	 * @param onCallersThread whether this thread is the caller's, which may complete the future
 	 */
-	public void sendFailed(PendingRequest<?> request, RequestReplyException failure) {
-		end(request, RequestOutcome.ERROR, false, (r) -> r.completeExceptionally(failure));
+	public void sendFailed(PendingRequest<?> request, RequestReplyException failure, boolean onCallersThread) {
+		end(request, RequestOutcome.ERROR, false, (r) -> r.completeExceptionally(failure), !onCallersThread);
 	}
 
 	/**
@@ -397,10 +398,11 @@ public final class PendingRequests implements CorrelationRegistry, AutoCloseable
 	 * @return whether a pending request with that id was cancelled
 	 */
 	public boolean cancel(CorrelationId correlationId) {
-		PendingRequest<?> request = this.pending.get(correlationId);
+		PendingRequest<?> request = get(correlationId);
 		return request != null && end(request, RequestOutcome.CANCELLED, true,
 				(r) -> r.completeExceptionally(new RequestReplyException(
-						"Request " + r.id + " to topic '" + r.topic + "' was cancelled")));
+						"Request " + r.id + " to topic '" + r.topic + "' was cancelled")),
+				true);
 	}
 
 	/**
@@ -408,18 +410,28 @@ public final class PendingRequests implements CorrelationRegistry, AutoCloseable
 	 */
 	void cancelled(PendingRequest<?> request) {
 		end(request, RequestOutcome.CANCELLED, true, (r) -> {
-		});
+		}, false);
+	}
+
+	// On the timer's thread: the whole expiry runs on the completion executor, in parallel there.
+	private void expireLater(PendingRequest<?> request) {
+		this.completions.execute(() -> expire(request));
 	}
 
 	private void expire(PendingRequest<?> request) {
+		if (request.deadlineNanos - System.nanoTime() > 0) {
+			// A stream's element moved its deadline after the sweep: it is in the wheel again.
+			return;
+		}
 		ReplyCollector collector = request.collector;
 		if (collector != null && collector.completesOnTimeout()) {
-			end(request, RequestOutcome.TIMEOUT, true, collector::completeOnTimeout);
+			end(request, RequestOutcome.TIMEOUT, true, collector::completeOnTimeout, false);
 			return;
 		}
 		end(request, RequestOutcome.TIMEOUT, true, (r) -> r.completeExceptionally((collector != null)
 				? collector.timeoutFailure(r) : new RequestTimeoutException(r.topic, r.id,
-						Duration.ofNanos(r.deadlineNanos - r.startNanos))));
+						Duration.ofNanos(r.deadlineNanos - r.startNanos))),
+				false);
 	}
 
 	/**
@@ -429,9 +441,11 @@ public final class PendingRequests implements CorrelationRegistry, AutoCloseable
 	 */
 	public int failAll(String reason) {
 		int count = 0;
-		for (PendingRequest<?> request : this.pending.values()) {
-			if (end(request, RequestOutcome.ERROR, false, (r) -> r.completeExceptionally(new RequestReplyException(
-					reason + " (request " + r.id + " to topic '" + r.topic + "')")))) {
+		for (Object entry : this.pending.values()) {
+			if (entry instanceof PendingRequest<?> request && end(request, RequestOutcome.ERROR, false,
+					(r) -> r.completeExceptionally(new RequestReplyException(
+							reason + " (request " + r.id + " to topic '" + r.topic + "')")),
+					true)) {
 				count++;
 			}
 		}
@@ -440,25 +454,56 @@ public final class PendingRequests implements CorrelationRegistry, AutoCloseable
 
 	/**
 	 * The one way out: remove the request if it is still this one's to end, remember its id when a
-	 * reply may still come, count it, then complete it, then tell the listeners. Counters move
-	 * before the future completes, so whoever sees the future done sees it counted.
+	 * reply may still come, count it, tell the listeners, then complete it (on the completion
+	 * executor when handed off, else on this thread, which must then be the caller's or a
+	 * completion thread). Counters move before the future completes, so whoever sees the future
+	 * done sees it counted.
 	 */
 	private <R extends PendingRequest<?>> boolean end(R request, RequestOutcome outcome, boolean rememberId,
-			Consumer<? super R> completion) {
-		if (!this.pending.remove(request.id, request)) {
+			Consumer<? super R> completion, boolean handOff) {
+		boolean removed = rememberId ? this.recentlyEnded.replace(request.id, request, System.nanoTime())
+				: this.pending.remove(request.id, request);
+		if (!removed) {
 			return false;
 		}
 		this.wheel.remove(request);
-		if (rememberId) {
-			this.recentlyEnded.add(request.id, System.nanoTime());
+		request.outcome = outcome;
+		this.figures.ended(request, outcome);
+		Consumer<RequestOutcome> endAction = request.takeEndAction();
+		if (endAction != null) {
+			runEndAction(request, endAction, outcome);
 		}
-		if (!request.isDone()) {
-			request.outcome = outcome;
+		if (handOff) {
+			Runnable task = () -> completion.accept(request);
+			if (!request.handToWaiter(task)) {
+				this.completions.execute(task);
+			}
 		}
-		this.outcomes.increment(outcome);
-		completion.accept(request);
-		notifyListeners(request, outcome);
+		else {
+			completion.accept(request);
+		}
 		return true;
+	}
+
+	/**
+	 * Run an action of the engine when a request ends (whatever ends it), on the thread that ends
+	 * it, before its future completes; at once if it ended already. It must be quick and never
+	 * block, and run no code of the caller's: what may block goes to {@link #complete(Runnable)}.
+	 * @param request the request
+	 * @param action the action, given how the request ended
+	 */
+	public void whenEnded(PendingRequest<?> request, Consumer<RequestOutcome> action) {
+		request.whenEnded(action);
+	}
+
+	private static void runEndAction(PendingRequest<?> request, Consumer<RequestOutcome> action,
+			RequestOutcome outcome) {
+		try {
+			action.accept(outcome);
+		}
+		catch (RuntimeException ex) {
+			logger.warn(ex, () -> "End action of " + request + " failed");
+		}
 	}
 
 	// Replies that end nothing
@@ -468,22 +513,11 @@ public final class PendingRequests implements CorrelationRegistry, AutoCloseable
 	}
 
 	void skipped(SkippedReply reason) {
-		this.skipped.increment(reason);
+		this.figures.skipped(reason);
 	}
 
-	private void notifyListeners(PendingRequest<?> request, RequestOutcome outcome) {
-		if (this.listeners.isEmpty()) {
-			return;
-		}
-		long duration = System.nanoTime() - request.startNanos;
-		for (RequestOutcomeListener listener : this.listeners) {
-			try {
-				listener.onOutcome(request.topic, outcome, duration);
-			}
-			catch (RuntimeException ex) {
-				logger.warn(ex, () -> "Request outcome listener " + listener + " failed");
-			}
-		}
+	long skippedCount(SkippedReply reason) {
+		return this.figures.skippedCount(reason);
 	}
 
 	// Lifecycle
@@ -495,7 +529,7 @@ public final class PendingRequests implements CorrelationRegistry, AutoCloseable
 	 */
 	public boolean awaitNoPending(Duration timeout) {
 		long end = System.nanoTime() + timeout.toNanos();
-		while (!this.pending.isEmpty()) {
+		while (pendingCount() > 0) {
 			if (end - System.nanoTime() <= 0 || Thread.currentThread().isInterrupted()) {
 				return false;
 			}
@@ -505,12 +539,14 @@ public final class PendingRequests implements CorrelationRegistry, AutoCloseable
 	}
 
 	/**
-	 * Fail every pending request and stop the timer thread.
+	 * Fail every pending request and stop the timer thread (and the completion pool, if it is
+	 * this registry's own).
 	 */
 	@Override
 	public void close() {
 		failAll("Correlation registry closed");
 		this.wheel.close();
+		this.completions.close();
 	}
 
 }

@@ -1,4 +1,4 @@
-package dev.requestreply.correlation;
+package dev.requestreply.requester;
 
 import java.nio.ByteBuffer;
 
@@ -7,8 +7,8 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
  * Receives the replies of a request that has several: a stream of elements, or the replies of a
- * scatter-gather. Called on the reply consumer's thread, one reply at a time, and by the timer
- * when the request times out.
+ * scatter-gather. Called on the reply consumer's thread, one reply at a time (so it must not run
+ * the caller's code there), and on the completion executor when the request times out.
  */
 interface ReplyCollector {
 

@@ -1,4 +1,4 @@
-package dev.requestreply.correlation;
+package dev.requestreply.requester;
 
 import java.nio.ByteBuffer;
 
@@ -22,7 +22,7 @@ import org.springframework.core.log.LogAccessor;
  *
  * @since 0.2.0
  */
-public final class ReplyDispatcher {
+final class ReplyDispatcher {
 
 	private static final LogAccessor logger = new LogAccessor(ReplyDispatcher.class);
 
@@ -37,7 +37,7 @@ public final class ReplyDispatcher {
 	 * @param registry the pending requests, which tell this instance's ids from others'
 	 * @param converter the converter of reply payloads
 	 */
-	public ReplyDispatcher(PendingRequests registry, PayloadConverter converter) {
+	ReplyDispatcher(PendingRequests registry, PayloadConverter converter) {
 		this.registry = registry;
 		this.converter = converter;
 	}

@@ -1,4 +1,4 @@
-package dev.requestreply.correlation;
+package dev.requestreply.requester;
 
 import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
@@ -49,7 +49,6 @@ final class GatherCollector<T> implements ReplyCollector {
 	@Override
 	public void onReply(PendingRequest<?> request, ConsumerRecord<?, ByteBuffer> reply) {
 		Headers headers = reply.headers();
-		GatherResult<T> result;
 		synchronized (this) {
 			String responder = WireFormat.responder(headers);
 			if (responder == null) {
@@ -60,12 +59,28 @@ final class GatherCollector<T> implements ReplyCollector {
 				return;
 			}
 			this.replies.add(reply(request, responder, reply));
-			if (!this.policy.done().test(List.copyOf(this.replies))) {
-				return;
-			}
-			result = new GatherResult<>(this.replies, false);
 		}
-		finish(request, result);
+		// The policy is the caller's code: tested on the completion executor, not the reply reader.
+		this.registry.complete(() -> testPolicy(request));
+	}
+
+	private void testPolicy(PendingRequest<?> request) {
+		List<GatheredReply<T>> sofar;
+		synchronized (this) {
+			sofar = List.copyOf(this.replies);
+		}
+		boolean done;
+		try {
+			done = this.policy.done().test(sofar);
+		}
+		catch (RuntimeException ex) {
+			this.registry.fail(request, new RequestReplyException("Gather policy of request " + request.id
+					+ " failed", ex));
+			return;
+		}
+		if (done) {
+			finish(request, new GatherResult<>(sofar, false));
+		}
 	}
 
 	@SuppressWarnings("unchecked")

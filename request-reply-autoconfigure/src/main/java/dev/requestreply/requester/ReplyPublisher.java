@@ -1,7 +1,8 @@
-package dev.requestreply.correlation;
+package dev.requestreply.requester;
 
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -17,15 +18,14 @@ import org.springframework.util.Assert;
  * the subscription. Kafka cannot slow the responder down, so the buffer is bounded: past its
  * limit the request fails with a {@link StreamOverflowException}, which the subscriber receives at
  * once, and the buffered elements are dropped.
+ * <p>
+ * The subscriber is called on the completion executor (or on its own thread, from
+ * {@code request}), never on the reply reader's: a subscriber that is slow or blocks holds up no
+ * other reply. Its calls never overlap and come in order.
  *
  * @param <T> the element type
  */
-public final class ReplyPublisher<T> implements Flow.Publisher<T> {
-
-	/**
-	 * Default of the most elements buffered for a subscriber that has not requested them.
-	 */
-	public static final int DEFAULT_BUFFER = 10_000;
+final class ReplyPublisher<T> implements Flow.Publisher<T> {
 
 	private final Queue<T> buffer = new ConcurrentLinkedQueue<>();
 
@@ -45,6 +45,9 @@ public final class ReplyPublisher<T> implements Flow.Publisher<T> {
 	private volatile Runnable onCancel = () -> {
 	};
 
+	// Where the engine's threads hand their signals over; until bound, on the calling thread.
+	private volatile Executor executor = Runnable::run;
+
 	private volatile Flow.Subscriber<? super T> subscriber;
 
 	private volatile boolean done;
@@ -56,15 +59,15 @@ public final class ReplyPublisher<T> implements Flow.Publisher<T> {
 	/**
 	 * Create a publisher with the default buffer.
 	 */
-	public ReplyPublisher() {
-		this(DEFAULT_BUFFER);
+	ReplyPublisher() {
+		this(RequesterSettings.DEFAULT_STREAM_BUFFER);
 	}
 
 	/**
 	 * Create a publisher.
 	 * @param maxBuffered the most elements buffered for a subscriber that has not requested them
 	 */
-	public ReplyPublisher(int maxBuffered) {
+	ReplyPublisher(int maxBuffered) {
 		Assert.isTrue(maxBuffered > 0, "'maxBuffered' must be positive");
 		this.maxBuffered = maxBuffered;
 	}
@@ -74,6 +77,7 @@ public final class ReplyPublisher<T> implements Flow.Publisher<T> {
 	 * stream, a subscriber's cancellation cancels the request, and an overflow fails it.
 	 */
 	void bind(PendingRequests registry, PendingRequest<Void> request) {
+		this.executor = registry::complete;
 		this.onCancel = () -> registry.cancel(request.id);
 		this.onOverflow = () -> {
 			registry.failedFast(FastFailure.STREAM_OVERFLOW);
@@ -146,7 +150,7 @@ public final class ReplyPublisher<T> implements Flow.Publisher<T> {
 			}
 			this.buffered.incrementAndGet();
 			this.buffer.offer(element);
-			drain();
+			signal();
 		}
 	}
 
@@ -163,6 +167,7 @@ public final class ReplyPublisher<T> implements Flow.Publisher<T> {
 		this.buffered.set(0);
 	}
 
+	// On the completion executor (the request's end), or on the caller's thread (a cancel).
 	void complete() {
 		this.done = true;
 		drain();
@@ -180,10 +185,21 @@ public final class ReplyPublisher<T> implements Flow.Publisher<T> {
 		drain();
 	}
 
-	private void drain() {
-		if (this.work.getAndIncrement() != 0) {
-			return;
+	// From the engine's threads: deliver on the completion executor.
+	private void signal() {
+		if (this.work.getAndIncrement() == 0) {
+			this.executor.execute(this::deliver);
 		}
+	}
+
+	// From the subscriber's own thread: deliver here, unless a delivery is already under way.
+	private void drain() {
+		if (this.work.getAndIncrement() == 0) {
+			deliver();
+		}
+	}
+
+	private void deliver() {
 		int missed = 1;
 		do {
 			Flow.Subscriber<? super T> target = this.subscriber;

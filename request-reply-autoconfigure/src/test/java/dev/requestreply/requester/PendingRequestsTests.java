@@ -1,9 +1,10 @@
-package dev.requestreply.correlation;
+package dev.requestreply.requester;
 
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -83,6 +84,30 @@ class PendingRequestsTests {
 	}
 
 	@Test
+	void whenCallbacksBlockEveryCompletionThreadThenOtherTimeoutsStillFireOnACompletionThread() throws Exception {
+		CountDownLatch release = new CountDownLatch(1);
+		try {
+			for (int i = 0; i <= Completions.defaultThreads(); i++) {
+				this.registry.register("t", String.class, Duration.ofMillis(10)).handle((value, ex) -> {
+					try {
+						return release.await(30, TimeUnit.SECONDS);
+					}
+					catch (InterruptedException interrupted) {
+						return false;
+					}
+				});
+			}
+			PendingRequest<String> other = this.registry.register("t", String.class, Duration.ofMillis(200));
+			CompletableFuture<String> thread = other.handle((value, ex) -> Thread.currentThread().getName());
+			assertThat(thread.get(5, TimeUnit.SECONDS)).startsWith(RequesterSettings.COMPLETION_THREAD_PREFIX);
+			assertThat(other).isCompletedExceptionally();
+		}
+		finally {
+			release.countDown();
+		}
+	}
+
+	@Test
 	void when500RequestsTimeOutThenRegistryIsEmpty() {
 		List<PendingRequest<String>> requests = new ArrayList<>();
 		for (int i = 0; i < 500; i++) {
@@ -134,8 +159,11 @@ class PendingRequestsTests {
 			requests.add(this.registry.register("t", String.class, Duration.ofSeconds(30)));
 		}
 		assertThat(this.registry.failAll("stopping")).isEqualTo(10);
-		assertThat(requests).allMatch(CompletableFuture::isCompletedExceptionally);
+		// Ended at once, completed on the completion threads.
 		assertThat(this.registry.pendingCount()).isZero();
+		assertThat(requests).allSatisfy((request) -> assertThat(request).failsWithin(Duration.ofSeconds(5))
+			.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+			.withMessageContaining("stopping"));
 		assertThat(this.registry.errorCount()).isEqualTo(10);
 	}
 

@@ -1,9 +1,7 @@
-package dev.requestreply.handler;
+package dev.requestreply;
 
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
-
-import dev.requestreply.ReplyContext;
 
 /**
  * Holds the {@link ReplyContext} of the request handled on the current thread, so that requests

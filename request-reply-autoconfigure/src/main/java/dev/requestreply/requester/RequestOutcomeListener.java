@@ -1,9 +1,10 @@
-package dev.requestreply.correlation;
+package dev.requestreply.requester;
 
 /**
  * Callback for the end of each request, registered with
- * {@link PendingRequests#addListener(RequestOutcomeListener)}. Called on the thread that ended
- * the request (the reply consumer, the timer or the caller), so it must be quick.
+ * {@link dev.requestreply.CorrelationRegistry#addListener(RequestOutcomeListener)}. Called on the thread that ended
+ * the request (a reply reader, a completion thread or the caller), before its future completes,
+ * so it must be quick and never block.
  *
  * @since 0.1.0
  */

@@ -1,0 +1,266 @@
+package dev.requestreply.requester;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.lang.reflect.Type;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+
+import dev.requestreply.CorrelationId;
+
+/**
+ * The future of one request, and its entry in the {@link PendingRequests} and its
+ * {@link TimeoutWheel}, in one object to keep a pending request small.
+ * <p>
+ * A caller waiting in {@link #get()} (or {@link #join()}) completes the future itself once the
+ * reply is read: the reply reader hands it the completion rather than a completion thread, so the
+ * caller's own thread runs what depends on the future, and the wait costs one thread wake-up, as
+ * it would if the reader completed it.
+ *
+ * @param <T> the reply type
+ * @since 0.2.0
+ */
+final class PendingRequest<T> extends CompletableFuture<T> {
+
+	final CorrelationId id;
+
+	final String topic;
+
+	final Type replyType;
+
+	final long startNanos;
+
+	// Moved only by a streaming request's idle timeout, with the request out of the wheel.
+	volatile long deadlineNanos;
+
+	/**
+	 * Receives the replies of a request that has several (a stream, a gather); {@code null} for a
+	 * request with one reply.
+	 */
+	final ReplyCollector collector;
+
+	private final PendingRequests registry;
+
+	// Set just before the future completes, so that completion callbacks can read it (just after,
+	// for a future its caller cancelled).
+	volatile RequestOutcome outcome;
+
+	// The engine's own action at the request's end: null until set, ENDED once the request ended.
+	@SuppressWarnings("unused")
+	private volatile Object endAction;
+
+	// The one caller waiting in get() or join(), if any, and the completion handed to it: null,
+	// the completion, or CLOSED once it stopped waiting.
+	private volatile Thread waiter;
+
+	@SuppressWarnings("unused")
+	private volatile Object handed;
+
+	// Guarded by the bucket's monitor; bucket is read without it to find that monitor.
+	volatile TimeoutWheel.Bucket bucket;
+
+	PendingRequest<?> previous;
+
+	PendingRequest<?> next;
+
+	private static final Object ENDED = new Object();
+
+	private static final Object CLOSED = new Object();
+
+	private static final VarHandle END_ACTION;
+
+	private static final VarHandle WAITER;
+
+	private static final VarHandle HANDED;
+
+	static {
+		try {
+			MethodHandles.Lookup lookup = MethodHandles.lookup();
+			END_ACTION = lookup.findVarHandle(PendingRequest.class, "endAction", Object.class);
+			WAITER = lookup.findVarHandle(PendingRequest.class, "waiter", Thread.class);
+			HANDED = lookup.findVarHandle(PendingRequest.class, "handed", Object.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
+
+	PendingRequest(PendingRequests registry, CorrelationId id, String topic, Type replyType, long startNanos,
+			long deadlineNanos, ReplyCollector collector) {
+		this.registry = registry;
+		this.collector = collector;
+		this.id = id;
+		this.topic = topic;
+		this.replyType = replyType;
+		this.startNanos = startNanos;
+		this.deadlineNanos = deadlineNanos;
+	}
+
+	/**
+	 * Return the correlation id of the request.
+	 * @return the correlation id
+	 */
+	public CorrelationId id() {
+		return this.id;
+	}
+
+	/**
+	 * Return the topic (or topics, comma-separated) the request was sent to.
+	 * @return the topic
+	 */
+	public String topic() {
+		return this.topic;
+	}
+
+	/**
+	 * Return how the request ended, once its future is done (callbacks run after it is set, but
+	 * those of a future its caller cancelled may run before).
+	 * @return the outcome, or {@code null} while pending
+	 */
+	public RequestOutcome outcome() {
+		return this.outcome;
+	}
+
+	/**
+	 * Set the engine's action at the end of this request; run at once if it ended already.
+	 */
+	@SuppressWarnings("unchecked")
+	void whenEnded(Consumer<RequestOutcome> action) {
+		if (!END_ACTION.compareAndSet(this, null, action)) {
+			action.accept(this.outcome);
+		}
+	}
+
+	/**
+	 * Take the engine's action at the end of this request, once; later ones run at once.
+	 */
+	@SuppressWarnings("unchecked")
+	Consumer<RequestOutcome> takeEndAction() {
+		Object action = END_ACTION.getAndSet(this, ENDED);
+		return (action instanceof Consumer<?> consumer) ? (Consumer<RequestOutcome>) consumer : null;
+	}
+
+	/**
+	 * Hand the completion of this future to the caller waiting for it, if one waits.
+	 * @param completion what completes the future
+	 * @return whether the waiting caller took it (else the caller of this method runs it)
+	 */
+	boolean handToWaiter(Runnable completion) {
+		Thread waiting = this.waiter;
+		if (waiting == null || !HANDED.compareAndSet(this, null, completion)) {
+			return false;
+		}
+		LockSupport.unpark(waiting);
+		return true;
+	}
+
+	/**
+	 * Wait, as the one waiting caller, until the future is done, its completion is handed over
+	 * (which then runs here), the deadline passes or the thread is interrupted.
+	 * @param timeoutNanos how long to wait at most, or a negative value to wait without a bound
+	 */
+	private void awaitCompletion(long timeoutNanos) {
+		if (isDone() || !WAITER.compareAndSet(this, null, Thread.currentThread())) {
+			return;
+		}
+		long deadline = System.nanoTime() + timeoutNanos;
+		try {
+			while (!isDone() && this.handed == null && !Thread.currentThread().isInterrupted()) {
+				if (timeoutNanos < 0) {
+					LockSupport.park(this);
+				}
+				else {
+					long left = deadline - System.nanoTime();
+					if (left <= 0) {
+						break;
+					}
+					LockSupport.parkNanos(this, left);
+				}
+			}
+		}
+		finally {
+			if (HANDED.getAndSet(this, CLOSED) instanceof Runnable completion) {
+				completion.run();
+			}
+		}
+	}
+
+	@Override
+	public T get() throws InterruptedException, ExecutionException {
+		awaitCompletion(-1);
+		return super.get();
+	}
+
+	@Override
+	public T get(long timeout, TimeUnit unit) throws InterruptedException, ExecutionException, TimeoutException {
+		long start = System.nanoTime();
+		long timeoutNanos = unit.toNanos(timeout);
+		awaitCompletion(Math.max(0, timeoutNanos));
+		return super.get(Math.max(0, timeoutNanos - (System.nanoTime() - start)), TimeUnit.NANOSECONDS);
+	}
+
+	@Override
+	public T join() {
+		boolean interrupted = Thread.interrupted();
+		awaitCompletion(-1);
+		if (interrupted) {
+			Thread.currentThread().interrupt();
+		}
+		return super.join();
+	}
+
+	@Override
+	public boolean complete(T value) {
+		return wakeWaiter(super.complete(value));
+	}
+
+	@Override
+	public boolean completeExceptionally(Throwable ex) {
+		return wakeWaiter(super.completeExceptionally(ex));
+	}
+
+	@Override
+	public void obtrudeValue(T value) {
+		super.obtrudeValue(value);
+		wakeWaiter(true);
+	}
+
+	@Override
+	public void obtrudeException(Throwable ex) {
+		super.obtrudeException(ex);
+		wakeWaiter(true);
+	}
+
+	@Override
+	public boolean cancel(boolean mayInterruptIfRunning) {
+		boolean cancelled = wakeWaiter(super.cancel(mayInterruptIfRunning));
+		if (cancelled) {
+			this.registry.cancelled(this);
+		}
+		return cancelled;
+	}
+
+	// Whoever completes the future, the waiting caller parked in awaitCompletion wakes up.
+	private boolean wakeWaiter(boolean completed) {
+		Thread waiting = this.waiter;
+		if (completed && waiting != null) {
+			LockSupport.unpark(waiting);
+		}
+		return completed;
+	}
+
+	@Override
+	public <U> CompletableFuture<U> newIncompleteFuture() {
+		return new CompletableFuture<>();
+	}
+
+	@Override
+	public String toString() {
+		return "PendingRequest[" + this.id + " to '" + this.topic + "']";
+	}
+
+}

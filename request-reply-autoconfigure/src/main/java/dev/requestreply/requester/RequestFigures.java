@@ -1,0 +1,83 @@
+package dev.requestreply.requester;
+
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.LongAdder;
+
+import dev.requestreply.RequestStatistics;
+import dev.requestreply.support.EventCounters;
+
+import org.springframework.core.log.LogAccessor;
+import org.springframework.util.Assert;
+
+/**
+ * The figures of a {@link PendingRequests}: how requests ended, which replies ended none, what was
+ * refused, and the listeners told of each end. Cheap to count from many threads.
+ */
+final class RequestFigures {
+
+	private static final LogAccessor logger = new LogAccessor(RequestFigures.class);
+
+	private final List<RequestOutcomeListener> listeners = new CopyOnWriteArrayList<>();
+
+	private final EventCounters<RequestOutcome> outcomes = new EventCounters<>(RequestOutcome.class);
+
+	private final EventCounters<SkippedReply> skipped = new EventCounters<>(SkippedReply.class);
+
+	private final LongAdder rejected = new LongAdder();
+
+	private final EventCounters<FastFailure> fastFailures = new EventCounters<>(FastFailure.class);
+
+	void addListener(RequestOutcomeListener listener) {
+		Assert.notNull(listener, "'listener' must not be null");
+		this.listeners.add(listener);
+	}
+
+	/**
+	 * Count a request ended, and tell the listeners.
+	 */
+	void ended(PendingRequest<?> request, RequestOutcome outcome) {
+		this.outcomes.increment(outcome);
+		if (this.listeners.isEmpty()) {
+			return;
+		}
+		long duration = System.nanoTime() - request.startNanos;
+		for (RequestOutcomeListener listener : this.listeners) {
+			try {
+				listener.onOutcome(request.topic, outcome, duration);
+			}
+			catch (RuntimeException ex) {
+				logger.warn(ex, () -> "Request outcome listener " + listener + " failed");
+			}
+		}
+	}
+
+	void skipped(SkippedReply reason) {
+		this.skipped.increment(reason);
+	}
+
+	long skippedCount(SkippedReply reason) {
+		return this.skipped.get(reason);
+	}
+
+	void rejected() {
+		this.rejected.increment();
+	}
+
+	void failedFast(FastFailure reason) {
+		this.fastFailures.increment(reason);
+	}
+
+	RequestStatistics statistics() {
+		Map<RequestOutcome, Long> ended = this.outcomes.snapshot();
+		Map<SkippedReply, Long> replies = this.skipped.snapshot();
+		Map<FastFailure, Long> refused = this.fastFailures.snapshot();
+		return new RequestStatistics(ended.get(RequestOutcome.SUCCESS), ended.get(RequestOutcome.TIMEOUT),
+				ended.get(RequestOutcome.ERROR), ended.get(RequestOutcome.CANCELLED), this.rejected.sum(),
+				replies.get(SkippedReply.LATE), replies.get(SkippedReply.DUPLICATE), replies.get(SkippedReply.FOREIGN),
+				replies.get(SkippedReply.INVALID), refused.get(FastFailure.NO_RESPONDER),
+				refused.get(FastFailure.REPLY_PATH_DOWN), refused.get(FastFailure.STREAM_OVERFLOW));
+	}
+
+}

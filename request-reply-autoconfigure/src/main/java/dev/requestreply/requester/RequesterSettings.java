@@ -1,0 +1,307 @@
+package dev.requestreply.requester;
+
+import java.time.Duration;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executor;
+import java.util.function.Supplier;
+
+import dev.requestreply.observation.RequestReplyObservationConvention;
+import io.micrometer.observation.ObservationRegistry;
+
+import org.springframework.util.Assert;
+
+/**
+ * How a {@link RequesterEngine} (and the {@code RequestReplyTemplate} over it) works, fixed when it
+ * is created; made with {@link #builder(ReplyTopicSettings)}.
+ *
+ * @param replyTopic the shared reply topic, and how to prepare it on start
+ * @param replyPartitions how the instances of the application share the reply topic's partitions
+ * @param defaultTimeout the timeout of requests that name none
+ * @param drainTimeout how long stop waits for pending requests to get their replies
+ * @param replyPathTimeout how long the reply consumer may go without an answer from the broker
+ * before requests are refused with a {@code ReplyPathDownException}
+ * @param responderCheckInterval how often the consumer groups are looked up to refuse requests
+ * nobody reads with a {@code NoResponderException}, or {@code null} to let them wait
+ * @param localResponderTopics the topics this application's own handlers read, never refused
+ * for lack of a responder (read at start and at each lookup of the groups)
+ * @param streamBuffer the most elements of a streaming reply buffered for its subscriber
+ * @param maxPending the number of pending requests past which requests are refused
+ * @param lateReplyWindow how long the id of a request that timed out or was cancelled is
+ * remembered, to count its reply as late
+ * @param instanceId the name of this instance, in logs and in the endpoint
+ * @param autoStartup whether the template starts with the application context
+ * @param observationRegistry the registry of the round trip observations (the no-op one for none)
+ * @param observationConvention a convention for them, or {@code null} for the default
+ * @param completionExecutor where futures complete and callers' callbacks run, or {@code null}
+ * for a pool of the engine's own
+ * @since 0.3.0
+ */
+public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMode replyPartitions,
+		Duration defaultTimeout, Duration drainTimeout, Duration replyPathTimeout, Duration responderCheckInterval,
+		Supplier<Set<String>> localResponderTopics, int streamBuffer, int maxPending, Duration lateReplyWindow,
+		String instanceId, boolean autoStartup, ObservationRegistry observationRegistry,
+		RequestReplyObservationConvention observationConvention, Executor completionExecutor) {
+
+	/**
+	 * Default timeout of requests that name none.
+	 */
+	public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
+
+	/**
+	 * Default of how long the reply consumer may go without an answer from the broker.
+	 */
+	public static final Duration DEFAULT_REPLY_PATH_TIMEOUT = Duration.ofSeconds(5);
+
+	/**
+	 * Default of how often the consumer groups are looked up, when requests to topics nobody reads
+	 * are refused.
+	 */
+	public static final Duration DEFAULT_RESPONDER_CHECK_INTERVAL = Duration.ofSeconds(2);
+
+	/**
+	 * Default of the most elements of a streaming reply buffered for its subscriber.
+	 */
+	public static final int DEFAULT_STREAM_BUFFER = 10_000;
+
+	/**
+	 * Default number of pending requests past which requests are refused.
+	 */
+	public static final int DEFAULT_MAX_PENDING = 100_000;
+
+	/**
+	 * Default time the id of a request that timed out or was cancelled is remembered.
+	 */
+	public static final Duration DEFAULT_LATE_REPLY_WINDOW = Duration.ofMinutes(1);
+
+	/**
+	 * Prefix of the names of the threads that complete futures.
+	 */
+	public static final String COMPLETION_THREAD_PREFIX = "request-reply-completion-";
+
+	/**
+	 * Check the settings.
+	 */
+	public RequesterSettings {
+		Assert.notNull(replyTopic, "'replyTopic' must not be null");
+		Assert.notNull(replyPartitions, "'replyPartitions' must not be null");
+		assertPositive(defaultTimeout, "defaultTimeout");
+		Assert.isTrue(drainTimeout != null && !drainTimeout.isNegative(), "'drainTimeout' must not be negative");
+		assertPositive(replyPathTimeout, "replyPathTimeout");
+		Assert.isTrue(responderCheckInterval == null || responderCheckInterval.toMillis() > 0,
+				"'responderCheckInterval' must be positive");
+		Assert.notNull(localResponderTopics, "'localResponderTopics' must not be null");
+		Assert.isTrue(streamBuffer > 0, "'streamBuffer' must be positive");
+		Assert.isTrue(maxPending > 0, "'maxPending' must be positive");
+		Assert.isTrue(lateReplyWindow != null && !lateReplyWindow.isNegative(),
+				"'lateReplyWindow' must not be negative");
+		Assert.hasText(instanceId, "'instanceId' must not be empty");
+		Assert.notNull(observationRegistry, "'observationRegistry' must not be null");
+	}
+
+	private static void assertPositive(Duration duration, String name) {
+		Assert.isTrue(duration != null && duration.toNanos() > 0, () -> "'" + name + "' must be positive");
+	}
+
+	/**
+	 * Start settings with the defaults.
+	 * @param replyTopic the shared reply topic, and how to prepare it on start
+	 * @return a builder
+	 */
+	public static Builder builder(ReplyTopicSettings replyTopic) {
+		return new Builder(replyTopic);
+	}
+
+	/**
+	 * Builds {@link RequesterSettings}, each setting at its default until set.
+	 */
+	public static final class Builder {
+
+		private final ReplyTopicSettings replyTopic;
+
+		private ReplyPartitionMode replyPartitions = ReplyPartitionMode.AUTO;
+
+		private Duration defaultTimeout = DEFAULT_TIMEOUT;
+
+		private Duration drainTimeout = Duration.ZERO;
+
+		private Duration replyPathTimeout = DEFAULT_REPLY_PATH_TIMEOUT;
+
+		private Duration responderCheckInterval;
+
+		private Supplier<Set<String>> localResponderTopics = Set::of;
+
+		private int streamBuffer = DEFAULT_STREAM_BUFFER;
+
+		private int maxPending = DEFAULT_MAX_PENDING;
+
+		private Duration lateReplyWindow = DEFAULT_LATE_REPLY_WINDOW;
+
+		private String instanceId = UUID.randomUUID().toString();
+
+		private boolean autoStartup = true;
+
+		private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
+
+		private RequestReplyObservationConvention observationConvention;
+
+		private Executor completionExecutor;
+
+		private Builder(ReplyTopicSettings replyTopic) {
+			this.replyTopic = replyTopic;
+		}
+
+		/**
+		 * Set how the instances share the reply topic's partitions. Default
+		 * {@link ReplyPartitionMode#AUTO}.
+		 * @param replyPartitions the mode
+		 * @return this builder
+		 */
+		public Builder replyPartitions(ReplyPartitionMode replyPartitions) {
+			this.replyPartitions = replyPartitions;
+			return this;
+		}
+
+		/**
+		 * Set the timeout of requests that name none. Default {@link #DEFAULT_TIMEOUT}.
+		 * @param defaultTimeout the timeout
+		 * @return this builder
+		 */
+		public Builder defaultTimeout(Duration defaultTimeout) {
+			this.defaultTimeout = defaultTimeout;
+			return this;
+		}
+
+		/**
+		 * Set how long stop waits for the replies of pending requests. Default zero.
+		 * @param drainTimeout the timeout
+		 * @return this builder
+		 */
+		public Builder drainTimeout(Duration drainTimeout) {
+			this.drainTimeout = drainTimeout;
+			return this;
+		}
+
+		/**
+		 * Set how long the reply consumer may go without an answer from the broker. Default
+		 * {@link #DEFAULT_REPLY_PATH_TIMEOUT}.
+		 * @param replyPathTimeout the timeout
+		 * @return this builder
+		 */
+		public Builder replyPathTimeout(Duration replyPathTimeout) {
+			this.replyPathTimeout = replyPathTimeout;
+			return this;
+		}
+
+		/**
+		 * Set how often the consumer groups are looked up to refuse requests nobody reads; default
+		 * {@code null}: such requests wait for their timeout.
+		 * @param responderCheckInterval the interval, or {@code null}
+		 * @return this builder
+		 */
+		public Builder responderCheckInterval(Duration responderCheckInterval) {
+			this.responderCheckInterval = responderCheckInterval;
+			return this;
+		}
+
+		/**
+		 * Set where the topics this application's own handlers read come from. Default none.
+		 * @param localResponderTopics the topics
+		 * @return this builder
+		 */
+		public Builder localResponderTopics(Supplier<Set<String>> localResponderTopics) {
+			this.localResponderTopics = localResponderTopics;
+			return this;
+		}
+
+		/**
+		 * Set the most elements of a streaming reply buffered. Default
+		 * {@link #DEFAULT_STREAM_BUFFER}.
+		 * @param streamBuffer the buffer size
+		 * @return this builder
+		 */
+		public Builder streamBuffer(int streamBuffer) {
+			this.streamBuffer = streamBuffer;
+			return this;
+		}
+
+		/**
+		 * Set the number of pending requests past which requests are refused. Default
+		 * {@link #DEFAULT_MAX_PENDING}.
+		 * @param maxPending the limit
+		 * @return this builder
+		 */
+		public Builder maxPending(int maxPending) {
+			this.maxPending = maxPending;
+			return this;
+		}
+
+		/**
+		 * Set how long the ids of requests that ended without a reply are remembered. Default
+		 * {@link #DEFAULT_LATE_REPLY_WINDOW}.
+		 * @param lateReplyWindow the window
+		 * @return this builder
+		 */
+		public Builder lateReplyWindow(Duration lateReplyWindow) {
+			this.lateReplyWindow = lateReplyWindow;
+			return this;
+		}
+
+		/**
+		 * Set the name of this instance. Default a random UUID.
+		 * @param instanceId the name
+		 * @return this builder
+		 */
+		public Builder instanceId(String instanceId) {
+			this.instanceId = instanceId;
+			return this;
+		}
+
+		/**
+		 * Set whether the template starts with the application context. Default true.
+		 * @param autoStartup whether to start automatically
+		 * @return this builder
+		 */
+		public Builder autoStartup(boolean autoStartup) {
+			this.autoStartup = autoStartup;
+			return this;
+		}
+
+		/**
+		 * Set the registry of the round trip observations, and their convention.
+		 * @param observationRegistry the registry
+		 * @param observationConvention the convention, or {@code null} for the default
+		 * @return this builder
+		 */
+		public Builder observations(ObservationRegistry observationRegistry,
+				RequestReplyObservationConvention observationConvention) {
+			this.observationRegistry = observationRegistry;
+			this.observationConvention = observationConvention;
+			return this;
+		}
+
+		/**
+		 * Set where futures complete. Default a pool of the engine's own, one thread per core (at
+		 * least two), growing while callbacks block all its threads.
+		 * @param completionExecutor the executor, or {@code null} for the default
+		 * @return this builder
+		 */
+		public Builder completionExecutor(Executor completionExecutor) {
+			this.completionExecutor = completionExecutor;
+			return this;
+		}
+
+		/**
+		 * Build the settings.
+		 * @return the settings
+		 */
+		public RequesterSettings build() {
+			return new RequesterSettings(this.replyTopic, this.replyPartitions, this.defaultTimeout, this.drainTimeout,
+					this.replyPathTimeout, this.responderCheckInterval, this.localResponderTopics, this.streamBuffer,
+					this.maxPending, this.lateReplyWindow, this.instanceId, this.autoStartup, this.observationRegistry,
+					this.observationConvention, this.completionExecutor);
+		}
+
+	}
+
+}
