@@ -1,33 +1,42 @@
-package dev.requestreply.handler;
+package dev.requestreply.responder;
 
 import java.lang.reflect.Method;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 import dev.requestreply.CorrelationId;
 import dev.requestreply.convert.PayloadConverter;
+import dev.requestreply.handler.MalformedRequestException;
+import dev.requestreply.handler.ReplyHandlerEndpoint;
+import dev.requestreply.handler.ReplyHandlerStats;
+import dev.requestreply.handler.ReplyTopicPolicy;
+import io.micrometer.observation.ObservationRegistry;
 import dev.requestreply.wire.RequestHeaders;
 import dev.requestreply.wire.RequestReplyHeaders;
 import dev.requestreply.wire.WireFormat;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.Cluster;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.mock.MockProducerFactory;
 import org.springframework.util.ReflectionUtils;
@@ -36,10 +45,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The handler listener without a broker: request records built by hand, replies caught by a
- * {@link MockProducer} whose cluster knows the reply topic's two partitions.
+ * One handler's engine without a broker: request records built by hand and handed to its pump as
+ * a consumer's poll would, replies caught by a {@link MockProducer} whose cluster knows the reply
+ * topic's two partitions; a request is done with once its partition's lowest unfinished offset
+ * passed it.
  */
-class ReplyHandlerListenerTests {
+class RequestHandlingTests {
 
 	private static final String REQUESTS = "orders-requests";
 
@@ -59,9 +70,11 @@ class ReplyHandlerListenerTests {
 
 	};
 
-	private final ReplyHandlerStats stats = new ReplyHandlerStats();
+	private final MockConsumer<byte[], byte[]> consumer = new MockConsumer<>("earliest");
 
-	private final AtomicInteger acknowledged = new AtomicInteger();
+	private final TopicPartition partition = new TopicPartition(REQUESTS, 0);
+
+	private ServedHandler handler;
 
 	private final byte[] correlationId = CorrelationId.random().toBytes();
 
@@ -69,7 +82,7 @@ class ReplyHandlerListenerTests {
 
 	@Test
 	void whenHandlerAnswersThenReplyEchoesTheRequestOnItsPartitionAndRequestIsAcknowledged() {
-		listener("echo").onMessage(request("hello", addressed(1)), this.acknowledged::incrementAndGet);
+		handle("echo", request("hello", addressed(1)));
 		ProducerRecord<byte[], byte[]> reply = awaitOneReply();
 		assertThat(reply.topic()).isEqualTo(REPLIES);
 		assertThat(reply.partition()).isEqualTo(1);
@@ -79,93 +92,93 @@ class ReplyHandlerListenerTests {
 		assertThat(reply.headers().lastHeader(RequestReplyHeaders.INSTANCE).value()).isEqualTo(INSTANCE);
 		assertThat(WireFormat.responder(reply.headers())).isEqualTo("responder-app");
 		assertThat(WireFormat.remoteFailure(REQUESTS, reply.headers())).isNull();
-		assertThat(this.stats.handled()).isOne();
-		assertThat(this.acknowledged).hasValue(1);
+		assertThat(stats().handled()).isOne();
+		assertThat(done()).isTrue();
 	}
 
 	@Test
 	void whenHandlerThrowsThenErrorReplyNamesTheExceptionAndRequestIsAcknowledged() {
-		listener("fail").onMessage(request("widget", addressed(null)), this.acknowledged::incrementAndGet);
+		handle("fail", request("widget", addressed(null)));
 		ProducerRecord<byte[], byte[]> reply = awaitOneReply();
 		assertThat(reply.value()).isNull();
 		assertThat(header(reply.headers(), RequestReplyHeaders.ERROR_TYPE))
 			.isEqualTo(IllegalStateException.class.getName());
 		assertThat(header(reply.headers(), RequestReplyHeaders.ERROR_MESSAGE)).isEqualTo("no stock for widget");
 		assertThat(WireFormat.correlationId(reply.headers())).isEqualTo(this.correlationId);
-		assertThat(this.stats.failed()).isOne();
-		assertThat(this.stats.handled()).isZero();
-		assertThat(this.acknowledged).hasValue(1);
+		assertThat(stats().failed()).isOne();
+		assertThat(stats().handled()).isZero();
+		assertThat(done()).isTrue();
 	}
 
 	@Test
 	void whenPayloadDoesNotConvertThenErrorReplyAndCountedMalformed() {
-		listener("order").onMessage(request("not json", addressed(null)), this.acknowledged::incrementAndGet);
+		handle("order", request("not json", addressed(null)));
 		ProducerRecord<byte[], byte[]> reply = awaitOneReply();
 		assertThat(header(reply.headers(), RequestReplyHeaders.ERROR_TYPE))
 			.isEqualTo(MalformedRequestException.class.getName());
-		assertThat(this.stats.malformed()).isOne();
-		assertThat(this.stats.handled() + this.stats.failed()).isZero();
-		assertThat(this.acknowledged).hasValue(1);
+		assertThat(stats().malformed()).isOne();
+		assertThat(stats().handled() + stats().failed()).isZero();
+		assertThat(done()).isTrue();
 	}
 
 	@Test
 	void whenRequestHasNoValueThenErrorReplySaysSo() {
-		listener("echo").onMessage(request(null, addressed(null)), this.acknowledged::incrementAndGet);
+		handle("echo", request(null, addressed(null)));
 		ProducerRecord<byte[], byte[]> reply = awaitOneReply();
 		assertThat(header(reply.headers(), RequestReplyHeaders.ERROR_MESSAGE)).isEqualTo("Request has no value");
-		assertThat(this.stats.malformed()).isOne();
-		assertThat(this.acknowledged).hasValue(1);
+		assertThat(stats().malformed()).isOne();
+		assertThat(done()).isTrue();
 	}
 
 	@Test
 	void whenRequestNamesNoReplyTopicThenNoReplyAndCountedRejected() {
 		RecordHeaders headers = new RecordHeaders();
 		headers.add(RequestReplyHeaders.CORRELATION_ID, this.correlationId);
-		assertSkippedWithoutReply(headers, this.stats::rejected);
+		assertSkippedWithoutReply(headers, () -> stats().rejected());
 	}
 
 	@Test
 	void whenDeadlineIsMalformedThenErrorReplyNamesTheHeader() {
 		RecordHeaders headers = addressed(null);
 		headers.add(RequestReplyHeaders.DEADLINE, "soon".getBytes(StandardCharsets.UTF_8));
-		listener("echo").onMessage(request("hello", headers), this.acknowledged::incrementAndGet);
+		handle("echo", request("hello", headers));
 		ProducerRecord<byte[], byte[]> reply = awaitOneReply();
 		assertThat(header(reply.headers(), RequestReplyHeaders.ERROR_MESSAGE)).contains(RequestReplyHeaders.DEADLINE);
 		assertThat(WireFormat.correlationId(reply.headers())).isEqualTo(this.correlationId);
-		assertThat(this.stats.malformed()).isOne();
-		assertThat(this.acknowledged).hasValue(1);
+		assertThat(stats().malformed()).isOne();
+		assertThat(done()).isTrue();
 	}
 
 	@Test
 	void whenDeadlineHasPassedThenNoReplyAndCountedExpired() {
 		RecordHeaders headers = WireFormat.requestHeaders(new RecordHeaders(), new RequestHeaders(this.correlationId,
 				REPLIES, null, System.currentTimeMillis() - 1_000, INSTANCE, false));
-		assertSkippedWithoutReply(headers, this.stats::expired);
+		assertSkippedWithoutReply(headers, () -> stats().expired());
 	}
 
 	@Test
 	void whenReplyTopicIsNotAllowedThenNoReplyAndCountedRefused() {
 		RecordHeaders headers = WireFormat.requestHeaders(new RecordHeaders(), new RequestHeaders(this.correlationId,
 				"payments", null, RequestHeaders.NO_DEADLINE, INSTANCE, false));
-		assertSkippedWithoutReply(headers, this.stats::refused);
+		assertSkippedWithoutReply(headers, () -> stats().refused());
 	}
 
 	@Test
 	void whenReplyPartitionDoesNotExistThenErrorReplyWithoutPartition() {
-		listener("echo").onMessage(request("hello", addressed(5)), this.acknowledged::incrementAndGet);
+		handle("echo", request("hello", addressed(5)));
 		ProducerRecord<byte[], byte[]> reply = awaitOneReply();
 		assertThat(reply.partition()).isNull();
 		assertThat(header(reply.headers(), RequestReplyHeaders.ERROR_MESSAGE)).contains("partition 5");
-		assertThat(this.stats.malformed()).isOne();
-		assertThat(this.acknowledged).hasValue(1);
+		assertThat(stats().malformed()).isOne();
+		assertThat(done()).isTrue();
 	}
 
 	@Test
 	void whenStreamIsRequestedThenEachElementThenAnEndMarkerAreSentAndAcknowledgedOnce() {
 		RecordHeaders headers = WireFormat.requestHeaders(new RecordHeaders(), new RequestHeaders(this.correlationId,
 				REPLIES, 0, RequestHeaders.NO_DEADLINE, INSTANCE, true));
-		listener("letters").onMessage(request("abc", headers), this.acknowledged::incrementAndGet);
-		await().atMost(Duration.ofSeconds(5)).until(() -> this.acknowledged.get() == 1);
+		handle("letters", request("abc", headers));
+		await().atMost(Duration.ofSeconds(5)).until(this::done);
 		List<ProducerRecord<byte[], byte[]>> parts = this.producer.history();
 		assertThat(parts).hasSize(4).allSatisfy((part) -> {
 			assertThat(part.partition()).isZero();
@@ -177,28 +190,51 @@ class ReplyHandlerListenerTests {
 		assertThat(parts).extracting((part) -> WireFormat.sequence(part.headers())).containsExactly(0L, 1L, 2L, null);
 		assertThat(WireFormat.end(parts.get(3).headers())).isEqualTo(3L);
 		assertThat(parts.get(3).value()).isNull();
-		assertThat(this.stats.handled()).isOne();
+		assertThat(stats().handled()).isOne();
 	}
 
 	private void assertSkippedWithoutReply(Headers headers, LongSupplier figure) {
-		listener("echo").onMessage(request("hello", headers), this.acknowledged::incrementAndGet);
-		assertThat(this.acknowledged).hasValue(1);
+		handle("echo", request("hello", headers));
+		await().atMost(Duration.ofSeconds(5)).until(this::done);
 		assertThat(this.producer.history()).isEmpty();
 		assertThat(figure.getAsLong()).isOne();
-		assertThat(this.stats.handled()).isZero();
+		assertThat(stats().handled()).isZero();
 	}
 
-	private ReplyHandlerListener listener(String methodName) {
+	@AfterEach
+	void stop() {
+		if (this.handler != null) {
+			this.handler.stop();
+		}
+	}
+
+	private void handle(String methodName, ConsumerRecord<byte[], byte[]> request) {
 		Method method = ReflectionUtils.findMethod(Handlers.class, methodName, (Class<?>[]) null);
 		ReflectionUtils.makeAccessible(method);
 		ReplyHandlerEndpoint endpoint = new ReplyHandlerEndpoint("handlers", new Handlers(), method,
 				List.of(REQUESTS), null, null, method.getGenericParameterTypes()[0]);
 		KafkaTemplate<byte[], byte[]> template = new KafkaTemplate<>(new MockProducerFactory<>(() -> this.producer));
-		return new ReplyHandlerListener(endpoint, new PayloadConverter(JsonMapper.builder().build()),
-				new ReplySender(template, "responder-app", this.stats, endpoint.id()),
-				new HandlerFigures(endpoint, this.stats, List.of()), ReplyHandlerPolicy.DEFAULT,
-				new ReplyTopicGuard(endpoint.id(), new ReplyTopicPolicy(ReplyTopicPolicy.DEFAULT_PATTERNS,
-						List.of(REQUESTS))));
+		ResponderClients clients = new ResponderClients(new DefaultKafkaConsumerFactory<>(Map.of()), template, null);
+		ResponderShared shared = new ResponderShared(new PayloadConverter(JsonMapper.builder().build()),
+				new ReplyTopicPolicy(ReplyTopicPolicy.DEFAULT_PATTERNS, List.of(REQUESTS)), ObservationRegistry.NOOP,
+				null);
+		this.handler = new ServedHandler(endpoint, "responder-app", TestSettings.DEFAULTS, clients, shared, List.of(),
+				List.of());
+		this.consumer.assign(List.of(this.partition));
+		this.handler.pump().onPartitionsAssigned(this.consumer, List.of(this.partition));
+		this.handler.pump().onMessage(List.of(request), null, this.consumer);
+	}
+
+	private ReplyHandlerStats stats() {
+		return this.handler.stats();
+	}
+
+	// The request ended: its offset no longer holds its partition back.
+	private boolean done() {
+		return this.handler.requests().size() == 0 && this.handler.pump()
+			.consumers()
+			.stream()
+			.allMatch((owner) -> owner.ledger(this.partition).lowestUnfinished() == this.offset);
 	}
 
 	private RecordHeaders addressed(Integer replyPartition) {
@@ -216,7 +252,7 @@ class ReplyHandlerListenerTests {
 	}
 
 	private ProducerRecord<byte[], byte[]> awaitOneReply() {
-		await().atMost(Duration.ofSeconds(5)).until(() -> this.acknowledged.get() == 1);
+		await().atMost(Duration.ofSeconds(5)).until(this::done);
 		assertThat(this.producer.history()).hasSize(1);
 		return this.producer.history().get(0);
 	}

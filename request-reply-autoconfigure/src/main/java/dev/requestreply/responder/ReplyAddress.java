@@ -1,5 +1,6 @@
-package dev.requestreply.handler;
+package dev.requestreply.responder;
 
+import dev.requestreply.handler.HandlerCallContext;
 import dev.requestreply.wire.RequestHeaders;
 
 /**

@@ -1,4 +1,4 @@
-package dev.requestreply.handler;
+package dev.requestreply.responder;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;

@@ -1,4 +1,4 @@
-package dev.requestreply.handler;
+package dev.requestreply.responder;
 
 import java.util.List;
 import java.util.Queue;
@@ -14,9 +14,13 @@ import java.util.stream.Stream;
 
 import dev.requestreply.TestFigures;
 import dev.requestreply.convert.PayloadConverter;
+import dev.requestreply.handler.ReplyHandlerEndpoint;
+import dev.requestreply.handler.ReplyHandlerStats;
 import dev.requestreply.wire.RequestHeaders;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -108,13 +112,16 @@ class StreamReplierTests {
 		ReplyHandlerEndpoint endpoint = new ReplyHandlerEndpoint("bean", this, Object.class.getMethod("toString"),
 				List.of("t"), null, null, String.class);
 		ReplyHandlerStats stats = new ReplyHandlerStats();
-		ReplyAddress address = new ReplyAddress(
-				new RequestHeaders(new byte[16], "replies", 0, RequestHeaders.NO_DEADLINE, null, true), null, "t",
-				System.nanoTime(), null);
+		RequestHeaders headers = new RequestHeaders(new byte[16], "replies", 0, RequestHeaders.NO_DEADLINE, null, true);
+		ReplyAddress address = new ReplyAddress(headers, null, "t", System.nanoTime(), null);
+		InHandRequest request = new InHandRequest(new ConsumerRecord<>("t", 0, 0, null, null), null,
+				new PartitionLedger(new TopicPartition("t", 0), null, 4096), headers, null, Long.MAX_VALUE);
+		assertThat(request.beginStream()).isTrue();
 		CountDownLatch done = new CountDownLatch(1);
-		StreamReplier replier = new StreamReplier(address, new ReplySender(this.sends, "r", stats, "bean.toString"),
+		StreamReplier replier = new StreamReplier(request, address,
+				new ReplySender(this.sends, "r", stats, "bean.toString"),
 				new PayloadConverter(JsonMapper.builder().build()), new HandlerFigures(endpoint, stats, List.of()),
-				done::countDown);
+				done::countDown, Runnable::run);
 		Runtime runtime = Runtime.getRuntime();
 		System.gc();
 		this.baselineHeap = runtime.totalMemory() - runtime.freeMemory();

@@ -1,4 +1,4 @@
-package dev.requestreply.handler;
+package dev.requestreply.responder;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -6,6 +6,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
+
+import dev.requestreply.handler.ReplyTopicPolicy;
 
 import org.springframework.core.log.LogAccessor;
 

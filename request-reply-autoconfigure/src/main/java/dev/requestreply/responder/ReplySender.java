@@ -1,15 +1,11 @@
-package dev.requestreply.handler;
+package dev.requestreply.responder;
 
 import java.nio.charset.StandardCharsets;
-import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CompletableFuture;
 
-import dev.requestreply.wire.RequestReplyHeaders;
+import dev.requestreply.handler.ReplyHandlerStats;
 import dev.requestreply.wire.WireFormat;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import org.springframework.core.log.LogAccessor;
@@ -24,8 +20,6 @@ final class ReplySender {
 
 	private static final LogAccessor logger = new LogAccessor(ReplySender.class);
 
-	private static final int MAX_TOPICS_REMEMBERED = 1024;
-
 	private final KafkaTemplate<byte[], byte[]> template;
 
 	private final byte[] responder;
@@ -35,9 +29,6 @@ final class ReplySender {
 	private final String handlerId;
 
 	private final IdempotencyWindow window;
-
-	// Partition counts of the reply topics seen (bounded: requests may name any topic).
-	private final Map<String, Integer> partitionCounts = new ConcurrentHashMap<>();
 
 	ReplySender(KafkaTemplate<byte[], byte[]> template, String responder, ReplyHandlerStats stats, String handlerId) {
 		this(template, responder, stats, handlerId, null);
@@ -56,17 +47,17 @@ final class ReplySender {
 	}
 
 	/**
-	 * Send again the reply remembered for an earlier delivery of this request, if any.
-	 * @return whether a remembered reply was sent (or sending it was attempted)
+	 * Return the reply remembered for an earlier delivery of this request, if any.
 	 */
-	boolean replay(ReplyAddress address, Runnable whenSent) {
-		IdempotencyWindow.Remembered remembered = (this.window != null && !address.stream())
-				? this.window.find(address) : null;
-		if (remembered == null) {
-			return false;
-		}
+	IdempotencyWindow.Remembered remembered(ReplyAddress address) {
+		return (this.window != null && !address.stream()) ? this.window.find(address) : null;
+	}
+
+	/**
+	 * Send a remembered reply again.
+	 */
+	void replay(ReplyAddress address, IdempotencyWindow.Remembered remembered, Runnable whenSent) {
 		send(address, remembered.value(), remembered.copyHeaders(), false, whenSent);
-		return true;
 	}
 
 	/**
@@ -102,9 +93,7 @@ final class ReplySender {
 		byte[] key = (address.key() != null || !address.stream()) ? address.key() : address.request().correlationId();
 		ProducerRecord<byte[], byte[]> reply = new ProducerRecord<>(address.topic(),
 				address.request().replyPartition(), key, value, headers);
-		if (address.stream() || !ReplyBurst.hold(() -> send(address, reply, remember, whenSent, sent))) {
-			send(address, reply, remember, whenSent, sent);
-		}
+		send(address, reply, remember, whenSent, sent);
 		return sent;
 	}
 
@@ -128,32 +117,6 @@ final class ReplySender {
 			failed(address, ex, remember);
 			whenSent.run();
 			sent.completeExceptionally(ex);
-		}
-	}
-
-	/**
-	 * The producer would wait up to {@code max.block.ms} for a partition the topic does not have,
-	 * stalling the consumer: check against the topic's metadata first.
-	 * @throws MalformedRequestException if the reply topic lacks the partition
-	 */
-	void checkPartitionExists(ReplyAddress address) {
-		Integer partition = address.request().replyPartition();
-		if (partition == null) {
-			return;
-		}
-		// Partitions are never taken away from a topic: a count seen holds.
-		Integer known = this.partitionCounts.get(address.topic());
-		if (known != null && partition < known) {
-			return;
-		}
-		List<PartitionInfo> partitions = this.template.partitionsFor(address.topic());
-		int count = (partitions != null) ? partitions.size() : 0;
-		if (partition >= count) {
-			throw new MalformedRequestException("Header " + RequestReplyHeaders.REPLY_PARTITION + " names partition "
-					+ partition + ", but topic '" + address.topic() + "' has " + count + " partition(s)");
-		}
-		if (this.partitionCounts.size() < MAX_TOPICS_REMEMBERED) {
-			this.partitionCounts.put(address.topic(), count);
 		}
 	}
 

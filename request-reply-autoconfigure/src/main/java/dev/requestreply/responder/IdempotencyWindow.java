@@ -1,4 +1,4 @@
-package dev.requestreply.handler;
+package dev.requestreply.responder;
 
 import java.nio.ByteBuffer;
 import java.time.Duration;
@@ -7,6 +7,8 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
+import dev.requestreply.handler.ReplyHandlerEndpoint;
+import dev.requestreply.handler.ReplyHandlerIdempotency;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
@@ -26,6 +28,14 @@ final class IdempotencyWindow {
 	private final LongSupplier nanoClock;
 
 	private final Map<Key, Remembered> replies = new LinkedHashMap<>();
+
+	/**
+	 * Return the window of a handler, or {@code null} when it does not remember its replies.
+	 */
+	static IdempotencyWindow of(ReplyHandlerIdempotency settings, ReplyHandlerEndpoint endpoint) {
+		return (settings.allHandlers() || endpoint.idempotent())
+				? new IdempotencyWindow(settings.maxEntries(), settings.window()) : null;
+	}
 
 	IdempotencyWindow(int maxEntries, Duration window) {
 		this(maxEntries, window, System::nanoTime);

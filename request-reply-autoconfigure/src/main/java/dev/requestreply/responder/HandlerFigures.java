@@ -1,6 +1,11 @@
-package dev.requestreply.handler;
+package dev.requestreply.responder;
 
 import java.util.List;
+
+import dev.requestreply.handler.ReplyHandlerEndpoint;
+import dev.requestreply.handler.ReplyHandlerOutcome;
+import dev.requestreply.handler.ReplyHandlerOutcomeListener;
+import dev.requestreply.handler.ReplyHandlerStats;
 
 import org.springframework.core.log.LogAccessor;
 

@@ -1,4 +1,4 @@
-package dev.requestreply.handler;
+package dev.requestreply.responder;
 
 import java.util.Arrays;
 import java.util.Collections;
@@ -6,17 +6,19 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import dev.requestreply.convert.PayloadConverter;
+import dev.requestreply.handler.HandlerInvoker;
+import dev.requestreply.handler.ReplyHandlerOutcome;
 
 /**
  * Sends what a handler returned for a stream request: each element as a reply with its sequence
- * number, then an end marker (or an error reply) carrying the number of elements. The request is
- * let go once the end is sent.
+ * number, then an end marker (or an error reply) carrying the number of elements. The request
+ * ends once the end is sent, or at once when it is ended otherwise (cancelled, or stopped by the
+ * watchdog): then no further element is sent and the publisher's subscription is cancelled.
  * <p>
  * Elements are taken at most {@value #WINDOW} ahead of the sends the producer has completed: a
  * {@code Flow.Publisher} is asked for them in chunks as sends complete, and an iterator is read no
@@ -33,14 +35,13 @@ final class StreamReplier implements Flow.Subscriber<Object> {
 	// Demand is renewed in chunks rather than one element at a time.
 	private static final int CHUNK = WINDOW / 4;
 
-	// Sends complete on the producer's I/O thread, which must not produce the next elements.
-	private static final Executor DEMAND = ForkJoinPool.commonPool();
-
 	private final Semaphore window = new Semaphore(WINDOW);
 
 	private final AtomicInteger sentSinceDemand = new AtomicInteger();
 
 	private volatile Flow.Subscription subscription;
+
+	private final InHandRequest request;
 
 	private final ReplyAddress address;
 
@@ -52,21 +53,36 @@ final class StreamReplier implements Flow.Subscriber<Object> {
 
 	private final Runnable whenDone;
 
+	// Sends complete on the producer's I/O thread, which must not produce the next elements.
+	private final Executor demand;
+
+	// Guarded by this.
 	private long sent;
 
-	StreamReplier(ReplyAddress address, ReplySender sender, PayloadConverter converter, HandlerFigures figures,
-			Runnable whenDone) {
+	/**
+	 * @param request the request
+	 * @param address where the replies go
+	 * @param sender the sender
+	 * @param converter the converter of elements
+	 * @param figures the handler's figures
+	 * @param whenDone run once the end of the stream was sent
+	 * @param demand where a publisher is asked for more elements
+	 */
+	StreamReplier(InHandRequest request, ReplyAddress address, ReplySender sender, PayloadConverter converter,
+			HandlerFigures figures, Runnable whenDone, Executor demand) {
+		this.request = request;
 		this.address = address;
 		this.sender = sender;
 		this.converter = converter;
 		this.figures = figures;
 		this.whenDone = whenDone;
+		this.demand = demand;
 	}
 
 	/**
 	 * Send the elements of a handler's result: a {@code Flow.Publisher}, {@code Stream},
-	 * {@code Iterable} or array, or a single value as a stream of one. A cancelled request stops
-	 * the iteration, or cancels the subscription.
+	 * {@code Iterable} or array, or a single value as a stream of one. An iterator is read on the
+	 * calling thread.
 	 */
 	void start(Object value) {
 		if (value instanceof Flow.Publisher<?> publisher) {
@@ -90,7 +106,7 @@ final class StreamReplier implements Flow.Subscriber<Object> {
 			elements = (value != null) ? List.of(value).iterator() : Collections.emptyIterator();
 		}
 		try {
-			while (!cancelled()) {
+			while (!this.request.isEnded()) {
 				// Before hasNext, which may already take the next element (a Stream's iterator does).
 				// Bounded by the producer's delivery timeout: every send completes, sent or failed.
 				this.window.acquire();
@@ -101,7 +117,6 @@ final class StreamReplier implements Flow.Subscriber<Object> {
 			}
 		}
 		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
 			onError(ex);
 			return;
 		}
@@ -121,20 +136,33 @@ final class StreamReplier implements Flow.Subscriber<Object> {
 		if (this.address.context() != null) {
 			this.address.context().onCancel(subscription::cancel);
 		}
+		if (this.request.isEnded()) {
+			subscription.cancel();
+			return;
+		}
 		subscription.request(WINDOW);
-	}
-
-	private boolean cancelled() {
-		return this.address.context() != null && this.address.context().isCancelled();
 	}
 
 	@Override
 	public void onNext(Object element) {
+		if (this.request.isEnded()) {
+			Flow.Subscription current = this.subscription;
+			if (current != null) {
+				current.cancel();
+			}
+			return;
+		}
 		send(element);
 	}
 
 	private void send(Object element) {
-		this.sender.send(this.address, this.converter.toBytes(element), null, this.sent++, null, this::elementSent);
+		byte[] value = this.converter.toBytes(element);
+		synchronized (this) {
+			if (!this.request.isStreaming()) {
+				return;
+			}
+			this.sender.send(this.address, value, null, this.sent++, null, this::elementSent);
+		}
 	}
 
 	private void elementSent() {
@@ -142,27 +170,39 @@ final class StreamReplier implements Flow.Subscriber<Object> {
 		Flow.Subscription current = this.subscription;
 		if (current != null && this.sentSinceDemand.incrementAndGet() >= CHUNK) {
 			int granted = this.sentSinceDemand.getAndSet(0);
-			if (granted > 0) {
-				DEMAND.execute(() -> current.request(granted));
+			if (granted > 0 && !this.request.isEnded()) {
+				this.demand.execute(() -> current.request(granted));
 			}
 		}
 	}
 
 	@Override
 	public void onError(Throwable failure) {
-		this.figures.outcome(this.address, ReplyHandlerOutcome.ERROR);
-		this.sender.send(this.address, null, HandlerResults.unwrap(failure), null, this.sent, this.whenDone);
+		terminate(HandlerInvoker.unwrap(failure), ReplyHandlerOutcome.ERROR);
 	}
 
 	@Override
 	public void onComplete() {
-		if (cancelled()) {
-			// The requester gave up (counted when the cancel arrived): no end marker.
-			this.whenDone.run();
-			return;
+		terminate(null, ReplyHandlerOutcome.SUCCESS);
+	}
+
+	/**
+	 * Send the end of the stream, or an error reply in its place, unless the request ended.
+	 * @param failure the failure, or {@code null} for the end marker
+	 * @param outcome how the request ended, as counted
+	 */
+	void terminate(Throwable failure, ReplyHandlerOutcome outcome) {
+		synchronized (this) {
+			if (!this.request.beginReply()) {
+				return;
+			}
+			this.figures.outcome(this.address, outcome);
+			this.sender.send(this.address, null, failure, null, this.sent, this.whenDone);
 		}
-		this.figures.outcome(this.address, ReplyHandlerOutcome.SUCCESS);
-		this.sender.send(this.address, null, null, null, this.sent, this.whenDone);
+		Flow.Subscription current = this.subscription;
+		if (current != null && failure != null) {
+			current.cancel();
+		}
 	}
 
 }

@@ -1,0 +1,20 @@
+package dev.requestreply.responder;
+
+import dev.requestreply.convert.PayloadConverter;
+import dev.requestreply.handler.ReplyTopicPolicy;
+import io.micrometer.observation.ObservationRegistry;
+
+import org.springframework.core.task.TaskDecorator;
+
+/**
+ * What every handler of an application shares.
+ *
+ * @param converter the payload converter
+ * @param replyTopicPolicy the topics replies may be sent to
+ * @param observationRegistry the registry requests are observed with (the no-op one for none)
+ * @param taskDecorator the application's task decorator for the handler threads, or {@code null}
+ */
+record ResponderShared(PayloadConverter converter, ReplyTopicPolicy replyTopicPolicy,
+		ObservationRegistry observationRegistry, TaskDecorator taskDecorator) {
+
+}
