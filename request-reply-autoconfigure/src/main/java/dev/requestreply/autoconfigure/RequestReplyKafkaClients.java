@@ -90,8 +90,12 @@ class RequestReplyKafkaClients implements DisposableBean {
 
 	private static DefaultKafkaProducerFactory<byte[], byte[]> transactionalProducerFactory(Map<String, Object> base,
 			RequestReplyProperties properties, String transactionIdPrefix) {
-		DefaultKafkaProducerFactory<byte[], byte[]> factory = new DefaultKafkaProducerFactory<>(
-				producerConfig(base, properties));
+		Map<String, Object> config = producerConfig(base, properties);
+		// An open transaction (a stream being sent) of a responder that died holds back every
+		// read_committed reader of the reply partitions it wrote to until the broker aborts it.
+		config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+				(int) Math.min(Integer.MAX_VALUE, properties.getHandler().getTransactionTimeout().toMillis()));
+		DefaultKafkaProducerFactory<byte[], byte[]> factory = new DefaultKafkaProducerFactory<>(config);
 		// A prefix of its own, so that its producers never fence the application's.
 		factory.setTransactionIdPrefix(transactionIdPrefix + "request-reply-");
 		return factory;

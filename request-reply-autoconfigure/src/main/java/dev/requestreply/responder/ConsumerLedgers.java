@@ -10,6 +10,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 
@@ -54,6 +55,9 @@ final class ConsumerLedgers {
 
 	private volatile boolean anyCapacityPaused;
 
+	// Taken on the consumer's thread (the consumer is not thread-safe), for transactional commits.
+	private volatile ConsumerGroupMetadata groupMetadata;
+
 	private boolean committing;
 
 	private long lastCommitNanos;
@@ -72,8 +76,12 @@ final class ConsumerLedgers {
 		this.lastCommitNanos = System.nanoTime() - settings.commitInterval().toNanos();
 	}
 
-	Consumer<?, ?> consumer() {
-		return this.consumer;
+	/**
+	 * Return the group metadata of the consumer's current generation, as of its last poll: a
+	 * transaction that commits offsets with older metadata is refused (the partition moved).
+	 */
+	ConsumerGroupMetadata groupMetadata() {
+		return this.groupMetadata;
 	}
 
 	PartitionLedger ledger(TopicPartition partition) {
@@ -110,6 +118,7 @@ final class ConsumerLedgers {
 	 * above it.
 	 */
 	void assigned(Collection<TopicPartition> partitions) {
+		this.groupMetadata = this.consumer.groupMetadata();
 		Map<TopicPartition, OffsetAndMetadata> offsets;
 		try {
 			offsets = this.consumer.committed(new HashSet<>(partitions), SYNC_TIMEOUT);
@@ -165,6 +174,9 @@ final class ConsumerLedgers {
 	void beforePoll() {
 		if (this.commits) {
 			commitIfDue();
+		}
+		else {
+			this.groupMetadata = this.consumer.groupMetadata();
 		}
 		if (this.inHandPaused && this.inHand.get() <= this.settings.maxInHand() / 2) {
 			this.inHandPaused = false;

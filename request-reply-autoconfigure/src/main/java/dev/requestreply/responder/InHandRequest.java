@@ -67,6 +67,9 @@ final class InHandRequest {
 
 	private boolean overrunReported;
 
+	// Its last reply could not be committed: its offset stays unfinished, for the next owner.
+	private volatile boolean keepUnfinished;
+
 	InHandRequest(ConsumerRecord<byte[], byte[]> record, ConsumerLedgers owner, PartitionLedger ledger,
 			RequestHeaders headers, WireFormatException unreadable, long maxHandlingNanos) {
 		this.record = record;
@@ -205,6 +208,14 @@ final class InHandRequest {
 
 	synchronized boolean methodRunning() {
 		return this.methodThread != null;
+	}
+
+	void keepUnfinished() {
+		this.keepUnfinished = true;
+	}
+
+	boolean keepsUnfinished() {
+		return this.keepUnfinished;
 	}
 
 	String position() {

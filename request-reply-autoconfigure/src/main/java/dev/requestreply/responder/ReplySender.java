@@ -1,7 +1,6 @@
 package dev.requestreply.responder;
 
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
 
 import dev.requestreply.handler.ReplyHandlerStats;
 import dev.requestreply.wire.WireFormat;
@@ -9,7 +8,6 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 
 import org.springframework.core.log.LogAccessor;
-import org.springframework.kafka.core.KafkaTemplate;
 
 /**
  * Sends the replies of one handler: values, error replies and the parts of a stream, each with
@@ -20,7 +18,7 @@ final class ReplySender {
 
 	private static final LogAccessor logger = new LogAccessor(ReplySender.class);
 
-	private final KafkaTemplate<byte[], byte[]> template;
+	private final ReplyWriter writer;
 
 	private final byte[] responder;
 
@@ -30,16 +28,12 @@ final class ReplySender {
 
 	private final IdempotencyWindow window;
 
-	ReplySender(KafkaTemplate<byte[], byte[]> template, String responder, ReplyHandlerStats stats, String handlerId) {
-		this(template, responder, stats, handlerId, null);
-	}
-
 	/**
 	 * Create a sender that remembers the replies it sent in the given window, or none.
 	 */
-	ReplySender(KafkaTemplate<byte[], byte[]> template, String responder, ReplyHandlerStats stats, String handlerId,
+	ReplySender(ReplyWriter writer, String responder, ReplyHandlerStats stats, String handlerId,
 			IdempotencyWindow window) {
-		this.template = template;
+		this.writer = writer;
 		this.responder = responder.getBytes(StandardCharsets.UTF_8);
 		this.stats = stats;
 		this.handlerId = handlerId;
@@ -56,34 +50,41 @@ final class ReplySender {
 	/**
 	 * Send a remembered reply again.
 	 */
-	void replay(ReplyAddress address, IdempotencyWindow.Remembered remembered, Runnable whenSent) {
-		send(address, remembered.value(), remembered.copyHeaders(), false, whenSent);
+	void replay(InHandRequest request, ReplyAddress address, IdempotencyWindow.Remembered remembered,
+			Runnable whenSent) {
+		send(request, address, remembered.value(), remembered.copyHeaders(), true, false, whenSent);
 	}
 
 	/**
 	 * Send one reply (a value or an error); for a stream request it is the end of the stream.
-	 * @return completed when the reply was sent, failed (after it was counted) when it could not be
 	 */
-	CompletableFuture<Void> reply(ReplyAddress address, byte[] value, Throwable failure, Runnable whenSent) {
-		return send(address, value, failure, null, address.stream() ? 0L : null, whenSent);
+	void reply(InHandRequest request, ReplyAddress address, byte[] value, Throwable failure, Runnable whenSent) {
+		send(request, address, value, failure, null, address.stream() ? 0L : null, whenSent);
 	}
 
 	/**
 	 * Send one part of a stream: an element ({@code sequence} set) or its end ({@code end} set).
 	 */
-	CompletableFuture<Void> send(ReplyAddress address, byte[] value, Throwable failure, Long sequence, Long end,
+	void send(InHandRequest request, ReplyAddress address, byte[] value, Throwable failure, Long sequence, Long end,
 			Runnable whenSent) {
 		RecordHeaders headers = WireFormat.replyHeaders(address.request(), this.responder, failure,
 				(failure != null) ? ErrorCodeMapping.codeOf(failure) : null, sequence, end);
 		if (address.context() != null) {
 			address.context().copyReplyHeadersTo(headers);
 		}
-		return send(address, value, headers, this.window != null && !address.stream(), whenSent);
+		send(request, address, value, headers, sequence == null, this.window != null && !address.stream(),
+				whenSent);
 	}
 
-	private CompletableFuture<Void> send(ReplyAddress address, byte[] value, RecordHeaders headers, boolean remember,
-			Runnable whenSent) {
-		CompletableFuture<Void> sent = new CompletableFuture<>();
+	/**
+	 * The request ended without its last reply.
+	 */
+	void discard(InHandRequest request) {
+		this.writer.discard(request);
+	}
+
+	private void send(InHandRequest request, ReplyAddress address, byte[] value, RecordHeaders headers, boolean last,
+			boolean remember, Runnable whenSent) {
 		if (remember) {
 			// Remembered before it is sent, so that a redelivery right behind this request finds it;
 			// taken before sending, as an observing template adds trace headers to the record.
@@ -93,30 +94,17 @@ final class ReplySender {
 		byte[] key = (address.key() != null || !address.stream()) ? address.key() : address.request().correlationId();
 		ProducerRecord<byte[], byte[]> reply = new ProducerRecord<>(address.topic(),
 				address.request().replyPartition(), key, value, headers);
-		send(address, reply, remember, whenSent, sent);
-		return sent;
-	}
-
-	private void send(ReplyAddress address, ProducerRecord<byte[], byte[]> reply, boolean remember,
-			Runnable whenSent, CompletableFuture<Void> sent) {
 		try {
-			this.template.send(reply).whenComplete((result, ex) -> {
+			this.writer.write(request, reply, last).whenComplete((result, ex) -> {
 				if (ex != null) {
 					failed(address, ex, remember);
 				}
 				whenSent.run();
-				if (ex != null) {
-					sent.completeExceptionally(ex);
-				}
-				else {
-					sent.complete(null);
-				}
 			});
 		}
 		catch (RuntimeException ex) {
 			failed(address, ex, remember);
 			whenSent.run();
-			sent.completeExceptionally(ex);
 		}
 	}
 

@@ -78,7 +78,7 @@ final class ReplyStage {
 		}
 		if (request.beginReply()) {
 			this.figures.outcome(address, ReplyHandlerOutcome.SUCCESS);
-			this.sender.reply(address, bytes, null, () -> this.endings.done(request));
+			this.sender.reply(request, address, bytes, null, () -> this.endings.done(request));
 		}
 	}
 
@@ -104,7 +104,7 @@ final class ReplyStage {
 		this.figures.outcome(address, outcome);
 		logger.debug(failure, () -> "Handler " + this.handlerId + " failed on " + request.position()
 				+ "; sending an error reply");
-		this.sender.reply(address, null, failure, () -> this.endings.done(request));
+		this.sender.reply(request, address, null, failure, () -> this.endings.done(request));
 	}
 
 	/**
@@ -118,7 +118,7 @@ final class ReplyStage {
 		}
 		if (request.beginReply()) {
 			this.figures.outcome(address, ReplyHandlerOutcome.REPLAYED);
-			this.sender.replay(address, remembered, () -> this.endings.done(request));
+			this.sender.replay(request, address, remembered, () -> this.endings.done(request));
 		}
 		return true;
 	}

@@ -94,7 +94,7 @@ final class RequestEndings {
 		stop(request);
 		ReplyAddress address = new ReplyAddress(request.headers, request.record.key(), request.record.topic(),
 				request.receivedNanos, request.context);
-		this.sender.reply(address, null, failure, () -> done(request));
+		this.sender.reply(request, address, null, failure, () -> done(request));
 	}
 
 	/**
@@ -107,6 +107,7 @@ final class RequestEndings {
 	}
 
 	private void stop(InHandRequest request) {
+		this.sender.discard(request);
 		request.interruptMethod();
 		HandlerCallContext context = request.context;
 		if (context != null) {

@@ -74,7 +74,7 @@ final class RequestsInHand {
 		if (request.headers != null) {
 			this.byId.remove(ByteBuffer.wrap(request.headers.correlationId()), request);
 		}
-		if (finished) {
+		if (finished && !request.keepsUnfinished()) {
 			request.ledger.finish(request.record.offset());
 		}
 		request.stopObservation();

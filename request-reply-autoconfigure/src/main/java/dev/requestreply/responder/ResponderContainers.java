@@ -21,6 +21,7 @@ import io.micrometer.observation.ObservationRegistry;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.core.task.TaskDecorator;
+import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.util.Assert;
 
@@ -168,7 +169,7 @@ public class ResponderContainers implements ReplyHandlerContainers, SmartLifecyc
 		ResponderShared shared = new ResponderShared(this.converter,
 				new ReplyTopicPolicy(this.settings.policy().allowedReplyTopics(),
 						endpoints.stream().flatMap((endpoint) -> endpoint.topics().stream()).toList()),
-				this.observationRegistry, this.taskDecorator);
+				this.observationRegistry, this.taskDecorator, transactionTemplate());
 		this.watchdog = new Watchdog();
 		this.cancelReader = new CancelReader(this.clients.consumerConfig());
 		this.served.clear();
@@ -181,11 +182,23 @@ public class ResponderContainers implements ReplyHandlerContainers, SmartLifecyc
 			handler.start();
 			this.served.put(endpoint.id(), handler);
 			logger.info(() -> "@ReplyHandler " + endpoint.id() + " serving " + endpoint.topics() + " in group '"
-					+ groupId + "'");
+					+ groupId + "'" + ((shared.transactionTemplate() != null) ? ", replying in transactions" : ""));
 		}
 		this.watchdog.start();
 		this.cancelReader.start();
 		this.running = true;
+	}
+
+	private KafkaTemplate<byte[], byte[]> transactionTemplate() {
+		if (this.clients.transactionalProducerFactory() == null) {
+			return null;
+		}
+		KafkaTemplate<byte[], byte[]> template = new KafkaTemplate<>(this.clients.transactionalProducerFactory());
+		if (!this.observationRegistry.isNoop()) {
+			template.setObservationRegistry(this.observationRegistry);
+			template.setObservationEnabled(true);
+		}
+		return template;
 	}
 
 	@Override

@@ -61,7 +61,11 @@ final class ServedHandler {
 		Duration maxHandlingTime = (endpoint.maxHandlingTime() != null) ? endpoint.maxHandlingTime()
 				: settings.maxHandlingTime();
 		HandlerFigures figures = new HandlerFigures(endpoint, this.stats, outcomeListeners);
-		ReplySender sender = new ReplySender(clients.template(), groupId, this.stats, endpoint.id(),
+		boolean transactional = shared.transactionTemplate() != null;
+		ReplyWriter writer = transactional
+				? new TransactionalReplies(shared.transactionTemplate(), (work) -> this.executor.urgent(work))
+				: ReplyWriter.direct(clients.template());
+		ReplySender sender = new ReplySender(writer, groupId, this.stats, endpoint.id(),
 				IdempotencyWindow.of(settings.idempotency(), endpoint));
 		this.container = new ConcurrentMessageListenerContainer<>(clients.consumerFactory(),
 				containerProperties(endpoint, groupId, settings));
@@ -82,7 +86,8 @@ final class ServedHandler {
 				new HandlerObservations(shared.observationRegistry(), ReplyHandlerContainers.containerName(endpoint),
 						groupId));
 		this.pump = new RequestPump(this.container, settings,
-				new HandlerParts(this.executor, this.requests, lanes, this.endings, figures, maxHandlingTime), true);
+				new HandlerParts(this.executor, this.requests, lanes, this.endings, figures, maxHandlingTime),
+				!transactional);
 		this.container.setupMessageListener(this.pump);
 		this.container.setBatchInterceptor(this.pump);
 		this.container.getContainerProperties().setConsumerRebalanceListener(this.pump);

@@ -161,7 +161,7 @@ final class StreamReplier implements Flow.Subscriber<Object> {
 			if (!this.request.isStreaming()) {
 				return;
 			}
-			this.sender.send(this.address, value, null, this.sent++, null, this::elementSent);
+			this.sender.send(this.request, this.address, value, null, this.sent++, null, this::elementSent);
 		}
 	}
 
@@ -197,7 +197,7 @@ final class StreamReplier implements Flow.Subscriber<Object> {
 				return;
 			}
 			this.figures.outcome(this.address, outcome);
-			this.sender.send(this.address, null, failure, null, this.sent, this.whenDone);
+			this.sender.send(this.request, this.address, null, failure, null, this.sent, this.whenDone);
 		}
 		Flow.Subscription current = this.subscription;
 		if (current != null && failure != null) {

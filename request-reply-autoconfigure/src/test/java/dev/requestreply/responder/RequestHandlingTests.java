@@ -217,7 +217,7 @@ class RequestHandlingTests {
 		ResponderClients clients = new ResponderClients(new DefaultKafkaConsumerFactory<>(Map.of()), template, null);
 		ResponderShared shared = new ResponderShared(new PayloadConverter(JsonMapper.builder().build()),
 				new ReplyTopicPolicy(ReplyTopicPolicy.DEFAULT_PATTERNS, List.of(REQUESTS)), ObservationRegistry.NOOP,
-				null);
+				null, null);
 		this.handler = new ServedHandler(endpoint, "responder-app", TestSettings.DEFAULTS, clients, shared, List.of(),
 				List.of());
 		this.consumer.assign(List.of(this.partition));

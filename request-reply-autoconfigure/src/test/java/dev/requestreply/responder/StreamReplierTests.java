@@ -119,7 +119,7 @@ class StreamReplierTests {
 		assertThat(request.beginStream()).isTrue();
 		CountDownLatch done = new CountDownLatch(1);
 		StreamReplier replier = new StreamReplier(request, address,
-				new ReplySender(this.sends, "r", stats, "bean.toString"),
+				new ReplySender(ReplyWriter.direct(this.sends), "r", stats, "bean.toString", null),
 				new PayloadConverter(JsonMapper.builder().build()), new HandlerFigures(endpoint, stats, List.of()),
 				done::countDown, Runnable::run);
 		Runtime runtime = Runtime.getRuntime();
