@@ -3,6 +3,7 @@ package dev.requestreply.responder;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.requestreply.handler.MalformedRequestException;
@@ -38,6 +39,9 @@ final class ReplyTopics {
 	// When each topic found missing may be looked up again (nanoTime).
 	private final Map<String, Long> missingUntil = new ConcurrentHashMap<>();
 
+	// The lookups under way: requests naming a topic being looked up wait for the one lookup.
+	private final Map<String, CompletableFuture<Integer>> lookups = new ConcurrentHashMap<>();
+
 	ReplyTopics(KafkaTemplate<byte[], byte[]> template) {
 		this.template = template;
 	}
@@ -62,21 +66,40 @@ final class ReplyTopics {
 			}
 			this.missingUntil.remove(topic, until);
 		}
-		int count = partitionCount(topic);
+		int count = lookUp(topic);
 		if (count == 0) {
-			if (this.missingUntil.size() < MAX_REMEMBERED) {
-				this.missingUntil.put(topic, System.nanoTime() + MISSING_TTL.toNanos());
-			}
 			return false;
-		}
-		if (this.partitionCounts.size() < MAX_REMEMBERED) {
-			this.partitionCounts.put(topic, count);
 		}
 		if (partition != null && partition >= count) {
 			throw new MalformedRequestException("Header " + RequestReplyHeaders.REPLY_PARTITION + " names partition "
 					+ partition + ", but topic '" + topic + "' has " + count + " partition(s)");
 		}
 		return true;
+	}
+
+	private int lookUp(String topic) {
+		CompletableFuture<Integer> lookup = new CompletableFuture<>();
+		CompletableFuture<Integer> running = this.lookups.putIfAbsent(topic, lookup);
+		if (running != null) {
+			return running.join();
+		}
+		int count = 0;
+		try {
+			count = partitionCount(topic);
+			if (count == 0) {
+				if (this.missingUntil.size() < MAX_REMEMBERED) {
+					this.missingUntil.put(topic, System.nanoTime() + MISSING_TTL.toNanos());
+				}
+			}
+			else if (this.partitionCounts.size() < MAX_REMEMBERED) {
+				this.partitionCounts.put(topic, count);
+			}
+			return count;
+		}
+		finally {
+			this.lookups.remove(topic, lookup);
+			lookup.complete(count);
+		}
 	}
 
 	private int partitionCount(String topic) {
