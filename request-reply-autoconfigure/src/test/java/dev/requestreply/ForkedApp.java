@@ -75,11 +75,13 @@ public final class ForkedApp {
 	private static String stats(ConfigurableApplicationContext context) {
 		long handled = 0;
 		long expired = 0;
+		long alreadyFinished = 0;
 		for (ReplyHandlerStats stats : context.getBean(ReplyHandlerContainers.class).getStats().values()) {
 			handled += stats.handled();
 			expired += stats.expired();
+			alreadyFinished += stats.alreadyFinished();
 		}
-		return "handled=" + handled + " expired=" + expired;
+		return "handled=" + handled + " expired=" + expired + " alreadyFinished=" + alreadyFinished;
 	}
 
 	private static int send(ConfigurableApplicationContext context, String topic, int count, Duration timeout) {

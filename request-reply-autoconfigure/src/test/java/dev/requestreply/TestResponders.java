@@ -1,8 +1,11 @@
 package dev.requestreply;
 
+import java.util.concurrent.ThreadLocalRandom;
+
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * Applications the multi-instance tests start: a requester, and an echo responder on
@@ -24,22 +27,32 @@ public final class TestResponders {
 	public static class EchoApp {
 
 		@Bean
-		Echo echo() {
-			return new Echo();
+		Echo echo(Environment environment) {
+			return new Echo(environment.getProperty("test.echo.max-delay-ms", Long.class, 0L));
 		}
 
 	}
 
 	/**
-	 * Answers {@code "echo:" + request}, each call passing its {@link #gate}.
+	 * Answers {@code "echo:" + request}, each call passing its {@link #gate}, and taking a random
+	 * time up to {@code test.echo.max-delay-ms} (0 by default).
 	 */
 	public static class Echo {
 
 		final TestGate gate = new TestGate();
 
+		private final long maxDelayMillis;
+
+		Echo(long maxDelayMillis) {
+			this.maxDelayMillis = maxDelayMillis;
+		}
+
 		@ReplyHandler(topics = "${test.topic}")
 		String echo(String text) throws InterruptedException {
 			this.gate.pass();
+			if (this.maxDelayMillis > 0) {
+				Thread.sleep(ThreadLocalRandom.current().nextLong(this.maxDelayMillis + 1));
+			}
 			return "echo:" + text;
 		}
 

@@ -512,6 +512,8 @@ public class RequestReplyProperties {
 		 * Longest metadata a handler's offset commit carries (the finished requests above the
 		 * committed offset); keep it at or below the broker's 'offset.metadata.max.bytes'. A
 		 * partition whose finished requests would not fit takes no more requests until they do.
+		 * 0 commits the lowest unfinished offset only: after a crash or a rebalance, every request
+		 * from it on is handled again.
 		 */
 		private int offsetMetadataMaxBytes = 4096;
 

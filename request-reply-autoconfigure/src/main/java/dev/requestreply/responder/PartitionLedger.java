@@ -35,7 +35,8 @@ final class PartitionLedger {
 	 * Create the ledger of a partition just assigned.
 	 * @param partition the partition
 	 * @param committed the group's committed offset and metadata, or {@code null}
-	 * @param maxMetadataChars the longest commit metadata the broker takes
+	 * @param maxMetadataChars the longest commit metadata the broker takes; 0 for none (only the
+	 * lowest unfinished offset is committed)
 	 */
 	PartitionLedger(TopicPartition partition, OffsetAndMetadata committed, int maxMetadataChars) {
 		this.partition = partition;
@@ -96,9 +97,10 @@ final class PartitionLedger {
 		if (this.end < 0) {
 			return null;
 		}
-		if (this.unfinished.isEmpty()) {
+		if (this.unfinished.isEmpty() || this.maxMetadataChars == 0) {
+			// Nothing above the offset, or finished offsets not carried at all (the setting's 0).
 			this.truncated = false;
-			return new OffsetAndMetadata(this.end);
+			return new OffsetAndMetadata(this.unfinished.isEmpty() ? this.end : this.unfinished.first());
 		}
 		long[] offsets = new long[this.unfinished.size()];
 		int count = 0;
