@@ -1,6 +1,9 @@
 package dev.requestreply;
 
+import java.time.Duration;
 import java.util.concurrent.ThreadLocalRandom;
+
+import reactor.core.publisher.Flux;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -29,6 +32,29 @@ public final class TestResponders {
 		@Bean
 		Echo echo(Environment environment) {
 			return new Echo(environment.getProperty("test.echo.max-delay-ms", Long.class, 0L));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	public static class StreamApp {
+
+		@Bean
+		Ticker ticker() {
+			return new Ticker();
+		}
+
+	}
+
+	/**
+	 * Answers each request on {@code ${test.topic}} with an endless stream, one element every 50 ms.
+	 */
+	public static class Ticker {
+
+		@ReplyHandler(topics = "${test.topic}")
+		Flux<Long> ticks(String request) {
+			return Flux.interval(Duration.ofMillis(50));
 		}
 
 	}
