@@ -47,6 +47,7 @@ final class HandlerWatch {
 	 * thread.
 	 */
 	void check(long nowMillis, long nowNanos) {
+		this.executor.grow();
 		for (InHandRequest request : this.requests.all()) {
 			long deadline = request.deadlineMillis();
 			if (deadline != RequestHeaders.NO_DEADLINE) {

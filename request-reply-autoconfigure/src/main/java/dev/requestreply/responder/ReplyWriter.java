@@ -29,12 +29,37 @@ interface ReplyWriter {
 	}
 
 	/**
-	 * Return a writer that sends each reply as it comes.
+	 * Return a writer that sends each reply as it comes, but for the last replies a handler
+	 * thread holds back while it takes one queued request after the other ({@link ReplyBurst}).
 	 * @param template the template to send with
 	 * @return the writer
 	 */
 	static ReplyWriter direct(KafkaTemplate<byte[], byte[]> template) {
-		return (request, reply, last) -> template.send(reply);
+		return (request, reply, last) -> {
+			if (!last || request == null) {
+				return template.send(reply);
+			}
+			CompletableFuture<Object> sent = new CompletableFuture<>();
+			Runnable send = () -> {
+				try {
+					template.send(reply).whenComplete((result, ex) -> {
+						if (ex != null) {
+							sent.completeExceptionally(ex);
+						}
+						else {
+							sent.complete(result);
+						}
+					});
+				}
+				catch (RuntimeException ex) {
+					sent.completeExceptionally(ex);
+				}
+			};
+			if (!ReplyBurst.hold(send)) {
+				send.run();
+			}
+			return sent;
+		};
 	}
 
 }

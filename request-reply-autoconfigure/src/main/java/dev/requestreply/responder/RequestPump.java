@@ -20,6 +20,7 @@ import org.springframework.kafka.listener.BatchAcknowledgingConsumerAwareMessage
 import org.springframework.kafka.listener.BatchInterceptor;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
+import org.springframework.kafka.listener.KafkaMessageListenerContainer;
 import org.springframework.kafka.support.Acknowledgment;
 
 /**
@@ -75,11 +76,13 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 			Consumer<?, ?> consumer) {
 		ConsumerLedgers owner = ledgers(consumer);
 		Set<TopicPartition> delivered = new HashSet<>();
-		for (ConsumerRecord<byte[], byte[]> record : records) {
-			TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-			delivered.add(partition);
-			take(owner, owner.ledger(partition), record);
-		}
+		this.executor.handOut(() -> {
+			for (ConsumerRecord<byte[], byte[]> record : records) {
+				TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+				delivered.add(partition);
+				take(owner, owner.ledger(partition), record);
+			}
+		});
 		owner.afterPoll(delivered);
 	}
 
@@ -161,9 +164,15 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 	 */
 	void wake(ConsumerLedgers owner) {
 		for (TopicPartition partition : owner.ledgers().keySet()) {
-			// Resuming a partition it did not pause itself only wakes the consumer up.
-			this.container.resumePartition(partition);
-			return;
+			for (KafkaMessageListenerContainer<byte[], byte[]> child : this.container.getContainers()) {
+				Collection<TopicPartition> assigned = child.getAssignedPartitions();
+				if (assigned != null && assigned.contains(partition)) {
+					// The consumer's own container: resuming a partition that it did not pause itself
+					// only wakes the consumer up (the parent container would skip it).
+					child.resumePartition(partition);
+					return;
+				}
+			}
 		}
 	}
 

@@ -75,7 +75,8 @@ final class ServedHandler {
 		this.requests = new RequestsInHand(lanes, (request) -> this.endings.cancelled(request),
 				(owner) -> this.pump.wake(owner));
 		this.executor = new HandlerExecutor(maxConcurrency, this.threads.executor(),
-				(request) -> this.handling.run(request), () -> this.pump.capacity());
+				(request) -> this.handling.run(request), () -> this.pump.capacity(),
+				shared.observationRegistry().isNoop() && !transactional);
 		this.endings = new RequestEndings(this.requests, figures, this.executor, sender, maxHandlingTime);
 		ReplyStage replies = new ReplyStage(endpoint.id(), sender, shared.converter(), figures, this.endings,
 				this.executor);
