@@ -1,7 +1,6 @@
 package dev.requestreply;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 
 import dev.requestreply.PacedLoad.Figures;
@@ -9,7 +8,6 @@ import dev.requestreply.TestResponders.EchoApp;
 import dev.requestreply.TestResponders.RequesterApp;
 import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.handler.ReplyHandlerStats;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -38,12 +36,8 @@ class CrashRedeliveryTests {
 
 	private static final Duration SEND_INTERVAL = Duration.ofMillis(5);
 
-	private final List<ForkedJvm> jvms = new ArrayList<>();
-
-	@AfterEach
-	void cleanUp() {
-		this.jvms.forEach(ForkedJvm::kill);
-	}
+	@RegisterExtension
+	final ForkedApps forked = new ForkedApps();
 
 	@Test
 	void whenAResponderIsKilledUnderLoadThenOnlyWhatHadNotFinishedRunsAgain() throws Exception {
@@ -66,7 +60,7 @@ class CrashRedeliveryTests {
 		List<String> properties = List.of("test.topic=" + topic, "request-reply.handler.group-id=" + group,
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("redelivery-responder-replies"),
 				"test.echo.max-delay-ms=400", "request-reply.handler.offset-metadata-max-bytes=" + metadataBytes);
-		ForkedJvm victim = fork("victim-" + metadataBytes, properties);
+		ForkedJvm victim = this.forked.fork("victim-" + metadataBytes, "responder", properties);
 		victim.await("ready", START);
 		// Joins the group, owns nothing until the victim is gone.
 		ConfigurableApplicationContext survivor = apps.start(new Class<?>[] { EchoApp.class },
@@ -93,14 +87,6 @@ class CrashRedeliveryTests {
 				label, run.figures(), run.repeated(), run.skipped());
 		survivor.close();
 		return run;
-	}
-
-	private ForkedJvm fork(String name, List<String> properties) {
-		List<String> args = new ArrayList<>(List.of("responder", TestBroker.bootstrapServers()));
-		args.addAll(properties);
-		ForkedJvm jvm = ForkedJvm.start(name, ForkedApp.class, args);
-		this.jvms.add(jvm);
-		return jvm;
 	}
 
 	/**

@@ -16,6 +16,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import dev.requestreply.handler.ReplyHandlerContainerCustomizer;
 import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.handler.ReplyHandlerExecution;
 import dev.requestreply.handler.ReplyHandlerStats;
@@ -23,6 +24,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.slf4j.MDC;
 import reactor.core.publisher.Flux;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
@@ -60,7 +62,7 @@ class ResponderEngineTests {
 				// Far below a handler's 3 s: a handler on the consumer thread would cost it its membership.
 				"request-reply.handler.consumer-properties.max.poll.interval.ms=2000"));
 		for (String topic : List.of("streams", "slow", "keyed", "serial", "never", "lazy", "unbounded", "endless",
-				"limited")) {
+				"limited", "mdc")) {
 			properties.add("test.topic." + topic + "=" + TestBroker.createTopic("engine-" + topic, 1));
 		}
 		context = apps.startAssigned(new Class<?>[] { App.class }, properties.toArray(String[]::new));
@@ -229,6 +231,14 @@ class ResponderEngineTests {
 		assertThat(execution.maxConcurrency()).isEqualTo(2);
 	}
 
+	@Test
+	void whenAContainerCustomizerAddsAnInterceptorThenTheHandlerRunsWithTheConsumersMdcAndCommitsGoOn()
+			throws Exception {
+		assertThat(template.request(topic("mdc"), "who", String.class).get(10, TimeUnit.SECONDS))
+			.isEqualTo("tenant-from-consumer-thread");
+		offsets.awaitCommittedToEnd(group("mdc"), topic("mdc"), Duration.ofSeconds(10));
+	}
+
 	private static ReplyHandlerExecution execution(String handler) {
 		return context.getBean(ReplyHandlerContainers.class).getExecution().get("handlers." + handler);
 	}
@@ -342,6 +352,11 @@ class ResponderEngineTests {
 			return Flux.interval(Duration.ofMillis(10)).doOnCancel(() -> this.endlessSingleCancelled.set(true));
 		}
 
+		@ReplyHandler(topics = "${test.topic.mdc}")
+		String mdc(String request) {
+			return MDC.get("tenant");
+		}
+
 		@ReplyHandler(topics = "${test.topic.limited}", maxConcurrency = "2")
 		String limited(String request) throws InterruptedException {
 			this.limitedGate.pass();
@@ -357,6 +372,18 @@ class ResponderEngineTests {
 		@Bean
 		Handlers handlers() {
 			return new Handlers();
+		}
+
+		@Bean
+		ReplyHandlerContainerCustomizer tenantInterceptor() {
+			return (container, endpoint) -> {
+				if (endpoint.id().equals("handlers.mdc")) {
+					container.setBatchInterceptor((records, consumer) -> {
+						MDC.put("tenant", "tenant-from-consumer-thread");
+						return records;
+					});
+				}
+			};
 		}
 
 	}

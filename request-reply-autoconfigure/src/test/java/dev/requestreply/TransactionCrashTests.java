@@ -1,12 +1,10 @@
 package dev.requestreply;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import dev.requestreply.TestResponders.EchoApp;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -36,12 +34,8 @@ class TransactionCrashTests {
 
 	private static final Duration BROKER_CHECK_INTERVAL = Duration.ofSeconds(10);
 
-	private final List<ForkedJvm> jvms = new ArrayList<>();
-
-	@AfterEach
-	void cleanUp() {
-		this.jvms.forEach(ForkedJvm::kill);
-	}
+	@RegisterExtension
+	final ForkedApps forked = new ForkedApps();
 
 	@Test
 	void whenAResponderDiesWithAStreamHalfSentThenRepliesOnItsPartitionWaitForItsTransactionTimeout()
@@ -58,13 +52,11 @@ class TransactionCrashTests {
 				"spring.kafka.producer.transaction-id-prefix=" + prefix + "-echo-",
 				"request-reply.handler.transaction-timeout=" + TRANSACTION_TIMEOUT.toMillis() + "ms");
 		RequestReplyTemplate template = app.getBean(RequestReplyTemplate.class);
-		ForkedJvm victim = ForkedJvm.start("streamer", ForkedApp.class, List.of("streamer",
-				TestBroker.bootstrapServers(), "test.topic=" + streamTopic,
+		ForkedJvm victim = this.forked.fork("streamer", "streamer", List.of("test.topic=" + streamTopic,
 				"request-reply.handler.group-id=" + TestBroker.uniqueTopic("txcrash-stream-group"),
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("txcrash-streamer-replies"),
 				"spring.kafka.producer.transaction-id-prefix=" + prefix + "-stream-",
 				"request-reply.handler.transaction-timeout=" + TRANSACTION_TIMEOUT.toMillis() + "ms"));
-		this.jvms.add(victim);
 		victim.await("ready", Duration.ofSeconds(90));
 		long beforeStart = System.nanoTime();
 		assertThat(template.request(echoTopic, "before", String.class).get(10, TimeUnit.SECONDS))

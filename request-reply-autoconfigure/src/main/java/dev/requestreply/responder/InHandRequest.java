@@ -1,5 +1,6 @@
 package dev.requestreply.responder;
 
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -8,6 +9,7 @@ import dev.requestreply.wire.RequestHeaders;
 import dev.requestreply.wire.WireFormatException;
 import io.micrometer.observation.Observation;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.MDC;
 
 /**
  * One request a handler took in hand, from its receipt to its end: its record (the only one it
@@ -39,6 +41,9 @@ final class InHandRequest {
 	final WireFormatException unreadable;
 
 	final long receivedNanos = System.nanoTime();
+
+	// The consumer thread's MDC when the record was taken in hand (null when empty), for the call.
+	final Map<String, String> mdc = MDC.getCopyOfContextMap();
 
 	// When the engine ends it without a deadline of its own (nanoTime), else Long.MAX_VALUE.
 	final long handlingEndNanos;
@@ -78,7 +83,9 @@ final class InHandRequest {
 		this.headers = headers;
 		this.unreadable = unreadable;
 		boolean deadline = headers != null && headers.deadlineMillis() != RequestHeaders.NO_DEADLINE;
-		this.handlingEndNanos = deadline ? Long.MAX_VALUE : this.receivedNanos + maxHandlingNanos;
+		// Bounded so that the sum cannot overflow, whatever the setting.
+		this.handlingEndNanos = deadline ? Long.MAX_VALUE
+				: this.receivedNanos + Math.min(maxHandlingNanos, Long.MAX_VALUE / 4);
 	}
 
 	long deadlineMillis() {

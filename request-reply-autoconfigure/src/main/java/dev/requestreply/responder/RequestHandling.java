@@ -1,5 +1,6 @@
 package dev.requestreply.responder;
 
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,14 +15,15 @@ import dev.requestreply.wire.MalformedHeaderException;
 import dev.requestreply.wire.RequestHeaders;
 import dev.requestreply.wire.UnaddressableRequestException;
 import io.micrometer.observation.Observation;
+import org.slf4j.MDC;
 
 import org.springframework.core.log.LogAccessor;
 
 /**
  * Handles one request on a handler thread, once its turn came: checks what it names (reply
  * address, reply topic, deadline, an earlier cancel, a remembered reply), reads its arguments and
- * calls the method, with the request observed (so a tracer continues the requester's trace) and
- * its {@code ReplyContext} current. A request that cannot be handled is counted and ends at once,
+ * calls the method, with the request observed (so a tracer continues the requester's trace), the
+ * MDC of the consumer thread that took it in hand, and its {@code ReplyContext} current. A request that cannot be handled is counted and ends at once,
  * with an error reply when one can be addressed.
  */
 final class RequestHandling {
@@ -73,6 +75,10 @@ final class RequestHandling {
 			this.requests.workerDone(request);
 			return;
 		}
+		Map<String, String> previous = (request.mdc != null) ? MDC.getCopyOfContextMap() : null;
+		if (request.mdc != null) {
+			MDC.setContextMap(request.mdc);
+		}
 		try {
 			Observation observation = this.observations.start(request.record);
 			if (observation == null) {
@@ -91,7 +97,19 @@ final class RequestHandling {
 			this.endings.done(request);
 		}
 		finally {
+			if (request.mdc != null) {
+				restore(previous);
+			}
 			this.requests.workerDone(request);
+		}
+	}
+
+	private static void restore(Map<String, String> previous) {
+		if (previous != null) {
+			MDC.setContextMap(previous);
+		}
+		else {
+			MDC.clear();
 		}
 	}
 

@@ -15,6 +15,8 @@ import dev.requestreply.handler.ReplyHandlerOutcomeListener;
 import dev.requestreply.handler.ReplyHandlerStats;
 import dev.requestreply.security.AuthorizationMonitor;
 
+import org.springframework.kafka.listener.BatchInterceptor;
+import org.springframework.kafka.listener.CompositeBatchInterceptor;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.kafka.listener.ContainerProperties.AckMode;
@@ -101,7 +103,23 @@ final class ServedHandler {
 		for (ReplyHandlerContainerCustomizer customizer : customizers) {
 			customizer.customize(this.container, endpoint);
 		}
+		keepEngineHooks(endpoint);
 		this.watch = new HandlerWatch(endpoint.id(), this.requests, this.endings, this.executor, this.stats);
+	}
+
+	// A customizer may add a batch interceptor of its own; it must leave the engine's listeners.
+	private void keepEngineHooks(ReplyHandlerEndpoint endpoint) {
+		ContainerProperties properties = this.container.getContainerProperties();
+		if (properties.getMessageListener() != this.pump || properties.getConsumerRebalanceListener() != this.pump) {
+			throw new IllegalStateException("A ReplyHandlerContainerCustomizer replaced the message listener or the "
+					+ "rebalance listener of the container of @ReplyHandler " + endpoint.id()
+					+ "; they are the responder engine's (take requests in hand, commit)");
+		}
+		BatchInterceptor<byte[], byte[]> interceptor = this.container.getBatchInterceptor();
+		if (interceptor != this.pump) {
+			this.container.setBatchInterceptor((interceptor != null)
+					? new CompositeBatchInterceptor<>(this.pump, interceptor) : this.pump);
+		}
 	}
 
 	private static ContainerProperties containerProperties(ReplyHandlerEndpoint endpoint, String groupId,

@@ -34,6 +34,14 @@ class CommitMetadataTests {
 	}
 
 	@Test
+	void whenEncodedThenTheMetadataIsTheExampleOfTheWireFormatDocument() {
+		// docs/wire-format.md, "Commit metadata".
+		CommitMetadata.Encoded encoded = CommitMetadata.encode(100, new long[] { 100, 103, 104 }, 3, 110, 4096);
+		assertThat(encoded.text()).isEqualTo("rr1:AQICBQ");
+		assertThat(encoded.complete()).isTrue();
+	}
+
+	@Test
 	void whenEverythingReceivedFinishedThenTheCommitIsThePartitionsPositionWithoutMetadata() {
 		PartitionLedger ledger = new PartitionLedger(PARTITION, null, 4096);
 		ledger.receive(7);
