@@ -9,6 +9,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import dev.requestreply.handler.MalformedRequestException;
 import dev.requestreply.wire.RequestReplyHeaders;
 import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.errors.TopicAuthorizationException;
 
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -28,6 +29,9 @@ final class ReplyTopics {
 	static final Duration MISSING_TTL = Duration.ofSeconds(10);
 
 	private static final int MAX_REMEMBERED = 1024;
+
+	// The partition count of a topic that cannot be described: every partition is taken to exist.
+	private static final int UNCHECKED = Integer.MAX_VALUE;
 
 	private static final LogAccessor logger = new LogAccessor(ReplyTopics.class);
 
@@ -106,6 +110,12 @@ final class ReplyTopics {
 		try {
 			List<PartitionInfo> partitions = this.template.partitionsFor(topic);
 			return (partitions != null) ? partitions.size() : 0;
+		}
+		catch (TopicAuthorizationException ex) {
+			// Not missing, but not ours to describe: the reply is tried, and its failure counted.
+			logger.warn(() -> "Reply topic '" + topic + "' cannot be described by this responder (" + ex.getMessage()
+					+ "); its replies are sent unchecked, and fail unless its principal may write to it");
+			return UNCHECKED;
 		}
 		catch (RuntimeException ex) {
 			logger.warn(() -> "Reply topic '" + topic + "' not found (" + ex.getMessage() + "); requests naming it end"
