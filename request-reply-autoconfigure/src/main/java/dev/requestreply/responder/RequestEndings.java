@@ -52,6 +52,11 @@ final class RequestEndings {
 	 * Its requester gave up (a cancel record arrived); called on the thread that read it.
 	 */
 	void cancelled(InHandRequest request) {
+		if (!request.isTaken() && request.headers != null && request.headers.expiredAt(System.currentTimeMillis())) {
+			// Its deadline had passed before its turn came: it would have been skipped as expired.
+			expired(request);
+			return;
+		}
 		if (this.requests.end(request, false, true)) {
 			this.figures.skipped(ReplyHandlerStats.Event.CANCELLED);
 			stop(request);
