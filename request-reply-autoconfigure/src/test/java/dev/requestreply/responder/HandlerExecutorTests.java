@@ -74,7 +74,8 @@ class HandlerExecutorTests {
 			}
 		});
 		await().atMost(Duration.ofSeconds(10)).until(() -> done.get() == 500);
-		assertThat(used).hasSizeLessThanOrEqualTo(2);
+		// Not a thread per request (nor the limit of 64): a few, however cold the code (many when it is).
+		assertThat(used).hasSizeLessThanOrEqualTo(8);
 		assertThat(executor.started()).isEqualTo(500);
 	}
 
