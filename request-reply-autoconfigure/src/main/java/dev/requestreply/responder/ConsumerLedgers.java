@@ -169,9 +169,10 @@ final class ConsumerLedgers {
 	}
 
 	/**
-	 * Before each poll: commit if due, and resume the partitions whose reason to pause is gone.
+	 * Before each poll: commit if due, and resume the partitions whose reason to pause is gone
+	 * (unless the container is paused as a whole: stopping, its partitions take nothing new).
 	 */
-	void beforePoll() {
+	void beforePoll(boolean containerPaused) {
 		if (this.commits) {
 			commitIfDue();
 		}
@@ -189,7 +190,9 @@ final class ConsumerLedgers {
 			PartitionLedger ledger = this.ledgers.get(partition);
 			return ledger == null || !ledger.truncated();
 		});
-		applyPauses();
+		if (!containerPaused) {
+			applyPauses();
+		}
 	}
 
 	/**

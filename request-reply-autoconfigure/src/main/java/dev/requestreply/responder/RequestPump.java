@@ -121,7 +121,7 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 	@Override
 	public void setupThreadState(Consumer<?, ?> consumer) {
 		// Before every poll, on the consumer's thread.
-		ledgers(consumer).beforePoll();
+		ledgers(consumer).beforePoll(this.container.isPauseRequested());
 	}
 
 	@Override
