@@ -196,9 +196,10 @@ final class ConsumerLedgers {
 	}
 
 	/**
-	 * After a poll's records were taken in hand: pause what must take no more.
+	 * After a poll's records were taken in hand: pause what must take no more (nothing to do while
+	 * the container is paused as a whole).
 	 */
-	void afterPoll(Collection<TopicPartition> delivered) {
+	void afterPoll(Collection<TopicPartition> delivered, boolean containerPaused) {
 		if (this.inHand.get() > this.settings.maxInHand()) {
 			this.inHandPaused = true;
 		}
@@ -212,7 +213,9 @@ final class ConsumerLedgers {
 				this.metadataPaused.add(partition);
 			}
 		}
-		applyPauses();
+		if (!containerPaused) {
+			applyPauses();
+		}
 	}
 
 	private void applyPauses() {

@@ -83,7 +83,7 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 				take(owner, owner.ledger(partition), record);
 			}
 		});
-		owner.afterPoll(delivered);
+		owner.afterPoll(delivered, this.container.isPauseRequested());
 	}
 
 	private void take(ConsumerLedgers owner, PartitionLedger ledger, ConsumerRecord<byte[], byte[]> record) {
