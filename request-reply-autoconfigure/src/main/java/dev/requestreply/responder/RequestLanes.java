@@ -13,7 +13,9 @@ import org.apache.kafka.common.TopicPartition;
  * Orders the requests of a handler as its {@link ReplyHandler.Ordering} says: each goes through
  * a lane (one per key of a partition for {@code KEY}, one per partition for {@code PARTITION}),
  * and starts once the request before it in its lane has ended and its method returned; keyless
- * requests with {@code KEY}, and every request with {@code NONE}, start at once.
+ * requests with {@code KEY} start at once, but for a request delivered twice (the same
+ * correlation id: a publish retried), whose second delivery waits for the first (so that an
+ * idempotent handler answers it from memory); with {@code NONE}, every request starts at once.
  */
 final class RequestLanes {
 
@@ -89,11 +91,22 @@ final class RequestLanes {
 			case NONE -> null;
 			case PARTITION -> new Lane(request.ledger.partition(), null);
 			case KEY -> (request.record.key() != null)
-					? new Lane(request.ledger.partition(), ByteBuffer.wrap(request.record.key())) : null;
+					? new Lane(request.ledger.partition(), ByteBuffer.wrap(request.record.key()))
+					: (request.headers != null) ? new Lane(request.ledger.partition(),
+							ByteBuffer.wrap(request.headers.correlationId()), true) : null;
 		};
 	}
 
-	private record Lane(TopicPartition partition, ByteBuffer key) {
+	/**
+	 * @param partition the partition
+	 * @param key the key, or the correlation id of a keyless request
+	 * @param byCorrelationId whether {@code key} is a correlation id
+	 */
+	private record Lane(TopicPartition partition, ByteBuffer key, boolean byCorrelationId) {
+
+		Lane(TopicPartition partition, ByteBuffer key) {
+			this(partition, key, false);
+		}
 
 	}
 
