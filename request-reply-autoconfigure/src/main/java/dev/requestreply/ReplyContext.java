@@ -15,7 +15,7 @@ import org.springframework.util.Assert;
  * record metadata, whether the requester gave up, and the headers of the reply. A handler method
  * receives it by declaring a parameter of this type (in any position).
  * <p>
- * While the method runs on its consumer thread, the context is also the <em>current</em> one
+ * While the method runs on its handler thread, the context is also the <em>current</em> one
  * ({@link #current()}): a request sent through {@code RequestReplyTemplate} from there inherits its
  * deadline (its timeout is cut to the time left, and its {@code rr_deadline} is never later). To
  * carry the context to another thread, wrap the task with {@link #wrap(Runnable)} or

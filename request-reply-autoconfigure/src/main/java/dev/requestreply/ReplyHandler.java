@@ -16,6 +16,14 @@ import java.lang.annotation.Target;
  * requester's future fails with {@link RemoteHandlerException}. A request whose
  * {@code rr_deadline} has passed is never handed to the method.
  * <p>
+ * The method runs on a handler thread, never on a Kafka consumer thread, so a call of any length
+ * never costs the consumer its group membership: at most {@link #maxConcurrency()} calls at once
+ * per handler and instance, in the order {@link #ordering()} says. Every request taken in hand
+ * ends by a bound the library enforces: at its {@code rr_deadline} (the call's
+ * {@link ReplyContext} is cancelled, its thread interrupted, a returned future cancelled, a stream
+ * stopped), or, for a request without a deadline, after {@link #maxHandlingTime()}, with an error
+ * reply of code {@code DEADLINE_EXCEEDED}.
+ * <p>
  * Each handler gets a listener container in a consumer group shared by all instances of the
  * application, so that each request goes to one instance. Delivery is at least once: a request
  * whose offset was not committed when its instance stopped or crashed is delivered again, and the
@@ -73,5 +81,59 @@ public @interface ReplyHandler {
 	 * @since 0.2.0
 	 */
 	boolean idempotent() default false;
+
+	/**
+	 * In which order the requests of one partition are handled. Default {@link Ordering#KEY}:
+	 * requests with the same key one at a time, in offset order; requests with different keys, and
+	 * keyless ones, at once.
+	 * @return the ordering
+	 * @since 0.3.0
+	 */
+	Ordering ordering() default Ordering.KEY;
+
+	/**
+	 * Most calls of this method at once in one instance, across its consumers.
+	 * {@code ${...}} placeholders resolve. Empty means the
+	 * {@code request-reply.handler.max-concurrency} property.
+	 * @return the limit, a positive number
+	 * @since 0.3.0
+	 */
+	String maxConcurrency() default "";
+
+	/**
+	 * Longest time a request that carries no {@code rr_deadline} is in hand (from its receipt
+	 * to its reply) before it is ended with an error reply of code {@code DEADLINE_EXCEEDED}, such
+	 * as {@code 30s} or {@code PT30S}. {@code ${...}} placeholders resolve. Empty means the
+	 * {@code request-reply.handler.max-handling-time} property.
+	 * @return the duration
+	 * @since 0.3.0
+	 */
+	String maxHandlingTime() default "";
+
+	/**
+	 * How the requests of one partition are ordered among themselves.
+	 *
+	 * @since 0.3.0
+	 */
+	enum Ordering {
+
+		/**
+		 * Requests with the same key one at a time, in offset order; requests with different keys,
+		 * and keyless ones, at once.
+		 */
+		KEY,
+
+		/**
+		 * One request at a time per partition, in offset order, as a plain Kafka listener (the
+		 * behaviour of request-reply 0.2).
+		 */
+		PARTITION,
+
+		/**
+		 * Every request at once, whatever its key.
+		 */
+		NONE
+
+	}
 
 }

@@ -54,6 +54,7 @@ class CancellationTests {
 		context = apps.startAssigned(new Class<?>[] { App.class }, "spring.application.name=cancellation",
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("cancellation-replies"),
 				"test.topic.slow=" + TestBroker.createTopic("slow", 1),
+				"test.topic.single=" + TestBroker.createTopic("single", 1),
 				"test.topic.stream=" + TestBroker.uniqueTopic("ticking"),
 				"test.topic.created=" + TestBroker.uniqueTopic("created-by-first-request"),
 				"test.topic.listener=" + TestBroker.uniqueTopic("listener"),
@@ -96,6 +97,29 @@ class CancellationTests {
 			assertThat(template.getCancelsSent()).isEqualTo(cancelsSent + 1);
 			assertThat(stats().cancelled()).isEqualTo(cancelled + 1);
 		});
+	}
+
+	@Test
+	void whenThePartitionIsPausedThenACancelStillReachesTheHandlerThroughTheCancelReader() throws Exception {
+		Work work = handlers.expect();
+		CompletableFuture<String> future = template.request(topic("single"), "work", String.class,
+				Duration.ofSeconds(30));
+		work.started.get(10, TimeUnit.SECONDS);
+		// One call at a time: the next request waits, and the partition pauses, cancel records too.
+		CompletableFuture<String> next = template.request(topic("single"), "next", String.class,
+				Duration.ofSeconds(30));
+		await().atMost(Duration.ofSeconds(10)).until(() -> context.getBean(ReplyHandlerContainers.class)
+			.getExecution()
+			.get("handlers.single")
+			.queued() == 1);
+		long cancelledAt = System.nanoTime();
+		future.cancel(true);
+		long stopMillis = TimeUnit.NANOSECONDS.toMillis(work.stopped.get(10, TimeUnit.SECONDS) - cancelledAt);
+		TestFigures.report("RELIABILITY cancel, request's partition paused: cancel to handler stop %d ms "
+				+ "(read by the cancel reader)", stopMillis);
+		assertThat(work.cancelled).isTrue();
+		assertThat(stopMillis).isLessThan(2_000);
+		assertThat(next.get(10, TimeUnit.SECONDS)).isEqualTo("next");
 	}
 
 	@Test
@@ -262,6 +286,11 @@ class CancellationTests {
 				return "done";
 			}, this.executor);
 			return current.returned;
+		}
+
+		@ReplyHandler(topics = "${test.topic.single}", maxConcurrency = "1")
+		String single(String request, ReplyContext call) throws Exception {
+			return slow(request, call).get(30, TimeUnit.SECONDS);
 		}
 
 		@ReplyHandler(topics = "${test.topic.created}")

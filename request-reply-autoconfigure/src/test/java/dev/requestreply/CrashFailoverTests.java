@@ -14,7 +14,6 @@ import dev.requestreply.PacedLoad.Figures;
 import dev.requestreply.TestResponders.Echo;
 import dev.requestreply.TestResponders.EchoApp;
 import dev.requestreply.TestResponders.RequesterApp;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -44,12 +43,8 @@ class CrashFailoverTests {
 
 	private static final Duration LONG_TIMEOUT = Duration.ofSeconds(30);
 
-	private final List<ForkedJvm> jvms = new ArrayList<>();
-
-	@AfterEach
-	void cleanUp() {
-		this.jvms.forEach(ForkedJvm::kill);
-	}
+	@RegisterExtension
+	final ForkedApps forked = new ForkedApps();
 
 	@Test
 	void whenAResponderIsKilledUnderLoadThenTheSurvivorTakesOverInSecondsAndNothingIsLost() throws Exception {
@@ -62,8 +57,8 @@ class CrashFailoverTests {
 		if (!extra.isBlank()) {
 			properties.addAll(Arrays.asList(extra.split(",")));
 		}
-		ForkedJvm victim = fork("responder-1", "responder", properties);
-		ForkedJvm survivor = fork("responder-2", "responder", properties);
+		ForkedJvm victim = this.forked.fork("responder-1", "responder", properties);
+		ForkedJvm survivor = this.forked.fork("responder-2", "responder", properties);
 		victim.await("ready", START);
 		survivor.await("ready", START);
 		await().atMost(Duration.ofSeconds(60))
@@ -119,14 +114,15 @@ class CrashFailoverTests {
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("crash-rq-responder-replies"));
 		Echo echo = responder.getBean(Echo.class);
 		echo.gate.hold();
-		ForkedJvm doomed = fork("requester", "requester", List.of("spring.application.name=crash-requesters",
+		ForkedJvm doomed = this.forked.fork("requester", "requester", List.of("spring.application.name=crash-requesters",
 				"request-reply.reply-topic=" + replyTopic, "request-reply.handler.enabled=false"));
 		doomed.await("ready", START);
 		RequestReplyTemplate other = requester(replyTopic);
 		int orphans = 20;
 		assertThat(doomed.ask("send " + topic + " " + orphans + " 60000", Duration.ofSeconds(30)))
 			.isEqualTo(String.valueOf(orphans));
-		echo.gate.awaitWaiting(1);
+		// Keyless requests run at once: every orphan is held at the gate.
+		echo.gate.awaitWaiting(orphans);
 		List<CompletableFuture<String>> own = new ArrayList<>();
 		List<Long> sent = new ArrayList<>();
 		for (int i = 0; i < orphans; i++) {
@@ -162,14 +158,6 @@ class CrashFailoverTests {
 	 */
 	private static boolean shortTimeout(int seq) {
 		return (seq / 4) % 2 == 1;
-	}
-
-	private ForkedJvm fork(String name, String role, List<String> properties) {
-		List<String> args = new ArrayList<>(List.of(role, TestBroker.bootstrapServers()));
-		args.addAll(properties);
-		ForkedJvm jvm = ForkedJvm.start(name, ForkedApp.class, args);
-		this.jvms.add(jvm);
-		return jvm;
 	}
 
 	private RequestReplyTemplate requester(String replyTopic) {

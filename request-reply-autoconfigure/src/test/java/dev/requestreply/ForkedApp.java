@@ -9,6 +9,7 @@ import java.util.stream.Collectors;
 
 import dev.requestreply.TestResponders.EchoApp;
 import dev.requestreply.TestResponders.RequesterApp;
+import dev.requestreply.TestResponders.StreamApp;
 import dev.requestreply.autoconfigure.TestClients;
 import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.handler.ReplyHandlerStats;
@@ -16,8 +17,9 @@ import dev.requestreply.handler.ReplyHandlerStats;
 import org.springframework.context.ConfigurableApplicationContext;
 
 /**
- * A responder ({@code EchoApp}) or a requester application in a JVM of its own, for the crash
- * tests: {@code ForkedApp responder|requester <bootstrap servers> [property=value...]}. It prints
+ * A responder ({@code EchoApp}, or {@code StreamApp} for {@code streamer}) or a requester
+ * application in a JVM of its own, for the crash tests:
+ * {@code ForkedApp responder|streamer|requester <bootstrap servers> [property=value...]}. It prints
  * {@code FORKED ready} once started and then answers commands read from its standard input, one
  * a line:
  * <ul>
@@ -33,12 +35,13 @@ public final class ForkedApp {
 	}
 
 	public static void main(String[] args) throws Exception {
-		boolean responder = "responder".equals(args[0]);
+		boolean responder = "responder".equals(args[0]) || "streamer".equals(args[0]);
+		Class<?> responderApp = "streamer".equals(args[0]) ? StreamApp.class : EchoApp.class;
 		String[] properties = Arrays.copyOfRange(args, 2, args.length);
 		// Outside JUnit: the extension only starts the application; this process closes it.
 		TestApps apps = new TestApps();
 		ConfigurableApplicationContext context = responder
-				? apps.startAssigned(args[1], new Class<?>[] { EchoApp.class }, properties)
+				? apps.startAssigned(args[1], new Class<?>[] { responderApp }, properties)
 				: apps.start(args[1], new Class<?>[] { RequesterApp.class }, properties);
 		answer("ready");
 		BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -75,11 +78,13 @@ public final class ForkedApp {
 	private static String stats(ConfigurableApplicationContext context) {
 		long handled = 0;
 		long expired = 0;
+		long alreadyFinished = 0;
 		for (ReplyHandlerStats stats : context.getBean(ReplyHandlerContainers.class).getStats().values()) {
 			handled += stats.handled();
 			expired += stats.expired();
+			alreadyFinished += stats.alreadyFinished();
 		}
-		return "handled=" + handled + " expired=" + expired;
+		return "handled=" + handled + " expired=" + expired + " alreadyFinished=" + alreadyFinished;
 	}
 
 	private static int send(ConfigurableApplicationContext context, String topic, int count, Duration timeout) {

@@ -92,6 +92,16 @@ final class PacedLoad {
 	}
 
 	/**
+	 * Return how many requests were answered from {@code before} the fault to {@code after} it.
+	 */
+	int repliedAroundFault(Duration before, Duration after) {
+		long from = this.faultNanos - before.toNanos();
+		long to = this.faultNanos + after.toNanos();
+		return count(this.samples.stream().toList(),
+				(sample) -> sample.replied() && sample.endedNanos - from >= 0 && sample.endedNanos - to <= 0);
+	}
+
+	/**
 	 * Stop sending and wait, at most {@code timeout}, until every request sent has ended.
 	 */
 	void stop(Duration timeout) throws InterruptedException {

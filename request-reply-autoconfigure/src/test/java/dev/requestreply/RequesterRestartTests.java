@@ -45,7 +45,8 @@ class RequesterRestartTests {
 		for (int i = 0; i < ORPHANS; i++) {
 			orphans.add(goneTemplate.request(topic, "orphan" + i, String.class, Duration.ofSeconds(60)));
 		}
-		echo.gate.awaitWaiting(1);
+		// Keyless requests run at once: every orphan is held at the gate.
+		echo.gate.awaitWaiting(ORPHANS);
 		gone.close();
 		for (CompletableFuture<String> orphan : orphans) {
 			assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> orphan.get(10, TimeUnit.SECONDS))

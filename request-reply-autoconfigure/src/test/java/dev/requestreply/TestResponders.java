@@ -1,8 +1,14 @@
 package dev.requestreply;
 
+import java.time.Duration;
+import java.util.concurrent.ThreadLocalRandom;
+
+import reactor.core.publisher.Flux;
+
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 /**
  * Applications the multi-instance tests start: a requester, and an echo responder on
@@ -24,22 +30,55 @@ public final class TestResponders {
 	public static class EchoApp {
 
 		@Bean
-		Echo echo() {
-			return new Echo();
+		Echo echo(Environment environment) {
+			return new Echo(environment.getProperty("test.echo.max-delay-ms", Long.class, 0L));
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	public static class StreamApp {
+
+		@Bean
+		Ticker ticker() {
+			return new Ticker();
 		}
 
 	}
 
 	/**
-	 * Answers {@code "echo:" + request}, each call passing its {@link #gate}.
+	 * Answers each request on {@code ${test.topic}} with an endless stream, one element every 50 ms.
+	 */
+	public static class Ticker {
+
+		@ReplyHandler(topics = "${test.topic}")
+		Flux<Long> ticks(String request) {
+			return Flux.interval(Duration.ofMillis(50));
+		}
+
+	}
+
+	/**
+	 * Answers {@code "echo:" + request}, each call passing its {@link #gate}, and taking a random
+	 * time up to {@code test.echo.max-delay-ms} (0 by default).
 	 */
 	public static class Echo {
 
 		final TestGate gate = new TestGate();
 
+		private final long maxDelayMillis;
+
+		Echo(long maxDelayMillis) {
+			this.maxDelayMillis = maxDelayMillis;
+		}
+
 		@ReplyHandler(topics = "${test.topic}")
 		String echo(String text) throws InterruptedException {
 			this.gate.pass();
+			if (this.maxDelayMillis > 0) {
+				Thread.sleep(ThreadLocalRandom.current().nextLong(this.maxDelayMillis + 1));
+			}
 			return "echo:" + text;
 		}
 

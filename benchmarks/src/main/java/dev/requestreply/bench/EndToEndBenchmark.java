@@ -80,11 +80,15 @@ import org.springframework.messaging.handler.annotation.SendTo;
  * of the run go, {@code docs/charts}), {@code bench.client.metrics} (print the clients' records per
  * produce request and per fetch after each throughput run). Implementation {@code raw-headers} is
  * {@code raw} with the headers of our wire format on requests and replies instead of its own id,
- * matched by the correlation id, to tell their cost.
+ * matched by the correlation id, to tell their cost. {@code bench.handler.sleep-ms} (0) makes the
+ * Spring and our responders block that long per request, for the slow-handler scenario
+ * ({@code -Dbench.impls=spring,ours -Dbench.inflight=256 -Dbench.handler.sleep-ms=10}).
  */
 public final class EndToEndBenchmark {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+	private static final long HANDLER_SLEEP_MILLIS = Long.getLong("bench.handler.sleep-ms", 0);
 
 	private EndToEndBenchmark() {
 	}
@@ -625,7 +629,7 @@ public final class EndToEndBenchmark {
 		@KafkaListener(topics = "${bench.name}-requests", groupId = "${bench.name}-responder")
 		@SendTo
 		String echo(String request) {
-			return request;
+			return work(request);
 		}
 
 	}
@@ -709,9 +713,20 @@ public final class EndToEndBenchmark {
 
 		@ReplyHandler(topics = "${bench.ours.topic}")
 		String echo(String request) {
-			return request;
+			return work(request);
 		}
 
+	}
+
+	/**
+	 * What the Spring and our responders do per request: echo it, after
+	 * {@code bench.handler.sleep-ms} of blocking work (0 by default).
+	 */
+	static String work(String request) {
+		if (HANDLER_SLEEP_MILLIS > 0) {
+			sleep(HANDLER_SLEEP_MILLIS);
+		}
+		return request;
 	}
 
 	private static List<String> with(List<String> properties, String... more) {

@@ -12,9 +12,12 @@ import dev.requestreply.CorrelationRegistry;
 import dev.requestreply.PendingRequestInfo;
 import dev.requestreply.RequestReplyTemplate;
 import dev.requestreply.RequestStatistics;
+import dev.requestreply.ReplyHandler;
 import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.handler.ReplyHandlerEndpoint;
+import dev.requestreply.handler.ReplyHandlerExecution;
 import dev.requestreply.handler.ReplyHandlerStats;
+import dev.requestreply.support.SupervisedLoop;
 import dev.requestreply.requester.ReplyPartitionsView;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
@@ -81,7 +84,8 @@ public class RequestReplyEndpoint {
 				this.template.isAccepting(), registry.pendingCount(), registry.getMaxPending(), figures.completed(),
 				figures.timeouts(), figures.errors(), figures.cancelled(), this.template.getCancelsSent(), figures.rejected(), figures.lateReplies(),
 				figures.duplicateReplies(), figures.foreignReplies(), figures.invalidReplies(), figures.noResponder(),
-				figures.replyPathDown(), figures.streamOverflows(), this.template.getReplyPartitions(), topics(registry), oldest, handlers());
+				figures.replyPathDown(), figures.streamOverflows(), this.template.getReplyPartitions(), topics(registry), oldest, handlers(),
+				handlerLoops());
 	}
 
 	/**
@@ -143,6 +147,7 @@ public class RequestReplyEndpoint {
 			return Map.of();
 		}
 		Map<String, ReplyHandlerStats> stats = containers.getStats();
+		Map<String, ReplyHandlerExecution> execution = containers.getExecution();
 		List<String> running = new ArrayList<>();
 		for (MessageListenerContainer container : containers.getContainers()) {
 			if (container.isRunning()) {
@@ -153,10 +158,14 @@ public class RequestReplyEndpoint {
 		for (ReplyHandlerEndpoint endpoint : containers.getEndpoints()) {
 			ReplyHandlerStats figures = stats.get(endpoint.id());
 			boolean isRunning = running.contains(ReplyHandlerContainers.containerName(endpoint));
-			handlers.put(endpoint.id(), (figures != null) ? HandlerDescriptor.of(endpoint, isRunning, figures)
-					: new HandlerDescriptor(endpoint.topics(), isRunning, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+			handlers.put(endpoint.id(), HandlerDescriptor.of(endpoint, isRunning,
+					(figures != null) ? figures : new ReplyHandlerStats(), execution.get(endpoint.id())));
 		}
 		return handlers;
+	}
+
+	private List<SupervisedLoop.Status> handlerLoops() {
+		return (this.handlerContainers != null) ? this.handlerContainers.getBackgroundLoops() : List.of();
 	}
 
 	/**
@@ -185,13 +194,15 @@ public class RequestReplyEndpoint {
 	 * @param topics figures by target topic
 	 * @param oldestPending the requests that have waited longest, oldest first
 	 * @param handlers the {@code @ReplyHandler} methods by handler id ({@code bean.method})
+	 * @param handlerLoops the background loops the handlers rely on (watchdog, cancel reader)
 	 */
 	public record RequestReplyDescriptor(String replyTopic, String instanceId, boolean accepting, int pending,
 			int maxPending, long completed, long timeouts, long errors, long cancelled, long cancelsSent, long rejected, long lateReplies,
 			long duplicateReplies, long foreignReplies, long invalidReplies, long noResponder, long replyPathDown,
 			long streamOverflows, ReplyPartitionsView replyPartitions, Map<String, TopicDescriptor> topics,
 			List<PendingRequestDescriptor> oldestPending,
-			Map<String, HandlerDescriptor> handlers) implements OperationResponseBody {
+			Map<String, HandlerDescriptor> handlers, List<SupervisedLoop.Status> handlerLoops)
+			implements OperationResponseBody {
 
 	}
 
@@ -264,15 +275,24 @@ public class RequestReplyEndpoint {
 	 * @param authorizationFailures times the broker refused the handler's consumer
 	 * @param cancelled requests whose requester gave up: stopped in hand, or skipped
 	 * @param replayed requests delivered again and answered with their remembered reply
+	 * @param alreadyFinished requests delivered again that had finished before (skipped)
+	 * @param overruns calls still running well after their request ended
+	 * @param ordering the order its requests are handled in
+	 * @param execution how it executes its requests now (calls running and queued, requests in
+	 * hand, time waiting for a thread, lowest unfinished offset per partition), or {@code null}
+	 * while it does not run
 	 */
 	public record HandlerDescriptor(List<String> topics, boolean running, long handled, long failed, long expired,
 			long malformed, long rejected, long refused, long replyFailures, long authorizationFailures, long cancelled,
-			long replayed) {
+			long replayed, long alreadyFinished, long overruns, ReplyHandler.Ordering ordering,
+			ReplyHandlerExecution execution) {
 
-		static HandlerDescriptor of(ReplyHandlerEndpoint endpoint, boolean running, ReplyHandlerStats stats) {
+		static HandlerDescriptor of(ReplyHandlerEndpoint endpoint, boolean running, ReplyHandlerStats stats,
+				ReplyHandlerExecution execution) {
 			return new HandlerDescriptor(endpoint.topics(), running, stats.handled(), stats.failed(), stats.expired(),
 					stats.malformed(), stats.rejected(), stats.refused(), stats.replyFailures(),
-					stats.authorizationFailures(), stats.cancelled(), stats.replayed());
+					stats.authorizationFailures(), stats.cancelled(), stats.replayed(), stats.alreadyFinished(),
+					stats.overruns(), endpoint.ordering(), execution);
 		}
 
 	}

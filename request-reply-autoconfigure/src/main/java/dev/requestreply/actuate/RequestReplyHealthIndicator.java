@@ -5,6 +5,7 @@ import java.util.List;
 
 import dev.requestreply.RequestReplyTemplate;
 import dev.requestreply.handler.ReplyHandlerContainers;
+import dev.requestreply.support.SupervisedLoop;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -59,6 +60,13 @@ public class RequestReplyHealthIndicator extends AbstractHealthIndicator {
 				}
 				else if (container.getContainers().stream().anyMatch((child) -> !child.isRunning())) {
 					problems.add("handler container '" + container.getListenerId() + "' has stopped consumers");
+				}
+			}
+			for (SupervisedLoop.Status loop : this.handlerContainers.getBackgroundLoops()) {
+				builder.withDetail(loop.name(), loop.state());
+				if (loop.state() != SupervisedLoop.State.RUNNING && this.handlerContainers.isRunning()) {
+					problems.add("background loop '" + loop.name() + "' is " + loop.state() + " after "
+							+ loop.restarts() + " restart(s), last failure: " + loop.lastError());
 				}
 			}
 		}

@@ -4,6 +4,7 @@ import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.clients.consumer.GroupProtocol;
 
 /**
  * The settings request-reply gives the handlers' consumers unless the user set them (through
@@ -39,10 +40,16 @@ final class HandlerConsumerDefaults {
 	}
 
 	/**
-	 * Add the defaults that the given configuration does not set.
+	 * Add the defaults that the given configuration does not set, for the classic group protocol
+	 * only: under {@code group.protocol=consumer} (KIP-848) the broker owns the session and the
+	 * assignment, and the consumer refuses these settings.
 	 * @param config the consumer configuration, changed in place
 	 */
 	static void applyTo(Map<String, Object> config) {
+		Object protocol = config.get(ConsumerConfig.GROUP_PROTOCOL_CONFIG);
+		if (protocol != null && !GroupProtocol.CLASSIC.name().equalsIgnoreCase(protocol.toString().trim())) {
+			return;
+		}
 		config.putIfAbsent(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, SESSION_TIMEOUT_MS);
 		config.putIfAbsent(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, HEARTBEAT_INTERVAL_MS);
 		config.putIfAbsent(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, PARTITION_ASSIGNMENT_STRATEGY);

@@ -4,13 +4,14 @@ import java.util.ArrayList;
 import java.util.List;
 
 import dev.requestreply.convert.PayloadConverter;
-import dev.requestreply.handler.HandlerTransactions;
 import dev.requestreply.handler.ReplyHandlerBeanPostProcessor;
 import dev.requestreply.handler.ReplyHandlerContainerCustomizer;
 import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.handler.ReplyHandlerIdempotency;
 import dev.requestreply.handler.ReplyHandlerPolicy;
-
+import dev.requestreply.responder.ResponderClients;
+import dev.requestreply.responder.ResponderContainers;
+import dev.requestreply.responder.ResponderSettings;
 import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -18,8 +19,10 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.thread.Threading;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
+import org.springframework.core.task.TaskDecorator;
 import org.springframework.util.StringUtils;
 
 /**
@@ -40,37 +43,34 @@ public final class ReplyHandlerAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnMissingBean
-	ReplyHandlerContainers replyHandlerContainers(ReplyHandlerBeanPostProcessor discoverer,
+	@ConditionalOnMissingBean(ReplyHandlerContainers.class)
+	ResponderContainers replyHandlerContainers(ReplyHandlerBeanPostProcessor discoverer,
 			RequestReplyKafkaClients clients, PayloadConverter converter, RequestReplyProperties properties,
 			Environment environment, ObjectProvider<ObservationRegistry> observationRegistry,
-			ObjectProvider<ReplyHandlerContainerCustomizer> customizers) {
-		ReplyHandlerContainers containers = new ReplyHandlerContainers(discoverer,
-				clients.getHandlerConsumerFactory(), clients.getKafkaTemplate(), converter,
-				groupId(properties, environment), properties.getHandler().getConcurrency());
+			ObjectProvider<ReplyHandlerContainerCustomizer> customizers, ObjectProvider<TaskDecorator> taskDecorator) {
+		ResponderClients responderClients = new ResponderClients(clients.getHandlerConsumerFactory(),
+				clients.getKafkaTemplate(), clients.getTransactionalProducerFactory());
+		return new ResponderContainers(discoverer, responderClients, converter, settings(properties, environment),
+				RequestReplyAutoConfiguration.observationRegistry(properties, observationRegistry)
+					.orElse(ObservationRegistry.NOOP),
+				customizers.orderedStream().toList(), taskDecorator.getIfUnique());
+	}
+
+	static ResponderSettings settings(RequestReplyProperties properties, Environment environment) {
+		RequestReplyProperties.Handler handler = properties.getHandler();
 		// The application's own reply topic is always a valid address for its own handlers.
-		List<String> allowedReplyTopics = new ArrayList<>(properties.getHandler().getAllowedReplyTopics());
+		List<String> allowedReplyTopics = new ArrayList<>(handler.getAllowedReplyTopics());
 		allowedReplyTopics.add(RequestReplyAutoConfiguration.replyTopic(properties, environment));
-		containers.setPolicy(new ReplyHandlerPolicy(allowedReplyTopics,
-				(int) Math.min(Integer.MAX_VALUE, properties.getHandler().getMaxRequestSize().toBytes()),
-				ReplyHandlerPolicy.DEFAULT.maxCorrelationIdBytes()));
-		RequestReplyProperties.Idempotency idempotency = properties.getHandler().getIdempotency();
-		containers.setIdempotency(new ReplyHandlerIdempotency(idempotency.isEnabled(), idempotency.getMaxEntries(),
-				idempotency.getWindow()));
-		HandlerTransactions transactions = (clients.getTransactionalProducerFactory() != null)
-				? new HandlerTransactions(clients.getTransactionalProducerFactory()) : null;
-		containers.setTransactions(transactions);
-		RequestReplyAutoConfiguration.observationRegistry(properties, observationRegistry).ifPresent((registry) -> {
-			containers.setObservationRegistry(registry);
-			if (transactions != null) {
-				transactions.getTemplate().setObservationRegistry(registry);
-				transactions.getTemplate().setObservationEnabled(true);
-			}
-		});
-		containers.setContainerCustomizers(customizers.orderedStream().toList());
-		containers.setMaxInHand(properties.getHandler().getMaxInHand());
-		containers.setBatchReplies(properties.getHandler().isBatchReplies());
-		return containers;
+		ReplyHandlerPolicy policy = new ReplyHandlerPolicy(allowedReplyTopics,
+				(int) Math.min(Integer.MAX_VALUE, handler.getMaxRequestSize().toBytes()),
+				ReplyHandlerPolicy.DEFAULT.maxCorrelationIdBytes());
+		RequestReplyProperties.Idempotency idempotency = handler.getIdempotency();
+		return new ResponderSettings(groupId(properties, environment), handler.getConcurrency(),
+				handler.getMaxConcurrency(), handler.getMaxHandlingTime(), handler.getMaxInHand(),
+				handler.getCommitInterval(), handler.getShutdownTimeout(), handler.getOffsetMetadataMaxBytes(), policy,
+				new ReplyHandlerIdempotency(idempotency.isEnabled(), idempotency.getMaxEntries(),
+						idempotency.getWindow()),
+				Threading.VIRTUAL.isActive(environment), handler.getTransactionTimeout());
 	}
 
 	static String groupId(RequestReplyProperties properties, Environment environment) {

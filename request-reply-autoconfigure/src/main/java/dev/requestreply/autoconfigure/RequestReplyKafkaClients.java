@@ -1,11 +1,9 @@
 package dev.requestreply.autoconfigure;
 
 import java.nio.ByteBuffer;
-import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
-import dev.requestreply.handler.ReplyHandlerContainers;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -78,11 +76,6 @@ class RequestReplyKafkaClients implements DisposableBean {
 				replyConsumerConfig(consumerConfig, properties, transactionIdPrefix != null));
 		this.handlerConsumerFactory = new DefaultKafkaConsumerFactory<>(
 				handlerConsumerConfig(consumerConfig, properties));
-		// Handlers commit after every poll; one asynchronous commit in flight keeps a busy handler's
-		// commits from piling up on the broker.
-		Duration commitInterval = properties.getHandler().getCommitInterval();
-		this.handlerConsumerFactory
-			.addPostProcessor(ReplyHandlerContainers.commitCoalescing(commitInterval));
 		this.adminConfig = Map.copyOf(adminConfig);
 	}
 
@@ -103,8 +96,12 @@ class RequestReplyKafkaClients implements DisposableBean {
 
 	private static DefaultKafkaProducerFactory<byte[], byte[]> transactionalProducerFactory(Map<String, Object> base,
 			RequestReplyProperties properties, String transactionIdPrefix) {
-		DefaultKafkaProducerFactory<byte[], byte[]> factory = new DefaultKafkaProducerFactory<>(
-				producerConfig(base, properties));
+		Map<String, Object> config = producerConfig(base, properties);
+		// An open transaction (a stream being sent) of a responder that died holds back every
+		// read_committed reader of the reply partitions it wrote to until the broker aborts it.
+		config.put(ProducerConfig.TRANSACTION_TIMEOUT_CONFIG,
+				(int) Math.min(Integer.MAX_VALUE, properties.getHandler().getTransactionTimeout().toMillis()));
+		DefaultKafkaProducerFactory<byte[], byte[]> factory = new DefaultKafkaProducerFactory<>(config);
 		// A prefix of its own, so that its producers never fence the application's.
 		factory.setTransactionIdPrefix(transactionIdPrefix + "request-reply-");
 		return factory;
@@ -140,8 +137,9 @@ class RequestReplyKafkaClients implements DisposableBean {
 		config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
 		// A new handler group answers the requests sent before any responder was up.
 		config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-		HandlerConsumerDefaults.applyTo(config);
 		config.putAll(properties.getHandler().getConsumerProperties());
+		// After the user's settings, which it never overrides, so that it sees their group protocol.
+		HandlerConsumerDefaults.applyTo(config);
 		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
 		config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
 		config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);

@@ -11,6 +11,7 @@ import dev.requestreply.requester.ReplyPartitionMode;
 import dev.requestreply.requester.ReplyTopicSettings;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -469,26 +470,67 @@ public class RequestReplyProperties {
 		private List<String> allowedReplyTopics = new ArrayList<>(ReplyTopicPolicy.DEFAULT_PATTERNS);
 
 		/**
-		 * Least time between two offset commits of a handler's consumer. A request is committed
-		 * only after its reply was sent; a crash re-delivers at most this much of answered
-		 * requests (their second replies are counted as duplicates by the requester). Not used
-		 * with transactions (spring.kafka.producer.transaction-id-prefix), where each request's
-		 * offset is committed in the transaction of its reply.
+		 * Least time between two offset commits of a handler's consumer. Each partition commits
+		 * its lowest unfinished offset, with the finished requests above it in the commit's
+		 * metadata; a crash re-delivers at most this much of answered requests (their second
+		 * replies are counted as duplicates by the requester). With transactions
+		 * (spring.kafka.producer.transaction-id-prefix), each reply's transaction commits its
+		 * partition's offset instead.
 		 */
 		private Duration commitInterval = Duration.ofMillis(100);
 
 		/**
-		 * Requests one consumer of a handler may have in hand (handed to the handler, reply not
-		 * yet sent) before its partitions are paused until half of them are done with. Bounds
-		 * what slow asynchronous handlers and long streams hold, while the consumer fetches on.
+		 * Requests one consumer of a handler may have in hand (taken from Kafka, not yet ended:
+		 * waiting for their turn or a thread, running, or awaiting their reply) before its
+		 * partitions are paused until half of them ended. Bounds what slow asynchronous handlers
+		 * and long streams hold, while the consumer keeps polling.
 		 */
 		private int maxInHand = 1000;
 
 		/**
-		 * Whether the single replies a handler's consumer thread makes while it hands one poll to
-		 * the handler are sent together once the poll was handed out (fewer, larger produce
-		 * requests under load), rather than each as soon as it is made. Replies made on other
-		 * threads, stream parts and observed records' replies are always sent at once.
+		 * Most calls of one @ReplyHandler method at once in this instance, across its consumers
+		 * (@ReplyHandler(maxConcurrency) overrides it). Calls run on a pool of this many threads
+		 * per handler, or on virtual threads with 'spring.threads.virtual.enabled' on Java 21+;
+		 * past the limit, requests wait for a thread and the partitions feeding them pause.
+		 */
+		private int maxConcurrency = 64;
+
+		/**
+		 * Longest time a request without an rr_deadline header (a ReplyingKafkaTemplate caller,
+		 * say) is in hand before it is ended with an error reply of code DEADLINE_EXCEEDED, its
+		 * context cancelled and its thread interrupted (@ReplyHandler(maxHandlingTime) overrides
+		 * it). A request with a deadline ends at its deadline.
+		 */
+		private Duration maxHandlingTime = Duration.ofMinutes(5);
+
+		/**
+		 * How long the requests in hand may still finish when the application stops: the
+		 * handlers take no new ones meanwhile, commit those that finished, and leave the rest to
+		 * the next owner of their partitions.
+		 */
+		private Duration shutdownTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * Longest metadata a handler's offset commit carries (the finished requests above the
+		 * committed offset); keep it at or below the broker's 'offset.metadata.max.bytes'. A
+		 * partition whose finished requests would not fit takes no more requests until they do.
+		 * 0 commits the lowest unfinished offset only: after a crash or a rebalance, every request
+		 * from it on is handled again.
+		 */
+		private int offsetMetadataMaxBytes = 4096;
+
+		/**
+		 * Transaction timeout of the producers handlers reply with when replies are sent in
+		 * transactions (spring.kafka.producer.transaction-id-prefix). A transaction stays open
+		 * while a stream of replies is sent; a responder that dies with one open holds back, until
+		 * this timeout aborts it, every read_committed reader of the reply partitions it wrote to.
+		 * Longer streams are aborted by the broker.
+		 */
+		private Duration transactionTimeout = Duration.ofSeconds(10);
+
+		/**
+		 * No effect since 0.3: handlers run on handler threads, and the producer batches the
+		 * replies they send at once.
 		 */
 		private boolean batchReplies = true;
 
@@ -560,7 +602,11 @@ public class RequestReplyProperties {
 		/**
 		 * Return {@code request-reply.handler.batch-replies}.
 		 * @return whether a poll's single replies are sent together
+		 * @deprecated since 0.3.0, without effect: replies are sent from handler threads
 		 */
+		@Deprecated(since = "0.3.0")
+		@DeprecatedConfigurationProperty(since = "0.3.0",
+				reason = "Handlers run on handler threads; the producer batches the replies they send at once")
 		public boolean isBatchReplies() {
 			return this.batchReplies;
 		}
@@ -568,9 +614,91 @@ public class RequestReplyProperties {
 		/**
 		 * Set {@code request-reply.handler.batch-replies}.
 		 * @param batchReplies whether a poll's single replies are sent together
+		 * @deprecated since 0.3.0, without effect
 		 */
+		@Deprecated(since = "0.3.0")
 		public void setBatchReplies(boolean batchReplies) {
 			this.batchReplies = batchReplies;
+		}
+
+		/**
+		 * Return {@code request-reply.handler.max-concurrency}.
+		 * @return the most calls of one handler at once
+		 */
+		public int getMaxConcurrency() {
+			return this.maxConcurrency;
+		}
+
+		/**
+		 * Set {@code request-reply.handler.max-concurrency}.
+		 * @param maxConcurrency the most calls of one handler at once
+		 */
+		public void setMaxConcurrency(int maxConcurrency) {
+			this.maxConcurrency = maxConcurrency;
+		}
+
+		/**
+		 * Return {@code request-reply.handler.max-handling-time}.
+		 * @return the longest a request without deadline is in hand
+		 */
+		public Duration getMaxHandlingTime() {
+			return this.maxHandlingTime;
+		}
+
+		/**
+		 * Set {@code request-reply.handler.max-handling-time}.
+		 * @param maxHandlingTime the longest a request without deadline is in hand
+		 */
+		public void setMaxHandlingTime(Duration maxHandlingTime) {
+			this.maxHandlingTime = maxHandlingTime;
+		}
+
+		/**
+		 * Return {@code request-reply.handler.shutdown-timeout}.
+		 * @return how long requests in hand may finish at shutdown
+		 */
+		public Duration getShutdownTimeout() {
+			return this.shutdownTimeout;
+		}
+
+		/**
+		 * Set {@code request-reply.handler.shutdown-timeout}.
+		 * @param shutdownTimeout how long requests in hand may finish at shutdown
+		 */
+		public void setShutdownTimeout(Duration shutdownTimeout) {
+			this.shutdownTimeout = shutdownTimeout;
+		}
+
+		/**
+		 * Return {@code request-reply.handler.transaction-timeout}.
+		 * @return the transaction timeout of the reply producers
+		 */
+		public Duration getTransactionTimeout() {
+			return this.transactionTimeout;
+		}
+
+		/**
+		 * Set {@code request-reply.handler.transaction-timeout}.
+		 * @param transactionTimeout the transaction timeout of the reply producers
+		 */
+		public void setTransactionTimeout(Duration transactionTimeout) {
+			this.transactionTimeout = transactionTimeout;
+		}
+
+		/**
+		 * Return {@code request-reply.handler.offset-metadata-max-bytes}.
+		 * @return the longest commit metadata
+		 */
+		public int getOffsetMetadataMaxBytes() {
+			return this.offsetMetadataMaxBytes;
+		}
+
+		/**
+		 * Set {@code request-reply.handler.offset-metadata-max-bytes}.
+		 * @param offsetMetadataMaxBytes the longest commit metadata
+		 */
+		public void setOffsetMetadataMaxBytes(int offsetMetadataMaxBytes) {
+			this.offsetMetadataMaxBytes = offsetMetadataMaxBytes;
 		}
 
 		/**

@@ -16,18 +16,20 @@ import org.springframework.core.log.LogAccessor;
 import org.springframework.util.Assert;
 
 /**
- * The {@link ReplyContext} of one request in hand: read from its record, cancelled when a cancel
- * record for it arrives.
+ * The {@link ReplyContext} of one request in hand: read from its record, cancelled when its
+ * requester gives up or the request ends before the method did. Created and cancelled by the
+ * responder engine ({@code dev.requestreply.responder}); application code sees it as a
+ * {@link ReplyContext}.
+ *
+ * @since 0.3.0
  */
-final class HandlerCallContext implements ReplyContext {
+public final class HandlerCallContext implements ReplyContext {
 
 	private static final LogAccessor logger = new LogAccessor(HandlerCallContext.class);
 
 	private final ConsumerRecord<byte[], byte[]> record;
 
 	private final RequestHeaders request;
-
-	private final long receivedNanos = System.nanoTime();
 
 	// Guarded by this; null once cancelled (actions registered after run at once).
 	private List<Runnable> cancelActions = new ArrayList<>();
@@ -36,7 +38,12 @@ final class HandlerCallContext implements ReplyContext {
 
 	private final RecordHeaders replyHeaders = new RecordHeaders();
 
-	HandlerCallContext(ConsumerRecord<byte[], byte[]> record, RequestHeaders request) {
+	/**
+	 * Create the context of a request.
+	 * @param record the request's record
+	 * @param request its request-reply headers
+	 */
+	public HandlerCallContext(ConsumerRecord<byte[], byte[]> record, RequestHeaders request) {
 		this.record = record;
 		this.request = request;
 	}
@@ -44,13 +51,6 @@ final class HandlerCallContext implements ReplyContext {
 	@Override
 	public byte[] correlationId() {
 		return this.request.correlationId().clone();
-	}
-
-	/**
-	 * Return the correlation id as read, not a copy (not to be changed).
-	 */
-	byte[] requestId() {
-		return this.request.correlationId();
 	}
 
 	@Override
@@ -77,10 +77,11 @@ final class HandlerCallContext implements ReplyContext {
 	}
 
 	/**
-	 * Mark the request cancelled and run the actions registered so far.
+	 * Mark the request cancelled and run the actions registered so far, on the calling thread
+	 * (user code: never a consumer thread).
 	 * @return whether this call cancelled it
 	 */
-	boolean cancel() {
+	public boolean cancel() {
 		List<Runnable> actions;
 		synchronized (this) {
 			if (this.cancelActions == null) {
@@ -101,20 +102,6 @@ final class HandlerCallContext implements ReplyContext {
 		catch (RuntimeException ex) {
 			logger.warn(ex, () -> "A ReplyContext.onCancel action failed");
 		}
-	}
-
-	/**
-	 * Return when the request was taken in hand ({@link System#nanoTime()}).
-	 */
-	long receivedNanos() {
-		return this.receivedNanos;
-	}
-
-	/**
-	 * Return the timestamp of the request's record: its cancel record is no older.
-	 */
-	long recordTimestamp() {
-		return this.record.timestamp();
 	}
 
 	@Override
@@ -152,8 +139,9 @@ final class HandlerCallContext implements ReplyContext {
 
 	/**
 	 * Add the headers the handler set to a reply's headers.
+	 * @param reply the headers of a reply
 	 */
-	void copyReplyHeadersTo(Headers reply) {
+	public void copyReplyHeadersTo(Headers reply) {
 		synchronized (this.replyHeaders) {
 			WireFormat.addReplyHeaders(reply, this.replyHeaders);
 		}

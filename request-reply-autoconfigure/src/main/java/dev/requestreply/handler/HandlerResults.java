@@ -1,7 +1,6 @@
 package dev.requestreply.handler;
 
 import java.lang.reflect.InvocationTargetException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -9,11 +8,10 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
 
 import dev.requestreply.CurrentReplyContext;
+import dev.requestreply.ReplyContext;
 
 /**
  * Calls a handler method and adapts what it returns: a {@link CompletionStage} (or a single-value
@@ -89,7 +87,7 @@ final class HandlerResults {
 	 * Return the one reply value of a result: the elements of a {@link Stream} or
 	 * {@link Flow.Publisher} as a list, any other value as it is.
 	 */
-	static CompletableFuture<Object> single(Object value) {
+	static CompletableFuture<Object> single(Object value, ReplyContext context) {
 		if (value instanceof Stream<?> stream) {
 			try (stream) {
 				List<?> elements = stream.limit(MAX_COLLECTED + 1L).toList();
@@ -98,12 +96,14 @@ final class HandlerResults {
 			}
 		}
 		if (value instanceof Flow.Publisher<?> publisher) {
-			return collect(publisher);
+			return collect(publisher, context);
 		}
 		return CompletableFuture.completedFuture(value);
 	}
 
-	private static CompletableFuture<Object> collect(Flow.Publisher<?> publisher) {
+	// An endless publisher is cut at the element cap, or when the request ends (its context is
+	// cancelled at its deadline or its max-handling-time).
+	private static CompletableFuture<Object> collect(Flow.Publisher<?> publisher, ReplyContext context) {
 		CompletableFuture<Object> result = new CompletableFuture<>();
 		List<Object> elements = new ArrayList<>();
 		publisher.subscribe(new Flow.Subscriber<Object>() {
@@ -113,6 +113,10 @@ final class HandlerResults {
 			@Override
 			public void onSubscribe(Flow.Subscription subscription) {
 				this.subscription = subscription;
+				context.onCancel(() -> {
+					subscription.cancel();
+					result.cancel(false);
+				});
 				subscription.request(CHUNK);
 			}
 
@@ -149,34 +153,6 @@ final class HandlerResults {
 	private static IllegalStateException tooMany() {
 		return new IllegalStateException("The handler's result has more than " + MAX_COLLECTED
 				+ " elements, too many for one reply; request it as a stream");
-	}
-
-	/**
-	 * Wait on the calling thread for a result, at most until the request's deadline and at most
-	 * {@code maxWait}: a reply sent inside the consumer's transaction must be sent on its thread.
-	 * @return a completed future: the result, or failed with what it failed with, or with a
-	 * {@link TimeoutException} when it did not complete in time
-	 */
-	static CompletableFuture<Object> settle(CompletableFuture<Object> result, long deadlineMillis, Duration maxWait) {
-		if (result.isDone()) {
-			return result;
-		}
-		long waitMillis = Math.min(maxWait.toMillis(), Math.max(0, deadlineMillis - System.currentTimeMillis()));
-		try {
-			return CompletableFuture.completedFuture(result.get(waitMillis, TimeUnit.MILLISECONDS));
-		}
-		catch (ExecutionException ex) {
-			return CompletableFuture.failedFuture(unwrap(ex));
-		}
-		catch (TimeoutException ex) {
-			return CompletableFuture.failedFuture(new TimeoutException("Handler did not complete within "
-					+ waitMillis + " ms, the time a transactional handler may take (its deadline, at most " + maxWait
-					+ ")"));
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-			return CompletableFuture.failedFuture(ex);
-		}
 	}
 
 	static Throwable unwrap(Throwable ex) {

@@ -1,6 +1,7 @@
 package dev.requestreply.handler;
 
 import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
@@ -18,6 +19,7 @@ import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.BeanInitializationException;
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.beans.factory.config.ConfigurableBeanFactory;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.MethodIntrospector;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.util.ReflectionUtils;
@@ -25,8 +27,7 @@ import org.springframework.util.StringUtils;
 
 /**
  * Finds the {@link ReplyHandler @ReplyHandler} methods of every bean and records them as
- * {@link ReplyHandlerEndpoint endpoints}; {@link ReplyHandlerContainers} starts their listener
- * containers. A misconfigured handler fails start-up with a message naming its bean and method.
+ * {@link ReplyHandlerEndpoint endpoints}; {@link ReplyHandlerContainers} serves them. A misconfigured handler fails start-up with a message naming its bean and method.
  *
  * @since 0.1.0
  */
@@ -81,25 +82,54 @@ public class ReplyHandlerBeanPostProcessor implements BeanPostProcessor, BeanFac
 			throw new BeanInitializationException("@ReplyHandler method '" + id + "' names no topic");
 		}
 		String groupId = StringUtils.hasText(annotation.groupId()) ? resolve(annotation.groupId()) : null;
-		Integer concurrency = null;
-		if (StringUtils.hasText(annotation.concurrency())) {
-			String value = resolve(annotation.concurrency());
-			try {
-				concurrency = Integer.valueOf(value.trim());
-			}
-			catch (NumberFormatException ex) {
-				throw new BeanInitializationException(
-						"@ReplyHandler method '" + id + "' has a concurrency that is no number: '" + value + "'", ex);
-			}
-			if (concurrency < 1) {
-				throw new BeanInitializationException(
-						"@ReplyHandler method '" + id + "' must have a concurrency of at least 1, not " + concurrency);
-			}
-		}
+		Integer concurrency = positive(id, "concurrency", annotation.concurrency());
+		Integer maxConcurrency = positive(id, "maxConcurrency", annotation.maxConcurrency());
+		Duration maxHandlingTime = duration(id, annotation.maxHandlingTime());
 		Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
 		ReflectionUtils.makeAccessible(invocable);
 		return new ReplyHandlerEndpoint(beanName, bean, invocable, topics, groupId, concurrency,
-				arguments.payloadType(), annotation.idempotent());
+				arguments.payloadType(), annotation.idempotent(), annotation.ordering(), maxConcurrency,
+				maxHandlingTime);
+	}
+
+	private Integer positive(String id, String attribute, String text) {
+		if (!StringUtils.hasText(text)) {
+			return null;
+		}
+		String value = resolve(text);
+		int number;
+		try {
+			number = Integer.parseInt(value.trim());
+		}
+		catch (NumberFormatException ex) {
+			throw new BeanInitializationException(
+					"@ReplyHandler method '" + id + "' has a " + attribute + " that is no number: '" + value + "'", ex);
+		}
+		if (number < 1) {
+			throw new BeanInitializationException(
+					"@ReplyHandler method '" + id + "' must have a " + attribute + " of at least 1, not " + number);
+		}
+		return number;
+	}
+
+	private Duration duration(String id, String text) {
+		if (!StringUtils.hasText(text)) {
+			return null;
+		}
+		String value = resolve(text).trim();
+		Duration duration;
+		try {
+			duration = DurationStyle.detectAndParse(value);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new BeanInitializationException("@ReplyHandler method '" + id
+					+ "' has a maxHandlingTime that is no duration (such as 30s or PT30S): '" + value + "'", ex);
+		}
+		if (duration.isNegative() || duration.isZero()) {
+			throw new BeanInitializationException(
+					"@ReplyHandler method '" + id + "' must have a positive maxHandlingTime, not " + value);
+		}
+		return duration;
 	}
 
 	private String resolve(String value) {

@@ -6,7 +6,9 @@ import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
  * Callback to customize the listener container of each
  * {@link dev.requestreply.ReplyHandler @ReplyHandler} method before it starts (for example an
  * error handler, an idle event interval, or container properties). Declare it as a bean; every
- * one applies, in order.
+ * one applies, in order. The container's message listener and rebalance listener are the responder
+ * engine's and must stay (start-up fails otherwise); a batch interceptor set here runs after the
+ * engine's.
  *
  * @since 0.2.0
  */

@@ -2,7 +2,10 @@ package dev.requestreply.handler;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Type;
+import java.time.Duration;
 import java.util.List;
+
+import dev.requestreply.ReplyHandler;
 
 /**
  * One discovered {@link dev.requestreply.ReplyHandler @ReplyHandler} method, with its attributes
@@ -16,13 +19,37 @@ import java.util.List;
  * @param concurrency the number of consumer threads, or {@code null} for the default
  * @param payloadType the declared type of the payload parameter
  * @param idempotent whether the handler answers redelivered requests from memory
+ * @param ordering the order its requests are handled in
+ * @param maxConcurrency the most calls at once, or {@code null} for the default
+ * @param maxHandlingTime the longest a request without deadline is in hand, or {@code null} for
+ * the default
  * @since 0.1.0
  */
 public record ReplyHandlerEndpoint(String beanName, Object bean, Method method, List<String> topics, String groupId,
-		Integer concurrency, Type payloadType, boolean idempotent) {
+		Integer concurrency, Type payloadType, boolean idempotent, ReplyHandler.Ordering ordering,
+		Integer maxConcurrency, Duration maxHandlingTime) {
 
 	/**
-	 * Create an endpoint of a handler that is not {@code idempotent}.
+	 * Create an endpoint with the default ordering and limits.
+	 * @param beanName the name of the bean declaring the method
+	 * @param bean the bean
+	 * @param method the handler method, made accessible
+	 * @param topics the request topics
+	 * @param groupId the consumer group id, or {@code null} for the default
+	 * @param concurrency the number of consumer threads, or {@code null} for the default
+	 * @param payloadType the declared type of the payload parameter
+	 * @param idempotent whether the handler answers redelivered requests from memory
+	 * @since 0.2.0
+	 */
+	public ReplyHandlerEndpoint(String beanName, Object bean, Method method, List<String> topics, String groupId,
+			Integer concurrency, Type payloadType, boolean idempotent) {
+		this(beanName, bean, method, topics, groupId, concurrency, payloadType, idempotent,
+				ReplyHandler.Ordering.KEY, null, null);
+	}
+
+	/**
+	 * Create an endpoint of a handler that is not {@code idempotent}, with the default ordering
+	 * and limits.
 	 * @param beanName the name of the bean declaring the method
 	 * @param bean the bean
 	 * @param method the handler method, made accessible

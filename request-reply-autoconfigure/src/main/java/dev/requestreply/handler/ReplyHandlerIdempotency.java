@@ -33,12 +33,4 @@ public record ReplyHandlerIdempotency(boolean allHandlers, int maxEntries, Durat
 		Assert.isTrue(window != null && !window.isNegative() && !window.isZero(), "'window' must be positive");
 	}
 
-	/**
-	 * Return the window of a handler, or {@code null} when it does not remember its replies.
-	 */
-	IdempotencyWindow windowFor(ReplyHandlerEndpoint endpoint) {
-		return (this.allHandlers || endpoint.idempotent()) ? new IdempotencyWindow(this.maxEntries, this.window)
-				: null;
-	}
-
 }

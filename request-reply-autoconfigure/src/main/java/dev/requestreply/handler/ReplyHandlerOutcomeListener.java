@@ -3,8 +3,8 @@ package dev.requestreply.handler;
 /**
  * Callback for every request a {@link dev.requestreply.ReplyHandler @ReplyHandler} dealt with,
  * registered with {@link ReplyHandlerContainers#addOutcomeListener(ReplyHandlerOutcomeListener)}.
- * Called on the consumer thread (or the thread that completed the handler's future), so it must
- * be quick.
+ * Called on a handler thread (or the thread that completed the handler's future, or the one that
+ * ended the request), so it must be quick.
  *
  * @since 0.1.0
  */

@@ -30,7 +30,10 @@ public final class ReplyHandlerStats {
 	}
 
 	/**
-	 * Return the number of requests skipped because their deadline had passed.
+	 * Return the number of requests ended because their deadline had passed (before the method
+	 * was called, or while it ran: then its context was cancelled and no reply sent), or because
+	 * they had no deadline and reached the handler's max handling time (then with an error reply
+	 * of code {@code DEADLINE_EXCEEDED}).
 	 * @return the count
 	 */
 	public long expired() {
@@ -103,6 +106,26 @@ public final class ReplyHandlerStats {
 	}
 
 	/**
+	 * Return the number of requests delivered again (after a crash or a rebalance) that had
+	 * finished before, as the commit's metadata named them: skipped without calling the method.
+	 * @return the count
+	 * @since 0.3.0
+	 */
+	public long alreadyFinished() {
+		return this.counters.get(Event.ALREADY_FINISHED);
+	}
+
+	/**
+	 * Return the number of calls still running well after their request ended (its deadline,
+	 * its max handling time, a cancellation): each is logged with its thread's stack once.
+	 * @return the count
+	 * @since 0.3.0
+	 */
+	public long overruns() {
+		return this.counters.get(Event.OVERRUN);
+	}
+
+	/**
 	 * Return every figure at once.
 	 * @return the counts by event
 	 * @since 0.2.0
@@ -111,7 +134,12 @@ public final class ReplyHandlerStats {
 		return this.counters.snapshot();
 	}
 
-	void record(Event event) {
+	/**
+	 * Count one event. Called by the responder engine, not by application code.
+	 * @param event the event
+	 * @since 0.3.0
+	 */
+	public void record(Event event) {
 		this.counters.increment(event);
 	}
 
@@ -133,7 +161,7 @@ public final class ReplyHandlerStats {
 		FAILED,
 
 		/**
-		 * Skipped: its deadline had passed.
+		 * Ended at its deadline (or its handler's max handling time).
 		 */
 		EXPIRED,
 
@@ -171,9 +199,24 @@ public final class ReplyHandlerStats {
 		/**
 		 * Answered again with the reply remembered from an earlier delivery.
 		 */
-		REPLAYED;
+		REPLAYED,
 
-		static Event of(ReplyHandlerOutcome outcome) {
+		/**
+		 * Skipped: delivered again, it had finished before (named by the commit's metadata).
+		 */
+		ALREADY_FINISHED,
+
+		/**
+		 * Its call still ran well after the request ended (not counted per request otherwise).
+		 */
+		OVERRUN;
+
+		/**
+		 * Return the event that counts an outcome.
+		 * @param outcome how a request ended
+		 * @return the event
+		 */
+		public static Event of(ReplyHandlerOutcome outcome) {
 			return switch (outcome) {
 				case SUCCESS -> HANDLED;
 				case ERROR -> FAILED;

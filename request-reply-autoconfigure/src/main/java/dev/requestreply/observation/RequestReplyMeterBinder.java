@@ -9,7 +9,10 @@ import dev.requestreply.RequestStatistics;
 import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.requester.FastFailure;
 import dev.requestreply.requester.SkippedReply;
+import dev.requestreply.handler.ReplyHandlerEndpoint;
+import dev.requestreply.handler.ReplyHandlerExecution;
 import io.micrometer.core.instrument.FunctionCounter;
+import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -35,6 +38,10 @@ import org.springframework.util.Assert;
  * <li>{@value #HANDLER}: a timer of {@link dev.requestreply.ReplyHandler @ReplyHandler}
  * invocations, tagged {@code topic} and {@code outcome} ({@code success}, {@code error},
  * {@code expired}, {@code malformed}).</li>
+ * <li>{@value #HANDLER_ACTIVE}, {@value #HANDLER_QUEUED} and {@value #HANDLER_IN_HAND}: gauges of
+ * each handler's calls running, requests waiting for a thread, and requests in hand, tagged
+ * {@code handler} ({@code bean.method}); {@value #HANDLER_WAIT}: a function timer of the time its
+ * calls waited for a thread.</li>
  * </ul>
  * Tags are low-cardinality: never a correlation id, key or payload.
  *
@@ -78,6 +85,28 @@ public class RequestReplyMeterBinder implements MeterBinder {
 	 */
 	public static final String HANDLER = "requestreply.handler";
 
+	/**
+	 * Name of the gauge of the calls of each handler running now.
+	 */
+	public static final String HANDLER_ACTIVE = "requestreply.handler.active";
+
+	/**
+	 * Name of the gauge of the requests of each handler waiting for a thread.
+	 */
+	public static final String HANDLER_QUEUED = "requestreply.handler.queued";
+
+	/**
+	 * Name of the gauge of the requests each handler has in hand.
+	 */
+	public static final String HANDLER_IN_HAND = "requestreply.handler.in.hand";
+
+	/**
+	 * Name of the timer of the time each handler's calls waited for a thread.
+	 */
+	public static final String HANDLER_WAIT = "requestreply.handler.wait";
+
+	private static final ReplyHandlerExecution IDLE = new ReplyHandlerExecution(0, 0, 0, 0, 0, 0, 0, 0, Map.of());
+
 	private final CorrelationRegistry registry;
 
 	private final ReplyHandlerContainers handlerContainers;
@@ -114,7 +143,37 @@ public class RequestReplyMeterBinder implements MeterBinder {
 					this.percentileHistogram);
 			this.handlerContainers.addOutcomeListener(
 					(endpoint, topic, outcome, durationNanos) -> timers.record(topic, outcome.tagValue(), durationNanos));
+			for (ReplyHandlerEndpoint endpoint : this.handlerContainers.getEndpoints()) {
+				bindExecution(meterRegistry, this.handlerContainers, endpoint.id());
+			}
 		}
+	}
+
+	private static void bindExecution(MeterRegistry meterRegistry, ReplyHandlerContainers containers, String handler) {
+		Tags tags = Tags.of("handler", handler);
+		Gauge.builder(HANDLER_ACTIVE, containers, (c) -> execution(c, handler).active())
+			.description("Calls of a @ReplyHandler method running now")
+			.tags(tags)
+			.register(meterRegistry);
+		Gauge.builder(HANDLER_QUEUED, containers, (c) -> execution(c, handler).queued())
+			.description("Requests of a @ReplyHandler method waiting for a thread")
+			.tags(tags)
+			.register(meterRegistry);
+		Gauge.builder(HANDLER_IN_HAND, containers, (c) -> execution(c, handler).inHand())
+			.description("Requests a @ReplyHandler method has in hand (queued, running or awaiting their reply)")
+			.tags(tags)
+			.register(meterRegistry);
+		FunctionTimer
+			.builder(HANDLER_WAIT, containers, (c) -> execution(c, handler).started(),
+					(c) -> execution(c, handler).waitTotalNanos(), TimeUnit.NANOSECONDS)
+			.description("Time the calls of a @ReplyHandler method waited for a thread")
+			.tags(tags)
+			.register(meterRegistry);
+	}
+
+	private static ReplyHandlerExecution execution(ReplyHandlerContainers containers, String handler) {
+		ReplyHandlerExecution execution = containers.getExecution().get(handler);
+		return (execution != null) ? execution : IDLE;
 	}
 
 	private void bindRequester(MeterRegistry meterRegistry, CorrelationRegistry registry) {

@@ -1,5 +1,6 @@
 package dev.requestreply.autoconfigure;
 
+import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -42,6 +43,21 @@ class HandlerConsumerDefaultsTests {
 						"request-reply.handler.consumer-properties.heartbeat.interval.ms", "3000")));
 		assertThat(config).containsEntry(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG, "10000")
 			.containsEntry(ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, "3000");
+	}
+
+	@Test
+	void whenTheConsumerGroupProtocolIsUsedThenNoClassicSettingIsAdded() {
+		for (Map<String, Object> config : List.of(
+				RequestReplyKafkaClients.handlerConsumerConfig(Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "consumer"),
+						properties(Map.of())),
+				RequestReplyKafkaClients.handlerConsumerConfig(Map.of(), properties(
+						Map.of("request-reply.handler.consumer-properties.group.protocol", "CONSUMER"))))) {
+			// The KIP-848 consumer refuses these: the broker owns the session and the assignment.
+			assertThat(config).doesNotContainKeys(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG,
+					ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
+		}
+		assertThat(RequestReplyKafkaClients.handlerConsumerConfig(Map.of(ConsumerConfig.GROUP_PROTOCOL_CONFIG, "classic"),
+				properties(Map.of()))).containsKey(ConsumerConfig.SESSION_TIMEOUT_MS_CONFIG);
 	}
 
 	@Test

@@ -14,6 +14,8 @@ import dev.requestreply.convert.PayloadConverter;
 import dev.requestreply.handler.ReplyHandlerBeanPostProcessor;
 import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.requester.RequesterSettings;
+import dev.requestreply.responder.ResponderContainers;
+import dev.requestreply.responder.ResponderSettings;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
@@ -167,17 +169,27 @@ class RequestReplyAutoConfigurationTests {
 		assertThat(properties.getDrainTimeout()).isZero();
 		assertThat(properties.getHandler().getConcurrency()).isOne();
 		assertThat(properties.getHandler().getMaxInHand()).isEqualTo(1000);
-		assertThat(properties.getHandler().isBatchReplies()).isTrue();
+		assertThat(properties.getHandler().getMaxConcurrency()).isEqualTo(64);
+		assertThat(properties.getHandler().getMaxHandlingTime()).isEqualTo(Duration.ofMinutes(5));
+		assertThat(properties.getHandler().getShutdownTimeout()).isEqualTo(Duration.ofSeconds(10));
+		assertThat(properties.getHandler().getOffsetMetadataMaxBytes()).isEqualTo(4096);
+		assertThat(properties.getHandler().getTransactionTimeout()).isEqualTo(Duration.ofSeconds(10));
 	}
 
 	@Test
-	void whenHandlerBatchPropertiesAreSetThenTheContainersUseThem() {
+	void whenHandlerExecutionPropertiesAreSetThenTheContainersUseThem() {
 		this.contextRunner
-			.withPropertyValues("request-reply.handler.max-in-hand=50", "request-reply.handler.batch-replies=false")
+			.withPropertyValues("request-reply.handler.max-in-hand=50", "request-reply.handler.max-concurrency=8",
+					"request-reply.handler.max-handling-time=30s", "request-reply.handler.shutdown-timeout=2s",
+					"request-reply.handler.offset-metadata-max-bytes=1024")
 			.run((context) -> {
-				ReplyHandlerContainers containers = context.getBean(ReplyHandlerContainers.class);
-				assertThat(containers.getMaxInHand()).isEqualTo(50);
-				assertThat(containers.isBatchReplies()).isFalse();
+				ResponderSettings settings = context.getBean(ResponderContainers.class).getSettings();
+				assertThat(settings.maxInHand()).isEqualTo(50);
+				assertThat(settings.maxConcurrency()).isEqualTo(8);
+				assertThat(settings.maxHandlingTime()).isEqualTo(Duration.ofSeconds(30));
+				assertThat(settings.shutdownTimeout()).isEqualTo(Duration.ofSeconds(2));
+				assertThat(settings.maxCommitMetadataChars()).isEqualTo(1024);
+				assertThat(settings.virtualThreads()).isFalse();
 			});
 	}
 

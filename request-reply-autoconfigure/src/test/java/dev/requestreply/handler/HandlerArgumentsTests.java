@@ -5,8 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 
 import dev.requestreply.ReplyContext;
-import dev.requestreply.ReplyErrorCode;
-import dev.requestreply.convert.PayloadConversionException;
 import dev.requestreply.wire.RequestHeaders;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -68,16 +66,6 @@ class HandlerArgumentsTests {
 	}
 
 	@Test
-	void whenFailureIsAnnotatedOrMalformedThenItsCodeFollows() {
-		assertThat(ErrorCodeMapping.codeOf(new Gone())).isEqualTo("NOT_FOUND");
-		assertThat(ErrorCodeMapping.codeOf(new GoneForGood())).isEqualTo("NOT_FOUND");
-		assertThat(ErrorCodeMapping.codeOf(new InvalidHeaderException("x"))).isEqualTo("INVALID_ARGUMENT");
-		assertThat(ErrorCodeMapping.codeOf(new MalformedRequestException("x"))).isEqualTo("INVALID_ARGUMENT");
-		assertThat(ErrorCodeMapping.codeOf(new PayloadConversionException("x", null))).isEqualTo("INVALID_ARGUMENT");
-		assertThat(ErrorCodeMapping.codeOf(new IllegalStateException())).isEqualTo("INTERNAL");
-	}
-
-	@Test
 	void whenCancelledThenActionsRunOnceAndLaterOnesAtOnce() {
 		HandlerCallContext context = context();
 		int[] runs = new int[2];
@@ -109,15 +97,6 @@ class HandlerArgumentsTests {
 			}
 		}
 		throw new IllegalArgumentException(name);
-	}
-
-	@ReplyErrorCode("NOT_FOUND")
-	static class Gone extends RuntimeException {
-
-	}
-
-	static class GoneForGood extends Gone {
-
 	}
 
 	static class Handlers {

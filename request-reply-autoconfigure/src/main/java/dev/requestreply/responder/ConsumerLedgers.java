@@ -1,0 +1,282 @@
+package dev.requestreply.responder;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+import org.springframework.core.log.LogAccessor;
+
+/**
+ * What one consumer of a handler holds: the ledger of each partition it owns, its requests in
+ * hand, the commits of its finished offsets and the partitions it paused. Everything but the
+ * in-hand count and the figures is used on the consumer's own thread only, which commits
+ * asynchronously (one commit in flight, at most one started per commit interval) and pauses a
+ * partition while its handler has too much in hand, while its executor is saturated, or while
+ * its finished offsets would not fit in the commit's metadata.
+ */
+final class ConsumerLedgers {
+
+	private static final LogAccessor logger = new LogAccessor(ConsumerLedgers.class);
+
+	private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(10);
+
+	private final Consumer<?, ?> consumer;
+
+	private final ResponderSettings settings;
+
+	private final HandlerExecutor executor;
+
+	private final boolean commits;
+
+	private final Map<TopicPartition, PartitionLedger> ledgers = new ConcurrentHashMap<>();
+
+	private final AtomicInteger inHand = new AtomicInteger();
+
+	// The consumer's thread only, but for the flags workers read to decide whether to wake it.
+	private final Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
+
+	private final Set<TopicPartition> capacityPaused = new HashSet<>();
+
+	private final Set<TopicPartition> metadataPaused = new HashSet<>();
+
+	private final Set<TopicPartition> paused = new HashSet<>();
+
+	private volatile boolean inHandPaused;
+
+	private volatile boolean anyCapacityPaused;
+
+	// Taken on the consumer's thread (the consumer is not thread-safe), for transactional commits.
+	private volatile ConsumerGroupMetadata groupMetadata;
+
+	private boolean committing;
+
+	private long lastCommitNanos;
+
+	/**
+	 * @param consumer the consumer
+	 * @param settings the handlers' settings
+	 * @param executor the handler's executor
+	 * @param commits whether this consumer commits its offsets (else transactions do)
+	 */
+	ConsumerLedgers(Consumer<?, ?> consumer, ResponderSettings settings, HandlerExecutor executor, boolean commits) {
+		this.consumer = consumer;
+		this.settings = settings;
+		this.executor = executor;
+		this.commits = commits;
+		this.lastCommitNanos = System.nanoTime() - settings.commitInterval().toNanos();
+	}
+
+	/**
+	 * Return the group metadata of the consumer's current generation, as of its last poll: a
+	 * transaction that commits offsets with older metadata is refused (the partition moved).
+	 */
+	ConsumerGroupMetadata groupMetadata() {
+		return this.groupMetadata;
+	}
+
+	PartitionLedger ledger(TopicPartition partition) {
+		return this.ledgers.computeIfAbsent(partition,
+				(assigned) -> new PartitionLedger(assigned, null, this.settings.maxCommitMetadataChars()));
+	}
+
+	Map<TopicPartition, PartitionLedger> ledgers() {
+		return this.ledgers;
+	}
+
+	void taken() {
+		this.inHand.incrementAndGet();
+	}
+
+	/**
+	 * A request of this consumer ended (on any thread).
+	 * @return whether the consumer should be woken to resume its partitions
+	 */
+	boolean ended() {
+		return this.inHand.decrementAndGet() == this.settings.maxInHand() / 2 && this.inHandPaused;
+	}
+
+	int inHand() {
+		return this.inHand.get();
+	}
+
+	boolean capacityPaused() {
+		return this.anyCapacityPaused;
+	}
+
+	/**
+	 * Partitions were assigned: read where the group had committed each, and what had finished
+	 * above it.
+	 */
+	void assigned(Collection<TopicPartition> partitions) {
+		this.groupMetadata = this.consumer.groupMetadata();
+		Map<TopicPartition, OffsetAndMetadata> offsets;
+		try {
+			offsets = this.consumer.committed(new HashSet<>(partitions), SYNC_TIMEOUT);
+		}
+		catch (RuntimeException ex) {
+			logger.warn(ex, () -> "Could not read the committed offsets of " + partitions
+					+ "; records finished before are handled again");
+			offsets = Map.of();
+		}
+		for (TopicPartition partition : partitions) {
+			OffsetAndMetadata offset = offsets.get(partition);
+			this.ledgers.put(partition, new PartitionLedger(partition, offset, this.settings.maxCommitMetadataChars()));
+			if (offset != null) {
+				this.committed.put(partition, offset);
+			}
+		}
+	}
+
+	/**
+	 * Partitions were taken away: commit what finished on them (unless lost), then forget them.
+	 * @return their ledgers
+	 */
+	Collection<PartitionLedger> revoked(Collection<TopicPartition> partitions, boolean commit) {
+		if (commit && this.commits) {
+			Map<TopicPartition, OffsetAndMetadata> offsets = due(partitions);
+			if (!offsets.isEmpty()) {
+				try {
+					this.consumer.commitSync(offsets, SYNC_TIMEOUT);
+				}
+				catch (RuntimeException ex) {
+					logger.warn(ex, () -> "Could not commit " + offsets + " on revocation; finished requests after the "
+							+ "last commit are handled again by the partitions' new owners");
+				}
+			}
+		}
+		Collection<PartitionLedger> gone = new HashSet<>();
+		for (TopicPartition partition : partitions) {
+			PartitionLedger ledger = this.ledgers.remove(partition);
+			if (ledger != null) {
+				gone.add(ledger);
+			}
+			this.committed.remove(partition);
+			this.capacityPaused.remove(partition);
+			this.metadataPaused.remove(partition);
+			this.paused.remove(partition);
+		}
+		return gone;
+	}
+
+	/**
+	 * Before each poll: commit if due, and resume the partitions whose reason to pause is gone
+	 * (unless the container is paused as a whole: stopping, its partitions take nothing new).
+	 */
+	void beforePoll(boolean containerPaused) {
+		if (this.commits) {
+			commitIfDue();
+		}
+		else {
+			this.groupMetadata = this.consumer.groupMetadata();
+		}
+		if (this.inHandPaused && this.inHand.get() <= this.settings.maxInHand() / 2) {
+			this.inHandPaused = false;
+		}
+		if (!this.capacityPaused.isEmpty() && this.executor.queued() <= this.executor.maxConcurrency() / 2) {
+			this.capacityPaused.clear();
+			this.anyCapacityPaused = false;
+		}
+		this.metadataPaused.removeIf((partition) -> {
+			PartitionLedger ledger = this.ledgers.get(partition);
+			return ledger == null || !ledger.truncated();
+		});
+		if (!containerPaused) {
+			applyPauses();
+		}
+	}
+
+	/**
+	 * After a poll's records were taken in hand: pause what must take no more (nothing to do while
+	 * the container is paused as a whole).
+	 */
+	void afterPoll(Collection<TopicPartition> delivered, boolean containerPaused) {
+		if (this.inHand.get() > this.settings.maxInHand()) {
+			this.inHandPaused = true;
+		}
+		if (this.executor.saturated()) {
+			this.capacityPaused.addAll(delivered);
+			this.anyCapacityPaused = true;
+		}
+		for (TopicPartition partition : delivered) {
+			PartitionLedger ledger = this.ledgers.get(partition);
+			if (ledger != null && ledger.truncated()) {
+				this.metadataPaused.add(partition);
+			}
+		}
+		if (!containerPaused) {
+			applyPauses();
+		}
+	}
+
+	private void applyPauses() {
+		Set<TopicPartition> wanted = new HashSet<>(this.capacityPaused);
+		wanted.addAll(this.metadataPaused);
+		if (this.inHandPaused) {
+			wanted.addAll(this.ledgers.keySet());
+		}
+		wanted.retainAll(this.consumer.assignment());
+		if (wanted.equals(this.paused)) {
+			return;
+		}
+		Set<TopicPartition> resume = new HashSet<>(this.paused);
+		resume.removeAll(wanted);
+		wanted.removeAll(this.paused);
+		if (!resume.isEmpty()) {
+			this.consumer.resume(resume);
+			this.paused.removeAll(resume);
+		}
+		if (!wanted.isEmpty()) {
+			this.consumer.pause(wanted);
+			this.paused.addAll(wanted);
+		}
+	}
+
+	private void commitIfDue() {
+		long now = System.nanoTime();
+		if (this.committing || now - this.lastCommitNanos < this.settings.commitInterval().toNanos()) {
+			return;
+		}
+		Map<TopicPartition, OffsetAndMetadata> offsets = due(this.ledgers.keySet());
+		if (offsets.isEmpty()) {
+			return;
+		}
+		this.committing = true;
+		this.lastCommitNanos = now;
+		this.consumer.commitAsync(offsets, (done, ex) -> {
+			this.committing = false;
+			if (ex == null) {
+				offsets.forEach((partition, offset) -> {
+					if (this.ledgers.containsKey(partition)) {
+						this.committed.put(partition, offset);
+					}
+				});
+			}
+			else {
+				logger.debug(ex, () -> "Commit of " + offsets + " failed; it is tried again");
+			}
+		});
+	}
+
+	private Map<TopicPartition, OffsetAndMetadata> due(Collection<TopicPartition> partitions) {
+		Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+		for (TopicPartition partition : partitions) {
+			PartitionLedger ledger = this.ledgers.get(partition);
+			OffsetAndMetadata point = (ledger != null) ? ledger.commitPoint() : null;
+			if (point != null && !point.equals(this.committed.get(partition))) {
+				offsets.put(partition, point);
+			}
+		}
+		return offsets;
+	}
+
+}

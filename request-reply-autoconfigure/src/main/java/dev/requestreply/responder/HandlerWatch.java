@@ -1,0 +1,82 @@
+package dev.requestreply.responder;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.stream.Collectors;
+
+import dev.requestreply.handler.ReplyHandlerStats;
+import dev.requestreply.wire.RequestHeaders;
+
+import org.springframework.core.log.LogAccessor;
+
+/**
+ * What the watchdog checks of one handler: each request in hand is ended at its deadline, or,
+ * without one, once it reached the handler's max handling time; each call still running well
+ * after its request ended is logged with its stack, once, and counted.
+ */
+final class HandlerWatch {
+
+	/**
+	 * How long a call may go on after its request ended before it is reported as an overrun.
+	 */
+	static final Duration OVERRUN_AFTER = Duration.ofSeconds(10);
+
+	private static final LogAccessor logger = new LogAccessor(HandlerWatch.class);
+
+	private final String handlerId;
+
+	private final RequestsInHand requests;
+
+	private final RequestEndings endings;
+
+	private final HandlerExecutor executor;
+
+	private final ReplyHandlerStats stats;
+
+	HandlerWatch(String handlerId, RequestsInHand requests, RequestEndings endings, HandlerExecutor executor,
+			ReplyHandlerStats stats) {
+		this.handlerId = handlerId;
+		this.requests = requests;
+		this.endings = endings;
+		this.executor = executor;
+		this.stats = stats;
+	}
+
+	/**
+	 * Check every request in hand, on the watchdog's thread: what ends them runs on a handler
+	 * thread.
+	 */
+	void check(long nowMillis, long nowNanos) {
+		this.executor.grow();
+		for (InHandRequest request : this.requests.all()) {
+			long deadline = request.deadlineMillis();
+			if (deadline != RequestHeaders.NO_DEADLINE) {
+				if (nowMillis > deadline) {
+					this.endings.expired(request);
+				}
+			}
+			else if (nowNanos - request.handlingEndNanos >= 0 && request.markExceeded()) {
+				this.executor.urgent(() -> this.endings.exceeded(request));
+			}
+		}
+		for (InHandRequest request : this.requests.overrunning()) {
+			if (!request.methodRunning()) {
+				this.requests.overrunning().remove(request);
+			}
+			else if (nowNanos - request.endedNanos >= OVERRUN_AFTER.toNanos()) {
+				Thread thread = request.overrunOnce();
+				if (thread != null) {
+					this.stats.record(ReplyHandlerStats.Event.OVERRUN);
+					String stack = Arrays.stream(thread.getStackTrace())
+						.map((frame) -> "\tat " + frame)
+						.collect(Collectors.joining("\n"));
+					logger.warn(() -> "Handler " + this.handlerId + " still runs " + OVERRUN_AFTER.toSeconds()
+							+ " s after its request at " + request.position() + " ended (thread '" + thread.getName()
+							+ "' was interrupted, and counts against the handler's max concurrency until it returns):\n"
+							+ stack);
+				}
+			}
+		}
+	}
+
+}

@@ -1,0 +1,232 @@
+package dev.requestreply.responder;
+
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.requestreply.handler.HandlerCallContext;
+import dev.requestreply.wire.RequestHeaders;
+import dev.requestreply.wire.WireFormatException;
+import io.micrometer.observation.Observation;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.slf4j.MDC;
+
+/**
+ * One request a handler took in hand, from its receipt to its end: its record (the only one it
+ * holds), where its offset is tracked, when the engine ends it at the latest, and how far it got.
+ * It ends once, by whichever comes first: its reply sent, an end without reply (skipped, expired,
+ * cancelled), or the watchdog.
+ */
+final class InHandRequest {
+
+	private static final int ACTIVE = 0;
+
+	private static final int STREAMING = 1;
+
+	private static final int REPLYING = 2;
+
+	private static final int ENDED = 3;
+
+	final ConsumerRecord<byte[], byte[]> record;
+
+	final ConsumerLedgers owner;
+
+	final PartitionLedger ledger;
+
+	/**
+	 * Its request-reply headers, or {@code null} when they could not be read ({@link #unreadable}).
+	 */
+	final RequestHeaders headers;
+
+	final WireFormatException unreadable;
+
+	final long receivedNanos = System.nanoTime();
+
+	// The consumer thread's MDC when the record was taken in hand (null when empty), for the call.
+	final Map<String, String> mdc = MDC.getCopyOfContextMap();
+
+	// When the engine ends it without a deadline of its own (nanoTime), else Long.MAX_VALUE.
+	final long handlingEndNanos;
+
+	private final AtomicInteger state = new AtomicInteger(ACTIVE);
+
+	// Ended, and its worker done (or never to run): both release its turn in its lane.
+	private final AtomicInteger holds = new AtomicInteger(2);
+
+	private final AtomicInteger taken = new AtomicInteger();
+
+	private final AtomicInteger exceeding = new AtomicInteger();
+
+	volatile long queuedNanos;
+
+	volatile HandlerCallContext context;
+
+	volatile StreamReplier stream;
+
+	private final AtomicReference<Observation> observation = new AtomicReference<>();
+
+	volatile long endedNanos;
+
+	// Guarded by this: the thread running the method (or iterating its result), or null.
+	private Thread methodThread;
+
+	private boolean overrunReported;
+
+	// Its last reply could not be committed: its offset stays unfinished, for the next owner.
+	private volatile boolean keepUnfinished;
+
+	InHandRequest(ConsumerRecord<byte[], byte[]> record, ConsumerLedgers owner, PartitionLedger ledger,
+			RequestHeaders headers, WireFormatException unreadable, long maxHandlingNanos) {
+		this.record = record;
+		this.owner = owner;
+		this.ledger = ledger;
+		this.headers = headers;
+		this.unreadable = unreadable;
+		boolean deadline = headers != null && headers.deadlineMillis() != RequestHeaders.NO_DEADLINE;
+		// Bounded so that the sum cannot overflow, whatever the setting.
+		this.handlingEndNanos = deadline ? Long.MAX_VALUE
+				: this.receivedNanos + Math.min(maxHandlingNanos, Long.MAX_VALUE / 4);
+	}
+
+	long deadlineMillis() {
+		return (this.headers != null) ? this.headers.deadlineMillis() : RequestHeaders.NO_DEADLINE;
+	}
+
+	/**
+	 * Take it for running; {@code false} when it ended before its turn came (or was taken).
+	 */
+	boolean take() {
+		return this.taken.compareAndSet(0, 1);
+	}
+
+	boolean isTaken() {
+		return this.taken.get() != 0;
+	}
+
+	/**
+	 * Mark it as being ended for its max handling time.
+	 * @return whether this call marked it
+	 */
+	boolean markExceeded() {
+		return this.exceeding.compareAndSet(0, 1);
+	}
+
+	boolean isEnded() {
+		return this.state.get() == ENDED;
+	}
+
+	boolean isStreaming() {
+		return this.state.get() == STREAMING;
+	}
+
+	/**
+	 * Start sending its stream of replies: the watchdog may still stop it.
+	 */
+	boolean beginStream() {
+		return this.state.compareAndSet(ACTIVE, STREAMING);
+	}
+
+	/**
+	 * Start sending its one reply (or the end of its stream): from then on only the send ends it.
+	 * @return {@code false} when it ended, or another reply is on its way
+	 */
+	boolean beginReply() {
+		return this.state.compareAndSet(ACTIVE, REPLYING) || this.state.compareAndSet(STREAMING, REPLYING);
+	}
+
+	/**
+	 * End it.
+	 * @param always whether it ends whatever its state; else only while no reply is on its way
+	 * @return whether this call ended it
+	 */
+	boolean end(boolean always) {
+		while (true) {
+			int current = this.state.get();
+			if (current == ENDED || (!always && current == REPLYING)) {
+				return false;
+			}
+			if (this.state.compareAndSet(current, ENDED)) {
+				this.endedNanos = System.nanoTime();
+				if (take()) {
+					// It will never run: its worker is done too.
+					this.holds.decrementAndGet();
+				}
+				return true;
+			}
+		}
+	}
+
+	/**
+	 * Release one hold on its turn in its lane.
+	 * @return whether it was the last: the next request of its lane may run
+	 */
+	boolean release() {
+		return this.holds.decrementAndGet() == 0;
+	}
+
+	/**
+	 * Observe it: the observation stops when it ends (at once if it ended already).
+	 */
+	void observe(Observation started) {
+		this.observation.set(started);
+		if (isEnded()) {
+			stopObservation();
+		}
+	}
+
+	void stopObservation() {
+		Observation started = this.observation.getAndSet(null);
+		if (started != null) {
+			started.stop();
+		}
+	}
+
+	synchronized void enterMethod() {
+		this.methodThread = Thread.currentThread();
+	}
+
+	void exitMethod() {
+		synchronized (this) {
+			this.methodThread = null;
+		}
+		// An interrupt meant for the method must not reach the library's code after it.
+		Thread.interrupted();
+	}
+
+	/**
+	 * Interrupt the method if it still runs.
+	 */
+	synchronized void interruptMethod() {
+		if (this.methodThread != null) {
+			this.methodThread.interrupt();
+		}
+	}
+
+	/**
+	 * Return the thread of a method still running after its request ended, once.
+	 */
+	synchronized Thread overrunOnce() {
+		if (this.methodThread == null || this.overrunReported) {
+			return null;
+		}
+		this.overrunReported = true;
+		return this.methodThread;
+	}
+
+	synchronized boolean methodRunning() {
+		return this.methodThread != null;
+	}
+
+	void keepUnfinished() {
+		this.keepUnfinished = true;
+	}
+
+	boolean keepsUnfinished() {
+		return this.keepUnfinished;
+	}
+
+	String position() {
+		return this.record.topic() + "-" + this.record.partition() + "@" + this.record.offset();
+	}
+
+}

@@ -1,0 +1,136 @@
+package dev.requestreply.responder;
+
+import java.util.Iterator;
+import java.util.TreeSet;
+
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+
+/**
+ * The offsets of one partition that a handler's consumer owns: which of the records it received
+ * are unfinished (neither answered nor ended otherwise), and so where its group may commit: the
+ * lowest unfinished offset, with the finished ones above it in the commit's metadata. Records
+ * that a previous owner's commit names as finished are recognised when they come again. Holds the
+ * offsets only, never the records.
+ */
+final class PartitionLedger {
+
+	private final TopicPartition partition;
+
+	private final int maxMetadataChars;
+
+	// Guarded by this.
+	private final TreeSet<Long> unfinished = new TreeSet<>();
+
+	// Guarded by this: the offset after the last record received, -1 before the first.
+	private long end = -1;
+
+	// Guarded by this: the previous owner's finished records not passed yet, or null.
+	private CommitMetadata.Finished inherited;
+
+	// Guarded by this: whether the last commit point left finished offsets out of its metadata.
+	private boolean truncated;
+
+	/**
+	 * Create the ledger of a partition just assigned.
+	 * @param partition the partition
+	 * @param committed the group's committed offset and metadata, or {@code null}
+	 * @param maxMetadataChars the longest commit metadata the broker takes; 0 for none (only the
+	 * lowest unfinished offset is committed)
+	 */
+	PartitionLedger(TopicPartition partition, OffsetAndMetadata committed, int maxMetadataChars) {
+		this.partition = partition;
+		this.maxMetadataChars = maxMetadataChars;
+		if (committed != null) {
+			this.inherited = CommitMetadata.decode(committed.offset(), committed.metadata());
+		}
+	}
+
+	TopicPartition partition() {
+		return this.partition;
+	}
+
+	/**
+	 * Take a record in hand.
+	 * @param offset its offset
+	 * @return {@code false} when the previous owner had finished it: it is not in hand then
+	 */
+	synchronized boolean receive(long offset) {
+		this.end = Math.max(this.end, offset + 1);
+		CommitMetadata.Finished previous = this.inherited;
+		if (previous != null) {
+			if (offset >= previous.end()) {
+				this.inherited = null;
+			}
+			else if (previous.contains(offset)) {
+				return false;
+			}
+		}
+		this.unfinished.add(offset);
+		return true;
+	}
+
+	/**
+	 * A record in hand finished: it no longer holds the commit back.
+	 * @param offset its offset
+	 */
+	synchronized void finish(long offset) {
+		this.unfinished.remove(offset);
+	}
+
+	/**
+	 * A record finished in a transaction that did not commit: it is unfinished again.
+	 * @param offset its offset
+	 */
+	synchronized void unfinish(long offset) {
+		if (offset < this.end) {
+			this.unfinished.add(offset);
+		}
+	}
+
+	/**
+	 * Return where the group may commit now.
+	 * @return the lowest unfinished offset (or the offset after the last record when none is)
+	 * with the finished ones above it, or {@code null} before the first record
+	 */
+	synchronized OffsetAndMetadata commitPoint() {
+		if (this.end < 0) {
+			return null;
+		}
+		if (this.unfinished.isEmpty() || this.maxMetadataChars == 0) {
+			// Nothing above the offset, or finished offsets not carried at all (the setting's 0).
+			this.truncated = false;
+			return new OffsetAndMetadata(this.unfinished.isEmpty() ? this.end : this.unfinished.first());
+		}
+		long[] offsets = new long[this.unfinished.size()];
+		int count = 0;
+		for (Iterator<Long> iterator = this.unfinished.iterator(); iterator.hasNext();) {
+			offsets[count++] = iterator.next();
+		}
+		CommitMetadata.Encoded metadata = CommitMetadata.encode(offsets[0], offsets, count, this.end,
+				this.maxMetadataChars);
+		this.truncated = !metadata.complete();
+		return new OffsetAndMetadata(offsets[0], metadata.text());
+	}
+
+	/**
+	 * Return whether the last commit point could not name every finished offset: the partition
+	 * should take no more records until it can.
+	 */
+	synchronized boolean truncated() {
+		return this.truncated;
+	}
+
+	/**
+	 * Return the lowest unfinished offset, or the offset after the last record when none is.
+	 * @return the offset, or -1 before the first record
+	 */
+	synchronized long lowestUnfinished() {
+		return this.unfinished.isEmpty() ? this.end : this.unfinished.first();
+	}
+
+	synchronized int unfinishedCount() {
+		return this.unfinished.size();
+	}
+
+}

@@ -1,0 +1,210 @@
+package dev.requestreply.responder;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+import org.springframework.core.log.LogAccessor;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/**
+ * The transactions of one partition, one after the other on a handler thread: each sends every
+ * last reply of the partition that is ready and commits the partition's new offset (the lowest
+ * unfinished one, counting those replies as finished) with the group's metadata, so that the
+ * committed offset never goes back. A transaction that fails is tried again with a new producer,
+ * {@value #ATTEMPTS} times in all while the partition is still owned; after that, or once the
+ * partition moved (a rebalance fences the commit), its requests stay unfinished here and are
+ * handled again by the partition's next owner.
+ */
+final class PartitionTransactions {
+
+	static final int ATTEMPTS = 10;
+
+	private static final long MAX_BACKOFF_MILLIS = 2_000;
+
+	private static final LogAccessor logger = new LogAccessor(PartitionTransactions.class);
+
+	private final TopicPartition partition;
+
+	private final KafkaTemplate<byte[], byte[]> template;
+
+	private final Executor executor;
+
+	// Guarded by itself.
+	private final ArrayDeque<Pending> queue = new ArrayDeque<>();
+
+	// Guarded by queue.
+	private boolean draining;
+
+	PartitionTransactions(TopicPartition partition, KafkaTemplate<byte[], byte[]> template, Executor executor) {
+		this.partition = partition;
+		this.template = template;
+		this.executor = executor;
+	}
+
+	/**
+	 * Commit a request's last reply in the partition's next transaction.
+	 */
+	void add(Pending pending) {
+		synchronized (this.queue) {
+			this.queue.add(pending);
+			if (this.draining) {
+				return;
+			}
+			this.draining = true;
+		}
+		this.executor.execute(this::drain);
+	}
+
+	private void drain() {
+		while (true) {
+			List<Pending> singles = new ArrayList<>();
+			List<Pending> streams = new ArrayList<>();
+			synchronized (this.queue) {
+				if (this.queue.isEmpty()) {
+					this.draining = false;
+					return;
+				}
+				for (Pending pending : this.queue) {
+					((pending.stream() != null) ? streams : singles).add(pending);
+				}
+				this.queue.clear();
+			}
+			streams.forEach(this::commitStream);
+			if (!singles.isEmpty()) {
+				commitSingles(singles);
+			}
+		}
+	}
+
+	private void commitSingles(List<Pending> batch) {
+		List<Pending> owned = batch;
+		for (int attempt = 1;; attempt++) {
+			owned = owned(owned);
+			if (owned.isEmpty()) {
+				return;
+			}
+			List<Pending> replies = owned;
+			ConsumerGroupMetadata group = replies.get(0).request().owner.groupMetadata();
+			try {
+				this.template.executeInTransaction((operations) -> {
+					replies.forEach((pending) -> operations.send(pending.reply()));
+					operations.sendOffsetsToTransaction(Map.of(this.partition, pointWith(replies)), group);
+					return null;
+				});
+				replies.forEach((pending) -> pending.committed().complete(null));
+				return;
+			}
+			catch (RuntimeException ex) {
+				replies.forEach((pending) -> pending.request().ledger.unfinish(pending.request().record.offset()));
+				if (attempt == ATTEMPTS) {
+					giveUp(replies, ex);
+					return;
+				}
+				logger.debug(ex, () -> "Transaction of " + replies.size() + " reply(ies) on " + this.partition
+						+ " failed; trying again");
+				backOff(attempt);
+			}
+		}
+	}
+
+	private void commitStream(Pending pending) {
+		Producer<byte[], byte[]> producer = pending.stream();
+		if (owned(List.of(pending)).isEmpty()) {
+			abort(producer);
+			return;
+		}
+		try {
+			producer.send(pending.reply());
+			producer.sendOffsetsToTransaction(Map.of(this.partition, pointWith(List.of(pending))),
+					pending.request().owner.groupMetadata());
+			producer.commitTransaction();
+			producer.close();
+			pending.committed().complete(null);
+		}
+		catch (RuntimeException ex) {
+			pending.request().ledger.unfinish(pending.request().record.offset());
+			abort(producer);
+			// Its elements went with the transaction: only the partition's next owner can send them.
+			giveUp(List.of(pending), ex);
+		}
+	}
+
+	// The partition's offset with these requests counted as finished.
+	private OffsetAndMetadata pointWith(List<Pending> replies) {
+		PartitionLedger ledger = replies.get(0).request().ledger;
+		replies.forEach((pending) -> ledger.finish(pending.request().record.offset()));
+		return ledger.commitPoint();
+	}
+
+	// The pending replies whose partition this consumer still owns; the others stay unfinished.
+	private List<Pending> owned(List<Pending> pending) {
+		List<Pending> owned = new ArrayList<>();
+		List<Pending> moved = new ArrayList<>();
+		for (Pending reply : pending) {
+			InHandRequest request = reply.request();
+			(request.owner.ledgers().get(this.partition) == request.ledger ? owned : moved).add(reply);
+		}
+		if (!moved.isEmpty()) {
+			giveUp(moved, new IllegalStateException("Partition " + this.partition + " was taken away"));
+		}
+		return owned;
+	}
+
+	private void giveUp(List<Pending> replies, RuntimeException ex) {
+		logger.warn(ex, () -> "Could not commit the transaction of " + replies.size() + " reply(ies) on "
+				+ this.partition + "; their requests are handled again by the partition's next owner");
+		for (Pending pending : replies) {
+			pending.request().keepUnfinished();
+			pending.committed().completeExceptionally(ex);
+		}
+	}
+
+	private static void backOff(int attempt) {
+		try {
+			Thread.sleep(Math.min(MAX_BACKOFF_MILLIS, 50L << attempt));
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * Abort a producer's transaction, and close it (a failed producer is closed for good).
+	 */
+	static void abort(Producer<byte[], byte[]> producer) {
+		try {
+			producer.abortTransaction();
+		}
+		catch (RuntimeException ex) {
+			logger.debug(ex, () -> "Could not abort a reply transaction");
+		}
+		finally {
+			producer.close();
+		}
+	}
+
+	/**
+	 * A request's last reply waiting for its transaction.
+	 *
+	 * @param request the request
+	 * @param reply its last reply
+	 * @param stream the producer whose open transaction holds its stream's elements, or
+	 * {@code null}
+	 * @param committed completed once committed, failed when it could not be
+	 */
+	record Pending(InHandRequest request, ProducerRecord<byte[], byte[]> reply, Producer<byte[], byte[]> stream,
+			CompletableFuture<Object> committed) {
+
+	}
+
+}

@@ -1,0 +1,120 @@
+package dev.requestreply.responder;
+
+import java.nio.charset.StandardCharsets;
+
+import dev.requestreply.handler.ReplyHandlerStats;
+import dev.requestreply.wire.WireFormat;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+import org.springframework.core.log.LogAccessor;
+
+/**
+ * Sends the replies of one handler: values, error replies and the parts of a stream, each with
+ * the headers of the wire format; a reply that cannot be sent is counted and logged, and the
+ * request is still let go.
+ */
+final class ReplySender {
+
+	private static final LogAccessor logger = new LogAccessor(ReplySender.class);
+
+	private final ReplyWriter writer;
+
+	private final byte[] responder;
+
+	private final ReplyHandlerStats stats;
+
+	private final String handlerId;
+
+	private final IdempotencyWindow window;
+
+	/**
+	 * Create a sender that remembers the replies it sent in the given window, or none.
+	 */
+	ReplySender(ReplyWriter writer, String responder, ReplyHandlerStats stats, String handlerId,
+			IdempotencyWindow window) {
+		this.writer = writer;
+		this.responder = responder.getBytes(StandardCharsets.UTF_8);
+		this.stats = stats;
+		this.handlerId = handlerId;
+		this.window = window;
+	}
+
+	/**
+	 * Return the reply remembered for an earlier delivery of this request, if any.
+	 */
+	IdempotencyWindow.Remembered remembered(ReplyAddress address) {
+		return (this.window != null && !address.stream()) ? this.window.find(address) : null;
+	}
+
+	/**
+	 * Send a remembered reply again.
+	 */
+	void replay(InHandRequest request, ReplyAddress address, IdempotencyWindow.Remembered remembered,
+			Runnable whenSent) {
+		send(request, address, remembered.value(), remembered.copyHeaders(), true, false, whenSent);
+	}
+
+	/**
+	 * Send one reply (a value or an error); for a stream request it is the end of the stream.
+	 */
+	void reply(InHandRequest request, ReplyAddress address, byte[] value, Throwable failure, Runnable whenSent) {
+		send(request, address, value, failure, null, address.stream() ? 0L : null, whenSent);
+	}
+
+	/**
+	 * Send one part of a stream: an element ({@code sequence} set) or its end ({@code end} set).
+	 */
+	void send(InHandRequest request, ReplyAddress address, byte[] value, Throwable failure, Long sequence, Long end,
+			Runnable whenSent) {
+		RecordHeaders headers = WireFormat.replyHeaders(address.request(), this.responder, failure,
+				(failure != null) ? ErrorCodeMapping.codeOf(failure) : null, sequence, end);
+		if (address.context() != null) {
+			address.context().copyReplyHeadersTo(headers);
+		}
+		send(request, address, value, headers, sequence == null, this.window != null && !address.stream(),
+				whenSent);
+	}
+
+	/**
+	 * The request ended without its last reply.
+	 */
+	void discard(InHandRequest request) {
+		this.writer.discard(request);
+	}
+
+	private void send(InHandRequest request, ReplyAddress address, byte[] value, RecordHeaders headers, boolean last,
+			boolean remember, Runnable whenSent) {
+		if (remember) {
+			// Remembered before it is sent, so that a redelivery right behind this request finds it;
+			// taken before sending, as an observing template adds trace headers to the record.
+			this.window.remember(address, value, headers.toArray());
+		}
+		// Stream parts share a key so that they land on one partition, in order.
+		byte[] key = (address.key() != null || !address.stream()) ? address.key() : address.request().correlationId();
+		ProducerRecord<byte[], byte[]> reply = new ProducerRecord<>(address.topic(),
+				address.request().replyPartition(), key, value, headers);
+		try {
+			this.writer.write(request, reply, last).whenComplete((result, ex) -> {
+				if (ex != null) {
+					failed(address, ex, remember);
+				}
+				whenSent.run();
+			});
+		}
+		catch (RuntimeException ex) {
+			failed(address, ex, remember);
+			whenSent.run();
+		}
+	}
+
+	private void failed(ReplyAddress address, Throwable ex, boolean remembered) {
+		if (remembered) {
+			this.window.forget(address);
+		}
+		this.stats.record(ReplyHandlerStats.Event.REPLY_FAILED);
+		logger.warn(ex, () -> "Handler " + this.handlerId + " could not send its reply to topic '" + address.topic()
+				+ "'");
+	}
+
+}

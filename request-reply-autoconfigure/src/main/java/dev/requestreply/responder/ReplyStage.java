@@ -1,0 +1,126 @@
+package dev.requestreply.responder;
+
+import java.util.concurrent.CompletableFuture;
+
+import dev.requestreply.convert.PayloadConverter;
+import dev.requestreply.handler.HandlerInvoker;
+import dev.requestreply.handler.ReplyHandlerOutcome;
+
+import org.springframework.core.log.LogAccessor;
+
+/**
+ * Turns what a handler's method returned into its reply: the value a returned future completes
+ * with, the elements of a stream for a request that wants one reply, or a stream of replies.
+ * Whatever fails after the method returned (a future that fails, a lazy stream that throws, a
+ * value that does not convert) ends the request with an error reply; a request that ended
+ * meanwhile (cancelled, stopped by the watchdog) gets no reply.
+ */
+final class ReplyStage {
+
+	private static final LogAccessor logger = new LogAccessor(ReplyStage.class);
+
+	private final String handlerId;
+
+	private final ReplySender sender;
+
+	private final PayloadConverter converter;
+
+	private final HandlerFigures figures;
+
+	private final RequestEndings endings;
+
+	private final HandlerExecutor executor;
+
+	ReplyStage(String handlerId, ReplySender sender, PayloadConverter converter, HandlerFigures figures,
+			RequestEndings endings, HandlerExecutor executor) {
+		this.handlerId = handlerId;
+		this.sender = sender;
+		this.converter = converter;
+		this.figures = figures;
+		this.endings = endings;
+		this.executor = executor;
+	}
+
+	/**
+	 * Reply with what the method returned, once it completes (on the thread that completes it).
+	 */
+	void reply(InHandRequest request, ReplyAddress address, CompletableFuture<Object> result) {
+		result.whenComplete((value, ex) -> {
+			try {
+				if (ex != null) {
+					failed(request, address, HandlerInvoker.unwrap(ex), ReplyHandlerOutcome.ERROR);
+				}
+				else if (address.stream()) {
+					stream(request, address, value);
+				}
+				else {
+					HandlerInvoker.single(value, address.context())
+						.whenComplete((single, failure) -> single(request, address, single, failure));
+				}
+			}
+			catch (Throwable failure) {
+				failed(request, address, failure, ReplyHandlerOutcome.ERROR);
+			}
+		});
+	}
+
+	private void single(InHandRequest request, ReplyAddress address, Object value, Throwable failure) {
+		byte[] bytes;
+		try {
+			if (failure != null) {
+				throw failure;
+			}
+			bytes = this.converter.toBytes(value);
+		}
+		catch (Throwable ex) {
+			failed(request, address, HandlerInvoker.unwrap(ex), ReplyHandlerOutcome.ERROR);
+			return;
+		}
+		if (request.beginReply()) {
+			this.figures.outcome(address, ReplyHandlerOutcome.SUCCESS);
+			this.sender.reply(request, address, bytes, null, () -> this.endings.done(request));
+		}
+	}
+
+	private void stream(InHandRequest request, ReplyAddress address, Object value) {
+		if (!request.beginStream()) {
+			return;
+		}
+		StreamReplier replier = new StreamReplier(request, address, this.sender, this.converter, this.figures,
+				() -> this.endings.done(request), this.executor::urgent);
+		request.stream = replier;
+		replier.start(value);
+	}
+
+	/**
+	 * End the request with an error reply (unless it ended, or its reply is on its way).
+	 * @param outcome how it is counted: {@code ERROR}, or {@code MALFORMED} for a request that
+	 * could not be read
+	 */
+	void failed(InHandRequest request, ReplyAddress address, Throwable failure, ReplyHandlerOutcome outcome) {
+		if (!request.beginReply()) {
+			return;
+		}
+		this.figures.outcome(address, outcome);
+		logger.debug(failure, () -> "Handler " + this.handlerId + " failed on " + request.position()
+				+ "; sending an error reply");
+		this.sender.reply(request, address, null, failure, () -> this.endings.done(request));
+	}
+
+	/**
+	 * Send a remembered reply again, for a request answered before on this instance.
+	 * @return whether one was remembered
+	 */
+	boolean replay(InHandRequest request, ReplyAddress address) {
+		IdempotencyWindow.Remembered remembered = this.sender.remembered(address);
+		if (remembered == null) {
+			return false;
+		}
+		if (request.beginReply()) {
+			this.figures.outcome(address, ReplyHandlerOutcome.REPLAYED);
+			this.sender.replay(request, address, remembered, () -> this.endings.done(request));
+		}
+		return true;
+	}
+
+}

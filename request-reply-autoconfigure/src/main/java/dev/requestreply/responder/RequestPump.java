@@ -1,0 +1,190 @@
+package dev.requestreply.responder;
+
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.requestreply.handler.ReplyHandlerStats;
+import dev.requestreply.wire.RequestHeaders;
+import dev.requestreply.wire.WireFormat;
+import dev.requestreply.wire.WireFormatException;
+import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.common.TopicPartition;
+
+import org.springframework.kafka.listener.BatchAcknowledgingConsumerAwareMessageListener;
+import org.springframework.kafka.listener.BatchInterceptor;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ConsumerAwareRebalanceListener;
+import org.springframework.kafka.listener.KafkaMessageListenerContainer;
+import org.springframework.kafka.support.Acknowledgment;
+
+/**
+ * What a handler's consumer threads do, and all they do: take each poll's records in hand (a
+ * cancel record ends the request it names at once; a record the previous owner finished is
+ * skipped and counted; every other one goes to its lane), commit what finished before each poll,
+ * pause and resume partitions, and follow rebalances. It never runs user code and never waits for
+ * a handler, so a consumer keeps polling, and its group membership, however long handlers take.
+ * The listener, the batch interceptor (whose {@code setupThreadState} runs before every poll) and
+ * the rebalance listener of the handler's container.
+ */
+final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListener<byte[], byte[]>,
+		BatchInterceptor<byte[], byte[]>, ConsumerAwareRebalanceListener {
+
+	private final ConcurrentMessageListenerContainer<byte[], byte[]> container;
+
+	private final ResponderSettings settings;
+
+	private final int maxCorrelationIdBytes;
+
+	private final long maxHandlingNanos;
+
+	private final HandlerExecutor executor;
+
+	private final RequestsInHand requests;
+
+	private final RequestLanes lanes;
+
+	private final RequestEndings endings;
+
+	private final HandlerFigures figures;
+
+	private final boolean commits;
+
+	private final Map<Consumer<?, ?>, ConsumerLedgers> consumers = new ConcurrentHashMap<>();
+
+	RequestPump(ConcurrentMessageListenerContainer<byte[], byte[]> container, ResponderSettings settings,
+			HandlerParts parts, boolean commits) {
+		this.container = container;
+		this.settings = settings;
+		this.maxCorrelationIdBytes = settings.policy().maxCorrelationIdBytes();
+		this.maxHandlingNanos = parts.maxHandlingTime().toNanos();
+		this.executor = parts.executor();
+		this.requests = parts.requests();
+		this.lanes = parts.lanes();
+		this.endings = parts.endings();
+		this.figures = parts.figures();
+		this.commits = commits;
+	}
+
+	@Override
+	public void onMessage(List<ConsumerRecord<byte[], byte[]>> records, Acknowledgment acknowledgment,
+			Consumer<?, ?> consumer) {
+		ConsumerLedgers owner = ledgers(consumer);
+		Set<TopicPartition> delivered = new HashSet<>();
+		this.executor.handOut(() -> {
+			for (ConsumerRecord<byte[], byte[]> record : records) {
+				TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+				delivered.add(partition);
+				take(owner, owner.ledger(partition), record);
+			}
+		});
+		owner.afterPoll(delivered, this.container.isPauseRequested());
+	}
+
+	private void take(ConsumerLedgers owner, PartitionLedger ledger, ConsumerRecord<byte[], byte[]> record) {
+		if (!ledger.receive(record.offset())) {
+			this.figures.skipped(ReplyHandlerStats.Event.ALREADY_FINISHED);
+			return;
+		}
+		byte[] cancelled = WireFormat.cancelledRequest(record.headers());
+		if (cancelled != null) {
+			// Never behind the request it cancels: that one ends now, wherever it waits.
+			ledger.finish(record.offset());
+			this.requests.cancel(cancelled);
+			return;
+		}
+		RequestHeaders headers = null;
+		WireFormatException unreadable = null;
+		try {
+			headers = WireFormat.readRequest(record.headers(), this.maxCorrelationIdBytes);
+		}
+		catch (WireFormatException ex) {
+			unreadable = ex;
+		}
+		InHandRequest request = new InHandRequest(record, owner, ledger, headers, unreadable, this.maxHandlingNanos);
+		owner.taken();
+		this.requests.add(request);
+		this.lanes.submit(request);
+	}
+
+	@Override
+	public ConsumerRecords<byte[], byte[]> intercept(ConsumerRecords<byte[], byte[]> records,
+			Consumer<byte[], byte[]> consumer) {
+		return records;
+	}
+
+	@Override
+	public void setupThreadState(Consumer<?, ?> consumer) {
+		// Before every poll, on the consumer's thread.
+		ledgers(consumer).beforePoll(this.container.isPauseRequested());
+	}
+
+	@Override
+	public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+		ledgers(consumer).assigned(partitions);
+	}
+
+	@Override
+	public void onPartitionsRevokedBeforeCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+		revoked(consumer, partitions, true);
+	}
+
+	@Override
+	public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
+		revoked(consumer, partitions, false);
+	}
+
+	private void revoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions, boolean commit) {
+		Collection<PartitionLedger> gone = ledgers(consumer).revoked(partitions, commit);
+		// Requests of those partitions not started yet are left to their next owner.
+		for (InHandRequest request : this.requests.all()) {
+			if (gone.contains(request.ledger) && !request.isTaken()) {
+				this.endings.abandoned(request);
+			}
+		}
+	}
+
+	private ConsumerLedgers ledgers(Consumer<?, ?> consumer) {
+		return this.consumers.computeIfAbsent(consumer,
+				(created) -> new ConsumerLedgers(created, this.settings, this.executor, this.commits));
+	}
+
+	Collection<ConsumerLedgers> consumers() {
+		return this.consumers.values();
+	}
+
+	/**
+	 * Wake a consumer whose partitions may resume (on any thread): it then resumes them before
+	 * its next poll rather than after its poll timeout.
+	 */
+	void wake(ConsumerLedgers owner) {
+		for (TopicPartition partition : owner.ledgers().keySet()) {
+			for (KafkaMessageListenerContainer<byte[], byte[]> child : this.container.getContainers()) {
+				Collection<TopicPartition> assigned = child.getAssignedPartitions();
+				if (assigned != null && assigned.contains(partition)) {
+					// The consumer's own container: resuming a partition that it did not pause itself
+					// only wakes the consumer up (the parent container would skip it).
+					child.resumePartition(partition);
+					return;
+				}
+			}
+		}
+	}
+
+	/**
+	 * The handler's executor has room again: wake the consumers that paused for it.
+	 */
+	void capacity() {
+		for (ConsumerLedgers owner : this.consumers.values()) {
+			if (owner.capacityPaused()) {
+				wake(owner);
+			}
+		}
+	}
+
+}

@@ -1,0 +1,235 @@
+package dev.requestreply.responder;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import dev.requestreply.convert.PayloadConverter;
+import dev.requestreply.handler.ReplyHandlerBeanPostProcessor;
+import dev.requestreply.handler.ReplyHandlerContainerCustomizer;
+import dev.requestreply.handler.ReplyHandlerContainers;
+import dev.requestreply.handler.ReplyHandlerEndpoint;
+import dev.requestreply.handler.ReplyHandlerExecution;
+import dev.requestreply.handler.ReplyHandlerOutcomeListener;
+import dev.requestreply.handler.ReplyHandlerStats;
+import dev.requestreply.handler.ReplyTopicPolicy;
+import dev.requestreply.support.SupervisedLoop;
+import io.micrometer.observation.ObservationRegistry;
+
+import org.springframework.context.SmartLifecycle;
+import org.springframework.core.log.LogAccessor;
+import org.springframework.core.task.TaskDecorator;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.util.Assert;
+
+/**
+ * Serves every {@link dev.requestreply.ReplyHandler @ReplyHandler} method found: one listener
+ * container each ({@link ServedHandler}), the watchdog that ends their requests on time, and the
+ * reader of cancel records. On stop, the handlers take no more requests, those in hand may finish
+ * within the shutdown timeout (and are committed), the rest are left to the next owner of their
+ * partitions.
+ *
+ * @since 0.3.0
+ */
+public class ResponderContainers implements ReplyHandlerContainers, SmartLifecycle {
+
+	private static final LogAccessor logger = new LogAccessor(ResponderContainers.class);
+
+	private static final long DRAIN_CHECK_MILLIS = 20;
+
+	private final ReplyHandlerBeanPostProcessor discoverer;
+
+	private final ResponderClients clients;
+
+	private final PayloadConverter converter;
+
+	private final ResponderSettings settings;
+
+	private final ObservationRegistry observationRegistry;
+
+	private final List<ReplyHandlerContainerCustomizer> customizers;
+
+	private final TaskDecorator taskDecorator;
+
+	private final List<ReplyHandlerOutcomeListener> outcomeListeners = new CopyOnWriteArrayList<>();
+
+	private final Map<String, ServedHandler> served = new LinkedHashMap<>();
+
+	private Watchdog watchdog;
+
+	private CancelReader cancelReader;
+
+	private volatile boolean running;
+
+	/**
+	 * Create the handlers' containers.
+	 * @param discoverer the post-processor that finds the handler methods
+	 * @param clients the handlers' Kafka clients
+	 * @param converter the payload converter
+	 * @param settings the handlers' settings
+	 * @param observationRegistry the registry requests are observed with (the no-op one for none)
+	 * @param customizers the customizers of each handler's container, in order
+	 * @param taskDecorator the application's decorator of tasks on handler threads, or
+	 * {@code null}
+	 */
+	public ResponderContainers(ReplyHandlerBeanPostProcessor discoverer, ResponderClients clients,
+			PayloadConverter converter, ResponderSettings settings, ObservationRegistry observationRegistry,
+			List<ReplyHandlerContainerCustomizer> customizers, TaskDecorator taskDecorator) {
+		Assert.notNull(discoverer, "'discoverer' must not be null");
+		Assert.notNull(clients, "'clients' must not be null");
+		Assert.notNull(converter, "'converter' must not be null");
+		Assert.notNull(settings, "'settings' must not be null");
+		Assert.notNull(observationRegistry, "'observationRegistry' must not be null");
+		this.discoverer = discoverer;
+		this.clients = clients;
+		this.converter = converter;
+		this.settings = settings;
+		this.observationRegistry = observationRegistry;
+		this.customizers = List.copyOf(customizers);
+		this.taskDecorator = taskDecorator;
+	}
+
+	/**
+	 * Return the settings the handlers run with.
+	 * @return the settings
+	 */
+	public ResponderSettings getSettings() {
+		return this.settings;
+	}
+
+	@Override
+	public List<ReplyHandlerEndpoint> getEndpoints() {
+		return this.discoverer.getEndpoints();
+	}
+
+	@Override
+	public String groupId(ReplyHandlerEndpoint endpoint) {
+		// Each handler rebalances on its own (a handler joining or leaving does not pause the
+		// others) while all instances of the application share it.
+		return (endpoint.groupId() != null) ? endpoint.groupId()
+				: this.settings.defaultGroupId() + "." + String.join(",", endpoint.topics());
+	}
+
+	@Override
+	public synchronized Map<String, ReplyHandlerStats> getStats() {
+		Map<String, ReplyHandlerStats> stats = new LinkedHashMap<>();
+		this.served.forEach((id, handler) -> stats.put(id, handler.stats()));
+		return stats;
+	}
+
+	@Override
+	public synchronized Map<String, ReplyHandlerExecution> getExecution() {
+		Map<String, ReplyHandlerExecution> execution = new LinkedHashMap<>();
+		this.served.forEach((id, handler) -> execution.put(id, handler.execution()));
+		return execution;
+	}
+
+	@Override
+	public synchronized List<SupervisedLoop.Status> getBackgroundLoops() {
+		List<SupervisedLoop.Status> loops = new ArrayList<>();
+		if (this.watchdog != null) {
+			loops.add(this.watchdog.status());
+		}
+		if (this.cancelReader != null) {
+			loops.add(this.cancelReader.status());
+		}
+		return loops;
+	}
+
+	@Override
+	public synchronized List<ConcurrentMessageListenerContainer<byte[], byte[]>> getContainers() {
+		return this.running ? this.served.values().stream().map(ServedHandler::container).toList() : List.of();
+	}
+
+	@Override
+	public void addOutcomeListener(ReplyHandlerOutcomeListener listener) {
+		Assert.notNull(listener, "'listener' must not be null");
+		this.outcomeListeners.add(listener);
+	}
+
+	@Override
+	public int getPhase() {
+		return PHASE;
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public synchronized void start() {
+		if (this.running) {
+			return;
+		}
+		List<ReplyHandlerEndpoint> endpoints = this.discoverer.getEndpoints();
+		ResponderShared shared = new ResponderShared(this.converter,
+				new ReplyTopicPolicy(this.settings.policy().allowedReplyTopics(),
+						endpoints.stream().flatMap((endpoint) -> endpoint.topics().stream()).toList()),
+				this.observationRegistry, this.taskDecorator, transactionTemplate());
+		this.watchdog = new Watchdog();
+		this.cancelReader = new CancelReader(this.clients.consumerConfig());
+		this.served.clear();
+		for (ReplyHandlerEndpoint endpoint : endpoints) {
+			String groupId = groupId(endpoint);
+			ServedHandler handler = new ServedHandler(endpoint, groupId, this.settings, this.clients, shared,
+					this.outcomeListeners, this.customizers);
+			this.cancelReader.register(endpoint.topics(), handler.requests());
+			this.watchdog.add(handler.watch());
+			handler.start();
+			this.served.put(endpoint.id(), handler);
+			logger.info(() -> "@ReplyHandler " + endpoint.id() + " serving " + endpoint.topics() + " in group '"
+					+ groupId + "'" + ((shared.transactionTemplate() != null) ? ", replying in transactions" : ""));
+		}
+		this.watchdog.start();
+		this.cancelReader.start();
+		this.running = true;
+	}
+
+	private KafkaTemplate<byte[], byte[]> transactionTemplate() {
+		if (this.clients.transactionalProducerFactory() == null) {
+			return null;
+		}
+		KafkaTemplate<byte[], byte[]> template = new KafkaTemplate<>(this.clients.transactionalProducerFactory());
+		if (!this.observationRegistry.isNoop()) {
+			template.setObservationRegistry(this.observationRegistry);
+			template.setObservationEnabled(true);
+		}
+		return template;
+	}
+
+	@Override
+	public synchronized void stop() {
+		if (!this.running) {
+			return;
+		}
+		this.served.values().forEach(ServedHandler::pause);
+		long deadline = System.nanoTime() + this.settings.shutdownTimeout().toNanos();
+		while (inHand() > 0 && System.nanoTime() - deadline < 0) {
+			try {
+				Thread.sleep(DRAIN_CHECK_MILLIS);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				break;
+			}
+		}
+		int left = inHand();
+		if (left > 0) {
+			logger.warn(() -> left + " request(s) still in hand after request-reply.handler.shutdown-timeout ("
+					+ this.settings.shutdownTimeout() + "); they are handled again by the next owner of their partitions");
+		}
+		this.served.values().forEach(ServedHandler::stop);
+		this.watchdog.stop();
+		this.cancelReader.stop();
+		this.running = false;
+	}
+
+	private int inHand() {
+		return this.served.values().stream().mapToInt((handler) -> handler.requests().size()).sum();
+	}
+
+}

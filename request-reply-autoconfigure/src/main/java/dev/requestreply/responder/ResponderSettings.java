@@ -1,0 +1,68 @@
+package dev.requestreply.responder;
+
+import java.time.Duration;
+
+import dev.requestreply.handler.ReplyHandlerIdempotency;
+import dev.requestreply.handler.ReplyHandlerPolicy;
+
+import org.springframework.util.Assert;
+
+/**
+ * The settings of every {@link dev.requestreply.ReplyHandler @ReplyHandler} of an application
+ * (the {@code request-reply.handler.*} properties), some of which a handler may override.
+ *
+ * @param defaultGroupId the base of the consumer groups of handlers that name none
+ * @param defaultConcurrency the consumers of handlers that name no concurrency
+ * @param maxConcurrency the most calls of one handler at once, across its consumers
+ * @param maxHandlingTime the longest a request without deadline is in hand
+ * @param maxInHand the requests one consumer may have in hand before its partitions pause
+ * @param commitInterval the least time between two commits of one consumer
+ * @param shutdownTimeout how long requests in hand may still finish when the handlers stop
+ * @param maxCommitMetadataChars the longest commit metadata the broker takes
+ * ({@code offset.metadata.max.bytes})
+ * @param policy what handlers accept from requests
+ * @param idempotency how handlers remember their replies
+ * @param virtualThreads whether handlers run on virtual threads (else on a bounded pool each)
+ * @param transactionTimeout the transaction timeout of the transactional reply producers
+ * @since 0.3.0
+ */
+public record ResponderSettings(String defaultGroupId, int defaultConcurrency, int maxConcurrency,
+		Duration maxHandlingTime, int maxInHand, Duration commitInterval, Duration shutdownTimeout,
+		int maxCommitMetadataChars, ReplyHandlerPolicy policy, ReplyHandlerIdempotency idempotency,
+		boolean virtualThreads, Duration transactionTimeout) {
+
+	/**
+	 * Check the settings.
+	 * @param defaultGroupId the base of the consumer groups
+	 * @param defaultConcurrency the consumers per handler
+	 * @param maxConcurrency the most calls at once
+	 * @param maxHandlingTime the longest handling without deadline
+	 * @param maxInHand the requests in hand per consumer
+	 * @param commitInterval the least time between commits
+	 * @param shutdownTimeout the time to finish at shutdown
+	 * @param maxCommitMetadataChars the longest commit metadata
+	 * @param policy what handlers accept
+	 * @param idempotency how replies are remembered
+	 * @param virtualThreads whether to use virtual threads
+	 * @param transactionTimeout the transaction timeout
+	 */
+	public ResponderSettings {
+		Assert.hasText(defaultGroupId, "'defaultGroupId' must not be empty");
+		Assert.isTrue(defaultConcurrency > 0, "'defaultConcurrency' must be positive");
+		Assert.isTrue(maxConcurrency > 0, "'maxConcurrency' must be positive");
+		Assert.isTrue(positive(maxHandlingTime), "'maxHandlingTime' must be positive");
+		Assert.isTrue(maxInHand > 0, "'maxInHand' must be positive");
+		Assert.isTrue(commitInterval != null && !commitInterval.isNegative(), "'commitInterval' must not be negative");
+		Assert.isTrue(shutdownTimeout != null && !shutdownTimeout.isNegative(),
+				"'shutdownTimeout' must not be negative");
+		Assert.isTrue(maxCommitMetadataChars >= 0, "'maxCommitMetadataChars' must not be negative");
+		Assert.notNull(policy, "'policy' must not be null");
+		Assert.notNull(idempotency, "'idempotency' must not be null");
+		Assert.isTrue(positive(transactionTimeout), "'transactionTimeout' must be positive");
+	}
+
+	private static boolean positive(Duration duration) {
+		return duration != null && !duration.isNegative() && !duration.isZero();
+	}
+
+}

@@ -1,0 +1,24 @@
+package dev.requestreply.responder;
+
+import dev.requestreply.convert.PayloadConverter;
+import dev.requestreply.handler.ReplyTopicPolicy;
+import io.micrometer.observation.ObservationRegistry;
+
+import org.springframework.core.task.TaskDecorator;
+import org.springframework.kafka.core.KafkaTemplate;
+
+/**
+ * What every handler of an application shares.
+ *
+ * @param converter the payload converter
+ * @param replyTopicPolicy the topics replies may be sent to
+ * @param observationRegistry the registry requests are observed with (the no-op one for none)
+ * @param taskDecorator the application's task decorator for the handler threads, or {@code null}
+ * @param transactionTemplate the template of the transactional reply producers, or {@code null}
+ * to reply without transactions
+ */
+record ResponderShared(PayloadConverter converter, ReplyTopicPolicy replyTopicPolicy,
+		ObservationRegistry observationRegistry, TaskDecorator taskDecorator,
+		KafkaTemplate<byte[], byte[]> transactionTemplate) {
+
+}

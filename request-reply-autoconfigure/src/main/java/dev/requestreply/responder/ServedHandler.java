@@ -1,0 +1,199 @@
+package dev.requestreply.responder;
+
+import java.time.Duration;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import dev.requestreply.handler.HandlerInvoker;
+import dev.requestreply.handler.ReplyHandlerContainerCustomizer;
+import dev.requestreply.handler.ReplyHandlerContainers;
+import dev.requestreply.handler.ReplyHandlerEndpoint;
+import dev.requestreply.handler.ReplyHandlerExecution;
+import dev.requestreply.handler.ReplyHandlerOutcomeListener;
+import dev.requestreply.handler.ReplyHandlerStats;
+import dev.requestreply.security.AuthorizationMonitor;
+
+import org.springframework.kafka.listener.BatchInterceptor;
+import org.springframework.kafka.listener.CompositeBatchInterceptor;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.ContainerProperties.AckMode;
+
+/**
+ * One {@link dev.requestreply.ReplyHandler @ReplyHandler} at work: its listener container, whose
+ * consumers only take requests in hand and commit ({@link RequestPump}); its own executor and
+ * lanes; and the pieces that handle, reply to and end its requests.
+ */
+final class ServedHandler {
+
+	private static final Duration MIN_POLL_TIMEOUT = Duration.ofMillis(10);
+
+	private static final Duration MAX_POLL_TIMEOUT = Duration.ofSeconds(1);
+
+	private final ReplyHandlerEndpoint endpoint;
+
+	private final ReplyHandlerStats stats;
+
+	private final ConcurrentMessageListenerContainer<byte[], byte[]> container;
+
+	private final HandlerThreads threads;
+
+	private final RequestsInHand requests;
+
+	// Not final: the pieces of a handler refer to each other, each is assigned once, below.
+	private HandlerExecutor executor;
+
+	private RequestEndings endings;
+
+	private RequestHandling handling;
+
+	private RequestPump pump;
+
+	private final HandlerWatch watch;
+
+	ServedHandler(ReplyHandlerEndpoint endpoint, String groupId, ResponderSettings settings, ResponderClients clients,
+			ResponderShared shared, List<ReplyHandlerOutcomeListener> outcomeListeners,
+			List<ReplyHandlerContainerCustomizer> customizers) {
+		this.endpoint = endpoint;
+		this.stats = new ReplyHandlerStats();
+		int maxConcurrency = (endpoint.maxConcurrency() != null) ? endpoint.maxConcurrency()
+				: settings.maxConcurrency();
+		Duration maxHandlingTime = (endpoint.maxHandlingTime() != null) ? endpoint.maxHandlingTime()
+				: settings.maxHandlingTime();
+		HandlerFigures figures = new HandlerFigures(endpoint, this.stats, outcomeListeners);
+		boolean transactional = shared.transactionTemplate() != null;
+		ReplyWriter writer = transactional
+				? new TransactionalReplies(shared.transactionTemplate(), (work) -> this.executor.urgent(work))
+				: ReplyWriter.direct(clients.template());
+		ReplySender sender = new ReplySender(writer, groupId, this.stats, endpoint.id(),
+				IdempotencyWindow.of(settings.idempotency(), endpoint));
+		this.container = new ConcurrentMessageListenerContainer<>(clients.consumerFactory(),
+				containerProperties(endpoint, groupId, settings));
+		this.threads = new HandlerThreads(endpoint.id(), maxConcurrency, settings.virtualThreads(),
+				shared.taskDecorator());
+		RequestLanes lanes = new RequestLanes(endpoint.ordering(), (request) -> this.executor.submit(request));
+		this.requests = new RequestsInHand(lanes, (request) -> this.endings.cancelled(request),
+				(owner) -> this.pump.wake(owner));
+		this.executor = new HandlerExecutor(maxConcurrency, this.threads.executor(),
+				(request) -> this.handling.run(request), () -> this.pump.capacity(),
+				shared.observationRegistry().isNoop() && !transactional);
+		this.endings = new RequestEndings(this.requests, figures, this.executor, sender, maxHandlingTime);
+		ReplyStage replies = new ReplyStage(endpoint.id(), sender, shared.converter(), figures, this.endings,
+				this.executor);
+		this.handling = new RequestHandling(endpoint.id(),
+				new HandlerInvoker(endpoint, shared.converter(), settings.policy().maxRequestBytes()),
+				new ReplyTopicGuard(endpoint.id(), shared.replyTopicPolicy()), new ReplyTopics(clients.template()),
+				this.requests, figures, replies, this.endings,
+				new HandlerObservations(shared.observationRegistry(), ReplyHandlerContainers.containerName(endpoint),
+						groupId));
+		this.pump = new RequestPump(this.container, settings,
+				new HandlerParts(this.executor, this.requests, lanes, this.endings, figures, maxHandlingTime),
+				!transactional);
+		this.container.setupMessageListener(this.pump);
+		this.container.setBatchInterceptor(this.pump);
+		this.container.getContainerProperties().setConsumerRebalanceListener(this.pump);
+		this.container.setConcurrency((endpoint.concurrency() != null) ? endpoint.concurrency()
+				: settings.defaultConcurrency());
+		this.container.setBeanName(ReplyHandlerContainers.containerName(endpoint));
+		new AuthorizationMonitor("READ on topic(s) " + endpoint.topics() + " and READ on group '" + groupId + "'",
+				() -> this.stats.record(ReplyHandlerStats.Event.AUTHORIZATION_FAILED))
+			.watch(this.container);
+		for (ReplyHandlerContainerCustomizer customizer : customizers) {
+			customizer.customize(this.container, endpoint);
+		}
+		keepEngineHooks(endpoint);
+		this.watch = new HandlerWatch(endpoint.id(), this.requests, this.endings, this.executor, this.stats);
+	}
+
+	// A customizer may add a batch interceptor of its own; it must leave the engine's listeners.
+	private void keepEngineHooks(ReplyHandlerEndpoint endpoint) {
+		ContainerProperties properties = this.container.getContainerProperties();
+		if (properties.getMessageListener() != this.pump || properties.getConsumerRebalanceListener() != this.pump) {
+			throw new IllegalStateException("A ReplyHandlerContainerCustomizer replaced the message listener or the "
+					+ "rebalance listener of the container of @ReplyHandler " + endpoint.id()
+					+ "; they are the responder engine's (take requests in hand, commit)");
+		}
+		BatchInterceptor<byte[], byte[]> interceptor = this.container.getBatchInterceptor();
+		if (interceptor != this.pump) {
+			this.container.setBatchInterceptor((interceptor != null)
+					? new CompositeBatchInterceptor<>(this.pump, interceptor) : this.pump);
+		}
+	}
+
+	private static ContainerProperties containerProperties(ReplyHandlerEndpoint endpoint, String groupId,
+			ResponderSettings settings) {
+		ContainerProperties properties = new ContainerProperties(endpoint.topics().toArray(String[]::new));
+		properties.setGroupId(groupId);
+		// The pump commits itself, per partition, with the finished offsets in the metadata.
+		properties.setAckMode(AckMode.MANUAL);
+		properties.setClientId("request-reply-handler-" + endpoint.id());
+		// Commits and resumes happen before a poll: an idle consumer polls at least this often.
+		Duration interval = settings.commitInterval();
+		properties.setPollTimeout(Math.max(MIN_POLL_TIMEOUT.toMillis(), Math.min(MAX_POLL_TIMEOUT.toMillis(),
+				interval.toMillis())));
+		return properties;
+	}
+
+	ReplyHandlerEndpoint endpoint() {
+		return this.endpoint;
+	}
+
+	ReplyHandlerStats stats() {
+		return this.stats;
+	}
+
+	ConcurrentMessageListenerContainer<byte[], byte[]> container() {
+		return this.container;
+	}
+
+	RequestPump pump() {
+		return this.pump;
+	}
+
+	RequestsInHand requests() {
+		return this.requests;
+	}
+
+	HandlerWatch watch() {
+		return this.watch;
+	}
+
+	void start() {
+		this.container.start();
+	}
+
+	/**
+	 * Stop taking requests: every partition paused, the consumers still polling (and committing).
+	 */
+	void pause() {
+		this.container.pause();
+	}
+
+	/**
+	 * End what is still in hand without finishing it (its next owner handles it again), stop the
+	 * container (which commits what finished) and the threads.
+	 */
+	void stop() {
+		for (InHandRequest request : List.copyOf(this.requests.all())) {
+			this.endings.abandoned(request);
+		}
+		this.container.stop();
+		this.threads.close();
+	}
+
+	ReplyHandlerExecution execution() {
+		Map<String, Long> lowest = new TreeMap<>();
+		int inHand = 0;
+		Collection<ConsumerLedgers> consumers = this.pump.consumers();
+		for (ConsumerLedgers owner : consumers) {
+			inHand += owner.inHand();
+			owner.ledgers().forEach((partition, ledger) -> lowest.put(partition.toString(), ledger.lowestUnfinished()));
+		}
+		return new ReplyHandlerExecution(this.executor.maxConcurrency(), this.executor.active(), this.executor.queued(),
+				inHand, this.executor.started(), this.executor.waitTotalNanos(), this.executor.waitMaxNanos(),
+				this.stats.overruns(), lowest);
+	}
+
+}
