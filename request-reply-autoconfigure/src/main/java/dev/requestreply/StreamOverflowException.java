@@ -3,7 +3,9 @@ package dev.requestreply;
 /**
  * A streaming reply's subscriber fell behind: more elements arrived than it asked for and
  * {@code request-reply.stream-buffer} holds. Kafka cannot slow the responder down, so the stream
- * fails with this exception and its request is cancelled, rather than buffering without bound.
+ * fails with this exception and its request is cancelled, rather than buffering without bound: a
+ * cancel record tells the responder to stop, and the request counts as cancelled (and in the
+ * endpoint's {@code streamOverflows}).
  *
  * @since 0.2.0
  */

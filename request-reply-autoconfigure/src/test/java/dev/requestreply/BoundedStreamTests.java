@@ -28,8 +28,9 @@ import static org.awaitility.Awaitility.await;
  * A handler that would stream a million elements to a subscriber that asks for one: the handler
  * is asked for its elements a window at a time, the requester's buffer stays within
  * {@code request-reply.stream-buffer} and the subscriber gets a {@link StreamOverflowException};
- * nothing runs out of memory. (The handler is stopped by the test once the subscriber failed; the
- * handler side of a full million is measured in {@code StreamReplierTests}.)
+ * nothing runs out of memory, and the overflow cancels the request: a cancel record reaches the
+ * responder, which cancels the handler's publisher. (The handler side of a full million is
+ * measured in {@code StreamReplierTests}.)
  */
 @Tag("slow")
 class BoundedStreamTests {
@@ -79,16 +80,20 @@ class BoundedStreamTests {
 			long overflowAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
 			assertThat(slow.received.get()).isOne();
 			assertThat(template.getRegistry().streamOverflowCount()).isOne();
+			assertThat(template.getRegistry().cancelledCount()).isOne();
+			assertThat(template.getRegistry().errorCount()).isZero();
 			assertThat(template.getRegistry().pendingCount()).isZero();
-			// Nothing tells the handler yet that nobody waits: stop it, after it streamed a while longer.
 			long emittedAtOverflow = handler.emitted.get();
-			await().atMost(Duration.ofSeconds(60))
-				.until(() -> handler.emitted.get() >= Math.min(ELEMENTS, emittedAtOverflow + 5 * STREAM_BUFFER));
-			handler.stop = true;
+			// The overflow sent a cancel record: the responder cancels the handler's publisher.
+			await().atMost(Duration.ofSeconds(30)).until(() -> template.getCancelsSent() >= 1);
+			await().atMost(Duration.ofSeconds(30)).until(() -> handler.cancelled);
+			long cancelledAfterMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+			assertThat(handler.emitted.get()).isLessThan(ELEMENTS);
 			TestFigures.report("RELIABILITY bounded-stream: handler of %d elements, stream-buffer %d: overflow after"
-					+ " %d ms with %d emitted, stopped at %d; handler demand ahead of sends at most %d; requester"
-					+ " buffer at most %d; used heap %d MB before, peak %d MB (max heap %d MB; under the shared test"
-					+ " load)", ELEMENTS, STREAM_BUFFER, overflowAfterMs, emittedAtOverflow, handler.emitted.get(),
+					+ " %d ms with %d emitted, publisher cancelled by the cancel record after %d ms with %d emitted;"
+					+ " handler demand ahead of sends at most %d; requester buffer at most %d; used heap %d MB"
+					+ " before, peak %d MB (max heap %d MB; under the shared test load)", ELEMENTS, STREAM_BUFFER,
+					overflowAfterMs, emittedAtOverflow, cancelledAfterMs, handler.emitted.get(),
 					handler.maxOutstanding.get(), peakBuffered.get(), baseline >> 20, peakHeap.get() >> 20,
 					runtime.maxMemory() >> 20);
 			assertThat(handler.maxOutstanding.get()).isLessThanOrEqualTo(256);
@@ -154,6 +159,8 @@ class BoundedStreamTests {
 
 		volatile boolean stop;
 
+		volatile boolean cancelled;
+
 		@ReplyHandler(topics = "${test.topic}")
 		Flow.Publisher<Integer> count(int elements) {
 			return (subscriber) -> subscriber.onSubscribe(new Flow.Subscription() {
@@ -191,6 +198,8 @@ class BoundedStreamTests {
 
 				@Override
 				public void cancel() {
+					CountingPublisher.this.cancelled = true;
+					CountingPublisher.this.stop = true;
 				}
 
 			});

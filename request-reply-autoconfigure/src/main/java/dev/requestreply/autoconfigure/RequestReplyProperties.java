@@ -113,7 +113,8 @@ public class RequestReplyProperties {
 
 	/**
 	 * Most elements of a streaming reply buffered for a subscriber that has not requested them;
-	 * past it the stream fails with StreamOverflowException and its request is cancelled.
+	 * past it the stream fails with StreamOverflowException and its request is cancelled (a cancel
+	 * record tells the responder to stop).
 	 */
 	private int streamBuffer = 10_000;
 

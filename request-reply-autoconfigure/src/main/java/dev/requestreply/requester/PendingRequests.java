@@ -381,6 +381,18 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 	}
 
 	/**
+	 * End a request this instance gives up on, as its caller's cancellation would (so a cancel
+	 * record tells the responders to stop, and replies still to come count as late), failing its
+	 * future with the given failure instead of a cancellation.
+	 * @param request the request
+	 * @param failure the failure its future completes with
+	 * @return whether the request was still pending
+	 */
+	boolean abandon(PendingRequest<?> request, RequestReplyException failure) {
+		return end(request, RequestOutcome.CANCELLED, true, (r) -> r.completeExceptionally(failure), true);
+	}
+
+	/**
 	 * Fail a request whose send failed, if it is still pending: on the completion executor when
 	 * called back by the producer, on this thread when the caller's own send failed.
 	 * @param request the request

@@ -74,14 +74,15 @@ final class ReplyPublisher<T> implements Flow.Publisher<T> {
 
 	/**
 	 * Bind this publisher to the request whose replies it publishes: the request's end ends the
-	 * stream, a subscriber's cancellation cancels the request, and an overflow fails it.
+	 * stream, a subscriber's cancellation cancels the request, and an overflow cancels it too (the
+	 * responder is told to stop) while the subscriber gets the overflow as its error.
 	 */
 	void bind(PendingRequests registry, PendingRequest<Void> request) {
 		this.executor = registry::complete;
 		this.onCancel = () -> registry.cancel(request.id);
 		this.onOverflow = () -> {
 			registry.failedFast(FastFailure.STREAM_OVERFLOW);
-			registry.fail(request, new StreamOverflowException(request.topic, this.maxBuffered));
+			registry.abandon(request, new StreamOverflowException(request.topic, this.maxBuffered));
 		};
 		request.whenComplete((done, ex) -> {
 			if (ex != null) {
