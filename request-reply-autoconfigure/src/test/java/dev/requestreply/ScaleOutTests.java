@@ -12,6 +12,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
 
 import dev.requestreply.TestResponders.EchoApp;
 import dev.requestreply.actuate.RequestReplyEndpoint;
@@ -26,7 +27,8 @@ import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
 
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -125,9 +127,17 @@ class ScaleOutTests {
 			.shared()).isTrue();
 	}
 
+	/**
+	 * The fan-out cases: 6 instances in the suite; {@code -Dscaleout.instances=N} measures N.
+	 */
+	static Stream<Arguments> fanOutCases() {
+		int instances = Integer.getInteger("scaleout.instances", 6);
+		return Stream.of(Arguments.of(instances, "auto"), Arguments.of(instances, "all"));
+	}
+
 	@Tag("slow")
 	@ParameterizedTest(name = "{0} instances, reply-partitions={1}")
-	@CsvSource({ "6, auto", "6, all" })
+	@MethodSource("fanOutCases")
 	void whenInstancesShareTwelvePartitionsThenEachFetchesAboutItsOwnRepliesOnlyInAuto(int instances, String mode)
 			throws Exception {
 		String replyTopic = TestBroker.uniqueTopic("fan-out-replies");
@@ -141,7 +151,7 @@ class ScaleOutTests {
 		requestFromEach(templates, 200);
 		double worst = 0;
 		for (RequestReplyTemplate template : templates) {
-				// In "all" the others' last replies may still be on their way: wait for all of them.
+			// In "all" the others' last replies may still be on their way: wait for all of them.
 			long expectedForeign = mode.equals("all") ? 200L * (instances - 1) : 0;
 			await().atMost(Duration.ofSeconds(20))
 				.until(() -> template.getRegistry().statistics().foreignReplies() >= expectedForeign);

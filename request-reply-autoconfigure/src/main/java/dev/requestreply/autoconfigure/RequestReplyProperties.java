@@ -46,7 +46,8 @@ public class RequestReplyProperties {
 
 	/**
 	 * How long the id of a request that timed out or was cancelled is remembered, so that its reply
-	 * is counted as late rather than as another instance's.
+	 * is counted as late rather than as a duplicate (a reply whose id names another instance is
+	 * counted as foreign whatever this window).
 	 */
 	private Duration lateReplyWindow = Duration.ofMinutes(1);
 
