@@ -105,6 +105,8 @@ final class AllottedReplyReaders {
 		group.put(ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG, CooperativeStickyAssignor.class.getName());
 		group.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest");
 		group.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+		// Subscribed, so its metadata requests would recreate a deleted reply topic, as the draining one's would.
+		group.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
 		this.owned = new OwnedReplyReader(this.consumerFactory.createConsumer(groupId(this.topic), clientId, "-owned",
 				group), this.topic, this.partitions, this.draining, this.dispatcher, this.failures);
 		this.ownedThread = start(this.owned, clientId + "-owned");
