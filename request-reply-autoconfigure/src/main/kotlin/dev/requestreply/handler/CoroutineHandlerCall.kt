@@ -5,6 +5,7 @@ import java.lang.reflect.InvocationTargetException
 import java.util.concurrent.Executor
 import java.util.function.BiFunction
 import kotlin.coroutines.CoroutineContext
+import kotlin.coroutines.EmptyCoroutineContext
 import kotlin.coroutines.intrinsics.suspendCoroutineUninterceptedOrReturn
 import kotlinx.coroutines.CoroutineScope
 import kotlinx.coroutines.CoroutineStart
@@ -12,6 +13,8 @@ import kotlinx.coroutines.asCoroutineDispatcher
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.future.future
 import kotlinx.coroutines.jdk9.asPublisher
+import org.springframework.core.PropagationContextElement
+import org.springframework.util.ClassUtils
 
 /**
  * Calls a handler method written in Kotlin that is a `suspend` function or returns a [Flow].
@@ -21,7 +24,9 @@ import kotlinx.coroutines.jdk9.asPublisher
  * thread of the library; the request's context is in the coroutine's context
  * ([ReplyContextElement]). What it returns is a future, cancelled (and the coroutine with it)
  * when the request is, and failed with a `CancellationException` when the coroutine cancelled
- * itself. A [Flow] becomes a `Flow.Publisher` collected on the same executor, with back-pressure:
+ * itself. With Micrometer's context propagation on the class path, what it captures on the
+ * handler thread (the request's observation, so a tracer's span; whatever else is registered
+ * with it) is restored on every thread the coroutine resumes on. A [Flow] becomes a `Flow.Publisher` collected on the same executor, with back-pressure:
  * elements are collected only as fast as they are asked for.
  *
  * Created only for such a method (see `CoroutineHandlers`), so that an application without
@@ -39,7 +44,7 @@ internal class CoroutineHandlerCall(private val endpoint: ReplyHandlerEndpoint, 
 	 * throws is thrown, wrapped in an `InvocationTargetException`.
 	 */
 	override fun apply(arguments: Array<Any?>, context: HandlerCallContext): Any? {
-		val coroutineContext = dispatcher + ReplyContextElement(context)
+		val coroutineContext = dispatcher + ReplyContextElement(context) + propagation()
 		if (!suspending) {
 			return adapt(endpoint.method().invoke(endpoint.bean(), *arguments), coroutineContext)
 		}
@@ -58,11 +63,22 @@ internal class CoroutineHandlerCall(private val endpoint: ReplyHandlerEndpoint, 
 			}
 		}
 
+	// Captured on the calling handler thread, inside the request's observation.
+	private fun propagation(): CoroutineContext =
+		if (contextPropagation) PropagationContextElement() else EmptyCoroutineContext
+
 	@Suppress("UNCHECKED_CAST")
 	private fun adapt(result: Any?, context: CoroutineContext): Any? = when (result) {
 		is Unit -> null
 		is Flow<*> -> (result as Flow<Any>).asPublisher(context)
 		else -> result
+	}
+
+	private companion object {
+
+		val contextPropagation = ClassUtils.isPresent("io.micrometer.context.ContextSnapshotFactory",
+			CoroutineHandlerCall::class.java.classLoader)
+
 	}
 
 }
