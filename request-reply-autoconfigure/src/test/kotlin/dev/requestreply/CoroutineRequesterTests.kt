@@ -8,7 +8,6 @@ import kotlin.time.Duration.Companion.seconds
 import dev.requestreply.handler.ReplyHandlerContainers
 import kotlinx.coroutines.CoroutineStart
 import kotlinx.coroutines.async
-import kotlinx.coroutines.awaitCancellation
 import kotlinx.coroutines.delay
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.flow
@@ -19,7 +18,6 @@ import kotlinx.coroutines.withTimeout
 import org.assertj.core.api.Assertions.assertThat
 import org.assertj.core.api.Assertions.assertThatExceptionOfType
 import org.awaitility.Awaitility.await
-import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.BeforeAll
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.extension.RegisterExtension
@@ -60,12 +58,6 @@ class CoroutineRequesterTests {
 				"test.topic.endless=" + TestBroker.createTopic("coroutine-endless", 1))
 			template = context.getBean(RequestReplyOperations::class.java)
 			handlers = context.getBean(Responders::class.java)
-		}
-
-		@AfterAll
-		@JvmStatic
-		fun stop() {
-			context.close()
 		}
 
 		private fun topic(name: String): String = context.environment.getRequiredProperty("test.topic.$name")
@@ -159,26 +151,18 @@ class CoroutineRequesterTests {
 		.values
 		.single()
 
-	class Work {
-
-		val started = CompletableFuture<Long>()
-
-		val stopped = CompletableFuture<Throwable>()
-
-	}
-
 	class Responders {
 
 		@Volatile
-		private var work = Work()
+		private var work = CancelledCall()
 
 		val numberCalls = java.util.concurrent.atomic.AtomicInteger()
 
 		@Volatile
 		var endlessStopped = CompletableFuture<Throwable>()
 
-		fun expect(): Work {
-			work = Work()
+		fun expect(): CancelledCall {
+			work = CancelledCall()
 			return work
 		}
 
@@ -202,17 +186,7 @@ class CoroutineRequesterTests {
 		}
 
 		@ReplyHandler(topics = ["\${test.topic.slow}"])
-		suspend fun slow(request: String): String {
-			val current = work
-			current.started.complete(System.nanoTime())
-			try {
-				awaitCancellation()
-			}
-			catch (ex: CancellationException) {
-				current.stopped.complete(ex)
-				throw ex
-			}
-		}
+		suspend fun slow(request: String): String = work.run(null)
 
 		@ReplyHandler(topics = ["\${test.topic.numbers}"])
 		fun numbers(n: Int): Flow<Int> {
@@ -225,19 +199,7 @@ class CoroutineRequesterTests {
 		}
 
 		@ReplyHandler(topics = ["\${test.topic.endless}"])
-		fun endless(request: String): Flow<Long> = flow {
-			var tick = 0L
-			try {
-				while (true) {
-					emit(tick++)
-					delay(10)
-				}
-			}
-			catch (ex: CancellationException) {
-				endlessStopped.complete(ex)
-				throw ex
-			}
-		}
+		fun endless(request: String): Flow<Long> = endlessTicks(endlessStopped)
 
 	}
 

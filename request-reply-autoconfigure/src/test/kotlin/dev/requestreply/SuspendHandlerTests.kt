@@ -6,7 +6,6 @@ import java.util.concurrent.CompletableFuture
 import java.util.concurrent.ExecutionException
 import java.util.concurrent.TimeUnit
 import dev.requestreply.handler.ReplyHandlerContainers
-import kotlinx.coroutines.awaitCancellation
 import kotlinx.coroutines.cancel
 import kotlinx.coroutines.currentCoroutineContext
 import kotlinx.coroutines.delay
@@ -15,7 +14,7 @@ import kotlinx.coroutines.flow.asFlow
 import kotlinx.coroutines.flow.flow
 import org.assertj.core.api.Assertions.assertThat
 import org.assertj.core.api.Assertions.assertThatExceptionOfType
-import org.junit.jupiter.api.AfterAll
+import org.awaitility.Awaitility.await
 import org.junit.jupiter.api.BeforeAll
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.extension.RegisterExtension
@@ -62,12 +61,6 @@ class SuspendHandlerTests {
 				"test.topic.ticks=" + TestBroker.createTopic("suspend-ticks", 1))
 			template = context.getBean(RequestReplyTemplate::class.java)
 			handlers = context.getBean(SuspendHandlers::class.java)
-		}
-
-		@AfterAll
-		@JvmStatic
-		fun stop() {
-			context.close()
 		}
 
 		private fun topic(name: String): String = context.environment.getRequiredProperty("test.topic.$name")
@@ -167,36 +160,22 @@ class SuspendHandlerTests {
 		handlers.ticksStopped = CompletableFuture()
 		val subscriber = TestSubscriber.subscribe(template.requestStream(topic("ticks"), "tick", Long::class.javaObjectType,
 			Duration.ofSeconds(10), Duration.ofSeconds(60)), 1)
-		org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until { subscriber.elements.size >= 2 }
+		await().atMost(Duration.ofSeconds(10)).until { subscriber.elements.size >= 2 }
 		subscriber.cancel()
 		assertThat(handlers.ticksStopped.get(10, TimeUnit.SECONDS)).isInstanceOf(CancellationException::class.java)
-	}
-
-	class Work {
-
-		val started = CompletableFuture<Long>()
-
-		val stopped = CompletableFuture<Throwable>()
-
-		@Volatile
-		var stoppedAt = 0L
-
-		@Volatile
-		var contextCancelled = false
-
 	}
 
 	/** Handlers that are suspend functions, or return a Flow. */
 	class SuspendHandlers(private val template: RequestReplyOperations) {
 
 		@Volatile
-		private var work = Work()
+		private var work = CancelledCall()
 
 		@Volatile
 		var ticksStopped = CompletableFuture<Throwable>()
 
-		fun expect(): Work {
-			work = Work()
+		fun expect(): CancelledCall {
+			work = CancelledCall()
 			return work
 		}
 
@@ -215,24 +194,10 @@ class SuspendHandlerTests {
 		}
 
 		@ReplyHandler(topics = ["\${test.topic.slow}"])
-		suspend fun slow(request: String, context: ReplyContext): String = waitForCancellation(context)
+		suspend fun slow(request: String, context: ReplyContext): String = work.run(context)
 
 		@ReplyHandler(topics = ["\${test.topic.overrun}"], maxHandlingTime = "300ms")
-		suspend fun overrun(request: String, context: ReplyContext): String = waitForCancellation(context)
-
-		private suspend fun waitForCancellation(context: ReplyContext): String {
-			val current = work
-			current.started.complete(System.nanoTime())
-			try {
-				awaitCancellation()
-			}
-			catch (ex: CancellationException) {
-				current.stoppedAt = System.nanoTime()
-				current.contextCancelled = context.isCancelled
-				current.stopped.complete(ex)
-				throw ex
-			}
-		}
+		suspend fun overrun(request: String, context: ReplyContext): String = work.run(context)
 
 		@ReplyHandler(topics = ["\${test.topic.give-up}"])
 		suspend fun giveUp(request: String): String {
@@ -268,19 +233,7 @@ class SuspendHandlerTests {
 		}
 
 		@ReplyHandler(topics = ["\${test.topic.ticks}"])
-		fun ticks(request: String): Flow<Long> = flow {
-			var tick = 0L
-			try {
-				while (true) {
-					emit(tick++)
-					delay(20)
-				}
-			}
-			catch (ex: CancellationException) {
-				ticksStopped.complete(ex)
-				throw ex
-			}
-		}
+		fun ticks(request: String): Flow<Long> = endlessTicks(ticksStopped)
 
 	}
 

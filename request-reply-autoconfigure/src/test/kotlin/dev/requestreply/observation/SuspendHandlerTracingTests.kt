@@ -22,7 +22,6 @@ import io.micrometer.observation.ObservationHandler.FirstMatchingCompositeObserv
 import kotlinx.coroutines.delay
 import org.assertj.core.api.Assertions.assertThat
 import org.awaitility.Awaitility.await
-import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.BeforeAll
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.extension.RegisterExtension
@@ -54,12 +53,6 @@ class SuspendHandlerTracingTests {
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("suspend-tracing-replies"),
 				"test.topic.relay=" + TestBroker.createTopic("traced-relay", 1),
 				"test.topic.inner=" + TestBroker.createTopic("traced-inner", 1))
-		}
-
-		@AfterAll
-		@JvmStatic
-		fun stop() {
-			context.close()
 		}
 
 		private fun span(match: (SimpleSpan) -> Boolean): SimpleSpan = await().atMost(Duration.ofSeconds(10))

@@ -10,7 +10,6 @@ import org.apache.kafka.clients.admin.NewTopic
 import kotlinx.coroutines.runBlocking
 import org.assertj.core.api.Assertions.assertThat
 import org.assertj.core.api.Assertions.assertThatExceptionOfType
-import org.junit.jupiter.api.AfterAll
 import org.junit.jupiter.api.BeforeAll
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.extension.RegisterExtension
@@ -39,12 +38,6 @@ class KotlinSampleTests {
 			TestBroker.get().addTopics(NewTopic("prices", 1, 1), NewTopic("price-history", 1, 1))
 			context = apps.startAssigned(arrayOf(App::class.java), "spring.application.name=kotlin-sample",
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("kotlin-sample-replies"))
-		}
-
-		@AfterAll
-		@JvmStatic
-		fun stop() {
-			context.close()
 		}
 
 	}
