@@ -5,6 +5,7 @@ import java.util.concurrent.CancellationException
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.ExecutionException
 import java.util.concurrent.TimeUnit
+import dev.requestreply.handler.ReplyHandlerContainerCustomizer
 import dev.requestreply.handler.ReplyHandlerContainers
 import kotlinx.coroutines.cancel
 import kotlinx.coroutines.currentCoroutineContext
@@ -18,6 +19,7 @@ import org.awaitility.Awaitility.await
 import org.junit.jupiter.api.BeforeAll
 import org.junit.jupiter.api.Test
 import org.junit.jupiter.api.extension.RegisterExtension
+import org.slf4j.MDC
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration
 import org.springframework.context.ConfigurableApplicationContext
 import org.springframework.context.annotation.Bean
@@ -58,7 +60,8 @@ class SuspendHandlerTests {
 				"test.topic.deadline=" + TestBroker.createTopic("suspend-deadline", 1),
 				"test.topic.count=" + TestBroker.createTopic("suspend-count", 1),
 				"test.topic.count-later=" + TestBroker.createTopic("suspend-count-later", 1),
-				"test.topic.ticks=" + TestBroker.createTopic("suspend-ticks", 1))
+				"test.topic.ticks=" + TestBroker.createTopic("suspend-ticks", 1),
+				"test.topic.mdc=" + TestBroker.createTopic("suspend-mdc", 1))
 			template = context.getBean(RequestReplyTemplate::class.java)
 			handlers = context.getBean(SuspendHandlers::class.java)
 		}
@@ -165,6 +168,12 @@ class SuspendHandlerTests {
 		assertThat(handlers.ticksStopped.get(10, TimeUnit.SECONDS)).isInstanceOf(CancellationException::class.java)
 	}
 
+	@Test
+	fun whenHandlerResumesThenItHasTheMdcOfItsConsumerThread() {
+		assertThat(template.request(topic("mdc"), "x", String::class.java, Duration.ofSeconds(10))
+			.get(20, TimeUnit.SECONDS)).isEqualTo("tenant-from-consumer-thread")
+	}
+
 	/** Handlers that are suspend functions, or return a Flow. */
 	class SuspendHandlers(private val template: RequestReplyOperations) {
 
@@ -232,6 +241,12 @@ class SuspendHandlerTests {
 			return (1..n).asFlow()
 		}
 
+		@ReplyHandler(topics = ["\${test.topic.mdc}"])
+		suspend fun mdc(request: String): String {
+			delay(10)
+			return MDC.get("tenant") ?: "none"
+		}
+
 		@ReplyHandler(topics = ["\${test.topic.ticks}"])
 		fun ticks(request: String): Flow<Long> = endlessTicks(ticksStopped)
 
@@ -246,6 +261,17 @@ class SuspendHandlerTests {
 
 		@Bean
 		fun suspendHandlers(template: RequestReplyOperations) = SuspendHandlers(template)
+
+		// What a batch interceptor puts in the MDC of the consumer thread, the handler's call takes.
+		@Bean
+		fun mdcCustomizer() = ReplyHandlerContainerCustomizer { container, endpoint ->
+			if (endpoint.id() == "suspendHandlers.mdc") {
+				container.setBatchInterceptor { records, _ ->
+					MDC.put("tenant", "tenant-from-consumer-thread")
+					records
+				}
+			}
+		}
 
 	}
 

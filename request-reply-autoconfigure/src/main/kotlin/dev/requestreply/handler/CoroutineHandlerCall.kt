@@ -13,6 +13,7 @@ import kotlinx.coroutines.asCoroutineDispatcher
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.future.future
 import kotlinx.coroutines.jdk9.asPublisher
+import kotlinx.coroutines.slf4j.MDCContext
 import org.springframework.core.PropagationContextElement
 import org.springframework.util.ClassUtils
 
@@ -26,8 +27,9 @@ import org.springframework.util.ClassUtils
  * when the request is, and failed with a `CancellationException` when the coroutine cancelled
  * itself. With Micrometer's context propagation on the class path, what it captures on the
  * handler thread (the request's observation, so a tracer's span; whatever else is registered
- * with it) is restored on every thread the coroutine resumes on. A [Flow] becomes a `Flow.Publisher` collected on the same executor, with back-pressure:
- * elements are collected only as fast as they are asked for.
+ * with it) is restored on every thread the coroutine resumes on; with `kotlinx-coroutines-slf4j`,
+ * the MDC of the call too. A [Flow] becomes a `Flow.Publisher` collected on the same executor,
+ * with back-pressure: elements are collected only as fast as they are asked for.
  *
  * Created only for such a method (see `CoroutineHandlers`), so that an application without
  * Kotlin never loads it.
@@ -63,9 +65,10 @@ internal class CoroutineHandlerCall(private val endpoint: ReplyHandlerEndpoint, 
 			}
 		}
 
-	// Captured on the calling handler thread, inside the request's observation.
+	// Captured on the calling handler thread, inside the request's observation and with its MDC.
 	private fun propagation(): CoroutineContext =
-		if (contextPropagation) PropagationContextElement() else EmptyCoroutineContext
+		(if (contextPropagation) PropagationContextElement() else EmptyCoroutineContext) +
+			(if (mdc) MDCContext() else EmptyCoroutineContext)
 
 	@Suppress("UNCHECKED_CAST")
 	private fun adapt(result: Any?, context: CoroutineContext): Any? = when (result) {
@@ -78,6 +81,8 @@ internal class CoroutineHandlerCall(private val endpoint: ReplyHandlerEndpoint, 
 
 		val contextPropagation = ClassUtils.isPresent("io.micrometer.context.ContextSnapshotFactory",
 			CoroutineHandlerCall::class.java.classLoader)
+
+		val mdc = ClassUtils.isPresent("kotlinx.coroutines.slf4j.MDCContext", CoroutineHandlerCall::class.java.classLoader)
 
 	}
 
