@@ -3,6 +3,8 @@ package dev.requestreply;
 import java.util.concurrent.Callable;
 import java.util.function.Supplier;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Holds the {@link ReplyContext} of the request handled on the current thread, so that requests
  * sent from a handler inherit its deadline. Use {@link ReplyContext#current()} and
@@ -72,7 +74,21 @@ public final class CurrentReplyContext {
 		}
 	}
 
-	private static void restore(ReplyContext previous) {
+	/**
+	 * Make the given context current on this thread, or none, and return the one it replaces; for
+	 * code that carries a context from thread to thread itself (a coroutine's context element puts
+	 * the returned one back when the coroutine leaves the thread).
+	 * @param context the context, or {@code null} for none
+	 * @return the context current before, or {@code null}
+	 * @since 0.3.0
+	 */
+	public static @Nullable ReplyContext swap(@Nullable ReplyContext context) {
+		ReplyContext previous = current.get();
+		restore(context);
+		return previous;
+	}
+
+	private static void restore(@Nullable ReplyContext previous) {
 		if (previous != null) {
 			current.set(previous);
 		}

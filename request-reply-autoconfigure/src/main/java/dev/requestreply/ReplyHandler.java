@@ -16,6 +16,12 @@ import java.lang.annotation.Target;
  * requester's future fails with {@link RemoteHandlerException}. A request whose
  * {@code rr_deadline} has passed is never handed to the method.
  * <p>
+ * In Kotlin, with {@code kotlinx-coroutines-core} on the class path, the method may be a
+ * {@code suspend} function: it runs as a coroutine that resumes on the handler's threads, with
+ * the call's {@link ReplyContext} in its context, and is cancelled when the request ends before
+ * it; a {@code kotlinx.coroutines.flow.Flow} it returns (with {@code kotlinx-coroutines-jdk9})
+ * is a stream of replies.
+ * <p>
  * The method runs on a handler thread, never on a Kafka consumer thread, so a call of any length
  * never costs the consumer its group membership: at most {@link #maxConcurrency()} calls at once
  * per handler and instance, in the order {@link #ordering()} says. Every request taken in hand

@@ -40,6 +40,11 @@ import org.springframework.core.ParameterizedTypeReference;
  * Three exceptions run on the caller's thread: a callback chained on a future that is already
  * complete, a future cancelled with {@code cancel} (completed by the cancelling thread), and a
  * request refused before it was sent (the future returned has already failed).
+ * <p>
+ * In Kotlin, the extensions {@code request<T>} and {@code requestOrNull<T>} (suspending until
+ * the reply, of a reified type) and {@code requestFlow<T>} (a cold {@code Flow} of a stream's
+ * replies) of package {@code dev.requestreply} call these methods; cancelling the calling
+ * coroutine cancels the request.
  *
  * @since 0.1.0
  */

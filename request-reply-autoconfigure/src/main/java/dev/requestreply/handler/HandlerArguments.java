@@ -22,7 +22,8 @@ import org.springframework.util.StringUtils;
  * The arguments of a handler method: exactly one payload parameter, any number of request headers
  * ({@link org.springframework.messaging.handler.annotation.Header @Header}: {@code byte[]} as
  * sent, {@code String} as UTF-8, other types converted from that text by Spring's conversion
- * service), and the {@link ReplyContext}, in any order.
+ * service), and the {@link ReplyContext}, in any order. The continuation of a Kotlin
+ * {@code suspend} function is none of them: its call passes it.
  */
 final class HandlerArguments {
 
@@ -46,7 +47,10 @@ final class HandlerArguments {
 	 * @throws IllegalArgumentException if the method has no payload parameter, or several
 	 */
 	static HandlerArguments of(Method method) {
-		Argument[] arguments = new Argument[method.getParameterCount()];
+		CoroutineHandlers.check(method);
+		// A suspend function's continuation is passed by its call (CoroutineHandlerCall).
+		int count = method.getParameterCount() - (CoroutineHandlers.isSuspending(method) ? 1 : 0);
+		Argument[] arguments = new Argument[count];
 		Type payloadType = null;
 		int payloadIndex = -1;
 		for (int i = 0; i < arguments.length; i++) {

@@ -1,10 +1,13 @@
 package dev.requestreply.handler;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.function.BiFunction;
 
 import dev.requestreply.ReplyContext;
 import dev.requestreply.convert.PayloadConverter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Calls one {@link dev.requestreply.ReplyHandler @ReplyHandler} method for a request: reads its
@@ -24,17 +27,24 @@ public final class HandlerInvoker {
 
 	private final HandlerArguments arguments;
 
+	// Set for a Kotlin suspend function, or a method returning a Flow.
+	private final @Nullable BiFunction<Object[], HandlerCallContext, Object> coroutines;
+
 	/**
 	 * Create the invoker of a handler method.
 	 * @param endpoint the handler
 	 * @param converter the converter of request payloads
 	 * @param maxRequestBytes the largest request value converted; larger ones are malformed
+	 * @param handlerThreads where a Kotlin {@code suspend} handler resumes, and a {@code Flow}
+	 * it returns is collected: the handler's own threads
 	 */
-	public HandlerInvoker(ReplyHandlerEndpoint endpoint, PayloadConverter converter, int maxRequestBytes) {
+	public HandlerInvoker(ReplyHandlerEndpoint endpoint, PayloadConverter converter, int maxRequestBytes,
+			Executor handlerThreads) {
 		this.endpoint = endpoint;
 		this.converter = converter;
 		this.maxRequestBytes = maxRequestBytes;
 		this.arguments = HandlerArguments.of(endpoint.method());
+		this.coroutines = CoroutineHandlers.call(endpoint, handlerThreads);
 	}
 
 	/**
@@ -74,6 +84,8 @@ public final class HandlerInvoker {
 	/**
 	 * Call the method on the calling thread, with the context current on it. A returned
 	 * {@code CompletionStage} (or single-value reactive type) is cancelled when the context is.
+	 * A Kotlin {@code suspend} function runs as a coroutine, its result as a stage's; a
+	 * {@code Flow} is a publisher.
 	 * @param arguments the arguments
 	 * @param context the call's context
 	 * @return the result: completed with what the method returned (a {@code Stream},
@@ -81,7 +93,7 @@ public final class HandlerInvoker {
 	 * completes; failed with what the method threw or its stage failed with
 	 */
 	public CompletableFuture<Object> invoke(Object[] arguments, HandlerCallContext context) {
-		return HandlerResults.invoke(this.endpoint, arguments, context);
+		return HandlerResults.invoke(this.endpoint, arguments, context, this.coroutines);
 	}
 
 	/**

@@ -8,10 +8,12 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
+import java.util.function.BiFunction;
 import java.util.stream.Stream;
 
 import dev.requestreply.CurrentReplyContext;
 import dev.requestreply.ReplyContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Calls a handler method and adapts what it returns: a {@link CompletionStage} (or a single-value
@@ -41,10 +43,11 @@ final class HandlerResults {
 	 * method threw
 	 */
 	static CompletableFuture<Object> invoke(ReplyHandlerEndpoint endpoint, Object[] arguments,
-			HandlerCallContext context) {
+			HandlerCallContext context, @Nullable BiFunction<Object[], HandlerCallContext, Object> coroutines) {
 		Object result;
 		try {
-			result = CurrentReplyContext.callWith(context, () -> endpoint.method().invoke(endpoint.bean(), arguments));
+			result = CurrentReplyContext.callWith(context, () -> (coroutines != null) ? coroutines.apply(arguments, context)
+					: endpoint.method().invoke(endpoint.bean(), arguments));
 		}
 		catch (InvocationTargetException ex) {
 			return CompletableFuture.failedFuture(ex.getCause());

@@ -83,7 +83,8 @@ final class ServedHandler {
 		ReplyStage replies = new ReplyStage(endpoint.id(), sender, shared.converter(), figures, this.endings,
 				this.executor);
 		this.handling = new RequestHandling(endpoint.id(),
-				new HandlerInvoker(endpoint, shared.converter(), settings.policy().maxRequestBytes()),
+				new HandlerInvoker(endpoint, shared.converter(), settings.policy().maxRequestBytes(),
+						(work) -> this.executor.urgent(work)),
 				new ReplyTopicGuard(endpoint.id(), shared.replyTopicPolicy()), new ReplyTopics(clients.template()),
 				this.requests, figures, replies, this.endings,
 				new HandlerObservations(shared.observationRegistry(), ReplyHandlerContainers.containerName(endpoint),
