@@ -109,7 +109,8 @@ public final class RequestReplyAutoConfiguration {
 			.streamBuffer(properties.getStreamBuffer())
 			.maxPending(properties.getMaxPending())
 			.lateReplyWindow(properties.getLateReplyWindow())
-			.completionExecutor(completionExecutor(environment, virtualThreadsBuilder));
+			.completionExecutor(completionExecutor(environment, virtualThreadsBuilder))
+			.virtualThreads(Threading.VIRTUAL.isActive(environment));
 		PropertyMapper.get().from(properties::getInstanceId).whenHasText().to(settings::instanceId);
 		observationRegistry(properties, observationRegistry).ifPresent(
 				(observations) -> settings.observations(observations, observationConvention.getIfUnique()));

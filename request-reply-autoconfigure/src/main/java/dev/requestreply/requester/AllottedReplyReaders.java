@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 
 import dev.requestreply.RequestReplyException;
 import dev.requestreply.security.AuthorizationMonitor;
+import dev.requestreply.support.LoopThreads;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -47,12 +48,16 @@ final class AllottedReplyReaders {
 
 	private OwnedReplyReader owned;
 
+	private final LoopThreads threads;
+
 	private Thread drainingThread;
 
 	private Thread ownedThread;
 
 	AllottedReplyReaders(ConsumerFactory<?, ByteBuffer> consumerFactory, String topic,
-			Consumer<ConsumerRecord<?, ByteBuffer>> dispatcher, AuthorizationMonitor authorization, boolean allotted) {
+			Consumer<ConsumerRecord<?, ByteBuffer>> dispatcher, AuthorizationMonitor authorization, boolean allotted,
+			LoopThreads threads) {
+		this.threads = threads;
 		this.allotted = allotted;
 		this.consumerFactory = consumerFactory;
 		this.topic = topic;
@@ -110,9 +115,8 @@ final class AllottedReplyReaders {
 		this.ownedThread = start(this.owned, clientId + "-owned");
 	}
 
-	private static Thread start(Runnable reader, String name) {
-		Thread thread = new Thread(reader, name);
-		thread.setDaemon(true);
+	private Thread start(Runnable reader, String name) {
+		Thread thread = this.threads.newThread(name, reader);
 		thread.start();
 		return thread;
 	}

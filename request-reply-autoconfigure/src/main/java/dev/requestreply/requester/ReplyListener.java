@@ -7,6 +7,7 @@ import java.util.Map;
 
 import dev.requestreply.RequestReplyException;
 import dev.requestreply.security.AuthorizationMonitor;
+import dev.requestreply.support.LoopThreads;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
@@ -45,6 +46,8 @@ final class ReplyListener {
 
 	private final AuthorizationMonitor authorization;
 
+	private final LoopThreads threads;
+
 	private volatile AllottedReplyReaders allotted;
 
 	/**
@@ -56,17 +59,19 @@ final class ReplyListener {
 	 * @param settings how to prepare the reply topic
 	 * @param dispatcher where replies go
 	 * @param mode how the instances of the application share the reply topic's partitions
+	 * @param threads the kind of thread the reply consumers run on
 	 * @param onDenied called each time the broker refuses the reply consumer (it retries
 	 * meanwhile), to fail what cannot get a reply
 	 */
 	ReplyListener(ConsumerFactory<?, ByteBuffer> consumerFactory, Map<String, Object> adminConfig,
-			ReplyTopicSettings settings, ReplyDispatcher dispatcher, ReplyPartitionMode mode, Runnable onDenied) {
+			ReplyTopicSettings settings, ReplyDispatcher dispatcher, ReplyPartitionMode mode, LoopThreads threads, Runnable onDenied) {
 		Assert.notNull(mode, "'mode' must not be null");
 		this.consumerFactory = consumerFactory;
 		this.provisioner = new ReplyTopicProvisioner(adminConfig, settings);
 		this.dispatcher = dispatcher;
 		this.topic = settings.topic();
 		this.mode = mode;
+		this.threads = threads;
 		this.startupTimeout = settings.startupTimeout();
 		this.authorization = new AuthorizationMonitor("READ and DESCRIBE on reply topic '" + this.topic + "'",
 				onDenied);
@@ -80,7 +85,7 @@ final class ReplyListener {
 	public int start() {
 		List<TopicPartitionOffset> positions = this.provisioner.positionsAtEnd();
 		AllottedReplyReaders readers = new AllottedReplyReaders(this.consumerFactory, this.topic, this::dispatch,
-				this.authorization, this.mode == ReplyPartitionMode.AUTO);
+				this.authorization, this.mode == ReplyPartitionMode.AUTO, this.threads);
 		readers.start(positions, this.startupTimeout);
 		this.allotted = readers;
 		return positions.size();

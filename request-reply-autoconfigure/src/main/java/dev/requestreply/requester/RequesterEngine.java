@@ -17,6 +17,7 @@ import dev.requestreply.GatherResult;
 import dev.requestreply.Reply;
 import dev.requestreply.RequestReplyException;
 import dev.requestreply.convert.PayloadConverter;
+import dev.requestreply.support.LoopThreads;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import org.springframework.core.log.LogAccessor;
@@ -115,13 +116,14 @@ public final class RequesterEngine implements AutoCloseable {
 		String replyTopic = this.settings.replyTopic().topic();
 		ReplyListener listener = new ReplyListener(this.replyConsumerFactory, this.adminConfig,
 				this.settings.replyTopic(), new ReplyDispatcher(this.registry, this.converter),
-				this.settings.replyPartitions(),
+				this.settings.replyPartitions(), LoopThreads.of(this.settings.virtualThreads()),
 				() -> this.registry.failAll("Reply consumer not authorized to read reply topic '" + replyTopic + "'"));
 		int partitions = listener.start();
 		Duration interval = this.settings.responderCheckInterval();
 		this.gate.open(listener, new ReplyPathMonitor(listener, this.settings.replyPathTimeout()),
 				(interval != null)
-						? new ResponderDirectory(this.adminConfig, interval, this.settings.localResponderTopics())
+						? new ResponderDirectory(this.adminConfig, interval, this.settings.localResponderTopics(),
+								LoopThreads.of(this.settings.virtualThreads()))
 						: null);
 		RequestSender sender = new RequestSender(this.kafkaTemplate, this.registry, replyTopic,
 				this.settings.observationRegistry(), this.settings.observationConvention(), listener);

@@ -35,13 +35,16 @@ import org.springframework.util.Assert;
  * @param observationConvention a convention for them, or {@code null} for the default
  * @param completionExecutor where futures complete and callers' callbacks run, or {@code null}
  * for a pool of the engine's own
+ * @param virtualThreads whether the reply readers and the lookups of the responders run on virtual
+ * threads (Java 21 or later); the timing wheel is a platform thread either way
  * @since 0.3.0
  */
 public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMode replyPartitions,
 		Duration defaultTimeout, Duration drainTimeout, Duration replyPathTimeout, Duration responderCheckInterval,
 		Supplier<Set<String>> localResponderTopics, int streamBuffer, int maxPending, Duration lateReplyWindow,
 		String instanceId, boolean autoStartup, ObservationRegistry observationRegistry,
-		RequestReplyObservationConvention observationConvention, Executor completionExecutor) {
+		RequestReplyObservationConvention observationConvention, Executor completionExecutor,
+		boolean virtualThreads) {
 
 	/**
 	 * Default timeout of requests that name none.
@@ -146,6 +149,8 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		private RequestReplyObservationConvention observationConvention;
 
 		private Executor completionExecutor;
+
+		private boolean virtualThreads;
 
 		private Builder(ReplyTopicSettings replyTopic) {
 			this.replyTopic = replyTopic;
@@ -292,6 +297,17 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		}
 
 		/**
+		 * Set whether the reply readers and the lookups of the responders run on virtual threads
+		 * (Java 21 or later). Default false: platform threads.
+		 * @param virtualThreads whether to use virtual threads
+		 * @return this builder
+		 */
+		public Builder virtualThreads(boolean virtualThreads) {
+			this.virtualThreads = virtualThreads;
+			return this;
+		}
+
+		/**
 		 * Build the settings.
 		 * @return the settings
 		 */
@@ -299,7 +315,7 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 			return new RequesterSettings(this.replyTopic, this.replyPartitions, this.defaultTimeout, this.drainTimeout,
 					this.replyPathTimeout, this.responderCheckInterval, this.localResponderTopics, this.streamBuffer,
 					this.maxPending, this.lateReplyWindow, this.instanceId, this.autoStartup, this.observationRegistry,
-					this.observationConvention, this.completionExecutor);
+					this.observationConvention, this.completionExecutor, this.virtualThreads);
 		}
 
 	}

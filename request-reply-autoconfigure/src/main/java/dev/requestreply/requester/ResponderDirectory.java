@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import dev.requestreply.NoResponderException;
+import dev.requestreply.support.LoopThreads;
 import org.apache.kafka.clients.admin.Admin;
 
 import org.springframework.core.log.LogAccessor;
@@ -102,12 +103,14 @@ final class ResponderDirectory implements AutoCloseable {
 	 * @param adminConfig the Kafka admin client configuration
 	 * @param interval how often the groups are looked up
 	 * @param localTopics the topics this application's own handlers read
+	 * @param threads the kind of thread the lookups run on
 	 */
-	ResponderDirectory(Map<String, Object> adminConfig, Duration interval, Supplier<Set<String>> localTopics) {
-		this(Admin.create(adminConfig), interval, localTopics);
+	ResponderDirectory(Map<String, Object> adminConfig, Duration interval, Supplier<Set<String>> localTopics,
+			LoopThreads threads) {
+		this(Admin.create(adminConfig), interval, localTopics, threads);
 	}
 
-	ResponderDirectory(Admin admin, Duration interval, Supplier<Set<String>> localTopics) {
+	ResponderDirectory(Admin admin, Duration interval, Supplier<Set<String>> localTopics, LoopThreads threads) {
 		Assert.isTrue(interval != null && interval.toMillis() > 0, "'interval' must be positive");
 		Assert.notNull(localTopics, "'localTopics' must not be null");
 		this.admin = admin;
@@ -116,11 +119,7 @@ final class ResponderDirectory implements AutoCloseable {
 		this.local = Set.copyOf(localTopics.get());
 		this.intervalNanos = interval.toNanos();
 		this.groups = new ResponderGroups(this.intervalNanos * FULL_REFRESH_INTERVALS);
-		this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "request-reply-responders");
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.scheduler = Executors.newSingleThreadScheduledExecutor(threads.factory("request-reply-responders"));
 		this.scheduler.execute(() -> refresh(ResponderLookup.Mode.EVERY_GROUP));
 		scheduleNext();
 	}

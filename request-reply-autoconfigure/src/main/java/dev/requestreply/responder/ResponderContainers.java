@@ -15,6 +15,7 @@ import dev.requestreply.handler.ReplyHandlerExecution;
 import dev.requestreply.handler.ReplyHandlerOutcomeListener;
 import dev.requestreply.handler.ReplyHandlerStats;
 import dev.requestreply.handler.ReplyTopicPolicy;
+import dev.requestreply.support.LoopThreads;
 import dev.requestreply.support.SupervisedLoop;
 import io.micrometer.observation.ObservationRegistry;
 
@@ -171,7 +172,8 @@ public class ResponderContainers implements ReplyHandlerContainers, SmartLifecyc
 						endpoints.stream().flatMap((endpoint) -> endpoint.topics().stream()).toList()),
 				this.observationRegistry, this.taskDecorator, transactionTemplate());
 		this.watchdog = new Watchdog();
-		this.cancelReader = new CancelReader(this.clients.consumerConfig());
+		this.cancelReader = new CancelReader(this.clients.consumerConfig(),
+				LoopThreads.of(this.settings.virtualThreads()));
 		this.served.clear();
 		for (ReplyHandlerEndpoint endpoint : endpoints) {
 			String groupId = groupId(endpoint);

@@ -15,6 +15,7 @@ import dev.requestreply.handler.ReplyHandlerOutcomeListener;
 import dev.requestreply.handler.ReplyHandlerStats;
 import dev.requestreply.security.AuthorizationMonitor;
 
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.kafka.listener.BatchInterceptor;
 import org.springframework.kafka.listener.CompositeBatchInterceptor;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
@@ -133,6 +134,13 @@ final class ServedHandler {
 		Duration interval = settings.commitInterval();
 		properties.setPollTimeout(Math.max(MIN_POLL_TIMEOUT.toMillis(), Math.min(MAX_POLL_TIMEOUT.toMillis(),
 				interval.toMillis())));
+		if (settings.virtualThreads()) {
+			// As Spring Boot does for @KafkaListener containers: each consumer on a virtual thread.
+			SimpleAsyncTaskExecutor consumers = new SimpleAsyncTaskExecutor(
+					ReplyHandlerContainers.containerName(endpoint) + "-C-");
+			consumers.setVirtualThreads(true);
+			properties.setListenerTaskExecutor(consumers);
+		}
 		return properties;
 	}
 
