@@ -7,6 +7,7 @@ import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.ByteBufferDeserializer;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.aot.hint.BindingReflectionHintsRegistrar;
 import org.springframework.aot.hint.MemberCategory;
@@ -34,7 +35,7 @@ public class RequestReplyRuntimeHints implements RuntimeHintsRegistrar {
 	private static final String ACTUATOR = OPERATIONS + ".Endpoint";
 
 	@Override
-	public void registerHints(RuntimeHints hints, ClassLoader classLoader) {
+	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
 		for (Class<?> client : new Class<?>[] { ByteArraySerializer.class, ByteArrayDeserializer.class,
 				ByteBufferDeserializer.class, CooperativeStickyAssignor.class }) {
 			hints.reflection().registerType(client, MemberCategory.INVOKE_PUBLIC_CONSTRUCTORS);

@@ -15,6 +15,7 @@ import dev.requestreply.requester.ReplyTopicSettings;
 import dev.requestreply.requester.RequesterEngine;
 import dev.requestreply.requester.RequesterSettings;
 import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -133,7 +134,7 @@ public final class RequestReplyAutoConfiguration {
 	 * thread per completion, from Boot's builder (so its task decorator applies); else
 	 * {@code null}, for the engine's own pool of platform threads.
 	 */
-	static Executor completionExecutor(Environment environment,
+	static @Nullable Executor completionExecutor(Environment environment,
 			ObjectProvider<SimpleAsyncTaskExecutorBuilder> builder) {
 		if (!Threading.VIRTUAL.isActive(environment)) {
 			return null;

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import dev.requestreply.ReplyContext;
 import dev.requestreply.convert.PayloadConverter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Calls one {@link dev.requestreply.ReplyHandler @ReplyHandler} method for a request: reads its
@@ -59,7 +60,7 @@ public final class HandlerInvoker {
 		}
 	}
 
-	private Object payload(ConsumerRecord<byte[], byte[]> request) {
+	private @Nullable Object payload(ConsumerRecord<byte[], byte[]> request) {
 		if (request.value() == null) {
 			throw new MalformedRequestException("Request has no value");
 		}
@@ -92,7 +93,7 @@ public final class HandlerInvoker {
 	 * @param context the call's context
 	 * @return the reply value, or failed with what producing it failed with
 	 */
-	public static CompletableFuture<Object> single(Object value, ReplyContext context) {
+	public static CompletableFuture<Object> single(Object value, @Nullable ReplyContext context) {
 		try {
 			return HandlerResults.single(value, context);
 		}

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.requestreply.ReplyHandler;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One discovered {@link dev.requestreply.ReplyHandler @ReplyHandler} method, with its attributes
@@ -25,9 +26,10 @@ import dev.requestreply.ReplyHandler;
  * the default
  * @since 0.1.0
  */
-public record ReplyHandlerEndpoint(String beanName, Object bean, Method method, List<String> topics, String groupId,
-		Integer concurrency, Type payloadType, boolean idempotent, ReplyHandler.Ordering ordering,
-		Integer maxConcurrency, Duration maxHandlingTime) {
+public record ReplyHandlerEndpoint(String beanName, Object bean, Method method, List<String> topics,
+		@Nullable String groupId,
+		@Nullable Integer concurrency, Type payloadType, boolean idempotent, ReplyHandler.Ordering ordering,
+		@Nullable Integer maxConcurrency, @Nullable Duration maxHandlingTime) {
 
 	/**
 	 * Create an endpoint with the default ordering and limits.

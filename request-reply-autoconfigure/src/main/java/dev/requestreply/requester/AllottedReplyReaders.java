@@ -17,6 +17,7 @@ import org.apache.kafka.common.MetricName;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.support.TopicPartitionOffset;
@@ -34,7 +35,7 @@ final class AllottedReplyReaders {
 
 	private final boolean allotted;
 
-	private volatile ReplyPartitions partitions;
+	private volatile @Nullable ReplyPartitions partitions;
 
 	private final ConsumerFactory<?, ByteBuffer> consumerFactory;
 
@@ -44,15 +45,15 @@ final class AllottedReplyReaders {
 
 	private final ReplyPollFailures failures;
 
-	private DrainingReplyReader draining;
+	private @Nullable DrainingReplyReader draining;
 
-	private OwnedReplyReader owned;
+	private @Nullable OwnedReplyReader owned;
 
 	private final LoopThreads threads;
 
-	private Thread drainingThread;
+	private @Nullable Thread drainingThread;
 
-	private Thread ownedThread;
+	private @Nullable Thread ownedThread;
 
 	AllottedReplyReaders(ConsumerFactory<?, ByteBuffer> consumerFactory, String topic,
 			Consumer<ConsumerRecord<?, ByteBuffer>> dispatcher, AuthorizationMonitor authorization, boolean allotted,
@@ -129,7 +130,7 @@ final class AllottedReplyReaders {
 		return isAlive(this.drainingThread) && (!this.allotted || isAlive(this.ownedThread));
 	}
 
-	private static boolean isAlive(Thread thread) {
+	private static boolean isAlive(@Nullable Thread thread) {
 		return thread != null && thread.isAlive();
 	}
 
@@ -152,7 +153,7 @@ final class AllottedReplyReaders {
 	 * Return the partitions owned, read and shared.
 	 * @return the partitions
 	 */
-	ReplyPartitions partitions() {
+	@Nullable ReplyPartitions partitions() {
 		return this.partitions;
 	}
 
@@ -170,7 +171,10 @@ final class AllottedReplyReaders {
 		}
 	}
 
-	private static void join(Thread thread) {
+	private static void join(@Nullable Thread thread) {
+		if (thread == null) {
+			return;
+		}
 		try {
 			thread.join(STOP_TIMEOUT.toMillis());
 		}

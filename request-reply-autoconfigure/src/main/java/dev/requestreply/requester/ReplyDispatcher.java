@@ -90,7 +90,7 @@ final class ReplyDispatcher {
 		}
 		catch (RuntimeException ex) {
 			return this.registry.fail(request, new RequestReplyException("Reply to request " + request.id
-					+ " sent to topic '" + request.topic + "' cannot be converted to " + request.replyType.getTypeName(),
+					+ " sent to topic '" + request.topic + "' cannot be converted to " + request.replyType,
 					ex));
 		}
 		return this.registry.succeed(request, reply);

@@ -11,6 +11,7 @@ import dev.requestreply.support.LoopThreads;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.core.ConsumerFactory;
@@ -48,7 +49,7 @@ final class ReplyListener {
 
 	private final LoopThreads threads;
 
-	private volatile AllottedReplyReaders allotted;
+	private volatile @Nullable AllottedReplyReaders allotted;
 
 	/**
 	 * Create a reply listener.
@@ -130,8 +131,9 @@ final class ReplyListener {
 	 * Return why the broker refuses the reply consumer, and what its principal needs.
 	 * @return the reason
 	 */
-	String denial() {
-		return this.authorization.failure("Reading").getCause().getMessage();
+	@Nullable String denial() {
+		Throwable cause = this.authorization.failure("Reading").getCause();
+		return (cause != null) ? cause.getMessage() : null;
 	}
 
 	/**
@@ -149,7 +151,7 @@ final class ReplyListener {
 	 * count themselves pending on.
 	 * @return the partitions, or {@code null} while stopped
 	 */
-	ReplyPartitions replyPartitions() {
+	@Nullable ReplyPartitions replyPartitions() {
 		AllottedReplyReaders readers = this.allotted;
 		return (readers != null) ? readers.partitions() : null;
 	}
@@ -164,6 +166,9 @@ final class ReplyListener {
 			return new ReplyPartitionsView(this.mode, List.of(), List.of(), false);
 		}
 		ReplyPartitions partitions = readers.partitions();
+		if (partitions == null) {
+			return new ReplyPartitionsView(this.mode, List.of(), List.of(), false);
+		}
 		return new ReplyPartitionsView(this.mode, partitions.owned(), partitions.read(), partitions.isShared());
 	}
 

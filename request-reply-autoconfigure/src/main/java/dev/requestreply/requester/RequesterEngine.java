@@ -19,6 +19,7 @@ import dev.requestreply.RequestReplyException;
 import dev.requestreply.convert.PayloadConverter;
 import dev.requestreply.support.LoopThreads;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.core.ConsumerFactory;
@@ -57,7 +58,7 @@ public final class RequesterEngine implements AutoCloseable {
 
 	private final RequestGate gate;
 
-	private volatile Running running;
+	private volatile @Nullable Running running;
 
 	/**
 	 * Create an engine, not started.
@@ -171,7 +172,7 @@ public final class RequesterEngine implements AutoCloseable {
 	 * Return why new requests are refused right now.
 	 * @return the reason, or {@code null} when they are accepted
 	 */
-	public String refusalReason() {
+	public @Nullable String refusalReason() {
 		return this.gate.refusalReason();
 	}
 

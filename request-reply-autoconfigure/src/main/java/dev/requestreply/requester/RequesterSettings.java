@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 
 import dev.requestreply.observation.RequestReplyObservationConvention;
 import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
 
@@ -40,10 +41,11 @@ import org.springframework.util.Assert;
  * @since 0.3.0
  */
 public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMode replyPartitions,
-		Duration defaultTimeout, Duration drainTimeout, Duration replyPathTimeout, Duration responderCheckInterval,
+		Duration defaultTimeout, Duration drainTimeout, Duration replyPathTimeout,
+		@Nullable Duration responderCheckInterval,
 		Supplier<Set<String>> localResponderTopics, int streamBuffer, int maxPending, Duration lateReplyWindow,
 		String instanceId, boolean autoStartup, ObservationRegistry observationRegistry,
-		RequestReplyObservationConvention observationConvention, Executor completionExecutor,
+		@Nullable RequestReplyObservationConvention observationConvention, @Nullable Executor completionExecutor,
 		boolean virtualThreads) {
 
 	/**
@@ -130,7 +132,7 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 
 		private Duration replyPathTimeout = DEFAULT_REPLY_PATH_TIMEOUT;
 
-		private Duration responderCheckInterval;
+		private @Nullable Duration responderCheckInterval;
 
 		private Supplier<Set<String>> localResponderTopics = Set::of;
 
@@ -146,9 +148,9 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 
 		private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
-		private RequestReplyObservationConvention observationConvention;
+		private @Nullable RequestReplyObservationConvention observationConvention;
 
-		private Executor completionExecutor;
+		private @Nullable Executor completionExecutor;
 
 		private boolean virtualThreads;
 
@@ -204,7 +206,7 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		 * @param responderCheckInterval the interval, or {@code null}
 		 * @return this builder
 		 */
-		public Builder responderCheckInterval(Duration responderCheckInterval) {
+		public Builder responderCheckInterval(@Nullable Duration responderCheckInterval) {
 			this.responderCheckInterval = responderCheckInterval;
 			return this;
 		}
@@ -279,7 +281,7 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		 * @return this builder
 		 */
 		public Builder observations(ObservationRegistry observationRegistry,
-				RequestReplyObservationConvention observationConvention) {
+				@Nullable RequestReplyObservationConvention observationConvention) {
 			this.observationRegistry = observationRegistry;
 			this.observationConvention = observationConvention;
 			return this;
@@ -291,7 +293,7 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		 * @param completionExecutor the executor, or {@code null} for the default
 		 * @return this builder
 		 */
-		public Builder completionExecutor(Executor completionExecutor) {
+		public Builder completionExecutor(@Nullable Executor completionExecutor) {
 			this.completionExecutor = completionExecutor;
 			return this;
 		}

@@ -17,6 +17,7 @@ import java.util.function.Supplier;
 import dev.requestreply.NoResponderException;
 import dev.requestreply.support.LoopThreads;
 import org.apache.kafka.clients.admin.Admin;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogAccessor;
 import org.springframework.util.Assert;
@@ -90,7 +91,7 @@ final class ResponderDirectory implements AutoCloseable {
 	// At most one early lookup waits in the queue, however many requests found a topic unserved.
 	private final AtomicBoolean earlyRefreshQueued = new AtomicBoolean();
 
-	private volatile ResponderLookup.Answer answer;
+	private volatile ResponderLookup.@Nullable Answer answer;
 
 	private volatile long lastRefreshNanos;
 
@@ -105,7 +106,7 @@ final class ResponderDirectory implements AutoCloseable {
 	 * @param localTopics the topics this application's own handlers read
 	 * @param threads the kind of thread the lookups run on
 	 */
-	ResponderDirectory(Map<String, Object> adminConfig, Duration interval, Supplier<Set<String>> localTopics,
+	ResponderDirectory(@Nullable Map<String, Object> adminConfig, Duration interval, Supplier<Set<String>> localTopics,
 			LoopThreads threads) {
 		this(Admin.create(adminConfig), interval, localTopics, threads);
 	}
@@ -170,7 +171,7 @@ final class ResponderDirectory implements AutoCloseable {
 		}
 	}
 
-	private ResponderLookup.Answer answer(long now) {
+	private ResponderLookup.@Nullable Answer answer(long now) {
 		if (this.answer == null) {
 			try {
 				this.firstAnswer.await(FIRST_LOOKUP_WAIT.toMillis(), TimeUnit.MILLISECONDS);

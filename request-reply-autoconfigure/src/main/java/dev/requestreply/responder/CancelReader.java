@@ -214,7 +214,7 @@ final class CancelReader {
 			for (TopicPartition partition : partitions) {
 				OffsetAndTimestamp first = found.get(partition);
 				// None that recent when the end was read: none was written in between either.
-				this.reader.seek(partition, (first != null) ? first.offset() : ends.get(partition));
+				this.reader.seek(partition, (first != null) ? first.offset() : ends.getOrDefault(partition, 0L));
 			}
 		}
 

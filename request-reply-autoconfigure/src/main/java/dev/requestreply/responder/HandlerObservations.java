@@ -9,6 +9,7 @@ import io.micrometer.common.KeyValues;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.kafka.support.micrometer.KafkaListenerObservation;
 import org.springframework.kafka.support.micrometer.KafkaListenerObservation.DefaultKafkaListenerObservationConvention;
@@ -41,7 +42,7 @@ final class HandlerObservations {
 	 * Start the observation of a request.
 	 * @return the observation, started, or {@code null} when nothing observes
 	 */
-	Observation start(ConsumerRecord<byte[], byte[]> record) {
+	@Nullable Observation start(ConsumerRecord<byte[], byte[]> record) {
 		if (this.registry.isNoop()) {
 			return null;
 		}
@@ -71,7 +72,7 @@ final class HandlerObservations {
 
 		// In UUID form, as the requester's span has it; a correlation id of another length (sent by
 		// another client) in hex, unless it is too long to be a sound span tag.
-		private static String conversationId(ConsumerRecord<?, ?> record) {
+		private static @Nullable String conversationId(ConsumerRecord<?, ?> record) {
 			byte[] bytes = WireFormat.correlationId(record.headers());
 			if (bytes == null || bytes.length > MAX_HEX_BYTES) {
 				return null;

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 import dev.requestreply.handler.HandlerInvoker;
@@ -66,7 +67,8 @@ final class ServedHandler {
 		HandlerFigures figures = new HandlerFigures(endpoint, this.stats, outcomeListeners);
 		boolean transactional = shared.transactionTemplate() != null;
 		ReplyWriter writer = transactional
-				? new TransactionalReplies(shared.transactionTemplate(), (work) -> this.executor.urgent(work))
+				? new TransactionalReplies(Objects.requireNonNull(shared.transactionTemplate()),
+						(work) -> this.executor.urgent(work))
 				: ReplyWriter.direct(clients.template());
 		ReplySender sender = new ReplySender(writer, groupId, this.stats, endpoint.id(),
 				IdempotencyWindow.of(settings.idempotency(), endpoint));

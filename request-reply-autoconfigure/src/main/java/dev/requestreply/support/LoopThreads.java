@@ -2,6 +2,8 @@ package dev.requestreply.support;
 
 import java.util.concurrent.ThreadFactory;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.core.task.VirtualThreadTaskExecutor;
 
 /**
@@ -21,9 +23,9 @@ public final class LoopThreads {
 	 */
 	public static final LoopThreads PLATFORM = new LoopThreads(null);
 
-	private final ThreadFactory virtual;
+	private final @Nullable ThreadFactory virtual;
 
-	private LoopThreads(ThreadFactory virtual) {
+	private LoopThreads(@Nullable ThreadFactory virtual) {
 		this.virtual = virtual;
 	}
 

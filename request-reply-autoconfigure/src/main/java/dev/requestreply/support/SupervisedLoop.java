@@ -3,6 +3,8 @@ package dev.requestreply.support;
 import java.time.Duration;
 import java.time.Instant;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.core.log.LogAccessor;
 import org.springframework.util.Assert;
 
@@ -34,13 +36,13 @@ public final class SupervisedLoop {
 
 	private volatile boolean running;
 
-	private volatile Thread thread;
+	private volatile @Nullable Thread thread;
 
 	private volatile long restarts;
 
-	private volatile String lastError;
+	private volatile @Nullable String lastError;
 
-	private volatile Instant lastErrorAt;
+	private volatile @Nullable Instant lastErrorAt;
 
 	/**
 	 * Create a loop.
@@ -231,7 +233,8 @@ public final class SupervisedLoop {
 	 * @param lastError the last failure, or {@code null}
 	 * @param lastErrorAt when it happened, or {@code null}
 	 */
-	public record Status(String name, State state, long restarts, String lastError, Instant lastErrorAt) {
+	public record Status(String name, State state, long restarts, @Nullable String lastError,
+			@Nullable Instant lastErrorAt) {
 
 	}
 

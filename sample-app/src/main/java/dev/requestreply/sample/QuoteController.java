@@ -14,6 +14,7 @@ import dev.requestreply.ReplyErrorCodes;
 import dev.requestreply.RequestReplyException;
 import dev.requestreply.RequestReplyOperations;
 import dev.requestreply.RequestTimeoutException;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.aot.hint.annotation.RegisterReflectionForBinding;
 import org.springframework.beans.factory.annotation.Value;
@@ -166,7 +167,7 @@ public class QuoteController {
 		return problem(HttpStatus.SERVICE_UNAVAILABLE, "The pricing service could not be asked", ex.getMessage());
 	}
 
-	private static ProblemDetail problem(HttpStatus status, String title, String detail) {
+	private static ProblemDetail problem(HttpStatus status, String title, @Nullable String detail) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
 		problem.setTitle(title);
 		return problem;
