@@ -4,6 +4,8 @@ import java.nio.ByteBuffer;
 import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.util.Assert;
 
 /**
@@ -75,7 +77,7 @@ public record CorrelationId(long mostSignificantBits, long leastSignificantBits)
 	 * @return the correlation id, or {@code null} if the bytes are not 16 long (an id no
 	 * {@link RequestReplyTemplate} sent)
 	 */
-	public static CorrelationId fromBytes(byte[] bytes) {
+	public static @Nullable CorrelationId fromBytes(byte[] bytes) {
 		if (bytes == null || bytes.length != LENGTH) {
 			return null;
 		}

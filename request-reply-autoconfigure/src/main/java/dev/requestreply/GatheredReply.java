@@ -1,5 +1,7 @@
 package dev.requestreply;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One reply of a scatter-gather: who answered, and with what.
  *
@@ -10,7 +12,7 @@ package dev.requestreply;
  * @param error the responder's failure, {@code null} for a reply
  * @since 0.1.0
  */
-public record GatheredReply<T>(String responder, T value, RequestReplyException error) {
+public record GatheredReply<T>(String responder, @Nullable T value, @Nullable RequestReplyException error) {
 
 	/**
 	 * Return whether this responder failed.

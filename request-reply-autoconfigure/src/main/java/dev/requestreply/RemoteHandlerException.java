@@ -1,5 +1,7 @@
 package dev.requestreply;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The remote handler failed: the reply was an error reply, carrying the remote failure's class
  * name and message in the {@code rr_error_type} and {@code rr_error_message} headers, and its
@@ -19,7 +21,7 @@ public class RemoteHandlerException extends RequestReplyException {
 	/**
 	 * Message of the remote failure, may be {@code null}.
 	 */
-	private final String remoteMessage;
+	private final @Nullable String remoteMessage;
 
 	private final String errorCode;
 
@@ -42,7 +44,8 @@ public class RemoteHandlerException extends RequestReplyException {
 	 * {@link ReplyErrorCodes#UNKNOWN}
 	 * @since 0.2.0
 	 */
-	public RemoteHandlerException(String topic, String errorType, String remoteMessage, String errorCode) {
+	public RemoteHandlerException(String topic, String errorType, @Nullable String remoteMessage,
+			@Nullable String errorCode) {
 		super("Handler of topic '" + topic + "' failed with " + errorType
 				+ ((remoteMessage != null) ? ": " + remoteMessage : ""), null, false);
 		this.errorType = errorType;
@@ -62,7 +65,7 @@ public class RemoteHandlerException extends RequestReplyException {
 	 * Return the message of the remote failure.
 	 * @return the remote message, or {@code null} if it had none
 	 */
-	public String getRemoteMessage() {
+	public @Nullable String getRemoteMessage() {
 		return this.remoteMessage;
 	}
 

@@ -1,6 +1,7 @@
 package dev.requestreply;
 
 import org.apache.kafka.common.header.Headers;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A reply with its record metadata: the value converted to the requested type, and the reply
@@ -19,14 +20,15 @@ import org.apache.kafka.common.header.Headers;
  * @param offset the offset of the reply
  * @since 0.2.0
  */
-public record Reply<T>(T value, Headers headers, byte[] key, String topic, int partition, long offset) {
+public record Reply<T>(@Nullable T value, Headers headers, byte @Nullable [] key, String topic, int partition,
+		long offset) {
 
 	/**
 	 * Return one header of the reply as UTF-8 text.
 	 * @param name the header name
 	 * @return the last header of that name as text, or {@code null} if absent
 	 */
-	public String header(String name) {
+	public @Nullable String header(String name) {
 		org.apache.kafka.common.header.Header header = this.headers.lastHeader(name);
 		return (header != null && header.value() != null)
 				? new String(header.value(), java.nio.charset.StandardCharsets.UTF_8) : null;

@@ -3,6 +3,8 @@ package dev.requestreply;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.log.LogAccessor;
 
@@ -142,7 +144,7 @@ public final class ReplyErrorCodes {
 	 * without the annotation
 	 * @since 0.3.0
 	 */
-	public static String annotatedCode(Throwable failure) {
+	public static @Nullable String annotatedCode(Throwable failure) {
 		ReplyErrorCode annotation = AnnotatedElementUtils.findMergedAnnotation(failure.getClass(),
 				ReplyErrorCode.class);
 		if (annotation == null || annotation.value().isBlank()) {

@@ -6,6 +6,10 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import dev.requestreply.aot.ReplyHandlerReflectiveProcessor;
+
+import org.springframework.aot.hint.annotation.Reflective;
+
 /**
  * Marks a method of a Spring bean as the handler of the requests sent to the given topics.
  * <p>
@@ -51,6 +55,7 @@ import java.lang.annotation.Target;
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@Reflective(ReplyHandlerReflectiveProcessor.class)
 public @interface ReplyHandler {
 
 	/**

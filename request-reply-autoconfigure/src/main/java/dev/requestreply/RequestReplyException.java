@@ -1,5 +1,7 @@
 package dev.requestreply;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Base class of every failure of a request: the type of send failures, shutdown, cancellation,
  * back-pressure and conversion failures, and the base of {@link RequestTimeoutException} and
@@ -24,7 +26,7 @@ public class RequestReplyException extends RuntimeException {
 	 * @param message the detail message
 	 * @param cause the cause
 	 */
-	public RequestReplyException(String message, Throwable cause) {
+	public RequestReplyException(String message, @Nullable Throwable cause) {
 		super(message, cause);
 	}
 
@@ -35,7 +37,7 @@ public class RequestReplyException extends RuntimeException {
 	 * @param cause the cause, may be {@code null}
 	 * @param writableStackTrace whether the stack trace is filled in
 	 */
-	protected RequestReplyException(String message, Throwable cause, boolean writableStackTrace) {
+	protected RequestReplyException(@Nullable String message, @Nullable Throwable cause, boolean writableStackTrace) {
 		super(message, cause, true, writableStackTrace);
 	}
 

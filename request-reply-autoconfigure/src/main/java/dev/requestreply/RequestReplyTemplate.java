@@ -12,6 +12,7 @@ import dev.requestreply.requester.ReplyPartitionsView;
 import dev.requestreply.requester.RequesterEngine;
 import dev.requestreply.requester.RequesterSettings;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.SmartLifecycle;
@@ -115,7 +116,7 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	 * @return the reason, or {@code null} when requests are accepted
 	 * @since 0.2.0
 	 */
-	public String getRefusalReason() {
+	public @Nullable String getRefusalReason() {
 		return this.engine.refusalReason();
 	}
 

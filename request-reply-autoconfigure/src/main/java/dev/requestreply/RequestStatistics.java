@@ -1,5 +1,7 @@
 package dev.requestreply;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A snapshot of how the requests of this application ended, and of the replies that completed
  * none of them.

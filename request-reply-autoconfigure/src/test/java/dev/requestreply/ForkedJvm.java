@@ -5,15 +5,19 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 /**
  * A JVM started from the test class path, for tests that kill a responder, a requester or a
@@ -53,7 +57,15 @@ final class ForkedJvm {
 	 * Start {@code mainClass} with the given arguments; its answers are read from its output.
 	 */
 	static ForkedJvm start(String name, Class<?> mainClass, List<String> args) {
-		ForkedJvm jvm = new ForkedJvm(name, launch(mainClass.getName(), args, null));
+		return start(name, Path.of(System.getProperty("java.home")), mainClass, args);
+	}
+
+	/**
+	 * Start {@code mainClass} on the Java installed at {@code javaHome}; its answers are read from
+	 * its output.
+	 */
+	static ForkedJvm start(String name, Path javaHome, Class<?> mainClass, List<String> args) {
+		ForkedJvm jvm = new ForkedJvm(name, launch(javaHome, mainClass.getName(), args, null));
 		Thread reader = new Thread(jvm::readOutput, "forked-" + name);
 		reader.setDaemon(true);
 		reader.start();
@@ -65,12 +77,12 @@ final class ForkedJvm {
 	 * broker, which answer no commands).
 	 */
 	static ForkedJvm startLoggingTo(String name, Path log, String mainClass, List<String> args) {
-		return new ForkedJvm(name, launch(mainClass, args, log));
+		return new ForkedJvm(name, launch(Path.of(System.getProperty("java.home")), mainClass, args, log));
 	}
 
-	private static Process launch(String mainClass, List<String> args, Path log) {
+	private static Process launch(Path javaHome, String mainClass, List<String> args, Path log) {
 		List<String> command = new ArrayList<>();
-		command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+		command.add(javaHome.resolve("bin").resolve("java").toString());
 		command.addAll(JVM_OPTIONS);
 		command.add(mainClass);
 		command.addAll(args);
@@ -142,6 +154,45 @@ final class ForkedJvm {
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 		}
+	}
+
+	/**
+	 * Find a Java of at least the given version: this JVM's own, the one at
+	 * {@code -Dtest.java21.home}, or one under {@code /usr/lib/jvm}, the newest first.
+	 */
+	static Optional<Path> javaHome(int minVersion) {
+		List<Path> candidates = new ArrayList<>();
+		candidates.add(Path.of(System.getProperty("java.home")));
+		String configured = System.getProperty("test.java21.home");
+		if (configured != null && !configured.isBlank()) {
+			candidates.add(Path.of(configured));
+		}
+		try (Stream<Path> installed = Files.list(Path.of("/usr/lib/jvm"))) {
+			installed.sorted(Comparator.comparingInt(ForkedJvm::version).reversed()).forEach(candidates::add);
+		}
+		catch (IOException ex) {
+			// No such directory: only the JVMs above.
+		}
+		return candidates.stream()
+			.filter((home) -> Files.isExecutable(home.resolve("bin").resolve("java")))
+			.filter((home) -> version(home) >= minVersion)
+			.findFirst();
+	}
+
+	// The feature version in the installation's release file (JAVA_VERSION="25.0.1"), 0 if unknown.
+	private static int version(Path home) {
+		try {
+			for (String line : Files.readAllLines(home.resolve("release"))) {
+				if (line.startsWith("JAVA_VERSION=")) {
+					String version = line.substring("JAVA_VERSION=".length()).replace("\"", "");
+					return Integer.parseInt(version.split("[.+-]")[0]);
+				}
+			}
+		}
+		catch (IOException | NumberFormatException ex) {
+			// Not a JDK, or one of unknown version.
+		}
+		return 0;
 	}
 
 	boolean isAlive() {

@@ -19,6 +19,7 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.jspecify.annotations.Nullable;
 
 import static org.awaitility.Awaitility.await;
 
@@ -55,7 +56,7 @@ public final class TestRawRequests implements AutoCloseable {
 	 * @param deadline the {@code rr_deadline} (epoch milliseconds), or {@code null} for none
 	 * @return its correlation id
 	 */
-	public CorrelationId send(String topic, String value, Long deadline) throws Exception {
+	public CorrelationId send(String topic, String value, @Nullable Long deadline) throws Exception {
 		CorrelationId id = CorrelationId.random();
 		RecordHeaders headers = new RecordHeaders();
 		headers.add(RequestReplyHeaders.CORRELATION_ID, id.toBytes());

@@ -19,6 +19,7 @@ import dev.requestreply.handler.ReplyHandlerExecution;
 import dev.requestreply.handler.ReplyHandlerStats;
 import dev.requestreply.support.SupervisedLoop;
 import dev.requestreply.requester.ReplyPartitionsView;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.actuate.endpoint.InvalidEndpointRequestException;
 import org.springframework.boot.actuate.endpoint.OperationResponseBody;
@@ -45,7 +46,7 @@ public class RequestReplyEndpoint {
 
 	private final RequestReplyTopicStatistics topicStatistics;
 
-	private final ReplyHandlerContainers handlerContainers;
+	private final @Nullable ReplyHandlerContainers handlerContainers;
 
 	private final int maxOldest;
 
@@ -58,7 +59,7 @@ public class RequestReplyEndpoint {
 	 * @param maxOldest how many of the oldest pending requests to list at most
 	 */
 	public RequestReplyEndpoint(RequestReplyTemplate template, RequestReplyTopicStatistics topicStatistics,
-			ReplyHandlerContainers handlerContainers, int maxOldest) {
+			@Nullable ReplyHandlerContainers handlerContainers, int maxOldest) {
 		Assert.notNull(template, "'template' must not be null");
 		Assert.notNull(topicStatistics, "'topicStatistics' must not be null");
 		Assert.isTrue(maxOldest >= 0, "'maxOldest' must not be negative");
@@ -95,7 +96,7 @@ public class RequestReplyEndpoint {
 	 * pending
 	 */
 	@ReadOperation
-	public PendingRequestDescriptor pendingRequest(@Selector String correlationId) {
+	public @Nullable PendingRequestDescriptor pendingRequest(@Selector String correlationId) {
 		return this.template.getRegistry()
 			.find(parse(correlationId))
 			.map(PendingRequestDescriptor::of)
@@ -228,7 +229,7 @@ public class RequestReplyEndpoint {
 	 * @param p50Millis the median in milliseconds, or {@code null} without samples
 	 * @param p99Millis the 99th percentile in milliseconds, or {@code null} without samples
 	 */
-	public record RoundTripDescriptor(int samples, Double p50Millis, Double p99Millis) {
+	public record RoundTripDescriptor(int samples, @Nullable Double p50Millis, @Nullable Double p99Millis) {
 
 	}
 
@@ -285,10 +286,10 @@ public class RequestReplyEndpoint {
 	public record HandlerDescriptor(List<String> topics, boolean running, long handled, long failed, long expired,
 			long malformed, long rejected, long refused, long replyFailures, long authorizationFailures, long cancelled,
 			long replayed, long alreadyFinished, long overruns, ReplyHandler.Ordering ordering,
-			ReplyHandlerExecution execution) {
+			@Nullable ReplyHandlerExecution execution) {
 
 		static HandlerDescriptor of(ReplyHandlerEndpoint endpoint, boolean running, ReplyHandlerStats stats,
-				ReplyHandlerExecution execution) {
+				@Nullable ReplyHandlerExecution execution) {
 			return new HandlerDescriptor(endpoint.topics(), running, stats.handled(), stats.failed(), stats.expired(),
 					stats.malformed(), stats.rejected(), stats.refused(), stats.replyFailures(),
 					stats.authorizationFailures(), stats.cancelled(), stats.replayed(), stats.alreadyFinished(),

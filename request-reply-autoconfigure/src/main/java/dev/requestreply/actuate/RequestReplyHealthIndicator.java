@@ -6,6 +6,7 @@ import java.util.List;
 import dev.requestreply.RequestReplyTemplate;
 import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.support.SupervisedLoop;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.health.contributor.AbstractHealthIndicator;
 import org.springframework.boot.health.contributor.Health;
@@ -20,16 +21,17 @@ import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
  */
 public class RequestReplyHealthIndicator extends AbstractHealthIndicator {
 
-	private final RequestReplyTemplate template;
+	private final @Nullable RequestReplyTemplate template;
 
-	private final ReplyHandlerContainers handlerContainers;
+	private final @Nullable ReplyHandlerContainers handlerContainers;
 
 	/**
 	 * Create the indicator.
 	 * @param template the template, or {@code null} on a responder without requester
 	 * @param handlerContainers the handler containers, or {@code null} without handlers
 	 */
-	public RequestReplyHealthIndicator(RequestReplyTemplate template, ReplyHandlerContainers handlerContainers) {
+	public RequestReplyHealthIndicator(@Nullable RequestReplyTemplate template,
+			@Nullable ReplyHandlerContainers handlerContainers) {
 		super("Request-reply health check failed");
 		this.template = template;
 		this.handlerContainers = handlerContainers;

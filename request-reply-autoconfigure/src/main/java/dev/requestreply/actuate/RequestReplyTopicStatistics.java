@@ -8,6 +8,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import dev.requestreply.requester.RequestOutcome;
 import dev.requestreply.requester.RequestOutcomeListener;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
 
@@ -87,8 +88,9 @@ public class RequestReplyTopicStatistics implements RequestOutcomeListener {
 	 * milliseconds, or {@code null} without any
 	 * @param p99Millis the 99th percentile of the same, or {@code null} without any
 	 */
-	public record Snapshot(long completed, long timeouts, long errors, long cancelled, int samples, Double p50Millis,
-			Double p99Millis) {
+	public record Snapshot(long completed, long timeouts, long errors, long cancelled, int samples,
+			@Nullable Double p50Millis,
+			@Nullable Double p99Millis) {
 
 	}
 
@@ -135,7 +137,7 @@ public class RequestReplyTopicStatistics implements RequestOutcomeListener {
 					samples.length, percentile(samples, 0.50), percentile(samples, 0.99));
 		}
 
-		private static Double percentile(long[] sorted, double quantile) {
+		private static @Nullable Double percentile(long[] sorted, double quantile) {
 			if (sorted.length == 0) {
 				return null;
 			}

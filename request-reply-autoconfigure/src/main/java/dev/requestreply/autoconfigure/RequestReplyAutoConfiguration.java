@@ -15,6 +15,7 @@ import dev.requestreply.requester.ReplyTopicSettings;
 import dev.requestreply.requester.RequesterEngine;
 import dev.requestreply.requester.RequesterSettings;
 import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -109,7 +110,8 @@ public final class RequestReplyAutoConfiguration {
 			.streamBuffer(properties.getStreamBuffer())
 			.maxPending(properties.getMaxPending())
 			.lateReplyWindow(properties.getLateReplyWindow())
-			.completionExecutor(completionExecutor(environment, virtualThreadsBuilder));
+			.completionExecutor(completionExecutor(environment, virtualThreadsBuilder))
+			.virtualThreads(Threading.VIRTUAL.isActive(environment));
 		PropertyMapper.get().from(properties::getInstanceId).whenHasText().to(settings::instanceId);
 		observationRegistry(properties, observationRegistry).ifPresent(
 				(observations) -> settings.observations(observations, observationConvention.getIfUnique()));
@@ -132,7 +134,7 @@ public final class RequestReplyAutoConfiguration {
 	 * thread per completion, from Boot's builder (so its task decorator applies); else
 	 * {@code null}, for the engine's own pool of platform threads.
 	 */
-	static Executor completionExecutor(Environment environment,
+	static @Nullable Executor completionExecutor(Environment environment,
 			ObjectProvider<SimpleAsyncTaskExecutorBuilder> builder) {
 		if (!Threading.VIRTUAL.isActive(environment)) {
 			return null;

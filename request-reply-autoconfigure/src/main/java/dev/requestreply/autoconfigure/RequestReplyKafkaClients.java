@@ -10,6 +10,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.ByteBufferDeserializer;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
@@ -41,7 +42,7 @@ class RequestReplyKafkaClients implements DisposableBean {
 
 	private final Map<String, Object> adminConfig;
 
-	private final DefaultKafkaProducerFactory<byte[], byte[]> transactionalProducerFactory;
+	private final @Nullable DefaultKafkaProducerFactory<byte[], byte[]> transactionalProducerFactory;
 
 	/**
 	 * Create the clients.
@@ -66,7 +67,7 @@ class RequestReplyKafkaClients implements DisposableBean {
 	 * factory, or {@code null}
 	 */
 	RequestReplyKafkaClients(Map<String, Object> producerConfig, Map<String, Object> consumerConfig,
-			Map<String, Object> adminConfig, RequestReplyProperties properties, String transactionIdPrefix) {
+			Map<String, Object> adminConfig, RequestReplyProperties properties, @Nullable String transactionIdPrefix) {
 		// Requests need no transaction: only handlers' replies are sent in one.
 		this.producerFactory = new DefaultKafkaProducerFactory<>(producerConfig(producerConfig, properties));
 		this.kafkaTemplate = new KafkaTemplate<>(this.producerFactory);
@@ -168,7 +169,7 @@ class RequestReplyKafkaClients implements DisposableBean {
 	 * without transactions.
 	 * @return the transactional producer factory, or {@code null}
 	 */
-	DefaultKafkaProducerFactory<byte[], byte[]> getTransactionalProducerFactory() {
+	@Nullable DefaultKafkaProducerFactory<byte[], byte[]> getTransactionalProducerFactory() {
 		return this.transactionalProducerFactory;
 	}
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import dev.requestreply.handler.ReplyTopicPolicy;
 import dev.requestreply.requester.ReplyPartitionMode;
 import dev.requestreply.requester.ReplyTopicSettings;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.DeprecatedConfigurationProperty;
@@ -32,7 +33,7 @@ public class RequestReplyProperties {
 	 * Shared reply topic named by this application's requests. Defaults to
 	 * '${spring.application.name}-replies', or 'request-reply-replies' without an application name.
 	 */
-	private String replyTopic;
+	private @Nullable String replyTopic;
 
 	/**
 	 * Timeout of requests that name none.
@@ -56,7 +57,7 @@ public class RequestReplyProperties {
 	 * UUID per start. Instances sharing the reply topic tell their replies apart by the first half
 	 * of the correlation id, drawn anew at each start, not by this name.
 	 */
-	private String instanceId;
+	private @Nullable String instanceId;
 
 	/**
 	 * Whether the reply topic is created on start-up when it does not exist.
@@ -159,7 +160,7 @@ public class RequestReplyProperties {
 	 * Return {@code request-reply.reply-topic}.
 	 * @return the reply topic
 	 */
-	public String getReplyTopic() {
+	public @Nullable String getReplyTopic() {
 		return this.replyTopic;
 	}
 
@@ -287,7 +288,7 @@ public class RequestReplyProperties {
 	 * Return {@code request-reply.instance-id}.
 	 * @return the instance id
 	 */
-	public String getInstanceId() {
+	public @Nullable String getInstanceId() {
 		return this.instanceId;
 	}
 
@@ -455,7 +456,7 @@ public class RequestReplyProperties {
 		 * 'spring.application.name', or 'request-reply-handlers' without an application name. Also
 		 * the responder name of their replies (rr_responder).
 		 */
-		private String groupId;
+		private @Nullable String groupId;
 
 		/**
 		 * Number of consumer threads of handlers that name none.
@@ -739,7 +740,7 @@ public class RequestReplyProperties {
 		 * Return {@code request-reply.handler.group-id}.
 		 * @return the group id
 		 */
-		public String getGroupId() {
+		public @Nullable String getGroupId() {
 			return this.groupId;
 		}
 

@@ -3,6 +3,7 @@ package dev.requestreply.convert;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.json.JsonMapper;
@@ -35,7 +36,7 @@ public class PayloadConverter {
 	 * @return the bytes, or {@code null} for a {@code null} payload
 	 * @throws PayloadConversionException if the payload cannot be written as JSON
 	 */
-	public byte[] toBytes(Object payload) {
+	public byte @Nullable [] toBytes(@Nullable Object payload) {
 		if (payload == null) {
 			return null;
 		}
@@ -62,7 +63,7 @@ public class PayloadConverter {
 	 * @throws PayloadConversionException if the bytes are not JSON of that type
 	 */
 	@SuppressWarnings("unchecked")
-	public <T> T fromBytes(byte[] bytes, Class<T> type) {
+	public <T> @Nullable T fromBytes(byte[] bytes, Class<T> type) {
 		return (T) fromBytes(bytes, (Type) type);
 	}
 
@@ -73,7 +74,7 @@ public class PayloadConverter {
 	 * @return the payload, or {@code null} for {@code null} bytes
 	 * @throws PayloadConversionException if the bytes are not JSON of that type
 	 */
-	public Object fromBytes(byte[] bytes, Type type) {
+	public @Nullable Object fromBytes(byte @Nullable [] bytes, @Nullable Type type) {
 		Assert.notNull(type, "'type' must not be null");
 		if (bytes == null) {
 			return null;

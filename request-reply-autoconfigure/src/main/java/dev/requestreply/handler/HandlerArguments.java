@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 
 import dev.requestreply.ReplyContext;
 import org.apache.kafka.common.header.Header;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.DefaultParameterNameDiscoverer;
 import org.springframework.core.MethodParameter;
@@ -110,7 +111,7 @@ final class HandlerArguments {
 		};
 	}
 
-	private static Object convert(String name, byte[] value, Class<?> type, TypeDescriptor target) {
+	private static @Nullable Object convert(String name, byte[] value, Class<?> type, TypeDescriptor target) {
 		if (type == byte[].class) {
 			return value;
 		}
@@ -135,7 +136,7 @@ final class HandlerArguments {
 	 * Return the arguments of one call.
 	 * @throws InvalidHeaderException if a required header is missing or a header does not convert
 	 */
-	Object[] resolve(Object payload, ReplyContext context) {
+	Object[] resolve(@Nullable Object payload, ReplyContext context) {
 		Object[] values = new Object[this.arguments.length];
 		for (int i = 0; i < values.length; i++) {
 			values[i] = this.arguments[i].resolve(payload, context);
@@ -146,7 +147,7 @@ final class HandlerArguments {
 	@FunctionalInterface
 	private interface Argument {
 
-		Object resolve(Object payload, ReplyContext context);
+		@Nullable Object resolve(@Nullable Object payload, ReplyContext context);
 
 	}
 

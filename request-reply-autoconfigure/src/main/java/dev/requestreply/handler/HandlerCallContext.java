@@ -11,6 +11,7 @@ import dev.requestreply.wire.WireFormat;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogAccessor;
 import org.springframework.util.Assert;
@@ -32,7 +33,7 @@ public final class HandlerCallContext implements ReplyContext {
 	private final RequestHeaders request;
 
 	// Guarded by this; null once cancelled (actions registered after run at once).
-	private List<Runnable> cancelActions = new ArrayList<>();
+	private @Nullable List<Runnable> cancelActions = new ArrayList<>();
 
 	private volatile boolean cancelled;
 

@@ -69,7 +69,7 @@ public final class HandlerInvoker {
 		}
 	}
 
-	private Object payload(ConsumerRecord<byte[], byte[]> request) {
+	private @Nullable Object payload(ConsumerRecord<byte[], byte[]> request) {
 		if (request.value() == null) {
 			throw new MalformedRequestException("Request has no value");
 		}
@@ -104,7 +104,7 @@ public final class HandlerInvoker {
 	 * @param context the call's context
 	 * @return the reply value, or failed with what producing it failed with
 	 */
-	public static CompletableFuture<Object> single(Object value, ReplyContext context) {
+	public static CompletableFuture<Object> single(Object value, @Nullable ReplyContext context) {
 		try {
 			return HandlerResults.single(value, context);
 		}

@@ -3,6 +3,7 @@ package dev.requestreply.handler;
 import java.lang.reflect.InvocationTargetException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -90,7 +91,7 @@ final class HandlerResults {
 	 * Return the one reply value of a result: the elements of a {@link Stream} or
 	 * {@link Flow.Publisher} as a list, any other value as it is.
 	 */
-	static CompletableFuture<Object> single(Object value, ReplyContext context) {
+	static CompletableFuture<Object> single(Object value, @Nullable ReplyContext context) {
 		if (value instanceof Stream<?> stream) {
 			try (stream) {
 				List<?> elements = stream.limit(MAX_COLLECTED + 1L).toList();
@@ -106,21 +107,28 @@ final class HandlerResults {
 
 	// An endless publisher is cut at the element cap, or when the request ends (its context is
 	// cancelled at its deadline or its max-handling-time).
-	private static CompletableFuture<Object> collect(Flow.Publisher<?> publisher, ReplyContext context) {
+	private static CompletableFuture<Object> collect(Flow.Publisher<?> publisher, @Nullable ReplyContext context) {
 		CompletableFuture<Object> result = new CompletableFuture<>();
 		List<Object> elements = new ArrayList<>();
 		publisher.subscribe(new Flow.Subscriber<Object>() {
 
-			private Flow.Subscription subscription;
+			private Flow.@Nullable Subscription subscription;
 
 			@Override
 			public void onSubscribe(Flow.Subscription subscription) {
 				this.subscription = subscription;
-				context.onCancel(() -> {
-					subscription.cancel();
-					result.cancel(false);
-				});
+				if (context != null) {
+					context.onCancel(() -> {
+						subscription.cancel();
+						result.cancel(false);
+					});
+				}
 				subscription.request(CHUNK);
+			}
+
+			// Set in onSubscribe, before any other signal (Reactive Streams rule 1.9).
+			private Flow.Subscription subscription() {
+				return Objects.requireNonNull(this.subscription, "onNext before onSubscribe");
 			}
 
 			@Override
@@ -129,13 +137,13 @@ final class HandlerResults {
 					return;
 				}
 				if (elements.size() == MAX_COLLECTED) {
-					this.subscription.cancel();
+					subscription().cancel();
 					result.completeExceptionally(tooMany());
 					return;
 				}
 				elements.add(item);
 				if (elements.size() % CHUNK == 0) {
-					this.subscription.request(CHUNK);
+					subscription().request(CHUNK);
 				}
 			}
 

@@ -1,5 +1,7 @@
 package dev.requestreply.handler;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A request could not be read: its payload did not convert to the handler's parameter type, it
  * had no payload, or one of its request-reply headers was invalid. Sent back as an error reply, so
@@ -16,7 +18,7 @@ public class MalformedRequestException extends RuntimeException {
 	 * Create a new instance.
 	 * @param message the detail message
 	 */
-	public MalformedRequestException(String message) {
+	public MalformedRequestException(@Nullable String message) {
 		super(message);
 	}
 

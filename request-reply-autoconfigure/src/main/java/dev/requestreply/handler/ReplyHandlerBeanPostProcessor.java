@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.requestreply.ReplyHandler;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.aop.support.AopUtils;
 import org.springframework.beans.BeansException;
@@ -37,7 +38,7 @@ public class ReplyHandlerBeanPostProcessor implements BeanPostProcessor, BeanFac
 
 	private final List<ReplyHandlerEndpoint> endpoints = Collections.synchronizedList(new ArrayList<>());
 
-	private ConfigurableBeanFactory beanFactory;
+	private @Nullable ConfigurableBeanFactory beanFactory;
 
 	@Override
 	public void setBeanFactory(BeanFactory beanFactory) {
@@ -92,11 +93,14 @@ public class ReplyHandlerBeanPostProcessor implements BeanPostProcessor, BeanFac
 				maxHandlingTime);
 	}
 
-	private Integer positive(String id, String attribute, String text) {
+	private @Nullable Integer positive(String id, String attribute, String text) {
 		if (!StringUtils.hasText(text)) {
 			return null;
 		}
 		String value = resolve(text);
+		if (!StringUtils.hasText(value)) {
+			return null;
+		}
 		int number;
 		try {
 			number = Integer.parseInt(value.trim());
@@ -112,11 +116,15 @@ public class ReplyHandlerBeanPostProcessor implements BeanPostProcessor, BeanFac
 		return number;
 	}
 
-	private Duration duration(String id, String text) {
+	private @Nullable Duration duration(String id, String text) {
 		if (!StringUtils.hasText(text)) {
 			return null;
 		}
-		String value = resolve(text).trim();
+		String resolved = resolve(text);
+		if (!StringUtils.hasText(resolved)) {
+			return null;
+		}
+		String value = resolved.trim();
 		Duration duration;
 		try {
 			duration = DurationStyle.detectAndParse(value);
@@ -132,7 +140,7 @@ public class ReplyHandlerBeanPostProcessor implements BeanPostProcessor, BeanFac
 		return duration;
 	}
 
-	private String resolve(String value) {
+	private @Nullable String resolve(String value) {
 		return (this.beanFactory != null) ? this.beanFactory.resolveEmbeddedValue(value) : value;
 	}
 

@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.util.List;
 
 import dev.requestreply.ReplyHandler;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One discovered {@link dev.requestreply.ReplyHandler @ReplyHandler} method, with its attributes
@@ -25,9 +26,10 @@ import dev.requestreply.ReplyHandler;
  * the default
  * @since 0.1.0
  */
-public record ReplyHandlerEndpoint(String beanName, Object bean, Method method, List<String> topics, String groupId,
-		Integer concurrency, Type payloadType, boolean idempotent, ReplyHandler.Ordering ordering,
-		Integer maxConcurrency, Duration maxHandlingTime) {
+public record ReplyHandlerEndpoint(String beanName, Object bean, Method method, List<String> topics,
+		@Nullable String groupId,
+		@Nullable Integer concurrency, Type payloadType, boolean idempotent, ReplyHandler.Ordering ordering,
+		@Nullable Integer maxConcurrency, @Nullable Duration maxHandlingTime) {
 
 	/**
 	 * Create an endpoint with the default ordering and limits.
@@ -41,8 +43,8 @@ public record ReplyHandlerEndpoint(String beanName, Object bean, Method method, 
 	 * @param idempotent whether the handler answers redelivered requests from memory
 	 * @since 0.2.0
 	 */
-	public ReplyHandlerEndpoint(String beanName, Object bean, Method method, List<String> topics, String groupId,
-			Integer concurrency, Type payloadType, boolean idempotent) {
+	public ReplyHandlerEndpoint(String beanName, Object bean, Method method, List<String> topics,
+			@Nullable String groupId, @Nullable Integer concurrency, Type payloadType, boolean idempotent) {
 		this(beanName, bean, method, topics, groupId, concurrency, payloadType, idempotent,
 				ReplyHandler.Ordering.KEY, null, null);
 	}
@@ -58,8 +60,8 @@ public record ReplyHandlerEndpoint(String beanName, Object bean, Method method, 
 	 * @param concurrency the number of consumer threads, or {@code null} for the default
 	 * @param payloadType the declared type of the payload parameter
 	 */
-	public ReplyHandlerEndpoint(String beanName, Object bean, Method method, List<String> topics, String groupId,
-			Integer concurrency, Type payloadType) {
+	public ReplyHandlerEndpoint(String beanName, Object bean, Method method, List<String> topics,
+			@Nullable String groupId, @Nullable Integer concurrency, Type payloadType) {
 		this(beanName, bean, method, topics, groupId, concurrency, payloadType, false);
 	}
 

@@ -4,6 +4,8 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.util.Assert;
 import org.springframework.util.PatternMatchUtils;
 
@@ -59,7 +61,7 @@ public final class ReplyTopicPolicy {
 	 * @param topic the reply topic a request names
 	 * @return the reason of a refusal, or {@code null}
 	 */
-	public String refusal(String topic) {
+	public @Nullable String refusal(String topic) {
 		Assert.notNull(topic, "'topic' must not be null");
 		if (topic.startsWith("__")) {
 			return "'" + topic + "' is an internal topic of Kafka";

@@ -5,6 +5,7 @@ import java.util.function.Function;
 import dev.requestreply.RemoteHandlerException;
 import dev.requestreply.wire.WireFormat;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A reply error checker for Spring Kafka's {@code ReplyingKafkaTemplate}: given to its
@@ -25,7 +26,7 @@ public class RequestReplyErrorChecker implements Function<ConsumerRecord<?, ?>, 
 	 * @return a {@link RemoteHandlerException}, or {@code null} if the reply is no error reply
 	 */
 	@Override
-	public Exception apply(ConsumerRecord<?, ?> reply) {
+	public @Nullable Exception apply(ConsumerRecord<?, ?> reply) {
 		return WireFormat.remoteFailure("(reply on '" + reply.topic() + "')", reply.headers());
 	}
 

@@ -8,7 +8,9 @@ import io.micrometer.common.KeyValues;
 /**
  * Default {@link RequestReplyObservationConvention}: name {@code requestreply.request},
  * contextual name {@code "<topic> request"}, keys {@code topic} and {@code outcome} (low
- * cardinality) and {@code requestreply.correlation.id} (high cardinality).
+ * cardinality), and {@code requestreply.correlation.id}, {@code messaging.message.conversation_id},
+ * {@code messaging.system}, {@code messaging.operation}, {@code messaging.destination.name} and
+ * {@code messaging.destination.kind} (high cardinality: span tags only, so meters keep their tags).
  *
  * @since 0.1.0
  */
@@ -33,8 +35,13 @@ public class DefaultRequestReplyObservationConvention implements RequestReplyObs
 
 	@Override
 	public KeyValues getHighCardinalityKeyValues(RequestReplyObservationContext context) {
-		return KeyValues
-			.of(RequestHighCardinalityKeys.CORRELATION_ID.withValue(context.getCorrelationId().toString()));
+		String correlationId = context.getCorrelationId().toString();
+		return KeyValues.of(RequestHighCardinalityKeys.CORRELATION_ID.withValue(correlationId),
+				RequestHighCardinalityKeys.CONVERSATION_ID.withValue(correlationId),
+				RequestHighCardinalityKeys.MESSAGING_SYSTEM.withValue("kafka"),
+				RequestHighCardinalityKeys.MESSAGING_OPERATION.withValue("request"),
+				RequestHighCardinalityKeys.MESSAGING_DESTINATION_NAME.withValue(context.getTopic()),
+				RequestHighCardinalityKeys.MESSAGING_DESTINATION_KIND.withValue("topic"));
 	}
 
 }

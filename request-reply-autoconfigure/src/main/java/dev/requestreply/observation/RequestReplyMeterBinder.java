@@ -18,6 +18,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
 
@@ -107,9 +108,9 @@ public class RequestReplyMeterBinder implements MeterBinder {
 
 	private static final ReplyHandlerExecution IDLE = new ReplyHandlerExecution(0, 0, 0, 0, 0, 0, 0, 0, Map.of());
 
-	private final CorrelationRegistry registry;
+	private final @Nullable CorrelationRegistry registry;
 
-	private final ReplyHandlerContainers handlerContainers;
+	private final @Nullable ReplyHandlerContainers handlerContainers;
 
 	private boolean percentileHistogram;
 
@@ -119,7 +120,8 @@ public class RequestReplyMeterBinder implements MeterBinder {
 	 * requester
 	 * @param handlerContainers the handler containers, or {@code null} without handlers
 	 */
-	public RequestReplyMeterBinder(CorrelationRegistry registry, ReplyHandlerContainers handlerContainers) {
+	public RequestReplyMeterBinder(@Nullable CorrelationRegistry registry,
+			@Nullable ReplyHandlerContainers handlerContainers) {
 		this.registry = registry;
 		this.handlerContainers = handlerContainers;
 	}

@@ -73,7 +73,11 @@ public enum RequestReplyObservation implements ObservationDocumentation {
 	}
 
 	/**
-	 * High-cardinality keys of {@link #REQUEST} (span tags only, never meter tags).
+	 * High-cardinality keys of {@link #REQUEST}: span tags, never meter tags. The
+	 * {@code messaging.*} keys are named as in Spring Kafka's own observations and OpenTelemetry's
+	 * messaging conventions; they are high-cardinality here, although most of them have few values,
+	 * so that the meters an observation handler makes of this observation keep their tags
+	 * ({@code topic}, {@code outcome}, {@code error}).
 	 */
 	public enum RequestHighCardinalityKeys implements KeyName {
 
@@ -85,6 +89,67 @@ public enum RequestReplyObservation implements ObservationDocumentation {
 			@Override
 			public String asString() {
 				return "requestreply.correlation.id";
+			}
+
+		},
+
+		/**
+		 * Correlation id of the request, in UUID form, under OpenTelemetry's messaging name.
+		 */
+		CONVERSATION_ID {
+
+			@Override
+			public String asString() {
+				return "messaging.message.conversation_id";
+			}
+
+		},
+
+		/**
+		 * Messaging system: {@code kafka}, as in Spring Kafka's observations.
+		 */
+		MESSAGING_SYSTEM {
+
+			@Override
+			public String asString() {
+				return "messaging.system";
+			}
+
+		},
+
+		/**
+		 * Operation: {@code request}, a round trip (the send within it is Spring Kafka's
+		 * {@code publish}).
+		 */
+		MESSAGING_OPERATION {
+
+			@Override
+			public String asString() {
+				return "messaging.operation";
+			}
+
+		},
+
+		/**
+		 * Topic the request was sent to, as in Spring Kafka's template observation.
+		 */
+		MESSAGING_DESTINATION_NAME {
+
+			@Override
+			public String asString() {
+				return "messaging.destination.name";
+			}
+
+		},
+
+		/**
+		 * Kind of destination: {@code topic}, as in Spring Kafka's template observation.
+		 */
+		MESSAGING_DESTINATION_KIND {
+
+			@Override
+			public String asString() {
+				return "messaging.destination.kind";
 			}
 
 		}

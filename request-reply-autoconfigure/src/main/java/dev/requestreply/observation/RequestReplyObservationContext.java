@@ -7,6 +7,7 @@ import dev.requestreply.requester.RequestOutcome;
 import io.micrometer.observation.transport.Kind;
 import io.micrometer.observation.transport.SenderContext;
 import org.apache.kafka.common.header.Headers;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Context of a {@link RequestReplyObservation#REQUEST} observation. Its carrier is the request
@@ -20,7 +21,7 @@ public class RequestReplyObservationContext extends SenderContext<Headers> {
 
 	private final CorrelationId correlationId;
 
-	private volatile RequestOutcome outcome;
+	private volatile @Nullable RequestOutcome outcome;
 
 	/**
 	 * Create a context.
@@ -60,7 +61,7 @@ public class RequestReplyObservationContext extends SenderContext<Headers> {
 	 * Return how the request ended.
 	 * @return the outcome, or {@code null} while it is pending
 	 */
-	public RequestOutcome getOutcome() {
+	public @Nullable RequestOutcome getOutcome() {
 		return this.outcome;
 	}
 

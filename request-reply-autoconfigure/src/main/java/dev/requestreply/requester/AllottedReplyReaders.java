@@ -11,11 +11,13 @@ import java.util.function.Consumer;
 
 import dev.requestreply.RequestReplyException;
 import dev.requestreply.security.AuthorizationMonitor;
+import dev.requestreply.support.LoopThreads;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.support.TopicPartitionOffset;
@@ -33,7 +35,7 @@ final class AllottedReplyReaders {
 
 	private final boolean allotted;
 
-	private volatile ReplyPartitions partitions;
+	private volatile @Nullable ReplyPartitions partitions;
 
 	private final ConsumerFactory<?, ByteBuffer> consumerFactory;
 
@@ -43,16 +45,20 @@ final class AllottedReplyReaders {
 
 	private final ReplyPollFailures failures;
 
-	private DrainingReplyReader draining;
+	private @Nullable DrainingReplyReader draining;
 
-	private OwnedReplyReader owned;
+	private @Nullable OwnedReplyReader owned;
 
-	private Thread drainingThread;
+	private final LoopThreads threads;
 
-	private Thread ownedThread;
+	private @Nullable Thread drainingThread;
+
+	private @Nullable Thread ownedThread;
 
 	AllottedReplyReaders(ConsumerFactory<?, ByteBuffer> consumerFactory, String topic,
-			Consumer<ConsumerRecord<?, ByteBuffer>> dispatcher, AuthorizationMonitor authorization, boolean allotted) {
+			Consumer<ConsumerRecord<?, ByteBuffer>> dispatcher, AuthorizationMonitor authorization, boolean allotted,
+			LoopThreads threads) {
+		this.threads = threads;
 		this.allotted = allotted;
 		this.consumerFactory = consumerFactory;
 		this.topic = topic;
@@ -112,9 +118,8 @@ final class AllottedReplyReaders {
 		this.ownedThread = start(this.owned, clientId + "-owned");
 	}
 
-	private static Thread start(Runnable reader, String name) {
-		Thread thread = new Thread(reader, name);
-		thread.setDaemon(true);
+	private Thread start(Runnable reader, String name) {
+		Thread thread = this.threads.newThread(name, reader);
 		thread.start();
 		return thread;
 	}
@@ -127,7 +132,7 @@ final class AllottedReplyReaders {
 		return isAlive(this.drainingThread) && (!this.allotted || isAlive(this.ownedThread));
 	}
 
-	private static boolean isAlive(Thread thread) {
+	private static boolean isAlive(@Nullable Thread thread) {
 		return thread != null && thread.isAlive();
 	}
 
@@ -150,7 +155,7 @@ final class AllottedReplyReaders {
 	 * Return the partitions owned, read and shared.
 	 * @return the partitions
 	 */
-	ReplyPartitions partitions() {
+	@Nullable ReplyPartitions partitions() {
 		return this.partitions;
 	}
 
@@ -168,7 +173,10 @@ final class AllottedReplyReaders {
 		}
 	}
 
-	private static void join(Thread thread) {
+	private static void join(@Nullable Thread thread) {
+		if (thread == null) {
+			return;
+		}
 		try {
 			thread.join(STOP_TIMEOUT.toMillis());
 		}

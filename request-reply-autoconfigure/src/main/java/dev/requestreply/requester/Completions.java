@@ -5,6 +5,8 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.core.log.LogAccessor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
@@ -32,11 +34,11 @@ final class Completions {
 
 	private final Executor executor;
 
-	private final ThreadPoolExecutor pool;
+	private final @Nullable ThreadPoolExecutor pool;
 
 	private final int baseThreads;
 
-	private final ThreadPoolTaskExecutor owned;
+	private final @Nullable ThreadPoolTaskExecutor owned;
 
 	// Read and written by the timing wheel's thread only, once a tick.
 	private long lastCompleted = -1;
@@ -56,7 +58,7 @@ final class Completions {
 		this(executor, null);
 	}
 
-	private Completions(Executor executor, ThreadPoolTaskExecutor owned) {
+	private Completions(Executor executor, @Nullable ThreadPoolTaskExecutor owned) {
 		this.executor = executor;
 		this.owned = owned;
 		this.pool = (executor instanceof ThreadPoolTaskExecutor tasks) ? tasks.getThreadPoolExecutor() : null;

@@ -19,6 +19,7 @@ import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogAccessor;
 
@@ -268,7 +269,7 @@ final class OwnedReplyReader implements Runnable, ConsumerRebalanceListener {
 		logger.debug(() -> "Reply partitions revoked " + revoked + "; draining " + added);
 	}
 
-	private Long position(TopicPartition partition) {
+	private @Nullable Long position(TopicPartition partition) {
 		try {
 			return this.consumer.position(partition, Duration.ofSeconds(5));
 		}

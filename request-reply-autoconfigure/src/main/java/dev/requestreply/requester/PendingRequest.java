@@ -11,6 +11,7 @@ import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import dev.requestreply.CorrelationId;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The future of one request, and its entry in the {@link PendingRequests} and its
@@ -30,7 +31,7 @@ final class PendingRequest<T> extends CompletableFuture<T> {
 
 	final String topic;
 
-	final Type replyType;
+	final @Nullable Type replyType;
 
 	final long startNanos;
 
@@ -41,31 +42,31 @@ final class PendingRequest<T> extends CompletableFuture<T> {
 	 * Receives the replies of a request that has several (a stream, a gather); {@code null} for a
 	 * request with one reply.
 	 */
-	final ReplyCollector collector;
+	final @Nullable ReplyCollector collector;
 
 	private final PendingRequests registry;
 
 	// Set just before the future completes, so that completion callbacks can read it (just after,
 	// for a future its caller cancelled).
-	volatile RequestOutcome outcome;
+	volatile @Nullable RequestOutcome outcome;
 
 	// The engine's own action at the request's end: null until set, ENDED once the request ended.
 	@SuppressWarnings("unused")
-	private volatile Object endAction;
+	private volatile @Nullable Object endAction;
 
 	// The one caller waiting in get() or join(), if any, and the completion handed to it: null,
 	// the completion, or CLOSED once it stopped waiting.
-	private volatile Thread waiter;
+	private volatile @Nullable Thread waiter;
 
 	@SuppressWarnings("unused")
-	private volatile Object handed;
+	private volatile @Nullable Object handed;
 
 	// Guarded by the bucket's monitor; bucket is read without it to find that monitor.
-	volatile TimeoutWheel.Bucket bucket;
+	volatile TimeoutWheel.@Nullable Bucket bucket;
 
-	PendingRequest<?> previous;
+	@Nullable PendingRequest<?> previous;
 
-	PendingRequest<?> next;
+	@Nullable PendingRequest<?> next;
 
 	private static final Object ENDED = new Object();
 
@@ -89,8 +90,8 @@ final class PendingRequest<T> extends CompletableFuture<T> {
 		}
 	}
 
-	PendingRequest(PendingRequests registry, CorrelationId id, String topic, Type replyType, long startNanos,
-			long deadlineNanos, ReplyCollector collector) {
+	PendingRequest(PendingRequests registry, CorrelationId id, String topic, @Nullable Type replyType, long startNanos,
+			long deadlineNanos, @Nullable ReplyCollector collector) {
 		this.registry = registry;
 		this.collector = collector;
 		this.id = id;
@@ -121,7 +122,7 @@ final class PendingRequest<T> extends CompletableFuture<T> {
 	 * those of a future its caller cancelled may run before).
 	 * @return the outcome, or {@code null} while pending
 	 */
-	public RequestOutcome outcome() {
+	public @Nullable RequestOutcome outcome() {
 		return this.outcome;
 	}
 
@@ -139,7 +140,7 @@ final class PendingRequest<T> extends CompletableFuture<T> {
 	 * Take the engine's action at the end of this request, once; later ones run at once.
 	 */
 	@SuppressWarnings("unchecked")
-	Consumer<RequestOutcome> takeEndAction() {
+	@Nullable Consumer<RequestOutcome> takeEndAction() {
 		Object action = END_ACTION.getAndSet(this, ENDED);
 		return (action instanceof Consumer<?> consumer) ? (Consumer<RequestOutcome>) consumer : null;
 	}
@@ -214,7 +215,7 @@ final class PendingRequest<T> extends CompletableFuture<T> {
 	}
 
 	@Override
-	public boolean complete(T value) {
+	public boolean complete(@Nullable T value) {
 		return wakeWaiter(super.complete(value));
 	}
 

@@ -26,6 +26,7 @@ import dev.requestreply.RequestReplyException;
 import dev.requestreply.RequestStatistics;
 import dev.requestreply.RequestTimeoutException;
 import dev.requestreply.convert.PayloadConverter;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogAccessor;
 import org.springframework.util.Assert;
@@ -109,7 +110,8 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 	 * own, shut down on {@link #close()}
 	 * @since 0.3.0
 	 */
-	public PendingRequests(Duration tick, int maxPending, Duration lateReplyWindow, Executor completionExecutor) {
+	public PendingRequests(Duration tick, int maxPending, Duration lateReplyWindow,
+			@Nullable Executor completionExecutor) {
 		this(tick, maxPending, lateReplyWindow,
 				(completionExecutor != null) ? new Completions(completionExecutor) : Completions.ownPool());
 	}
@@ -299,7 +301,8 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 				new GatherCollector<>(this, converter, replyType, policy));
 	}
 
-	<T> PendingRequest<T> register(String topic, Type replyType, Duration timeout, ReplyCollector collector) {
+	<T> PendingRequest<T> register(String topic, @Nullable Type replyType, Duration timeout,
+			@Nullable ReplyCollector collector) {
 		if (atLimit()) {
 			this.figures.rejected();
 			throw new RequestReplyException("Too many pending requests (" + this.maxPending + "): request to topic '"
@@ -344,7 +347,7 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 		return id.isOf(this.instanceBits);
 	}
 
-	PendingRequest<?> get(CorrelationId id) {
+	@Nullable PendingRequest<?> get(CorrelationId id) {
 		return (this.pending.get(id) instanceof PendingRequest<?> request) ? request : null;
 	}
 
@@ -366,7 +369,7 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 	 * still to come count as late.
 	 * @return whether the request was still pending
 	 */
-	<T> boolean succeed(PendingRequest<T> request, T result) {
+	<T> boolean succeed(PendingRequest<T> request, @Nullable T result) {
 		return end(request, RequestOutcome.SUCCESS, request.collector != null, (r) -> request.complete(result), true);
 	}
 

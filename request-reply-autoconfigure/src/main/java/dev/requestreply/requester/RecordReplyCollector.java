@@ -12,6 +12,7 @@ import dev.requestreply.convert.PayloadConverter;
 import dev.requestreply.wire.WireFormat;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.utils.Utils;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Completes a request with its one reply and the reply record's metadata, as a {@link Reply}.
@@ -61,7 +62,7 @@ final class RecordReplyCollector implements ReplyCollector {
 		}
 	}
 
-	private static byte[] key(Object key) {
+	private static byte @Nullable [] key(Object key) {
 		if (key instanceof ByteBuffer buffer) {
 			return Utils.toArray(buffer);
 		}

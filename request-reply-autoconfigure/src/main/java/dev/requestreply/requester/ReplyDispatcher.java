@@ -90,7 +90,8 @@ final class ReplyDispatcher {
 		}
 		catch (RuntimeException ex) {
 			return this.registry.fail(request, new RequestReplyException("Reply to request " + request.id
-					+ " sent to topic '" + request.topic + "' cannot be converted to " + request.replyType.getTypeName(),
+					+ " sent to topic '" + request.topic + "' cannot be converted to "
+					+ ((request.replyType != null) ? request.replyType.getTypeName() : "its type"),
 					ex));
 		}
 		return this.registry.succeed(request, reply);

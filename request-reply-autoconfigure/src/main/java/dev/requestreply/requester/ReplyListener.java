@@ -7,9 +7,11 @@ import java.util.Map;
 
 import dev.requestreply.RequestReplyException;
 import dev.requestreply.security.AuthorizationMonitor;
+import dev.requestreply.support.LoopThreads;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.core.ConsumerFactory;
@@ -45,7 +47,9 @@ final class ReplyListener {
 
 	private final AuthorizationMonitor authorization;
 
-	private volatile AllottedReplyReaders allotted;
+	private final LoopThreads threads;
+
+	private volatile @Nullable AllottedReplyReaders allotted;
 
 	/**
 	 * Create a reply listener.
@@ -56,17 +60,19 @@ final class ReplyListener {
 	 * @param settings how to prepare the reply topic
 	 * @param dispatcher where replies go
 	 * @param mode how the instances of the application share the reply topic's partitions
+	 * @param threads the kind of thread the reply consumers run on
 	 * @param onDenied called each time the broker refuses the reply consumer (it retries
 	 * meanwhile), to fail what cannot get a reply
 	 */
 	ReplyListener(ConsumerFactory<?, ByteBuffer> consumerFactory, Map<String, Object> adminConfig,
-			ReplyTopicSettings settings, ReplyDispatcher dispatcher, ReplyPartitionMode mode, Runnable onDenied) {
+			ReplyTopicSettings settings, ReplyDispatcher dispatcher, ReplyPartitionMode mode, LoopThreads threads, Runnable onDenied) {
 		Assert.notNull(mode, "'mode' must not be null");
 		this.consumerFactory = consumerFactory;
 		this.provisioner = new ReplyTopicProvisioner(adminConfig, settings);
 		this.dispatcher = dispatcher;
 		this.topic = settings.topic();
 		this.mode = mode;
+		this.threads = threads;
 		this.startupTimeout = settings.startupTimeout();
 		this.authorization = new AuthorizationMonitor("READ and DESCRIBE on reply topic '" + this.topic + "'",
 				onDenied);
@@ -80,7 +86,7 @@ final class ReplyListener {
 	public int start() {
 		List<TopicPartitionOffset> positions = this.provisioner.positionsAtEnd();
 		AllottedReplyReaders readers = new AllottedReplyReaders(this.consumerFactory, this.topic, this::dispatch,
-				this.authorization, this.mode == ReplyPartitionMode.AUTO);
+				this.authorization, this.mode == ReplyPartitionMode.AUTO, this.threads);
 		readers.start(positions, this.startupTimeout);
 		this.allotted = readers;
 		return positions.size();
@@ -125,8 +131,9 @@ final class ReplyListener {
 	 * Return why the broker refuses the reply consumer, and what its principal needs.
 	 * @return the reason
 	 */
-	String denial() {
-		return this.authorization.failure("Reading").getCause().getMessage();
+	@Nullable String denial() {
+		Throwable cause = this.authorization.failure("Reading").getCause();
+		return (cause != null) ? cause.getMessage() : null;
 	}
 
 	/**
@@ -144,7 +151,7 @@ final class ReplyListener {
 	 * count themselves pending on.
 	 * @return the partitions, or {@code null} while stopped
 	 */
-	ReplyPartitions replyPartitions() {
+	@Nullable ReplyPartitions replyPartitions() {
 		AllottedReplyReaders readers = this.allotted;
 		return (readers != null) ? readers.partitions() : null;
 	}
@@ -159,6 +166,9 @@ final class ReplyListener {
 			return new ReplyPartitionsView(this.mode, List.of(), List.of(), false);
 		}
 		ReplyPartitions partitions = readers.partitions();
+		if (partitions == null) {
+			return new ReplyPartitionsView(this.mode, List.of(), List.of(), false);
+		}
 		return new ReplyPartitionsView(this.mode, partitions.owned(), partitions.read(), partitions.isShared());
 	}
 

@@ -9,6 +9,8 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Which partitions of the reply topic this instance owns (allotted by the reply group), names in
  * its requests, and reads; how many of its pending requests named each. Shared by the request
@@ -81,7 +83,7 @@ final class ReplyPartitions {
 	 * same, for replies to requests that named none).
 	 * @return the first of the partitions owned, or {@code null} when none is owned
 	 */
-	Integer acquire() {
+	@Nullable Integer acquire() {
 		synchronized (this.lock) {
 			if (this.owned.isEmpty()) {
 				this.pendingUnnamed++;
@@ -97,7 +99,7 @@ final class ReplyPartitions {
 	 * Count a request ended.
 	 * @param partition the partition it named, or {@code null}
 	 */
-	void release(Integer partition) {
+	void release(@Nullable Integer partition) {
 		synchronized (this.lock) {
 			if (partition == null) {
 				this.pendingUnnamed--;

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
 
@@ -66,7 +67,7 @@ final class ReplyPathMonitor {
 	 * Return why the reply consumer cannot read.
 	 * @return the reason, or {@code null} when it reads
 	 */
-	public String problem() {
+	public @Nullable String problem() {
 		if (!this.listener.isRunning()) {
 			return "is not running";
 		}

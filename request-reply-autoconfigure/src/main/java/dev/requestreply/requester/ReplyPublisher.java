@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import dev.requestreply.StreamOverflowException;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
 
@@ -48,11 +49,11 @@ final class ReplyPublisher<T> implements Flow.Publisher<T> {
 	// Where the engine's threads hand their signals over; until bound, on the calling thread.
 	private volatile Executor executor = Runnable::run;
 
-	private volatile Flow.Subscriber<? super T> subscriber;
+	private volatile Flow.@Nullable Subscriber<? super T> subscriber;
 
 	private volatile boolean done;
 
-	private volatile Throwable failure;
+	private volatile @Nullable Throwable failure;
 
 	private volatile boolean cancelled;
 

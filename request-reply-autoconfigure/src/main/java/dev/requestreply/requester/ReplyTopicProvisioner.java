@@ -87,6 +87,9 @@ final class ReplyTopicProvisioner {
 			.allTopicNames()
 			.get(timeoutMs, TimeUnit.MILLISECONDS)
 			.get(topic);
+		if (description == null) {
+			throw new IllegalStateException("Reply topic '" + topic + "' was not described");
+		}
 		Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
 		description.partitions()
 			.forEach((partition) -> latest.put(new TopicPartition(topic, partition.partition()), OffsetSpec.latest()));

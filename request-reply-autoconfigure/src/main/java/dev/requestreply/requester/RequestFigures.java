@@ -1,7 +1,6 @@
 package dev.requestreply.requester;
 
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -70,14 +69,12 @@ final class RequestFigures {
 	}
 
 	RequestStatistics statistics() {
-		Map<RequestOutcome, Long> ended = this.outcomes.snapshot();
-		Map<SkippedReply, Long> replies = this.skipped.snapshot();
-		Map<FastFailure, Long> refused = this.fastFailures.snapshot();
-		return new RequestStatistics(ended.get(RequestOutcome.SUCCESS), ended.get(RequestOutcome.TIMEOUT),
-				ended.get(RequestOutcome.ERROR), ended.get(RequestOutcome.CANCELLED), this.rejected.sum(),
-				replies.get(SkippedReply.LATE), replies.get(SkippedReply.DUPLICATE), replies.get(SkippedReply.FOREIGN),
-				replies.get(SkippedReply.INVALID), refused.get(FastFailure.NO_RESPONDER),
-				refused.get(FastFailure.REPLY_PATH_DOWN), refused.get(FastFailure.STREAM_OVERFLOW));
+		return new RequestStatistics(this.outcomes.get(RequestOutcome.SUCCESS),
+				this.outcomes.get(RequestOutcome.TIMEOUT), this.outcomes.get(RequestOutcome.ERROR),
+				this.outcomes.get(RequestOutcome.CANCELLED), this.rejected.sum(), this.skipped.get(SkippedReply.LATE),
+				this.skipped.get(SkippedReply.DUPLICATE), this.skipped.get(SkippedReply.FOREIGN),
+				this.skipped.get(SkippedReply.INVALID), this.fastFailures.get(FastFailure.NO_RESPONDER),
+				this.fastFailures.get(FastFailure.REPLY_PATH_DOWN), this.fastFailures.get(FastFailure.STREAM_OVERFLOW));
 	}
 
 }

@@ -4,6 +4,7 @@ import java.util.List;
 
 import dev.requestreply.NoResponderException;
 import dev.requestreply.ReplyPathDownException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The one place a request is refused before it is registered or sent, and counted: when its reply
@@ -18,7 +19,7 @@ final class RequestGate {
 
 	private final String replyTopic;
 
-	private volatile Open open;
+	private volatile @Nullable Open open;
 
 	RequestGate(PendingRequests registry, String replyTopic) {
 		this.registry = registry;
@@ -32,7 +33,7 @@ final class RequestGate {
 	 * @param responders the directory of served topics, or {@code null} to let requests wait for
 	 * a responder
 	 */
-	void open(ReplyListener listener, ReplyPathMonitor replyPath, ResponderDirectory responders) {
+	void open(ReplyListener listener, ReplyPathMonitor replyPath, @Nullable ResponderDirectory responders) {
 		this.open = new Open(listener, replyPath, responders);
 	}
 
@@ -51,12 +52,12 @@ final class RequestGate {
 	 * Return why no reply could arrive now.
 	 * @return the reason, or {@code null} when replies can arrive
 	 */
-	String refusalReason() {
+	@Nullable String refusalReason() {
 		String problem = replyPathProblem(this.open);
 		return (problem != null) ? "reply consumer of '" + this.replyTopic + "' " + problem : null;
 	}
 
-	private static String replyPathProblem(Open current) {
+	private static @Nullable String replyPathProblem(@Nullable Open current) {
 		if (current == null) {
 			return "is not running";
 		}
@@ -80,9 +81,10 @@ final class RequestGate {
 			this.registry.failedFast(FastFailure.REPLY_PATH_DOWN);
 			throw new ReplyPathDownException(this.replyTopic, problem);
 		}
-		if (current.responders() != null) {
+		ResponderDirectory responders = (current != null) ? current.responders() : null;
+		if (responders != null) {
 			try {
-				current.responders().check(topics);
+				responders.check(topics);
 			}
 			catch (NoResponderException ex) {
 				this.registry.failedFast(FastFailure.NO_RESPONDER);
@@ -91,7 +93,7 @@ final class RequestGate {
 		}
 	}
 
-	private record Open(ReplyListener listener, ReplyPathMonitor replyPath, ResponderDirectory responders) {
+	private record Open(ReplyListener listener, ReplyPathMonitor replyPath, @Nullable ResponderDirectory responders) {
 
 	}
 

@@ -18,6 +18,7 @@ import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -43,7 +44,7 @@ final class RequestSender {
 
 	private final ObservationRegistry observationRegistry;
 
-	private final RequestReplyObservationConvention observationConvention;
+	private final @Nullable RequestReplyObservationConvention observationConvention;
 
 	private final ReplyListener replyListener;
 
@@ -59,7 +60,7 @@ final class RequestSender {
 	 * @param replyListener the reply consumers, which tell the reply partition a request names
 	 */
 	RequestSender(KafkaTemplate<byte[], byte[]> kafkaTemplate, PendingRequests registry, String replyTopic,
-			ObservationRegistry observationRegistry, RequestReplyObservationConvention observationConvention,
+			ObservationRegistry observationRegistry, @Nullable RequestReplyObservationConvention observationConvention,
 			ReplyListener replyListener) {
 		Assert.notNull(observationRegistry, "'observationRegistry' must not be null");
 		this.kafkaTemplate = kafkaTemplate;
@@ -82,7 +83,8 @@ final class RequestSender {
 	 * @param stream whether a stream of replies is wanted
 	 * @return the pending request
 	 */
-	<F> PendingRequest<F> send(List<String> topics, ProducerRecord<?, ?> record, byte[] key, byte[] value,
+	<F> PendingRequest<F> send(List<String> topics, ProducerRecord<?, ?> record, byte @Nullable [] key,
+			byte @Nullable [] value,
 			PendingRequest<F> pending, long deadlineMillis, boolean stream) {
 		ReplyPartitions partitions = this.replyListener.replyPartitions();
 		Integer replyPartition = (partitions != null) ? partitions.acquire() : null;
@@ -117,7 +119,7 @@ final class RequestSender {
 
 	// On the thread that ended the request, or the producer's once the request was sent: the cancel
 	// itself goes out on a completion thread, as a send may block (a full buffer, no metadata).
-	private void sendCancel(SendResult<byte[], byte[]> request, byte[] key, PendingRequest<?> pending) {
+	private void sendCancel(SendResult<byte[], byte[]> request, byte @Nullable [] key, PendingRequest<?> pending) {
 		// To the partition the request was written to, keyed or not, so it reaches the consumer
 		// that holds the request (and meets it there if it overtakes it).
 		ProducerRecord<byte[], byte[]> cancel = new ProducerRecord<>(request.getProducerRecord().topic(),

@@ -17,7 +17,9 @@ import dev.requestreply.GatherResult;
 import dev.requestreply.Reply;
 import dev.requestreply.RequestReplyException;
 import dev.requestreply.convert.PayloadConverter;
+import dev.requestreply.support.LoopThreads;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.core.ConsumerFactory;
@@ -56,7 +58,7 @@ public final class RequesterEngine implements AutoCloseable {
 
 	private final RequestGate gate;
 
-	private volatile Running running;
+	private volatile @Nullable Running running;
 
 	/**
 	 * Create an engine, not started.
@@ -115,13 +117,14 @@ public final class RequesterEngine implements AutoCloseable {
 		String replyTopic = this.settings.replyTopic().topic();
 		ReplyListener listener = new ReplyListener(this.replyConsumerFactory, this.adminConfig,
 				this.settings.replyTopic(), new ReplyDispatcher(this.registry, this.converter),
-				this.settings.replyPartitions(),
+				this.settings.replyPartitions(), LoopThreads.of(this.settings.virtualThreads()),
 				() -> this.registry.failAll("Reply consumer not authorized to read reply topic '" + replyTopic + "'"));
 		int partitions = listener.start();
 		Duration interval = this.settings.responderCheckInterval();
 		this.gate.open(listener, new ReplyPathMonitor(listener, this.settings.replyPathTimeout()),
 				(interval != null)
-						? new ResponderDirectory(this.adminConfig, interval, this.settings.localResponderTopics())
+						? new ResponderDirectory(this.adminConfig, interval, this.settings.localResponderTopics(),
+								LoopThreads.of(this.settings.virtualThreads()))
 						: null);
 		RequestSender sender = new RequestSender(this.kafkaTemplate, this.registry, replyTopic,
 				this.settings.observationRegistry(), this.settings.observationConvention(), listener);
@@ -169,7 +172,7 @@ public final class RequesterEngine implements AutoCloseable {
 	 * Return why new requests are refused right now.
 	 * @return the reason, or {@code null} when they are accepted
 	 */
-	public String refusalReason() {
+	public @Nullable String refusalReason() {
 		return this.gate.refusalReason();
 	}
 

@@ -8,6 +8,7 @@ import java.util.function.Supplier;
 
 import dev.requestreply.observation.RequestReplyObservationConvention;
 import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
 
@@ -35,13 +36,17 @@ import org.springframework.util.Assert;
  * @param observationConvention a convention for them, or {@code null} for the default
  * @param completionExecutor where futures complete and callers' callbacks run, or {@code null}
  * for a pool of the engine's own
+ * @param virtualThreads whether the reply readers and the lookups of the responders run on virtual
+ * threads (Java 21 or later); the timing wheel is a platform thread either way
  * @since 0.3.0
  */
 public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMode replyPartitions,
-		Duration defaultTimeout, Duration drainTimeout, Duration replyPathTimeout, Duration responderCheckInterval,
+		Duration defaultTimeout, Duration drainTimeout, Duration replyPathTimeout,
+		@Nullable Duration responderCheckInterval,
 		Supplier<Set<String>> localResponderTopics, int streamBuffer, int maxPending, Duration lateReplyWindow,
 		String instanceId, boolean autoStartup, ObservationRegistry observationRegistry,
-		RequestReplyObservationConvention observationConvention, Executor completionExecutor) {
+		@Nullable RequestReplyObservationConvention observationConvention, @Nullable Executor completionExecutor,
+		boolean virtualThreads) {
 
 	/**
 	 * Default timeout of requests that name none.
@@ -127,7 +132,7 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 
 		private Duration replyPathTimeout = DEFAULT_REPLY_PATH_TIMEOUT;
 
-		private Duration responderCheckInterval;
+		private @Nullable Duration responderCheckInterval;
 
 		private Supplier<Set<String>> localResponderTopics = Set::of;
 
@@ -143,9 +148,11 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 
 		private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
-		private RequestReplyObservationConvention observationConvention;
+		private @Nullable RequestReplyObservationConvention observationConvention;
 
-		private Executor completionExecutor;
+		private @Nullable Executor completionExecutor;
+
+		private boolean virtualThreads;
 
 		private Builder(ReplyTopicSettings replyTopic) {
 			this.replyTopic = replyTopic;
@@ -199,7 +206,7 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		 * @param responderCheckInterval the interval, or {@code null}
 		 * @return this builder
 		 */
-		public Builder responderCheckInterval(Duration responderCheckInterval) {
+		public Builder responderCheckInterval(@Nullable Duration responderCheckInterval) {
 			this.responderCheckInterval = responderCheckInterval;
 			return this;
 		}
@@ -274,7 +281,7 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		 * @return this builder
 		 */
 		public Builder observations(ObservationRegistry observationRegistry,
-				RequestReplyObservationConvention observationConvention) {
+				@Nullable RequestReplyObservationConvention observationConvention) {
 			this.observationRegistry = observationRegistry;
 			this.observationConvention = observationConvention;
 			return this;
@@ -286,8 +293,19 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		 * @param completionExecutor the executor, or {@code null} for the default
 		 * @return this builder
 		 */
-		public Builder completionExecutor(Executor completionExecutor) {
+		public Builder completionExecutor(@Nullable Executor completionExecutor) {
 			this.completionExecutor = completionExecutor;
+			return this;
+		}
+
+		/**
+		 * Set whether the reply readers and the lookups of the responders run on virtual threads
+		 * (Java 21 or later). Default false: platform threads.
+		 * @param virtualThreads whether to use virtual threads
+		 * @return this builder
+		 */
+		public Builder virtualThreads(boolean virtualThreads) {
+			this.virtualThreads = virtualThreads;
 			return this;
 		}
 
@@ -299,7 +317,7 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 			return new RequesterSettings(this.replyTopic, this.replyPartitions, this.defaultTimeout, this.drainTimeout,
 					this.replyPathTimeout, this.responderCheckInterval, this.localResponderTopics, this.streamBuffer,
 					this.maxPending, this.lateReplyWindow, this.instanceId, this.autoStartup, this.observationRegistry,
-					this.observationConvention, this.completionExecutor);
+					this.observationConvention, this.completionExecutor, this.virtualThreads);
 		}
 
 	}

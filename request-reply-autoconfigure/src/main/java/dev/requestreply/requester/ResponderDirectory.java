@@ -15,7 +15,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 
 import dev.requestreply.NoResponderException;
+import dev.requestreply.support.LoopThreads;
 import org.apache.kafka.clients.admin.Admin;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogAccessor;
 import org.springframework.util.Assert;
@@ -89,7 +91,7 @@ final class ResponderDirectory implements AutoCloseable {
 	// At most one early lookup waits in the queue, however many requests found a topic unserved.
 	private final AtomicBoolean earlyRefreshQueued = new AtomicBoolean();
 
-	private volatile ResponderLookup.Answer answer;
+	private volatile ResponderLookup.@Nullable Answer answer;
 
 	private volatile long lastRefreshNanos;
 
@@ -102,12 +104,14 @@ final class ResponderDirectory implements AutoCloseable {
 	 * @param adminConfig the Kafka admin client configuration
 	 * @param interval how often the groups are looked up
 	 * @param localTopics the topics this application's own handlers read
+	 * @param threads the kind of thread the lookups run on
 	 */
-	ResponderDirectory(Map<String, Object> adminConfig, Duration interval, Supplier<Set<String>> localTopics) {
-		this(Admin.create(adminConfig), interval, localTopics);
+	ResponderDirectory(@Nullable Map<String, Object> adminConfig, Duration interval, Supplier<Set<String>> localTopics,
+			LoopThreads threads) {
+		this(Admin.create(adminConfig), interval, localTopics, threads);
 	}
 
-	ResponderDirectory(Admin admin, Duration interval, Supplier<Set<String>> localTopics) {
+	ResponderDirectory(Admin admin, Duration interval, Supplier<Set<String>> localTopics, LoopThreads threads) {
 		Assert.isTrue(interval != null && interval.toMillis() > 0, "'interval' must be positive");
 		Assert.notNull(localTopics, "'localTopics' must not be null");
 		this.admin = admin;
@@ -116,11 +120,7 @@ final class ResponderDirectory implements AutoCloseable {
 		this.local = Set.copyOf(localTopics.get());
 		this.intervalNanos = interval.toNanos();
 		this.groups = new ResponderGroups(this.intervalNanos * FULL_REFRESH_INTERVALS);
-		this.scheduler = Executors.newSingleThreadScheduledExecutor((task) -> {
-			Thread thread = new Thread(task, "request-reply-responders");
-			thread.setDaemon(true);
-			return thread;
-		});
+		this.scheduler = Executors.newSingleThreadScheduledExecutor(threads.factory("request-reply-responders"));
 		this.scheduler.execute(() -> refresh(ResponderLookup.Mode.EVERY_GROUP));
 		scheduleNext();
 	}
@@ -171,7 +171,7 @@ final class ResponderDirectory implements AutoCloseable {
 		}
 	}
 
-	private ResponderLookup.Answer answer(long now) {
+	private ResponderLookup.@Nullable Answer answer(long now) {
 		if (this.answer == null) {
 			try {
 				this.firstAnswer.await(FIRST_LOOKUP_WAIT.toMillis(), TimeUnit.MILLISECONDS);

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.ThreadLocalRandom;
 
 import org.apache.kafka.common.GroupState;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the requester knows of the cluster's consumer groups, learnt lookup after lookup: for each
@@ -139,7 +140,7 @@ final class ResponderGroups {
 	 * anything: then any topic may be served (a responder is starting), and nothing is refused.
 	 * @return the served topics, or {@code null} for unknown
 	 */
-	Set<String> served() {
+	@Nullable Set<String> served() {
 		Set<String> topics = new HashSet<>();
 		for (Group group : this.groups.values()) {
 			if (group.members > 0) {
@@ -158,7 +159,7 @@ final class ResponderGroups {
 
 	private static final class Group {
 
-		GroupState state;
+		@Nullable GroupState state;
 
 		int members;
 
@@ -167,7 +168,7 @@ final class ResponderGroups {
 		boolean share;
 
 		// The topics last seen assigned; null while never seen assigned any.
-		Set<String> topics;
+		@Nullable Set<String> topics;
 
 		long dueNanos;
 

@@ -25,6 +25,7 @@ import org.apache.kafka.common.GroupType;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.acl.AclOperation;
 import org.apache.kafka.common.errors.GroupIdNotFoundException;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogAccessor;
 
@@ -87,7 +88,7 @@ final class ResponderLookup {
 	 * @return the answer, or {@code null} when the broker lists only some groups to this principal
 	 * @throws Exception if the broker could not answer in time
 	 */
-	Answer lookUp(ResponderGroups groups, Set<String> asked, Mode mode, long now) throws Exception {
+	@Nullable Answer lookUp(ResponderGroups groups, Set<String> asked, Mode mode, long now) throws Exception {
 		long timeout = this.lookupTimeout.toMillis();
 		Set<String> describe;
 		int listedCount = -1;
@@ -152,7 +153,7 @@ final class ResponderLookup {
 	}
 
 	// A group deleted since it was listed is forgotten; any other failure fails the lookup.
-	private static <D> D take(ResponderGroups groups, String id, KafkaFuture<D> future, long timeout)
+	private static <D> @Nullable D take(ResponderGroups groups, String id, KafkaFuture<D> future, long timeout)
 			throws Exception {
 		try {
 			return future.get(timeout, TimeUnit.MILLISECONDS);
@@ -200,7 +201,7 @@ final class ResponderLookup {
 	 * @param described how many groups it described
 	 * @param listed how many groups were listed, or -1 without a listing
 	 */
-	record Answer(Set<String> served, long answeredNanos, int described, int listed) {
+	record Answer(@Nullable Set<String> served, long answeredNanos, int described, int listed) {
 
 		boolean serves(String topic) {
 			return this.served == null || this.served.contains(topic);

@@ -14,6 +14,7 @@ import dev.requestreply.wire.WireFormat;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.utils.Utils;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Puts the elements of a streaming reply in order by their sequence numbers, drops duplicates,
@@ -44,7 +45,7 @@ final class StreamCollector<T> implements ReplyCollector {
 
 	private long end = -1;
 
-	private RequestReplyException endFailure;
+	private @Nullable RequestReplyException endFailure;
 
 	StreamCollector(PendingRequests registry, PayloadConverter converter, Type elementType,
 			ReplyPublisher<T> publisher, Duration idleTimeout, long overallDeadlineNanos) {

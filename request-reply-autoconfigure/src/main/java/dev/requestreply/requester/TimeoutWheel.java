@@ -5,6 +5,8 @@ import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A hashed timing wheel that expires pending requests, swept by one thread: registering and
  * removing a request are O(1) under a lock striped by correlation id, so neither allocates a timer
@@ -142,7 +144,7 @@ final class TimeoutWheel implements AutoCloseable {
 	 */
 	static final class Bucket {
 
-		private PendingRequest<?> head;
+		private @Nullable PendingRequest<?> head;
 
 		void link(PendingRequest<?> request) {
 			request.previous = null;

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.requestreply.support.LoopThreads;
 import dev.requestreply.support.SupervisedLoop;
 import dev.requestreply.wire.WireFormat;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -58,14 +59,16 @@ final class CancelReader {
 	// Each handler once, however many topics it serves.
 	private final List<RequestsInHand> handlers = new ArrayList<>();
 
-	private final SupervisedLoop loop = new SupervisedLoop("request-reply-cancels", this::read,
-			Duration.ofMillis(500), Duration.ofSeconds(30));
+	private final SupervisedLoop loop;
 
 	/**
 	 * @param consumerConfig the handlers' consumer configuration (connection, security); its group
 	 * id is dropped
+	 * @param threads the kind of thread the reader runs on
 	 */
-	CancelReader(Map<String, Object> consumerConfig) {
+	CancelReader(Map<String, Object> consumerConfig, LoopThreads threads) {
+		this.loop = new SupervisedLoop("request-reply-cancels", this::read, Duration.ofMillis(500),
+				Duration.ofSeconds(30), threads);
 		Map<String, Object> config = new HashMap<>(consumerConfig);
 		config.remove(ConsumerConfig.GROUP_ID_CONFIG);
 		config.remove(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
@@ -211,7 +214,7 @@ final class CancelReader {
 			for (TopicPartition partition : partitions) {
 				OffsetAndTimestamp first = found.get(partition);
 				// None that recent when the end was read: none was written in between either.
-				this.reader.seek(partition, (first != null) ? first.offset() : ends.get(partition));
+				this.reader.seek(partition, (first != null) ? first.offset() : ends.getOrDefault(partition, 0L));
 			}
 		}
 

@@ -4,6 +4,8 @@ import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.Base64;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The metadata a handler's consumer commits with each partition's offset: which records above
  * the committed offset (the lowest unfinished one) had finished, so that after a crash or a
@@ -89,7 +91,7 @@ final class CommitMetadata {
 	 * @return the finished records, or {@code null} when the metadata names none (empty, not
 	 * ours, or unreadable)
 	 */
-	static Finished decode(long committed, String metadata) {
+	static @Nullable Finished decode(long committed, String metadata) {
 		if (metadata == null || !metadata.startsWith(PREFIX)) {
 			return null;
 		}

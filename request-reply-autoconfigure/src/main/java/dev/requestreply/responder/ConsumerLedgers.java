@@ -13,6 +13,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogAccessor;
 
@@ -56,7 +57,7 @@ final class ConsumerLedgers {
 	private volatile boolean anyCapacityPaused;
 
 	// Taken on the consumer's thread (the consumer is not thread-safe), for transactional commits.
-	private volatile ConsumerGroupMetadata groupMetadata;
+	private volatile @Nullable ConsumerGroupMetadata groupMetadata;
 
 	private boolean committing;
 
@@ -80,7 +81,7 @@ final class ConsumerLedgers {
 	 * Return the group metadata of the consumer's current generation, as of its last poll: a
 	 * transaction that commits offsets with older metadata is refused (the partition moved).
 	 */
-	ConsumerGroupMetadata groupMetadata() {
+	@Nullable ConsumerGroupMetadata groupMetadata() {
 		return this.groupMetadata;
 	}
 

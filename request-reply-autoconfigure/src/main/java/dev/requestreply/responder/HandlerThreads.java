@@ -1,7 +1,10 @@
 package dev.requestreply.responder;
 
 import java.time.Duration;
+import java.util.Objects;
 import java.util.concurrent.Executor;
+
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.task.SimpleAsyncTaskExecutorBuilder;
 import org.springframework.boot.task.ThreadPoolTaskExecutorBuilder;
@@ -23,9 +26,9 @@ final class HandlerThreads implements AutoCloseable {
 
 	private static final Duration KEEP_ALIVE = Duration.ofMinutes(1);
 
-	private final ThreadPoolTaskExecutor pool;
+	private final @Nullable ThreadPoolTaskExecutor pool;
 
-	private final SimpleAsyncTaskExecutor virtual;
+	private final @Nullable SimpleAsyncTaskExecutor virtual;
 
 	/**
 	 * Create the threads of a handler.
@@ -34,7 +37,7 @@ final class HandlerThreads implements AutoCloseable {
 	 * @param virtualThreads whether to use virtual threads
 	 * @param decorator the application's task decorator, or {@code null}
 	 */
-	HandlerThreads(String handlerId, int maxConcurrency, boolean virtualThreads, TaskDecorator decorator) {
+	HandlerThreads(String handlerId, int maxConcurrency, boolean virtualThreads, @Nullable TaskDecorator decorator) {
 		String prefix = "request-reply-" + handlerId + "-";
 		if (virtualThreads) {
 			SimpleAsyncTaskExecutorBuilder builder = new SimpleAsyncTaskExecutorBuilder().virtualThreads(true)
@@ -57,7 +60,7 @@ final class HandlerThreads implements AutoCloseable {
 	}
 
 	Executor executor() {
-		return (this.pool != null) ? this.pool : this.virtual;
+		return (this.pool != null) ? this.pool : Objects.requireNonNull(this.virtual);
 	}
 
 	@Override
@@ -65,7 +68,7 @@ final class HandlerThreads implements AutoCloseable {
 		if (this.pool != null) {
 			this.pool.shutdown();
 		}
-		else {
+		else if (this.virtual != null) {
 			this.virtual.close();
 		}
 	}

@@ -11,6 +11,7 @@ import dev.requestreply.handler.ReplyHandlerEndpoint;
 import dev.requestreply.handler.ReplyHandlerIdempotency;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
 
@@ -32,7 +33,7 @@ final class IdempotencyWindow {
 	/**
 	 * Return the window of a handler, or {@code null} when it does not remember its replies.
 	 */
-	static IdempotencyWindow of(ReplyHandlerIdempotency settings, ReplyHandlerEndpoint endpoint) {
+	static @Nullable IdempotencyWindow of(ReplyHandlerIdempotency settings, ReplyHandlerEndpoint endpoint) {
 		return (settings.allHandlers() || endpoint.idempotent())
 				? new IdempotencyWindow(settings.maxEntries(), settings.window()) : null;
 	}
@@ -52,7 +53,7 @@ final class IdempotencyWindow {
 	/**
 	 * Return the reply sent to an earlier delivery of this request, or {@code null}.
 	 */
-	synchronized Remembered find(ReplyAddress address) {
+	synchronized @Nullable Remembered find(ReplyAddress address) {
 		forgetExpired(this.nanoClock.getAsLong());
 		return this.replies.get(key(address));
 	}
@@ -60,7 +61,7 @@ final class IdempotencyWindow {
 	/**
 	 * Remember the reply sent to a request.
 	 */
-	synchronized void remember(ReplyAddress address, byte[] value, Header[] headers) {
+	synchronized void remember(ReplyAddress address, byte @Nullable [] value, Header[] headers) {
 		long now = this.nanoClock.getAsLong();
 		forgetExpired(now);
 		Key key = key(address);
@@ -103,7 +104,7 @@ final class IdempotencyWindow {
 	/**
 	 * A reply as it was sent: its value and headers.
 	 */
-	record Remembered(byte[] value, Header[] headers, long rememberedNanos) {
+	record Remembered(byte @Nullable [] value, Header[] headers, long rememberedNanos) {
 
 		RecordHeaders copyHeaders() {
 			return new RecordHeaders(this.headers.clone());

@@ -9,6 +9,7 @@ import dev.requestreply.wire.RequestHeaders;
 import dev.requestreply.wire.WireFormatException;
 import io.micrometer.observation.Observation;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
 
 /**
@@ -36,9 +37,9 @@ final class InHandRequest {
 	/**
 	 * Its request-reply headers, or {@code null} when they could not be read ({@link #unreadable}).
 	 */
-	final RequestHeaders headers;
+	final @Nullable RequestHeaders headers;
 
-	final WireFormatException unreadable;
+	final @Nullable WireFormatException unreadable;
 
 	final long receivedNanos = System.nanoTime();
 
@@ -59,16 +60,16 @@ final class InHandRequest {
 
 	volatile long queuedNanos;
 
-	volatile HandlerCallContext context;
+	volatile @Nullable HandlerCallContext context;
 
-	volatile StreamReplier stream;
+	volatile @Nullable StreamReplier stream;
 
 	private final AtomicReference<Observation> observation = new AtomicReference<>();
 
 	volatile long endedNanos;
 
 	// Guarded by this: the thread running the method (or iterating its result), or null.
-	private Thread methodThread;
+	private @Nullable Thread methodThread;
 
 	private boolean overrunReported;
 
@@ -76,7 +77,7 @@ final class InHandRequest {
 	private volatile boolean keepUnfinished;
 
 	InHandRequest(ConsumerRecord<byte[], byte[]> record, ConsumerLedgers owner, PartitionLedger ledger,
-			RequestHeaders headers, WireFormatException unreadable, long maxHandlingNanos) {
+			@Nullable RequestHeaders headers, @Nullable WireFormatException unreadable, long maxHandlingNanos) {
 		this.record = record;
 		this.owner = owner;
 		this.ledger = ledger;
@@ -205,7 +206,7 @@ final class InHandRequest {
 	/**
 	 * Return the thread of a method still running after its request ended, once.
 	 */
-	synchronized Thread overrunOnce() {
+	synchronized @Nullable Thread overrunOnce() {
 		if (this.methodThread == null || this.overrunReported) {
 			return null;
 		}

@@ -5,6 +5,7 @@ import java.util.TreeSet;
 
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The offsets of one partition that a handler's consumer owns: which of the records it received
@@ -26,7 +27,7 @@ final class PartitionLedger {
 	private long end = -1;
 
 	// Guarded by this: the previous owner's finished records not passed yet, or null.
-	private CommitMetadata.Finished inherited;
+	private CommitMetadata.@Nullable Finished inherited;
 
 	// Guarded by this: whether the last commit point left finished offsets out of its metadata.
 	private boolean truncated;
@@ -38,7 +39,7 @@ final class PartitionLedger {
 	 * @param maxMetadataChars the longest commit metadata the broker takes; 0 for none (only the
 	 * lowest unfinished offset is committed)
 	 */
-	PartitionLedger(TopicPartition partition, OffsetAndMetadata committed, int maxMetadataChars) {
+	PartitionLedger(TopicPartition partition, @Nullable OffsetAndMetadata committed, int maxMetadataChars) {
 		this.partition = partition;
 		this.maxMetadataChars = maxMetadataChars;
 		if (committed != null) {
@@ -93,7 +94,7 @@ final class PartitionLedger {
 	 * @return the lowest unfinished offset (or the offset after the last record when none is)
 	 * with the finished ones above it, or {@code null} before the first record
 	 */
-	synchronized OffsetAndMetadata commitPoint() {
+	synchronized @Nullable OffsetAndMetadata commitPoint() {
 		if (this.end < 0) {
 			return null;
 		}

@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 
@@ -12,6 +13,7 @@ import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.Producer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -94,7 +96,8 @@ final class PartitionTransactions {
 				return;
 			}
 			List<Pending> replies = owned;
-			ConsumerGroupMetadata group = replies.get(0).request().owner.groupMetadata();
+			// Known once the consumer polled, before any request was in hand.
+			ConsumerGroupMetadata group = Objects.requireNonNull(replies.get(0).request().owner.groupMetadata());
 			try {
 				this.template.executeInTransaction((operations) -> {
 					replies.forEach((pending) -> operations.send(pending.reply()));
@@ -118,7 +121,8 @@ final class PartitionTransactions {
 	}
 
 	private void commitStream(Pending pending) {
-		Producer<byte[], byte[]> producer = pending.stream();
+		// A stream's transaction has its own producer.
+		Producer<byte[], byte[]> producer = Objects.requireNonNull(pending.stream());
 		if (owned(List.of(pending)).isEmpty()) {
 			abort(producer);
 			return;
@@ -140,7 +144,7 @@ final class PartitionTransactions {
 	}
 
 	// The partition's offset with these requests counted as finished.
-	private OffsetAndMetadata pointWith(List<Pending> replies) {
+	private @Nullable OffsetAndMetadata pointWith(List<Pending> replies) {
 		PartitionLedger ledger = replies.get(0).request().ledger;
 		replies.forEach((pending) -> ledger.finish(pending.request().record.offset()));
 		return ledger.commitPoint();
@@ -181,7 +185,10 @@ final class PartitionTransactions {
 	/**
 	 * Abort a producer's transaction, and close it (a failed producer is closed for good).
 	 */
-	static void abort(Producer<byte[], byte[]> producer) {
+	static void abort(@Nullable Producer<byte[], byte[]> producer) {
+		if (producer == null) {
+			return;
+		}
 		try {
 			producer.abortTransaction();
 		}
@@ -202,7 +209,8 @@ final class PartitionTransactions {
 	 * {@code null}
 	 * @param committed completed once committed, failed when it could not be
 	 */
-	record Pending(InHandRequest request, ProducerRecord<byte[], byte[]> reply, Producer<byte[], byte[]> stream,
+	record Pending(InHandRequest request, ProducerRecord<byte[], byte[]> reply,
+			@Nullable Producer<byte[], byte[]> stream,
 			CompletableFuture<Object> committed) {
 
 	}

@@ -6,6 +6,7 @@ import dev.requestreply.handler.ReplyHandlerStats;
 import dev.requestreply.wire.WireFormat;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogAccessor;
 
@@ -26,13 +27,13 @@ final class ReplySender {
 
 	private final String handlerId;
 
-	private final IdempotencyWindow window;
+	private final @Nullable IdempotencyWindow window;
 
 	/**
 	 * Create a sender that remembers the replies it sent in the given window, or none.
 	 */
 	ReplySender(ReplyWriter writer, String responder, ReplyHandlerStats stats, String handlerId,
-			IdempotencyWindow window) {
+			@Nullable IdempotencyWindow window) {
 		this.writer = writer;
 		this.responder = responder.getBytes(StandardCharsets.UTF_8);
 		this.stats = stats;
@@ -43,7 +44,7 @@ final class ReplySender {
 	/**
 	 * Return the reply remembered for an earlier delivery of this request, if any.
 	 */
-	IdempotencyWindow.Remembered remembered(ReplyAddress address) {
+	IdempotencyWindow.@Nullable Remembered remembered(ReplyAddress address) {
 		return (this.window != null && !address.stream()) ? this.window.find(address) : null;
 	}
 
@@ -58,14 +59,16 @@ final class ReplySender {
 	/**
 	 * Send one reply (a value or an error); for a stream request it is the end of the stream.
 	 */
-	void reply(InHandRequest request, ReplyAddress address, byte[] value, Throwable failure, Runnable whenSent) {
+	void reply(InHandRequest request, ReplyAddress address, byte @Nullable [] value, @Nullable Throwable failure,
+			Runnable whenSent) {
 		send(request, address, value, failure, null, address.stream() ? 0L : null, whenSent);
 	}
 
 	/**
 	 * Send one part of a stream: an element ({@code sequence} set) or its end ({@code end} set).
 	 */
-	void send(InHandRequest request, ReplyAddress address, byte[] value, Throwable failure, Long sequence, Long end,
+	void send(InHandRequest request, ReplyAddress address, byte @Nullable [] value, @Nullable Throwable failure,
+			@Nullable Long sequence, @Nullable Long end,
 			Runnable whenSent) {
 		RecordHeaders headers = WireFormat.replyHeaders(address.request(), this.responder, failure,
 				(failure != null) ? ErrorCodeMapping.codeOf(failure) : null, sequence, end);
@@ -83,9 +86,10 @@ final class ReplySender {
 		this.writer.discard(request);
 	}
 
-	private void send(InHandRequest request, ReplyAddress address, byte[] value, RecordHeaders headers, boolean last,
+	private void send(InHandRequest request, ReplyAddress address, byte @Nullable [] value, RecordHeaders headers,
+			boolean last,
 			boolean remember, Runnable whenSent) {
-		if (remember) {
+		if (remember && this.window != null) {
 			// Remembered before it is sent, so that a redelivery right behind this request finds it;
 			// taken before sending, as an observing template adds trace headers to the record.
 			this.window.remember(address, value, headers.toArray());
@@ -109,7 +113,7 @@ final class ReplySender {
 	}
 
 	private void failed(ReplyAddress address, Throwable ex, boolean remembered) {
-		if (remembered) {
+		if (remembered && this.window != null) {
 			this.window.forget(address);
 		}
 		this.stats.record(ReplyHandlerStats.Event.REPLY_FAILED);

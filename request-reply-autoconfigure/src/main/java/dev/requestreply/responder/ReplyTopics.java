@@ -10,6 +10,7 @@ import dev.requestreply.handler.MalformedRequestException;
 import dev.requestreply.wire.RequestReplyHeaders;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -57,7 +58,7 @@ final class ReplyTopics {
 	 * @return whether the topic exists (else no reply can be sent)
 	 * @throws MalformedRequestException if the topic lacks the partition
 	 */
-	boolean exists(String topic, Integer partition) {
+	boolean exists(String topic, @Nullable Integer partition) {
 		Integer known = this.partitionCounts.get(topic);
 		// Partitions are never taken away from a topic: a count seen holds.
 		if (known != null && (partition == null || partition < known)) {

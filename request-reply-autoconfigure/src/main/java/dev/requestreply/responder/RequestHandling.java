@@ -1,6 +1,7 @@
 package dev.requestreply.responder;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,6 +16,7 @@ import dev.requestreply.wire.MalformedHeaderException;
 import dev.requestreply.wire.RequestHeaders;
 import dev.requestreply.wire.UnaddressableRequestException;
 import io.micrometer.observation.Observation;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.MDC;
 
 import org.springframework.core.log.LogAccessor;
@@ -104,7 +106,7 @@ final class RequestHandling {
 		}
 	}
 
-	private static void restore(Map<String, String> previous) {
+	private static void restore(@Nullable Map<String, String> previous) {
 		if (previous != null) {
 			MDC.setContextMap(previous);
 		}
@@ -127,7 +129,8 @@ final class RequestHandling {
 			}
 			return;
 		}
-		RequestHeaders headers = request.headers;
+		// Read, since it is neither unaddressable nor malformed.
+		RequestHeaders headers = Objects.requireNonNull(request.headers, "request headers");
 		if (!allowed(request, headers)) {
 			return;
 		}
@@ -182,7 +185,8 @@ final class RequestHandling {
 		}
 	}
 
-	private static ReplyAddress address(InHandRequest request, RequestHeaders headers, HandlerCallContext context) {
+	private static ReplyAddress address(InHandRequest request, RequestHeaders headers,
+			@Nullable HandlerCallContext context) {
 		return new ReplyAddress(headers, request.record.key(), request.record.topic(), request.receivedNanos, context);
 	}
 

@@ -8,6 +8,7 @@ import java.util.function.Consumer;
 
 import dev.requestreply.ReplyHandler;
 import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Orders the requests of a handler as its {@link ReplyHandler.Ordering} says: each goes through
@@ -86,7 +87,7 @@ final class RequestLanes {
 		}
 	}
 
-	private Lane laneOf(InHandRequest request) {
+	private @Nullable Lane laneOf(InHandRequest request) {
 		return switch (this.ordering) {
 			case NONE -> null;
 			case PARTITION -> new Lane(request.ledger.partition(), null);
@@ -102,9 +103,9 @@ final class RequestLanes {
 	 * @param key the key, or the correlation id of a keyless request
 	 * @param byCorrelationId whether {@code key} is a correlation id
 	 */
-	private record Lane(TopicPartition partition, ByteBuffer key, boolean byCorrelationId) {
+	private record Lane(TopicPartition partition, @Nullable ByteBuffer key, boolean byCorrelationId) {
 
-		Lane(TopicPartition partition, ByteBuffer key) {
+		Lane(TopicPartition partition, @Nullable ByteBuffer key) {
 			this(partition, key, false);
 		}
 

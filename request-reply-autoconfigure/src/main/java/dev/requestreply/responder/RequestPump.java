@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -15,6 +16,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.kafka.listener.BatchAcknowledgingConsumerAwareMessageListener;
 import org.springframework.kafka.listener.BatchInterceptor;
@@ -72,9 +74,10 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 	}
 
 	@Override
-	public void onMessage(List<ConsumerRecord<byte[], byte[]>> records, Acknowledgment acknowledgment,
-			Consumer<?, ?> consumer) {
-		ConsumerLedgers owner = ledgers(consumer);
+	public void onMessage(List<ConsumerRecord<byte[], byte[]>> records, @Nullable Acknowledgment acknowledgment,
+			@Nullable Consumer<?, ?> consumer) {
+		// A consumer-aware listener is always given its consumer.
+		ConsumerLedgers owner = ledgers(Objects.requireNonNull(consumer));
 		Set<TopicPartition> delivered = new HashSet<>();
 		this.executor.handOut(() -> {
 			for (ConsumerRecord<byte[], byte[]> record : records) {

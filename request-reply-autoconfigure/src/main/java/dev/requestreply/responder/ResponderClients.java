@@ -2,6 +2,8 @@ package dev.requestreply.responder;
 
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.core.ProducerFactory;
@@ -17,7 +19,7 @@ import org.springframework.util.Assert;
  * @since 0.3.0
  */
 public record ResponderClients(ConsumerFactory<byte[], byte[]> consumerFactory, KafkaTemplate<byte[], byte[]> template,
-		ProducerFactory<byte[], byte[]> transactionalProducerFactory) {
+		@Nullable ProducerFactory<byte[], byte[]> transactionalProducerFactory) {
 
 	/**
 	 * Check the clients.

@@ -15,8 +15,10 @@ import dev.requestreply.handler.ReplyHandlerExecution;
 import dev.requestreply.handler.ReplyHandlerOutcomeListener;
 import dev.requestreply.handler.ReplyHandlerStats;
 import dev.requestreply.handler.ReplyTopicPolicy;
+import dev.requestreply.support.LoopThreads;
 import dev.requestreply.support.SupervisedLoop;
 import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.log.LogAccessor;
@@ -52,15 +54,15 @@ public class ResponderContainers implements ReplyHandlerContainers, SmartLifecyc
 
 	private final List<ReplyHandlerContainerCustomizer> customizers;
 
-	private final TaskDecorator taskDecorator;
+	private final @Nullable TaskDecorator taskDecorator;
 
 	private final List<ReplyHandlerOutcomeListener> outcomeListeners = new CopyOnWriteArrayList<>();
 
 	private final Map<String, ServedHandler> served = new LinkedHashMap<>();
 
-	private Watchdog watchdog;
+	private @Nullable Watchdog watchdog;
 
-	private CancelReader cancelReader;
+	private @Nullable CancelReader cancelReader;
 
 	private volatile boolean running;
 
@@ -77,7 +79,7 @@ public class ResponderContainers implements ReplyHandlerContainers, SmartLifecyc
 	 */
 	public ResponderContainers(ReplyHandlerBeanPostProcessor discoverer, ResponderClients clients,
 			PayloadConverter converter, ResponderSettings settings, ObservationRegistry observationRegistry,
-			List<ReplyHandlerContainerCustomizer> customizers, TaskDecorator taskDecorator) {
+			List<ReplyHandlerContainerCustomizer> customizers, @Nullable TaskDecorator taskDecorator) {
 		Assert.notNull(discoverer, "'discoverer' must not be null");
 		Assert.notNull(clients, "'clients' must not be null");
 		Assert.notNull(converter, "'converter' must not be null");
@@ -171,7 +173,8 @@ public class ResponderContainers implements ReplyHandlerContainers, SmartLifecyc
 						endpoints.stream().flatMap((endpoint) -> endpoint.topics().stream()).toList()),
 				this.observationRegistry, this.taskDecorator, transactionTemplate());
 		this.watchdog = new Watchdog();
-		this.cancelReader = new CancelReader(this.clients.consumerConfig());
+		this.cancelReader = new CancelReader(this.clients.consumerConfig(),
+				LoopThreads.of(this.settings.virtualThreads()));
 		this.served.clear();
 		for (ReplyHandlerEndpoint endpoint : endpoints) {
 			String groupId = groupId(endpoint);
@@ -189,7 +192,7 @@ public class ResponderContainers implements ReplyHandlerContainers, SmartLifecyc
 		this.running = true;
 	}
 
-	private KafkaTemplate<byte[], byte[]> transactionTemplate() {
+	private @Nullable KafkaTemplate<byte[], byte[]> transactionTemplate() {
 		if (this.clients.transactionalProducerFactory() == null) {
 			return null;
 		}
@@ -223,8 +226,12 @@ public class ResponderContainers implements ReplyHandlerContainers, SmartLifecyc
 					+ this.settings.shutdownTimeout() + "); they are handled again by the next owner of their partitions");
 		}
 		this.served.values().forEach(ServedHandler::stop);
-		this.watchdog.stop();
-		this.cancelReader.stop();
+		if (this.watchdog != null) {
+			this.watchdog.stop();
+		}
+		if (this.cancelReader != null) {
+			this.cancelReader.stop();
+		}
 		this.running = false;
 	}
 

@@ -3,6 +3,7 @@ package dev.requestreply.responder;
 import dev.requestreply.convert.PayloadConverter;
 import dev.requestreply.handler.ReplyTopicPolicy;
 import io.micrometer.observation.ObservationRegistry;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.task.TaskDecorator;
 import org.springframework.kafka.core.KafkaTemplate;
@@ -18,7 +19,7 @@ import org.springframework.kafka.core.KafkaTemplate;
  * to reply without transactions
  */
 record ResponderShared(PayloadConverter converter, ReplyTopicPolicy replyTopicPolicy,
-		ObservationRegistry observationRegistry, TaskDecorator taskDecorator,
-		KafkaTemplate<byte[], byte[]> transactionTemplate) {
+		ObservationRegistry observationRegistry, @Nullable TaskDecorator taskDecorator,
+		@Nullable KafkaTemplate<byte[], byte[]> transactionTemplate) {
 
 }

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 import dev.requestreply.handler.HandlerInvoker;
@@ -15,6 +16,7 @@ import dev.requestreply.handler.ReplyHandlerOutcomeListener;
 import dev.requestreply.handler.ReplyHandlerStats;
 import dev.requestreply.security.AuthorizationMonitor;
 
+import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.kafka.listener.BatchInterceptor;
 import org.springframework.kafka.listener.CompositeBatchInterceptor;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
@@ -65,7 +67,8 @@ final class ServedHandler {
 		HandlerFigures figures = new HandlerFigures(endpoint, this.stats, outcomeListeners);
 		boolean transactional = shared.transactionTemplate() != null;
 		ReplyWriter writer = transactional
-				? new TransactionalReplies(shared.transactionTemplate(), (work) -> this.executor.urgent(work))
+				? new TransactionalReplies(Objects.requireNonNull(shared.transactionTemplate()),
+						(work) -> this.executor.urgent(work))
 				: ReplyWriter.direct(clients.template());
 		ReplySender sender = new ReplySender(writer, groupId, this.stats, endpoint.id(),
 				IdempotencyWindow.of(settings.idempotency(), endpoint));
@@ -134,6 +137,13 @@ final class ServedHandler {
 		Duration interval = settings.commitInterval();
 		properties.setPollTimeout(Math.max(MIN_POLL_TIMEOUT.toMillis(), Math.min(MAX_POLL_TIMEOUT.toMillis(),
 				interval.toMillis())));
+		if (settings.virtualThreads()) {
+			// As Spring Boot does for @KafkaListener containers: each consumer on a virtual thread.
+			SimpleAsyncTaskExecutor consumers = new SimpleAsyncTaskExecutor(
+					ReplyHandlerContainers.containerName(endpoint) + "-C-");
+			consumers.setVirtualThreads(true);
+			properties.setListenerTaskExecutor(consumers);
+		}
 		return properties;
 	}
 

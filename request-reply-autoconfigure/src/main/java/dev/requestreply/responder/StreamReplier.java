@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 import dev.requestreply.convert.PayloadConverter;
 import dev.requestreply.handler.HandlerInvoker;
 import dev.requestreply.handler.ReplyHandlerOutcome;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Sends what a handler returned for a stream request: each element as a reply with its sequence
@@ -39,7 +40,7 @@ final class StreamReplier implements Flow.Subscriber<Object> {
 
 	private final AtomicInteger sentSinceDemand = new AtomicInteger();
 
-	private volatile Flow.Subscription subscription;
+	private volatile Flow.@Nullable Subscription subscription;
 
 	private final InHandRequest request;
 
@@ -191,7 +192,7 @@ final class StreamReplier implements Flow.Subscriber<Object> {
 	 * @param failure the failure, or {@code null} for the end marker
 	 * @param outcome how the request ended, as counted
 	 */
-	void terminate(Throwable failure, ReplyHandlerOutcome outcome) {
+	void terminate(@Nullable Throwable failure, ReplyHandlerOutcome outcome) {
 		synchronized (this) {
 			if (!this.request.beginReply()) {
 				return;

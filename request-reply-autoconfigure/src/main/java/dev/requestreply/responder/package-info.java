@@ -3,4 +3,7 @@
  * threads, ordering, per-partition commits, the watchdog that ends every request, cancel reading
  * and transactional replies.
  */
+@NullMarked
 package dev.requestreply.responder;
+
+import org.jspecify.annotations.NullMarked;

@@ -5,6 +5,7 @@ import java.util.concurrent.atomic.LongAdder;
 
 import dev.requestreply.RequestReplyException;
 import org.apache.kafka.common.errors.AuthorizationException;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.core.log.LogAccessor;
@@ -38,7 +39,7 @@ public final class AuthorizationMonitor implements ApplicationEventPublisher {
 
 	private final LongAdder failures = new LongAdder();
 
-	private volatile String denial;
+	private volatile @Nullable String denial;
 
 	/**
 	 * Create a monitor.
@@ -76,7 +77,7 @@ public final class AuthorizationMonitor implements ApplicationEventPublisher {
 	 * Return the current refusal in words, or {@code null} when the consumer is not refused.
 	 * @return the refusal
 	 */
-	public String getDenial() {
+	public @Nullable String getDenial() {
 		return this.denial;
 	}
 

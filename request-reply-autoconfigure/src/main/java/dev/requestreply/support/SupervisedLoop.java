@@ -3,11 +3,14 @@ package dev.requestreply.support;
 import java.time.Duration;
 import java.time.Instant;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.core.log.LogAccessor;
 import org.springframework.util.Assert;
 
 /**
- * A background loop of the library on a daemon thread of its own that survives whatever its body
+ * A background loop of the library on a daemon thread of its own (a platform thread, or a
+ * virtual one, see {@link LoopThreads}) that survives whatever its body
  * throws: the failure is logged and counted, and the body is started again after a backoff that
  * doubles with each failure in a row (from {@code minBackoff} to {@code maxBackoff}) and starts
  * over once a run lasted longer than {@code maxBackoff}. Its {@link #status()} shows in the
@@ -27,17 +30,19 @@ public final class SupervisedLoop {
 
 	private final long maxBackoffNanos;
 
+	private final LoopThreads threads;
+
 	private volatile State state = State.NEW;
 
 	private volatile boolean running;
 
-	private volatile Thread thread;
+	private volatile @Nullable Thread thread;
 
 	private volatile long restarts;
 
-	private volatile String lastError;
+	private volatile @Nullable String lastError;
 
-	private volatile Instant lastErrorAt;
+	private volatile @Nullable Instant lastErrorAt;
 
 	/**
 	 * Create a loop.
@@ -47,6 +52,18 @@ public final class SupervisedLoop {
 	 * @param maxBackoff the longest wait between restarts
 	 */
 	public SupervisedLoop(String name, Body body, Duration minBackoff, Duration maxBackoff) {
+		this(name, body, minBackoff, maxBackoff, LoopThreads.PLATFORM);
+	}
+
+	/**
+	 * Create a loop on threads of the given kind.
+	 * @param name the loop's name, also its thread's
+	 * @param body what the loop runs: until {@link #isRunning()} turns false, or until it fails
+	 * @param minBackoff the wait before the first restart after a failure
+	 * @param maxBackoff the longest wait between restarts
+	 * @param threads the kind of thread the loop runs on
+	 */
+	public SupervisedLoop(String name, Body body, Duration minBackoff, Duration maxBackoff, LoopThreads threads) {
 		Assert.hasText(name, "'name' must not be empty");
 		Assert.notNull(body, "'body' must not be null");
 		Assert.isTrue(!minBackoff.isNegative() && minBackoff.compareTo(maxBackoff) <= 0,
@@ -55,6 +72,8 @@ public final class SupervisedLoop {
 		this.body = body;
 		this.minBackoffNanos = minBackoff.toNanos();
 		this.maxBackoffNanos = maxBackoff.toNanos();
+		Assert.notNull(threads, "'threads' must not be null");
+		this.threads = threads;
 	}
 
 	/**
@@ -65,8 +84,7 @@ public final class SupervisedLoop {
 			return;
 		}
 		this.running = true;
-		Thread loop = new Thread(this::supervise, this.name);
-		loop.setDaemon(true);
+		Thread loop = this.threads.newThread(this.name, this::supervise);
 		this.thread = loop;
 		loop.start();
 	}
@@ -215,7 +233,8 @@ public final class SupervisedLoop {
 	 * @param lastError the last failure, or {@code null}
 	 * @param lastErrorAt when it happened, or {@code null}
 	 */
-	public record Status(String name, State state, long restarts, String lastError, Instant lastErrorAt) {
+	public record Status(String name, State state, long restarts, @Nullable String lastError,
+			@Nullable Instant lastErrorAt) {
 
 	}
 

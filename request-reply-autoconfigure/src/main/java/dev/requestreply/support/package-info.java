@@ -1,4 +1,7 @@
 /**
  * Small pieces shared by the requester and responder engines.
  */
+@NullMarked
 package dev.requestreply.support;
+
+import org.jspecify.annotations.NullMarked;

@@ -1,5 +1,7 @@
 package dev.requestreply.wire;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A request names where its reply goes, but another of its request-reply headers is malformed:
  * the responder answers with an error reply to {@link #getAddress()}.
@@ -17,7 +19,7 @@ public class MalformedHeaderException extends WireFormatException {
 	 * @param message what is wrong, naming the header
 	 * @param address where the error reply goes (without the malformed headers)
 	 */
-	public MalformedHeaderException(String message, RequestHeaders address) {
+	public MalformedHeaderException(@Nullable String message, RequestHeaders address) {
 		super(message);
 		this.address = address;
 	}

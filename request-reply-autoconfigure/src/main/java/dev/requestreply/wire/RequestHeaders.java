@@ -2,6 +2,8 @@ package dev.requestreply.wire;
 
 import java.nio.charset.StandardCharsets;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.util.Assert;
 
 /**
@@ -15,8 +17,9 @@ import org.springframework.util.Assert;
  * @param stream whether the requester wants a stream of replies
  * @since 0.2.0
  */
-public record RequestHeaders(byte[] correlationId, String replyTopic, Integer replyPartition, long deadlineMillis,
-		byte[] instance, boolean stream) {
+public record RequestHeaders(byte[] correlationId, String replyTopic, @Nullable Integer replyPartition,
+		long deadlineMillis,
+		byte @Nullable [] instance, boolean stream) {
 
 	/**
 	 * The deadline of a request that names none.
@@ -42,7 +45,7 @@ public record RequestHeaders(byte[] correlationId, String replyTopic, Integer re
 	 * @param partition the reply partition, or {@code null} for the producer's choice
 	 * @return new headers
 	 */
-	public RequestHeaders withReplyPartition(Integer partition) {
+	public RequestHeaders withReplyPartition(@Nullable Integer partition) {
 		return new RequestHeaders(this.correlationId, this.replyTopic, partition, this.deadlineMillis, this.instance,
 				this.stream);
 	}

@@ -8,6 +8,7 @@ import dev.requestreply.ReplyErrorCodes;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Writes and reads every request-reply header, for requesters and responders alike: the one place
@@ -110,7 +111,7 @@ public final class WireFormat {
 		}
 	}
 
-	private static Integer replyPartition(Header header) {
+	private static @Nullable Integer replyPartition(Header header) {
 		if (header == null) {
 			return null;
 		}
@@ -168,8 +169,8 @@ public final class WireFormat {
 	 * @param end the number of stream elements before an end marker, or {@code null}
 	 * @return new headers
 	 */
-	public static RecordHeaders replyHeaders(RequestHeaders request, byte[] responder, Throwable failure,
-			String errorCode, Long sequence, Long end) {
+	public static RecordHeaders replyHeaders(RequestHeaders request, byte[] responder, @Nullable Throwable failure,
+			@Nullable String errorCode, @Nullable Long sequence, @Nullable Long end) {
 		RecordHeaders headers = new RecordHeaders();
 		if (sequence != null) {
 			headers.add(RequestReplyHeaders.SEQUENCE, ascii(sequence));
@@ -204,7 +205,7 @@ public final class WireFormat {
 	}
 
 	// Every error header of every responder is written here (type, message, and any added later).
-	private static void addError(RecordHeaders headers, Throwable failure, String errorCode) {
+	private static void addError(RecordHeaders headers, Throwable failure, @Nullable String errorCode) {
 		headers.add(RequestReplyHeaders.ERROR_TYPE, failure.getClass().getName().getBytes(StandardCharsets.UTF_8));
 		if (errorCode != null) {
 			headers.add(RequestReplyHeaders.ERROR_CODE, errorCode.getBytes(StandardCharsets.UTF_8));
@@ -223,7 +224,7 @@ public final class WireFormat {
 	 * @param headers the reply's headers
 	 * @return the bytes, or {@code null} without a correlation id
 	 */
-	public static byte[] correlationId(Headers headers) {
+	public static byte @Nullable [] correlationId(Headers headers) {
 		return value(headers, RequestReplyHeaders.CORRELATION_ID);
 	}
 
@@ -233,7 +234,7 @@ public final class WireFormat {
 	 * @param headers the reply's headers
 	 * @return the failure, or {@code null} if the reply is no error reply
 	 */
-	public static RemoteHandlerException remoteFailure(String topic, Headers headers) {
+	public static @Nullable RemoteHandlerException remoteFailure(String topic, Headers headers) {
 		String errorType = text(headers, RequestReplyHeaders.ERROR_TYPE);
 		if (errorType == null) {
 			return null;
@@ -248,7 +249,7 @@ public final class WireFormat {
 	 * @return the code, or {@code null} when the reply names none, or one that is empty or longer
 	 * than {@link #MAX_ERROR_CODE_LENGTH}
 	 */
-	public static String errorCode(Headers headers) {
+	public static @Nullable String errorCode(Headers headers) {
 		byte[] value = value(headers, RequestReplyHeaders.ERROR_CODE);
 		if (value == null || value.length == 0 || value.length > MAX_ERROR_CODE_LENGTH) {
 			return null;
@@ -301,7 +302,7 @@ public final class WireFormat {
 	 * @return the correlation id of the request given up, or {@code null} if the record is no
 	 * cancel record (or names no correlation id)
 	 */
-	public static byte[] cancelledRequest(Headers headers) {
+	public static byte @Nullable [] cancelledRequest(Headers headers) {
 		if (headers.lastHeader(RequestReplyHeaders.CANCEL) == null) {
 			return null;
 		}
@@ -314,7 +315,7 @@ public final class WireFormat {
 	 * @param headers the reply's headers
 	 * @return the position, or {@code null} when missing or malformed
 	 */
-	public static Long sequence(Headers headers) {
+	public static @Nullable Long sequence(Headers headers) {
 		return number(headers, RequestReplyHeaders.SEQUENCE);
 	}
 
@@ -324,7 +325,7 @@ public final class WireFormat {
 	 * @return the count, or {@code null} when the reply is no end marker (or the header is
 	 * malformed)
 	 */
-	public static Long end(Headers headers) {
+	public static @Nullable Long end(Headers headers) {
 		return number(headers, RequestReplyHeaders.END);
 	}
 
@@ -333,28 +334,28 @@ public final class WireFormat {
 	 * @param headers the reply's headers
 	 * @return the responder, or {@code null} without one
 	 */
-	public static String responder(Headers headers) {
+	public static @Nullable String responder(Headers headers) {
 		return text(headers, RequestReplyHeaders.RESPONDER);
 	}
 
 	// Values
 
-	private static byte[] value(Headers headers, String name) {
+	private static byte @Nullable [] value(Headers headers, String name) {
 		Header header = headers.lastHeader(name);
 		return (header != null) ? header.value() : null;
 	}
 
-	private static String text(Headers headers, String name) {
+	private static @Nullable String text(Headers headers, String name) {
 		byte[] value = value(headers, name);
 		return (value != null) ? new String(value, StandardCharsets.UTF_8) : null;
 	}
 
-	private static Long number(Headers headers, String name) {
+	private static @Nullable Long number(Headers headers, String name) {
 		byte[] value = value(headers, name);
 		return (value != null) ? parseNumber(new String(value, StandardCharsets.US_ASCII)) : null;
 	}
 
-	private static Long parseNumber(String text) {
+	private static @Nullable Long parseNumber(String text) {
 		if (text.isEmpty() || text.length() > MAX_NUMBER_DIGITS) {
 			return null;
 		}

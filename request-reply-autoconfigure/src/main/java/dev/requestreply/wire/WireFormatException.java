@@ -1,5 +1,7 @@
 package dev.requestreply.wire;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A request-reply header of a record is missing or malformed.
  *
@@ -13,7 +15,7 @@ public class WireFormatException extends RuntimeException {
 	 * Create a new instance.
 	 * @param message what is wrong, naming the header
 	 */
-	public WireFormatException(String message) {
+	public WireFormatException(@Nullable String message) {
 		super(message);
 	}
 

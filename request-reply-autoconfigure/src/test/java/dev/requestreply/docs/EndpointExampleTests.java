@@ -42,7 +42,7 @@ class EndpointExampleTests {
 
 	private static final String DOC = "docs/observability.md";
 
-	// Values that differ from run to run: compared by kind only.
+	// Ids and times: they differ from run to run (a handler's wait for a thread is a time too).
 	private static final Set<String> VOLATILE = Set.of("instanceId", "correlationId", "ageMillis", "timeLeftMillis",
 			"p50Millis", "p99Millis", "waitTotalNanos", "waitMaxNanos", "lastErrorAt");
 

@@ -1,6 +1,7 @@
 package dev.requestreply.observation;
 
 import java.time.Duration;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
@@ -22,6 +23,8 @@ import dev.requestreply.actuate.RequestReplyEndpoint.RequestReplyDescriptor;
 import dev.requestreply.actuate.RequestReplyHealthIndicator;
 import dev.requestreply.handler.ReplyHandlerContainers;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Meter;
+import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.junit.jupiter.api.AfterAll;
@@ -131,6 +134,11 @@ class ObservabilityIntegrationTests {
 		// Spring Kafka's own observations of the same sends and handler invocations are on too.
 		assertThat(meters.find("spring.kafka.template").timers()).isNotEmpty();
 		assertThat(meters.find("spring.kafka.listener").timers()).isNotEmpty();
+		// The messaging keys and the conversation id are span tags only: no meter gains a tag.
+		assertThat(meters.find("requestreply.request").timers())
+			.allSatisfy((timer) -> assertThat(tagKeys(timer)).containsExactlyInAnyOrder("topic", "outcome", "error"));
+		assertThat(meters.find("spring.kafka.listener").timers())
+			.allSatisfy((timer) -> assertThat(tagKeys(timer)).doesNotContain("messaging.message.conversation_id"));
 		RequestReplyDescriptor descriptor = endpoint.requestReply();
 		assertThat(descriptor.topics().get(topic("echo")).completed()).isEqualTo(2);
 		assertThat(descriptor.topics().get(topic("echo")).roundTrip().samples()).isEqualTo(2);
@@ -141,6 +149,10 @@ class ObservabilityIntegrationTests {
 		assertThat(descriptor.handlers().get("handlers.echo").running()).isTrue();
 		assertThat(descriptor.handlers().get("handlers.echo").handled()).isEqualTo(2);
 		assertThat(descriptor.handlers().get("handlers.fail").failed()).isEqualTo(1);
+	}
+
+	private static List<String> tagKeys(Meter meter) {
+		return meter.getId().getTags().stream().map(Tag::getKey).toList();
 	}
 
 	@Test

@@ -40,7 +40,8 @@ import static org.awaitility.Awaitility.await;
 /**
  * Trace context travels with a request through the broker: the handler's span is a child of the
  * requester's send span, a child of the request's round trip span, itself a child of the span
- * current when the request was made.
+ * current when the request was made. Both ends carry the messaging keys and the correlation id
+ * as {@code messaging.message.conversation_id}.
  */
 class TracingIntegrationTests {
 
@@ -84,7 +85,19 @@ class TracingIntegrationTests {
 		assertThat(request.getParentId()).isEqualTo(callerSpan.getSpanId());
 		assertThat(request.getTags()).containsEntry("topic", topic)
 			.containsEntry("outcome", "success")
-			.containsKey("requestreply.correlation.id");
+			.containsKey("requestreply.correlation.id")
+			// Named as in Spring Kafka's observations and OpenTelemetry's messaging conventions.
+			.containsEntry("messaging.system", "kafka")
+			.containsEntry("messaging.operation", "request")
+			.containsEntry("messaging.destination.name", topic)
+			.containsEntry("messaging.destination.kind", "topic")
+			.containsEntry("messaging.message.conversation_id", request.getTags().get("requestreply.correlation.id"));
+		// The handler's span: Spring Kafka's listener keys, and the same conversation id.
+		assertThat(receive.getTags()).containsEntry("messaging.system", "kafka")
+			.containsEntry("messaging.operation", "process")
+			.containsEntry("messaging.source.name", topic)
+			.containsKey("messaging.kafka.consumer.group")
+			.containsEntry("messaging.message.conversation_id", request.getTags().get("requestreply.correlation.id"));
 		assertThat(send.getTraceId()).isEqualTo(callerSpan.getTraceId());
 		assertThat(send.getParentId()).isEqualTo(request.getSpanId());
 		assertThat(receive.getTraceId()).isEqualTo(callerSpan.getTraceId());

@@ -14,6 +14,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import dev.requestreply.TestBroker;
 import dev.requestreply.security.AuthorizationMonitor;
+import dev.requestreply.support.LoopThreads;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.MemberDescription;
@@ -51,7 +52,7 @@ class AllottedReplyReadersTests {
 				LockSupport.parkNanos(SLOW_DISPATCH_NANOS);
 			}
 		}, new AuthorizationMonitor("test", () -> {
-		}), true);
+		}), true, LoopThreads.PLATFORM);
 		KafkaTemplate<byte[], byte[]> producer = TestBroker.rawTemplate(TestBroker.bootstrapServers());
 		try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
 				TestBroker.bootstrapServers()))) {

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import dev.requestreply.support.LoopThreads;
 import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,8 @@ class ResponderDirectoryTests {
 		Map<String, Object> unreachable = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "localhost:1",
 				AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 100, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 200,
 				CommonClientConfigs.RECONNECT_BACKOFF_MAX_MS_CONFIG, 50);
-		try (ResponderDirectory directory = new ResponderDirectory(unreachable, Duration.ofMillis(100), Set::of)) {
+		try (ResponderDirectory directory = new ResponderDirectory(unreachable, Duration.ofMillis(100), Set::of,
+				LoopThreads.PLATFORM)) {
 			assertThatNoException().isThrownBy(() -> directory.check(List.of("anything")));
 			await().atMost(Duration.ofSeconds(10))
 				.until(() -> output.getOut().contains("Could not look up the consumer groups for request-reply"));
@@ -46,7 +48,7 @@ class ResponderDirectoryTests {
 		Map<String, Object> unreachable = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, "localhost:1",
 				AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 100, AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 200);
 		try (ResponderDirectory directory = new ResponderDirectory(unreachable, Duration.ofSeconds(10),
-				() -> Set.of("own-topic"))) {
+				() -> Set.of("own-topic"), LoopThreads.PLATFORM)) {
 			long start = System.nanoTime();
 			assertThatNoException().isThrownBy(() -> directory.check(List.of("own-topic")));
 			// No wait for a first answer either.

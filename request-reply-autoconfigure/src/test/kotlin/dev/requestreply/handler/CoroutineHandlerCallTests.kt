@@ -105,7 +105,7 @@ class CoroutineHandlerCallTests {
 	}
 
 	private fun context() = HandlerCallContext(ConsumerRecord<ByteArray, ByteArray>("requests", 0, 0, null, null),
-		RequestHeaders(ByteArray(16), "replies", null, RequestHeaders.NO_DEADLINE, null, false))
+		RequestHeaders(ByteArray(16), "replies", null, RequestHeaders.NO_DEADLINE, ByteArray(0), false))
 
 	class Handlers {
 

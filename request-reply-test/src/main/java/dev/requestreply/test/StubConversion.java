@@ -4,6 +4,7 @@ import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.stream.Stream;
 
 import dev.requestreply.GatheredReply;
@@ -14,6 +15,7 @@ import dev.requestreply.convert.PayloadConverter;
 import dev.requestreply.wire.RequestReplyHeaders;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.jspecify.annotations.Nullable;
 
 /**
  * How a {@link StubRequestReplyOperations} turns a {@link StubReply} into what the caller gets:
@@ -38,7 +40,7 @@ final class StubConversion {
 		}
 	}
 
-	Object value(String topic, StubReply reply, Type type) {
+	@Nullable Object value(String topic, StubReply reply, Type type) {
 		failIfError(topic, reply);
 		return convert(topic, reply.value(), type);
 	}
@@ -83,7 +85,7 @@ final class StubConversion {
 		}
 	}
 
-	private Object convert(String topic, Object value, Type type) {
+	private @Nullable Object convert(String topic, @Nullable Object value, Type type) {
 		try {
 			return this.converter.fromBytes(this.converter.toBytes(value), type);
 		}
@@ -100,7 +102,9 @@ final class StubConversion {
 	}
 
 	private static RemoteHandlerException remoteFailure(String topic, StubReply reply) {
-		return new RemoteHandlerException(topic, reply.errorType(), reply.errorMessage(), reply.errorCode());
+		// An error reply always names its error type.
+		return new RemoteHandlerException(topic, Objects.requireNonNull(reply.errorType()), reply.errorMessage(),
+				reply.errorCode());
 	}
 
 	private static List<?> toList(Iterable<?> iterable) {

@@ -5,6 +5,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.util.Assert;
 
 /**
@@ -19,22 +21,23 @@ public final class StubReply {
 
 	private final Kind kind;
 
-	private final Object value;
+	private final @Nullable Object value;
 
-	private final String errorType;
+	private final @Nullable String errorType;
 
-	private final String errorMessage;
+	private final @Nullable String errorMessage;
 
-	private final String errorCode;
+	private final @Nullable String errorCode;
 
 	private final Duration delay;
 
-	private final String responder;
+	private final @Nullable String responder;
 
 	private final Map<String, String> headers;
 
-	private StubReply(Kind kind, Object value, String errorType, String errorMessage, String errorCode,
-			Duration delay, String responder, Map<String, String> headers) {
+	private StubReply(Kind kind, @Nullable Object value, @Nullable String errorType, @Nullable String errorMessage,
+			@Nullable String errorCode,
+			Duration delay, @Nullable String responder, Map<String, String> headers) {
 		this.kind = kind;
 		this.value = value;
 		this.errorType = errorType;
@@ -64,7 +67,7 @@ public final class StubReply {
 	 * @param message the failure's message, may be {@code null}
 	 * @return the reply
 	 */
-	public static StubReply error(String errorType, String message) {
+	public static StubReply error(String errorType, @Nullable String message) {
 		Assert.hasText(errorType, "'errorType' must not be empty");
 		return new StubReply(Kind.ERROR, null, errorType, message, null, Duration.ZERO, null, Map.of());
 	}
@@ -75,7 +78,7 @@ public final class StubReply {
 	 * @param message the failure's message, may be {@code null}
 	 * @return the reply
 	 */
-	public static StubReply error(Class<? extends Throwable> errorType, String message) {
+	public static StubReply error(Class<? extends Throwable> errorType, @Nullable String message) {
 		Assert.notNull(errorType, "'errorType' must not be null");
 		return error(errorType.getName(), message);
 	}
@@ -147,15 +150,15 @@ public final class StubReply {
 		return this.kind;
 	}
 
-	Object value() {
+	@Nullable Object value() {
 		return this.value;
 	}
 
-	String errorType() {
+	@Nullable String errorType() {
 		return this.errorType;
 	}
 
-	String errorMessage() {
+	@Nullable String errorMessage() {
 		return this.errorMessage;
 	}
 
@@ -163,7 +166,7 @@ public final class StubReply {
 	 * Return the error code of this reply.
 	 * @return the code, or {@code null} when none was given
 	 */
-	public String errorCode() {
+	public @Nullable String errorCode() {
 		return this.errorCode;
 	}
 

@@ -3,6 +3,8 @@ package dev.requestreply.test;
 import java.util.List;
 import java.util.function.Function;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.util.Assert;
 
 /**
@@ -13,7 +15,7 @@ import org.springframework.util.Assert;
  */
 public final class TopicStub {
 
-	private volatile Function<Object, List<StubReply>> answer;
+	private volatile @Nullable Function<Object, List<StubReply>> answer;
 
 	TopicStub() {
 	}

@@ -8,6 +8,7 @@ import dev.requestreply.convert.PayloadConverter;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A reply record as a handler sent it, read by {@link ReplyHandlerClient}.
@@ -31,7 +32,7 @@ public final class WireReply {
 	 * @param type the type
 	 * @return the value, or {@code null} for a reply without value (an error reply)
 	 */
-	public <T> T value(Class<T> type) {
+	public <T> @Nullable T value(Class<T> type) {
 		return type.cast(value((Type) type));
 	}
 
@@ -40,7 +41,7 @@ public final class WireReply {
 	 * @param type the type
 	 * @return the value, or {@code null} for a reply without value
 	 */
-	public Object value(Type type) {
+	public @Nullable Object value(Type type) {
 		return this.converter.fromBytes(this.record.value(), type);
 	}
 
@@ -56,7 +57,7 @@ public final class WireReply {
 	 * Return the class name of the handler's failure.
 	 * @return the {@code rr_error_type} header, or {@code null} on a successful reply
 	 */
-	public String errorType() {
+	public @Nullable String errorType() {
 		return header(RequestReplyHeaders.ERROR_TYPE);
 	}
 
@@ -64,7 +65,7 @@ public final class WireReply {
 	 * Return the message of the handler's failure.
 	 * @return the {@code rr_error_message} header, or {@code null}
 	 */
-	public String errorMessage() {
+	public @Nullable String errorMessage() {
 		return header(RequestReplyHeaders.ERROR_MESSAGE);
 	}
 
@@ -73,7 +74,7 @@ public final class WireReply {
 	 * @param name the header's name
 	 * @return the text, or {@code null} when the reply has no such header
 	 */
-	public String header(String name) {
+	public @Nullable String header(String name) {
 		Header header = this.record.headers().lastHeader(name);
 		return (header != null && header.value() != null) ? new String(header.value(), StandardCharsets.UTF_8) : null;
 	}

@@ -2,6 +2,8 @@ package dev.requestreply.sample;
 
 import java.util.List;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The best of the venues' prices for a symbol, gathered from every venue that answered in time.
  *
@@ -10,6 +12,7 @@ import java.util.List;
  * @param failedVenues the venues that answered with an error
  * @param timedOut whether some venue did not answer in time (the result is partial)
  */
-public record BestQuote(VenueQuote best, List<VenueQuote> quotes, List<String> failedVenues, boolean timedOut) {
+public record BestQuote(@Nullable VenueQuote best, List<VenueQuote> quotes, List<String> failedVenues,
+		boolean timedOut) {
 
 }

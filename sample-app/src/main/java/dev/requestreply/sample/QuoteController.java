@@ -14,7 +14,9 @@ import dev.requestreply.ReplyErrorCodes;
 import dev.requestreply.RequestReplyException;
 import dev.requestreply.RequestReplyOperations;
 import dev.requestreply.RequestTimeoutException;
+import org.jspecify.annotations.Nullable;
 
+import org.springframework.aot.hint.annotation.RegisterReflectionForBinding;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Profile;
 import org.springframework.format.annotation.DurationFormat;
@@ -35,6 +37,10 @@ import org.springframework.web.server.ResponseStatusException;
  */
 @RestController
 @Profile("!responder")
+// The reply types named at request(...) calls: Jackson binds them by reflection, which an
+// application processed ahead of time for a native image must register (those of @ReplyHandler
+// methods are registered by the starter).
+@RegisterReflectionForBinding({ Quote.class, DeepQuote.class, PricePoint.class, VenueQuote.class })
 public class QuoteController {
 
 	private final RequestReplyOperations requestReply;
@@ -161,7 +167,7 @@ public class QuoteController {
 		return problem(HttpStatus.SERVICE_UNAVAILABLE, "The pricing service could not be asked", ex.getMessage());
 	}
 
-	private static ProblemDetail problem(HttpStatus status, String title, String detail) {
+	private static ProblemDetail problem(HttpStatus status, String title, @Nullable String detail) {
 		ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
 		problem.setTitle(title);
 		return problem;

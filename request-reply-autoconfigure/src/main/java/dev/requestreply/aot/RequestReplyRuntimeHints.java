@@ -1,0 +1,64 @@
+package dev.requestreply.aot;
+
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Method;
+
+import org.apache.kafka.clients.consumer.CooperativeStickyAssignor;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.ByteBufferDeserializer;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.aot.hint.BindingReflectionHintsRegistrar;
+import org.springframework.aot.hint.MemberCategory;
+import org.springframework.aot.hint.RuntimeHints;
+import org.springframework.aot.hint.RuntimeHintsRegistrar;
+import org.springframework.util.ClassUtils;
+
+/**
+ * The runtime hints of what the library reaches reflectively, registered through
+ * {@code META-INF/spring/aot.factories}: the Kafka client classes it names in the clients'
+ * configuration (which Kafka instantiates by reflection), and the descriptors the
+ * {@code requestreply} actuator endpoint writes as JSON. The {@code @ReplyHandler} methods and
+ * their types are registered by {@link ReplyHandlerReflectiveProcessor}; the reply types named at
+ * {@code request(...)} call sites cannot be found at build time: register them with
+ * {@code @RegisterReflectionForBinding(Quote.class)} on any configuration class.
+ *
+ * @since 0.3.0
+ */
+public class RequestReplyRuntimeHints implements RuntimeHintsRegistrar {
+
+	private static final String ENDPOINT = "dev.requestreply.actuate.RequestReplyEndpoint";
+
+	private static final String OPERATIONS = "org.springframework.boot.actuate.endpoint.annotation";
+
+	private static final String ACTUATOR = OPERATIONS + ".Endpoint";
+
+	@Override
+	public void registerHints(RuntimeHints hints, @Nullable ClassLoader classLoader) {
+		for (Class<?> client : new Class<?>[] { ByteArraySerializer.class, ByteArrayDeserializer.class,
+				ByteBufferDeserializer.class, CooperativeStickyAssignor.class }) {
+			hints.reflection().registerType(client, MemberCategory.INVOKE_PUBLIC_CONSTRUCTORS);
+		}
+		if (ClassUtils.isPresent(ACTUATOR, classLoader) && ClassUtils.isPresent(ENDPOINT, classLoader)) {
+			BindingReflectionHintsRegistrar bindings = new BindingReflectionHintsRegistrar();
+			for (Method operation : ClassUtils.resolveClassName(ENDPOINT, classLoader).getDeclaredMethods()) {
+				if (isOperation(operation)) {
+					bindings.registerReflectionHints(hints.reflection(), operation.getGenericReturnType());
+				}
+			}
+		}
+	}
+
+	// @ReadOperation, @WriteOperation or @DeleteOperation: their results are written as JSON.
+	private static boolean isOperation(Method method) {
+		for (Annotation annotation : method.getAnnotations()) {
+			Class<?> type = annotation.annotationType();
+			if (type.getPackageName().equals(OPERATIONS) && type.getSimpleName().endsWith("Operation")) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+}
