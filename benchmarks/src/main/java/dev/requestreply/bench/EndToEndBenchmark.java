@@ -124,6 +124,9 @@ public final class EndToEndBenchmark {
 		broker.brokerProperty("transaction.state.log.replication.factor", "1");
 		broker.brokerProperty("transaction.state.log.min.isr", "1");
 		broker.brokerProperty("transaction.state.log.num.partitions", "1");
+		// For ours-queue: share group state one broker can hold.
+		broker.brokerProperty("share.coordinator.state.topic.replication.factor", "1");
+		broker.brokerProperty("share.coordinator.state.topic.min.isr", "1");
 		broker.brokerListProperty("bench.kafka.brokers");
 		broker.afterPropertiesSet();
 		String servers = broker.getBrokersAsString();

@@ -55,6 +55,16 @@ public interface ReplyHandlerContainers {
 	String groupId(ReplyHandlerEndpoint endpoint);
 
 	/**
+	 * Return the share group a handler reads in when it runs in queue mode.
+	 * @param endpoint the handler
+	 * @return the share group id, or {@code null} when it reads in a consumer group
+	 * @since 0.3.0
+	 */
+	default String shareGroupId(ReplyHandlerEndpoint endpoint) {
+		return null;
+	}
+
+	/**
 	 * Return the figures of each handler, by handler id ({@code beanName.methodName}).
 	 * @return the figures of each handler
 	 */

@@ -29,9 +29,29 @@ final class InHandRequest {
 
 	final ConsumerRecord<byte[], byte[]> record;
 
+	/**
+	 * The consumer that took it and its partition's ledger, for a handler in a consumer group;
+	 * {@code null} in queue mode.
+	 */
 	final ConsumerLedgers owner;
 
 	final PartitionLedger ledger;
+
+	/**
+	 * Where it goes back when it ends, in queue mode; else {@code null}.
+	 */
+	final ShareAcknowledger acknowledger;
+
+	/**
+	 * How often it was delivered, this time included: 1 but in queue mode, where the broker counts.
+	 */
+	final int deliveryCount;
+
+	/**
+	 * Whether this is the last delivery the share group allows: it is answered with an error reply
+	 * rather than handled again.
+	 */
+	final boolean lastDelivery;
 
 	/**
 	 * Its request-reply headers, or {@code null} when they could not be read ({@link #unreadable}).
@@ -77,9 +97,26 @@ final class InHandRequest {
 
 	InHandRequest(ConsumerRecord<byte[], byte[]> record, ConsumerLedgers owner, PartitionLedger ledger,
 			RequestHeaders headers, WireFormatException unreadable, long maxHandlingNanos) {
+		this(record, owner, ledger, null, 1, false, headers, unreadable, maxHandlingNanos);
+	}
+
+	/**
+	 * A request read in a share group.
+	 */
+	InHandRequest(ConsumerRecord<byte[], byte[]> record, ShareAcknowledger acknowledger, int deliveryCount,
+			boolean lastDelivery, RequestHeaders headers, WireFormatException unreadable, long maxHandlingNanos) {
+		this(record, null, null, acknowledger, deliveryCount, lastDelivery, headers, unreadable, maxHandlingNanos);
+	}
+
+	private InHandRequest(ConsumerRecord<byte[], byte[]> record, ConsumerLedgers owner, PartitionLedger ledger,
+			ShareAcknowledger acknowledger, int deliveryCount, boolean lastDelivery, RequestHeaders headers,
+			WireFormatException unreadable, long maxHandlingNanos) {
 		this.record = record;
 		this.owner = owner;
 		this.ledger = ledger;
+		this.acknowledger = acknowledger;
+		this.deliveryCount = deliveryCount;
+		this.lastDelivery = lastDelivery;
 		this.headers = headers;
 		this.unreadable = unreadable;
 		boolean deadline = headers != null && headers.deadlineMillis() != RequestHeaders.NO_DEADLINE;
