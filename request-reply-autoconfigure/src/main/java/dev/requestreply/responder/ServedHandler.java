@@ -240,14 +240,14 @@ final class ServedHandler {
 	 * container (which commits what finished) and the threads.
 	 */
 	void stop() {
+		if (this.intake != null) {
+			// First, so that it acknowledges what ended and releases the rest, for another instance.
+			this.intake.stop(STOP_TIMEOUT);
+		}
 		for (InHandRequest request : List.copyOf(this.requests.all())) {
 			this.endings.abandoned(request);
 		}
-		if (this.intake != null) {
-			// Abandoned requests are released, for another instance.
-			this.intake.stop(STOP_TIMEOUT);
-		}
-		else {
+		if (this.container != null) {
 			this.container.stop();
 		}
 		this.threads.close();

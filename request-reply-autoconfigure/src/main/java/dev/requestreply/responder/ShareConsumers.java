@@ -2,6 +2,7 @@ package dev.requestreply.responder;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 
@@ -63,8 +64,13 @@ final class ShareConsumers implements ShareIntake {
 
 	@Override
 	public void stop(Duration timeout) {
-		this.readers.forEach(ShareRequestReader::requestStop);
-		for (ShareRequestReader reader : this.readers) {
+		// Those that hold nothing first: a share fetch still under way acquires any record the
+		// broker makes available, even one another consumer of the handler just released, and
+		// each acquisition counts as a delivery.
+		List<ShareRequestReader> order = new ArrayList<>(this.readers);
+		order.sort(Comparator.comparing(ShareRequestReader::isHolding));
+		for (ShareRequestReader reader : order) {
+			reader.requestStop();
 			try {
 				reader.awaitClosed(timeout);
 			}

@@ -67,6 +67,9 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 
 	private volatile boolean paused;
 
+	// How many records it holds, for the order of closing.
+	private volatile int holding;
+
 	private volatile boolean stopping;
 
 	private volatile CountDownLatch closed = new CountDownLatch(1);
@@ -116,6 +119,7 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 	}
 
 	private void step(ShareConsumer<byte[], byte[]> consumer) throws InterruptedException {
+		this.holding = this.held.size();
 		boolean acknowledged = acknowledgeEnded(consumer, waitMillis());
 		if (acknowledged) {
 			// Each request's acknowledgement goes now, not with the next poll, which may be long.
@@ -331,9 +335,17 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 		this.ended.add(new Ended(request, finished ? AcknowledgeType.ACCEPT : AcknowledgeType.RELEASE));
 	}
 
+	/**
+	 * Acquire no more: a poll under way is woken, so that nothing is acquired only to be released
+	 * (each acquisition counts as a delivery).
+	 */
 	void pause() {
 		this.paused = true;
 		this.ended.add(WAKE);
+		ShareConsumer<byte[], byte[]> consumer = this.current;
+		if (consumer != null) {
+			consumer.wakeup();
+		}
 	}
 
 	/**
@@ -346,6 +358,13 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 		if (consumer != null) {
 			consumer.wakeup();
 		}
+	}
+
+	/**
+	 * Return whether it holds records acquired, as of its last turn.
+	 */
+	boolean isHolding() {
+		return this.holding > 0;
 	}
 
 	/**
