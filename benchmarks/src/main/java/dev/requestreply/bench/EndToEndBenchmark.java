@@ -60,6 +60,8 @@ import org.springframework.messaging.handler.annotation.SendTo;
  * <li>{@code ours-tx} (not in the default list): {@code ours} with transactional replies
  * ({@code spring.kafka.producer.transaction-id-prefix} set on the responder, the requester
  * reading committed replies), to tell what exactly-once replies cost.</li>
+ * <li>{@code ours-queue} (not in the default list): {@code ours} with the handler in queue mode
+ * ({@code request-reply.handler.queue=true}, a share group).</li>
  * <li>{@code ours-<label>} (not in the default list): {@code ours} with the settings of the system
  * property {@code bench.ours-<label>.properties} (separated by {@code ;}) on both applications, to
  * measure a setting side by side with the defaults.</li>
@@ -83,12 +85,17 @@ import org.springframework.messaging.handler.annotation.SendTo;
  * matched by the correlation id, to tell their cost. {@code bench.handler.sleep-ms} (0) makes the
  * Spring and our responders block that long per request, for the slow-handler scenario
  * ({@code -Dbench.impls=spring,ours -Dbench.inflight=256 -Dbench.handler.sleep-ms=10}).
+ * {@code bench.responders} (1) starts that many responder applications of ours on the one request
+ * partition: in a consumer group the first owns it and the others stand by, in queue mode
+ * ({@code ours-queue}) they all read it.
  */
 public final class EndToEndBenchmark {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	private static final long HANDLER_SLEEP_MILLIS = Long.getLong("bench.handler.sleep-ms", 0);
+
+	private static final int RESPONDERS = Integer.getInteger("bench.responders", 1);
 
 	private EndToEndBenchmark() {
 	}
@@ -642,7 +649,7 @@ public final class EndToEndBenchmark {
 	 */
 	static final class Ours implements RoundTrip {
 
-		private final ConfigurableApplicationContext responder;
+		private final List<ConfigurableApplicationContext> responders = new ArrayList<>();
 
 		private final ConfigurableApplicationContext requester;
 
@@ -668,12 +675,18 @@ public final class EndToEndBenchmark {
 				responderProperties = with(responderProperties, "spring.kafka.producer.transaction-id-prefix=bench-tx-");
 				requesterProperties = with(requesterProperties, "spring.kafka.consumer.isolation-level=read-committed");
 			}
+			if (name.equals("ours-queue")) {
+				responderProperties = with(responderProperties, "request-reply.handler.queue=true");
+			}
 			// Two applications, so two names and reply topics: else the responder's own (idle) reply
 			// consumer would read every reply too, as another instance of the requester.
-			this.responder = start(OursResponderApp.class, responderProperties);
+			for (int i = 0; i < RESPONDERS; i++) {
+				this.responders.add(start(OursResponderApp.class, responderProperties));
+			}
 			this.requester = start(OursRequesterApp.class, requesterProperties);
 			this.template = this.requester.getBean(RequestReplyTemplate.class);
-			awaitAssigned(this.responder.getBean(ReplyHandlerContainers.class).getContainers());
+			// One partition: in a consumer group one responder owns it, the others stand by.
+			awaitAssigned(this.responders.get(0).getBean(ReplyHandlerContainers.class).getContainers());
 		}
 
 		@Override
@@ -684,7 +697,7 @@ public final class EndToEndBenchmark {
 		@Override
 		public void close() {
 			this.requester.close();
-			this.responder.close();
+			this.responders.forEach(ConfigurableApplicationContext::close);
 		}
 
 	}
