@@ -2,6 +2,12 @@ package dev.requestreply.responder;
 
 import java.time.Duration;
 
+import dev.requestreply.handler.ReplyHandlerStats;
+import dev.requestreply.wire.RequestHeaders;
+import dev.requestreply.wire.WireFormat;
+import dev.requestreply.wire.WireFormatException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
 /**
  * The pieces of a queue handler's engine that its share consumers hand requests to.
  *
@@ -16,5 +22,32 @@ import java.time.Duration;
  */
 record ShareParts(HandlerExecutor executor, RequestsInHand requests, RequestLanes lanes, HandlerFigures figures,
 		Duration maxHandlingTime, int maxCorrelationIdBytes, int deliveryLimit) {
+
+	/**
+	 * Return the request a record carries, or {@code null} for a cancel record (it ends the request
+	 * it names at once).
+	 */
+	InHandRequest request(ConsumerRecord<byte[], byte[]> record, ShareAcknowledger acknowledger) {
+		byte[] cancelled = WireFormat.cancelledRequest(record.headers());
+		if (cancelled != null) {
+			this.requests.cancel(cancelled);
+			return null;
+		}
+		RequestHeaders headers = null;
+		WireFormatException unreadable = null;
+		try {
+			headers = WireFormat.readRequest(record.headers(), this.maxCorrelationIdBytes);
+		}
+		catch (WireFormatException ex) {
+			unreadable = ex;
+		}
+		int deliveryCount = record.deliveryCount().map(Short::intValue).orElse(1);
+		if (deliveryCount > 1) {
+			this.figures.skipped(ReplyHandlerStats.Event.REDELIVERED);
+		}
+		int limit = this.deliveryLimit;
+		return new InHandRequest(record, acknowledger, deliveryCount, limit > 1 && deliveryCount >= limit, headers,
+				unreadable, this.maxHandlingTime.toNanos());
+	}
 
 }

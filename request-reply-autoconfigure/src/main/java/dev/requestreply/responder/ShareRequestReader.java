@@ -2,20 +2,13 @@ package dev.requestreply.responder;
 
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
-import dev.requestreply.handler.ReplyHandlerStats;
 import dev.requestreply.support.SupervisedLoop;
-import dev.requestreply.wire.RequestHeaders;
-import dev.requestreply.wire.WireFormat;
-import dev.requestreply.wire.WireFormatException;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -61,7 +54,7 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 	private final LinkedBlockingQueue<Ended> ended = new LinkedBlockingQueue<>();
 
 	// The loop's thread only: what the current consumer acquired and did not acknowledge for good.
-	private final Map<Position, Held> held = new LinkedHashMap<>();
+	private final ShareHeld held = new ShareHeld();
 
 	private volatile ShareConsumer<byte[], byte[]> current;
 
@@ -132,10 +125,10 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 			}
 			return;
 		}
-		if (renewDue(now) || awaitingReturn()) {
-			for (Map.Entry<Position, Held> entry : this.held.entrySet()) {
-				if (entry.getValue().pending) {
-					acknowledge(consumer, entry.getValue(), AcknowledgeType.RENEW);
+		if (this.held.renewDue(now, this.lockNanos) || this.held.awaitingReturn()) {
+			for (ShareHeld.Entry entry : this.held.all()) {
+				if (entry.pending) {
+					acknowledge(consumer, entry, AcknowledgeType.RENEW);
 				}
 			}
 			take(consumer, consumer.poll(RENEW_POLL), System.nanoTime());
@@ -146,34 +139,11 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 		if (this.held.isEmpty()) {
 			return this.paused ? MAX_WAIT_MILLIS : 0;
 		}
-		if (awaitingReturn()) {
+		if (this.held.awaitingReturn()) {
 			return 0;
 		}
-		long due = Long.MAX_VALUE;
-		for (Held entry : this.held.values()) {
-			due = Math.min(due, entry.acquiredNanos + this.lockNanos / 2);
-		}
-		long left = TimeUnit.NANOSECONDS.toMillis(due - System.nanoTime());
+		long left = TimeUnit.NANOSECONDS.toMillis(this.held.nextRenewalNanos(this.lockNanos) - System.nanoTime());
 		return Math.max(1, Math.min(MAX_WAIT_MILLIS, left));
-	}
-
-	private boolean renewDue(long now) {
-		for (Held entry : this.held.values()) {
-			if (entry.pending && now - entry.acquiredNanos > this.lockNanos / 2) {
-				return true;
-			}
-		}
-		return false;
-	}
-
-	// A renewed record the last poll did not bring back yet.
-	private boolean awaitingReturn() {
-		for (Held entry : this.held.values()) {
-			if (!entry.pending) {
-				return true;
-			}
-		}
-		return false;
 	}
 
 	private boolean acknowledgeEnded(ShareConsumer<byte[], byte[]> consumer, long waitMillis)
@@ -189,15 +159,14 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 			if (end == WAKE) {
 				continue;
 			}
-			Position position = Position.of(end.request.record);
-			Held entry = this.held.get(position);
+			ShareHeld.Entry entry = this.held.get(end.request.record);
 			if (entry == null || entry.request != end.request) {
 				// Acquired by an earlier consumer of this reader, which released it on closing.
 				continue;
 			}
 			if (entry.pending) {
 				acknowledge(consumer, entry, end.type);
-				this.held.remove(position);
+				this.held.remove(entry);
 				acknowledged = true;
 			}
 			else {
@@ -210,18 +179,15 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 	private void take(ShareConsumer<byte[], byte[]> consumer, ConsumerRecords<byte[], byte[]> records, long polledNanos) {
 		consumer.acquisitionLockTimeoutMs()
 			.ifPresent((millis) -> this.lockNanos = TimeUnit.MILLISECONDS.toNanos(millis));
-		for (Held entry : this.held.values()) {
-			entry.pending = false;
-		}
+		this.held.polled();
 		if (records.isEmpty()) {
-			forgetLost(polledNanos);
+			this.held.forgetLost(polledNanos, this.lockNanos);
 			return;
 		}
 		boolean acknowledged = false;
 		List<InHandRequest> taken = new ArrayList<>();
 		for (ConsumerRecord<byte[], byte[]> record : records) {
-			Position position = Position.of(record);
-			Held entry = this.held.get(position);
+			ShareHeld.Entry entry = this.held.get(record);
 			if (entry != null) {
 				// Renewed: it is still in hand, never dispatched again.
 				entry.pending = true;
@@ -229,22 +195,21 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 				entry.record = record;
 				if (entry.endedAs != null) {
 					acknowledge(consumer, entry, entry.endedAs);
-					this.held.remove(position);
+					this.held.remove(entry);
 					acknowledged = true;
 				}
 				continue;
 			}
-			InHandRequest request = request(record);
+			InHandRequest request = this.parts.request(record, this);
 			if (request == null) {
 				consumer.acknowledge(record, AcknowledgeType.ACCEPT);
 				acknowledged = true;
 				continue;
 			}
-			Held added = new Held(request, record, polledNanos);
-			this.held.put(position, added);
+			this.held.add(request, record, polledNanos);
 			taken.add(request);
 		}
-		forgetLost(polledNanos);
+		this.held.forgetLost(polledNanos, this.lockNanos);
 		if (acknowledged) {
 			consumer.commitAsync();
 		}
@@ -258,46 +223,7 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 		this.parts.lanes().submit(request);
 	}
 
-	// Renewed but not brought back for a whole lock: the broker took it back (delivered again).
-	private void forgetLost(long now) {
-		Iterator<Held> entries = this.held.values().iterator();
-		while (entries.hasNext()) {
-			Held entry = entries.next();
-			if (!entry.pending && now - entry.acquiredNanos > this.lockNanos) {
-				logger.debug(() -> "Lost the acquisition of " + entry.request.position() + "; it is delivered again");
-				entries.remove();
-			}
-		}
-	}
-
-	/**
-	 * Return the request a record carries, or {@code null} for a cancel record (it ends the request
-	 * it names at once).
-	 */
-	private InHandRequest request(ConsumerRecord<byte[], byte[]> record) {
-		byte[] cancelled = WireFormat.cancelledRequest(record.headers());
-		if (cancelled != null) {
-			this.parts.requests().cancel(cancelled);
-			return null;
-		}
-		RequestHeaders headers = null;
-		WireFormatException unreadable = null;
-		try {
-			headers = WireFormat.readRequest(record.headers(), this.parts.maxCorrelationIdBytes());
-		}
-		catch (WireFormatException ex) {
-			unreadable = ex;
-		}
-		int deliveryCount = record.deliveryCount().map(Short::intValue).orElse(1);
-		if (deliveryCount > 1) {
-			this.parts.figures().skipped(ReplyHandlerStats.Event.REDELIVERED);
-		}
-		int limit = this.parts.deliveryLimit();
-		return new InHandRequest(record, this, deliveryCount, limit > 1 && deliveryCount >= limit, headers,
-				unreadable, this.parts.maxHandlingTime().toNanos());
-	}
-
-	private void acknowledge(ShareConsumer<byte[], byte[]> consumer, Held entry, AcknowledgeType type) {
+	private void acknowledge(ShareConsumer<byte[], byte[]> consumer, ShareHeld.Entry entry, AcknowledgeType type) {
 		try {
 			consumer.acknowledge(entry.record, type);
 		}
@@ -311,10 +237,9 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 		try {
 			acknowledgeEnded(consumer, 0);
 			// Still held, not ended: left to another instance.
-			for (Map.Entry<Position, Held> entry : this.held.entrySet()) {
-				if (entry.getValue().pending) {
-					acknowledge(consumer, entry.getValue(),
-							(entry.getValue().endedAs != null) ? entry.getValue().endedAs : AcknowledgeType.RELEASE);
+			for (ShareHeld.Entry entry : this.held.all()) {
+				if (entry.pending) {
+					acknowledge(consumer, entry, (entry.endedAs != null) ? entry.endedAs : AcknowledgeType.RELEASE);
 				}
 			}
 			this.held.clear();
@@ -377,38 +302,6 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 	}
 
 	private record Ended(InHandRequest request, AcknowledgeType type) {
-
-	}
-
-	private record Position(String topic, int partition, long offset) {
-
-		static Position of(ConsumerRecord<?, ?> record) {
-			return new Position(record.topic(), record.partition(), record.offset());
-		}
-
-	}
-
-	private static final class Held {
-
-		final InHandRequest request;
-
-		// As the last poll that returned it gave it: the one to acknowledge.
-		ConsumerRecord<byte[], byte[]> record;
-
-		// When the last poll that acquired (or renewed) it returned.
-		long acquiredNanos;
-
-		// Returned by the last poll: to be acknowledged before the next.
-		boolean pending = true;
-
-		// Ended while not returned by the last poll: acknowledged once it comes back.
-		AcknowledgeType endedAs;
-
-		Held(InHandRequest request, ConsumerRecord<byte[], byte[]> record, long acquiredNanos) {
-			this.request = request;
-			this.record = record;
-			this.acquiredNanos = acquiredNanos;
-		}
 
 	}
 
