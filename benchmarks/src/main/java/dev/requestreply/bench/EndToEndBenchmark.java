@@ -686,7 +686,9 @@ public final class EndToEndBenchmark {
 			this.requester = start(OursRequesterApp.class, requesterProperties);
 			this.template = this.requester.getBean(RequestReplyTemplate.class);
 			// One partition: in a consumer group one responder owns it, the others stand by.
-			awaitAssigned(this.responders.get(0).getBean(ReplyHandlerContainers.class).getContainers());
+			awaitAnyAssigned(this.responders.stream()
+				.flatMap((responder) -> responder.getBean(ReplyHandlerContainers.class).getContainers().stream())
+				.toList());
 		}
 
 		@Override
@@ -766,6 +768,19 @@ public final class EndToEndBenchmark {
 				}
 				sleep(20);
 			}
+		}
+	}
+
+	// Without containers (queue mode) there is nothing to wait for.
+	private static void awaitAnyAssigned(List<? extends MessageListenerContainer> containers) {
+		long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		while (!containers.isEmpty() && containers.stream()
+			.noneMatch((container) -> container.getAssignedPartitions() != null
+					&& !container.getAssignedPartitions().isEmpty())) {
+			if (System.nanoTime() - end > 0) {
+				throw new IllegalStateException("No partitions assigned to any of " + containers);
+			}
+			sleep(20);
 		}
 	}
 

@@ -114,8 +114,9 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 	private void step(ShareConsumer<byte[], byte[]> consumer) throws InterruptedException {
 		this.holding = this.held.size();
 		boolean acknowledged = acknowledgeEnded(consumer, waitMillis());
-		if (acknowledged) {
-			// Each request's acknowledgement goes now, not with the next poll, which may be long.
+		if (acknowledged && (!this.held.isEmpty() || this.paused)) {
+			// Each request's acknowledgement goes now, not with the next poll, which may be long
+			// (with nothing held, the poll that follows carries them).
 			consumer.commitAsync();
 		}
 		long now = System.nanoTime();
