@@ -3,9 +3,7 @@ package dev.requestreply.responder;
 import java.time.Duration;
 
 import dev.requestreply.handler.ReplyHandlerStats;
-import dev.requestreply.wire.RequestHeaders;
 import dev.requestreply.wire.WireFormat;
-import dev.requestreply.wire.WireFormatException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /**
@@ -33,21 +31,14 @@ record ShareParts(HandlerExecutor executor, RequestsInHand requests, RequestLane
 			this.requests.cancel(cancelled);
 			return null;
 		}
-		RequestHeaders headers = null;
-		WireFormatException unreadable = null;
-		try {
-			headers = WireFormat.readRequest(record.headers(), this.maxCorrelationIdBytes);
-		}
-		catch (WireFormatException ex) {
-			unreadable = ex;
-		}
+		ReadHeaders read = ReadHeaders.of(record, this.maxCorrelationIdBytes);
 		int deliveryCount = record.deliveryCount().map(Short::intValue).orElse(1);
 		if (deliveryCount > 1) {
 			this.figures.skipped(ReplyHandlerStats.Event.REDELIVERED);
 		}
 		int limit = this.deliveryLimit;
-		return new InHandRequest(record, acknowledger, deliveryCount, limit > 1 && deliveryCount >= limit, headers,
-				unreadable, this.maxHandlingTime.toNanos());
+		return new InHandRequest(record, acknowledger, deliveryCount, limit > 1 && deliveryCount >= limit,
+				read.headers(), read.unreadable(), this.maxHandlingTime.toNanos());
 	}
 
 }
