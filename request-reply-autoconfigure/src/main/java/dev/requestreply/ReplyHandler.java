@@ -122,6 +122,25 @@ public @interface ReplyHandler {
 	String maxHandlingTime() default "";
 
 	/**
+	 * Whether this handler reads its topics in a Kafka share group ("queue mode", brokers 4.2
+	 * and later, Spring Boot 4.1 and later) rather than a consumer group: any number of instances
+	 * share each partition, and each request is acknowledged on its own once it ended (its reply
+	 * or error reply sent, or skipped as expired, cancelled or refused), released for another
+	 * instance when this one stops before starting it, and its acquisition lock renewed while
+	 * the method still runs. A responder that dies has its requests delivered to the others as
+	 * soon as its connection drops. The share group's id is the handler's consumer group id
+	 * followed by {@code .share}. Share groups order nothing: requests run as with
+	 * {@link Ordering#NONE}, and an explicit {@link #ordering()} of {@code KEY} or
+	 * {@code PARTITION} fails start-up, as do transactions. A request on the last delivery the
+	 * broker allows ({@code group.share.delivery.count.limit}) gets an error reply of code
+	 * {@code ABORTED} without the method being called again. The
+	 * {@code request-reply.handler.queue} property puts every handler in queue mode.
+	 * @return whether the handler reads in a share group
+	 * @since 0.3.0
+	 */
+	boolean queue() default false;
+
+	/**
 	 * How the requests of one partition are ordered among themselves.
 	 *
 	 * @since 0.3.0

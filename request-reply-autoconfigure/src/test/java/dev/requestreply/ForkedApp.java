@@ -20,11 +20,12 @@ import org.springframework.context.ConfigurableApplicationContext;
  * A responder ({@code EchoApp}, or {@code StreamApp} for {@code streamer}) or a requester
  * application in a JVM of its own, for the crash tests:
  * {@code ForkedApp responder|streamer|requester <bootstrap servers> [property=value...]}. It prints
- * {@code FORKED ready} once started and then answers commands read from its standard input, one
+ * {@code FORKED ready} once started (a responder once its handlers own partitions, unless given
+ * {@code test.standby=true}) and then answers commands read from its standard input, one
  * a line:
  * <ul>
  * <li>{@code assignment}: the handler partitions it owns, {@code FORKED assignment 0,2};</li>
- * <li>{@code stats}: what its handlers did, {@code FORKED stats handled=12 expired=3};</li>
+ * <li>{@code stats}: what its handlers did, {@code FORKED stats handled=12 expired=3 ...};</li>
  * <li>{@code send <topic> <count> <timeout ms>}: sends that many requests ({@code orphan-0} ...)
  * and answers {@code FORKED send <count>} once they are written.</li>
  * </ul>
@@ -40,8 +41,11 @@ public final class ForkedApp {
 		String[] properties = Arrays.copyOfRange(args, 2, args.length);
 		// Outside JUnit: the extension only starts the application; this process closes it.
 		TestApps apps = new TestApps();
-		ConfigurableApplicationContext context = responder
+		// A standby responder may own no partition yet: it is ready once started.
+		boolean standby = Arrays.asList(properties).contains("test.standby=true");
+		ConfigurableApplicationContext context = (responder && !standby)
 				? apps.startAssigned(args[1], new Class<?>[] { responderApp }, properties)
+				: responder ? apps.start(args[1], new Class<?>[] { responderApp }, properties)
 				: apps.start(args[1], new Class<?>[] { RequesterApp.class }, properties);
 		answer("ready");
 		BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -79,12 +83,15 @@ public final class ForkedApp {
 		long handled = 0;
 		long expired = 0;
 		long alreadyFinished = 0;
+		long redelivered = 0;
 		for (ReplyHandlerStats stats : context.getBean(ReplyHandlerContainers.class).getStats().values()) {
 			handled += stats.handled();
 			expired += stats.expired();
 			alreadyFinished += stats.alreadyFinished();
+			redelivered += stats.redelivered();
 		}
-		return "handled=" + handled + " expired=" + expired + " alreadyFinished=" + alreadyFinished;
+		return "handled=" + handled + " expired=" + expired + " alreadyFinished=" + alreadyFinished + " redelivered="
+				+ redelivered;
 	}
 
 	private static int send(ConfigurableApplicationContext context, String topic, int count, Duration timeout) {

@@ -102,6 +102,53 @@ final class PacedLoad {
 	}
 
 	/**
+	 * Return how long after the fault the answered rate was back to half of what it was in the
+	 * {@code before} before it, in windows of {@code window} sliding from the fault; 0 when it
+	 * never fell below, -1 when it was not back by the last request sent.
+	 */
+	long rateDegradedMs(Duration before, Duration window) {
+		long fault = this.faultNanos;
+		List<Sample> all = this.samples.stream().toList();
+		long from = fault - before.toNanos();
+		int repliedBefore = count(all, (sample) -> sample.replied() && sample.endedNanos - from >= 0
+				&& sample.endedNanos - fault < 0);
+		double needed = repliedBefore * ((double) window.toNanos() / before.toNanos()) / 2;
+		long last = all.stream().mapToLong((sample) -> sample.sentNanos).max().orElse(fault);
+		long step = window.toNanos() / 5;
+		for (long start = fault; start - last < 0; start += step) {
+			long windowStart = start;
+			long windowEnd = start + window.toNanos();
+			int replied = count(all, (sample) -> sample.replied() && sample.endedNanos - windowStart >= 0
+					&& sample.endedNanos - windowEnd < 0);
+			if (replied >= needed) {
+				return TimeUnit.NANOSECONDS.toMillis(start - fault);
+			}
+		}
+		return -1;
+	}
+
+	/**
+	 * Return how long after the fault the last request was sent that failed or was answered late
+	 * (0 when none was).
+	 */
+	long sufferedMs() {
+		long fault = this.faultNanos;
+		return this.samples.stream()
+			.filter((sample) -> sample.sentNanos - fault > 0 && (sample.failed() || sample.late()))
+			.mapToLong((sample) -> TimeUnit.NANOSECONDS.toMillis(sample.sentNanos - fault))
+			.max()
+			.orElse(0);
+	}
+
+	/**
+	 * Return how many requests were sent so far after the fault.
+	 */
+	int sentSinceFault() {
+		long fault = this.faultNanos;
+		return (int) this.samples.stream().filter((sample) -> sample.sentNanos - fault > 0).count();
+	}
+
+	/**
 	 * Stop sending and wait, at most {@code timeout}, until every request sent has ended.
 	 */
 	void stop(Duration timeout) throws InterruptedException {

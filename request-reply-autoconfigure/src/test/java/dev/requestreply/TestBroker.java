@@ -43,6 +43,9 @@ public final class TestBroker {
 			started.brokerProperty("transaction.state.log.replication.factor", "1");
 			started.brokerProperty("transaction.state.log.min.isr", "1");
 			started.brokerProperty("transaction.state.log.num.partitions", "1");
+			// One broker: share groups (queue mode) need a share state topic it can hold alone.
+			started.brokerProperty("share.coordinator.state.topic.replication.factor", "1");
+			started.brokerProperty("share.coordinator.state.topic.min.isr", "1");
 			started.brokerListProperty("test.kafka.brokers");
 			started.afterPropertiesSet();
 			Runtime.getRuntime().addShutdownHook(new Thread(started::destroy));

@@ -47,6 +47,29 @@ public final class TestResponders {
 
 	}
 
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	public static class PartitionOrderedApp {
+
+		@Bean
+		PartitionOrdered partitionOrdered() {
+			return new PartitionOrdered();
+		}
+
+	}
+
+	/**
+	 * Answers each request on {@code ${test.topic}} one at a time per partition.
+	 */
+	public static class PartitionOrdered {
+
+		@ReplyHandler(topics = "${test.topic}", ordering = ReplyHandler.Ordering.PARTITION)
+		String answer(String request) {
+			return request;
+		}
+
+	}
+
 	/**
 	 * Answers each request on {@code ${test.topic}} with an endless stream, one element every 50 ms.
 	 */

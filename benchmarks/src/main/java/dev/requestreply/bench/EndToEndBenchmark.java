@@ -60,6 +60,8 @@ import org.springframework.messaging.handler.annotation.SendTo;
  * <li>{@code ours-tx} (not in the default list): {@code ours} with transactional replies
  * ({@code spring.kafka.producer.transaction-id-prefix} set on the responder, the requester
  * reading committed replies), to tell what exactly-once replies cost.</li>
+ * <li>{@code ours-queue} (not in the default list): {@code ours} with the handler in queue mode
+ * ({@code request-reply.handler.queue=true}, a share group).</li>
  * <li>{@code ours-<label>} (not in the default list): {@code ours} with the settings of the system
  * property {@code bench.ours-<label>.properties} (separated by {@code ;}) on both applications, to
  * measure a setting side by side with the defaults.</li>
@@ -83,12 +85,17 @@ import org.springframework.messaging.handler.annotation.SendTo;
  * matched by the correlation id, to tell their cost. {@code bench.handler.sleep-ms} (0) makes the
  * Spring and our responders block that long per request, for the slow-handler scenario
  * ({@code -Dbench.impls=spring,ours -Dbench.inflight=256 -Dbench.handler.sleep-ms=10}).
+ * {@code bench.responders} (1) starts that many responder applications of ours on the one request
+ * partition: in a consumer group the first owns it and the others stand by, in queue mode
+ * ({@code ours-queue}) they all read it.
  */
 public final class EndToEndBenchmark {
 
 	private static final Duration TIMEOUT = Duration.ofSeconds(30);
 
 	private static final long HANDLER_SLEEP_MILLIS = Long.getLong("bench.handler.sleep-ms", 0);
+
+	private static final int RESPONDERS = Integer.getInteger("bench.responders", 1);
 
 	private EndToEndBenchmark() {
 	}
@@ -124,6 +131,9 @@ public final class EndToEndBenchmark {
 		broker.brokerProperty("transaction.state.log.replication.factor", "1");
 		broker.brokerProperty("transaction.state.log.min.isr", "1");
 		broker.brokerProperty("transaction.state.log.num.partitions", "1");
+		// For ours-queue: share group state one broker can hold.
+		broker.brokerProperty("share.coordinator.state.topic.replication.factor", "1");
+		broker.brokerProperty("share.coordinator.state.topic.min.isr", "1");
 		broker.brokerListProperty("bench.kafka.brokers");
 		broker.afterPropertiesSet();
 		String servers = broker.getBrokersAsString();
@@ -639,7 +649,7 @@ public final class EndToEndBenchmark {
 	 */
 	static final class Ours implements RoundTrip {
 
-		private final ConfigurableApplicationContext responder;
+		private final List<ConfigurableApplicationContext> responders = new ArrayList<>();
 
 		private final ConfigurableApplicationContext requester;
 
@@ -665,12 +675,20 @@ public final class EndToEndBenchmark {
 				responderProperties = with(responderProperties, "spring.kafka.producer.transaction-id-prefix=bench-tx-");
 				requesterProperties = with(requesterProperties, "spring.kafka.consumer.isolation-level=read-committed");
 			}
+			if (name.equals("ours-queue")) {
+				responderProperties = with(responderProperties, "request-reply.handler.queue=true");
+			}
 			// Two applications, so two names and reply topics: else the responder's own (idle) reply
 			// consumer would read every reply too, as another instance of the requester.
-			this.responder = start(OursResponderApp.class, responderProperties);
+			for (int i = 0; i < RESPONDERS; i++) {
+				this.responders.add(start(OursResponderApp.class, responderProperties));
+			}
 			this.requester = start(OursRequesterApp.class, requesterProperties);
 			this.template = this.requester.getBean(RequestReplyTemplate.class);
-			awaitAssigned(this.responder.getBean(ReplyHandlerContainers.class).getContainers());
+			// One partition: in a consumer group one responder owns it, the others stand by.
+			awaitAnyAssigned(this.responders.stream()
+				.flatMap((responder) -> responder.getBean(ReplyHandlerContainers.class).getContainers().stream())
+				.toList());
 		}
 
 		@Override
@@ -681,7 +699,7 @@ public final class EndToEndBenchmark {
 		@Override
 		public void close() {
 			this.requester.close();
-			this.responder.close();
+			this.responders.forEach(ConfigurableApplicationContext::close);
 		}
 
 	}
@@ -750,6 +768,19 @@ public final class EndToEndBenchmark {
 				}
 				sleep(20);
 			}
+		}
+	}
+
+	// Without containers (queue mode) there is nothing to wait for.
+	private static void awaitAnyAssigned(List<? extends MessageListenerContainer> containers) {
+		long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+		while (!containers.isEmpty() && containers.stream()
+			.noneMatch((container) -> container.getAssignedPartitions() != null
+					&& !container.getAssignedPartitions().isEmpty())) {
+			if (System.nanoTime() - end > 0) {
+				throw new IllegalStateException("No partitions assigned to any of " + containers);
+			}
+			sleep(20);
 		}
 	}
 

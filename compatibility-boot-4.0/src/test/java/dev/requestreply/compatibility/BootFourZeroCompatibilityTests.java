@@ -19,20 +19,25 @@ import reactor.adapter.JdkFlowAdapter;
 
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.SpringBootVersion;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.SpringBootTest.WebEnvironment;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.test.EmbeddedKafkaBroker;
 import org.springframework.kafka.test.context.EmbeddedKafka;
 import org.springframework.test.web.servlet.client.RestTestClient;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatException;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
  * The starter, built on Spring Boot 4.1, in an application on Spring Boot 4.0: auto-configuration,
- * a round trip, an error reply, a streamed reply and the actuator endpoint.
+ * a round trip, an error reply, a streamed reply and the actuator endpoint; queue mode, which needs
+ * Spring Boot 4.1, refuses to start.
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "spring.application.name=compat", "management.endpoints.web.exposure.include=requestreply" })
@@ -51,6 +56,9 @@ class BootFourZeroCompatibilityTests {
 	@LocalServerPort
 	private int port;
 
+	@Autowired
+	private EmbeddedKafkaBroker broker;
+
 	@BeforeEach
 	void handlersAssigned() {
 		await().atMost(Duration.ofSeconds(30))
@@ -68,6 +76,18 @@ class BootFourZeroCompatibilityTests {
 			.contains("request-reply-autoconfigure");
 		assertThat(this.requestReply).isInstanceOf(RequestReplyTemplate.class);
 		assertThat(this.handlers.getContainers()).hasSize(2);
+	}
+
+	@Test
+	void whenAHandlerAsksForQueueModeThenStartUpFailsSayingWhatItNeeds() {
+		SpringApplicationBuilder queued = new SpringApplicationBuilder(PricingApplication.class)
+			.web(WebApplicationType.NONE)
+			.properties("spring.kafka.bootstrap-servers=" + this.broker.getBrokersAsString(),
+					"spring.application.name=compat-queue", "request-reply.handler.queue=true");
+		assertThatException().isThrownBy(queued::run)
+			.withStackTraceContaining("Queue mode (@ReplyHandler(queue = true), request-reply.handler.queue) needs "
+					+ "Kafka share groups")
+			.withStackTraceContaining("the Kafka clients on the class path are older than 4.2");
 	}
 
 	@Test

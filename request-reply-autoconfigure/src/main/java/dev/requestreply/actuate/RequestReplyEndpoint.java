@@ -158,9 +158,11 @@ public class RequestReplyEndpoint {
 		Map<String, HandlerDescriptor> handlers = new TreeMap<>();
 		for (ReplyHandlerEndpoint endpoint : containers.getEndpoints()) {
 			ReplyHandlerStats figures = stats.get(endpoint.id());
-			boolean isRunning = running.contains(ReplyHandlerContainers.containerName(endpoint));
+			String shareGroup = containers.shareGroupId(endpoint);
+			boolean isRunning = (shareGroup != null) ? containers.isRunning()
+					: running.contains(ReplyHandlerContainers.containerName(endpoint));
 			handlers.put(endpoint.id(), HandlerDescriptor.of(endpoint, isRunning,
-					(figures != null) ? figures : new ReplyHandlerStats(), execution.get(endpoint.id())));
+					(figures != null) ? figures : new ReplyHandlerStats(), execution.get(endpoint.id()), shareGroup));
 		}
 		return handlers;
 	}
@@ -278,22 +280,27 @@ public class RequestReplyEndpoint {
 	 * @param replayed requests delivered again and answered with their remembered reply
 	 * @param alreadyFinished requests delivered again that had finished before (skipped)
 	 * @param overruns calls still running well after their request ended
-	 * @param ordering the order its requests are handled in
+	 * @param ordering the order its requests are handled in ({@code NONE} in queue mode)
 	 * @param execution how it executes its requests now (calls running and queued, requests in
 	 * hand, time waiting for a thread, lowest unfinished offset per partition), or {@code null}
 	 * while it does not run
+	 * @param queue whether it reads in a share group (queue mode)
+	 * @param shareGroup its share group in queue mode, else {@code null}
+	 * @param redelivered requests the share group delivered again (queue mode)
+	 * @param aborted requests on their last allowed delivery, answered {@code ABORTED} (queue mode)
 	 */
 	public record HandlerDescriptor(List<String> topics, boolean running, long handled, long failed, long expired,
 			long malformed, long rejected, long refused, long replyFailures, long authorizationFailures, long cancelled,
 			long replayed, long alreadyFinished, long overruns, ReplyHandler.Ordering ordering,
-			@Nullable ReplyHandlerExecution execution) {
+			@Nullable ReplyHandlerExecution execution, boolean queue, @Nullable String shareGroup, long redelivered, long aborted) {
 
 		static HandlerDescriptor of(ReplyHandlerEndpoint endpoint, boolean running, ReplyHandlerStats stats,
-				@Nullable ReplyHandlerExecution execution) {
+				@Nullable ReplyHandlerExecution execution, @Nullable String shareGroup) {
 			return new HandlerDescriptor(endpoint.topics(), running, stats.handled(), stats.failed(), stats.expired(),
 					stats.malformed(), stats.rejected(), stats.refused(), stats.replyFailures(),
 					stats.authorizationFailures(), stats.cancelled(), stats.replayed(), stats.alreadyFinished(),
-					stats.overruns(), endpoint.ordering(), execution);
+					stats.overruns(), (shareGroup != null) ? ReplyHandler.Ordering.NONE : endpoint.ordering(), execution,
+					shareGroup != null, shareGroup, stats.redelivered(), stats.aborted());
 		}
 
 	}

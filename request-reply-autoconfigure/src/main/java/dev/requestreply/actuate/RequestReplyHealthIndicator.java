@@ -49,10 +49,14 @@ public class RequestReplyHealthIndicator extends AbstractHealthIndicator {
 			}
 		}
 		if (this.handlerContainers != null) {
-			int expected = this.handlerContainers.getEndpoints().size();
+			// Handlers in queue mode have share consumers (background loops below), no container.
+			int expected = (int) this.handlerContainers.getEndpoints()
+				.stream()
+				.filter((endpoint) -> this.handlerContainers.shareGroupId(endpoint) == null)
+				.count();
+			builder.withDetail("handlers", this.handlerContainers.getEndpoints().size());
 			List<ConcurrentMessageListenerContainer<byte[], byte[]>> containers = this.handlerContainers
 				.getContainers();
-			builder.withDetail("handlers", expected);
 			if (containers.size() < expected) {
 				problems.add((expected - containers.size()) + " of " + expected + " handler container(s) not started");
 			}

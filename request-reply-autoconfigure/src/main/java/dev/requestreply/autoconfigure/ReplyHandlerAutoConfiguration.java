@@ -49,7 +49,7 @@ public final class ReplyHandlerAutoConfiguration {
 			Environment environment, ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<ReplyHandlerContainerCustomizer> customizers, ObjectProvider<TaskDecorator> taskDecorator) {
 		ResponderClients responderClients = new ResponderClients(clients.getHandlerConsumerFactory(),
-				clients.getKafkaTemplate(), clients.getTransactionalProducerFactory());
+				clients.getKafkaTemplate(), clients.getTransactionalProducerFactory(), clients.getAdminConfig());
 		return new ResponderContainers(discoverer, responderClients, converter, settings(properties, environment),
 				RequestReplyAutoConfiguration.observationRegistry(properties, observationRegistry)
 					.orElse(ObservationRegistry.NOOP),
@@ -70,7 +70,8 @@ public final class ReplyHandlerAutoConfiguration {
 				handler.getCommitInterval(), handler.getShutdownTimeout(), handler.getOffsetMetadataMaxBytes(), policy,
 				new ReplyHandlerIdempotency(idempotency.isEnabled(), idempotency.getMaxEntries(),
 						idempotency.getWindow()),
-				Threading.VIRTUAL.isActive(environment), handler.getTransactionTimeout());
+				Threading.VIRTUAL.isActive(environment), handler.getTransactionTimeout(),
+				new ResponderSettings.Queue(handler.isQueue(), handler.getQueueConsumers(), handler.getQueueHistory()));
 	}
 
 	static String groupId(RequestReplyProperties properties, Environment environment) {

@@ -548,7 +548,57 @@ public class RequestReplyProperties {
 		 */
 		private final Map<String, String> consumerProperties = new HashMap<>();
 
+		/**
+		 * Whether every @ReplyHandler reads its topics in a Kafka share group (queue mode, brokers
+		 * 4.2+, Spring Boot 4.1+) rather than a consumer group, as with @ReplyHandler(queue = true):
+		 * any number of instances share each partition, each request is acknowledged on its own,
+		 * and a responder that dies has its requests delivered to the others as soon as its
+		 * connection drops. The share group is '<consumer group id>.share'. Fails start-up with
+		 * transactions, and for a handler naming ordering KEY or PARTITION.
+		 */
+		private boolean queue;
+
+		/**
+		 * Share consumers of a handler in queue mode that names no concurrency. Each takes at
+		 * most max-concurrency / queue-consumers requests at once and takes more once they all
+		 * ended, so that a slow request holds back one consumer only.
+		 */
+		private int queueConsumers = 4;
+
+		/**
+		 * How far back in its topics a handler's share group starts when it is created (its
+		 * share.auto.offset.reset, set to by_duration before its first member joins): requests
+		 * sent up to this long before the first responder started are answered, older records
+		 * are not delivered. Keep it at least the longest request timeout. Later changes apply
+		 * to new share groups only.
+		 */
+		private Duration queueHistory = Duration.ofMinutes(5);
+
 		private final Idempotency idempotency = new Idempotency();
+
+		public boolean isQueue() {
+			return this.queue;
+		}
+
+		public void setQueue(boolean queue) {
+			this.queue = queue;
+		}
+
+		public int getQueueConsumers() {
+			return this.queueConsumers;
+		}
+
+		public void setQueueConsumers(int queueConsumers) {
+			this.queueConsumers = queueConsumers;
+		}
+
+		public Duration getQueueHistory() {
+			return this.queueHistory;
+		}
+
+		public void setQueueHistory(Duration queueHistory) {
+			this.queueHistory = queueHistory;
+		}
 
 		public Idempotency getIdempotency() {
 			return this.idempotency;

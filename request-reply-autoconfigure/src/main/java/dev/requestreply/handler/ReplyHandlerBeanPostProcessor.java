@@ -88,9 +88,33 @@ public class ReplyHandlerBeanPostProcessor implements BeanPostProcessor, BeanFac
 		Duration maxHandlingTime = duration(id, annotation.maxHandlingTime());
 		Method invocable = AopUtils.selectInvocableMethod(method, bean.getClass());
 		ReflectionUtils.makeAccessible(invocable);
+		boolean orderingExplicit = orderingExplicit(method, annotation);
+		if (annotation.queue() && orderingExplicit && annotation.ordering() != ReplyHandler.Ordering.NONE) {
+			throw new BeanInitializationException(queueOrderingMessage(id, annotation.ordering()));
+		}
 		return new ReplyHandlerEndpoint(beanName, bean, invocable, topics, groupId, concurrency,
 				arguments.payloadType(), annotation.idempotent(), annotation.ordering(), maxConcurrency,
-				maxHandlingTime);
+				maxHandlingTime, annotation.queue(), orderingExplicit);
+	}
+
+	/**
+	 * Return the message of a handler in queue mode that asks for an ordering.
+	 * @param id the handler's id
+	 * @param ordering the ordering it names
+	 * @return the message
+	 */
+	public static String queueOrderingMessage(String id, ReplyHandler.Ordering ordering) {
+		return "@ReplyHandler method '" + id + "' runs in queue mode (a Kafka share group) and names ordering = "
+				+ ordering + ", but share groups order nothing: any instance may take any request of a partition. "
+				+ "Remove the ordering (queue mode runs requests as with ordering = NONE), or read in a consumer "
+				+ "group (queue = false, and request-reply.handler.queue=false)";
+	}
+
+	private static boolean orderingExplicit(Method method, ReplyHandler annotation) {
+		// Reflection answers KEY, the default, whether it is written out or not.
+		Boolean declared = (annotation.ordering() == ReplyHandler.Ordering.KEY)
+				? DeclaredAttributes.declared(method, ReplyHandler.class, "ordering") : null;
+		return (declared != null) ? declared : annotation.ordering() != ReplyHandler.Ordering.KEY;
 	}
 
 	private @Nullable Integer positive(String id, String attribute, String text) {

@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.requestreply.support.SupervisedLoop;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
@@ -53,6 +54,16 @@ public interface ReplyHandlerContainers {
 	 * @return its consumer group id
 	 */
 	String groupId(ReplyHandlerEndpoint endpoint);
+
+	/**
+	 * Return the share group a handler reads in when it runs in queue mode.
+	 * @param endpoint the handler
+	 * @return the share group id, or {@code null} when it reads in a consumer group
+	 * @since 0.3.0
+	 */
+	default @Nullable String shareGroupId(ReplyHandlerEndpoint endpoint) {
+		return null;
+	}
 
 	/**
 	 * Return the figures of each handler, by handler id ({@code beanName.methodName}).

@@ -126,6 +126,28 @@ public final class ReplyHandlerStats {
 	}
 
 	/**
+	 * Return the number of requests read in a share group (queue mode) that the broker delivered
+	 * again: an earlier delivery ended without an answer (its responder stopped or died) or its
+	 * acquisition lock ran out.
+	 * @return the count
+	 * @since 0.3.0
+	 */
+	public long redelivered() {
+		return this.counters.get(Event.REDELIVERED);
+	}
+
+	/**
+	 * Return the number of requests read in a share group that came on the last delivery the
+	 * group allows, answered with an error reply of code {@code ABORTED} without calling the
+	 * method.
+	 * @return the count
+	 * @since 0.3.0
+	 */
+	public long aborted() {
+		return this.counters.get(Event.ABORTED);
+	}
+
+	/**
 	 * Return every figure at once.
 	 * @return the counts by event
 	 * @since 0.2.0
@@ -209,7 +231,18 @@ public final class ReplyHandlerStats {
 		/**
 		 * Its call still ran well after the request ended (not counted per request otherwise).
 		 */
-		OVERRUN;
+		OVERRUN,
+
+		/**
+		 * Read in a share group, it was delivered before (counted besides how it ends).
+		 */
+		REDELIVERED,
+
+		/**
+		 * Read in a share group on its last allowed delivery: answered with an error reply of
+		 * code {@code ABORTED} (counted besides as failed).
+		 */
+		ABORTED;
 
 		/**
 		 * Return the event that counts an outcome.

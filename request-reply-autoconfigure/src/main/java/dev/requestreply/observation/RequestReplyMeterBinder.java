@@ -11,6 +11,7 @@ import dev.requestreply.requester.FastFailure;
 import dev.requestreply.requester.SkippedReply;
 import dev.requestreply.handler.ReplyHandlerEndpoint;
 import dev.requestreply.handler.ReplyHandlerExecution;
+import dev.requestreply.handler.ReplyHandlerStats;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
@@ -43,6 +44,9 @@ import org.springframework.util.Assert;
  * each handler's calls running, requests waiting for a thread, and requests in hand, tagged
  * {@code handler} ({@code bean.method}); {@value #HANDLER_WAIT}: a function timer of the time its
  * calls waited for a thread.</li>
+ * <li>{@value #HANDLER_REDELIVERED} and {@value #HANDLER_ABORTED}: counters of the requests of
+ * each handler in queue mode delivered again by its share group, and answered {@code ABORTED} on
+ * their last allowed delivery, tagged {@code handler}.</li>
  * </ul>
  * Tags are low-cardinality: never a correlation id, key or payload.
  *
@@ -106,6 +110,20 @@ public class RequestReplyMeterBinder implements MeterBinder {
 	 */
 	public static final String HANDLER_WAIT = "requestreply.handler.wait";
 
+	/**
+	 * Name of the counter of the requests of each handler in queue mode that their share group
+	 * delivered again (an earlier delivery ended unanswered, or its lock ran out).
+	 * @since 0.3.0
+	 */
+	public static final String HANDLER_REDELIVERED = "requestreply.handler.redelivered";
+
+	/**
+	 * Name of the counter of the requests of each handler in queue mode that came on their last
+	 * allowed delivery and were answered {@code ABORTED}.
+	 * @since 0.3.0
+	 */
+	public static final String HANDLER_ABORTED = "requestreply.handler.aborted";
+
 	private static final ReplyHandlerExecution IDLE = new ReplyHandlerExecution(0, 0, 0, 0, 0, 0, 0, 0, Map.of());
 
 	private final @Nullable CorrelationRegistry registry;
@@ -146,12 +164,14 @@ public class RequestReplyMeterBinder implements MeterBinder {
 			this.handlerContainers.addOutcomeListener(
 					(endpoint, topic, outcome, durationNanos) -> timers.record(topic, outcome.tagValue(), durationNanos));
 			for (ReplyHandlerEndpoint endpoint : this.handlerContainers.getEndpoints()) {
-				bindExecution(meterRegistry, this.handlerContainers, endpoint.id());
+				bindExecution(meterRegistry, this.handlerContainers, endpoint);
 			}
 		}
 	}
 
-	private static void bindExecution(MeterRegistry meterRegistry, ReplyHandlerContainers containers, String handler) {
+	private static void bindExecution(MeterRegistry meterRegistry, ReplyHandlerContainers containers,
+			ReplyHandlerEndpoint endpoint) {
+		String handler = endpoint.id();
 		Tags tags = Tags.of("handler", handler);
 		Gauge.builder(HANDLER_ACTIVE, containers, (c) -> execution(c, handler).active())
 			.description("Calls of a @ReplyHandler method running now")
@@ -171,6 +191,21 @@ public class RequestReplyMeterBinder implements MeterBinder {
 			.description("Time the calls of a @ReplyHandler method waited for a thread")
 			.tags(tags)
 			.register(meterRegistry);
+		if (containers.shareGroupId(endpoint) != null) {
+			FunctionCounter.builder(HANDLER_REDELIVERED, containers, (c) -> stats(c, handler).redelivered())
+				.description("Requests of a @ReplyHandler method in queue mode that its share group delivered again")
+				.tags(tags)
+				.register(meterRegistry);
+			FunctionCounter.builder(HANDLER_ABORTED, containers, (c) -> stats(c, handler).aborted())
+				.description("Requests of a @ReplyHandler method in queue mode answered ABORTED on their last delivery")
+				.tags(tags)
+				.register(meterRegistry);
+		}
+	}
+
+	private static ReplyHandlerStats stats(ReplyHandlerContainers containers, String handler) {
+		ReplyHandlerStats stats = containers.getStats().get(handler);
+		return (stats != null) ? stats : new ReplyHandlerStats();
 	}
 
 	private static ReplyHandlerExecution execution(ReplyHandlerContainers containers, String handler) {

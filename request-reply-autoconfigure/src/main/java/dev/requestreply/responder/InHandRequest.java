@@ -1,6 +1,7 @@
 package dev.requestreply.responder;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -30,9 +31,29 @@ final class InHandRequest {
 
 	final ConsumerRecord<byte[], byte[]> record;
 
-	final ConsumerLedgers owner;
+	/**
+	 * The consumer that took it and its partition's ledger, for a handler in a consumer group;
+	 * {@code null} in queue mode.
+	 */
+	final @Nullable ConsumerLedgers owner;
 
-	final PartitionLedger ledger;
+	final @Nullable PartitionLedger ledger;
+
+	/**
+	 * Where it goes back when it ends, in queue mode; else {@code null}.
+	 */
+	final @Nullable ShareAcknowledger acknowledger;
+
+	/**
+	 * How often it was delivered, this time included: 1 but in queue mode, where the broker counts.
+	 */
+	final int deliveryCount;
+
+	/**
+	 * Whether this is the last delivery the share group allows: it is answered with an error reply
+	 * rather than handled again.
+	 */
+	final boolean lastDelivery;
 
 	/**
 	 * Its request-reply headers, or {@code null} when they could not be read ({@link #unreadable}).
@@ -78,15 +99,48 @@ final class InHandRequest {
 
 	InHandRequest(ConsumerRecord<byte[], byte[]> record, ConsumerLedgers owner, PartitionLedger ledger,
 			@Nullable RequestHeaders headers, @Nullable WireFormatException unreadable, long maxHandlingNanos) {
+		this(record, owner, ledger, null, 1, false, headers, unreadable, maxHandlingNanos);
+	}
+
+	/**
+	 * A request read in a share group.
+	 */
+	InHandRequest(ConsumerRecord<byte[], byte[]> record, ShareAcknowledger acknowledger, int deliveryCount,
+			boolean lastDelivery, @Nullable RequestHeaders headers, @Nullable WireFormatException unreadable,
+			long maxHandlingNanos) {
+		this(record, null, null, acknowledger, deliveryCount, lastDelivery, headers, unreadable, maxHandlingNanos);
+	}
+
+	private InHandRequest(ConsumerRecord<byte[], byte[]> record, @Nullable ConsumerLedgers owner,
+			@Nullable PartitionLedger ledger, @Nullable ShareAcknowledger acknowledger, int deliveryCount,
+			boolean lastDelivery, @Nullable RequestHeaders headers, @Nullable WireFormatException unreadable,
+			long maxHandlingNanos) {
 		this.record = record;
 		this.owner = owner;
 		this.ledger = ledger;
+		this.acknowledger = acknowledger;
+		this.deliveryCount = deliveryCount;
+		this.lastDelivery = lastDelivery;
 		this.headers = headers;
 		this.unreadable = unreadable;
 		boolean deadline = headers != null && headers.deadlineMillis() != RequestHeaders.NO_DEADLINE;
 		// Bounded so that the sum cannot overflow, whatever the setting.
 		this.handlingEndNanos = deadline ? Long.MAX_VALUE
 				: this.receivedNanos + Math.min(maxHandlingNanos, Long.MAX_VALUE / 4);
+	}
+
+	/**
+	 * Return the consumer that took it; only for a request read in a consumer group.
+	 */
+	ConsumerLedgers owner() {
+		return Objects.requireNonNull(this.owner, "A request read in a share group has no consumer ledgers");
+	}
+
+	/**
+	 * Return its partition's ledger; only for a request read in a consumer group.
+	 */
+	PartitionLedger ledger() {
+		return Objects.requireNonNull(this.ledger, "A request read in a share group has no partition ledger");
 	}
 
 	long deadlineMillis() {

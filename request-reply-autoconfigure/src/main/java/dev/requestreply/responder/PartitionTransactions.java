@@ -97,7 +97,7 @@ final class PartitionTransactions {
 			}
 			List<Pending> replies = owned;
 			// Known once the consumer polled, before any request was in hand.
-			ConsumerGroupMetadata group = Objects.requireNonNull(replies.get(0).request().owner.groupMetadata());
+			ConsumerGroupMetadata group = Objects.requireNonNull(replies.get(0).request().owner().groupMetadata());
 			try {
 				this.template.executeInTransaction((operations) -> {
 					replies.forEach((pending) -> operations.send(pending.reply()));
@@ -108,7 +108,7 @@ final class PartitionTransactions {
 				return;
 			}
 			catch (RuntimeException ex) {
-				replies.forEach((pending) -> pending.request().ledger.unfinish(pending.request().record.offset()));
+				replies.forEach((pending) -> pending.request().ledger().unfinish(pending.request().record.offset()));
 				if (attempt == ATTEMPTS) {
 					giveUp(replies, ex);
 					return;
@@ -130,13 +130,13 @@ final class PartitionTransactions {
 		try {
 			producer.send(pending.reply());
 			producer.sendOffsetsToTransaction(Map.of(this.partition, pointWith(List.of(pending))),
-					pending.request().owner.groupMetadata());
+					pending.request().owner().groupMetadata());
 			producer.commitTransaction();
 			producer.close();
 			pending.committed().complete(null);
 		}
 		catch (RuntimeException ex) {
-			pending.request().ledger.unfinish(pending.request().record.offset());
+			pending.request().ledger().unfinish(pending.request().record.offset());
 			abort(producer);
 			// Its elements went with the transaction: only the partition's next owner can send them.
 			giveUp(List.of(pending), ex);
@@ -145,7 +145,7 @@ final class PartitionTransactions {
 
 	// The partition's offset with these requests counted as finished.
 	private @Nullable OffsetAndMetadata pointWith(List<Pending> replies) {
-		PartitionLedger ledger = replies.get(0).request().ledger;
+		PartitionLedger ledger = replies.get(0).request().ledger();
 		replies.forEach((pending) -> ledger.finish(pending.request().record.offset()));
 		return ledger.commitPoint();
 	}
@@ -156,7 +156,7 @@ final class PartitionTransactions {
 		List<Pending> moved = new ArrayList<>();
 		for (Pending reply : pending) {
 			InHandRequest request = reply.request();
-			(request.owner.ledgers().get(this.partition) == request.ledger ? owned : moved).add(reply);
+			(request.owner().ledgers().get(this.partition) == request.ledger ? owned : moved).add(reply);
 		}
 		if (!moved.isEmpty()) {
 			giveUp(moved, new IllegalStateException("Partition " + this.partition + " was taken away"));

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
+import dev.requestreply.handler.DeliveryLimitReachedException;
 import dev.requestreply.handler.HandlerCallContext;
 import dev.requestreply.handler.HandlerInvoker;
 import dev.requestreply.handler.MalformedRequestException;
@@ -164,6 +165,18 @@ final class RequestHandling {
 			return;
 		}
 		if (this.replies.replay(request, address)) {
+			return;
+		}
+		if (request.lastDelivery) {
+			// Each delivery before ended unanswered (its responder died or stopped): do not risk
+			// a run that may kill this one too.
+			this.figures.skipped(ReplyHandlerStats.Event.ABORTED);
+			logger.warn(() -> "Request at " + request.position() + " for handler " + this.handlerId + " is on its "
+					+ "delivery " + request.deliveryCount + ", the last its share group allows; answering ABORTED");
+			this.replies.failed(request, address, new DeliveryLimitReachedException("The request was delivered "
+					+ request.deliveryCount + " times, the most its share group allows (the broker's "
+					+ "group.share.delivery.count.limit), without an answer: each handler run ended with its responder "
+					+ "stopping or failing. It is not handled again"), ReplyHandlerOutcome.ERROR);
 			return;
 		}
 		Object[] arguments;

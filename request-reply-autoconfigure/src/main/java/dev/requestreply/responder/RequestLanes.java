@@ -90,10 +90,10 @@ final class RequestLanes {
 	private @Nullable Lane laneOf(InHandRequest request) {
 		return switch (this.ordering) {
 			case NONE -> null;
-			case PARTITION -> new Lane(request.ledger.partition(), null);
+			case PARTITION -> new Lane(request.ledger().partition(), null);
 			case KEY -> (request.record.key() != null)
-					? new Lane(request.ledger.partition(), ByteBuffer.wrap(request.record.key()))
-					: (request.headers != null) ? new Lane(request.ledger.partition(),
+					? new Lane(request.ledger().partition(), ByteBuffer.wrap(request.record.key()))
+					: (request.headers != null) ? new Lane(request.ledger().partition(),
 							ByteBuffer.wrap(request.headers.correlationId()), true) : null;
 		};
 	}

@@ -9,9 +9,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.requestreply.handler.ReplyHandlerStats;
-import dev.requestreply.wire.RequestHeaders;
 import dev.requestreply.wire.WireFormat;
-import dev.requestreply.wire.WireFormatException;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -101,15 +99,9 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 			this.requests.cancel(cancelled);
 			return;
 		}
-		RequestHeaders headers = null;
-		WireFormatException unreadable = null;
-		try {
-			headers = WireFormat.readRequest(record.headers(), this.maxCorrelationIdBytes);
-		}
-		catch (WireFormatException ex) {
-			unreadable = ex;
-		}
-		InHandRequest request = new InHandRequest(record, owner, ledger, headers, unreadable, this.maxHandlingNanos);
+		ReadHeaders read = ReadHeaders.of(record, this.maxCorrelationIdBytes);
+		InHandRequest request = new InHandRequest(record, owner, ledger, read.headers(), read.unreadable(),
+				this.maxHandlingNanos);
 		owner.taken();
 		this.requests.add(request);
 		this.lanes.submit(request);

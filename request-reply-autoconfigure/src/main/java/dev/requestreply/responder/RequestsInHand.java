@@ -74,14 +74,17 @@ final class RequestsInHand {
 		if (request.headers != null) {
 			this.byId.remove(ByteBuffer.wrap(request.headers.correlationId()), request);
 		}
-		if (finished && !request.keepsUnfinished()) {
-			request.ledger.finish(request.record.offset());
+		if (request.acknowledger != null) {
+			request.acknowledger.ended(request, finished);
+		}
+		else if (finished && !request.keepsUnfinished()) {
+			request.ledger().finish(request.record.offset());
 		}
 		request.stopObservation();
 		if (request.methodRunning()) {
 			this.overrunning.add(request);
 		}
-		if (request.owner.ended()) {
+		if (request.owner != null && request.owner().ended()) {
 			this.wake.accept(request.owner);
 		}
 		if (request.release()) {

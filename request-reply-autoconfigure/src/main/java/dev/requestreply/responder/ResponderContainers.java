@@ -4,8 +4,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import dev.requestreply.ReplyHandler;
 import dev.requestreply.convert.PayloadConverter;
 import dev.requestreply.handler.ReplyHandlerBeanPostProcessor;
 import dev.requestreply.handler.ReplyHandlerContainerCustomizer;
@@ -41,6 +43,11 @@ public class ResponderContainers implements ReplyHandlerContainers, SmartLifecyc
 	private static final LogAccessor logger = new LogAccessor(ResponderContainers.class);
 
 	private static final long DRAIN_CHECK_MILLIS = 20;
+
+	/**
+	 * What the share group id of a handler in queue mode adds to its consumer group id.
+	 */
+	public static final String SHARE_GROUP_SUFFIX = ".share";
 
 	private final ReplyHandlerBeanPostProcessor discoverer;
 
@@ -115,6 +122,24 @@ public class ResponderContainers implements ReplyHandlerContainers, SmartLifecyc
 				: this.settings.defaultGroupId() + "." + String.join(",", endpoint.topics());
 	}
 
+	/**
+	 * {@inheritDoc}
+	 * <p>
+	 * Its consumer group id
+	 * followed by {@code .share} (group ids share one namespace across group types, so the
+	 * consumer group's own id would break a handler that ever ran in it).
+	 * @param endpoint the handler
+	 * @return the share group id, or {@code null} for a handler in a consumer group
+	 */
+	@Override
+	public @Nullable String shareGroupId(ReplyHandlerEndpoint endpoint) {
+		return this.settings.queueMode(endpoint) ? shareGroupOf(endpoint) : null;
+	}
+
+	private String shareGroupOf(ReplyHandlerEndpoint endpoint) {
+		return groupId(endpoint) + SHARE_GROUP_SUFFIX;
+	}
+
 	@Override
 	public synchronized Map<String, ReplyHandlerStats> getStats() {
 		Map<String, ReplyHandlerStats> stats = new LinkedHashMap<>();
@@ -138,12 +163,17 @@ public class ResponderContainers implements ReplyHandlerContainers, SmartLifecyc
 		if (this.cancelReader != null) {
 			loops.add(this.cancelReader.status());
 		}
+		this.served.values().forEach((handler) -> loops.addAll(handler.shareLoops()));
 		return loops;
 	}
 
 	@Override
 	public synchronized List<ConcurrentMessageListenerContainer<byte[], byte[]>> getContainers() {
-		return this.running ? this.served.values().stream().map(ServedHandler::container).toList() : List.of();
+		return this.running ? this.served.values()
+			.stream()
+			.map(ServedHandler::container)
+			.filter(Objects::nonNull)
+			.toList() : List.of();
 	}
 
 	@Override
@@ -172,24 +202,62 @@ public class ResponderContainers implements ReplyHandlerContainers, SmartLifecyc
 				new ReplyTopicPolicy(this.settings.policy().allowedReplyTopics(),
 						endpoints.stream().flatMap((endpoint) -> endpoint.topics().stream()).toList()),
 				this.observationRegistry, this.taskDecorator, transactionTemplate());
+		int deliveryLimit = prepareQueueMode(endpoints, shared.transactionTemplate() != null);
 		this.watchdog = new Watchdog();
 		this.cancelReader = new CancelReader(this.clients.consumerConfig(),
 				LoopThreads.of(this.settings.virtualThreads()));
 		this.served.clear();
 		for (ReplyHandlerEndpoint endpoint : endpoints) {
 			String groupId = groupId(endpoint);
-			ServedHandler handler = new ServedHandler(endpoint, groupId, this.settings, this.clients, shared,
-					this.outcomeListeners, this.customizers);
+			String shareGroupId = shareGroupId(endpoint);
+			ServedHandler handler = new ServedHandler(endpoint, groupId,
+					(shareGroupId != null) ? new ServedHandler.ShareGroup(shareGroupId, deliveryLimit) : null,
+					this.settings, this.clients, shared, this.outcomeListeners, this.customizers);
 			this.cancelReader.register(endpoint.topics(), handler.requests());
 			this.watchdog.add(handler.watch());
 			handler.start();
 			this.served.put(endpoint.id(), handler);
-			logger.info(() -> "@ReplyHandler " + endpoint.id() + " serving " + endpoint.topics() + " in group '"
-					+ groupId + "'" + ((shared.transactionTemplate() != null) ? ", replying in transactions" : ""));
+			logger.info(() -> "@ReplyHandler " + endpoint.id() + " serving " + endpoint.topics()
+					+ ((shareGroupId != null) ? " in share group '" + shareGroupId + "' (queue mode)"
+							: " in group '" + groupId + "'")
+					+ ((shared.transactionTemplate() != null) ? ", replying in transactions" : ""));
 		}
 		this.watchdog.start();
 		this.cancelReader.start();
 		this.running = true;
+	}
+
+	/**
+	 * Check what queue mode needs, for the handlers that run in it, and prepare their share
+	 * groups: one clear failure rather than consumers that never get a record.
+	 * @return the brokers' delivery limit (0 without queue handlers)
+	 */
+	private int prepareQueueMode(List<ReplyHandlerEndpoint> endpoints, boolean transactional) {
+		List<ReplyHandlerEndpoint> queued = endpoints.stream().filter(this.settings::queueMode).toList();
+		if (queued.isEmpty()) {
+			return 0;
+		}
+		List<String> ids = queued.stream().map(ReplyHandlerEndpoint::id).toList();
+		for (ReplyHandlerEndpoint endpoint : queued) {
+			if (endpoint.orderingExplicit() && endpoint.ordering() != ReplyHandler.Ordering.NONE) {
+				throw new IllegalStateException(
+						ReplyHandlerBeanPostProcessor.queueOrderingMessage(endpoint.id(), endpoint.ordering()));
+			}
+		}
+		if (transactional) {
+			throw new IllegalStateException("@ReplyHandler " + ids + " run(s) in queue mode, and replies are sent in "
+					+ "transactions (spring.kafka.producer.transaction-id-prefix), but share groups have no "
+					+ "transactional acknowledgement: a reply and its request's acknowledgement cannot commit together. "
+					+ "Remove the transaction id prefix, or set queue = false / request-reply.handler.queue=false");
+		}
+		QueueMode.requireClients(ids, getClass().getClassLoader());
+		try (ShareGroupSetup setup = QueueMode.setup(this.clients.adminConfigOrConsumers())) {
+			setup.requireShareGroups(ids);
+			for (ReplyHandlerEndpoint endpoint : queued) {
+				setup.startFrom(shareGroupOf(endpoint), this.settings.queue().history());
+			}
+			return setup.deliveryLimit();
+		}
 	}
 
 	private @Nullable KafkaTemplate<byte[], byte[]> transactionTemplate() {

@@ -2,6 +2,7 @@ package dev.requestreply.responder;
 
 import java.time.Duration;
 
+import dev.requestreply.handler.ReplyHandlerEndpoint;
 import dev.requestreply.handler.ReplyHandlerIdempotency;
 import dev.requestreply.handler.ReplyHandlerPolicy;
 
@@ -24,12 +25,37 @@ import org.springframework.util.Assert;
  * @param idempotency how handlers remember their replies
  * @param virtualThreads whether handlers run on virtual threads (else on a bounded pool each)
  * @param transactionTimeout the transaction timeout of the transactional reply producers
+ * @param queue how handlers read in queue mode (share groups)
  * @since 0.3.0
  */
 public record ResponderSettings(String defaultGroupId, int defaultConcurrency, int maxConcurrency,
 		Duration maxHandlingTime, int maxInHand, Duration commitInterval, Duration shutdownTimeout,
 		int maxCommitMetadataChars, ReplyHandlerPolicy policy, ReplyHandlerIdempotency idempotency,
-		boolean virtualThreads, Duration transactionTimeout) {
+		boolean virtualThreads, Duration transactionTimeout, Queue queue) {
+
+	/**
+	 * Create settings with queue mode off unless a handler asks for it, with its defaults.
+	 * @param defaultGroupId the base of the consumer groups
+	 * @param defaultConcurrency the consumers per handler
+	 * @param maxConcurrency the most calls at once
+	 * @param maxHandlingTime the longest handling without deadline
+	 * @param maxInHand the requests in hand per consumer
+	 * @param commitInterval the least time between commits
+	 * @param shutdownTimeout the time to finish at shutdown
+	 * @param maxCommitMetadataChars the longest commit metadata
+	 * @param policy what handlers accept
+	 * @param idempotency how replies are remembered
+	 * @param virtualThreads whether to use virtual threads
+	 * @param transactionTimeout the transaction timeout
+	 */
+	public ResponderSettings(String defaultGroupId, int defaultConcurrency, int maxConcurrency,
+			Duration maxHandlingTime, int maxInHand, Duration commitInterval, Duration shutdownTimeout,
+			int maxCommitMetadataChars, ReplyHandlerPolicy policy, ReplyHandlerIdempotency idempotency,
+			boolean virtualThreads, Duration transactionTimeout) {
+		this(defaultGroupId, defaultConcurrency, maxConcurrency, maxHandlingTime, maxInHand, commitInterval,
+				shutdownTimeout, maxCommitMetadataChars, policy, idempotency, virtualThreads, transactionTimeout,
+				Queue.DEFAULT);
+	}
 
 	/**
 	 * Check the settings.
@@ -59,10 +85,49 @@ public record ResponderSettings(String defaultGroupId, int defaultConcurrency, i
 		Assert.notNull(policy, "'policy' must not be null");
 		Assert.notNull(idempotency, "'idempotency' must not be null");
 		Assert.isTrue(positive(transactionTimeout), "'transactionTimeout' must be positive");
+		Assert.notNull(queue, "'queue' must not be null");
+	}
+
+	/**
+	 * Return whether a handler reads in a share group: it asks for it, or every handler does.
+	 * @param endpoint the handler
+	 * @return whether it runs in queue mode
+	 */
+	public boolean queueMode(ReplyHandlerEndpoint endpoint) {
+		return endpoint.queue() || this.queue.all();
 	}
 
 	private static boolean positive(Duration duration) {
 		return duration != null && !duration.isNegative() && !duration.isZero();
+	}
+
+	/**
+	 * How handlers read in queue mode ({@code request-reply.handler.queue*}).
+	 *
+	 * @param all whether every handler reads in a share group ({@code request-reply.handler.queue})
+	 * @param consumers the share consumers of a queue handler that names no concurrency
+	 * @param history how far back a new share group starts in its topics
+	 * ({@code share.auto.offset.reset=by_duration})
+	 * @since 0.3.0
+	 */
+	public record Queue(boolean all, int consumers, Duration history) {
+
+		/**
+		 * Queue mode only for handlers that ask for it, four consumers each, five minutes back.
+		 */
+		public static final Queue DEFAULT = new Queue(false, 4, Duration.ofMinutes(5));
+
+		/**
+		 * Check the settings.
+		 * @param all whether every handler reads in a share group
+		 * @param consumers the share consumers per handler
+		 * @param history how far back a new share group starts
+		 */
+		public Queue {
+			Assert.isTrue(consumers > 0, "'consumers' must be positive");
+			Assert.isTrue(positive(history), "'history' must be positive");
+		}
+
 	}
 
 }

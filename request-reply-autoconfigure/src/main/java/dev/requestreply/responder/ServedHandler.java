@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 
+import dev.requestreply.ReplyHandler;
 import dev.requestreply.handler.HandlerInvoker;
 import dev.requestreply.handler.ReplyHandlerContainerCustomizer;
 import dev.requestreply.handler.ReplyHandlerContainers;
@@ -15,6 +16,8 @@ import dev.requestreply.handler.ReplyHandlerExecution;
 import dev.requestreply.handler.ReplyHandlerOutcomeListener;
 import dev.requestreply.handler.ReplyHandlerStats;
 import dev.requestreply.security.AuthorizationMonitor;
+import dev.requestreply.support.SupervisedLoop;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.kafka.listener.BatchInterceptor;
@@ -34,11 +37,17 @@ final class ServedHandler {
 
 	private static final Duration MAX_POLL_TIMEOUT = Duration.ofSeconds(1);
 
+	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
 	private final ReplyHandlerEndpoint endpoint;
 
 	private final ReplyHandlerStats stats;
 
-	private final ConcurrentMessageListenerContainer<byte[], byte[]> container;
+	// The listener container of a handler in a consumer group, else null.
+	private final @Nullable ConcurrentMessageListenerContainer<byte[], byte[]> container;
+
+	// The share consumers of a handler in queue mode, else null.
+	private final @Nullable ShareIntake intake;
 
 	private final HandlerThreads threads;
 
@@ -55,8 +64,27 @@ final class ServedHandler {
 
 	private final HandlerWatch watch;
 
+	/**
+	 * The share group a queue handler reads in.
+	 * @param id its id
+	 * @param deliveryLimit the most deliveries of one record the brokers allow
+	 */
+	record ShareGroup(String id, int deliveryLimit) {
+
+	}
+
 	ServedHandler(ReplyHandlerEndpoint endpoint, String groupId, ResponderSettings settings, ResponderClients clients,
 			ResponderShared shared, List<ReplyHandlerOutcomeListener> outcomeListeners,
+			List<ReplyHandlerContainerCustomizer> customizers) {
+		this(endpoint, groupId, null, settings, clients, shared, outcomeListeners, customizers);
+	}
+
+	/**
+	 * @param shareGroup the share group of a handler in queue mode, or {@code null} for one in a
+	 * consumer group
+	 */
+	ServedHandler(ReplyHandlerEndpoint endpoint, String groupId, @Nullable ShareGroup shareGroup, ResponderSettings settings,
+			ResponderClients clients, ResponderShared shared, List<ReplyHandlerOutcomeListener> outcomeListeners,
 			List<ReplyHandlerContainerCustomizer> customizers) {
 		this.endpoint = endpoint;
 		this.stats = new ReplyHandlerStats();
@@ -72,15 +100,15 @@ final class ServedHandler {
 				: ReplyWriter.direct(clients.template());
 		ReplySender sender = new ReplySender(writer, groupId, this.stats, endpoint.id(),
 				IdempotencyWindow.of(settings.idempotency(), endpoint));
-		this.container = new ConcurrentMessageListenerContainer<>(clients.consumerFactory(),
-				containerProperties(endpoint, groupId, settings));
 		this.threads = new HandlerThreads(endpoint.id(), maxConcurrency, settings.virtualThreads(),
 				shared.taskDecorator());
-		RequestLanes lanes = new RequestLanes(endpoint.ordering(), (request) -> this.executor.submit(request));
+		// Share groups order nothing.
+		RequestLanes lanes = new RequestLanes((shareGroup != null) ? ReplyHandler.Ordering.NONE : endpoint.ordering(),
+				(request) -> this.executor.submit(request));
 		this.requests = new RequestsInHand(lanes, (request) -> this.endings.cancelled(request),
 				(owner) -> this.pump.wake(owner));
 		this.executor = new HandlerExecutor(maxConcurrency, this.threads.executor(),
-				(request) -> this.handling.run(request), () -> this.pump.capacity(),
+				(request) -> this.handling.run(request), this::capacity,
 				shared.observationRegistry().isNoop() && !transactional);
 		this.endings = new RequestEndings(this.requests, figures, this.executor, sender, maxHandlingTime);
 		ReplyStage replies = new ReplyStage(endpoint.id(), sender, shared.converter(), figures, this.endings,
@@ -92,6 +120,18 @@ final class ServedHandler {
 				this.requests, figures, replies, this.endings,
 				new HandlerObservations(shared.observationRegistry(), ReplyHandlerContainers.containerName(endpoint),
 						groupId));
+		this.watch = new HandlerWatch(endpoint.id(), this.requests, this.endings, this.executor, this.stats);
+		if (shareGroup != null) {
+			this.container = null;
+			int consumers = (endpoint.concurrency() != null) ? endpoint.concurrency() : settings.queue().consumers();
+			this.intake = QueueMode.intake(endpoint.id(), endpoint.topics(), clients.consumerConfig(), shareGroup.id(),
+					consumers, maxConcurrency, new ShareParts(this.executor, this.requests, lanes, figures,
+							maxHandlingTime, settings.policy().maxCorrelationIdBytes(), shareGroup.deliveryLimit()));
+			return;
+		}
+		this.intake = null;
+		this.container = new ConcurrentMessageListenerContainer<>(clients.consumerFactory(),
+				containerProperties(endpoint, groupId, settings));
 		this.pump = new RequestPump(this.container, settings,
 				new HandlerParts(this.executor, this.requests, lanes, this.endings, figures, maxHandlingTime),
 				!transactional);
@@ -107,21 +147,27 @@ final class ServedHandler {
 		for (ReplyHandlerContainerCustomizer customizer : customizers) {
 			customizer.customize(this.container, endpoint);
 		}
-		keepEngineHooks(endpoint);
-		this.watch = new HandlerWatch(endpoint.id(), this.requests, this.endings, this.executor, this.stats);
+		keepEngineHooks(this.container, endpoint);
+	}
+
+	private void capacity() {
+		if (this.pump != null) {
+			this.pump.capacity();
+		}
 	}
 
 	// A customizer may add a batch interceptor of its own; it must leave the engine's listeners.
-	private void keepEngineHooks(ReplyHandlerEndpoint endpoint) {
-		ContainerProperties properties = this.container.getContainerProperties();
+	private void keepEngineHooks(ConcurrentMessageListenerContainer<byte[], byte[]> container,
+			ReplyHandlerEndpoint endpoint) {
+		ContainerProperties properties = container.getContainerProperties();
 		if (properties.getMessageListener() != this.pump || properties.getConsumerRebalanceListener() != this.pump) {
 			throw new IllegalStateException("A ReplyHandlerContainerCustomizer replaced the message listener or the "
 					+ "rebalance listener of the container of @ReplyHandler " + endpoint.id()
 					+ "; they are the responder engine's (take requests in hand, commit)");
 		}
-		BatchInterceptor<byte[], byte[]> interceptor = this.container.getBatchInterceptor();
+		BatchInterceptor<byte[], byte[]> interceptor = container.getBatchInterceptor();
 		if (interceptor != this.pump) {
-			this.container.setBatchInterceptor((interceptor != null)
+			container.setBatchInterceptor((interceptor != null)
 					? new CompositeBatchInterceptor<>(this.pump, interceptor) : this.pump);
 		}
 	}
@@ -155,8 +201,22 @@ final class ServedHandler {
 		return this.stats;
 	}
 
-	ConcurrentMessageListenerContainer<byte[], byte[]> container() {
+	/**
+	 * Return its listener container, or {@code null} in queue mode.
+	 */
+	@Nullable ConcurrentMessageListenerContainer<byte[], byte[]> container() {
 		return this.container;
+	}
+
+	private ConcurrentMessageListenerContainer<byte[], byte[]> listenerContainer() {
+		return Objects.requireNonNull(this.container, "A handler in queue mode has no listener container");
+	}
+
+	/**
+	 * Return the loops of its share consumers (none but in queue mode).
+	 */
+	List<SupervisedLoop.Status> shareLoops() {
+		return (this.intake != null) ? this.intake.loops() : List.of();
 	}
 
 	RequestPump pump() {
@@ -172,14 +232,24 @@ final class ServedHandler {
 	}
 
 	void start() {
-		this.container.start();
+		if (this.intake != null) {
+			this.intake.start();
+		}
+		else {
+			listenerContainer().start();
+		}
 	}
 
 	/**
 	 * Stop taking requests: every partition paused, the consumers still polling (and committing).
 	 */
 	void pause() {
-		this.container.pause();
+		if (this.intake != null) {
+			this.intake.pause();
+		}
+		else {
+			listenerContainer().pause();
+		}
 	}
 
 	/**
@@ -187,17 +257,23 @@ final class ServedHandler {
 	 * container (which commits what finished) and the threads.
 	 */
 	void stop() {
+		if (this.intake != null) {
+			// First, so that it acknowledges what ended and releases the rest, for another instance.
+			this.intake.stop(STOP_TIMEOUT);
+		}
 		for (InHandRequest request : List.copyOf(this.requests.all())) {
 			this.endings.abandoned(request);
 		}
-		this.container.stop();
+		if (this.container != null) {
+			this.container.stop();
+		}
 		this.threads.close();
 	}
 
 	ReplyHandlerExecution execution() {
 		Map<String, Long> lowest = new TreeMap<>();
-		int inHand = 0;
-		Collection<ConsumerLedgers> consumers = this.pump.consumers();
+		int inHand = (this.pump != null) ? 0 : this.requests.size();
+		Collection<ConsumerLedgers> consumers = (this.pump != null) ? this.pump.consumers() : List.of();
 		for (ConsumerLedgers owner : consumers) {
 			inHand += owner.inHand();
 			owner.ledgers().forEach((partition, ledger) -> lowest.put(partition.toString(), ledger.lowestUnfinished()));

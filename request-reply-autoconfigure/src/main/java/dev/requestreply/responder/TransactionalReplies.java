@@ -67,7 +67,7 @@ final class TransactionalReplies implements ReplyWriter {
 		CompletableFuture<Object> committed = new CompletableFuture<>();
 		Producer<byte[], byte[]> stream = this.streams.remove(request);
 		this.partitions
-			.computeIfAbsent(request.ledger.partition(),
+			.computeIfAbsent(request.ledger().partition(),
 					(partition) -> new PartitionTransactions(partition, this.template, this.executor))
 			.add(new PartitionTransactions.Pending(request, reply, stream, committed));
 		return committed;

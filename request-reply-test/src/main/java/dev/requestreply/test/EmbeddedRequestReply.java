@@ -62,10 +62,14 @@ public @interface EmbeddedRequestReply {
 	int partitions() default 2;
 
 	/**
-	 * Broker settings, as {@code key=value}. The default starts consumer groups at once.
+	 * Broker settings, as {@code key=value}. The defaults start consumer groups at once and let
+	 * share groups ({@code @ReplyHandler(queue = true)}) keep their state on the one broker
+	 * (whose defaults ask for three replicas, so that no record would ever be delivered); list
+	 * them again when setting others.
 	 * @return the broker settings
 	 */
 	@AliasFor(annotation = EmbeddedKafka.class, attribute = "brokerProperties")
-	String[] brokerProperties() default "group.initial.rebalance.delay.ms=0";
+	String[] brokerProperties() default { "group.initial.rebalance.delay.ms=0",
+			"share.coordinator.state.topic.replication.factor=1", "share.coordinator.state.topic.min.isr=1" };
 
 }

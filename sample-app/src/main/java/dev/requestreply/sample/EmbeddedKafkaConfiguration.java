@@ -38,6 +38,9 @@ class EmbeddedKafkaConfiguration {
 		broker.brokerListProperty("sample.embedded-kafka.brokers");
 		// Serve the first requests at once rather than after the broker's 3 s rebalance delay.
 		broker.brokerProperty("group.initial.rebalance.delay.ms", "0");
+		// Share groups (--request-reply.handler.queue=true) keep their state on this one broker.
+		broker.brokerProperty("share.coordinator.state.topic.replication.factor", "1");
+		broker.brokerProperty("share.coordinator.state.topic.min.isr", "1");
 		return broker;
 	}
 
