@@ -85,9 +85,10 @@ class EmbeddedRequestReplyTests {
 		request.headers().add(RequestReplyHeaders.DEADLINE, "1".getBytes(StandardCharsets.US_ASCII));
 		assertThatExceptionOfType(RequestTimeoutException.class)
 			.isThrownBy(() -> this.client.call(request, Duration.ofSeconds(1)));
+		// At least this one: under load another test's request to the same handler may expire too.
 		await().atMost(Duration.ofSeconds(10))
 			.untilAsserted(() -> assertThat(this.handlers.getStats().get("handlers.quote").expired())
-				.isEqualTo(expiredBefore + 1));
+				.isGreaterThanOrEqualTo(expiredBefore + 1));
 	}
 
 }
