@@ -23,7 +23,7 @@ public final class CurrentReplyContext {
 	 * Return the context of the request handled on this thread.
 	 * @return the context, or {@code null}
 	 */
-	public static ReplyContext get() {
+	public static @Nullable ReplyContext get() {
 		return current.get();
 	}
 
@@ -32,7 +32,7 @@ public final class CurrentReplyContext {
 	 * @return the deadline in epoch milliseconds, or {@link Long#MAX_VALUE} for none
 	 */
 	public static long deadlineMillis() {
-		ReplyContext context = current.get();
+		@Nullable ReplyContext context = current.get();
 		return (context != null) ? context.deadline().map((deadline) -> deadline.toEpochMilli()).orElse(Long.MAX_VALUE)
 				: Long.MAX_VALUE;
 	}
@@ -45,7 +45,7 @@ public final class CurrentReplyContext {
 	 * @return the action's result
 	 */
 	public static <V> V runWith(ReplyContext context, Supplier<V> action) {
-		ReplyContext previous = current.get();
+		@Nullable ReplyContext previous = current.get();
 		current.set(context);
 		try {
 			return action.get();
@@ -64,7 +64,7 @@ public final class CurrentReplyContext {
 	 * @throws Exception what the task throws
 	 */
 	public static <V> V callWith(ReplyContext context, Callable<V> task) throws Exception {
-		ReplyContext previous = current.get();
+		@Nullable ReplyContext previous = current.get();
 		current.set(context);
 		try {
 			return task.call();
@@ -83,7 +83,7 @@ public final class CurrentReplyContext {
 	 * @since 0.3.0
 	 */
 	public static @Nullable ReplyContext swap(@Nullable ReplyContext context) {
-		ReplyContext previous = current.get();
+		@Nullable ReplyContext previous = current.get();
 		restore(context);
 		return previous;
 	}
