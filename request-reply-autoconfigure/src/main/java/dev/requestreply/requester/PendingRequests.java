@@ -414,10 +414,8 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 	 */
 	public boolean cancel(CorrelationId correlationId) {
 		PendingRequest<?> request = get(correlationId);
-		return request != null && end(request, RequestOutcome.CANCELLED, true,
-				(r) -> r.completeExceptionally(new RequestReplyException(
-						"Request " + r.id + " to topic '" + r.topic + "' was cancelled")),
-				true);
+		return request != null && abandon(request,
+				new RequestReplyException("Request " + request.id + " to topic '" + request.topic + "' was cancelled"));
 	}
 
 	/**
