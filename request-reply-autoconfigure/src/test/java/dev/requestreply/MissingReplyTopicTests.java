@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -41,11 +42,7 @@ class MissingReplyTopicTests {
 
 	@BeforeAll
 	static void startBroker() {
-		broker = new EmbeddedKafkaKraftBroker(1, 1);
-		broker.brokerProperty("auto.create.topics.enable", "false");
-		broker.brokerProperty("group.initial.rebalance.delay.ms", "0");
-		broker.brokerListProperty("test.missing.brokers");
-		broker.afterPropertiesSet();
+		broker = TestBroker.start("test.missing.brokers", Map.of("auto.create.topics.enable", "false"));
 	}
 
 	@AfterAll

@@ -1,6 +1,7 @@
 package dev.requestreply;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -35,13 +36,7 @@ class QueueDeliveryLimitTests {
 
 	@BeforeAll
 	static void startBroker() {
-		broker = new EmbeddedKafkaKraftBroker(1, 1);
-		broker.brokerProperty("group.initial.rebalance.delay.ms", "0");
-		broker.brokerProperty("share.coordinator.state.topic.replication.factor", "1");
-		broker.brokerProperty("share.coordinator.state.topic.min.isr", "1");
-		broker.brokerProperty("group.share.delivery.count.limit", "2");
-		broker.brokerListProperty("test.limit.kafka.brokers");
-		broker.afterPropertiesSet();
+		broker = TestBroker.start("test.limit.kafka.brokers", Map.of("group.share.delivery.count.limit", "2"));
 	}
 
 	@AfterAll

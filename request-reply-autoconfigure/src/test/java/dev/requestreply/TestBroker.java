@@ -37,21 +37,34 @@ public final class TestBroker {
 
 	public static synchronized EmbeddedKafkaKraftBroker get() {
 		if (broker == null) {
-			EmbeddedKafkaKraftBroker started = new EmbeddedKafkaKraftBroker(1, 1);
-			started.brokerProperty("group.initial.rebalance.delay.ms", "0");
-			// One broker: transactional replies need a transaction log it can hold alone.
-			started.brokerProperty("transaction.state.log.replication.factor", "1");
-			started.brokerProperty("transaction.state.log.min.isr", "1");
-			started.brokerProperty("transaction.state.log.num.partitions", "1");
-			// One broker: share groups (queue mode) need a share state topic it can hold alone.
-			started.brokerProperty("share.coordinator.state.topic.replication.factor", "1");
-			started.brokerProperty("share.coordinator.state.topic.min.isr", "1");
-			started.brokerListProperty("test.kafka.brokers");
-			started.afterPropertiesSet();
+			EmbeddedKafkaKraftBroker started = start("test.kafka.brokers", Map.of());
 			Runtime.getRuntime().addShutdownHook(new Thread(started::destroy));
 			broker = started;
 		}
 		return broker;
+	}
+
+	/**
+	 * Start a broker of its own (for a test class that needs broker settings of its own), with the
+	 * settings every one-node test broker needs; the caller destroys it.
+	 * @param brokersProperty the system property its address is written to
+	 * @param properties broker settings of the test's own, over the defaults
+	 * @return the started broker
+	 */
+	public static EmbeddedKafkaKraftBroker start(String brokersProperty, Map<String, String> properties) {
+		EmbeddedKafkaKraftBroker started = new EmbeddedKafkaKraftBroker(1, 1);
+		started.brokerProperty("group.initial.rebalance.delay.ms", "0");
+		// One broker: transactional replies need a transaction log it can hold alone.
+		started.brokerProperty("transaction.state.log.replication.factor", "1");
+		started.brokerProperty("transaction.state.log.min.isr", "1");
+		started.brokerProperty("transaction.state.log.num.partitions", "1");
+		// One broker: share groups (queue mode) need a share state topic it can hold alone.
+		started.brokerProperty("share.coordinator.state.topic.replication.factor", "1");
+		started.brokerProperty("share.coordinator.state.topic.min.isr", "1");
+		properties.forEach(started::brokerProperty);
+		started.brokerListProperty(brokersProperty);
+		started.afterPropertiesSet();
+		return started;
 	}
 
 	/**
