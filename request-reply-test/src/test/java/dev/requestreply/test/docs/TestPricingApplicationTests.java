@@ -6,6 +6,9 @@ import java.time.Duration;
 
 import dev.requestreply.RequestReplyOperations;
 import dev.requestreply.test.DevelopmentKafkaBroker;
+import org.jspecify.annotations.Nullable;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -27,6 +30,24 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @ExtendWith(OutputCaptureExtension.class)
 class TestPricingApplicationTests {
+
+	private static final String BOOTSTRAP_SERVERS = "spring.kafka.bootstrap-servers";
+
+	private @Nullable String bootstrapServers;
+
+	// The broker of an @EmbeddedKafka test class run before in this JVM leaves its address in this
+	// system property; an application run from a development main class has none.
+	@BeforeEach
+	void clearBootstrapServers() {
+		this.bootstrapServers = System.clearProperty(BOOTSTRAP_SERVERS);
+	}
+
+	@AfterEach
+	void restoreBootstrapServers() {
+		if (this.bootstrapServers != null) {
+			System.setProperty(BOOTSTRAP_SERVERS, this.bootstrapServers);
+		}
+	}
 
 	@Test
 	void whenRunWithTheDevelopmentBrokerThenItAnswersThroughItQuietlyAndCleansUpOnClose(CapturedOutput output)
