@@ -15,7 +15,10 @@ import tools.jackson.module.kotlin.KotlinModule
  */
 class KotlinJacksonTests {
 
+	// tag::kotlin-jackson[]
 	data class QuoteQuery(val symbol: String, val currency: String = "USD")
+	// {"symbol":"ACME"}: INVALID_ARGUMENT without jackson-module-kotlin, QuoteQuery("ACME", "USD") with it
+	// end::kotlin-jackson[]
 
 	private val omitted = """{"symbol":"ACME"}""".toByteArray()
 
