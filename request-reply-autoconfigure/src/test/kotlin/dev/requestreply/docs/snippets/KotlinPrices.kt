@@ -59,7 +59,7 @@ class PriceDesk(private val requestReply: RequestReplyOperations) {
 		requestReply.exchange("prices", PriceRequest(symbol), Price::class.java, Duration.ofSeconds(2)).await()
 
 	// A keyed request: requests with the same key are handled one at a time, in order.
-	suspend fun priceFor(account: String, symbol: String): Price? =
+	suspend fun priceFor(account: String, symbol: String): Price =
 		requestReply.request(ProducerRecord("prices", account, PriceRequest(symbol)), Price::class.java,
 			Duration.ofSeconds(2)).await()
 
