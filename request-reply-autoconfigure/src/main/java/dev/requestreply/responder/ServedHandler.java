@@ -109,7 +109,7 @@ final class ServedHandler {
 		this.executor = new HandlerExecutor(maxConcurrency, this.threads.executor(),
 				(request) -> this.handling.run(request), this::capacity,
 				shared.observationRegistry().isNoop() && !transactional);
-		this.endings = new RequestEndings(this.requests, figures, this.executor, sender, maxHandlingTime);
+		this.endings = new RequestEndings(endpoint.id(), this.requests, figures, this.executor, sender, maxHandlingTime);
 		ReplyStage replies = new ReplyStage(endpoint.id(), sender, shared.converter(), figures, this.endings,
 				this.executor);
 		this.handling = new RequestHandling(endpoint.id(),
