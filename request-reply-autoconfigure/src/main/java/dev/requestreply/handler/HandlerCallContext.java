@@ -18,9 +18,9 @@ import org.springframework.util.Assert;
 
 /**
  * The {@link ReplyContext} of one request in hand: read from its record, cancelled when its
- * requester gives up or the request ends before the method did. Created and cancelled by the
- * responder engine ({@code dev.requestreply.responder}); application code sees it as a
- * {@link ReplyContext}.
+ * requester gives up or the request ends before the method did (marked at once, its actions run
+ * after, see {@link #markCancelled()}). Created and cancelled by the responder engine
+ * ({@code dev.requestreply.responder}); application code sees it as a {@link ReplyContext}.
  *
  * @since 0.3.0
  */

@@ -31,7 +31,6 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.util.ReflectionUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * How the engine ends a request that does not end with its reply (its deadline, a cancel
@@ -102,19 +101,18 @@ class RequestEndingsTests {
 				List.of(), false);
 		this.engine.deliver(this.engine.request(0, "k1", "a", NO_DEADLINE),
 				this.engine.request(0, "k2", "b", NO_DEADLINE));
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.calls.started("a"));
+		TestEngine.waiting().until(() -> this.calls.started("a"));
 		this.engine.watchAfter(Duration.ofMinutes(2));
 		// a is interrupted; its thread then takes b, whose DEADLINE_EXCEEDED is on its way.
-		await().atMost(Duration.ofSeconds(10))
-			.until(() -> this.calls.started("b")
-					|| (this.engine.execution().started() == 2 && this.engine.execution().active() == 0));
+		TestEngine.waiting().until(() -> this.calls.started("b") || (this.engine.producer.history().size() == 2
+				&& this.engine.execution().started() == 2 && this.engine.execution().active() == 0));
 		assertThat(this.calls.log).containsExactly("start a", "end a");
 		assertThat(this.engine.producer.history()).hasSize(2)
 			.allSatisfy((reply) -> assertThat(WireFormat.errorCode(reply.headers())).isEqualTo("DEADLINE_EXCEEDED"));
 		while (this.engine.producer.completeNext()) {
 			// Both replies sent: both requests end.
 		}
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.engine.inHand() == 0);
+		TestEngine.waiting().until(() -> this.engine.inHand() == 0);
 	}
 
 	@Test
@@ -135,14 +133,18 @@ class RequestEndingsTests {
 				List.of(blocking), true);
 		long deadline = System.currentTimeMillis() + 5_000;
 		this.engine.deliver(this.engine.request(0, "k1", "a", deadline), this.engine.request(0, "k2", "b", deadline));
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.calls.started("a") && this.calls.started("b"));
+		TestEngine.waiting().until(() -> {
+			// The watchdog's tick: a blocks, so b gets a thread of its own.
+			this.engine.watchAfter(Duration.ZERO);
+			return this.calls.started("a") && this.calls.started("b");
+		});
 		// The watchdog's check once their deadline passed, bounded: no listener holds it up.
 		CompletableFuture.runAsync(() -> this.engine.watchAfter(Duration.ofSeconds(6)), this.watchdog)
 			.get(2, TimeUnit.SECONDS);
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.calls.log.size() == 4);
+		TestEngine.waiting().until(() -> this.calls.log.size() == 4);
 		assertThat(this.calls.cancelledWhenInterrupted).containsOnlyKeys("a", "b").doesNotContainValue(false);
 		release.countDown();
-		await().atMost(Duration.ofSeconds(10)).until(() -> heard.size() == 2);
+		TestEngine.waiting().until(() -> heard.size() == 2);
 		assertThat(heard).allSatisfy((call) -> assertThat(call).startsWith("EXPIRED on request-reply-outcomes"));
 	}
 

@@ -11,7 +11,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 /**
  * Requests of one key ({@code KEY}) or one partition ({@code PARTITION}) never run at once and
@@ -67,7 +66,7 @@ class RequestLanesTests {
 		assertOnlyTheFirstRuns();
 		this.calls.open("a");
 		// a still replies; the others are left to the partition's next owner.
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.engine.inHand() == 0);
+		TestEngine.waiting().until(() -> this.engine.inHand() == 0);
 		assertThat(this.calls.log).containsExactly("start a", "end a");
 	}
 
@@ -82,7 +81,7 @@ class RequestLanesTests {
 	@SuppressWarnings("unchecked")
 	private void startFirst(List<ConsumerRecord<byte[], byte[]>> requests) {
 		this.engine.deliver(requests.toArray(ConsumerRecord[]::new));
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.calls.started("a"));
+		TestEngine.waiting().until(() -> this.calls.started("a"));
 		assertOnlyTheFirstRuns();
 	}
 
@@ -95,10 +94,10 @@ class RequestLanesTests {
 
 	private void assertTheOthersRunInTurn(String lane, String... order) {
 		for (String call : order) {
-			await().atMost(Duration.ofSeconds(10)).until(() -> this.calls.started(call));
+			TestEngine.waiting().until(() -> this.calls.started(call));
 			this.calls.open(call);
 		}
-		await().atMost(Duration.ofSeconds(10)).until(() -> this.engine.inHand() == 0);
+		TestEngine.waiting().until(() -> this.engine.inHand() == 0);
 		assertThat(this.calls.log).containsExactly("start a", "end a", "start b", "end b", "start d", "end d");
 		assertThat(this.calls.mostAtOnce(lane)).isOne();
 	}

@@ -29,6 +29,8 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.awaitility.Awaitility;
+import org.awaitility.core.ConditionFactory;
 import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
@@ -137,6 +139,14 @@ final class TestEngine implements AutoCloseable {
 	 */
 	void watchAfter(Duration later) {
 		this.handler.watch().check(System.currentTimeMillis() + later.toMillis(), System.nanoTime() + later.toNanos());
+	}
+
+	/**
+	 * Return a bounded wait that checks often: the engine's threads act within milliseconds.
+	 */
+	static ConditionFactory waiting() {
+		return Awaitility.await().atMost(Duration.ofSeconds(10)).pollDelay(Duration.ZERO)
+			.pollInterval(Duration.ofMillis(5));
 	}
 
 	ReplyHandlerExecution execution() {
