@@ -96,6 +96,22 @@ class RequestEndingsTests {
 	}
 
 	@Test
+	void whenARequestEndsWhileItsThreadPreparesTheCallThenItsMethodNeverStarts() {
+		RequestEndings endings = endings();
+		InHandRequest expired = request(System.currentTimeMillis() - 1);
+		assertThat(expired.take()).isTrue();
+		endings.expired(expired);
+		InHandRequest exceeded = request(NO_DEADLINE);
+		assertThat(exceeded.take()).isTrue();
+		endings.exceeded(exceeded);
+		runUrgentWork(() -> {
+		});
+		assertThat(expired.enterMethod()).as("method entered after its deadline").isFalse();
+		assertThat(exceeded.enterMethod()).as("method entered after its max handling time").isFalse();
+		assertThat(expired.methodRunning() || exceeded.methodRunning()).isFalse();
+	}
+
+	@Test
 	void whenARequestWaitingForAThreadReachesTheMaxHandlingTimeThenItsMethodNeverRuns() {
 		this.engine = TestEngine.serve(this.calls, "work", ReplyHandler.Ordering.NONE, 1, Duration.ofMinutes(1),
 				List.of(), false);
