@@ -2,6 +2,7 @@ package dev.requestreply.responder;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 import dev.requestreply.ReplyHandler;
 import dev.requestreply.handler.ReplyHandlerExecution;
@@ -34,26 +35,15 @@ class RequestLanesTests {
 
 	@Test
 	void whenAWaitingRequestOfAKeyIsCancelledThenTheNextOfThatKeyStillWaitsForTheOneRunning() {
-		serve(ReplyHandler.Ordering.KEY);
-		List<ConsumerRecord<byte[], byte[]>> requests = List.of(request("k", "a", NO_DEADLINE),
-				request("k", "b", NO_DEADLINE), request("k", "c", NO_DEADLINE), request("k", "d", NO_DEADLINE));
-		startFirst(requests);
-		this.engine.cancel(requests.get(2));
-		assertOnlyTheFirstRuns();
-		assertTheOthersRunInTurn("key k", "a", "b", "d");
+		assertAnEarlyEndLeavesTheTurn(ReplyHandler.Ordering.KEY, "key k", List.of("k", "k", "k", "k"),
+				(c) -> this.engine.cancel(c));
 	}
 
 	@Test
 	void whenAWaitingRequestOfAPartitionExpiresThenTheNextOfThatPartitionStillWaitsForTheOneRunning() {
-		serve(ReplyHandler.Ordering.PARTITION);
-		long deadline = System.currentTimeMillis() + 60_000;
-		List<ConsumerRecord<byte[], byte[]>> requests = List.of(request("k1", "a", NO_DEADLINE),
-				request("k2", "b", NO_DEADLINE), request("k3", "c", deadline), request("k4", "d", NO_DEADLINE));
-		startFirst(requests);
 		// The watchdog a minute later: c's deadline has passed.
-		this.engine.watchAfter(Duration.ofSeconds(61));
-		assertOnlyTheFirstRuns();
-		assertTheOthersRunInTurn("partition 0", "a", "b", "d");
+		assertAnEarlyEndLeavesTheTurn(ReplyHandler.Ordering.PARTITION, "partition 0", List.of("k1", "k2", "k3", "k4"),
+				(c) -> this.engine.watchAfter(Duration.ofSeconds(61)));
 	}
 
 	@Test
@@ -68,6 +58,28 @@ class RequestLanesTests {
 		// a still replies; the others are left to the partition's next owner.
 		TestEngine.waiting().until(() -> this.engine.inHand() == 0);
 		assertThat(this.calls.log).containsExactly("start a", "end a");
+	}
+
+	/**
+	 * a runs, b, c and d wait in one lane (c with a deadline a minute ahead); c ends early: b
+	 * still waits for a, then d for b.
+	 */
+	private void assertAnEarlyEndLeavesTheTurn(ReplyHandler.Ordering ordering, String lane, List<String> keys,
+			Consumer<ConsumerRecord<byte[], byte[]>> endEarly) {
+		serve(ordering);
+		List<ConsumerRecord<byte[], byte[]>> requests = List.of(request(keys.get(0), "a", NO_DEADLINE),
+				request(keys.get(1), "b", NO_DEADLINE), request(keys.get(2), "c", System.currentTimeMillis() + 60_000),
+				request(keys.get(3), "d", NO_DEADLINE));
+		startFirst(requests);
+		endEarly.accept(requests.get(2));
+		assertOnlyTheFirstRuns();
+		for (String call : List.of("a", "b", "d")) {
+			TestEngine.waiting().until(() -> this.calls.started(call));
+			this.calls.open(call);
+		}
+		TestEngine.waiting().until(() -> this.engine.inHand() == 0);
+		assertThat(this.calls.log).containsExactly("start a", "end a", "start b", "end b", "start d", "end d");
+		assertThat(this.calls.mostAtOnce(lane)).isOne();
 	}
 
 	private void serve(ReplyHandler.Ordering ordering) {
@@ -90,16 +102,6 @@ class RequestLanesTests {
 		ReplyHandlerExecution execution = this.engine.execution();
 		assertThat(execution.active() + execution.queued()).as("requests running or queued for a thread").isOne();
 		assertThat(this.calls.log).containsExactly("start a");
-	}
-
-	private void assertTheOthersRunInTurn(String lane, String... order) {
-		for (String call : order) {
-			TestEngine.waiting().until(() -> this.calls.started(call));
-			this.calls.open(call);
-		}
-		TestEngine.waiting().until(() -> this.engine.inHand() == 0);
-		assertThat(this.calls.log).containsExactly("start a", "end a", "start b", "end b", "start d", "end d");
-		assertThat(this.calls.mostAtOnce(lane)).isOne();
 	}
 
 }
