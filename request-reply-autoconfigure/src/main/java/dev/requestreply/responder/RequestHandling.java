@@ -187,7 +187,10 @@ final class RequestHandling {
 			malformed(request, address, ex);
 			return;
 		}
-		request.enterMethod();
+		if (!request.enterMethod()) {
+			// Ended meanwhile (its deadline, a cancel, the max handling time): too late to start.
+			return;
+		}
 		try {
 			CompletableFuture<Object> result = this.invoker.invoke(arguments, context);
 			// A result already complete is replied to here: a lazy stream runs on this thread too.

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.requestreply.ReplyHandler;
 import dev.requestreply.convert.PayloadConverter;
@@ -63,7 +62,7 @@ public class ResponderContainers implements ReplyHandlerContainers, SmartLifecyc
 
 	private final @Nullable TaskDecorator taskDecorator;
 
-	private final List<ReplyHandlerOutcomeListener> outcomeListeners = new CopyOnWriteArrayList<>();
+	private final OutcomeListeners outcomeListeners = new OutcomeListeners();
 
 	private final Map<String, ServedHandler> served = new LinkedHashMap<>();
 
@@ -180,6 +179,12 @@ public class ResponderContainers implements ReplyHandlerContainers, SmartLifecyc
 	public void addOutcomeListener(ReplyHandlerOutcomeListener listener) {
 		Assert.notNull(listener, "'listener' must not be null");
 		this.outcomeListeners.add(listener);
+	}
+
+	@Override
+	public void addEngineOutcomeListener(ReplyHandlerOutcomeListener listener) {
+		Assert.notNull(listener, "'listener' must not be null");
+		this.outcomeListeners.addInline(listener);
 	}
 
 	@Override
@@ -300,6 +305,7 @@ public class ResponderContainers implements ReplyHandlerContainers, SmartLifecyc
 		if (this.cancelReader != null) {
 			this.cancelReader.stop();
 		}
+		this.outcomeListeners.stop();
 		this.running = false;
 	}
 

@@ -13,7 +13,6 @@ import dev.requestreply.handler.ReplyHandlerContainerCustomizer;
 import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.handler.ReplyHandlerEndpoint;
 import dev.requestreply.handler.ReplyHandlerExecution;
-import dev.requestreply.handler.ReplyHandlerOutcomeListener;
 import dev.requestreply.handler.ReplyHandlerStats;
 import dev.requestreply.security.AuthorizationMonitor;
 import dev.requestreply.support.SupervisedLoop;
@@ -74,7 +73,7 @@ final class ServedHandler {
 	}
 
 	ServedHandler(ReplyHandlerEndpoint endpoint, String groupId, ResponderSettings settings, ResponderClients clients,
-			ResponderShared shared, List<ReplyHandlerOutcomeListener> outcomeListeners,
+			ResponderShared shared, OutcomeListeners outcomeListeners,
 			List<ReplyHandlerContainerCustomizer> customizers) {
 		this(endpoint, groupId, null, settings, clients, shared, outcomeListeners, customizers);
 	}
@@ -84,7 +83,7 @@ final class ServedHandler {
 	 * consumer group
 	 */
 	ServedHandler(ReplyHandlerEndpoint endpoint, String groupId, @Nullable ShareGroup shareGroup, ResponderSettings settings,
-			ResponderClients clients, ResponderShared shared, List<ReplyHandlerOutcomeListener> outcomeListeners,
+			ResponderClients clients, ResponderShared shared, OutcomeListeners outcomeListeners,
 			List<ReplyHandlerContainerCustomizer> customizers) {
 		this.endpoint = endpoint;
 		this.stats = new ReplyHandlerStats();
@@ -110,7 +109,7 @@ final class ServedHandler {
 		this.executor = new HandlerExecutor(maxConcurrency, this.threads.executor(),
 				(request) -> this.handling.run(request), this::capacity,
 				shared.observationRegistry().isNoop() && !transactional);
-		this.endings = new RequestEndings(this.requests, figures, this.executor, sender, maxHandlingTime);
+		this.endings = new RequestEndings(endpoint.id(), this.requests, figures, this.executor, sender, maxHandlingTime);
 		ReplyStage replies = new ReplyStage(endpoint.id(), sender, shared.converter(), figures, this.endings,
 				this.executor);
 		this.handling = new RequestHandling(endpoint.id(),

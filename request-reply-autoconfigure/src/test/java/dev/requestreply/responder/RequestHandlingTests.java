@@ -218,8 +218,8 @@ class RequestHandlingTests {
 		ResponderShared shared = new ResponderShared(new PayloadConverter(JsonMapper.builder().build()),
 				new ReplyTopicPolicy(ReplyTopicPolicy.DEFAULT_PATTERNS, List.of(REQUESTS)), ObservationRegistry.NOOP,
 				null, null);
-		this.handler = new ServedHandler(endpoint, "responder-app", TestSettings.DEFAULTS, clients, shared, List.of(),
-				List.of());
+		this.handler = new ServedHandler(endpoint, "responder-app", TestSettings.DEFAULTS, clients, shared,
+				new OutcomeListeners(), List.of());
 		this.consumer.assign(List.of(this.partition));
 		this.handler.pump().onPartitionsAssigned(this.consumer, List.of(this.partition));
 		this.handler.pump().onMessage(List.of(request), null, this.consumer);
