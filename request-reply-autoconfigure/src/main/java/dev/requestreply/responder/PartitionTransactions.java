@@ -31,7 +31,7 @@ final class PartitionTransactions {
 
 	static final int ATTEMPTS = 10;
 
-	private static final long MAX_BACKOFF_MILLIS = 2_000;
+	static final long MAX_BACKOFF_MILLIS = 2_000;
 
 	private static final LogAccessor logger = new LogAccessor(PartitionTransactions.class);
 
@@ -44,13 +44,24 @@ final class PartitionTransactions {
 	// Guarded by itself.
 	private final ArrayDeque<Pending> queue = new ArrayDeque<>();
 
+	private final long maxBackoffMillis;
+
 	// Guarded by queue.
 	private boolean draining;
 
 	PartitionTransactions(TopicPartition partition, KafkaTemplate<byte[], byte[]> template, Executor executor) {
+		this(partition, template, executor, MAX_BACKOFF_MILLIS);
+	}
+
+	/**
+	 * @param maxBackoffMillis the longest wait before a failed transaction is tried again
+	 */
+	PartitionTransactions(TopicPartition partition, KafkaTemplate<byte[], byte[]> template, Executor executor,
+			long maxBackoffMillis) {
 		this.partition = partition;
 		this.template = template;
 		this.executor = executor;
+		this.maxBackoffMillis = maxBackoffMillis;
 	}
 
 	/**
@@ -115,7 +126,7 @@ final class PartitionTransactions {
 				}
 				logger.debug(ex, () -> "Transaction of " + replies.size() + " reply(ies) on " + this.partition
 						+ " failed; trying again");
-				backOff(attempt);
+				backOff(attempt, this.maxBackoffMillis);
 			}
 		}
 	}
@@ -173,9 +184,9 @@ final class PartitionTransactions {
 		}
 	}
 
-	private static void backOff(int attempt) {
+	private static void backOff(int attempt, long maxMillis) {
 		try {
-			Thread.sleep(Math.min(MAX_BACKOFF_MILLIS, 50L << attempt));
+			Thread.sleep(Math.min(maxMillis, 50L << attempt));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

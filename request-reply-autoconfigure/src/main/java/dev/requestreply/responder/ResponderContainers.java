@@ -167,6 +167,13 @@ public class ResponderContainers implements ReplyHandlerContainers, SmartLifecyc
 		return loops;
 	}
 
+	/**
+	 * Return the handler with the given id while it is served, else {@code null}.
+	 */
+	synchronized @Nullable ServedHandler served(String handlerId) {
+		return this.served.get(handlerId);
+	}
+
 	@Override
 	public synchronized List<ConcurrentMessageListenerContainer<byte[], byte[]>> getContainers() {
 		return this.running ? this.served.values()
