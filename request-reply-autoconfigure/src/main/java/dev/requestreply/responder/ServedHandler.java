@@ -170,6 +170,8 @@ final class ServedHandler {
 			container.setBatchInterceptor((interceptor != null)
 					? new CompositeBatchInterceptor<>(this.pump, interceptor) : this.pump);
 		}
+		container.setApplicationEventPublisher(
+				new ConsumerStops(this.pump, container.getApplicationEventPublisher()));
 	}
 
 	private static ContainerProperties containerProperties(ReplyHandlerEndpoint endpoint, String groupId,
