@@ -20,6 +20,7 @@ import dev.requestreply.support.SupervisedLoop;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.BatchInterceptor;
 import org.springframework.kafka.listener.CompositeBatchInterceptor;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
@@ -94,12 +95,14 @@ final class ServedHandler {
 				: settings.maxHandlingTime();
 		HandlerFigures figures = new HandlerFigures(endpoint, this.stats, outcomeListeners);
 		boolean transactional = shared.transactionTemplate() != null;
+		KafkaTemplate<byte[], byte[]> replyTemplate = transactional
+				? Objects.requireNonNull(shared.transactionTemplate()) : clients.template();
 		ReplyWriter writer = transactional
-				? new TransactionalReplies(Objects.requireNonNull(shared.transactionTemplate()),
-						(work) -> this.executor.urgent(work))
-				: ReplyWriter.direct(clients.template());
+				? new TransactionalReplies(replyTemplate, (work) -> this.executor.urgent(work))
+				: ReplyWriter.direct(replyTemplate);
 		ReplySender sender = new ReplySender(writer, groupId, this.stats, endpoint.id(),
-				IdempotencyWindow.of(settings.idempotency(), endpoint));
+				IdempotencyWindow.of(settings.idempotency(), endpoint),
+				ReplySizeLimit.of(replyTemplate.getProducerFactory()));
 		this.threads = new HandlerThreads(endpoint.id(), maxConcurrency, settings.virtualThreads(),
 				shared.taskDecorator());
 		// Share groups order nothing.
