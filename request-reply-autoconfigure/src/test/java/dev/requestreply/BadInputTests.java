@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -190,6 +191,40 @@ class BadInputTests {
 		assertPartitionMovesOn();
 		assertThat(stats().refused()).isEqualTo(refused);
 		assertThat(stats().handled()).isEqualTo(handled + 2);
+	}
+
+	@Test
+	void whenRequestsNameForgedReplyTopicsThenNoTopicIsCreatedAndAGenuineRequestIsAnsweredMeanwhile()
+			throws Exception {
+		// Allowed names (they end in -replies) of topics that do not exist, on a broker that creates
+		// topics on a metadata request.
+		String ghosts = TestBroker.uniqueTopic("ghost");
+		int forged = 64;
+		long failures = stats().replyFailures();
+		long ended = failures + stats().handled();
+		for (int i = 0; i < forged; i++) {
+			RecordHeaders headers = new RecordHeaders();
+			headers.add(RequestReplyHeaders.CORRELATION_ID, CorrelationId.random().toBytes());
+			headers.add(RequestReplyHeaders.REPLY_TOPIC, (ghosts + "-" + i + "-replies").getBytes(StandardCharsets.UTF_8));
+			producer.send(new ProducerRecord<>(requestTopic, null, (byte[]) null,
+					"{\"name\":\"forged\",\"count\":1}".getBytes(StandardCharsets.UTF_8), headers));
+		}
+		producer.flush();
+		long start = System.nanoTime();
+		Integer genuine = context.getBean(RequestReplyTemplate.class)
+			.request(requestTopic, new Item("genuine", 7), Integer.class, Duration.ofSeconds(5))
+			.get(10, TimeUnit.SECONDS);
+		long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+		assertThat(genuine).isEqualTo(7);
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> stats().replyFailures() + stats().handled() >= ended + forged + 1);
+		Set<String> topics = TestBroker.get()
+			.doWithAdminFunction((admin) -> admin.listTopics().names().toCompletionStage().toCompletableFuture().join());
+		TestFigures.report("SECURITY %d requests naming forged reply topics: a genuine request behind them answered in "
+				+ "%d ms; topics created: %d", forged, tookMillis,
+				topics.stream().filter((topic) -> topic.startsWith(ghosts)).count());
+		assertThat(topics).noneMatch((topic) -> topic.startsWith(ghosts));
+		assertThat(stats().replyFailures()).isEqualTo(failures + forged);
 	}
 
 	@Test

@@ -71,6 +71,8 @@ public class ResponderContainers implements ReplyHandlerContainers, SmartLifecyc
 
 	private @Nullable CancelReader cancelReader;
 
+	private @Nullable ReplyTopics replyTopics;
+
 	private volatile boolean running;
 
 	/**
@@ -205,10 +207,12 @@ public class ResponderContainers implements ReplyHandlerContainers, SmartLifecyc
 			return;
 		}
 		List<ReplyHandlerEndpoint> endpoints = this.discoverer.getEndpoints();
+		this.replyTopics = new ReplyTopics(new AdminTopicLookup(this.clients.adminConfigOrConsumers()),
+				System::nanoTime);
 		ResponderShared shared = new ResponderShared(this.converter,
 				new ReplyTopicPolicy(this.settings.policy().allowedReplyTopics(),
 						endpoints.stream().flatMap((endpoint) -> endpoint.topics().stream()).toList()),
-				this.observationRegistry, this.taskDecorator, transactionTemplate());
+				this.observationRegistry, this.taskDecorator, transactionTemplate(), this.replyTopics);
 		int deliveryLimit = prepareQueueMode(endpoints, shared.transactionTemplate() != null);
 		this.watchdog = new Watchdog();
 		this.cancelReader = new CancelReader(this.clients.consumerConfig(),
@@ -306,6 +310,9 @@ public class ResponderContainers implements ReplyHandlerContainers, SmartLifecyc
 		}
 		if (this.cancelReader != null) {
 			this.cancelReader.stop();
+		}
+		if (this.replyTopics != null) {
+			this.replyTopics.close();
 		}
 		this.running = false;
 	}

@@ -119,7 +119,7 @@ final class ServedHandler {
 		this.handling = new RequestHandling(endpoint.id(),
 				new HandlerInvoker(endpoint, shared.converter(), settings.policy().maxRequestBytes(),
 						(work) -> this.executor.urgent(work)),
-				new ReplyTopicGuard(endpoint.id(), shared.replyTopicPolicy()), new ReplyTopics(clients.template()),
+				new ReplyTopicGuard(endpoint.id(), shared.replyTopicPolicy()), shared.replyTopics(),
 				this.requests, figures, replies, this.endings,
 				new HandlerObservations(shared.observationRegistry(), ReplyHandlerContainers.containerName(endpoint),
 						groupId));
