@@ -13,10 +13,12 @@ import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 import dev.requestreply.CorrelationId;
+import dev.requestreply.ReplyErrorCodes;
 import dev.requestreply.convert.PayloadConverter;
 import dev.requestreply.handler.MalformedRequestException;
 import dev.requestreply.handler.ReplyHandlerEndpoint;
 import dev.requestreply.handler.ReplyHandlerStats;
+import dev.requestreply.handler.ReplyTooLargeException;
 import dev.requestreply.handler.ReplyTopicPolicy;
 import io.micrometer.observation.ObservationRegistry;
 import dev.requestreply.wire.RequestHeaders;
@@ -214,6 +216,23 @@ class RequestHandlingTests {
 		assertThat(stats().handled()).isOne();
 	}
 
+	@Test
+	void whenAStreamElementIsLargerThanTheProducerSendsThenTheStreamEndsWithResourceExhausted() {
+		RecordHeaders headers = WireFormat.requestHeaders(new RecordHeaders(), new RequestHeaders(this.correlationId,
+				REPLIES, 0, RequestHeaders.NO_DEADLINE, INSTANCE, true));
+		handle("sized", request("2097152", headers));
+		await().atMost(Duration.ofSeconds(5)).until(this::done);
+		List<ProducerRecord<byte[], byte[]>> parts = this.producer.history();
+		assertThat(parts).hasSize(2);
+		assertThat(new String(parts.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("small");
+		assertThat(header(parts.get(1).headers(), RequestReplyHeaders.ERROR_CODE))
+			.isEqualTo(ReplyErrorCodes.RESOURCE_EXHAUSTED);
+		assertThat(header(parts.get(1).headers(), RequestReplyHeaders.ERROR_TYPE))
+			.isEqualTo(ReplyTooLargeException.class.getName());
+		assertThat(WireFormat.end(parts.get(1).headers())).isEqualTo(1L);
+		assertThat(stats().replyFailures()).isOne();
+	}
+
 	private void assertSkippedWithoutReply(Headers headers, LongSupplier figure) {
 		handle("echo", request("hello", headers));
 		await().atMost(Duration.ofSeconds(5)).until(this::done);
@@ -314,6 +333,10 @@ class RequestHandlingTests {
 
 		String order(Order order) {
 			return order.item();
+		}
+
+		Stream<String> sized(String size) {
+			return Stream.of("small", "x".repeat(Integer.parseInt(size)), "never sent");
 		}
 
 		Stream<String> letters(String text) {
