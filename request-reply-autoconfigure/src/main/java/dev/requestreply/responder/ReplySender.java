@@ -85,12 +85,12 @@ final class ReplySender {
 		long size = ReplySizeLimit.sizeOf(key(address), value, headers);
 		if (this.limit.exceeded(size)) {
 			ReplyTooLargeException tooLarge = new ReplyTooLargeException("The " + ((sequence != null) ? "element"
-					: "reply") + " of handler " + this.handlerId + " was " + size + " bytes, more than its producer sends ("
+					: "reply") + " was " + size + " bytes, more than the responder's producer sends ("
 					+ this.limit.maxBytes() + " bytes: max.request.size, less " + ReplySizeLimit.HEADROOM
 					+ " for headers added on sending); it was not sent");
 			this.stats.record(ReplyHandlerStats.Event.REPLY_FAILED);
-			logger.warn(() -> tooLarge.getMessage() + " (to topic '" + address.topic() + "'); answering "
-					+ ErrorCodeMapping.codeOf(tooLarge) + " instead");
+			logger.warn(() -> "Handler " + this.handlerId + ": " + tooLarge.getMessage() + " (to topic '"
+					+ address.topic() + "'); answering " + ErrorCodeMapping.codeOf(tooLarge) + " instead");
 			if (sequence != null) {
 				whenSent.run();
 				return tooLarge;
