@@ -156,6 +156,14 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 	}
 
 	/**
+	 * A consumer of the container stopped for good (after the revocation of its partitions):
+	 * forget what it held.
+	 */
+	void stopped(Consumer<?, ?> consumer) {
+		this.consumers.remove(consumer);
+	}
+
+	/**
 	 * Wake a consumer whose partitions may resume (on any thread): it then resumes them before
 	 * its next poll rather than after its poll timeout.
 	 */

@@ -70,6 +70,8 @@ public class ResponderContainers implements ReplyHandlerContainers, SmartLifecyc
 
 	private @Nullable CancelReader cancelReader;
 
+	private @Nullable ReplyTopics replyTopics;
+
 	private volatile boolean running;
 
 	/**
@@ -166,6 +168,13 @@ public class ResponderContainers implements ReplyHandlerContainers, SmartLifecyc
 		return loops;
 	}
 
+	/**
+	 * Return the handler with the given id while it is served, else {@code null}.
+	 */
+	synchronized @Nullable ServedHandler served(String handlerId) {
+		return this.served.get(handlerId);
+	}
+
 	@Override
 	public synchronized List<ConcurrentMessageListenerContainer<byte[], byte[]>> getContainers() {
 		return this.running ? this.served.values()
@@ -203,10 +212,12 @@ public class ResponderContainers implements ReplyHandlerContainers, SmartLifecyc
 			return;
 		}
 		List<ReplyHandlerEndpoint> endpoints = this.discoverer.getEndpoints();
+		this.replyTopics = new ReplyTopics(new AdminTopicLookup(this.clients.adminConfigOrConsumers()),
+				System::nanoTime);
 		ResponderShared shared = new ResponderShared(this.converter,
 				new ReplyTopicPolicy(this.settings.policy().allowedReplyTopics(),
 						endpoints.stream().flatMap((endpoint) -> endpoint.topics().stream()).toList()),
-				this.observationRegistry, this.taskDecorator, transactionTemplate());
+				this.observationRegistry, this.taskDecorator, transactionTemplate(), this.replyTopics);
 		int deliveryLimit = prepareQueueMode(endpoints, shared.transactionTemplate() != null);
 		this.watchdog = new Watchdog();
 		this.cancelReader = new CancelReader(this.clients.consumerConfig(),
@@ -306,6 +317,9 @@ public class ResponderContainers implements ReplyHandlerContainers, SmartLifecyc
 			this.cancelReader.stop();
 		}
 		this.outcomeListeners.stop();
+		if (this.replyTopics != null) {
+			this.replyTopics.close();
+		}
 		this.running = false;
 	}
 

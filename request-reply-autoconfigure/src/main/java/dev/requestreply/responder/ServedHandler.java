@@ -19,6 +19,7 @@ import dev.requestreply.support.SupervisedLoop;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.BatchInterceptor;
 import org.springframework.kafka.listener.CompositeBatchInterceptor;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
@@ -93,12 +94,14 @@ final class ServedHandler {
 				: settings.maxHandlingTime();
 		HandlerFigures figures = new HandlerFigures(endpoint, this.stats, outcomeListeners);
 		boolean transactional = shared.transactionTemplate() != null;
+		KafkaTemplate<byte[], byte[]> replyTemplate = transactional
+				? Objects.requireNonNull(shared.transactionTemplate()) : clients.template();
 		ReplyWriter writer = transactional
-				? new TransactionalReplies(Objects.requireNonNull(shared.transactionTemplate()),
-						(work) -> this.executor.urgent(work))
-				: ReplyWriter.direct(clients.template());
+				? new TransactionalReplies(replyTemplate, (work) -> this.executor.urgent(work))
+				: ReplyWriter.direct(replyTemplate);
 		ReplySender sender = new ReplySender(writer, groupId, this.stats, endpoint.id(),
-				IdempotencyWindow.of(settings.idempotency(), endpoint));
+				IdempotencyWindow.of(settings.idempotency(), endpoint),
+				ReplySizeLimit.of(replyTemplate.getProducerFactory()));
 		this.threads = new HandlerThreads(endpoint.id(), maxConcurrency, settings.virtualThreads(),
 				shared.taskDecorator());
 		// Share groups order nothing.
@@ -115,7 +118,7 @@ final class ServedHandler {
 		this.handling = new RequestHandling(endpoint.id(),
 				new HandlerInvoker(endpoint, shared.converter(), settings.policy().maxRequestBytes(),
 						(work) -> this.executor.urgent(work)),
-				new ReplyTopicGuard(endpoint.id(), shared.replyTopicPolicy()), new ReplyTopics(clients.template()),
+				new ReplyTopicGuard(endpoint.id(), shared.replyTopicPolicy()), shared.replyTopics(),
 				this.requests, figures, replies, this.endings,
 				new HandlerObservations(shared.observationRegistry(), ReplyHandlerContainers.containerName(endpoint),
 						groupId));
@@ -169,6 +172,8 @@ final class ServedHandler {
 			container.setBatchInterceptor((interceptor != null)
 					? new CompositeBatchInterceptor<>(this.pump, interceptor) : this.pump);
 		}
+		container.setApplicationEventPublisher(
+				new ConsumerStops(this.pump, container.getApplicationEventPublisher()));
 	}
 
 	private static ContainerProperties containerProperties(ReplyHandlerEndpoint endpoint, String groupId,

@@ -209,7 +209,7 @@ class RequestEndingsTests {
 		ReplySender sender = new ReplySender((request, reply, last) -> {
 			this.replies.add(reply);
 			return CompletableFuture.completedFuture(null);
-		}, "responder-app", stats, "handlers.work", null);
+		}, "responder-app", stats, "handlers.work", null, new ReplySizeLimit(Integer.MAX_VALUE));
 		return new RequestEndings("handlers.work", requests, new HandlerFigures(endpoint(), stats,
 				new OutcomeListeners()), executor, sender, Duration.ofMinutes(5));
 	}

@@ -119,7 +119,8 @@ class StreamReplierTests {
 		assertThat(request.beginStream()).isTrue();
 		CountDownLatch done = new CountDownLatch(1);
 		StreamReplier replier = new StreamReplier(request, address,
-				new ReplySender(ReplyWriter.direct(this.sends), "r", stats, "bean.toString", null),
+				new ReplySender(ReplyWriter.direct(this.sends), "r", stats, "bean.toString", null,
+						new ReplySizeLimit(Integer.MAX_VALUE)),
 				new PayloadConverter(JsonMapper.builder().build()), new HandlerFigures(endpoint, stats, new OutcomeListeners()),
 				done::countDown, Runnable::run);
 		Runtime runtime = Runtime.getRuntime();

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import dev.requestreply.CorrelationId;
 import dev.requestreply.ReplyHandler;
@@ -25,6 +26,7 @@ import org.apache.kafka.common.Cluster;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -74,7 +76,7 @@ final class TestEngine implements AutoCloseable {
 		ResponderClients clients = new ResponderClients(new DefaultKafkaConsumerFactory<>(Map.of()), template, null);
 		ResponderShared shared = new ResponderShared(new PayloadConverter(JsonMapper.builder().build()),
 				new ReplyTopicPolicy(ReplyTopicPolicy.DEFAULT_PATTERNS, List.of(REQUESTS)), ObservationRegistry.NOOP,
-				null, null);
+				null, null, new ReplyTopics(TestEngine::lookUp, System::nanoTime));
 		listeners.forEach(this.listeners::add);
 		this.handler = new ServedHandler(endpoint, "responder-app", TestSettings.DEFAULTS, clients, shared,
 				this.listeners, List.of());
@@ -173,6 +175,12 @@ final class TestEngine implements AutoCloseable {
 			record.headers().add(header);
 		}
 		return record;
+	}
+
+	// The reply topic has two partitions, as in cluster(); every other topic is missing.
+	private static CompletableFuture<Integer> lookUp(String topic) {
+		return REPLIES.equals(topic) ? CompletableFuture.completedFuture(2)
+				: CompletableFuture.failedFuture(new UnknownTopicOrPartitionException(topic));
 	}
 
 	private static Cluster cluster() {
