@@ -42,9 +42,12 @@ import org.springframework.util.Assert;
  * behind, and only the one that removed it counts it.
  * <p>
  * Futures are completed on the completion executor, never on the engine's own threads: the
- * timing wheel hands each expired request to it, and replies, send failures and shutdown hand
- * over the completion, so a caller's callback (which runs where the future completes) holds up
- * neither the timer nor the reply readers, nor any other request.
+ * timing wheel ends each expired request itself (removal, counting, the end action that sends its
+ * cancel record) and, as replies, send failures and shutdown do, hands over only the completion of
+ * its future, so a caller's callback (which runs where the future completes) holds up neither the
+ * timer nor the reply readers, nor any other request's end. While callbacks block every
+ * completion thread, a request still ends on time, and its future completes once a thread frees
+ * up (a caller waiting in {@code get()} or {@code join()} completes it itself, at once).
  *
  * @since 0.2.0
  */
@@ -123,7 +126,7 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 		this.completions = completions;
 		this.recentlyEnded = new RecentlyEnded(this.pending, lateReplyWindow.toNanos(), Math.max(maxPending, 10_000));
 		int stripes = Math.max(8, Runtime.getRuntime().availableProcessors() * 4);
-		this.wheel = new TimeoutWheel(tick.toNanos(), 512, stripes, this::expireLater, this::onTick,
+		this.wheel = new TimeoutWheel(tick.toNanos(), 512, stripes, this::expire, this::onTick,
 				"request-reply-timer");
 	}
 
@@ -426,11 +429,9 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 		}, false);
 	}
 
-	// On the timer's thread: the whole expiry runs on the completion executor, in parallel there.
-	private void expireLater(PendingRequest<?> request) {
-		this.completions.execute(() -> expire(request));
-	}
-
+	// On the timer's thread: the engine's part of an expiry (removal, counting, the end action and
+	// so the cancel record) runs here, never queued behind callers' callbacks; only the completion
+	// of the future goes to the completion executor (or to the caller waiting in get()).
 	private void expire(PendingRequest<?> request) {
 		if (request.deadlineNanos - System.nanoTime() > 0) {
 			// A stream's element moved its deadline after the sweep: it is in the wheel again.
@@ -438,13 +439,13 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 		}
 		ReplyCollector collector = request.collector;
 		if (collector != null && collector.completesOnTimeout()) {
-			end(request, RequestOutcome.TIMEOUT, true, collector::completeOnTimeout, false);
+			end(request, RequestOutcome.TIMEOUT, true, collector::completeOnTimeout, true);
 			return;
 		}
 		end(request, RequestOutcome.TIMEOUT, true, (r) -> r.completeExceptionally((collector != null)
 				? collector.timeoutFailure(r) : new RequestTimeoutException(r.topic, r.id,
 						Duration.ofNanos(r.deadlineNanos - r.startNanos))),
-				false);
+				true);
 	}
 
 	/**
