@@ -58,6 +58,8 @@ public final class RequesterEngine implements AutoCloseable {
 
 	private final RequestGate gate;
 
+	private final CancelRecords cancels;
+
 	private volatile @Nullable Running running;
 
 	/**
@@ -86,6 +88,7 @@ public final class RequesterEngine implements AutoCloseable {
 		this.registry = new PendingRequests(PendingRequests.DEFAULT_TICK, settings.maxPending(),
 				settings.lateReplyWindow(), settings.completionExecutor());
 		this.gate = new RequestGate(this.registry, settings.replyTopic().topic());
+		this.cancels = new CancelRecords(kafkaTemplate, LoopThreads.of(settings.virtualThreads()));
 	}
 
 	/**
@@ -127,7 +130,7 @@ public final class RequesterEngine implements AutoCloseable {
 								LoopThreads.of(this.settings.virtualThreads()))
 						: null);
 		RequestSender sender = new RequestSender(this.kafkaTemplate, this.registry, replyTopic,
-				this.settings.observationRegistry(), this.settings.observationConvention(), listener);
+				this.settings.observationRegistry(), this.settings.observationConvention(), listener, this.cancels);
 		this.running = new Running(listener, sender, partitions);
 		logger.info(() -> "Request-reply ready: replies on '" + replyTopic + "' (" + partitions + " partition(s), "
 				+ this.settings.replyPartitions().name().toLowerCase(Locale.ROOT) + "), instance "
@@ -191,8 +194,7 @@ public final class RequesterEngine implements AutoCloseable {
 	 * @return the count
 	 */
 	public long cancelsSent() {
-		Running current = this.running;
-		return (current != null) ? current.sender().cancelsSent() : 0;
+		return this.cancels.sent();
 	}
 
 	/**
@@ -299,12 +301,13 @@ public final class RequesterEngine implements AutoCloseable {
 	}
 
 	/**
-	 * Stop, and stop the timer and the registry's own completion threads.
+	 * Stop, and stop the timer, the registry's own completion threads and the cancel sender.
 	 */
 	@Override
 	public void close() {
 		stop();
 		this.registry.close();
+		this.cancels.close();
 	}
 
 	private record Running(ReplyListener listener, RequestSender sender, int partitions) {
