@@ -115,11 +115,13 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 	 */
 	public PendingRequests(Duration tick, int maxPending, Duration lateReplyWindow,
 			@Nullable Executor completionExecutor) {
-		this(tick, maxPending, lateReplyWindow,
-				(completionExecutor != null) ? new Completions(completionExecutor) : Completions.ownPool());
+		this(tick, maxPending, lateReplyWindow, Completions.on(completionExecutor));
 	}
 
-	private PendingRequests(Duration tick, int maxPending, Duration lateReplyWindow, Completions completions) {
+	/**
+	 * Create a registry completing futures on the given completions, closed by {@link #close()}.
+	 */
+	PendingRequests(Duration tick, int maxPending, Duration lateReplyWindow, Completions completions) {
 		Assert.isTrue(tick.toNanos() > 0, "'tick' must be positive");
 		Assert.isTrue(maxPending > 0, "'maxPending' must be positive");
 		this.maxPending = maxPending;

@@ -54,6 +54,8 @@ public final class RequesterEngine implements AutoCloseable {
 
 	private final RequesterSettings settings;
 
+	private final Completions completions;
+
 	private final PendingRequests registry;
 
 	private final RequestGate gate;
@@ -85,8 +87,9 @@ public final class RequesterEngine implements AutoCloseable {
 		this.adminConfig = adminConfig;
 		this.converter = converter;
 		this.settings = settings;
+		this.completions = Completions.on(settings.completionExecutor());
 		this.registry = new PendingRequests(PendingRequests.DEFAULT_TICK, settings.maxPending(),
-				settings.lateReplyWindow(), settings.completionExecutor());
+				settings.lateReplyWindow(), this.completions);
 		this.gate = new RequestGate(this.registry, settings.replyTopic().topic());
 		this.cancels = new CancelRecords(kafkaTemplate, LoopThreads.of(settings.virtualThreads()));
 	}
@@ -195,6 +198,15 @@ public final class RequesterEngine implements AutoCloseable {
 	 */
 	public long cancelsSent() {
 		return this.cancels.sent();
+	}
+
+	/**
+	 * Describe the completion threads, where futures complete and callers' callbacks run.
+	 * @return the threads and their saturations
+	 * @since 0.4.0
+	 */
+	public CompletionThreadsView completionThreads() {
+		return this.completions.view();
 	}
 
 	/**
