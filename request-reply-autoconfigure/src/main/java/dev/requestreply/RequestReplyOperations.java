@@ -200,7 +200,8 @@ public interface RequestReplyOperations {
 	 * consumer groups) and gather their replies until the policy is satisfied or its timeout
 	 * passes. The future completes normally in both cases, with the replies gathered so far
 	 * (values and errors, each with its responder) and whether the timeout ended it; it fails only
-	 * when the request could not be sent. Replies arriving after the end count as late.
+	 * when the request could not be sent. Once it ends, a cancel record to each topic tells the
+	 * responders still working to stop; replies arriving after the end count as late.
 	 * @param <T> the reply type
 	 * @param topics the topics to send the request to, with one correlation id
 	 * @param payload the request payload

@@ -25,9 +25,10 @@ import org.springframework.util.Assert;
 
 /**
  * Sends a registered request to each of its topics with one correlation id; a failed send fails
- * the request at once. A request its caller gave up on (cancelled, timed out)
+ * the request at once. A request its caller gave up on (cancelled, timed out), and a
+ * scatter-gather however it ended (its policy may be satisfied before every responder answered),
  * is followed by a cancel record, on the partition the request was written to, so that its
- * responder stops. With an observation registry, each record sent is
+ * responders stop. With an observation registry, each record sent is
  * observed ({@link RequestReplyObservation#REQUEST}) from the send to the request's end.
  */
 final class RequestSender {
@@ -99,8 +100,10 @@ final class RequestSender {
 			if (partitions != null) {
 				partitions.release(replyPartition);
 			}
-			if (outcome == RequestOutcome.TIMEOUT || outcome == RequestOutcome.CANCELLED) {
-				// The caller gave up: tell the responders, so that they stop.
+			if (outcome == RequestOutcome.TIMEOUT || outcome == RequestOutcome.CANCELLED
+					|| pending.collector instanceof GatherCollector) {
+				// The caller gave up, or a gather's policy was satisfied before every responder
+				// answered: tell the responders, so that they stop.
 				sends.forEach((sent) -> sent.thenAccept((result) -> this.cancels.send(result, key, pending.id())));
 			}
 		});
