@@ -44,7 +44,7 @@ import org.springframework.core.ParameterizedTypeReference;
  * In Kotlin, the extensions {@code request<T>} and {@code requestOrNull<T>} (suspending until
  * the reply, of a reified type) and {@code requestFlow<T>} (a cold {@code Flow} of a stream's
  * replies) of package {@code dev.requestreply} call these methods; cancelling the calling
- * coroutine cancels the request.
+ * coroutine cancels the request, and their failures, of the same types, carry the caller's frames.
  *
  * @since 0.1.0
  */

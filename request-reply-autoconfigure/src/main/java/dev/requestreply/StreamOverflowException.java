@@ -38,4 +38,13 @@ public class StreamOverflowException extends RequestReplyException {
 				+ " cancelled", null, false);
 	}
 
+	private StreamOverflowException(StreamOverflowException original) {
+		super(original.getMessage(), original, true);
+	}
+
+	@Override
+	protected StreamOverflowException copyForCaller() {
+		return new StreamOverflowException(this);
+	}
+
 }
