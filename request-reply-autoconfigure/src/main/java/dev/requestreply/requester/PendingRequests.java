@@ -2,13 +2,9 @@ package dev.requestreply.requester;
 
 import java.lang.reflect.Type;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
@@ -181,44 +177,17 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 	@Override
 	public Optional<PendingRequestInfo> find(CorrelationId correlationId) {
 		PendingRequest<?> request = get(correlationId);
-		return (request != null) ? Optional.of(info(request, System.nanoTime())) : Optional.empty();
+		return (request != null) ? Optional.of(PendingDescriptions.info(request, System.nanoTime())) : Optional.empty();
 	}
 
 	@Override
 	public List<PendingRequestInfo> oldest(int max) {
-		if (max <= 0) {
-			return List.of();
-		}
-		Comparator<PendingRequest<?>> byStart = Comparator.comparingLong((PendingRequest<?> r) -> r.startNanos);
-		PriorityQueue<PendingRequest<?>> youngestFirst = new PriorityQueue<>(byStart.reversed());
-		for (Object entry : this.pending.values()) {
-			if (entry instanceof PendingRequest<?> request) {
-				youngestFirst.offer(request);
-				if (youngestFirst.size() > max) {
-					youngestFirst.poll();
-				}
-			}
-		}
-		List<PendingRequest<?>> oldest = new ArrayList<>(youngestFirst);
-		oldest.sort(byStart);
-		long now = System.nanoTime();
-		return oldest.stream().map((request) -> info(request, now)).toList();
+		return PendingDescriptions.oldest(this.pending.values(), max);
 	}
 
 	@Override
 	public Map<String, Integer> pendingByTopic() {
-		Map<String, Integer> counts = new HashMap<>();
-		for (Object entry : this.pending.values()) {
-			if (entry instanceof PendingRequest<?> request) {
-				counts.merge(request.topic, 1, Integer::sum);
-			}
-		}
-		return counts;
-	}
-
-	private static PendingRequestInfo info(PendingRequest<?> request, long now) {
-		return new PendingRequestInfo(request.id, request.topic, Duration.ofNanos(now - request.startNanos),
-				Duration.ofNanos(request.deadlineNanos - now));
+		return PendingDescriptions.byTopic(this.pending.values());
 	}
 
 	// Registering
