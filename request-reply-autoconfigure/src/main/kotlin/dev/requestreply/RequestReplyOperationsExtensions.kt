@@ -66,8 +66,8 @@ suspend inline fun <reified T : Any> RequestReplyOperations.requestOrNull(topic:
  * yet taken are buffered, up to the template's stream buffer). The flow fails with
  * [RequestTimeoutException] when no element comes within [idleTimeout] or the stream has not ended
  * within [timeout], with [RemoteHandlerException] when the handler fails, each with the collector's
- * frames. Cancelling the collector
- * (or a `take`, `first` that stops collecting) cancels the request, which reaches its handler.
+ * frames. Cancelling the collector (or a `take`, `first` that stops collecting) cancels the
+ * request, which reaches its handler.
  *
  * @param T the element type
  * @param topic the topic to send the request to
@@ -105,7 +105,7 @@ internal suspend fun withCallerFrames(failure: RequestReplyException): RequestRe
 	val thread = copy.stackTrace
 	val resumedAt = thread.indexOfFirst { it.className == RESUMING_CLASS }
 	copy.stackTrace = if (callers.isEmpty() || resumedAt < 0) {
-		thread.dropWhile { it.className.startsWith(EXTENSIONS_CLASS) || it.className.startsWith(EXCEPTIONS_PACKAGE) }
+		thread.dropWhile { it.methodName == "copyForCaller" || it.className.startsWith(EXTENSIONS_CLASS) }
 			.toTypedArray()
 	}
 	else {
@@ -128,5 +128,3 @@ private fun suspendedCallers(continuation: Continuation<*>): List<StackTraceElem
 private const val RESUMING_CLASS = "kotlin.coroutines.jvm.internal.BaseContinuationImpl"
 
 private const val EXTENSIONS_CLASS = "dev.requestreply.RequestReplyOperationsExtensionsKt"
-
-private const val EXCEPTIONS_PACKAGE = "dev.requestreply."
