@@ -114,9 +114,10 @@ public class RequestReplyProperties {
 	private Duration replyPathTimeout = Duration.ofSeconds(5);
 
 	/**
-	 * Most elements of a streaming reply buffered for a subscriber that has not requested them;
-	 * past it the stream fails with StreamOverflowException and its request is cancelled (a cancel
-	 * record tells the responder to stop).
+	 * Most elements of a streaming reply buffered for a subscriber that has not requested them,
+	 * and most held out of order while an earlier one is missing; past either, the stream fails
+	 * with StreamOverflowException and its request is cancelled (a cancel record tells the
+	 * responder to stop).
 	 */
 	private int streamBuffer = 10_000;
 
