@@ -47,7 +47,7 @@ final class HandlerWatch {
 	 * thread.
 	 */
 	void check(long nowMillis, long nowNanos) {
-		this.executor.grow();
+		this.executor.tick();
 		for (InHandRequest request : this.requests.all()) {
 			long deadline = request.deadlineMillis();
 			if (deadline != RequestHeaders.NO_DEADLINE) {
