@@ -75,8 +75,10 @@ final class HandlerThreads implements AutoCloseable {
 			this.closing = new AutoCloseable[] { calls, urgent };
 		}
 		else {
-			ThreadPoolTaskExecutor calls = pool(prefix, maxConcurrency, Integer.MAX_VALUE, decorator);
-			ThreadPoolTaskExecutor urgent = pool(prefix + "urgent-", URGENT_THREADS, URGENT_QUEUE, decorator);
+			// The calls are interrupted when the handler stops; the urgent work queued by then (the
+			// cancellation of the requests it abandons) still runs.
+			ThreadPoolTaskExecutor calls = pool(prefix, maxConcurrency, Integer.MAX_VALUE, false, decorator);
+			ThreadPoolTaskExecutor urgent = pool(prefix + "urgent-", URGENT_THREADS, URGENT_QUEUE, true, decorator);
 			this.calls = calls;
 			this.urgent = urgent;
 			// The calls first: urgent work rejected then is not taken for an overflow.
@@ -90,13 +92,14 @@ final class HandlerThreads implements AutoCloseable {
 		return ((decorator != null) ? builder.taskDecorator(decorator) : builder).build();
 	}
 
-	private static ThreadPoolTaskExecutor pool(String prefix, int threads, int queueCapacity,
+	private static ThreadPoolTaskExecutor pool(String prefix, int threads, int queueCapacity, boolean drainOnStop,
 			@Nullable TaskDecorator decorator) {
 		ThreadPoolTaskExecutorBuilder builder = new ThreadPoolTaskExecutorBuilder().corePoolSize(threads)
 			.maxPoolSize(threads)
 			.queueCapacity(queueCapacity)
 			.allowCoreThreadTimeOut(true)
 			.keepAlive(KEEP_ALIVE)
+			.awaitTermination(drainOnStop)
 			.threadNamePrefix(prefix);
 		ThreadPoolTaskExecutor pool = ((decorator != null) ? builder.taskDecorator(decorator) : builder).build();
 		pool.setDaemon(true);
