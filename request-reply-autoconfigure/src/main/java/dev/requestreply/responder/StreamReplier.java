@@ -14,6 +14,7 @@ import java.util.stream.Stream;
 import dev.requestreply.convert.PayloadConverter;
 import dev.requestreply.handler.HandlerInvoker;
 import dev.requestreply.handler.ReplyHandlerOutcome;
+import dev.requestreply.handler.ReplyTooLargeException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -111,7 +112,8 @@ final class StreamReplier implements Flow.Subscriber<Object> {
 			elements = (value != null) ? List.of(value).iterator() : Collections.emptyIterator();
 		}
 		try {
-			while (!this.request.isEnded()) {
+			// Until it ends, or its end is on its way (an element too large, the watchdog).
+			while (this.request.isStreaming()) {
 				// Before hasNext, which may already take the next element (a Stream's iterator does).
 				// Bounded by the producer's delivery timeout: every send completes, sent or failed.
 				this.window.acquire();
@@ -162,12 +164,18 @@ final class StreamReplier implements Flow.Subscriber<Object> {
 
 	private void send(Object element) {
 		byte[] value = this.converter.toBytes(element);
+		ReplyTooLargeException tooLarge;
 		synchronized (this) {
 			if (!this.request.isStreaming()) {
 				return;
 			}
-			this.sender.send(this.request, this.address, value, null, this.sent++, null, this::elementSent);
+			tooLarge = this.sender.send(this.request, this.address, value, null, this.sent, null, this::elementSent);
+			if (tooLarge == null) {
+				this.sent++;
+				return;
+			}
 		}
+		terminate(tooLarge, ReplyHandlerOutcome.ERROR);
 	}
 
 	private void elementSent() {
