@@ -3,8 +3,8 @@ package dev.requestreply.responder;
 import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.atomic.AtomicLong;
 
+import dev.requestreply.support.LogThrottle;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.task.SimpleAsyncTaskExecutorBuilder;
@@ -40,7 +40,7 @@ final class HandlerThreads implements AutoCloseable {
 
 	private static final Duration KEEP_ALIVE = Duration.ofMinutes(1);
 
-	private static final long WARN_INTERVAL_NANOS = Duration.ofMinutes(1).toNanos();
+	private static final Duration WARN_INTERVAL = Duration.ofMinutes(1);
 
 	private static final LogAccessor logger = new LogAccessor(HandlerThreads.class);
 
@@ -52,10 +52,8 @@ final class HandlerThreads implements AutoCloseable {
 
 	private final AutoCloseable[] closing;
 
-	// Urgent tasks run on the call threads since the last WARN, and when it was logged.
-	private final AtomicLong overflowed = new AtomicLong();
-
-	private final AtomicLong warnedNanos = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
+	// Urgent tasks run on the call threads.
+	private final LogThrottle overflowed = new LogThrottle(WARN_INTERVAL);
 
 	/**
 	 * Create the threads of a handler.
@@ -131,11 +129,8 @@ final class HandlerThreads implements AutoCloseable {
 			// At its bound, or stopped (then the calls are too, and reject it below).
 		}
 		this.calls.execute(work);
-		this.overflowed.incrementAndGet();
-		long now = System.nanoTime();
-		long warned = this.warnedNanos.get();
-		if (now - warned >= WARN_INTERVAL_NANOS && this.warnedNanos.compareAndSet(warned, now)) {
-			long since = this.overflowed.getAndSet(0);
+		long since = this.overflowed.occurred();
+		if (since > 0) {
 			logger.warn(() -> "Urgent work of handler " + this.handlerId + " (cancellations, request endings, stream "
 					+ "demand) found its " + URGENT_THREADS + " threads busy and " + URGENT_QUEUE + " tasks queued: "
 					+ since + " task(s) ran on its call threads instead, behind its requests, since the last such "
