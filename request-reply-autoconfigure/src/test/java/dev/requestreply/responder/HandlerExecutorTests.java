@@ -7,13 +7,10 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -53,16 +50,11 @@ class HandlerExecutorTests {
 		AtomicInteger running = new AtomicInteger();
 		HandlerExecutor executor = new HandlerExecutor(8, this.threads, this.threads, (request) -> {
 			running.incrementAndGet();
-			try {
-				release.await(30, TimeUnit.SECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
+			TestCalls.block(release);
 		}, () -> {
 		}, false);
 		for (int i = 0; i < 20; i++) {
-			executor.submit(request(i));
+			executor.submit(TestCalls.request(i));
 		}
 		// The watchdog's tick: no worker made progress, so more start.
 		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
@@ -87,7 +79,7 @@ class HandlerExecutorTests {
 		}, false);
 		executor.handOut(() -> {
 			for (int i = 0; i < 500; i++) {
-				executor.submit(request(i));
+				executor.submit(TestCalls.request(i));
 			}
 		});
 		await().atMost(Duration.ofSeconds(10)).until(() -> done.get() == 500);
@@ -115,7 +107,7 @@ class HandlerExecutorTests {
 		HandlerExecutor executor = new HandlerExecutor(1, this.threads, this.threads, (request) -> {
 			long offset = request.record.offset();
 			if (offset == BLOCKS) {
-				block(release);
+				TestCalls.block(release);
 			}
 			else {
 				sent.add(writer.write(request, new ProducerRecord<>("replies", 0, null, new byte[1]), true));
@@ -128,7 +120,7 @@ class HandlerExecutorTests {
 			int first = round * ROUND;
 			executor.handOut(() -> {
 				for (int offset = first; offset < first + ROUND; offset++) {
-					executor.submit(request(offset));
+					executor.submit(TestCalls.request(offset));
 				}
 			});
 			await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
@@ -137,7 +129,7 @@ class HandlerExecutorTests {
 		// Quick calls, each making its reply, then one that blocks on the same worker.
 		executor.handOut(() -> {
 			for (long offset = WARM_UP; offset <= BLOCKS; offset++) {
-				executor.submit(request(offset));
+				executor.submit(TestCalls.request(offset));
 			}
 		});
 		// The watchdog's tick, while the worker blocks.
@@ -149,20 +141,6 @@ class HandlerExecutorTests {
 		assertThat(release.getCount()).isOne();
 		release.countDown();
 		await().atMost(Duration.ofSeconds(10)).until(() -> executor.active() == 0);
-	}
-
-	private static void block(CountDownLatch latch) {
-		try {
-			latch.await(30, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-	}
-
-	private static InHandRequest request(long offset) {
-		return new InHandRequest(new ConsumerRecord<>("t", 0, offset, null, null), null,
-				new PartitionLedger(new TopicPartition("t", 0), null, 4096), null, null, Long.MAX_VALUE);
 	}
 
 }

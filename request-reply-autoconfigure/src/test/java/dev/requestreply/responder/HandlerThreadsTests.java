@@ -8,8 +8,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -38,7 +36,7 @@ class HandlerThreadsTests {
 	private final HandlerExecutor executor = new HandlerExecutor(2, this.threads.calls(), this.threads.urgent(),
 			(request) -> {
 				this.calls.incrementAndGet();
-				block(this.releaseCalls);
+				TestCalls.block(this.releaseCalls);
 			}, () -> {
 			}, false);
 
@@ -51,8 +49,8 @@ class HandlerThreadsTests {
 
 	@Test
 	void whenEveryCallBlocksThenUrgentWorkRunsOnABoundedPoolOfItsOwn() {
-		this.executor.submit(request(0));
-		this.executor.submit(request(1));
+		this.executor.submit(TestCalls.request(0));
+		this.executor.submit(TestCalls.request(1));
 		// The watchdog's tick: the first call blocks, so a second worker starts.
 		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
 			this.executor.tick();
@@ -67,7 +65,7 @@ class HandlerThreadsTests {
 			this.executor.urgent(() -> {
 				names.add(Thread.currentThread().getName());
 				most.accumulateAndGet(running.incrementAndGet(), Math::max);
-				block(this.releaseUrgent);
+				TestCalls.block(this.releaseUrgent);
 				running.decrementAndGet();
 				done.incrementAndGet();
 			});
@@ -88,7 +86,7 @@ class HandlerThreadsTests {
 		for (int i = 0; i < HandlerThreads.URGENT_THREADS; i++) {
 			this.executor.urgent(() -> {
 				running.incrementAndGet();
-				block(this.releaseUrgent);
+				TestCalls.block(this.releaseUrgent);
 			});
 		}
 		await().atMost(Duration.ofSeconds(10)).until(() -> running.get() == HandlerThreads.URGENT_THREADS);
@@ -104,20 +102,6 @@ class HandlerThreadsTests {
 		assertThat(output).contains("Urgent work of handler bean.method").contains("ran on its call threads");
 		this.releaseUrgent.countDown();
 		await().atMost(Duration.ofSeconds(10)).until(() -> queued.get() == HandlerThreads.URGENT_QUEUE);
-	}
-
-	private static void block(CountDownLatch latch) {
-		try {
-			latch.await(30, TimeUnit.SECONDS);
-		}
-		catch (InterruptedException ex) {
-			Thread.currentThread().interrupt();
-		}
-	}
-
-	private static InHandRequest request(long offset) {
-		return new InHandRequest(new ConsumerRecord<>("t", 0, offset, null, null), null,
-				new PartitionLedger(new TopicPartition("t", 0), null, 4096), null, null, Long.MAX_VALUE);
 	}
 
 }
