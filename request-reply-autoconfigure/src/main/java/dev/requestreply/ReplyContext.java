@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import org.apache.kafka.common.header.Headers;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
 
@@ -82,9 +83,9 @@ public interface ReplyContext {
 
 	/**
 	 * Return the request's key, as sent.
-	 * @return the key bytes, or {@code null}
+	 * @return the key bytes, or {@code null} for a request sent without a key
 	 */
-	byte[] key();
+	byte @Nullable [] key();
 
 	/**
 	 * Return the request's headers, all of them (read-only).

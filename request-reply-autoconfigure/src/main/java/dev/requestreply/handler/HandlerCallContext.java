@@ -138,7 +138,7 @@ public final class HandlerCallContext implements ReplyContext {
 	}
 
 	@Override
-	public byte[] key() {
+	public byte @Nullable [] key() {
 		return this.record.key();
 	}
 
