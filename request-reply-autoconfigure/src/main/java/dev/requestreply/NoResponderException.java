@@ -23,6 +23,16 @@ public class NoResponderException extends RequestReplyException {
 		this.topic = topic;
 	}
 
+	private NoResponderException(NoResponderException original) {
+		super(original.getMessage(), original, true);
+		this.topic = original.topic;
+	}
+
+	@Override
+	protected NoResponderException copyForCaller() {
+		return new NoResponderException(this);
+	}
+
 	/**
 	 * Return the topic nobody reads.
 	 * @return the topic

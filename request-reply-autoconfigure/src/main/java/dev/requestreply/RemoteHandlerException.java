@@ -53,6 +53,18 @@ public class RemoteHandlerException extends RequestReplyException {
 		this.errorCode = (errorCode != null) ? errorCode : ReplyErrorCodes.UNKNOWN;
 	}
 
+	private RemoteHandlerException(RemoteHandlerException original) {
+		super(original.getMessage(), original, true);
+		this.errorType = original.errorType;
+		this.remoteMessage = original.remoteMessage;
+		this.errorCode = original.errorCode;
+	}
+
+	@Override
+	protected RemoteHandlerException copyForCaller() {
+		return new RemoteHandlerException(this);
+	}
+
 	/**
 	 * Return the fully qualified class name of the remote failure.
 	 * @return the remote exception's class name

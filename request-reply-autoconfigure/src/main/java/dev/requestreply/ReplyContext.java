@@ -7,6 +7,7 @@ import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import org.apache.kafka.common.header.Headers;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.util.Assert;
 
@@ -47,14 +48,17 @@ public interface ReplyContext {
 
 	/**
 	 * Return whether the requester gave up on the request (its future was cancelled or timed
-	 * out): the reply is of no use to anyone, so the handler may stop.
+	 * out), or the request ended otherwise (its deadline, the handler's max handling time,
+	 * shutdown): the reply is of no use to anyone, so the handler may stop. True before the
+	 * handler's thread is interrupted for that end.
 	 * @return whether the request was cancelled
 	 */
 	boolean isCancelled();
 
 	/**
-	 * Register an action run once the request is cancelled, on the thread that reads the
-	 * cancellation; at once if it already was. Actions must be quick and not block.
+	 * Register an action run once the request is cancelled (see {@link #isCancelled()}), on a
+	 * handler thread, before the handler's thread is interrupted; at once, on the calling thread,
+	 * if it already was. Actions must be quick and not block: the interrupt waits for them.
 	 * @param action the action
 	 */
 	void onCancel(Runnable action);
@@ -79,9 +83,9 @@ public interface ReplyContext {
 
 	/**
 	 * Return the request's key, as sent.
-	 * @return the key bytes, or {@code null}
+	 * @return the key bytes, or {@code null} for a request sent without a key
 	 */
-	byte[] key();
+	byte @Nullable [] key();
 
 	/**
 	 * Return the request's headers, all of them (read-only).

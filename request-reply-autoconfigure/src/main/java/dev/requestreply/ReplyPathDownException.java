@@ -22,4 +22,13 @@ public class ReplyPathDownException extends RequestReplyException {
 				false);
 	}
 
+	private ReplyPathDownException(ReplyPathDownException original) {
+		super(original.getMessage(), original, true);
+	}
+
+	@Override
+	protected ReplyPathDownException copyForCaller() {
+		return new ReplyPathDownException(this);
+	}
+
 }

@@ -41,4 +41,17 @@ public class RequestReplyException extends RuntimeException {
 		super(message, cause, true, writableStackTrace);
 	}
 
+	/**
+	 * Return a copy of this exception for an API that rethrows it to its caller on another thread
+	 * than the one that made it (the suspending extensions of the Kotlin requester): the same type
+	 * and details, this exception as its cause, and a stack trace that can be set. Subclasses with
+	 * details of their own override it; for any other subclass this exception itself is returned,
+	 * so that its type never changes.
+	 * @return the copy, or this exception
+	 * @since 0.4.0
+	 */
+	protected RequestReplyException copyForCaller() {
+		return (getClass() == RequestReplyException.class) ? new RequestReplyException(getMessage(), this, true) : this;
+	}
+
 }

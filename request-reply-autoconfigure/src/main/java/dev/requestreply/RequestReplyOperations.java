@@ -44,7 +44,7 @@ import org.springframework.core.ParameterizedTypeReference;
  * In Kotlin, the extensions {@code request<T>} and {@code requestOrNull<T>} (suspending until
  * the reply, of a reified type) and {@code requestFlow<T>} (a cold {@code Flow} of a stream's
  * replies) of package {@code dev.requestreply} call these methods; cancelling the calling
- * coroutine cancels the request.
+ * coroutine cancels the request, and their failures, of the same types, carry the caller's frames.
  *
  * @since 0.1.0
  */
@@ -200,7 +200,8 @@ public interface RequestReplyOperations {
 	 * consumer groups) and gather their replies until the policy is satisfied or its timeout
 	 * passes. The future completes normally in both cases, with the replies gathered so far
 	 * (values and errors, each with its responder) and whether the timeout ended it; it fails only
-	 * when the request could not be sent. Replies arriving after the end count as late.
+	 * when the request could not be sent. Once it ends, a cancel record to each topic tells the
+	 * responders still working to stop; replies arriving after the end count as late.
 	 * @param <T> the reply type
 	 * @param topics the topics to send the request to, with one correlation id
 	 * @param payload the request payload

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 
+import dev.requestreply.requester.CompletionThreadsView;
 import dev.requestreply.requester.ReplyPartitionMode;
 import dev.requestreply.requester.ReplyPartitionsView;
 import dev.requestreply.requester.RequesterEngine;
@@ -131,12 +132,23 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 
 	/**
 	 * Return the number of cancel records sent: one for each request its caller gave up on
-	 * (cancelled or timed out), so that its responder stops.
+	 * (cancelled, timed out, or a scatter-gather its policy completed), so that its responders
+	 * stop.
 	 * @return the count
 	 * @since 0.2.0
 	 */
 	public long getCancelsSent() {
 		return this.engine.cancelsSent();
+	}
+
+	/**
+	 * Describe the completion threads, where futures complete and callbacks run: how many, and
+	 * whether callbacks that block have saturated them.
+	 * @return the completion threads
+	 * @since 0.4.0
+	 */
+	public CompletionThreadsView getCompletionThreads() {
+		return this.engine.completionThreads();
 	}
 
 	/**

@@ -19,7 +19,8 @@ import org.jspecify.annotations.Nullable;
  * @param noResponder requests refused because no consumer group with a live member read their
  * topic
  * @param replyPathDown requests refused because the reply consumer could not read
- * @param streamOverflows stream replies failed because their subscriber fell behind the buffer
+ * @param streamOverflows stream replies failed because their subscriber fell behind the buffer,
+ * or because too many of their elements arrived out of order
  * @since 0.2.0
  */
 public record RequestStatistics(long completed, long timeouts, long errors, long cancelled, long rejected,

@@ -34,6 +34,18 @@ public class RequestTimeoutException extends RequestReplyException {
 		this.timeoutNanos = timeout.toNanos();
 	}
 
+	private RequestTimeoutException(RequestTimeoutException original) {
+		super(null, original, true);
+		this.topic = original.topic;
+		this.correlationId = original.correlationId;
+		this.timeoutNanos = original.timeoutNanos;
+	}
+
+	@Override
+	protected RequestTimeoutException copyForCaller() {
+		return new RequestTimeoutException(this);
+	}
+
 	@Override
 	public String getMessage() {
 		return "No reply within " + (this.timeoutNanos / 1_000_000) + " ms to request " + this.correlationId

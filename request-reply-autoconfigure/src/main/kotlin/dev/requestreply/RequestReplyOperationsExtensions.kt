@@ -1,7 +1,11 @@
 package dev.requestreply
 
 import java.time.Duration
+import kotlin.coroutines.Continuation
+import kotlin.coroutines.intrinsics.suspendCoroutineUninterceptedOrReturn
+import kotlin.coroutines.jvm.internal.CoroutineStackFrame
 import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.catch
 import kotlinx.coroutines.flow.emitAll
 import kotlinx.coroutines.flow.flow
 import kotlinx.coroutines.future.await
@@ -20,7 +24,8 @@ import org.springframework.core.ParameterizedTypeReference
  * @param timeout how long to wait for the reply, or `null` for the template's default
  * @return the reply
  * @throws RequestReplyException (or a subclass) if the request failed, such as
- * [RequestTimeoutException] or [RemoteHandlerException]; also when the reply has no value (use
+ * [RequestTimeoutException] or [RemoteHandlerException], with the caller's frames (the failure
+ * made on the library's thread is its cause); also when the reply has no value (use
  * [requestOrNull] for a handler that may reply with none)
  * @since 0.3.0
  */
@@ -47,7 +52,12 @@ suspend inline fun <reified T : Any> RequestReplyOperations.requestOrNull(topic:
 	val type = object : ParameterizedTypeReference<T>() {}
 	val future = if (timeout != null) request(topic, payload, type, timeout) else request(topic, payload, type)
 	// Cancelling the coroutine cancels the future, which cancels the request.
-	return future.await()
+	try {
+		return future.await()
+	}
+	catch (failure: RequestReplyException) {
+		throw withCallerFrames(failure)
+	}
 }
 
 /**
@@ -55,8 +65,9 @@ suspend inline fun <reified T : Any> RequestReplyOperations.requestOrNull(topic:
  * emits its elements, converted to [T], in order, as the collector takes them (the elements not
  * yet taken are buffered, up to the template's stream buffer). The flow fails with
  * [RequestTimeoutException] when no element comes within [idleTimeout] or the stream has not ended
- * within [timeout], with [RemoteHandlerException] when the handler fails. Cancelling the collector
- * (or a `take`, `first` that stops collecting) cancels the request, which reaches its handler.
+ * within [timeout], with [RemoteHandlerException] when the handler fails, each with the collector's
+ * frames. Cancelling the collector (or a `take`, `first` that stops collecting) cancels the
+ * request, which reaches its handler.
  *
  * @param T the element type
  * @param topic the topic to send the request to
@@ -71,5 +82,49 @@ inline fun <reified T : Any> RequestReplyOperations.requestFlow(topic: String, p
 	val type = object : ParameterizedTypeReference<T>() {}
 	return flow {
 		emitAll(requestStream(topic, payload, type, idleTimeout, timeout).asFlow())
+	}.catch { failure ->
+		throw if (failure is RequestReplyException) withCallerFrames(failure) else failure
 	}
 }
+
+/**
+ * Return a failure made on one of the library's threads (a timeout, an error reply), which has no
+ * frames or only the library's, as a copy of the same type and details that carries the frames of
+ * the suspending caller: the chain of suspend functions that awaited it, then the frames of the
+ * thread that resumed them. The failure is the copy's cause.
+ */
+@PublishedApi
+internal suspend fun withCallerFrames(failure: RequestReplyException): RequestReplyException {
+	val copy = failure.copyForCaller()
+	if (copy === failure) {
+		return failure
+	}
+	val callers = suspendCoroutineUninterceptedOrReturn<List<StackTraceElement>> { continuation ->
+		suspendedCallers(continuation)
+	}
+	val thread = copy.stackTrace
+	val resumedAt = thread.indexOfFirst { it.className == RESUMING_CLASS }
+	copy.stackTrace = if (callers.isEmpty() || resumedAt < 0) {
+		thread.dropWhile { it.methodName == "copyForCaller" || it.className.startsWith(EXTENSIONS_CLASS) }
+			.toTypedArray()
+	}
+	else {
+		(callers + thread.drop(resumedAt)).toTypedArray()
+	}
+	return copy
+}
+
+// The frames of the suspend functions waiting on this continuation, innermost first, without ours.
+private fun suspendedCallers(continuation: Continuation<*>): List<StackTraceElement> {
+	val frames = ArrayList<StackTraceElement>()
+	var frame = continuation as? CoroutineStackFrame
+	while (frame != null) {
+		frame.getStackTraceElement()?.takeIf { !it.className.startsWith(EXTENSIONS_CLASS) }?.let(frames::add)
+		frame = frame.callerFrame
+	}
+	return frames
+}
+
+private const val RESUMING_CLASS = "kotlin.coroutines.jvm.internal.BaseContinuationImpl"
+
+private const val EXTENSIONS_CLASS = "dev.requestreply.RequestReplyOperationsExtensionsKt"

@@ -5,6 +5,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
@@ -35,6 +38,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -58,14 +62,18 @@ class BadInputTests {
 
 	private static String ownReplyTopic;
 
+	private static String sizedTopic;
+
 	@BeforeAll
 	static void start() {
 		requestTopic = TestBroker.createTopic("bad-input", 1);
 		// Matches no default pattern: allowed because it is the application's own reply topic.
 		ownReplyTopic = TestBroker.uniqueTopic("bad-own-responses");
 		replyTopic = TestBroker.createTopic("bad-replies", 1);
+		sizedTopic = TestBroker.createTopic("bad-sized", 1);
 		context = apps.startAssigned(new Class<?>[] { App.class }, "spring.application.name=bad-input",
-				"test.topic=" + requestTopic, "request-reply.reply-topic=" + ownReplyTopic,
+				"test.topic=" + requestTopic, "test.sized-topic=" + sizedTopic,
+				"request-reply.reply-topic=" + ownReplyTopic,
 				"request-reply.handler.max-request-size=1KB");
 		producer = apps.closing(new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
 				TestBroker.bootstrapServers(), ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
@@ -184,6 +192,59 @@ class BadInputTests {
 		assertPartitionMovesOn();
 		assertThat(stats().refused()).isEqualTo(refused);
 		assertThat(stats().handled()).isEqualTo(handled + 2);
+	}
+
+	@Test
+	void whenRequestsNameForgedReplyTopicsThenNoTopicIsCreatedAndAGenuineRequestIsAnsweredMeanwhile()
+			throws Exception {
+		// Allowed names (they end in -replies) of topics that do not exist, on a broker that creates
+		// topics on a metadata request.
+		String ghosts = TestBroker.uniqueTopic("ghost");
+		int forged = 64;
+		long failures = stats().replyFailures();
+		long ended = failures + stats().handled();
+		for (int i = 0; i < forged; i++) {
+			RecordHeaders headers = new RecordHeaders();
+			headers.add(RequestReplyHeaders.CORRELATION_ID, CorrelationId.random().toBytes());
+			headers.add(RequestReplyHeaders.REPLY_TOPIC, (ghosts + "-" + i + "-replies").getBytes(StandardCharsets.UTF_8));
+			producer.send(new ProducerRecord<>(requestTopic, null, (byte[]) null,
+					"{\"name\":\"forged\",\"count\":1}".getBytes(StandardCharsets.UTF_8), headers));
+		}
+		producer.flush();
+		long start = System.nanoTime();
+		Integer genuine = context.getBean(RequestReplyTemplate.class)
+			.request(requestTopic, new Item("genuine", 7), Integer.class, Duration.ofSeconds(5))
+			.get(10, TimeUnit.SECONDS);
+		long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+		assertThat(genuine).isEqualTo(7);
+		await().atMost(Duration.ofSeconds(20))
+			.until(() -> stats().replyFailures() + stats().handled() >= ended + forged + 1);
+		Set<String> topics = TestBroker.get()
+			.doWithAdminFunction((admin) -> admin.listTopics().names().toCompletionStage().toCompletableFuture().join());
+		TestFigures.report("SECURITY %d requests naming forged reply topics: a genuine request behind them answered in "
+				+ "%d ms; topics created: %d", forged, tookMillis,
+				topics.stream().filter((topic) -> topic.startsWith(ghosts)).count());
+		assertThat(topics).noneMatch((topic) -> topic.startsWith(ghosts));
+		assertThat(stats().replyFailures()).isEqualTo(failures + forged);
+	}
+
+	@Test
+	void whenAReplyIsOverTheProducersMaxRequestSizeThenTheCallerGetsResourceExhaustedAtOnce() throws Exception {
+		RequestReplyTemplate template = context.getBean(RequestReplyTemplate.class);
+		long start = System.nanoTime();
+		// 2 MB: over the 1 MB max.request.size of the handlers' producer.
+		CompletableFuture<String> tooLarge = template.request(sizedTopic, new Item("large", 2 * 1024 * 1024),
+				String.class, Duration.ofSeconds(8));
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> tooLarge.get(10, TimeUnit.SECONDS))
+			.havingCause()
+			.isInstanceOfSatisfying(RemoteHandlerException.class,
+					(ex) -> assertThat(ex.getErrorCode()).isEqualTo(ReplyErrorCodes.RESOURCE_EXHAUSTED));
+		long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+		TestFigures.report("RELIABILITY reply over max.request.size: error reply after %d ms (timeout 8000 ms)",
+				tookMillis);
+		assertThat(tookMillis).isLessThan(5_000);
+		assertThat(template.request(sizedTopic, new Item("small", 10), String.class).get(10, TimeUnit.SECONDS))
+			.hasSize(10);
 	}
 
 	private void assertRefused(String replyTopicName) throws Exception {
@@ -316,6 +377,11 @@ class BadInputTests {
 	static class Items {
 
 		volatile Class<?> lastType;
+
+		@ReplyHandler(topics = "${test.sized-topic}")
+		String sized(Item item) {
+			return "x".repeat(item.count());
+		}
 
 		@ReplyHandler(topics = "${test.topic}")
 		int count(Item item) {

@@ -15,9 +15,11 @@ import java.util.concurrent.atomic.AtomicInteger;
 import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.handler.ReplyHandlerStats;
 import dev.requestreply.wire.WireFormat;
+import org.apache.kafka.clients.admin.NewPartitions;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,6 +32,7 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.messaging.handler.annotation.SendTo;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -56,11 +59,14 @@ class CancellationTests {
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("cancellation-replies"),
 				"test.topic.slow=" + TestBroker.createTopic("slow", 1),
 				"test.topic.single=" + TestBroker.createTopic("single", 1),
+				"test.topic.growing=" + TestBroker.createTopic("growing", 1),
 				"test.topic.stream=" + TestBroker.uniqueTopic("ticking"),
 				"test.topic.created=" + TestBroker.uniqueTopic("created-by-first-request"),
 				"test.topic.listener=" + TestBroker.uniqueTopic("listener"),
 				"test.topic.unfiltered=" + TestBroker.createTopic("unfiltered", 1),
-				"spring.kafka.consumer.auto-offset-reset=earliest", "spring.kafka.consumer.group-id=cancel-listener");
+				"spring.kafka.consumer.auto-offset-reset=earliest", "spring.kafka.consumer.group-id=cancel-listener",
+				// Partitions added to a handler's topic are seen within half a second.
+				"request-reply.handler.consumer-properties.metadata.max.age.ms=500");
 		template = context.getBean(RequestReplyTemplate.class);
 		handlers = context.getBean(Handlers.class);
 	}
@@ -120,6 +126,42 @@ class CancellationTests {
 				+ "(read by the cancel reader)", stopMillis);
 		assertThat(work.cancelled).isTrue();
 		assertThat(stopMillis).isLessThan(2_000);
+		assertThat(next.get(10, TimeUnit.SECONDS)).isEqualTo("next");
+	}
+
+	@Test
+	void whenTheHandlersTopicGainsAPartitionThenACancelOnItStillReachesTheHandlerThroughTheCancelReader()
+			throws Exception {
+		String topic = topic("growing");
+		TestBroker.get()
+			.doWithAdmin((admin) -> admin.createPartitions(Map.of(topic, NewPartitions.increaseTo(2)))
+				.all()
+				.toCompletionStage()
+				.toCompletableFuture()
+				.join());
+		TopicPartition added = new TopicPartition(topic, 1);
+		ConcurrentMessageListenerContainer<byte[], byte[]> container = context.getBean(ReplyHandlerContainers.class)
+			.getContainers()
+			.stream()
+			.filter((candidate) -> List.of(candidate.getContainerProperties().getTopics()).contains(topic))
+			.findFirst()
+			.orElseThrow();
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> container.getAssignedPartitions() != null && container.getAssignedPartitions().contains(added));
+		Work work = handlers.expect();
+		CompletableFuture<String> future = template.request(new ProducerRecord<>(topic, 1, null, "work"), String.class,
+				Duration.ofSeconds(30));
+		work.started.get(10, TimeUnit.SECONDS);
+		// One call at a time: the next request waits, and the new partition pauses, cancel records too.
+		CompletableFuture<String> next = template.request(new ProducerRecord<>(topic, 1, null, "next"), String.class,
+				Duration.ofSeconds(30));
+		await().atMost(Duration.ofSeconds(10)).until(() -> context.getBean(ReplyHandlerContainers.class)
+			.getExecution()
+			.get("handlers.growing")
+			.queued() == 1);
+		future.cancel(true);
+		work.stopped.get(5, TimeUnit.SECONDS);
+		assertThat(work.cancelled).isTrue();
 		assertThat(next.get(10, TimeUnit.SECONDS)).isEqualTo("next");
 	}
 
@@ -295,6 +337,11 @@ class CancellationTests {
 
 		@ReplyHandler(topics = "${test.topic.single}", maxConcurrency = "1")
 		String single(String request, ReplyContext call) throws Exception {
+			return slow(request, call).get(30, TimeUnit.SECONDS);
+		}
+
+		@ReplyHandler(topics = "${test.topic.growing}", maxConcurrency = "1")
+		String growing(String request, ReplyContext call) throws Exception {
 			return slow(request, call).get(30, TimeUnit.SECONDS);
 		}
 

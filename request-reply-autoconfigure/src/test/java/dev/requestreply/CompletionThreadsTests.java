@@ -13,12 +13,25 @@ import java.util.concurrent.TimeUnit;
 
 import dev.requestreply.TestResponders.Echo;
 import dev.requestreply.TestResponders.EchoApp;
+import dev.requestreply.actuate.RequestReplyEndpoint;
+import dev.requestreply.actuate.RequestReplyHealthIndicator;
+import dev.requestreply.observation.CompletionThreadsMeterBinder;
+import dev.requestreply.requester.CompletionThreadsView;
 import dev.requestreply.requester.RequesterSettings;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.Status;
+import org.springframework.boot.task.ThreadPoolTaskExecutorBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -92,6 +105,59 @@ class CompletionThreadsTests {
 			TestFigures.report("COMPLETION %d callbacks blocked at once: 5 other %d ms timeouts ended %s ms late",
 					blocked, TIMEOUT.toMillis(), lateMillis);
 			assertThat(lateMillis).allSatisfy((late) -> assertThat(late).isLessThan(LATE_BOUND_MILLIS));
+		}
+		finally {
+			release.countDown();
+		}
+		CompletableFuture.allOf(held.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+	}
+
+	@Test
+	void whenCallbacksSaturateTheCompletionThreadsThenATimeoutStillSendsItsCancelAndItsFutureCompletesOnceOneFrees()
+			throws Exception {
+		// A completion pool whose maximum is two threads, as 256 blocked ones would be.
+		ConfigurableApplicationContext small = apps.start(new Class<?>[] { TwoCompletionThreadsApp.class },
+				"spring.application.name=completion-two", "request-reply.handler.enabled=false",
+				"request-reply.reply-partitions=all", "request-reply.reply-topic-partitions=1",
+				"request-reply.reply-topic=" + TestBroker.uniqueTopic("completion-two-replies"),
+				"management.endpoints.web.exposure.include=requestreply");
+		RequestReplyTemplate requester = small.getBean(RequestReplyTemplate.class);
+		// A first request, so that the producer knows the topic and the sends below do not block.
+		assertThatExceptionOfType(ExecutionException.class)
+			.isThrownBy(() -> requester.request(nobodyTopic, "first", String.class, Duration.ofMillis(100))
+				.get(10, TimeUnit.SECONDS));
+		Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> requester.getCancelsSent() == 1);
+		CountDownLatch release = new CountDownLatch(1);
+		CountDownLatch blocked = new CountDownLatch(2);
+		List<CompletableFuture<Void>> held = new ArrayList<>();
+		try {
+			for (int i = 0; i < 2; i++) {
+				held.add(requester.request(nobodyTopic, "held", String.class, Duration.ofMillis(200))
+					.handle((value, ex) -> {
+						blocked.countDown();
+						return await(release);
+					}));
+			}
+			assertThat(blocked.await(10, TimeUnit.SECONDS)).isTrue();
+			CompletableFuture<String> late = requester.request(nobodyTopic, "late", String.class,
+					Duration.ofMillis(200));
+			// Its request ended and its cancel record went out, though no completion thread is free.
+			Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> requester.getCancelsSent() == 4);
+			assertThat(requester.getRegistry().timeoutCount()).isEqualTo(4);
+			Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> requester.getCompletionThreads().saturated());
+			assertThat(late).isNotDone();
+			assertThat(small.getBean(RequestReplyEndpoint.class).requestReply().completionThreads().saturations())
+				.isOne();
+			assertThat(small.getBean(SimpleMeterRegistry.class).get(CompletionThreadsMeterBinder.SATURATIONS)
+				.functionCounter()
+				.count()).isOne();
+			Health health = small.getBean(RequestReplyHealthIndicator.class).health();
+			assertThat(health.getStatus()).isEqualTo(Status.UP);
+			assertThat(health.getDetails().get("completionThreads"))
+				.isEqualTo(new CompletionThreadsView(2, 2, true, 1));
+			release.countDown();
+			assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> late.get(5, TimeUnit.SECONDS))
+				.withCauseExactlyInstanceOf(RequestTimeoutException.class);
 		}
 		finally {
 			release.countDown();
@@ -175,6 +241,30 @@ class CompletionThreadsTests {
 		finally {
 			release.countDown();
 		}
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class TwoCompletionThreadsApp {
+
+		@Bean
+		SimpleMeterRegistry simpleMeterRegistry() {
+			return new SimpleMeterRegistry();
+		}
+
+		@Bean
+		ThreadPoolTaskExecutor twoCompletionThreads() {
+			return new ThreadPoolTaskExecutorBuilder().corePoolSize(2)
+				.maxPoolSize(2)
+				.threadNamePrefix(RequesterSettings.COMPLETION_THREAD_PREFIX)
+				.build();
+		}
+
+		@Bean
+		RequestReplyTemplateCustomizer twoCompletionThreadsOnly(ThreadPoolTaskExecutor twoCompletionThreads) {
+			return (settings) -> settings.completionExecutor(twoCompletionThreads);
+		}
+
 	}
 
 	// Requests to a topic nobody reads: how late after its timeout each one's future failed.

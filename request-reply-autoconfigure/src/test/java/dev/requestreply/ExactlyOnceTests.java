@@ -111,6 +111,18 @@ class ExactlyOnceTests {
 	}
 
 	@Test
+	void whenAReplyIsOverTheProducersMaxRequestSizeThenItAloneIsAnsweredResourceExhausted() throws Exception {
+		// Keyless, on one partition: handled at once, their replies ready together.
+		CompletableFuture<String> tooLarge = template.request(topic, "large", String.class, Duration.ofSeconds(8));
+		CompletableFuture<String> beside = template.request(topic, "beside", String.class, Duration.ofSeconds(8));
+		assertThat(beside.get(10, TimeUnit.SECONDS)).isEqualTo("echo:beside");
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> tooLarge.get(10, TimeUnit.SECONDS))
+			.havingCause()
+			.isInstanceOfSatisfying(RemoteHandlerException.class,
+					(ex) -> assertThat(ex.getErrorCode()).isEqualTo(ReplyErrorCodes.RESOURCE_EXHAUSTED));
+	}
+
+	@Test
 	void whenARequestIsCancelledThenItEndsAndItsPartitionIsCommittedPastIt() throws Exception {
 		CompletableFuture<String> cancelled = template.request(asyncTopic, "hold", String.class,
 				Duration.ofSeconds(30));
@@ -170,6 +182,10 @@ class ExactlyOnceTests {
 			this.calls.incrementAndGet();
 			if (text.equals("fail")) {
 				throw new IllegalArgumentException("failed on purpose");
+			}
+			if (text.equals("large")) {
+				// Over the 1 MB max.request.size of the handlers' producer.
+				return "x".repeat(2 * 1024 * 1024);
 			}
 			return "echo:" + text;
 		}

@@ -17,8 +17,9 @@ import org.openjdk.jmh.runner.options.TimeValue;
  * <p>
  * System properties: {@code bench.threads} (default {@code 1,2,8}), {@code bench.background}
  * (requests pending in the background of register-and-complete; default {@code 0,10000}), {@code bench.jmh.warmups}
- * and {@code bench.jmh.iterations} (default 3 of 1 s and 4 of 2 s), {@code bench.jmh.forks}
- * (default 1).
+ * and {@code bench.jmh.iterations} (default 3 of 1 s and 4 of 2 s), {@code bench.jmh.iteration-ms}
+ * (the time of each warm-up and measurement iteration set by those two; default 1,000 and 2,000),
+ * {@code bench.jmh.forks} (default 1; 0 runs in this JVM, for a smoke run).
  */
 public final class RegistryBenchmarks {
 
@@ -53,12 +54,16 @@ public final class RegistryBenchmarks {
 			.param("pending", background)
 			.threads(threads)
 			.forks(Integer.getInteger("bench.jmh.forks", 1));
-		if (System.getProperty("bench.jmh.warmups") != null) {
-			options.warmupIterations(Integer.getInteger("bench.jmh.warmups")).warmupTime(TimeValue.seconds(1));
+		Long iterationMs = Long.getLong("bench.jmh.iteration-ms");
+		Integer warmups = Integer.getInteger("bench.jmh.warmups");
+		if (warmups != null) {
+			options.warmupIterations(warmups)
+				.warmupTime(TimeValue.milliseconds((iterationMs != null) ? iterationMs : 1_000));
 		}
-		if (System.getProperty("bench.jmh.iterations") != null) {
-			options.measurementIterations(Integer.getInteger("bench.jmh.iterations"))
-				.measurementTime(TimeValue.seconds(2));
+		Integer iterations = Integer.getInteger("bench.jmh.iterations");
+		if (iterations != null) {
+			options.measurementIterations(iterations)
+				.measurementTime(TimeValue.milliseconds((iterationMs != null) ? iterationMs : 2_000));
 		}
 		RunResult result = new Runner(options.build()).runSingle();
 		return result.getPrimaryResult().getScore();

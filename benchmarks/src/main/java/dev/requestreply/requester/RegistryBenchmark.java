@@ -50,6 +50,7 @@ public class RegistryBenchmark {
 	static final Duration SHORT_TIMEOUT = Duration.ofMillis(1);
 
 	@State(Scope.Benchmark)
+	@SuppressWarnings("NullAway.Init") // JMH calls setUp() before any benchmark method
 	public static class Registries {
 
 		/**
@@ -118,6 +119,9 @@ public class RegistryBenchmark {
 		// As the reply dispatcher does: look the request up by its id, then end it.
 		@SuppressWarnings("unchecked")
 		PendingRequest<String> found = (PendingRequest<String>) registry.get(request.id);
+		if (found == null) {
+			throw new IllegalStateException("The request just registered is not pending");
+		}
 		registry.succeed(found, "reply");
 		return found;
 	}

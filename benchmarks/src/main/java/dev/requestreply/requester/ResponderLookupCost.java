@@ -19,6 +19,7 @@ import org.apache.kafka.common.MetricName;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
+import org.jspecify.annotations.Nullable;
 import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
 
 /**
@@ -134,7 +135,7 @@ public final class ResponderLookupCost {
 	@FunctionalInterface
 	private interface Lookup {
 
-		ResponderLookup.Answer run() throws Exception;
+		ResponderLookup.@Nullable Answer run() throws Exception;
 
 	}
 
@@ -154,7 +155,10 @@ public final class ResponderLookupCost {
 			double sentBefore = total(admin, "outgoing-byte-total");
 			double receivedBefore = total(admin, "incoming-byte-total");
 			long start = System.nanoTime();
-			ResponderLookup.Answer answer = lookup.run();
+			ResponderLookup.@Nullable Answer answer = lookup.run();
+			if (answer == null) {
+				throw new IllegalStateException("The lookup timed out");
+			}
 			this.nanos += System.nanoTime() - start;
 			this.sent += total(admin, "outgoing-byte-total") - sentBefore;
 			this.received += total(admin, "incoming-byte-total") - receivedBefore;

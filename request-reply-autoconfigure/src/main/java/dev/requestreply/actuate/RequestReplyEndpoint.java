@@ -18,6 +18,7 @@ import dev.requestreply.handler.ReplyHandlerEndpoint;
 import dev.requestreply.handler.ReplyHandlerExecution;
 import dev.requestreply.handler.ReplyHandlerStats;
 import dev.requestreply.support.SupervisedLoop;
+import dev.requestreply.requester.CompletionThreadsView;
 import dev.requestreply.requester.ReplyPartitionsView;
 import org.jspecify.annotations.Nullable;
 
@@ -85,8 +86,8 @@ public class RequestReplyEndpoint {
 				this.template.isAccepting(), registry.pendingCount(), registry.getMaxPending(), figures.completed(),
 				figures.timeouts(), figures.errors(), figures.cancelled(), this.template.getCancelsSent(), figures.rejected(), figures.lateReplies(),
 				figures.duplicateReplies(), figures.foreignReplies(), figures.invalidReplies(), figures.noResponder(),
-				figures.replyPathDown(), figures.streamOverflows(), this.template.getReplyPartitions(), topics(registry), oldest, handlers(),
-				handlerLoops());
+				figures.replyPathDown(), figures.streamOverflows(), this.template.getCompletionThreads(),
+				this.template.getReplyPartitions(), topics(registry), oldest, handlers(), handlerLoops());
 	}
 
 	/**
@@ -192,7 +193,10 @@ public class RequestReplyEndpoint {
 	 * @param noResponder requests refused because no consumer group with a live member read their
 	 * topic
 	 * @param replyPathDown requests refused because the reply consumer could not read
-	 * @param streamOverflows stream replies failed because their subscriber fell behind the buffer
+	 * @param streamOverflows stream replies failed because their subscriber fell behind the buffer,
+	 * or because too many of their elements arrived out of order
+	 * @param completionThreads the threads futures complete on, and how often callbacks that block
+	 * saturated them
 	 * @param replyPartitions the reply partitions this instance owns and reads
 	 * @param topics figures by target topic
 	 * @param oldestPending the requests that have waited longest, oldest first
@@ -202,7 +206,8 @@ public class RequestReplyEndpoint {
 	public record RequestReplyDescriptor(String replyTopic, String instanceId, boolean accepting, int pending,
 			int maxPending, long completed, long timeouts, long errors, long cancelled, long cancelsSent, long rejected, long lateReplies,
 			long duplicateReplies, long foreignReplies, long invalidReplies, long noResponder, long replyPathDown,
-			long streamOverflows, ReplyPartitionsView replyPartitions, Map<String, TopicDescriptor> topics,
+			long streamOverflows, CompletionThreadsView completionThreads, ReplyPartitionsView replyPartitions,
+			Map<String, TopicDescriptor> topics,
 			List<PendingRequestDescriptor> oldestPending,
 			Map<String, HandlerDescriptor> handlers, List<SupervisedLoop.Status> handlerLoops)
 			implements OperationResponseBody {

@@ -15,7 +15,8 @@ import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 /**
  * Health of request-reply: {@code UP} when the reply consumer reads (so requests are accepted)
  * and every {@link dev.requestreply.ReplyHandler @ReplyHandler} container runs with all its
- * consumers; {@code DOWN} with the reason otherwise.
+ * consumers; {@code DOWN} with the reason otherwise. Completion threads saturated by callbacks
+ * that block show in the details, without changing the status.
  *
  * @since 0.1.0
  */
@@ -43,6 +44,8 @@ public class RequestReplyHealthIndicator extends AbstractHealthIndicator {
 		if (this.template != null) {
 			builder.withDetail("replyTopic", this.template.getReplyTopic());
 			builder.withDetail("pending", this.template.getRegistry().pendingCount());
+			// Not DOWN: requests still end on time, only their futures complete late.
+			builder.withDetail("completionThreads", this.template.getCompletionThreads());
 			String refusal = this.template.getRefusalReason();
 			if (refusal != null) {
 				problems.add(refusal);

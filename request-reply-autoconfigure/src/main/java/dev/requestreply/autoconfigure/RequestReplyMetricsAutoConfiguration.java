@@ -3,6 +3,7 @@ package dev.requestreply.autoconfigure;
 import dev.requestreply.CorrelationRegistry;
 import dev.requestreply.RequestReplyTemplate;
 import dev.requestreply.handler.ReplyHandlerContainers;
+import dev.requestreply.observation.CompletionThreadsMeterBinder;
 import dev.requestreply.observation.ReplyPartitionsMeterBinder;
 import dev.requestreply.observation.RequestReplyMeterBinder;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -44,6 +45,13 @@ public final class RequestReplyMetricsAutoConfiguration {
 	@ConditionalOnBean(RequestReplyTemplate.class)
 	ReplyPartitionsMeterBinder requestReplyPartitionsMeterBinder(RequestReplyTemplate template) {
 		return new ReplyPartitionsMeterBinder(template);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(RequestReplyTemplate.class)
+	CompletionThreadsMeterBinder requestReplyCompletionThreadsMeterBinder(RequestReplyTemplate template) {
+		return new CompletionThreadsMeterBinder(template);
 	}
 
 }

@@ -114,9 +114,10 @@ public class RequestReplyProperties {
 	private Duration replyPathTimeout = Duration.ofSeconds(5);
 
 	/**
-	 * Most elements of a streaming reply buffered for a subscriber that has not requested them;
-	 * past it the stream fails with StreamOverflowException and its request is cancelled (a cancel
-	 * record tells the responder to stop).
+	 * Most elements of a streaming reply buffered for a subscriber that has not requested them,
+	 * and most held out of order while an earlier one is missing; past either, the stream fails
+	 * with StreamOverflowException and its request is cancelled (a cancel record tells the
+	 * responder to stop).
 	 */
 	private int streamBuffer = 10_000;
 
@@ -494,7 +495,9 @@ public class RequestReplyProperties {
 		 * Most calls of one @ReplyHandler method at once in this instance, across its consumers
 		 * (@ReplyHandler(maxConcurrency) overrides it). Calls run on a pool of this many threads
 		 * per handler, or on virtual threads with 'spring.threads.virtual.enabled' on Java 21+;
-		 * past the limit, requests wait for a thread and the partitions feeding them pause.
+		 * past the limit, requests wait for a thread and the partitions feeding them pause. A call
+		 * counts until its reply is made: a suspended coroutine or a returned future that has not
+		 * completed counts as a running call.
 		 */
 		private int maxConcurrency = 64;
 

@@ -20,4 +20,13 @@ public class PayloadConversionException extends RequestReplyException {
 		super(message, cause);
 	}
 
+	private PayloadConversionException(PayloadConversionException original) {
+		super(original.getMessage(), original, true);
+	}
+
+	@Override
+	protected PayloadConversionException copyForCaller() {
+		return new PayloadConversionException(this);
+	}
+
 }

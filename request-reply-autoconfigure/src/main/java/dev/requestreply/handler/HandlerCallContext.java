@@ -18,9 +18,9 @@ import org.springframework.util.Assert;
 
 /**
  * The {@link ReplyContext} of one request in hand: read from its record, cancelled when its
- * requester gives up or the request ends before the method did. Created and cancelled by the
- * responder engine ({@code dev.requestreply.responder}); application code sees it as a
- * {@link ReplyContext}.
+ * requester gives up or the request ends before the method did (marked at once, its actions run
+ * after, see {@link #markCancelled()}). Created and cancelled by the responder engine
+ * ({@code dev.requestreply.responder}); application code sees it as a {@link ReplyContext}.
  *
  * @since 0.3.0
  */
@@ -83,17 +83,34 @@ public final class HandlerCallContext implements ReplyContext {
 	 * @return whether this call cancelled it
 	 */
 	public boolean cancel() {
-		List<Runnable> actions;
-		synchronized (this) {
-			if (this.cancelActions == null) {
-				return false;
-			}
-			actions = this.cancelActions;
-			this.cancelActions = null;
-			this.cancelled = true;
+		List<Runnable> actions = takeActions();
+		if (actions == null) {
+			return false;
 		}
 		actions.forEach(HandlerCallContext::run);
 		return true;
+	}
+
+	/**
+	 * Mark the request cancelled at once, without running its actions: {@link #isCancelled()}
+	 * is true from now on, and an action registered after runs at once, on the thread that
+	 * registers it. So the engine sets the flag on its own thread, and runs the actions (user
+	 * code) on a handler thread, before it interrupts the method.
+	 * @return what runs the actions registered so far, in order, each failure logged; or
+	 * {@code null} when there were none, or the request was cancelled before
+	 * @since 0.4.0
+	 */
+	public @Nullable Runnable markCancelled() {
+		List<Runnable> actions = takeActions();
+		return (actions == null || actions.isEmpty()) ? null : () -> actions.forEach(HandlerCallContext::run);
+	}
+
+	// Marks it cancelled: the actions registered so far, or null if it was cancelled before.
+	private synchronized @Nullable List<Runnable> takeActions() {
+		List<Runnable> actions = this.cancelActions;
+		this.cancelActions = null;
+		this.cancelled = true;
+		return actions;
 	}
 
 	private static void run(Runnable action) {
@@ -121,7 +138,7 @@ public final class HandlerCallContext implements ReplyContext {
 	}
 
 	@Override
-	public byte[] key() {
+	public byte @Nullable [] key() {
 		return this.record.key();
 	}
 

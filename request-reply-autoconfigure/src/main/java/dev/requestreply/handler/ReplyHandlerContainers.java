@@ -93,9 +93,24 @@ public interface ReplyHandlerContainers {
 	List<ConcurrentMessageListenerContainer<byte[], byte[]>> getContainers();
 
 	/**
-	 * Add a listener told of how each handled request ended, with the handler's duration.
+	 * Add a listener told of how each handled request ended, with the handler's duration. It is
+	 * called on a thread of its own, never on the engine's (see
+	 * {@link ReplyHandlerOutcomeListener}).
 	 * @param listener the listener
 	 */
 	void addOutcomeListener(ReplyHandlerOutcomeListener listener);
+
+	/**
+	 * Add a listener called at once on the thread that ended each request: one of the engine's
+	 * own (the watchdog, a consumer, the reader of cancel records, a handler thread), where a
+	 * listener that blocks delays every handler's deadlines. For the library's own listeners,
+	 * which only count (the handler timer of its meters); an application's listener belongs in
+	 * {@link #addOutcomeListener(ReplyHandlerOutcomeListener)}.
+	 * @param listener the listener: quick, never blocking
+	 * @since 0.4.0
+	 */
+	default void addEngineOutcomeListener(ReplyHandlerOutcomeListener listener) {
+		addOutcomeListener(listener);
+	}
 
 }

@@ -161,7 +161,7 @@ public class RequestReplyMeterBinder implements MeterBinder {
 		if (this.handlerContainers != null) {
 			Timers timers = new Timers(meterRegistry, HANDLER, "Time @ReplyHandler methods took per request",
 					this.percentileHistogram);
-			this.handlerContainers.addOutcomeListener(
+			this.handlerContainers.addEngineOutcomeListener(
 					(endpoint, topic, outcome, durationNanos) -> timers.record(topic, outcome.tagValue(), durationNanos));
 			for (ReplyHandlerEndpoint endpoint : this.handlerContainers.getEndpoints()) {
 				bindExecution(meterRegistry, this.handlerContainers, endpoint);

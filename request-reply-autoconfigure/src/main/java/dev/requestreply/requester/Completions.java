@@ -4,6 +4,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.jspecify.annotations.Nullable;
 
@@ -11,16 +12,20 @@ import org.springframework.core.log.LogAccessor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 
 /**
- * Runs what ends a request (completing its future, hence its caller's callbacks; delivering
- * stream elements) on the completion executor, never on the engine's own threads (the timing
- * wheel, the reply readers, the producer's sender): a callback that blocks holds one completion
- * thread, not every other request's timeout or reply.
+ * Runs the completion of a request's future (hence its caller's callbacks), the delivery of
+ * stream elements and a gather's policy on the completion executor, never on the engine's own
+ * threads (the timing wheel, the reply readers, the producer's sender): a callback that blocks
+ * holds one completion thread, not every other request's timeout or reply. The engine's own part
+ * of a request's end (removal, counting, the cancel record) never runs here.
  * <p>
  * A pool ({@link ThreadPoolTaskExecutor}) grows while all its threads are busy and none ended a
  * task for {@value #STALL_MILLIS} ms with tasks waiting (callbacks that block, such as a fallback
- * that waits for another request), up to {@value #MAX_THREADS} threads, and shrinks back once it
- * has been idle for a minute; what a pool refuses (shut down) runs on the calling thread rather
- * than being lost.
+ * that waits for another request), up to {@value #MAX_THREADS} threads (or its own maximum pool
+ * size, if lower), with a WARN at most once a minute, and shrinks back once it has been idle for a
+ * minute; what a pool refuses (shut down) runs on the calling thread rather than being lost. At
+ * its maximum, with every thread blocked and completions waiting, it is saturated (counted, an
+ * ERROR at most once a minute) until no completion waits: futures then complete in turn as
+ * threads free up.
  */
 final class Completions {
 
@@ -38,6 +43,8 @@ final class Completions {
 
 	private final int baseThreads;
 
+	private final int maxThreads;
+
 	private final @Nullable ThreadPoolTaskExecutor owned;
 
 	// Read and written by the timing wheel's thread only, once a tick.
@@ -49,7 +56,14 @@ final class Completions {
 
 	private long busySince;
 
-	private boolean warned;
+	private final LogInterval growthLog = new LogInterval();
+
+	private final LogInterval saturationLog = new LogInterval();
+
+	// Written by the timing wheel's thread, read by the endpoint, health and meters.
+	private volatile boolean saturated;
+
+	private final AtomicLong saturations = new AtomicLong();
 
 	/**
 	 * Run completions on the given executor, which its owner shuts down.
@@ -63,9 +77,18 @@ final class Completions {
 		this.owned = owned;
 		this.pool = (executor instanceof ThreadPoolTaskExecutor tasks) ? tasks.getThreadPoolExecutor() : null;
 		this.baseThreads = (this.pool != null) ? this.pool.getCorePoolSize() : 0;
-		if (this.pool != null && this.pool.getMaximumPoolSize() < MAX_THREADS) {
-			this.pool.setMaximumPoolSize(MAX_THREADS);
-		}
+		// A pool's own maximum, when it is lower (its default is unbounded).
+		this.maxThreads = (this.pool != null) ? Math.min(this.pool.getMaximumPoolSize(), MAX_THREADS) : 0;
+	}
+
+	/**
+	 * Run completions on the given executor, or on a pool of their own.
+	 * @param executor the executor, which its owner shuts down, or {@code null} for a pool shut
+	 * down by {@link #close()}
+	 * @return the completions
+	 */
+	static Completions on(@Nullable Executor executor) {
+		return (executor != null) ? new Completions(executor) : ownPool();
 	}
 
 	/**
@@ -138,6 +161,7 @@ final class Completions {
 		boolean waiting = !current.getQueue().isEmpty();
 		if (!waiting) {
 			this.stalledChecks = 0;
+			this.saturated = false;
 			shrinkIfIdle(current, now);
 			return;
 		}
@@ -155,22 +179,35 @@ final class Completions {
 			return;
 		}
 		int threads = current.getCorePoolSize();
-		if (threads >= MAX_THREADS) {
-			if (!this.warned) {
-				this.warned = true;
-				logger.error(() -> "All " + threads + " request-reply completion threads are blocked: callbacks on"
-						+ " request futures must not wait for other requests' futures or block for long");
-			}
+		if (threads >= this.maxThreads) {
+			saturated(threads, now);
 			return;
 		}
 		current.setCorePoolSize(threads + 1);
 		this.stalledSince = now;
 		this.stalledChecks = 0;
-		if (!this.warned) {
-			this.warned = true;
+		if (this.growthLog.due(now)) {
 			logger.warn(() -> "Every request-reply completion thread was busy for " + STALL_MILLIS
 					+ " ms with completions waiting: a callback on a request future blocks; adding threads (now "
-					+ (threads + 1) + "). Use the *Async variants with an executor of your own for blocking work");
+					+ (threads + 1) + ", at most " + this.maxThreads
+					+ "). Use the *Async variants with an executor of your own for blocking work");
+		}
+	}
+
+	// At its maximum, every thread blocked: requests still end on time (the timer ends them), but
+	// their futures complete only as threads free up.
+	private void saturated(int threads, long now) {
+		if (this.saturated) {
+			return;
+		}
+		this.saturated = true;
+		long count = this.saturations.incrementAndGet();
+		if (this.saturationLog.due(now)) {
+			logger.error(() -> "All " + threads + " request-reply completion threads are blocked by callbacks, with"
+					+ " completions waiting (" + count + " time(s) since start): requests still end on time, but"
+					+ " their futures complete only as threads free up (a caller blocked in get() or join() is not"
+					+ " delayed). Callbacks on request futures must not wait for other requests' futures or block for"
+					+ " long: use the *Async variants with an executor of your own");
 		}
 	}
 
@@ -181,6 +218,32 @@ final class Completions {
 			current.setCorePoolSize(this.baseThreads);
 			this.busySince = 0;
 		}
+	}
+
+	/**
+	 * Return whether the pool is saturated: at its maximum, every thread found blocked with
+	 * completions waiting, until none waits.
+	 * @return whether it is saturated now
+	 */
+	boolean saturated() {
+		return this.saturated;
+	}
+
+	/**
+	 * Return how many times the pool became saturated.
+	 * @return the count
+	 */
+	long saturations() {
+		return this.saturations.get();
+	}
+
+	/**
+	 * Describe the completion threads.
+	 * @return the threads, the maximum and the saturations
+	 */
+	CompletionThreadsView view() {
+		return new CompletionThreadsView(threads(), (this.pool != null) ? this.maxThreads : -1, this.saturated,
+				saturations());
 	}
 
 	/**
@@ -198,6 +261,28 @@ final class Completions {
 		if (this.owned != null) {
 			this.owned.shutdown();
 		}
+	}
+
+	/**
+	 * Whether a line logged at most once a minute is due; used by the timing wheel's thread only.
+	 */
+	private static final class LogInterval {
+
+		private static final long INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+
+		private boolean logged;
+
+		private long loggedAt;
+
+		boolean due(long now) {
+			if (this.logged && now - this.loggedAt < INTERVAL_NANOS) {
+				return false;
+			}
+			this.logged = true;
+			this.loggedAt = now;
+			return true;
+		}
+
 	}
 
 }

@@ -22,7 +22,8 @@ public enum FastFailure {
 	REPLY_PATH_DOWN,
 
 	/**
-	 * A stream's subscriber fell behind its buffer ({@link dev.requestreply.StreamOverflowException}).
+	 * A stream's subscriber fell behind its buffer, or too many of its elements arrived ahead of a
+	 * missing one ({@link dev.requestreply.StreamOverflowException}).
 	 */
 	STREAM_OVERFLOW;
 

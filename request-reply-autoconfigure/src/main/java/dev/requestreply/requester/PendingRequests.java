@@ -2,13 +2,9 @@ package dev.requestreply.requester;
 
 import java.lang.reflect.Type;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.PriorityQueue;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadLocalRandom;
@@ -42,9 +38,12 @@ import org.springframework.util.Assert;
  * behind, and only the one that removed it counts it.
  * <p>
  * Futures are completed on the completion executor, never on the engine's own threads: the
- * timing wheel hands each expired request to it, and replies, send failures and shutdown hand
- * over the completion, so a caller's callback (which runs where the future completes) holds up
- * neither the timer nor the reply readers, nor any other request.
+ * timing wheel ends each expired request itself (removal, counting, the end action that sends its
+ * cancel record) and, as replies, send failures and shutdown do, hands over only the completion of
+ * its future, so a caller's callback (which runs where the future completes) holds up neither the
+ * timer nor the reply readers, nor any other request's end. While callbacks block every
+ * completion thread, a request still ends on time, and its future completes once a thread frees
+ * up (a caller waiting in {@code get()} or {@code join()} completes it itself, at once).
  *
  * @since 0.2.0
  */
@@ -112,18 +111,20 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 	 */
 	public PendingRequests(Duration tick, int maxPending, Duration lateReplyWindow,
 			@Nullable Executor completionExecutor) {
-		this(tick, maxPending, lateReplyWindow,
-				(completionExecutor != null) ? new Completions(completionExecutor) : Completions.ownPool());
+		this(tick, maxPending, lateReplyWindow, Completions.on(completionExecutor));
 	}
 
-	private PendingRequests(Duration tick, int maxPending, Duration lateReplyWindow, Completions completions) {
+	/**
+	 * Create a registry completing futures on the given completions, closed by {@link #close()}.
+	 */
+	PendingRequests(Duration tick, int maxPending, Duration lateReplyWindow, Completions completions) {
 		Assert.isTrue(tick.toNanos() > 0, "'tick' must be positive");
 		Assert.isTrue(maxPending > 0, "'maxPending' must be positive");
 		this.maxPending = maxPending;
 		this.completions = completions;
 		this.recentlyEnded = new RecentlyEnded(this.pending, lateReplyWindow.toNanos(), Math.max(maxPending, 10_000));
 		int stripes = Math.max(8, Runtime.getRuntime().availableProcessors() * 4);
-		this.wheel = new TimeoutWheel(tick.toNanos(), 512, stripes, this::expireLater, this::onTick,
+		this.wheel = new TimeoutWheel(tick.toNanos(), 512, stripes, this::expire, this::onTick,
 				"request-reply-timer");
 	}
 
@@ -176,44 +177,17 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 	@Override
 	public Optional<PendingRequestInfo> find(CorrelationId correlationId) {
 		PendingRequest<?> request = get(correlationId);
-		return (request != null) ? Optional.of(info(request, System.nanoTime())) : Optional.empty();
+		return (request != null) ? Optional.of(PendingDescriptions.info(request, System.nanoTime())) : Optional.empty();
 	}
 
 	@Override
 	public List<PendingRequestInfo> oldest(int max) {
-		if (max <= 0) {
-			return List.of();
-		}
-		Comparator<PendingRequest<?>> byStart = Comparator.comparingLong((PendingRequest<?> r) -> r.startNanos);
-		PriorityQueue<PendingRequest<?>> youngestFirst = new PriorityQueue<>(byStart.reversed());
-		for (Object entry : this.pending.values()) {
-			if (entry instanceof PendingRequest<?> request) {
-				youngestFirst.offer(request);
-				if (youngestFirst.size() > max) {
-					youngestFirst.poll();
-				}
-			}
-		}
-		List<PendingRequest<?>> oldest = new ArrayList<>(youngestFirst);
-		oldest.sort(byStart);
-		long now = System.nanoTime();
-		return oldest.stream().map((request) -> info(request, now)).toList();
+		return PendingDescriptions.oldest(this.pending.values(), max);
 	}
 
 	@Override
 	public Map<String, Integer> pendingByTopic() {
-		Map<String, Integer> counts = new HashMap<>();
-		for (Object entry : this.pending.values()) {
-			if (entry instanceof PendingRequest<?> request) {
-				counts.merge(request.topic, 1, Integer::sum);
-			}
-		}
-		return counts;
-	}
-
-	private static PendingRequestInfo info(PendingRequest<?> request, long now) {
-		return new PendingRequestInfo(request.id, request.topic, Duration.ofNanos(now - request.startNanos),
-				Duration.ofNanos(request.deadlineNanos - now));
+		return PendingDescriptions.byTopic(this.pending.values());
 	}
 
 	// Registering
@@ -426,11 +400,9 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 		}, false);
 	}
 
-	// On the timer's thread: the whole expiry runs on the completion executor, in parallel there.
-	private void expireLater(PendingRequest<?> request) {
-		this.completions.execute(() -> expire(request));
-	}
-
+	// On the timer's thread: the engine's part of an expiry (removal, counting, the end action and
+	// so the cancel record) runs here, never queued behind callers' callbacks; only the completion
+	// of the future goes to the completion executor (or to the caller waiting in get()).
 	private void expire(PendingRequest<?> request) {
 		if (request.deadlineNanos - System.nanoTime() > 0) {
 			// A stream's element moved its deadline after the sweep: it is in the wheel again.
@@ -438,13 +410,13 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 		}
 		ReplyCollector collector = request.collector;
 		if (collector != null && collector.completesOnTimeout()) {
-			end(request, RequestOutcome.TIMEOUT, true, collector::completeOnTimeout, false);
+			end(request, RequestOutcome.TIMEOUT, true, collector::completeOnTimeout, true);
 			return;
 		}
 		end(request, RequestOutcome.TIMEOUT, true, (r) -> r.completeExceptionally((collector != null)
 				? collector.timeoutFailure(r) : new RequestTimeoutException(r.topic, r.id,
 						Duration.ofNanos(r.deadlineNanos - r.startNanos))),
-				false);
+				true);
 	}
 
 	/**

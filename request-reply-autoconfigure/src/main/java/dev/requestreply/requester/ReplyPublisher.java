@@ -157,6 +157,14 @@ final class ReplyPublisher<T> implements Flow.Publisher<T> {
 	}
 
 	/**
+	 * Return the most elements buffered for a subscriber that has not requested them.
+	 * @return the limit
+	 */
+	int maxBuffered() {
+		return this.maxBuffered;
+	}
+
+	/**
 	 * Return the number of elements buffered for the subscriber.
 	 * @return the count
 	 */

@@ -3,8 +3,9 @@ package dev.requestreply.requester;
 /**
  * Callback for the end of each request, registered with
  * {@link dev.requestreply.CorrelationRegistry#addListener(RequestOutcomeListener)}. Called on the thread that ended
- * the request (a reply reader, a completion thread or the caller), before its future completes,
- * so it must be quick and never block.
+ * the request (a reply reader, the timer, the producer's sender, a completion thread or the
+ * caller), before its future completes, so it must be quick and never block: what it does delays
+ * the ends of other requests.
  *
  * @since 0.1.0
  */

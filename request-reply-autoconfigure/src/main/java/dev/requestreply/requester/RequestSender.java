@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.LongAdder;
 
 import dev.requestreply.RequestReplyException;
 import dev.requestreply.observation.DefaultRequestReplyObservationConvention;
@@ -20,21 +19,19 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.SendResult;
 import org.springframework.util.Assert;
 
 /**
  * Sends a registered request to each of its topics with one correlation id; a failed send fails
- * the request at once. A request its caller gave up on (cancelled, timed out)
+ * the request at once. A request its caller gave up on (cancelled, timed out), and a
+ * scatter-gather however it ended (its policy may be satisfied before every responder answered),
  * is followed by a cancel record, on the partition the request was written to, so that its
- * responder stops. With an observation registry, each record sent is
+ * responders stop. With an observation registry, each record sent is
  * observed ({@link RequestReplyObservation#REQUEST}) from the send to the request's end.
  */
 final class RequestSender {
-
-	private static final LogAccessor logger = new LogAccessor(RequestSender.class);
 
 	private final KafkaTemplate<byte[], byte[]> kafkaTemplate;
 
@@ -48,7 +45,7 @@ final class RequestSender {
 
 	private final ReplyListener replyListener;
 
-	private final LongAdder cancelsSent = new LongAdder();
+	private final CancelRecords cancels;
 
 	/**
 	 * Create a sender.
@@ -58,10 +55,11 @@ final class RequestSender {
 	 * @param observationRegistry the observation registry (the no-op one for none)
 	 * @param observationConvention a custom convention, or {@code null} for the default
 	 * @param replyListener the reply consumers, which tell the reply partition a request names
+	 * @param cancels the sender of cancel records
 	 */
 	RequestSender(KafkaTemplate<byte[], byte[]> kafkaTemplate, PendingRequests registry, String replyTopic,
 			ObservationRegistry observationRegistry, @Nullable RequestReplyObservationConvention observationConvention,
-			ReplyListener replyListener) {
+			ReplyListener replyListener, CancelRecords cancels) {
 		Assert.notNull(observationRegistry, "'observationRegistry' must not be null");
 		this.kafkaTemplate = kafkaTemplate;
 		this.registry = registry;
@@ -69,6 +67,7 @@ final class RequestSender {
 		this.observationRegistry = observationRegistry;
 		this.observationConvention = observationConvention;
 		this.replyListener = replyListener;
+		this.cancels = cancels;
 	}
 
 	/**
@@ -101,44 +100,14 @@ final class RequestSender {
 			if (partitions != null) {
 				partitions.release(replyPartition);
 			}
-			if (outcome == RequestOutcome.TIMEOUT || outcome == RequestOutcome.CANCELLED) {
-				// The caller gave up: tell the responders, so that they stop.
-				sends.forEach((sent) -> sent.thenAccept((result) -> sendCancel(result, key, pending)));
+			if (outcome == RequestOutcome.TIMEOUT || outcome == RequestOutcome.CANCELLED
+					|| pending.collector instanceof GatherCollector) {
+				// The caller gave up, or a gather's policy was satisfied before every responder
+				// answered: tell the responders, so that they stop.
+				sends.forEach((sent) -> sent.thenAccept((result) -> this.cancels.send(result, key, pending.id())));
 			}
 		});
 		return pending;
-	}
-
-	/**
-	 * Return the number of cancel records sent.
-	 * @return the count
-	 */
-	long cancelsSent() {
-		return this.cancelsSent.sum();
-	}
-
-	// On the thread that ended the request, or the producer's once the request was sent: the cancel
-	// itself goes out on a completion thread, as a send may block (a full buffer, no metadata).
-	private void sendCancel(SendResult<byte[], byte[]> request, byte @Nullable [] key, PendingRequest<?> pending) {
-		// To the partition the request was written to, keyed or not, so it reaches the consumer
-		// that holds the request (and meets it there if it overtakes it).
-		ProducerRecord<byte[], byte[]> cancel = new ProducerRecord<>(request.getProducerRecord().topic(),
-				request.getRecordMetadata().partition(), key, null, WireFormat.cancelHeaders(pending.id().toBytes()));
-		this.registry.complete(() -> {
-			try {
-				this.kafkaTemplate.send(cancel).whenComplete((result, ex) -> {
-					if (ex == null) {
-						this.cancelsSent.increment();
-					}
-					else {
-						logger.debug(ex, () -> "Could not send the cancel of request " + pending.id());
-					}
-				});
-			}
-			catch (RuntimeException ex) {
-				logger.debug(ex, () -> "Could not send the cancel of request " + pending.id());
-			}
-		});
 	}
 
 	private CompletableFuture<SendResult<byte[], byte[]>> sendObserved(ProducerRecord<byte[], byte[]> request,

@@ -54,9 +54,13 @@ public final class RequesterEngine implements AutoCloseable {
 
 	private final RequesterSettings settings;
 
+	private final Completions completions;
+
 	private final PendingRequests registry;
 
 	private final RequestGate gate;
+
+	private final CancelRecords cancels;
 
 	private volatile @Nullable Running running;
 
@@ -83,9 +87,11 @@ public final class RequesterEngine implements AutoCloseable {
 		this.adminConfig = adminConfig;
 		this.converter = converter;
 		this.settings = settings;
+		this.completions = Completions.on(settings.completionExecutor());
 		this.registry = new PendingRequests(PendingRequests.DEFAULT_TICK, settings.maxPending(),
-				settings.lateReplyWindow(), settings.completionExecutor());
+				settings.lateReplyWindow(), this.completions);
 		this.gate = new RequestGate(this.registry, settings.replyTopic().topic());
+		this.cancels = new CancelRecords(kafkaTemplate, LoopThreads.of(settings.virtualThreads()));
 	}
 
 	/**
@@ -127,7 +133,7 @@ public final class RequesterEngine implements AutoCloseable {
 								LoopThreads.of(this.settings.virtualThreads()))
 						: null);
 		RequestSender sender = new RequestSender(this.kafkaTemplate, this.registry, replyTopic,
-				this.settings.observationRegistry(), this.settings.observationConvention(), listener);
+				this.settings.observationRegistry(), this.settings.observationConvention(), listener, this.cancels);
 		this.running = new Running(listener, sender, partitions);
 		logger.info(() -> "Request-reply ready: replies on '" + replyTopic + "' (" + partitions + " partition(s), "
 				+ this.settings.replyPartitions().name().toLowerCase(Locale.ROOT) + "), instance "
@@ -191,8 +197,16 @@ public final class RequesterEngine implements AutoCloseable {
 	 * @return the count
 	 */
 	public long cancelsSent() {
-		Running current = this.running;
-		return (current != null) ? current.sender().cancelsSent() : 0;
+		return this.cancels.sent();
+	}
+
+	/**
+	 * Describe the completion threads, where futures complete and callers' callbacks run.
+	 * @return the threads and their saturations
+	 * @since 0.4.0
+	 */
+	public CompletionThreadsView completionThreads() {
+		return this.completions.view();
 	}
 
 	/**
@@ -299,12 +313,13 @@ public final class RequesterEngine implements AutoCloseable {
 	}
 
 	/**
-	 * Stop, and stop the timer and the registry's own completion threads.
+	 * Stop, and stop the timer, the registry's own completion threads and the cancel sender.
 	 */
 	@Override
 	public void close() {
 		stop();
 		this.registry.close();
+		this.cancels.close();
 	}
 
 	private record Running(ReplyListener listener, RequestSender sender, int partitions) {

@@ -9,6 +9,7 @@ import java.util.TreeMap;
 import dev.requestreply.RemoteHandlerException;
 import dev.requestreply.RequestReplyException;
 import dev.requestreply.RequestTimeoutException;
+import dev.requestreply.StreamOverflowException;
 import dev.requestreply.convert.PayloadConverter;
 import dev.requestreply.wire.WireFormat;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -16,15 +17,21 @@ import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.utils.Utils;
 import org.jspecify.annotations.Nullable;
 
+import org.springframework.core.log.LogAccessor;
+
 /**
  * Puts the elements of a streaming reply in order by their sequence numbers, drops duplicates,
  * hands them to the {@link ReplyPublisher}, and ends the request once the end marker and every
  * element before it arrived. Each element moves the request's deadline to the idle timeout (but
- * never past the overall one).
+ * never past the overall one). Elements that arrive before one still missing wait for it, as many
+ * as the stream buffer holds; one more ends the stream with a {@link StreamOverflowException}
+ * (counted, logged, its request cancelled) rather than holding them without bound.
  *
  * @param <T> the element type
  */
 final class StreamCollector<T> implements ReplyCollector {
+
+	private static final LogAccessor logger = new LogAccessor(StreamCollector.class);
 
 	private final PendingRequests registry;
 
@@ -37,6 +44,8 @@ final class StreamCollector<T> implements ReplyCollector {
 	private final long idleNanos;
 
 	private final long overallDeadlineNanos;
+
+	private final int maxEarly;
 
 	// Touched by the reply consumer thread only.
 	private final Map<Long, byte[]> early = new TreeMap<>();
@@ -55,6 +64,7 @@ final class StreamCollector<T> implements ReplyCollector {
 		this.publisher = publisher;
 		this.idleNanos = idleTimeout.toNanos();
 		this.overallDeadlineNanos = overallDeadlineNanos;
+		this.maxEarly = publisher.maxBuffered();
 	}
 
 	long firstDeadline(long now) {
@@ -77,6 +87,10 @@ final class StreamCollector<T> implements ReplyCollector {
 		else if (sequence == null || sequence < this.next || this.early.containsKey(sequence)) {
 			this.registry.skipped(SkippedReply.DUPLICATE);
 		}
+		else if (sequence > this.next && this.early.size() >= this.maxEarly) {
+			overflow(request);
+			return;
+		}
 		else {
 			this.early.put(sequence, (reply.value() != null) ? Utils.toArray(reply.value()) : null);
 		}
@@ -93,6 +107,19 @@ final class StreamCollector<T> implements ReplyCollector {
 			return;
 		}
 		this.registry.reschedule(request, firstDeadline(System.nanoTime()));
+	}
+
+	// One element too many waits for a missing one (lost, or written elsewhere by a responder
+	// that breaks the order): end the stream, and tell the responder to stop.
+	private void overflow(PendingRequest<?> request) {
+		long missing = this.next;
+		int held = this.early.size();
+		this.early.clear();
+		logger.warn(() -> "Stream reply to request " + request.id + " from topic '" + request.topic + "': element "
+				+ missing + " never arrived while " + held + " later element(s) did (request-reply.stream-buffer);"
+				+ " stream failed with StreamOverflowException and cancelled");
+		this.registry.failedFast(FastFailure.STREAM_OVERFLOW);
+		this.registry.abandon(request, new StreamOverflowException(request.topic, missing, held));
 	}
 
 	private <R> void finish(PendingRequest<R> request) {

@@ -33,6 +33,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * starts reading, each partition is positioned at the first record no older than the oldest
  * request in hand (a cancel record follows its request), so that no cancel of a request in hand
  * is missed, however late it started; when nothing is held any more, its partitions are paused.
+ * Partitions added to a topic later are assigned once its metadata shows them (within
+ * {@link #METADATA_MAX_AGE} while reading, unless the handlers' consumers set
+ * {@code metadata.max.age.ms}), and read from the same time.
  */
 final class CancelReader {
 
@@ -48,6 +51,12 @@ final class CancelReader {
 	private static final long TOPIC_REFRESH_NANOS = Duration.ofSeconds(1).toNanos();
 
 	private static final Duration METADATA_TIMEOUT = Duration.ofSeconds(5);
+
+	/**
+	 * How old the reader's metadata may grow (Kafka's default is 5 minutes), so that partitions
+	 * added to a handler's topic are read soon.
+	 */
+	static final Duration METADATA_MAX_AGE = Duration.ofSeconds(10);
 
 	// Clocks may move: read from this much before the oldest request in hand.
 	private static final long CLOCK_SKEW_MILLIS = Duration.ofSeconds(1).toMillis();
@@ -80,6 +89,7 @@ final class CancelReader {
 		config.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
 		config.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
 		config.put(ConsumerConfig.CLIENT_ID_CONFIG, "request-reply-cancels");
+		config.putIfAbsent(ConsumerConfig.METADATA_MAX_AGE_CONFIG, (int) METADATA_MAX_AGE.toMillis());
 		this.consumerConfig = config;
 	}
 
@@ -106,7 +116,7 @@ final class CancelReader {
 
 	private void read(SupervisedLoop loop) throws InterruptedException {
 		try (KafkaConsumer<byte[], byte[]> reader = new KafkaConsumer<>(this.consumerConfig)) {
-			new Reading(reader, new HashSet<>(this.byTopic.keySet())).run(loop);
+			new Reading(reader, Set.copyOf(this.byTopic.keySet())).run(loop);
 		}
 	}
 
@@ -127,21 +137,21 @@ final class CancelReader {
 
 		private final KafkaConsumer<byte[], byte[]> reader;
 
-		private final Set<String> unassigned;
+		private final Set<String> topics;
 
 		// The timestamp read from while reading, else -1.
 		private long readingSince = -1;
 
-		Reading(KafkaConsumer<byte[], byte[]> reader, Set<String> unassigned) {
+		Reading(KafkaConsumer<byte[], byte[]> reader, Set<String> topics) {
 			this.reader = reader;
-			this.unassigned = unassigned;
+			this.topics = topics;
 		}
 
 		void run(SupervisedLoop loop) throws InterruptedException {
 			long nextRefresh = System.nanoTime();
 			while (loop.isRunning()) {
-				if (!this.unassigned.isEmpty() && System.nanoTime() - nextRefresh >= 0) {
-					assignNewTopics();
+				if (System.nanoTime() - nextRefresh >= 0) {
+					assignNewPartitions();
 					nextRefresh = System.nanoTime() + TOPIC_REFRESH_NANOS;
 				}
 				long oldest = oldestInHand();
@@ -179,22 +189,28 @@ final class CancelReader {
 		}
 
 		/**
-		 * Assign the partitions of the topics that now exist: paused while nothing is read, else
-		 * positioned as the others were.
+		 * Assign the partitions that now exist and are not assigned yet (of a topic created, or
+		 * added to one): paused while nothing is read, else positioned as the others were. The
+		 * partitions of a topic the reader knows come from its metadata, without a request.
 		 */
-		private void assignNewTopics() {
+		private void assignNewPartitions() {
+			Set<TopicPartition> assigned = this.reader.assignment();
 			Set<TopicPartition> added = new HashSet<>();
-			for (String topic : List.copyOf(this.unassigned)) {
+			for (String topic : this.topics) {
 				List<PartitionInfo> partitions = this.reader.partitionsFor(topic, METADATA_TIMEOUT);
-				if (partitions != null && !partitions.isEmpty()) {
-					partitions.forEach((info) -> added.add(new TopicPartition(topic, info.partition())));
-					this.unassigned.remove(topic);
+				if (partitions != null) {
+					for (PartitionInfo info : partitions) {
+						TopicPartition partition = new TopicPartition(topic, info.partition());
+						if (!assigned.contains(partition)) {
+							added.add(partition);
+						}
+					}
 				}
 			}
 			if (added.isEmpty()) {
 				return;
 			}
-			Set<TopicPartition> all = new HashSet<>(this.reader.assignment());
+			Set<TopicPartition> all = new HashSet<>(assigned);
 			all.addAll(added);
 			this.reader.assign(all);
 			if (this.readingSince >= 0) {

@@ -187,9 +187,10 @@ final class ConsumerLedgers {
 			this.capacityPaused.clear();
 			this.anyCapacityPaused = false;
 		}
+		// Rechecked here: with transactions, a commit point is otherwise taken only when a reply commits.
 		this.metadataPaused.removeIf((partition) -> {
 			PartitionLedger ledger = this.ledgers.get(partition);
-			return ledger == null || !ledger.truncated();
+			return ledger == null || !ledger.stillTruncated();
 		});
 		if (!containerPaused) {
 			applyPauses();

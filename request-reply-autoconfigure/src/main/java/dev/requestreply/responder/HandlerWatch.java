@@ -43,11 +43,11 @@ final class HandlerWatch {
 	}
 
 	/**
-	 * Check every request in hand, on the watchdog's thread: what ends them runs on a handler
-	 * thread.
+	 * Check every request in hand, on the watchdog's thread: what ends them there only changes
+	 * their state; what may take long (a reply to send, user code) runs on a handler thread.
 	 */
 	void check(long nowMillis, long nowNanos) {
-		this.executor.grow();
+		this.executor.tick();
 		for (InHandRequest request : this.requests.all()) {
 			long deadline = request.deadlineMillis();
 			if (deadline != RequestHeaders.NO_DEADLINE) {
@@ -56,7 +56,7 @@ final class HandlerWatch {
 				}
 			}
 			else if (nowNanos - request.handlingEndNanos >= 0 && request.markExceeded()) {
-				this.executor.urgent(() -> this.endings.exceeded(request));
+				this.endings.exceeded(request);
 			}
 		}
 		for (InHandRequest request : this.requests.overrunning()) {

@@ -154,6 +154,19 @@ final class InHandRequest {
 		return this.taken.compareAndSet(0, 1);
 	}
 
+	/**
+	 * Keep it from ever running, unless it was taken already: then its worker only finds it
+	 * taken, and its hold on its lane's turn goes with this call.
+	 * @return whether it had not been taken (its method will never run)
+	 */
+	boolean claim() {
+		if (take()) {
+			this.holds.decrementAndGet();
+			return true;
+		}
+		return false;
+	}
+
 	boolean isTaken() {
 		return this.taken.get() != 0;
 	}
@@ -202,10 +215,7 @@ final class InHandRequest {
 			}
 			if (this.state.compareAndSet(current, ENDED)) {
 				this.endedNanos = System.nanoTime();
-				if (take()) {
-					// It will never run: its worker is done too.
-					this.holds.decrementAndGet();
-				}
+				claim();
 				return true;
 			}
 		}
@@ -236,8 +246,17 @@ final class InHandRequest {
 		}
 	}
 
-	synchronized void enterMethod() {
+	/**
+	 * Enter its method on the calling thread, unless it ended or its reply is on its way (the
+	 * watchdog ended it while its thread prepared the call): a method never starts after that.
+	 * @return whether the method may run; then call {@link #exitMethod()} once it returns
+	 */
+	synchronized boolean enterMethod() {
+		if (this.state.get() != ACTIVE) {
+			return false;
+		}
 		this.methodThread = Thread.currentThread();
+		return true;
 	}
 
 	void exitMethod() {

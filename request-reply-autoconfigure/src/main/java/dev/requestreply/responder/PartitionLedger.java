@@ -123,6 +123,18 @@ final class PartitionLedger {
 	}
 
 	/**
+	 * Return whether the commit point now would still leave finished offsets out of its metadata:
+	 * records that finished since the last commit point (ended without a reply, which commits
+	 * nothing by itself) may have shortened it.
+	 */
+	synchronized boolean stillTruncated() {
+		if (this.truncated) {
+			commitPoint();
+		}
+		return this.truncated;
+	}
+
+	/**
 	 * Return the lowest unfinished offset, or the offset after the last record when none is.
 	 * @return the offset, or -1 before the first record
 	 */

@@ -23,15 +23,17 @@ import org.springframework.kafka.core.KafkaTemplate;
  * last reply of the partition that is ready and commits the partition's new offset (the lowest
  * unfinished one, counting those replies as finished) with the group's metadata, so that the
  * committed offset never goes back. A transaction that fails is tried again with a new producer,
- * {@value #ATTEMPTS} times in all while the partition is still owned; after that, or once the
- * partition moved (a rebalance fences the commit), its requests stay unfinished here and are
- * handled again by the partition's next owner.
+ * {@value #ATTEMPTS} times in all while the partition is still owned. Once the partition moved (a
+ * rebalance fences the commit), its requests stay unfinished here and are handled again by the
+ * partition's next owner. After the last attempt, they end without a reply, as a reply that cannot
+ * be sent does without transactions: the partition's next transaction commits past them, so that
+ * they do not hold its offset back for as long as this consumer owns it.
  */
 final class PartitionTransactions {
 
 	static final int ATTEMPTS = 10;
 
-	private static final long MAX_BACKOFF_MILLIS = 2_000;
+	static final long MAX_BACKOFF_MILLIS = 2_000;
 
 	private static final LogAccessor logger = new LogAccessor(PartitionTransactions.class);
 
@@ -44,13 +46,24 @@ final class PartitionTransactions {
 	// Guarded by itself.
 	private final ArrayDeque<Pending> queue = new ArrayDeque<>();
 
+	private final long maxBackoffMillis;
+
 	// Guarded by queue.
 	private boolean draining;
 
 	PartitionTransactions(TopicPartition partition, KafkaTemplate<byte[], byte[]> template, Executor executor) {
+		this(partition, template, executor, MAX_BACKOFF_MILLIS);
+	}
+
+	/**
+	 * @param maxBackoffMillis the longest wait before a failed transaction is tried again
+	 */
+	PartitionTransactions(TopicPartition partition, KafkaTemplate<byte[], byte[]> template, Executor executor,
+			long maxBackoffMillis) {
 		this.partition = partition;
 		this.template = template;
 		this.executor = executor;
+		this.maxBackoffMillis = maxBackoffMillis;
 	}
 
 	/**
@@ -110,12 +123,12 @@ final class PartitionTransactions {
 			catch (RuntimeException ex) {
 				replies.forEach((pending) -> pending.request().ledger().unfinish(pending.request().record.offset()));
 				if (attempt == ATTEMPTS) {
-					giveUp(replies, ex);
+					giveUp(replies, ex, ATTEMPTS);
 					return;
 				}
 				logger.debug(ex, () -> "Transaction of " + replies.size() + " reply(ies) on " + this.partition
 						+ " failed; trying again");
-				backOff(attempt);
+				backOff(attempt, this.maxBackoffMillis);
 			}
 		}
 	}
@@ -138,8 +151,8 @@ final class PartitionTransactions {
 		catch (RuntimeException ex) {
 			pending.request().ledger().unfinish(pending.request().record.offset());
 			abort(producer);
-			// Its elements went with the transaction: only the partition's next owner can send them.
-			giveUp(List.of(pending), ex);
+			// Its elements went with the transaction, which cannot be tried again.
+			giveUp(List.of(pending), ex, 1);
 		}
 	}
 
@@ -159,23 +172,31 @@ final class PartitionTransactions {
 			(request.owner().ledgers().get(this.partition) == request.ledger ? owned : moved).add(reply);
 		}
 		if (!moved.isEmpty()) {
-			giveUp(moved, new IllegalStateException("Partition " + this.partition + " was taken away"));
+			IllegalStateException ex = new IllegalStateException("Partition " + this.partition + " was taken away");
+			logger.warn(ex, () -> "Could not commit the transaction of " + moved.size() + " reply(ies) on "
+					+ this.partition + "; their requests are handled again by the partition's next owner");
+			for (Pending reply : moved) {
+				reply.request().keepUnfinished();
+				reply.committed().completeExceptionally(ex);
+			}
 		}
 		return owned;
 	}
 
-	private void giveUp(List<Pending> replies, RuntimeException ex) {
+	// The partition is still owned: its requests end without a reply (each counted and logged as
+	// a reply that could not be sent) and no longer hold its offset back.
+	private void giveUp(List<Pending> replies, RuntimeException ex, int attempts) {
 		logger.warn(ex, () -> "Could not commit the transaction of " + replies.size() + " reply(ies) on "
-				+ this.partition + "; their requests are handled again by the partition's next owner");
+				+ this.partition + " after " + attempts + " attempt(s); their requests end without a reply, and the "
+				+ "partition's next transaction commits past them");
 		for (Pending pending : replies) {
-			pending.request().keepUnfinished();
 			pending.committed().completeExceptionally(ex);
 		}
 	}
 
-	private static void backOff(int attempt) {
+	private static void backOff(int attempt, long maxMillis) {
 		try {
-			Thread.sleep(Math.min(MAX_BACKOFF_MILLIS, 50L << attempt));
+			Thread.sleep(Math.min(maxMillis, 50L << attempt));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

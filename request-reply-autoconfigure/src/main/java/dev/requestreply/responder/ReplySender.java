@@ -3,6 +3,7 @@ package dev.requestreply.responder;
 import java.nio.charset.StandardCharsets;
 
 import dev.requestreply.handler.ReplyHandlerStats;
+import dev.requestreply.handler.ReplyTooLargeException;
 import dev.requestreply.wire.WireFormat;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -13,7 +14,9 @@ import org.springframework.core.log.LogAccessor;
 /**
  * Sends the replies of one handler: values, error replies and the parts of a stream, each with
  * the headers of the wire format; a reply that cannot be sent is counted and logged, and the
- * request is still let go.
+ * request is still let go. A reply larger than the producer sends is not written: an error reply
+ * ({@link ReplyTooLargeException}, {@code RESOURCE_EXHAUSTED}) goes in its place, or, for an
+ * element of a stream, ends the stream.
  */
 final class ReplySender {
 
@@ -29,16 +32,20 @@ final class ReplySender {
 
 	private final @Nullable IdempotencyWindow window;
 
+	private final ReplySizeLimit limit;
+
 	/**
-	 * Create a sender that remembers the replies it sent in the given window, or none.
+	 * Create a sender that remembers the replies it sent in the given window, or none, and sends
+	 * none larger than the limit.
 	 */
 	ReplySender(ReplyWriter writer, String responder, ReplyHandlerStats stats, String handlerId,
-			@Nullable IdempotencyWindow window) {
+			@Nullable IdempotencyWindow window, ReplySizeLimit limit) {
 		this.writer = writer;
 		this.responder = responder.getBytes(StandardCharsets.UTF_8);
 		this.stats = stats;
 		this.handlerId = handlerId;
 		this.window = window;
+		this.limit = limit;
 	}
 
 	/**
@@ -66,17 +73,45 @@ final class ReplySender {
 
 	/**
 	 * Send one part of a stream: an element ({@code sequence} set) or its end ({@code end} set).
+	 * @return {@code null}, or why an element was not sent (the caller ends the stream with it)
 	 */
-	void send(InHandRequest request, ReplyAddress address, byte @Nullable [] value, @Nullable Throwable failure,
-			@Nullable Long sequence, @Nullable Long end,
-			Runnable whenSent) {
-		RecordHeaders headers = WireFormat.replyHeaders(address.request(), this.responder, failure,
-				(failure != null) ? ErrorCodeMapping.codeOf(failure) : null, sequence, end);
+	@Nullable ReplyTooLargeException send(InHandRequest request, ReplyAddress address, byte @Nullable [] value,
+			@Nullable Throwable failure, @Nullable Long sequence, @Nullable Long end, Runnable whenSent) {
+		RecordHeaders headers = headers(address, failure, sequence, end);
 		if (address.context() != null) {
 			address.context().copyReplyHeadersTo(headers);
 		}
-		send(request, address, value, headers, sequence == null, this.window != null && !address.stream(),
-				whenSent);
+		byte[] sent = value;
+		long size = ReplySizeLimit.sizeOf(key(address), value, headers);
+		if (this.limit.exceeded(size)) {
+			ReplyTooLargeException tooLarge = new ReplyTooLargeException("The " + ((sequence != null) ? "element"
+					: "reply") + " was " + size + " bytes, more than the responder's producer sends ("
+					+ this.limit.maxBytes() + " bytes: max.request.size, less " + ReplySizeLimit.HEADROOM
+					+ " for headers added on sending); it was not sent");
+			this.stats.record(ReplyHandlerStats.Event.REPLY_FAILED);
+			logger.warn(() -> "Handler " + this.handlerId + ": " + tooLarge.getMessage() + " (to topic '"
+					+ address.topic() + "'); answering " + ErrorCodeMapping.codeOf(tooLarge) + " instead");
+			if (sequence != null) {
+				whenSent.run();
+				return tooLarge;
+			}
+			// Without the handler's own reply headers, which may be what is too large.
+			headers = headers(address, tooLarge, null, end);
+			sent = null;
+		}
+		send(request, address, sent, headers, sequence == null, this.window != null && !address.stream(), whenSent);
+		return null;
+	}
+
+	private RecordHeaders headers(ReplyAddress address, @Nullable Throwable failure, @Nullable Long sequence,
+			@Nullable Long end) {
+		return WireFormat.replyHeaders(address.request(), this.responder, failure,
+				(failure != null) ? ErrorCodeMapping.codeOf(failure) : null, sequence, end);
+	}
+
+	// Stream parts share a key so that they land on one partition, in order.
+	private static byte @Nullable [] key(ReplyAddress address) {
+		return (address.key() != null || !address.stream()) ? address.key() : address.request().correlationId();
 	}
 
 	/**
@@ -94,10 +129,8 @@ final class ReplySender {
 			// taken before sending, as an observing template adds trace headers to the record.
 			this.window.remember(address, value, headers.toArray());
 		}
-		// Stream parts share a key so that they land on one partition, in order.
-		byte[] key = (address.key() != null || !address.stream()) ? address.key() : address.request().correlationId();
 		ProducerRecord<byte[], byte[]> reply = new ProducerRecord<>(address.topic(),
-				address.request().replyPartition(), key, value, headers);
+				address.request().replyPartition(), key(address), value, headers);
 		try {
 			this.writer.write(request, reply, last).whenComplete((result, ex) -> {
 				if (ex != null) {

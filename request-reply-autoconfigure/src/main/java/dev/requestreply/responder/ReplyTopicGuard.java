@@ -1,10 +1,8 @@
 package dev.requestreply.responder;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 import dev.requestreply.handler.ReplyTopicPolicy;
@@ -14,12 +12,12 @@ import org.springframework.core.log.LogAccessor;
 /**
  * Checks the reply topic of each request of one handler against its {@link ReplyTopicPolicy}. A
  * refused request is skipped (no reply is sent anywhere, the partition moves on);
- * refusals are logged at most once per {@link #WARN_INTERVAL_NANOS}, with how many were refused
+ * refusals are logged at most once per {@link #WARN_INTERVAL}, with how many were refused
  * since the last warning, so that a flood of forged requests cannot flood the log.
  */
 final class ReplyTopicGuard {
 
-	static final long WARN_INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+	static final Duration WARN_INTERVAL = Duration.ofMinutes(1);
 
 	private static final int MAX_REMEMBERED = 1024;
 
@@ -29,9 +27,7 @@ final class ReplyTopicGuard {
 
 	private final ReplyTopicPolicy policy;
 
-	private final AtomicLong nextWarnNanos = new AtomicLong(System.nanoTime());
-
-	private final LongAdder unreported = new LongAdder();
+	private final WarningPace warnings = new WarningPace(WARN_INTERVAL, System::nanoTime);
 
 	// Reply topics allowed so far (a few per application), not checked again; bounded, so that
 	// requests naming ever new topics cannot grow it.
@@ -57,11 +53,8 @@ final class ReplyTopicGuard {
 			}
 			return true;
 		}
-		this.unreported.increment();
-		long now = System.nanoTime();
-		long next = this.nextWarnNanos.get();
-		if (now - next >= 0 && this.nextWarnNanos.compareAndSet(next, now + WARN_INTERVAL_NANOS)) {
-			long count = this.unreported.sumThenReset();
+		long count = this.warnings.occurred();
+		if (count > 0) {
 			logger.warn(() -> "Handler " + this.handlerId + " refused " + count + " request(s) since its last"
 					+ " warning, the latest at " + position.get() + ": reply topic " + refusal
 					+ "; no reply is sent, the requester times out (at most one warning a minute)");

@@ -6,6 +6,7 @@ import dev.requestreply.handler.HandlerCallContext;
 import dev.requestreply.handler.HandlingTimeExceededException;
 import dev.requestreply.handler.ReplyHandlerOutcome;
 import dev.requestreply.handler.ReplyHandlerStats;
+import dev.requestreply.support.LogThrottle;
 
 import org.springframework.core.log.LogAccessor;
 
@@ -13,13 +14,18 @@ import org.springframework.core.log.LogAccessor;
  * How a request in hand ends when it does not end with its reply: cancelled by its requester,
  * stopped by the watchdog at its deadline or after the handler's max handling time, or abandoned
  * at shutdown and on a partition taken away. Each frees the request's place in its partition at
- * once (but an abandoned one, which is handled again by the partition's next owner), cancels its
- * context (on a handler thread: its {@code onCancel} actions are user code), cancels a future or
- * stream it returned and interrupts its method if still running.
+ * once (but an abandoned one, which is handled again by the partition's next owner) and keeps a
+ * request that has not started from ever starting. For one that has, its context is marked
+ * cancelled at once, then its {@code onCancel} actions run on a handler thread (they are user
+ * code), and only then is its method interrupted, so that a method woken by the interrupt sees
+ * why; a future or stream it returned is cancelled with it. The max handling time is logged at
+ * INFO, at the first request it ends and then at most once a minute, with the number ended.
  */
 final class RequestEndings {
 
 	private static final LogAccessor logger = new LogAccessor(RequestEndings.class);
+
+	private final String handlerId;
 
 	private final RequestsInHand requests;
 
@@ -31,8 +37,11 @@ final class RequestEndings {
 
 	private final Duration maxHandlingTime;
 
-	RequestEndings(RequestsInHand requests, HandlerFigures figures, HandlerExecutor executor, ReplySender sender,
-			Duration maxHandlingTime) {
+	private final LogThrottle exceededLog = new LogThrottle(Duration.ofMinutes(1));
+
+	RequestEndings(String handlerId, RequestsInHand requests, HandlerFigures figures, HandlerExecutor executor,
+			ReplySender sender, Duration maxHandlingTime) {
+		this.handlerId = handlerId;
 		this.requests = requests;
 		this.figures = figures;
 		this.executor = executor;
@@ -75,15 +84,23 @@ final class RequestEndings {
 	}
 
 	/**
-	 * It has no deadline and reached the max handling time: ended with an error reply.
+	 * It has no deadline and reached the max handling time: ended with an error reply. Called on
+	 * the watchdog's thread, which keeps it from starting if it has not; the rest (a reply to
+	 * send) runs on a handler thread.
 	 */
 	void exceeded(InHandRequest request) {
+		request.claim();
+		this.executor.urgent(() -> exceed(request));
+	}
+
+	private void exceed(InHandRequest request) {
 		HandlingTimeExceededException failure = new HandlingTimeExceededException("The request was in hand for "
 				+ this.maxHandlingTime + ", its handler's max handling time (request-reply.handler.max-handling-time)");
 		StreamReplier stream = request.stream;
 		if (stream != null && request.isStreaming()) {
 			stream.terminate(failure, ReplyHandlerOutcome.EXPIRED);
 			stop(request);
+			logExceeded(request);
 			return;
 		}
 		if (request.headers == null) {
@@ -95,11 +112,26 @@ final class RequestEndings {
 			return;
 		}
 		this.figures.outcome(request.record.topic(), ReplyHandlerOutcome.EXPIRED, request.receivedNanos);
-		logger.debug(() -> "Request at " + request.position() + " ended after the max handling time");
+		logExceeded(request);
 		stop(request);
 		ReplyAddress address = new ReplyAddress(request.headers, request.record.key(), request.record.topic(),
 				request.receivedNanos, request.context);
 		this.sender.reply(request, address, null, failure, () -> done(request));
+	}
+
+	private void logExceeded(InHandRequest request) {
+		long count = this.exceededLog.occurred();
+		if (count > 0) {
+			logger.info(() -> "@ReplyHandler " + this.handlerId + ": " + count + " request(s) without a deadline "
+					+ "still in hand after its max handling time of " + this.maxHandlingTime + " got a DEADLINE_EXCEEDED "
+					+ "error reply, their calls cancelled (latest at " + request.position() + "; "
+					+ this.exceededLog.total() + " since start; this line at most once a minute). For calls that take "
+					+ "this long, raise request-reply.handler.max-handling-time or @ReplyHandler(maxHandlingTime), or "
+					+ "have the callers send a deadline");
+		}
+		else {
+			logger.debug(() -> "Request at " + request.position() + " ended after the max handling time");
+		}
 	}
 
 	/**
@@ -113,11 +145,20 @@ final class RequestEndings {
 
 	private void stop(InHandRequest request) {
 		this.sender.discard(request);
-		request.interruptMethod();
 		HandlerCallContext context = request.context;
-		if (context != null) {
-			this.executor.urgent(context::cancel);
+		Runnable actions = (context != null) ? context.markCancelled() : null;
+		if (actions == null) {
+			request.interruptMethod();
+			return;
 		}
+		this.executor.urgent(() -> {
+			try {
+				actions.run();
+			}
+			finally {
+				request.interruptMethod();
+			}
+		});
 	}
 
 }

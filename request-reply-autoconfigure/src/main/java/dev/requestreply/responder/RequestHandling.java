@@ -24,7 +24,7 @@ import org.springframework.core.log.LogAccessor;
 
 /**
  * Handles one request on a handler thread, once its turn came: checks what it names (reply
- * address, reply topic, deadline, an earlier cancel, a remembered reply), reads its arguments and
+ * address, deadline, reply topic, an earlier cancel, a remembered reply), reads its arguments and
  * calls the method, with the request observed (so a tracer continues the requester's trace), the
  * MDC of the consumer thread that took it in hand, and its {@code ReplyContext} current. A request that cannot be handled is counted and ends at once,
  * with an error reply when one can be addressed.
@@ -141,20 +141,23 @@ final class RequestHandling {
 			return;
 		}
 		ReplyAddress address = address(request, headers, context);
+		if (expired(request, headers, address)) {
+			return;
+		}
+		ReplyTopics.Found found;
 		try {
-			if (!this.replyTopics.exists(address.topic(), headers.replyPartition())) {
-				this.figures.skipped(ReplyHandlerStats.Event.REPLY_FAILED);
-				this.endings.done(request);
-				return;
-			}
+			// May wait for a lookup, until the deadline at most.
+			found = this.replyTopics.find(address.topic(), headers.replyPartition(), headers.deadlineMillis());
 		}
 		catch (MalformedRequestException ex) {
 			malformed(request, address.withoutPartition(), ex);
 			return;
 		}
-		if (headers.expiredAt(System.currentTimeMillis())) {
-			this.figures.outcome(address, ReplyHandlerOutcome.EXPIRED);
-			logger.debug(() -> "Skipping expired request at " + request.position());
+		if (request.isEnded() || expired(request, headers, address)) {
+			return;
+		}
+		if (found != ReplyTopics.Found.EXISTS) {
+			this.figures.skipped(ReplyHandlerStats.Event.REPLY_FAILED);
 			this.endings.done(request);
 			return;
 		}
@@ -187,7 +190,10 @@ final class RequestHandling {
 			malformed(request, address, ex);
 			return;
 		}
-		request.enterMethod();
+		if (!request.enterMethod()) {
+			// Ended meanwhile (its deadline, a cancel, the max handling time): too late to start.
+			return;
+		}
 		try {
 			CompletableFuture<Object> result = this.invoker.invoke(arguments, context);
 			// A result already complete is replied to here: a lazy stream runs on this thread too.
@@ -196,6 +202,16 @@ final class RequestHandling {
 		finally {
 			request.exitMethod();
 		}
+	}
+
+	private boolean expired(InHandRequest request, RequestHeaders headers, ReplyAddress address) {
+		if (!headers.expiredAt(System.currentTimeMillis())) {
+			return false;
+		}
+		this.figures.outcome(address, ReplyHandlerOutcome.EXPIRED);
+		logger.debug(() -> "Skipping expired request at " + request.position());
+		this.endings.done(request);
+		return true;
 	}
 
 	private static ReplyAddress address(InHandRequest request, RequestHeaders headers,

@@ -136,7 +136,9 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 
 	private void revoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions, boolean commit) {
 		Collection<PartitionLedger> gone = ledgers(consumer).revoked(partitions, commit);
-		// Requests of those partitions not started yet are left to their next owner.
+		// Requests of those partitions not started yet are left to their next owner: first no
+		// lane starts one any more, then each ends (so that none starts after this returns).
+		this.lanes.revoked(partitions);
 		for (InHandRequest request : this.requests.all()) {
 			if (gone.contains(request.ledger) && !request.isTaken()) {
 				this.endings.abandoned(request);
@@ -151,6 +153,14 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 
 	Collection<ConsumerLedgers> consumers() {
 		return this.consumers.values();
+	}
+
+	/**
+	 * A consumer of the container stopped for good (after the revocation of its partitions):
+	 * forget what it held.
+	 */
+	void stopped(Consumer<?, ?> consumer) {
+		this.consumers.remove(consumer);
 	}
 
 	/**

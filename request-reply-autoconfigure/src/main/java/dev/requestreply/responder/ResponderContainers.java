@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.requestreply.ReplyHandler;
 import dev.requestreply.convert.PayloadConverter;
@@ -63,13 +62,15 @@ public class ResponderContainers implements ReplyHandlerContainers, SmartLifecyc
 
 	private final @Nullable TaskDecorator taskDecorator;
 
-	private final List<ReplyHandlerOutcomeListener> outcomeListeners = new CopyOnWriteArrayList<>();
+	private final OutcomeListeners outcomeListeners = new OutcomeListeners();
 
 	private final Map<String, ServedHandler> served = new LinkedHashMap<>();
 
 	private @Nullable Watchdog watchdog;
 
 	private @Nullable CancelReader cancelReader;
+
+	private @Nullable ReplyTopics replyTopics;
 
 	private volatile boolean running;
 
@@ -167,6 +168,13 @@ public class ResponderContainers implements ReplyHandlerContainers, SmartLifecyc
 		return loops;
 	}
 
+	/**
+	 * Return the handler with the given id while it is served, else {@code null}.
+	 */
+	synchronized @Nullable ServedHandler served(String handlerId) {
+		return this.served.get(handlerId);
+	}
+
 	@Override
 	public synchronized List<ConcurrentMessageListenerContainer<byte[], byte[]>> getContainers() {
 		return this.running ? this.served.values()
@@ -180,6 +188,12 @@ public class ResponderContainers implements ReplyHandlerContainers, SmartLifecyc
 	public void addOutcomeListener(ReplyHandlerOutcomeListener listener) {
 		Assert.notNull(listener, "'listener' must not be null");
 		this.outcomeListeners.add(listener);
+	}
+
+	@Override
+	public void addEngineOutcomeListener(ReplyHandlerOutcomeListener listener) {
+		Assert.notNull(listener, "'listener' must not be null");
+		this.outcomeListeners.addInline(listener);
 	}
 
 	@Override
@@ -198,10 +212,12 @@ public class ResponderContainers implements ReplyHandlerContainers, SmartLifecyc
 			return;
 		}
 		List<ReplyHandlerEndpoint> endpoints = this.discoverer.getEndpoints();
+		this.replyTopics = new ReplyTopics(new AdminTopicLookup(this.clients.adminConfigOrConsumers()),
+				System::nanoTime);
 		ResponderShared shared = new ResponderShared(this.converter,
 				new ReplyTopicPolicy(this.settings.policy().allowedReplyTopics(),
 						endpoints.stream().flatMap((endpoint) -> endpoint.topics().stream()).toList()),
-				this.observationRegistry, this.taskDecorator, transactionTemplate());
+				this.observationRegistry, this.taskDecorator, transactionTemplate(), this.replyTopics);
 		int deliveryLimit = prepareQueueMode(endpoints, shared.transactionTemplate() != null);
 		this.watchdog = new Watchdog();
 		this.cancelReader = new CancelReader(this.clients.consumerConfig(),
@@ -299,6 +315,10 @@ public class ResponderContainers implements ReplyHandlerContainers, SmartLifecyc
 		}
 		if (this.cancelReader != null) {
 			this.cancelReader.stop();
+		}
+		this.outcomeListeners.stop();
+		if (this.replyTopics != null) {
+			this.replyTopics.close();
 		}
 		this.running = false;
 	}

@@ -17,9 +17,10 @@ import org.springframework.kafka.core.KafkaTemplate;
  * @param taskDecorator the application's task decorator for the handler threads, or {@code null}
  * @param transactionTemplate the template of the transactional reply producers, or {@code null}
  * to reply without transactions
+ * @param replyTopics what is known of the reply topics requests name
  */
 record ResponderShared(PayloadConverter converter, ReplyTopicPolicy replyTopicPolicy,
 		ObservationRegistry observationRegistry, @Nullable TaskDecorator taskDecorator,
-		@Nullable KafkaTemplate<byte[], byte[]> transactionTemplate) {
+		@Nullable KafkaTemplate<byte[], byte[]> transactionTemplate, ReplyTopics replyTopics) {
 
 }

@@ -13,13 +13,13 @@ import dev.requestreply.handler.ReplyHandlerContainerCustomizer;
 import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.handler.ReplyHandlerEndpoint;
 import dev.requestreply.handler.ReplyHandlerExecution;
-import dev.requestreply.handler.ReplyHandlerOutcomeListener;
 import dev.requestreply.handler.ReplyHandlerStats;
 import dev.requestreply.security.AuthorizationMonitor;
 import dev.requestreply.support.SupervisedLoop;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.BatchInterceptor;
 import org.springframework.kafka.listener.CompositeBatchInterceptor;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
@@ -74,7 +74,7 @@ final class ServedHandler {
 	}
 
 	ServedHandler(ReplyHandlerEndpoint endpoint, String groupId, ResponderSettings settings, ResponderClients clients,
-			ResponderShared shared, List<ReplyHandlerOutcomeListener> outcomeListeners,
+			ResponderShared shared, OutcomeListeners outcomeListeners,
 			List<ReplyHandlerContainerCustomizer> customizers) {
 		this(endpoint, groupId, null, settings, clients, shared, outcomeListeners, customizers);
 	}
@@ -84,7 +84,7 @@ final class ServedHandler {
 	 * consumer group
 	 */
 	ServedHandler(ReplyHandlerEndpoint endpoint, String groupId, @Nullable ShareGroup shareGroup, ResponderSettings settings,
-			ResponderClients clients, ResponderShared shared, List<ReplyHandlerOutcomeListener> outcomeListeners,
+			ResponderClients clients, ResponderShared shared, OutcomeListeners outcomeListeners,
 			List<ReplyHandlerContainerCustomizer> customizers) {
 		this.endpoint = endpoint;
 		this.stats = new ReplyHandlerStats();
@@ -94,12 +94,14 @@ final class ServedHandler {
 				: settings.maxHandlingTime();
 		HandlerFigures figures = new HandlerFigures(endpoint, this.stats, outcomeListeners);
 		boolean transactional = shared.transactionTemplate() != null;
+		KafkaTemplate<byte[], byte[]> replyTemplate = transactional
+				? Objects.requireNonNull(shared.transactionTemplate()) : clients.template();
 		ReplyWriter writer = transactional
-				? new TransactionalReplies(Objects.requireNonNull(shared.transactionTemplate()),
-						(work) -> this.executor.urgent(work))
-				: ReplyWriter.direct(clients.template());
+				? new TransactionalReplies(replyTemplate, (work) -> this.executor.urgent(work))
+				: ReplyWriter.direct(replyTemplate);
 		ReplySender sender = new ReplySender(writer, groupId, this.stats, endpoint.id(),
-				IdempotencyWindow.of(settings.idempotency(), endpoint));
+				IdempotencyWindow.of(settings.idempotency(), endpoint),
+				ReplySizeLimit.of(replyTemplate.getProducerFactory()));
 		this.threads = new HandlerThreads(endpoint.id(), maxConcurrency, settings.virtualThreads(),
 				shared.taskDecorator());
 		// Share groups order nothing.
@@ -107,16 +109,16 @@ final class ServedHandler {
 				(request) -> this.executor.submit(request));
 		this.requests = new RequestsInHand(lanes, (request) -> this.endings.cancelled(request),
 				(owner) -> this.pump.wake(owner));
-		this.executor = new HandlerExecutor(maxConcurrency, this.threads.executor(),
+		this.executor = new HandlerExecutor(maxConcurrency, this.threads.calls(), this.threads.urgent(),
 				(request) -> this.handling.run(request), this::capacity,
 				shared.observationRegistry().isNoop() && !transactional);
-		this.endings = new RequestEndings(this.requests, figures, this.executor, sender, maxHandlingTime);
+		this.endings = new RequestEndings(endpoint.id(), this.requests, figures, this.executor, sender, maxHandlingTime);
 		ReplyStage replies = new ReplyStage(endpoint.id(), sender, shared.converter(), figures, this.endings,
 				this.executor);
 		this.handling = new RequestHandling(endpoint.id(),
 				new HandlerInvoker(endpoint, shared.converter(), settings.policy().maxRequestBytes(),
-						(work) -> this.executor.urgent(work)),
-				new ReplyTopicGuard(endpoint.id(), shared.replyTopicPolicy()), new ReplyTopics(clients.template()),
+						this.threads.calls()),
+				new ReplyTopicGuard(endpoint.id(), shared.replyTopicPolicy()), shared.replyTopics(),
 				this.requests, figures, replies, this.endings,
 				new HandlerObservations(shared.observationRegistry(), ReplyHandlerContainers.containerName(endpoint),
 						groupId));
@@ -170,6 +172,8 @@ final class ServedHandler {
 			container.setBatchInterceptor((interceptor != null)
 					? new CompositeBatchInterceptor<>(this.pump, interceptor) : this.pump);
 		}
+		container.setApplicationEventPublisher(
+				new ConsumerStops(this.pump, container.getApplicationEventPublisher()));
 	}
 
 	private static ContainerProperties containerProperties(ReplyHandlerEndpoint endpoint, String groupId,
@@ -278,9 +282,9 @@ final class ServedHandler {
 			inHand += owner.inHand();
 			owner.ledgers().forEach((partition, ledger) -> lowest.put(partition.toString(), ledger.lowestUnfinished()));
 		}
+		CallTimes times = this.executor.times();
 		return new ReplyHandlerExecution(this.executor.maxConcurrency(), this.executor.active(), this.executor.queued(),
-				inHand, this.executor.started(), this.executor.waitTotalNanos(), this.executor.waitMaxNanos(),
-				this.stats.overruns(), lowest);
+				inHand, times.started(), times.waitTotalNanos(), times.waitMaxNanos(), this.stats.overruns(), lowest);
 	}
 
 }

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.Semaphore;
@@ -13,6 +14,7 @@ import java.util.stream.Stream;
 import dev.requestreply.convert.PayloadConverter;
 import dev.requestreply.handler.HandlerInvoker;
 import dev.requestreply.handler.ReplyHandlerOutcome;
+import dev.requestreply.handler.ReplyTooLargeException;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -37,6 +39,9 @@ final class StreamReplier implements Flow.Subscriber<Object> {
 	private static final int CHUNK = WINDOW / 4;
 
 	private final Semaphore window = new Semaphore(WINDOW);
+
+	// Completed once the stream ended: its end (or error reply) made, or the request ended.
+	private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
 	private final AtomicInteger sentSinceDemand = new AtomicInteger();
 
@@ -107,7 +112,8 @@ final class StreamReplier implements Flow.Subscriber<Object> {
 			elements = (value != null) ? List.of(value).iterator() : Collections.emptyIterator();
 		}
 		try {
-			while (!this.request.isEnded()) {
+			// Until it ends, or its end is on its way (an element too large, the watchdog).
+			while (this.request.isStreaming()) {
 				// Before hasNext, which may already take the next element (a Stream's iterator does).
 				// Bounded by the producer's delivery timeout: every send completes, sent or failed.
 				this.window.acquire();
@@ -158,12 +164,18 @@ final class StreamReplier implements Flow.Subscriber<Object> {
 
 	private void send(Object element) {
 		byte[] value = this.converter.toBytes(element);
+		ReplyTooLargeException tooLarge;
 		synchronized (this) {
 			if (!this.request.isStreaming()) {
 				return;
 			}
-			this.sender.send(this.request, this.address, value, null, this.sent++, null, this::elementSent);
+			tooLarge = this.sender.send(this.request, this.address, value, null, this.sent, null, this::elementSent);
+			if (tooLarge == null) {
+				this.sent++;
+				return;
+			}
 		}
+		terminate(tooLarge, ReplyHandlerOutcome.ERROR);
 	}
 
 	private void elementSent() {
@@ -193,17 +205,30 @@ final class StreamReplier implements Flow.Subscriber<Object> {
 	 * @param outcome how the request ended, as counted
 	 */
 	void terminate(@Nullable Throwable failure, ReplyHandlerOutcome outcome) {
-		synchronized (this) {
-			if (!this.request.beginReply()) {
-				return;
+		try {
+			synchronized (this) {
+				if (!this.request.beginReply()) {
+					return;
+				}
+				this.figures.outcome(this.address, outcome);
+				this.sender.send(this.request, this.address, null, failure, null, this.sent, this.whenDone);
 			}
-			this.figures.outcome(this.address, outcome);
-			this.sender.send(this.request, this.address, null, failure, null, this.sent, this.whenDone);
+			Flow.Subscription current = this.subscription;
+			if (current != null && failure != null) {
+				current.cancel();
+			}
 		}
-		Flow.Subscription current = this.subscription;
-		if (current != null && failure != null) {
-			current.cancel();
+		finally {
+			this.terminated.complete(null);
 		}
+	}
+
+	/**
+	 * Return a future completed once the stream ended: its end (or an error reply) made, or the
+	 * request ended before.
+	 */
+	CompletableFuture<Void> terminated() {
+		return this.terminated;
 	}
 
 }

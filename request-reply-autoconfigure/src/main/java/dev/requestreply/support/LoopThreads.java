@@ -7,8 +7,8 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.core.task.VirtualThreadTaskExecutor;
 
 /**
- * Makes the threads of the library's own loops (reply readers, cancel reader, responder lookups):
- * platform daemon threads, or virtual threads when the application runs on them
+ * Makes the threads of the library's own loops (reply readers, cancel reader and sender, responder
+ * lookups): platform daemon threads, or virtual threads when the application runs on them
  * ({@code spring.threads.virtual.enabled} on Java 21 or later). The timers (the requester's timing
  * wheel, the responder's watchdog) stay platform threads whatever is chosen here: a virtual thread
  * waits for a free carrier thread, and a timer must fire on time precisely when handlers keep

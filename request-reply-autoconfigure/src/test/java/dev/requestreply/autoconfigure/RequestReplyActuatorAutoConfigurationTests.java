@@ -9,6 +9,7 @@ import dev.requestreply.TestRequests;
 import dev.requestreply.actuate.RequestReplyEndpoint;
 import dev.requestreply.actuate.RequestReplyHealthIndicator;
 import dev.requestreply.actuate.RequestReplyTopicStatistics;
+import dev.requestreply.observation.CompletionThreadsMeterBinder;
 import dev.requestreply.observation.RequestReplyMeterBinder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -123,7 +124,8 @@ class RequestReplyActuatorAutoConfigurationTests {
 	@Test
 	void whenMeterRegistryPresentThenMeterBinderExists() {
 		this.contextRunner.withBean(MeterRegistry.class, SimpleMeterRegistry::new)
-			.run((context) -> assertThat(context).hasSingleBean(RequestReplyMeterBinder.class));
+			.run((context) -> assertThat(context).hasSingleBean(RequestReplyMeterBinder.class)
+				.hasSingleBean(CompletionThreadsMeterBinder.class));
 	}
 
 	@Test

@@ -2,6 +2,7 @@ package dev.requestreply.docs;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.regex.Pattern;
@@ -18,20 +19,17 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class FigureSourcesTests {
 
-	private static final List<String> FILES = List.of("README.md", "docs/benchmarks.md", "docs/reliability.md",
-			"docs/design.md", "docs/observability.md", "docs/patterns.md", "docs/security.md", "docs/testing.md",
-			"docs/wire-format.md");
-
 	private static final Pattern FIGURE = Pattern.compile("\\b\\d[\\d,.]*\\s?(ms|us|s|x|MB|KB|bytes|B|%|/s)\\b");
 
-	private static final Pattern SOURCE = Pattern.compile("```shell|`(mvn|java) [^`]+`"
+	private static final Pattern SOURCE = Pattern.compile("```shell|`(mvn|\\./mvnw|java) [^`]+`"
 			+ "|\\b[A-Z]\\w+(Tests|Benchmark|Footprint)\\b|\\]\\([a-z-]+\\.md#[^)]+\\)|\\]\\(#[^)]+\\)");
 
 	@Test
 	void whenADocSectionGivesAMeasuredFigureThenItNamesWhatReproducesIt() throws IOException {
 		List<String> unsourced = new ArrayList<>();
-		for (String file : FILES) {
-			List<String> lines = Files.readAllLines(Docs.file(file));
+		for (Path doc : Docs.markdown()) {
+			String file = Docs.name(doc);
+			List<String> lines = Files.readAllLines(doc);
 			String heading = "(top)";
 			int start = 1;
 			StringBuilder section = new StringBuilder();

@@ -3,7 +3,6 @@ package dev.requestreply.docs;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
@@ -21,10 +20,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class NamedTestsTests {
 
-	private static final List<String> FILES = List.of("README.md", "docs/benchmarks.md", "docs/reliability.md",
-			"docs/design.md", "docs/observability.md", "docs/patterns.md", "docs/security.md", "docs/testing.md",
-			"docs/wire-format.md");
-
 	private static final Pattern NAMED = Pattern.compile("(?<![-\\w])([A-Z][A-Za-z0-9]+(Tests|Benchmark|Footprint))\\b");
 
 	@Test
@@ -38,8 +33,9 @@ class NamedTestsTests {
 				.collect(Collectors.toSet());
 		}
 		Set<String> missing = new TreeSet<>();
-		for (String file : FILES) {
-			Matcher named = NAMED.matcher(Files.readString(Docs.file(file)));
+		for (Path doc : Docs.markdown()) {
+			String file = Docs.name(doc);
+			Matcher named = NAMED.matcher(Files.readString(doc));
 			while (named.find()) {
 				if (!sources.contains(named.group(1))) {
 					missing.add(named.group(1) + " (" + file + ")");

@@ -5,7 +5,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +23,7 @@ class SnippetsTests {
 	@Test
 	void whenADocHasAJavaBlockThenItIsMarkedAsASnippet() throws IOException {
 		List<String> unmarked = new ArrayList<>();
-		for (Path doc : docs()) {
+		for (Path doc : Docs.markdown()) {
 			String[] lines = Files.readString(doc).split("\n", -1);
 			for (int i = 0; i < lines.length; i++) {
 				if (lines[i].startsWith("```java") && (i == 0 || !lines[i - 1].startsWith("<!-- " + KIND + ": "))) {
@@ -38,7 +37,7 @@ class SnippetsTests {
 	@Test
 	void whenASnippetIsMarkedThenTheBlockIsItsSourcesRegion() throws IOException {
 		List<String> stale = new ArrayList<>();
-		for (Path doc : docs()) {
+		for (Path doc : Docs.markdown()) {
 			for (MarkedBlock block : MarkedBlock.find(doc, KIND)) {
 				String source = region(block.name());
 				if (MarkedBlock.UPDATE) {
@@ -51,14 +50,6 @@ class SnippetsTests {
 		}
 		assertThat(stale).as("snippets that differ from their sources (run with -Ddocs.update=true to copy them)")
 			.isEmpty();
-	}
-
-	private static List<Path> docs() throws IOException {
-		List<Path> docs = new ArrayList<>(List.of(Docs.file("README.md")));
-		try (Stream<Path> files = Files.list(Docs.file("docs"))) {
-			files.filter((file) -> file.toString().endsWith(".md")).sorted().forEach(docs::add);
-		}
-		return docs;
 	}
 
 	/**

@@ -5,6 +5,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -104,6 +107,87 @@ class PendingRequestsTests {
 		}
 		finally {
 			release.countDown();
+		}
+	}
+
+	@Test
+	void whenEveryCompletionThreadBlocksThenAnExpiryIsStillCountedOnTimeAndItsFutureCompletesOnceAThreadFrees()
+			throws Exception {
+		// Two completion threads that cannot grow, both held by callbacks.
+		ExecutorService twoThreads = Executors.newFixedThreadPool(2);
+		CountDownLatch release = new CountDownLatch(1);
+		try (PendingRequests saturated = new PendingRequests(Duration.ofMillis(5), 1_000, Duration.ofMinutes(1),
+				twoThreads)) {
+			CountDownLatch blocked = new CountDownLatch(2);
+			for (int i = 0; i < 2; i++) {
+				saturated.register("t", String.class, Duration.ofMillis(10)).handle((value, ex) -> {
+					blocked.countDown();
+					return awaitQuietly(release);
+				});
+			}
+			assertThat(blocked.await(5, TimeUnit.SECONDS)).isTrue();
+			PendingRequest<String> late = saturated.register("t", String.class, Duration.ofMillis(50));
+			CompletableFuture<Long> endActionAt = new CompletableFuture<>();
+			// The engine's own end action (where the cancel record goes out).
+			saturated.whenEnded(late, (outcome) -> endActionAt.complete(System.nanoTime()));
+			long lateMillis = TimeUnit.NANOSECONDS.toMillis(endActionAt.get(2, TimeUnit.SECONDS) - late.deadlineNanos);
+			assertThat(lateMillis).isLessThan(1_000);
+			assertThat(saturated.pendingCount()).isZero();
+			assertThat(saturated.timeoutCount()).isEqualTo(3);
+			assertThat(saturated.endedRecently(late.id)).isTrue();
+			assertThat(late.outcome()).isEqualTo(RequestOutcome.TIMEOUT);
+			// Only the completion of the future waits for a completion thread.
+			assertThat(late).isNotDone();
+			release.countDown();
+			assertThat(late).failsWithin(Duration.ofSeconds(5))
+				.withThrowableOfType(ExecutionException.class)
+				.withCauseExactlyInstanceOf(RequestTimeoutException.class);
+		}
+		finally {
+			release.countDown();
+			twoThreads.shutdownNow();
+		}
+	}
+
+	@Test
+	void whenEveryCallbackFallsBackToAWaitingRequestThenEveryRequestEndsByItsTimeout() throws Exception {
+		// Scaled down from 300 requests on 256 threads: each timeout's callback waits for another
+		// request, which only its own timeout can end, on a pool that cannot grow.
+		ExecutorService twoThreads = Executors.newFixedThreadPool(2);
+		try (PendingRequests saturated = new PendingRequests(Duration.ofMillis(5), 1_000, Duration.ofMinutes(1),
+				twoThreads)) {
+			List<CompletableFuture<String>> fallbacks = new ArrayList<>();
+			for (int i = 0; i < 6; i++) {
+				fallbacks.add(saturated.register("t", String.class, Duration.ofMillis(50)).exceptionally((ex) -> {
+					try {
+						// As requestAndWait does: a get() without bound, the request's timeout ends it.
+						return saturated.register("t", String.class, Duration.ofMillis(200)).get();
+					}
+					catch (ExecutionException fallbackFailed) {
+						return fallbackFailed.getCause().getClass().getSimpleName();
+					}
+					catch (InterruptedException interrupted) {
+						Thread.currentThread().interrupt();
+						return "interrupted";
+					}
+				}));
+			}
+			CompletableFuture.allOf(fallbacks.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+			assertThat(fallbacks).allSatisfy((fallback) -> assertThat(fallback.join()).isEqualTo("RequestTimeoutException"));
+			assertThat(saturated.timeoutCount()).isEqualTo(12);
+		}
+		finally {
+			twoThreads.shutdownNow();
+		}
+	}
+
+	private static boolean awaitQuietly(CountDownLatch latch) {
+		try {
+			return latch.await(30, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+			return false;
 		}
 	}
 

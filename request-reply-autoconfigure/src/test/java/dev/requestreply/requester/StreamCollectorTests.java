@@ -4,8 +4,10 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import dev.requestreply.StreamOverflowException;
 import dev.requestreply.TestSubscriber;
 import dev.requestreply.convert.PayloadConverter;
 import dev.requestreply.wire.RequestReplyHeaders;
@@ -13,14 +15,20 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.record.TimestampType;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import tools.jackson.databind.json.JsonMapper;
 
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
  * Ordering and de-duplication of stream elements, without a broker.
  */
+@ExtendWith(OutputCaptureExtension.class)
 class StreamCollectorTests {
 
 	@Test
@@ -42,6 +50,31 @@ class StreamCollectorTests {
 			assertThat(subscriber.done.get(5, TimeUnit.SECONDS)).containsExactly("a", "b", "c");
 			assertThat(registry.duplicateReplyCount()).isOne();
 			assertThat(registry.pendingCount()).isZero();
+		}
+	}
+
+	@Test
+	void whenMoreElementsArriveOutOfOrderThanTheStreamBufferThenTheStreamFailsWithAnOverflowAndItsRequestIsCancelled(
+			CapturedOutput output) throws Exception {
+		try (PendingRequests registry = new PendingRequests()) {
+			PayloadConverter converter = new PayloadConverter(JsonMapper.builder().build());
+			ReplyPublisher<String> publisher = new ReplyPublisher<>(3);
+			PendingRequest<Void> request = registry.registerStream("t", String.class, Duration.ofSeconds(30),
+					Duration.ofSeconds(30), converter, publisher);
+			TestSubscriber<String> subscriber = TestSubscriber.subscribe(publisher, 10);
+			ReplyCollector collector = request.collector;
+			// Element 0 never comes: 1, 2 and 3 wait for it, as many as the buffer holds; 4 is one too many.
+			for (long sequence = 1; sequence <= 4; sequence++) {
+				collector.onReply(request, part(sequence, null, "e" + sequence));
+			}
+			assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> subscriber.done.get(5, TimeUnit.SECONDS))
+				.withCauseExactlyInstanceOf(StreamOverflowException.class)
+				.withMessageContaining("element 0");
+			assertThat(subscriber.elements).isEmpty();
+			assertThat(registry.statistics().streamOverflows()).isOne();
+			assertThat(registry.cancelledCount()).isOne();
+			assertThat(registry.pendingCount()).isZero();
+			assertThat(output).contains("WARN").contains("element 0 never arrived while 3 later element(s) did");
 		}
 	}
 

@@ -7,14 +7,18 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 import java.util.stream.Stream;
 
 import dev.requestreply.CorrelationId;
+import dev.requestreply.ReplyErrorCodes;
 import dev.requestreply.convert.PayloadConverter;
 import dev.requestreply.handler.MalformedRequestException;
 import dev.requestreply.handler.ReplyHandlerEndpoint;
 import dev.requestreply.handler.ReplyHandlerStats;
+import dev.requestreply.handler.ReplyTooLargeException;
 import dev.requestreply.handler.ReplyTopicPolicy;
 import io.micrometer.observation.ObservationRegistry;
 import dev.requestreply.wire.RequestHeaders;
@@ -28,6 +32,7 @@ import org.apache.kafka.common.Cluster;
 import org.apache.kafka.common.Node;
 import org.apache.kafka.common.PartitionInfo;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.UnknownTopicOrPartitionException;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -47,14 +52,16 @@ import static org.awaitility.Awaitility.await;
 /**
  * One handler's engine without a broker: request records built by hand and handed to its pump as
  * a consumer's poll would, replies caught by a {@link MockProducer} whose cluster knows the reply
- * topic's two partitions; a request is done with once its partition's lowest unfinished offset
- * passed it.
+ * topic's two partitions, as do the lookups of reply topics; a request is done with once its
+ * partition's lowest unfinished offset passed it.
  */
 class RequestHandlingTests {
 
 	private static final String REQUESTS = "orders-requests";
 
 	private static final String REPLIES = "app-replies";
+
+	private static final String SLOW_REPLIES = "slow-replies";
 
 	private static final byte[] KEY = "order-7".getBytes(StandardCharsets.UTF_8);
 
@@ -164,6 +171,22 @@ class RequestHandlingTests {
 	}
 
 	@Test
+	void whenTheReplyTopicIsMissingThenNoReplyAndCountedAsAReplyFailure() {
+		RecordHeaders headers = WireFormat.requestHeaders(new RecordHeaders(), new RequestHeaders(this.correlationId,
+				"ghost-replies", null, RequestHeaders.NO_DEADLINE, INSTANCE, false));
+		assertSkippedWithoutReply(headers, () -> stats().replyFailures());
+	}
+
+	@Test
+	void whenTheReplyTopicsLookupDoesNotAnswerThenTheRequestEndsAtItsDeadline() {
+		long start = System.nanoTime();
+		RecordHeaders headers = WireFormat.requestHeaders(new RecordHeaders(), new RequestHeaders(this.correlationId,
+				SLOW_REPLIES, null, System.currentTimeMillis() + 300, INSTANCE, false));
+		assertSkippedWithoutReply(headers, () -> stats().expired());
+		assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2_000);
+	}
+
+	@Test
 	void whenReplyPartitionDoesNotExistThenErrorReplyWithoutPartition() {
 		handle("echo", request("hello", addressed(5)));
 		ProducerRecord<byte[], byte[]> reply = awaitOneReply();
@@ -193,6 +216,23 @@ class RequestHandlingTests {
 		assertThat(stats().handled()).isOne();
 	}
 
+	@Test
+	void whenAStreamElementIsLargerThanTheProducerSendsThenTheStreamEndsWithResourceExhausted() {
+		RecordHeaders headers = WireFormat.requestHeaders(new RecordHeaders(), new RequestHeaders(this.correlationId,
+				REPLIES, 0, RequestHeaders.NO_DEADLINE, INSTANCE, true));
+		handle("sized", request("2097152", headers));
+		await().atMost(Duration.ofSeconds(5)).until(this::done);
+		List<ProducerRecord<byte[], byte[]>> parts = this.producer.history();
+		assertThat(parts).hasSize(2);
+		assertThat(new String(parts.get(0).value(), StandardCharsets.UTF_8)).isEqualTo("small");
+		assertThat(header(parts.get(1).headers(), RequestReplyHeaders.ERROR_CODE))
+			.isEqualTo(ReplyErrorCodes.RESOURCE_EXHAUSTED);
+		assertThat(header(parts.get(1).headers(), RequestReplyHeaders.ERROR_TYPE))
+			.isEqualTo(ReplyTooLargeException.class.getName());
+		assertThat(WireFormat.end(parts.get(1).headers())).isEqualTo(1L);
+		assertThat(stats().replyFailures()).isOne();
+	}
+
 	private void assertSkippedWithoutReply(Headers headers, LongSupplier figure) {
 		handle("echo", request("hello", headers));
 		await().atMost(Duration.ofSeconds(5)).until(this::done);
@@ -217,12 +257,21 @@ class RequestHandlingTests {
 		ResponderClients clients = new ResponderClients(new DefaultKafkaConsumerFactory<>(Map.of()), template, null);
 		ResponderShared shared = new ResponderShared(new PayloadConverter(JsonMapper.builder().build()),
 				new ReplyTopicPolicy(ReplyTopicPolicy.DEFAULT_PATTERNS, List.of(REQUESTS)), ObservationRegistry.NOOP,
-				null, null);
-		this.handler = new ServedHandler(endpoint, "responder-app", TestSettings.DEFAULTS, clients, shared, List.of(),
-				List.of());
+				null, null, new ReplyTopics(this::lookUp, System::nanoTime));
+		this.handler = new ServedHandler(endpoint, "responder-app", TestSettings.DEFAULTS, clients, shared,
+				new OutcomeListeners(), List.of());
 		this.consumer.assign(List.of(this.partition));
 		this.handler.pump().onPartitionsAssigned(this.consumer, List.of(this.partition));
 		this.handler.pump().onMessage(List.of(request), null, this.consumer);
+	}
+
+	// The reply topic has two partitions, a slow one never answers, the rest are missing.
+	private CompletableFuture<Integer> lookUp(String topic) {
+		return switch (topic) {
+			case REPLIES -> CompletableFuture.completedFuture(2);
+			case SLOW_REPLIES -> new CompletableFuture<>();
+			default -> CompletableFuture.failedFuture(new UnknownTopicOrPartitionException(topic));
+		};
 	}
 
 	private ReplyHandlerStats stats() {
@@ -284,6 +333,10 @@ class RequestHandlingTests {
 
 		String order(Order order) {
 			return order.item();
+		}
+
+		Stream<String> sized(String size) {
+			return Stream.of("small", "x".repeat(Integer.parseInt(size)), "never sent");
 		}
 
 		Stream<String> letters(String text) {

@@ -119,8 +119,9 @@ class StreamReplierTests {
 		assertThat(request.beginStream()).isTrue();
 		CountDownLatch done = new CountDownLatch(1);
 		StreamReplier replier = new StreamReplier(request, address,
-				new ReplySender(ReplyWriter.direct(this.sends), "r", stats, "bean.toString", null),
-				new PayloadConverter(JsonMapper.builder().build()), new HandlerFigures(endpoint, stats, List.of()),
+				new ReplySender(ReplyWriter.direct(this.sends), "r", stats, "bean.toString", null,
+						new ReplySizeLimit(Integer.MAX_VALUE)),
+				new PayloadConverter(JsonMapper.builder().build()), new HandlerFigures(endpoint, stats, new OutcomeListeners()),
 				done::countDown, Runnable::run);
 		Runtime runtime = Runtime.getRuntime();
 		System.gc();

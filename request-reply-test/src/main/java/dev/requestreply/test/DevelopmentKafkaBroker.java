@@ -28,10 +28,10 @@ import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
  * runs the application with it, started by {@code spring-boot:test-run} (Spring Boot's way of
  * running an application with development services):
  * <pre class="code">
- * public class TestPricingApplication {
+ * public class TestGreeterApplication {
  *
  *     public static void main(String[] args) {
- *         SpringApplication.from(PricingApplication::main).with(DevelopmentKafkaBroker.class).run(args);
+ *         SpringApplication.from(GreeterApplication::main).with(DevelopmentKafkaBroker.class).run(args);
  *     }
  *
  * }

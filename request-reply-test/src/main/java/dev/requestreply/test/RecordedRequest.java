@@ -4,6 +4,7 @@ import java.time.Duration;
 
 import dev.requestreply.CorrelationId;
 import org.apache.kafka.common.header.Headers;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A request made through a {@link StubRequestReplyOperations}, as the caller gave it.
@@ -17,7 +18,7 @@ import org.apache.kafka.common.header.Headers;
  * @param kind how the request was made
  * @since 0.1.0
  */
-public record RecordedRequest(String topic, Object key, Object payload, Headers headers, Duration timeout,
+public record RecordedRequest(String topic, @Nullable Object key, Object payload, Headers headers, Duration timeout,
 		CorrelationId correlationId, Kind kind) {
 
 	/**

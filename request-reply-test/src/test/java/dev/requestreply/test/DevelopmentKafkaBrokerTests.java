@@ -15,7 +15,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * With {@code spring.kafka.bootstrap-servers} set, {@link DevelopmentKafkaBroker} starts nothing.
- * (With it not set, {@code TestPricingApplicationTests} runs an application on the broker.)
+ * (With it not set, {@code com.example.greeter.GreeterApplicationTests} runs an application on the
+ * broker.)
  */
 class DevelopmentKafkaBrokerTests {
 

@@ -18,6 +18,7 @@ import dev.requestreply.RequestReplyException;
 import dev.requestreply.RequestTimeoutException;
 import dev.requestreply.wire.RequestReplyHeaders;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jspecify.annotations.Nullable;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.core.ParameterizedTypeReference;
@@ -208,6 +209,16 @@ class StubRequestReplyOperationsTests {
 		assertThat(first.topic()).isEqualTo(StubRequestReplyOperations.REPLY_TOPIC);
 		assertThat(second.key()).isNull();
 		assertThat(second.offset()).isEqualTo(first.offset() + 1);
+	}
+
+	@Test
+	void whenARequestIsMadeWithoutAKeyThenItsRecordedKeyIsNullAndDeclaredNullable() throws Exception {
+		this.requestReply.on("quotes").reply(new Quote("ACME", 2));
+		this.requestReply.request("quotes", "ACME", Quote.class).get(5, TimeUnit.SECONDS);
+		assertThat(this.requestReply.requests().get(0).key()).isNull();
+		assertThat(RecordedRequest.class.getRecordComponents()[1].getAnnotatedType()
+			.isAnnotationPresent(Nullable.class)).as("RecordedRequest.key declared @Nullable")
+			.isTrue();
 	}
 
 	@Test

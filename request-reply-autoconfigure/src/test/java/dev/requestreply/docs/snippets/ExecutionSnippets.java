@@ -15,7 +15,7 @@ class ExecutionSnippets {
 
 	// tag::ordering[]
 	@ReplyHandler(topics = "orders", ordering = ReplyHandler.Ordering.KEY, maxConcurrency = "128",
-			maxHandlingTime = "30s")
+			maxHandlingTime = "15m")
 	Receipt place(Order order) {
 		return this.warehouse.reserve(order); // may take minutes: it runs on a handler thread
 	}

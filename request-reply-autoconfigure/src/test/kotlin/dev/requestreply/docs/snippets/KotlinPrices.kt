@@ -1,6 +1,9 @@
 package dev.requestreply.docs.snippets
 
 import java.time.Duration
+import dev.requestreply.GatherPolicy
+import dev.requestreply.GatherResult
+import dev.requestreply.Reply
 import dev.requestreply.ReplyHandler
 import dev.requestreply.RequestReplyOperations
 import dev.requestreply.request
@@ -9,6 +12,8 @@ import kotlinx.coroutines.delay
 import kotlinx.coroutines.flow.Flow
 import kotlinx.coroutines.flow.asFlow
 import kotlinx.coroutines.flow.onEach
+import kotlinx.coroutines.future.await
+import org.apache.kafka.clients.producer.ProducerRecord
 
 /**
  * The Kotlin sample of docs/patterns.md: a responder of suspend functions and a coroutine
@@ -45,6 +50,26 @@ class PriceClient(private val requestReply: RequestReplyOperations) {
 
 }
 // end::kotlin-client[]
+
+// tag::kotlin-await[]
+class PriceDesk(private val requestReply: RequestReplyOperations) {
+
+	// The reply with its headers and key.
+	suspend fun quote(symbol: String): Reply<Price> =
+		requestReply.exchange("prices", PriceRequest(symbol), Price::class.java, Duration.ofSeconds(2)).await()
+
+	// A keyed request: requests with the same key are handled one at a time, in order.
+	suspend fun priceFor(account: String, symbol: String): Price =
+		requestReply.request(ProducerRecord("prices", account, PriceRequest(symbol)), Price::class.java,
+			Duration.ofSeconds(2)).await()
+
+	// One request to every group that reads the topic, one reply from each.
+	suspend fun everyPrice(symbol: String): GatherResult<Price> =
+		requestReply.scatterGather(listOf("prices"), PriceRequest(symbol), Price::class.java,
+			GatherPolicy.all(Duration.ofSeconds(1))).await()
+
+}
+// end::kotlin-await[]
 
 /** Prices kept in memory, read as slowly as a remote store. */
 class PriceRepository {

@@ -44,6 +44,8 @@ class KotlinSampleTests {
 
 	private val client get() = context.getBean(PriceClient::class.java)
 
+	private val desk get() = context.getBean(PriceDesk::class.java)
+
 	@Test
 	fun whenAPriceIsAskedForThenTheSuspendHandlerAnswersWithADataClass() = runBlocking<Unit> {
 		assertThat(client.price("ACME")).isEqualTo(Price("ACME", 12_025))
@@ -61,6 +63,25 @@ class KotlinSampleTests {
 		assertThat(client.history("ACME").toList().map { it.cents }).containsExactly(12_000, 12_050, 12_025)
 	}
 
+	@Test
+	fun whenAQuoteIsExchangedFromACoroutineThenTheReplyCarriesItsRecord() = runBlocking<Unit> {
+		val reply = desk.quote("ACME")
+		assertThat(reply.value()).isEqualTo(Price("ACME", 12_025))
+		assertThat(reply.topic()).isEqualTo(context.environment.getProperty("request-reply.reply-topic"))
+	}
+
+	@Test
+	fun whenAKeyedRequestIsAwaitedThenTheHandlerAnswersIt() = runBlocking<Unit> {
+		assertThat(desk.priceFor("account-7", "ACME")).isEqualTo(Price("ACME", 12_025))
+	}
+
+	@Test
+	fun whenEveryResponderIsAskedFromACoroutineThenTheOneGroupAnswers() = runBlocking<Unit> {
+		val gathered = desk.everyPrice("ACME")
+		assertThat(gathered.values()).containsExactly(Price("ACME", 12_025))
+		assertThat(gathered.timedOut()).isTrue()
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
 	class App {
@@ -70,6 +91,9 @@ class KotlinSampleTests {
 
 		@Bean
 		fun priceClient(requestReply: RequestReplyOperations) = PriceClient(requestReply)
+
+		@Bean
+		fun priceDesk(requestReply: RequestReplyOperations) = PriceDesk(requestReply)
 
 	}
 

@@ -4,20 +4,14 @@ import java.math.BigDecimal;
 
 import dev.requestreply.ReplyHandler;
 
-import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.stereotype.Component;
 
 /**
- * The application of docs/testing.md's and docs/getting-started.md's examples: a pricing handler
- * and a caller of it.
+ * The application of docs/testing.md's examples: a pricing handler and a caller of it.
  */
 @SpringBootApplication(proxyBeanMethods = false)
 class PricingApplication {
-
-	public static void main(String[] args) {
-		SpringApplication.run(PricingApplication.class, args);
-	}
 
 	@Component
 	static class PricingService {

@@ -1,0 +1,104 @@
+package dev.requestreply.requester;
+
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.LongAdder;
+
+import dev.requestreply.CorrelationId;
+import dev.requestreply.support.LoopThreads;
+import dev.requestreply.wire.WireFormat;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.boot.task.ThreadPoolTaskExecutorBuilder;
+import org.springframework.core.log.LogAccessor;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.SendResult;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+
+/**
+ * Sends the cancel records of requests given up on, on a thread of the engine's own: a send may
+ * block (a full producer buffer), so it runs neither on the thread that ended the request (the
+ * timer, a reply reader, the producer's sender) nor on the completion threads, where it would
+ * wait behind callers' callbacks that block. Cancels go out in the order their requests ended.
+ */
+final class CancelRecords implements AutoCloseable {
+
+	static final String THREAD_NAME = "request-reply-cancel-sender";
+
+	private static final LogAccessor logger = new LogAccessor(CancelRecords.class);
+
+	private final KafkaTemplate<byte[], byte[]> kafkaTemplate;
+
+	private final ThreadPoolTaskExecutor sender;
+
+	private final LongAdder sent = new LongAdder();
+
+	/**
+	 * Create the sender of cancel records.
+	 * @param kafkaTemplate the template the requests are sent with
+	 * @param threads the threads of the library's own loops (virtual ones or not)
+	 */
+	CancelRecords(KafkaTemplate<byte[], byte[]> kafkaTemplate, LoopThreads threads) {
+		this.kafkaTemplate = kafkaTemplate;
+		// One thread, ended after a minute idle; unbounded queue: a cancel is dropped only at shutdown.
+		this.sender = new ThreadPoolTaskExecutorBuilder().corePoolSize(1)
+			.maxPoolSize(1)
+			.allowCoreThreadTimeOut(true)
+			.additionalCustomizers((executor) -> executor
+				.setThreadFactory((task) -> threads.newThread(THREAD_NAME, task)))
+			.build();
+		this.sender.initialize();
+	}
+
+	/**
+	 * Send the cancel of one record of a request, to the partition that record was written to
+	 * (keyed or not, so that it reaches the consumer that holds the request, and meets it there if
+	 * it overtakes it). Quick: the send itself is queued.
+	 * @param request the result of the request record's send
+	 * @param key the request's key
+	 * @param id the request's correlation id
+	 */
+	void send(SendResult<byte[], byte[]> request, byte @Nullable [] key, CorrelationId id) {
+		ProducerRecord<byte[], byte[]> cancel = new ProducerRecord<>(request.getProducerRecord().topic(),
+				request.getRecordMetadata().partition(), key, null, WireFormat.cancelHeaders(id.toBytes()));
+		try {
+			this.sender.execute(() -> send(cancel, id));
+		}
+		catch (RejectedExecutionException ex) {
+			logger.debug(() -> "Cancel of request " + id + " not sent: the requester is closed");
+		}
+	}
+
+	private void send(ProducerRecord<byte[], byte[]> cancel, CorrelationId id) {
+		try {
+			this.kafkaTemplate.send(cancel).whenComplete((result, ex) -> {
+				if (ex == null) {
+					this.sent.increment();
+				}
+				else {
+					logger.debug(ex, () -> "Could not send the cancel of request " + id);
+				}
+			});
+		}
+		catch (RuntimeException ex) {
+			logger.debug(ex, () -> "Could not send the cancel of request " + id);
+		}
+	}
+
+	/**
+	 * Return the number of cancel records sent (acknowledged by the broker).
+	 * @return the count
+	 */
+	long sent() {
+		return this.sent.sum();
+	}
+
+	/**
+	 * Stop the sender thread; cancels still queued are dropped.
+	 */
+	@Override
+	public void close() {
+		this.sender.shutdown();
+	}
+
+}

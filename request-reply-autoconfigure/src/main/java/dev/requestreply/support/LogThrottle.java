@@ -1,0 +1,68 @@
+package dev.requestreply.support;
+
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+import org.springframework.util.Assert;
+
+/**
+ * Counts occurrences of something worth a log line, and says when to write one: at the first,
+ * then at most once per interval, with the number of occurrences since the last line. So a
+ * condition that repeats for every request shows in the log without flooding it. Cheap to call
+ * from many threads.
+ *
+ * @since 0.4.0
+ */
+public final class LogThrottle {
+
+	private final long intervalNanos;
+
+	private final LongSupplier nanoClock;
+
+	private final AtomicLong unreported = new AtomicLong();
+
+	private final AtomicLong total = new AtomicLong();
+
+	private final AtomicLong nextNanos;
+
+	/**
+	 * Create a throttle.
+	 * @param interval the least time between two log lines
+	 */
+	public LogThrottle(Duration interval) {
+		this(interval, System::nanoTime);
+	}
+
+	LogThrottle(Duration interval, LongSupplier nanoClock) {
+		Assert.isTrue(!interval.isNegative(), "'interval' must not be negative");
+		this.intervalNanos = interval.toNanos();
+		this.nanoClock = nanoClock;
+		this.nextNanos = new AtomicLong(nanoClock.getAsLong());
+	}
+
+	/**
+	 * Count one occurrence.
+	 * @return the number of occurrences to write a line about now (this one and those since the
+	 * last line), or 0 when this one is only counted
+	 */
+	public long occurred() {
+		this.total.incrementAndGet();
+		this.unreported.incrementAndGet();
+		long now = this.nanoClock.getAsLong();
+		long next = this.nextNanos.get();
+		if (now - next < 0 || !this.nextNanos.compareAndSet(next, now + this.intervalNanos)) {
+			return 0;
+		}
+		return this.unreported.getAndSet(0);
+	}
+
+	/**
+	 * Return the number of occurrences counted so far.
+	 * @return the count
+	 */
+	public long total() {
+		return this.total.get();
+	}
+
+}
