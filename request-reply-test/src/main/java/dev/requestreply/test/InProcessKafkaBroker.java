@@ -33,13 +33,19 @@ final class InProcessKafkaBroker extends EmbeddedKafkaKraftBroker {
 	/**
 	 * Kafka's test kit deletes its temporary directories in JVM shutdown hooks of its own. On
 	 * Ctrl-C those run alongside Spring's, pulling the log directories from under the broker while
-	 * it stops; this broker collects them and runs them once it has stopped instead.
+	 * it stops; this broker collects them and runs them once it has stopped instead (or, if it
+	 * could not start, and so will not be stopped, leaves them to the JVM's shutdown as before).
 	 */
 	@Override
 	public void afterPropertiesSet() {
 		Exit.setShutdownHookAdder((name, cleanup) -> this.cleanups.add(cleanup));
 		try {
 			StorageFormattingOutput.silenced(super::afterPropertiesSet);
+		}
+		catch (RuntimeException ex) {
+			this.cleanups.forEach((cleanup) -> Runtime.getRuntime().addShutdownHook(new Thread(cleanup)));
+			this.cleanups.clear();
+			throw ex;
 		}
 		finally {
 			Exit.resetShutdownHookAdder();
