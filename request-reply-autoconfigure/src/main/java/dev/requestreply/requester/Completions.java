@@ -1,11 +1,13 @@
 package dev.requestreply.requester;
 
+import java.time.Duration;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
+import dev.requestreply.support.LogThrottle;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogAccessor;
@@ -35,6 +37,9 @@ final class Completions {
 
 	private static final long SHRINK_NANOS = TimeUnit.MINUTES.toNanos(1);
 
+	// The WARN of growth and the ERROR of saturation, each at most once per interval.
+	private static final Duration LOG_INTERVAL = Duration.ofMinutes(1);
+
 	private static final LogAccessor logger = new LogAccessor(Completions.class);
 
 	private final Executor executor;
@@ -56,9 +61,9 @@ final class Completions {
 
 	private long busySince;
 
-	private final LogInterval growthLog = new LogInterval();
+	private final LogThrottle growthLog = new LogThrottle(LOG_INTERVAL);
 
-	private final LogInterval saturationLog = new LogInterval();
+	private final LogThrottle saturationLog = new LogThrottle(LOG_INTERVAL);
 
 	// Written by the timing wheel's thread, read by the endpoint, health and meters.
 	private volatile boolean saturated;
@@ -186,7 +191,7 @@ final class Completions {
 		current.setCorePoolSize(threads + 1);
 		this.stalledSince = now;
 		this.stalledChecks = 0;
-		if (this.growthLog.due(now)) {
+		if (this.growthLog.occurredAt(now) > 0) {
 			logger.warn(() -> "Every request-reply completion thread was busy for " + STALL_MILLIS
 					+ " ms with completions waiting: a callback on a request future blocks; adding threads (now "
 					+ (threads + 1) + ", at most " + this.maxThreads
@@ -202,7 +207,7 @@ final class Completions {
 		}
 		this.saturated = true;
 		long count = this.saturations.incrementAndGet();
-		if (this.saturationLog.due(now)) {
+		if (this.saturationLog.occurredAt(now) > 0) {
 			logger.error(() -> "All " + threads + " request-reply completion threads are blocked by callbacks, with"
 					+ " completions waiting (" + count + " time(s) since start): requests still end on time, but"
 					+ " their futures complete only as threads free up (a caller blocked in get() or join() is not"
@@ -261,28 +266,6 @@ final class Completions {
 		if (this.owned != null) {
 			this.owned.shutdown();
 		}
-	}
-
-	/**
-	 * Whether a line logged at most once a minute is due; used by the timing wheel's thread only.
-	 */
-	private static final class LogInterval {
-
-		private static final long INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
-
-		private boolean logged;
-
-		private long loggedAt;
-
-		boolean due(long now) {
-			if (this.logged && now - this.loggedAt < INTERVAL_NANOS) {
-				return false;
-			}
-			this.logged = true;
-			this.loggedAt = now;
-			return true;
-		}
-
 	}
 
 }

@@ -6,6 +6,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 import dev.requestreply.handler.ReplyTopicPolicy;
+import dev.requestreply.support.LogThrottle;
 
 import org.springframework.core.log.LogAccessor;
 
@@ -27,7 +28,7 @@ final class ReplyTopicGuard {
 
 	private final ReplyTopicPolicy policy;
 
-	private final WarningPace warnings = new WarningPace(WARN_INTERVAL, System::nanoTime);
+	private final LogThrottle warnings = new LogThrottle(WARN_INTERVAL);
 
 	// Reply topics allowed so far (a few per application), not checked again; bounded, so that
 	// requests naming ever new topics cannot grow it.

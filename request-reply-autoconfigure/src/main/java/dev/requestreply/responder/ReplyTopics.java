@@ -12,6 +12,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.LongSupplier;
 
 import dev.requestreply.handler.MalformedRequestException;
+import dev.requestreply.support.LogThrottle;
 import dev.requestreply.wire.RequestHeaders;
 import dev.requestreply.wire.RequestReplyHeaders;
 import org.apache.kafka.common.errors.TopicAuthorizationException;
@@ -112,11 +113,11 @@ final class ReplyTopics implements AutoCloseable {
 	// The lookups under way: requests naming a topic being looked up wait for the one lookup.
 	private final Map<String, CompletableFuture<Integer>> lookups = new ConcurrentHashMap<>();
 
-	private final WarningPace missingWarnings;
+	private final LogThrottle missingWarnings;
 
 	private final LongAdder namesMissing = new LongAdder();
 
-	private final WarningPace failedWarnings;
+	private final LogThrottle failedWarnings;
 
 	/**
 	 * @param lookup how topics are looked up (closed with this)
@@ -125,8 +126,8 @@ final class ReplyTopics implements AutoCloseable {
 	ReplyTopics(Lookup lookup, LongSupplier nanoClock) {
 		this.lookup = lookup;
 		this.nanoClock = nanoClock;
-		this.missingWarnings = new WarningPace(WARN_INTERVAL, nanoClock);
-		this.failedWarnings = new WarningPace(WARN_INTERVAL, nanoClock);
+		this.missingWarnings = new LogThrottle(WARN_INTERVAL, nanoClock);
+		this.failedWarnings = new LogThrottle(WARN_INTERVAL, nanoClock);
 	}
 
 	/**

@@ -16,6 +16,8 @@ import org.springframework.util.Assert;
  */
 public final class LogThrottle {
 
+	private static final long NONE_YET = Long.MIN_VALUE;
+
 	private final long intervalNanos;
 
 	private final LongSupplier nanoClock;
@@ -24,7 +26,8 @@ public final class LogThrottle {
 
 	private final AtomicLong total = new AtomicLong();
 
-	private final AtomicLong nextNanos;
+	// When the next line may be written; NONE_YET until the first.
+	private final AtomicLong nextNanos = new AtomicLong(NONE_YET);
 
 	/**
 	 * Create a throttle.
@@ -34,11 +37,15 @@ public final class LogThrottle {
 		this(interval, System::nanoTime);
 	}
 
-	LogThrottle(Duration interval, LongSupplier nanoClock) {
+	/**
+	 * Create a throttle on a clock of the caller's.
+	 * @param interval the least time between two log lines
+	 * @param nanoClock the clock ({@link System#nanoTime()} but in tests)
+	 */
+	public LogThrottle(Duration interval, LongSupplier nanoClock) {
 		Assert.isTrue(!interval.isNegative(), "'interval' must not be negative");
 		this.intervalNanos = interval.toNanos();
 		this.nanoClock = nanoClock;
-		this.nextNanos = new AtomicLong(nanoClock.getAsLong());
 	}
 
 	/**
@@ -47,11 +54,21 @@ public final class LogThrottle {
 	 * last line), or 0 when this one is only counted
 	 */
 	public long occurred() {
+		return occurredAt(this.nanoClock.getAsLong());
+	}
+
+	/**
+	 * Count one occurrence at a time the caller read from its own clock.
+	 * @param nowNanos the time now, as {@link System#nanoTime()} or the caller's clock gives it
+	 * @return the number of occurrences to write a line about now (this one and those since the
+	 * last line), or 0 when this one is only counted
+	 */
+	public long occurredAt(long nowNanos) {
 		this.total.incrementAndGet();
 		this.unreported.incrementAndGet();
-		long now = this.nanoClock.getAsLong();
 		long next = this.nextNanos.get();
-		if (now - next < 0 || !this.nextNanos.compareAndSet(next, now + this.intervalNanos)) {
+		boolean due = next == NONE_YET || nowNanos - next >= 0;
+		if (!due || !this.nextNanos.compareAndSet(next, nowNanos + this.intervalNanos)) {
 			return 0;
 		}
 		return this.unreported.getAndSet(0);
