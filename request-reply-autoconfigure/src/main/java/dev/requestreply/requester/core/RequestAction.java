@@ -105,6 +105,19 @@ public sealed interface RequestAction {
 	}
 
 	/**
+	 * Test a gather's policy on the replies so far (the caller's code); it answers with
+	 * {@link RequestEvent.Gathered} when it holds.
+	 */
+	record TestPolicy() implements RequestAction {
+
+		@Override
+		public boolean userCode() {
+			return true;
+		}
+
+	}
+
+	/**
 	 * Tell the outcome listeners of the request's end.
 	 *
 	 * @param outcome how it ended
@@ -156,6 +169,11 @@ public sealed interface RequestAction {
 		 * The remote failure of an error reply.
 		 */
 		ERROR_REPLY,
+
+		/**
+		 * The failure of a gather's policy.
+		 */
+		POLICY_FAILED,
 
 		/**
 		 * A timeout exception.

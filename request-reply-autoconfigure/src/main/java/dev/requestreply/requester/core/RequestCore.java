@@ -11,6 +11,7 @@ import dev.requestreply.requester.core.RequestAction.Complete;
 import dev.requestreply.requester.core.RequestAction.Completion;
 import dev.requestreply.requester.core.RequestAction.Skipped;
 import dev.requestreply.requester.core.RequestEvent.Cancel;
+import dev.requestreply.requester.core.RequestEvent.Gathered;
 import dev.requestreply.requester.core.RequestEvent.PartitionRevoked;
 import dev.requestreply.requester.core.RequestEvent.Reply;
 import dev.requestreply.requester.core.RequestEvent.Stop;
@@ -25,10 +26,11 @@ import org.jspecify.annotations.Nullable;
  * cancel, the engine's stop, a stream's overflow); later events change nothing and a later reply
  * is skipped as late. At its end the engine's own actions come first and run at once (removal,
  * counting, release of the reply partition, the cancel records); only what runs user code (the
- * future's completion, stream elements, outcome listeners) goes to the completion threads. A
- * cancel goes to the responders of every request timed out or cancelled, of a stream that
- * overflowed and of a gather that ended before all its responders answered; none after a reply
- * or an error reply that ended the request, nor at stop.
+ * future's completion, stream elements, a gather's policy, outcome listeners) goes to the
+ * completion threads. A cancel goes to the responders of every request timed out or cancelled,
+ * of a stream that overflowed and of every gather that ended (how many responders it has is not
+ * known, so some may still work); none after a reply or an error reply that ended a request with
+ * one reply or a stream, nor at stop.
  *
  * @since 0.4.0
  */
@@ -82,6 +84,15 @@ public final class RequestCore {
 			return end(state, RequestOutcome.CANCELLED, cancel.byFuture() ? null : Completion.CANCELLED, true, true,
 					List.of());
 		}
+		if (event instanceof Gathered gathered) {
+			if (state.kind() != RequestKind.GATHER) {
+				return new Transition(state, List.of());
+			}
+			// Its policy has enough (or failed): the responders still working are told to stop.
+			return end(state, gathered.policyFailed() ? RequestOutcome.ERROR : RequestOutcome.SUCCESS,
+					gathered.policyFailed() ? Completion.POLICY_FAILED : Completion.VALUE,
+					!has(Defect.NO_CANCEL_AFTER_EARLY_GATHER), true, List.of());
+		}
 		if (event instanceof PartitionRevoked) {
 			return new Transition(state.withoutPartition(), List.of());
 		}
@@ -96,17 +107,7 @@ public final class RequestCore {
 		if (state.answered().contains(responder)) {
 			return new Transition(state, List.of(new RequestAction.Skip(Skipped.DUPLICATE)));
 		}
-		RequestState answered = state.answeredBy(responder);
-		int answers = answered.answered().size();
-		if (answers >= state.expected()) {
-			return end(answered, RequestOutcome.SUCCESS, Completion.VALUE, false, true, List.of());
-		}
-		if (answers >= state.enough()) {
-			// Its policy has enough: the responders still working are told to stop.
-			return end(answered, RequestOutcome.SUCCESS, Completion.VALUE,
-					!has(Defect.NO_CANCEL_AFTER_EARLY_GATHER), true, List.of());
-		}
-		return new Transition(answered, List.of());
+		return new Transition(state.answeredBy(responder), List.of(new RequestAction.TestPolicy()));
 	}
 
 	private Transition streamed(RequestState state, Reply reply) {
@@ -214,7 +215,7 @@ public final class RequestCore {
 		EXPIRY_ON_COMPLETION_THREADS,
 
 		/**
-		 * A gather its policy ends before every responder answered sends no cancel.
+		 * A gather its policy ends sends no cancel to the responders still working.
 		 */
 		NO_CANCEL_AFTER_EARLY_GATHER,
 

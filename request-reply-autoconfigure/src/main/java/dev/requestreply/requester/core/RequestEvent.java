@@ -13,13 +13,22 @@ public sealed interface RequestEvent {
 	 * A reply read for the request.
 	 *
 	 * @param now the engine's time, in nanoseconds
-	 * @param responder the responder that sent it (a gather counts each once), or {@code null}
+	 * @param responder the responder that sent it (a gather takes one reply of each), or {@code null}
 	 * @param sequence the position of a stream element, or {@code null}
 	 * @param end the number of elements before a stream's end marker, or {@code null}
 	 * @param error whether it is an error reply
 	 */
 	record Reply(long now, @Nullable String responder, @Nullable Long sequence, @Nullable Long end,
 			boolean error) implements RequestEvent {
+	}
+
+	/**
+	 * A gather's policy, tested on a completion thread after a reply, holds: the gather ends with
+	 * the replies it has.
+	 *
+	 * @param policyFailed whether the policy threw instead
+	 */
+	record Gathered(boolean policyFailed) implements RequestEvent {
 	}
 
 	/**

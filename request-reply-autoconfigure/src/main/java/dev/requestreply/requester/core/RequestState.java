@@ -26,14 +26,12 @@ import org.springframework.util.Assert;
  * @param endAt the number of elements of a stream whose end marker came, or -1
  * @param early positions of stream elements that came before {@code next}, sorted
  * @param maxEarly how many elements a stream holds while one is missing
- * @param expected how many responders a gather asked
- * @param enough how many answers end a gather early
  * @param answered the responders of a gather that answered
  * @since 0.4.0
  */
 public record RequestState(RequestKind kind, @Nullable RequestOutcome outcome, long deadline, long overallDeadline,
 		long idleNanos, boolean cancelsOn, boolean holdsPartition, long next, long endAt, long[] early, int maxEarly,
-		int expected, int enough, List<String> answered) {
+		List<String> answered) {
 
 	private static final long[] NONE = {};
 
@@ -54,7 +52,7 @@ public record RequestState(RequestKind kind, @Nullable RequestOutcome outcome, l
 	 */
 	public static RequestState single(long deadline, boolean cancelsOn, boolean holdsPartition) {
 		return new RequestState(RequestKind.SINGLE, null, deadline, deadline, 0, cancelsOn, holdsPartition, 0, -1,
-				NONE, 0, 1, 1, List.of());
+				NONE, 0, List.of());
 	}
 
 	/**
@@ -72,24 +70,19 @@ public record RequestState(RequestKind kind, @Nullable RequestOutcome outcome, l
 		Assert.isTrue(idleNanos > 0 && maxEarly > 0, "A stream needs a positive idle timeout and buffer");
 		long overall = now + timeoutNanos;
 		return new RequestState(RequestKind.STREAM, null, Math.min(overall, now + idleNanos), overall, idleNanos,
-				cancelsOn, holdsPartition, 0, -1, NONE, maxEarly, 1, 1, List.of());
+				cancelsOn, holdsPartition, 0, -1, NONE, maxEarly, List.of());
 	}
 
 	/**
 	 * Return the state of a gather, just registered.
 	 * @param deadline when it times out, in nanoseconds
-	 * @param expected how many responders it asked
-	 * @param enough how many answers end it early ({@code expected} or more: only all of them, or
-	 * the timeout)
 	 * @param cancelsOn whether cancel records go to its topics
 	 * @param holdsPartition whether it names a reply partition of this instance
 	 * @return the state
 	 */
-	public static RequestState gather(long deadline, int expected, int enough, boolean cancelsOn,
-			boolean holdsPartition) {
-		Assert.isTrue(expected > 0 && enough > 0, "A gather needs responders and a positive count");
+	public static RequestState gather(long deadline, boolean cancelsOn, boolean holdsPartition) {
 		return new RequestState(RequestKind.GATHER, null, deadline, deadline, 0, cancelsOn, holdsPartition, 0, -1,
-				NONE, 0, expected, enough, List.of());
+				NONE, 0, List.of());
 	}
 
 	/**
@@ -110,27 +103,24 @@ public record RequestState(RequestKind kind, @Nullable RequestOutcome outcome, l
 
 	RequestState ending(RequestOutcome outcome) {
 		return new RequestState(this.kind, outcome, this.deadline, this.overallDeadline, this.idleNanos, this.cancelsOn,
-				false, this.next, this.endAt, NONE, this.maxEarly, this.expected, this.enough, this.answered);
+				false, this.next, this.endAt, NONE, this.maxEarly, this.answered);
 	}
 
 	RequestState withoutPartition() {
 		return new RequestState(this.kind, this.outcome, this.deadline, this.overallDeadline, this.idleNanos,
-				this.cancelsOn, false, this.next, this.endAt, this.early, this.maxEarly, this.expected, this.enough,
-				this.answered);
+				this.cancelsOn, false, this.next, this.endAt, this.early, this.maxEarly, this.answered);
 	}
 
 	RequestState answeredBy(String responder) {
 		List<String> answers = new ArrayList<>(this.answered);
 		answers.add(responder);
 		return new RequestState(this.kind, this.outcome, this.deadline, this.overallDeadline, this.idleNanos,
-				this.cancelsOn, this.holdsPartition, this.next, this.endAt, this.early, this.maxEarly, this.expected,
-				this.enough, answers);
+				this.cancelsOn, this.holdsPartition, this.next, this.endAt, this.early, this.maxEarly, answers);
 	}
 
 	RequestState streamAt(long deadline, long next, long endAt, long[] early) {
 		return new RequestState(this.kind, this.outcome, deadline, this.overallDeadline, this.idleNanos,
-				this.cancelsOn, this.holdsPartition, next, endAt, early, this.maxEarly, this.expected, this.enough,
-				this.answered);
+				this.cancelsOn, this.holdsPartition, next, endAt, early, this.maxEarly, this.answered);
 	}
 
 	boolean holdsEarly(long sequence) {
@@ -144,8 +134,7 @@ public record RequestState(RequestKind kind, @Nullable RequestOutcome outcome, l
 				&& this.idleNanos == state.idleNanos && this.cancelsOn == state.cancelsOn
 				&& this.holdsPartition == state.holdsPartition && this.next == state.next
 				&& this.endAt == state.endAt && Arrays.equals(this.early, state.early)
-				&& this.maxEarly == state.maxEarly && this.expected == state.expected && this.enough == state.enough
-				&& this.answered.equals(state.answered);
+				&& this.maxEarly == state.maxEarly && this.answered.equals(state.answered);
 	}
 
 	@Override
@@ -158,7 +147,7 @@ public record RequestState(RequestKind kind, @Nullable RequestOutcome outcome, l
 	public String toString() {
 		return "RequestState[" + this.kind + ", outcome=" + this.outcome + ", deadline=" + this.deadline + ", next="
 				+ this.next + ", endAt=" + this.endAt + ", early=" + Arrays.toString(this.early) + ", answered="
-				+ this.answered + "/" + this.expected + "]";
+				+ this.answered + "]";
 	}
 
 }

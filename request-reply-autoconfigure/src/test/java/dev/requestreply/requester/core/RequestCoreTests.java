@@ -14,7 +14,9 @@ import dev.requestreply.requester.core.RequestAction.Reschedule;
 import dev.requestreply.requester.core.RequestAction.SendCancel;
 import dev.requestreply.requester.core.RequestAction.Skip;
 import dev.requestreply.requester.core.RequestAction.Skipped;
+import dev.requestreply.requester.core.RequestAction.TestPolicy;
 import dev.requestreply.requester.core.RequestEvent.Cancel;
+import dev.requestreply.requester.core.RequestEvent.Gathered;
 import dev.requestreply.requester.core.RequestEvent.PartitionRevoked;
 import dev.requestreply.requester.core.RequestEvent.Reply;
 import dev.requestreply.requester.core.RequestEvent.Stop;
@@ -48,13 +50,16 @@ class RequestCoreTests {
 	}
 
 	@Test
-	void whenGatherHasEnoughBeforeEveryResponderAnsweredThenCancelGoesOut() {
-		RequestState gather = RequestState.gather(100, 3, 2, true, false);
-		RequestState one = this.core.apply(gather, new Reply(1, "a", null, null, false)).state();
-		assertThat(this.core.apply(one, new Reply(2, "a", null, null, false)).actions())
+	void whenGatherPolicyHoldsThenCancelGoesToTheResponders() {
+		RequestState gather = RequestState.gather(100, true, false);
+		RequestCore.Transition one = this.core.apply(gather, new Reply(1, "a", null, null, false));
+		assertThat(one.actions()).containsExactly(new TestPolicy());
+		assertThat(this.core.apply(one.state(), new Reply(2, "a", null, null, false)).actions())
 			.containsExactly(new Skip(Skipped.DUPLICATE));
-		assertThat(this.core.apply(one, new Reply(2, "b", null, null, true)).actions()).contains(new SendCancel(),
-				new Count(RequestOutcome.SUCCESS));
+		assertThat(this.core.apply(one.state(), new Gathered(false)).actions()).contains(new SendCancel(),
+				new Count(RequestOutcome.SUCCESS), new Complete(Completion.VALUE, List.of()));
+		assertThat(this.core.apply(one.state(), new Gathered(true)).actions()).contains(new SendCancel(),
+				new Complete(Completion.POLICY_FAILED, List.of()));
 	}
 
 	@Test

@@ -13,6 +13,7 @@ import java.util.SplittableRandom;
 import dev.requestreply.requester.RequestOutcome;
 import dev.requestreply.requester.core.RequestAction.Complete;
 import dev.requestreply.requester.core.RequestEvent.Cancel;
+import dev.requestreply.requester.core.RequestEvent.Gathered;
 import dev.requestreply.requester.core.RequestEvent.PartitionRevoked;
 import dev.requestreply.requester.core.RequestEvent.Reply;
 import dev.requestreply.requester.core.RequestEvent.Stop;
@@ -80,6 +81,7 @@ final class RequesterSimulation {
 			check();
 		}
 		for (Sim sim : new ArrayList<>(this.pending.values())) {
+			sim.stopped = true;
 			apply(sim, new Stop(), Side.CALLER);
 		}
 		check();
@@ -134,9 +136,10 @@ final class RequesterSimulation {
 			case 1 -> RequestState.stream(this.now, timeout, 10 + this.random.nextInt(150), 1 + this.random.nextInt(4),
 					cancelsOn, partition);
 			default -> {
-				int expected = 1 + this.random.nextInt(4);
-				yield RequestState.gather(this.now + timeout, expected, 1 + this.random.nextInt(expected + 1), cancelsOn,
-						partition);
+				// The responders it has, and how many replies its policy wants (more: the timeout ends it).
+				sim.responders = 1 + this.random.nextInt(4);
+				sim.enough = 1 + this.random.nextInt(sim.responders + 1);
+				yield RequestState.gather(this.now + timeout, cancelsOn, partition);
 			}
 		};
 		this.requests.put(sim.id, sim);
@@ -156,7 +159,7 @@ final class RequesterSimulation {
 		boolean error = this.random.nextInt(8) == 0;
 		Reply reply = switch (state.kind()) {
 			case SINGLE -> new Reply(this.now, null, null, null, error);
-			case GATHER -> new Reply(this.now, "r" + this.random.nextInt(state.expected()), null, null, error);
+			case GATHER -> new Reply(this.now, "r" + this.random.nextInt(sim.responders), null, null, error);
 			case STREAM -> {
 				int kind = this.random.nextInt(10);
 				if (kind < 7) {
@@ -245,6 +248,12 @@ final class RequesterSimulation {
 					engine(sim, deferred, Side.CALLER);
 				}
 			}
+			else if (action instanceof RequestAction.TestPolicy && !sim.state.ended()) {
+				// The caller's policy, on a completion thread: enough replies, or now and then it throws.
+				if (sim.state.answered().size() >= sim.enough || this.random.nextInt(50) == 0) {
+					apply(sim, new Gathered(sim.state.answered().size() < sim.enough), Side.CALLER);
+				}
+			}
 		}
 	}
 
@@ -308,10 +317,8 @@ final class RequesterSimulation {
 				RequestOutcome outcome = state.outcome();
 				expect(outcome != RequestOutcome.TIMEOUT || sim.removedAt <= state.deadline() + TICK + BOUND, sim,
 						"engine-side end late: removed " + (sim.removedAt - state.deadline()) + " ms past its deadline");
-				boolean cancel = state.cancelsOn() && (outcome == RequestOutcome.TIMEOUT
-						|| outcome == RequestOutcome.CANCELLED
-						|| (state.kind() == RequestKind.GATHER && state.answered().size() < state.expected()
-								&& outcome != RequestOutcome.ERROR));
+				boolean cancel = state.cancelsOn() && !sim.stopped && (outcome == RequestOutcome.TIMEOUT
+						|| outcome == RequestOutcome.CANCELLED || state.kind() == RequestKind.GATHER);
 				expect(sim.cancels == (cancel ? 1 : 0), sim, "cancel records sent: " + sim.cancels + ", expected "
 						+ (cancel ? 1 : 0) + " for " + outcome);
 			}
@@ -319,6 +326,9 @@ final class RequesterSimulation {
 					+ state.maxEarly());
 			expect(!state.ended() || sim.futureDone || sim.completions + queued(sim) == 1, sim,
 					"ended without a completion on its way: the future would hang");
+			// A caller waits only on a future that ends: pending, or its completion queued.
+			expect(!sim.waiting || (!sim.futureDone && (!state.ended() || queued(sim) == 1)), sim,
+					"a caller waits on a future nothing will complete");
 		}
 		for (long at : this.recentlyEnded.values()) {
 			expect(this.draining || this.now - at <= LATE_REPLY_WINDOW + TICK, null, "ended id held past its window");
@@ -391,6 +401,12 @@ final class RequesterSimulation {
 		int completions;
 
 		long delivered;
+
+		int responders;
+
+		int enough;
+
+		boolean stopped;
 
 		Sim(int id) {
 			this.id = id;
