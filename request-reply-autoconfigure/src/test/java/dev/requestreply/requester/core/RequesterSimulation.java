@@ -222,11 +222,13 @@ final class RequesterSimulation {
 			}
 		}
 		else if (action instanceof RequestAction.Count) {
+			sim.countedAt = this.now;
 			sim.counted++;
 			this.ended++;
 			expect(sim.counted == 1, sim, "counted twice");
 		}
 		else if (action instanceof RequestAction.SendCancel) {
+			sim.cancelAt = this.now;
 			sim.cancels++;
 		}
 		else if (action instanceof RequestAction.Notify && side == Side.TIMER) {
@@ -315,8 +317,12 @@ final class RequesterSimulation {
 			}
 			else if (sim.counted == 1) {
 				RequestOutcome outcome = state.outcome();
-				expect(outcome != RequestOutcome.TIMEOUT || sim.removedAt <= state.deadline() + TICK + BOUND, sim,
-						"engine-side end late: removed " + (sim.removedAt - state.deadline()) + " ms past its deadline");
+				long latest = state.deadline() + TICK + BOUND;
+				expect(outcome != RequestOutcome.TIMEOUT
+						|| (sim.removedAt <= latest && sim.countedAt <= latest && (sim.cancels == 0 || sim.cancelAt <= latest)),
+						sim, "engine-side end late: removed, counted, cancelled " + (sim.removedAt - state.deadline()) + ", "
+								+ (sim.countedAt - state.deadline()) + ", " + (sim.cancelAt - state.deadline())
+								+ " ms past its deadline");
 				boolean cancel = state.cancelsOn() && !sim.stopped && (outcome == RequestOutcome.TIMEOUT
 						|| outcome == RequestOutcome.CANCELLED || state.kind() == RequestKind.GATHER);
 				expect(sim.cancels == (cancel ? 1 : 0), sim, "cancel records sent: " + sim.cancels + ", expected "
@@ -393,6 +399,10 @@ final class RequesterSimulation {
 		boolean removed;
 
 		long removedAt;
+
+		long countedAt;
+
+		long cancelAt;
 
 		int counted;
 
