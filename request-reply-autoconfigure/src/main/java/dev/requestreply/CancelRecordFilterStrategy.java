@@ -22,7 +22,7 @@ public class CancelRecordFilterStrategy implements RecordFilterStrategy<Object, 
 	 */
 	@Override
 	public boolean filter(ConsumerRecord<Object, Object> record) {
-		return WireFormat.cancelledRequest(record.headers()) != null;
+		return WireFormat.standard().cancelledRequest(record.headers()) != null;
 	}
 
 }

@@ -89,12 +89,12 @@ class CancelRoutingTests {
 		Map<String, Integer> requestPartitions = new HashMap<>();
 		Map<String, Integer> cancelPartitions = new HashMap<>();
 		for (ConsumerRecord<byte[], byte[]> record : TestBroker.readAll(topic)) {
-			byte[] cancelled = WireFormat.cancelledRequest(record.headers());
+			byte[] cancelled = WireFormat.standard().cancelledRequest(record.headers());
 			if (cancelled != null) {
 				cancelPartitions.put(CorrelationId.fromBytes(cancelled).toString(), record.partition());
 			}
 			else if (record.headers().lastHeader(RequestReplyHeaders.CORRELATION_ID) != null) {
-				requestPartitions.put(CorrelationId.fromBytes(WireFormat.correlationId(record.headers())).toString(),
+				requestPartitions.put(CorrelationId.fromBytes(WireFormat.standard().correlationId(record.headers())).toString(),
 						record.partition());
 			}
 		}

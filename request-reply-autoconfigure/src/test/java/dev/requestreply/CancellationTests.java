@@ -227,7 +227,7 @@ class CancellationTests {
 				ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
 				ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
 			producer.send(new ProducerRecord<byte[], byte[]>(topic("slow"), 0, (byte[]) null, (byte[]) null,
-					WireFormat.cancelHeaders(id)));
+					WireFormat.standard().cancelHeaders(id)));
 			ProducerRecord<byte[], byte[]> request = new ProducerRecord<>(topic("slow"), 0, null,
 					"skipped".getBytes(StandardCharsets.UTF_8));
 			request.headers().add("kafka_correlationId", id);
@@ -263,7 +263,7 @@ class CancellationTests {
 				ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class,
 				ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class))) {
 			producer.send(new ProducerRecord<byte[], byte[]>(topic("unfiltered"), 0, (byte[]) null, (byte[]) null,
-					WireFormat.cancelHeaders(CorrelationId.random().toBytes())));
+					WireFormat.standard().cancelHeaders(CorrelationId.random().toBytes())));
 			producer.flush();
 		}
 		assertThat(template.request(topic("unfiltered"), "ping", String.class).get(30, TimeUnit.SECONDS))

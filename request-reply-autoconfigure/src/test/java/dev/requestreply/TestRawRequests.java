@@ -6,8 +6,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import dev.requestreply.wire.ErrorHeaders;
 import dev.requestreply.wire.RequestReplyHeaders;
-import dev.requestreply.wire.WireFormat;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -91,7 +91,7 @@ public final class TestRawRequests implements AutoCloseable {
 	 * Wait for the error reply to a request.
 	 */
 	public RemoteHandlerException awaitFailure(CorrelationId id) {
-		RemoteHandlerException failure = WireFormat.remoteFailure(this.replyTopic,
+		RemoteHandlerException failure = ErrorHeaders.remoteFailure(this.replyTopic,
 				awaitReply(id, Duration.ofSeconds(20)).headers());
 		if (failure == null) {
 			throw new AssertionError("The reply to " + id + " is no error reply");

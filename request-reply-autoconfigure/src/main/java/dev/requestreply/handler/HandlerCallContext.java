@@ -7,7 +7,7 @@ import java.util.Optional;
 
 import dev.requestreply.ReplyContext;
 import dev.requestreply.wire.RequestHeaders;
-import dev.requestreply.wire.WireFormat;
+import dev.requestreply.wire.WirePolicy;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -161,7 +161,7 @@ public final class HandlerCallContext implements ReplyContext {
 	 */
 	public void copyReplyHeadersTo(Headers reply) {
 		synchronized (this.replyHeaders) {
-			WireFormat.addReplyHeaders(reply, this.replyHeaders);
+			WirePolicy.addReplyHeaders(reply, this.replyHeaders);
 		}
 	}
 

@@ -3,7 +3,7 @@ package dev.requestreply.interop;
 import java.util.function.Function;
 
 import dev.requestreply.RemoteHandlerException;
-import dev.requestreply.wire.WireFormat;
+import dev.requestreply.wire.ErrorHeaders;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jspecify.annotations.Nullable;
 
@@ -27,7 +27,7 @@ public class RequestReplyErrorChecker implements Function<ConsumerRecord<?, ?>, 
 	 */
 	@Override
 	public @Nullable Exception apply(ConsumerRecord<?, ?> reply) {
-		return WireFormat.remoteFailure("(reply on '" + reply.topic() + "')", reply.headers());
+		return ErrorHeaders.remoteFailure("(reply on '" + reply.topic() + "')", reply.headers());
 	}
 
 }

@@ -3,8 +3,8 @@ package dev.requestreply.interop;
 import java.lang.reflect.InvocationTargetException;
 
 import dev.requestreply.RemoteHandlerException;
+import dev.requestreply.wire.ErrorHeaders;
 import dev.requestreply.wire.RequestReplyHeaders;
-import dev.requestreply.wire.WireFormat;
 import org.apache.kafka.common.header.Header;
 
 import org.springframework.kafka.listener.KafkaListenerErrorHandler;
@@ -28,7 +28,7 @@ public class RequestReplyListenerErrorHandler implements KafkaListenerErrorHandl
 	@Override
 	public Object handleError(Message<?> message, ListenerExecutionFailedException exception) {
 		MessageBuilder<Object> reply = MessageBuilder.withPayload(KafkaNull.INSTANCE);
-		for (Header header : WireFormat.errorHeaders(cause(exception))) {
+		for (Header header : ErrorHeaders.errorHeaders(cause(exception))) {
 			reply.setHeader(header.key(), header.value());
 		}
 		// Echoed so that the requesting instance knows the reply as its own by a header.

@@ -60,7 +60,7 @@ final class CancelRecords implements AutoCloseable {
 	 */
 	void send(SendResult<byte[], byte[]> request, byte @Nullable [] key, CorrelationId id) {
 		ProducerRecord<byte[], byte[]> cancel = new ProducerRecord<>(request.getProducerRecord().topic(),
-				request.getRecordMetadata().partition(), key, null, WireFormat.cancelHeaders(id.toBytes()));
+				request.getRecordMetadata().partition(), key, null, WireFormat.standard().cancelHeaders(id.toBytes()));
 		try {
 			this.sender.execute(() -> send(cancel, id));
 		}

@@ -13,6 +13,7 @@ import dev.requestreply.GatheredReply;
 import dev.requestreply.RemoteHandlerException;
 import dev.requestreply.RequestReplyException;
 import dev.requestreply.convert.PayloadConverter;
+import dev.requestreply.wire.ErrorHeaders;
 import dev.requestreply.wire.WireFormat;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
@@ -50,7 +51,7 @@ final class GatherCollector<T> implements ReplyCollector {
 	public void onReply(PendingRequest<?> request, ConsumerRecord<?, ByteBuffer> reply) {
 		Headers headers = reply.headers();
 		synchronized (this) {
-			String responder = WireFormat.responder(headers);
+			String responder = WireFormat.standard().responder(headers);
 			if (responder == null) {
 				responder = "unknown-" + this.replies.size();
 			}
@@ -90,7 +91,7 @@ final class GatherCollector<T> implements ReplyCollector {
 
 	@SuppressWarnings("unchecked")
 	private GatheredReply<T> reply(PendingRequest<?> request, String responder, ConsumerRecord<?, ByteBuffer> reply) {
-		RemoteHandlerException failure = WireFormat.remoteFailure(request.topic, reply.headers());
+		RemoteHandlerException failure = ErrorHeaders.remoteFailure(request.topic, reply.headers());
 		if (failure != null) {
 			return new GatheredReply<>(responder, null, failure);
 		}

@@ -9,7 +9,7 @@ import dev.requestreply.Reply;
 import dev.requestreply.RequestReplyException;
 import dev.requestreply.RequestTimeoutException;
 import dev.requestreply.convert.PayloadConverter;
-import dev.requestreply.wire.WireFormat;
+import dev.requestreply.wire.ErrorHeaders;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.utils.Utils;
 import org.jspecify.annotations.Nullable;
@@ -34,7 +34,7 @@ final class RecordReplyCollector implements ReplyCollector {
 	@Override
 	@SuppressWarnings("unchecked")
 	public void onReply(PendingRequest<?> request, ConsumerRecord<?, ByteBuffer> record) {
-		RemoteHandlerException failure = WireFormat.remoteFailure(request.topic, record.headers());
+		RemoteHandlerException failure = ErrorHeaders.remoteFailure(request.topic, record.headers());
 		if (failure != null) {
 			ended(this.registry.fail(request, failure));
 			return;

@@ -6,6 +6,7 @@ import dev.requestreply.CorrelationId;
 import dev.requestreply.RemoteHandlerException;
 import dev.requestreply.RequestReplyException;
 import dev.requestreply.convert.PayloadConverter;
+import dev.requestreply.wire.ErrorHeaders;
 import dev.requestreply.wire.RequestReplyHeaders;
 import dev.requestreply.wire.WireFormat;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -48,7 +49,7 @@ final class ReplyDispatcher {
 	 */
 	public void dispatch(ConsumerRecord<?, ByteBuffer> record) {
 		Headers headers = record.headers();
-		byte[] correlation = WireFormat.correlationId(headers);
+		byte[] correlation = WireFormat.standard().correlationId(headers);
 		if (correlation == null) {
 			this.registry.skipped(SkippedReply.INVALID);
 			if (!this.warnedInvalid) {
@@ -74,7 +75,7 @@ final class ReplyDispatcher {
 			request.collector.onReply(request, record);
 			return;
 		}
-		RemoteHandlerException failure = WireFormat.remoteFailure(request.topic, headers);
+		RemoteHandlerException failure = ErrorHeaders.remoteFailure(request.topic, headers);
 		boolean ended = (failure != null) ? this.registry.fail(request, failure) : complete(request, record.value());
 		if (!ended) {
 			// It timed out or was cancelled while this reply was read.

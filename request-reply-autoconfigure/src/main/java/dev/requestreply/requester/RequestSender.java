@@ -87,7 +87,7 @@ final class RequestSender {
 			PendingRequest<F> pending, long deadlineMillis, boolean stream) {
 		ReplyPartitions partitions = this.replyListener.replyPartitions();
 		Integer replyPartition = (partitions != null) ? partitions.acquire() : null;
-		RecordHeaders headers = WireFormat.requestHeaders(record.headers(), new RequestHeaders(pending.id().toBytes(),
+		RecordHeaders headers = WireFormat.standard().requestHeaders(record.headers(), new RequestHeaders(pending.id().toBytes(),
 				this.replyTopic, replyPartition, deadlineMillis, null, stream));
 		List<CompletableFuture<SendResult<byte[], byte[]>>> sends = new ArrayList<>(topics.size());
 		for (String topic : topics) {

@@ -11,6 +11,7 @@ import dev.requestreply.RequestReplyException;
 import dev.requestreply.RequestTimeoutException;
 import dev.requestreply.StreamOverflowException;
 import dev.requestreply.convert.PayloadConverter;
+import dev.requestreply.wire.ErrorHeaders;
 import dev.requestreply.wire.WireFormat;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
@@ -74,9 +75,9 @@ final class StreamCollector<T> implements ReplyCollector {
 	@Override
 	public void onReply(PendingRequest<?> request, ConsumerRecord<?, ByteBuffer> reply) {
 		Headers headers = reply.headers();
-		RemoteHandlerException failure = WireFormat.remoteFailure(request.topic, headers);
-		Long sequence = WireFormat.sequence(headers);
-		Long endCount = WireFormat.end(headers);
+		RemoteHandlerException failure = ErrorHeaders.remoteFailure(request.topic, headers);
+		Long sequence = WireFormat.standard().sequence(headers);
+		Long endCount = WireFormat.standard().end(headers);
 		if (failure != null) {
 			this.end = (endCount != null) ? endCount : this.next;
 			this.endFailure = failure;

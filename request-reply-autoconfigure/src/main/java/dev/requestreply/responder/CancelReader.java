@@ -168,7 +168,7 @@ final class CancelReader {
 					continue;
 				}
 				for (ConsumerRecord<byte[], byte[]> record : this.reader.poll(POLL_TIMEOUT)) {
-					byte[] cancelled = WireFormat.cancelledRequest(record.headers());
+					byte[] cancelled = WireFormat.standard().cancelledRequest(record.headers());
 					if (cancelled != null) {
 						for (RequestsInHand requests : CancelReader.this.byTopic.getOrDefault(record.topic(),
 								List.of())) {

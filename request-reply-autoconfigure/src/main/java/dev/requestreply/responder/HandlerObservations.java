@@ -73,7 +73,7 @@ final class HandlerObservations {
 		// In UUID form, as the requester's span has it; a correlation id of another length (sent by
 		// another client) in hex, unless it is too long to be a sound span tag.
 		private static @Nullable String conversationId(ConsumerRecord<?, ?> record) {
-			byte[] bytes = WireFormat.correlationId(record.headers());
+			byte[] bytes = WireFormat.standard().correlationId(record.headers());
 			if (bytes == null || bytes.length > MAX_HEX_BYTES) {
 				return null;
 			}

@@ -16,7 +16,7 @@ record ReadHeaders(@Nullable RequestHeaders headers, @Nullable WireFormatExcepti
 
 	static ReadHeaders of(ConsumerRecord<byte[], byte[]> record, int maxCorrelationIdBytes) {
 		try {
-			return new ReadHeaders(WireFormat.readRequest(record.headers(), maxCorrelationIdBytes), null);
+			return new ReadHeaders(WireFormat.standard().readRequest(record.headers(), maxCorrelationIdBytes), null);
 		}
 		catch (WireFormatException ex) {
 			return new ReadHeaders(null, ex);

@@ -105,7 +105,7 @@ final class ReplySender {
 
 	private RecordHeaders headers(ReplyAddress address, @Nullable Throwable failure, @Nullable Long sequence,
 			@Nullable Long end) {
-		return WireFormat.replyHeaders(address.request(), this.responder, failure,
+		return WireFormat.standard().replyHeaders(address.request(), this.responder, failure,
 				(failure != null) ? ErrorCodeMapping.codeOf(failure) : null, sequence, end);
 	}
 

@@ -92,7 +92,7 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 			this.figures.skipped(ReplyHandlerStats.Event.ALREADY_FINISHED);
 			return;
 		}
-		byte[] cancelled = WireFormat.cancelledRequest(record.headers());
+		byte[] cancelled = WireFormat.standard().cancelledRequest(record.headers());
 		if (cancelled != null) {
 			// Never behind the request it cancels: that one ends now, wherever it waits.
 			ledger.finish(record.offset());

@@ -27,7 +27,7 @@ record ShareParts(HandlerExecutor executor, RequestsInHand requests, RequestLane
 	 * it names at once).
 	 */
 	@Nullable InHandRequest request(ConsumerRecord<byte[], byte[]> record, ShareAcknowledger acknowledger) {
-		byte[] cancelled = WireFormat.cancelledRequest(record.headers());
+		byte[] cancelled = WireFormat.standard().cancelledRequest(record.headers());
 		if (cancelled != null) {
 			this.requests.cancel(cancelled);
 			return null;

@@ -1,18 +1,17 @@
 package dev.requestreply.wire;
 
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 
-import dev.requestreply.RemoteHandlerException;
-import dev.requestreply.ReplyErrorCodes;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Writes and reads every request-reply header, for requesters and responders alike: the one place
- * that knows the wire format (see {@link RequestReplyHeaders} for the names).
+ * The codec of the headers that address requests, replies and cancel records, for requesters and
+ * responders alike, under the {@link HeaderNames} it was made with ({@link #standard()}: Spring
+ * Kafka's). Error headers are {@link ErrorHeaders}' job; which headers only the library writes,
+ * and how long values may be, {@link WirePolicy}'s.
  * <p>
  * Readers of untrusted input (a responder reading requests) throw {@link WireFormatException}
  * naming the header; readers of replies return {@code null} for a missing or malformed value, so
@@ -22,54 +21,67 @@ import org.jspecify.annotations.Nullable;
  */
 public final class WireFormat {
 
-	/**
-	 * Longest error message sent on an error reply, in characters.
-	 */
-	public static final int MAX_ERROR_MESSAGE_LENGTH = 4096;
+	private static final WireFormat STANDARD = new WireFormat(HeaderNames.DEFAULT);
+
+	private final HeaderNames names;
+
+	private final String[] requestNames;
 
 	/**
-	 * Longest error code read from an error reply, in bytes.
+	 * Create a codec reading and writing the given names.
+	 * @param names the names of the addressing headers
 	 */
-	public static final int MAX_ERROR_CODE_LENGTH = 64;
+	public WireFormat(HeaderNames names) {
+		this.names = names;
+		this.requestNames = new String[] { names.correlationId(), names.replyTopic(), RequestReplyHeaders.DEADLINE,
+				RequestReplyHeaders.INSTANCE, RequestReplyHeaders.STREAM };
+	}
 
-	private static final byte[] FLAG = { '1' };
+	/**
+	 * Return the codec of Spring Kafka's header names ({@link HeaderNames#DEFAULT}).
+	 * @return the shared codec
+	 */
+	public static WireFormat standard() {
+		return STANDARD;
+	}
 
-	// Long.MAX_VALUE has 19 digits.
-	private static final int MAX_NUMBER_DIGITS = 19;
-
-	private WireFormat() {
+	/**
+	 * Return the names this codec reads and writes.
+	 * @return the names
+	 */
+	public HeaderNames names() {
+		return this.names;
 	}
 
 	// Requests
 
 	/**
 	 * Return the headers of a request: the caller's own, less any request-reply header among
-	 * them (but a {@code kafka_replyPartition} of the caller's own stays unless the request names
+	 * them (but a reply partition header of the caller's own stays unless the request names
 	 * one), then the request-reply headers.
 	 * @param callerHeaders headers the caller set on its record
 	 * @param request the request-reply headers to add
 	 * @return new headers
 	 */
-	public static RecordHeaders requestHeaders(Headers callerHeaders, RequestHeaders request) {
+	public RecordHeaders requestHeaders(Headers callerHeaders, RequestHeaders request) {
 		RecordHeaders headers = new RecordHeaders(callerHeaders.toArray());
-		for (String name : new String[] { RequestReplyHeaders.CORRELATION_ID, RequestReplyHeaders.REPLY_TOPIC,
-				RequestReplyHeaders.DEADLINE, RequestReplyHeaders.INSTANCE, RequestReplyHeaders.STREAM }) {
+		for (String name : this.requestNames) {
 			headers.remove(name);
 		}
-		headers.add(RequestReplyHeaders.CORRELATION_ID, request.correlationId());
-		headers.add(RequestReplyHeaders.REPLY_TOPIC, request.replyTopic().getBytes(StandardCharsets.UTF_8));
+		headers.add(this.names.correlationId(), request.correlationId());
+		headers.add(this.names.replyTopic(), request.replyTopic().getBytes(StandardCharsets.UTF_8));
 		if (request.replyPartition() != null) {
-			headers.remove(RequestReplyHeaders.REPLY_PARTITION);
-			headers.add(RequestReplyHeaders.REPLY_PARTITION, ByteBuffer.allocate(4).putInt(request.replyPartition()).array());
+			headers.remove(this.names.replyPartition());
+			headers.add(this.names.replyPartition(), HeaderValues.partition(request.replyPartition()));
 		}
 		if (request.deadlineMillis() != RequestHeaders.NO_DEADLINE) {
-			headers.add(RequestReplyHeaders.DEADLINE, ascii(request.deadlineMillis()));
+			headers.add(RequestReplyHeaders.DEADLINE, HeaderValues.ascii(request.deadlineMillis()));
 		}
 		if (request.instance() != null) {
 			headers.add(RequestReplyHeaders.INSTANCE, request.instance());
 		}
 		if (request.stream()) {
-			headers.add(RequestReplyHeaders.STREAM, FLAG);
+			headers.add(RequestReplyHeaders.STREAM, HeaderValues.FLAG);
 		}
 		return headers;
 	}
@@ -85,25 +97,25 @@ public final class WireFormat {
 	 * malformed (its {@link MalformedHeaderException#getAddress() address} tells where the error
 	 * reply goes)
 	 */
-	public static RequestHeaders readRequest(Headers headers, int maxCorrelationIdBytes) {
-		byte[] replyTopic = value(headers, RequestReplyHeaders.REPLY_TOPIC);
+	public RequestHeaders readRequest(Headers headers, int maxCorrelationIdBytes) {
+		byte[] replyTopic = HeaderValues.value(headers, this.names.replyTopic());
 		if (replyTopic == null || replyTopic.length == 0) {
-			throw new UnaddressableRequestException("no " + RequestReplyHeaders.REPLY_TOPIC + " header");
+			throw new UnaddressableRequestException("no " + this.names.replyTopic() + " header");
 		}
-		byte[] correlationId = value(headers, RequestReplyHeaders.CORRELATION_ID);
+		byte[] correlationId = HeaderValues.value(headers, this.names.correlationId());
 		if (correlationId == null || correlationId.length == 0) {
-			throw new UnaddressableRequestException("no " + RequestReplyHeaders.CORRELATION_ID + " header");
+			throw new UnaddressableRequestException("no " + this.names.correlationId() + " header");
 		}
 		if (correlationId.length > maxCorrelationIdBytes) {
 			throw new UnaddressableRequestException(
-					RequestReplyHeaders.CORRELATION_ID + " longer than " + maxCorrelationIdBytes + " bytes");
+					this.names.correlationId() + " longer than " + maxCorrelationIdBytes + " bytes");
 		}
 		RequestHeaders address = new RequestHeaders(correlationId, new String(replyTopic, StandardCharsets.UTF_8),
-				null, RequestHeaders.NO_DEADLINE, value(headers, RequestReplyHeaders.INSTANCE),
+				null, RequestHeaders.NO_DEADLINE, HeaderValues.value(headers, RequestReplyHeaders.INSTANCE),
 				headers.lastHeader(RequestReplyHeaders.STREAM) != null);
 		try {
 			return new RequestHeaders(correlationId, address.replyTopic(),
-					replyPartition(headers.lastHeader(RequestReplyHeaders.REPLY_PARTITION)),
+					HeaderValues.partition(headers.lastHeader(this.names.replyPartition()), this.names.replyPartition()),
 					deadline(headers.lastHeader(RequestReplyHeaders.DEADLINE)), address.instance(), address.stream());
 		}
 		catch (WireFormatException ex) {
@@ -111,33 +123,15 @@ public final class WireFormat {
 		}
 	}
 
-	private static @Nullable Integer replyPartition(Header header) {
-		if (header == null) {
-			return null;
-		}
-		byte[] value = header.value();
-		if (value == null || value.length != 4) {
-			throw new WireFormatException(
-					"Header " + RequestReplyHeaders.REPLY_PARTITION + " must be a 4-byte big-endian int");
-		}
-		int partition = ByteBuffer.wrap(value).getInt();
-		if (partition < 0) {
-			throw new WireFormatException(
-					"Header " + RequestReplyHeaders.REPLY_PARTITION + " must not be negative: " + partition);
-		}
-		return partition;
-	}
-
-	private static long deadline(Header header) {
+	private static long deadline(@Nullable Header header) {
 		if (header == null) {
 			return RequestHeaders.NO_DEADLINE;
 		}
 		String text = (header.value() != null) ? new String(header.value(), StandardCharsets.US_ASCII) : "";
-		Long deadline = parseNumber(text);
+		Long deadline = HeaderValues.parseNumber(text);
 		if (deadline == null) {
-			throw new WireFormatException(
-					"Header " + RequestReplyHeaders.DEADLINE + " must be epoch milliseconds in ASCII digits: '"
-							+ abbreviate(text) + "'");
+			throw new WireFormatException("Header " + RequestReplyHeaders.DEADLINE
+					+ " must be epoch milliseconds in ASCII digits: '" + HeaderValues.abbreviate(text) + "'");
 		}
 		return deadline;
 	}
@@ -153,8 +147,8 @@ public final class WireFormat {
 	 * @param end the number of stream elements before an end marker, or {@code null}
 	 * @return new headers
 	 */
-	public static RecordHeaders replyHeaders(RequestHeaders request, byte[] responder, Throwable failure, Long sequence,
-			Long end) {
+	public RecordHeaders replyHeaders(RequestHeaders request, byte @Nullable [] responder,
+			@Nullable Throwable failure, @Nullable Long sequence, @Nullable Long end) {
 		return replyHeaders(request, responder, failure, null, sequence, end);
 	}
 
@@ -169,16 +163,16 @@ public final class WireFormat {
 	 * @param end the number of stream elements before an end marker, or {@code null}
 	 * @return new headers
 	 */
-	public static RecordHeaders replyHeaders(RequestHeaders request, byte[] responder, @Nullable Throwable failure,
-			@Nullable String errorCode, @Nullable Long sequence, @Nullable Long end) {
+	public RecordHeaders replyHeaders(RequestHeaders request, byte @Nullable [] responder,
+			@Nullable Throwable failure, @Nullable String errorCode, @Nullable Long sequence, @Nullable Long end) {
 		RecordHeaders headers = new RecordHeaders();
 		if (sequence != null) {
-			headers.add(RequestReplyHeaders.SEQUENCE, ascii(sequence));
+			headers.add(RequestReplyHeaders.SEQUENCE, HeaderValues.ascii(sequence));
 		}
 		if (end != null) {
-			headers.add(RequestReplyHeaders.END, ascii(end));
+			headers.add(RequestReplyHeaders.END, HeaderValues.ascii(end));
 		}
-		headers.add(RequestReplyHeaders.CORRELATION_ID, request.correlationId());
+		headers.add(this.names.correlationId(), request.correlationId());
 		if (request.instance() != null) {
 			headers.add(RequestReplyHeaders.INSTANCE, request.instance());
 		}
@@ -186,37 +180,9 @@ public final class WireFormat {
 			headers.add(RequestReplyHeaders.RESPONDER, responder);
 		}
 		if (failure != null) {
-			addError(headers, failure, errorCode);
+			ErrorHeaders.addError(headers, failure, errorCode);
 		}
 		return headers;
-	}
-
-	/**
-	 * Return the headers that make a reply an error reply, for responders that write the rest of
-	 * the reply themselves (a {@code @KafkaListener} with {@code @SendTo}): type, message and the
-	 * code of {@link ReplyErrorCodes#codeOf(Throwable)}, as a {@code @ReplyHandler}'s error reply.
-	 * @param failure the failure the error reply carries
-	 * @return new headers
-	 */
-	public static RecordHeaders errorHeaders(Throwable failure) {
-		RecordHeaders headers = new RecordHeaders();
-		addError(headers, failure, ReplyErrorCodes.codeOf(failure));
-		return headers;
-	}
-
-	// Every error header of every responder is written here (type, message, and any added later).
-	private static void addError(RecordHeaders headers, Throwable failure, @Nullable String errorCode) {
-		headers.add(RequestReplyHeaders.ERROR_TYPE, failure.getClass().getName().getBytes(StandardCharsets.UTF_8));
-		if (errorCode != null) {
-			headers.add(RequestReplyHeaders.ERROR_CODE, errorCode.getBytes(StandardCharsets.UTF_8));
-		}
-		String message = failure.getMessage();
-		if (message != null) {
-			if (message.length() > MAX_ERROR_MESSAGE_LENGTH) {
-				message = message.substring(0, MAX_ERROR_MESSAGE_LENGTH);
-			}
-			headers.add(RequestReplyHeaders.ERROR_MESSAGE, message.getBytes(StandardCharsets.UTF_8));
-		}
 	}
 
 	/**
@@ -224,61 +190,36 @@ public final class WireFormat {
 	 * @param headers the reply's headers
 	 * @return the bytes, or {@code null} without a correlation id
 	 */
-	public static byte @Nullable [] correlationId(Headers headers) {
-		return value(headers, RequestReplyHeaders.CORRELATION_ID);
+	public byte @Nullable [] correlationId(Headers headers) {
+		return HeaderValues.value(headers, this.names.correlationId());
 	}
 
 	/**
-	 * Return the remote failure an error reply carries.
-	 * @param topic the topic the request was sent to
+	 * Return the position of a stream element.
 	 * @param headers the reply's headers
-	 * @return the failure, or {@code null} if the reply is no error reply
+	 * @return the position, or {@code null} when missing or malformed
 	 */
-	public static @Nullable RemoteHandlerException remoteFailure(String topic, Headers headers) {
-		String errorType = text(headers, RequestReplyHeaders.ERROR_TYPE);
-		if (errorType == null) {
-			return null;
-		}
-		return new RemoteHandlerException(topic, errorType, text(headers, RequestReplyHeaders.ERROR_MESSAGE),
-				errorCode(headers));
+	public @Nullable Long sequence(Headers headers) {
+		return HeaderValues.number(headers, RequestReplyHeaders.SEQUENCE);
 	}
 
 	/**
-	 * Return the error code of an error reply.
+	 * Return the number of elements sent before a stream's end marker.
 	 * @param headers the reply's headers
-	 * @return the code, or {@code null} when the reply names none, or one that is empty or longer
-	 * than {@link #MAX_ERROR_CODE_LENGTH}
+	 * @return the count, or {@code null} when the reply is no end marker (or the header is
+	 * malformed)
 	 */
-	public static @Nullable String errorCode(Headers headers) {
-		byte[] value = value(headers, RequestReplyHeaders.ERROR_CODE);
-		if (value == null || value.length == 0 || value.length > MAX_ERROR_CODE_LENGTH) {
-			return null;
-		}
-		return new String(value, StandardCharsets.UTF_8);
+	public @Nullable Long end(Headers headers) {
+		return HeaderValues.number(headers, RequestReplyHeaders.END);
 	}
 
 	/**
-	 * Add headers a handler set for its reply, less any header of the wire format (those are
-	 * the library's to write).
-	 * @param reply the reply's headers
-	 * @param extra the headers to add
+	 * Return the responder a reply names.
+	 * @param headers the reply's headers
+	 * @return the responder, or {@code null} without one
 	 */
-	public static void addReplyHeaders(Headers reply, Headers extra) {
-		for (Header header : extra) {
-			if (!isReserved(header.key())) {
-				reply.add(header);
-			}
-		}
-	}
-
-	/**
-	 * Return whether a header name belongs to the wire format: Spring Kafka's {@code kafka_}
-	 * headers and the request-reply {@code rr_} ones.
-	 * @param name the header name
-	 * @return whether only the library writes it
-	 */
-	public static boolean isReserved(String name) {
-		return name.startsWith("kafka_") || name.startsWith("rr_");
+	public @Nullable String responder(Headers headers) {
+		return HeaderValues.text(headers, RequestReplyHeaders.RESPONDER);
 	}
 
 	// Cancellation
@@ -289,10 +230,10 @@ public final class WireFormat {
 	 * @param correlationId the correlation id of the request
 	 * @return new headers
 	 */
-	public static RecordHeaders cancelHeaders(byte[] correlationId) {
+	public RecordHeaders cancelHeaders(byte[] correlationId) {
 		RecordHeaders headers = new RecordHeaders();
-		headers.add(RequestReplyHeaders.CORRELATION_ID, correlationId);
-		headers.add(RequestReplyHeaders.CANCEL, FLAG);
+		headers.add(this.names.correlationId(), correlationId);
+		headers.add(RequestReplyHeaders.CANCEL, HeaderValues.FLAG);
 		return headers;
 	}
 
@@ -302,83 +243,12 @@ public final class WireFormat {
 	 * @return the correlation id of the request given up, or {@code null} if the record is no
 	 * cancel record (or names no correlation id)
 	 */
-	public static byte @Nullable [] cancelledRequest(Headers headers) {
+	public byte @Nullable [] cancelledRequest(Headers headers) {
 		if (headers.lastHeader(RequestReplyHeaders.CANCEL) == null) {
 			return null;
 		}
-		byte[] correlationId = value(headers, RequestReplyHeaders.CORRELATION_ID);
+		byte[] correlationId = HeaderValues.value(headers, this.names.correlationId());
 		return (correlationId != null && correlationId.length > 0) ? correlationId : null;
-	}
-
-	/**
-	 * Return the position of a stream element.
-	 * @param headers the reply's headers
-	 * @return the position, or {@code null} when missing or malformed
-	 */
-	public static @Nullable Long sequence(Headers headers) {
-		return number(headers, RequestReplyHeaders.SEQUENCE);
-	}
-
-	/**
-	 * Return the number of elements sent before a stream's end marker.
-	 * @param headers the reply's headers
-	 * @return the count, or {@code null} when the reply is no end marker (or the header is
-	 * malformed)
-	 */
-	public static @Nullable Long end(Headers headers) {
-		return number(headers, RequestReplyHeaders.END);
-	}
-
-	/**
-	 * Return the responder a reply names.
-	 * @param headers the reply's headers
-	 * @return the responder, or {@code null} without one
-	 */
-	public static @Nullable String responder(Headers headers) {
-		return text(headers, RequestReplyHeaders.RESPONDER);
-	}
-
-	// Values
-
-	private static byte @Nullable [] value(Headers headers, String name) {
-		Header header = headers.lastHeader(name);
-		return (header != null) ? header.value() : null;
-	}
-
-	private static @Nullable String text(Headers headers, String name) {
-		byte[] value = value(headers, name);
-		return (value != null) ? new String(value, StandardCharsets.UTF_8) : null;
-	}
-
-	private static @Nullable Long number(Headers headers, String name) {
-		byte[] value = value(headers, name);
-		return (value != null) ? parseNumber(new String(value, StandardCharsets.US_ASCII)) : null;
-	}
-
-	private static @Nullable Long parseNumber(String text) {
-		if (text.isEmpty() || text.length() > MAX_NUMBER_DIGITS) {
-			return null;
-		}
-		for (int i = 0; i < text.length(); i++) {
-			if (text.charAt(i) < '0' || text.charAt(i) > '9') {
-				return null;
-			}
-		}
-		try {
-			return Long.parseLong(text);
-		}
-		catch (NumberFormatException ex) {
-			// 19 digits past Long.MAX_VALUE
-			return null;
-		}
-	}
-
-	private static byte[] ascii(long number) {
-		return Long.toString(number).getBytes(StandardCharsets.US_ASCII);
-	}
-
-	private static String abbreviate(String text) {
-		return (text.length() > 32) ? text.substring(0, 32) + "..." : text;
 	}
 
 }

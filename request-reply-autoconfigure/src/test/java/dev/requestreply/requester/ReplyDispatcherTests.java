@@ -169,7 +169,7 @@ class ReplyDispatcherTests {
 				buffer);
 		RequestHeaders request = new RequestHeaders(correlationId, "app-replies", null, RequestHeaders.NO_DEADLINE,
 				instance, false);
-		for (Header header : WireFormat.replyHeaders(request, "responder".getBytes(StandardCharsets.UTF_8),
+		for (Header header : WireFormat.standard().replyHeaders(request, "responder".getBytes(StandardCharsets.UTF_8),
 				failure, null, null)) {
 			record.headers().add(header);
 		}

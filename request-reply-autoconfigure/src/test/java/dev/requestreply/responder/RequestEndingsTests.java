@@ -18,8 +18,8 @@ import dev.requestreply.handler.HandlerCallContext;
 import dev.requestreply.handler.ReplyHandlerEndpoint;
 import dev.requestreply.handler.ReplyHandlerOutcomeListener;
 import dev.requestreply.handler.ReplyHandlerStats;
+import dev.requestreply.wire.ErrorHeaders;
 import dev.requestreply.wire.RequestHeaders;
-import dev.requestreply.wire.WireFormat;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.AfterEach;
@@ -77,7 +77,7 @@ class RequestEndingsTests {
 	void whenARequestReachesTheMaxHandlingTimeThenItsCallSeesItCancelledAndItsOnCancelActionsRunBeforeTheInterrupt() {
 		assertCancelledBeforeInterrupt(NO_DEADLINE, RequestEndings::exceeded);
 		assertThat(this.replies).singleElement()
-			.satisfies((reply) -> assertThat(WireFormat.errorCode(reply.headers())).isEqualTo("DEADLINE_EXCEEDED"));
+			.satisfies((reply) -> assertThat(ErrorHeaders.errorCode(reply.headers())).isEqualTo("DEADLINE_EXCEEDED"));
 	}
 
 	@Test
@@ -124,7 +124,7 @@ class RequestEndingsTests {
 				&& this.engine.execution().started() == 2 && this.engine.execution().active() == 0));
 		assertThat(this.calls.log).containsExactly("start a", "end a");
 		assertThat(this.engine.producer.history()).hasSize(2)
-			.allSatisfy((reply) -> assertThat(WireFormat.errorCode(reply.headers())).isEqualTo("DEADLINE_EXCEEDED"));
+			.allSatisfy((reply) -> assertThat(ErrorHeaders.errorCode(reply.headers())).isEqualTo("DEADLINE_EXCEEDED"));
 		while (this.engine.producer.completeNext()) {
 			// Both replies sent: both requests end.
 		}

@@ -21,6 +21,7 @@ import dev.requestreply.handler.ReplyHandlerStats;
 import dev.requestreply.handler.ReplyTooLargeException;
 import dev.requestreply.handler.ReplyTopicPolicy;
 import io.micrometer.observation.ObservationRegistry;
+import dev.requestreply.wire.ErrorHeaders;
 import dev.requestreply.wire.RequestHeaders;
 import dev.requestreply.wire.RequestReplyHeaders;
 import dev.requestreply.wire.WireFormat;
@@ -95,10 +96,10 @@ class RequestHandlingTests {
 		assertThat(reply.partition()).isEqualTo(1);
 		assertThat(reply.key()).isEqualTo(KEY);
 		assertThat(new String(reply.value(), StandardCharsets.UTF_8)).isEqualTo("HELLO");
-		assertThat(WireFormat.correlationId(reply.headers())).isEqualTo(this.correlationId);
+		assertThat(WireFormat.standard().correlationId(reply.headers())).isEqualTo(this.correlationId);
 		assertThat(reply.headers().lastHeader(RequestReplyHeaders.INSTANCE).value()).isEqualTo(INSTANCE);
-		assertThat(WireFormat.responder(reply.headers())).isEqualTo("responder-app");
-		assertThat(WireFormat.remoteFailure(REQUESTS, reply.headers())).isNull();
+		assertThat(WireFormat.standard().responder(reply.headers())).isEqualTo("responder-app");
+		assertThat(ErrorHeaders.remoteFailure(REQUESTS, reply.headers())).isNull();
 		assertThat(stats().handled()).isOne();
 		assertThat(done()).isTrue();
 	}
@@ -111,7 +112,7 @@ class RequestHandlingTests {
 		assertThat(header(reply.headers(), RequestReplyHeaders.ERROR_TYPE))
 			.isEqualTo(IllegalStateException.class.getName());
 		assertThat(header(reply.headers(), RequestReplyHeaders.ERROR_MESSAGE)).isEqualTo("no stock for widget");
-		assertThat(WireFormat.correlationId(reply.headers())).isEqualTo(this.correlationId);
+		assertThat(WireFormat.standard().correlationId(reply.headers())).isEqualTo(this.correlationId);
 		assertThat(stats().failed()).isOne();
 		assertThat(stats().handled()).isZero();
 		assertThat(done()).isTrue();
@@ -151,28 +152,28 @@ class RequestHandlingTests {
 		handle("echo", request("hello", headers));
 		ProducerRecord<byte[], byte[]> reply = awaitOneReply();
 		assertThat(header(reply.headers(), RequestReplyHeaders.ERROR_MESSAGE)).contains(RequestReplyHeaders.DEADLINE);
-		assertThat(WireFormat.correlationId(reply.headers())).isEqualTo(this.correlationId);
+		assertThat(WireFormat.standard().correlationId(reply.headers())).isEqualTo(this.correlationId);
 		assertThat(stats().malformed()).isOne();
 		assertThat(done()).isTrue();
 	}
 
 	@Test
 	void whenDeadlineHasPassedThenNoReplyAndCountedExpired() {
-		RecordHeaders headers = WireFormat.requestHeaders(new RecordHeaders(), new RequestHeaders(this.correlationId,
+		RecordHeaders headers = WireFormat.standard().requestHeaders(new RecordHeaders(), new RequestHeaders(this.correlationId,
 				REPLIES, null, System.currentTimeMillis() - 1_000, INSTANCE, false));
 		assertSkippedWithoutReply(headers, () -> stats().expired());
 	}
 
 	@Test
 	void whenReplyTopicIsNotAllowedThenNoReplyAndCountedRefused() {
-		RecordHeaders headers = WireFormat.requestHeaders(new RecordHeaders(), new RequestHeaders(this.correlationId,
+		RecordHeaders headers = WireFormat.standard().requestHeaders(new RecordHeaders(), new RequestHeaders(this.correlationId,
 				"payments", null, RequestHeaders.NO_DEADLINE, INSTANCE, false));
 		assertSkippedWithoutReply(headers, () -> stats().refused());
 	}
 
 	@Test
 	void whenTheReplyTopicIsMissingThenNoReplyAndCountedAsAReplyFailure() {
-		RecordHeaders headers = WireFormat.requestHeaders(new RecordHeaders(), new RequestHeaders(this.correlationId,
+		RecordHeaders headers = WireFormat.standard().requestHeaders(new RecordHeaders(), new RequestHeaders(this.correlationId,
 				"ghost-replies", null, RequestHeaders.NO_DEADLINE, INSTANCE, false));
 		assertSkippedWithoutReply(headers, () -> stats().replyFailures());
 	}
@@ -180,7 +181,7 @@ class RequestHandlingTests {
 	@Test
 	void whenTheReplyTopicsLookupDoesNotAnswerThenTheRequestEndsAtItsDeadline() {
 		long start = System.nanoTime();
-		RecordHeaders headers = WireFormat.requestHeaders(new RecordHeaders(), new RequestHeaders(this.correlationId,
+		RecordHeaders headers = WireFormat.standard().requestHeaders(new RecordHeaders(), new RequestHeaders(this.correlationId,
 				SLOW_REPLIES, null, System.currentTimeMillis() + 300, INSTANCE, false));
 		assertSkippedWithoutReply(headers, () -> stats().expired());
 		assertThat(TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start)).isLessThan(2_000);
@@ -198,7 +199,7 @@ class RequestHandlingTests {
 
 	@Test
 	void whenStreamIsRequestedThenEachElementThenAnEndMarkerAreSentAndAcknowledgedOnce() {
-		RecordHeaders headers = WireFormat.requestHeaders(new RecordHeaders(), new RequestHeaders(this.correlationId,
+		RecordHeaders headers = WireFormat.standard().requestHeaders(new RecordHeaders(), new RequestHeaders(this.correlationId,
 				REPLIES, 0, RequestHeaders.NO_DEADLINE, INSTANCE, true));
 		handle("letters", request("abc", headers));
 		await().atMost(Duration.ofSeconds(5)).until(this::done);
@@ -206,19 +207,19 @@ class RequestHandlingTests {
 		assertThat(parts).hasSize(4).allSatisfy((part) -> {
 			assertThat(part.partition()).isZero();
 			assertThat(part.key()).isEqualTo(KEY);
-			assertThat(WireFormat.correlationId(part.headers())).isEqualTo(this.correlationId);
+			assertThat(WireFormat.standard().correlationId(part.headers())).isEqualTo(this.correlationId);
 		});
 		assertThat(parts.subList(0, 3)).extracting((part) -> new String(part.value(), StandardCharsets.UTF_8))
 			.containsExactly("a", "b", "c");
-		assertThat(parts).extracting((part) -> WireFormat.sequence(part.headers())).containsExactly(0L, 1L, 2L, null);
-		assertThat(WireFormat.end(parts.get(3).headers())).isEqualTo(3L);
+		assertThat(parts).extracting((part) -> WireFormat.standard().sequence(part.headers())).containsExactly(0L, 1L, 2L, null);
+		assertThat(WireFormat.standard().end(parts.get(3).headers())).isEqualTo(3L);
 		assertThat(parts.get(3).value()).isNull();
 		assertThat(stats().handled()).isOne();
 	}
 
 	@Test
 	void whenAStreamElementIsLargerThanTheProducerSendsThenTheStreamEndsWithResourceExhausted() {
-		RecordHeaders headers = WireFormat.requestHeaders(new RecordHeaders(), new RequestHeaders(this.correlationId,
+		RecordHeaders headers = WireFormat.standard().requestHeaders(new RecordHeaders(), new RequestHeaders(this.correlationId,
 				REPLIES, 0, RequestHeaders.NO_DEADLINE, INSTANCE, true));
 		handle("sized", request("2097152", headers));
 		await().atMost(Duration.ofSeconds(5)).until(this::done);
@@ -229,7 +230,7 @@ class RequestHandlingTests {
 			.isEqualTo(ReplyErrorCodes.RESOURCE_EXHAUSTED);
 		assertThat(header(parts.get(1).headers(), RequestReplyHeaders.ERROR_TYPE))
 			.isEqualTo(ReplyTooLargeException.class.getName());
-		assertThat(WireFormat.end(parts.get(1).headers())).isEqualTo(1L);
+		assertThat(WireFormat.standard().end(parts.get(1).headers())).isEqualTo(1L);
 		assertThat(stats().replyFailures()).isOne();
 	}
 
@@ -287,7 +288,7 @@ class RequestHandlingTests {
 	}
 
 	private RecordHeaders addressed(Integer replyPartition) {
-		return WireFormat.requestHeaders(new RecordHeaders(), new RequestHeaders(this.correlationId, REPLIES,
+		return WireFormat.standard().requestHeaders(new RecordHeaders(), new RequestHeaders(this.correlationId, REPLIES,
 				replyPartition, System.currentTimeMillis() + 60_000, INSTANCE, false));
 	}
 

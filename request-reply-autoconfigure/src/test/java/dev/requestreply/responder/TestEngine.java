@@ -104,7 +104,7 @@ final class TestEngine implements AutoCloseable {
 	 * @param deadlineMillis its deadline, or {@link RequestHeaders#NO_DEADLINE}
 	 */
 	ConsumerRecord<byte[], byte[]> request(int partition, String key, String value, long deadlineMillis) {
-		RecordHeaders headers = WireFormat.requestHeaders(new RecordHeaders(),
+		RecordHeaders headers = WireFormat.standard().requestHeaders(new RecordHeaders(),
 				new RequestHeaders(CorrelationId.random().toBytes(), REPLIES, null, deadlineMillis,
 						"requester-1".getBytes(StandardCharsets.UTF_8), false));
 		return record(partition, key.getBytes(StandardCharsets.UTF_8), value.getBytes(StandardCharsets.UTF_8),
@@ -123,8 +123,8 @@ final class TestEngine implements AutoCloseable {
 	 * Deliver the cancel record of a request, behind it in its partition.
 	 */
 	void cancel(ConsumerRecord<byte[], byte[]> request) {
-		byte[] correlationId = WireFormat.correlationId(request.headers());
-		deliver(record(request.partition(), null, null, WireFormat.cancelHeaders(correlationId)));
+		byte[] correlationId = WireFormat.standard().correlationId(request.headers());
+		deliver(record(request.partition(), null, null, WireFormat.standard().cancelHeaders(correlationId)));
 	}
 
 	/**

@@ -29,9 +29,34 @@ class WireFormatTests {
 	private static final RequestHeaders REQUEST = new RequestHeaders(ID, "app-replies", 3, 1_700_000_000_123L,
 			INSTANCE, true);
 
+	private static final WireFormat WIRE = WireFormat.standard();
+
+	@Test
+	void whenNamesAreOtherThenRequestsRepliesAndCancelsUseThemAndNotSpringKafkas() {
+		WireFormat custom = new WireFormat(new HeaderNames("customCorrelation", "customReplyTopic", "customPartition"));
+		RecordHeaders request = custom.requestHeaders(new RecordHeaders(), REQUEST);
+		assertThat(request.lastHeader("customCorrelation").value()).isEqualTo(ID);
+		assertThat(request.lastHeader("customPartition").value()).isEqualTo(new byte[] { 0, 0, 0, 3 });
+		assertThat(request.lastHeader("kafka_correlationId")).isNull();
+		assertThat(request.lastHeader("kafka_replyTopic")).isNull();
+		assertThat(custom.readRequest(request, 256).replyTopic()).isEqualTo("app-replies");
+		assertThatExceptionOfType(UnaddressableRequestException.class).isThrownBy(() -> WIRE.readRequest(request, 256))
+			.withMessageContaining("kafka_replyTopic");
+		assertThat(custom.correlationId(custom.replyHeaders(REQUEST, null, null, null, null))).isEqualTo(ID);
+		assertThat(custom.cancelledRequest(custom.cancelHeaders(ID))).isEqualTo(ID);
+		assertThat(WIRE.cancelledRequest(custom.cancelHeaders(ID))).isNull();
+	}
+
+	@Test
+	void whenHeaderNamesRepeatThenRefused() {
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> new HeaderNames("same", "same", "kafka_replyPartition"))
+			.withMessageContaining("must differ");
+	}
+
 	@Test
 	void whenRequestWrittenThenResponderReadsItBack() {
-		RequestHeaders read = WireFormat.readRequest(WireFormat.requestHeaders(new RecordHeaders(), REQUEST), 256);
+		RequestHeaders read = WIRE.readRequest(WIRE.requestHeaders(new RecordHeaders(), REQUEST), 256);
 		assertThat(read.correlationId()).isEqualTo(ID);
 		assertThat(read.replyTopic()).isEqualTo("app-replies");
 		assertThat(read.replyPartition()).isEqualTo(3);
@@ -42,7 +67,7 @@ class WireFormatTests {
 
 	@Test
 	void whenRequestWrittenThenHeadersAreTheDocumentedBytes() {
-		Headers headers = WireFormat.requestHeaders(new RecordHeaders(), REQUEST);
+		Headers headers = WIRE.requestHeaders(new RecordHeaders(), REQUEST);
 		assertThat(headers.lastHeader("kafka_correlationId").value()).hasSize(16).isEqualTo(ID);
 		assertThat(headers.lastHeader("kafka_replyTopic").value()).isEqualTo("app-replies".getBytes(StandardCharsets.UTF_8));
 		assertThat(headers.lastHeader("kafka_replyPartition").value()).isEqualTo(new byte[] { 0, 0, 0, 3 });
@@ -59,7 +84,7 @@ class WireFormatTests {
 		caller.add("rr_deadline", "1".getBytes(StandardCharsets.US_ASCII));
 		caller.add("kafka_replyPartition", new byte[] { 0, 0, 0, 7 });
 		caller.add("tenant", "acme".getBytes(StandardCharsets.UTF_8));
-		Headers headers = WireFormat.requestHeaders(caller,
+		Headers headers = WIRE.requestHeaders(caller,
 				new RequestHeaders(ID, "app-replies", null, RequestHeaders.NO_DEADLINE, INSTANCE, false));
 		assertThat(headers.headers("kafka_correlationId")).hasSize(1);
 		assertThat(headers.lastHeader("kafka_correlationId").value()).isEqualTo(ID);
@@ -75,7 +100,7 @@ class WireFormatTests {
 		RecordHeaders headers = new RecordHeaders();
 		headers.add("kafka_correlationId", new byte[] { 9, 9 });
 		headers.add("kafka_replyTopic", "spring-replies".getBytes(StandardCharsets.UTF_8));
-		RequestHeaders read = WireFormat.readRequest(headers, 256);
+		RequestHeaders read = WIRE.readRequest(headers, 256);
 		assertThat(read.replyPartition()).isNull();
 		assertThat(read.deadlineMillis()).isEqualTo(RequestHeaders.NO_DEADLINE);
 		assertThat(read.expiredAt(Long.MAX_VALUE - 1)).isFalse();
@@ -133,136 +158,136 @@ class WireFormatTests {
 	void whenDeadlineIsTheLargestLongThenItIsRead() {
 		RecordHeaders headers = requestHeaders();
 		replace(headers, "rr_deadline", "9223372036854775807".getBytes(StandardCharsets.US_ASCII));
-		assertThat(WireFormat.readRequest(headers, 256).deadlineMillis()).isEqualTo(Long.MAX_VALUE);
+		assertThat(WIRE.readRequest(headers, 256).deadlineMillis()).isEqualTo(Long.MAX_VALUE);
 	}
 
 	@Test
 	void whenReplyWrittenThenRequesterReadsItBack() {
-		Headers headers = WireFormat.replyHeaders(REQUEST, "pricing".getBytes(StandardCharsets.UTF_8), null, 4L, null);
-		assertThat(WireFormat.correlationId(headers)).isEqualTo(ID);
+		Headers headers = WIRE.replyHeaders(REQUEST, "pricing".getBytes(StandardCharsets.UTF_8), null, 4L, null);
+		assertThat(WIRE.correlationId(headers)).isEqualTo(ID);
 		assertThat(headers.lastHeader(RequestReplyHeaders.INSTANCE).value()).isEqualTo(INSTANCE);
-		assertThat(WireFormat.responder(headers)).isEqualTo("pricing");
-		assertThat(WireFormat.sequence(headers)).isEqualTo(4L);
-		assertThat(WireFormat.end(headers)).isNull();
-		assertThat(WireFormat.remoteFailure("quotes", headers)).isNull();
+		assertThat(WIRE.responder(headers)).isEqualTo("pricing");
+		assertThat(WIRE.sequence(headers)).isEqualTo(4L);
+		assertThat(WIRE.end(headers)).isNull();
+		assertThat(ErrorHeaders.remoteFailure("quotes", headers)).isNull();
 	}
 
 	@Test
 	void whenErrorReplyWrittenThenRequesterReadsTheFailure() {
-		Headers headers = WireFormat.replyHeaders(REQUEST, null, new IllegalStateException("out of stock"), null, 2L);
-		RemoteHandlerException failure = WireFormat.remoteFailure("orders", headers);
+		Headers headers = WIRE.replyHeaders(REQUEST, null, new IllegalStateException("out of stock"), null, 2L);
+		RemoteHandlerException failure = ErrorHeaders.remoteFailure("orders", headers);
 		assertThat(failure.getErrorType()).isEqualTo(IllegalStateException.class.getName());
 		assertThat(failure.getRemoteMessage()).isEqualTo("out of stock");
 		assertThat(failure).hasMessageContaining("orders");
-		assertThat(WireFormat.end(headers)).isEqualTo(2L);
-		assertThat(WireFormat.responder(headers)).isNull();
+		assertThat(WIRE.end(headers)).isEqualTo(2L);
+		assertThat(WIRE.responder(headers)).isNull();
 	}
 
 	@Test
 	void whenErrorMessageIsLongThenItIsCut() {
-		Headers headers = WireFormat.replyHeaders(REQUEST, null, new IllegalStateException("x".repeat(10_000)), null,
+		Headers headers = WIRE.replyHeaders(REQUEST, null, new IllegalStateException("x".repeat(10_000)), null,
 				null);
-		assertThat(WireFormat.remoteFailure("t", headers).getRemoteMessage())
-			.hasSize(WireFormat.MAX_ERROR_MESSAGE_LENGTH);
+		assertThat(ErrorHeaders.remoteFailure("t", headers).getRemoteMessage())
+			.hasSize(WirePolicy.MAX_ERROR_MESSAGE_LENGTH);
 	}
 
 	@Test
 	void whenErrorHasNoMessageThenReplyHasNoMessageHeader() {
-		Headers headers = WireFormat.replyHeaders(REQUEST, null, new IllegalStateException(), null, null);
+		Headers headers = WIRE.replyHeaders(REQUEST, null, new IllegalStateException(), null, null);
 		assertThat(headers.lastHeader("rr_error_message")).isNull();
-		assertThat(WireFormat.remoteFailure("t", headers).getRemoteMessage()).isNull();
+		assertThat(ErrorHeaders.remoteFailure("t", headers).getRemoteMessage()).isNull();
 	}
 
 	@Test
 	void whenErrorHeadersWrittenAloneThenTheyAreTheErrorHeadersOfAReply() {
 		IllegalStateException failure = new IllegalStateException("x".repeat(10_000));
-		Headers alone = WireFormat.errorHeaders(failure);
-		Headers reply = WireFormat.replyHeaders(REQUEST, null, failure, ReplyErrorCodes.INTERNAL, null, null);
+		Headers alone = ErrorHeaders.errorHeaders(failure);
+		Headers reply = WIRE.replyHeaders(REQUEST, null, failure, ReplyErrorCodes.INTERNAL, null, null);
 		assertThat(alone.toArray()).containsExactly(reply.lastHeader("rr_error_type"), reply.lastHeader("rr_error_code"),
 				reply.lastHeader("rr_error_message"));
-		assertThat(WireFormat.remoteFailure("t", alone).getRemoteMessage())
-			.hasSize(WireFormat.MAX_ERROR_MESSAGE_LENGTH);
+		assertThat(ErrorHeaders.remoteFailure("t", alone).getRemoteMessage())
+			.hasSize(WirePolicy.MAX_ERROR_MESSAGE_LENGTH);
 	}
 
 	@Test
 	void whenRequestHadNoInstanceThenReplyHasNone() {
 		RequestHeaders request = new RequestHeaders(ID, "r", null, RequestHeaders.NO_DEADLINE, null, false);
-		Headers headers = WireFormat.replyHeaders(request, null, null, null, null);
+		Headers headers = WIRE.replyHeaders(request, null, null, null, null);
 		assertThat(headers.lastHeader(RequestReplyHeaders.INSTANCE)).isNull();
-		assertThat(WireFormat.sequence(headers)).isNull();
+		assertThat(WIRE.sequence(headers)).isNull();
 	}
 
 	@Test
 	void whenReplyHeadersAreMalformedThenRequesterReadsNothing() {
 		RecordHeaders headers = new RecordHeaders();
-		assertThat(WireFormat.correlationId(headers)).isNull();
+		assertThat(WIRE.correlationId(headers)).isNull();
 		headers.add("rr_seq", "x1".getBytes(StandardCharsets.US_ASCII));
 		headers.add("rr_end", "-3".getBytes(StandardCharsets.US_ASCII));
-		assertThat(WireFormat.sequence(headers)).isNull();
-		assertThat(WireFormat.end(headers)).isNull();
+		assertThat(WIRE.sequence(headers)).isNull();
+		assertThat(WIRE.end(headers)).isNull();
 		headers.add("rr_seq", null);
-		assertThat(WireFormat.sequence(headers)).isNull();
+		assertThat(WIRE.sequence(headers)).isNull();
 	}
 
 	@Test
 	void whenErrorReplyHasACodeThenRequesterReadsIt() {
-		Headers headers = WireFormat.replyHeaders(REQUEST, null, new IllegalStateException("gone"), "NOT_FOUND", null,
+		Headers headers = WIRE.replyHeaders(REQUEST, null, new IllegalStateException("gone"), "NOT_FOUND", null,
 				null);
 		assertThat(new String(headers.lastHeader("rr_error_code").value(), StandardCharsets.UTF_8))
 			.isEqualTo("NOT_FOUND");
-		RemoteHandlerException failure = WireFormat.remoteFailure("t", headers);
+		RemoteHandlerException failure = ErrorHeaders.remoteFailure("t", headers);
 		assertThat(failure.getErrorCode()).isEqualTo("NOT_FOUND");
 		assertThat(failure.isRetryable()).isFalse();
 	}
 
 	@Test
 	void whenErrorReplyHasNoCodeOrAMalformedOneThenCodeIsUnknown() {
-		RecordHeaders headers = WireFormat.replyHeaders(REQUEST, null, new IllegalStateException(), null, null);
+		RecordHeaders headers = WIRE.replyHeaders(REQUEST, null, new IllegalStateException(), null, null);
 		assertThat(headers.lastHeader("rr_error_code")).isNull();
-		assertThat(WireFormat.remoteFailure("t", headers).getErrorCode()).isEqualTo("UNKNOWN");
+		assertThat(ErrorHeaders.remoteFailure("t", headers).getErrorCode()).isEqualTo("UNKNOWN");
 		headers.add("rr_error_code", new byte[0]);
-		assertThat(WireFormat.remoteFailure("t", headers).getErrorCode()).isEqualTo("UNKNOWN");
-		headers.add("rr_error_code", "X".repeat(WireFormat.MAX_ERROR_CODE_LENGTH + 1).getBytes(StandardCharsets.UTF_8));
-		assertThat(WireFormat.remoteFailure("t", headers).getErrorCode()).isEqualTo("UNKNOWN");
+		assertThat(ErrorHeaders.remoteFailure("t", headers).getErrorCode()).isEqualTo("UNKNOWN");
+		headers.add("rr_error_code", "X".repeat(WirePolicy.MAX_ERROR_CODE_LENGTH + 1).getBytes(StandardCharsets.UTF_8));
+		assertThat(ErrorHeaders.remoteFailure("t", headers).getErrorCode()).isEqualTo("UNKNOWN");
 		headers.add("rr_error_code", "UNAVAILABLE".getBytes(StandardCharsets.UTF_8));
-		assertThat(WireFormat.remoteFailure("t", headers).isRetryable()).isTrue();
+		assertThat(ErrorHeaders.remoteFailure("t", headers).isRetryable()).isTrue();
 	}
 
 	@Test
 	void whenCodeHeaderWithoutErrorTypeThenReplyIsNoError() {
-		RecordHeaders headers = WireFormat.replyHeaders(REQUEST, null, null, null, null);
+		RecordHeaders headers = WIRE.replyHeaders(REQUEST, null, null, null, null);
 		headers.add("rr_error_code", "INTERNAL".getBytes(StandardCharsets.UTF_8));
-		assertThat(WireFormat.remoteFailure("t", headers)).isNull();
+		assertThat(ErrorHeaders.remoteFailure("t", headers)).isNull();
 	}
 
 	@Test
 	void whenHandlerAddsReplyHeadersThenWireFormatHeadersAreNotOverwritten() {
-		RecordHeaders reply = WireFormat.replyHeaders(REQUEST, null, null, null, null);
+		RecordHeaders reply = WIRE.replyHeaders(REQUEST, null, null, null, null);
 		RecordHeaders extra = new RecordHeaders();
 		extra.add("price-source", "cache".getBytes(StandardCharsets.UTF_8));
 		extra.add("kafka_correlationId", new byte[] { 1 });
 		extra.add("rr_error_type", "x".getBytes(StandardCharsets.UTF_8));
-		WireFormat.addReplyHeaders(reply, extra);
+		WirePolicy.addReplyHeaders(reply, extra);
 		assertThat(reply.lastHeader("price-source").value()).isEqualTo("cache".getBytes(StandardCharsets.UTF_8));
-		assertThat(WireFormat.correlationId(reply)).isEqualTo(ID);
-		assertThat(WireFormat.remoteFailure("t", reply)).isNull();
+		assertThat(WIRE.correlationId(reply)).isEqualTo(ID);
+		assertThat(ErrorHeaders.remoteFailure("t", reply)).isNull();
 	}
 
 	@Test
 	void whenCancelWrittenThenResponderReadsItAndNoRequestIsSeen() {
-		RecordHeaders headers = WireFormat.cancelHeaders(ID);
-		assertThat(WireFormat.cancelledRequest(headers)).isEqualTo(ID);
+		RecordHeaders headers = WIRE.cancelHeaders(ID);
+		assertThat(WIRE.cancelledRequest(headers)).isEqualTo(ID);
 		assertThat(headers.lastHeader("kafka_replyTopic")).isNull();
 		assertThatExceptionOfType(UnaddressableRequestException.class)
-			.isThrownBy(() -> WireFormat.readRequest(headers, 256));
-		assertThat(WireFormat.cancelledRequest(requestHeaders())).isNull();
+			.isThrownBy(() -> WIRE.readRequest(headers, 256));
+		assertThat(WIRE.cancelledRequest(requestHeaders())).isNull();
 		RecordHeaders withoutId = new RecordHeaders();
 		withoutId.add("rr_cancel", new byte[] { '1' });
-		assertThat(WireFormat.cancelledRequest(withoutId)).isNull();
+		assertThat(WIRE.cancelledRequest(withoutId)).isNull();
 	}
 
 	private static RecordHeaders requestHeaders() {
-		return WireFormat.requestHeaders(new RecordHeaders(), REQUEST);
+		return WIRE.requestHeaders(new RecordHeaders(), REQUEST);
 	}
 
 	private static void replace(Headers headers, String name, byte[] value) {
@@ -274,7 +299,7 @@ class WireFormatTests {
 		RecordHeaders headers = requestHeaders();
 		change.accept(headers);
 		assertThatExceptionOfType(UnaddressableRequestException.class)
-			.isThrownBy(() -> WireFormat.readRequest(headers, 256))
+			.isThrownBy(() -> WIRE.readRequest(headers, 256))
 			.withMessageContaining(message);
 	}
 
@@ -282,7 +307,7 @@ class WireFormatTests {
 		RecordHeaders headers = requestHeaders();
 		change.accept(headers);
 		try {
-			WireFormat.readRequest(headers, 256);
+			WIRE.readRequest(headers, 256);
 		}
 		catch (MalformedHeaderException ex) {
 			assertThat(ex).hasMessageContaining(message);

@@ -1,0 +1,234 @@
+package dev.requestreply.requester.core;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import dev.requestreply.requester.RequestOutcome;
+import dev.requestreply.requester.core.RequestAction.Complete;
+import dev.requestreply.requester.core.RequestAction.Completion;
+import dev.requestreply.requester.core.RequestAction.Skipped;
+import dev.requestreply.requester.core.RequestEvent.Cancel;
+import dev.requestreply.requester.core.RequestEvent.Gathered;
+import dev.requestreply.requester.core.RequestEvent.PartitionRevoked;
+import dev.requestreply.requester.core.RequestEvent.Reply;
+import dev.requestreply.requester.core.RequestEvent.Stop;
+import dev.requestreply.requester.core.RequestEvent.Timeout;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The requester's decisions about one pending request: {@link #apply(RequestState, RequestEvent)}
+ * is a pure function of the state and the event, with no threads, clock or Kafka clients.
+ * <p>
+ * The rules: a request ends once, whatever ends it (a reply, an error reply, its timeout, a
+ * cancel, the engine's stop, a stream's overflow); later events change nothing and a later reply
+ * is skipped as late. At its end the engine's own actions come first and run at once (removal,
+ * counting, release of the reply partition, the cancel records); only what runs user code (the
+ * future's completion, stream elements, a gather's policy, outcome listeners) goes to the
+ * completion threads. A cancel goes to the responders of every request timed out or cancelled,
+ * of a stream that overflowed and of every gather that ended (how many responders it has is not
+ * known, so some may still work); none after a reply or an error reply that ended a request with
+ * one reply or a stream, nor at stop.
+ *
+ * @since 0.4.0
+ */
+public final class RequestCore {
+
+	/**
+	 * The core the engine runs.
+	 */
+	public static final RequestCore SOUND = new RequestCore(EnumSet.noneOf(Defect.class));
+
+	private final Set<Defect> defects;
+
+	RequestCore(Set<Defect> defects) {
+		this.defects = EnumSet.noneOf(Defect.class);
+		this.defects.addAll(defects);
+	}
+
+	/**
+	 * Return the next state of a request and the actions that take it there.
+	 * @param state the request's state
+	 * @param event what happened
+	 * @return the next state and the actions, in order
+	 */
+	public Transition apply(RequestState state, RequestEvent event) {
+		if (state.ended()) {
+			return (event instanceof Reply) ? new Transition(state, List.of(new RequestAction.Skip(Skipped.LATE)))
+					: new Transition(state, List.of());
+		}
+		if (event instanceof Reply reply) {
+			return switch (state.kind()) {
+				case SINGLE -> end(state, reply.error() ? RequestOutcome.ERROR : RequestOutcome.SUCCESS,
+						reply.error() ? Completion.ERROR_REPLY : Completion.VALUE, false, true, List.of());
+				case GATHER -> gathered(state, reply);
+				case STREAM -> streamed(state, reply);
+			};
+		}
+		if (event instanceof Timeout timeout) {
+			if (timeout.now() - state.deadline() < 0) {
+				// A stream's element moved the deadline after the timer took it.
+				return new Transition(state, List.of(new RequestAction.Reschedule(state.deadline())));
+			}
+			Completion completion = (state.kind() == RequestKind.GATHER) ? Completion.PARTIAL : Completion.TIMEOUT;
+			if (has(Defect.EXPIRY_ON_COMPLETION_THREADS)) {
+				Transition ended = end(state, RequestOutcome.TIMEOUT, completion, true, true, List.of());
+				List<RequestAction> engine = ended.actions().stream().filter((action) -> !action.userCode()).toList();
+				return new Transition(ended.state(), List.of(new Complete(completion, engine)));
+			}
+			return end(state, RequestOutcome.TIMEOUT, completion, true, true, List.of());
+		}
+		if (event instanceof Cancel cancel) {
+			return end(state, RequestOutcome.CANCELLED, cancel.byFuture() ? null : Completion.CANCELLED, true, true,
+					List.of());
+		}
+		if (event instanceof Gathered gathered) {
+			if (state.kind() != RequestKind.GATHER) {
+				return new Transition(state, List.of());
+			}
+			// Its policy has enough (or failed): the responders still working are told to stop.
+			return end(state, gathered.policyFailed() ? RequestOutcome.ERROR : RequestOutcome.SUCCESS,
+					gathered.policyFailed() ? Completion.POLICY_FAILED : Completion.VALUE,
+					!has(Defect.NO_CANCEL_AFTER_EARLY_GATHER), true, List.of());
+		}
+		if (event instanceof PartitionRevoked) {
+			return new Transition(state.withoutPartition(), List.of());
+		}
+		if (event instanceof Stop) {
+			return end(state, RequestOutcome.ERROR, Completion.STOPPED, false, false, List.of());
+		}
+		throw new IllegalArgumentException("Unknown event " + event);
+	}
+
+	private Transition gathered(RequestState state, Reply reply) {
+		String responder = (reply.responder() != null) ? reply.responder() : "";
+		if (state.answered().contains(responder)) {
+			return new Transition(state, List.of(new RequestAction.Skip(Skipped.DUPLICATE)));
+		}
+		return new Transition(state.answeredBy(responder), List.of(new RequestAction.TestPolicy()));
+	}
+
+	private Transition streamed(RequestState state, Reply reply) {
+		if (reply.error()) {
+			return end(state, RequestOutcome.ERROR, Completion.ERROR_REPLY, false, true, List.of());
+		}
+		long endAt = (reply.end() != null) ? reply.end() : state.endAt();
+		Long sequence = reply.sequence();
+		List<RequestAction> delivered = new ArrayList<>();
+		long next = state.next();
+		long[] early = state.early();
+		long deadline = state.deadline();
+		if (sequence != null) {
+			if (sequence < next || state.holdsEarly(sequence) || (endAt >= 0 && sequence >= endAt)) {
+				return new Transition(state, List.of(new RequestAction.Skip(Skipped.DUPLICATE)));
+			}
+			if (sequence > next) {
+				if (early.length >= state.maxEarly() && !has(Defect.UNBOUNDED_STREAM_BUFFER)) {
+					// One element too many waits for a missing one: the stream ends.
+					return end(state, RequestOutcome.CANCELLED, Completion.OVERFLOW, true, true, List.of());
+				}
+				early = insert(early, sequence);
+			}
+			else {
+				delivered.add(new RequestAction.Deliver(next++));
+				int taken = 0;
+				while (taken < early.length && early[taken] == next) {
+					delivered.add(new RequestAction.Deliver(next++));
+					taken++;
+				}
+				early = Arrays.copyOfRange(early, taken, early.length);
+				deadline = Math.min(state.overallDeadline(), reply.now() + state.idleNanos());
+			}
+		}
+		RequestState moved = state.streamAt(deadline, next, endAt, early);
+		if (endAt >= 0 && next >= endAt) {
+			return end(moved, RequestOutcome.SUCCESS, Completion.VALUE, false, true, delivered);
+		}
+		if (deadline != state.deadline()) {
+			delivered.add(new RequestAction.Reschedule(deadline));
+		}
+		return new Transition(moved, delivered);
+	}
+
+	private static long[] insert(long[] sorted, long value) {
+		int at = -(Arrays.binarySearch(sorted, value) + 1);
+		long[] grown = new long[sorted.length + 1];
+		System.arraycopy(sorted, 0, grown, 0, at);
+		grown[at] = value;
+		System.arraycopy(sorted, at, grown, at + 1, sorted.length - at);
+		return grown;
+	}
+
+	private Transition end(RequestState state, RequestOutcome outcome, @Nullable Completion completion, boolean cancel,
+			boolean rememberId, List<RequestAction> before) {
+		List<RequestAction> actions = new ArrayList<>(before);
+		actions.add(new RequestAction.Remove(rememberId));
+		actions.add(new RequestAction.Count(outcome));
+		if (state.holdsPartition()) {
+			actions.add(new RequestAction.Release());
+		}
+		if (cancel && state.cancelsOn()) {
+			actions.add(new RequestAction.SendCancel());
+		}
+		actions.add(new RequestAction.Notify(outcome, has(Defect.LISTENERS_ON_ENDING_THREAD)));
+		if (completion != null) {
+			actions.add(new Complete(completion, List.of()));
+		}
+		return new Transition(state.ending(outcome), actions);
+	}
+
+	private boolean has(Defect defect) {
+		return this.defects.contains(defect);
+	}
+
+	/**
+	 * The next state of a request and the actions that take it there.
+	 *
+	 * @param state the next state
+	 * @param actions the actions, in order
+	 */
+	public record Transition(RequestState state, List<RequestAction> actions) {
+
+		/**
+		 * Copy the actions.
+		 * @param state the next state
+		 * @param actions the actions, in order
+		 */
+		public Transition {
+			actions = List.copyOf(actions);
+		}
+
+	}
+
+	/**
+	 * Defects of 0.3's requester, put back only by the simulation's mutation test, which checks
+	 * that the simulation catches each.
+	 */
+	enum Defect {
+
+		/**
+		 * An expiry's removal, counting and cancel wait for the completion of the future, on the
+		 * completion threads, behind user callbacks.
+		 */
+		EXPIRY_ON_COMPLETION_THREADS,
+
+		/**
+		 * A gather its policy ends sends no cancel to the responders still working.
+		 */
+		NO_CANCEL_AFTER_EARLY_GATHER,
+
+		/**
+		 * A stream holds every element that comes before a missing one.
+		 */
+		UNBOUNDED_STREAM_BUFFER,
+
+		/**
+		 * Outcome listeners run on whichever thread ends the request (the timer's).
+		 */
+		LISTENERS_ON_ENDING_THREAD
+
+	}
+
+}

@@ -1,0 +1,153 @@
+package dev.requestreply.requester.core;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+import dev.requestreply.requester.RequestOutcome;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.util.Assert;
+
+/**
+ * The state of one pending request, immutable: a {@link RequestCore} turns it and an event into
+ * the next one. Its owner (the request's lock, or a compare-and-set of the reference) keeps one
+ * transition at a time.
+ *
+ * @param kind how many replies the request takes
+ * @param outcome how it ended, or {@code null} while pending
+ * @param deadline when it times out (a stream's moves with each element, never past
+ * {@code overallDeadline}), in nanoseconds
+ * @param overallDeadline the latest deadline, in nanoseconds
+ * @param idleNanos how long a stream waits for its next element, or 0
+ * @param cancelsOn whether cancel records go to the request's topics
+ * @param holdsPartition whether the request named a reply partition this instance still owns
+ * @param next the position of the next stream element
+ * @param endAt the number of elements of a stream whose end marker came, or -1
+ * @param early positions of stream elements that came before {@code next}, sorted
+ * @param maxEarly how many elements a stream holds while one is missing
+ * @param answered the responders of a gather that answered
+ * @since 0.4.0
+ */
+public record RequestState(RequestKind kind, @Nullable RequestOutcome outcome, long deadline, long overallDeadline,
+		long idleNanos, boolean cancelsOn, boolean holdsPartition, long next, long endAt, long[] early, int maxEarly,
+		List<String> answered) {
+
+	private static final long[] NONE = {};
+
+	/**
+	 * Copy what is mutable.
+	 */
+	public RequestState {
+		early = early.clone();
+		answered = List.copyOf(answered);
+	}
+
+	/**
+	 * Return the state of a request with one reply, just registered.
+	 * @param deadline when it times out, in nanoseconds
+	 * @param cancelsOn whether cancel records go to its topic
+	 * @param holdsPartition whether it names a reply partition of this instance
+	 * @return the state
+	 */
+	public static RequestState single(long deadline, boolean cancelsOn, boolean holdsPartition) {
+		return new RequestState(RequestKind.SINGLE, null, deadline, deadline, 0, cancelsOn, holdsPartition, 0, -1,
+				NONE, 0, List.of());
+	}
+
+	/**
+	 * Return the state of a stream, just registered.
+	 * @param now the time, in nanoseconds
+	 * @param timeoutNanos how long the whole stream may take
+	 * @param idleNanos how long it waits for each element
+	 * @param maxEarly how many elements it holds while one is missing
+	 * @param cancelsOn whether cancel records go to its topic
+	 * @param holdsPartition whether it names a reply partition of this instance
+	 * @return the state
+	 */
+	public static RequestState stream(long now, long timeoutNanos, long idleNanos, int maxEarly, boolean cancelsOn,
+			boolean holdsPartition) {
+		Assert.isTrue(idleNanos > 0 && maxEarly > 0, "A stream needs a positive idle timeout and buffer");
+		long overall = now + timeoutNanos;
+		return new RequestState(RequestKind.STREAM, null, Math.min(overall, now + idleNanos), overall, idleNanos,
+				cancelsOn, holdsPartition, 0, -1, NONE, maxEarly, List.of());
+	}
+
+	/**
+	 * Return the state of a gather, just registered.
+	 * @param deadline when it times out, in nanoseconds
+	 * @param cancelsOn whether cancel records go to its topics
+	 * @param holdsPartition whether it names a reply partition of this instance
+	 * @return the state
+	 */
+	public static RequestState gather(long deadline, boolean cancelsOn, boolean holdsPartition) {
+		return new RequestState(RequestKind.GATHER, null, deadline, deadline, 0, cancelsOn, holdsPartition, 0, -1,
+				NONE, 0, List.of());
+	}
+
+	/**
+	 * Return whether the request ended.
+	 * @return whether its outcome is set
+	 */
+	public boolean ended() {
+		return this.outcome != null;
+	}
+
+	/**
+	 * Return how many stream elements wait for a missing one.
+	 * @return the number held
+	 */
+	public int held() {
+		return this.early.length;
+	}
+
+	RequestState ending(RequestOutcome outcome) {
+		return new RequestState(this.kind, outcome, this.deadline, this.overallDeadline, this.idleNanos, this.cancelsOn,
+				false, this.next, this.endAt, NONE, this.maxEarly, this.answered);
+	}
+
+	RequestState withoutPartition() {
+		return new RequestState(this.kind, this.outcome, this.deadline, this.overallDeadline, this.idleNanos,
+				this.cancelsOn, false, this.next, this.endAt, this.early, this.maxEarly, this.answered);
+	}
+
+	RequestState answeredBy(String responder) {
+		List<String> answers = new ArrayList<>(this.answered);
+		answers.add(responder);
+		return new RequestState(this.kind, this.outcome, this.deadline, this.overallDeadline, this.idleNanos,
+				this.cancelsOn, this.holdsPartition, this.next, this.endAt, this.early, this.maxEarly, answers);
+	}
+
+	RequestState streamAt(long deadline, long next, long endAt, long[] early) {
+		return new RequestState(this.kind, this.outcome, deadline, this.overallDeadline, this.idleNanos,
+				this.cancelsOn, this.holdsPartition, next, endAt, early, this.maxEarly, this.answered);
+	}
+
+	boolean holdsEarly(long sequence) {
+		return Arrays.binarySearch(this.early, sequence) >= 0;
+	}
+
+	@Override
+	public boolean equals(@Nullable Object other) {
+		return other instanceof RequestState state && this.kind == state.kind && this.outcome == state.outcome
+				&& this.deadline == state.deadline && this.overallDeadline == state.overallDeadline
+				&& this.idleNanos == state.idleNanos && this.cancelsOn == state.cancelsOn
+				&& this.holdsPartition == state.holdsPartition && this.next == state.next
+				&& this.endAt == state.endAt && Arrays.equals(this.early, state.early)
+				&& this.maxEarly == state.maxEarly && this.answered.equals(state.answered);
+	}
+
+	@Override
+	public int hashCode() {
+		return 31 * Long.hashCode(this.deadline) + 17 * Long.hashCode(this.next) + Arrays.hashCode(this.early)
+				+ this.answered.hashCode();
+	}
+
+	@Override
+	public String toString() {
+		return "RequestState[" + this.kind + ", outcome=" + this.outcome + ", deadline=" + this.deadline + ", next="
+				+ this.next + ", endAt=" + this.endAt + ", early=" + Arrays.toString(this.early) + ", answered="
+				+ this.answered + "]";
+	}
+
+}

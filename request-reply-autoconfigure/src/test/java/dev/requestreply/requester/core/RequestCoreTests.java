@@ -1,0 +1,91 @@
+package dev.requestreply.requester.core;
+
+import java.util.List;
+
+import dev.requestreply.requester.RequestOutcome;
+import dev.requestreply.requester.core.RequestAction.Complete;
+import dev.requestreply.requester.core.RequestAction.Completion;
+import dev.requestreply.requester.core.RequestAction.Count;
+import dev.requestreply.requester.core.RequestAction.Deliver;
+import dev.requestreply.requester.core.RequestAction.Notify;
+import dev.requestreply.requester.core.RequestAction.Release;
+import dev.requestreply.requester.core.RequestAction.Remove;
+import dev.requestreply.requester.core.RequestAction.Reschedule;
+import dev.requestreply.requester.core.RequestAction.SendCancel;
+import dev.requestreply.requester.core.RequestAction.Skip;
+import dev.requestreply.requester.core.RequestAction.Skipped;
+import dev.requestreply.requester.core.RequestAction.TestPolicy;
+import dev.requestreply.requester.core.RequestEvent.Cancel;
+import dev.requestreply.requester.core.RequestEvent.Gathered;
+import dev.requestreply.requester.core.RequestEvent.PartitionRevoked;
+import dev.requestreply.requester.core.RequestEvent.Reply;
+import dev.requestreply.requester.core.RequestEvent.Stop;
+import dev.requestreply.requester.core.RequestEvent.Timeout;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+class RequestCoreTests {
+
+	private final RequestCore core = RequestCore.SOUND;
+
+	@Test
+	void whenRequestTimesOutThenEngineEndsItBeforeAnyUserCode() {
+		RequestCore.Transition ended = this.core.apply(RequestState.single(100, true, true), new Timeout(100));
+		assertThat(ended.state().outcome()).isEqualTo(RequestOutcome.TIMEOUT);
+		assertThat(ended.actions()).containsExactly(new Remove(true), new Count(RequestOutcome.TIMEOUT), new Release(),
+				new SendCancel(), new Notify(RequestOutcome.TIMEOUT, false), new Complete(Completion.TIMEOUT, List.of()));
+		assertThat(ended.actions().stream().filter(RequestAction::userCode)).hasSize(2);
+	}
+
+	@Test
+	void whenRequestEndedThenLaterRepliesAreLateAndOtherEventsChangeNothing() {
+		RequestState ended = this.core.apply(RequestState.single(100, true, false), new Reply(5, null, null, null, false))
+			.state();
+		assertThat(this.core.apply(ended, new Reply(6, null, null, null, true)).actions())
+			.containsExactly(new Skip(Skipped.LATE));
+		assertThat(this.core.apply(ended, new Timeout(200)).actions()).isEmpty();
+		assertThat(this.core.apply(ended, new Cancel(false)).actions()).isEmpty();
+		assertThat(this.core.apply(ended, new Stop()).actions()).isEmpty();
+	}
+
+	@Test
+	void whenGatherPolicyHoldsThenCancelGoesToTheResponders() {
+		RequestState gather = RequestState.gather(100, true, false);
+		RequestCore.Transition one = this.core.apply(gather, new Reply(1, "a", null, null, false));
+		assertThat(one.actions()).containsExactly(new TestPolicy());
+		assertThat(this.core.apply(one.state(), new Reply(2, "a", null, null, false)).actions())
+			.containsExactly(new Skip(Skipped.DUPLICATE));
+		assertThat(this.core.apply(one.state(), new Gathered(false)).actions()).contains(new SendCancel(),
+				new Count(RequestOutcome.SUCCESS), new Complete(Completion.VALUE, List.of()));
+		assertThat(this.core.apply(one.state(), new Gathered(true)).actions()).contains(new SendCancel(),
+				new Complete(Completion.POLICY_FAILED, List.of()));
+	}
+
+	@Test
+	void whenStreamElementsComeOutOfOrderThenHeldUpToTheBoundThenOverflowCancels() {
+		RequestState stream = RequestState.stream(0, 1_000, 100, 1, true, false);
+		RequestState held = this.core.apply(stream, new Reply(1, null, 1L, null, false)).state();
+		assertThat(held.held()).isEqualTo(1);
+		RequestCore.Transition inOrder = this.core.apply(held, new Reply(2, null, 0L, null, false));
+		assertThat(inOrder.actions()).containsExactly(new Deliver(0), new Deliver(1), new Reschedule(102));
+		RequestCore.Transition overflow = this.core.apply(held, new Reply(2, null, 2L, null, false));
+		assertThat(overflow.state().outcome()).isEqualTo(RequestOutcome.CANCELLED);
+		assertThat(overflow.actions()).contains(new SendCancel(), new Complete(Completion.OVERFLOW, List.of()));
+	}
+
+	@Test
+	void whenCallerCancelsTheFutureThenNoCompletionAndPartitionRevokedIsNotReleased() {
+		RequestState revoked = this.core.apply(RequestState.single(100, true, true), new PartitionRevoked()).state();
+		assertThat(this.core.apply(revoked, new Cancel(true)).actions()).containsExactly(new Remove(true),
+				new Count(RequestOutcome.CANCELLED), new SendCancel(), new Notify(RequestOutcome.CANCELLED, false));
+	}
+
+	@Test
+	void whenEngineStopsThenFailedWithoutCancelNorRememberedId() {
+		assertThat(this.core.apply(RequestState.single(100, true, false), new Stop()).actions()).containsExactly(
+				new Remove(false), new Count(RequestOutcome.ERROR), new Notify(RequestOutcome.ERROR, false),
+				new Complete(Completion.STOPPED, List.of()));
+	}
+
+}
