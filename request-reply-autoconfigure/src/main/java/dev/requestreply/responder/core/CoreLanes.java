@@ -4,6 +4,7 @@ import java.util.ArrayDeque;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
 
 import dev.requestreply.ReplyHandler;
 import org.jspecify.annotations.Nullable;
@@ -54,13 +55,18 @@ final class CoreLanes {
 	}
 
 	/**
-	 * The {@link Fault#EARLY_END_PASSES_TURN} defect: a waiting request that ended hands the turn
-	 * to the next waiting one, whatever has it.
+	 * A waiting request ended: it leaves its lane (an abandoned one already left with its
+	 * partition).
+	 * @return the request to start: none but with the {@link Fault#EARLY_END_PASSES_TURN} defect
 	 */
-	@Nullable CoreRequest leaveAndPass(CoreRequest request) {
+	@Nullable CoreRequest waitingEnded(CoreRequest request, boolean abandoned, Set<Fault> faults) {
+		if (abandoned && faults.contains(Fault.START_AFTER_REVOKE)) {
+			return null;
+		}
 		Lane lane = laneOf(request);
 		Turn turn = (lane != null) ? this.busy.get(lane) : null;
-		if (turn == null || !turn.waiting.remove(request)) {
+		if (turn == null || !turn.waiting.remove(request) || abandoned
+				|| !faults.contains(Fault.EARLY_END_PASSES_TURN)) {
 			return null;
 		}
 		CoreRequest next = turn.waiting.poll();

@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,8 +29,6 @@ import org.jspecify.annotations.Nullable;
  */
 public final class ResponderCore {
 
-	private final int maxNamed;
-
 	private final Set<Fault> faults;
 
 	private final CoreLanes lanes;
@@ -39,7 +36,7 @@ public final class ResponderCore {
 	// Every request known: in hand, or ended with its worker still busy.
 	private final Map<Long, CoreRequest> known = new HashMap<>();
 
-	private final Map<Partition, CoreLedger> ledgers = new LinkedHashMap<>();
+	private final CorePartitions partitions;
 
 	// Replies made but held (only with REPLY_HELD_FOR_NEXT_CALL).
 	private final List<CoreRequest> held = new ArrayList<>();
@@ -58,7 +55,7 @@ public final class ResponderCore {
 
 	ResponderCore(ReplyHandler.Ordering ordering, int maxNamed, Set<Fault> faults) {
 		this.lanes = new CoreLanes(ordering);
-		this.maxNamed = maxNamed;
+		this.partitions = new CorePartitions(maxNamed, faults);
 		this.faults = faults;
 	}
 
@@ -83,10 +80,10 @@ public final class ResponderCore {
 			started(started.ref(), actions);
 		}
 		else if (event instanceof ResponderEvent.Returned returned) {
-			returned(returned.ref(), returned.pending() ? null : ReplyKind.REPLY, null, actions);
+			returned(returned.ref(), returned.pending(), null, actions);
 		}
 		else if (event instanceof ResponderEvent.Threw threw) {
-			returned(threw.ref(), ReplyKind.ERROR, threw.code(), actions);
+			returned(threw.ref(), false, threw.code(), actions);
 		}
 		else if (event instanceof ResponderEvent.Completed completed) {
 			completed(completed, actions);
@@ -114,26 +111,23 @@ public final class ResponderCore {
 		}
 		else if (event instanceof ResponderEvent.Assigned assigned) {
 			if (!this.stopped) {
-				this.ledgers.put(assigned.partition(), new CoreLedger(Set.copyOf(assigned.finishedAbove())));
+				this.partitions.assigned(assigned);
 			}
 		}
 		else if (event instanceof ResponderEvent.CommitDone done) {
-			CoreLedger ledger = this.ledgers.get(done.partition());
-			if (!done.succeeded() && ledger != null) {
-				ledger.lastCommit = null;
-			}
+			this.partitions.commitDone(done);
 		}
 		else if (event instanceof ResponderEvent.Stop) {
 			this.stopped = true;
-			takenAway(List.copyOf(this.ledgers.keySet()), true, actions);
+			takenAway(this.partitions.owned(), true, actions);
 		}
-		commits(actions);
+		this.partitions.commits(actions);
 		return actions;
 	}
 
 	private void arrived(ResponderEvent.Arrived arrived, List<ResponderAction> actions) {
 		RequestRef ref = arrived.ref();
-		CoreLedger ledger = this.ledgers.get(ref.partition());
+		CoreLedger ledger = this.partitions.ledger(ref.partition());
 		if (this.stopped || ledger == null) {
 			// Fetched before its partition was taken away: its next owner handles it.
 			actions.add(new ResponderAction.Outcome(ref, Ending.ABANDONED));
@@ -174,18 +168,18 @@ public final class ResponderCore {
 		}
 	}
 
-	private void returned(RequestRef ref, @Nullable ReplyKind kind, @Nullable String code,
-			List<ResponderAction> actions) {
+	// The method returned (a value, or a future or stream: pending) or threw (an error code).
+	private void returned(RequestRef ref, boolean pending, @Nullable String errorCode, List<ResponderAction> actions) {
 		CoreRequest request = this.known.get(ref.id());
 		if (request == null) {
 			return;
 		}
 		if (request.stage == Stage.RUNNING) {
-			if (kind == null) {
+			if (pending) {
 				request.stage = Stage.AWAITING;
 			}
 			else {
-				reply(request, kind, code, actions);
+				reply(request, errorCode, actions);
 			}
 		}
 		workerDone(request, actions);
@@ -194,20 +188,20 @@ public final class ResponderCore {
 	private void completed(ResponderEvent.Completed completed, List<ResponderAction> actions) {
 		CoreRequest request = this.known.get(completed.ref().id());
 		if (request != null && request.stage == Stage.AWAITING) {
-			String code = completed.errorCode();
-			reply(request, (code != null) ? ReplyKind.ERROR : ReplyKind.REPLY, code, actions);
+			reply(request, completed.errorCode(), actions);
 		}
 	}
 
-	private void reply(CoreRequest request, ReplyKind kind, @Nullable String code, List<ResponderAction> actions) {
+	// Send its reply, or its error reply when there is an error code.
+	private void reply(CoreRequest request, @Nullable String errorCode, List<ResponderAction> actions) {
 		request.stage = Stage.REPLYING;
-		request.errorReply = kind == ReplyKind.ERROR;
-		if (kind == ReplyKind.REPLY && this.faults.contains(Fault.REPLY_HELD_FOR_NEXT_CALL)) {
+		request.errorReply = errorCode != null;
+		if (errorCode == null && fault(Fault.REPLY_HELD_FOR_NEXT_CALL)) {
 			this.held.add(request);
 			return;
 		}
-		actions.add((kind == ReplyKind.REPLY) ? new ResponderAction.SendReply(request.ref)
-				: new ResponderAction.SendError(request.ref, (code != null) ? code : ReplyErrorCodes.INTERNAL));
+		actions.add((errorCode != null) ? new ResponderAction.SendError(request.ref, errorCode)
+				: new ResponderAction.SendReply(request.ref));
 	}
 
 	private void flushHeld(List<ResponderAction> actions) {
@@ -224,7 +218,7 @@ public final class ResponderCore {
 		if (request == null || request.stage != Stage.REPLYING) {
 			return;
 		}
-		if (!sent && this.faults.contains(Fault.FAILED_REPLY_KEEPS_REQUEST)) {
+		if (!sent && fault(Fault.FAILED_REPLY_KEEPS_REQUEST)) {
 			return;
 		}
 		end(request, sent ? (request.errorReply ? Ending.ERROR_REPLIED : Ending.REPLIED) : Ending.SEND_FAILED,
@@ -250,23 +244,16 @@ public final class ResponderCore {
 		if (before == Stage.WAITING) {
 			this.lanes.leave(request);
 		}
-		if (before == Stage.QUEUED && this.faults.contains(Fault.METHOD_AFTER_DEADLINE_EXCEEDED)) {
+		if (before == Stage.QUEUED && fault(Fault.METHOD_AFTER_DEADLINE_EXCEEDED)) {
 			request.unclaimed = true;
 		}
-		reply(request, ReplyKind.ERROR, ReplyErrorCodes.DEADLINE_EXCEEDED, actions);
+		reply(request, ReplyErrorCodes.DEADLINE_EXCEEDED, actions);
 	}
 
 	private void takenAway(Collection<Partition> partitions, boolean graceful, List<ResponderAction> actions) {
 		for (Partition partition : partitions) {
-			CoreLedger ledger = this.ledgers.remove(partition);
-			if (ledger == null) {
+			if (!this.partitions.takeAway(partition, graceful, actions)) {
 				continue;
-			}
-			if (graceful) {
-				ResponderAction.Commit point = ledger.commitPoint(partition, this.maxNamed, fault(Fault.COMMIT_PAST_UNFINISHED));
-				if (point != null) {
-					actions.add(point);
-				}
 			}
 			if (!fault(Fault.START_AFTER_REVOKE)) {
 				this.lanes.dropWaiting(partition);
@@ -284,25 +271,19 @@ public final class ResponderCore {
 		interruptIfCalled(request, actions);
 		request.stage = Stage.ENDED;
 		this.inHand--;
-		CoreLedger ledger = this.ledgers.get(request.ref.partition());
+		CoreLedger ledger = this.partitions.ledger(request.ref.partition());
 		if (finished && ledger != null) {
 			ledger.finish(request.ref.offset());
 		}
 		actions.add(new ResponderAction.Outcome(request.ref, ending));
 		if (before == Stage.WAITING) {
 			this.known.remove(request.ref.id());
-			if (ending != Ending.ABANDONED && fault(Fault.EARLY_END_PASSES_TURN)) {
-				CoreRequest next = this.lanes.leaveAndPass(request);
-				if (next != null) {
-					start(next, actions);
-				}
+			CoreRequest next = this.lanes.waitingEnded(request, ending == Ending.ABANDONED, this.faults);
+			if (next != null) {
+				start(next, actions);
 			}
-			else if (ending != Ending.ABANDONED || !fault(Fault.START_AFTER_REVOKE)) {
-				this.lanes.leave(request);
-			}
-			return;
 		}
-		if (request.released()) {
+		else if (request.released()) {
 			release(request, actions);
 		}
 	}
@@ -335,33 +316,8 @@ public final class ResponderCore {
 		}
 	}
 
-	// Ask for the commit of every partition whose point moved, pausing those it cannot name fully.
-	private void commits(List<ResponderAction> actions) {
-		for (Map.Entry<Partition, CoreLedger> entry : this.ledgers.entrySet()) {
-			CoreLedger ledger = entry.getValue();
-			ResponderAction.Commit point = ledger.commitPoint(entry.getKey(), this.maxNamed,
-					fault(Fault.COMMIT_PAST_UNFINISHED));
-			if (point == null || point.equals(ledger.lastCommit)) {
-				continue;
-			}
-			ledger.lastCommit = point;
-			actions.add(point);
-			boolean pause = !point.complete() && !fault(Fault.TRUNCATED_METADATA_NOT_PAUSED);
-			if (pause != ledger.paused) {
-				ledger.paused = pause;
-				actions.add(pause ? new ResponderAction.Pause(entry.getKey()) : new ResponderAction.Resume(entry.getKey()));
-			}
-		}
-	}
-
 	private boolean fault(Fault fault) {
 		return this.faults.contains(fault);
-	}
-
-	private enum ReplyKind {
-
-		REPLY, ERROR
-
 	}
 
 }
