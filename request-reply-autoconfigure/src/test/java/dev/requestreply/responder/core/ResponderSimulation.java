@@ -144,6 +144,12 @@ final class ResponderSimulation {
 		if (!partition.owned || partition.paused || partition.nextFetch >= this.records) {
 			return;
 		}
+		deliverNext(partition);
+		fetchLater(partition);
+	}
+
+	// The next record of a partition reaches the core (after a revocation too: fetched before it).
+	private void deliverNext(SimulatedPartition partition) {
 		long offset = partition.nextFetch++;
 		RequestRef ref = new RequestRef(this.nextId++, partition.partition, offset);
 		@Nullable Object key = partition.keyOf[(int) offset];
@@ -178,7 +184,6 @@ final class ResponderSimulation {
 			});
 		}
 		deliver(new ResponderEvent.Arrived(ref, key, deadline));
-		fetchLater(partition);
 	}
 
 	private void takeAway(SimulatedPartition partition, boolean lost) {
@@ -195,6 +200,9 @@ final class ResponderSimulation {
 			partition.committingSync = true;
 			deliver(new ResponderEvent.Revoked(List.of(partition.partition)));
 			partition.committingSync = false;
+		}
+		if (this.random.nextInt(4) == 0 && partition.nextFetch < this.records) {
+			deliverNext(partition);
 		}
 		at(this.random.nextLong(1, 60), () -> assign(partition));
 	}

@@ -24,7 +24,8 @@ class ResponderSimulationTests {
 	void whenSchedulesRunThenEveryInvariantHoldsAfterEveryStep() {
 		Long replay = Long.getLong("simulation.seed");
 		if (replay != null) {
-			runOrReport(replay, EnumSet.noneOf(Fault.class));
+			ResponderSimulation simulation = runOrReport(replay, EnumSet.noneOf(Fault.class));
+			System.out.println("Responder simulation: seed " + replay + " replayed, " + simulation.steps + " steps");
 			return;
 		}
 		long schedules = Long.getLong("simulation.schedules", 20_000);
