@@ -17,7 +17,9 @@ public sealed interface ResponderEvent {
 	 * A record was taken in hand, in offset order within its partition.
 	 * @param ref the delivery
 	 * @param laneKey what orders it with {@code KEY} (its key), or {@code null} for none
-	 * @param deadline its deadline (epoch millis), or {@link Long#MAX_VALUE} for none
+	 * @param deadline its deadline (epoch millis), or {@link Long#MAX_VALUE} for none: for the
+	 * owner's watchdog, which says when it passed ({@link DeadlinePassed}, else
+	 * {@link MaxHandlingTime})
 	 */
 	record Arrived(RequestRef ref, @Nullable Object laneKey, long deadline) implements ResponderEvent {
 	}

@@ -1,7 +1,6 @@
 package dev.requestreply.responder.core;
 
 import java.util.ArrayDeque;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -114,7 +113,7 @@ final class ResponderSimulation {
 		for (ResponderAction action : actions) {
 			carryOut(action);
 		}
-		this.checks.afterStep(event);
+		this.checks.afterStep();
 	}
 
 	// The consumer's side.
@@ -394,10 +393,6 @@ final class ResponderSimulation {
 			this.keyOf = keyOf;
 		}
 
-	}
-
-	List<SimulatedRequest> inHandList() {
-		return new ArrayList<>(this.inHand.values());
 	}
 
 }

@@ -1,6 +1,8 @@
 package dev.requestreply.responder.core;
 
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 
 import dev.requestreply.responder.core.ResponderAction.Ending;
@@ -58,7 +60,7 @@ final class SimulationChecks {
 		}
 		SimulatedRequest other = this.running.get(request.lane);
 		check(other == null, Invariant.LANE_EXCLUSIVE, request.ref + " ran while " + other + " of its lane ran");
-		Object generationLane = java.util.List.of(request.lane, request.generation);
+		Object generationLane = List.of(request.lane, request.generation);
 		Long last = this.lastStarted.get(generationLane);
 		check(last == null || last < request.ref.offset(), Invariant.LANE_ORDER,
 				request.ref + " started after offset " + last + " of its lane");
@@ -110,10 +112,10 @@ final class SimulationChecks {
 		check(commit.offset() >= partition.committed, Invariant.COMMIT_NEVER_BACK, "the committed position of "
 				+ partition.partition + " went back from " + partition.committed + " to " + commit.offset());
 		partition.committed = commit.offset();
-		partition.committedFinished = new java.util.HashSet<>(commit.finishedAbove());
+		partition.committedFinished = new HashSet<>(commit.finishedAbove());
 	}
 
-	void afterStep(ResponderEvent event) {
+	void afterStep() {
 		for (SimulatedRequest request : this.simulation.inHand.values()) {
 			check(this.simulation.now <= request.bound, Invariant.ENDS_WITHIN_BOUND, request.ref + " still in hand at "
 					+ this.simulation.now + " ms, past its bound of " + request.bound + " ms");
