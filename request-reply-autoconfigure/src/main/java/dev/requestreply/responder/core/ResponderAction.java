@@ -1,0 +1,117 @@
+package dev.requestreply.responder.core;
+
+import java.util.List;
+
+/**
+ * What the core of a handler decides, each carried out by one call on the Kafka side or the
+ * handler's executor.
+ */
+public sealed interface ResponderAction {
+
+	/**
+	 * Hand the request to the handler's executor.
+	 * @param ref the request
+	 */
+	record Start(RequestRef ref) implements ResponderAction {
+	}
+
+	/**
+	 * The worker that asked ({@link ResponderEvent.Started}) may call the method.
+	 * @param ref the request
+	 */
+	record Run(RequestRef ref) implements ResponderAction {
+	}
+
+	/**
+	 * The worker that asked must not call the method: the request ended before its turn.
+	 * @param ref the request
+	 */
+	record Skip(RequestRef ref) implements ResponderAction {
+	}
+
+	/**
+	 * Cancel the request's call: mark its context cancelled, run its {@code onCancel} actions,
+	 * interrupt the method, cancel the future or stream it returned.
+	 * @param ref the request
+	 */
+	record Interrupt(RequestRef ref) implements ResponderAction {
+	}
+
+	/**
+	 * Send the request's reply (the method's value, or its future's).
+	 * @param ref the request
+	 */
+	record SendReply(RequestRef ref) implements ResponderAction {
+	}
+
+	/**
+	 * Send an error reply.
+	 * @param ref the request
+	 * @param code its error code
+	 */
+	record SendError(RequestRef ref, String code) implements ResponderAction {
+	}
+
+	/**
+	 * Commit a partition's position.
+	 * @param partition the partition
+	 * @param offset the lowest unfinished offset (or the one after the last record)
+	 * @param finishedAbove the finished offsets above it, ascending, for the metadata
+	 * @param complete whether {@code finishedAbove} names every finished offset above it (else
+	 * the partition is paused until it does)
+	 */
+	record Commit(Partition partition, long offset, List<Long> finishedAbove, boolean complete)
+			implements ResponderAction {
+	}
+
+	/**
+	 * Stop fetching a partition.
+	 * @param partition the partition
+	 */
+	record Pause(Partition partition) implements ResponderAction {
+	}
+
+	/**
+	 * Fetch a paused partition again.
+	 * @param partition the partition
+	 */
+	record Resume(Partition partition) implements ResponderAction {
+	}
+
+	/**
+	 * The request left the hand: once per delivery.
+	 * @param ref the request
+	 * @param ending how
+	 */
+	record Outcome(RequestRef ref, Ending ending) implements ResponderAction {
+	}
+
+	/**
+	 * How a request left the hand.
+	 */
+	enum Ending {
+
+		/** Its reply was sent. */
+		REPLIED,
+
+		/** Its error reply was sent (the method threw, or the max handling time passed). */
+		ERROR_REPLIED,
+
+		/** Its reply or error reply could not be sent. */
+		SEND_FAILED,
+
+		/** Its requester cancelled it. */
+		CANCELLED,
+
+		/** Its deadline passed. */
+		EXPIRED,
+
+		/** Left to the partition's next owner (revoked, lost, stopped): its offset stays unfinished. */
+		ABANDONED,
+
+		/** The previous owner's commit names it as finished: never in hand. */
+		ALREADY_FINISHED
+
+	}
+
+}

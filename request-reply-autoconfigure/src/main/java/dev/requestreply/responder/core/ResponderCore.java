@@ -1,0 +1,323 @@
+package dev.requestreply.responder.core;
+
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import dev.requestreply.ReplyErrorCodes;
+import dev.requestreply.ReplyHandler;
+import dev.requestreply.responder.core.CoreRequest.Stage;
+import dev.requestreply.responder.core.ResponderAction.Ending;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * The decisions about one handler's requests: its lanes, each owned partition's ledger and commit
+ * position, the requests in hand and how each ends. {@link #on} takes one event and returns the
+ * actions it leads to; it is not thread-safe: one owner (a serialized event loop per handler)
+ * calls it, other threads only hand that owner events. No clock: the watchdog's events say when
+ * a bound passed.
+ * <p>
+ * What it keeps: a request ends exactly once ({@link ResponderAction.Outcome}); requests of one
+ * lane never overlap and start in offset order; at most one reply per request, never after it
+ * ended; a method never runs for a request that ended; a commit never passes an unfinished
+ * request and names only finished ones; metadata that cannot name them all pauses the
+ * partition; a revoked or lost partition starts nothing more.
+ */
+public final class ResponderCore {
+
+	private final Set<Fault> faults;
+
+	private final CoreLanes lanes;
+
+	// Every request known: in hand, or ended with its worker still busy.
+	private final Map<Long, CoreRequest> known = new HashMap<>();
+
+	private final CorePartitions partitions;
+
+	// Replies made but held (only with REPLY_HELD_FOR_NEXT_CALL).
+	private final List<CoreRequest> held = new ArrayList<>();
+
+	private int inHand;
+
+	private boolean stopped;
+
+	/**
+	 * @param ordering the handler's ordering
+	 * @param maxNamed how many finished offsets a commit's metadata can name
+	 */
+	public ResponderCore(ReplyHandler.Ordering ordering, int maxNamed) {
+		this(ordering, maxNamed, EnumSet.noneOf(Fault.class));
+	}
+
+	ResponderCore(ReplyHandler.Ordering ordering, int maxNamed, Set<Fault> faults) {
+		this.lanes = new CoreLanes(ordering);
+		this.partitions = new CorePartitions(maxNamed, faults);
+		this.faults = faults;
+	}
+
+	/**
+	 * Return how many requests are in hand.
+	 */
+	public int inHand() {
+		return this.inHand;
+	}
+
+	/**
+	 * Take one event.
+	 * @param event the event
+	 * @return the actions it leads to, in the order they are to be carried out
+	 */
+	public List<ResponderAction> on(ResponderEvent event) {
+		List<ResponderAction> actions = new ArrayList<>(4);
+		if (event instanceof ResponderEvent.Arrived arrived) {
+			arrived(arrived, actions);
+		}
+		else if (event instanceof ResponderEvent.Started started) {
+			started(started.ref(), actions);
+		}
+		else if (event instanceof ResponderEvent.Returned returned) {
+			returned(returned.ref(), returned.pending(), null, actions);
+		}
+		else if (event instanceof ResponderEvent.Threw threw) {
+			returned(threw.ref(), false, threw.code(), actions);
+		}
+		else if (event instanceof ResponderEvent.Completed completed) {
+			completed(completed, actions);
+		}
+		else if (event instanceof ResponderEvent.ReplySent sent) {
+			sendEnded(sent.ref(), true, actions);
+		}
+		else if (event instanceof ResponderEvent.ReplyFailed failed) {
+			sendEnded(failed.ref(), false, actions);
+		}
+		else if (event instanceof ResponderEvent.Cancel cancel) {
+			endEarly(cancel.ref(), Ending.CANCELLED, actions);
+		}
+		else if (event instanceof ResponderEvent.DeadlinePassed passed) {
+			endEarly(passed.ref(), Ending.EXPIRED, actions);
+		}
+		else if (event instanceof ResponderEvent.MaxHandlingTime exceeded) {
+			exceeded(exceeded.ref(), actions);
+		}
+		else if (event instanceof ResponderEvent.Revoked revoked) {
+			takenAway(revoked.partitions(), true, actions);
+		}
+		else if (event instanceof ResponderEvent.Lost lost) {
+			takenAway(lost.partitions(), false, actions);
+		}
+		else if (event instanceof ResponderEvent.Assigned assigned) {
+			if (!this.stopped) {
+				this.partitions.assigned(assigned);
+			}
+		}
+		else if (event instanceof ResponderEvent.CommitDone done) {
+			this.partitions.commitDone(done);
+		}
+		else if (event instanceof ResponderEvent.Stop) {
+			this.stopped = true;
+			takenAway(this.partitions.owned(), true, actions);
+		}
+		this.partitions.commits(actions);
+		return actions;
+	}
+
+	private void arrived(ResponderEvent.Arrived arrived, List<ResponderAction> actions) {
+		RequestRef ref = arrived.ref();
+		CoreLedger ledger = this.partitions.ledger(ref.partition());
+		if (this.stopped || ledger == null) {
+			// Fetched before its partition was taken away: its next owner handles it.
+			actions.add(new ResponderAction.Outcome(ref, Ending.ABANDONED));
+			return;
+		}
+		if (!ledger.receive(ref.offset())) {
+			actions.add(new ResponderAction.Outcome(ref, Ending.ALREADY_FINISHED));
+			return;
+		}
+		CoreRequest request = new CoreRequest(ref, arrived.laneKey());
+		this.known.put(ref.id(), request);
+		this.inHand++;
+		if (this.lanes.enter(request)) {
+			start(request, actions);
+		}
+	}
+
+	private void start(CoreRequest request, List<ResponderAction> actions) {
+		request.stage = Stage.QUEUED;
+		request.workerBusy = true;
+		actions.add(new ResponderAction.Start(request.ref));
+	}
+
+	private void started(RequestRef ref, List<ResponderAction> actions) {
+		flushHeld(actions);
+		CoreRequest request = this.known.get(ref.id());
+		if (request != null && (request.stage == Stage.QUEUED || request.unclaimed)) {
+			request.unclaimed = false;
+			if (request.stage == Stage.QUEUED) {
+				request.stage = Stage.RUNNING;
+			}
+			actions.add(new ResponderAction.Run(ref));
+			return;
+		}
+		actions.add(new ResponderAction.Skip(ref));
+		if (request != null) {
+			workerDone(request, actions);
+		}
+	}
+
+	// The method returned (a value, or a future or stream: pending) or threw (an error code).
+	private void returned(RequestRef ref, boolean pending, @Nullable String errorCode, List<ResponderAction> actions) {
+		CoreRequest request = this.known.get(ref.id());
+		if (request == null) {
+			return;
+		}
+		if (request.stage == Stage.RUNNING) {
+			if (pending) {
+				request.stage = Stage.AWAITING;
+			}
+			else {
+				reply(request, errorCode, actions);
+			}
+		}
+		workerDone(request, actions);
+	}
+
+	private void completed(ResponderEvent.Completed completed, List<ResponderAction> actions) {
+		CoreRequest request = this.known.get(completed.ref().id());
+		if (request != null && request.stage == Stage.AWAITING) {
+			reply(request, completed.errorCode(), actions);
+		}
+	}
+
+	// Send its reply, or its error reply when there is an error code.
+	private void reply(CoreRequest request, @Nullable String errorCode, List<ResponderAction> actions) {
+		request.stage = Stage.REPLYING;
+		request.errorReply = errorCode != null;
+		if (errorCode == null && fault(Fault.REPLY_HELD_FOR_NEXT_CALL)) {
+			this.held.add(request);
+			return;
+		}
+		actions.add((errorCode != null) ? new ResponderAction.SendError(request.ref, errorCode)
+				: new ResponderAction.SendReply(request.ref));
+	}
+
+	private void flushHeld(List<ResponderAction> actions) {
+		for (CoreRequest request : this.held) {
+			if (request.stage == Stage.REPLYING) {
+				actions.add(new ResponderAction.SendReply(request.ref));
+			}
+		}
+		this.held.clear();
+	}
+
+	private void sendEnded(RequestRef ref, boolean sent, List<ResponderAction> actions) {
+		CoreRequest request = this.known.get(ref.id());
+		if (request == null || request.stage != Stage.REPLYING) {
+			return;
+		}
+		if (!sent && fault(Fault.FAILED_REPLY_KEEPS_REQUEST)) {
+			return;
+		}
+		end(request, sent ? (request.errorReply ? Ending.ERROR_REPLIED : Ending.REPLIED) : Ending.SEND_FAILED,
+				true, actions);
+	}
+
+	// Cancelled or expired: ends it unless its reply is on its way (the send ends it, bounded).
+	private void endEarly(RequestRef ref, Ending ending, List<ResponderAction> actions) {
+		CoreRequest request = this.known.get(ref.id());
+		if (request == null || !request.inHand() || request.stage == Stage.REPLYING) {
+			return;
+		}
+		end(request, ending, true, actions);
+	}
+
+	private void exceeded(RequestRef ref, List<ResponderAction> actions) {
+		CoreRequest request = this.known.get(ref.id());
+		if (request == null || !request.inHand() || request.stage == Stage.REPLYING) {
+			return;
+		}
+		Stage before = request.stage;
+		interruptIfCalled(request, actions);
+		if (before == Stage.WAITING) {
+			this.lanes.leave(request);
+		}
+		if (before == Stage.QUEUED && fault(Fault.METHOD_AFTER_DEADLINE_EXCEEDED)) {
+			request.unclaimed = true;
+		}
+		reply(request, ReplyErrorCodes.DEADLINE_EXCEEDED, actions);
+	}
+
+	private void takenAway(Collection<Partition> partitions, boolean graceful, List<ResponderAction> actions) {
+		for (Partition partition : partitions) {
+			if (!this.partitions.takeAway(partition, graceful, actions)) {
+				continue;
+			}
+			if (!fault(Fault.START_AFTER_REVOKE)) {
+				this.lanes.dropWaiting(partition);
+			}
+			for (CoreRequest request : List.copyOf(this.known.values())) {
+				if (request.ref.partition().equals(partition) && request.inHand()) {
+					end(request, Ending.ABANDONED, false, actions);
+				}
+			}
+		}
+	}
+
+	private void end(CoreRequest request, Ending ending, boolean finished, List<ResponderAction> actions) {
+		Stage before = request.stage;
+		interruptIfCalled(request, actions);
+		request.stage = Stage.ENDED;
+		this.inHand--;
+		CoreLedger ledger = this.partitions.ledger(request.ref.partition());
+		if (finished && ledger != null) {
+			ledger.finish(request.ref.offset());
+		}
+		actions.add(new ResponderAction.Outcome(request.ref, ending));
+		if (before == Stage.WAITING) {
+			this.known.remove(request.ref.id());
+			CoreRequest next = this.lanes.waitingEnded(request, ending == Ending.ABANDONED, this.faults);
+			if (next != null) {
+				start(next, actions);
+			}
+		}
+		else if (request.released()) {
+			release(request, actions);
+		}
+	}
+
+	private void interruptIfCalled(CoreRequest request, List<ResponderAction> actions) {
+		if (request.stage == Stage.RUNNING || request.stage == Stage.AWAITING) {
+			actions.add(new ResponderAction.Interrupt(request.ref));
+		}
+	}
+
+	private void workerDone(CoreRequest request, List<ResponderAction> actions) {
+		if (!request.workerBusy) {
+			return;
+		}
+		request.workerBusy = false;
+		if (request.released()) {
+			release(request, actions);
+		}
+	}
+
+	// Ended and its worker done: the next of its lane that is still in hand starts.
+	private void release(CoreRequest request, List<ResponderAction> actions) {
+		this.known.remove(request.ref.id());
+		CoreRequest next = this.lanes.release(request);
+		while (next != null && !next.inHand() && !fault(Fault.START_AFTER_REVOKE)) {
+			next = this.lanes.release(next);
+		}
+		if (next != null && !this.stopped) {
+			start(next, actions);
+		}
+	}
+
+	private boolean fault(Fault fault) {
+		return this.faults.contains(fault);
+	}
+
+}

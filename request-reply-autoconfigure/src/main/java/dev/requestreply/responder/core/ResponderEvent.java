@@ -1,0 +1,133 @@
+package dev.requestreply.responder.core;
+
+import java.util.Collection;
+import java.util.Set;
+
+import org.jspecify.annotations.Nullable;
+
+/**
+ * What the core of a handler is told: by the consumer (arrived, assigned, revoked, lost, commit
+ * done), by handler workers (started, returned, threw, completed), by the reply producer (sent,
+ * failed), by the cancel reader (cancel), by the watchdog (deadline passed, max handling time)
+ * and at shutdown (stop).
+ */
+public sealed interface ResponderEvent {
+
+	/**
+	 * A record was taken in hand, in offset order within its partition.
+	 * @param ref the delivery
+	 * @param laneKey what orders it with {@code KEY} (its key), or {@code null} for none
+	 * @param deadline its deadline (epoch millis), or {@link Long#MAX_VALUE} for none: for the
+	 * owner's watchdog, which says when it passed ({@link DeadlinePassed}, else
+	 * {@link MaxHandlingTime})
+	 */
+	record Arrived(RequestRef ref, @Nullable Object laneKey, long deadline) implements ResponderEvent {
+	}
+
+	/**
+	 * A handler worker is about to call the method: the core answers with
+	 * {@link ResponderAction.Run} or {@link ResponderAction.Skip}.
+	 * @param ref the request
+	 */
+	record Started(RequestRef ref) implements ResponderEvent {
+	}
+
+	/**
+	 * The method returned.
+	 * @param ref the request
+	 * @param pending whether it returned a future or stream whose end comes later
+	 * ({@link Completed}); else its value is the reply
+	 */
+	record Returned(RequestRef ref, boolean pending) implements ResponderEvent {
+	}
+
+	/**
+	 * The method threw.
+	 * @param ref the request
+	 * @param code the error code of the error reply
+	 */
+	record Threw(RequestRef ref, String code) implements ResponderEvent {
+	}
+
+	/**
+	 * The future or stream a method returned ended.
+	 * @param ref the request
+	 * @param errorCode the error code when it failed, else {@code null}
+	 */
+	record Completed(RequestRef ref, @Nullable String errorCode) implements ResponderEvent {
+	}
+
+	/**
+	 * The reply (or error reply) was acknowledged by the broker.
+	 * @param ref the request
+	 */
+	record ReplySent(RequestRef ref) implements ResponderEvent {
+	}
+
+	/**
+	 * The reply could not be sent (including the producer's own delivery timeout).
+	 * @param ref the request
+	 */
+	record ReplyFailed(RequestRef ref) implements ResponderEvent {
+	}
+
+	/**
+	 * Its requester gave up (a cancel record).
+	 * @param ref the request
+	 */
+	record Cancel(RequestRef ref) implements ResponderEvent {
+	}
+
+	/**
+	 * Its deadline passed.
+	 * @param ref the request
+	 */
+	record DeadlinePassed(RequestRef ref) implements ResponderEvent {
+	}
+
+	/**
+	 * It has no deadline and was in hand for the handler's max handling time.
+	 * @param ref the request
+	 */
+	record MaxHandlingTime(RequestRef ref) implements ResponderEvent {
+	}
+
+	/**
+	 * Partitions are being taken away gracefully (the revoke callback waits for the answer).
+	 * @param partitions the partitions
+	 */
+	record Revoked(Collection<Partition> partitions) implements ResponderEvent {
+	}
+
+	/**
+	 * Partitions were lost: another member may own them already, commits would fail.
+	 * @param partitions the partitions
+	 */
+	record Lost(Collection<Partition> partitions) implements ResponderEvent {
+	}
+
+	/**
+	 * A partition was assigned.
+	 * @param partition the partition
+	 * @param committed the group's committed offset
+	 * @param finishedAbove the offsets above it that the commit's metadata names as finished
+	 */
+	record Assigned(Partition partition, long committed, Set<Long> finishedAbove) implements ResponderEvent {
+	}
+
+	/**
+	 * A commit the core asked for ended.
+	 * @param partition the partition
+	 * @param offset the committed offset asked for
+	 * @param succeeded whether the broker took it
+	 */
+	record CommitDone(Partition partition, long offset, boolean succeeded) implements ResponderEvent {
+	}
+
+	/**
+	 * The handler stops.
+	 */
+	record Stop() implements ResponderEvent {
+	}
+
+}
