@@ -105,7 +105,11 @@ public @interface ReplyHandler {
 	/**
 	 * Most calls of this method at once in one instance, across its consumers.
 	 * {@code ${...}} placeholders resolve. Empty means the
-	 * {@code request-reply.handler.max-concurrency} property.
+	 * {@code request-reply.handler.max-concurrency} property. A call counts from its start until
+	 * its reply is made or its request ended, not only while its method runs: a Kotlin
+	 * {@code suspend} function counts while suspended, a returned {@code CompletableFuture} (or
+	 * other stage, {@code Mono}) until it completes, a returned {@code Flow} or publisher until its
+	 * last element.
 	 * @return the limit, a positive number
 	 * @since 0.3.0
 	 */

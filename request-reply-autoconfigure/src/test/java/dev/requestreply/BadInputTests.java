@@ -9,6 +9,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
 import dev.requestreply.wire.RequestReplyHeaders;
@@ -100,17 +101,17 @@ class BadInputTests {
 	}
 
 	private static ConsumerRecord<byte[], byte[]> awaitReply(CorrelationId id) {
-		ConsumerRecord<byte[], byte[]>[] found = new ConsumerRecord[1];
+		AtomicReference<ConsumerRecord<byte[], byte[]>> found = new AtomicReference<>();
 		await().atMost(Duration.ofSeconds(20)).until(() -> {
 			for (ConsumerRecord<byte[], byte[]> record : replies.poll(Duration.ofMillis(100))) {
 				Header header = record.headers().lastHeader(RequestReplyHeaders.CORRELATION_ID);
 				if (header != null && id.equals(CorrelationId.fromBytes(header.value()))) {
-					found[0] = record;
+					found.set(record);
 				}
 			}
-			return found[0] != null;
+			return found.get() != null;
 		});
-		return found[0];
+		return found.get();
 	}
 
 	private static String header(ConsumerRecord<?, ?> record, String name) {

@@ -140,7 +140,9 @@ class HandlerBatchTests {
 			return result;
 		}
 
-		@ReplyHandler(topics = "${test.topic.flood}", groupId = "batch-flood")
+		// A future not completed counts against maxConcurrency: a limit above max-in-hand, so that
+		// what stops the fetching is the requests in hand.
+		@ReplyHandler(topics = "${test.topic.flood}", groupId = "batch-flood", maxConcurrency = "5000")
 		CompletableFuture<String> flood(String request) {
 			this.flooded.incrementAndGet();
 			if (this.floodReleased) {

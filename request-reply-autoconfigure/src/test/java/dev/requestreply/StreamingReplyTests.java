@@ -9,6 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -102,7 +103,8 @@ class StreamingReplyTests {
 
 	@Test
 	void whenPlainRequestMeetsStreamingHandlerThenOneJsonArrayReplies() throws Exception {
-		assertThat(template.request(topic("count"), 3, List.class).get(30, TimeUnit.SECONDS)).containsExactly(0, 1, 2);
+		List<?> reply = template.request(topic("count"), 3, List.class).get(30, TimeUnit.SECONDS);
+		assertThat(reply).asInstanceOf(InstanceOfAssertFactories.LIST).containsExactly(0, 1, 2);
 	}
 
 	@Test

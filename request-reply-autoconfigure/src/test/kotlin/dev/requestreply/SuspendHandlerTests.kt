@@ -5,6 +5,7 @@ import java.util.concurrent.CancellationException
 import java.util.concurrent.CompletableFuture
 import java.util.concurrent.ExecutionException
 import java.util.concurrent.TimeUnit
+import java.util.concurrent.atomic.AtomicInteger
 import dev.requestreply.handler.ReplyHandlerContainerCustomizer
 import dev.requestreply.handler.ReplyHandlerContainers
 import kotlinx.coroutines.cancel
@@ -30,7 +31,9 @@ import org.springframework.core.ParameterizedTypeReference
  * A `@ReplyHandler` that is a Kotlin `suspend` function runs as a coroutine on its handler's
  * threads: its return value is the reply, what it throws an error reply with its error code, a
  * cancelled request cancels the coroutine, a `Flow` it returns is a stream of replies, and its
- * `ReplyContext` (and deadline) follow it across suspensions. Requests sent with the Java API.
+ * `ReplyContext` (and deadline) follow it across suspensions. A suspended call, like a future a
+ * handler returned and that has not completed, counts against the handler's `maxConcurrency`.
+ * Requests sent with the Java API.
  */
 class SuspendHandlerTests {
 
@@ -61,7 +64,9 @@ class SuspendHandlerTests {
 				"test.topic.count=" + TestBroker.createTopic("suspend-count", 1),
 				"test.topic.count-later=" + TestBroker.createTopic("suspend-count-later", 1),
 				"test.topic.ticks=" + TestBroker.createTopic("suspend-ticks", 1),
-				"test.topic.mdc=" + TestBroker.createTopic("suspend-mdc", 1))
+				"test.topic.mdc=" + TestBroker.createTopic("suspend-mdc", 1),
+				"test.topic.limited=" + TestBroker.createTopic("suspend-limited", 1),
+				"test.topic.limited-future=" + TestBroker.createTopic("suspend-limited-future", 1))
 			template = context.getBean(RequestReplyTemplate::class.java)
 			handlers = context.getBean(SuspendHandlers::class.java)
 		}
@@ -174,6 +179,40 @@ class SuspendHandlerTests {
 			.get(20, TimeUnit.SECONDS)).isEqualTo("tenant-from-consumer-thread")
 	}
 
+	@Test
+	fun whenSuspendHandlerHasMaxConcurrencyTwoThenAtMostTwoCallsRunAtOnceWhileSuspended() {
+		assertAtMostTwoAtOnce(topic("limited"), handlers.limited)
+	}
+
+	@Test
+	fun whenHandlerReturnsAFutureThenItsCallCountsAgainstMaxConcurrencyUntilTheFutureCompletes() {
+		assertAtMostTwoAtOnce(topic("limited-future"), handlers.limitedFuture)
+	}
+
+	private fun assertAtMostTwoAtOnce(topic: String, calls: CallsAtOnce) {
+		val replies = (1..6).map { template.request(topic, it, Int::class.javaObjectType, Duration.ofSeconds(10)) }
+		assertThat(replies.map { it.get(20, TimeUnit.SECONDS) }).containsExactlyInAnyOrderElementsOf(1..6)
+		// Six calls of 200 ms each, arriving together: two at a time, never more.
+		assertThat(calls.most.get()).isEqualTo(2)
+	}
+
+	/** How many calls of a handler were under way at once, at most. */
+	class CallsAtOnce {
+
+		private val running = AtomicInteger()
+
+		val most = AtomicInteger()
+
+		fun enter() {
+			most.accumulateAndGet(running.incrementAndGet(), Math::max)
+		}
+
+		fun exit() {
+			running.decrementAndGet()
+		}
+
+	}
+
 	/** Handlers that are suspend functions, or return a Flow. */
 	class SuspendHandlers(private val template: RequestReplyOperations) {
 
@@ -182,6 +221,10 @@ class SuspendHandlerTests {
 
 		@Volatile
 		var ticksStopped = CompletableFuture<Throwable>()
+
+		val limited = CallsAtOnce()
+
+		val limitedFuture = CallsAtOnce()
 
 		fun expect(): CancelledCall {
 			work = CancelledCall()
@@ -245,6 +288,28 @@ class SuspendHandlerTests {
 		suspend fun mdc(request: String): String {
 			delay(10)
 			return MDC.get("tenant") ?: "none"
+		}
+
+		@ReplyHandler(topics = ["\${test.topic.limited}"], maxConcurrency = "2")
+		suspend fun limited(request: Int): Int {
+			limited.enter()
+			try {
+				delay(200)
+				return request
+			}
+			finally {
+				limited.exit()
+			}
+		}
+
+		// A Kotlin handler returning a future, called as a Java one.
+		@ReplyHandler(topics = ["\${test.topic.limited-future}"], maxConcurrency = "2")
+		fun limitedFuture(request: Int): CompletableFuture<Int> {
+			limitedFuture.enter()
+			return CompletableFuture.supplyAsync({
+				limitedFuture.exit()
+				request
+			}, CompletableFuture.delayedExecutor(200, TimeUnit.MILLISECONDS))
 		}
 
 		@ReplyHandler(topics = ["\${test.topic.ticks}"])

@@ -5,6 +5,7 @@ import dev.requestreply.ReplyErrorCodes;
 import dev.requestreply.ReplyHandler;
 import reactor.core.publisher.Flux;
 
+import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.stereotype.Component;
 
@@ -14,6 +15,10 @@ import org.springframework.stereotype.Component;
  */
 @SpringBootApplication(proxyBeanMethods = false)
 class PricingApplication {
+
+	public static void main(String[] args) {
+		SpringApplication.run(PricingApplication.class, args);
+	}
 
 	@Component
 	static class PricingHandlers {

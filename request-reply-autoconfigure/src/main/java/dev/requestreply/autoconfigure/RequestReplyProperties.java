@@ -495,7 +495,9 @@ public class RequestReplyProperties {
 		 * Most calls of one @ReplyHandler method at once in this instance, across its consumers
 		 * (@ReplyHandler(maxConcurrency) overrides it). Calls run on a pool of this many threads
 		 * per handler, or on virtual threads with 'spring.threads.virtual.enabled' on Java 21+;
-		 * past the limit, requests wait for a thread and the partitions feeding them pause.
+		 * past the limit, requests wait for a thread and the partitions feeding them pause. A call
+		 * counts until its reply is made: a suspended coroutine or a returned future that has not
+		 * completed counts as a running call.
 		 */
 		private int maxConcurrency = 64;
 

@@ -8,7 +8,8 @@ import java.util.Map;
  * reads, the lowest offset not finished (where its group commits).
  *
  * @param maxConcurrency the most calls at once
- * @param active the calls running now
+ * @param active the calls running now (a suspended coroutine, or a returned future whose reply is
+ * yet to be made, included: what counts against {@code maxConcurrency})
  * @param queued the requests waiting for a thread (their turn came; not those waiting behind an
  * earlier request with the same key)
  * @param inHand the requests taken in hand and not ended (queued, running, or awaiting their

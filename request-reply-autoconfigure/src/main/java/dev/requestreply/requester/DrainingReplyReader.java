@@ -14,6 +14,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.Metric;
 import org.apache.kafka.common.MetricName;
@@ -169,7 +170,7 @@ final class DrainingReplyReader implements Runnable {
 		}
 		finally {
 			this.commands.forEach(Runnable::run);
-			this.consumer.close(Duration.ZERO);
+			this.consumer.close(CloseOptions.timeout(Duration.ZERO));
 		}
 	}
 

@@ -13,6 +13,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.Metric;
@@ -110,7 +111,7 @@ final class OwnedReplyReader implements Runnable, ConsumerRebalanceListener {
 		}
 		finally {
 			// Not zero: the consumer leaves the group, so its partitions move on at once.
-			this.consumer.close(CLOSE_TIMEOUT);
+			this.consumer.close(CloseOptions.timeout(CLOSE_TIMEOUT));
 		}
 	}
 

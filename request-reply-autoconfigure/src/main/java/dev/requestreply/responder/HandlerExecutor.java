@@ -2,11 +2,9 @@ package dev.requestreply.responder;
 
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 
 import org.jspecify.annotations.Nullable;
@@ -17,13 +15,16 @@ import org.springframework.core.log.LogAccessor;
  * Runs the requests of one handler on its threads, at most {@code maxConcurrency} at once across
  * the handler's consumers: a request whose turn came waits in a queue, and counts against the
  * limit until its worker returns (the method, and for a stream request the iteration of what it
- * returned). A worker takes queued requests one after the other; more workers start while the
- * queue would take longer than {@link #TARGET_DRAIN} to drain at the time a request has taken
- * lately (or, when the workers all block, the time they have made no progress), so that a handler
- * that blocks gets up to {@code maxConcurrency} threads and a handler that does not is not spread
- * over threads it would only wake up. Urgent work (cancellations, the
- * end of a request the watchdog stops, a stream's demand) runs at once, beside the limit, so that
- * it never waits behind the requests it concerns.
+ * returned) and, when the method returned what completes later (a future, a suspended Kotlin
+ * coroutine, a publisher), until its reply is made or the request ended
+ * ({@link #countUntil(CompletableFuture)}). A worker takes queued requests one after the other;
+ * more workers start while the queue would take longer than {@link #TARGET_DRAIN} to drain at the
+ * time a request has taken lately (or, when the workers all block, the time they have made no
+ * progress), so that a handler that blocks gets up to {@code maxConcurrency} threads and a handler
+ * that does not is not spread over threads it would only wake up. Urgent work (cancellations, the
+ * end of a request the watchdog stops, a stream's demand, replies a worker held too long) runs on
+ * threads of its own ({@link HandlerThreads}), beside the limit, so that it never waits behind the
+ * requests it concerns.
  */
 final class HandlerExecutor {
 
@@ -34,9 +35,6 @@ final class HandlerExecutor {
 
 	private static final long TARGET_DRAIN_NANOS = TARGET_DRAIN.toNanos();
 
-	// A handler quicker than this has its replies held until its queue is empty (ReplyBurst).
-	private static final long QUICK_NANOS = TimeUnit.MICROSECONDS.toNanos(100);
-
 	private static final LogAccessor logger = new LogAccessor(HandlerExecutor.class);
 
 	// Set on a consumer thread while it hands out a poll: submitted requests only queue.
@@ -46,11 +44,13 @@ final class HandlerExecutor {
 
 	private final Executor threads;
 
+	private final Executor urgent;
+
 	private final Consumer<InHandRequest> worker;
 
 	private final Runnable onCapacity;
 
-	private final boolean burst;
+	private final HeldReplies held;
 
 	// Guarded by itself.
 	private final ArrayDeque<InHandRequest> queue = new ArrayDeque<>();
@@ -58,33 +58,31 @@ final class HandlerExecutor {
 	// Guarded by queue: the workers running.
 	private int active;
 
-	// The time a request took its worker lately (a moving average; racy updates do no harm).
-	private volatile long serviceNanos;
+	// Guarded by queue: requests whose worker moved on, counting until their reply is made.
+	private int pending;
 
-	// When a worker last started or finished a request: workers that all block show no progress.
-	private volatile long progressNanos = System.nanoTime();
+	// Set on a worker's thread while it runs a request: what the request counts until, if set.
+	private final ThreadLocal<Running> running = new ThreadLocal<>();
 
-	private final LongAdder started = new LongAdder();
-
-	private final LongAdder waitTotalNanos = new LongAdder();
-
-	private final AtomicLong waitMaxNanos = new AtomicLong();
+	private final CallTimes times = new CallTimes();
 
 	/**
 	 * @param maxConcurrency the most requests running at once
-	 * @param threads the threads (a bounded pool, or virtual threads)
+	 * @param threads the threads of the calls (a bounded pool, or virtual threads)
+	 * @param urgent the threads of the urgent work
 	 * @param worker what runs a request on a thread
 	 * @param onCapacity told, on the thread that frees it, when the queue fell to half the limit
 	 * @param burst whether a worker holds the replies of a quick handler until its queue is
-	 * empty (not when requests are observed: a reply is sent within its request's observation)
+	 * empty ({@link HeldReplies})
 	 */
-	HandlerExecutor(int maxConcurrency, Executor threads, Consumer<InHandRequest> worker, Runnable onCapacity,
-			boolean burst) {
+	HandlerExecutor(int maxConcurrency, Executor threads, Executor urgent, Consumer<InHandRequest> worker,
+			Runnable onCapacity, boolean burst) {
 		this.maxConcurrency = maxConcurrency;
 		this.threads = threads;
+		this.urgent = urgent;
 		this.worker = worker;
 		this.onCapacity = onCapacity;
-		this.burst = burst;
+		this.held = new HeldReplies(burst, this::urgent);
 	}
 
 	/**
@@ -125,28 +123,41 @@ final class HandlerExecutor {
 	}
 
 	/**
-	 * Run urgent work now, beside the limit.
+	 * Run urgent work now, beside the limit (dropped once the handler stopped).
 	 */
 	void urgent(Runnable work) {
 		try {
-			this.threads.execute(work);
+			this.urgent.execute(work);
 		}
 		catch (RejectedExecutionException ex) {
-			// Every thread of the pool busy: urgent work still must not wait.
-			Thread overflow = new Thread(work, "request-reply-urgent");
-			overflow.setDaemon(true);
-			overflow.start();
+			logger.debug(ex, () -> "Urgent work dropped: the handler's threads are stopped");
 		}
 	}
 
 	/**
-	 * Start more workers if those running have made no progress for a while (they block, for
-	 * longer than any request took so far) and requests wait. Called by the watchdog every tick.
+	 * The request the calling worker runs goes on counting against the limit once its worker
+	 * returned, until {@code settled} completes (its reply made, or the request ended). Called by
+	 * the request's call on its worker's thread; elsewhere it does nothing.
+	 * @param settled completes once the request no longer counts
 	 */
-	void grow() {
+	void countUntil(CompletableFuture<?> settled) {
+		Running current = this.running.get();
+		if (current != null) {
+			current.until = settled;
+		}
+	}
+
+	/**
+	 * Called by the watchdog every tick: send the replies a worker held for longer than
+	 * {@link ReplyBurst#MAX_HOLD} (its next call blocks), and start more workers if those running
+	 * have made no progress for a while (they block, for longer than any request took so far)
+	 * and requests wait.
+	 */
+	void tick() {
+		this.held.sendStale(System.nanoTime());
 		int start;
 		synchronized (this.queue) {
-			if (this.queue.isEmpty() || this.active >= this.maxConcurrency) {
+			if (this.queue.isEmpty() || this.active + this.pending >= this.maxConcurrency) {
 				return;
 			}
 			start = workersWanted();
@@ -157,10 +168,11 @@ final class HandlerExecutor {
 	// Guarded by queue: how many more workers to start (counted as active already).
 	private int workersWanted() {
 		int queued = this.queue.size();
-		long stalled = (this.active > 0) ? System.nanoTime() - this.progressNanos : 0;
-		long service = Math.max(1, Math.max(this.serviceNanos, stalled));
+		long stalled = (this.active > 0) ? System.nanoTime() - this.times.progressNanos() : 0;
+		long service = Math.max(1, Math.max(this.times.serviceNanos(), stalled));
 		long needed = (queued * service + TARGET_DRAIN_NANOS - 1) / TARGET_DRAIN_NANOS;
-		int wanted = (int) Math.min(Math.min(this.maxConcurrency, Math.max(1, needed)), (long) this.active + queued);
+		int room = Math.max(0, this.maxConcurrency - this.pending);
+		int wanted = (int) Math.min(Math.min(room, Math.max(1, needed)), (long) this.active + queued);
 		int start = Math.max(0, wanted - this.active);
 		this.active += start;
 		return start;
@@ -181,16 +193,17 @@ final class HandlerExecutor {
 	}
 
 	private void work() {
-		if (this.burst) {
-			ReplyBurst.begin();
-		}
+		ReplyBurst burst = this.held.begin();
+		Running current = new Running();
+		this.running.set(current);
 		try {
 			while (true) {
 				InHandRequest next;
 				int start;
 				boolean fellToHalf;
 				synchronized (this.queue) {
-					next = this.queue.poll();
+					// This worker counts in active: it takes the next while that keeps to the limit.
+					next = (this.active + this.pending <= this.maxConcurrency) ? this.queue.poll() : null;
 					if (next == null) {
 						this.active--;
 						return;
@@ -202,44 +215,60 @@ final class HandlerExecutor {
 				if (fellToHalf) {
 					this.onCapacity.run();
 				}
+				current.until = null;
 				run(next);
-				if (this.serviceNanos > QUICK_NANOS || queued() == 0) {
-					ReplyBurst.flush();
-				}
+				countPending(current.until);
+				this.held.called(burst, this.times.serviceNanos(), this::queued);
 			}
 		}
 		finally {
-			ReplyBurst.end();
+			this.running.remove();
+			this.held.end(burst);
 		}
 	}
 
+	private void countPending(@Nullable CompletableFuture<?> until) {
+		if (until == null || until.isDone()) {
+			return;
+		}
+		synchronized (this.queue) {
+			this.pending++;
+		}
+		until.whenComplete((result, ex) -> settled());
+	}
+
+	// On the thread that settled it: frees its place, for a queued request.
+	private void settled() {
+		int start;
+		synchronized (this.queue) {
+			this.pending--;
+			start = this.queue.isEmpty() ? 0 : workersWanted();
+		}
+		startWorkers(start);
+	}
+
 	private void run(InHandRequest request) {
-		long started = System.nanoTime();
-		this.progressNanos = started;
-		long waited = started - request.queuedNanos;
-		this.started.increment();
-		this.waitTotalNanos.add(waited);
-		this.waitMaxNanos.accumulateAndGet(waited, Math::max);
+		long started = this.times.started(request);
 		try {
 			this.worker.accept(request);
 		}
 		catch (Throwable ex) {
 			logger.error(ex, () -> "Handler worker failed");
 		}
-		long ended = System.nanoTime();
-		this.progressNanos = ended;
-		long took = ended - started;
-		long average = this.serviceNanos;
-		this.serviceNanos = (average == 0) ? took : average + (took - average) / 4;
+		this.times.ended(started);
 	}
 
 	int maxConcurrency() {
 		return this.maxConcurrency;
 	}
 
+	/**
+	 * Return the requests counting against the limit: their worker runs them, or their reply is
+	 * yet to be made.
+	 */
 	int active() {
 		synchronized (this.queue) {
-			return this.active;
+			return this.active + this.pending;
 		}
 	}
 
@@ -255,20 +284,19 @@ final class HandlerExecutor {
 	 */
 	boolean saturated() {
 		synchronized (this.queue) {
-			return this.active >= this.maxConcurrency && this.queue.size() >= this.maxConcurrency;
+			return this.active + this.pending >= this.maxConcurrency && this.queue.size() >= this.maxConcurrency;
 		}
 	}
 
-	long started() {
-		return this.started.sum();
+	CallTimes times() {
+		return this.times;
 	}
 
-	long waitTotalNanos() {
-		return this.waitTotalNanos.sum();
-	}
+	// What the request a worker runs counts until, once the worker returned (null: nothing).
+	private static final class Running {
 
-	long waitMaxNanos() {
-		return this.waitMaxNanos.get();
+		@Nullable CompletableFuture<?> until;
+
 	}
 
 }

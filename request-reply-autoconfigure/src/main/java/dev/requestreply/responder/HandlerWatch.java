@@ -47,7 +47,7 @@ final class HandlerWatch {
 	 * their state; what may take long (a reply to send, user code) runs on a handler thread.
 	 */
 	void check(long nowMillis, long nowNanos) {
-		this.executor.grow();
+		this.executor.tick();
 		for (InHandRequest request : this.requests.all()) {
 			long deadline = request.deadlineMillis();
 			if (deadline != RequestHeaders.NO_DEADLINE) {

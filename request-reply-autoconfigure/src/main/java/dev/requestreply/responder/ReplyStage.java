@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import dev.requestreply.convert.PayloadConverter;
 import dev.requestreply.handler.HandlerInvoker;
 import dev.requestreply.handler.ReplyHandlerOutcome;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogAccessor;
 
@@ -13,11 +14,15 @@ import org.springframework.core.log.LogAccessor;
  * with, the elements of a stream for a request that wants one reply, or a stream of replies.
  * Whatever fails after the method returned (a future that fails, a lazy stream that throws, a
  * value that does not convert) ends the request with an error reply; a request that ended
- * meanwhile (cancelled, stopped by the watchdog) gets no reply.
+ * meanwhile (cancelled, stopped by the watchdog) gets no reply. A request whose reply is made
+ * after its method returned (a future, a suspended coroutine, a publisher) counts against its
+ * handler's {@code maxConcurrency} until it is made, or until the request ended.
  */
 final class ReplyStage {
 
 	private static final LogAccessor logger = new LogAccessor(ReplyStage.class);
+
+	private static final CompletableFuture<?> MADE = CompletableFuture.completedFuture(null);
 
 	private final String handlerId;
 
@@ -42,26 +47,44 @@ final class ReplyStage {
 	}
 
 	/**
-	 * Reply with what the method returned, once it completes (on the thread that completes it).
+	 * Reply with what the method returned, once it completes (on the thread that completes it);
+	 * called on the request's worker, right after the method returned.
 	 */
 	void reply(InHandRequest request, ReplyAddress address, CompletableFuture<Object> result) {
-		result.whenComplete((value, ex) -> {
-			try {
-				if (ex != null) {
-					failed(request, address, HandlerInvoker.unwrap(ex), ReplyHandlerOutcome.ERROR);
-				}
-				else if (address.stream()) {
-					stream(request, address, value);
-				}
-				else {
-					HandlerInvoker.single(value, address.context())
-						.whenComplete((single, failure) -> single(request, address, single, failure));
-				}
+		CompletableFuture<?> made = result.handle((value, ex) -> reply(request, address, value, ex))
+			.thenCompose((replying) -> replying);
+		if (made.isDone()) {
+			return;
+		}
+		CompletableFuture<Void> settled = new CompletableFuture<>();
+		made.whenComplete((done, ex) -> settled.complete(null));
+		if (address.context() != null) {
+			// Ended (cancelled, stopped by the watchdog): whatever its call still does, it has no reply.
+			address.context().onCancel(() -> settled.complete(null));
+		}
+		this.executor.countUntil(settled);
+	}
+
+	// Returns a future completed once the reply is made (sent, or on its way).
+	private CompletableFuture<?> reply(InHandRequest request, ReplyAddress address, Object value,
+			@Nullable Throwable ex) {
+		try {
+			if (ex != null) {
+				failed(request, address, HandlerInvoker.unwrap(ex), ReplyHandlerOutcome.ERROR);
+				return MADE;
 			}
-			catch (Throwable failure) {
-				failed(request, address, failure, ReplyHandlerOutcome.ERROR);
+			if (address.stream()) {
+				return stream(request, address, value);
 			}
-		});
+			return HandlerInvoker.single(value, address.context()).handle((single, failure) -> {
+				single(request, address, single, failure);
+				return null;
+			});
+		}
+		catch (Throwable failure) {
+			failed(request, address, failure, ReplyHandlerOutcome.ERROR);
+			return MADE;
+		}
 	}
 
 	private void single(InHandRequest request, ReplyAddress address, Object value, Throwable failure) {
@@ -82,14 +105,15 @@ final class ReplyStage {
 		}
 	}
 
-	private void stream(InHandRequest request, ReplyAddress address, Object value) {
+	private CompletableFuture<?> stream(InHandRequest request, ReplyAddress address, Object value) {
 		if (!request.beginStream()) {
-			return;
+			return MADE;
 		}
 		StreamReplier replier = new StreamReplier(request, address, this.sender, this.converter, this.figures,
 				() -> this.endings.done(request), this.executor::urgent);
 		request.stream = replier;
 		replier.start(value);
+		return replier.terminated();
 	}
 
 	/**

@@ -109,7 +109,7 @@ final class ServedHandler {
 				(request) -> this.executor.submit(request));
 		this.requests = new RequestsInHand(lanes, (request) -> this.endings.cancelled(request),
 				(owner) -> this.pump.wake(owner));
-		this.executor = new HandlerExecutor(maxConcurrency, this.threads.executor(),
+		this.executor = new HandlerExecutor(maxConcurrency, this.threads.calls(), this.threads.urgent(),
 				(request) -> this.handling.run(request), this::capacity,
 				shared.observationRegistry().isNoop() && !transactional);
 		this.endings = new RequestEndings(endpoint.id(), this.requests, figures, this.executor, sender, maxHandlingTime);
@@ -117,7 +117,7 @@ final class ServedHandler {
 				this.executor);
 		this.handling = new RequestHandling(endpoint.id(),
 				new HandlerInvoker(endpoint, shared.converter(), settings.policy().maxRequestBytes(),
-						(work) -> this.executor.urgent(work)),
+						this.threads.calls()),
 				new ReplyTopicGuard(endpoint.id(), shared.replyTopicPolicy()), shared.replyTopics(),
 				this.requests, figures, replies, this.endings,
 				new HandlerObservations(shared.observationRegistry(), ReplyHandlerContainers.containerName(endpoint),
@@ -282,9 +282,9 @@ final class ServedHandler {
 			inHand += owner.inHand();
 			owner.ledgers().forEach((partition, ledger) -> lowest.put(partition.toString(), ledger.lowestUnfinished()));
 		}
+		CallTimes times = this.executor.times();
 		return new ReplyHandlerExecution(this.executor.maxConcurrency(), this.executor.active(), this.executor.queued(),
-				inHand, this.executor.started(), this.executor.waitTotalNanos(), this.executor.waitMaxNanos(),
-				this.stats.overruns(), lowest);
+				inHand, times.started(), times.waitTotalNanos(), times.waitMaxNanos(), this.stats.overruns(), lowest);
 	}
 
 }

@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.Semaphore;
@@ -38,6 +39,9 @@ final class StreamReplier implements Flow.Subscriber<Object> {
 	private static final int CHUNK = WINDOW / 4;
 
 	private final Semaphore window = new Semaphore(WINDOW);
+
+	// Completed once the stream ended: its end (or error reply) made, or the request ended.
+	private final CompletableFuture<Void> terminated = new CompletableFuture<>();
 
 	private final AtomicInteger sentSinceDemand = new AtomicInteger();
 
@@ -201,17 +205,30 @@ final class StreamReplier implements Flow.Subscriber<Object> {
 	 * @param outcome how the request ended, as counted
 	 */
 	void terminate(@Nullable Throwable failure, ReplyHandlerOutcome outcome) {
-		synchronized (this) {
-			if (!this.request.beginReply()) {
-				return;
+		try {
+			synchronized (this) {
+				if (!this.request.beginReply()) {
+					return;
+				}
+				this.figures.outcome(this.address, outcome);
+				this.sender.send(this.request, this.address, null, failure, null, this.sent, this.whenDone);
 			}
-			this.figures.outcome(this.address, outcome);
-			this.sender.send(this.request, this.address, null, failure, null, this.sent, this.whenDone);
+			Flow.Subscription current = this.subscription;
+			if (current != null && failure != null) {
+				current.cancel();
+			}
 		}
-		Flow.Subscription current = this.subscription;
-		if (current != null && failure != null) {
-			current.cancel();
+		finally {
+			this.terminated.complete(null);
 		}
+	}
+
+	/**
+	 * Return a future completed once the stream ended: its end (or an error reply) made, or the
+	 * request ended before.
+	 */
+	CompletableFuture<Void> terminated() {
+		return this.terminated;
 	}
 
 }

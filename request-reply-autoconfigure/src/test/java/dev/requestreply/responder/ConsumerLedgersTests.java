@@ -27,7 +27,7 @@ class ConsumerLedgersTests {
 				Duration.ofMillis(100), Duration.ofSeconds(10), 12, TestSettings.DEFAULTS.policy(),
 				ReplyHandlerIdempotency.DEFAULT, false, Duration.ofSeconds(10));
 		// Offsets committed by transactions, not by the consumer.
-		ConsumerLedgers ledgers = new ConsumerLedgers(this.consumer, settings, new HandlerExecutor(64, Runnable::run,
+		ConsumerLedgers ledgers = new ConsumerLedgers(this.consumer, settings, new HandlerExecutor(64, Runnable::run, Runnable::run,
 				(request) -> {
 				}, () -> {
 				}, false), false);

@@ -2,26 +2,40 @@ package dev.requestreply.responder;
 
 import java.time.Duration;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.clients.producer.MockProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.mock.MockProducerFactory;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
  * How many threads a handler's executor uses: up to its limit for calls that block, from the
- * first (before any completed), and few for calls that do not.
+ * first (before any completed), and few for calls that do not; and the replies a worker holds
+ * back while it takes quick calls one after the other go out even when its next call blocks.
  */
 class HandlerExecutorTests {
+
+	// Rounds of quick calls, each fewer than a burst holds.
+	private static final int WARM_UP_ROUNDS = 20;
+
+	private static final int ROUND = ReplyBurst.MAX_HELD / 2;
+
+	private static final int WARM_UP = WARM_UP_ROUNDS * ROUND;
+
+	private static final long BLOCKS = WARM_UP + 10;
 
 	private final ExecutorService threads = Executors.newCachedThreadPool();
 
@@ -34,22 +48,17 @@ class HandlerExecutorTests {
 	void whenCallsBlockThenWorkersGrowToTheLimitBeforeAnyCompletes() throws Exception {
 		CountDownLatch release = new CountDownLatch(1);
 		AtomicInteger running = new AtomicInteger();
-		HandlerExecutor executor = new HandlerExecutor(8, this.threads, (request) -> {
+		HandlerExecutor executor = new HandlerExecutor(8, this.threads, this.threads, (request) -> {
 			running.incrementAndGet();
-			try {
-				release.await(30, TimeUnit.SECONDS);
-			}
-			catch (InterruptedException ex) {
-				Thread.currentThread().interrupt();
-			}
+			TestCalls.block(release);
 		}, () -> {
 		}, false);
 		for (int i = 0; i < 20; i++) {
-			executor.submit(request(i));
+			executor.submit(TestCalls.request(i));
 		}
 		// The watchdog's tick: no worker made progress, so more start.
 		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() -> {
-			executor.grow();
+			executor.tick();
 			return running.get() == 8;
 		});
 		assertThat(executor.active()).isEqualTo(8);
@@ -63,25 +72,75 @@ class HandlerExecutorTests {
 	void whenCallsAreQuickThenAFewWorkersTakeAPollOfThem() {
 		Set<Thread> used = ConcurrentHashMap.newKeySet();
 		AtomicInteger done = new AtomicInteger();
-		HandlerExecutor executor = new HandlerExecutor(64, this.threads, (request) -> {
+		HandlerExecutor executor = new HandlerExecutor(64, this.threads, this.threads, (request) -> {
 			used.add(Thread.currentThread());
 			done.incrementAndGet();
 		}, () -> {
 		}, false);
 		executor.handOut(() -> {
 			for (int i = 0; i < 500; i++) {
-				executor.submit(request(i));
+				executor.submit(TestCalls.request(i));
 			}
 		});
 		await().atMost(Duration.ofSeconds(10)).until(() -> done.get() == 500);
 		// Not a thread per request (nor the limit of 64): a few, however cold the code (many when it is).
 		assertThat(used).hasSizeLessThanOrEqualTo(8);
-		assertThat(executor.started()).isEqualTo(500);
+		assertThat(executor.times().started()).isEqualTo(500);
 	}
 
-	private static InHandRequest request(long offset) {
-		return new InHandRequest(new ConsumerRecord<>("t", 0, offset, null, null), null,
-				new PartitionLedger(new TopicPartition("t", 0), null, 4096), null, null, Long.MAX_VALUE);
+	@Test
+	void whenAQuickHandlersNextCallBlocksThenTheRepliesItMadeAreSentWithinABound() throws Exception {
+		MockProducer<byte[], byte[]> producer = new MockProducer<>(true, null, new ByteArraySerializer(),
+				new ByteArraySerializer()) {
+
+			@Override
+			public void close(Duration timeout) {
+				// The template closes what the factory gave it after each send: one producer for all.
+			}
+
+		};
+		ReplyWriter writer = ReplyWriter.direct(new KafkaTemplate<>(new MockProducerFactory<>(() -> producer)));
+		Set<CompletableFuture<?>> sent = ConcurrentHashMap.newKeySet();
+		CountDownLatch release = new CountDownLatch(1);
+		AtomicInteger done = new AtomicInteger();
+		// One worker: the calls run one after the other on it.
+		HandlerExecutor executor = new HandlerExecutor(1, this.threads, this.threads, (request) -> {
+			long offset = request.record.offset();
+			if (offset == BLOCKS) {
+				TestCalls.block(release);
+			}
+			else {
+				sent.add(writer.write(request, new ProducerRecord<>("replies", 0, null, new byte[1]), true));
+			}
+			done.incrementAndGet();
+		}, () -> {
+		}, true);
+		// Calls that return at once, with their reply: the executor takes the handler for a quick one.
+		for (int round = 0; round < WARM_UP_ROUNDS; round++) {
+			int first = round * ROUND;
+			executor.handOut(() -> {
+				for (int offset = first; offset < first + ROUND; offset++) {
+					executor.submit(TestCalls.request(offset));
+				}
+			});
+			await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+				.until(() -> done.get() == first + ROUND && executor.active() == 0);
+		}
+		// Quick calls, each making its reply, then one that blocks on the same worker.
+		executor.handOut(() -> {
+			for (long offset = WARM_UP; offset <= BLOCKS; offset++) {
+				executor.submit(TestCalls.request(offset));
+			}
+		});
+		// The watchdog's tick, while the worker blocks.
+		await().atMost(Duration.ofSeconds(2)).pollInterval(Duration.ofMillis(50)).untilAsserted(() -> {
+			executor.tick();
+			assertThat(producer.history()).hasSize(WARM_UP + 10);
+			assertThat(sent).hasSize(WARM_UP + 10).allMatch((send) -> send.isDone() && !send.isCompletedExceptionally());
+		});
+		assertThat(release.getCount()).isOne();
+		release.countDown();
+		await().atMost(Duration.ofSeconds(10)).until(() -> executor.active() == 0);
 	}
 
 }

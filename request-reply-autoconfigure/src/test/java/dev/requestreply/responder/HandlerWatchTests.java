@@ -31,7 +31,7 @@ class HandlerWatchTests {
 		RequestsInHand requests = new RequestsInHand(lanes, (request) -> {
 		}, (owner) -> {
 		});
-		HandlerExecutor executor = new HandlerExecutor(1, Runnable::run, (request) -> {
+		HandlerExecutor executor = new HandlerExecutor(1, Runnable::run, Runnable::run, (request) -> {
 		}, () -> {
 		}, false);
 		ConsumerLedgers owner = new ConsumerLedgers(new MockConsumer<>("earliest"), TestSettings.DEFAULTS, executor,

@@ -56,7 +56,7 @@ class PartitionTransactionsTests {
 	}, "replies-"));
 
 	private final ConsumerLedgers owner = new ConsumerLedgers(this.consumer, TestSettings.DEFAULTS,
-			new HandlerExecutor(64, Runnable::run, (request) -> {
+			new HandlerExecutor(64, Runnable::run, Runnable::run, (request) -> {
 			}, () -> {
 			}, false), false);
 

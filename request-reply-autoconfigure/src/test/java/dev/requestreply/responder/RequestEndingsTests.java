@@ -203,7 +203,7 @@ class RequestEndingsTests {
 		RequestsInHand requests = new RequestsInHand(lanes, (request) -> {
 		}, (owner) -> {
 		});
-		HandlerExecutor executor = new HandlerExecutor(4, this.urgent::add, (request) -> {
+		HandlerExecutor executor = new HandlerExecutor(4, this.urgent::add, this.urgent::add, (request) -> {
 		}, () -> {
 		}, false);
 		ReplySender sender = new ReplySender((request, reply, last) -> {

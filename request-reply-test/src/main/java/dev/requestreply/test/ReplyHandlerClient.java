@@ -18,6 +18,7 @@ import dev.requestreply.convert.PayloadConverter;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -173,7 +174,7 @@ public class ReplyHandlerClient implements AutoCloseable {
 
 	@Override
 	public synchronized void close() {
-		this.consumer.close(Duration.ofSeconds(5));
+		this.consumer.close(CloseOptions.timeout(Duration.ofSeconds(5)));
 		this.producer.close(Duration.ofSeconds(5));
 	}
 

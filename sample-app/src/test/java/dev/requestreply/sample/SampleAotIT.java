@@ -29,12 +29,13 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The sample as processed ahead of time by {@code spring-boot:process-aot} (bound to this module's
- * {@code process-classes} phase), run on the JVM with {@code -Dspring.aot.enabled=true} in a
+ * {@code prepare-package} phase), run on the JVM with {@code -Dspring.aot.enabled=true} in a
  * process of its own, answers the README's curl lines. A native image is not built here (it needs
- * GraalVM); this runs the same generated bean definitions on the JVM.
+ * GraalVM); this runs the same generated bean definitions on the JVM. Run by failsafe, in the
+ * {@code integration-test} phase of {@code verify}, after the processing.
  */
 @Tag("slow")
-class SampleAotTests {
+class SampleAotIT {
 
 	private static final JsonMapper json = JsonMapper.builder().build();
 
@@ -49,7 +50,7 @@ class SampleAotTests {
 	@BeforeAll
 	static void start() throws Exception {
 		assertThat(Path.of("target/classes/dev/requestreply/sample/SampleApplication__ApplicationContextInitializer.class"))
-			.as("the sample processed ahead of time (spring-boot:process-aot in process-classes)")
+			.as("the sample processed ahead of time (spring-boot:process-aot in prepare-package)")
 			.exists();
 		int port;
 		try (ServerSocket socket = new ServerSocket(0)) {

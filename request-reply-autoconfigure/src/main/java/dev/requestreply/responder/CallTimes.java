@@ -1,0 +1,70 @@
+package dev.requestreply.responder;
+
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * How long the requests of one handler waited for a worker (figures of its execution) and took
+ * their worker lately (what its executor sizes its workers by).
+ */
+final class CallTimes {
+
+	private final LongAdder started = new LongAdder();
+
+	private final LongAdder waitTotalNanos = new LongAdder();
+
+	private final AtomicLong waitMaxNanos = new AtomicLong();
+
+	// The time a request took its worker lately (a moving average; racy updates do no harm).
+	private volatile long serviceNanos;
+
+	// When a worker last started or finished a request: workers that all block show no progress.
+	private volatile long progressNanos = System.nanoTime();
+
+	/**
+	 * A worker starts a request.
+	 * @return when, for {@link #ended(long)}
+	 */
+	long started(InHandRequest request) {
+		long now = System.nanoTime();
+		this.progressNanos = now;
+		long waited = now - request.queuedNanos;
+		this.started.increment();
+		this.waitTotalNanos.add(waited);
+		this.waitMaxNanos.accumulateAndGet(waited, Math::max);
+		return now;
+	}
+
+	/**
+	 * A worker is done with a request.
+	 * @param startedNanos when it started it
+	 */
+	void ended(long startedNanos) {
+		long now = System.nanoTime();
+		this.progressNanos = now;
+		long took = now - startedNanos;
+		long average = this.serviceNanos;
+		this.serviceNanos = (average == 0) ? took : average + (took - average) / 4;
+	}
+
+	long serviceNanos() {
+		return this.serviceNanos;
+	}
+
+	long progressNanos() {
+		return this.progressNanos;
+	}
+
+	long started() {
+		return this.started.sum();
+	}
+
+	long waitTotalNanos() {
+		return this.waitTotalNanos.sum();
+	}
+
+	long waitMaxNanos() {
+		return this.waitMaxNanos.get();
+	}
+
+}
