@@ -11,6 +11,7 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 import dev.requestreply.CorrelationId;
 import dev.requestreply.CorrelationRegistry;
@@ -22,9 +23,12 @@ import dev.requestreply.RequestReplyException;
 import dev.requestreply.RequestStatistics;
 import dev.requestreply.RequestTimeoutException;
 import dev.requestreply.convert.PayloadConverter;
+import dev.requestreply.requester.core.RequestAction;
+import dev.requestreply.requester.core.RequestEvent;
+import dev.requestreply.requester.core.RequestKind;
+import dev.requestreply.requester.core.RequestState;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.core.log.LogAccessor;
 import org.springframework.util.Assert;
 
 /**
@@ -32,10 +36,11 @@ import org.springframework.util.Assert;
  * and the figures of how they ended.
  * <p>
  * Timeouts are kept by one hashed timing wheel swept by a single daemon thread, not by a timer
- * task per request. Every way a request ends (reply, error, timeout, cancellation, send failure,
- * shutdown) goes through one path that removes it, remembers its id when a reply may still come,
- * counts it, tells the listeners and completes its future: a request that ends leaves nothing
- * behind, and only the one that removed it counts it.
+ * task per request. Everything that happens to a request (reply, error, timeout, cancellation,
+ * send failure, shutdown) is an event to the {@link dev.requestreply.requester.core.RequestCore},
+ * whose decisions {@link RequestTransitions} carries out: the thread that moves the request's state
+ * (by compare-and-set) removes it, remembers its id when a reply may still come, counts it and
+ * runs the end action, so a request that ends leaves nothing behind and is counted once.
  * <p>
  * Futures are completed on the completion executor, never on the engine's own threads: the
  * timing wheel ends each expired request itself (removal, counting, the end action that sends its
@@ -53,8 +58,6 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 	 * Default resolution of timeouts.
 	 */
 	static final Duration DEFAULT_TICK = Duration.ofMillis(10);
-
-	private static final LogAccessor logger = new LogAccessor(PendingRequests.class);
 
 	private static final int LIMIT_SLACK = 1024;
 
@@ -77,6 +80,8 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 	private volatile int observedPending;
 
 	private final RequestFigures figures = new RequestFigures();
+
+	private final RequestTransitions transitions;
 
 	/**
 	 * Create a registry with the default tick, limit and late-reply window, completing futures on
@@ -126,6 +131,8 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 		int stripes = Math.max(8, Runtime.getRuntime().availableProcessors() * 4);
 		this.wheel = new TimeoutWheel(tick.toNanos(), 512, stripes, this::expire, this::onTick,
 				"request-reply-timer");
+		this.transitions = new RequestTransitions(this.pending, this.recentlyEnded, this.wheel, this.figures,
+				completions);
 	}
 
 	private void onTick() {
@@ -252,8 +259,8 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 		long now = System.nanoTime();
 		StreamCollector<T> collector = new StreamCollector<>(this, converter, elementType, publisher, idleTimeout,
 				now + timeout.toNanos());
-		PendingRequest<Void> request = register(topic, Void.class, timeout, collector);
-		reschedule(request, collector.firstDeadline(now));
+		PendingRequest<Void> request = register(topic, Void.class, collector, now, RequestState.stream(now,
+				timeout.toNanos(), idleTimeout.toNanos(), publisher.maxBuffered(), true, true));
 		publisher.bind(this, request);
 		return request;
 	}
@@ -277,16 +284,23 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 
 	<T> PendingRequest<T> register(String topic, @Nullable Type replyType, Duration timeout,
 			@Nullable ReplyCollector collector) {
+		long now = System.nanoTime();
+		long deadline = now + timeout.toNanos();
+		return register(topic, replyType, collector, now, (collector instanceof GatherCollector)
+				? RequestState.gather(deadline, true, true) : RequestState.single(deadline, true, true));
+	}
+
+	// The request's core state holds its deadline (all the core knows of it is that deadline).
+	private <T> PendingRequest<T> register(String topic, @Nullable Type replyType, @Nullable ReplyCollector collector,
+			long now, RequestState state) {
 		if (atLimit()) {
 			this.figures.rejected();
 			throw new RequestReplyException("Too many pending requests (" + this.maxPending + "): request to topic '"
 					+ topic + "' refused; raise request-reply.max-pending or slow down");
 		}
-		long now = System.nanoTime();
-		long timeoutNanos = timeout.toNanos();
 		for (;;) {
-			PendingRequest<T> request = new PendingRequest<>(this, CorrelationId.of(this.instanceBits), topic, replyType, now,
-					now + timeoutNanos, collector);
+			PendingRequest<T> request = new PendingRequest<>(this, CorrelationId.of(this.instanceBits), topic,
+					replyType, now, state.deadline(), collector, state);
 			if (this.pending.putIfAbsent(request.id, request) == null) {
 				this.wheel.schedule(request);
 				return request;
@@ -325,36 +339,49 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 		return (this.pending.get(id) instanceof PendingRequest<?> request) ? request : null;
 	}
 
-	/**
-	 * Move the deadline of a pending request (the idle timeout of a stream).
-	 */
-	void reschedule(PendingRequest<?> request, long deadlineNanos) {
-		this.wheel.remove(request);
-		request.deadlineNanos = deadlineNanos;
-		if (this.pending.get(request.id) == request) {
-			this.wheel.schedule(request);
-		}
-	}
-
-	// Ending: every way goes through end(...)
+	// Ending: every way is an event to the core, whose actions the transitions run
 
 	/**
-	 * Complete a request with its reply (or, for one with several replies, its result); replies
-	 * still to come count as late.
-	 * @return whether the request was still pending
+	 * Complete a request with its reply (or a gather with its result); replies still to come
+	 * count as late for a request with several.
+	 * @return whether this ended the request
 	 */
 	<T> boolean succeed(PendingRequest<T> request, @Nullable T result) {
-		return end(request, RequestOutcome.SUCCESS, request.collector != null, (r) -> request.complete(result), true);
+		RequestEvent event = (request.state().kind() == RequestKind.GATHER) ? new RequestEvent.Gathered(false)
+				: new RequestEvent.Reply(System.nanoTime(), null, null, null, false);
+		return ends(this.transitions.apply(request, event, (r) -> r.complete(result), true));
 	}
 
 	/**
-	 * Fail a request (an error reply, a reply that did not convert); for one with several
-	 * replies, replies still to come count as late.
-	 * @return whether the request was still pending
+	 * Fail a request (an error reply, a reply that did not convert, a gather's policy that threw).
+	 * @return whether this ended the request
 	 */
 	boolean fail(PendingRequest<?> request, RequestReplyException failure) {
-		return end(request, RequestOutcome.ERROR, request.collector != null, (r) -> r.completeExceptionally(failure),
-				true);
+		RequestEvent event = (request.state().kind() == RequestKind.GATHER) ? new RequestEvent.Gathered(true)
+				: new RequestEvent.Reply(System.nanoTime(), null, null, null, true);
+		return ends(this.transitions.apply(request, event, (r) -> r.completeExceptionally(failure), true));
+	}
+
+	/**
+	 * Tell the core of a reply to a request with several (a stream element, a gather's reply).
+	 * @param request the request
+	 * @param reply the reply
+	 * @param failure what the future fails with, given how the core ends it (called only when it
+	 * does not end with a value)
+	 * @return the actions the core decided
+	 */
+	List<RequestAction> reply(PendingRequest<?> request, RequestEvent.Reply reply,
+			Function<RequestAction.Completion, @Nullable RequestReplyException> failure) {
+		return this.transitions.apply(request, reply, (r, completion) -> {
+			RequestReplyException failed = (completion != RequestAction.Completion.VALUE) ? failure.apply(completion)
+					: null;
+			if (failed != null) {
+				r.completeExceptionally(failed);
+			}
+			else {
+				r.complete(null);
+			}
+		}, true);
 	}
 
 	/**
@@ -363,10 +390,11 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 	 * future with the given failure instead of a cancellation.
 	 * @param request the request
 	 * @param failure the failure its future completes with
-	 * @return whether the request was still pending
+	 * @return whether this ended the request
 	 */
 	boolean abandon(PendingRequest<?> request, RequestReplyException failure) {
-		return end(request, RequestOutcome.CANCELLED, true, (r) -> r.completeExceptionally(failure), true);
+		return ends(this.transitions.apply(request, new RequestEvent.Cancel(false),
+				(r) -> r.completeExceptionally(failure), true));
 	}
 
 	/**
@@ -377,7 +405,8 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 	 * @param onCallersThread whether this thread is the caller's, which may complete the future
 	 */
 	public void sendFailed(PendingRequest<?> request, RequestReplyException failure, boolean onCallersThread) {
-		end(request, RequestOutcome.ERROR, false, (r) -> r.completeExceptionally(failure), !onCallersThread);
+		this.transitions.apply(request, new RequestEvent.SendFailed(), (r) -> r.completeExceptionally(failure),
+				!onCallersThread);
 	}
 
 	/**
@@ -393,30 +422,27 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 	}
 
 	/**
-	 * The request's future was cancelled by its caller.
+	 * The request's future was cancelled by its caller (on the caller's thread).
 	 */
 	void cancelled(PendingRequest<?> request) {
-		end(request, RequestOutcome.CANCELLED, true, (r) -> {
+		this.transitions.apply(request, new RequestEvent.Cancel(true), (r) -> {
 		}, false);
 	}
 
 	// On the timer's thread: the engine's part of an expiry (removal, counting, the end action and
-	// so the cancel record) runs here, never queued behind callers' callbacks; only the completion
-	// of the future goes to the completion executor (or to the caller waiting in get()).
+	// so the cancel record) runs here, never queued behind callers' callbacks; only the listeners
+	// and the completion of the future go to the completion executor (or to the caller in get()).
 	private void expire(PendingRequest<?> request) {
-		if (request.deadlineNanos - System.nanoTime() > 0) {
-			// A stream's element moved its deadline after the sweep: it is in the wheel again.
-			return;
-		}
 		ReplyCollector collector = request.collector;
+		Consumer<PendingRequest<?>> completion;
 		if (collector != null && collector.completesOnTimeout()) {
-			end(request, RequestOutcome.TIMEOUT, true, collector::completeOnTimeout, true);
-			return;
+			completion = collector::completeOnTimeout;
 		}
-		end(request, RequestOutcome.TIMEOUT, true, (r) -> r.completeExceptionally((collector != null)
-				? collector.timeoutFailure(r) : new RequestTimeoutException(r.topic, r.id,
-						Duration.ofNanos(r.deadlineNanos - r.startNanos))),
-				true);
+		else {
+			completion = (r) -> r.completeExceptionally((collector != null) ? collector.timeoutFailure(r)
+					: new RequestTimeoutException(r.topic, r.id, Duration.ofNanos(r.deadlineNanos - r.startNanos)));
+		}
+		this.transitions.apply(request, new RequestEvent.Timeout(System.nanoTime()), completion, true);
 	}
 
 	/**
@@ -427,47 +453,18 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 	public int failAll(String reason) {
 		int count = 0;
 		for (Object entry : this.pending.values()) {
-			if (entry instanceof PendingRequest<?> request && end(request, RequestOutcome.ERROR, false,
-					(r) -> r.completeExceptionally(new RequestReplyException(
+			if (entry instanceof PendingRequest<?> request && ends(this.transitions.apply(request,
+					new RequestEvent.Stop(), (r) -> r.completeExceptionally(new RequestReplyException(
 							reason + " (request " + r.id + " to topic '" + r.topic + "')")),
-					true)) {
+					true))) {
 				count++;
 			}
 		}
 		return count;
 	}
 
-	/**
-	 * The one way out: remove the request if it is still this one's to end, remember its id when a
-	 * reply may still come, count it, tell the listeners, then complete it (on the completion
-	 * executor when handed off, else on this thread, which must then be the caller's or a
-	 * completion thread). Counters move before the future completes, so whoever sees the future
-	 * done sees it counted.
-	 */
-	private <R extends PendingRequest<?>> boolean end(R request, RequestOutcome outcome, boolean rememberId,
-			Consumer<? super R> completion, boolean handOff) {
-		boolean removed = rememberId ? this.recentlyEnded.replace(request.id, request, System.nanoTime())
-				: this.pending.remove(request.id, request);
-		if (!removed) {
-			return false;
-		}
-		this.wheel.remove(request);
-		request.outcome = outcome;
-		this.figures.ended(request, outcome);
-		Consumer<RequestOutcome> endAction = request.takeEndAction();
-		if (endAction != null) {
-			runEndAction(request, endAction, outcome);
-		}
-		if (handOff) {
-			Runnable task = () -> completion.accept(request);
-			if (!request.handToWaiter(task)) {
-				this.completions.execute(task);
-			}
-		}
-		else {
-			completion.accept(request);
-		}
-		return true;
+	private static boolean ends(List<RequestAction> actions) {
+		return actions.stream().anyMatch(RequestAction.Remove.class::isInstance);
 	}
 
 	/**
@@ -478,17 +475,17 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 	 * @param action the action, given how the request ended
 	 */
 	public void whenEnded(PendingRequest<?> request, Consumer<RequestOutcome> action) {
-		request.whenEnded(action);
+		request.whenEnded((outcome, release, sendCancel) -> action.accept(outcome));
 	}
 
-	private static void runEndAction(PendingRequest<?> request, Consumer<RequestOutcome> action,
-			RequestOutcome outcome) {
-		try {
-			action.accept(outcome);
-		}
-		catch (RuntimeException ex) {
-			logger.warn(ex, () -> "End action of " + request + " failed");
-		}
+	/**
+	 * Run the engine's action at a request's end, told whether the core releases its reply
+	 * partition and sends its cancel records.
+	 * @param request the request
+	 * @param action the action
+	 */
+	void whenEnded(PendingRequest<?> request, PendingRequest.EndAction action) {
+		request.whenEnded(action);
 	}
 
 	// Replies that end nothing

@@ -76,10 +76,12 @@ final class ReplyDispatcher {
 			return;
 		}
 		RemoteHandlerException failure = ErrorHeaders.remoteFailure(request.topic, headers);
-		boolean ended = (failure != null) ? this.registry.fail(request, failure) : complete(request, record.value());
-		if (!ended) {
-			// It timed out or was cancelled while this reply was read.
-			this.registry.skipped(SkippedReply.LATE);
+		// One that timed out or was cancelled while this reply was read counts it as late.
+		if (failure != null) {
+			this.registry.fail(request, failure);
+		}
+		else {
+			complete(request, record.value());
 		}
 	}
 

@@ -56,6 +56,12 @@ public sealed interface RequestEvent {
 	}
 
 	/**
+	 * The request could not be sent: it ends with an error, and no responder has it to cancel.
+	 */
+	record SendFailed() implements RequestEvent {
+	}
+
+	/**
 	 * The engine stops: every pending request fails.
 	 */
 	record Stop() implements RequestEvent {

@@ -123,7 +123,12 @@ public record RequestState(RequestKind kind, @Nullable RequestOutcome outcome, l
 				this.cancelsOn, this.holdsPartition, next, endAt, early, this.maxEarly, this.answered);
 	}
 
-	boolean holdsEarly(long sequence) {
+	/**
+	 * Return whether a stream element waits for a missing one.
+	 * @param sequence the element's position
+	 * @return whether it is held
+	 */
+	public boolean holdsEarly(long sequence) {
 		return Arrays.binarySearch(this.early, sequence) >= 0;
 	}
 
