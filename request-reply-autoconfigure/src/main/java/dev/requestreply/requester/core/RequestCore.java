@@ -31,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  * completion threads. A cancel goes to the responders of every request timed out or cancelled,
  * of a stream that overflowed and of every gather that ended (how many responders it has is not
  * known, so some may still work); none after a reply or an error reply that ended a request with
- * one reply or a stream, nor at stop, nor after a failed send (no responder has the request).
+ * one reply or a stream, nor at stop, nor after the failed send of a request with one topic.
  *
  * @since 0.4.0
  */
@@ -99,8 +99,10 @@ public final class RequestCore {
 			return new Transition(state.withoutPartition(), List.of());
 		}
 		if (event instanceof SendFailed) {
-			// No responder has it: no cancel, and no reply to tell apart later.
-			return end(state, RequestOutcome.ERROR, Completion.SEND_FAILED, false, false, List.of());
+			// No reply to tell apart later. No responder has a request with one topic; a gather's
+			// other topics may have it, so the responders there are told to stop.
+			return end(state, RequestOutcome.ERROR, Completion.SEND_FAILED, state.kind() == RequestKind.GATHER, false,
+					List.of());
 		}
 		if (event instanceof Stop) {
 			return end(state, RequestOutcome.ERROR, Completion.STOPPED, false, false, List.of());

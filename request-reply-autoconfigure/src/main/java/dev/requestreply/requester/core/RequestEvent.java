@@ -56,7 +56,7 @@ public sealed interface RequestEvent {
 	}
 
 	/**
-	 * The request could not be sent: it ends with an error, and no responder has it to cancel.
+	 * The request could not be sent (to one of its topics): it ends with an error.
 	 */
 	record SendFailed() implements RequestEvent {
 	}
