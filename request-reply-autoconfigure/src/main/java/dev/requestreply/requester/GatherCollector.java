@@ -51,7 +51,7 @@ final class GatherCollector<T> implements ReplyCollector {
 			String named = (responder != null) ? responder : "unknown-" + this.replies.size();
 			// The core decides whether it is a new responder's; its policy test (the caller's code,
 			// on a completion thread) waits for this lock, so it sees the reply kept here.
-			List<RequestAction> actions = this.registry.reply(request,
+			List<RequestAction> actions = this.registry.ends().reply(request,
 					new RequestEvent.Reply(System.nanoTime(), named, null, null, false), (completion) -> null);
 			if (actions.contains(new RequestAction.TestPolicy())) {
 				this.replies.add(reply(request, named, reply));
@@ -70,7 +70,7 @@ final class GatherCollector<T> implements ReplyCollector {
 			done = this.policy.done().test(sofar);
 		}
 		catch (RuntimeException ex) {
-			this.registry.fail(request, new RequestReplyException("Gather policy of request " + request.id
+			this.registry.ends().fail(request, new RequestReplyException("Gather policy of request " + request.id
 					+ " failed", ex));
 			return;
 		}

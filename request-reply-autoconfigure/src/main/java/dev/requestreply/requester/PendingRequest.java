@@ -291,7 +291,7 @@ final class PendingRequest<T> extends CompletableFuture<T> {
 	public boolean cancel(boolean mayInterruptIfRunning) {
 		boolean cancelled = wakeWaiter(super.cancel(mayInterruptIfRunning));
 		if (cancelled) {
-			this.registry.cancelled(this);
+			this.registry.ends().cancelled(this);
 		}
 		return cancelled;
 	}

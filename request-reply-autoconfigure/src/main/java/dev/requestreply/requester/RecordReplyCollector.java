@@ -36,7 +36,7 @@ final class RecordReplyCollector implements ReplyCollector {
 	public void onReply(PendingRequest<?> request, ConsumerRecord<?, ByteBuffer> record) {
 		RemoteHandlerException failure = ErrorHeaders.remoteFailure(request.topic, record.headers());
 		if (failure != null) {
-			this.registry.fail(request, failure);
+			this.registry.ends().fail(request, failure);
 			return;
 		}
 		Object value;
@@ -45,7 +45,7 @@ final class RecordReplyCollector implements ReplyCollector {
 			value = this.converter.fromBytes((bytes != null) ? Utils.toArray(bytes) : null, this.valueType);
 		}
 		catch (RuntimeException ex) {
-			this.registry.fail(request, new RequestReplyException("Reply to request " + request.id
+			this.registry.ends().fail(request, new RequestReplyException("Reply to request " + request.id
 					+ " sent to topic '" + request.topic + "' cannot be converted to " + this.valueType.getTypeName(),
 					ex));
 			return;

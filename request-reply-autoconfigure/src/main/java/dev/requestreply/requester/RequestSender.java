@@ -98,7 +98,7 @@ final class RequestSender {
 		}
 		// The core decides: a partition is released at every end, a cancel goes out when the caller
 		// gave up or a gather ended before every responder answered.
-		this.registry.whenEnded(pending, (outcome, release, sendCancel) -> {
+		this.registry.ends().whenEnded(pending, (outcome, release, sendCancel) -> {
 			if (release && partitions != null) {
 				partitions.release(replyPartition);
 			}
@@ -157,7 +157,7 @@ final class RequestSender {
 	private void sendFailed(ProducerRecord<byte[], byte[]> request, PendingRequest<?> pending, Throwable ex,
 			boolean onCallersThread) {
 		Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
-		this.registry.sendFailed(pending, new RequestReplyException(
+		this.registry.ends().sendFailed(pending, new RequestReplyException(
 				"Failed to send request " + pending.id() + " to topic '" + request.topic() + "'", cause),
 				onCallersThread);
 	}

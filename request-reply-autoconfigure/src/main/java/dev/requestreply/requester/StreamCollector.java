@@ -81,7 +81,7 @@ final class StreamCollector<T> implements ReplyCollector {
 			this.payloads.putIfAbsent(sequence, (reply.value() != null) ? Utils.toArray(reply.value()) : null);
 		}
 		RequestState before = request.state();
-		List<RequestAction> actions = this.registry.reply(request,
+		List<RequestAction> actions = this.registry.ends().reply(request,
 				new RequestEvent.Reply(System.nanoTime(), null, sequence, end, failure != null),
 				(completion) -> (completion == RequestAction.Completion.OVERFLOW) ? overflow(request, before)
 						: failure);
@@ -117,7 +117,7 @@ final class StreamCollector<T> implements ReplyCollector {
 		}
 		catch (RuntimeException ex) {
 			this.failed = true;
-			this.registry.fail(request, new RequestReplyException("Element " + sequence
+			this.registry.ends().fail(request, new RequestReplyException("Element " + sequence
 					+ " of the reply stream to request " + request.id + " cannot be converted to "
 					+ this.elementType.getTypeName(), ex));
 			return;
