@@ -55,7 +55,7 @@ final class PendingRequest<T> extends CompletableFuture<T> {
 	private volatile RequestState state;
 
 	// The engine's own action at the request's end: null until set, then the action, or the
-	// request's EndedWith once it ended.
+	// request's EndAction.Ended once it ended.
 	@SuppressWarnings("unused")
 	private volatile @Nullable Object endAction;
 
@@ -156,7 +156,7 @@ final class PendingRequest<T> extends CompletableFuture<T> {
 	 */
 	void whenEnded(EndAction action) {
 		if (!END_ACTION.compareAndSet(this, null, action)) {
-			EndedWith ended = (EndedWith) this.endAction;
+			EndAction.Ended ended = (EndAction.Ended) this.endAction;
 			if (ended != null) {
 				ended.runOn(action);
 			}
@@ -167,33 +167,10 @@ final class PendingRequest<T> extends CompletableFuture<T> {
 	 * The request ended: run the engine's action at its end, if set (else it runs once set).
 	 */
 	void ended(RequestOutcome outcome, boolean release, boolean sendCancel) {
-		EndedWith ended = new EndedWith(outcome, release, sendCancel);
+		EndAction.Ended ended = new EndAction.Ended(outcome, release, sendCancel);
 		if (END_ACTION.getAndSet(this, ended) instanceof EndAction action) {
 			ended.runOn(action);
 		}
-	}
-
-	/**
-	 * The engine's own action at the end of a request: quick, never blocking, no user code.
-	 */
-	interface EndAction {
-
-		/**
-		 * The request ended.
-		 * @param outcome how
-		 * @param release whether its reply partition is to be released
-		 * @param sendCancel whether cancel records go to its responders
-		 */
-		void ended(RequestOutcome outcome, boolean release, boolean sendCancel);
-
-	}
-
-	private record EndedWith(RequestOutcome outcome, boolean release, boolean sendCancel) {
-
-		void runOn(EndAction action) {
-			action.ended(this.outcome, this.release, this.sendCancel);
-		}
-
 	}
 
 	/**

@@ -173,7 +173,7 @@ final class RequestEnds {
 	 * @param request the request
 	 * @param action the action
 	 */
-	void whenEnded(PendingRequest<?> request, PendingRequest.EndAction action) {
+	void whenEnded(PendingRequest<?> request, EndAction action) {
 		request.whenEnded(action);
 	}
 
