@@ -85,7 +85,9 @@ final class StreamCollector<T> implements ReplyCollector {
 				new RequestEvent.Reply(System.nanoTime(), null, sequence, end, failure != null),
 				(completion) -> (completion == RequestAction.Completion.OVERFLOW) ? overflow(request, before)
 						: failure);
-		if (sequence != null && actions.contains(new RequestAction.Skip(RequestAction.Skipped.DUPLICATE))
+		// A duplicate, or an element after the stream ended: its payload is not kept (that of a
+		// duplicate the core holds already stays).
+		if (sequence != null && actions.stream().anyMatch(RequestAction.Skip.class::isInstance)
 				&& !before.holdsEarly(sequence)) {
 			this.payloads.remove(sequence);
 		}
