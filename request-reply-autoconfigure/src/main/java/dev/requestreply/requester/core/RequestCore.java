@@ -96,7 +96,9 @@ public final class RequestCore {
 					!has(Defect.NO_CANCEL_AFTER_EARLY_GATHER), true, List.of());
 		}
 		if (event instanceof PartitionRevoked) {
-			return new Transition(state.withoutPartition(), List.of());
+			// Still released at the request's end: the draining reader that reads the partition now
+			// counts its pending requests, and stops once none is left.
+			return new Transition(state, List.of());
 		}
 		if (event instanceof SendFailed) {
 			// No reply to tell apart later. No responder has a request with one topic; a gather's

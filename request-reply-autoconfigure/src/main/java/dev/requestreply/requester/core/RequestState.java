@@ -21,7 +21,8 @@ import org.springframework.util.Assert;
  * @param overallDeadline the latest deadline, in nanoseconds
  * @param idleNanos how long a stream waits for its next element, or 0
  * @param cancelsOn whether cancel records go to the request's topics
- * @param holdsPartition whether the request named a reply partition this instance still owns
+ * @param holdsPartition whether the request named a reply partition of this instance (released at its
+ * end, revoked or not)
  * @param next the position of the next stream element
  * @param endAt the number of elements of a stream whose end marker came, or -1
  * @param early positions of stream elements that came before {@code next}, sorted
@@ -104,11 +105,6 @@ public record RequestState(RequestKind kind, @Nullable RequestOutcome outcome, l
 	RequestState ending(RequestOutcome outcome) {
 		return new RequestState(this.kind, outcome, this.deadline, this.overallDeadline, this.idleNanos, this.cancelsOn,
 				false, this.next, this.endAt, NONE, this.maxEarly, this.answered);
-	}
-
-	RequestState withoutPartition() {
-		return new RequestState(this.kind, this.outcome, this.deadline, this.overallDeadline, this.idleNanos,
-				this.cancelsOn, false, this.next, this.endAt, this.early, this.maxEarly, this.answered);
 	}
 
 	RequestState answeredBy(String responder) {

@@ -76,10 +76,11 @@ class RequestCoreTests {
 	}
 
 	@Test
-	void whenCallerCancelsTheFutureThenNoCompletionAndPartitionRevokedIsNotReleased() {
+	void whenCallerCancelsTheFutureThenNoCompletionAndARevokedPartitionIsStillReleased() {
 		RequestState revoked = this.core.apply(RequestState.single(100, true, true), new PartitionRevoked()).state();
 		assertThat(this.core.apply(revoked, new Cancel(true)).actions()).containsExactly(new Remove(true),
-				new Count(RequestOutcome.CANCELLED), new SendCancel(), new Notify(RequestOutcome.CANCELLED, false));
+				new Count(RequestOutcome.CANCELLED), new Release(), new SendCancel(),
+				new Notify(RequestOutcome.CANCELLED, false));
 	}
 
 	@Test
