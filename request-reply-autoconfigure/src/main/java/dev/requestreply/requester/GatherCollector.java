@@ -3,9 +3,7 @@ package dev.requestreply.requester;
 import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 
 import dev.requestreply.GatherPolicy;
 import dev.requestreply.GatherResult;
@@ -13,10 +11,11 @@ import dev.requestreply.GatheredReply;
 import dev.requestreply.RemoteHandlerException;
 import dev.requestreply.RequestReplyException;
 import dev.requestreply.convert.PayloadConverter;
+import dev.requestreply.requester.core.RequestAction;
+import dev.requestreply.requester.core.RequestEvent;
 import dev.requestreply.wire.ErrorHeaders;
 import dev.requestreply.wire.WireFormat;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.utils.Utils;
 
 /**
@@ -37,8 +36,6 @@ final class GatherCollector<T> implements ReplyCollector {
 
 	private final List<GatheredReply<T>> replies = new ArrayList<>();
 
-	private final Set<String> responders = new HashSet<>();
-
 	GatherCollector(PendingRequests registry, PayloadConverter converter, Type replyType,
 			GatherPolicy<T> policy) {
 		this.registry = registry;
@@ -49,23 +46,21 @@ final class GatherCollector<T> implements ReplyCollector {
 
 	@Override
 	public void onReply(PendingRequest<?> request, ConsumerRecord<?, ByteBuffer> reply) {
-		Headers headers = reply.headers();
+		String responder = WireFormat.standard().responder(reply.headers());
 		synchronized (this) {
-			String responder = WireFormat.standard().responder(headers);
-			if (responder == null) {
-				responder = "unknown-" + this.replies.size();
+			String named = (responder != null) ? responder : "unknown-" + this.replies.size();
+			// The core decides whether it is a new responder's; its policy test (the caller's code,
+			// on a completion thread) waits for this lock, so it sees the reply kept here.
+			List<RequestAction> actions = this.registry.ends().reply(request,
+					new RequestEvent.Reply(System.nanoTime(), named, null, null, false), (completion) -> null);
+			if (actions.contains(new RequestAction.TestPolicy())) {
+				this.replies.add(reply(request, named, reply));
 			}
-			if (!this.responders.add(responder)) {
-				this.registry.skipped(SkippedReply.DUPLICATE);
-				return;
-			}
-			this.replies.add(reply(request, responder, reply));
 		}
-		// The policy is the caller's code: tested on the completion executor, not the reply reader.
-		this.registry.complete(() -> testPolicy(request));
 	}
 
-	private void testPolicy(PendingRequest<?> request) {
+	@Override
+	public void testPolicy(PendingRequest<?> request) {
 		List<GatheredReply<T>> sofar;
 		synchronized (this) {
 			sofar = List.copyOf(this.replies);
@@ -75,7 +70,7 @@ final class GatherCollector<T> implements ReplyCollector {
 			done = this.policy.done().test(sofar);
 		}
 		catch (RuntimeException ex) {
-			this.registry.fail(request, new RequestReplyException("Gather policy of request " + request.id
+			this.registry.ends().fail(request, new RequestReplyException("Gather policy of request " + request.id
 					+ " failed", ex));
 			return;
 		}

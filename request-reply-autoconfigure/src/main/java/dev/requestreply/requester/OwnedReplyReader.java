@@ -5,7 +5,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -27,12 +26,9 @@ import org.springframework.core.log.LogAccessor;
 /**
  * Reads the reply partitions the reply group allots to this instance. The group is used for
  * assignment only: nothing is ever committed. A partition assigned stays paused until it is
- * positioned, and is named by requests only after: where the draining reader left it (handed over
- * with its exact position; while the draining reader cannot tell it, it keeps reading the
- * partition and the hand-over is asked again), else at its end (no request of this instance named
- * it yet), or, for a partition added to the topic after start, at its first offset; a position
- * that cannot be had is tried again every second, with one WARN. A partition revoked goes to the
- * draining reader at this reader's position while requests that named it are pending.
+ * positioned (see {@link AssignedReplyPartitions}), and is named by requests only after. A
+ * partition revoked goes to the draining reader at this reader's position while requests that
+ * named it are pending.
  */
 final class OwnedReplyReader implements Runnable, ConsumerRebalanceListener {
 
@@ -40,20 +36,13 @@ final class OwnedReplyReader implements Runnable, ConsumerRebalanceListener {
 
 	private static final Duration POLL_TIMEOUT = Duration.ofMillis(500);
 
-	private static final Duration POSITION_TIMEOUT = Duration.ofSeconds(2);
-
 	private static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
-
-	private static final long RETRY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
 	private static final long SHARED_WARNING_NANOS = TimeUnit.SECONDS.toNanos(10);
 
 	private final org.apache.kafka.clients.consumer.Consumer<?, ByteBuffer> consumer;
 
 	private final String topic;
-
-	// Partitions from this number on were added after start: read from their first offset.
-	private final int startPartitions;
 
 	private final ReplyPartitions partitions;
 
@@ -64,13 +53,7 @@ final class OwnedReplyReader implements Runnable, ConsumerRebalanceListener {
 	private final ReplyPollFailures failures;
 
 	// Assigned, paused, not yet positioned: touched on this reader's thread only.
-	private final Map<TopicPartition, CompletableFuture<Long>> handOvers = new HashMap<>();
-
-	private final Set<TopicPartition> unpositioned = new HashSet<>();
-
-	private final Set<TopicPartition> warned = new HashSet<>();
-
-	private long retryAt;
+	private final AssignedReplyPartitions assigned;
 
 	private volatile boolean running = true;
 
@@ -83,8 +66,8 @@ final class OwnedReplyReader implements Runnable, ConsumerRebalanceListener {
 			ReplyPollFailures failures) {
 		this.consumer = consumer;
 		this.topic = topic;
-		this.startPartitions = partitions.topicPartitions();
 		this.partitions = partitions;
+		this.assigned = new AssignedReplyPartitions(consumer, partitions, draining);
 		this.draining = draining;
 		this.dispatcher = dispatcher;
 		this.failures = failures;
@@ -98,7 +81,7 @@ final class OwnedReplyReader implements Runnable, ConsumerRebalanceListener {
 				try {
 					this.consumer.poll(POLL_TIMEOUT).forEach(this.dispatcher);
 					this.failures.succeeded();
-					position(false);
+					this.assigned.position(false);
 				}
 				catch (WakeupException ex) {
 					// Stopping.
@@ -120,93 +103,8 @@ final class OwnedReplyReader implements Runnable, ConsumerRebalanceListener {
 		// Counts as assigned even with nothing to own (more instances than partitions).
 		this.partitions.own(List.of());
 		this.consumer.pause(assigned);
-		for (TopicPartition partition : assigned) {
-			if (this.partitions.takeFromDraining(partition.partition())) {
-				this.handOvers.put(partition, this.draining.handOver(partition.partition()));
-			}
-			else {
-				this.unpositioned.add(partition);
-			}
-		}
-		position(true);
+		this.assigned.add(assigned);
 		logger.debug(() -> "Reply partitions assigned " + assigned + "; owned now " + this.partitions.owned());
-	}
-
-	// Position what was assigned, own it, and let it be read; what cannot be yet is tried again.
-	private void position(boolean now) {
-		if (this.handOvers.isEmpty() && this.unpositioned.isEmpty()) {
-			return;
-		}
-		List<TopicPartition> positioned = new ArrayList<>();
-		if (now && !this.handOvers.isEmpty()) {
-			// The draining reader answers at its next poll: wait for it a little, not for long.
-			CompletableFuture.allOf(this.handOvers.values()
-				.stream()
-				.map((handOver) -> handOver.handle((offset, ex) -> null))
-				.toArray(CompletableFuture[]::new))
-				.completeOnTimeout(null, POSITION_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-				.join();
-		}
-		for (Map.Entry<TopicPartition, CompletableFuture<Long>> entry : List.copyOf(this.handOvers.entrySet())) {
-			TopicPartition partition = entry.getKey();
-			CompletableFuture<Long> handOver = entry.getValue();
-			if (!handOver.isDone()) {
-				continue;
-			}
-			this.handOvers.remove(partition);
-			try {
-				Long offset = handOver.join();
-				if (offset != null) {
-					this.consumer.seek(partition, offset);
-					positioned.add(partition);
-				}
-				else {
-					this.unpositioned.add(partition);
-				}
-			}
-			catch (RuntimeException ex) {
-				// It still reads the partition: nothing is lost, ask again.
-				warnOnce(partition, ex, "Could not take over reply partition " + partition
-						+ " at the draining reader's position; trying again");
-				this.handOvers.put(partition, this.draining.handOver(partition.partition()));
-			}
-		}
-		long time = System.nanoTime();
-		if (!this.unpositioned.isEmpty() && (now || time - this.retryAt >= 0)) {
-			for (TopicPartition partition : List.copyOf(this.unpositioned)) {
-				try {
-					if (partition.partition() >= this.startPartitions) {
-						this.consumer.seekToBeginning(List.of(partition));
-					}
-					else {
-						this.consumer.seekToEnd(List.of(partition));
-					}
-					// Fixed before any request names the partition, so none of its replies comes before it.
-					this.consumer.position(partition, POSITION_TIMEOUT);
-					this.unpositioned.remove(partition);
-					positioned.add(partition);
-				}
-				catch (RuntimeException ex) {
-					warnOnce(partition, ex, "Could not position reply partition " + partition
-							+ "; not naming it until it is, trying again every second");
-					this.retryAt = time + RETRY_NANOS;
-				}
-			}
-		}
-		if (!positioned.isEmpty()) {
-			this.consumer.resume(positioned);
-			this.warned.removeAll(positioned);
-			this.partitions.own(positioned.stream().map(TopicPartition::partition).toList());
-		}
-	}
-
-	private void warnOnce(TopicPartition partition, RuntimeException ex, String message) {
-		if (this.warned.add(partition)) {
-			logger.warn(ex, () -> message);
-		}
-		else {
-			logger.debug(ex, () -> message);
-		}
 	}
 
 	@Override
@@ -220,15 +118,7 @@ final class OwnedReplyReader implements Runnable, ConsumerRebalanceListener {
 	}
 
 	private void handBack(Collection<TopicPartition> revoked) {
-		Map<Integer, CompletableFuture<Long>> handingOver = new HashMap<>();
-		for (TopicPartition partition : revoked) {
-			this.unpositioned.remove(partition);
-			this.warned.remove(partition);
-			CompletableFuture<Long> handOver = this.handOvers.remove(partition);
-			if (handOver != null) {
-				handingOver.put(partition.partition(), handOver);
-			}
-		}
+		Map<Integer, CompletableFuture<Long>> handingOver = this.assigned.remove(revoked);
 		// Stopping: the template failed its pending requests already, nothing is left to drain.
 		if (revoked.isEmpty() || !this.running) {
 			return;

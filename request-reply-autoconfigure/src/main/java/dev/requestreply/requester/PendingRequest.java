@@ -8,9 +8,9 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 
 import dev.requestreply.CorrelationId;
+import dev.requestreply.requester.core.RequestState;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -50,7 +50,12 @@ final class PendingRequest<T> extends CompletableFuture<T> {
 	// for a future its caller cancelled).
 	volatile @Nullable RequestOutcome outcome;
 
-	// The engine's own action at the request's end: null until set, ENDED once the request ended.
+	// The request's state, changed only by compare-and-set: whoever moves it runs the actions the
+	// core returned with the new state.
+	private volatile RequestState state;
+
+	// The engine's own action at the request's end: null until set, then the action, or the
+	// request's EndAction.Ended once it ended.
 	@SuppressWarnings("unused")
 	private volatile @Nullable Object endAction;
 
@@ -68,9 +73,9 @@ final class PendingRequest<T> extends CompletableFuture<T> {
 
 	@Nullable PendingRequest<?> next;
 
-	private static final Object ENDED = new Object();
-
 	private static final Object CLOSED = new Object();
+
+	private static final VarHandle STATE;
 
 	private static final VarHandle END_ACTION;
 
@@ -81,6 +86,7 @@ final class PendingRequest<T> extends CompletableFuture<T> {
 	static {
 		try {
 			MethodHandles.Lookup lookup = MethodHandles.lookup();
+			STATE = lookup.findVarHandle(PendingRequest.class, "state", RequestState.class);
 			END_ACTION = lookup.findVarHandle(PendingRequest.class, "endAction", Object.class);
 			WAITER = lookup.findVarHandle(PendingRequest.class, "waiter", Thread.class);
 			HANDED = lookup.findVarHandle(PendingRequest.class, "handed", Object.class);
@@ -91,8 +97,9 @@ final class PendingRequest<T> extends CompletableFuture<T> {
 	}
 
 	PendingRequest(PendingRequests registry, CorrelationId id, String topic, @Nullable Type replyType, long startNanos,
-			long deadlineNanos, @Nullable ReplyCollector collector) {
+			long deadlineNanos, @Nullable ReplyCollector collector, RequestState state) {
 		this.registry = registry;
+		this.state = state;
 		this.collector = collector;
 		this.id = id;
 		this.topic = topic;
@@ -127,22 +134,43 @@ final class PendingRequest<T> extends CompletableFuture<T> {
 	}
 
 	/**
+	 * Return the request's state.
+	 * @return the state
+	 */
+	RequestState state() {
+		return this.state;
+	}
+
+	/**
+	 * Move the request's state, if no other thread moved it since it was read.
+	 * @param from the state read
+	 * @param to the next state
+	 * @return whether this thread moved it (and so runs the actions that go with it)
+	 */
+	boolean moveState(RequestState from, RequestState to) {
+		return STATE.compareAndSet(this, from, to);
+	}
+
+	/**
 	 * Set the engine's action at the end of this request; run at once if it ended already.
 	 */
-	@SuppressWarnings("unchecked")
-	void whenEnded(Consumer<RequestOutcome> action) {
+	void whenEnded(EndAction action) {
 		if (!END_ACTION.compareAndSet(this, null, action)) {
-			action.accept(this.outcome);
+			EndAction.Ended ended = (EndAction.Ended) this.endAction;
+			if (ended != null) {
+				ended.runOn(action);
+			}
 		}
 	}
 
 	/**
-	 * Take the engine's action at the end of this request, once; later ones run at once.
+	 * The request ended: run the engine's action at its end, if set (else it runs once set).
 	 */
-	@SuppressWarnings("unchecked")
-	@Nullable Consumer<RequestOutcome> takeEndAction() {
-		Object action = END_ACTION.getAndSet(this, ENDED);
-		return (action instanceof Consumer<?> consumer) ? (Consumer<RequestOutcome>) consumer : null;
+	void ended(RequestOutcome outcome, boolean release, boolean sendCancel) {
+		EndAction.Ended ended = new EndAction.Ended(outcome, release, sendCancel);
+		if (END_ACTION.getAndSet(this, ended) instanceof EndAction action) {
+			ended.runOn(action);
+		}
 	}
 
 	/**
@@ -240,7 +268,7 @@ final class PendingRequest<T> extends CompletableFuture<T> {
 	public boolean cancel(boolean mayInterruptIfRunning) {
 		boolean cancelled = wakeWaiter(super.cancel(mayInterruptIfRunning));
 		if (cancelled) {
-			this.registry.cancelled(this);
+			this.registry.ends().cancelled(this);
 		}
 		return cancelled;
 	}

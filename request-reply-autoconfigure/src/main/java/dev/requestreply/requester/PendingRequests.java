@@ -7,24 +7,18 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
 import dev.requestreply.CorrelationId;
 import dev.requestreply.CorrelationRegistry;
-import dev.requestreply.GatherPolicy;
-import dev.requestreply.GatherResult;
 import dev.requestreply.PendingRequestInfo;
-import dev.requestreply.Reply;
 import dev.requestreply.RequestReplyException;
 import dev.requestreply.RequestStatistics;
-import dev.requestreply.RequestTimeoutException;
-import dev.requestreply.convert.PayloadConverter;
+import dev.requestreply.requester.core.RequestState;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.core.log.LogAccessor;
 import org.springframework.util.Assert;
 
 /**
@@ -32,10 +26,11 @@ import org.springframework.util.Assert;
  * and the figures of how they ended.
  * <p>
  * Timeouts are kept by one hashed timing wheel swept by a single daemon thread, not by a timer
- * task per request. Every way a request ends (reply, error, timeout, cancellation, send failure,
- * shutdown) goes through one path that removes it, remembers its id when a reply may still come,
- * counts it, tells the listeners and completes its future: a request that ends leaves nothing
- * behind, and only the one that removed it counts it.
+ * task per request. Everything that happens to a request (reply, error, timeout, cancellation,
+ * send failure, shutdown) is an event to the {@link dev.requestreply.requester.core.RequestCore},
+ * whose decisions {@link RequestTransitions} carries out: the thread that moves the request's state
+ * (by compare-and-set) removes it, remembers its id when a reply may still come, counts it and
+ * runs the end action, so a request that ends leaves nothing behind and is counted once.
  * <p>
  * Futures are completed on the completion executor, never on the engine's own threads: the
  * timing wheel ends each expired request itself (removal, counting, the end action that sends its
@@ -54,12 +49,6 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 	 */
 	static final Duration DEFAULT_TICK = Duration.ofMillis(10);
 
-	private static final LogAccessor logger = new LogAccessor(PendingRequests.class);
-
-	private static final int LIMIT_SLACK = 1024;
-
-	private static final int COUNT_SAMPLE_MASK = 31;
-
 	// Pending requests, and the ids of requests recently ended (RecentlyEnded.ENDED in place).
 	private final ConcurrentHashMap<CorrelationId, Object> pending = new ConcurrentHashMap<>();
 
@@ -71,12 +60,13 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 
 	private final int maxPending;
 
-	// The first half of every id this registry gives out: the requesting instance, this run.
-	private final long instanceBits = CorrelationId.newInstanceBits();
-
-	private volatile int observedPending;
-
 	private final RequestFigures figures = new RequestFigures();
+
+	private final RequestEnds ends;
+
+	private final RequestAdmission admission;
+
+	private final CollectedRequests collected = new CollectedRequests(this);
 
 	/**
 	 * Create a registry with the default tick, limit and late-reply window, completing futures on
@@ -124,14 +114,22 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 		this.completions = completions;
 		this.recentlyEnded = new RecentlyEnded(this.pending, lateReplyWindow.toNanos(), Math.max(maxPending, 10_000));
 		int stripes = Math.max(8, Runtime.getRuntime().availableProcessors() * 4);
-		this.wheel = new TimeoutWheel(tick.toNanos(), 512, stripes, this::expire, this::onTick,
-				"request-reply-timer");
+		this.wheel = new TimeoutWheel(tick.toNanos(), 512, stripes, this::expire,
+				this::onTick, "request-reply-timer");
+		this.admission = new RequestAdmission(this.pending, this.wheel, this.figures, maxPending, this::pendingCount);
+		this.ends = new RequestEnds(this.pending,
+				new RequestTransitions(this.pending, this.recentlyEnded, this.wheel, this.figures, completions));
+	}
+
+	// On the timer's thread: the engine's part of an expiry runs here, never behind user code.
+	private void expire(PendingRequest<?> request) {
+		this.ends.expire(request);
 	}
 
 	private void onTick() {
 		long now = System.nanoTime();
 		this.recentlyEnded.expire(now);
-		this.observedPending = pendingCount();
+		this.admission.observe(pendingCount());
 		this.completions.check(now);
 	}
 
@@ -219,95 +217,25 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 	}
 
 	/**
-	 * Register a request whose future completes with its reply and the reply record's metadata.
-	 * @param <T> the value type
-	 * @param topic the topic the request goes to
-	 * @param valueType the type of the reply's value, which must be {@code T}
-	 * @param timeout how long to wait for the reply
-	 * @param converter the converter of the reply
-	 * @return the pending request, which is its future
-	 * @throws RequestReplyException if too many requests are pending
+	 * Return the registrations of requests whose replies a collector takes (a reply with its
+	 * record, a stream, a gather).
+	 * @return the registrations
 	 */
-	public <T> PendingRequest<Reply<T>> registerExchange(String topic, Type valueType, Duration timeout,
-			PayloadConverter converter) {
-		return register(topic, null, timeout, new RecordReplyCollector(this, converter, valueType));
-	}
-
-	/**
-	 * Register a request answered by a stream of replies, published in order by the given
-	 * publisher; each element moves the request's timeout to the idle timeout, never past the
-	 * overall one.
-	 * @param <T> the element type
-	 * @param topic the topic the request goes to
-	 * @param elementType the element type
-	 * @param idleTimeout the longest wait for the first or the next element
-	 * @param timeout the longest wait for the whole stream
-	 * @param converter the converter of the elements
-	 * @param publisher the publisher of the elements
-	 * @return the pending request, done when the stream ends
-	 * @throws RequestReplyException if too many requests are pending
-	 */
-	public <T> PendingRequest<Void> registerStream(String topic, Type elementType, Duration idleTimeout,
-			Duration timeout, PayloadConverter converter, ReplyPublisher<T> publisher) {
-		long now = System.nanoTime();
-		StreamCollector<T> collector = new StreamCollector<>(this, converter, elementType, publisher, idleTimeout,
-				now + timeout.toNanos());
-		PendingRequest<Void> request = register(topic, Void.class, timeout, collector);
-		reschedule(request, collector.firstDeadline(now));
-		publisher.bind(this, request);
-		return request;
-	}
-
-	/**
-	 * Register a scatter-gather: one reply per responder, until the policy is satisfied or the
-	 * timeout passes, when it completes with the replies so far.
-	 * @param <T> the reply type
-	 * @param topics the topics the request goes to
-	 * @param replyType the reply type
-	 * @param policy when the gather is complete, and its timeout
-	 * @param converter the converter of the replies
-	 * @return the pending request
-	 * @throws RequestReplyException if too many requests are pending
-	 */
-	public <T> PendingRequest<GatherResult<T>> registerGather(List<String> topics, Type replyType,
-			GatherPolicy<T> policy, PayloadConverter converter) {
-		return register(String.join(",", topics), null, policy.timeout(),
-				new GatherCollector<>(this, converter, replyType, policy));
+	CollectedRequests collected() {
+		return this.collected;
 	}
 
 	<T> PendingRequest<T> register(String topic, @Nullable Type replyType, Duration timeout,
 			@Nullable ReplyCollector collector) {
-		if (atLimit()) {
-			this.figures.rejected();
-			throw new RequestReplyException("Too many pending requests (" + this.maxPending + "): request to topic '"
-					+ topic + "' refused; raise request-reply.max-pending or slow down");
-		}
 		long now = System.nanoTime();
-		long timeoutNanos = timeout.toNanos();
-		for (;;) {
-			PendingRequest<T> request = new PendingRequest<>(this, CorrelationId.of(this.instanceBits), topic, replyType, now,
-					now + timeoutNanos, collector);
-			if (this.pending.putIfAbsent(request.id, request) == null) {
-				this.wheel.schedule(request);
-				return request;
-			}
-		}
+		long deadline = now + timeout.toNanos();
+		return register(topic, replyType, collector, now, (collector instanceof GatherCollector)
+				? RequestState.gather(deadline, true, true) : RequestState.single(deadline, true, true));
 	}
 
-	/**
-	 * Whether no more requests may be registered. Counting the map reads every thread's counter
-	 * cell, which costs more than the rest of a registration under contention: far from the limit
-	 * (as last counted, by a sample of registrations or the timer) a registration counts only now
-	 * and then, so the limit may be passed by a few requests per thread, never by more.
-	 */
-	private boolean atLimit() {
-		if (this.observedPending + LIMIT_SLACK < this.maxPending
-				&& (ThreadLocalRandom.current().nextInt() & COUNT_SAMPLE_MASK) != 0) {
-			return false;
-		}
-		int size = pendingCount();
-		this.observedPending = size;
-		return size >= this.maxPending;
+	<T> PendingRequest<T> register(String topic, @Nullable Type replyType, @Nullable ReplyCollector collector,
+			long now, RequestState state) {
+		return this.admission.admit(this, topic, replyType, collector, now, state);
 	}
 
 	/**
@@ -318,66 +246,25 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 	 * @since 0.2.0
 	 */
 	public boolean isOwnId(CorrelationId id) {
-		return id.isOf(this.instanceBits);
+		return this.admission.isOwnId(id);
 	}
 
 	@Nullable PendingRequest<?> get(CorrelationId id) {
 		return (this.pending.get(id) instanceof PendingRequest<?> request) ? request : null;
 	}
 
+	// Ending: every way is an event to the core (see RequestEnds)
+
 	/**
-	 * Move the deadline of a pending request (the idle timeout of a stream).
+	 * Return the ways requests end.
+	 * @return the request ends
 	 */
-	void reschedule(PendingRequest<?> request, long deadlineNanos) {
-		this.wheel.remove(request);
-		request.deadlineNanos = deadlineNanos;
-		if (this.pending.get(request.id) == request) {
-			this.wheel.schedule(request);
-		}
+	RequestEnds ends() {
+		return this.ends;
 	}
 
-	// Ending: every way goes through end(...)
-
-	/**
-	 * Complete a request with its reply (or, for one with several replies, its result); replies
-	 * still to come count as late.
-	 * @return whether the request was still pending
-	 */
 	<T> boolean succeed(PendingRequest<T> request, @Nullable T result) {
-		return end(request, RequestOutcome.SUCCESS, request.collector != null, (r) -> request.complete(result), true);
-	}
-
-	/**
-	 * Fail a request (an error reply, a reply that did not convert); for one with several
-	 * replies, replies still to come count as late.
-	 * @return whether the request was still pending
-	 */
-	boolean fail(PendingRequest<?> request, RequestReplyException failure) {
-		return end(request, RequestOutcome.ERROR, request.collector != null, (r) -> r.completeExceptionally(failure),
-				true);
-	}
-
-	/**
-	 * End a request this instance gives up on, as its caller's cancellation would (so a cancel
-	 * record tells the responders to stop, and replies still to come count as late), failing its
-	 * future with the given failure instead of a cancellation.
-	 * @param request the request
-	 * @param failure the failure its future completes with
-	 * @return whether the request was still pending
-	 */
-	boolean abandon(PendingRequest<?> request, RequestReplyException failure) {
-		return end(request, RequestOutcome.CANCELLED, true, (r) -> r.completeExceptionally(failure), true);
-	}
-
-	/**
-	 * Fail a request whose send failed, if it is still pending: on the completion executor when
-	 * called back by the producer, on this thread when the caller's own send failed.
-	 * @param request the request
-	 * @param failure the failure
-	 * @param onCallersThread whether this thread is the caller's, which may complete the future
-	 */
-	public void sendFailed(PendingRequest<?> request, RequestReplyException failure, boolean onCallersThread) {
-		end(request, RequestOutcome.ERROR, false, (r) -> r.completeExceptionally(failure), !onCallersThread);
+		return this.ends.succeed(request, result);
 	}
 
 	/**
@@ -387,36 +274,7 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 	 * @return whether a pending request with that id was cancelled
 	 */
 	public boolean cancel(CorrelationId correlationId) {
-		PendingRequest<?> request = get(correlationId);
-		return request != null && abandon(request,
-				new RequestReplyException("Request " + request.id + " to topic '" + request.topic + "' was cancelled"));
-	}
-
-	/**
-	 * The request's future was cancelled by its caller.
-	 */
-	void cancelled(PendingRequest<?> request) {
-		end(request, RequestOutcome.CANCELLED, true, (r) -> {
-		}, false);
-	}
-
-	// On the timer's thread: the engine's part of an expiry (removal, counting, the end action and
-	// so the cancel record) runs here, never queued behind callers' callbacks; only the completion
-	// of the future goes to the completion executor (or to the caller waiting in get()).
-	private void expire(PendingRequest<?> request) {
-		if (request.deadlineNanos - System.nanoTime() > 0) {
-			// A stream's element moved its deadline after the sweep: it is in the wheel again.
-			return;
-		}
-		ReplyCollector collector = request.collector;
-		if (collector != null && collector.completesOnTimeout()) {
-			end(request, RequestOutcome.TIMEOUT, true, collector::completeOnTimeout, true);
-			return;
-		}
-		end(request, RequestOutcome.TIMEOUT, true, (r) -> r.completeExceptionally((collector != null)
-				? collector.timeoutFailure(r) : new RequestTimeoutException(r.topic, r.id,
-						Duration.ofNanos(r.deadlineNanos - r.startNanos))),
-				true);
+		return this.ends.cancel(correlationId);
 	}
 
 	/**
@@ -425,70 +283,17 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 	 * @return how many were failed
 	 */
 	public int failAll(String reason) {
-		int count = 0;
-		for (Object entry : this.pending.values()) {
-			if (entry instanceof PendingRequest<?> request && end(request, RequestOutcome.ERROR, false,
-					(r) -> r.completeExceptionally(new RequestReplyException(
-							reason + " (request " + r.id + " to topic '" + r.topic + "')")),
-					true)) {
-				count++;
-			}
-		}
-		return count;
+		return this.ends.failAll(reason);
 	}
 
 	/**
-	 * The one way out: remove the request if it is still this one's to end, remember its id when a
-	 * reply may still come, count it, tell the listeners, then complete it (on the completion
-	 * executor when handed off, else on this thread, which must then be the caller's or a
-	 * completion thread). Counters move before the future completes, so whoever sees the future
-	 * done sees it counted.
-	 */
-	private <R extends PendingRequest<?>> boolean end(R request, RequestOutcome outcome, boolean rememberId,
-			Consumer<? super R> completion, boolean handOff) {
-		boolean removed = rememberId ? this.recentlyEnded.replace(request.id, request, System.nanoTime())
-				: this.pending.remove(request.id, request);
-		if (!removed) {
-			return false;
-		}
-		this.wheel.remove(request);
-		request.outcome = outcome;
-		this.figures.ended(request, outcome);
-		Consumer<RequestOutcome> endAction = request.takeEndAction();
-		if (endAction != null) {
-			runEndAction(request, endAction, outcome);
-		}
-		if (handOff) {
-			Runnable task = () -> completion.accept(request);
-			if (!request.handToWaiter(task)) {
-				this.completions.execute(task);
-			}
-		}
-		else {
-			completion.accept(request);
-		}
-		return true;
-	}
-
-	/**
-	 * Run an action of the engine when a request ends (whatever ends it), on the thread that ends
-	 * it, before its future completes; at once if it ended already. It must be quick and never
-	 * block, and run no code of the caller's: what may block goes to {@link #complete(Runnable)}.
+	 * Run an action of the engine when a request ends, on the thread that ends it; at once if it
+	 * ended already. It must be quick and never block, and run no code of the caller's.
 	 * @param request the request
 	 * @param action the action, given how the request ended
 	 */
 	public void whenEnded(PendingRequest<?> request, Consumer<RequestOutcome> action) {
-		request.whenEnded(action);
-	}
-
-	private static void runEndAction(PendingRequest<?> request, Consumer<RequestOutcome> action,
-			RequestOutcome outcome) {
-		try {
-			action.accept(outcome);
-		}
-		catch (RuntimeException ex) {
-			logger.warn(ex, () -> "End action of " + request + " failed");
-		}
+		this.ends.whenEnded(request, action);
 	}
 
 	// Replies that end nothing

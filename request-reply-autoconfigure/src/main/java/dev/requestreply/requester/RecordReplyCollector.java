@@ -36,7 +36,7 @@ final class RecordReplyCollector implements ReplyCollector {
 	public void onReply(PendingRequest<?> request, ConsumerRecord<?, ByteBuffer> record) {
 		RemoteHandlerException failure = ErrorHeaders.remoteFailure(request.topic, record.headers());
 		if (failure != null) {
-			ended(this.registry.fail(request, failure));
+			this.registry.ends().fail(request, failure);
 			return;
 		}
 		Object value;
@@ -45,21 +45,15 @@ final class RecordReplyCollector implements ReplyCollector {
 			value = this.converter.fromBytes((bytes != null) ? Utils.toArray(bytes) : null, this.valueType);
 		}
 		catch (RuntimeException ex) {
-			ended(this.registry.fail(request, new RequestReplyException("Reply to request " + request.id
+			this.registry.ends().fail(request, new RequestReplyException("Reply to request " + request.id
 					+ " sent to topic '" + request.topic + "' cannot be converted to " + this.valueType.getTypeName(),
-					ex)));
+					ex));
 			return;
 		}
 		Reply<Object> reply = new Reply<>(value, record.headers(), key(record.key()), record.topic(),
 				record.partition(), record.offset());
-		ended(this.registry.succeed((PendingRequest<Reply<Object>>) request, reply));
-	}
-
-	private void ended(boolean ended) {
-		if (!ended) {
-			// It timed out or was cancelled while this reply was read.
-			this.registry.skipped(SkippedReply.LATE);
-		}
+		// A reply to a request that timed out or was cancelled while it was read counts as late.
+		this.registry.succeed((PendingRequest<Reply<Object>>) request, reply);
 	}
 
 	private static byte @Nullable [] key(Object key) {

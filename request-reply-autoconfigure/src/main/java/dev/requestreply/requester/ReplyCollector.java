@@ -45,4 +45,25 @@ interface ReplyCollector {
 	 */
 	RequestReplyException timeoutFailure(PendingRequest<?> request);
 
+	/**
+	 * Hand a stream element, now in order, to its subscriber (on the thread that read it).
+	 * @param request the pending request
+	 * @param sequence the element's position
+	 */
+	default void deliver(PendingRequest<?> request, long sequence) {
+	}
+
+	/**
+	 * Test a gather's policy on the replies so far, on a completion thread.
+	 * @param request the pending request
+	 */
+	default void testPolicy(PendingRequest<?> request) {
+	}
+
+	/**
+	 * The request ended: drop what it holds.
+	 */
+	default void ended() {
+	}
+
 }

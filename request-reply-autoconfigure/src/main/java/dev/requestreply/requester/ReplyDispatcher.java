@@ -76,10 +76,12 @@ final class ReplyDispatcher {
 			return;
 		}
 		RemoteHandlerException failure = ErrorHeaders.remoteFailure(request.topic, headers);
-		boolean ended = (failure != null) ? this.registry.fail(request, failure) : complete(request, record.value());
-		if (!ended) {
-			// It timed out or was cancelled while this reply was read.
-			this.registry.skipped(SkippedReply.LATE);
+		// One that timed out or was cancelled while this reply was read counts it as late.
+		if (failure != null) {
+			this.registry.ends().fail(request, failure);
+		}
+		else {
+			complete(request, record.value());
 		}
 	}
 
@@ -90,7 +92,7 @@ final class ReplyDispatcher {
 			reply = (T) this.converter.fromBytes((value != null) ? Utils.toArray(value) : null, request.replyType);
 		}
 		catch (RuntimeException ex) {
-			return this.registry.fail(request, new RequestReplyException("Reply to request " + request.id
+			return this.registry.ends().fail(request, new RequestReplyException("Reply to request " + request.id
 					+ " sent to topic '" + request.topic + "' cannot be converted to "
 					+ ((request.replyType != null) ? request.replyType.getTypeName() : "its type"),
 					ex));

@@ -83,7 +83,7 @@ final class ReplyPublisher<T> implements Flow.Publisher<T> {
 		this.onCancel = () -> registry.cancel(request.id);
 		this.onOverflow = () -> {
 			registry.failedFast(FastFailure.STREAM_OVERFLOW);
-			registry.abandon(request, new StreamOverflowException(request.topic, this.maxBuffered));
+			registry.ends().abandon(request, new StreamOverflowException(request.topic, this.maxBuffered));
 		};
 		request.whenComplete((done, ex) -> {
 			if (ex != null) {

@@ -34,14 +34,16 @@ final class RequestFigures {
 	}
 
 	/**
-	 * Count a request ended, and tell the listeners.
+	 * Count a request ended.
 	 */
-	void ended(PendingRequest<?> request, RequestOutcome outcome) {
+	void ended(RequestOutcome outcome) {
 		this.outcomes.increment(outcome);
-		if (this.listeners.isEmpty()) {
-			return;
-		}
-		long duration = System.nanoTime() - request.startNanos;
+	}
+
+	/**
+	 * Tell the listeners of a request's end (on a completion thread, or the caller's).
+	 */
+	void notify(PendingRequest<?> request, RequestOutcome outcome, long duration) {
 		for (RequestOutcomeListener listener : this.listeners) {
 			try {
 				listener.onOutcome(request.topic, outcome, duration);

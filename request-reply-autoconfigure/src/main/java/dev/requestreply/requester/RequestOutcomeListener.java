@@ -2,10 +2,10 @@ package dev.requestreply.requester;
 
 /**
  * Callback for the end of each request, registered with
- * {@link dev.requestreply.CorrelationRegistry#addListener(RequestOutcomeListener)}. Called on the thread that ended
- * the request (a reply reader, the timer, the producer's sender, a completion thread or the
- * caller), before its future completes, so it must be quick and never block: what it does delays
- * the ends of other requests.
+ * {@link dev.requestreply.CorrelationRegistry#addListener(RequestOutcomeListener)}. Called on the
+ * thread that completes the request's future (a completion thread, or the caller waiting for it or
+ * cancelling it), just before it completes; never on the engine's own threads (the reply readers,
+ * the timer), so a slow listener delays no other request's end, only the completion it runs with.
  *
  * @since 0.1.0
  */

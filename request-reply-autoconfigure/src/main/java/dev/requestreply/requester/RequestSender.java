@@ -96,14 +96,13 @@ final class RequestSender {
 					record.timestamp(), key, value, new RecordHeaders(headers.toArray()));
 			sends.add(this.observationRegistry.isNoop() ? send(request, pending) : sendObserved(request, pending));
 		}
-		this.registry.whenEnded(pending, (outcome) -> {
-			if (partitions != null) {
+		// The core decides: a partition is released at every end, a cancel goes out when the caller
+		// gave up or a gather ended before every responder answered.
+		this.registry.ends().whenEnded(pending, (outcome, release, sendCancel) -> {
+			if (release && partitions != null) {
 				partitions.release(replyPartition);
 			}
-			if (outcome == RequestOutcome.TIMEOUT || outcome == RequestOutcome.CANCELLED
-					|| pending.collector instanceof GatherCollector) {
-				// The caller gave up, or a gather's policy was satisfied before every responder
-				// answered: tell the responders, so that they stop.
+			if (sendCancel) {
 				sends.forEach((sent) -> sent.thenAccept((result) -> this.cancels.send(result, key, pending.id())));
 			}
 		});
@@ -158,7 +157,7 @@ final class RequestSender {
 	private void sendFailed(ProducerRecord<byte[], byte[]> request, PendingRequest<?> pending, Throwable ex,
 			boolean onCallersThread) {
 		Throwable cause = (ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex;
-		this.registry.sendFailed(pending, new RequestReplyException(
+		this.registry.ends().sendFailed(pending, new RequestReplyException(
 				"Failed to send request " + pending.id() + " to topic '" + request.topic() + "'", cause),
 				onCallersThread);
 	}

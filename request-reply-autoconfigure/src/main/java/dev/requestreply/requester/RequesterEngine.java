@@ -243,7 +243,7 @@ public final class RequesterEngine implements AutoCloseable {
 	public <T> CompletableFuture<Reply<T>> exchange(ProducerRecord<?, ?> record, Type valueType, Duration timeout) {
 		Deadline deadline = Deadline.cut(timeout);
 		return sendForFuture(List.of(record.topic()), record, deadline, false, () -> this.registry
-			.<T>registerExchange(record.topic(), valueType, deadline.timeout(), this.converter));
+			.collected().<T>registerExchange(record.topic(), valueType, deadline.timeout(), this.converter));
 	}
 
 	/**
@@ -263,7 +263,7 @@ public final class RequesterEngine implements AutoCloseable {
 		ReplyPublisher<T> publisher = new ReplyPublisher<>(this.settings.streamBuffer());
 		try {
 			send(List.of(topic), new ProducerRecord<>(topic, payload), deadline, true, () -> this.registry
-				.registerStream(topic, elementType, idle, deadline.timeout(), this.converter, publisher));
+				.collected().registerStream(topic, elementType, idle, deadline.timeout(), this.converter, publisher));
 		}
 		catch (RequestReplyException ex) {
 			publisher.fail(ex);
@@ -285,7 +285,7 @@ public final class RequesterEngine implements AutoCloseable {
 		Deadline deadline = Deadline.cut(policy.timeout());
 		GatherPolicy<T> effective = new GatherPolicy<>(policy.done(), deadline.timeout());
 		return sendForFuture(topics, new ProducerRecord<>(topics.get(0), payload), deadline, false,
-				() -> this.registry.registerGather(topics, replyType, effective, this.converter));
+				() -> this.registry.collected().registerGather(topics, replyType, effective, this.converter));
 	}
 
 	private <F> CompletableFuture<F> sendForFuture(List<String> topics, ProducerRecord<?, ?> record,

@@ -4,13 +4,17 @@ import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.Map;
-import java.util.TreeMap;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
 
 import dev.requestreply.RemoteHandlerException;
 import dev.requestreply.RequestReplyException;
 import dev.requestreply.RequestTimeoutException;
 import dev.requestreply.StreamOverflowException;
 import dev.requestreply.convert.PayloadConverter;
+import dev.requestreply.requester.core.RequestAction;
+import dev.requestreply.requester.core.RequestEvent;
+import dev.requestreply.requester.core.RequestState;
 import dev.requestreply.wire.ErrorHeaders;
 import dev.requestreply.wire.WireFormat;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -21,12 +25,13 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.core.log.LogAccessor;
 
 /**
- * Puts the elements of a streaming reply in order by their sequence numbers, drops duplicates,
- * hands them to the {@link ReplyPublisher}, and ends the request once the end marker and every
- * element before it arrived. Each element moves the request's deadline to the idle timeout (but
- * never past the overall one). Elements that arrive before one still missing wait for it, as many
- * as the stream buffer holds; one more ends the stream with a {@link StreamOverflowException}
- * (counted, logged, its request cancelled) rather than holding them without bound.
+ * Keeps the payloads of a streaming reply's elements by sequence number and hands them to the
+ * {@link ReplyPublisher} when the request's core delivers them: the core puts them in order, drops
+ * duplicates, ends the request once the end marker and every element before it arrived, and moves
+ * its deadline to the idle timeout with each element (never past the overall one). Elements that
+ * arrive before one still missing wait for it, as many as the stream buffer holds; one more ends
+ * the stream with a {@link StreamOverflowException} (counted, logged, its request cancelled) rather
+ * than holding them without bound.
  *
  * @param <T> the element type
  */
@@ -46,16 +51,12 @@ final class StreamCollector<T> implements ReplyCollector {
 
 	private final long overallDeadlineNanos;
 
-	private final int maxEarly;
+	// The payloads of elements the core holds or is about to hand over, by sequence: touched by
+	// the reply consumer's thread, and cleared when the request ends.
+	private final Map<Long, byte @Nullable []> payloads = new ConcurrentHashMap<>();
 
-	// Touched by the reply consumer thread only.
-	private final Map<Long, byte[]> early = new TreeMap<>();
-
-	private long next;
-
-	private long end = -1;
-
-	private @Nullable RequestReplyException endFailure;
+	// Set once an element did not convert: later ones of the same reply are not handed over.
+	private volatile boolean failed;
 
 	StreamCollector(PendingRequests registry, PayloadConverter converter, Type elementType,
 			ReplyPublisher<T> publisher, Duration idleTimeout, long overallDeadlineNanos) {
@@ -65,11 +66,6 @@ final class StreamCollector<T> implements ReplyCollector {
 		this.publisher = publisher;
 		this.idleNanos = idleTimeout.toNanos();
 		this.overallDeadlineNanos = overallDeadlineNanos;
-		this.maxEarly = publisher.maxBuffered();
-	}
-
-	long firstDeadline(long now) {
-		return Math.min(now + this.idleNanos, this.overallDeadlineNanos);
 	}
 
 	@Override
@@ -77,77 +73,65 @@ final class StreamCollector<T> implements ReplyCollector {
 		Headers headers = reply.headers();
 		RemoteHandlerException failure = ErrorHeaders.remoteFailure(request.topic, headers);
 		Long sequence = WireFormat.standard().sequence(headers);
-		Long endCount = WireFormat.standard().end(headers);
+		Long end = WireFormat.standard().end(headers);
 		if (failure != null) {
-			this.end = (endCount != null) ? endCount : this.next;
-			this.endFailure = failure;
+			sequence = null;
 		}
-		else if (endCount != null) {
-			this.end = endCount;
+		else if (sequence != null) {
+			this.payloads.putIfAbsent(sequence, (reply.value() != null) ? Utils.toArray(reply.value()) : null);
 		}
-		else if (sequence == null || sequence < this.next || this.early.containsKey(sequence)) {
-			this.registry.skipped(SkippedReply.DUPLICATE);
+		RequestState before = request.state();
+		List<RequestAction> actions = this.registry.ends().reply(request,
+				new RequestEvent.Reply(System.nanoTime(), null, sequence, end, failure != null),
+				(completion) -> (completion == RequestAction.Completion.OVERFLOW) ? overflow(request, before)
+						: failure);
+		// A duplicate, or an element after the stream ended: its payload is not kept (that of a
+		// duplicate the core holds already stays).
+		if (sequence != null && actions.stream().anyMatch(RequestAction.Skip.class::isInstance)
+				&& !before.holdsEarly(sequence)) {
+			this.payloads.remove(sequence);
 		}
-		else if (sequence > this.next && this.early.size() >= this.maxEarly) {
-			overflow(request);
-			return;
-		}
-		else {
-			this.early.put(sequence, (reply.value() != null) ? Utils.toArray(reply.value()) : null);
-		}
-		if (!deliverInOrder(request)) {
-			return;
-		}
-		if (this.end >= 0 && this.next >= this.end) {
-			if (this.endFailure != null) {
-				this.registry.fail(request, this.endFailure);
-			}
-			else {
-				finish(request);
-			}
-			return;
-		}
-		this.registry.reschedule(request, firstDeadline(System.nanoTime()));
 	}
 
-	// One element too many waits for a missing one (lost, or written elsewhere by a responder
-	// that breaks the order): end the stream, and tell the responder to stop.
-	private void overflow(PendingRequest<?> request) {
-		long missing = this.next;
-		int held = this.early.size();
-		this.early.clear();
+	// One element too many waits for a missing one (lost, or written elsewhere by a responder that
+	// breaks the order): the core ends the stream and tells the responder to stop; counted and
+	// logged here, as the stream fails.
+	private RequestReplyException overflow(PendingRequest<?> request, RequestState state) {
+		long missing = state.next();
+		int held = state.held();
 		logger.warn(() -> "Stream reply to request " + request.id + " from topic '" + request.topic + "': element "
 				+ missing + " never arrived while " + held + " later element(s) did (request-reply.stream-buffer);"
 				+ " stream failed with StreamOverflowException and cancelled");
 		this.registry.failedFast(FastFailure.STREAM_OVERFLOW);
-		this.registry.abandon(request, new StreamOverflowException(request.topic, missing, held));
+		return new StreamOverflowException(request.topic, missing, held);
 	}
 
-	private <R> void finish(PendingRequest<R> request) {
-		this.registry.succeed(request, null);
-	}
-
+	@Override
 	@SuppressWarnings("unchecked")
-	private boolean deliverInOrder(PendingRequest<?> request) {
-		byte[] bytes;
-		while (this.early.containsKey(this.next)) {
-			bytes = this.early.remove(this.next);
-			T element;
-			try {
-				element = (T) this.converter.fromBytes(bytes, this.elementType);
-			}
-			catch (RuntimeException ex) {
-				this.registry.fail(request, new RequestReplyException("Element " + this.next
-						+ " of the reply stream to request " + request.id + " cannot be converted to "
-						+ this.elementType.getTypeName(), ex));
-				return false;
-			}
-			this.next++;
-			if (element != null) {
-				this.publisher.emit(element);
-			}
+	public void deliver(PendingRequest<?> request, long sequence) {
+		byte[] bytes = this.payloads.remove(sequence);
+		if (this.failed) {
+			return;
 		}
-		return true;
+		T element;
+		try {
+			element = (T) this.converter.fromBytes(bytes, this.elementType);
+		}
+		catch (RuntimeException ex) {
+			this.failed = true;
+			this.registry.ends().fail(request, new RequestReplyException("Element " + sequence
+					+ " of the reply stream to request " + request.id + " cannot be converted to "
+					+ this.elementType.getTypeName(), ex));
+			return;
+		}
+		if (element != null) {
+			this.publisher.emit(element);
+		}
+	}
+
+	@Override
+	public void ended() {
+		this.payloads.clear();
 	}
 
 	@Override

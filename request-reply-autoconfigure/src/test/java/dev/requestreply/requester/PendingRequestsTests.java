@@ -65,6 +65,14 @@ class PendingRequestsTests {
 	}
 
 	@Test
+	void whenRequestTimesOutThenOutcomeListenersRunOffTheTimerThread() throws Exception {
+		CompletableFuture<String> listenerThread = new CompletableFuture<>();
+		this.registry.addListener((topic, outcome, duration) -> listenerThread.complete(Thread.currentThread().getName()));
+		this.registry.register("t", String.class, Duration.ofMillis(20));
+		assertThat(listenerThread.get(5, TimeUnit.SECONDS)).doesNotStartWith("request-reply-timer");
+	}
+
+	@Test
 	void whenTimeoutPassesThenFutureFailsWithRequestTimeoutException() {
 		PendingRequest<String> request = this.registry.register("orders", String.class, Duration.ofMillis(50));
 		assertThatExceptionOfType(java.util.concurrent.ExecutionException.class)

@@ -36,7 +36,7 @@ class StreamCollectorTests {
 		try (PendingRequests registry = new PendingRequests()) {
 			PayloadConverter converter = new PayloadConverter(JsonMapper.builder().build());
 			ReplyPublisher<String> publisher = new ReplyPublisher<>();
-			PendingRequest<Void> request = registry.registerStream("t", String.class, Duration.ofSeconds(30),
+			PendingRequest<Void> request = registry.collected().registerStream("t", String.class, Duration.ofSeconds(30),
 					Duration.ofSeconds(30), converter, publisher);
 			TestSubscriber<String> subscriber = TestSubscriber.subscribe(publisher, 1);
 			ReplyCollector collector = request.collector;
@@ -59,7 +59,7 @@ class StreamCollectorTests {
 		try (PendingRequests registry = new PendingRequests()) {
 			PayloadConverter converter = new PayloadConverter(JsonMapper.builder().build());
 			ReplyPublisher<String> publisher = new ReplyPublisher<>(3);
-			PendingRequest<Void> request = registry.registerStream("t", String.class, Duration.ofSeconds(30),
+			PendingRequest<Void> request = registry.collected().registerStream("t", String.class, Duration.ofSeconds(30),
 					Duration.ofSeconds(30), converter, publisher);
 			TestSubscriber<String> subscriber = TestSubscriber.subscribe(publisher, 10);
 			ReplyCollector collector = request.collector;

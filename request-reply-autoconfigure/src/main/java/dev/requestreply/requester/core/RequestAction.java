@@ -193,7 +193,12 @@ public sealed interface RequestAction {
 		/**
 		 * The engine stopped.
 		 */
-		STOPPED
+		STOPPED,
+
+		/**
+		 * The request could not be sent.
+		 */
+		SEND_FAILED
 
 	}
 

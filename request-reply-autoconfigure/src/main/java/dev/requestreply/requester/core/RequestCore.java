@@ -14,6 +14,7 @@ import dev.requestreply.requester.core.RequestEvent.Cancel;
 import dev.requestreply.requester.core.RequestEvent.Gathered;
 import dev.requestreply.requester.core.RequestEvent.PartitionRevoked;
 import dev.requestreply.requester.core.RequestEvent.Reply;
+import dev.requestreply.requester.core.RequestEvent.SendFailed;
 import dev.requestreply.requester.core.RequestEvent.Stop;
 import dev.requestreply.requester.core.RequestEvent.Timeout;
 import org.jspecify.annotations.Nullable;
@@ -30,7 +31,7 @@ import org.jspecify.annotations.Nullable;
  * completion threads. A cancel goes to the responders of every request timed out or cancelled,
  * of a stream that overflowed and of every gather that ended (how many responders it has is not
  * known, so some may still work); none after a reply or an error reply that ended a request with
- * one reply or a stream, nor at stop.
+ * one reply or a stream, nor at stop, nor after the failed send of a request with one topic.
  *
  * @since 0.4.0
  */
@@ -61,8 +62,9 @@ public final class RequestCore {
 		}
 		if (event instanceof Reply reply) {
 			return switch (state.kind()) {
+				// A duplicate of a request with one reply counts as such, not as late: its id is not kept.
 				case SINGLE -> end(state, reply.error() ? RequestOutcome.ERROR : RequestOutcome.SUCCESS,
-						reply.error() ? Completion.ERROR_REPLY : Completion.VALUE, false, true, List.of());
+						reply.error() ? Completion.ERROR_REPLY : Completion.VALUE, false, false, List.of());
 				case GATHER -> gathered(state, reply);
 				case STREAM -> streamed(state, reply);
 			};
@@ -94,7 +96,15 @@ public final class RequestCore {
 					!has(Defect.NO_CANCEL_AFTER_EARLY_GATHER), true, List.of());
 		}
 		if (event instanceof PartitionRevoked) {
-			return new Transition(state.withoutPartition(), List.of());
+			// Still released at the request's end: the draining reader that reads the partition now
+			// counts its pending requests, and stops once none is left.
+			return new Transition(state, List.of());
+		}
+		if (event instanceof SendFailed) {
+			// No reply to tell apart later. No responder has a request with one topic; a gather's
+			// other topics may have it, so the responders there are told to stop.
+			return end(state, RequestOutcome.ERROR, Completion.SEND_FAILED, state.kind() == RequestKind.GATHER, false,
+					List.of());
 		}
 		if (event instanceof Stop) {
 			return end(state, RequestOutcome.ERROR, Completion.STOPPED, false, false, List.of());

@@ -21,7 +21,8 @@ import org.springframework.util.Assert;
  * @param overallDeadline the latest deadline, in nanoseconds
  * @param idleNanos how long a stream waits for its next element, or 0
  * @param cancelsOn whether cancel records go to the request's topics
- * @param holdsPartition whether the request named a reply partition this instance still owns
+ * @param holdsPartition whether the request named a reply partition of this instance (released at its
+ * end, revoked or not)
  * @param next the position of the next stream element
  * @param endAt the number of elements of a stream whose end marker came, or -1
  * @param early positions of stream elements that came before {@code next}, sorted
@@ -106,11 +107,6 @@ public record RequestState(RequestKind kind, @Nullable RequestOutcome outcome, l
 				false, this.next, this.endAt, NONE, this.maxEarly, this.answered);
 	}
 
-	RequestState withoutPartition() {
-		return new RequestState(this.kind, this.outcome, this.deadline, this.overallDeadline, this.idleNanos,
-				this.cancelsOn, false, this.next, this.endAt, this.early, this.maxEarly, this.answered);
-	}
-
 	RequestState answeredBy(String responder) {
 		List<String> answers = new ArrayList<>(this.answered);
 		answers.add(responder);
@@ -123,7 +119,12 @@ public record RequestState(RequestKind kind, @Nullable RequestOutcome outcome, l
 				this.cancelsOn, this.holdsPartition, next, endAt, early, this.maxEarly, this.answered);
 	}
 
-	boolean holdsEarly(long sequence) {
+	/**
+	 * Return whether a stream element waits for a missing one.
+	 * @param sequence the element's position
+	 * @return whether it is held
+	 */
+	public boolean holdsEarly(long sequence) {
 		return Arrays.binarySearch(this.early, sequence) >= 0;
 	}
 

@@ -19,6 +19,7 @@ import dev.requestreply.requester.core.RequestEvent.Cancel;
 import dev.requestreply.requester.core.RequestEvent.Gathered;
 import dev.requestreply.requester.core.RequestEvent.PartitionRevoked;
 import dev.requestreply.requester.core.RequestEvent.Reply;
+import dev.requestreply.requester.core.RequestEvent.SendFailed;
 import dev.requestreply.requester.core.RequestEvent.Stop;
 import dev.requestreply.requester.core.RequestEvent.Timeout;
 import org.junit.jupiter.api.Test;
@@ -75,10 +76,11 @@ class RequestCoreTests {
 	}
 
 	@Test
-	void whenCallerCancelsTheFutureThenNoCompletionAndPartitionRevokedIsNotReleased() {
+	void whenCallerCancelsTheFutureThenNoCompletionAndARevokedPartitionIsStillReleased() {
 		RequestState revoked = this.core.apply(RequestState.single(100, true, true), new PartitionRevoked()).state();
 		assertThat(this.core.apply(revoked, new Cancel(true)).actions()).containsExactly(new Remove(true),
-				new Count(RequestOutcome.CANCELLED), new SendCancel(), new Notify(RequestOutcome.CANCELLED, false));
+				new Count(RequestOutcome.CANCELLED), new Release(), new SendCancel(),
+				new Notify(RequestOutcome.CANCELLED, false));
 	}
 
 	@Test
@@ -86,6 +88,21 @@ class RequestCoreTests {
 		assertThat(this.core.apply(RequestState.single(100, true, false), new Stop()).actions()).containsExactly(
 				new Remove(false), new Count(RequestOutcome.ERROR), new Notify(RequestOutcome.ERROR, false),
 				new Complete(Completion.STOPPED, List.of()));
+	}
+
+	@Test
+	void whenSendFailsThenRequestEndsWithoutCancelUnlessAGatherReachedOtherTopics() {
+		assertThat(this.core.apply(RequestState.single(100, true, false), new SendFailed()).actions()).containsExactly(
+				new Remove(false), new Count(RequestOutcome.ERROR), new Notify(RequestOutcome.ERROR, false),
+				new Complete(Completion.SEND_FAILED, List.of()));
+		assertThat(this.core.apply(RequestState.gather(100, true, false), new SendFailed()).actions())
+			.contains(new SendCancel());
+	}
+
+	@Test
+	void whenSingleReplyEndsRequestThenItsIdIsNotKept() {
+		assertThat(this.core.apply(RequestState.single(100, true, false), new Reply(5, null, null, null, false))
+			.actions()).startsWith(new Remove(false));
 	}
 
 }

@@ -16,6 +16,7 @@ import dev.requestreply.requester.core.RequestEvent.Cancel;
 import dev.requestreply.requester.core.RequestEvent.Gathered;
 import dev.requestreply.requester.core.RequestEvent.PartitionRevoked;
 import dev.requestreply.requester.core.RequestEvent.Reply;
+import dev.requestreply.requester.core.RequestEvent.SendFailed;
 import dev.requestreply.requester.core.RequestEvent.Stop;
 import dev.requestreply.requester.core.RequestEvent.Timeout;
 
@@ -113,6 +114,9 @@ final class RequesterSimulation {
 			else {
 				apply(sim, new Cancel(false), Side.CALLER);
 			}
+		}
+		else if (roll < 66) {
+			apply(any(this.pending), new SendFailed(), Side.CALLER);
 		}
 		else if (roll < 68) {
 			apply(any(this.pending), new PartitionRevoked(), Side.CALLER);

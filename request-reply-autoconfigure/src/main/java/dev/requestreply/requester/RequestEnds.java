@@ -1,0 +1,180 @@
+package dev.requestreply.requester;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import dev.requestreply.CorrelationId;
+import dev.requestreply.RequestReplyException;
+import dev.requestreply.RequestTimeoutException;
+import dev.requestreply.requester.core.RequestAction;
+import dev.requestreply.requester.core.RequestEvent;
+import dev.requestreply.requester.core.RequestKind;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Every way a pending request ends, as an event to its core: replies, a gather's policy, error
+ * replies, timeouts from the wheel, cancels by the future or by id, send failures and the stop;
+ * {@link RequestTransitions} runs the core's actions.
+ */
+final class RequestEnds {
+
+	private final Map<CorrelationId, Object> pending;
+
+	private final RequestTransitions transitions;
+
+	RequestEnds(Map<CorrelationId, Object> pending, RequestTransitions transitions) {
+		this.pending = pending;
+		this.transitions = transitions;
+	}
+
+	/**
+	 * Complete a request with its reply (or a gather with its result); replies still to come
+	 * count as late for a request with several.
+	 * @return whether this ended the request
+	 */
+	<T> boolean succeed(PendingRequest<T> request, @Nullable T result) {
+		RequestEvent event = (request.state().kind() == RequestKind.GATHER) ? new RequestEvent.Gathered(false)
+				: new RequestEvent.Reply(System.nanoTime(), null, null, null, false);
+		return ends(this.transitions.apply(request, event, (r) -> r.complete(result), true));
+	}
+
+	/**
+	 * Fail a request (an error reply, a reply that did not convert, a gather's policy that threw).
+	 * @return whether this ended the request
+	 */
+	boolean fail(PendingRequest<?> request, RequestReplyException failure) {
+		RequestEvent event = (request.state().kind() == RequestKind.GATHER) ? new RequestEvent.Gathered(true)
+				: new RequestEvent.Reply(System.nanoTime(), null, null, null, true);
+		return ends(this.transitions.apply(request, event, (r) -> r.completeExceptionally(failure), true));
+	}
+
+	/**
+	 * Tell the core of a reply to a request with several (a stream element, a gather's reply).
+	 * @param request the request
+	 * @param reply the reply
+	 * @param failure what the future fails with, given how the core ends it (called only when it
+	 * does not end with a value)
+	 * @return the actions the core decided
+	 */
+	List<RequestAction> reply(PendingRequest<?> request, RequestEvent.Reply reply,
+			Function<RequestAction.Completion, @Nullable RequestReplyException> failure) {
+		return this.transitions.apply(request, reply, (r, completion) -> {
+			RequestReplyException failed = (completion != RequestAction.Completion.VALUE) ? failure.apply(completion)
+					: null;
+			if (failed != null) {
+				r.completeExceptionally(failed);
+			}
+			else {
+				r.complete(null);
+			}
+		}, true);
+	}
+
+	/**
+	 * End a request this instance gives up on, as its caller's cancellation would (so a cancel
+	 * record tells the responders to stop, and replies still to come count as late), failing its
+	 * future with the given failure instead of a cancellation.
+	 * @param request the request
+	 * @param failure the failure its future completes with
+	 * @return whether this ended the request
+	 */
+	boolean abandon(PendingRequest<?> request, RequestReplyException failure) {
+		return ends(this.transitions.apply(request, new RequestEvent.Cancel(false),
+				(r) -> r.completeExceptionally(failure), true));
+	}
+
+	/**
+	 * Fail a request whose send failed, if it is still pending: on the completion executor when
+	 * called back by the producer, on this thread when the caller's own send failed.
+	 * @param request the request
+	 * @param failure the failure
+	 * @param onCallersThread whether this thread is the caller's, which may complete the future
+	 */
+	void sendFailed(PendingRequest<?> request, RequestReplyException failure, boolean onCallersThread) {
+		this.transitions.apply(request, new RequestEvent.SendFailed(), (r) -> r.completeExceptionally(failure),
+				!onCallersThread);
+	}
+
+	/**
+	 * Cancel a pending request: its future completes exceptionally with a
+	 * {@link RequestReplyException} saying so, and a reply arriving later counts as late.
+	 * @param correlationId the correlation id
+	 * @return whether a pending request with that id was cancelled
+	 */
+	boolean cancel(CorrelationId correlationId) {
+		PendingRequest<?> request = (this.pending.get(correlationId) instanceof PendingRequest<?> found) ? found : null;
+		return request != null && abandon(request,
+				new RequestReplyException("Request " + request.id + " to topic '" + request.topic + "' was cancelled"));
+	}
+
+	/**
+	 * The request's future was cancelled by its caller (on the caller's thread).
+	 */
+	void cancelled(PendingRequest<?> request) {
+		this.transitions.apply(request, new RequestEvent.Cancel(true), (r) -> {
+		}, false);
+	}
+
+	// On the timer's thread: the engine's part of an expiry (removal, counting, the end action and
+	// so the cancel record) runs here, never queued behind callers' callbacks; only the listeners
+	// and the completion of the future go to the completion executor (or to the caller in get()).
+	void expire(PendingRequest<?> request) {
+		ReplyCollector collector = request.collector;
+		Consumer<PendingRequest<?>> completion;
+		if (collector != null && collector.completesOnTimeout()) {
+			completion = collector::completeOnTimeout;
+		}
+		else {
+			completion = (r) -> r.completeExceptionally((collector != null) ? collector.timeoutFailure(r)
+					: new RequestTimeoutException(r.topic, r.id, Duration.ofNanos(r.deadlineNanos - r.startNanos)));
+		}
+		this.transitions.apply(request, new RequestEvent.Timeout(System.nanoTime()), completion, true);
+	}
+
+	/**
+	 * Fail every pending request with the given reason.
+	 * @param reason the message of the {@link RequestReplyException} they fail with
+	 * @return how many were failed
+	 */
+	int failAll(String reason) {
+		int count = 0;
+		for (Object entry : this.pending.values()) {
+			if (entry instanceof PendingRequest<?> request && ends(this.transitions.apply(request,
+					new RequestEvent.Stop(), (r) -> r.completeExceptionally(new RequestReplyException(
+							reason + " (request " + r.id + " to topic '" + r.topic + "')")),
+					true))) {
+				count++;
+			}
+		}
+		return count;
+	}
+
+	private static boolean ends(List<RequestAction> actions) {
+		return actions.stream().anyMatch(RequestAction.Remove.class::isInstance);
+	}
+
+	/**
+	 * Run an action of the engine when a request ends (whatever ends it), on the thread that ends
+	 * it, before its future completes; at once if it ended already. It must be quick and never
+	 * block, and run no code of the caller's: what may block goes to {@link PendingRequests#complete(Runnable)}.
+	 * @param request the request
+	 * @param action the action, given how the request ended
+	 */
+	void whenEnded(PendingRequest<?> request, Consumer<RequestOutcome> action) {
+		request.whenEnded((outcome, release, sendCancel) -> action.accept(outcome));
+	}
+
+	/**
+	 * Run the engine's action at a request's end, told whether the core releases its reply
+	 * partition and sends its cancel records.
+	 * @param request the request
+	 * @param action the action
+	 */
+	void whenEnded(PendingRequest<?> request, EndAction action) {
+		request.whenEnded(action);
+	}
+
+}

@@ -1,0 +1,174 @@
+package dev.requestreply.requester;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Consumer;
+
+import dev.requestreply.CorrelationId;
+import dev.requestreply.requester.core.RequestAction;
+import dev.requestreply.requester.core.RequestCore;
+import dev.requestreply.requester.core.RequestEvent;
+import dev.requestreply.requester.core.RequestState;
+
+import org.springframework.core.log.LogAccessor;
+
+/**
+ * Runs the {@link RequestCore}'s decisions for the {@link PendingRequests}: an event moves a
+ * request's state by compare-and-set, and the thread that moved it runs the actions that go with
+ * the new state. The engine's own actions (removal, counting, the end action that releases the
+ * reply partition and sends the cancel records, skips, a stream's new deadline, its elements
+ * handed to the publisher) run at once on that thread; what runs user code (the outcome
+ * listeners, then the completion of the future; a gather's policy) runs in one task on the
+ * completion executor, or with the caller waiting in {@code get()}.
+ */
+final class RequestTransitions {
+
+	private static final LogAccessor logger = new LogAccessor(RequestTransitions.class);
+
+	private final RequestCore core = RequestCore.SOUND;
+
+	private final Map<CorrelationId, Object> pending;
+
+	private final RecentlyEnded recentlyEnded;
+
+	private final TimeoutWheel wheel;
+
+	private final RequestFigures figures;
+
+	private final Completions completions;
+
+	RequestTransitions(Map<CorrelationId, Object> pending, RecentlyEnded recentlyEnded, TimeoutWheel wheel,
+			RequestFigures figures, Completions completions) {
+		this.pending = pending;
+		this.recentlyEnded = recentlyEnded;
+		this.wheel = wheel;
+		this.figures = figures;
+		this.completions = completions;
+	}
+
+	/**
+	 * Tell the core of an event and run its actions.
+	 * @param request the request
+	 * @param event what happened
+	 * @param completion what completes the future, if the core completes it
+	 * @param handOff whether user code goes to the completion executor (else it runs on this
+	 * thread, which must be the caller's or a completion thread)
+	 * @return the actions run, empty if the event changed nothing
+	 */
+	<R extends PendingRequest<?>> List<RequestAction> apply(R request, RequestEvent event,
+			Consumer<? super R> completion, boolean handOff) {
+		return apply(request, event, (r, how) -> completion.accept(r), handOff);
+	}
+
+	/**
+	 * Tell the core of an event and run its actions.
+	 * @param request the request
+	 * @param event what happened
+	 * @param completion what completes the future, given with what the core completes it
+	 * @param handOff whether user code goes to the completion executor (else it runs on this
+	 * thread, which must be the caller's or a completion thread)
+	 * @return the actions run, empty if the event changed nothing
+	 */
+	<R extends PendingRequest<?>> List<RequestAction> apply(R request, RequestEvent event,
+			BiConsumer<? super R, RequestAction.Completion> completion, boolean handOff) {
+		RequestCore.Transition transition;
+		for (;;) {
+			RequestState state = request.state();
+			transition = this.core.apply(state, event);
+			if (transition.state().equals(state) || request.moveState(state, transition.state())) {
+				break;
+			}
+		}
+		List<Runnable> userCode = new ArrayList<>(2);
+		boolean release = false;
+		boolean sendCancel = false;
+		for (RequestAction action : transition.actions()) {
+			if (action instanceof RequestAction.Release) {
+				release = true;
+			}
+			else if (action instanceof RequestAction.SendCancel) {
+				sendCancel = true;
+			}
+			else if (action instanceof RequestAction.Notify notify) {
+				RequestOutcome outcome = notify.outcome();
+				long duration = System.nanoTime() - request.startNanos;
+				userCode.add(() -> this.figures.notify(request, outcome, duration));
+			}
+			else if (action instanceof RequestAction.Complete complete) {
+				userCode.add(() -> completion.accept(request, complete.completion()));
+			}
+			else {
+				engine(request, action);
+			}
+		}
+		RequestOutcome outcome = transition.state().outcome();
+		if (outcome != null && transition.actions().stream().anyMatch(RequestAction.Remove.class::isInstance)) {
+			runEndAction(request, outcome, release, sendCancel);
+		}
+		if (!userCode.isEmpty()) {
+			Runnable task = () -> userCode.forEach(Runnable::run);
+			if (!handOff) {
+				task.run();
+			}
+			else if (!request.handToWaiter(task)) {
+				this.completions.execute(task);
+			}
+		}
+		return transition.actions();
+	}
+
+	private void engine(PendingRequest<?> request, RequestAction action) {
+		if (action instanceof RequestAction.Remove remove) {
+			if (remove.rememberId()) {
+				this.recentlyEnded.replace(request.id, request, System.nanoTime());
+			}
+			else {
+				this.pending.remove(request.id, request);
+			}
+			this.wheel.remove(request);
+			if (request.collector != null) {
+				request.collector.ended();
+			}
+		}
+		else if (action instanceof RequestAction.Count count) {
+			request.outcome = count.outcome();
+			this.figures.ended(count.outcome());
+		}
+		else if (action instanceof RequestAction.Skip skip) {
+			this.figures.skipped((skip.reason() == RequestAction.Skipped.LATE) ? SkippedReply.LATE
+					: SkippedReply.DUPLICATE);
+		}
+		else if (action instanceof RequestAction.Reschedule reschedule) {
+			this.wheel.remove(request);
+			request.deadlineNanos = reschedule.deadline();
+			if (this.pending.get(request.id) == request) {
+				this.wheel.schedule(request);
+			}
+		}
+		else if (action instanceof RequestAction.Deliver deliver) {
+			// Handed to the stream's publisher, which calls the subscriber on the completion executor.
+			if (request.collector != null) {
+				request.collector.deliver(request, deliver.sequence());
+			}
+		}
+		else if (action instanceof RequestAction.TestPolicy) {
+			ReplyCollector collector = request.collector;
+			if (collector != null) {
+				this.completions.execute(() -> collector.testPolicy(request));
+			}
+		}
+	}
+
+	private static void runEndAction(PendingRequest<?> request, RequestOutcome outcome, boolean release,
+			boolean sendCancel) {
+		try {
+			request.ended(outcome, release, sendCancel);
+		}
+		catch (RuntimeException ex) {
+			logger.warn(ex, () -> "End action of " + request + " failed");
+		}
+	}
+
+}
