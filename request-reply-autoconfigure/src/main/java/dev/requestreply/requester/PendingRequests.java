@@ -119,6 +119,8 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 		this.admission = new RequestAdmission(this.pending, this.wheel, this.figures, maxPending, this::pendingCount);
 		this.ends = new RequestEnds(this.pending,
 				new RequestTransitions(this.pending, this.recentlyEnded, this.wheel, this.figures, completions));
+		// Last: the wheel's thread calls onTick and expire, which read the fields above.
+		this.wheel.start();
 	}
 
 	// On the timer's thread: the engine's part of an expiry runs here, never behind user code.

@@ -1,10 +1,14 @@
 package dev.requestreply.requester;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 
+import dev.requestreply.support.LogThrottle;
+import org.apache.commons.logging.Log;
+import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -14,8 +18,15 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * Tick {@code t} is swept once the clock has passed {@code origin + t * tick}; a sweep expires the
  * entries of its slot whose deadline has passed and leaves those of later rotations in place.
+ * <p>
+ * The thread starts on {@link #start()}, once its owner is fully built (its callbacks may read the
+ * owner's fields), and survives whatever an expiry or a tick throws: it logs and goes on.
  */
 final class TimeoutWheel implements AutoCloseable {
+
+	private static final Log logger = LogFactory.getLog(TimeoutWheel.class);
+
+	private final LogThrottle failures = new LogThrottle(Duration.ofMinutes(1));
 
 	private final long tickNanos;
 
@@ -58,6 +69,12 @@ final class TimeoutWheel implements AutoCloseable {
 		this.sweepingTick = 0;
 		this.thread = new Thread(this::run, threadName);
 		this.thread.setDaemon(true);
+	}
+
+	/**
+	 * Start sweeping. Called once, by the owner, when the callbacks can run.
+	 */
+	void start() {
 		this.thread.start();
 	}
 
@@ -125,12 +142,34 @@ final class TimeoutWheel implements AutoCloseable {
 					this.onExpiry.accept(request);
 				}
 				catch (Throwable ex) {
-					// a failing callback of the user's must not stop the timer
+					failed("an expiry", ex);
 				}
 			}
 			expired.clear();
-			this.onTick.run();
+			try {
+				this.onTick.run();
+			}
+			catch (Throwable ex) {
+				failed("a tick", ex);
+			}
 		}
+	}
+
+	// Nothing may stop the sweep: a timer that died would leave every later request without its timeout.
+	private void failed(String what, Throwable ex) {
+		long count = this.failures.occurred();
+		if (count > 0) {
+			logger.error("The request-reply timer failed in " + what + " (" + count
+					+ " failure(s) since the last line); it goes on sweeping", ex);
+		}
+	}
+
+	/**
+	 * Return how many times an expiry or a tick failed.
+	 * @return the count
+	 */
+	long failures() {
+		return this.failures.total();
 	}
 
 	@Override
