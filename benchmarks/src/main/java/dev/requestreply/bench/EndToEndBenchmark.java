@@ -87,6 +87,9 @@ import org.springframework.messaging.handler.annotation.SendTo;
  * {@code bench.responders} (1) starts that many responder applications of ours on the one request
  * partition: in a consumer group the first owns it and the others stand by, in queue mode
  * ({@code ours-queue}) they all read it.
+ * <p>
+ * {@link FairEndToEndBenchmark} runs the same implementations with the broker and each
+ * implementation's clients in JVMs of their own; this one-JVM mode stays as the quicker option.
  */
 public final class EndToEndBenchmark {
 
@@ -354,14 +357,14 @@ public final class EndToEndBenchmark {
 
 		private volatile boolean running = true;
 
-		Raw(String servers, byte[] payload, String name, boolean contractHeaders) {
+		Raw(String servers, byte[] payload, String prefix, boolean contractHeaders) {
 			this.payload = payload;
 			this.contractHeaders = contractHeaders;
-			this.requestTopic = name + "-requests";
-			this.replyTopic = name + "-replies";
+			this.requestTopic = prefix + "-requests";
+			this.replyTopic = prefix + "-replies";
 			this.replyTopicBytes = this.replyTopic.getBytes(StandardCharsets.UTF_8);
 			// As long as a handler's default group and topic.
-			this.responderBytes = (name + "-responder." + this.requestTopic).getBytes(StandardCharsets.UTF_8);
+			this.responderBytes = (prefix + "-responder." + this.requestTopic).getBytes(StandardCharsets.UTF_8);
 			this.producer = new KafkaProducer<>(producerConfig(servers));
 			this.responderProducer = new KafkaProducer<>(producerConfig(servers));
 			Map<String, Object> replyConfig = consumerConfig(servers);
@@ -371,12 +374,12 @@ public final class EndToEndBenchmark {
 			this.replyConsumer.seekToEnd(List.of(replies));
 			this.replyConsumer.position(replies);
 			Map<String, Object> responderConfig = consumerConfig(servers);
-			responderConfig.put(ConsumerConfig.GROUP_ID_CONFIG, name + "-responder");
+			responderConfig.put(ConsumerConfig.GROUP_ID_CONFIG, prefix + "-responder");
 			responderConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, true);
 			this.responderConsumer = new KafkaConsumer<>(responderConfig);
 			this.responderConsumer.subscribe(List.of(this.requestTopic));
-			start(name + "-replies", this::receiveReplies);
-			start(name + "-responder", this::respond);
+			start(prefix + "-replies", this::receiveReplies);
+			start(prefix + "-responder", this::respond);
 		}
 
 		private void start(String name, Runnable task) {
@@ -510,13 +513,13 @@ public final class EndToEndBenchmark {
 
 		private final String topic;
 
-		Spring(String servers, String payload, String name, boolean tuned) throws InterruptedException {
+		Spring(String servers, String payload, String prefix, boolean tuned) throws InterruptedException {
 			this.payload = payload;
-			this.topic = name + "-requests";
+			this.topic = prefix + "-requests";
 			List<String> properties = new ArrayList<>(List.of("spring.kafka.bootstrap-servers=" + servers,
-					"spring.main.banner-mode=off", "spring.jmx.enabled=false", "spring.application.name=" + name,
+					"spring.main.banner-mode=off", "spring.jmx.enabled=false", "spring.application.name=" + prefix,
 					"request-reply.enabled=false", "spring.kafka.consumer.auto-offset-reset=earliest",
-					"bench.name=" + name, "bench.tuned=" + tuned));
+					"bench.name=" + prefix, "bench.tuned=" + tuned));
 			if (tuned) {
 				properties.add("spring.kafka.producer.properties.linger.ms=0");
 			}
@@ -777,7 +780,7 @@ public final class EndToEndBenchmark {
 		return sorted.get(sorted.size() / 2);
 	}
 
-	static String join(List<Double> values) {
+	private static String join(List<Double> values) {
 		StringBuilder text = new StringBuilder();
 		for (double value : values) {
 			text.append((text.length() > 0) ? ", " : "").append(String.format("%,.0f", value));
