@@ -9,6 +9,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -28,7 +29,8 @@ import java.util.concurrent.TimeUnit;
  * {@code bench.impls} (default {@code raw,raw-headers,spring,ours,ours-queue}), {@code bench.rounds}
  * (3), {@code bench.warmup.seconds} (per turn, 10), {@code bench.latency.seconds} (8),
  * {@code bench.throughput.seconds} (5), {@code bench.inflight} ({@code 64,512}); {@code bench.quick}
- * (shorter turns, for before/after pairs: 5, 2 and 2 s unless set); {@code bench.jvm.args} (options
+ * (shorter turns, for before/after pairs: 5, 2 and 2 s unless set); {@code bench.broker.warmup.seconds}
+ * (an unmeasured turn of the first implementation before the first round, 20 s, quick 10 s, 0 for none); {@code bench.jvm.args} (options
  * of the broker's and the clients' JVMs, separated by spaces); {@code bench.classpath.<label>} (the
  * class path an implementation named {@code <impl>@<label>} runs on, e.g. another build's
  * benchmarks jar); {@code bench.logs.dir} (the output of every child JVM; a new temporary directory
@@ -50,9 +52,10 @@ public final class FairEndToEndBenchmark {
 		double warmupSeconds = EndToEndBenchmark.dbl("bench.warmup.seconds", quick ? 5 : 10);
 		double latencySeconds = EndToEndBenchmark.dbl("bench.latency.seconds", quick ? 2 : 8);
 		double throughputSeconds = EndToEndBenchmark.dbl("bench.throughput.seconds", quick ? 2 : 5);
+		double brokerWarmupSeconds = EndToEndBenchmark.dbl("bench.broker.warmup.seconds", quick ? 10 : 20);
 		String inFlight = System.getProperty("bench.inflight", "64,512");
-		int[] inFlights = EndToEndBenchmark.list("bench.inflight", inFlight)
-			.stream()
+		int[] inFlights = Arrays.stream(inFlight.split(","))
+			.map(String::trim)
 			.mapToInt(Integer::parseInt)
 			.toArray();
 		Path logs = logsDirectory();
@@ -69,6 +72,15 @@ public final class FairEndToEndBenchmark {
 		try (BrokerProcess broker = BrokerProcess.start(logs.resolve("broker.log"))) {
 			System.out.printf("Broker %s started in its own JVM in %.1f s%n", broker.servers(),
 					(System.nanoTime() - startedAt) / 1e9);
+			if (brokerWarmupSeconds > 0) {
+				// The broker's JIT: else the first turn of the first round alone meets a cold broker.
+				String prefix = "broker-warmup";
+				run(turnCommand(names.get(0), prefix, broker.servers(),
+						List.of("-Dbench.warmup.seconds=" + brokerWarmupSeconds, "-Dbench.latency.seconds=0",
+								"-Dbench.throughput.seconds=0", "-Dbench.inflight=" + inFlight)),
+						logs.resolve(prefix + ".log"), (long) brokerWarmupSeconds + SPARE_SECONDS);
+				System.out.printf("Broker warmed up by %s for %.0f s%n", names.get(0), brokerWarmupSeconds);
+			}
 			List<String> order = new ArrayList<>(names);
 			for (int round = 1; round <= rounds; round++) {
 				for (String name : order) {
