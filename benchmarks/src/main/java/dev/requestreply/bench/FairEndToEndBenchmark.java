@@ -73,13 +73,7 @@ public final class FairEndToEndBenchmark {
 			System.out.printf("Broker %s started in its own JVM in %.1f s%n", broker.servers(),
 					(System.nanoTime() - startedAt) / 1e9);
 			if (brokerWarmupSeconds > 0) {
-				// The broker's JIT: else the first turn of the first round alone meets a cold broker.
-				String prefix = "broker-warmup";
-				run(turnCommand(names.get(0), prefix, broker.servers(),
-						List.of("-Dbench.warmup.seconds=" + brokerWarmupSeconds, "-Dbench.latency.seconds=0",
-								"-Dbench.throughput.seconds=0", "-Dbench.inflight=" + inFlight)),
-						logs.resolve(prefix + ".log"), (long) brokerWarmupSeconds + SPARE_SECONDS);
-				System.out.printf("Broker warmed up by %s for %.0f s%n", names.get(0), brokerWarmupSeconds);
+				warmUpBroker(names.get(0), broker.servers(), brokerWarmupSeconds, inFlight, logs);
 			}
 			List<String> order = new ArrayList<>(names);
 			for (int round = 1; round <= rounds; round++) {
@@ -99,6 +93,19 @@ public final class FairEndToEndBenchmark {
 		System.out.print(report.text());
 		EndToEndBenchmark.drawCharts(report.mergedLatencies(), report.throughputs());
 		System.out.printf("%nTotal %.0f s%n", (System.nanoTime() - startedAt) / 1e9);
+	}
+
+	/**
+	 * An unmeasured turn of the reference before the first round, for the broker's JIT: else the
+	 * first turn of the first round alone would meet a cold broker.
+	 */
+	private static void warmUpBroker(String name, String servers, double seconds, String inFlight, Path logs)
+			throws Exception {
+		String prefix = "broker-warmup";
+		run(turnCommand(name, prefix, servers, List.of("-Dbench.warmup.seconds=" + seconds, "-Dbench.latency.seconds=0",
+				"-Dbench.throughput.seconds=0", "-Dbench.inflight=" + inFlight)), logs.resolve(prefix + ".log"),
+				(long) seconds + SPARE_SECONDS);
+		System.out.printf("Broker warmed up by %s for %.1f s%n", name, seconds);
 	}
 
 	private static String describe(TurnResult result) {
@@ -139,6 +146,9 @@ public final class FairEndToEndBenchmark {
 		return command;
 	}
 
+	/**
+	 * The start of a child JVM's command: this JVM's {@code java}, {@code bench.jvm.args}, the class path.
+	 */
 	static List<String> javaCommand(String classPath) {
 		List<String> command = new ArrayList<>(List.of(JAVA));
 		command.addAll(EndToEndBenchmark.list("bench.jvm.args", "", " "));
