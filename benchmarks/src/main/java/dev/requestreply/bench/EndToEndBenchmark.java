@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -88,6 +87,9 @@ import org.springframework.messaging.handler.annotation.SendTo;
  * {@code bench.responders} (1) starts that many responder applications of ours on the one request
  * partition: in a consumer group the first owns it and the others stand by, in queue mode
  * ({@code ours-queue}) they all read it.
+ * <p>
+ * {@link FairEndToEndBenchmark} runs the same implementations with the broker and each
+ * implementation's clients in JVMs of their own; this one-JVM mode stays as the quicker option.
  */
 public final class EndToEndBenchmark {
 
@@ -120,21 +122,10 @@ public final class EndToEndBenchmark {
 		double latencySeconds = dbl("bench.latency.seconds", 8);
 		double throughputSeconds = dbl("bench.throughput.seconds", 5);
 		int[] inFlights = list("bench.inflight", "64,512").stream().mapToInt(Integer::parseInt).toArray();
-		byte[] payload = new byte[Integer.getInteger("bench.payload.bytes", 100)];
-		Arrays.fill(payload, (byte) 'x');
-		String text = new String(payload, StandardCharsets.US_ASCII);
+		byte[] payload = payload();
 
 		long startedAt = System.nanoTime();
-		EmbeddedKafkaKraftBroker broker = new EmbeddedKafkaKraftBroker(1, 1);
-		broker.brokerProperty("group.initial.rebalance.delay.ms", "0");
-		// For ours-tx: a transaction log one broker can hold.
-		broker.brokerProperty("transaction.state.log.replication.factor", "1");
-		broker.brokerProperty("transaction.state.log.min.isr", "1");
-		broker.brokerProperty("transaction.state.log.num.partitions", "1");
-		// For ours-queue: share group state one broker can hold.
-		broker.brokerProperty("share.coordinator.state.topic.replication.factor", "1");
-		broker.brokerProperty("share.coordinator.state.topic.min.isr", "1");
-		broker.brokerListProperty("bench.kafka.brokers");
+		EmbeddedKafkaKraftBroker broker = BenchmarkBroker.configured();
 		broker.afterPropertiesSet();
 		String servers = broker.getBrokersAsString();
 		Map<String, RoundTrip> impls = new LinkedHashMap<>();
@@ -142,19 +133,7 @@ public final class EndToEndBenchmark {
 			for (String name : names) {
 				broker.addTopics(new NewTopic(name + "-requests", 1, (short) 1),
 						new NewTopic(name + "-replies", 1, (short) 1));
-				impls.put(name, switch (name) {
-					case "raw" -> new Raw(servers, payload, name, false);
-					case "raw-headers" -> new Raw(servers, payload, name, true);
-					case "spring" -> new Spring(servers, text, false);
-					case "spring-tuned" -> new Spring(servers, text, true);
-					default -> {
-						if (!name.startsWith("ours")) {
-							throw new IllegalArgumentException("Unknown implementation " + name);
-						}
-						// ours, ours-tx, or any ours-<label> with bench.ours-<label>.properties
-						yield new Ours(servers, text, name);
-					}
-				});
+				impls.put(name, create(name, name, servers, payload));
 			}
 			for (Map.Entry<String, RoundTrip> impl : impls.entrySet()) {
 				impl.getValue().call().get(60, TimeUnit.SECONDS); // the first round trip after start
@@ -166,8 +145,8 @@ public final class EndToEndBenchmark {
 
 			for (int round = 0; round < warmupRounds; round++) {
 				for (Map.Entry<String, RoundTrip> impl : impls.entrySet()) {
-					latency(impl.getValue(), warmupSeconds * 0.4);
-					throughput(impl.getValue(), inFlights[inFlights.length - 1], warmupSeconds * 0.6);
+					Load.latency(impl.getValue(), warmupSeconds * 0.4);
+					Load.throughput(impl.getValue(), inFlights[inFlights.length - 1], warmupSeconds * 0.6);
 				}
 				System.out.printf("Warm-up round %d done at %.0f s%n", round + 1, (System.nanoTime() - startedAt) / 1e9);
 			}
@@ -183,13 +162,13 @@ public final class EndToEndBenchmark {
 			List<String> order = new ArrayList<>(impls.keySet());
 			for (int round = 0; round < rounds; round++) {
 				for (String name : order) {
-					Histogram histogram = latency(impls.get(name), latencySeconds);
+					Histogram histogram = Load.latency(impls.get(name), latencySeconds);
 					latencies.get(name).add(histogram);
 					p50s.get(name).add(histogram.getValueAtPercentile(50) / 1e3);
 				}
 				for (int inFlight : inFlights) {
 					for (String name : order) {
-						double rate = throughput(impls.get(name), inFlight, throughputSeconds);
+						double rate = Load.throughput(impls.get(name), inFlight, throughputSeconds).perSecond();
 						throughputs.get(name).computeIfAbsent(inFlight, (key) -> new ArrayList<>()).add(rate);
 						if (Boolean.getBoolean("bench.client.metrics")) {
 							printClientMetrics(name + " at " + inFlight + " in flight");
@@ -220,10 +199,42 @@ public final class EndToEndBenchmark {
 	}
 
 	/**
+	 * The request and reply payload: {@code bench.payload.bytes} ASCII characters.
+	 */
+	static byte[] payload() {
+		byte[] payload = new byte[Integer.getInteger("bench.payload.bytes", 100)];
+		Arrays.fill(payload, (byte) 'x');
+		return payload;
+	}
+
+	/**
+	 * Start the clients of one implementation, on the topics {@code <prefix>-requests} and
+	 * {@code <prefix>-replies} (which exist), their groups named after the prefix too.
+	 * @param name the implementation: {@code raw}, {@code raw-headers}, {@code spring},
+	 * {@code spring-tuned} or {@code ours[-<label>]}
+	 */
+	static RoundTrip create(String name, String prefix, String servers, byte[] payload) throws InterruptedException {
+		String text = new String(payload, StandardCharsets.US_ASCII);
+		return switch (name) {
+			case "raw" -> new Raw(servers, payload, prefix, false);
+			case "raw-headers" -> new Raw(servers, payload, prefix, true);
+			case "spring" -> new Spring(servers, text, prefix, false);
+			case "spring-tuned" -> new Spring(servers, text, prefix, true);
+			default -> {
+				if (!name.startsWith("ours")) {
+					throw new IllegalArgumentException("Unknown implementation " + name);
+				}
+				// ours, ours-tx, or any ours-<label> with bench.ours-<label>.properties
+				yield new Ours(servers, text, name, prefix);
+			}
+		};
+	}
+
+	/**
 	 * Draw the run's figures beside the tables (see {@link BenchmarkCharts}): latency percentiles,
 	 * and throughput as the median of the rounds.
 	 */
-	private static void drawCharts(Map<String, Histogram> latencies, Map<String, Map<Integer, List<Double>>> throughputs) {
+	static void drawCharts(Map<String, Histogram> latencies, Map<String, Map<Integer, List<Double>>> throughputs) {
 		Map<String, double[]> percentiles = new LinkedHashMap<>();
 		latencies.forEach((name, h) -> percentiles.put(name, new double[] { h.getValueAtPercentile(50) / 1e3,
 				h.getValueAtPercentile(99) / 1e3, h.getValueAtPercentile(99.9) / 1e3 }));
@@ -307,55 +318,6 @@ public final class EndToEndBenchmark {
 		System.out.println(out);
 	}
 
-	static Histogram latency(RoundTrip roundTrip, double seconds) throws Exception {
-		Histogram histogram = new Histogram(3);
-		long end = System.nanoTime() + (long) (seconds * 1e9);
-		while (System.nanoTime() - end < 0) {
-			long start = System.nanoTime();
-			roundTrip.call().get(TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-			histogram.recordValue(System.nanoTime() - start);
-		}
-		return histogram;
-	}
-
-	static double throughput(RoundTrip roundTrip, int inFlight, double seconds) throws Exception {
-		Semaphore permits = new Semaphore(inFlight);
-		AtomicLong completed = new AtomicLong();
-		AtomicLong failed = new AtomicLong();
-		long start = System.nanoTime();
-		long measureFrom = start + (long) Math.min(1e9, seconds * 0.2e9); // not the ramp-up
-		long end = start + (long) (seconds * 1e9);
-		long countAtFrom = -1;
-		while (true) {
-			long now = System.nanoTime();
-			if (countAtFrom < 0 && now - measureFrom >= 0) {
-				countAtFrom = completed.get();
-			}
-			if (now - end >= 0) {
-				break;
-			}
-			if (!permits.tryAcquire(10, TimeUnit.MILLISECONDS)) {
-				continue;
-			}
-			roundTrip.call().whenComplete((result, ex) -> {
-				if (ex != null) {
-					failed.incrementAndGet();
-				}
-				completed.incrementAndGet();
-				permits.release();
-			});
-		}
-		long count = completed.get() - countAtFrom;
-		double elapsed = (System.nanoTime() - measureFrom) / 1e9;
-		if (!permits.tryAcquire(inFlight, TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
-			throw new IllegalStateException("Requests still in flight after " + TIMEOUT);
-		}
-		if (failed.get() > 0) {
-			throw new IllegalStateException(failed.get() + " requests failed");
-		}
-		return count / elapsed;
-	}
-
 	/**
 	 * kafka-clients only.
 	 */
@@ -395,14 +357,14 @@ public final class EndToEndBenchmark {
 
 		private volatile boolean running = true;
 
-		Raw(String servers, byte[] payload, String name, boolean contractHeaders) {
+		Raw(String servers, byte[] payload, String prefix, boolean contractHeaders) {
 			this.payload = payload;
 			this.contractHeaders = contractHeaders;
-			this.requestTopic = name + "-requests";
-			this.replyTopic = name + "-replies";
+			this.requestTopic = prefix + "-requests";
+			this.replyTopic = prefix + "-replies";
 			this.replyTopicBytes = this.replyTopic.getBytes(StandardCharsets.UTF_8);
 			// As long as a handler's default group and topic.
-			this.responderBytes = (name + "-responder." + this.requestTopic).getBytes(StandardCharsets.UTF_8);
+			this.responderBytes = (prefix + "-responder." + this.requestTopic).getBytes(StandardCharsets.UTF_8);
 			this.producer = new KafkaProducer<>(producerConfig(servers));
 			this.responderProducer = new KafkaProducer<>(producerConfig(servers));
 			Map<String, Object> replyConfig = consumerConfig(servers);
@@ -412,12 +374,12 @@ public final class EndToEndBenchmark {
 			this.replyConsumer.seekToEnd(List.of(replies));
 			this.replyConsumer.position(replies);
 			Map<String, Object> responderConfig = consumerConfig(servers);
-			responderConfig.put(ConsumerConfig.GROUP_ID_CONFIG, name + "-responder");
+			responderConfig.put(ConsumerConfig.GROUP_ID_CONFIG, prefix + "-responder");
 			responderConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, true);
 			this.responderConsumer = new KafkaConsumer<>(responderConfig);
 			this.responderConsumer.subscribe(List.of(this.requestTopic));
-			start(name + "-replies", this::receiveReplies);
-			start(name + "-responder", this::respond);
+			start(prefix + "-replies", this::receiveReplies);
+			start(prefix + "-responder", this::respond);
 		}
 
 		private void start(String name, Runnable task) {
@@ -551,14 +513,13 @@ public final class EndToEndBenchmark {
 
 		private final String topic;
 
-		Spring(String servers, String payload, boolean tuned) throws InterruptedException {
+		Spring(String servers, String payload, String prefix, boolean tuned) throws InterruptedException {
 			this.payload = payload;
-			String name = tuned ? "spring-tuned" : "spring";
-			this.topic = name + "-requests";
+			this.topic = prefix + "-requests";
 			List<String> properties = new ArrayList<>(List.of("spring.kafka.bootstrap-servers=" + servers,
-					"spring.main.banner-mode=off", "spring.jmx.enabled=false", "spring.application.name=" + name,
+					"spring.main.banner-mode=off", "spring.jmx.enabled=false", "spring.application.name=" + prefix,
 					"request-reply.enabled=false", "spring.kafka.consumer.auto-offset-reset=earliest",
-					"bench.name=" + name, "bench.tuned=" + tuned));
+					"bench.name=" + prefix, "bench.tuned=" + tuned));
 			if (tuned) {
 				properties.add("spring.kafka.producer.properties.linger.ms=0");
 			}
@@ -659,18 +620,18 @@ public final class EndToEndBenchmark {
 
 		private final String topic;
 
-		Ours(String servers, String payload, String name) {
+		Ours(String servers, String payload, String name, String prefix) {
 			this.payload = payload;
 			boolean transactions = name.equals("ours-tx");
-			this.topic = name + "-requests";
+			this.topic = prefix + "-requests";
 			List<String> properties = List.of("spring.kafka.bootstrap-servers=" + servers, "spring.main.banner-mode=off",
 					"spring.jmx.enabled=false", "request-reply.default-timeout=30s", "bench.ours.topic=" + this.topic);
 			// Extra settings of both applications, to measure one lever at a time: separated by ';'.
 			properties = with(properties, list("bench." + name + ".properties", "", ";").toArray(String[]::new));
-			List<String> responderProperties = with(properties, "spring.application.name=" + name + "-responder",
-					"request-reply.handler.group-id=" + name + "-responder");
-			List<String> requesterProperties = with(properties, "spring.application.name=" + name,
-					"request-reply.reply-topic=" + name + "-replies");
+			List<String> responderProperties = with(properties, "spring.application.name=" + prefix + "-responder",
+					"request-reply.handler.group-id=" + prefix + "-responder");
+			List<String> requesterProperties = with(properties, "spring.application.name=" + prefix,
+					"request-reply.reply-topic=" + prefix + "-replies");
 			if (transactions) {
 				responderProperties = with(responderProperties, "spring.kafka.producer.transaction-id-prefix=bench-tx-");
 				requesterProperties = with(requesterProperties, "spring.kafka.consumer.isolation-level=read-committed");
@@ -793,18 +754,18 @@ public final class EndToEndBenchmark {
 		}
 	}
 
-	private static List<String> list(String property, String defaultValue) {
+	static List<String> list(String property, String defaultValue) {
 		return list(property, defaultValue, ",");
 	}
 
-	private static List<String> list(String property, String defaultValue, String separator) {
+	static List<String> list(String property, String defaultValue, String separator) {
 		return Arrays.stream(System.getProperty(property, defaultValue).split(separator))
 			.map(String::trim)
 			.filter((value) -> !value.isEmpty())
 			.toList();
 	}
 
-	private static double dbl(String property, double defaultValue) {
+	static double dbl(String property, double defaultValue) {
 		String value = System.getProperty(property);
 		return (value != null) ? Double.parseDouble(value) : defaultValue;
 	}
@@ -813,7 +774,7 @@ public final class EndToEndBenchmark {
 		return values.get(values.size() - 1);
 	}
 
-	private static double median(List<Double> values) {
+	static double median(List<Double> values) {
 		List<Double> sorted = new ArrayList<>(values);
 		sorted.sort(null);
 		return sorted.get(sorted.size() / 2);

@@ -47,6 +47,21 @@ class BenchmarkCommandsIT {
 	}
 
 	@Test
+	void whenFairEndToEndBenchmarkRunsThenEachImplementationHasItsTurnAndCpuPerRoundTrip() throws Exception {
+		// ours@before runs on a class path of its own, as another build's jar would be given.
+		String out = run("fair-end-to-end", List.of("-Dbench.impls=raw,ours@before",
+				"-Dbench.classpath.before=" + jar, "-Dbench.rounds=1", "-Dbench.broker.warmup.seconds=0.3",
+				"-Dbench.warmup.seconds=0.3",
+				"-Dbench.latency.seconds=0.3", "-Dbench.throughput.seconds=0.5", "-Dbench.inflight=64",
+				"-Dbench.charts.dir=" + output, "-Dbench.logs.dir=" + output.resolve("fair-logs")), "-cp",
+				jar.toString(), "dev.requestreply.bench.FairEndToEndBenchmark");
+		assertThat(out).contains("| | raw | ours@before |", "| CPU per round trip, 64 in flight |",
+				"| implementation | p50 |", "| implementation | 64 in flight | / raw |");
+		assertThat(output.resolve("fair-logs").resolve("ours-before-1.log")).exists();
+		assertThat(out).contains("Broker warmed up by raw");
+	}
+
+	@Test
 	void whenRegistryBenchmarksRunThenTheyPrintTheRatioTable() throws Exception {
 		String out = run("registry", List.of("-Dbench.threads=1", "-Dbench.background=0", "-Dbench.jmh.forks=0",
 				"-Dbench.jmh.warmups=0", "-Dbench.jmh.iterations=1", "-Dbench.jmh.iteration-ms=200"), "-cp",
