@@ -3,9 +3,7 @@ package dev.requestreply.responder.core;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import dev.requestreply.ReplyErrorCodes;
@@ -33,17 +31,12 @@ public final class ResponderCore {
 
 	private final CoreLanes lanes;
 
-	// Every request known: in hand, or ended with its worker still busy.
-	private final Map<Long, CoreRequest> known = new HashMap<>();
-
 	private final CorePartitions partitions;
+
+	private final CoreRequests requests;
 
 	// Replies made but held (only with REPLY_HELD_FOR_NEXT_CALL).
 	private final List<CoreRequest> held = new ArrayList<>();
-
-	private int inHand;
-
-	private boolean stopped;
 
 	/**
 	 * @param ordering the handler's ordering
@@ -56,6 +49,7 @@ public final class ResponderCore {
 	ResponderCore(ReplyHandler.Ordering ordering, int maxNamed, Set<Fault> faults) {
 		this.lanes = new CoreLanes(ordering);
 		this.partitions = new CorePartitions(maxNamed, faults);
+		this.requests = new CoreRequests(this.lanes, this.partitions, faults);
 		this.faults = faults;
 	}
 
@@ -63,7 +57,7 @@ public final class ResponderCore {
 	 * Return how many requests are in hand.
 	 */
 	public int inHand() {
-		return this.inHand;
+		return this.requests.inHand();
 	}
 
 	/**
@@ -110,7 +104,7 @@ public final class ResponderCore {
 			takenAway(lost.partitions(), false, actions);
 		}
 		else if (event instanceof ResponderEvent.Assigned assigned) {
-			if (!this.stopped) {
+			if (!this.requests.stopped()) {
 				this.partitions.assigned(assigned);
 			}
 		}
@@ -118,7 +112,7 @@ public final class ResponderCore {
 			this.partitions.commitDone(done);
 		}
 		else if (event instanceof ResponderEvent.Stop) {
-			this.stopped = true;
+			this.requests.stop();
 			takenAway(this.partitions.owned(), true, actions);
 		}
 		this.partitions.commits(actions);
@@ -128,7 +122,7 @@ public final class ResponderCore {
 	private void arrived(ResponderEvent.Arrived arrived, List<ResponderAction> actions) {
 		RequestRef ref = arrived.ref();
 		CoreLedger ledger = this.partitions.ledger(ref.partition());
-		if (this.stopped || ledger == null) {
+		if (this.requests.stopped() || ledger == null) {
 			// Fetched before its partition was taken away: its next owner handles it.
 			actions.add(new ResponderAction.Outcome(ref, Ending.ABANDONED));
 			return;
@@ -137,23 +131,12 @@ public final class ResponderCore {
 			actions.add(new ResponderAction.Outcome(ref, Ending.ALREADY_FINISHED));
 			return;
 		}
-		CoreRequest request = new CoreRequest(ref, arrived.laneKey());
-		this.known.put(ref.id(), request);
-		this.inHand++;
-		if (this.lanes.enter(request)) {
-			start(request, actions);
-		}
-	}
-
-	private void start(CoreRequest request, List<ResponderAction> actions) {
-		request.stage = Stage.QUEUED;
-		request.workerBusy = true;
-		actions.add(new ResponderAction.Start(request.ref));
+		this.requests.arrived(ref, arrived.laneKey(), actions);
 	}
 
 	private void started(RequestRef ref, List<ResponderAction> actions) {
 		flushHeld(actions);
-		CoreRequest request = this.known.get(ref.id());
+		CoreRequest request = this.requests.get(ref);
 		if (request != null && (request.stage == Stage.QUEUED || request.unclaimed)) {
 			request.unclaimed = false;
 			if (request.stage == Stage.QUEUED) {
@@ -164,13 +147,13 @@ public final class ResponderCore {
 		}
 		actions.add(new ResponderAction.Skip(ref));
 		if (request != null) {
-			workerDone(request, actions);
+			this.requests.workerDone(request, actions);
 		}
 	}
 
 	// The method returned (a value, or a future or stream: pending) or threw (an error code).
 	private void returned(RequestRef ref, boolean pending, @Nullable String errorCode, List<ResponderAction> actions) {
-		CoreRequest request = this.known.get(ref.id());
+		CoreRequest request = this.requests.get(ref);
 		if (request == null) {
 			return;
 		}
@@ -182,11 +165,11 @@ public final class ResponderCore {
 				reply(request, errorCode, actions);
 			}
 		}
-		workerDone(request, actions);
+		this.requests.workerDone(request, actions);
 	}
 
 	private void completed(ResponderEvent.Completed completed, List<ResponderAction> actions) {
-		CoreRequest request = this.known.get(completed.ref().id());
+		CoreRequest request = this.requests.get(completed.ref());
 		if (request != null && request.stage == Stage.AWAITING) {
 			reply(request, completed.errorCode(), actions);
 		}
@@ -214,33 +197,33 @@ public final class ResponderCore {
 	}
 
 	private void sendEnded(RequestRef ref, boolean sent, List<ResponderAction> actions) {
-		CoreRequest request = this.known.get(ref.id());
+		CoreRequest request = this.requests.get(ref);
 		if (request == null || request.stage != Stage.REPLYING) {
 			return;
 		}
 		if (!sent && fault(Fault.FAILED_REPLY_KEEPS_REQUEST)) {
 			return;
 		}
-		end(request, sent ? (request.errorReply ? Ending.ERROR_REPLIED : Ending.REPLIED) : Ending.SEND_FAILED,
-				true, actions);
+		Ending ending = sent ? (request.errorReply ? Ending.ERROR_REPLIED : Ending.REPLIED) : Ending.SEND_FAILED;
+		this.requests.end(request, ending, true, actions);
 	}
 
 	// Cancelled or expired: ends it unless its reply is on its way (the send ends it, bounded).
 	private void endEarly(RequestRef ref, Ending ending, List<ResponderAction> actions) {
-		CoreRequest request = this.known.get(ref.id());
+		CoreRequest request = this.requests.get(ref);
 		if (request == null || !request.inHand() || request.stage == Stage.REPLYING) {
 			return;
 		}
-		end(request, ending, true, actions);
+		this.requests.end(request, ending, true, actions);
 	}
 
 	private void exceeded(RequestRef ref, List<ResponderAction> actions) {
-		CoreRequest request = this.known.get(ref.id());
+		CoreRequest request = this.requests.get(ref);
 		if (request == null || !request.inHand() || request.stage == Stage.REPLYING) {
 			return;
 		}
 		Stage before = request.stage;
-		interruptIfCalled(request, actions);
+		this.requests.interruptIfCalled(request, actions);
 		if (before == Stage.WAITING) {
 			this.lanes.leave(request);
 		}
@@ -258,61 +241,9 @@ public final class ResponderCore {
 			if (!fault(Fault.START_AFTER_REVOKE)) {
 				this.lanes.dropWaiting(partition);
 			}
-			for (CoreRequest request : List.copyOf(this.known.values())) {
-				if (request.ref.partition().equals(partition) && request.inHand()) {
-					end(request, Ending.ABANDONED, false, actions);
-				}
+			for (CoreRequest request : this.requests.inHandOn(partition)) {
+				this.requests.end(request, Ending.ABANDONED, false, actions);
 			}
-		}
-	}
-
-	private void end(CoreRequest request, Ending ending, boolean finished, List<ResponderAction> actions) {
-		Stage before = request.stage;
-		interruptIfCalled(request, actions);
-		request.stage = Stage.ENDED;
-		this.inHand--;
-		CoreLedger ledger = this.partitions.ledger(request.ref.partition());
-		if (finished && ledger != null) {
-			ledger.finish(request.ref.offset());
-		}
-		actions.add(new ResponderAction.Outcome(request.ref, ending));
-		if (before == Stage.WAITING) {
-			this.known.remove(request.ref.id());
-			CoreRequest next = this.lanes.waitingEnded(request, ending == Ending.ABANDONED, this.faults);
-			if (next != null) {
-				start(next, actions);
-			}
-		}
-		else if (request.released()) {
-			release(request, actions);
-		}
-	}
-
-	private void interruptIfCalled(CoreRequest request, List<ResponderAction> actions) {
-		if (request.stage == Stage.RUNNING || request.stage == Stage.AWAITING) {
-			actions.add(new ResponderAction.Interrupt(request.ref));
-		}
-	}
-
-	private void workerDone(CoreRequest request, List<ResponderAction> actions) {
-		if (!request.workerBusy) {
-			return;
-		}
-		request.workerBusy = false;
-		if (request.released()) {
-			release(request, actions);
-		}
-	}
-
-	// Ended and its worker done: the next of its lane that is still in hand starts.
-	private void release(CoreRequest request, List<ResponderAction> actions) {
-		this.known.remove(request.ref.id());
-		CoreRequest next = this.lanes.release(request);
-		while (next != null && !next.inHand() && !fault(Fault.START_AFTER_REVOKE)) {
-			next = this.lanes.release(next);
-		}
-		if (next != null && !this.stopped) {
-			start(next, actions);
 		}
 	}
 
