@@ -1,0 +1,211 @@
+package dev.requestreply.responder;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import java.util.function.Function;
+
+import dev.requestreply.ReplyHandler;
+import dev.requestreply.responder.core.Partition;
+import dev.requestreply.responder.core.RequestRef;
+import dev.requestreply.responder.core.ResponderAction;
+import dev.requestreply.responder.core.ResponderCore;
+import dev.requestreply.responder.core.ResponderEvent;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * A handler's event loop, with real threads posting to it: the core sees one event at a time in
+ * each poster's order, on the loop's executor only; the loop survives failures, and a loop stuck
+ * past its bound shows it and stops its handler's intake.
+ */
+class HandlerLoopTests {
+
+	private static final Partition P0 = new Partition("requests", 0);
+
+	private static final Duration BOUND = Duration.ofSeconds(30);
+
+	// Several threads: nothing but the loop itself keeps two of its tasks from running at once.
+	private final ExecutorService loopThreads = Executors.newFixedThreadPool(3, (body) -> new Thread(body, "loop"));
+
+	private final AtomicLong clock = new AtomicLong();
+
+	private final RecordingIntake intake = new RecordingIntake();
+
+	@AfterEach
+	void stopThreads() {
+		this.loopThreads.shutdownNow();
+	}
+
+	@Test
+	void whenThreadsPostConcurrentlyThenTheCoreSeesOneEventAtATimeInEachPostersOrderOnTheLoopOnly()
+			throws Exception {
+		int posters = 4;
+		int posts = 2_000;
+		AtomicInteger inside = new AtomicInteger();
+		AtomicInteger overlaps = new AtomicInteger();
+		Map<Long, List<Long>> seenByPoster = new ConcurrentHashMap<>();
+		Set<String> deciders = ConcurrentHashMap.newKeySet();
+		CountDownLatch all = new CountDownLatch(posters * posts);
+		ResponderCore core = new ResponderCore(ReplyHandler.Ordering.KEY, 4);
+		HandlerLoop loop = loop((event) -> {
+			if (inside.incrementAndGet() != 1) {
+				overlaps.incrementAndGet();
+			}
+			deciders.add(Thread.currentThread().getName());
+			// Unknown to the core: it decides nothing, but the event went through it.
+			List<ResponderAction> actions = core.on(event);
+			RequestRef ref = ((ResponderEvent.Cancel) event).ref();
+			seenByPoster.computeIfAbsent(ref.id() / posts, (poster) -> new ArrayList<>()).add(ref.offset());
+			inside.decrementAndGet();
+			all.countDown();
+			return actions;
+		}, (action) -> {
+		});
+		CountDownLatch go = new CountDownLatch(1);
+		List<CompletableFuture<Void>> futures = new ArrayList<>();
+		for (int poster = 0; poster < posters; poster++) {
+			long first = (long) poster * posts;
+			futures.add(CompletableFuture.runAsync(() -> {
+				awaitLatch(go);
+				for (int i = 0; i < posts; i++) {
+					loop.post(new ResponderEvent.Cancel(new RequestRef(first + i, P0, i)));
+				}
+			}, (body) -> new Thread(body, "poster").start()));
+		}
+		go.countDown();
+		CompletableFuture.allOf(futures.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+		assertThat(all.await(10, TimeUnit.SECONDS)).isTrue();
+		assertThat(overlaps).hasValue(0);
+		assertThat(deciders).containsExactly("loop");
+		assertThat(seenByPoster).hasSize(posters);
+		for (List<Long> seen : seenByPoster.values()) {
+			assertThat(seen).hasSize(posts).isSorted();
+		}
+		assertThat(loop.lagNanos(this.clock.get())).isZero();
+	}
+
+	@Test
+	void whenAnActionOrTheDecisionsThrowThenTheLoopGoesOnWithTheNextAndCountsEach() {
+		ResponderCore core = new ResponderCore(ReplyHandler.Ordering.NONE, 4);
+		List<ResponderAction> carried = new CopyOnWriteArrayList<>();
+		HandlerLoop loop = loop((event) -> {
+			if (event instanceof ResponderEvent.Stop) {
+				throw new IllegalStateException("decisions failed");
+			}
+			return core.on(event);
+		}, (action) -> {
+			if (action instanceof ResponderAction.Start start && start.ref().offset() == 0) {
+				throw new IllegalStateException("executor refused");
+			}
+			carried.add(action);
+		});
+		RequestRef first = new RequestRef(1, P0, 0);
+		RequestRef second = new RequestRef(2, P0, 1);
+		loop.post(new ResponderEvent.Assigned(P0, 0, Set.of()));
+		loop.post(new ResponderEvent.Arrived(first, null, Long.MAX_VALUE));
+		loop.post(new ResponderEvent.Stop());
+		loop.post(new ResponderEvent.Arrived(second, null, Long.MAX_VALUE));
+		await().atMost(Duration.ofSeconds(5))
+			.untilAsserted(() -> assertThat(carried).contains(new ResponderAction.Start(second)));
+		assertThat(carried).doesNotContain(new ResponderAction.Start(first));
+		assertThat(loop.status(this.clock.get()).failures()).isEqualTo(2);
+	}
+
+	@Test
+	void whenTheLoopIsStuckPastItsBoundThenItShowsWithItsHandlerAndTheHandlerTakesNoMoreUntilItCatchesUp()
+			throws Exception {
+		ResponderCore core = new ResponderCore(ReplyHandler.Ordering.NONE, 4);
+		CountDownLatch blocked = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		HandlerLoop loop = loop(core::on, (action) -> {
+			if (action instanceof ResponderAction.Start) {
+				blocked.countDown();
+				awaitLatch(release);
+			}
+		});
+		loop.post(new ResponderEvent.Assigned(P0, 0, Set.of()));
+		loop.post(new ResponderEvent.Arrived(new RequestRef(1, P0, 0), null, Long.MAX_VALUE));
+		assertThat(blocked.await(5, TimeUnit.SECONDS)).isTrue();
+		loop.post(new ResponderEvent.Cancel(new RequestRef(1, P0, 0)));
+		this.clock.addAndGet(BOUND.toNanos() / 2);
+		loop.check(this.clock.get());
+		assertThat(this.intake.calls).isEmpty();
+		this.clock.addAndGet(BOUND.toNanos());
+		loop.check(this.clock.get());
+		loop.check(this.clock.get());
+		HandlerLoop.Status status = loop.status(this.clock.get());
+		assertThat(status.handlerId()).isEqualTo("orders");
+		assertThat(status.stalled()).isTrue();
+		assertThat(status.lag()).isEqualTo(BOUND.plus(BOUND.dividedBy(2)));
+		assertThat(this.intake.calls).containsExactly("pause");
+		release.countDown();
+		await().atMost(Duration.ofSeconds(5)).until(() -> loop.lagNanos(this.clock.get()) == 0);
+		loop.check(this.clock.get());
+		assertThat(this.intake.calls).containsExactly("pause", "resume");
+		assertThat(loop.status(this.clock.get()).stalled()).isFalse();
+	}
+
+	@Test
+	void whenARecorderIsSetThenItIsToldEveryEventTheCoreTakesInTheCoresOrder() {
+		ResponderCore core = new ResponderCore(ReplyHandler.Ordering.NONE, 4);
+		List<ResponderEvent> recorded = new CopyOnWriteArrayList<>();
+		List<ResponderAction> carried = new CopyOnWriteArrayList<>();
+		HandlerLoop loop = loop(core::on, carried::add);
+		loop.recordTo(recorded::add);
+		RequestRef ref = new RequestRef(1, P0, 0);
+		List<ResponderEvent> events = List.of(new ResponderEvent.Assigned(P0, 0, Set.of()),
+				new ResponderEvent.Arrived(ref, null, Long.MAX_VALUE), new ResponderEvent.Started(ref),
+				new ResponderEvent.Returned(ref, false), new ResponderEvent.ReplySent(ref));
+		events.forEach(loop::post);
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(recorded).isEqualTo(events));
+		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(carried)
+			.contains(new ResponderAction.Outcome(ref, ResponderAction.Ending.REPLIED)));
+	}
+
+	private HandlerLoop loop(Function<ResponderEvent, List<ResponderAction>> decisions,
+			Consumer<ResponderAction> actions) {
+		return new HandlerLoop("orders", decisions, this.loopThreads, actions, this.intake, BOUND, this.clock::get);
+	}
+
+	private static void awaitLatch(CountDownLatch latch) {
+		try {
+			latch.await(10, TimeUnit.SECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
+	}
+
+	static final class RecordingIntake implements HandlerLoop.Intake {
+
+		final List<String> calls = new CopyOnWriteArrayList<>();
+
+		@Override
+		public void pause() {
+			this.calls.add("pause");
+		}
+
+		@Override
+		public void resume() {
+			this.calls.add("resume");
+		}
+
+	}
+
+}
