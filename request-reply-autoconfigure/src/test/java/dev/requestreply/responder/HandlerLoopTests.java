@@ -170,7 +170,7 @@ class HandlerLoopTests {
 		loop.recordTo(recorded::add);
 		RequestRef ref = new RequestRef(1, P0, 0);
 		List<ResponderEvent> events = List.of(new ResponderEvent.Assigned(P0, 0, Set.of()),
-				new ResponderEvent.Arrived(ref, null, Long.MAX_VALUE), new ResponderEvent.Started(ref),
+				new ResponderEvent.Arrived(ref, null, Long.MAX_VALUE), new ResponderEvent.Started(ref, true),
 				new ResponderEvent.Returned(ref, false), new ResponderEvent.ReplySent(ref));
 		events.forEach(loop::post);
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(recorded).isEqualTo(events));

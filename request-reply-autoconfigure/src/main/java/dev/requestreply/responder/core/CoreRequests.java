@@ -84,7 +84,7 @@ final class CoreRequests {
 	 */
 	void end(CoreRequest request, Ending ending, boolean finished, List<ResponderAction> actions) {
 		Stage before = request.stage;
-		interruptIfCalled(request, actions);
+		stopCall(request, actions);
 		request.stage = Stage.ENDED;
 		this.inHand--;
 		CoreLedger ledger = this.partitions.ledger(request.ref.partition());
@@ -104,9 +104,16 @@ final class CoreRequests {
 		}
 	}
 
-	void interruptIfCalled(CoreRequest request, List<ResponderAction> actions) {
+	/**
+	 * Its call is to stop: interrupted if it runs (or awaits its future), withdrawn if its worker
+	 * has not said it started.
+	 */
+	void stopCall(CoreRequest request, List<ResponderAction> actions) {
 		if (request.stage == Stage.RUNNING || request.stage == Stage.AWAITING) {
 			actions.add(new ResponderAction.Interrupt(request.ref));
+		}
+		else if (request.stage == Stage.QUEUED) {
+			actions.add(new ResponderAction.Withdraw(request.ref));
 		}
 	}
 

@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * What it keeps: a request ends exactly once ({@link ResponderAction.Outcome}); requests of one
  * lane never overlap and start in offset order; at most one reply per request, never after it
- * ended; a method never runs for a request that ended; a commit never passes an unfinished
+ * ended; a method never starts once its request ended (a worker claims its request, or its
+ * withdrawal does, so that a worker never waits for the core); a commit never passes an unfinished
  * request and names only finished ones; metadata that cannot name them all pauses the
  * partition; a revoked or lost partition starts nothing more.
  */
@@ -71,7 +72,7 @@ public final class ResponderCore {
 			arrived(arrived, actions);
 		}
 		else if (event instanceof ResponderEvent.Started started) {
-			started(started.ref(), actions);
+			started(started, actions);
 		}
 		else if (event instanceof ResponderEvent.Returned returned) {
 			returned(returned.ref(), returned.pending(), null, actions);
@@ -134,21 +135,21 @@ public final class ResponderCore {
 		this.requests.arrived(ref, arrived.laneKey(), actions);
 	}
 
-	private void started(RequestRef ref, List<ResponderAction> actions) {
+	private void started(ResponderEvent.Started started, List<ResponderAction> actions) {
 		flushHeld(actions);
-		CoreRequest request = this.requests.get(ref);
-		if (request != null && (request.stage == Stage.QUEUED || request.unclaimed)) {
-			request.unclaimed = false;
-			if (request.stage == Stage.QUEUED) {
-				request.stage = Stage.RUNNING;
-			}
-			actions.add(new ResponderAction.Run(ref));
+		CoreRequest request = this.requests.get(started.ref());
+		if (request == null) {
 			return;
 		}
-		actions.add(new ResponderAction.Skip(ref));
-		if (request != null) {
+		if (!started.claimed()) {
+			// Withdrawn before its worker came: the worker skips it.
 			this.requests.workerDone(request, actions);
 		}
+		else if (request.stage == Stage.QUEUED) {
+			request.stage = Stage.RUNNING;
+		}
+		// Else its worker claimed it before it was withdrawn, which interrupted the call: its worker
+		// holds the lane's turn until the method returns.
 	}
 
 	// The method returned (a value, or a future or stream: pending) or threw (an error code).
@@ -223,12 +224,11 @@ public final class ResponderCore {
 			return;
 		}
 		Stage before = request.stage;
-		this.requests.interruptIfCalled(request, actions);
+		if (before != Stage.QUEUED || !fault(Fault.METHOD_AFTER_DEADLINE_EXCEEDED)) {
+			this.requests.stopCall(request, actions);
+		}
 		if (before == Stage.WAITING) {
 			this.lanes.leave(request);
-		}
-		if (before == Stage.QUEUED && fault(Fault.METHOD_AFTER_DEADLINE_EXCEEDED)) {
-			request.unclaimed = true;
 		}
 		reply(request, ReplyErrorCodes.DEADLINE_EXCEEDED, actions);
 	}

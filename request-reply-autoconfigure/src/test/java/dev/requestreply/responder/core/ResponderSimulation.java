@@ -246,18 +246,21 @@ final class ResponderSimulation {
 	private void carryOut(ResponderAction action) {
 		this.checks.before(action);
 		if (action instanceof ResponderAction.Start start) {
+			SimulatedRequest request = this.requests.get(start.ref().id());
 			at(this.random.nextInt(4) == 0 ? this.random.nextLong(0, 80) : this.random.nextLong(0, 5),
-					() -> deliver(new ResponderEvent.Started(start.ref())));
+					() -> workerTakes(request));
 		}
-		else if (action instanceof ResponderAction.Run run) {
-			call(this.requests.get(run.ref().id()));
+		else if (action instanceof ResponderAction.Withdraw withdraw) {
+			SimulatedRequest request = this.requests.get(withdraw.ref().id());
+			if (request.claimed) {
+				interrupt(request);
+			}
+			else {
+				request.withdrawn = true;
+			}
 		}
 		else if (action instanceof ResponderAction.Interrupt interrupt) {
-			SimulatedRequest request = this.requests.get(interrupt.ref().id());
-			request.futureLive = false;
-			if (request.methodActive && request.behaviour == Behaviour.BLOCKS) {
-				at(this.random.nextLong(0, 4), () -> methodEnds(request, new ResponderEvent.Threw(request.ref, "CANCELLED")));
-			}
+			interrupt(this.requests.get(interrupt.ref().id()));
 		}
 		else if (action instanceof ResponderAction.SendReply || action instanceof ResponderAction.SendError) {
 			RequestRef ref = (action instanceof ResponderAction.SendReply reply) ? reply.ref()
@@ -306,9 +309,41 @@ final class ResponderSimulation {
 		}
 	}
 
+	// A worker took the request: it claims it, unless it was withdrawn first, and tells the core
+	// later (other events may reach the core in between), then calls the method.
+	private void workerTakes(SimulatedRequest request) {
+		if (request.withdrawn) {
+			deliver(new ResponderEvent.Started(request.ref, false));
+			return;
+		}
+		request.claimed = true;
+		this.checks.methodStarts(request);
+		request.methodActive = true;
+		at(this.random.nextInt(3) == 0 ? this.random.nextLong(0, 10) : 0, () -> {
+			deliver(new ResponderEvent.Started(request.ref, true));
+			request.startedTold = true;
+			if (request.interrupted) {
+				request.interrupted = false;
+				interrupt(request);
+			}
+			call(request);
+		});
+	}
+
+	private void interrupt(SimulatedRequest request) {
+		request.futureLive = false;
+		if (!request.startedTold) {
+			// Seen once the worker told the core it started.
+			request.interrupted = true;
+			return;
+		}
+		if (request.methodActive && request.behaviour == Behaviour.BLOCKS) {
+			at(this.random.nextLong(0, 4), () -> methodEnds(request, new ResponderEvent.Threw(request.ref, "CANCELLED")));
+		}
+	}
+
 	// The simulated handler's method, called on a worker.
 	private void call(SimulatedRequest request) {
-		request.methodActive = true;
 		RequestRef ref = request.ref;
 		switch (request.behaviour) {
 			case QUICK -> at(this.random.nextLong(0, 20), () -> methodEnds(request, new ResponderEvent.Returned(ref, false)));

@@ -33,9 +33,6 @@ final class SimulationChecks {
 			check(partition.owned && partition.generation == request.generation && !this.simulation.stopped,
 					Invariant.NO_START_AFTER_REVOKE, start.ref() + " started after its partition was taken away");
 		}
-		else if (action instanceof ResponderAction.Run run) {
-			run(request(run.ref()));
-		}
 		else if (action instanceof ResponderAction.SendReply reply) {
 			send(request(reply.ref()));
 		}
@@ -52,7 +49,8 @@ final class SimulationChecks {
 		}
 	}
 
-	private void run(SimulatedRequest request) {
+	// Its worker won the claim: the method is called.
+	void methodStarts(SimulatedRequest request) {
 		check(request.outcome == null && !request.callerGaveUp, Invariant.NO_METHOD_AFTER_END,
 				request.ref + " ran after it ended or its caller was told it failed (" + request.outcome + ")");
 		if (request.lane == null) {
