@@ -19,6 +19,7 @@ import java.util.function.Function;
 
 import dev.requestreply.ReplyHandler;
 import dev.requestreply.responder.core.Partition;
+import dev.requestreply.responder.core.RecordedReplay;
 import dev.requestreply.responder.core.RequestRef;
 import dev.requestreply.responder.core.ResponderAction;
 import dev.requestreply.responder.core.ResponderCore;
@@ -176,6 +177,97 @@ class HandlerLoopTests {
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(recorded).isEqualTo(events));
 		await().atMost(Duration.ofSeconds(5)).untilAsserted(() -> assertThat(carried)
 			.contains(new ResponderAction.Outcome(ref, ResponderAction.Ending.REPLIED)));
+	}
+
+	@Test
+	void whenEveryKindOfThreadPostsAtOnceThenTheEventsTheLoopRecordedKeepEveryInvariantOfTheSimulation()
+			throws Exception {
+		int records = 200;
+		Partition p1 = new Partition("requests", 1);
+		ResponderCore core = new ResponderCore(ReplyHandler.Ordering.KEY, 4);
+		List<ResponderEvent> recorded = new CopyOnWriteArrayList<>();
+		Map<Long, AtomicInteger> claims = new ConcurrentHashMap<>();
+		Set<Long> ended = ConcurrentHashMap.newKeySet();
+		ExecutorService workers = Executors.newFixedThreadPool(4, (body) -> new Thread(body, "worker"));
+		ExecutorService replies = Executors.newFixedThreadPool(2, (body) -> new Thread(body, "producer"));
+		// One consumer thread: its commits complete in order.
+		ExecutorService commits = Executors.newSingleThreadExecutor((body) -> new Thread(body, "consumer"));
+		HandlerLoop[] loop = new HandlerLoop[1];
+		loop[0] = new HandlerLoop("orders", core::on, this.loopThreads, (action) -> {
+			if (action instanceof ResponderAction.Start start) {
+				RequestRef ref = start.ref();
+				workers.execute(() -> {
+					// The claim: the worker runs the method only if no withdrawal came first.
+					boolean won = claims.computeIfAbsent(ref.id(), (id) -> new AtomicInteger()).compareAndSet(0, 1);
+					loop[0].post(new ResponderEvent.Started(ref, won));
+					if (won) {
+						loop[0].post((ref.offset() % 5 == 0) ? new ResponderEvent.Threw(ref, "INTERNAL")
+								: new ResponderEvent.Returned(ref, false));
+					}
+				});
+			}
+			else if (action instanceof ResponderAction.Withdraw withdraw) {
+				claims.computeIfAbsent(withdraw.ref().id(), (id) -> new AtomicInteger()).compareAndSet(0, 2);
+			}
+			else if (action instanceof ResponderAction.SendReply || action instanceof ResponderAction.SendError) {
+				RequestRef ref = (action instanceof ResponderAction.SendReply reply) ? reply.ref()
+						: ((ResponderAction.SendError) action).ref();
+				replies.execute(() -> loop[0].post((ref.offset() % 7 == 0) ? new ResponderEvent.ReplyFailed(ref)
+						: new ResponderEvent.ReplySent(ref)));
+			}
+			else if (action instanceof ResponderAction.Commit commit) {
+				commits.execute(() -> loop[0].post(new ResponderEvent.CommitDone(commit.partition(), commit.offset(),
+						true)));
+			}
+			else if (action instanceof ResponderAction.Outcome outcome) {
+				ended.add(outcome.ref().id());
+			}
+		}, this.intake, BOUND, System::nanoTime);
+		loop[0].recordTo(recorded::add);
+		loop[0].post(new ResponderEvent.Assigned(P0, 0, Set.of()));
+		loop[0].post(new ResponderEvent.Assigned(p1, 0, Set.of()));
+		CountDownLatch go = new CountDownLatch(1);
+		List<CompletableFuture<Void>> posters = List.of(posting(go, () -> {
+			// The consumer: records of two partitions, the second revoked half-way (fetched after too).
+			for (int offset = 0; offset < records; offset++) {
+				for (Partition partition : List.of(P0, p1)) {
+					RequestRef ref = new RequestRef(id(partition, offset, records), partition, offset);
+					loop[0].post(new ResponderEvent.Arrived(ref, "k" + (offset % 3), Long.MAX_VALUE));
+				}
+				if (offset == records / 2) {
+					loop[0].post(new ResponderEvent.Revoked(List.of(p1)));
+				}
+			}
+		}), posting(go, () -> {
+			// The cancel reader and the watchdog: some before their request arrived.
+			for (int offset = 0; offset < records; offset += 3) {
+				RequestRef ref = new RequestRef(id(P0, offset, records), P0, offset);
+				loop[0].post((offset % 2 == 0) ? new ResponderEvent.Cancel(ref)
+						: new ResponderEvent.MaxHandlingTime(ref));
+			}
+		}));
+		go.countDown();
+		CompletableFuture.allOf(posters.toArray(CompletableFuture[]::new)).get(10, TimeUnit.SECONDS);
+		await().atMost(Duration.ofSeconds(10)).until(() -> ended.size() == 2 * records);
+		loop[0].post(new ResponderEvent.Stop());
+		for (ExecutorService threads : List.of(workers, replies, commits)) {
+			threads.shutdown();
+			assertThat(threads.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
+		}
+		await().atMost(Duration.ofSeconds(5)).until(() -> loop[0].lagNanos(System.nanoTime()) == 0);
+		assertThat(RecordedReplay.replay(ReplyHandler.Ordering.KEY, 4, List.copyOf(recorded)))
+			.isGreaterThan(4 * records);
+	}
+
+	private static long id(Partition partition, int offset, int records) {
+		return (long) partition.number() * records + offset;
+	}
+
+	private static CompletableFuture<Void> posting(CountDownLatch go, Runnable posts) {
+		return CompletableFuture.runAsync(() -> {
+			awaitLatch(go);
+			posts.run();
+		}, (body) -> new Thread(body, "poster").start());
 	}
 
 	private HandlerLoop loop(Function<ResponderEvent, List<ResponderAction>> decisions,

@@ -1,6 +1,7 @@
 package dev.requestreply.responder.core;
 
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -23,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * stop), each handed to the core as its event; the core's actions are carried out by the
  * simulated world and checked by {@link SimulationChecks} after every step.
  */
-final class ResponderSimulation {
+final class ResponderSimulation implements SimulationChecks.World {
 
 	private final SplittableRandom random;
 
@@ -101,6 +102,46 @@ final class ResponderSimulation {
 			next.task.run();
 		}
 		this.checks.atEnd();
+	}
+
+	@Override
+	public boolean stopped() {
+		return this.stopped;
+	}
+
+	@Override
+	public long now() {
+		return this.now;
+	}
+
+	@Override
+	public int steps() {
+		return this.steps;
+	}
+
+	@Override
+	public int coreInHand() {
+		return this.core.inHand();
+	}
+
+	@Override
+	public SimulatedRequest request(RequestRef ref) {
+		return this.requests.get(ref.id());
+	}
+
+	@Override
+	public SimulatedPartition partition(Partition partition) {
+		return this.partitions[partition.number()];
+	}
+
+	@Override
+	public Collection<SimulatedPartition> partitions() {
+		return List.of(this.partitions);
+	}
+
+	@Override
+	public Collection<SimulatedRequest> inHand() {
+		return this.inHand.values();
 	}
 
 	private void at(long delay, Runnable task) {
@@ -423,9 +464,16 @@ final class ResponderSimulation {
 
 		boolean committingSync;
 
+		// Offsets below it count as finished (by owners before the recording began).
+		long finishedBelow;
+
 		SimulatedPartition(Partition partition, Object[] keyOf) {
 			this.partition = partition;
 			this.keyOf = keyOf;
+		}
+
+		boolean isFinished(long offset) {
+			return offset < this.finishedBelow || this.finished.contains(offset);
 		}
 
 	}

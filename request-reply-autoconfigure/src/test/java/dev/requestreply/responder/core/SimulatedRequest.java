@@ -61,6 +61,10 @@ final class SimulatedRequest {
 
 	boolean withdrawn;
 
+	// Recorded events only: its worker's claim came before a withdrawal asked after it (the method
+	// started before the request ended).
+	boolean claimedBeforeWithdrawal;
+
 	// Its worker told the core it started; an interrupt before that waits for it.
 	boolean startedTold;
 
