@@ -23,7 +23,9 @@ import org.springframework.core.log.LogAccessor;
  * in-hand count and the figures is used on the consumer's own thread only, which commits
  * asynchronously (one commit in flight, at most one started per commit interval) and pauses a
  * partition while its handler has too much in hand, while its executor is saturated, or while
- * its finished offsets would not fit in the commit's metadata.
+ * its finished offsets would not fit in the commit's metadata. What it decides to commit, pause
+ * and resume goes through the consumer's {@link ConsumerMailbox}, drained before and after each
+ * poll and inside the revoke callback, one call on the consumer per piece of work.
  */
 final class ConsumerLedgers {
 
@@ -38,6 +40,8 @@ final class ConsumerLedgers {
 	private final HandlerExecutor executor;
 
 	private final boolean commits;
+
+	private final ConsumerMailbox mailbox = new ConsumerMailbox();
 
 	private final Map<TopicPartition, PartitionLedger> ledgers = new ConcurrentHashMap<>();
 
@@ -146,15 +150,15 @@ final class ConsumerLedgers {
 		if (commit && this.commits) {
 			Map<TopicPartition, OffsetAndMetadata> offsets = due(partitions);
 			if (!offsets.isEmpty()) {
-				try {
-					this.consumer.commitSync(offsets, SYNC_TIMEOUT);
-				}
-				catch (RuntimeException ex) {
-					logger.warn(ex, () -> "Could not commit " + offsets + " on revocation; finished requests after the "
-							+ "last commit are handled again by the partitions' new owners");
-				}
+				this.mailbox.post(new ConsumerMailbox.Commit(offsets, (asked, ex) -> {
+					if (ex != null) {
+						logger.warn(ex, () -> "Could not commit " + asked + " on revocation; finished requests after "
+								+ "the last commit are handled again by the partitions' new owners");
+					}
+				}));
 			}
 		}
+		this.mailbox.drainSync(this.consumer, SYNC_TIMEOUT);
 		Collection<PartitionLedger> gone = new HashSet<>();
 		for (TopicPartition partition : partitions) {
 			PartitionLedger ledger = this.ledgers.remove(partition);
@@ -195,6 +199,7 @@ final class ConsumerLedgers {
 		if (!containerPaused) {
 			applyPauses();
 		}
+		this.mailbox.drain(this.consumer);
 	}
 
 	/**
@@ -218,6 +223,7 @@ final class ConsumerLedgers {
 		if (!containerPaused) {
 			applyPauses();
 		}
+		this.mailbox.drain(this.consumer);
 	}
 
 	private void applyPauses() {
@@ -234,11 +240,11 @@ final class ConsumerLedgers {
 		resume.removeAll(wanted);
 		wanted.removeAll(this.paused);
 		if (!resume.isEmpty()) {
-			this.consumer.resume(resume);
+			this.mailbox.post(new ConsumerMailbox.Resume(resume));
 			this.paused.removeAll(resume);
 		}
 		if (!wanted.isEmpty()) {
-			this.consumer.pause(wanted);
+			this.mailbox.post(new ConsumerMailbox.Pause(wanted));
 			this.paused.addAll(wanted);
 		}
 	}
@@ -254,7 +260,7 @@ final class ConsumerLedgers {
 		}
 		this.committing = true;
 		this.lastCommitNanos = now;
-		this.consumer.commitAsync(offsets, (done, ex) -> {
+		this.mailbox.post(new ConsumerMailbox.Commit(offsets, (done, ex) -> {
 			this.committing = false;
 			if (ex == null) {
 				offsets.forEach((partition, offset) -> {
@@ -266,7 +272,7 @@ final class ConsumerLedgers {
 			else {
 				logger.debug(ex, () -> "Commit of " + offsets + " failed; it is tried again");
 			}
-		});
+		}));
 	}
 
 	private Map<TopicPartition, OffsetAndMetadata> due(Collection<TopicPartition> partitions) {

@@ -42,9 +42,6 @@ final class CoreRequest {
 	// Its reply is an error reply (the max handling time).
 	boolean errorReply;
 
-	// Its error reply went out while it was still queued (only with METHOD_AFTER_DEADLINE_EXCEEDED).
-	boolean unclaimed;
-
 	CoreRequest(RequestRef ref, @Nullable Object laneKey) {
 		this.ref = ref;
 		this.laneKey = laneKey;

@@ -12,7 +12,7 @@ enum Fault {
 	/** Requests of a revoked partition stay in their lanes and start when their turn comes. */
 	START_AFTER_REVOKE,
 
-	/** The max handling time sends its error without claiming a queued request: the method still runs. */
+	/** The max handling time sends its error without withdrawing a queued request: its method still runs. */
 	METHOD_AFTER_DEADLINE_EXCEEDED,
 
 	/** A reply made is held until the handler's next call. */

@@ -16,17 +16,12 @@ public sealed interface ResponderAction {
 	}
 
 	/**
-	 * The worker that asked ({@link ResponderEvent.Started}) may call the method.
+	 * Take back a request handed to the executor whose worker has not said it started: claim it,
+	 * so that its worker skips it; should the worker have claimed it first (its method runs, its
+	 * {@link ResponderEvent.Started} not yet taken), cancel the call as {@link Interrupt} does.
 	 * @param ref the request
 	 */
-	record Run(RequestRef ref) implements ResponderAction {
-	}
-
-	/**
-	 * The worker that asked must not call the method: the request ended before its turn.
-	 * @param ref the request
-	 */
-	record Skip(RequestRef ref) implements ResponderAction {
+	record Withdraw(RequestRef ref) implements ResponderAction {
 	}
 
 	/**

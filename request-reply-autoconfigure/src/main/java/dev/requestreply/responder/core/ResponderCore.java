@@ -3,9 +3,7 @@ package dev.requestreply.responder.core;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 
 import dev.requestreply.ReplyErrorCodes;
@@ -23,7 +21,8 @@ import org.jspecify.annotations.Nullable;
  * <p>
  * What it keeps: a request ends exactly once ({@link ResponderAction.Outcome}); requests of one
  * lane never overlap and start in offset order; at most one reply per request, never after it
- * ended; a method never runs for a request that ended; a commit never passes an unfinished
+ * ended; a method never starts once its request ended (a worker claims its request, or its
+ * withdrawal does, so that a worker never waits for the core); a commit never passes an unfinished
  * request and names only finished ones; metadata that cannot name them all pauses the
  * partition; a revoked or lost partition starts nothing more.
  */
@@ -33,17 +32,12 @@ public final class ResponderCore {
 
 	private final CoreLanes lanes;
 
-	// Every request known: in hand, or ended with its worker still busy.
-	private final Map<Long, CoreRequest> known = new HashMap<>();
-
 	private final CorePartitions partitions;
+
+	private final CoreRequests requests;
 
 	// Replies made but held (only with REPLY_HELD_FOR_NEXT_CALL).
 	private final List<CoreRequest> held = new ArrayList<>();
-
-	private int inHand;
-
-	private boolean stopped;
 
 	/**
 	 * @param ordering the handler's ordering
@@ -56,6 +50,7 @@ public final class ResponderCore {
 	ResponderCore(ReplyHandler.Ordering ordering, int maxNamed, Set<Fault> faults) {
 		this.lanes = new CoreLanes(ordering);
 		this.partitions = new CorePartitions(maxNamed, faults);
+		this.requests = new CoreRequests(this.lanes, this.partitions, faults);
 		this.faults = faults;
 	}
 
@@ -63,7 +58,7 @@ public final class ResponderCore {
 	 * Return how many requests are in hand.
 	 */
 	public int inHand() {
-		return this.inHand;
+		return this.requests.inHand();
 	}
 
 	/**
@@ -77,7 +72,7 @@ public final class ResponderCore {
 			arrived(arrived, actions);
 		}
 		else if (event instanceof ResponderEvent.Started started) {
-			started(started.ref(), actions);
+			started(started, actions);
 		}
 		else if (event instanceof ResponderEvent.Returned returned) {
 			returned(returned.ref(), returned.pending(), null, actions);
@@ -110,7 +105,7 @@ public final class ResponderCore {
 			takenAway(lost.partitions(), false, actions);
 		}
 		else if (event instanceof ResponderEvent.Assigned assigned) {
-			if (!this.stopped) {
+			if (!this.requests.stopped()) {
 				this.partitions.assigned(assigned);
 			}
 		}
@@ -118,7 +113,7 @@ public final class ResponderCore {
 			this.partitions.commitDone(done);
 		}
 		else if (event instanceof ResponderEvent.Stop) {
-			this.stopped = true;
+			this.requests.stop();
 			takenAway(this.partitions.owned(), true, actions);
 		}
 		this.partitions.commits(actions);
@@ -128,7 +123,7 @@ public final class ResponderCore {
 	private void arrived(ResponderEvent.Arrived arrived, List<ResponderAction> actions) {
 		RequestRef ref = arrived.ref();
 		CoreLedger ledger = this.partitions.ledger(ref.partition());
-		if (this.stopped || ledger == null) {
+		if (this.requests.stopped() || ledger == null) {
 			// Fetched before its partition was taken away: its next owner handles it.
 			actions.add(new ResponderAction.Outcome(ref, Ending.ABANDONED));
 			return;
@@ -137,40 +132,29 @@ public final class ResponderCore {
 			actions.add(new ResponderAction.Outcome(ref, Ending.ALREADY_FINISHED));
 			return;
 		}
-		CoreRequest request = new CoreRequest(ref, arrived.laneKey());
-		this.known.put(ref.id(), request);
-		this.inHand++;
-		if (this.lanes.enter(request)) {
-			start(request, actions);
-		}
+		this.requests.arrived(ref, arrived.laneKey(), actions);
 	}
 
-	private void start(CoreRequest request, List<ResponderAction> actions) {
-		request.stage = Stage.QUEUED;
-		request.workerBusy = true;
-		actions.add(new ResponderAction.Start(request.ref));
-	}
-
-	private void started(RequestRef ref, List<ResponderAction> actions) {
+	private void started(ResponderEvent.Started started, List<ResponderAction> actions) {
 		flushHeld(actions);
-		CoreRequest request = this.known.get(ref.id());
-		if (request != null && (request.stage == Stage.QUEUED || request.unclaimed)) {
-			request.unclaimed = false;
-			if (request.stage == Stage.QUEUED) {
-				request.stage = Stage.RUNNING;
-			}
-			actions.add(new ResponderAction.Run(ref));
+		CoreRequest request = this.requests.get(started.ref());
+		if (request == null) {
 			return;
 		}
-		actions.add(new ResponderAction.Skip(ref));
-		if (request != null) {
-			workerDone(request, actions);
+		if (!started.claimed()) {
+			// Withdrawn before its worker came: the worker skips it.
+			this.requests.workerDone(request, actions);
 		}
+		else if (request.stage == Stage.QUEUED) {
+			request.stage = Stage.RUNNING;
+		}
+		// Else its worker claimed it before it was withdrawn, which interrupted the call: its worker
+		// holds the lane's turn until the method returns.
 	}
 
 	// The method returned (a value, or a future or stream: pending) or threw (an error code).
 	private void returned(RequestRef ref, boolean pending, @Nullable String errorCode, List<ResponderAction> actions) {
-		CoreRequest request = this.known.get(ref.id());
+		CoreRequest request = this.requests.get(ref);
 		if (request == null) {
 			return;
 		}
@@ -182,11 +166,11 @@ public final class ResponderCore {
 				reply(request, errorCode, actions);
 			}
 		}
-		workerDone(request, actions);
+		this.requests.workerDone(request, actions);
 	}
 
 	private void completed(ResponderEvent.Completed completed, List<ResponderAction> actions) {
-		CoreRequest request = this.known.get(completed.ref().id());
+		CoreRequest request = this.requests.get(completed.ref());
 		if (request != null && request.stage == Stage.AWAITING) {
 			reply(request, completed.errorCode(), actions);
 		}
@@ -214,38 +198,37 @@ public final class ResponderCore {
 	}
 
 	private void sendEnded(RequestRef ref, boolean sent, List<ResponderAction> actions) {
-		CoreRequest request = this.known.get(ref.id());
+		CoreRequest request = this.requests.get(ref);
 		if (request == null || request.stage != Stage.REPLYING) {
 			return;
 		}
 		if (!sent && fault(Fault.FAILED_REPLY_KEEPS_REQUEST)) {
 			return;
 		}
-		end(request, sent ? (request.errorReply ? Ending.ERROR_REPLIED : Ending.REPLIED) : Ending.SEND_FAILED,
-				true, actions);
+		Ending ending = sent ? (request.errorReply ? Ending.ERROR_REPLIED : Ending.REPLIED) : Ending.SEND_FAILED;
+		this.requests.end(request, ending, true, actions);
 	}
 
 	// Cancelled or expired: ends it unless its reply is on its way (the send ends it, bounded).
 	private void endEarly(RequestRef ref, Ending ending, List<ResponderAction> actions) {
-		CoreRequest request = this.known.get(ref.id());
+		CoreRequest request = this.requests.get(ref);
 		if (request == null || !request.inHand() || request.stage == Stage.REPLYING) {
 			return;
 		}
-		end(request, ending, true, actions);
+		this.requests.end(request, ending, true, actions);
 	}
 
 	private void exceeded(RequestRef ref, List<ResponderAction> actions) {
-		CoreRequest request = this.known.get(ref.id());
+		CoreRequest request = this.requests.get(ref);
 		if (request == null || !request.inHand() || request.stage == Stage.REPLYING) {
 			return;
 		}
 		Stage before = request.stage;
-		interruptIfCalled(request, actions);
+		if (before != Stage.QUEUED || !fault(Fault.METHOD_AFTER_DEADLINE_EXCEEDED)) {
+			this.requests.stopCall(request, actions);
+		}
 		if (before == Stage.WAITING) {
 			this.lanes.leave(request);
-		}
-		if (before == Stage.QUEUED && fault(Fault.METHOD_AFTER_DEADLINE_EXCEEDED)) {
-			request.unclaimed = true;
 		}
 		reply(request, ReplyErrorCodes.DEADLINE_EXCEEDED, actions);
 	}
@@ -258,61 +241,9 @@ public final class ResponderCore {
 			if (!fault(Fault.START_AFTER_REVOKE)) {
 				this.lanes.dropWaiting(partition);
 			}
-			for (CoreRequest request : List.copyOf(this.known.values())) {
-				if (request.ref.partition().equals(partition) && request.inHand()) {
-					end(request, Ending.ABANDONED, false, actions);
-				}
+			for (CoreRequest request : this.requests.inHandOn(partition)) {
+				this.requests.end(request, Ending.ABANDONED, false, actions);
 			}
-		}
-	}
-
-	private void end(CoreRequest request, Ending ending, boolean finished, List<ResponderAction> actions) {
-		Stage before = request.stage;
-		interruptIfCalled(request, actions);
-		request.stage = Stage.ENDED;
-		this.inHand--;
-		CoreLedger ledger = this.partitions.ledger(request.ref.partition());
-		if (finished && ledger != null) {
-			ledger.finish(request.ref.offset());
-		}
-		actions.add(new ResponderAction.Outcome(request.ref, ending));
-		if (before == Stage.WAITING) {
-			this.known.remove(request.ref.id());
-			CoreRequest next = this.lanes.waitingEnded(request, ending == Ending.ABANDONED, this.faults);
-			if (next != null) {
-				start(next, actions);
-			}
-		}
-		else if (request.released()) {
-			release(request, actions);
-		}
-	}
-
-	private void interruptIfCalled(CoreRequest request, List<ResponderAction> actions) {
-		if (request.stage == Stage.RUNNING || request.stage == Stage.AWAITING) {
-			actions.add(new ResponderAction.Interrupt(request.ref));
-		}
-	}
-
-	private void workerDone(CoreRequest request, List<ResponderAction> actions) {
-		if (!request.workerBusy) {
-			return;
-		}
-		request.workerBusy = false;
-		if (request.released()) {
-			release(request, actions);
-		}
-	}
-
-	// Ended and its worker done: the next of its lane that is still in hand starts.
-	private void release(CoreRequest request, List<ResponderAction> actions) {
-		this.known.remove(request.ref.id());
-		CoreRequest next = this.lanes.release(request);
-		while (next != null && !next.inHand() && !fault(Fault.START_AFTER_REVOKE)) {
-			next = this.lanes.release(next);
-		}
-		if (next != null && !this.stopped) {
-			start(next, actions);
 		}
 	}
 

@@ -25,11 +25,14 @@ public sealed interface ResponderEvent {
 	}
 
 	/**
-	 * A handler worker is about to call the method: the core answers with
-	 * {@link ResponderAction.Run} or {@link ResponderAction.Skip}.
+	 * A handler worker took the request from the executor and tried its claim: the atomic choice,
+	 * between the worker and a {@link ResponderAction.Withdraw}, of whether its method runs, so
+	 * that a worker never waits for the core's answer.
 	 * @param ref the request
+	 * @param claimed whether the worker won the claim and calls the method now (else the request
+	 * was withdrawn first, and the worker skips it)
 	 */
-	record Started(RequestRef ref) implements ResponderEvent {
+	record Started(RequestRef ref, boolean claimed) implements ResponderEvent {
 	}
 
 	/**

@@ -27,7 +27,7 @@ class ResponderCoreTests {
 		RequestRef a = arrive(0, "k");
 		RequestRef b = arrive(1, "k");
 		RequestRef c = arrive(2, "k");
-		assertThat(this.core.on(new ResponderEvent.Started(a))).containsExactly(new ResponderAction.Run(a));
+		assertThat(this.core.on(new ResponderEvent.Started(a, true))).isEmpty();
 		// b leaves (its offset finished), c keeps waiting for a.
 		assertThat(this.core.on(new ResponderEvent.Cancel(b))).containsExactly(new ResponderAction.Outcome(b, Ending.CANCELLED),
 				new ResponderAction.Commit(P0, 0, List.of(1L), true));
@@ -41,11 +41,24 @@ class ResponderCoreTests {
 	void whenTheMaxHandlingTimePassesBeforeAQueuedRequestRunsThenItNeverRuns() {
 		assign();
 		RequestRef a = arrive(0, "k");
-		assertThat(this.core.on(new ResponderEvent.MaxHandlingTime(a)))
-			.containsExactly(new ResponderAction.SendError(a, ReplyErrorCodes.DEADLINE_EXCEEDED));
-		assertThat(this.core.on(new ResponderEvent.Started(a))).containsExactly(new ResponderAction.Skip(a));
+		assertThat(this.core.on(new ResponderEvent.MaxHandlingTime(a))).containsExactly(new ResponderAction.Withdraw(a),
+				new ResponderAction.SendError(a, ReplyErrorCodes.DEADLINE_EXCEEDED));
+		// The withdrawal won the claim: the worker skips it.
+		assertThat(this.core.on(new ResponderEvent.Started(a, false))).isEmpty();
 		assertThat(this.core.on(new ResponderEvent.ReplySent(a))).containsExactly(
 				new ResponderAction.Outcome(a, Ending.ERROR_REPLIED), new ResponderAction.Commit(P0, 1, List.of(), true));
+	}
+
+	@Test
+	void whenAWorkerClaimedARequestBeforeItsEndReachedTheCoreThenTheNextOfItsLaneWaitsForItsMethod() {
+		assign();
+		RequestRef a = arrive(0, "k");
+		RequestRef b = arrive(1, "k");
+		// a's worker claimed it and calls the method; its Started comes after the cancel.
+		assertThat(this.core.on(new ResponderEvent.Cancel(a))).containsExactly(new ResponderAction.Withdraw(a),
+				new ResponderAction.Outcome(a, Ending.CANCELLED), new ResponderAction.Commit(P0, 1, List.of(), true));
+		assertThat(this.core.on(new ResponderEvent.Started(a, true))).isEmpty();
+		assertThat(this.core.on(new ResponderEvent.Returned(a, false))).containsExactly(new ResponderAction.Start(b));
 	}
 
 	@Test
@@ -54,10 +67,10 @@ class ResponderCoreTests {
 		RequestRef a = arrive(0, "k");
 		RequestRef b = arrive(1, "j");
 		RequestRef c = arrive(2, "k");
-		this.core.on(new ResponderEvent.Started(b));
+		this.core.on(new ResponderEvent.Started(b, true));
 		this.core.on(new ResponderEvent.Returned(b, false));
 		this.core.on(new ResponderEvent.ReplySent(b));
-		this.core.on(new ResponderEvent.Started(a));
+		this.core.on(new ResponderEvent.Started(a, true));
 		assertThat(this.core.on(new ResponderEvent.Revoked(List.of(P0)))).containsExactly(
 				new ResponderAction.Commit(P0, 0, List.of(1L), true), new ResponderAction.Interrupt(a),
 				new ResponderAction.Outcome(a, Ending.ABANDONED), new ResponderAction.Outcome(c, Ending.ABANDONED));
@@ -77,7 +90,7 @@ class ResponderCoreTests {
 		for (long offset = 1; offset <= 2; offset++) {
 			RequestRef quick = new RequestRef(offset, P0, offset);
 			narrow.on(new ResponderEvent.Arrived(quick, null, Long.MAX_VALUE));
-			narrow.on(new ResponderEvent.Started(quick));
+			narrow.on(new ResponderEvent.Started(quick, true));
 			narrow.on(new ResponderEvent.Returned(quick, false));
 			List<ResponderAction> actions = narrow.on(new ResponderEvent.ReplySent(quick));
 			if (offset == 2) {
@@ -85,7 +98,7 @@ class ResponderCoreTests {
 						new ResponderAction.Pause(P0));
 			}
 		}
-		assertThat(narrow.on(new ResponderEvent.DeadlinePassed(a))).containsExactly(
+		assertThat(narrow.on(new ResponderEvent.DeadlinePassed(a))).containsExactly(new ResponderAction.Withdraw(a),
 				new ResponderAction.Outcome(a, Ending.EXPIRED), new ResponderAction.Commit(P0, 3, List.of(), true),
 				new ResponderAction.Resume(P0));
 	}

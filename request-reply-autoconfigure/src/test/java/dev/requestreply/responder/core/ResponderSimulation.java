@@ -1,6 +1,7 @@
 package dev.requestreply.responder.core;
 
 import java.util.ArrayDeque;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -23,7 +24,7 @@ import org.jspecify.annotations.Nullable;
  * stop), each handed to the core as its event; the core's actions are carried out by the
  * simulated world and checked by {@link SimulationChecks} after every step.
  */
-final class ResponderSimulation {
+final class ResponderSimulation implements SimulationChecks.World {
 
 	private final SplittableRandom random;
 
@@ -101,6 +102,46 @@ final class ResponderSimulation {
 			next.task.run();
 		}
 		this.checks.atEnd();
+	}
+
+	@Override
+	public boolean stopped() {
+		return this.stopped;
+	}
+
+	@Override
+	public long now() {
+		return this.now;
+	}
+
+	@Override
+	public int steps() {
+		return this.steps;
+	}
+
+	@Override
+	public int coreInHand() {
+		return this.core.inHand();
+	}
+
+	@Override
+	public SimulatedRequest request(RequestRef ref) {
+		return this.requests.get(ref.id());
+	}
+
+	@Override
+	public SimulatedPartition partition(Partition partition) {
+		return this.partitions[partition.number()];
+	}
+
+	@Override
+	public Collection<SimulatedPartition> partitions() {
+		return List.of(this.partitions);
+	}
+
+	@Override
+	public Collection<SimulatedRequest> inHand() {
+		return this.inHand.values();
 	}
 
 	private void at(long delay, Runnable task) {
@@ -246,18 +287,21 @@ final class ResponderSimulation {
 	private void carryOut(ResponderAction action) {
 		this.checks.before(action);
 		if (action instanceof ResponderAction.Start start) {
+			SimulatedRequest request = this.requests.get(start.ref().id());
 			at(this.random.nextInt(4) == 0 ? this.random.nextLong(0, 80) : this.random.nextLong(0, 5),
-					() -> deliver(new ResponderEvent.Started(start.ref())));
+					() -> workerTakes(request));
 		}
-		else if (action instanceof ResponderAction.Run run) {
-			call(this.requests.get(run.ref().id()));
+		else if (action instanceof ResponderAction.Withdraw withdraw) {
+			SimulatedRequest request = this.requests.get(withdraw.ref().id());
+			if (request.claimed) {
+				interrupt(request);
+			}
+			else {
+				request.withdrawn = true;
+			}
 		}
 		else if (action instanceof ResponderAction.Interrupt interrupt) {
-			SimulatedRequest request = this.requests.get(interrupt.ref().id());
-			request.futureLive = false;
-			if (request.methodActive && request.behaviour == Behaviour.BLOCKS) {
-				at(this.random.nextLong(0, 4), () -> methodEnds(request, new ResponderEvent.Threw(request.ref, "CANCELLED")));
-			}
+			interrupt(this.requests.get(interrupt.ref().id()));
 		}
 		else if (action instanceof ResponderAction.SendReply || action instanceof ResponderAction.SendError) {
 			RequestRef ref = (action instanceof ResponderAction.SendReply reply) ? reply.ref()
@@ -306,9 +350,41 @@ final class ResponderSimulation {
 		}
 	}
 
+	// A worker took the request: it claims it, unless it was withdrawn first, and tells the core
+	// later (other events may reach the core in between), then calls the method.
+	private void workerTakes(SimulatedRequest request) {
+		if (request.withdrawn) {
+			deliver(new ResponderEvent.Started(request.ref, false));
+			return;
+		}
+		request.claimed = true;
+		this.checks.methodStarts(request);
+		request.methodActive = true;
+		at(this.random.nextInt(3) == 0 ? this.random.nextLong(0, 10) : 0, () -> {
+			deliver(new ResponderEvent.Started(request.ref, true));
+			request.startedTold = true;
+			if (request.interrupted) {
+				request.interrupted = false;
+				interrupt(request);
+			}
+			call(request);
+		});
+	}
+
+	private void interrupt(SimulatedRequest request) {
+		request.futureLive = false;
+		if (!request.startedTold) {
+			// Seen once the worker told the core it started.
+			request.interrupted = true;
+			return;
+		}
+		if (request.methodActive && request.behaviour == Behaviour.BLOCKS) {
+			at(this.random.nextLong(0, 4), () -> methodEnds(request, new ResponderEvent.Threw(request.ref, "CANCELLED")));
+		}
+	}
+
 	// The simulated handler's method, called on a worker.
 	private void call(SimulatedRequest request) {
-		request.methodActive = true;
 		RequestRef ref = request.ref;
 		switch (request.behaviour) {
 			case QUICK -> at(this.random.nextLong(0, 20), () -> methodEnds(request, new ResponderEvent.Returned(ref, false)));
@@ -388,9 +464,16 @@ final class ResponderSimulation {
 
 		boolean committingSync;
 
+		// Offsets below it count as finished (by owners before the recording began).
+		long finishedBelow;
+
 		SimulatedPartition(Partition partition, Object[] keyOf) {
 			this.partition = partition;
 			this.keyOf = keyOf;
+		}
+
+		boolean isFinished(long offset) {
+			return offset < this.finishedBelow || this.finished.contains(offset);
 		}
 
 	}

@@ -56,6 +56,20 @@ final class SimulatedRequest {
 	// The caller was told it failed, or stopped waiting: an error reply, its deadline, its cancel.
 	boolean callerGaveUp;
 
+	// Its worker won the claim (it calls the method), or a withdrawal did.
+	boolean claimed;
+
+	boolean withdrawn;
+
+	// Recorded events only: its worker's claim came before a withdrawal asked after it (the method
+	// started before the request ended).
+	boolean claimedBeforeWithdrawal;
+
+	// Its worker told the core it started; an interrupt before that waits for it.
+	boolean startedTold;
+
+	boolean interrupted;
+
 	boolean methodActive;
 
 	boolean futureLive;

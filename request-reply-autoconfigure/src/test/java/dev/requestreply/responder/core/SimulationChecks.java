@@ -1,5 +1,6 @@
 package dev.requestreply.responder.core;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -9,12 +10,13 @@ import dev.requestreply.responder.core.ResponderAction.Ending;
 import dev.requestreply.responder.core.ResponderSimulation.SimulatedPartition;
 
 /**
- * The invariants of a schedule, checked against what the simulation knows independently of the
- * core: before each action is carried out, and after each step.
+ * The invariants of a schedule, checked against what the world around the core knows
+ * independently of it (a seeded simulation, or the events a handler's loop recorded): before each
+ * action is carried out, and after each step.
  */
 final class SimulationChecks {
 
-	private final ResponderSimulation simulation;
+	private final World simulation;
 
 	// The request whose method runs in each lane.
 	private final Map<Object, SimulatedRequest> running = new HashMap<>();
@@ -22,19 +24,39 @@ final class SimulationChecks {
 	// The offset last started in each lane, by generation of its partition.
 	private final Map<Object, Long> lastStarted = new HashMap<>();
 
-	SimulationChecks(ResponderSimulation simulation) {
+	SimulationChecks(World simulation) {
 		this.simulation = simulation;
+	}
+
+	/**
+	 * What the checks read of the world around the core.
+	 */
+	interface World {
+
+		boolean stopped();
+
+		long now();
+
+		int steps();
+
+		int coreInHand();
+
+		SimulatedRequest request(RequestRef ref);
+
+		SimulatedPartition partition(Partition partition);
+
+		Collection<SimulatedPartition> partitions();
+
+		Collection<SimulatedRequest> inHand();
+
 	}
 
 	void before(ResponderAction action) {
 		if (action instanceof ResponderAction.Start start) {
 			SimulatedRequest request = request(start.ref());
 			SimulatedPartition partition = partition(start.ref());
-			check(partition.owned && partition.generation == request.generation && !this.simulation.stopped,
+			check(partition.owned && partition.generation == request.generation && !this.simulation.stopped(),
 					Invariant.NO_START_AFTER_REVOKE, start.ref() + " started after its partition was taken away");
-		}
-		else if (action instanceof ResponderAction.Run run) {
-			run(request(run.ref()));
 		}
 		else if (action instanceof ResponderAction.SendReply reply) {
 			send(request(reply.ref()));
@@ -45,15 +67,17 @@ final class SimulationChecks {
 			request.callerGaveUp = true;
 		}
 		else if (action instanceof ResponderAction.Commit commit) {
-			commitAsked(this.simulation.partitions[commit.partition().number()], commit);
+			commitAsked(this.simulation.partition(commit.partition()), commit);
 		}
 		else if (action instanceof ResponderAction.Outcome outcome) {
 			ended(request(outcome.ref()), outcome.ending());
 		}
 	}
 
-	private void run(SimulatedRequest request) {
-		check(request.outcome == null && !request.callerGaveUp, Invariant.NO_METHOD_AFTER_END,
+	// Its worker won the claim: the method is called.
+	void methodStarts(SimulatedRequest request) {
+		check(request.claimedBeforeWithdrawal || (request.outcome == null && !request.callerGaveUp),
+				Invariant.NO_METHOD_AFTER_END,
 				request.ref + " ran after it ended or its caller was told it failed (" + request.outcome + ")");
 		if (request.lane == null) {
 			return;
@@ -90,19 +114,19 @@ final class SimulationChecks {
 			case SEND_FAILED -> request.replyFailed;
 			case CANCELLED -> request.cancelled;
 			case EXPIRED -> request.deadlinePassed;
-			case ABANDONED -> !partition.owned || partition.generation != request.generation || this.simulation.stopped;
-			case ALREADY_FINISHED -> partition.finished.contains(request.ref.offset());
+			case ABANDONED -> !partition.owned || partition.generation != request.generation || this.simulation.stopped();
+			case ALREADY_FINISHED -> partition.isFinished(request.ref.offset());
 		};
 		check(founded, Invariant.ENDING_FOUNDED, request.ref + " ended " + ending + " without cause");
 	}
 
 	private void commitAsked(SimulatedPartition partition, ResponderAction.Commit commit) {
 		for (long offset = 0; offset < commit.offset(); offset++) {
-			check(partition.finished.contains(offset), Invariant.COMMIT_NOT_PAST_UNFINISHED,
+			check(partition.isFinished(offset), Invariant.COMMIT_NOT_PAST_UNFINISHED,
 					"commit at " + commit.offset() + " of " + partition.partition + " passes unfinished offset " + offset);
 		}
 		for (long offset : commit.finishedAbove()) {
-			check(partition.finished.contains(offset), Invariant.METADATA_NAMES_ONLY_FINISHED,
+			check(partition.isFinished(offset), Invariant.METADATA_NAMES_ONLY_FINISHED,
 					"commit of " + partition.partition + " names unfinished offset " + offset + " as finished");
 		}
 	}
@@ -116,13 +140,13 @@ final class SimulationChecks {
 	}
 
 	void afterStep() {
-		for (SimulatedRequest request : this.simulation.inHand.values()) {
-			check(this.simulation.now <= request.bound, Invariant.ENDS_WITHIN_BOUND, request.ref + " still in hand at "
-					+ this.simulation.now + " ms, past its bound of " + request.bound + " ms");
+		for (SimulatedRequest request : this.simulation.inHand()) {
+			check(this.simulation.now() <= request.bound, Invariant.ENDS_WITHIN_BOUND, request.ref + " still in hand at "
+					+ this.simulation.now() + " ms, past its bound of " + request.bound + " ms");
 		}
-		check(this.simulation.core.inHand() == this.simulation.inHand.size(), Invariant.IN_HAND_COUNT, "the core holds "
-				+ this.simulation.core.inHand() + " requests, the simulation " + this.simulation.inHand.size());
-		for (SimulatedPartition partition : this.simulation.partitions) {
+		check(this.simulation.coreInHand() == this.simulation.inHand().size(), Invariant.IN_HAND_COUNT, "the core holds "
+				+ this.simulation.coreInHand() + " requests, the simulation " + this.simulation.inHand().size());
+		for (SimulatedPartition partition : this.simulation.partitions()) {
 			ResponderAction.Commit last = partition.lastCommit;
 			check(!partition.owned || last == null || last.complete() || partition.paused,
 					Invariant.TRUNCATED_METADATA_PAUSES, partition.partition + " fetches while its commit cannot name "
@@ -131,22 +155,22 @@ final class SimulationChecks {
 	}
 
 	void atEnd() {
-		for (SimulatedRequest request : this.simulation.inHand.values()) {
+		for (SimulatedRequest request : this.simulation.inHand()) {
 			check(false, Invariant.ENDS_WITHIN_BOUND, request.ref + " never ended (bound " + request.bound + " ms)");
 		}
 	}
 
 	private SimulatedRequest request(RequestRef ref) {
-		return this.simulation.requests.get(ref.id());
+		return this.simulation.request(ref);
 	}
 
 	private SimulatedPartition partition(RequestRef ref) {
-		return this.simulation.partitions[ref.partition().number()];
+		return this.simulation.partition(ref.partition());
 	}
 
 	private void check(boolean holds, Invariant invariant, String message) {
 		if (!holds) {
-			throw new Violation(invariant, "at " + this.simulation.now + " ms, step " + this.simulation.steps + ": "
+			throw new Violation(invariant, "at " + this.simulation.now() + " ms, step " + this.simulation.steps() + ": "
 					+ message);
 		}
 	}
