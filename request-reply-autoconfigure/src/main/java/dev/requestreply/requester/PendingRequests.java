@@ -16,6 +16,7 @@ import dev.requestreply.CorrelationRegistry;
 import dev.requestreply.PendingRequestInfo;
 import dev.requestreply.RequestReplyException;
 import dev.requestreply.RequestStatistics;
+import dev.requestreply.requester.core.RequestKind;
 import dev.requestreply.requester.core.RequestState;
 import org.jspecify.annotations.Nullable;
 
@@ -229,13 +230,19 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 			@Nullable ReplyCollector collector) {
 		long now = System.nanoTime();
 		long deadline = now + timeout.toNanos();
-		return register(topic, replyType, collector, now, (collector instanceof GatherCollector)
-				? RequestState.gather(deadline, true, true) : RequestState.single(deadline, true, true));
+		if (collector instanceof GatherCollector) {
+			return register(topic, replyType, collector, now, RequestState.gather(deadline, true, true));
+		}
+		// A request with one reply costs no state object: its state is a word of its own.
+		return this.admission.admit(this, topic, replyType, collector, now, deadline,
+				RequestState.singleWord(true, true), null);
 	}
 
 	<T> PendingRequest<T> register(String topic, @Nullable Type replyType, @Nullable ReplyCollector collector,
 			long now, RequestState state) {
-		return this.admission.admit(this, topic, replyType, collector, now, state);
+		boolean single = state.kind() == RequestKind.SINGLE;
+		return this.admission.admit(this, topic, replyType, collector, now, state.deadline(),
+				single ? state.word() : 0, single ? null : state);
 	}
 
 	/**

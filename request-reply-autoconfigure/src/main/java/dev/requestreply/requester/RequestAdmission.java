@@ -45,11 +45,11 @@ final class RequestAdmission {
 	}
 
 	/**
-	 * Admit a request, whose core state holds its deadline.
+	 * Admit a request: one with one reply has a word for its state, a stream or a gather a state.
 	 * @throws RequestReplyException if too many requests are pending
 	 */
 	<T> PendingRequest<T> admit(PendingRequests registry, String topic, @Nullable Type replyType,
-			@Nullable ReplyCollector collector, long now, RequestState state) {
+			@Nullable ReplyCollector collector, long now, long deadline, int word, @Nullable RequestState progress) {
 		if (atLimit()) {
 			this.figures.rejected();
 			throw new RequestReplyException("Too many pending requests (" + this.maxPending + "): request to topic '"
@@ -57,7 +57,7 @@ final class RequestAdmission {
 		}
 		for (;;) {
 			PendingRequest<T> request = new PendingRequest<>(registry, CorrelationId.of(this.instanceBits), topic,
-					replyType, now, state.deadline(), collector, state);
+					replyType, now, deadline, collector, word, progress);
 			if (this.pending.putIfAbsent(request.id, request) == null) {
 				this.wheel.schedule(request);
 				return request;

@@ -133,7 +133,6 @@ final class RequestTransitions {
 			}
 		}
 		else if (action instanceof RequestAction.Count count) {
-			request.outcome = count.outcome();
 			this.figures.ended(count.outcome());
 		}
 		else if (action instanceof RequestAction.Skip skip) {

@@ -1,5 +1,6 @@
 package dev.requestreply.requester;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -306,6 +307,31 @@ class PendingRequestsTests {
 		}
 		finally {
 			big.close();
+		}
+	}
+
+	@Test
+	void whenSingleRequestsAreRegisteredThenEachAllocatesOnlyItsFutureIdAndMapEntry() {
+		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+		long thread = Thread.currentThread().getId();
+		int count = 20_000;
+		Duration timeout = Duration.ofMinutes(1);
+		try (PendingRequests registry = new PendingRequests(Duration.ofMillis(10), 2 * count, Duration.ofMinutes(1))) {
+			List<PendingRequest<String>> held = new ArrayList<>(count);
+			// The map's table grown first, so that only what each request holds is measured.
+			for (int i = 0; i < count; i++) {
+				registry.register("t", String.class, timeout);
+			}
+			registry.failAll("warm-up");
+			long before = threads.getThreadAllocatedBytes(thread);
+			for (int i = 0; i < count; i++) {
+				held.add(registry.register("t", String.class, timeout));
+			}
+			long perRequest = (threads.getThreadAllocatedBytes(thread) - before) / count;
+			// The request (its future and wheel entry, 88 bytes), its id (32) and its map node (32),
+			// as in 0.3: no state object of its own.
+			assertThat(perRequest).as("bytes allocated per registration").isLessThanOrEqualTo(160);
+			assertThat(held).hasSize(count);
 		}
 	}
 

@@ -105,4 +105,20 @@ class RequestCoreTests {
 			.actions()).startsWith(new Remove(false));
 	}
 
+	@Test
+	void whenSingleRequestStateFoldsIntoItsWordThenNothingIsLost() {
+		for (boolean cancelsOn : new boolean[] { true, false }) {
+			for (boolean partition : new boolean[] { true, false }) {
+				RequestState pending = RequestState.single(100, cancelsOn, partition);
+				assertThat(RequestState.ofWord(pending.word(), 100)).isEqualTo(pending);
+				for (RequestEvent event : List.of(new Timeout(100), new Cancel(false), new Stop(),
+						new Reply(5, null, null, null, false), new Reply(5, null, null, null, true))) {
+					RequestState ended = this.core.apply(pending, event).state();
+					assertThat(ended.word()).isNotEqualTo(pending.word()).isNotZero();
+					assertThat(RequestState.ofWord(ended.word(), 100)).isEqualTo(ended);
+				}
+			}
+		}
+	}
+
 }

@@ -146,6 +146,7 @@ final class RequesterSimulation {
 				yield RequestState.gather(this.now + timeout, cancelsOn, partition);
 			}
 		};
+		sim.state = folded(sim.state);
 		this.requests.put(sim.id, sim);
 		this.pending.put(sim.id, sim);
 		this.sent++;
@@ -186,7 +187,7 @@ final class RequesterSimulation {
 
 	private void apply(Sim sim, RequestEvent event, Side side) {
 		RequestCore.Transition transition = this.core.apply(sim.state, event);
-		sim.state = transition.state();
+		sim.state = folded(transition.state());
 		List<RequestAction> user = new ArrayList<>();
 		for (RequestAction action : transition.actions()) {
 			if (action instanceof RequestAction.Deliver deliver) {
@@ -213,6 +214,11 @@ final class RequesterSimulation {
 		else {
 			this.queue.add(task);
 		}
+	}
+
+	// As the engine holds it: a request with one reply in its word and deadline.
+	private static RequestState folded(RequestState state) {
+		return (state.kind() == RequestKind.SINGLE) ? RequestState.ofWord(state.word(), state.deadline()) : state;
 	}
 
 	private void engine(Sim sim, RequestAction action, Side side) {
