@@ -147,6 +147,11 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 		this.figures.addListener(listener);
 	}
 
+	@Override
+	public void addEngineListener(RequestOutcomeListener listener) {
+		this.figures.addEngineListener(listener);
+	}
+
 	// Reading
 
 	@Override

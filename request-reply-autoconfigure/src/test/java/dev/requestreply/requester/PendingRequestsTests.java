@@ -335,4 +335,35 @@ class PendingRequestsTests {
 		}
 	}
 
+	@Test
+	void whenEveryCompletionThreadIsBlockedThenATimeoutReachesTheEngineListenersAtOnce() throws Exception {
+		ExecutorService completion = Executors.newSingleThreadExecutor();
+		CountDownLatch release = new CountDownLatch(1);
+		completion.execute(() -> {
+			try {
+				release.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		});
+		try (PendingRequests registry = new PendingRequests(Duration.ofMillis(5), 10, Duration.ofMinutes(1),
+				completion)) {
+			CompletableFuture<RequestOutcome> engine = new CompletableFuture<>();
+			CompletableFuture<RequestOutcome> user = new CompletableFuture<>();
+			registry.addEngineListener((topic, outcome, nanos) -> engine.complete(outcome));
+			registry.addListener((topic, outcome, nanos) -> user.complete(outcome));
+			PendingRequest<String> request = registry.register("t", String.class, Duration.ofMillis(20));
+			assertThat(engine.get(2, TimeUnit.SECONDS)).isEqualTo(RequestOutcome.TIMEOUT);
+			assertThat(user).isNotDone();
+			assertThat(request).isNotDone();
+			release.countDown();
+			assertThat(user.get(5, TimeUnit.SECONDS)).isEqualTo(RequestOutcome.TIMEOUT);
+		}
+		finally {
+			release.countDown();
+			completion.shutdown();
+		}
+	}
+
 }

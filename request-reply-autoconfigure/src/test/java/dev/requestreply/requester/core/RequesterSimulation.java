@@ -237,6 +237,9 @@ final class RequesterSimulation {
 			this.ended++;
 			expect(sim.counted == 1, sim, "counted twice");
 		}
+		else if (action instanceof RequestAction.Measure) {
+			measured(sim);
+		}
 		else if (action instanceof RequestAction.SendCancel) {
 			sim.cancelAt = this.now;
 			sim.cancels++;
@@ -260,6 +263,9 @@ final class RequesterSimulation {
 					engine(sim, deferred, Side.CALLER);
 				}
 			}
+			else if (action instanceof RequestAction.Measure) {
+				measured(sim);
+			}
 			else if (action instanceof RequestAction.TestPolicy && !sim.state.ended()) {
 				// The caller's policy, on a completion thread: enough replies, or now and then it throws.
 				if (sim.state.answered().size() >= sim.enough || this.random.nextInt(50) == 0) {
@@ -267,6 +273,12 @@ final class RequesterSimulation {
 				}
 			}
 		}
+	}
+
+	// The library's own outcome listeners (its timers, the endpoint's figures) told of the end.
+	private void measured(Sim sim) {
+		sim.measuredAt = this.now;
+		sim.measured++;
 	}
 
 	private void futureDone(Sim sim) {
@@ -333,6 +345,9 @@ final class RequesterSimulation {
 						sim, "engine-side end late: removed, counted, cancelled " + (sim.removedAt - state.deadline()) + ", "
 								+ (sim.countedAt - state.deadline()) + ", " + (sim.cancelAt - state.deadline())
 								+ " ms past its deadline");
+				// The library's figures at once, so never later than the engine's own end.
+				expect(sim.measured == 1 && sim.measuredAt == sim.countedAt, sim, "library figures: measured "
+						+ sim.measured + " time(s), " + (sim.measuredAt - sim.countedAt) + " ms after the count");
 				boolean cancel = state.cancelsOn() && !sim.stopped && (outcome == RequestOutcome.TIMEOUT
 						|| outcome == RequestOutcome.CANCELLED || state.kind() == RequestKind.GATHER);
 				expect(sim.cancels == (cancel ? 1 : 0), sim, "cancel records sent: " + sim.cancels + ", expected "
@@ -411,6 +426,10 @@ final class RequesterSimulation {
 		long removedAt;
 
 		long countedAt;
+
+		long measuredAt;
+
+		int measured;
 
 		long cancelAt;
 
