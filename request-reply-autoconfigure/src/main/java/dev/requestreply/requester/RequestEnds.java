@@ -3,8 +3,11 @@ package dev.requestreply.requester;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 
 import dev.requestreply.CorrelationId;
 import dev.requestreply.RequestReplyException;
@@ -152,6 +155,23 @@ final class RequestEnds {
 		return count;
 	}
 
+	/**
+	 * Wait until no request is pending, or the timeout passes.
+	 * @param timeout how long to wait at most
+	 * @param pendingCount the number of pending requests
+	 * @return whether no request is pending
+	 */
+	boolean awaitNone(Duration timeout, IntSupplier pendingCount) {
+		long end = System.nanoTime() + timeout.toNanos();
+		while (pendingCount.getAsInt() > 0) {
+			if (end - System.nanoTime() <= 0 || Thread.currentThread().isInterrupted()) {
+				return false;
+			}
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+		}
+		return true;
+	}
+
 	private static boolean ends(List<RequestAction> actions) {
 		return actions.stream().anyMatch(RequestAction.Remove.class::isInstance);
 	}
@@ -159,7 +179,7 @@ final class RequestEnds {
 	/**
 	 * Run an action of the engine when a request ends (whatever ends it), on the thread that ends
 	 * it, before its future completes; at once if it ended already. It must be quick and never
-	 * block, and run no code of the caller's: what may block goes to {@link PendingRequests#complete(Runnable)}.
+	 * block, and run no code of the caller's.
 	 * @param request the request
 	 * @param action the action, given how the request ended
 	 */

@@ -78,7 +78,7 @@ final class RequestGate {
 		Open current = this.open;
 		String problem = replyPathProblem(current);
 		if (problem != null) {
-			this.registry.failedFast(FastFailure.REPLY_PATH_DOWN);
+			this.registry.figures().failedFast(FastFailure.REPLY_PATH_DOWN);
 			throw new ReplyPathDownException(this.replyTopic, problem);
 		}
 		ResponderDirectory responders = (current != null) ? current.responders() : null;
@@ -87,7 +87,7 @@ final class RequestGate {
 				responders.check(topics);
 			}
 			catch (NoResponderException ex) {
-				this.registry.failedFast(FastFailure.NO_RESPONDER);
+				this.registry.figures().failedFast(FastFailure.NO_RESPONDER);
 				throw ex;
 			}
 		}

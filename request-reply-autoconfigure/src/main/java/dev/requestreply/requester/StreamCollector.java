@@ -102,7 +102,7 @@ final class StreamCollector<T> implements ReplyCollector {
 		logger.warn(() -> "Stream reply to request " + request.id + " from topic '" + request.topic + "': element "
 				+ missing + " never arrived while " + held + " later element(s) did (request-reply.stream-buffer);"
 				+ " stream failed with StreamOverflowException and cancelled");
-		this.registry.failedFast(FastFailure.STREAM_OVERFLOW);
+		this.registry.figures().failedFast(FastFailure.STREAM_OVERFLOW);
 		return new StreamOverflowException(request.topic, missing, held);
 	}
 

@@ -138,7 +138,7 @@ class PendingRequestsTests {
 			PendingRequest<String> late = saturated.register("t", String.class, Duration.ofMillis(50));
 			CompletableFuture<Long> endActionAt = new CompletableFuture<>();
 			// The engine's own end action (where the cancel record goes out).
-			saturated.whenEnded(late, (outcome) -> endActionAt.complete(System.nanoTime()));
+			saturated.ends().whenEnded(late, (outcome) -> endActionAt.complete(System.nanoTime()));
 			long lateMillis = TimeUnit.NANOSECONDS.toMillis(endActionAt.get(2, TimeUnit.SECONDS) - late.deadlineNanos);
 			assertThat(lateMillis).isLessThan(1_000);
 			assertThat(saturated.pendingCount()).isZero();
@@ -364,6 +364,26 @@ class PendingRequestsTests {
 			release.countDown();
 			completion.shutdown();
 		}
+	}
+
+	@Test
+	void whenRequestNamesNoReplyPartitionThenItsEndReleasesNone() {
+		PendingRequest<String> request = this.registry.register("t", String.class, Duration.ofSeconds(30));
+		CompletableFuture<Boolean> released = new CompletableFuture<>();
+		this.registry.ends().whenEnded(request, (outcome, release, sendCancel) -> released.complete(release));
+		assertThat(this.registry.cancel(request.id)).isTrue();
+		assertThat(released).isCompletedWithValue(false);
+	}
+
+	@Test
+	void whenCancelsAreOffForItsTopicsThenItsTimeoutSendsNoneButReleasesItsPartition() throws Exception {
+		PendingRequest<String> request = this.registry.admission()
+			.admit("t", String.class, Duration.ofMillis(20), null, new Registration(false, true));
+		CompletableFuture<List<Boolean>> ended = new CompletableFuture<>();
+		this.registry.ends()
+			.whenEnded(request, (outcome, release, sendCancel) -> ended.complete(List.of(release, sendCancel)));
+		assertThat(ended.get(5, TimeUnit.SECONDS)).containsExactly(true, false);
+		assertThat(request.outcome()).isEqualTo(RequestOutcome.TIMEOUT);
 	}
 
 }

@@ -12,7 +12,6 @@ import dev.requestreply.requester.core.RequestAction.Completion;
 import dev.requestreply.requester.core.RequestAction.Skipped;
 import dev.requestreply.requester.core.RequestEvent.Cancel;
 import dev.requestreply.requester.core.RequestEvent.Gathered;
-import dev.requestreply.requester.core.RequestEvent.PartitionRevoked;
 import dev.requestreply.requester.core.RequestEvent.Reply;
 import dev.requestreply.requester.core.RequestEvent.SendFailed;
 import dev.requestreply.requester.core.RequestEvent.Stop;
@@ -30,8 +29,12 @@ import org.jspecify.annotations.Nullable;
  * records); only what runs user code (the future's completion, stream elements, a gather's policy,
  * the application's outcome listeners) goes to the completion threads. A cancel goes to the
  * responders of every request timed out or cancelled, of a stream that overflowed and of every
- * gather that ended (how many responders it has is not known, so some may still work); none after a reply or an error reply that ended a request with
- * one reply or a stream, nor at stop, nor after the failed send of a request with one topic.
+ * gather that ended (how many responders it has is not known, so some may still work); none after
+ * a reply or an error reply that ended a request with one reply or a stream, nor at stop, nor
+ * after the failed send of a request with one topic. Cancels and the release of a reply partition
+ * are decided as the request is registered ({@code cancelsOn}, {@code holdsPartition}); a reply
+ * partition taken from this instance is no event here: its request releases it at its end, as the
+ * reader that drains the partition counts the requests naming it.
  *
  * @since 0.4.0
  */
@@ -94,11 +97,6 @@ public final class RequestCore {
 			return end(state, gathered.policyFailed() ? RequestOutcome.ERROR : RequestOutcome.SUCCESS,
 					gathered.policyFailed() ? Completion.POLICY_FAILED : Completion.VALUE,
 					!has(Defect.NO_CANCEL_AFTER_EARLY_GATHER), true, List.of());
-		}
-		if (event instanceof PartitionRevoked) {
-			// Still released at the request's end: the draining reader that reads the partition now
-			// counts its pending requests, and stops once none is left.
-			return new Transition(state, List.of());
 		}
 		if (event instanceof SendFailed) {
 			// No reply to tell apart later. No responder has a request with one topic; a gather's

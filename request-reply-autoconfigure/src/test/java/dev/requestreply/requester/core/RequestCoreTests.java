@@ -18,7 +18,6 @@ import dev.requestreply.requester.core.RequestAction.Skipped;
 import dev.requestreply.requester.core.RequestAction.TestPolicy;
 import dev.requestreply.requester.core.RequestEvent.Cancel;
 import dev.requestreply.requester.core.RequestEvent.Gathered;
-import dev.requestreply.requester.core.RequestEvent.PartitionRevoked;
 import dev.requestreply.requester.core.RequestEvent.Reply;
 import dev.requestreply.requester.core.RequestEvent.SendFailed;
 import dev.requestreply.requester.core.RequestEvent.Stop;
@@ -78,9 +77,9 @@ class RequestCoreTests {
 	}
 
 	@Test
-	void whenCallerCancelsTheFutureThenNoCompletionAndARevokedPartitionIsStillReleased() {
-		RequestState revoked = this.core.apply(RequestState.single(100, true, true), new PartitionRevoked()).state();
-		assertThat(this.core.apply(revoked, new Cancel(true)).actions()).containsExactly(new Remove(true),
+	void whenCallerCancelsTheFutureThenNoCompletionAndItsPartitionIsReleased() {
+		assertThat(this.core.apply(RequestState.single(100, true, true), new Cancel(true)).actions())
+			.containsExactly(new Remove(true),
 				new Count(RequestOutcome.CANCELLED), new Measure(RequestOutcome.CANCELLED, false), new Release(),
 				new SendCancel(), new Notify(RequestOutcome.CANCELLED, false));
 	}

@@ -14,7 +14,6 @@ import dev.requestreply.requester.RequestOutcome;
 import dev.requestreply.requester.core.RequestAction.Complete;
 import dev.requestreply.requester.core.RequestEvent.Cancel;
 import dev.requestreply.requester.core.RequestEvent.Gathered;
-import dev.requestreply.requester.core.RequestEvent.PartitionRevoked;
 import dev.requestreply.requester.core.RequestEvent.Reply;
 import dev.requestreply.requester.core.RequestEvent.SendFailed;
 import dev.requestreply.requester.core.RequestEvent.Stop;
@@ -117,9 +116,6 @@ final class RequesterSimulation {
 		}
 		else if (roll < 66) {
 			apply(any(this.pending), new SendFailed(), Side.CALLER);
-		}
-		else if (roll < 68) {
-			apply(any(this.pending), new PartitionRevoked(), Side.CALLER);
 		}
 		else if (roll < 72) {
 			Sim sim = any(this.pending);
