@@ -28,6 +28,9 @@ final class RequestEnds {
 
 	private final RequestTransitions transitions;
 
+	// What the message of a timeout adds about its topic's responders (see ResponderHints).
+	private volatile Function<String, @Nullable String> timeoutHints = (topic) -> null;
+
 	RequestEnds(Map<CorrelationId, Object> pending, RequestTransitions transitions) {
 		this.pending = pending;
 		this.transitions = transitions;
@@ -121,6 +124,24 @@ final class RequestEnds {
 		}, false);
 	}
 
+	/**
+	 * Take the hints that the messages of timeouts add about their topics' responders.
+	 * @param hints the hint for a topic, or {@code null}
+	 */
+	void timeoutHints(Function<String, @Nullable String> hints) {
+		this.timeoutHints = hints;
+	}
+
+	/**
+	 * Return the failure of a request that timed out, with what is known of its topic's responders.
+	 * @param request the request
+	 * @param waited the timeout that passed
+	 * @return the failure
+	 */
+	RequestTimeoutException timedOut(PendingRequest<?> request, Duration waited) {
+		return new RequestTimeoutException(request.topic, request.id, waited, this.timeoutHints.apply(request.topic));
+	}
+
 	// On the timer's thread: the engine's part of an expiry (removal, counting, the end action and
 	// so the cancel record) runs here, never queued behind callers' callbacks; only the listeners
 	// and the completion of the future go to the completion executor (or to the caller in get()).
@@ -132,7 +153,7 @@ final class RequestEnds {
 		}
 		else {
 			completion = (r) -> r.completeExceptionally((collector != null) ? collector.timeoutFailure(r)
-					: new RequestTimeoutException(r.topic, r.id, Duration.ofNanos(r.deadlineNanos - r.startNanos)));
+					: timedOut(r, Duration.ofNanos(r.deadlineNanos - r.startNanos)));
 		}
 		this.transitions.apply(request, new RequestEvent.Timeout(System.nanoTime()), completion, true);
 	}

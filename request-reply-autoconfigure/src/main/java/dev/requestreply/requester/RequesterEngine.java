@@ -127,11 +127,13 @@ public final class RequesterEngine implements AutoCloseable {
 				() -> this.registry.failAll("Reply consumer not authorized to read reply topic '" + replyTopic + "'"));
 		int partitions = listener.start();
 		Duration interval = this.settings.responderCheckInterval();
-		this.gate.open(listener, new ReplyPathMonitor(listener, this.settings.replyPathTimeout()),
-				(interval != null)
-						? new ResponderDirectory(this.adminConfig, interval, this.settings.localResponderTopics(),
-								LoopThreads.of(this.settings.virtualThreads()))
-						: null);
+		LoopThreads threads = LoopThreads.of(this.settings.virtualThreads());
+		ResponderDirectory responders = (interval != null)
+				? new ResponderDirectory(this.adminConfig, interval, this.settings.localResponderTopics(), threads)
+				: null;
+		this.gate.open(listener, new ReplyPathMonitor(listener, this.settings.replyPathTimeout()), responders,
+				new ResponderHints(responders, () -> ResponderDirectory.forHints(this.adminConfig,
+						ResponderHints.INTERVAL, this.settings.localResponderTopics(), threads), threads));
 		RequestSender sender = new RequestSender(this.kafkaTemplate, this.registry, replyTopic,
 				this.settings.observationRegistry(), this.settings.observationConvention(), listener, this.cancels);
 		this.running = new Running(listener, sender, partitions);

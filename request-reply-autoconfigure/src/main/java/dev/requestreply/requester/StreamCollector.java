@@ -9,7 +9,6 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import dev.requestreply.RemoteHandlerException;
 import dev.requestreply.RequestReplyException;
-import dev.requestreply.RequestTimeoutException;
 import dev.requestreply.StreamOverflowException;
 import dev.requestreply.convert.PayloadConverter;
 import dev.requestreply.requester.core.RequestAction;
@@ -138,7 +137,7 @@ final class StreamCollector<T> implements ReplyCollector {
 	public RequestReplyException timeoutFailure(PendingRequest<?> request) {
 		boolean idleTimeout = request.deadlineNanos < this.overallDeadlineNanos;
 		Duration waited = Duration.ofNanos(idleTimeout ? this.idleNanos : request.deadlineNanos - request.startNanos);
-		return new RequestTimeoutException(request.topic, request.id, waited);
+		return this.registry.ends().timedOut(request, waited);
 	}
 
 }
