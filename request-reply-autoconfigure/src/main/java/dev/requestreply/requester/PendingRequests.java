@@ -274,8 +274,6 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 		return this.recentlyEnded.contains(id);
 	}
 
-	// Lifecycle
-
 	/**
 	 * Wait until no request is pending, or the timeout passes.
 	 * @param timeout how long to wait at most

@@ -135,7 +135,7 @@ final class ResponderDirectory implements AutoCloseable {
 		Assert.isTrue(interval != null && interval.toMillis() > 0, "'interval' must be positive");
 		Assert.notNull(localTopics, "'localTopics' must not be null");
 		this.admin = admin;
-		this.lookup = new ResponderLookup(admin, interval.multipliedBy(STALE_INTERVALS));
+		this.lookup = new ResponderLookup(admin, interval.multipliedBy(STALE_INTERVALS), periodic);
 		this.localTopics = localTopics;
 		this.local = Set.copyOf(localTopics.get());
 		this.intervalNanos = interval.toNanos();
