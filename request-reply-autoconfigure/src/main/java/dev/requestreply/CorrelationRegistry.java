@@ -19,12 +19,26 @@ import dev.requestreply.requester.RequestOutcomeListener;
 public interface CorrelationRegistry {
 
 	/**
-	 * Add a listener told of the end of every request, with its {@link RequestOutcome}: on the
-	 * thread that ended it, before its future completes, so it must be quick and never block.
+	 * Add a listener told of the end of every request, with its {@link RequestOutcome}: with the
+	 * completion of its future, just before it, on a completion thread (or the caller's, waiting
+	 * for the future or cancelling it), never on the engine's own threads.
 	 * @param listener the listener
 	 * @since 0.3.0
 	 */
 	void addListener(RequestOutcomeListener listener);
+
+	/**
+	 * Add a listener told of the end of every request at once, on the thread that ended it: one
+	 * of the engine's own (the timer, a reply reader, the producer's), whatever the completion
+	 * threads do, where a listener that blocks delays every request's timeout. For the library's
+	 * own listeners, which only count (the duration timers of its meters, the endpoint's figures
+	 * per topic); an application's listener belongs in {@link #addListener(RequestOutcomeListener)}.
+	 * @param listener the listener: quick, never blocking
+	 * @since 0.4.0
+	 */
+	default void addEngineListener(RequestOutcomeListener listener) {
+		addListener(listener);
+	}
 
 	/**
 	 * Return the number of requests still waiting for a reply.

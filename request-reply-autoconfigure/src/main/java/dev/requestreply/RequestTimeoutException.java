@@ -2,6 +2,8 @@ package dev.requestreply;
 
 import java.time.Duration;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * No reply arrived within the request's timeout.
  *
@@ -20,6 +22,9 @@ public class RequestTimeoutException extends RequestReplyException {
 	 */
 	private final long timeoutNanos;
 
+	// What the message adds about the topic (that no group reads it), or null.
+	private final @Nullable String hint;
+
 	/**
 	 * Create a new instance.
 	 * @param topic the topic the request was sent to
@@ -27,11 +32,26 @@ public class RequestTimeoutException extends RequestReplyException {
 	 * @param timeout the timeout that passed
 	 */
 	public RequestTimeoutException(String topic, CorrelationId correlationId, Duration timeout) {
+		this(topic, correlationId, timeout, null);
+	}
+
+	/**
+	 * Create a new instance whose message says what is known of why no reply came.
+	 * @param topic the topic the request was sent to
+	 * @param correlationId the correlation id of the request
+	 * @param timeout the timeout that passed
+	 * @param hint what the message adds, such as that no consumer group reads the topic, or
+	 * {@code null}
+	 * @since 0.4.0
+	 */
+	public RequestTimeoutException(String topic, CorrelationId correlationId, Duration timeout,
+			@Nullable String hint) {
 		// The message is written when read: a burst of timeouts should not format one each.
 		super(null, null, false);
 		this.topic = topic;
 		this.correlationId = correlationId;
 		this.timeoutNanos = timeout.toNanos();
+		this.hint = hint;
 	}
 
 	private RequestTimeoutException(RequestTimeoutException original) {
@@ -39,6 +59,7 @@ public class RequestTimeoutException extends RequestReplyException {
 		this.topic = original.topic;
 		this.correlationId = original.correlationId;
 		this.timeoutNanos = original.timeoutNanos;
+		this.hint = original.hint;
 	}
 
 	@Override
@@ -49,7 +70,7 @@ public class RequestTimeoutException extends RequestReplyException {
 	@Override
 	public String getMessage() {
 		return "No reply within " + (this.timeoutNanos / 1_000_000) + " ms to request " + this.correlationId
-				+ " sent to topic '" + this.topic + "'";
+				+ " sent to topic '" + this.topic + "'" + ((this.hint != null) ? ": " + this.hint : "");
 	}
 
 	/**

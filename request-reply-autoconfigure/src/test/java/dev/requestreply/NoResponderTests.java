@@ -77,6 +77,24 @@ class NoResponderTests {
 	}
 
 	@Test
+	void whenFailFastIsOffAndNoGroupReadsTheTopicThenItsTimeoutNamesTheSetting() {
+		String topic = TestBroker.createTopic("nr-timeout", 1);
+		ConfigurableApplicationContext plain = apps.start(new Class<?>[] { RequesterApp.class },
+				"spring.application.name=nr-plain", "request-reply.handler.enabled=false",
+				"request-reply.reply-topic=" + TestBroker.uniqueTopic("nr-plain-replies"));
+		RequestReplyTemplate plainTemplate = plain.getBean(RequestReplyTemplate.class);
+		// The first timeout starts a lookup of the groups (it says nothing until the answer is known).
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+			CompletableFuture<String> future = plainTemplate.request(topic, "anyone?", String.class,
+					Duration.ofMillis(200));
+			assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> future.get(5, TimeUnit.SECONDS))
+				.withCauseInstanceOf(RequestTimeoutException.class)
+				.withMessageContaining("no consumer or share group reads topic '" + topic + "'")
+				.withMessageContaining("request-reply.fail-fast-without-responders");
+		});
+	}
+
+	@Test
 	void whenTheApplicationsOwnHandlerServesTheTopicThenItsFirstRequestRightAfterStartUpIsAnswered() throws Exception {
 		String topic = TestBroker.createTopic("nr-own", 1);
 		// The handler's group forms slowly: its first member is still assigning the partitions

@@ -17,7 +17,8 @@ import org.springframework.util.Assert;
  * replies of each. Memory is bounded: a fixed window of recent round trips per topic, and at most
  * {@value #MAX_TOPICS} topics (the figures of any further topic are added up under
  * {@value #OTHER_TOPICS}). Register it with
- * {@link dev.requestreply.CorrelationRegistry#addListener(RequestOutcomeListener)}.
+ * {@link dev.requestreply.CorrelationRegistry#addEngineListener(RequestOutcomeListener)}: it is
+ * quick and never blocks, so it counts each end at once, whatever the completion threads do.
  *
  * @since 0.1.0
  */

@@ -33,7 +33,7 @@ public final class RequestReplyEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	RequestReplyTopicStatistics requestReplyTopicStatistics(CorrelationRegistry registry) {
 		RequestReplyTopicStatistics statistics = new RequestReplyTopicStatistics();
-		registry.addListener(statistics);
+		registry.addEngineListener(statistics);
 		return statistics;
 	}
 

@@ -237,7 +237,8 @@ public class RequestReplyMeterBinder implements MeterBinder {
 		}
 		Timers timers = new Timers(meterRegistry, REQUESTS, "Round trips of requests, from send to their end",
 				this.percentileHistogram);
-		registry.addListener((topic, outcome, durationNanos) -> timers.record(topic, outcome.tagValue(), durationNanos));
+		registry.addEngineListener(
+				(topic, outcome, durationNanos) -> timers.record(topic, outcome.tagValue(), durationNanos));
 	}
 
 	private static long skipped(RequestStatistics figures, SkippedReply reason) {

@@ -1,5 +1,6 @@
 package dev.requestreply.requester;
 
+import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -48,6 +49,18 @@ final class CancelRecords implements AutoCloseable {
 				.setThreadFactory((task) -> threads.newThread(THREAD_NAME, task)))
 			.build();
 		this.sender.initialize();
+	}
+
+	/**
+	 * Return whether cancel records go to a request sent to these topics, decided as it is
+	 * registered: the one place that chooses per topic. Today every topic takes them (this
+	 * library's responders stop the request's work; others skip them as records without a
+	 * request).
+	 * @param topics the request's topics
+	 * @return whether its end may send cancel records
+	 */
+	boolean sendsTo(List<String> topics) {
+		return true;
 	}
 
 	/**

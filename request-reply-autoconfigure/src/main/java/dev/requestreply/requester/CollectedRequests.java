@@ -30,13 +30,14 @@ final class CollectedRequests {
 	 * @param valueType the type of the reply's value, which must be {@code T}
 	 * @param timeout how long to wait for the reply
 	 * @param converter the converter of the reply
+	 * @param registration what the engine knows of it
 	 * @return the pending request, which is its future
 	 * @throws RequestReplyException if too many requests are pending
 	 */
 	public <T> PendingRequest<Reply<T>> registerExchange(String topic, Type valueType, Duration timeout,
-			PayloadConverter converter) {
-		return this.registry.register(topic, null, timeout,
-				new RecordReplyCollector(this.registry, converter, valueType));
+			PayloadConverter converter, Registration registration) {
+		return this.registry.admission().admit(topic, null, timeout,
+				new RecordReplyCollector(this.registry, converter, valueType), registration);
 	}
 
 	/**
@@ -50,16 +51,19 @@ final class CollectedRequests {
 	 * @param timeout the longest wait for the whole stream
 	 * @param converter the converter of the elements
 	 * @param publisher the publisher of the elements
+	 * @param registration what the engine knows of it
 	 * @return the pending request, done when the stream ends
 	 * @throws RequestReplyException if too many requests are pending
 	 */
 	public <T> PendingRequest<Void> registerStream(String topic, Type elementType, Duration idleTimeout,
-			Duration timeout, PayloadConverter converter, ReplyPublisher<T> publisher) {
+			Duration timeout, PayloadConverter converter, ReplyPublisher<T> publisher, Registration registration) {
 		long now = System.nanoTime();
 		StreamCollector<T> collector = new StreamCollector<>(this.registry, converter, elementType, publisher, idleTimeout,
 				now + timeout.toNanos());
-		PendingRequest<Void> request = this.registry.register(topic, Void.class, collector, now, RequestState.stream(now,
-				timeout.toNanos(), idleTimeout.toNanos(), publisher.maxBuffered(), true, true));
+		PendingRequest<Void> request = this.registry.admission()
+			.admit(topic, Void.class, collector, now, RequestState.stream(now, timeout.toNanos(),
+					idleTimeout.toNanos(), publisher.maxBuffered(), registration.cancelsOn(),
+					registration.holdsPartition()));
 		publisher.bind(this.registry, request);
 		return request;
 	}
@@ -72,13 +76,14 @@ final class CollectedRequests {
 	 * @param replyType the reply type
 	 * @param policy when the gather is complete, and its timeout
 	 * @param converter the converter of the replies
+	 * @param registration what the engine knows of it
 	 * @return the pending request
 	 * @throws RequestReplyException if too many requests are pending
 	 */
 	public <T> PendingRequest<GatherResult<T>> registerGather(List<String> topics, Type replyType,
-			GatherPolicy<T> policy, PayloadConverter converter) {
-		return this.registry.register(String.join(",", topics), null, policy.timeout(),
-				new GatherCollector<>(this.registry, converter, replyType, policy));
+			GatherPolicy<T> policy, PayloadConverter converter, Registration registration) {
+		return this.registry.admission().admit(String.join(",", topics), null, policy.timeout(),
+				new GatherCollector<>(this.registry, converter, replyType, policy), registration);
 	}
 
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.TimeoutException;
 import java.util.concurrent.locks.LockSupport;
 
 import dev.requestreply.CorrelationId;
+import dev.requestreply.requester.core.RequestKind;
 import dev.requestreply.requester.core.RequestState;
 import org.jspecify.annotations.Nullable;
 
@@ -46,13 +47,14 @@ final class PendingRequest<T> extends CompletableFuture<T> {
 
 	private final PendingRequests registry;
 
-	// Set just before the future completes, so that completion callbacks can read it (just after,
-	// for a future its caller cancelled).
-	volatile @Nullable RequestOutcome outcome;
-
 	// The request's state, changed only by compare-and-set: whoever moves it runs the actions the
-	// core returned with the new state.
-	private volatile RequestState state;
+	// core returned with the new state. A request with one reply keeps it in a word (its outcome and
+	// flags; its deadline is deadlineNanos), so that it costs no object of its own; a stream or a
+	// gather, whose state changes with each reply, in progress (and word is 0).
+	@SuppressWarnings("unused")
+	private volatile int word;
+
+	private volatile @Nullable RequestState progress;
 
 	// The engine's own action at the request's end: null until set, then the action, or the
 	// request's EndAction.Ended once it ended.
@@ -75,7 +77,9 @@ final class PendingRequest<T> extends CompletableFuture<T> {
 
 	private static final Object CLOSED = new Object();
 
-	private static final VarHandle STATE;
+	private static final VarHandle WORD;
+
+	private static final VarHandle PROGRESS;
 
 	private static final VarHandle END_ACTION;
 
@@ -86,7 +90,8 @@ final class PendingRequest<T> extends CompletableFuture<T> {
 	static {
 		try {
 			MethodHandles.Lookup lookup = MethodHandles.lookup();
-			STATE = lookup.findVarHandle(PendingRequest.class, "state", RequestState.class);
+			WORD = lookup.findVarHandle(PendingRequest.class, "word", int.class);
+			PROGRESS = lookup.findVarHandle(PendingRequest.class, "progress", RequestState.class);
 			END_ACTION = lookup.findVarHandle(PendingRequest.class, "endAction", Object.class);
 			WAITER = lookup.findVarHandle(PendingRequest.class, "waiter", Thread.class);
 			HANDED = lookup.findVarHandle(PendingRequest.class, "handed", Object.class);
@@ -97,9 +102,10 @@ final class PendingRequest<T> extends CompletableFuture<T> {
 	}
 
 	PendingRequest(PendingRequests registry, CorrelationId id, String topic, @Nullable Type replyType, long startNanos,
-			long deadlineNanos, @Nullable ReplyCollector collector, RequestState state) {
+			long deadlineNanos, @Nullable ReplyCollector collector, int word, @Nullable RequestState progress) {
 		this.registry = registry;
-		this.state = state;
+		this.word = word;
+		this.progress = progress;
 		this.collector = collector;
 		this.id = id;
 		this.topic = topic;
@@ -126,19 +132,21 @@ final class PendingRequest<T> extends CompletableFuture<T> {
 
 	/**
 	 * Return how the request ended, once its future is done (callbacks run after it is set, but
-	 * those of a future its caller cancelled may run before).
+	 * those of a future its caller cancelled may run before; it is set as the request ends, a little
+	 * before its future completes).
 	 * @return the outcome, or {@code null} while pending
 	 */
 	public @Nullable RequestOutcome outcome() {
-		return this.outcome;
+		return state().outcome();
 	}
 
 	/**
-	 * Return the request's state.
+	 * Return the request's state (that of a request with one reply made of its word).
 	 * @return the state
 	 */
 	RequestState state() {
-		return this.state;
+		RequestState held = this.progress;
+		return (held != null) ? held : RequestState.ofWord(this.word, this.deadlineNanos);
 	}
 
 	/**
@@ -148,7 +156,8 @@ final class PendingRequest<T> extends CompletableFuture<T> {
 	 * @return whether this thread moved it (and so runs the actions that go with it)
 	 */
 	boolean moveState(RequestState from, RequestState to) {
-		return STATE.compareAndSet(this, from, to);
+		return (from.kind() == RequestKind.SINGLE) ? WORD.compareAndSet(this, from.word(), to.word())
+				: PROGRESS.compareAndSet(this, from, to);
 	}
 
 	/**

@@ -7,15 +7,13 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 
 import dev.requestreply.CorrelationId;
 import dev.requestreply.CorrelationRegistry;
 import dev.requestreply.PendingRequestInfo;
 import dev.requestreply.RequestReplyException;
 import dev.requestreply.RequestStatistics;
+import dev.requestreply.requester.core.RequestKind;
 import dev.requestreply.requester.core.RequestState;
 import org.jspecify.annotations.Nullable;
 
@@ -44,9 +42,7 @@ import org.springframework.util.Assert;
  */
 final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 
-	/**
-	 * Default resolution of timeouts.
-	 */
+	// Default resolution of timeouts.
 	static final Duration DEFAULT_TICK = Duration.ofMillis(10);
 
 	// Pending requests, and the ids of requests recently ended (RecentlyEnded.ENDED in place).
@@ -77,11 +73,12 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 	}
 
 	/**
-	 * Create a registry completing futures on a pool of its own (shut down on {@link #close()}).
+	 * Create a registry completing futures on a pool of its own (shut down on {@link #close()}),
+	 * as {@link #PendingRequests(Duration, int, Duration, Executor)} does given no executor.
 	 * @param tick the resolution of timeouts
 	 * @param maxPending the number of pending requests past which new requests are refused
 	 * @param lateReplyWindow how long the id of a request that timed out or was cancelled is
-	 * remembered, so that its reply is counted as late (zero to count such replies as foreign)
+	 * remembered
 	 */
 	public PendingRequests(Duration tick, int maxPending, Duration lateReplyWindow) {
 		this(tick, maxPending, lateReplyWindow, Completions.ownPool());
@@ -104,9 +101,7 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 		this(tick, maxPending, lateReplyWindow, Completions.on(completionExecutor));
 	}
 
-	/**
-	 * Create a registry completing futures on the given completions, closed by {@link #close()}.
-	 */
+	// A registry completing futures on the given completions, closed by close().
 	PendingRequests(Duration tick, int maxPending, Duration lateReplyWindow, Completions completions) {
 		Assert.isTrue(tick.toNanos() > 0, "'tick' must be positive");
 		Assert.isTrue(maxPending > 0, "'maxPending' must be positive");
@@ -114,9 +109,8 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 		this.completions = completions;
 		this.recentlyEnded = new RecentlyEnded(this.pending, lateReplyWindow.toNanos(), Math.max(maxPending, 10_000));
 		int stripes = Math.max(8, Runtime.getRuntime().availableProcessors() * 4);
-		this.wheel = new TimeoutWheel(tick.toNanos(), 512, stripes, this::expire,
-				this::onTick, "request-reply-timer");
-		this.admission = new RequestAdmission(this.pending, this.wheel, this.figures, maxPending, this::pendingCount);
+		this.wheel = new TimeoutWheel(tick.toNanos(), 512, stripes, this::expire, this::onTick, "request-reply-timer");
+		this.admission = new RequestAdmission(this, this.pending, this.wheel, this.figures, maxPending);
 		this.ends = new RequestEnds(this.pending,
 				new RequestTransitions(this.pending, this.recentlyEnded, this.wheel, this.figures, completions));
 		// Last: the wheel's thread calls onTick and expire, which read the fields above.
@@ -128,6 +122,11 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 		this.ends.expire(request);
 	}
 
+	// Run a task on the completion executor (or on this thread, once it is shut down).
+	void complete(Runnable task) {
+		this.completions.execute(task);
+	}
+
 	private void onTick() {
 		long now = System.nanoTime();
 		this.recentlyEnded.expire(now);
@@ -135,20 +134,15 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 		this.completions.check(now);
 	}
 
-	/**
-	 * Run a task on the completion executor (or on this thread, once it is shut down).
-	 * @param task the task
-	 */
-	public void complete(Runnable task) {
-		this.completions.execute(task);
-	}
-
 	@Override
 	public void addListener(RequestOutcomeListener listener) {
 		this.figures.addListener(listener);
 	}
 
-	// Reading
+	@Override
+	public void addEngineListener(RequestOutcomeListener listener) {
+		this.figures.addEngineListener(listener);
+	}
 
 	@Override
 	public int pendingCount() {
@@ -165,13 +159,9 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 		return this.figures.statistics();
 	}
 
-	/**
-	 * Count a request refused before it was registered or sent (a stream overflow is counted
-	 * here when it ends its request).
-	 * @param reason the reason
-	 */
-	void failedFast(FastFailure reason) {
-		this.figures.failedFast(reason);
+	// How requests ended, the replies and requests refused, the listeners told of each end.
+	RequestFigures figures() {
+		return this.figures;
 	}
 
 	@Override
@@ -193,16 +183,15 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 	// Registering
 
 	/**
-	 * Register a request with one reply.
+	 * Register a request with one reply, as {@link #register(String, Type, Duration)}.
 	 * @param <T> the reply type
 	 * @param topic the topic the request goes to
 	 * @param replyType the reply type
 	 * @param timeout how long to wait for the reply
 	 * @return the pending request, which is its future
-	 * @throws RequestReplyException if too many requests are pending
 	 */
 	public <T> PendingRequest<T> register(String topic, Class<T> replyType, Duration timeout) {
-		return register(topic, replyType, timeout, null);
+		return this.admission.admit(topic, replyType, timeout, null, Registration.UNSENT);
 	}
 
 	/**
@@ -215,7 +204,15 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 	 * @throws RequestReplyException if too many requests are pending
 	 */
 	public <T> PendingRequest<T> register(String topic, Type replyType, Duration timeout) {
-		return register(topic, replyType, timeout, null);
+		return this.admission.admit(topic, replyType, timeout, null, Registration.UNSENT);
+	}
+
+	/**
+	 * Return the admission of requests, which registers them as the engine sends them.
+	 * @return the admission
+	 */
+	RequestAdmission admission() {
+		return this.admission;
 	}
 
 	/**
@@ -225,19 +222,6 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 	 */
 	CollectedRequests collected() {
 		return this.collected;
-	}
-
-	<T> PendingRequest<T> register(String topic, @Nullable Type replyType, Duration timeout,
-			@Nullable ReplyCollector collector) {
-		long now = System.nanoTime();
-		long deadline = now + timeout.toNanos();
-		return register(topic, replyType, collector, now, (collector instanceof GatherCollector)
-				? RequestState.gather(deadline, true, true) : RequestState.single(deadline, true, true));
-	}
-
-	<T> PendingRequest<T> register(String topic, @Nullable Type replyType, @Nullable ReplyCollector collector,
-			long now, RequestState state) {
-		return this.admission.admit(this, topic, replyType, collector, now, state);
 	}
 
 	/**
@@ -288,31 +272,9 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 		return this.ends.failAll(reason);
 	}
 
-	/**
-	 * Run an action of the engine when a request ends, on the thread that ends it; at once if it
-	 * ended already. It must be quick and never block, and run no code of the caller's.
-	 * @param request the request
-	 * @param action the action, given how the request ended
-	 */
-	public void whenEnded(PendingRequest<?> request, Consumer<RequestOutcome> action) {
-		this.ends.whenEnded(request, action);
-	}
-
-	// Replies that end nothing
-
 	boolean endedRecently(CorrelationId id) {
 		return this.recentlyEnded.contains(id);
 	}
-
-	void skipped(SkippedReply reason) {
-		this.figures.skipped(reason);
-	}
-
-	long skippedCount(SkippedReply reason) {
-		return this.figures.skippedCount(reason);
-	}
-
-	// Lifecycle
 
 	/**
 	 * Wait until no request is pending, or the timeout passes.
@@ -320,14 +282,7 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 	 * @return whether no request is pending
 	 */
 	public boolean awaitNoPending(Duration timeout) {
-		long end = System.nanoTime() + timeout.toNanos();
-		while (pendingCount() > 0) {
-			if (end - System.nanoTime() <= 0 || Thread.currentThread().isInterrupted()) {
-				return false;
-			}
-			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
-		}
-		return true;
+		return this.ends.awaitNone(timeout, this::pendingCount);
 	}
 
 	/**

@@ -7,7 +7,6 @@ import java.time.Duration;
 import dev.requestreply.RemoteHandlerException;
 import dev.requestreply.Reply;
 import dev.requestreply.RequestReplyException;
-import dev.requestreply.RequestTimeoutException;
 import dev.requestreply.convert.PayloadConverter;
 import dev.requestreply.wire.ErrorHeaders;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -65,8 +64,7 @@ final class RecordReplyCollector implements ReplyCollector {
 
 	@Override
 	public RequestReplyException timeoutFailure(PendingRequest<?> request) {
-		return new RequestTimeoutException(request.topic, request.id,
-				Duration.ofNanos(request.deadlineNanos - request.startNanos));
+		return this.registry.ends().timedOut(request, Duration.ofNanos(request.deadlineNanos - request.startNanos));
 	}
 
 }

@@ -51,7 +51,7 @@ final class ReplyDispatcher {
 		Headers headers = record.headers();
 		byte[] correlation = WireFormat.standard().correlationId(headers);
 		if (correlation == null) {
-			this.registry.skipped(SkippedReply.INVALID);
+			this.registry.figures().skipped(SkippedReply.INVALID);
 			if (!this.warnedInvalid) {
 				this.warnedInvalid = true;
 				logger.warn(() -> "Skipping reply without " + RequestReplyHeaders.CORRELATION_ID + " header at "
@@ -63,12 +63,12 @@ final class ReplyDispatcher {
 		CorrelationId id = CorrelationId.fromBytes(correlation);
 		if (id == null || !this.registry.isOwnId(id)) {
 			// Another instance's request (the first half of the id names the requester).
-			this.registry.skipped(SkippedReply.FOREIGN);
+			this.registry.figures().skipped(SkippedReply.FOREIGN);
 			return;
 		}
 		PendingRequest<?> request = this.registry.get(id);
 		if (request == null) {
-			this.registry.skipped(this.registry.endedRecently(id) ? SkippedReply.LATE : SkippedReply.DUPLICATE);
+			this.registry.figures().skipped(this.registry.endedRecently(id) ? SkippedReply.LATE : SkippedReply.DUPLICATE);
 			return;
 		}
 		if (request.collector != null) {

@@ -82,7 +82,7 @@ final class ReplyPublisher<T> implements Flow.Publisher<T> {
 		this.executor = registry::complete;
 		this.onCancel = () -> registry.cancel(request.id);
 		this.onOverflow = () -> {
-			registry.failedFast(FastFailure.STREAM_OVERFLOW);
+			registry.figures().failedFast(FastFailure.STREAM_OVERFLOW);
 			registry.ends().abandon(request, new StreamOverflowException(request.topic, this.maxBuffered));
 		};
 		request.whenComplete((done, ex) -> {

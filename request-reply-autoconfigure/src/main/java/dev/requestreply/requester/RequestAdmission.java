@@ -1,12 +1,13 @@
 package dev.requestreply.requester;
 
 import java.lang.reflect.Type;
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.IntSupplier;
 
 import dev.requestreply.CorrelationId;
 import dev.requestreply.RequestReplyException;
+import dev.requestreply.requester.core.RequestKind;
 import dev.requestreply.requester.core.RequestState;
 import org.jspecify.annotations.Nullable;
 
@@ -20,6 +21,8 @@ final class RequestAdmission {
 
 	private static final int COUNT_SAMPLE_MASK = 31;
 
+	private final PendingRequests registry;
+
 	private final Map<CorrelationId, Object> pending;
 
 	private final TimeoutWheel wheel;
@@ -28,36 +31,60 @@ final class RequestAdmission {
 
 	private final int maxPending;
 
-	private final IntSupplier pendingCount;
-
 	// The first half of every id this registry gives out: the requesting instance, this run.
 	private final long instanceBits = CorrelationId.newInstanceBits();
 
 	private volatile int observedPending;
 
-	RequestAdmission(Map<CorrelationId, Object> pending, TimeoutWheel wheel, RequestFigures figures, int maxPending,
-			IntSupplier pendingCount) {
+	RequestAdmission(PendingRequests registry, Map<CorrelationId, Object> pending, TimeoutWheel wheel,
+			RequestFigures figures, int maxPending) {
+		this.registry = registry;
 		this.pending = pending;
 		this.wheel = wheel;
 		this.figures = figures;
 		this.maxPending = maxPending;
-		this.pendingCount = pendingCount;
 	}
 
 	/**
-	 * Admit a request, whose core state holds its deadline.
+	 * Admit a request with one reply, or a gather.
+	 * @param registration what the engine knows of it
 	 * @throws RequestReplyException if too many requests are pending
 	 */
-	<T> PendingRequest<T> admit(PendingRequests registry, String topic, @Nullable Type replyType,
-			@Nullable ReplyCollector collector, long now, RequestState state) {
+	<T> PendingRequest<T> admit(String topic, @Nullable Type replyType, Duration timeout,
+			@Nullable ReplyCollector collector, Registration registration) {
+		long now = System.nanoTime();
+		long deadline = now + timeout.toNanos();
+		boolean cancelsOn = registration.cancelsOn();
+		boolean holdsPartition = registration.holdsPartition();
+		if (collector instanceof GatherCollector) {
+			return admit(topic, replyType, collector, now, RequestState.gather(deadline, cancelsOn, holdsPartition));
+		}
+		// A request with one reply costs no state object: its state is a word of its own.
+		return admit(topic, replyType, collector, now, deadline, RequestState.singleWord(cancelsOn, holdsPartition),
+				null);
+	}
+
+	/**
+	 * Admit a request in the given state (a stream's).
+	 * @throws RequestReplyException if too many requests are pending
+	 */
+	<T> PendingRequest<T> admit(String topic, @Nullable Type replyType, @Nullable ReplyCollector collector, long now,
+			RequestState state) {
+		boolean single = state.kind() == RequestKind.SINGLE;
+		return admit(topic, replyType, collector, now, state.deadline(), single ? state.word() : 0,
+				single ? null : state);
+	}
+
+	private <T> PendingRequest<T> admit(String topic, @Nullable Type replyType, @Nullable ReplyCollector collector,
+			long now, long deadline, int word, @Nullable RequestState progress) {
 		if (atLimit()) {
 			this.figures.rejected();
 			throw new RequestReplyException("Too many pending requests (" + this.maxPending + "): request to topic '"
 					+ topic + "' refused; raise request-reply.max-pending or slow down");
 		}
 		for (;;) {
-			PendingRequest<T> request = new PendingRequest<>(registry, CorrelationId.of(this.instanceBits), topic,
-					replyType, now, state.deadline(), collector, state);
+			PendingRequest<T> request = new PendingRequest<>(this.registry, CorrelationId.of(this.instanceBits), topic,
+					replyType, now, deadline, collector, word, progress);
 			if (this.pending.putIfAbsent(request.id, request) == null) {
 				this.wheel.schedule(request);
 				return request;
@@ -76,7 +103,7 @@ final class RequestAdmission {
 				&& (ThreadLocalRandom.current().nextInt() & COUNT_SAMPLE_MASK) != 0) {
 			return false;
 		}
-		int size = this.pendingCount.getAsInt();
+		int size = this.registry.pendingCount();
 		this.observedPending = size;
 		return size >= this.maxPending;
 	}

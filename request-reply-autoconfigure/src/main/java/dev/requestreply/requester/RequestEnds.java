@@ -3,8 +3,11 @@ package dev.requestreply.requester;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.IntSupplier;
 
 import dev.requestreply.CorrelationId;
 import dev.requestreply.RequestReplyException;
@@ -24,6 +27,9 @@ final class RequestEnds {
 	private final Map<CorrelationId, Object> pending;
 
 	private final RequestTransitions transitions;
+
+	// What the message of a timeout adds about its topic's responders (see ResponderHints).
+	private volatile Function<String, @Nullable String> timeoutHints = (topic) -> null;
 
 	RequestEnds(Map<CorrelationId, Object> pending, RequestTransitions transitions) {
 		this.pending = pending;
@@ -118,6 +124,24 @@ final class RequestEnds {
 		}, false);
 	}
 
+	/**
+	 * Take the hints that the messages of timeouts add about their topics' responders.
+	 * @param hints the hint for a topic, or {@code null}
+	 */
+	void timeoutHints(Function<String, @Nullable String> hints) {
+		this.timeoutHints = hints;
+	}
+
+	/**
+	 * Return the failure of a request that timed out, with what is known of its topic's responders.
+	 * @param request the request
+	 * @param waited the timeout that passed
+	 * @return the failure
+	 */
+	RequestTimeoutException timedOut(PendingRequest<?> request, Duration waited) {
+		return new RequestTimeoutException(request.topic, request.id, waited, this.timeoutHints.apply(request.topic));
+	}
+
 	// On the timer's thread: the engine's part of an expiry (removal, counting, the end action and
 	// so the cancel record) runs here, never queued behind callers' callbacks; only the listeners
 	// and the completion of the future go to the completion executor (or to the caller in get()).
@@ -129,7 +153,7 @@ final class RequestEnds {
 		}
 		else {
 			completion = (r) -> r.completeExceptionally((collector != null) ? collector.timeoutFailure(r)
-					: new RequestTimeoutException(r.topic, r.id, Duration.ofNanos(r.deadlineNanos - r.startNanos)));
+					: timedOut(r, Duration.ofNanos(r.deadlineNanos - r.startNanos)));
 		}
 		this.transitions.apply(request, new RequestEvent.Timeout(System.nanoTime()), completion, true);
 	}
@@ -152,6 +176,23 @@ final class RequestEnds {
 		return count;
 	}
 
+	/**
+	 * Wait until no request is pending, or the timeout passes.
+	 * @param timeout how long to wait at most
+	 * @param pendingCount the number of pending requests
+	 * @return whether no request is pending
+	 */
+	boolean awaitNone(Duration timeout, IntSupplier pendingCount) {
+		long end = System.nanoTime() + timeout.toNanos();
+		while (pendingCount.getAsInt() > 0) {
+			if (end - System.nanoTime() <= 0 || Thread.currentThread().isInterrupted()) {
+				return false;
+			}
+			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
+		}
+		return true;
+	}
+
 	private static boolean ends(List<RequestAction> actions) {
 		return actions.stream().anyMatch(RequestAction.Remove.class::isInstance);
 	}
@@ -159,7 +200,7 @@ final class RequestEnds {
 	/**
 	 * Run an action of the engine when a request ends (whatever ends it), on the thread that ends
 	 * it, before its future completes; at once if it ended already. It must be quick and never
-	 * block, and run no code of the caller's: what may block goes to {@link PendingRequests#complete(Runnable)}.
+	 * block, and run no code of the caller's.
 	 * @param request the request
 	 * @param action the action, given how the request ended
 	 */

@@ -12,13 +12,16 @@ import org.springframework.util.Assert;
 
 /**
  * The figures of a {@link PendingRequests}: how requests ended, which replies ended none, what was
- * refused, and the listeners told of each end. Cheap to count from many threads.
+ * refused, and the listeners told of each end (the library's own at once, the application's with
+ * the completion of the future). Cheap to count from many threads.
  */
 final class RequestFigures {
 
 	private static final LogAccessor logger = new LogAccessor(RequestFigures.class);
 
 	private final List<RequestOutcomeListener> listeners = new CopyOnWriteArrayList<>();
+
+	private final List<RequestOutcomeListener> engineListeners = new CopyOnWriteArrayList<>();
 
 	private final EventCounters<RequestOutcome> outcomes = new EventCounters<>(RequestOutcome.class);
 
@@ -33,6 +36,11 @@ final class RequestFigures {
 		this.listeners.add(listener);
 	}
 
+	void addEngineListener(RequestOutcomeListener listener) {
+		Assert.notNull(listener, "'listener' must not be null");
+		this.engineListeners.add(listener);
+	}
+
 	/**
 	 * Count a request ended.
 	 */
@@ -41,10 +49,22 @@ final class RequestFigures {
 	}
 
 	/**
-	 * Tell the listeners of a request's end (on a completion thread, or the caller's).
+	 * Tell the library's own listeners of a request's end (on the thread that ended it).
+	 */
+	void measure(PendingRequest<?> request, RequestOutcome outcome, long duration) {
+		tell(this.engineListeners, request, outcome, duration);
+	}
+
+	/**
+	 * Tell the application's listeners of a request's end (on a completion thread, or the caller's).
 	 */
 	void notify(PendingRequest<?> request, RequestOutcome outcome, long duration) {
-		for (RequestOutcomeListener listener : this.listeners) {
+		tell(this.listeners, request, outcome, duration);
+	}
+
+	private static void tell(List<RequestOutcomeListener> listeners, PendingRequest<?> request,
+			RequestOutcome outcome, long duration) {
+		for (RequestOutcomeListener listener : listeners) {
 			try {
 				listener.onOutcome(request.topic, outcome, duration);
 			}

@@ -32,9 +32,12 @@ final class RequestGate {
 	 * @param replyPath the monitor of their progress
 	 * @param responders the directory of served topics, or {@code null} to let requests wait for
 	 * a responder
+	 * @param hints what the messages of timeouts say of their topics' responders
 	 */
-	void open(ReplyListener listener, ReplyPathMonitor replyPath, @Nullable ResponderDirectory responders) {
-		this.open = new Open(listener, replyPath, responders);
+	void open(ReplyListener listener, ReplyPathMonitor replyPath, @Nullable ResponderDirectory responders,
+			ResponderHints hints) {
+		this.registry.ends().timeoutHints(hints::timeoutHint);
+		this.open = new Open(listener, replyPath, responders, hints);
 	}
 
 	/**
@@ -43,8 +46,11 @@ final class RequestGate {
 	void close() {
 		Open current = this.open;
 		this.open = null;
-		if (current != null && current.responders() != null) {
-			current.responders().close();
+		if (current != null) {
+			current.hints().close();
+			if (current.responders() != null) {
+				current.responders().close();
+			}
 		}
 	}
 
@@ -78,7 +84,7 @@ final class RequestGate {
 		Open current = this.open;
 		String problem = replyPathProblem(current);
 		if (problem != null) {
-			this.registry.failedFast(FastFailure.REPLY_PATH_DOWN);
+			this.registry.figures().failedFast(FastFailure.REPLY_PATH_DOWN);
 			throw new ReplyPathDownException(this.replyTopic, problem);
 		}
 		ResponderDirectory responders = (current != null) ? current.responders() : null;
@@ -87,13 +93,14 @@ final class RequestGate {
 				responders.check(topics);
 			}
 			catch (NoResponderException ex) {
-				this.registry.failedFast(FastFailure.NO_RESPONDER);
+				this.registry.figures().failedFast(FastFailure.NO_RESPONDER);
 				throw ex;
 			}
 		}
 	}
 
-	private record Open(ReplyListener listener, ReplyPathMonitor replyPath, @Nullable ResponderDirectory responders) {
+	private record Open(ReplyListener listener, ReplyPathMonitor replyPath, @Nullable ResponderDirectory responders,
+			ResponderHints hints) {
 
 	}
 

@@ -6,6 +6,9 @@ package dev.requestreply.requester;
  * thread that completes the request's future (a completion thread, or the caller waiting for it or
  * cancelling it), just before it completes; never on the engine's own threads (the reply readers,
  * the timer), so a slow listener delays no other request's end, only the completion it runs with.
+ * The library's own listeners (its duration timers, the endpoint's figures), added with
+ * {@link dev.requestreply.CorrelationRegistry#addEngineListener(RequestOutcomeListener)}, are
+ * called at once on the thread that ended the request instead.
  *
  * @since 0.1.0
  */

@@ -5,6 +5,7 @@ import java.util.List;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Function;
 
 import dev.requestreply.RequestReplyException;
 import dev.requestreply.observation.DefaultRequestReplyObservationConvention;
@@ -77,16 +78,26 @@ final class RequestSender {
 	 * @param record the caller's record: partition, timestamp and headers
 	 * @param key the record's key, converted
 	 * @param value the record's value, converted
-	 * @param pending the registered request
+	 * @param register registers the request, told what the engine knows of it
 	 * @param deadlineMillis its deadline on the wire
 	 * @param stream whether a stream of replies is wanted
 	 * @return the pending request
 	 */
 	<F> PendingRequest<F> send(List<String> topics, ProducerRecord<?, ?> record, byte @Nullable [] key,
-			byte @Nullable [] value,
-			PendingRequest<F> pending, long deadlineMillis, boolean stream) {
+			byte @Nullable [] value, Function<Registration, PendingRequest<F>> register, long deadlineMillis,
+			boolean stream) {
 		ReplyPartitions partitions = this.replyListener.replyPartitions();
 		Integer replyPartition = (partitions != null) ? partitions.acquire() : null;
+		PendingRequest<F> pending;
+		try {
+			pending = register.apply(new Registration(this.cancels.sendsTo(topics), replyPartition != null));
+		}
+		catch (RuntimeException ex) {
+			if (partitions != null) {
+				partitions.release(replyPartition);
+			}
+			throw ex;
+		}
 		RecordHeaders headers = WireFormat.standard().requestHeaders(record.headers(), new RequestHeaders(pending.id().toBytes(),
 				this.replyTopic, replyPartition, deadlineMillis, null, stream));
 		List<CompletableFuture<SendResult<byte[], byte[]>>> sends = new ArrayList<>(topics.size());
@@ -96,8 +107,8 @@ final class RequestSender {
 					record.timestamp(), key, value, new RecordHeaders(headers.toArray()));
 			sends.add(this.observationRegistry.isNoop() ? send(request, pending) : sendObserved(request, pending));
 		}
-		// The core decides: a partition is released at every end, a cancel goes out when the caller
-		// gave up or a gather ended before every responder answered.
+		// The core decides: the partition it named is released at its end, a cancel goes out when the
+		// caller gave up or a gather ended before every responder answered.
 		this.registry.ends().whenEnded(pending, (outcome, release, sendCancel) -> {
 			if (release && partitions != null) {
 				partitions.release(replyPartition);

@@ -17,11 +17,12 @@ import org.springframework.core.log.LogAccessor;
 /**
  * Runs the {@link RequestCore}'s decisions for the {@link PendingRequests}: an event moves a
  * request's state by compare-and-set, and the thread that moved it runs the actions that go with
- * the new state. The engine's own actions (removal, counting, the end action that releases the
- * reply partition and sends the cancel records, skips, a stream's new deadline, its elements
- * handed to the publisher) run at once on that thread; what runs user code (the outcome
- * listeners, then the completion of the future; a gather's policy) runs in one task on the
- * completion executor, or with the caller waiting in {@code get()}.
+ * the new state. The engine's own actions (removal, counting, the library's own outcome
+ * listeners, the end action that releases the reply partition and sends the cancel records, skips,
+ * a stream's new deadline, its elements handed to the publisher) run at once on that thread; what
+ * runs user code (the application's outcome listeners, then the completion of the future; a
+ * gather's policy) runs in one task on the completion executor, or with the caller waiting in
+ * {@code get()}.
  */
 final class RequestTransitions {
 
@@ -91,6 +92,17 @@ final class RequestTransitions {
 			else if (action instanceof RequestAction.SendCancel) {
 				sendCancel = true;
 			}
+			else if (action instanceof RequestAction.Measure measure) {
+				RequestOutcome outcome = measure.outcome();
+				long duration = System.nanoTime() - request.startNanos;
+				Runnable figures = () -> this.figures.measure(request, outcome, duration);
+				if (measure.userCode()) {
+					userCode.add(figures);
+				}
+				else {
+					figures.run();
+				}
+			}
 			else if (action instanceof RequestAction.Notify notify) {
 				RequestOutcome outcome = notify.outcome();
 				long duration = System.nanoTime() - request.startNanos;
@@ -133,7 +145,6 @@ final class RequestTransitions {
 			}
 		}
 		else if (action instanceof RequestAction.Count count) {
-			request.outcome = count.outcome();
 			this.figures.ended(count.outcome());
 		}
 		else if (action instanceof RequestAction.Skip skip) {

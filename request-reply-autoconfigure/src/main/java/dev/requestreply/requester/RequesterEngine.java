@@ -8,7 +8,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
-import java.util.function.Supplier;
+import java.util.function.Function;
 
 import dev.requestreply.CorrelationId;
 import dev.requestreply.CorrelationRegistry;
@@ -127,11 +127,13 @@ public final class RequesterEngine implements AutoCloseable {
 				() -> this.registry.failAll("Reply consumer not authorized to read reply topic '" + replyTopic + "'"));
 		int partitions = listener.start();
 		Duration interval = this.settings.responderCheckInterval();
-		this.gate.open(listener, new ReplyPathMonitor(listener, this.settings.replyPathTimeout()),
-				(interval != null)
-						? new ResponderDirectory(this.adminConfig, interval, this.settings.localResponderTopics(),
-								LoopThreads.of(this.settings.virtualThreads()))
-						: null);
+		LoopThreads threads = LoopThreads.of(this.settings.virtualThreads());
+		ResponderDirectory responders = (interval != null)
+				? new ResponderDirectory(this.adminConfig, interval, this.settings.localResponderTopics(), threads)
+				: null;
+		this.gate.open(listener, new ReplyPathMonitor(listener, this.settings.replyPathTimeout()), responders,
+				new ResponderHints(responders, () -> ResponderDirectory.forHints(this.adminConfig,
+						ResponderHints.INTERVAL, this.settings.localResponderTopics(), threads), threads));
 		RequestSender sender = new RequestSender(this.kafkaTemplate, this.registry, replyTopic,
 				this.settings.observationRegistry(), this.settings.observationConvention(), listener, this.cancels);
 		this.running = new Running(listener, sender, partitions);
@@ -229,7 +231,8 @@ public final class RequesterEngine implements AutoCloseable {
 	public <T> CompletableFuture<T> request(ProducerRecord<?, ?> record, Type replyType, Duration timeout) {
 		Deadline deadline = Deadline.cut(timeout);
 		return sendForFuture(List.of(record.topic()), record, deadline, false,
-				() -> this.registry.<T>register(record.topic(), replyType, deadline.timeout()));
+				(registration) -> this.registry.admission()
+					.<T>admit(record.topic(), replyType, deadline.timeout(), null, registration));
 	}
 
 	/**
@@ -242,8 +245,9 @@ public final class RequesterEngine implements AutoCloseable {
 	 */
 	public <T> CompletableFuture<Reply<T>> exchange(ProducerRecord<?, ?> record, Type valueType, Duration timeout) {
 		Deadline deadline = Deadline.cut(timeout);
-		return sendForFuture(List.of(record.topic()), record, deadline, false, () -> this.registry
-			.collected().<T>registerExchange(record.topic(), valueType, deadline.timeout(), this.converter));
+		return sendForFuture(List.of(record.topic()), record, deadline, false, (registration) -> this.registry
+			.collected()
+			.<T>registerExchange(record.topic(), valueType, deadline.timeout(), this.converter, registration));
 	}
 
 	/**
@@ -262,8 +266,10 @@ public final class RequesterEngine implements AutoCloseable {
 		Duration idle = (idleTimeout.compareTo(deadline.timeout()) > 0) ? deadline.timeout() : idleTimeout;
 		ReplyPublisher<T> publisher = new ReplyPublisher<>(this.settings.streamBuffer());
 		try {
-			send(List.of(topic), new ProducerRecord<>(topic, payload), deadline, true, () -> this.registry
-				.collected().registerStream(topic, elementType, idle, deadline.timeout(), this.converter, publisher));
+			send(List.of(topic), new ProducerRecord<>(topic, payload), deadline, true,
+					(registration) -> this.registry.collected()
+						.registerStream(topic, elementType, idle, deadline.timeout(), this.converter, publisher,
+								registration));
 		}
 		catch (RequestReplyException ex) {
 			publisher.fail(ex);
@@ -285,11 +291,12 @@ public final class RequesterEngine implements AutoCloseable {
 		Deadline deadline = Deadline.cut(policy.timeout());
 		GatherPolicy<T> effective = new GatherPolicy<>(policy.done(), deadline.timeout());
 		return sendForFuture(topics, new ProducerRecord<>(topics.get(0), payload), deadline, false,
-				() -> this.registry.collected().registerGather(topics, replyType, effective, this.converter));
+				(registration) -> this.registry.collected()
+					.registerGather(topics, replyType, effective, this.converter, registration));
 	}
 
 	private <F> CompletableFuture<F> sendForFuture(List<String> topics, ProducerRecord<?, ?> record,
-			Deadline deadline, boolean stream, Supplier<PendingRequest<F>> register) {
+			Deadline deadline, boolean stream, Function<Registration, PendingRequest<F>> register) {
 		try {
 			return send(topics, record, deadline, stream, register);
 		}
@@ -300,7 +307,7 @@ public final class RequesterEngine implements AutoCloseable {
 
 	// Refused, or converted, registered and sent.
 	private <F> PendingRequest<F> send(List<String> topics, ProducerRecord<?, ?> record, Deadline deadline,
-			boolean stream, Supplier<PendingRequest<F>> register) {
+			boolean stream, Function<Registration, PendingRequest<F>> register) {
 		this.gate.check(topics);
 		Running current = this.running;
 		if (current == null) {
@@ -309,7 +316,7 @@ public final class RequesterEngine implements AutoCloseable {
 		}
 		byte[] key = this.converter.toBytes(record.key());
 		byte[] value = this.converter.toBytes(record.value());
-		return current.sender().send(topics, record, key, value, register.get(), deadline.epochMillis(), stream);
+		return current.sender().send(topics, record, key, value, register, deadline.epochMillis(), stream);
 	}
 
 	/**

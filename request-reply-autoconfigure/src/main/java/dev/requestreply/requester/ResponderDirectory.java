@@ -99,6 +99,10 @@ final class ResponderDirectory implements AutoCloseable {
 
 	private boolean warnedFailure;
 
+	// Whether it looks up about every interval (fail-fast-without-responders), or only as
+	// timeouts ask, for their hint (see ResponderHints).
+	private final boolean periodic;
+
 	/**
 	 * Create a directory and start looking up the groups.
 	 * @param adminConfig the Kafka admin client configuration
@@ -108,21 +112,39 @@ final class ResponderDirectory implements AutoCloseable {
 	 */
 	ResponderDirectory(@Nullable Map<String, Object> adminConfig, Duration interval, Supplier<Set<String>> localTopics,
 			LoopThreads threads) {
-		this(Admin.create(adminConfig), interval, localTopics, threads);
+		this(Admin.create(adminConfig), interval, localTopics, threads, true);
 	}
 
 	ResponderDirectory(Admin admin, Duration interval, Supplier<Set<String>> localTopics, LoopThreads threads) {
+		this(admin, interval, localTopics, threads, true);
+	}
+
+	/**
+	 * Create a directory that looks the groups up at once, then only as {@link #knownUnserved}
+	 * asks, and logs failed lookups at DEBUG only: for the hints of timeouts, when
+	 * fail-fast-without-responders is off.
+	 */
+	static ResponderDirectory forHints(@Nullable Map<String, Object> adminConfig, Duration interval,
+			Supplier<Set<String>> localTopics, LoopThreads threads) {
+		return new ResponderDirectory(Admin.create(adminConfig), interval, localTopics, threads, false);
+	}
+
+	private ResponderDirectory(Admin admin, Duration interval, Supplier<Set<String>> localTopics, LoopThreads threads,
+			boolean periodic) {
+		this.periodic = periodic;
 		Assert.isTrue(interval != null && interval.toMillis() > 0, "'interval' must be positive");
 		Assert.notNull(localTopics, "'localTopics' must not be null");
 		this.admin = admin;
-		this.lookup = new ResponderLookup(admin, interval.multipliedBy(STALE_INTERVALS));
+		this.lookup = new ResponderLookup(admin, interval.multipliedBy(STALE_INTERVALS), periodic);
 		this.localTopics = localTopics;
 		this.local = Set.copyOf(localTopics.get());
 		this.intervalNanos = interval.toNanos();
 		this.groups = new ResponderGroups(this.intervalNanos * FULL_REFRESH_INTERVALS);
 		this.scheduler = Executors.newSingleThreadScheduledExecutor(threads.factory("request-reply-responders"));
 		this.scheduler.execute(() -> refresh(ResponderLookup.Mode.EVERY_GROUP));
-		scheduleNext();
+		if (periodic) {
+			scheduleNext();
+		}
 	}
 
 	// Each instance at its own pace (between 0.8 and 1.2 intervals), so that many instances
@@ -171,6 +193,26 @@ final class ResponderDirectory implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Return whether a topic is known to have no responder, from a recent answer, without waiting:
+	 * {@code false} while none is known (a lookup is then asked for) or it does not say.
+	 * @param topic the topic
+	 * @return whether no consumer or share group reads it
+	 */
+	boolean knownUnserved(String topic) {
+		if (this.local.contains(topic)) {
+			return false;
+		}
+		long now = System.nanoTime();
+		this.asked.put(topic, now);
+		ResponderLookup.Answer known = this.answer;
+		if (known == null || now - known.answeredNanos() > STALE_INTERVALS * this.intervalNanos) {
+			refreshSoon();
+			return false;
+		}
+		return !known.serves(topic);
+	}
+
 	private ResponderLookup.@Nullable Answer answer(long now) {
 		if (this.answer == null) {
 			try {
@@ -216,7 +258,7 @@ final class ResponderDirectory implements AutoCloseable {
 				Thread.currentThread().interrupt();
 			}
 			this.answer = null;
-			if (!this.warnedFailure) {
+			if (!this.warnedFailure && this.periodic) {
 				this.warnedFailure = true;
 				logger.warn(ex, "Could not look up the consumer groups for request-reply.fail-fast-without-responders;"
 						+ " every topic counts as served (requests wait for their timeout) until a lookup succeeds");

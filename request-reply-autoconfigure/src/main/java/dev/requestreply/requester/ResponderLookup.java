@@ -73,9 +73,11 @@ final class ResponderLookup {
 
 	}
 
-	ResponderLookup(Admin admin, Duration timeout) {
+	ResponderLookup(Admin admin, Duration timeout, boolean warnIfFiltered) {
 		this.admin = admin;
 		this.lookupTimeout = timeout;
+		// Without fail-fast-without-responders, a view of some groups only just gives no hints.
+		this.warnedFiltered = !warnIfFiltered;
 	}
 
 	/**

@@ -9,7 +9,6 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import dev.requestreply.RemoteHandlerException;
 import dev.requestreply.RequestReplyException;
-import dev.requestreply.RequestTimeoutException;
 import dev.requestreply.StreamOverflowException;
 import dev.requestreply.convert.PayloadConverter;
 import dev.requestreply.requester.core.RequestAction;
@@ -102,7 +101,7 @@ final class StreamCollector<T> implements ReplyCollector {
 		logger.warn(() -> "Stream reply to request " + request.id + " from topic '" + request.topic + "': element "
 				+ missing + " never arrived while " + held + " later element(s) did (request-reply.stream-buffer);"
 				+ " stream failed with StreamOverflowException and cancelled");
-		this.registry.failedFast(FastFailure.STREAM_OVERFLOW);
+		this.registry.figures().failedFast(FastFailure.STREAM_OVERFLOW);
 		return new StreamOverflowException(request.topic, missing, held);
 	}
 
@@ -138,7 +137,7 @@ final class StreamCollector<T> implements ReplyCollector {
 	public RequestReplyException timeoutFailure(PendingRequest<?> request) {
 		boolean idleTimeout = request.deadlineNanos < this.overallDeadlineNanos;
 		Duration waited = Duration.ofNanos(idleTimeout ? this.idleNanos : request.deadlineNanos - request.startNanos);
-		return new RequestTimeoutException(request.topic, request.id, waited);
+		return this.registry.ends().timedOut(request, waited);
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.requestreply.requester;
 
+import java.lang.management.ManagementFactory;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,7 +138,7 @@ class PendingRequestsTests {
 			PendingRequest<String> late = saturated.register("t", String.class, Duration.ofMillis(50));
 			CompletableFuture<Long> endActionAt = new CompletableFuture<>();
 			// The engine's own end action (where the cancel record goes out).
-			saturated.whenEnded(late, (outcome) -> endActionAt.complete(System.nanoTime()));
+			saturated.ends().whenEnded(late, (outcome) -> endActionAt.complete(System.nanoTime()));
 			long lateMillis = TimeUnit.NANOSECONDS.toMillis(endActionAt.get(2, TimeUnit.SECONDS) - late.deadlineNanos);
 			assertThat(lateMillis).isLessThan(1_000);
 			assertThat(saturated.pendingCount()).isZero();
@@ -307,6 +308,82 @@ class PendingRequestsTests {
 		finally {
 			big.close();
 		}
+	}
+
+	@Test
+	void whenSingleRequestsAreRegisteredThenEachAllocatesOnlyItsFutureIdAndMapEntry() {
+		com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+		long thread = Thread.currentThread().getId();
+		int count = 20_000;
+		Duration timeout = Duration.ofMinutes(1);
+		try (PendingRequests registry = new PendingRequests(Duration.ofMillis(10), 2 * count, Duration.ofMinutes(1))) {
+			List<PendingRequest<String>> held = new ArrayList<>(count);
+			// The map's table grown first, so that only what each request holds is measured.
+			for (int i = 0; i < count; i++) {
+				registry.register("t", String.class, timeout);
+			}
+			registry.failAll("warm-up");
+			long before = threads.getThreadAllocatedBytes(thread);
+			for (int i = 0; i < count; i++) {
+				held.add(registry.register("t", String.class, timeout));
+			}
+			long perRequest = (threads.getThreadAllocatedBytes(thread) - before) / count;
+			// The request (its future and wheel entry, 88 bytes), its id (32) and its map node (32),
+			// as in 0.3: no state object of its own.
+			assertThat(perRequest).as("bytes allocated per registration").isLessThanOrEqualTo(160);
+			assertThat(held).hasSize(count);
+		}
+	}
+
+	@Test
+	void whenEveryCompletionThreadIsBlockedThenATimeoutReachesTheEngineListenersAtOnce() throws Exception {
+		ExecutorService completion = Executors.newSingleThreadExecutor();
+		CountDownLatch release = new CountDownLatch(1);
+		completion.execute(() -> {
+			try {
+				release.await();
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+		});
+		try (PendingRequests registry = new PendingRequests(Duration.ofMillis(5), 10, Duration.ofMinutes(1),
+				completion)) {
+			CompletableFuture<RequestOutcome> engine = new CompletableFuture<>();
+			CompletableFuture<RequestOutcome> user = new CompletableFuture<>();
+			registry.addEngineListener((topic, outcome, nanos) -> engine.complete(outcome));
+			registry.addListener((topic, outcome, nanos) -> user.complete(outcome));
+			PendingRequest<String> request = registry.register("t", String.class, Duration.ofMillis(20));
+			assertThat(engine.get(2, TimeUnit.SECONDS)).isEqualTo(RequestOutcome.TIMEOUT);
+			assertThat(user).isNotDone();
+			assertThat(request).isNotDone();
+			release.countDown();
+			assertThat(user.get(5, TimeUnit.SECONDS)).isEqualTo(RequestOutcome.TIMEOUT);
+		}
+		finally {
+			release.countDown();
+			completion.shutdown();
+		}
+	}
+
+	@Test
+	void whenRequestNamesNoReplyPartitionThenItsEndReleasesNone() {
+		PendingRequest<String> request = this.registry.register("t", String.class, Duration.ofSeconds(30));
+		CompletableFuture<Boolean> released = new CompletableFuture<>();
+		this.registry.ends().whenEnded(request, (outcome, release, sendCancel) -> released.complete(release));
+		assertThat(this.registry.cancel(request.id)).isTrue();
+		assertThat(released).isCompletedWithValue(false);
+	}
+
+	@Test
+	void whenCancelsAreOffForItsTopicsThenItsTimeoutSendsNoneButReleasesItsPartition() throws Exception {
+		PendingRequest<String> request = this.registry.admission()
+			.admit("t", String.class, Duration.ofMillis(20), null, new Registration(false, true));
+		CompletableFuture<List<Boolean>> ended = new CompletableFuture<>();
+		this.registry.ends()
+			.whenEnded(request, (outcome, release, sendCancel) -> ended.complete(List.of(release, sendCancel)));
+		assertThat(ended.get(5, TimeUnit.SECONDS)).containsExactly(true, false);
+		assertThat(request.outcome()).isEqualTo(RequestOutcome.TIMEOUT);
 	}
 
 }

@@ -47,7 +47,7 @@ class ReplyDispatcherTests {
 		assertThat(this.registry.completedCount()).isOne();
 		assertThat(this.registry.pendingCount()).isZero();
 		for (SkippedReply reason : SkippedReply.values()) {
-			assertThat(this.registry.skippedCount(reason)).as(reason.name()).isZero();
+			assertThat(this.registry.figures().skippedCount(reason)).as(reason.name()).isZero();
 		}
 	}
 
@@ -66,7 +66,7 @@ class ReplyDispatcherTests {
 				request.id.leastSignificantBits());
 		this.dispatcher.dispatch(reply(other.toBytes(), null, "hi", null));
 		assertThat(request).isNotDone();
-		assertThat(this.registry.skippedCount(SkippedReply.FOREIGN)).isOne();
+		assertThat(this.registry.figures().skippedCount(SkippedReply.FOREIGN)).isOne();
 		assertThat(this.registry.pendingCount()).isOne();
 	}
 
@@ -74,9 +74,9 @@ class ReplyDispatcherTests {
 	void whenReplyIdIsNoIdOfThisInstanceThenCountedForeign() {
 		this.dispatcher.dispatch(reply(CorrelationId.random().toBytes(), null, "hi", null));
 		this.dispatcher.dispatch(reply("not sixteen bytes".getBytes(StandardCharsets.UTF_8), null, "hi", null));
-		assertThat(this.registry.skippedCount(SkippedReply.FOREIGN)).isEqualTo(2);
-		assertThat(this.registry.skippedCount(SkippedReply.DUPLICATE)).isZero();
-		assertThat(this.registry.skippedCount(SkippedReply.LATE)).isZero();
+		assertThat(this.registry.figures().skippedCount(SkippedReply.FOREIGN)).isEqualTo(2);
+		assertThat(this.registry.figures().skippedCount(SkippedReply.DUPLICATE)).isZero();
+		assertThat(this.registry.figures().skippedCount(SkippedReply.LATE)).isZero();
 	}
 
 	@Test
@@ -85,8 +85,8 @@ class ReplyDispatcherTests {
 		CorrelationId unknown = new CorrelationId(request.id.mostSignificantBits(),
 				request.id.leastSignificantBits() ^ 1);
 		this.dispatcher.dispatch(reply(unknown.toBytes(), null, "hi", null));
-		assertThat(this.registry.skippedCount(SkippedReply.DUPLICATE)).isOne();
-		assertThat(this.registry.skippedCount(SkippedReply.FOREIGN)).isZero();
+		assertThat(this.registry.figures().skippedCount(SkippedReply.DUPLICATE)).isOne();
+		assertThat(this.registry.figures().skippedCount(SkippedReply.FOREIGN)).isZero();
 		assertThat(request).isNotDone();
 	}
 
@@ -104,7 +104,7 @@ class ReplyDispatcherTests {
 		PendingRequest<String> request = this.registry.register("echo", String.class, Duration.ofSeconds(30));
 		assertThat(this.registry.cancel(request.id)).isTrue();
 		this.dispatcher.dispatch(reply(request.id.toBytes(), null, "hi", null));
-		assertThat(this.registry.skippedCount(SkippedReply.LATE)).isOne();
+		assertThat(this.registry.figures().skippedCount(SkippedReply.LATE)).isOne();
 		assertThat(this.registry.completedCount()).isZero();
 	}
 
@@ -115,7 +115,7 @@ class ReplyDispatcherTests {
 		this.dispatcher.dispatch(reply(request.id.toBytes(), null, "second", null));
 		assertThat(request.get(1, TimeUnit.SECONDS)).isEqualTo("first");
 		assertThat(this.registry.completedCount()).isOne();
-		assertThat(this.registry.skippedCount(SkippedReply.DUPLICATE)).isOne();
+		assertThat(this.registry.figures().skippedCount(SkippedReply.DUPLICATE)).isOne();
 	}
 
 	@Test

@@ -37,7 +37,7 @@ class StreamCollectorTests {
 			PayloadConverter converter = new PayloadConverter(JsonMapper.builder().build());
 			ReplyPublisher<String> publisher = new ReplyPublisher<>();
 			PendingRequest<Void> request = registry.collected().registerStream("t", String.class, Duration.ofSeconds(30),
-					Duration.ofSeconds(30), converter, publisher);
+					Duration.ofSeconds(30), converter, publisher, Registration.UNSENT);
 			TestSubscriber<String> subscriber = TestSubscriber.subscribe(publisher, 1);
 			ReplyCollector collector = request.collector;
 			collector.onReply(request, part(2L, null, "c"));
@@ -60,7 +60,7 @@ class StreamCollectorTests {
 			PayloadConverter converter = new PayloadConverter(JsonMapper.builder().build());
 			ReplyPublisher<String> publisher = new ReplyPublisher<>(3);
 			PendingRequest<Void> request = registry.collected().registerStream("t", String.class, Duration.ofSeconds(30),
-					Duration.ofSeconds(30), converter, publisher);
+					Duration.ofSeconds(30), converter, publisher, Registration.UNSENT);
 			TestSubscriber<String> subscriber = TestSubscriber.subscribe(publisher, 10);
 			ReplyCollector collector = request.collector;
 			// Element 0 never comes: 1, 2 and 3 wait for it, as many as the buffer holds; 4 is one too many.

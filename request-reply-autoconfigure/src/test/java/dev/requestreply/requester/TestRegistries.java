@@ -40,7 +40,7 @@ public final class TestRegistries {
 	 * Count a request refused, as the engine's gate does.
 	 */
 	public static void failedFast(CorrelationRegistry registry, FastFailure reason) {
-		((PendingRequests) registry).failedFast(reason);
+		((PendingRequests) registry).figures().failedFast(reason);
 	}
 
 	/**

@@ -118,7 +118,26 @@ public sealed interface RequestAction {
 	}
 
 	/**
-	 * Tell the outcome listeners of the request's end.
+	 * Tell the library's own outcome listeners (its duration timers, the endpoint's figures per
+	 * topic) of the request's end, at once on the thread that ended it: they only count, quick and
+	 * never blocking, so that the figures do not lag while callbacks hold the completion threads.
+	 *
+	 * @param outcome how it ended
+	 * @param withCompletion whether it waits for the completion of the future instead (never in a
+	 * sound core)
+	 */
+	record Measure(RequestOutcome outcome, boolean withCompletion) implements RequestAction {
+
+		@Override
+		public boolean userCode() {
+			return this.withCompletion;
+		}
+
+	}
+
+	/**
+	 * Tell the application's outcome listeners of the request's end, with the completion of its
+	 * future.
 	 *
 	 * @param outcome how it ended
 	 * @param inline whether it runs on the thread that ended the request (never in a sound core)

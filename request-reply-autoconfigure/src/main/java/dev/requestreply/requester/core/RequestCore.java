@@ -12,7 +12,6 @@ import dev.requestreply.requester.core.RequestAction.Completion;
 import dev.requestreply.requester.core.RequestAction.Skipped;
 import dev.requestreply.requester.core.RequestEvent.Cancel;
 import dev.requestreply.requester.core.RequestEvent.Gathered;
-import dev.requestreply.requester.core.RequestEvent.PartitionRevoked;
 import dev.requestreply.requester.core.RequestEvent.Reply;
 import dev.requestreply.requester.core.RequestEvent.SendFailed;
 import dev.requestreply.requester.core.RequestEvent.Stop;
@@ -26,12 +25,16 @@ import org.jspecify.annotations.Nullable;
  * The rules: a request ends once, whatever ends it (a reply, an error reply, its timeout, a
  * cancel, the engine's stop, a stream's overflow); later events change nothing and a later reply
  * is skipped as late. At its end the engine's own actions come first and run at once (removal,
- * counting, release of the reply partition, the cancel records); only what runs user code (the
- * future's completion, stream elements, a gather's policy, outcome listeners) goes to the
- * completion threads. A cancel goes to the responders of every request timed out or cancelled,
- * of a stream that overflowed and of every gather that ended (how many responders it has is not
- * known, so some may still work); none after a reply or an error reply that ended a request with
- * one reply or a stream, nor at stop, nor after the failed send of a request with one topic.
+ * counting, the library's own outcome listeners, release of the reply partition, the cancel
+ * records); only what runs user code (the future's completion, stream elements, a gather's policy,
+ * the application's outcome listeners) goes to the completion threads. A cancel goes to the
+ * responders of every request timed out or cancelled, of a stream that overflowed and of every
+ * gather that ended (how many responders it has is not known, so some may still work); none after
+ * a reply or an error reply that ended a request with one reply or a stream, nor at stop, nor
+ * after the failed send of a request with one topic. Cancels and the release of a reply partition
+ * are decided as the request is registered ({@code cancelsOn}, {@code holdsPartition}); a reply
+ * partition taken from this instance is no event here: its request releases it at its end, as the
+ * reader that drains the partition counts the requests naming it.
  *
  * @since 0.4.0
  */
@@ -94,11 +97,6 @@ public final class RequestCore {
 			return end(state, gathered.policyFailed() ? RequestOutcome.ERROR : RequestOutcome.SUCCESS,
 					gathered.policyFailed() ? Completion.POLICY_FAILED : Completion.VALUE,
 					!has(Defect.NO_CANCEL_AFTER_EARLY_GATHER), true, List.of());
-		}
-		if (event instanceof PartitionRevoked) {
-			// Still released at the request's end: the draining reader that reads the partition now
-			// counts its pending requests, and stops once none is left.
-			return new Transition(state, List.of());
 		}
 		if (event instanceof SendFailed) {
 			// No reply to tell apart later. No responder has a request with one topic; a gather's
@@ -176,6 +174,7 @@ public final class RequestCore {
 		List<RequestAction> actions = new ArrayList<>(before);
 		actions.add(new RequestAction.Remove(rememberId));
 		actions.add(new RequestAction.Count(outcome));
+		actions.add(new RequestAction.Measure(outcome, has(Defect.FIGURES_WITH_COMPLETION)));
 		if (state.holdsPartition()) {
 			actions.add(new RequestAction.Release());
 		}
@@ -213,8 +212,8 @@ public final class RequestCore {
 	}
 
 	/**
-	 * Defects of 0.3's requester, put back only by the simulation's mutation test, which checks
-	 * that the simulation catches each.
+	 * Defects of 0.3's requester (and one of 0.4's first wiring), put back only by the
+	 * simulation's mutation test, which checks that the simulation catches each.
 	 */
 	enum Defect {
 
@@ -237,7 +236,14 @@ public final class RequestCore {
 		/**
 		 * Outcome listeners run on whichever thread ends the request (the timer's).
 		 */
-		LISTENERS_ON_ENDING_THREAD
+		LISTENERS_ON_ENDING_THREAD,
+
+		/**
+		 * The library's own outcome listeners (its timers, the endpoint's figures) wait with the
+		 * application's for the completion of the future, behind user callbacks (0.4's first
+		 * wiring of the core).
+		 */
+		FIGURES_WITH_COMPLETION
 
 	}
 

@@ -49,15 +49,6 @@ public sealed interface RequestEvent {
 	}
 
 	/**
-	 * The reply partition the request named is no longer this instance's: its replies are read
-	 * by the draining reader, which counts the requests still naming the partition, so the
-	 * partition is released at the request's end as before (the event changes nothing; the engine
-	 * need not send it).
-	 */
-	record PartitionRevoked() implements RequestEvent {
-	}
-
-	/**
 	 * The request could not be sent (to one of its topics): it ends with an error.
 	 */
 	record SendFailed() implements RequestEvent {

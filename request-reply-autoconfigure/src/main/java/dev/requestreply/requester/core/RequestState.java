@@ -11,8 +11,11 @@ import org.springframework.util.Assert;
 
 /**
  * The state of one pending request, immutable: a {@link RequestCore} turns it and an event into
- * the next one. Its owner (the request's lock, or a compare-and-set of the reference) keeps one
- * transition at a time.
+ * the next one. Its owner keeps one transition at a time, by compare-and-set. A request with one
+ * reply changes only its outcome, so its state folds into one {@link #word()} beside its deadline
+ * (the engine keeps both in the request's own fields and makes this value of them for each event,
+ * see {@link #ofWord(int, long)}); a stream's or a gather's, which changes with each reply, is held
+ * as this value.
  *
  * @param kind how many replies the request takes
  * @param outcome how it ended, or {@code null} while pending
@@ -36,11 +39,25 @@ public record RequestState(RequestKind kind, @Nullable RequestOutcome outcome, l
 
 	private static final long[] NONE = {};
 
+	private static final RequestOutcome[] OUTCOMES = RequestOutcome.values();
+
+	// The word of a request with one reply: a bit that it is one, its outcome's ordinal + 1 (0 while
+	// pending), whether cancel records go to its topic, whether it holds a reply partition.
+	private static final int SINGLE_WORD = 1;
+
+	private static final int OUTCOME_SHIFT = 1;
+
+	private static final int OUTCOME_MASK = 0x7;
+
+	private static final int CANCELS_ON = 1 << 4;
+
+	private static final int HOLDS_PARTITION = 1 << 5;
+
 	/**
 	 * Copy what is mutable.
 	 */
 	public RequestState {
-		early = early.clone();
+		early = (early.length == 0) ? NONE : early.clone();
 		answered = List.copyOf(answered);
 	}
 
@@ -84,6 +101,41 @@ public record RequestState(RequestKind kind, @Nullable RequestOutcome outcome, l
 	public static RequestState gather(long deadline, boolean cancelsOn, boolean holdsPartition) {
 		return new RequestState(RequestKind.GATHER, null, deadline, deadline, 0, cancelsOn, holdsPartition, 0, -1,
 				NONE, 0, List.of());
+	}
+
+	/**
+	 * Return the {@link #word()} of a request with one reply, just registered, without making its
+	 * state.
+	 * @param cancelsOn whether cancel records go to its topic
+	 * @param holdsPartition whether it names a reply partition of this instance
+	 * @return the word
+	 */
+	public static int singleWord(boolean cancelsOn, boolean holdsPartition) {
+		return SINGLE_WORD | (cancelsOn ? CANCELS_ON : 0) | (holdsPartition ? HOLDS_PARTITION : 0);
+	}
+
+	/**
+	 * Return the state of a request with one reply from its {@link #word()} and its deadline.
+	 * @param word the state's word
+	 * @param deadline when it times out, in nanoseconds
+	 * @return the state
+	 */
+	public static RequestState ofWord(int word, long deadline) {
+		int outcome = (word >>> OUTCOME_SHIFT) & OUTCOME_MASK;
+		return new RequestState(RequestKind.SINGLE, (outcome != 0) ? OUTCOMES[outcome - 1] : null, deadline, deadline,
+				0, (word & CANCELS_ON) != 0, (word & HOLDS_PARTITION) != 0, 0, -1, NONE, 0, List.of());
+	}
+
+	/**
+	 * Return the state of a request with one reply as one word: its outcome and flags (its deadline
+	 * is the request's, and never moves). Never 0, so that 0 can mean "no word".
+	 * @return the word
+	 * @throws IllegalStateException for a stream or a gather, whose state does not fit a word
+	 */
+	public int word() {
+		Assert.state(this.kind == RequestKind.SINGLE, () -> "The state of a " + this.kind + " is no word");
+		return singleWord(this.cancelsOn, this.holdsPartition)
+				| ((this.outcome != null) ? (this.outcome.ordinal() + 1) << OUTCOME_SHIFT : 0);
 	}
 
 	/**

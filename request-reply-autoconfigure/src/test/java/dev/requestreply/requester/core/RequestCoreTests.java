@@ -7,6 +7,7 @@ import dev.requestreply.requester.core.RequestAction.Complete;
 import dev.requestreply.requester.core.RequestAction.Completion;
 import dev.requestreply.requester.core.RequestAction.Count;
 import dev.requestreply.requester.core.RequestAction.Deliver;
+import dev.requestreply.requester.core.RequestAction.Measure;
 import dev.requestreply.requester.core.RequestAction.Notify;
 import dev.requestreply.requester.core.RequestAction.Release;
 import dev.requestreply.requester.core.RequestAction.Remove;
@@ -17,7 +18,6 @@ import dev.requestreply.requester.core.RequestAction.Skipped;
 import dev.requestreply.requester.core.RequestAction.TestPolicy;
 import dev.requestreply.requester.core.RequestEvent.Cancel;
 import dev.requestreply.requester.core.RequestEvent.Gathered;
-import dev.requestreply.requester.core.RequestEvent.PartitionRevoked;
 import dev.requestreply.requester.core.RequestEvent.Reply;
 import dev.requestreply.requester.core.RequestEvent.SendFailed;
 import dev.requestreply.requester.core.RequestEvent.Stop;
@@ -34,8 +34,9 @@ class RequestCoreTests {
 	void whenRequestTimesOutThenEngineEndsItBeforeAnyUserCode() {
 		RequestCore.Transition ended = this.core.apply(RequestState.single(100, true, true), new Timeout(100));
 		assertThat(ended.state().outcome()).isEqualTo(RequestOutcome.TIMEOUT);
-		assertThat(ended.actions()).containsExactly(new Remove(true), new Count(RequestOutcome.TIMEOUT), new Release(),
-				new SendCancel(), new Notify(RequestOutcome.TIMEOUT, false), new Complete(Completion.TIMEOUT, List.of()));
+		assertThat(ended.actions()).containsExactly(new Remove(true), new Count(RequestOutcome.TIMEOUT),
+				new Measure(RequestOutcome.TIMEOUT, false), new Release(), new SendCancel(),
+				new Notify(RequestOutcome.TIMEOUT, false), new Complete(Completion.TIMEOUT, List.of()));
 		assertThat(ended.actions().stream().filter(RequestAction::userCode)).hasSize(2);
 	}
 
@@ -76,25 +77,25 @@ class RequestCoreTests {
 	}
 
 	@Test
-	void whenCallerCancelsTheFutureThenNoCompletionAndARevokedPartitionIsStillReleased() {
-		RequestState revoked = this.core.apply(RequestState.single(100, true, true), new PartitionRevoked()).state();
-		assertThat(this.core.apply(revoked, new Cancel(true)).actions()).containsExactly(new Remove(true),
-				new Count(RequestOutcome.CANCELLED), new Release(), new SendCancel(),
-				new Notify(RequestOutcome.CANCELLED, false));
+	void whenCallerCancelsTheFutureThenNoCompletionAndItsPartitionIsReleased() {
+		assertThat(this.core.apply(RequestState.single(100, true, true), new Cancel(true)).actions())
+			.containsExactly(new Remove(true),
+				new Count(RequestOutcome.CANCELLED), new Measure(RequestOutcome.CANCELLED, false), new Release(),
+				new SendCancel(), new Notify(RequestOutcome.CANCELLED, false));
 	}
 
 	@Test
 	void whenEngineStopsThenFailedWithoutCancelNorRememberedId() {
 		assertThat(this.core.apply(RequestState.single(100, true, false), new Stop()).actions()).containsExactly(
-				new Remove(false), new Count(RequestOutcome.ERROR), new Notify(RequestOutcome.ERROR, false),
-				new Complete(Completion.STOPPED, List.of()));
+				new Remove(false), new Count(RequestOutcome.ERROR), new Measure(RequestOutcome.ERROR, false),
+				new Notify(RequestOutcome.ERROR, false), new Complete(Completion.STOPPED, List.of()));
 	}
 
 	@Test
 	void whenSendFailsThenRequestEndsWithoutCancelUnlessAGatherReachedOtherTopics() {
 		assertThat(this.core.apply(RequestState.single(100, true, false), new SendFailed()).actions()).containsExactly(
-				new Remove(false), new Count(RequestOutcome.ERROR), new Notify(RequestOutcome.ERROR, false),
-				new Complete(Completion.SEND_FAILED, List.of()));
+				new Remove(false), new Count(RequestOutcome.ERROR), new Measure(RequestOutcome.ERROR, false),
+				new Notify(RequestOutcome.ERROR, false), new Complete(Completion.SEND_FAILED, List.of()));
 		assertThat(this.core.apply(RequestState.gather(100, true, false), new SendFailed()).actions())
 			.contains(new SendCancel());
 	}
@@ -103,6 +104,22 @@ class RequestCoreTests {
 	void whenSingleReplyEndsRequestThenItsIdIsNotKept() {
 		assertThat(this.core.apply(RequestState.single(100, true, false), new Reply(5, null, null, null, false))
 			.actions()).startsWith(new Remove(false));
+	}
+
+	@Test
+	void whenSingleRequestStateFoldsIntoItsWordThenNothingIsLost() {
+		for (boolean cancelsOn : new boolean[] { true, false }) {
+			for (boolean partition : new boolean[] { true, false }) {
+				RequestState pending = RequestState.single(100, cancelsOn, partition);
+				assertThat(RequestState.ofWord(pending.word(), 100)).isEqualTo(pending);
+				for (RequestEvent event : List.of(new Timeout(100), new Cancel(false), new Stop(),
+						new Reply(5, null, null, null, false), new Reply(5, null, null, null, true))) {
+					RequestState ended = this.core.apply(pending, event).state();
+					assertThat(ended.word()).isNotEqualTo(pending.word()).isNotZero();
+					assertThat(RequestState.ofWord(ended.word(), 100)).isEqualTo(ended);
+				}
+			}
+		}
 	}
 
 }

@@ -14,7 +14,6 @@ import dev.requestreply.requester.RequestOutcome;
 import dev.requestreply.requester.core.RequestAction.Complete;
 import dev.requestreply.requester.core.RequestEvent.Cancel;
 import dev.requestreply.requester.core.RequestEvent.Gathered;
-import dev.requestreply.requester.core.RequestEvent.PartitionRevoked;
 import dev.requestreply.requester.core.RequestEvent.Reply;
 import dev.requestreply.requester.core.RequestEvent.SendFailed;
 import dev.requestreply.requester.core.RequestEvent.Stop;
@@ -118,9 +117,6 @@ final class RequesterSimulation {
 		else if (roll < 66) {
 			apply(any(this.pending), new SendFailed(), Side.CALLER);
 		}
-		else if (roll < 68) {
-			apply(any(this.pending), new PartitionRevoked(), Side.CALLER);
-		}
 		else if (roll < 72) {
 			Sim sim = any(this.pending);
 			sim.waiting = !sim.futureDone;
@@ -146,6 +142,7 @@ final class RequesterSimulation {
 				yield RequestState.gather(this.now + timeout, cancelsOn, partition);
 			}
 		};
+		sim.state = folded(sim.state);
 		this.requests.put(sim.id, sim);
 		this.pending.put(sim.id, sim);
 		this.sent++;
@@ -186,7 +183,7 @@ final class RequesterSimulation {
 
 	private void apply(Sim sim, RequestEvent event, Side side) {
 		RequestCore.Transition transition = this.core.apply(sim.state, event);
-		sim.state = transition.state();
+		sim.state = folded(transition.state());
 		List<RequestAction> user = new ArrayList<>();
 		for (RequestAction action : transition.actions()) {
 			if (action instanceof RequestAction.Deliver deliver) {
@@ -215,6 +212,11 @@ final class RequesterSimulation {
 		}
 	}
 
+	// As the engine holds it: a request with one reply in its word and deadline.
+	private static RequestState folded(RequestState state) {
+		return (state.kind() == RequestKind.SINGLE) ? RequestState.ofWord(state.word(), state.deadline()) : state;
+	}
+
 	private void engine(Sim sim, RequestAction action, Side side) {
 		if (action instanceof RequestAction.Remove remove) {
 			expect(!sim.removed, sim, "removed twice");
@@ -230,6 +232,9 @@ final class RequesterSimulation {
 			sim.counted++;
 			this.ended++;
 			expect(sim.counted == 1, sim, "counted twice");
+		}
+		else if (action instanceof RequestAction.Measure) {
+			measured(sim);
 		}
 		else if (action instanceof RequestAction.SendCancel) {
 			sim.cancelAt = this.now;
@@ -254,6 +259,9 @@ final class RequesterSimulation {
 					engine(sim, deferred, Side.CALLER);
 				}
 			}
+			else if (action instanceof RequestAction.Measure) {
+				measured(sim);
+			}
 			else if (action instanceof RequestAction.TestPolicy && !sim.state.ended()) {
 				// The caller's policy, on a completion thread: enough replies, or now and then it throws.
 				if (sim.state.answered().size() >= sim.enough || this.random.nextInt(50) == 0) {
@@ -261,6 +269,12 @@ final class RequesterSimulation {
 				}
 			}
 		}
+	}
+
+	// The library's own outcome listeners (its timers, the endpoint's figures) told of the end.
+	private void measured(Sim sim) {
+		sim.measuredAt = this.now;
+		sim.measured++;
 	}
 
 	private void futureDone(Sim sim) {
@@ -327,6 +341,9 @@ final class RequesterSimulation {
 						sim, "engine-side end late: removed, counted, cancelled " + (sim.removedAt - state.deadline()) + ", "
 								+ (sim.countedAt - state.deadline()) + ", " + (sim.cancelAt - state.deadline())
 								+ " ms past its deadline");
+				// The library's figures at once, so never later than the engine's own end.
+				expect(sim.measured == 1 && sim.measuredAt == sim.countedAt, sim, "library figures: measured "
+						+ sim.measured + " time(s), " + (sim.measuredAt - sim.countedAt) + " ms after the count");
 				boolean cancel = state.cancelsOn() && !sim.stopped && (outcome == RequestOutcome.TIMEOUT
 						|| outcome == RequestOutcome.CANCELLED || state.kind() == RequestKind.GATHER);
 				expect(sim.cancels == (cancel ? 1 : 0), sim, "cancel records sent: " + sim.cancels + ", expected "
@@ -405,6 +422,10 @@ final class RequesterSimulation {
 		long removedAt;
 
 		long countedAt;
+
+		long measuredAt;
+
+		int measured;
 
 		long cancelAt;
 

@@ -64,6 +64,7 @@ class RequesterSimulationTests {
 			case EXPIRY_ON_COMPLETION_THREADS, LISTENERS_ON_ENDING_THREAD -> "engine-side end late";
 			case NO_CANCEL_AFTER_EARLY_GATHER -> "cancel records sent";
 			case UNBOUNDED_STREAM_BUFFER -> "stream holds";
+			case FIGURES_WITH_COMPLETION -> "library figures";
 		};
 	}
 
