@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.concurrent.Executor;
 
 import dev.requestreply.CorrelationRegistry;
+import dev.requestreply.ReplyErrorDetector;
 import dev.requestreply.RequestReplyTemplate;
 import dev.requestreply.RequestReplyTemplateCustomizer;
 import dev.requestreply.convert.PayloadConverter;
@@ -94,6 +95,7 @@ public final class RequestReplyAutoConfiguration {
 			ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<RequestReplyObservationConvention> observationConvention,
 			ObjectProvider<RequestReplyTemplateCustomizer> customizers,
+			ObjectProvider<ReplyErrorDetector> replyErrorDetector,
 			ObjectProvider<ReplyHandlerBeanPostProcessor> handlers,
 			ObjectProvider<SimpleAsyncTaskExecutorBuilder> virtualThreadsBuilder) {
 		RequesterSettings.Builder settings = RequesterSettings
@@ -111,7 +113,8 @@ public final class RequestReplyAutoConfiguration {
 			.maxPending(properties.getMaxPending())
 			.lateReplyWindow(properties.getLateReplyWindow())
 			.completionExecutor(completionExecutor(environment, virtualThreadsBuilder))
-			.virtualThreads(Threading.VIRTUAL.isActive(environment));
+			.virtualThreads(Threading.VIRTUAL.isActive(environment))
+			.replyErrorDetector(replyErrorDetector.getIfUnique());
 		PropertyMapper.get().from(properties::getInstanceId).whenHasText().to(settings::instanceId);
 		observationRegistry(properties, observationRegistry).ifPresent(
 				(observations) -> settings.observations(observations, observationConvention.getIfUnique()));

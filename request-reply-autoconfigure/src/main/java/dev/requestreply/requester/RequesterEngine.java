@@ -122,7 +122,8 @@ public final class RequesterEngine implements AutoCloseable {
 		}
 		String replyTopic = this.settings.replyTopic().topic();
 		ReplyListener listener = new ReplyListener(this.replyConsumerFactory, this.adminConfig,
-				this.settings.replyTopic(), new ReplyDispatcher(this.registry, this.converter),
+				this.settings.replyTopic(),
+				new ReplyDispatcher(this.registry, this.converter, this.settings.replyErrorDetector()),
 				this.settings.replyPartitions(), LoopThreads.of(this.settings.virtualThreads()),
 				() -> this.registry.failAll("Reply consumer not authorized to read reply topic '" + replyTopic + "'"));
 		int partitions = listener.start();

@@ -6,6 +6,7 @@ import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
+import dev.requestreply.ReplyErrorDetector;
 import dev.requestreply.observation.RequestReplyObservationConvention;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
@@ -38,6 +39,8 @@ import org.springframework.util.Assert;
  * for a pool of the engine's own
  * @param virtualThreads whether the reply readers and the lookups of the responders run on virtual
  * threads (Java 21 or later); the timing wheel is a platform thread either way
+ * @param replyErrorDetector what tells error replies of the responders' own conventions, or
+ * {@code null} for none (since 0.4.0)
  * @since 0.3.0
  */
 public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMode replyPartitions,
@@ -46,7 +49,7 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		Supplier<Set<String>> localResponderTopics, int streamBuffer, int maxPending, Duration lateReplyWindow,
 		String instanceId, boolean autoStartup, ObservationRegistry observationRegistry,
 		@Nullable RequestReplyObservationConvention observationConvention, @Nullable Executor completionExecutor,
-		boolean virtualThreads) {
+		boolean virtualThreads, @Nullable ReplyErrorDetector replyErrorDetector) {
 
 	/**
 	 * Default timeout of requests that name none.
@@ -153,6 +156,8 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		private @Nullable Executor completionExecutor;
 
 		private boolean virtualThreads;
+
+		private @Nullable ReplyErrorDetector replyErrorDetector;
 
 		private Builder(ReplyTopicSettings replyTopic) {
 			this.replyTopic = replyTopic;
@@ -310,6 +315,18 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		}
 
 		/**
+		 * Set what tells error replies of the responders' own conventions: a reply it returns an
+		 * exception for fails its request. Default none.
+		 * @param replyErrorDetector the detector, or {@code null} for none
+		 * @return this builder
+		 * @since 0.4.0
+		 */
+		public Builder replyErrorDetector(@Nullable ReplyErrorDetector replyErrorDetector) {
+			this.replyErrorDetector = replyErrorDetector;
+			return this;
+		}
+
+		/**
 		 * Build the settings.
 		 * @return the settings
 		 */
@@ -317,7 +334,8 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 			return new RequesterSettings(this.replyTopic, this.replyPartitions, this.defaultTimeout, this.drainTimeout,
 					this.replyPathTimeout, this.responderCheckInterval, this.localResponderTopics, this.streamBuffer,
 					this.maxPending, this.lateReplyWindow, this.instanceId, this.autoStartup, this.observationRegistry,
-					this.observationConvention, this.completionExecutor, this.virtualThreads);
+					this.observationConvention, this.completionExecutor, this.virtualThreads,
+					this.replyErrorDetector);
 		}
 
 	}
