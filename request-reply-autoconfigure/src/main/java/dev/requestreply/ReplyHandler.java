@@ -145,6 +145,20 @@ public @interface ReplyHandler {
 	boolean queue() default false;
 
 	/**
+	 * Whether this handler's replies carry the library's own {@code rr_responder} header,
+	 * {@code "true"} or {@code "false"}. {@code ${...}} placeholders resolve. Empty means the
+	 * {@code request-reply.handler.responder-headers} property (default true). Without it a reply
+	 * carries exactly the correlation id and the headers the method added (and, on an error
+	 * reply, the error headers), as a Spring Kafka {@code ReplyingKafkaTemplate} caller that checks
+	 * every reply header expects; a scatter-gather then names this handler's replies
+	 * {@code unknown-<n>} rather than by its consumer group, and cannot tell its redelivered
+	 * replies from another responder's.
+	 * @return whether replies carry {@code rr_responder}
+	 * @since 0.4.0
+	 */
+	String responderHeaders() default "";
+
+	/**
 	 * How the requests of one partition are ordered among themselves.
 	 *
 	 * @since 0.3.0

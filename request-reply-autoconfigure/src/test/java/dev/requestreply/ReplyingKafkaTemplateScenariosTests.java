@@ -1,12 +1,24 @@
 package dev.requestreply;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.IntegerDeserializer;
+import org.apache.kafka.common.serialization.IntegerSerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,6 +29,14 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.kafka.listener.KafkaMessageListenerContainer;
+import org.springframework.kafka.requestreply.KafkaReplyTimeoutException;
+import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
+import org.springframework.kafka.requestreply.RequestReplyFuture;
+import org.springframework.kafka.support.JsonKafkaHeaderMapper;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.handler.annotation.SendTo;
 import org.springframework.messaging.support.MessageBuilder;
@@ -40,6 +60,8 @@ class ReplyingKafkaTemplateScenariosTests {
 
 	static final String L_REQUEST = TestBroker.uniqueTopic("rkt-l-request");
 
+	static final String A_HANDLER = TestBroker.uniqueTopic("rkt-a-handler");
+
 	static final Queue<String> received = new ConcurrentLinkedQueue<>();
 
 	static ConfigurableApplicationContext context;
@@ -49,7 +71,8 @@ class ReplyingKafkaTemplateScenariosTests {
 	@BeforeAll
 	static void start() {
 		context = apps.startAssigned(new Class<?>[] { ScenariosApp.class }, "test.a-request=" + A_REQUEST,
-				"test.l-request=" + L_REQUEST, "spring.application.name=rkt-scenarios",
+				
+				"test.l-request=" + L_REQUEST, "test.a-handler=" + A_HANDLER, "spring.application.name=rkt-scenarios",
 				"spring.kafka.consumer.auto-offset-reset=earliest", "spring.kafka.consumer.group-id=rkt-scenarios-peer");
 		template = context.getBean(RequestReplyTemplate.class);
 	}
@@ -87,9 +110,65 @@ class ReplyingKafkaTemplateScenariosTests {
 		assertThat(template.getRegistry().errorCount()).isEqualTo(errors + 1);
 	}
 
+	// testGood, Spring's side: its template against a @ReplyHandler that adds no header of its own
+
+	@Test
+	void whenReplyingKafkaTemplateRequestsHandlerWithoutResponderHeadersThenReplyCarriesOnlyTheHandlersHeaders()
+			throws Exception {
+		ReplyingKafkaTemplate<Integer, String, String> replying = replying(TestBroker.createTopic("rkt-a-replies", 5));
+		Headers headers = new RecordHeaders();
+		headers.add("baz", "buz".getBytes());
+		ProducerRecord<Integer, String> record = new ProducerRecord<>(A_HANDLER, null, null, 1, "foo", headers);
+		RequestReplyFuture<Integer, String, String> future = replying.sendAndReceive(record);
+		future.getSendFuture().get(10, TimeUnit.SECONDS);
+		ConsumerRecord<Integer, String> consumerRecord = future.get(30, TimeUnit.SECONDS);
+		assertThat(consumerRecord.value()).isEqualTo("FOO");
+		assertThat(consumerRecord.key()).isEqualTo(1);
+		Map<String, Object> receivedHeaders = new HashMap<>();
+		new JsonKafkaHeaderMapper().toHeaders(consumerRecord.headers(), receivedHeaders);
+		assertThat(receivedHeaders).containsKey("baz");
+		assertThat(receivedHeaders).hasSize(2);
+		ProducerRecord<Integer, String> record2 = new ProducerRecord<>(A_HANDLER, null, null, null, "slow", headers);
+		assertThatExceptionOfType(ExecutionException.class)
+			.isThrownBy(() -> replying.sendAndReceive(record2, Duration.ZERO).get(10, TimeUnit.SECONDS))
+			.withCauseExactlyInstanceOf(KafkaReplyTimeoutException.class);
+	}
+
+	/**
+	 * Spring's template as its tests create it ({@code createTemplate}): a shared reply topic, Integer
+	 * keys, String values, started and assigned; closed after the test.
+	 */
+	private static ReplyingKafkaTemplate<Integer, String, String> replying(String replyTopic)
+			throws InterruptedException {
+		DefaultKafkaProducerFactory<Integer, String> producerFactory = new DefaultKafkaProducerFactory<>(
+				Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBroker.bootstrapServers(),
+						ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, IntegerSerializer.class,
+						ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class));
+		DefaultKafkaConsumerFactory<Integer, String> consumerFactory = new DefaultKafkaConsumerFactory<>(
+				Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBroker.bootstrapServers(),
+						ConsumerConfig.GROUP_ID_CONFIG, "rkt-" + replyTopic,
+						ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, IntegerDeserializer.class,
+						ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class));
+		ReplyingKafkaTemplate<Integer, String, String> replying = new ReplyingKafkaTemplate<>(producerFactory,
+				new KafkaMessageListenerContainer<>(consumerFactory, new ContainerProperties(replyTopic)));
+		replying.setSharedReplyTopic(true);
+		replying.setDefaultReplyTimeout(Duration.ofSeconds(30));
+		apps.closing((AutoCloseable) producerFactory::destroy);
+		apps.closing((AutoCloseable) replying::destroy);
+		apps.closing((AutoCloseable) replying::stop);
+		replying.start();
+		assertThat(replying.waitForAssignment(Duration.ofSeconds(30))).isTrue();
+		return replying;
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
 	static class ScenariosApp {
+
+		@Bean
+		ReplyHandlers replyHandlers() {
+			return new ReplyHandlers();
+		}
 
 		@Bean
 		SendToListeners sendToListeners() {
@@ -103,6 +182,20 @@ class ReplyingKafkaTemplateScenariosTests {
 				Header error = reply.headers().lastHeader("serverSentAnError");
 				return (error != null) ? new IllegalStateException(new String(error.value())) : null;
 			};
+		}
+
+	}
+
+	/**
+	 * Handlers answering as the listeners of Spring Kafka's {@code ReplyingKafkaTemplateTests}.
+	 */
+	static class ReplyHandlers {
+
+		// As handleA, with the container factory's setReplyHeadersConfigurer((k, v) -> k.equals("baz")).
+		@ReplyHandler(topics = "${test.a-handler}", responderHeaders = "false")
+		String handleA(String in, ReplyContext context) {
+			context.header("baz").ifPresent((baz) -> context.addReplyHeader("baz", baz));
+			return in.toUpperCase(java.util.Locale.ROOT);
 		}
 
 	}

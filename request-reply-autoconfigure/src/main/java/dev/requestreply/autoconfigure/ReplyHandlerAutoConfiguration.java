@@ -9,6 +9,7 @@ import dev.requestreply.handler.ReplyHandlerContainerCustomizer;
 import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.handler.ReplyHandlerIdempotency;
 import dev.requestreply.handler.ReplyHandlerPolicy;
+import dev.requestreply.handler.ReplyOptions;
 import dev.requestreply.responder.ResponderClients;
 import dev.requestreply.responder.ResponderContainers;
 import dev.requestreply.responder.ResponderSettings;
@@ -71,7 +72,8 @@ public final class ReplyHandlerAutoConfiguration {
 				new ReplyHandlerIdempotency(idempotency.isEnabled(), idempotency.getMaxEntries(),
 						idempotency.getWindow()),
 				Threading.VIRTUAL.isActive(environment), handler.getTransactionTimeout(),
-				new ResponderSettings.Queue(handler.isQueue(), handler.getQueueConsumers(), handler.getQueueHistory()));
+				new ResponderSettings.Queue(handler.isQueue(), handler.getQueueConsumers(), handler.getQueueHistory()),
+				new ReplyOptions(handler.isResponderHeaders()));
 	}
 
 	static String groupId(RequestReplyProperties properties, Environment environment) {

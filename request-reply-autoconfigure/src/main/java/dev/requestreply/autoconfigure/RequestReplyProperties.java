@@ -546,6 +546,15 @@ public class RequestReplyProperties {
 		private DataSize maxRequestSize = DataSize.ofMegabytes(1);
 
 		/**
+		 * Whether the replies of handlers carry the library's own 'rr_responder' header, which
+		 * names the responder in a scatter-gather (@ReplyHandler(responderHeaders) overrides it).
+		 * Without it a reply carries exactly the correlation id and the headers its handler
+		 * added (and the error headers on an error reply), as a ReplyingKafkaTemplate caller that
+		 * checks every reply header expects.
+		 */
+		private boolean responderHeaders = true;
+
+		/**
 		 * Additional Kafka consumer properties of the handlers' consumers, applied over
 		 * 'spring.kafka.consumer.*'.
 		 */
@@ -771,6 +780,22 @@ public class RequestReplyProperties {
 		 */
 		public void setMaxRequestSize(DataSize maxRequestSize) {
 			this.maxRequestSize = maxRequestSize;
+		}
+
+		/**
+		 * Return {@code request-reply.handler.responder-headers}.
+		 * @return whether replies carry {@code rr_responder}
+		 */
+		public boolean isResponderHeaders() {
+			return this.responderHeaders;
+		}
+
+		/**
+		 * Set {@code request-reply.handler.responder-headers}.
+		 * @param responderHeaders whether replies carry {@code rr_responder}
+		 */
+		public void setResponderHeaders(boolean responderHeaders) {
+			this.responderHeaders = responderHeaders;
 		}
 
 		/**

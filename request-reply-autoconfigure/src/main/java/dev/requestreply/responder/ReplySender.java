@@ -24,7 +24,8 @@ final class ReplySender {
 
 	private final ReplyWriter writer;
 
-	private final byte[] responder;
+	// Null when the handler's replies carry no rr_responder.
+	private final byte @Nullable [] responder;
 
 	private final ReplyHandlerStats stats;
 
@@ -35,13 +36,14 @@ final class ReplySender {
 	private final ReplySizeLimit limit;
 
 	/**
-	 * Create a sender that remembers the replies it sent in the given window, or none, and sends
-	 * none larger than the limit.
+	 * Create a sender that names the responder on its replies (or not, for {@code null}),
+	 * remembers the replies it sent in the given window, or none, and sends none larger than the
+	 * limit.
 	 */
-	ReplySender(ReplyWriter writer, String responder, ReplyHandlerStats stats, String handlerId,
+	ReplySender(ReplyWriter writer, @Nullable String responder, ReplyHandlerStats stats, String handlerId,
 			@Nullable IdempotencyWindow window, ReplySizeLimit limit) {
 		this.writer = writer;
-		this.responder = responder.getBytes(StandardCharsets.UTF_8);
+		this.responder = (responder != null) ? responder.getBytes(StandardCharsets.UTF_8) : null;
 		this.stats = stats;
 		this.handlerId = handlerId;
 		this.window = window;

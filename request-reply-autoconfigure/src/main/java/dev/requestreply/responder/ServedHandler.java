@@ -99,7 +99,8 @@ final class ServedHandler {
 		ReplyWriter writer = transactional
 				? new TransactionalReplies(replyTemplate, (work) -> this.executor.urgent(work))
 				: ReplyWriter.direct(replyTemplate);
-		ReplySender sender = new ReplySender(writer, groupId, this.stats, endpoint.id(),
+		ReplySender sender = new ReplySender(writer,
+				settings.replyOptions(endpoint).carriesResponderHeaders() ? groupId : null, this.stats, endpoint.id(),
 				IdempotencyWindow.of(settings.idempotency(), endpoint),
 				ReplySizeLimit.of(replyTemplate.getProducerFactory()));
 		this.threads = new HandlerThreads(endpoint.id(), maxConcurrency, settings.virtualThreads(),
