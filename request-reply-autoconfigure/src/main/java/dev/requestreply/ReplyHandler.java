@@ -159,6 +159,38 @@ public @interface ReplyHandler {
 	String responderHeaders() default "";
 
 	/**
+	 * Name of the correlation id header this handler reads on requests (and on cancel records)
+	 * and writes on its replies. {@code ${...}} placeholders resolve. Empty means the
+	 * {@code request-reply.handler.correlation-id-header} property (default Spring Kafka's
+	 * {@code kafka_correlationId}): the counterpart of {@code setCorrelationHeaderName(..)} of
+	 * Spring Kafka's {@code ReplyingKafkaTemplate} and listener container factory. A header of
+	 * this name the method adds to its reply is not sent twice.
+	 * @return the header name
+	 * @since 0.4.0
+	 */
+	String correlationIdHeader() default "";
+
+	/**
+	 * Name of the reply topic header this handler reads on requests. {@code ${...}}
+	 * placeholders resolve. Empty means the {@code request-reply.handler.reply-topic-header}
+	 * property (default {@code kafka_replyTopic}); Spring Kafka's
+	 * {@code setReplyTopicHeaderName(..)}.
+	 * @return the header name
+	 * @since 0.4.0
+	 */
+	String replyTopicHeader() default "";
+
+	/**
+	 * Name of the reply partition header this handler reads on requests. {@code ${...}}
+	 * placeholders resolve. Empty means the {@code request-reply.handler.reply-partition-header}
+	 * property (default {@code kafka_replyPartition}); Spring Kafka's
+	 * {@code setReplyPartitionHeaderName(..)}.
+	 * @return the header name
+	 * @since 0.4.0
+	 */
+	String replyPartitionHeader() default "";
+
+	/**
 	 * How the requests of one partition are ordered among themselves.
 	 *
 	 * @since 0.3.0

@@ -28,7 +28,11 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.kafka.autoconfigure.ConcurrentKafkaListenerContainerFactoryConfigurer;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.config.ConcurrentKafkaListenerContainerFactory;
+import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaConsumerFactory;
 import org.springframework.kafka.core.DefaultKafkaProducerFactory;
 import org.springframework.kafka.listener.ContainerProperties;
@@ -37,6 +41,7 @@ import org.springframework.kafka.requestreply.KafkaReplyTimeoutException;
 import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
 import org.springframework.kafka.requestreply.RequestReplyFuture;
 import org.springframework.kafka.support.JsonKafkaHeaderMapper;
+import org.springframework.kafka.support.TopicPartitionOffset;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.handler.annotation.SendTo;
 import org.springframework.messaging.support.MessageBuilder;
@@ -62,6 +67,10 @@ class ReplyingKafkaTemplateScenariosTests {
 
 	static final String A_HANDLER = TestBroker.uniqueTopic("rkt-a-handler");
 
+	static final String G_HANDLER = TestBroker.uniqueTopic("rkt-g-handler");
+
+	static final String D_REQUEST = TestBroker.uniqueTopic("rkt-d-request");
+
 	static final Queue<String> received = new ConcurrentLinkedQueue<>();
 
 	static ConfigurableApplicationContext context;
@@ -72,7 +81,9 @@ class ReplyingKafkaTemplateScenariosTests {
 	static void start() {
 		context = apps.startAssigned(new Class<?>[] { ScenariosApp.class }, "test.a-request=" + A_REQUEST,
 				
-				"test.l-request=" + L_REQUEST, "test.a-handler=" + A_HANDLER, "spring.application.name=rkt-scenarios",
+				"test.l-request=" + L_REQUEST, 
+				"test.a-handler=" + A_HANDLER, "test.g-handler=" + G_HANDLER, "test.d-request=" + D_REQUEST,
+				"request-reply.topics." + D_REQUEST + ".correlation-id-header=customCorrelation", "spring.application.name=rkt-scenarios",
 				"spring.kafka.consumer.auto-offset-reset=earliest", "spring.kafka.consumer.group-id=rkt-scenarios-peer");
 		template = context.getBean(RequestReplyTemplate.class);
 	}
@@ -134,11 +145,47 @@ class ReplyingKafkaTemplateScenariosTests {
 			.withCauseExactlyInstanceOf(KafkaReplyTimeoutException.class);
 	}
 
+	// withCustomHeaders, Spring's side: its template with three header names of its own against a
+	// @ReplyHandler naming the same (Spring's listener there sends its reply by hand)
+
+	@Test
+	void whenReplyingKafkaTemplateUsesHeaderNamesOfItsOwnThenHandlerNamingThemAnswersOnTheNamedPartition()
+			throws Exception {
+		ReplyingKafkaTemplate<Integer, String, String> replying = replying(
+				new ContainerProperties(new TopicPartitionOffset(TestBroker.createTopic("rkt-g-replies", 2), 1)));
+		replying.setCorrelationHeaderName("custom.correlation.id");
+		replying.setReplyTopicHeaderName("custom.reply.to");
+		replying.setReplyPartitionHeaderName("custom.reply.partition");
+		ProducerRecord<Integer, String> record = new ProducerRecord<>(G_HANDLER, null, null, null, "foo",
+				new RecordHeaders());
+		RequestReplyFuture<Integer, String, String> future = replying.sendAndReceive(record);
+		future.getSendFuture().get(10, TimeUnit.SECONDS);
+		ConsumerRecord<Integer, String> consumerRecord = future.get(30, TimeUnit.SECONDS);
+		assertThat(consumerRecord.value()).isEqualTo("fooWithCustomHeaders");
+		assertThat(consumerRecord.partition()).isEqualTo(1);
+		// The handler copied the correlation header onto its reply: reserved, so sent once.
+		assertThat(consumerRecord.headers().headers("custom.correlation.id")).hasSize(1);
+	}
+
+	// The D/E/F listeners, our side: a container factory with setCorrelationHeaderName("customCorrelation"),
+	// and request-reply.topics.<topic>.correlation-id-header naming it
+
+	@Test
+	void whenSendToListenerUsesCorrelationHeaderOfItsOwnThenTopicSettingNamingItGetsTheReply() throws Exception {
+		assertThat(template.request(D_REQUEST, "foo", String.class, Duration.ofSeconds(30)).get(30, TimeUnit.SECONDS))
+			.isEqualTo("Foo");
+	}
+
 	/**
 	 * Spring's template as its tests create it ({@code createTemplate}): a shared reply topic, Integer
 	 * keys, String values, started and assigned; closed after the test.
 	 */
 	private static ReplyingKafkaTemplate<Integer, String, String> replying(String replyTopic)
+			throws InterruptedException {
+		return replying(new ContainerProperties(replyTopic));
+	}
+
+	private static ReplyingKafkaTemplate<Integer, String, String> replying(ContainerProperties replies)
 			throws InterruptedException {
 		DefaultKafkaProducerFactory<Integer, String> producerFactory = new DefaultKafkaProducerFactory<>(
 				Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBroker.bootstrapServers(),
@@ -146,11 +193,11 @@ class ReplyingKafkaTemplateScenariosTests {
 						ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, StringSerializer.class));
 		DefaultKafkaConsumerFactory<Integer, String> consumerFactory = new DefaultKafkaConsumerFactory<>(
 				Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, TestBroker.bootstrapServers(),
-						ConsumerConfig.GROUP_ID_CONFIG, "rkt-" + replyTopic,
+						ConsumerConfig.GROUP_ID_CONFIG, TestBroker.uniqueTopic("rkt-group"),
 						ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, IntegerDeserializer.class,
 						ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class));
 		ReplyingKafkaTemplate<Integer, String, String> replying = new ReplyingKafkaTemplate<>(producerFactory,
-				new KafkaMessageListenerContainer<>(consumerFactory, new ContainerProperties(replyTopic)));
+				new KafkaMessageListenerContainer<>(consumerFactory, replies));
 		replying.setSharedReplyTopic(true);
 		replying.setDefaultReplyTimeout(Duration.ofSeconds(30));
 		apps.closing((AutoCloseable) producerFactory::destroy);
@@ -173,6 +220,17 @@ class ReplyingKafkaTemplateScenariosTests {
 		@Bean
 		SendToListeners sendToListeners() {
 			return new SendToListeners();
+		}
+
+		// Spring's customListenerContainerFactory, on Boot's settings
+		@Bean
+		ConcurrentKafkaListenerContainerFactory<Object, Object> customListenerContainerFactory(
+				ConcurrentKafkaListenerContainerFactoryConfigurer configurer,
+				ObjectProvider<ConsumerFactory<Object, Object>> consumerFactory) {
+			ConcurrentKafkaListenerContainerFactory<Object, Object> factory = new ConcurrentKafkaListenerContainerFactory<>();
+			configurer.configure(factory, consumerFactory.getObject());
+			factory.setCorrelationHeaderName("customCorrelation");
+			return factory;
 		}
 
 		// Spring's test: template.setReplyErrorChecker(record -> ... "serverSentAnError" ...)
@@ -198,6 +256,14 @@ class ReplyingKafkaTemplateScenariosTests {
 			return in.toUpperCase(java.util.Locale.ROOT);
 		}
 
+		// As gListener, which reads custom.reply.to, custom.reply.partition and custom.correlation.id.
+		@ReplyHandler(topics = "${test.g-handler}", correlationIdHeader = "custom.correlation.id",
+				replyTopicHeader = "custom.reply.to", replyPartitionHeader = "custom.reply.partition")
+		String handleG(String in, ReplyContext context) {
+			context.addReplyHeader("custom.correlation.id", context.headers().lastHeader("custom.correlation.id").value());
+			return in + "WithCustomHeaders";
+		}
+
 	}
 
 	/**
@@ -210,6 +276,12 @@ class ReplyingKafkaTemplateScenariosTests {
 		String handleA(String in) {
 			received.add(in);
 			return in.toUpperCase(java.util.Locale.ROOT);
+		}
+
+		@KafkaListener(topics = "${test.d-request}", containerFactory = "customListenerContainerFactory")
+		@SendTo
+		String dListener3(String in) {
+			return in.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + in.substring(1);
 		}
 
 		@KafkaListener(topics = "${test.l-request}")

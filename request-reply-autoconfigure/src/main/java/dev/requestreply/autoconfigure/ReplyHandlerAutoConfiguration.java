@@ -64,7 +64,7 @@ public final class ReplyHandlerAutoConfiguration {
 		allowedReplyTopics.add(RequestReplyAutoConfiguration.replyTopic(properties, environment));
 		ReplyHandlerPolicy policy = new ReplyHandlerPolicy(allowedReplyTopics,
 				(int) Math.min(Integer.MAX_VALUE, handler.getMaxRequestSize().toBytes()),
-				ReplyHandlerPolicy.DEFAULT.maxCorrelationIdBytes());
+				(int) Math.min(Integer.MAX_VALUE, handler.getMaxCorrelationIdSize().toBytes()));
 		RequestReplyProperties.Idempotency idempotency = handler.getIdempotency();
 		return new ResponderSettings(groupId(properties, environment), handler.getConcurrency(),
 				handler.getMaxConcurrency(), handler.getMaxHandlingTime(), handler.getMaxInHand(),
@@ -73,7 +73,8 @@ public final class ReplyHandlerAutoConfiguration {
 						idempotency.getWindow()),
 				Threading.VIRTUAL.isActive(environment), handler.getTransactionTimeout(),
 				new ResponderSettings.Queue(handler.isQueue(), handler.getQueueConsumers(), handler.getQueueHistory()),
-				new ReplyOptions(handler.isResponderHeaders()));
+				new ReplyOptions(handler.isResponderHeaders(), handler.getCorrelationIdHeader(),
+						handler.getReplyTopicHeader(), handler.getReplyPartitionHeader()));
 	}
 
 	static String groupId(RequestReplyProperties properties, Environment environment) {

@@ -1,6 +1,7 @@
 package dev.requestreply.autoconfigure;
 
 import java.util.HashSet;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -15,6 +16,7 @@ import dev.requestreply.observation.RequestReplyObservationConvention;
 import dev.requestreply.requester.ReplyTopicSettings;
 import dev.requestreply.requester.RequesterEngine;
 import dev.requestreply.requester.RequesterSettings;
+import dev.requestreply.wire.HeaderNames;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
@@ -116,11 +118,19 @@ public final class RequestReplyAutoConfiguration {
 			.virtualThreads(Threading.VIRTUAL.isActive(environment))
 			.replyErrorDetector(replyErrorDetector.getIfUnique());
 		PropertyMapper.get().from(properties::getInstanceId).whenHasText().to(settings::instanceId);
+		properties.getTopics().forEach((topic, names) -> settings.headerNames(topic, headerNames(names)));
 		observationRegistry(properties, observationRegistry).ifPresent(
 				(observations) -> settings.observations(observations, observationConvention.getIfUnique()));
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(settings));
 		return new RequestReplyTemplate(new RequesterEngine(clients.getKafkaTemplate(),
 				clients.getReplyConsumerFactory(), clients.getAdminConfig(), converter, settings.build()));
+	}
+
+	private static HeaderNames headerNames(RequestReplyProperties.Topic topic) {
+		return new HeaderNames(
+				Objects.requireNonNullElse(topic.getCorrelationIdHeader(), HeaderNames.DEFAULT.correlationId()),
+				Objects.requireNonNullElse(topic.getReplyTopicHeader(), HeaderNames.DEFAULT.replyTopic()),
+				Objects.requireNonNullElse(topic.getReplyPartitionHeader(), HeaderNames.DEFAULT.replyPartition()));
 	}
 
 	/**

@@ -3,6 +3,7 @@ package dev.requestreply.autoconfigure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -132,6 +133,11 @@ public class RequestReplyProperties {
 	 * 'spring.kafka.consumer.*'.
 	 */
 	private final Map<String, String> replyConsumerProperties = new HashMap<>();
+
+	/**
+	 * Settings of requests to each topic, by topic name.
+	 */
+	private final Map<String, Topic> topics = new LinkedHashMap<>();
 
 	private final Handler handler = new Handler();
 
@@ -410,6 +416,14 @@ public class RequestReplyProperties {
 	}
 
 	/**
+	 * Return {@code request-reply.topics}.
+	 * @return the settings of each request topic
+	 */
+	public Map<String, Topic> getTopics() {
+		return this.topics;
+	}
+
+	/**
 	 * Return the {@code request-reply.handler.*} settings.
 	 * @return the handler settings
 	 */
@@ -439,6 +453,81 @@ public class RequestReplyProperties {
 	 */
 	public Observation getObservation() {
 		return this.observation;
+	}
+
+	/**
+	 * Settings of the requests to one topic ({@code request-reply.topics.<topic>.*}).
+	 */
+	public static class Topic {
+
+		/**
+		 * Name of the correlation id header of requests to this topic and of their cancel
+		 * records, as its responders read it (a @KafkaListener container factory's
+		 * setCorrelationHeaderName); replies are read under every name in use. Spring Kafka's
+		 * 'kafka_correlationId' when not set.
+		 */
+		private @Nullable String correlationIdHeader;
+
+		/**
+		 * Name of the reply topic header of requests to this topic, as its responders read it.
+		 * Spring Kafka's 'kafka_replyTopic' when not set.
+		 */
+		private @Nullable String replyTopicHeader;
+
+		/**
+		 * Name of the reply partition header of requests to this topic, as its responders read
+		 * it. Spring Kafka's 'kafka_replyPartition' when not set.
+		 */
+		private @Nullable String replyPartitionHeader;
+
+		/**
+		 * Return the correlation id header name.
+		 * @return the name, or {@code null} for Spring Kafka's
+		 */
+		public @Nullable String getCorrelationIdHeader() {
+			return this.correlationIdHeader;
+		}
+
+		/**
+		 * Set the correlation id header name.
+		 * @param correlationIdHeader the name
+		 */
+		public void setCorrelationIdHeader(@Nullable String correlationIdHeader) {
+			this.correlationIdHeader = correlationIdHeader;
+		}
+
+		/**
+		 * Return the reply topic header name.
+		 * @return the name, or {@code null} for Spring Kafka's
+		 */
+		public @Nullable String getReplyTopicHeader() {
+			return this.replyTopicHeader;
+		}
+
+		/**
+		 * Set the reply topic header name.
+		 * @param replyTopicHeader the name
+		 */
+		public void setReplyTopicHeader(@Nullable String replyTopicHeader) {
+			this.replyTopicHeader = replyTopicHeader;
+		}
+
+		/**
+		 * Return the reply partition header name.
+		 * @return the name, or {@code null} for Spring Kafka's
+		 */
+		public @Nullable String getReplyPartitionHeader() {
+			return this.replyPartitionHeader;
+		}
+
+		/**
+		 * Set the reply partition header name.
+		 * @param replyPartitionHeader the name
+		 */
+		public void setReplyPartitionHeader(@Nullable String replyPartitionHeader) {
+			this.replyPartitionHeader = replyPartitionHeader;
+		}
+
 	}
 
 	/**
@@ -553,6 +642,31 @@ public class RequestReplyProperties {
 		 * checks every reply header expects.
 		 */
 		private boolean responderHeaders = true;
+
+		/**
+		 * Name of the correlation id header handlers read on requests and cancel records and
+		 * write on replies (@ReplyHandler(correlationIdHeader) overrides it); Spring Kafka's by
+		 * default.
+		 */
+		private String correlationIdHeader = "kafka_correlationId";
+
+		/**
+		 * Name of the reply topic header handlers read on requests
+		 * (@ReplyHandler(replyTopicHeader) overrides it); Spring Kafka's by default.
+		 */
+		private String replyTopicHeader = "kafka_replyTopic";
+
+		/**
+		 * Name of the reply partition header handlers read on requests
+		 * (@ReplyHandler(replyPartitionHeader) overrides it); Spring Kafka's by default.
+		 */
+		private String replyPartitionHeader = "kafka_replyPartition";
+
+		/**
+		 * Longest correlation id handlers echo; a request with a longer one is skipped without a
+		 * reply (counted as rejected).
+		 */
+		private DataSize maxCorrelationIdSize = DataSize.ofBytes(256);
 
 		/**
 		 * Additional Kafka consumer properties of the handlers' consumers, applied over
@@ -796,6 +910,70 @@ public class RequestReplyProperties {
 		 */
 		public void setResponderHeaders(boolean responderHeaders) {
 			this.responderHeaders = responderHeaders;
+		}
+
+		/**
+		 * Return {@code request-reply.handler.correlation-id-header}.
+		 * @return the correlation id header name
+		 */
+		public String getCorrelationIdHeader() {
+			return this.correlationIdHeader;
+		}
+
+		/**
+		 * Set {@code request-reply.handler.correlation-id-header}.
+		 * @param correlationIdHeader the correlation id header name
+		 */
+		public void setCorrelationIdHeader(String correlationIdHeader) {
+			this.correlationIdHeader = correlationIdHeader;
+		}
+
+		/**
+		 * Return {@code request-reply.handler.reply-topic-header}.
+		 * @return the reply topic header name
+		 */
+		public String getReplyTopicHeader() {
+			return this.replyTopicHeader;
+		}
+
+		/**
+		 * Set {@code request-reply.handler.reply-topic-header}.
+		 * @param replyTopicHeader the reply topic header name
+		 */
+		public void setReplyTopicHeader(String replyTopicHeader) {
+			this.replyTopicHeader = replyTopicHeader;
+		}
+
+		/**
+		 * Return {@code request-reply.handler.reply-partition-header}.
+		 * @return the reply partition header name
+		 */
+		public String getReplyPartitionHeader() {
+			return this.replyPartitionHeader;
+		}
+
+		/**
+		 * Set {@code request-reply.handler.reply-partition-header}.
+		 * @param replyPartitionHeader the reply partition header name
+		 */
+		public void setReplyPartitionHeader(String replyPartitionHeader) {
+			this.replyPartitionHeader = replyPartitionHeader;
+		}
+
+		/**
+		 * Return {@code request-reply.handler.max-correlation-id-size}.
+		 * @return the longest correlation id
+		 */
+		public DataSize getMaxCorrelationIdSize() {
+			return this.maxCorrelationIdSize;
+		}
+
+		/**
+		 * Set {@code request-reply.handler.max-correlation-id-size}.
+		 * @param maxCorrelationIdSize the longest correlation id
+		 */
+		public void setMaxCorrelationIdSize(DataSize maxCorrelationIdSize) {
+			this.maxCorrelationIdSize = maxCorrelationIdSize;
 		}
 
 		/**

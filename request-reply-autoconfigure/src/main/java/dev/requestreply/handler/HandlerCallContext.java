@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import dev.requestreply.ReplyContext;
 import dev.requestreply.wire.RequestHeaders;
+import dev.requestreply.wire.WireFormat;
 import dev.requestreply.wire.WirePolicy;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
@@ -162,6 +163,18 @@ public final class HandlerCallContext implements ReplyContext {
 	public void copyReplyHeadersTo(Headers reply) {
 		synchronized (this.replyHeaders) {
 			WirePolicy.addReplyHeaders(reply, this.replyHeaders);
+		}
+	}
+
+	/**
+	 * Add the headers the handler set to a reply's headers, less those the given codec writes.
+	 * @param reply the headers of a reply
+	 * @param wire the codec of the handler's replies
+	 * @since 0.4.0
+	 */
+	public void copyReplyHeadersTo(Headers reply, WireFormat wire) {
+		synchronized (this.replyHeaders) {
+			wire.addReplyHeaders(reply, this.replyHeaders);
 		}
 	}
 

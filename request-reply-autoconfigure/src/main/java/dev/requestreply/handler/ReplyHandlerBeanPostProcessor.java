@@ -96,7 +96,9 @@ public class ReplyHandlerBeanPostProcessor implements BeanPostProcessor, BeanFac
 		return new ReplyHandlerEndpoint(beanName, bean, invocable, topics, groupId, concurrency,
 				arguments.payloadType(), annotation.idempotent(), annotation.ordering(), maxConcurrency,
 				maxHandlingTime, annotation.queue(), orderingExplicit,
-				new ReplyOptions(bool(id, "responderHeaders", annotation.responderHeaders())));
+				new ReplyOptions(bool(id, "responderHeaders", annotation.responderHeaders()),
+						text(annotation.correlationIdHeader()), text(annotation.replyTopicHeader()),
+						text(annotation.replyPartitionHeader())));
 	}
 
 	/**
@@ -140,6 +142,11 @@ public class ReplyHandlerBeanPostProcessor implements BeanPostProcessor, BeanFac
 					"@ReplyHandler method '" + id + "' must have a " + attribute + " of at least 1, not " + number);
 		}
 		return number;
+	}
+
+	private @Nullable String text(String text) {
+		String value = StringUtils.hasText(text) ? resolve(text) : null;
+		return StringUtils.hasText(value) ? value.trim() : null;
 	}
 
 	private @Nullable Boolean bool(String id, String attribute, String text) {

@@ -1,5 +1,8 @@
 package dev.requestreply.handler;
 
+import java.util.Objects;
+
+import dev.requestreply.wire.HeaderNames;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -11,19 +14,36 @@ import org.jspecify.annotations.Nullable;
  * @param responderHeaders whether replies carry the library's own {@code rr_responder} header
  * (which names the responder in a scatter-gather); without it a reply carries the correlation
  * id, the handler's own headers and, on an error reply, the error headers
+ * @param correlationIdHeader the name of the correlation id header of requests, their replies
+ * and cancel records (Spring Kafka's {@code kafka_correlationId} when unset everywhere)
+ * @param replyTopicHeader the name of the reply topic header of requests
+ * ({@code kafka_replyTopic} when unset everywhere)
+ * @param replyPartitionHeader the name of the reply partition header of requests
+ * ({@code kafka_replyPartition} when unset everywhere)
  * @since 0.4.0
  */
-public record ReplyOptions(@Nullable Boolean responderHeaders) {
+public record ReplyOptions(@Nullable Boolean responderHeaders, @Nullable String correlationIdHeader,
+		@Nullable String replyTopicHeader, @Nullable String replyPartitionHeader) {
 
 	/**
 	 * Nothing set: every setting from the defaults.
 	 */
-	public static final ReplyOptions UNSET = new ReplyOptions(null);
+	public static final ReplyOptions UNSET = new ReplyOptions(null, null, null, null);
 
 	/**
-	 * The defaults of every handler that sets nothing: replies carry {@code rr_responder}.
+	 * The defaults of every handler that sets nothing: replies carry {@code rr_responder}, headers
+	 * have Spring Kafka's names.
 	 */
-	public static final ReplyOptions DEFAULTS = new ReplyOptions(true);
+	public static final ReplyOptions DEFAULTS = new ReplyOptions(true, HeaderNames.DEFAULT.correlationId(),
+			HeaderNames.DEFAULT.replyTopic(), HeaderNames.DEFAULT.replyPartition());
+
+	/**
+	 * Create options that set whether replies carry {@code rr_responder}, and no header name.
+	 * @param responderHeaders whether replies carry {@code rr_responder}, or {@code null}
+	 */
+	public ReplyOptions(@Nullable Boolean responderHeaders) {
+		this(responderHeaders, null, null, null);
+	}
 
 	/**
 	 * Return these options, each one not set taken from the given defaults.
@@ -31,7 +51,14 @@ public record ReplyOptions(@Nullable Boolean responderHeaders) {
 	 * @return the options in effect
 	 */
 	public ReplyOptions orElse(ReplyOptions defaults) {
-		return new ReplyOptions((this.responderHeaders != null) ? this.responderHeaders : defaults.responderHeaders);
+		return new ReplyOptions((this.responderHeaders != null) ? this.responderHeaders : defaults.responderHeaders,
+				or(this.correlationIdHeader, defaults.correlationIdHeader),
+				or(this.replyTopicHeader, defaults.replyTopicHeader),
+				or(this.replyPartitionHeader, defaults.replyPartitionHeader));
+	}
+
+	private static @Nullable String or(@Nullable String value, @Nullable String fallback) {
+		return (value != null) ? value : fallback;
 	}
 
 	/**
@@ -40,6 +67,17 @@ public record ReplyOptions(@Nullable Boolean responderHeaders) {
 	 */
 	public boolean carriesResponderHeaders() {
 		return !Boolean.FALSE.equals(this.responderHeaders);
+	}
+
+	/**
+	 * Return the names of the addressing headers, Spring Kafka's for those not set.
+	 * @return the header names
+	 * @throws IllegalArgumentException if two names are the same
+	 */
+	public HeaderNames headerNames() {
+		return new HeaderNames(Objects.requireNonNullElse(this.correlationIdHeader, HeaderNames.DEFAULT.correlationId()),
+				Objects.requireNonNullElse(this.replyTopicHeader, HeaderNames.DEFAULT.replyTopic()),
+				Objects.requireNonNullElse(this.replyPartitionHeader, HeaderNames.DEFAULT.replyPartition()));
 	}
 
 }

@@ -1,6 +1,7 @@
 package dev.requestreply.requester;
 
 import java.nio.ByteBuffer;
+import java.util.Map;
 
 import dev.requestreply.CorrelationId;
 import dev.requestreply.RemoteHandlerException;
@@ -9,7 +10,6 @@ import dev.requestreply.RequestReplyException;
 import dev.requestreply.convert.PayloadConverter;
 import dev.requestreply.wire.ErrorHeaders;
 import dev.requestreply.wire.RequestReplyHeaders;
-import dev.requestreply.wire.WireFormat;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.utils.Utils;
@@ -35,6 +35,8 @@ final class ReplyDispatcher {
 
 	private final @Nullable ReplyErrorDetector detector;
 
+	private final TopicWires wires;
+
 	private volatile boolean warnedInvalid;
 
 	/**
@@ -45,6 +47,20 @@ final class ReplyDispatcher {
 	 * {@code null}
 	 */
 	ReplyDispatcher(PendingRequests registry, PayloadConverter converter, @Nullable ReplyErrorDetector detector) {
+		this(registry, converter, detector, new TopicWires(Map.of()));
+	}
+
+	/**
+	 * Create a dispatcher that reads correlation ids under every name the topics use.
+	 * @param registry the pending requests, which tell this instance's ids from others'
+	 * @param converter the converter of reply payloads
+	 * @param detector what tells error replies of the responders' own conventions, or
+	 * {@code null}
+	 * @param wires the header names of each topic
+	 */
+	ReplyDispatcher(PendingRequests registry, PayloadConverter converter, @Nullable ReplyErrorDetector detector,
+			TopicWires wires) {
+		this.wires = wires;
 		this.registry = registry;
 		this.converter = converter;
 		this.detector = detector;
@@ -56,7 +72,7 @@ final class ReplyDispatcher {
 	 */
 	public void dispatch(ConsumerRecord<?, ByteBuffer> record) {
 		Headers headers = record.headers();
-		byte[] correlation = WireFormat.standard().correlationId(headers);
+		byte[] correlation = this.wires.correlationId(headers);
 		if (correlation == null) {
 			this.registry.skipped(SkippedReply.INVALID);
 			if (!this.warnedInvalid) {

@@ -1,6 +1,8 @@
 package dev.requestreply.requester;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executor;
@@ -8,6 +10,7 @@ import java.util.function.Supplier;
 
 import dev.requestreply.ReplyErrorDetector;
 import dev.requestreply.observation.RequestReplyObservationConvention;
+import dev.requestreply.wire.HeaderNames;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
@@ -41,6 +44,8 @@ import org.springframework.util.Assert;
  * threads (Java 21 or later); the timing wheel is a platform thread either way
  * @param replyErrorDetector what tells error replies of the responders' own conventions, or
  * {@code null} for none (since 0.4.0)
+ * @param headerNames the header names of each request topic whose responders do not use Spring
+ * Kafka's (since 0.4.0)
  * @since 0.3.0
  */
 public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMode replyPartitions,
@@ -49,7 +54,7 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		Supplier<Set<String>> localResponderTopics, int streamBuffer, int maxPending, Duration lateReplyWindow,
 		String instanceId, boolean autoStartup, ObservationRegistry observationRegistry,
 		@Nullable RequestReplyObservationConvention observationConvention, @Nullable Executor completionExecutor,
-		boolean virtualThreads, @Nullable ReplyErrorDetector replyErrorDetector) {
+		boolean virtualThreads, @Nullable ReplyErrorDetector replyErrorDetector, Map<String, HeaderNames> headerNames) {
 
 	/**
 	 * Default timeout of requests that name none.
@@ -105,6 +110,7 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 				"'lateReplyWindow' must not be negative");
 		Assert.hasText(instanceId, "'instanceId' must not be empty");
 		Assert.notNull(observationRegistry, "'observationRegistry' must not be null");
+		headerNames = Map.copyOf(headerNames);
 	}
 
 	private static void assertPositive(Duration duration, String name) {
@@ -158,6 +164,8 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		private boolean virtualThreads;
 
 		private @Nullable ReplyErrorDetector replyErrorDetector;
+
+		private final Map<String, HeaderNames> headerNames = new HashMap<>();
 
 		private Builder(ReplyTopicSettings replyTopic) {
 			this.replyTopic = replyTopic;
@@ -327,6 +335,22 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		}
 
 		/**
+		 * Set the header names of requests to a topic whose responders do not use Spring Kafka's
+		 * (and of their cancel records); the reply reader reads correlation ids under each name
+		 * set. Default Spring Kafka's for every topic.
+		 * @param topic the request topic
+		 * @param names the names
+		 * @return this builder
+		 * @since 0.4.0
+		 */
+		public Builder headerNames(String topic, HeaderNames names) {
+			Assert.hasText(topic, "'topic' must not be empty");
+			Assert.notNull(names, "'names' must not be null");
+			this.headerNames.put(topic, names);
+			return this;
+		}
+
+		/**
 		 * Build the settings.
 		 * @return the settings
 		 */
@@ -335,7 +359,7 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 					this.replyPathTimeout, this.responderCheckInterval, this.localResponderTopics, this.streamBuffer,
 					this.maxPending, this.lateReplyWindow, this.instanceId, this.autoStartup, this.observationRegistry,
 					this.observationConvention, this.completionExecutor, this.virtualThreads,
-					this.replyErrorDetector);
+					this.replyErrorDetector, this.headerNames);
 		}
 
 	}

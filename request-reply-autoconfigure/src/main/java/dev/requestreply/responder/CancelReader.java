@@ -3,6 +3,7 @@ package dev.requestreply.responder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -65,6 +66,8 @@ final class CancelReader {
 
 	private final Map<String, List<RequestsInHand>> byTopic = new HashMap<>();
 
+	private final Map<RequestsInHand, WireFormat> wires = new IdentityHashMap<>();
+
 	// Each handler once, however many topics it serves.
 	private final List<RequestsInHand> handlers = new ArrayList<>();
 
@@ -94,6 +97,12 @@ final class CancelReader {
 	}
 
 	void register(List<String> topics, RequestsInHand requests) {
+		register(topics, requests, WireFormat.standard());
+	}
+
+	// A handler's cancel records name the request under its own correlation id header.
+	void register(List<String> topics, RequestsInHand requests, WireFormat wire) {
+		this.wires.put(requests, wire);
 		this.handlers.add(requests);
 		for (String topic : topics) {
 			this.byTopic.computeIfAbsent(topic, (name) -> new ArrayList<>()).add(requests);
@@ -168,10 +177,10 @@ final class CancelReader {
 					continue;
 				}
 				for (ConsumerRecord<byte[], byte[]> record : this.reader.poll(POLL_TIMEOUT)) {
-					byte[] cancelled = WireFormat.standard().cancelledRequest(record.headers());
-					if (cancelled != null) {
-						for (RequestsInHand requests : CancelReader.this.byTopic.getOrDefault(record.topic(),
-								List.of())) {
+					for (RequestsInHand requests : CancelReader.this.byTopic.getOrDefault(record.topic(), List.of())) {
+						byte[] cancelled = CancelReader.this.wires.getOrDefault(requests, WireFormat.standard())
+							.cancelledRequest(record.headers());
+						if (cancelled != null) {
 							requests.cancel(cancelled);
 						}
 					}

@@ -14,9 +14,9 @@ import org.jspecify.annotations.Nullable;
  */
 record ReadHeaders(@Nullable RequestHeaders headers, @Nullable WireFormatException unreadable) {
 
-	static ReadHeaders of(ConsumerRecord<byte[], byte[]> record, int maxCorrelationIdBytes) {
+	static ReadHeaders of(ConsumerRecord<byte[], byte[]> record, WireFormat wire, int maxCorrelationIdBytes) {
 		try {
-			return new ReadHeaders(WireFormat.standard().readRequest(record.headers(), maxCorrelationIdBytes), null);
+			return new ReadHeaders(wire.readRequest(record.headers(), maxCorrelationIdBytes), null);
 		}
 		catch (WireFormatException ex) {
 			return new ReadHeaders(null, ex);

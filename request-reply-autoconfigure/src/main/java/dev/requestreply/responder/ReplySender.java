@@ -24,6 +24,8 @@ final class ReplySender {
 
 	private final ReplyWriter writer;
 
+	private final WireFormat wire;
+
 	// Null when the handler's replies carry no rr_responder.
 	private final byte @Nullable [] responder;
 
@@ -42,7 +44,16 @@ final class ReplySender {
 	 */
 	ReplySender(ReplyWriter writer, @Nullable String responder, ReplyHandlerStats stats, String handlerId,
 			@Nullable IdempotencyWindow window, ReplySizeLimit limit) {
+		this(writer, WireFormat.standard(), responder, stats, handlerId, window, limit);
+	}
+
+	/**
+	 * Create a sender that writes the addressing headers under the names of the given codec.
+	 */
+	ReplySender(ReplyWriter writer, WireFormat wire, @Nullable String responder, ReplyHandlerStats stats,
+			String handlerId, @Nullable IdempotencyWindow window, ReplySizeLimit limit) {
 		this.writer = writer;
+		this.wire = wire;
 		this.responder = (responder != null) ? responder.getBytes(StandardCharsets.UTF_8) : null;
 		this.stats = stats;
 		this.handlerId = handlerId;
@@ -81,7 +92,7 @@ final class ReplySender {
 			@Nullable Throwable failure, @Nullable Long sequence, @Nullable Long end, Runnable whenSent) {
 		RecordHeaders headers = headers(address, failure, sequence, end);
 		if (address.context() != null) {
-			address.context().copyReplyHeadersTo(headers);
+			address.context().copyReplyHeadersTo(headers, this.wire);
 		}
 		byte[] sent = value;
 		long size = ReplySizeLimit.sizeOf(key(address), value, headers);
@@ -107,7 +118,7 @@ final class ReplySender {
 
 	private RecordHeaders headers(ReplyAddress address, @Nullable Throwable failure, @Nullable Long sequence,
 			@Nullable Long end) {
-		return WireFormat.standard().replyHeaders(address.request(), this.responder, failure,
+		return this.wire.replyHeaders(address.request(), this.responder, failure,
 				(failure != null) ? ErrorCodeMapping.codeOf(failure) : null, sequence, end);
 	}
 

@@ -41,6 +41,8 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 
 	private final int maxCorrelationIdBytes;
 
+	private final WireFormat wire;
+
 	private final long maxHandlingNanos;
 
 	private final HandlerExecutor executor;
@@ -58,8 +60,9 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 	private final Map<Consumer<?, ?>, ConsumerLedgers> consumers = new ConcurrentHashMap<>();
 
 	RequestPump(ConcurrentMessageListenerContainer<byte[], byte[]> container, ResponderSettings settings,
-			HandlerParts parts, boolean commits) {
+			HandlerParts parts, boolean commits, WireFormat wire) {
 		this.container = container;
+		this.wire = wire;
 		this.settings = settings;
 		this.maxCorrelationIdBytes = settings.policy().maxCorrelationIdBytes();
 		this.maxHandlingNanos = parts.maxHandlingTime().toNanos();
@@ -92,14 +95,14 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 			this.figures.skipped(ReplyHandlerStats.Event.ALREADY_FINISHED);
 			return;
 		}
-		byte[] cancelled = WireFormat.standard().cancelledRequest(record.headers());
+		byte[] cancelled = this.wire.cancelledRequest(record.headers());
 		if (cancelled != null) {
 			// Never behind the request it cancels: that one ends now, wherever it waits.
 			ledger.finish(record.offset());
 			this.requests.cancel(cancelled);
 			return;
 		}
-		ReadHeaders read = ReadHeaders.of(record, this.maxCorrelationIdBytes);
+		ReadHeaders read = ReadHeaders.of(record, this.wire, this.maxCorrelationIdBytes);
 		InHandRequest request = new InHandRequest(record, owner, ledger, read.headers(), read.unreadable(),
 				this.maxHandlingNanos);
 		owner.taken();

@@ -16,23 +16,24 @@ import org.jspecify.annotations.Nullable;
  * @param figures counts them
  * @param maxHandlingTime the longest a request without deadline is in hand
  * @param maxCorrelationIdBytes the longest correlation id accepted
+ * @param wire the codec of the handler's requests and cancel records
  * @param deliveryLimit the most deliveries the share group allows a record (the last one is
  * answered {@code ABORTED}), or 0 if unknown
  */
 record ShareParts(HandlerExecutor executor, RequestsInHand requests, RequestLanes lanes, HandlerFigures figures,
-		Duration maxHandlingTime, int maxCorrelationIdBytes, int deliveryLimit) {
+		Duration maxHandlingTime, int maxCorrelationIdBytes, WireFormat wire, int deliveryLimit) {
 
 	/**
 	 * Return the request a record carries, or {@code null} for a cancel record (it ends the request
 	 * it names at once).
 	 */
 	@Nullable InHandRequest request(ConsumerRecord<byte[], byte[]> record, ShareAcknowledger acknowledger) {
-		byte[] cancelled = WireFormat.standard().cancelledRequest(record.headers());
+		byte[] cancelled = this.wire.cancelledRequest(record.headers());
 		if (cancelled != null) {
 			this.requests.cancel(cancelled);
 			return null;
 		}
-		ReadHeaders read = ReadHeaders.of(record, this.maxCorrelationIdBytes);
+		ReadHeaders read = ReadHeaders.of(record, this.wire, this.maxCorrelationIdBytes);
 		int deliveryCount = record.deliveryCount().map(Short::intValue).orElse(1);
 		if (deliveryCount > 1) {
 			this.figures.skipped(ReplyHandlerStats.Event.REDELIVERED);

@@ -186,6 +186,22 @@ public final class WireFormat {
 	}
 
 	/**
+	 * Add headers a handler set for its reply, less any header of the wire format: those
+	 * {@link WirePolicy#isReserved(String) reserved} and the addressing headers under this
+	 * codec's names (the library writes them once).
+	 * @param reply the reply's headers
+	 * @param extra the headers to add
+	 * @since 0.4.0
+	 */
+	public void addReplyHeaders(Headers reply, Headers extra) {
+		for (Header header : extra) {
+			if (!WirePolicy.isReserved(header.key()) && !this.names.names(header.key())) {
+				reply.add(header);
+			}
+		}
+	}
+
+	/**
 	 * Return the correlation id of a reply, as sent.
 	 * @param headers the reply's headers
 	 * @return the bytes, or {@code null} without a correlation id
