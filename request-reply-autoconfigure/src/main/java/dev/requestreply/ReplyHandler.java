@@ -191,6 +191,18 @@ public @interface ReplyHandler {
 	String replyPartitionHeader() default "";
 
 	/**
+	 * Topic every reply of this handler goes to, as with Spring's {@code @SendTo("topic")}: always,
+	 * whatever reply topic the request names, and whether or not it names one (a request then
+	 * needs only a correlation id); the reply partition a request names is ignored (it names a
+	 * partition of another topic). {@code ${...}} placeholders resolve. Checked at start-up
+	 * against {@code request-reply.handler.allowed-reply-topics}: a topic not allowed fails
+	 * start-up. Empty means the topic each request names.
+	 * @return the reply topic
+	 * @since 0.4.0
+	 */
+	String replyTopic() default "";
+
+	/**
 	 * How the requests of one partition are ordered among themselves.
 	 *
 	 * @since 0.3.0

@@ -1,5 +1,6 @@
 package dev.requestreply;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -40,7 +41,9 @@ import org.springframework.kafka.listener.KafkaMessageListenerContainer;
 import org.springframework.kafka.requestreply.KafkaReplyTimeoutException;
 import org.springframework.kafka.requestreply.ReplyingKafkaTemplate;
 import org.springframework.kafka.requestreply.RequestReplyFuture;
+import org.springframework.kafka.requestreply.RequestReplyMessageFuture;
 import org.springframework.kafka.support.JsonKafkaHeaderMapper;
+import org.springframework.kafka.support.KafkaHeaders;
 import org.springframework.kafka.support.TopicPartitionOffset;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.handler.annotation.SendTo;
@@ -71,6 +74,10 @@ class ReplyingKafkaTemplateScenariosTests {
 
 	static final String D_REQUEST = TestBroker.uniqueTopic("rkt-d-request");
 
+	static final String CUSTOM_HANDLER = TestBroker.uniqueTopic("rkt-custom-handler");
+
+	static final String CUSTOM_REPLIES = TestBroker.createTopic("rkt-custom-replies", 5);
+
 	static final Queue<String> received = new ConcurrentLinkedQueue<>();
 
 	static ConfigurableApplicationContext context;
@@ -83,6 +90,7 @@ class ReplyingKafkaTemplateScenariosTests {
 				
 				"test.l-request=" + L_REQUEST, 
 				"test.a-handler=" + A_HANDLER, "test.g-handler=" + G_HANDLER, "test.d-request=" + D_REQUEST,
+				"test.custom-handler=" + CUSTOM_HANDLER, "test.custom-replies=" + CUSTOM_REPLIES,
 				"request-reply.topics." + D_REQUEST + ".correlation-id-header=customCorrelation", "spring.application.name=rkt-scenarios",
 				"spring.kafka.consumer.auto-offset-reset=earliest", "spring.kafka.consumer.group-id=rkt-scenarios-peer");
 		template = context.getBean(RequestReplyTemplate.class);
@@ -165,6 +173,37 @@ class ReplyingKafkaTemplateScenariosTests {
 		assertThat(consumerRecord.partition()).isEqualTo(1);
 		// The handler copied the correlation header onto its reply: reserved, so sent once.
 		assertThat(consumerRecord.headers().headers("custom.correlation.id")).hasSize(1);
+	}
+
+	// testCustomReplyTopicHeaderIsNotDuplicated, Spring's side: a reply topic header of its own set on
+	// the message, and a handler whose replies always go to one topic, as @SendTo("topic")
+
+	@Test
+	void whenHandlerHasAFixedReplyTopicThenReplyingKafkaTemplateGetsTheReplyThere() throws Exception {
+		String customReplyHeaderName = "X-Custom-Reply-Header";
+		ReplyingKafkaTemplate<Integer, String, String> replying = replying(CUSTOM_REPLIES);
+		replying.setReplyTopicHeaderName(customReplyHeaderName);
+		Message<String> message = MessageBuilder.withPayload("expected_message")
+			.setHeader(customReplyHeaderName, CUSTOM_REPLIES)
+			.setHeader(KafkaHeaders.TOPIC, CUSTOM_HANDLER)
+			.build();
+		RequestReplyMessageFuture<Integer, String> future = replying.sendAndReceive(message, Duration.ofSeconds(30));
+		future.getSendFuture().get(10, TimeUnit.SECONDS);
+		Message<?> resultingMessage = future.get(30, TimeUnit.SECONDS);
+		assertThat(resultingMessage.getPayload()).isEqualTo("OK");
+		// Spring's listener adds a type hint, so its header arrives as a String; ours arrive as bytes.
+		assertThat(resultingMessage.getHeaders().get("originalPayload"))
+			.isEqualTo("expected_message".getBytes(StandardCharsets.UTF_8));
+	}
+
+	@Test
+	void whenFixedReplyTopicIsNotAllowedThenStartupFailsNamingTheHandler() {
+		assertThatExceptionOfType(Exception.class)
+			.isThrownBy(() -> apps.start(new Class<?>[] { ForbiddenReplyTopicApp.class },
+					"spring.application.name=rkt-forbidden", "test.forbidden-handler="
+							+ TestBroker.uniqueTopic("rkt-forbidden-handler")))
+			.withStackTraceContaining("@ReplyHandler method 'forbiddenReplyTopic.answer' names replyTopic 'audit-log', "
+					+ "which is refused: 'audit-log' matches none of request-reply.handler.allowed-reply-topics");
 	}
 
 	// The D/E/F listeners, our side: a container factory with setCorrelationHeaderName("customCorrelation"),
@@ -262,6 +301,34 @@ class ReplyingKafkaTemplateScenariosTests {
 		String handleG(String in, ReplyContext context) {
 			context.addReplyHeader("custom.correlation.id", context.headers().lastHeader("custom.correlation.id").value());
 			return in + "WithCustomHeaders";
+		}
+
+		// As handleCustomReplyHeaderNoReplyPartition: @SendTo(CUSTOM_REPLY_HEADER_REPLY).
+		@ReplyHandler(topics = "${test.custom-handler}", replyTopic = "${test.custom-replies}",
+				responderHeaders = "false")
+		String handleCustomReplyHeader(String in, ReplyContext context) {
+			context.addReplyHeader("originalPayload", in);
+			return "OK";
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class ForbiddenReplyTopicApp {
+
+		@Bean
+		ForbiddenReplyTopic forbiddenReplyTopic() {
+			return new ForbiddenReplyTopic();
+		}
+
+	}
+
+	static class ForbiddenReplyTopic {
+
+		@ReplyHandler(topics = "${test.forbidden-handler}", replyTopic = "audit-log")
+		String answer(String in) {
+			return in;
 		}
 
 	}

@@ -74,7 +74,7 @@ public final class ReplyHandlerAutoConfiguration {
 				Threading.VIRTUAL.isActive(environment), handler.getTransactionTimeout(),
 				new ResponderSettings.Queue(handler.isQueue(), handler.getQueueConsumers(), handler.getQueueHistory()),
 				new ReplyOptions(handler.isResponderHeaders(), handler.getCorrelationIdHeader(),
-						handler.getReplyTopicHeader(), handler.getReplyPartitionHeader()));
+						handler.getReplyTopicHeader(), handler.getReplyPartitionHeader(), null));
 	}
 
 	static String groupId(RequestReplyProperties properties, Environment environment) {

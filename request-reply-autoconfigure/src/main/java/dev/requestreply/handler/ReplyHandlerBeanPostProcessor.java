@@ -98,7 +98,7 @@ public class ReplyHandlerBeanPostProcessor implements BeanPostProcessor, BeanFac
 				maxHandlingTime, annotation.queue(), orderingExplicit,
 				new ReplyOptions(bool(id, "responderHeaders", annotation.responderHeaders()),
 						text(annotation.correlationIdHeader()), text(annotation.replyTopicHeader()),
-						text(annotation.replyPartitionHeader())));
+						text(annotation.replyPartitionHeader()), text(annotation.replyTopic())));
 	}
 
 	/**

@@ -20,29 +20,31 @@ import org.jspecify.annotations.Nullable;
  * ({@code kafka_replyTopic} when unset everywhere)
  * @param replyPartitionHeader the name of the reply partition header of requests
  * ({@code kafka_replyPartition} when unset everywhere)
+ * @param replyTopic the topic every reply goes to, whatever the request names (and whether or not
+ * it names one, or a reply partition), or {@code null} for the topic the request names
  * @since 0.4.0
  */
 public record ReplyOptions(@Nullable Boolean responderHeaders, @Nullable String correlationIdHeader,
-		@Nullable String replyTopicHeader, @Nullable String replyPartitionHeader) {
+		@Nullable String replyTopicHeader, @Nullable String replyPartitionHeader, @Nullable String replyTopic) {
 
 	/**
 	 * Nothing set: every setting from the defaults.
 	 */
-	public static final ReplyOptions UNSET = new ReplyOptions(null, null, null, null);
+	public static final ReplyOptions UNSET = new ReplyOptions(null, null, null, null, null);
 
 	/**
 	 * The defaults of every handler that sets nothing: replies carry {@code rr_responder}, headers
 	 * have Spring Kafka's names.
 	 */
 	public static final ReplyOptions DEFAULTS = new ReplyOptions(true, HeaderNames.DEFAULT.correlationId(),
-			HeaderNames.DEFAULT.replyTopic(), HeaderNames.DEFAULT.replyPartition());
+			HeaderNames.DEFAULT.replyTopic(), HeaderNames.DEFAULT.replyPartition(), null);
 
 	/**
 	 * Create options that set whether replies carry {@code rr_responder}, and no header name.
 	 * @param responderHeaders whether replies carry {@code rr_responder}, or {@code null}
 	 */
 	public ReplyOptions(@Nullable Boolean responderHeaders) {
-		this(responderHeaders, null, null, null);
+		this(responderHeaders, null, null, null, null);
 	}
 
 	/**
@@ -54,7 +56,7 @@ public record ReplyOptions(@Nullable Boolean responderHeaders, @Nullable String 
 		return new ReplyOptions((this.responderHeaders != null) ? this.responderHeaders : defaults.responderHeaders,
 				or(this.correlationIdHeader, defaults.correlationIdHeader),
 				or(this.replyTopicHeader, defaults.replyTopicHeader),
-				or(this.replyPartitionHeader, defaults.replyPartitionHeader));
+				or(this.replyPartitionHeader, defaults.replyPartitionHeader), or(this.replyTopic, defaults.replyTopic));
 	}
 
 	private static @Nullable String or(@Nullable String value, @Nullable String fallback) {

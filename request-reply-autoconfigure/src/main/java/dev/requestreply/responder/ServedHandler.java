@@ -105,6 +105,8 @@ final class ServedHandler {
 				: ReplyWriter.direct(replyTemplate);
 		ReplyOptions replyOptions = settings.replyOptions(endpoint);
 		this.wire = wire(endpoint, replyOptions);
+		RequestReading reading = new RequestReading(this.wire, settings.policy().maxCorrelationIdBytes(),
+				fixedReplyTopic(endpoint, replyOptions, shared));
 		ReplySender sender = new ReplySender(writer, this.wire,
 				replyOptions.carriesResponderHeaders() ? groupId : null, this.stats, endpoint.id(),
 				IdempotencyWindow.of(settings.idempotency(), endpoint),
@@ -135,8 +137,7 @@ final class ServedHandler {
 			int consumers = (endpoint.concurrency() != null) ? endpoint.concurrency() : settings.queue().consumers();
 			this.intake = QueueMode.intake(endpoint.id(), endpoint.topics(), clients.consumerConfig(), shareGroup.id(),
 					consumers, maxConcurrency, new ShareParts(this.executor, this.requests, lanes, figures,
-							maxHandlingTime, settings.policy().maxCorrelationIdBytes(), this.wire,
-							shareGroup.deliveryLimit()));
+							maxHandlingTime, reading, shareGroup.deliveryLimit()));
 			return;
 		}
 		this.intake = null;
@@ -144,7 +145,7 @@ final class ServedHandler {
 				containerProperties(endpoint, groupId, settings));
 		this.pump = new RequestPump(this.container, settings,
 				new HandlerParts(this.executor, this.requests, lanes, this.endings, figures, maxHandlingTime),
-				!transactional, this.wire);
+				!transactional, reading);
 		this.container.setupMessageListener(this.pump);
 		this.container.setBatchInterceptor(this.pump);
 		this.container.getContainerProperties().setConsumerRebalanceListener(this.pump);
@@ -241,6 +242,18 @@ final class ServedHandler {
 
 	WireFormat wire() {
 		return this.wire;
+	}
+
+	// Checked once at start-up, as the reply topic of each request is.
+	private static @Nullable String fixedReplyTopic(ReplyHandlerEndpoint endpoint, ReplyOptions options,
+			ResponderShared shared) {
+		String topic = options.replyTopic();
+		String refusal = (topic != null) ? shared.replyTopicPolicy().refusal(topic) : null;
+		if (refusal != null) {
+			throw new IllegalStateException("@ReplyHandler method '" + endpoint.id() + "' names replyTopic '" + topic
+					+ "', which is refused: " + refusal);
+		}
+		return topic;
 	}
 
 	private static WireFormat wire(ReplyHandlerEndpoint endpoint, ReplyOptions options) {

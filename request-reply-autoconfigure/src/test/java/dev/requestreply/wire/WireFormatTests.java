@@ -64,6 +64,19 @@ class WireFormatTests {
 	}
 
 	@Test
+	void whenReplyTopicIsFixedThenRequestNeedsNoneAndItsPartitionIsIgnored() {
+		RecordHeaders request = WIRE.requestHeaders(new RecordHeaders(), REQUEST);
+		request.remove("kafka_replyTopic");
+		RequestHeaders read = WIRE.readRequest(request, 256, "fixed-replies");
+		assertThat(read.replyTopic()).isEqualTo("fixed-replies");
+		assertThat(read.replyPartition()).isNull();
+		assertThat(read.correlationId()).isEqualTo(ID);
+		request.add("kafka_replyTopic", "app-replies".getBytes(StandardCharsets.UTF_8));
+		assertThat(WIRE.readRequest(request, 256, "fixed-replies").replyTopic()).isEqualTo("fixed-replies");
+		assertThat(WIRE.readRequest(request, 256).replyPartition()).isEqualTo(3);
+	}
+
+	@Test
 	void whenHeaderNamesRepeatThenRefused() {
 		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> new HeaderNames("same", "same", "kafka_replyPartition"))
