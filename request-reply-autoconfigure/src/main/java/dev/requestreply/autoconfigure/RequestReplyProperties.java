@@ -135,7 +135,10 @@ public class RequestReplyProperties {
 	private final Map<String, String> replyConsumerProperties = new HashMap<>();
 
 	/**
-	 * Settings of requests to each topic, by topic name.
+	 * Settings of the requests to each topic, by topic name: 'correlation-id-header',
+	 * 'reply-topic-header' and 'reply-partition-header', the header names its responders read
+	 * when they are not Spring Kafka's (a @KafkaListener container factory's
+	 * setCorrelationHeaderName, say). Replies are read under every correlation id name in use.
 	 */
 	private final Map<String, Topic> topics = new LinkedHashMap<>();
 

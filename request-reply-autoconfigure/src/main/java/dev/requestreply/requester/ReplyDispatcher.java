@@ -77,7 +77,8 @@ final class ReplyDispatcher {
 			this.registry.skipped(SkippedReply.INVALID);
 			if (!this.warnedInvalid) {
 				this.warnedInvalid = true;
-				logger.warn(() -> "Skipping reply without " + RequestReplyHeaders.CORRELATION_ID + " header at "
+				logger.warn(() -> "Skipping reply without " + RequestReplyHeaders.CORRELATION_ID
+						+ " header (nor another correlation id header in use) at "
 						+ record.topic() + "-" + record.partition() + "@" + record.offset()
 						+ " (logged once; counted as invalid replies)");
 			}
