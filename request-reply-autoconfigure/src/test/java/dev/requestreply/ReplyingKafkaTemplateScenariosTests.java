@@ -76,6 +76,10 @@ class ReplyingKafkaTemplateScenariosTests {
 
 	static final String CUSTOM_HANDLER = TestBroker.uniqueTopic("rkt-custom-handler");
 
+	static final String K_REQUEST = TestBroker.uniqueTopic("rkt-k-request");
+
+	static final Queue<Integer> receivedKeys = new ConcurrentLinkedQueue<>();
+
 	static final String CUSTOM_REPLIES = TestBroker.createTopic("rkt-custom-replies", 5);
 
 	static final Queue<String> received = new ConcurrentLinkedQueue<>();
@@ -91,6 +95,9 @@ class ReplyingKafkaTemplateScenariosTests {
 				"test.l-request=" + L_REQUEST, 
 				"test.a-handler=" + A_HANDLER, "test.g-handler=" + G_HANDLER, "test.d-request=" + D_REQUEST,
 				"test.custom-handler=" + CUSTOM_HANDLER, "test.custom-replies=" + CUSTOM_REPLIES,
+				"test.k-request=" + K_REQUEST, "request-reply.key-format=kafka",
+				// The @SendTo listeners reply with the key they read: an Integer.
+				"spring.kafka.producer.key-serializer=org.apache.kafka.common.serialization.IntegerSerializer",
 				"request-reply.topics." + D_REQUEST + ".correlation-id-header=customCorrelation", "spring.application.name=rkt-scenarios",
 				"spring.kafka.consumer.auto-offset-reset=earliest", "spring.kafka.consumer.group-id=rkt-scenarios-peer");
 		template = context.getBean(RequestReplyTemplate.class);
@@ -204,6 +211,15 @@ class ReplyingKafkaTemplateScenariosTests {
 							+ TestBroker.uniqueTopic("rkt-forbidden-handler")))
 			.withStackTraceContaining("@ReplyHandler method 'forbiddenReplyTopic.answer' names replyTopic 'audit-log', "
 					+ "which is refused: 'audit-log' matches none of request-reply.handler.allowed-reply-topics");
+	}
+
+	// testGood's Integer key, our side: a listener whose key deserializer is IntegerDeserializer
+
+	@Test
+	void whenKeyFormatIsKafkaThenIntegerKeyReachesListenerWithIntegerDeserializer() throws Exception {
+		assertThat(template.request(new ProducerRecord<>(K_REQUEST, 1, "foo"), String.class, Duration.ofSeconds(30))
+			.get(30, TimeUnit.SECONDS)).isEqualTo("FOO");
+		assertThat(receivedKeys).containsExactly(1);
 	}
 
 	// The D/E/F listeners, our side: a container factory with setCorrelationHeaderName("customCorrelation"),
@@ -349,6 +365,14 @@ class ReplyingKafkaTemplateScenariosTests {
 		@SendTo
 		String dListener3(String in) {
 			return in.substring(0, 1).toUpperCase(java.util.Locale.ROOT) + in.substring(1);
+		}
+
+		@KafkaListener(topics = "${test.k-request}",
+				properties = "key.deserializer=org.apache.kafka.common.serialization.IntegerDeserializer")
+		@SendTo
+		String handleK(ConsumerRecord<Integer, String> in) {
+			receivedKeys.add(in.key());
+			return in.value().toUpperCase(java.util.Locale.ROOT);
 		}
 
 		@KafkaListener(topics = "${test.l-request}")

@@ -116,7 +116,8 @@ public final class RequestReplyAutoConfiguration {
 			.lateReplyWindow(properties.getLateReplyWindow())
 			.completionExecutor(completionExecutor(environment, virtualThreadsBuilder))
 			.virtualThreads(Threading.VIRTUAL.isActive(environment))
-			.replyErrorDetector(replyErrorDetector.getIfUnique());
+			.replyErrorDetector(replyErrorDetector.getIfUnique())
+			.keyFormat(properties.getKeyFormat());
 		PropertyMapper.get().from(properties::getInstanceId).whenHasText().to(settings::instanceId);
 		properties.getTopics().forEach((topic, names) -> settings.headerNames(topic, headerNames(names)));
 		observationRegistry(properties, observationRegistry).ifPresent(

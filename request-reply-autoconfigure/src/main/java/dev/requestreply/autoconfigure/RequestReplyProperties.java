@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 
 import dev.requestreply.handler.ReplyTopicPolicy;
+import dev.requestreply.requester.KeyFormat;
 import dev.requestreply.requester.ReplyPartitionMode;
 import dev.requestreply.requester.ReplyTopicSettings;
 import org.jspecify.annotations.Nullable;
@@ -133,6 +134,14 @@ public class RequestReplyProperties {
 	 * 'spring.kafka.consumer.*'.
 	 */
 	private final Map<String, String> replyConsumerProperties = new HashMap<>();
+
+	/**
+	 * How the keys of requests are written: 'json' as payloads (an Integer 1 is the text '1'),
+	 * or 'kafka', Integer, Long and Short keys as Kafka's serializers write them, for
+	 * @KafkaListener responders with such a key deserializer. Switching moves those keys to other
+	 * partitions: requests of one key sent before and after may be handled out of order.
+	 */
+	private KeyFormat keyFormat = KeyFormat.JSON;
 
 	/**
 	 * Settings of the requests to each topic, by topic name: 'correlation-id-header',
@@ -416,6 +425,22 @@ public class RequestReplyProperties {
 	 */
 	public Map<String, String> getReplyConsumerProperties() {
 		return this.replyConsumerProperties;
+	}
+
+	/**
+	 * Return {@code request-reply.key-format}.
+	 * @return the key format
+	 */
+	public KeyFormat getKeyFormat() {
+		return this.keyFormat;
+	}
+
+	/**
+	 * Set {@code request-reply.key-format}.
+	 * @param keyFormat the key format
+	 */
+	public void setKeyFormat(KeyFormat keyFormat) {
+		this.keyFormat = keyFormat;
 	}
 
 	/**

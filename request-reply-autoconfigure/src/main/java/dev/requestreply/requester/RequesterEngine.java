@@ -312,7 +312,7 @@ public final class RequesterEngine implements AutoCloseable {
 			// Stopped just after the check let the request through.
 			throw new RequestReplyException("RequestReplyTemplate stopped: request to " + topics + " not sent");
 		}
-		byte[] key = this.converter.toBytes(record.key());
+		byte[] key = this.settings.keyFormat().toBytes(record.key(), this.converter);
 		byte[] value = this.converter.toBytes(record.value());
 		return current.sender().send(topics, record, key, value, register.get(), deadline.epochMillis(), stream);
 	}

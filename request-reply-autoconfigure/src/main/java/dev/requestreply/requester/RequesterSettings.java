@@ -46,6 +46,7 @@ import org.springframework.util.Assert;
  * {@code null} for none (since 0.4.0)
  * @param headerNames the header names of each request topic whose responders do not use Spring
  * Kafka's (since 0.4.0)
+ * @param keyFormat how the keys of requests are written (since 0.4.0)
  * @since 0.3.0
  */
 public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMode replyPartitions,
@@ -54,7 +55,8 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		Supplier<Set<String>> localResponderTopics, int streamBuffer, int maxPending, Duration lateReplyWindow,
 		String instanceId, boolean autoStartup, ObservationRegistry observationRegistry,
 		@Nullable RequestReplyObservationConvention observationConvention, @Nullable Executor completionExecutor,
-		boolean virtualThreads, @Nullable ReplyErrorDetector replyErrorDetector, Map<String, HeaderNames> headerNames) {
+		boolean virtualThreads, @Nullable ReplyErrorDetector replyErrorDetector, Map<String, HeaderNames> headerNames,
+		KeyFormat keyFormat) {
 
 	/**
 	 * Default timeout of requests that name none.
@@ -111,6 +113,7 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		Assert.hasText(instanceId, "'instanceId' must not be empty");
 		Assert.notNull(observationRegistry, "'observationRegistry' must not be null");
 		headerNames = Map.copyOf(headerNames);
+		Assert.notNull(keyFormat, "'keyFormat' must not be null");
 	}
 
 	private static void assertPositive(Duration duration, String name) {
@@ -166,6 +169,8 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		private @Nullable ReplyErrorDetector replyErrorDetector;
 
 		private final Map<String, HeaderNames> headerNames = new HashMap<>();
+
+		private KeyFormat keyFormat = KeyFormat.JSON;
 
 		private Builder(ReplyTopicSettings replyTopic) {
 			this.replyTopic = replyTopic;
@@ -351,6 +356,17 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		}
 
 		/**
+		 * Set how the keys of requests are written. Default {@link KeyFormat#JSON}.
+		 * @param keyFormat the key format
+		 * @return this builder
+		 * @since 0.4.0
+		 */
+		public Builder keyFormat(KeyFormat keyFormat) {
+			this.keyFormat = keyFormat;
+			return this;
+		}
+
+		/**
 		 * Build the settings.
 		 * @return the settings
 		 */
@@ -359,7 +375,7 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 					this.replyPathTimeout, this.responderCheckInterval, this.localResponderTopics, this.streamBuffer,
 					this.maxPending, this.lateReplyWindow, this.instanceId, this.autoStartup, this.observationRegistry,
 					this.observationConvention, this.completionExecutor, this.virtualThreads,
-					this.replyErrorDetector, this.headerNames);
+					this.replyErrorDetector, this.headerNames, this.keyFormat);
 		}
 
 	}
