@@ -143,7 +143,7 @@ class ReplyingKafkaTemplateScenariosTests {
 			throws Exception {
 		ReplyingKafkaTemplate<Integer, String, String> replying = replying(TestBroker.createTopic("rkt-a-replies", 5));
 		Headers headers = new RecordHeaders();
-		headers.add("baz", "buz".getBytes());
+		headers.add("baz", "buz".getBytes(StandardCharsets.UTF_8));
 		ProducerRecord<Integer, String> record = new ProducerRecord<>(A_HANDLER, null, null, 1, "foo", headers);
 		RequestReplyFuture<Integer, String, String> future = replying.sendAndReceive(record);
 		future.getSendFuture().get(10, TimeUnit.SECONDS);
@@ -293,7 +293,8 @@ class ReplyingKafkaTemplateScenariosTests {
 		ReplyErrorDetector serverSentAnError() {
 			return (reply) -> {
 				Header error = reply.headers().lastHeader("serverSentAnError");
-				return (error != null) ? new IllegalStateException(new String(error.value())) : null;
+				return (error != null)
+						? new IllegalStateException(new String(error.value(), StandardCharsets.UTF_8)) : null;
 			};
 		}
 

@@ -8,7 +8,6 @@ import java.util.Optional;
 import dev.requestreply.ReplyContext;
 import dev.requestreply.wire.RequestHeaders;
 import dev.requestreply.wire.WireFormat;
-import dev.requestreply.wire.WirePolicy;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -161,9 +160,7 @@ public final class HandlerCallContext implements ReplyContext {
 	 * @param reply the headers of a reply
 	 */
 	public void copyReplyHeadersTo(Headers reply) {
-		synchronized (this.replyHeaders) {
-			WirePolicy.addReplyHeaders(reply, this.replyHeaders);
-		}
+		copyReplyHeadersTo(reply, WireFormat.standard());
 	}
 
 	/**

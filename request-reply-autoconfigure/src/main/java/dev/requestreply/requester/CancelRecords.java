@@ -1,6 +1,5 @@
 package dev.requestreply.requester;
 
-import java.util.Map;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -34,15 +33,6 @@ final class CancelRecords implements AutoCloseable {
 	private final ThreadPoolTaskExecutor sender;
 
 	private final LongAdder sent = new LongAdder();
-
-	/**
-	 * Create the sender of cancel records.
-	 * @param kafkaTemplate the template the requests are sent with
-	 * @param threads the threads of the library's own loops (virtual ones or not)
-	 */
-	CancelRecords(KafkaTemplate<byte[], byte[]> kafkaTemplate, LoopThreads threads) {
-		this(kafkaTemplate, threads, new TopicWires(Map.of()));
-	}
 
 	/**
 	 * Create the sender of cancel records that name the request under each topic's correlation id

@@ -3,8 +3,8 @@ package dev.requestreply.responder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -94,10 +94,6 @@ final class CancelReader {
 		config.put(ConsumerConfig.CLIENT_ID_CONFIG, "request-reply-cancels");
 		config.putIfAbsent(ConsumerConfig.METADATA_MAX_AGE_CONFIG, (int) METADATA_MAX_AGE.toMillis());
 		this.consumerConfig = config;
-	}
-
-	void register(List<String> topics, RequestsInHand requests) {
-		register(topics, requests, WireFormat.standard());
 	}
 
 	// A handler's cancel records name the request under its own correlation id header.

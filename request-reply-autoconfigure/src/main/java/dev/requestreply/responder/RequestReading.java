@@ -1,6 +1,7 @@
 package dev.requestreply.responder;
 
 import dev.requestreply.wire.WireFormat;
+import org.apache.kafka.common.header.Headers;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -16,7 +17,7 @@ record RequestReading(WireFormat wire, int maxCorrelationIdBytes, @Nullable Stri
 	/**
 	 * Return the correlation id a cancel record names.
 	 */
-	byte @Nullable [] cancelledRequest(org.apache.kafka.common.header.Headers headers) {
+	byte @Nullable [] cancelledRequest(Headers headers) {
 		return this.wire.cancelledRequest(headers);
 	}
 
