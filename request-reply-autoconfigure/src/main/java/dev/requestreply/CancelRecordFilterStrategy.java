@@ -1,6 +1,6 @@
 package dev.requestreply;
 
-import dev.requestreply.wire.WireFormat;
+import dev.requestreply.wire.RequestReplyHeaders;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 import org.springframework.kafka.listener.adapter.RecordFilterStrategy;
@@ -22,7 +22,8 @@ public class CancelRecordFilterStrategy implements RecordFilterStrategy<Object, 
 	 */
 	@Override
 	public boolean filter(ConsumerRecord<Object, Object> record) {
-		return WireFormat.standard().cancelledRequest(record.headers()) != null;
+		// Whatever name the correlation id has: the topic's responders may use one of their own.
+		return record.headers().lastHeader(RequestReplyHeaders.CANCEL) != null;
 	}
 
 }

@@ -145,6 +145,64 @@ public @interface ReplyHandler {
 	boolean queue() default false;
 
 	/**
+	 * Whether this handler's replies carry the library's own {@code rr_responder} header,
+	 * {@code "true"} or {@code "false"}. {@code ${...}} placeholders resolve. Empty means the
+	 * {@code request-reply.handler.responder-headers} property (default true). Without it a reply
+	 * carries exactly the correlation id and the headers the method added (and, on an error
+	 * reply, the error headers), as a Spring Kafka {@code ReplyingKafkaTemplate} caller that checks
+	 * every reply header expects; a scatter-gather then names this handler's replies
+	 * {@code unknown-<n>} rather than by its consumer group, and cannot tell its redelivered
+	 * replies from another responder's.
+	 * @return whether replies carry {@code rr_responder}
+	 * @since 0.4.0
+	 */
+	String responderHeaders() default "";
+
+	/**
+	 * Name of the correlation id header this handler reads on requests (and on cancel records)
+	 * and writes on its replies. {@code ${...}} placeholders resolve. Empty means the
+	 * {@code request-reply.handler.correlation-id-header} property (default Spring Kafka's
+	 * {@code kafka_correlationId}): the counterpart of {@code setCorrelationHeaderName(..)} of
+	 * Spring Kafka's {@code ReplyingKafkaTemplate} and listener container factory. A header of
+	 * this name the method adds to its reply is not sent twice.
+	 * @return the header name
+	 * @since 0.4.0
+	 */
+	String correlationIdHeader() default "";
+
+	/**
+	 * Name of the reply topic header this handler reads on requests. {@code ${...}}
+	 * placeholders resolve. Empty means the {@code request-reply.handler.reply-topic-header}
+	 * property (default {@code kafka_replyTopic}); Spring Kafka's
+	 * {@code setReplyTopicHeaderName(..)}.
+	 * @return the header name
+	 * @since 0.4.0
+	 */
+	String replyTopicHeader() default "";
+
+	/**
+	 * Name of the reply partition header this handler reads on requests. {@code ${...}}
+	 * placeholders resolve. Empty means the {@code request-reply.handler.reply-partition-header}
+	 * property (default {@code kafka_replyPartition}); Spring Kafka's
+	 * {@code setReplyPartitionHeaderName(..)}.
+	 * @return the header name
+	 * @since 0.4.0
+	 */
+	String replyPartitionHeader() default "";
+
+	/**
+	 * Topic every reply of this handler goes to, as with Spring's {@code @SendTo("topic")}: always,
+	 * whatever reply topic the request names, and whether or not it names one (a request then
+	 * needs only a correlation id); the reply partition a request names is ignored (it names a
+	 * partition of another topic). {@code ${...}} placeholders resolve. Checked at start-up
+	 * against {@code request-reply.handler.allowed-reply-topics}: a topic not allowed fails
+	 * start-up. Empty means the topic each request names.
+	 * @return the reply topic
+	 * @since 0.4.0
+	 */
+	String replyTopic() default "";
+
+	/**
 	 * How the requests of one partition are ordered among themselves.
 	 *
 	 * @since 0.3.0

@@ -25,6 +25,10 @@ import org.springframework.core.ParameterizedTypeReference;
  * <p>
  * A request sent on a thread handling a request for a {@link ReplyHandler @ReplyHandler} (or on
  * one given its {@link ReplyContext}) inherits its deadline: its timeout is cut to the time left.
+ * A timeout of zero or less given to {@code request} or {@code exchange} behaves as Spring Kafka's
+ * {@code ReplyingKafkaTemplate}: the request is sent, and its future fails with a
+ * {@link RequestTimeoutException} at once (a {@code @ReplyHandler} does not start on it, its
+ * deadline having passed); streams and scatter-gathers need a positive timeout.
  * <p>
  * Which thread runs what: a returned future completes (by its reply, an error reply, its timeout,
  * a send failure, a cancellation by id, or shutdown) on one of the library's completion threads,

@@ -201,8 +201,7 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 
 	private <T> CompletableFuture<T> request(ProducerRecord<?, ?> record, Type replyType, Duration timeout) {
 		Assert.notNull(record, "'record' must not be null");
-		assertPositive(timeout, "timeout");
-		return this.engine.request(record, replyType, timeout);
+		return this.engine.request(record, replyType, notNegative(timeout));
 	}
 
 	@Override
@@ -210,8 +209,7 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 			ParameterizedTypeReference<T> replyType, Duration timeout) {
 		Assert.notNull(record, "'record' must not be null");
 		Assert.notNull(replyType, "'replyType' must not be null");
-		assertPositive(timeout, "timeout");
-		return this.engine.exchange(record, replyType.getType(), timeout);
+		return this.engine.exchange(record, replyType.getType(), notNegative(timeout));
 	}
 
 	@Override
@@ -260,6 +258,14 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	@Override
 	public <T> T requestAndWait(String topic, Object payload, Class<T> replyType) {
 		return requestAndWait(topic, payload, replyType, getDefaultTimeout());
+	}
+
+	// As Spring Kafka's ReplyingKafkaTemplate: a timeout of zero or less sends the request all the
+	// same, and its future fails with a timeout at once (its deadline on the wire has passed, so
+	// a @ReplyHandler does not start on it).
+	private static Duration notNegative(Duration timeout) {
+		Assert.notNull(timeout, "'timeout' must not be null");
+		return timeout.isNegative() ? Duration.ZERO : timeout;
 	}
 
 	private static void assertPositive(Duration duration, String name) {

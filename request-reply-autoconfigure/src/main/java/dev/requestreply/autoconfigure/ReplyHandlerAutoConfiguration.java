@@ -9,6 +9,7 @@ import dev.requestreply.handler.ReplyHandlerContainerCustomizer;
 import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.handler.ReplyHandlerIdempotency;
 import dev.requestreply.handler.ReplyHandlerPolicy;
+import dev.requestreply.handler.ReplyOptions;
 import dev.requestreply.responder.ResponderClients;
 import dev.requestreply.responder.ResponderContainers;
 import dev.requestreply.responder.ResponderSettings;
@@ -63,7 +64,7 @@ public final class ReplyHandlerAutoConfiguration {
 		allowedReplyTopics.add(RequestReplyAutoConfiguration.replyTopic(properties, environment));
 		ReplyHandlerPolicy policy = new ReplyHandlerPolicy(allowedReplyTopics,
 				(int) Math.min(Integer.MAX_VALUE, handler.getMaxRequestSize().toBytes()),
-				ReplyHandlerPolicy.DEFAULT.maxCorrelationIdBytes());
+				(int) Math.min(Integer.MAX_VALUE, handler.getMaxCorrelationIdSize().toBytes()));
 		RequestReplyProperties.Idempotency idempotency = handler.getIdempotency();
 		return new ResponderSettings(groupId(properties, environment), handler.getConcurrency(),
 				handler.getMaxConcurrency(), handler.getMaxHandlingTime(), handler.getMaxInHand(),
@@ -71,7 +72,9 @@ public final class ReplyHandlerAutoConfiguration {
 				new ReplyHandlerIdempotency(idempotency.isEnabled(), idempotency.getMaxEntries(),
 						idempotency.getWindow()),
 				Threading.VIRTUAL.isActive(environment), handler.getTransactionTimeout(),
-				new ResponderSettings.Queue(handler.isQueue(), handler.getQueueConsumers(), handler.getQueueHistory()));
+				new ResponderSettings.Queue(handler.isQueue(), handler.getQueueConsumers(), handler.getQueueHistory()),
+				new ReplyOptions(handler.isResponderHeaders(), handler.getCorrelationIdHeader(),
+						handler.getReplyTopicHeader(), handler.getReplyPartitionHeader(), null));
 	}
 
 	static String groupId(RequestReplyProperties properties, Environment environment) {

@@ -1,11 +1,13 @@
 package dev.requestreply.autoconfigure;
 
 import java.util.HashSet;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Executor;
 
 import dev.requestreply.CorrelationRegistry;
+import dev.requestreply.ReplyErrorDetector;
 import dev.requestreply.RequestReplyTemplate;
 import dev.requestreply.RequestReplyTemplateCustomizer;
 import dev.requestreply.convert.PayloadConverter;
@@ -14,6 +16,7 @@ import dev.requestreply.observation.RequestReplyObservationConvention;
 import dev.requestreply.requester.ReplyTopicSettings;
 import dev.requestreply.requester.RequesterEngine;
 import dev.requestreply.requester.RequesterSettings;
+import dev.requestreply.wire.HeaderNames;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.json.JsonMapper;
@@ -94,6 +97,7 @@ public final class RequestReplyAutoConfiguration {
 			ObjectProvider<ObservationRegistry> observationRegistry,
 			ObjectProvider<RequestReplyObservationConvention> observationConvention,
 			ObjectProvider<RequestReplyTemplateCustomizer> customizers,
+			ObjectProvider<ReplyErrorDetector> replyErrorDetector,
 			ObjectProvider<ReplyHandlerBeanPostProcessor> handlers,
 			ObjectProvider<SimpleAsyncTaskExecutorBuilder> virtualThreadsBuilder) {
 		RequesterSettings.Builder settings = RequesterSettings
@@ -111,13 +115,23 @@ public final class RequestReplyAutoConfiguration {
 			.maxPending(properties.getMaxPending())
 			.lateReplyWindow(properties.getLateReplyWindow())
 			.completionExecutor(completionExecutor(environment, virtualThreadsBuilder))
-			.virtualThreads(Threading.VIRTUAL.isActive(environment));
+			.virtualThreads(Threading.VIRTUAL.isActive(environment))
+			.replyErrorDetector(replyErrorDetector.getIfUnique())
+			.keyFormat(properties.getKeyFormat());
 		PropertyMapper.get().from(properties::getInstanceId).whenHasText().to(settings::instanceId);
+		properties.getTopics().forEach((topic, names) -> settings.headerNames(topic, headerNames(names)));
 		observationRegistry(properties, observationRegistry).ifPresent(
 				(observations) -> settings.observations(observations, observationConvention.getIfUnique()));
 		customizers.orderedStream().forEach((customizer) -> customizer.customize(settings));
 		return new RequestReplyTemplate(new RequesterEngine(clients.getKafkaTemplate(),
 				clients.getReplyConsumerFactory(), clients.getAdminConfig(), converter, settings.build()));
+	}
+
+	private static HeaderNames headerNames(RequestReplyProperties.Topic topic) {
+		return new HeaderNames(
+				Objects.requireNonNullElse(topic.getCorrelationIdHeader(), HeaderNames.DEFAULT.correlationId()),
+				Objects.requireNonNullElse(topic.getReplyTopicHeader(), HeaderNames.DEFAULT.replyTopic()),
+				Objects.requireNonNullElse(topic.getReplyPartitionHeader(), HeaderNames.DEFAULT.replyPartition()));
 	}
 
 	/**

@@ -3,10 +3,12 @@ package dev.requestreply.autoconfigure;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import dev.requestreply.handler.ReplyTopicPolicy;
+import dev.requestreply.requester.KeyFormat;
 import dev.requestreply.requester.ReplyPartitionMode;
 import dev.requestreply.requester.ReplyTopicSettings;
 import org.jspecify.annotations.Nullable;
@@ -132,6 +134,22 @@ public class RequestReplyProperties {
 	 * 'spring.kafka.consumer.*'.
 	 */
 	private final Map<String, String> replyConsumerProperties = new HashMap<>();
+
+	/**
+	 * How the keys of requests are written: 'json' as payloads (an Integer 1 is the text '1'),
+	 * or 'kafka', Integer, Long and Short keys as Kafka's serializers write them, for
+	 * @KafkaListener responders with such a key deserializer. Switching moves those keys to other
+	 * partitions: requests of one key sent before and after may be handled out of order.
+	 */
+	private KeyFormat keyFormat = KeyFormat.JSON;
+
+	/**
+	 * Settings of the requests to each topic, by topic name: 'correlation-id-header',
+	 * 'reply-topic-header' and 'reply-partition-header', the header names its responders read
+	 * when they are not Spring Kafka's (a @KafkaListener container factory's
+	 * setCorrelationHeaderName, say). Replies are read under every correlation id name in use.
+	 */
+	private final Map<String, Topic> topics = new LinkedHashMap<>();
 
 	private final Handler handler = new Handler();
 
@@ -410,6 +428,30 @@ public class RequestReplyProperties {
 	}
 
 	/**
+	 * Return {@code request-reply.key-format}.
+	 * @return the key format
+	 */
+	public KeyFormat getKeyFormat() {
+		return this.keyFormat;
+	}
+
+	/**
+	 * Set {@code request-reply.key-format}.
+	 * @param keyFormat the key format
+	 */
+	public void setKeyFormat(KeyFormat keyFormat) {
+		this.keyFormat = keyFormat;
+	}
+
+	/**
+	 * Return {@code request-reply.topics}.
+	 * @return the settings of each request topic
+	 */
+	public Map<String, Topic> getTopics() {
+		return this.topics;
+	}
+
+	/**
 	 * Return the {@code request-reply.handler.*} settings.
 	 * @return the handler settings
 	 */
@@ -439,6 +481,81 @@ public class RequestReplyProperties {
 	 */
 	public Observation getObservation() {
 		return this.observation;
+	}
+
+	/**
+	 * Settings of the requests to one topic ({@code request-reply.topics.<topic>.*}).
+	 */
+	public static class Topic {
+
+		/**
+		 * Name of the correlation id header of requests to this topic and of their cancel
+		 * records, as its responders read it (a @KafkaListener container factory's
+		 * setCorrelationHeaderName); replies are read under every name in use. Spring Kafka's
+		 * 'kafka_correlationId' when not set.
+		 */
+		private @Nullable String correlationIdHeader;
+
+		/**
+		 * Name of the reply topic header of requests to this topic, as its responders read it.
+		 * Spring Kafka's 'kafka_replyTopic' when not set.
+		 */
+		private @Nullable String replyTopicHeader;
+
+		/**
+		 * Name of the reply partition header of requests to this topic, as its responders read
+		 * it. Spring Kafka's 'kafka_replyPartition' when not set.
+		 */
+		private @Nullable String replyPartitionHeader;
+
+		/**
+		 * Return the correlation id header name.
+		 * @return the name, or {@code null} for Spring Kafka's
+		 */
+		public @Nullable String getCorrelationIdHeader() {
+			return this.correlationIdHeader;
+		}
+
+		/**
+		 * Set the correlation id header name.
+		 * @param correlationIdHeader the name
+		 */
+		public void setCorrelationIdHeader(@Nullable String correlationIdHeader) {
+			this.correlationIdHeader = correlationIdHeader;
+		}
+
+		/**
+		 * Return the reply topic header name.
+		 * @return the name, or {@code null} for Spring Kafka's
+		 */
+		public @Nullable String getReplyTopicHeader() {
+			return this.replyTopicHeader;
+		}
+
+		/**
+		 * Set the reply topic header name.
+		 * @param replyTopicHeader the name
+		 */
+		public void setReplyTopicHeader(@Nullable String replyTopicHeader) {
+			this.replyTopicHeader = replyTopicHeader;
+		}
+
+		/**
+		 * Return the reply partition header name.
+		 * @return the name, or {@code null} for Spring Kafka's
+		 */
+		public @Nullable String getReplyPartitionHeader() {
+			return this.replyPartitionHeader;
+		}
+
+		/**
+		 * Set the reply partition header name.
+		 * @param replyPartitionHeader the name
+		 */
+		public void setReplyPartitionHeader(@Nullable String replyPartitionHeader) {
+			this.replyPartitionHeader = replyPartitionHeader;
+		}
+
 	}
 
 	/**
@@ -544,6 +661,40 @@ public class RequestReplyProperties {
 		 * Largest request value handed to a handler; larger requests get an error reply.
 		 */
 		private DataSize maxRequestSize = DataSize.ofMegabytes(1);
+
+		/**
+		 * Whether the replies of handlers carry the library's own 'rr_responder' header, which
+		 * names the responder in a scatter-gather (@ReplyHandler(responderHeaders) overrides it).
+		 * Without it a reply carries exactly the correlation id and the headers its handler
+		 * added (and the error headers on an error reply), as a ReplyingKafkaTemplate caller that
+		 * checks every reply header expects.
+		 */
+		private boolean responderHeaders = true;
+
+		/**
+		 * Name of the correlation id header handlers read on requests and cancel records and
+		 * write on replies (@ReplyHandler(correlationIdHeader) overrides it); Spring Kafka's by
+		 * default.
+		 */
+		private String correlationIdHeader = "kafka_correlationId";
+
+		/**
+		 * Name of the reply topic header handlers read on requests
+		 * (@ReplyHandler(replyTopicHeader) overrides it); Spring Kafka's by default.
+		 */
+		private String replyTopicHeader = "kafka_replyTopic";
+
+		/**
+		 * Name of the reply partition header handlers read on requests
+		 * (@ReplyHandler(replyPartitionHeader) overrides it); Spring Kafka's by default.
+		 */
+		private String replyPartitionHeader = "kafka_replyPartition";
+
+		/**
+		 * Longest correlation id handlers echo; a request with a longer one is skipped without a
+		 * reply (counted as rejected).
+		 */
+		private DataSize maxCorrelationIdSize = DataSize.ofBytes(256);
 
 		/**
 		 * Additional Kafka consumer properties of the handlers' consumers, applied over
@@ -771,6 +922,86 @@ public class RequestReplyProperties {
 		 */
 		public void setMaxRequestSize(DataSize maxRequestSize) {
 			this.maxRequestSize = maxRequestSize;
+		}
+
+		/**
+		 * Return {@code request-reply.handler.responder-headers}.
+		 * @return whether replies carry {@code rr_responder}
+		 */
+		public boolean isResponderHeaders() {
+			return this.responderHeaders;
+		}
+
+		/**
+		 * Set {@code request-reply.handler.responder-headers}.
+		 * @param responderHeaders whether replies carry {@code rr_responder}
+		 */
+		public void setResponderHeaders(boolean responderHeaders) {
+			this.responderHeaders = responderHeaders;
+		}
+
+		/**
+		 * Return {@code request-reply.handler.correlation-id-header}.
+		 * @return the correlation id header name
+		 */
+		public String getCorrelationIdHeader() {
+			return this.correlationIdHeader;
+		}
+
+		/**
+		 * Set {@code request-reply.handler.correlation-id-header}.
+		 * @param correlationIdHeader the correlation id header name
+		 */
+		public void setCorrelationIdHeader(String correlationIdHeader) {
+			this.correlationIdHeader = correlationIdHeader;
+		}
+
+		/**
+		 * Return {@code request-reply.handler.reply-topic-header}.
+		 * @return the reply topic header name
+		 */
+		public String getReplyTopicHeader() {
+			return this.replyTopicHeader;
+		}
+
+		/**
+		 * Set {@code request-reply.handler.reply-topic-header}.
+		 * @param replyTopicHeader the reply topic header name
+		 */
+		public void setReplyTopicHeader(String replyTopicHeader) {
+			this.replyTopicHeader = replyTopicHeader;
+		}
+
+		/**
+		 * Return {@code request-reply.handler.reply-partition-header}.
+		 * @return the reply partition header name
+		 */
+		public String getReplyPartitionHeader() {
+			return this.replyPartitionHeader;
+		}
+
+		/**
+		 * Set {@code request-reply.handler.reply-partition-header}.
+		 * @param replyPartitionHeader the reply partition header name
+		 */
+		public void setReplyPartitionHeader(String replyPartitionHeader) {
+			this.replyPartitionHeader = replyPartitionHeader;
+		}
+
+		/**
+		 * Return {@code request-reply.handler.max-correlation-id-size}.
+		 * @return the longest correlation id
+		 */
+		public DataSize getMaxCorrelationIdSize() {
+			return this.maxCorrelationIdSize;
+		}
+
+		/**
+		 * Set {@code request-reply.handler.max-correlation-id-size}.
+		 * @param maxCorrelationIdSize the longest correlation id
+		 */
+		public void setMaxCorrelationIdSize(DataSize maxCorrelationIdSize) {
+			this.maxCorrelationIdSize = maxCorrelationIdSize;
 		}
 
 		/**

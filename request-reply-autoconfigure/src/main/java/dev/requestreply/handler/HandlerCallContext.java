@@ -7,7 +7,7 @@ import java.util.Optional;
 
 import dev.requestreply.ReplyContext;
 import dev.requestreply.wire.RequestHeaders;
-import dev.requestreply.wire.WirePolicy;
+import dev.requestreply.wire.WireFormat;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
@@ -160,8 +160,18 @@ public final class HandlerCallContext implements ReplyContext {
 	 * @param reply the headers of a reply
 	 */
 	public void copyReplyHeadersTo(Headers reply) {
+		copyReplyHeadersTo(reply, WireFormat.standard());
+	}
+
+	/**
+	 * Add the headers the handler set to a reply's headers, less those the given codec writes.
+	 * @param reply the headers of a reply
+	 * @param wire the codec of the handler's replies
+	 * @since 0.4.0
+	 */
+	public void copyReplyHeadersTo(Headers reply, WireFormat wire) {
 		synchronized (this.replyHeaders) {
-			WirePolicy.addReplyHeaders(reply, this.replyHeaders);
+			wire.addReplyHeaders(reply, this.replyHeaders);
 		}
 	}
 

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -94,7 +95,10 @@ public class ReplyHandlerBeanPostProcessor implements BeanPostProcessor, BeanFac
 		}
 		return new ReplyHandlerEndpoint(beanName, bean, invocable, topics, groupId, concurrency,
 				arguments.payloadType(), annotation.idempotent(), annotation.ordering(), maxConcurrency,
-				maxHandlingTime, annotation.queue(), orderingExplicit);
+				maxHandlingTime, annotation.queue(), orderingExplicit,
+				new ReplyOptions(bool(id, "responderHeaders", annotation.responderHeaders()),
+						text(annotation.correlationIdHeader()), text(annotation.replyTopicHeader()),
+						text(annotation.replyPartitionHeader()), text(annotation.replyTopic())));
 	}
 
 	/**
@@ -138,6 +142,24 @@ public class ReplyHandlerBeanPostProcessor implements BeanPostProcessor, BeanFac
 					"@ReplyHandler method '" + id + "' must have a " + attribute + " of at least 1, not " + number);
 		}
 		return number;
+	}
+
+	private @Nullable String text(String text) {
+		String value = StringUtils.hasText(text) ? resolve(text) : null;
+		return StringUtils.hasText(value) ? value.trim() : null;
+	}
+
+	private @Nullable Boolean bool(String id, String attribute, String text) {
+		String value = StringUtils.hasText(text) ? resolve(text) : null;
+		if (!StringUtils.hasText(value)) {
+			return null;
+		}
+		return switch (value.trim().toLowerCase(Locale.ROOT)) {
+			case "true" -> true;
+			case "false" -> false;
+			default -> throw new BeanInitializationException("@ReplyHandler method '" + id + "' has a " + attribute
+					+ " that is neither true nor false: '" + value + "'");
+		};
 	}
 
 	private @Nullable Duration duration(String id, String text) {

@@ -6,7 +6,6 @@ import java.util.concurrent.atomic.LongAdder;
 
 import dev.requestreply.CorrelationId;
 import dev.requestreply.support.LoopThreads;
-import dev.requestreply.wire.WireFormat;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jspecify.annotations.Nullable;
 
@@ -30,17 +29,22 @@ final class CancelRecords implements AutoCloseable {
 
 	private final KafkaTemplate<byte[], byte[]> kafkaTemplate;
 
+	private final TopicWires wires;
+
 	private final ThreadPoolTaskExecutor sender;
 
 	private final LongAdder sent = new LongAdder();
 
 	/**
-	 * Create the sender of cancel records.
+	 * Create the sender of cancel records that name the request under each topic's correlation id
+	 * header.
 	 * @param kafkaTemplate the template the requests are sent with
 	 * @param threads the threads of the library's own loops (virtual ones or not)
+	 * @param wires the header names of each topic
 	 */
-	CancelRecords(KafkaTemplate<byte[], byte[]> kafkaTemplate, LoopThreads threads) {
+	CancelRecords(KafkaTemplate<byte[], byte[]> kafkaTemplate, LoopThreads threads, TopicWires wires) {
 		this.kafkaTemplate = kafkaTemplate;
+		this.wires = wires;
 		// One thread, ended after a minute idle; unbounded queue: a cancel is dropped only at shutdown.
 		this.sender = new ThreadPoolTaskExecutorBuilder().corePoolSize(1)
 			.maxPoolSize(1)
@@ -72,8 +76,9 @@ final class CancelRecords implements AutoCloseable {
 	 * @param id the request's correlation id
 	 */
 	void send(SendResult<byte[], byte[]> request, byte @Nullable [] key, CorrelationId id) {
-		ProducerRecord<byte[], byte[]> cancel = new ProducerRecord<>(request.getProducerRecord().topic(),
-				request.getRecordMetadata().partition(), key, null, WireFormat.standard().cancelHeaders(id.toBytes()));
+		String topic = request.getProducerRecord().topic();
+		ProducerRecord<byte[], byte[]> cancel = new ProducerRecord<>(topic, request.getRecordMetadata().partition(),
+				key, null, this.wires.of(topic).cancelHeaders(id.toBytes()));
 		try {
 			this.sender.execute(() -> send(cancel, id));
 		}

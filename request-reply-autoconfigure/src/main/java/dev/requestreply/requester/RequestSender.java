@@ -13,11 +13,9 @@ import dev.requestreply.observation.RequestReplyObservation;
 import dev.requestreply.observation.RequestReplyObservationContext;
 import dev.requestreply.observation.RequestReplyObservationConvention;
 import dev.requestreply.wire.RequestHeaders;
-import dev.requestreply.wire.WireFormat;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationRegistry;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.kafka.core.KafkaTemplate;
@@ -48,6 +46,8 @@ final class RequestSender {
 
 	private final CancelRecords cancels;
 
+	private final TopicWires wires;
+
 	/**
 	 * Create a sender.
 	 * @param kafkaTemplate the template records are sent with
@@ -57,11 +57,13 @@ final class RequestSender {
 	 * @param observationConvention a custom convention, or {@code null} for the default
 	 * @param replyListener the reply consumers, which tell the reply partition a request names
 	 * @param cancels the sender of cancel records
+	 * @param wires the header names of each topic
 	 */
 	RequestSender(KafkaTemplate<byte[], byte[]> kafkaTemplate, PendingRequests registry, String replyTopic,
 			ObservationRegistry observationRegistry, @Nullable RequestReplyObservationConvention observationConvention,
-			ReplyListener replyListener, CancelRecords cancels) {
+			ReplyListener replyListener, CancelRecords cancels, TopicWires wires) {
 		Assert.notNull(observationRegistry, "'observationRegistry' must not be null");
+		this.wires = wires;
 		this.kafkaTemplate = kafkaTemplate;
 		this.registry = registry;
 		this.replyTopic = replyTopic;
@@ -98,13 +100,14 @@ final class RequestSender {
 			}
 			throw ex;
 		}
-		RecordHeaders headers = WireFormat.standard().requestHeaders(record.headers(), new RequestHeaders(pending.id().toBytes(),
-				this.replyTopic, replyPartition, deadlineMillis, null, stream));
+		RequestHeaders address = new RequestHeaders(pending.id().toBytes(), this.replyTopic, replyPartition,
+				deadlineMillis, null, stream);
 		List<CompletableFuture<SendResult<byte[], byte[]>>> sends = new ArrayList<>(topics.size());
 		for (String topic : topics) {
-			// Headers of their own per record: the producer makes them read-only, a tracer adds to them.
+			// Headers of their own per record, under the topic's names: the producer makes them
+			// read-only, a tracer adds to them.
 			ProducerRecord<byte[], byte[]> request = new ProducerRecord<>(topic, record.partition(),
-					record.timestamp(), key, value, new RecordHeaders(headers.toArray()));
+					record.timestamp(), key, value, this.wires.of(topic).requestHeaders(record.headers(), address));
 			sends.add(this.observationRegistry.isNoop() ? send(request, pending) : sendObserved(request, pending));
 		}
 		// The core decides: the partition it named is released at its end, a cancel goes out when the

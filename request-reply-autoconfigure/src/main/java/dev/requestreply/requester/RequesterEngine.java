@@ -62,6 +62,8 @@ public final class RequesterEngine implements AutoCloseable {
 
 	private final CancelRecords cancels;
 
+	private final TopicWires wires;
+
 	private volatile @Nullable Running running;
 
 	/**
@@ -91,7 +93,8 @@ public final class RequesterEngine implements AutoCloseable {
 		this.registry = new PendingRequests(PendingRequests.DEFAULT_TICK, settings.maxPending(),
 				settings.lateReplyWindow(), this.completions);
 		this.gate = new RequestGate(this.registry, settings.replyTopic().topic());
-		this.cancels = new CancelRecords(kafkaTemplate, LoopThreads.of(settings.virtualThreads()));
+		this.wires = new TopicWires(settings.headerNames());
+		this.cancels = new CancelRecords(kafkaTemplate, LoopThreads.of(settings.virtualThreads()), this.wires);
 	}
 
 	/**
@@ -122,7 +125,8 @@ public final class RequesterEngine implements AutoCloseable {
 		}
 		String replyTopic = this.settings.replyTopic().topic();
 		ReplyListener listener = new ReplyListener(this.replyConsumerFactory, this.adminConfig,
-				this.settings.replyTopic(), new ReplyDispatcher(this.registry, this.converter),
+				this.settings.replyTopic(),
+				new ReplyDispatcher(this.registry, this.converter, this.settings.replyErrorDetector(), this.wires),
 				this.settings.replyPartitions(), LoopThreads.of(this.settings.virtualThreads()),
 				() -> this.registry.failAll("Reply consumer not authorized to read reply topic '" + replyTopic + "'"));
 		int partitions = listener.start();
@@ -135,7 +139,8 @@ public final class RequesterEngine implements AutoCloseable {
 				new ResponderHints(responders, () -> ResponderDirectory.forHints(this.adminConfig,
 						ResponderHints.INTERVAL, this.settings.localResponderTopics(), threads), threads));
 		RequestSender sender = new RequestSender(this.kafkaTemplate, this.registry, replyTopic,
-				this.settings.observationRegistry(), this.settings.observationConvention(), listener, this.cancels);
+				this.settings.observationRegistry(), this.settings.observationConvention(), listener, this.cancels,
+				this.wires);
 		this.running = new Running(listener, sender, partitions);
 		logger.info(() -> "Request-reply ready: replies on '" + replyTopic + "' (" + partitions + " partition(s), "
 				+ this.settings.replyPartitions().name().toLowerCase(Locale.ROOT) + "), instance "
@@ -314,7 +319,7 @@ public final class RequesterEngine implements AutoCloseable {
 			// Stopped just after the check let the request through.
 			throw new RequestReplyException("RequestReplyTemplate stopped: request to " + topics + " not sent");
 		}
-		byte[] key = this.converter.toBytes(record.key());
+		byte[] key = this.settings.keyFormat().toBytes(record.key(), this.converter);
 		byte[] value = this.converter.toBytes(record.value());
 		return current.sender().send(topics, record, key, value, register, deadline.epochMillis(), stream);
 	}

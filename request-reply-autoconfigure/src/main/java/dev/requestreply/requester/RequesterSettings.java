@@ -1,12 +1,16 @@
 package dev.requestreply.requester;
 
 import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
+import dev.requestreply.ReplyErrorDetector;
 import dev.requestreply.observation.RequestReplyObservationConvention;
+import dev.requestreply.wire.HeaderNames;
 import io.micrometer.observation.ObservationRegistry;
 import org.jspecify.annotations.Nullable;
 
@@ -38,6 +42,11 @@ import org.springframework.util.Assert;
  * for a pool of the engine's own
  * @param virtualThreads whether the reply readers and the lookups of the responders run on virtual
  * threads (Java 21 or later); the timing wheel is a platform thread either way
+ * @param replyErrorDetector what tells error replies of the responders' own conventions, or
+ * {@code null} for none (since 0.4.0)
+ * @param headerNames the header names of each request topic whose responders do not use Spring
+ * Kafka's (since 0.4.0)
+ * @param keyFormat how the keys of requests are written (since 0.4.0)
  * @since 0.3.0
  */
 public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMode replyPartitions,
@@ -46,7 +55,8 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		Supplier<Set<String>> localResponderTopics, int streamBuffer, int maxPending, Duration lateReplyWindow,
 		String instanceId, boolean autoStartup, ObservationRegistry observationRegistry,
 		@Nullable RequestReplyObservationConvention observationConvention, @Nullable Executor completionExecutor,
-		boolean virtualThreads) {
+		boolean virtualThreads, @Nullable ReplyErrorDetector replyErrorDetector, Map<String, HeaderNames> headerNames,
+		KeyFormat keyFormat) {
 
 	/**
 	 * Default timeout of requests that name none.
@@ -102,6 +112,8 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 				"'lateReplyWindow' must not be negative");
 		Assert.hasText(instanceId, "'instanceId' must not be empty");
 		Assert.notNull(observationRegistry, "'observationRegistry' must not be null");
+		headerNames = Map.copyOf(headerNames);
+		Assert.notNull(keyFormat, "'keyFormat' must not be null");
 	}
 
 	private static void assertPositive(Duration duration, String name) {
@@ -153,6 +165,12 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		private @Nullable Executor completionExecutor;
 
 		private boolean virtualThreads;
+
+		private @Nullable ReplyErrorDetector replyErrorDetector;
+
+		private final Map<String, HeaderNames> headerNames = new HashMap<>();
+
+		private KeyFormat keyFormat = KeyFormat.JSON;
 
 		private Builder(ReplyTopicSettings replyTopic) {
 			this.replyTopic = replyTopic;
@@ -310,6 +328,45 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		}
 
 		/**
+		 * Set what tells error replies of the responders' own conventions: a reply it returns an
+		 * exception for fails its request. Default none.
+		 * @param replyErrorDetector the detector, or {@code null} for none
+		 * @return this builder
+		 * @since 0.4.0
+		 */
+		public Builder replyErrorDetector(@Nullable ReplyErrorDetector replyErrorDetector) {
+			this.replyErrorDetector = replyErrorDetector;
+			return this;
+		}
+
+		/**
+		 * Set the header names of requests to a topic whose responders do not use Spring Kafka's
+		 * (and of their cancel records); the reply reader reads correlation ids under each name
+		 * set. Default Spring Kafka's for every topic.
+		 * @param topic the request topic
+		 * @param names the names
+		 * @return this builder
+		 * @since 0.4.0
+		 */
+		public Builder headerNames(String topic, HeaderNames names) {
+			Assert.hasText(topic, "'topic' must not be empty");
+			Assert.notNull(names, "'names' must not be null");
+			this.headerNames.put(topic, names);
+			return this;
+		}
+
+		/**
+		 * Set how the keys of requests are written. Default {@link KeyFormat#JSON}.
+		 * @param keyFormat the key format
+		 * @return this builder
+		 * @since 0.4.0
+		 */
+		public Builder keyFormat(KeyFormat keyFormat) {
+			this.keyFormat = keyFormat;
+			return this;
+		}
+
+		/**
 		 * Build the settings.
 		 * @return the settings
 		 */
@@ -317,7 +374,8 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 			return new RequesterSettings(this.replyTopic, this.replyPartitions, this.defaultTimeout, this.drainTimeout,
 					this.replyPathTimeout, this.responderCheckInterval, this.localResponderTopics, this.streamBuffer,
 					this.maxPending, this.lateReplyWindow, this.instanceId, this.autoStartup, this.observationRegistry,
-					this.observationConvention, this.completionExecutor, this.virtualThreads);
+					this.observationConvention, this.completionExecutor, this.virtualThreads,
+					this.replyErrorDetector, this.headerNames, this.keyFormat);
 		}
 
 	}

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -65,6 +66,8 @@ final class CancelReader {
 
 	private final Map<String, List<RequestsInHand>> byTopic = new HashMap<>();
 
+	private final Map<RequestsInHand, WireFormat> wires = new IdentityHashMap<>();
+
 	// Each handler once, however many topics it serves.
 	private final List<RequestsInHand> handlers = new ArrayList<>();
 
@@ -93,7 +96,9 @@ final class CancelReader {
 		this.consumerConfig = config;
 	}
 
-	void register(List<String> topics, RequestsInHand requests) {
+	// A handler's cancel records name the request under its own correlation id header.
+	void register(List<String> topics, RequestsInHand requests, WireFormat wire) {
+		this.wires.put(requests, wire);
 		this.handlers.add(requests);
 		for (String topic : topics) {
 			this.byTopic.computeIfAbsent(topic, (name) -> new ArrayList<>()).add(requests);
@@ -168,10 +173,10 @@ final class CancelReader {
 					continue;
 				}
 				for (ConsumerRecord<byte[], byte[]> record : this.reader.poll(POLL_TIMEOUT)) {
-					byte[] cancelled = WireFormat.standard().cancelledRequest(record.headers());
-					if (cancelled != null) {
-						for (RequestsInHand requests : CancelReader.this.byTopic.getOrDefault(record.topic(),
-								List.of())) {
+					for (RequestsInHand requests : CancelReader.this.byTopic.getOrDefault(record.topic(), List.of())) {
+						byte[] cancelled = CancelReader.this.wires.getOrDefault(requests, WireFormat.standard())
+							.cancelledRequest(record.headers());
+						if (cancelled != null) {
 							requests.cancel(cancelled);
 						}
 					}

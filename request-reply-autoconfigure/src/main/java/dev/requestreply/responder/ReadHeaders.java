@@ -1,7 +1,6 @@
 package dev.requestreply.responder;
 
 import dev.requestreply.wire.RequestHeaders;
-import dev.requestreply.wire.WireFormat;
 import dev.requestreply.wire.WireFormatException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jspecify.annotations.Nullable;
@@ -14,9 +13,10 @@ import org.jspecify.annotations.Nullable;
  */
 record ReadHeaders(@Nullable RequestHeaders headers, @Nullable WireFormatException unreadable) {
 
-	static ReadHeaders of(ConsumerRecord<byte[], byte[]> record, int maxCorrelationIdBytes) {
+	static ReadHeaders of(ConsumerRecord<byte[], byte[]> record, RequestReading reading) {
 		try {
-			return new ReadHeaders(WireFormat.standard().readRequest(record.headers(), maxCorrelationIdBytes), null);
+			return new ReadHeaders(reading.wire()
+				.readRequest(record.headers(), reading.maxCorrelationIdBytes(), reading.fixedReplyTopic()), null);
 		}
 		catch (WireFormatException ex) {
 			return new ReadHeaders(null, ex);

@@ -24,7 +24,10 @@ final class ReplySender {
 
 	private final ReplyWriter writer;
 
-	private final byte[] responder;
+	private final WireFormat wire;
+
+	// Null when the handler's replies carry no rr_responder.
+	private final byte @Nullable [] responder;
 
 	private final ReplyHandlerStats stats;
 
@@ -35,13 +38,23 @@ final class ReplySender {
 	private final ReplySizeLimit limit;
 
 	/**
-	 * Create a sender that remembers the replies it sent in the given window, or none, and sends
-	 * none larger than the limit.
+	 * Create a sender that names the responder on its replies (or not, for {@code null}),
+	 * remembers the replies it sent in the given window, or none, and sends none larger than the
+	 * limit.
 	 */
-	ReplySender(ReplyWriter writer, String responder, ReplyHandlerStats stats, String handlerId,
+	ReplySender(ReplyWriter writer, @Nullable String responder, ReplyHandlerStats stats, String handlerId,
 			@Nullable IdempotencyWindow window, ReplySizeLimit limit) {
+		this(writer, WireFormat.standard(), responder, stats, handlerId, window, limit);
+	}
+
+	/**
+	 * Create a sender that writes the addressing headers under the names of the given codec.
+	 */
+	ReplySender(ReplyWriter writer, WireFormat wire, @Nullable String responder, ReplyHandlerStats stats,
+			String handlerId, @Nullable IdempotencyWindow window, ReplySizeLimit limit) {
 		this.writer = writer;
-		this.responder = responder.getBytes(StandardCharsets.UTF_8);
+		this.wire = wire;
+		this.responder = (responder != null) ? responder.getBytes(StandardCharsets.UTF_8) : null;
 		this.stats = stats;
 		this.handlerId = handlerId;
 		this.window = window;
@@ -79,7 +92,7 @@ final class ReplySender {
 			@Nullable Throwable failure, @Nullable Long sequence, @Nullable Long end, Runnable whenSent) {
 		RecordHeaders headers = headers(address, failure, sequence, end);
 		if (address.context() != null) {
-			address.context().copyReplyHeadersTo(headers);
+			address.context().copyReplyHeadersTo(headers, this.wire);
 		}
 		byte[] sent = value;
 		long size = ReplySizeLimit.sizeOf(key(address), value, headers);
@@ -105,7 +118,7 @@ final class ReplySender {
 
 	private RecordHeaders headers(ReplyAddress address, @Nullable Throwable failure, @Nullable Long sequence,
 			@Nullable Long end) {
-		return WireFormat.standard().replyHeaders(address.request(), this.responder, failure,
+		return this.wire.replyHeaders(address.request(), this.responder, failure,
 				(failure != null) ? ErrorCodeMapping.codeOf(failure) : null, sequence, end);
 	}
 

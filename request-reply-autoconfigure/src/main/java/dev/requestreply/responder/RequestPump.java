@@ -9,7 +9,6 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import dev.requestreply.handler.ReplyHandlerStats;
-import dev.requestreply.wire.WireFormat;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -39,7 +38,7 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 
 	private final ResponderSettings settings;
 
-	private final int maxCorrelationIdBytes;
+	private final RequestReading reading;
 
 	private final long maxHandlingNanos;
 
@@ -58,10 +57,10 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 	private final Map<Consumer<?, ?>, ConsumerLedgers> consumers = new ConcurrentHashMap<>();
 
 	RequestPump(ConcurrentMessageListenerContainer<byte[], byte[]> container, ResponderSettings settings,
-			HandlerParts parts, boolean commits) {
+			HandlerParts parts, boolean commits, RequestReading reading) {
 		this.container = container;
+		this.reading = reading;
 		this.settings = settings;
-		this.maxCorrelationIdBytes = settings.policy().maxCorrelationIdBytes();
 		this.maxHandlingNanos = parts.maxHandlingTime().toNanos();
 		this.executor = parts.executor();
 		this.requests = parts.requests();
@@ -92,14 +91,14 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 			this.figures.skipped(ReplyHandlerStats.Event.ALREADY_FINISHED);
 			return;
 		}
-		byte[] cancelled = WireFormat.standard().cancelledRequest(record.headers());
+		byte[] cancelled = this.reading.cancelledRequest(record.headers());
 		if (cancelled != null) {
 			// Never behind the request it cancels: that one ends now, wherever it waits.
 			ledger.finish(record.offset());
 			this.requests.cancel(cancelled);
 			return;
 		}
-		ReadHeaders read = ReadHeaders.of(record, this.maxCorrelationIdBytes);
+		ReadHeaders read = ReadHeaders.of(record, this.reading);
 		InHandRequest request = new InHandRequest(record, owner, ledger, read.headers(), read.unreadable(),
 				this.maxHandlingNanos);
 		owner.taken();

@@ -229,7 +229,7 @@ public class ResponderContainers implements ReplyHandlerContainers, SmartLifecyc
 			ServedHandler handler = new ServedHandler(endpoint, groupId,
 					(shareGroupId != null) ? new ServedHandler.ShareGroup(shareGroupId, deliveryLimit) : null,
 					this.settings, this.clients, shared, this.outcomeListeners, this.customizers);
-			this.cancelReader.register(endpoint.topics(), handler.requests());
+			this.cancelReader.register(endpoint.topics(), handler.requests(), handler.wire());
 			this.watchdog.add(handler.watch());
 			handler.start();
 			this.served.put(endpoint.id(), handler);

@@ -5,6 +5,7 @@ import java.time.Duration;
 import dev.requestreply.handler.ReplyHandlerEndpoint;
 import dev.requestreply.handler.ReplyHandlerIdempotency;
 import dev.requestreply.handler.ReplyHandlerPolicy;
+import dev.requestreply.handler.ReplyOptions;
 
 import org.springframework.util.Assert;
 
@@ -26,12 +27,39 @@ import org.springframework.util.Assert;
  * @param virtualThreads whether handlers run on virtual threads (else on a bounded pool each)
  * @param transactionTimeout the transaction timeout of the transactional reply producers
  * @param queue how handlers read in queue mode (share groups)
+ * @param replyOptions how the replies of handlers that set none are addressed and what they carry
+ * (since 0.4.0)
  * @since 0.3.0
  */
 public record ResponderSettings(String defaultGroupId, int defaultConcurrency, int maxConcurrency,
 		Duration maxHandlingTime, int maxInHand, Duration commitInterval, Duration shutdownTimeout,
 		int maxCommitMetadataChars, ReplyHandlerPolicy policy, ReplyHandlerIdempotency idempotency,
-		boolean virtualThreads, Duration transactionTimeout, Queue queue) {
+		boolean virtualThreads, Duration transactionTimeout, Queue queue, ReplyOptions replyOptions) {
+
+	/**
+	 * Create settings with the default reply options.
+	 * @param defaultGroupId the base of the consumer groups
+	 * @param defaultConcurrency the consumers per handler
+	 * @param maxConcurrency the most calls at once
+	 * @param maxHandlingTime the longest handling without deadline
+	 * @param maxInHand the requests in hand per consumer
+	 * @param commitInterval the least time between commits
+	 * @param shutdownTimeout the time to finish at shutdown
+	 * @param maxCommitMetadataChars the longest commit metadata
+	 * @param policy what handlers accept
+	 * @param idempotency how replies are remembered
+	 * @param virtualThreads whether to use virtual threads
+	 * @param transactionTimeout the transaction timeout
+	 * @param queue how handlers read in queue mode
+	 */
+	public ResponderSettings(String defaultGroupId, int defaultConcurrency, int maxConcurrency,
+			Duration maxHandlingTime, int maxInHand, Duration commitInterval, Duration shutdownTimeout,
+			int maxCommitMetadataChars, ReplyHandlerPolicy policy, ReplyHandlerIdempotency idempotency,
+			boolean virtualThreads, Duration transactionTimeout, Queue queue) {
+		this(defaultGroupId, defaultConcurrency, maxConcurrency, maxHandlingTime, maxInHand, commitInterval,
+				shutdownTimeout, maxCommitMetadataChars, policy, idempotency, virtualThreads, transactionTimeout, queue,
+				ReplyOptions.DEFAULTS);
+	}
 
 	/**
 	 * Create settings with queue mode off unless a handler asks for it, with its defaults.
@@ -71,6 +99,8 @@ public record ResponderSettings(String defaultGroupId, int defaultConcurrency, i
 	 * @param idempotency how replies are remembered
 	 * @param virtualThreads whether to use virtual threads
 	 * @param transactionTimeout the transaction timeout
+	 * @param queue how handlers read in queue mode
+	 * @param replyOptions how replies of handlers that set none are addressed
 	 */
 	public ResponderSettings {
 		Assert.hasText(defaultGroupId, "'defaultGroupId' must not be empty");
@@ -86,6 +116,18 @@ public record ResponderSettings(String defaultGroupId, int defaultConcurrency, i
 		Assert.notNull(idempotency, "'idempotency' must not be null");
 		Assert.isTrue(positive(transactionTimeout), "'transactionTimeout' must be positive");
 		Assert.notNull(queue, "'queue' must not be null");
+		Assert.notNull(replyOptions, "'replyOptions' must not be null");
+	}
+
+	/**
+	 * Return how a handler's replies are addressed and what they carry: what it sets, else these
+	 * settings'.
+	 * @param endpoint the handler
+	 * @return its reply options
+	 * @since 0.4.0
+	 */
+	public ReplyOptions replyOptions(ReplyHandlerEndpoint endpoint) {
+		return endpoint.replyOptions().orElse(this.replyOptions);
 	}
 
 	/**

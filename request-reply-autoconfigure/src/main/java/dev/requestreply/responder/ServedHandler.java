@@ -14,8 +14,10 @@ import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.handler.ReplyHandlerEndpoint;
 import dev.requestreply.handler.ReplyHandlerExecution;
 import dev.requestreply.handler.ReplyHandlerStats;
+import dev.requestreply.handler.ReplyOptions;
 import dev.requestreply.security.AuthorizationMonitor;
 import dev.requestreply.support.SupervisedLoop;
+import dev.requestreply.wire.WireFormat;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
@@ -64,6 +66,8 @@ final class ServedHandler {
 
 	private final HandlerWatch watch;
 
+	private final WireFormat wire;
+
 	/**
 	 * The share group a queue handler reads in.
 	 * @param id its id
@@ -99,7 +103,12 @@ final class ServedHandler {
 		ReplyWriter writer = transactional
 				? new TransactionalReplies(replyTemplate, (work) -> this.executor.urgent(work))
 				: ReplyWriter.direct(replyTemplate);
-		ReplySender sender = new ReplySender(writer, groupId, this.stats, endpoint.id(),
+		ReplyOptions replyOptions = settings.replyOptions(endpoint);
+		this.wire = wire(endpoint, replyOptions);
+		RequestReading reading = new RequestReading(this.wire, settings.policy().maxCorrelationIdBytes(),
+				fixedReplyTopic(endpoint, replyOptions, shared));
+		ReplySender sender = new ReplySender(writer, this.wire,
+				replyOptions.carriesResponderHeaders() ? groupId : null, this.stats, endpoint.id(),
 				IdempotencyWindow.of(settings.idempotency(), endpoint),
 				ReplySizeLimit.of(replyTemplate.getProducerFactory()));
 		this.threads = new HandlerThreads(endpoint.id(), maxConcurrency, settings.virtualThreads(),
@@ -128,7 +137,7 @@ final class ServedHandler {
 			int consumers = (endpoint.concurrency() != null) ? endpoint.concurrency() : settings.queue().consumers();
 			this.intake = QueueMode.intake(endpoint.id(), endpoint.topics(), clients.consumerConfig(), shareGroup.id(),
 					consumers, maxConcurrency, new ShareParts(this.executor, this.requests, lanes, figures,
-							maxHandlingTime, settings.policy().maxCorrelationIdBytes(), shareGroup.deliveryLimit()));
+							maxHandlingTime, reading, shareGroup.deliveryLimit()));
 			return;
 		}
 		this.intake = null;
@@ -136,7 +145,7 @@ final class ServedHandler {
 				containerProperties(endpoint, groupId, settings));
 		this.pump = new RequestPump(this.container, settings,
 				new HandlerParts(this.executor, this.requests, lanes, this.endings, figures, maxHandlingTime),
-				!transactional);
+				!transactional, reading);
 		this.container.setupMessageListener(this.pump);
 		this.container.setBatchInterceptor(this.pump);
 		this.container.getContainerProperties().setConsumerRebalanceListener(this.pump);
@@ -229,6 +238,31 @@ final class ServedHandler {
 
 	RequestsInHand requests() {
 		return this.requests;
+	}
+
+	WireFormat wire() {
+		return this.wire;
+	}
+
+	// Checked once at start-up, as the reply topic of each request is.
+	private static @Nullable String fixedReplyTopic(ReplyHandlerEndpoint endpoint, ReplyOptions options,
+			ResponderShared shared) {
+		String topic = options.replyTopic();
+		String refusal = (topic != null) ? shared.replyTopicPolicy().refusal(topic) : null;
+		if (refusal != null) {
+			throw new IllegalStateException("@ReplyHandler method '" + endpoint.id() + "' names replyTopic '" + topic
+					+ "', which is refused: " + refusal);
+		}
+		return topic;
+	}
+
+	private static WireFormat wire(ReplyHandlerEndpoint endpoint, ReplyOptions options) {
+		try {
+			return new WireFormat(options.headerNames());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("@ReplyHandler method '" + endpoint.id() + "': " + ex.getMessage(), ex);
+		}
 	}
 
 	HandlerWatch watch() {

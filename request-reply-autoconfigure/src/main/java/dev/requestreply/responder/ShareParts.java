@@ -3,7 +3,6 @@ package dev.requestreply.responder;
 import java.time.Duration;
 
 import dev.requestreply.handler.ReplyHandlerStats;
-import dev.requestreply.wire.WireFormat;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jspecify.annotations.Nullable;
 
@@ -15,24 +14,24 @@ import org.jspecify.annotations.Nullable;
  * @param lanes starts them (queue mode orders nothing)
  * @param figures counts them
  * @param maxHandlingTime the longest a request without deadline is in hand
- * @param maxCorrelationIdBytes the longest correlation id accepted
+ * @param reading how it reads requests and cancel records
  * @param deliveryLimit the most deliveries the share group allows a record (the last one is
  * answered {@code ABORTED}), or 0 if unknown
  */
 record ShareParts(HandlerExecutor executor, RequestsInHand requests, RequestLanes lanes, HandlerFigures figures,
-		Duration maxHandlingTime, int maxCorrelationIdBytes, int deliveryLimit) {
+		Duration maxHandlingTime, RequestReading reading, int deliveryLimit) {
 
 	/**
 	 * Return the request a record carries, or {@code null} for a cancel record (it ends the request
 	 * it names at once).
 	 */
 	@Nullable InHandRequest request(ConsumerRecord<byte[], byte[]> record, ShareAcknowledger acknowledger) {
-		byte[] cancelled = WireFormat.standard().cancelledRequest(record.headers());
+		byte[] cancelled = this.reading.cancelledRequest(record.headers());
 		if (cancelled != null) {
 			this.requests.cancel(cancelled);
 			return null;
 		}
-		ReadHeaders read = ReadHeaders.of(record, this.maxCorrelationIdBytes);
+		ReadHeaders read = ReadHeaders.of(record, this.reading);
 		int deliveryCount = record.deliveryCount().map(Short::intValue).orElse(1);
 		if (deliveryCount > 1) {
 			this.figures.skipped(ReplyHandlerStats.Event.REDELIVERED);

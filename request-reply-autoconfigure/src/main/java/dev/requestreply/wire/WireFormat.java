@@ -98,7 +98,26 @@ public final class WireFormat {
 	 * reply goes)
 	 */
 	public RequestHeaders readRequest(Headers headers, int maxCorrelationIdBytes) {
-		byte[] replyTopic = HeaderValues.value(headers, this.names.replyTopic());
+		return readRequest(headers, maxCorrelationIdBytes, null);
+	}
+
+	/**
+	 * Read the request-reply headers of a request, as a responder whose replies may go to one
+	 * topic only does: the reply topic and reply partition headers are not read, the request
+	 * needs none.
+	 * @param headers the request's headers
+	 * @param maxCorrelationIdBytes the longest correlation id accepted
+	 * @param fixedReplyTopic the topic every reply goes to, or {@code null} to read it from the
+	 * request
+	 * @return the request-reply headers
+	 * @throws UnaddressableRequestException if no reply can be addressed
+	 * @throws MalformedHeaderException if the reply can be addressed but another header is
+	 * malformed
+	 * @since 0.4.0
+	 */
+	public RequestHeaders readRequest(Headers headers, int maxCorrelationIdBytes, @Nullable String fixedReplyTopic) {
+		byte[] replyTopic = (fixedReplyTopic != null) ? fixedReplyTopic.getBytes(StandardCharsets.UTF_8)
+				: HeaderValues.value(headers, this.names.replyTopic());
 		if (replyTopic == null || replyTopic.length == 0) {
 			throw new UnaddressableRequestException("no " + this.names.replyTopic() + " header");
 		}
@@ -114,8 +133,9 @@ public final class WireFormat {
 				null, RequestHeaders.NO_DEADLINE, HeaderValues.value(headers, RequestReplyHeaders.INSTANCE),
 				headers.lastHeader(RequestReplyHeaders.STREAM) != null);
 		try {
-			return new RequestHeaders(correlationId, address.replyTopic(),
-					HeaderValues.partition(headers.lastHeader(this.names.replyPartition()), this.names.replyPartition()),
+			// A fixed reply topic is not the requester's: the partition it names means nothing there.
+			return new RequestHeaders(correlationId, address.replyTopic(), (fixedReplyTopic != null) ? null
+					: HeaderValues.partition(headers.lastHeader(this.names.replyPartition()), this.names.replyPartition()),
 					deadline(headers.lastHeader(RequestReplyHeaders.DEADLINE)), address.instance(), address.stream());
 		}
 		catch (WireFormatException ex) {
@@ -183,6 +203,22 @@ public final class WireFormat {
 			ErrorHeaders.addError(headers, failure, errorCode);
 		}
 		return headers;
+	}
+
+	/**
+	 * Add headers a handler set for its reply, less any header of the wire format: those
+	 * {@link WirePolicy#isReserved(String) reserved} and the addressing headers under this
+	 * codec's names (the library writes them once).
+	 * @param reply the reply's headers
+	 * @param extra the headers to add
+	 * @since 0.4.0
+	 */
+	public void addReplyHeaders(Headers reply, Headers extra) {
+		for (Header header : extra) {
+			if (!WirePolicy.isReserved(header.key()) && !this.names.names(header.key())) {
+				reply.add(header);
+			}
+		}
 	}
 
 	/**

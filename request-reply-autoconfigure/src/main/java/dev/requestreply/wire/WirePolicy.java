@@ -1,6 +1,5 @@
 package dev.requestreply.wire;
 
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
 
 /**
@@ -41,11 +40,7 @@ public final class WirePolicy {
 	 * @param extra the headers to add
 	 */
 	public static void addReplyHeaders(Headers reply, Headers extra) {
-		for (Header header : extra) {
-			if (!isReserved(header.key())) {
-				reply.add(header);
-			}
-		}
+		WireFormat.standard().addReplyHeaders(reply, extra);
 	}
 
 	/**

@@ -3,11 +3,14 @@ package dev.requestreply.requester;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import dev.requestreply.CorrelationId;
 import dev.requestreply.RemoteHandlerException;
+import dev.requestreply.ReplyErrorCodes;
 import dev.requestreply.RequestReplyException;
 import dev.requestreply.convert.PayloadConverter;
 import dev.requestreply.wire.RequestHeaders;
@@ -30,7 +33,24 @@ class ReplyDispatcherTests {
 	private final PendingRequests registry = new PendingRequests(Duration.ofMillis(5), 1_000, Duration.ofMinutes(1));
 
 	private final ReplyDispatcher dispatcher = new ReplyDispatcher(this.registry,
-			new PayloadConverter(JsonMapper.builder().build()));
+			new PayloadConverter(JsonMapper.builder().build()), null);
+
+	private final List<String> detectorThreads = new CopyOnWriteArrayList<>();
+
+	// A responder of its own convention: the error in a header "serverSentAnError", as in Spring Kafka's tests.
+	private final ReplyDispatcher detecting = new ReplyDispatcher(this.registry,
+			new PayloadConverter(JsonMapper.builder().build()), (reply) -> {
+				this.detectorThreads.add(Thread.currentThread().getName());
+				Header error = reply.headers().lastHeader("serverSentAnError");
+				if (error == null) {
+					// Reads the value, as a detector may: the conversion still sees all of it.
+					((ByteBuffer) reply.value()).get(new byte[((ByteBuffer) reply.value()).remaining()]);
+					return null;
+				}
+				String text = new String(error.value(), StandardCharsets.UTF_8);
+				return text.equals("remote") ? new RemoteHandlerException("orders", "Remote", "remote error", "NOT_FOUND")
+						: new IllegalStateException(text);
+			});
 
 	private long offset;
 
@@ -141,6 +161,46 @@ class ReplyDispatcherTests {
 				assertThat(remote.getMessage()).contains("no stock").contains("orders");
 			});
 		assertThat(this.registry.errorCount()).isOne();
+	}
+
+	@Test
+	void whenDetectorFindsAnErrorOfTheRespondersOwnThenRequestFailsWithRemoteHandlerExceptionCountedAsError() {
+		PendingRequest<String> request = this.registry.register("orders", String.class, Duration.ofSeconds(30));
+		ConsumerRecord<byte[], ByteBuffer> reply = reply(request.id.toBytes(), null, "FOO", null);
+		reply.headers().add("serverSentAnError", "user error".getBytes(StandardCharsets.UTF_8));
+		this.detecting.dispatch(reply);
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> request.get(1, TimeUnit.SECONDS))
+			.withCauseExactlyInstanceOf(RemoteHandlerException.class)
+			.satisfies((ex) -> {
+				RemoteHandlerException remote = (RemoteHandlerException) ex.getCause();
+				assertThat(remote.getErrorType()).isEqualTo(IllegalStateException.class.getName());
+				assertThat(remote.getRemoteMessage()).isEqualTo("user error");
+				assertThat(remote.getErrorCode()).isEqualTo(ReplyErrorCodes.UNKNOWN);
+			});
+		assertThat(this.registry.errorCount()).isOne();
+		assertThat(this.registry.completedCount()).isZero();
+		// The caller's code, never on the reply reader's thread.
+		assertThat(this.detectorThreads).singleElement().isNotEqualTo(Thread.currentThread().getName());
+	}
+
+	@Test
+	void whenDetectorReturnsRequestReplyExceptionThenRequestFailsWithIt() {
+		PendingRequest<String> request = this.registry.register("orders", String.class, Duration.ofSeconds(30));
+		ConsumerRecord<byte[], ByteBuffer> reply = reply(request.id.toBytes(), null, "FOO", null);
+		reply.headers().add("serverSentAnError", "remote".getBytes(StandardCharsets.UTF_8));
+		this.detecting.dispatch(reply);
+		assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> request.get(1, TimeUnit.SECONDS))
+			.withCauseExactlyInstanceOf(RemoteHandlerException.class)
+			.satisfies((ex) -> assertThat(((RemoteHandlerException) ex.getCause()).getErrorCode())
+				.isEqualTo("NOT_FOUND"));
+	}
+
+	@Test
+	void whenDetectorFindsNoErrorThenRequestSucceedsWithTheWholeValue() throws Exception {
+		PendingRequest<String> request = this.registry.register("orders", String.class, Duration.ofSeconds(30));
+		this.detecting.dispatch(reply(request.id.toBytes(), null, "FOO", null));
+		assertThat(request.get(1, TimeUnit.SECONDS)).isEqualTo("FOO");
+		assertThat(this.registry.completedCount()).isOne();
 	}
 
 	@Test

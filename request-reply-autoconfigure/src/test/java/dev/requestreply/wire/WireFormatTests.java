@@ -48,6 +48,35 @@ class WireFormatTests {
 	}
 
 	@Test
+	void whenHandlerAddsHeadersUnderTheCustomNamesThenTheReplyCarriesEachAddressingHeaderOnce() {
+		WireFormat custom = new WireFormat(new HeaderNames("customCorrelation", "customReplyTopic", "customPartition"));
+		RecordHeaders reply = custom.replyHeaders(REQUEST, null, null, null, null);
+		RecordHeaders added = new RecordHeaders();
+		added.add("customCorrelation", "forged".getBytes(StandardCharsets.UTF_8));
+		added.add("customReplyTopic", "elsewhere".getBytes(StandardCharsets.UTF_8));
+		added.add("kafka_correlationId", "forged".getBytes(StandardCharsets.UTF_8));
+		added.add("originalPayload", "expected_message".getBytes(StandardCharsets.UTF_8));
+		custom.addReplyHeaders(reply, added);
+		assertThat(reply.headers("customCorrelation")).singleElement().satisfies((header) -> assertThat(header.value()).isEqualTo(ID));
+		assertThat(reply.headers("customReplyTopic")).isEmpty();
+		assertThat(reply.headers("kafka_correlationId")).isEmpty();
+		assertThat(reply.lastHeader("originalPayload")).isNotNull();
+	}
+
+	@Test
+	void whenReplyTopicIsFixedThenRequestNeedsNoneAndItsPartitionIsIgnored() {
+		RecordHeaders request = WIRE.requestHeaders(new RecordHeaders(), REQUEST);
+		request.remove("kafka_replyTopic");
+		RequestHeaders read = WIRE.readRequest(request, 256, "fixed-replies");
+		assertThat(read.replyTopic()).isEqualTo("fixed-replies");
+		assertThat(read.replyPartition()).isNull();
+		assertThat(read.correlationId()).isEqualTo(ID);
+		request.add("kafka_replyTopic", "app-replies".getBytes(StandardCharsets.UTF_8));
+		assertThat(WIRE.readRequest(request, 256, "fixed-replies").replyTopic()).isEqualTo("fixed-replies");
+		assertThat(WIRE.readRequest(request, 256).replyPartition()).isEqualTo(3);
+	}
+
+	@Test
 	void whenHeaderNamesRepeatThenRefused() {
 		assertThatExceptionOfType(IllegalArgumentException.class)
 			.isThrownBy(() -> new HeaderNames("same", "same", "kafka_replyPartition"))
