@@ -71,7 +71,8 @@ public final class ReplyHandlerAutoConfiguration {
 				new ReplyHandlerIdempotency(idempotency.isEnabled(), idempotency.getMaxEntries(),
 						idempotency.getWindow()),
 				Threading.VIRTUAL.isActive(environment), handler.getTransactionTimeout(),
-				new ResponderSettings.Queue(handler.isQueue(), handler.getQueueConsumers(), handler.getQueueHistory()));
+				new ResponderSettings.Queue(handler.isQueue(), handler.getQueueConsumers(), handler.getQueueHistory()),
+				handler.getRevokeGrace());
 	}
 
 	static String groupId(RequestReplyProperties properties, Environment environment) {

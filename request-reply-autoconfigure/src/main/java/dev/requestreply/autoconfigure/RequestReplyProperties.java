@@ -517,6 +517,15 @@ public class RequestReplyProperties {
 		private Duration shutdownTimeout = Duration.ofSeconds(10);
 
 		/**
+		 * How long the running requests of a partition revoked from a handler's consumer (a
+		 * rebalance: an instance joins or leaves) may still finish, be answered and committed
+		 * before they end as cancelled, without a reply, for the partition's next owner. The
+		 * consumer polls none of its partitions meanwhile. Must be below the consumer's
+		 * max.poll.interval.ms and the handler container's shutdown timeout (10 s by default).
+		 */
+		private Duration revokeGrace = Duration.ofSeconds(5);
+
+		/**
 		 * Longest metadata a handler's offset commit carries (the finished requests above the
 		 * committed offset); keep it at or below the broker's 'offset.metadata.max.bytes'. A
 		 * partition whose finished requests would not fit takes no more requests until they do.
@@ -723,6 +732,24 @@ public class RequestReplyProperties {
 		 */
 		public void setShutdownTimeout(Duration shutdownTimeout) {
 			this.shutdownTimeout = shutdownTimeout;
+		}
+
+		/**
+		 * Return {@code request-reply.handler.revoke-grace}.
+		 * @return how long running requests of a revoked partition may still finish
+		 * @since 0.4.0
+		 */
+		public Duration getRevokeGrace() {
+			return this.revokeGrace;
+		}
+
+		/**
+		 * Set {@code request-reply.handler.revoke-grace}.
+		 * @param revokeGrace how long running requests of a revoked partition may still finish
+		 * @since 0.4.0
+		 */
+		public void setRevokeGrace(Duration revokeGrace) {
+			this.revokeGrace = revokeGrace;
 		}
 
 		/**

@@ -26,12 +26,45 @@ import org.springframework.util.Assert;
  * @param virtualThreads whether handlers run on virtual threads (else on a bounded pool each)
  * @param transactionTimeout the transaction timeout of the transactional reply producers
  * @param queue how handlers read in queue mode (share groups)
+ * @param revokeGrace how long the running requests of a partition revoked from a handler's
+ * consumer may still finish before they end as cancelled, for the partition's next owner
  * @since 0.3.0
  */
 public record ResponderSettings(String defaultGroupId, int defaultConcurrency, int maxConcurrency,
 		Duration maxHandlingTime, int maxInHand, Duration commitInterval, Duration shutdownTimeout,
 		int maxCommitMetadataChars, ReplyHandlerPolicy policy, ReplyHandlerIdempotency idempotency,
-		boolean virtualThreads, Duration transactionTimeout, Queue queue) {
+		boolean virtualThreads, Duration transactionTimeout, Queue queue, Duration revokeGrace) {
+
+	/**
+	 * The default revoke grace.
+	 * @since 0.4.0
+	 */
+	public static final Duration DEFAULT_REVOKE_GRACE = Duration.ofSeconds(5);
+
+	/**
+	 * Create settings with the default revoke grace.
+	 * @param defaultGroupId the base of the consumer groups
+	 * @param defaultConcurrency the consumers per handler
+	 * @param maxConcurrency the most calls at once
+	 * @param maxHandlingTime the longest handling without deadline
+	 * @param maxInHand the requests in hand per consumer
+	 * @param commitInterval the least time between commits
+	 * @param shutdownTimeout the time to finish at shutdown
+	 * @param maxCommitMetadataChars the longest commit metadata
+	 * @param policy what handlers accept
+	 * @param idempotency how replies are remembered
+	 * @param virtualThreads whether to use virtual threads
+	 * @param transactionTimeout the transaction timeout
+	 * @param queue how handlers read in queue mode
+	 */
+	public ResponderSettings(String defaultGroupId, int defaultConcurrency, int maxConcurrency,
+			Duration maxHandlingTime, int maxInHand, Duration commitInterval, Duration shutdownTimeout,
+			int maxCommitMetadataChars, ReplyHandlerPolicy policy, ReplyHandlerIdempotency idempotency,
+			boolean virtualThreads, Duration transactionTimeout, Queue queue) {
+		this(defaultGroupId, defaultConcurrency, maxConcurrency, maxHandlingTime, maxInHand, commitInterval,
+				shutdownTimeout, maxCommitMetadataChars, policy, idempotency, virtualThreads, transactionTimeout, queue,
+				DEFAULT_REVOKE_GRACE);
+	}
 
 	/**
 	 * Create settings with queue mode off unless a handler asks for it, with its defaults.
@@ -71,6 +104,8 @@ public record ResponderSettings(String defaultGroupId, int defaultConcurrency, i
 	 * @param idempotency how replies are remembered
 	 * @param virtualThreads whether to use virtual threads
 	 * @param transactionTimeout the transaction timeout
+	 * @param queue how handlers read in queue mode
+	 * @param revokeGrace how long running requests of a revoked partition may still finish
 	 */
 	public ResponderSettings {
 		Assert.hasText(defaultGroupId, "'defaultGroupId' must not be empty");
@@ -86,6 +121,7 @@ public record ResponderSettings(String defaultGroupId, int defaultConcurrency, i
 		Assert.notNull(idempotency, "'idempotency' must not be null");
 		Assert.isTrue(positive(transactionTimeout), "'transactionTimeout' must be positive");
 		Assert.notNull(queue, "'queue' must not be null");
+		Assert.isTrue(revokeGrace != null && !revokeGrace.isNegative(), "'revokeGrace' must not be negative");
 	}
 
 	/**
