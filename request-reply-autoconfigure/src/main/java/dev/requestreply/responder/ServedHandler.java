@@ -132,8 +132,9 @@ final class ServedHandler {
 			return;
 		}
 		this.intake = null;
-		this.container = new ConcurrentMessageListenerContainer<>(clients.consumerFactory(),
-				containerProperties(endpoint, groupId, settings));
+		ContainerProperties properties = containerProperties(endpoint, groupId, settings);
+		StaticMembership.apply(properties, clients.consumerConfig(), endpoint.id());
+		this.container = new ConcurrentMessageListenerContainer<>(clients.consumerFactory(), properties);
 		HandlerParts parts = new HandlerParts(this.executor, this.requests, lanes, this.endings, figures,
 				maxHandlingTime);
 		this.pump = new RequestPump(this.container, settings, parts,
