@@ -3,18 +3,26 @@ package dev.requestreply;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.requestreply.TestResponders.Echo;
 import dev.requestreply.TestResponders.EchoApp;
 import dev.requestreply.TestResponders.RequesterApp;
+import dev.requestreply.handler.ReplyHandlerContainers;
+import dev.requestreply.handler.ReplyHandlerStats;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -160,6 +168,130 @@ class MultiInstanceTests {
 		echo.gate.release();
 		assertThat(pending.get(30, TimeUnit.SECONDS)).isEqualTo("echo:drained");
 		closing.get(30, TimeUnit.SECONDS);
+	}
+
+	@Test
+	void whenAnInstanceJoinsWhileLongJobsRunThenEachRunsOnceAndIsAnsweredOnce() throws Exception {
+		Rebalance trial = new Rebalance("long-jobs");
+		for (int job = 0; job < JOBS; job++) {
+			assertThat(trial.replies.get(job).get(30, TimeUnit.SECONDS)).isEqualTo("done:job-" + job);
+		}
+		// A job run again by the partition's new owner would start once it has the partition.
+		await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).untilAsserted(() -> {
+			assertThat(trial.runs()).containsOnlyKeys(trial.jobs()).allSatisfy((job, runs) -> assertThat(runs).isOne());
+			assertThat(trial.template.getRegistry().duplicateReplyCount()).isZero();
+		});
+		ReplyHandlerStats stats = stats(trial.first);
+		assertThat(stats.revokeFinished()).isPositive();
+		assertThat(stats.revokeCancelled()).isZero();
+		assertThat(trial.firstJobs.cancelled).hasValue(0);
+	}
+
+	@Test
+	void whenLongJobsOutlastTheRevokeGraceThenTheOldOwnerCancelsThemAndEachIsAnsweredOnce() throws Exception {
+		Rebalance trial = new Rebalance("outlasting-jobs", "request-reply.handler.revoke-grace=300ms");
+		for (int job = 0; job < JOBS; job++) {
+			assertThat(trial.replies.get(job).get(30, TimeUnit.SECONDS)).isEqualTo("done:job-" + job);
+		}
+		ReplyHandlerStats stats = stats(trial.first);
+		assertThat(stats.revokeCancelled()).isPositive();
+		// Each cancelled run ran its onCancel actions, sent no reply, and ran again once.
+		assertThat(trial.firstJobs.cancelled).hasValue((int) stats.revokeCancelled());
+		assertThat(trial.runs().values().stream().mapToInt(Integer::intValue).sum())
+			.isEqualTo(JOBS + stats.revokeCancelled());
+		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
+			.untilAsserted(() -> assertThat(trial.template.getRegistry().duplicateReplyCount()).isZero());
+	}
+
+	private static ReplyHandlerStats stats(ConfigurableApplicationContext context) {
+		return context.getBean(ReplyHandlerContainers.class).getStats().get("slowJobs.run");
+	}
+
+	private static final int JOBS = 4;
+
+	/**
+	 * The trial of a rebalance under long jobs: {@value #JOBS} jobs of 3 s, one per partition, in
+	 * hand on a first instance when a second one joins its group.
+	 */
+	private final class Rebalance {
+
+		final ConfigurableApplicationContext first;
+
+		final SlowJobs firstJobs;
+
+		final SlowJobs secondJobs;
+
+		final RequestReplyTemplate template;
+
+		final List<CompletableFuture<String>> replies = new ArrayList<>();
+
+		Rebalance(String name, String... more) {
+			String topic = TestBroker.createTopic(name + "-requests", JOBS);
+			List<String> properties = new ArrayList<>(List.of("test.topic=" + topic,
+					"request-reply.handler.group-id=" + TestBroker.uniqueTopic(name + "-group"),
+					"request-reply.reply-topic=" + TestBroker.uniqueTopic(name + "-own-replies")));
+			properties.addAll(List.of(more));
+			this.first = apps.startAssigned(new Class<?>[] { SlowJobsApp.class }, properties.toArray(String[]::new));
+			this.firstJobs = this.first.getBean(SlowJobs.class);
+			this.template = requester(TestBroker.uniqueTopic(name + "-replies")).getBean(RequestReplyTemplate.class);
+			for (int job = 0; job < JOBS; job++) {
+				this.replies.add(this.template.request(new ProducerRecord<>(topic, job, null, "job-" + job), String.class,
+						Duration.ofSeconds(30)));
+			}
+			await().atMost(Duration.ofSeconds(10)).until(() -> this.firstJobs.runs.size() == JOBS);
+			ConfigurableApplicationContext second = apps.startAssigned(new Class<?>[] { SlowJobsApp.class },
+					properties.toArray(String[]::new));
+			this.secondJobs = second.getBean(SlowJobs.class);
+		}
+
+		List<String> jobs() {
+			List<String> jobs = new ArrayList<>();
+			for (int job = 0; job < JOBS; job++) {
+				jobs.add("job-" + job);
+			}
+			return jobs;
+		}
+
+		// Runs per job (its payload names it), across both instances.
+		Map<String, Integer> runs() {
+			Map<String, Integer> runs = new ConcurrentHashMap<>();
+			for (SlowJobs jobs : List.of(this.firstJobs, this.secondJobs)) {
+				jobs.runs.forEach((job, count) -> runs.merge(job, count.get(), Integer::sum));
+			}
+			return runs;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class SlowJobsApp {
+
+		@Bean
+		SlowJobs slowJobs() {
+			return new SlowJobs();
+		}
+
+	}
+
+	/**
+	 * Jobs of 3 s on {@code ${test.topic}}: counts its runs per job and the runs cancelled.
+	 */
+	static class SlowJobs {
+
+		final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+
+		final AtomicInteger cancelled = new AtomicInteger();
+
+		@ReplyHandler(topics = "${test.topic}")
+		String run(String job, ReplyContext context) throws InterruptedException {
+			this.runs.computeIfAbsent(job, (first) -> new AtomicInteger()).incrementAndGet();
+			context.onCancel(this.cancelled::incrementAndGet);
+			// The job's work.
+			Thread.sleep(3_000);
+			return "done:" + job;
+		}
+
 	}
 
 }

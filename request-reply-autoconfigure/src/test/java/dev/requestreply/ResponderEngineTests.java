@@ -60,7 +60,9 @@ class ResponderEngineTests {
 		List<String> properties = new ArrayList<>(List.of("spring.application.name=" + APPLICATION,
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("engine-replies"),
 				// Far below a handler's 3 s: a handler on the consumer thread would cost it its membership.
-				"request-reply.handler.consumer-properties.max.poll.interval.ms=2000"));
+				"request-reply.handler.consumer-properties.max.poll.interval.ms=2000",
+				// Below the poll interval, as checked at start-up.
+				"request-reply.handler.revoke-grace=1s"));
 		for (String topic : List.of("streams", "slow", "keyed", "serial", "never", "lazy", "unbounded", "endless",
 				"limited", "mdc")) {
 			properties.add("test.topic." + topic + "=" + TestBroker.createTopic("engine-" + topic, 1));

@@ -8,6 +8,7 @@ import java.util.concurrent.TimeUnit;
 import dev.requestreply.TestResponders.Echo;
 import dev.requestreply.TestResponders.EchoApp;
 import dev.requestreply.handler.ReplyHandlerContainers;
+import dev.requestreply.handler.ReplyHandlerStats;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -18,10 +19,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /**
- * The bound that remains with transactions: a reply whose partition moved to another consumer
- * before its transaction committed is not committed (the commit would be fenced by the group's
- * new generation); the partition's new owner handles the request again, and the requester still
- * sees one reply.
+ * A partition moved while its request is handled, with transactions: the old owner waits for it
+ * up to the revoke grace, then ends it as cancelled, its reply never sent (a reply whose
+ * transaction would commit after the partition moved is fenced by the group's new generation);
+ * the partition's new owner handles the request again, and the requester sees one reply.
  */
 class TransactionRebalanceTests {
 
@@ -56,13 +57,15 @@ class TransactionRebalanceTests {
 		for (CompletableFuture<String> reply : replies) {
 			assertThat(reply.get(30, TimeUnit.SECONDS)).startsWith("echo:p");
 		}
-		long notCommitted = first.getBean(ReplyHandlerContainers.class).getStats().get("echo.echo").replyFailures();
+		ReplyHandlerStats stats = first.getBean(ReplyHandlerContainers.class).getStats().get("echo.echo");
 		TestFigures.report("EXACTLY-ONCE partition moved during a transactional request: handler runs %d for 2 "
-				+ "requests, replies not committed by the first owner %d, duplicates at the requester %d",
-				firstEcho.gate.arrived() + secondEcho.gate.arrived(), notCommitted,
-				template.getRegistry().duplicateReplyCount());
-		assertThat(firstEcho.gate.arrived() + secondEcho.gate.arrived()).isEqualTo(3);
-		assertThat(notCommitted).isOne();
+				+ "requests, cancelled at the revoke grace %d, replies not committed by the first owner %d, "
+				+ "duplicates at the requester %d", firstEcho.gate.arrived() + secondEcho.gate.arrived(),
+				stats.revokeCancelled(), stats.replyFailures(), template.getRegistry().duplicateReplyCount());
+		// Each request cancelled at the grace ran again, once.
+		assertThat(stats.revokeCancelled()).isPositive();
+		assertThat(firstEcho.gate.arrived() + secondEcho.gate.arrived()).isEqualTo(2 + stats.revokeCancelled());
+		assertThat(stats.replyFailures()).isZero();
 		assertThat(template.getRegistry().duplicateReplyCount()).isZero();
 	}
 
@@ -70,7 +73,7 @@ class TransactionRebalanceTests {
 		return apps.start(new Class<?>[] { EchoApp.class }, "test.topic=" + topic,
 				"request-reply.handler.group-id=" + group,
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("txmove-responder-replies"),
-				"spring.kafka.producer.transaction-id-prefix=" + prefix);
+				"spring.kafka.producer.transaction-id-prefix=" + prefix, "request-reply.handler.revoke-grace=1s");
 	}
 
 }

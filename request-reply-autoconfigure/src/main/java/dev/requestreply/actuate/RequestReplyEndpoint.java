@@ -293,11 +293,16 @@ public class RequestReplyEndpoint {
 	 * @param shareGroup its share group in queue mode, else {@code null}
 	 * @param redelivered requests the share group delivered again (queue mode)
 	 * @param aborted requests on their last allowed delivery, answered {@code ABORTED} (queue mode)
+	 * @param revokeFinished requests running when their partition was revoked that finished within
+	 * the revoke grace (consumer groups)
+	 * @param revokeCancelled requests running when their partition was revoked past the grace, or
+	 * lost, ended as cancelled for the partition's next owner (consumer groups)
 	 */
 	public record HandlerDescriptor(List<String> topics, boolean running, long handled, long failed, long expired,
 			long malformed, long rejected, long refused, long replyFailures, long authorizationFailures, long cancelled,
 			long replayed, long alreadyFinished, long overruns, ReplyHandler.Ordering ordering,
-			@Nullable ReplyHandlerExecution execution, boolean queue, @Nullable String shareGroup, long redelivered, long aborted) {
+			@Nullable ReplyHandlerExecution execution, boolean queue, @Nullable String shareGroup, long redelivered, long aborted,
+			long revokeFinished, long revokeCancelled) {
 
 		static HandlerDescriptor of(ReplyHandlerEndpoint endpoint, boolean running, ReplyHandlerStats stats,
 				@Nullable ReplyHandlerExecution execution, @Nullable String shareGroup) {
@@ -305,7 +310,8 @@ public class RequestReplyEndpoint {
 					stats.malformed(), stats.rejected(), stats.refused(), stats.replyFailures(),
 					stats.authorizationFailures(), stats.cancelled(), stats.replayed(), stats.alreadyFinished(),
 					stats.overruns(), (shareGroup != null) ? ReplyHandler.Ordering.NONE : endpoint.ordering(), execution,
-					shareGroup != null, shareGroup, stats.redelivered(), stats.aborted());
+					shareGroup != null, shareGroup, stats.redelivered(), stats.aborted(), stats.revokeFinished(),
+					stats.revokeCancelled());
 		}
 
 	}

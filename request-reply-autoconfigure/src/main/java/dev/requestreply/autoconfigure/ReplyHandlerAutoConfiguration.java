@@ -74,7 +74,8 @@ public final class ReplyHandlerAutoConfiguration {
 				Threading.VIRTUAL.isActive(environment), handler.getTransactionTimeout(),
 				new ResponderSettings.Queue(handler.isQueue(), handler.getQueueConsumers(), handler.getQueueHistory()),
 				new ReplyOptions(handler.isResponderHeaders(), handler.getCorrelationIdHeader(),
-						handler.getReplyTopicHeader(), handler.getReplyPartitionHeader(), null));
+						handler.getReplyTopicHeader(), handler.getReplyPartitionHeader(), null),
+				handler.getRevokeGrace());
 	}
 
 	static String groupId(RequestReplyProperties properties, Environment environment) {

@@ -139,6 +139,11 @@ class RequestReplyKafkaClients implements DisposableBean {
 		// A new handler group answers the requests sent before any responder was up.
 		config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
 		config.putAll(properties.getHandler().getConsumerProperties());
+		String instanceId = properties.getHandler().getGroupInstanceId();
+		if (instanceId != null && !instanceId.isBlank()) {
+			// Static membership: each handler's container adds its id to it.
+			config.put(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, instanceId);
+		}
 		// After the user's settings, which it never overrides, so that it sees their group protocol.
 		HandlerConsumerDefaults.applyTo(config);
 		config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);

@@ -634,6 +634,28 @@ public class RequestReplyProperties {
 		private Duration shutdownTimeout = Duration.ofSeconds(10);
 
 		/**
+		 * How long the running requests of a partition revoked from a handler's consumer (a
+		 * rebalance: an instance joins or leaves) may still finish, be answered and committed
+		 * before they end as cancelled, without a reply, for the partition's next owner. The
+		 * consumer polls none of its partitions meanwhile. Must be below the consumer's
+		 * max.poll.interval.ms and the handler container's shutdown timeout (10 s by default).
+		 */
+		private Duration revokeGrace = Duration.ofSeconds(5);
+
+		/**
+		 * Static membership for the handlers' consumers in a consumer group: this instance's
+		 * group.instance.id (each handler adds its id, each consumer its number). Unique per
+		 * instance and stable across its restarts (a pod's name in a StatefulSet, say). A restart
+		 * within the session timeout then moves no partition; but the handlers' 6 s session must
+		 * be raised to outlast a restart (session.timeout.ms in
+		 * request-reply.handler.consumer-properties), which slows the hand-over of a crashed
+		 * instance's partitions as much, and a static member does not leave its group when it
+		 * stops: its partitions wait for the session to expire. Unset (the default): no static
+		 * membership, whatever spring.kafka.consumer says.
+		 */
+		private @Nullable String groupInstanceId;
+
+		/**
 		 * Longest metadata a handler's offset commit carries (the finished requests above the
 		 * committed offset); keep it at or below the broker's 'offset.metadata.max.bytes'. A
 		 * partition whose finished requests would not fit takes no more requests until they do.
@@ -874,6 +896,42 @@ public class RequestReplyProperties {
 		 */
 		public void setShutdownTimeout(Duration shutdownTimeout) {
 			this.shutdownTimeout = shutdownTimeout;
+		}
+
+		/**
+		 * Return {@code request-reply.handler.revoke-grace}.
+		 * @return how long running requests of a revoked partition may still finish
+		 * @since 0.4.0
+		 */
+		public Duration getRevokeGrace() {
+			return this.revokeGrace;
+		}
+
+		/**
+		 * Set {@code request-reply.handler.revoke-grace}.
+		 * @param revokeGrace how long running requests of a revoked partition may still finish
+		 * @since 0.4.0
+		 */
+		public void setRevokeGrace(Duration revokeGrace) {
+			this.revokeGrace = revokeGrace;
+		}
+
+		/**
+		 * Return {@code request-reply.handler.group-instance-id}.
+		 * @return this instance's static member id for the handlers' consumers, or {@code null}
+		 * @since 0.4.0
+		 */
+		public @Nullable String getGroupInstanceId() {
+			return this.groupInstanceId;
+		}
+
+		/**
+		 * Set {@code request-reply.handler.group-instance-id}.
+		 * @param groupInstanceId this instance's static member id, or {@code null} for none
+		 * @since 0.4.0
+		 */
+		public void setGroupInstanceId(@Nullable String groupInstanceId) {
+			this.groupInstanceId = groupInstanceId;
 		}
 
 		/**

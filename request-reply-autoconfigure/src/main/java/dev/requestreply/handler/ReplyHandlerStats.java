@@ -148,6 +148,29 @@ public final class ReplyHandlerStats {
 	}
 
 	/**
+	 * Return the number of requests of a consumer group's handler whose partition was revoked
+	 * while they ran and that finished within the revoke grace
+	 * ({@code request-reply.handler.revoke-grace}): answered and committed by this instance, not
+	 * run again by the partition's next owner.
+	 * @return the count
+	 * @since 0.4.0
+	 */
+	public long revokeFinished() {
+		return this.counters.get(Event.REVOKE_FINISHED);
+	}
+
+	/**
+	 * Return the number of requests of a consumer group's handler still running when their
+	 * partition was revoked and the revoke grace passed, or when their partition was lost: ended
+	 * as cancelled without a reply, and run again by the partition's next owner.
+	 * @return the count
+	 * @since 0.4.0
+	 */
+	public long revokeCancelled() {
+		return this.counters.get(Event.REVOKE_CANCELLED);
+	}
+
+	/**
 	 * Return every figure at once.
 	 * @return the counts by event
 	 * @since 0.2.0
@@ -242,7 +265,20 @@ public final class ReplyHandlerStats {
 		 * Read in a share group on its last allowed delivery: answered with an error reply of
 		 * code {@code ABORTED} (counted besides as failed).
 		 */
-		ABORTED;
+		ABORTED,
+
+		/**
+		 * Its partition was revoked while it ran, and it finished within the revoke grace.
+		 * @since 0.4.0
+		 */
+		REVOKE_FINISHED,
+
+		/**
+		 * Its partition was revoked while it ran and the revoke grace passed, or its partition
+		 * was lost: ended as cancelled without a reply, for the partition's next owner.
+		 * @since 0.4.0
+		 */
+		REVOKE_CANCELLED;
 
 		/**
 		 * Return the event that counts an outcome.

@@ -47,6 +47,10 @@ import org.springframework.util.Assert;
  * <li>{@value #HANDLER_REDELIVERED} and {@value #HANDLER_ABORTED}: counters of the requests of
  * each handler in queue mode delivered again by its share group, and answered {@code ABORTED} on
  * their last allowed delivery, tagged {@code handler}.</li>
+ * <li>{@value #HANDLER_REVOKE_FINISHED} and {@value #HANDLER_REVOKE_CANCELLED}: counters of the
+ * requests of each handler in a consumer group that were running when their partition was
+ * revoked, and finished within the revoke grace, or were ended as cancelled for the partition's
+ * next owner (past the grace, or the partition lost), tagged {@code handler}.</li>
  * </ul>
  * Tags are low-cardinality: never a correlation id, key or payload.
  *
@@ -124,6 +128,21 @@ public class RequestReplyMeterBinder implements MeterBinder {
 	 */
 	public static final String HANDLER_ABORTED = "requestreply.handler.aborted";
 
+	/**
+	 * Name of the counter of the requests of each handler in a consumer group that were running
+	 * when their partition was revoked and finished within the revoke grace.
+	 * @since 0.4.0
+	 */
+	public static final String HANDLER_REVOKE_FINISHED = "requestreply.handler.revoke.finished";
+
+	/**
+	 * Name of the counter of the requests of each handler in a consumer group that were running
+	 * when their partition was revoked (past the grace) or lost, ended as cancelled for its next
+	 * owner.
+	 * @since 0.4.0
+	 */
+	public static final String HANDLER_REVOKE_CANCELLED = "requestreply.handler.revoke.cancelled";
+
 	private static final ReplyHandlerExecution IDLE = new ReplyHandlerExecution(0, 0, 0, 0, 0, 0, 0, 0, Map.of());
 
 	private final @Nullable CorrelationRegistry registry;
@@ -198,6 +217,18 @@ public class RequestReplyMeterBinder implements MeterBinder {
 				.register(meterRegistry);
 			FunctionCounter.builder(HANDLER_ABORTED, containers, (c) -> stats(c, handler).aborted())
 				.description("Requests of a @ReplyHandler method in queue mode answered ABORTED on their last delivery")
+				.tags(tags)
+				.register(meterRegistry);
+		}
+		else {
+			FunctionCounter.builder(HANDLER_REVOKE_FINISHED, containers, (c) -> stats(c, handler).revokeFinished())
+				.description("Requests of a @ReplyHandler method running when their partition was revoked that "
+						+ "finished within the revoke grace")
+				.tags(tags)
+				.register(meterRegistry);
+			FunctionCounter.builder(HANDLER_REVOKE_CANCELLED, containers, (c) -> stats(c, handler).revokeCancelled())
+				.description("Requests of a @ReplyHandler method running when their partition was revoked past the "
+						+ "grace, or lost, ended as cancelled for its next owner")
 				.tags(tags)
 				.register(meterRegistry);
 		}

@@ -143,10 +143,26 @@ final class ConsumerLedgers {
 	}
 
 	/**
-	 * Partitions were taken away: commit what finished on them (unless lost), then forget them.
-	 * @return their ledgers
+	 * Partitions are being taken away (in the rebalance callback): take the group metadata of the
+	 * generation that ends, for the transactions that still commit before the callback returns.
+	 * @return the ledgers of those this consumer still holds
 	 */
-	Collection<PartitionLedger> revoked(Collection<TopicPartition> partitions, boolean commit) {
+	Set<PartitionLedger> leaving(Collection<TopicPartition> partitions) {
+		this.groupMetadata = this.consumer.groupMetadata();
+		Set<PartitionLedger> leaving = new HashSet<>();
+		for (TopicPartition partition : partitions) {
+			PartitionLedger ledger = this.ledgers.get(partition);
+			if (ledger != null) {
+				leaving.add(ledger);
+			}
+		}
+		return leaving;
+	}
+
+	/**
+	 * Partitions were taken away: commit what finished on them (unless lost), then forget them.
+	 */
+	void revoked(Collection<TopicPartition> partitions, boolean commit) {
 		if (commit && this.commits) {
 			Map<TopicPartition, OffsetAndMetadata> offsets = due(partitions);
 			if (!offsets.isEmpty()) {
@@ -159,18 +175,13 @@ final class ConsumerLedgers {
 			}
 		}
 		this.mailbox.drainSync(this.consumer, SYNC_TIMEOUT);
-		Collection<PartitionLedger> gone = new HashSet<>();
 		for (TopicPartition partition : partitions) {
-			PartitionLedger ledger = this.ledgers.remove(partition);
-			if (ledger != null) {
-				gone.add(ledger);
-			}
+			this.ledgers.remove(partition);
 			this.committed.remove(partition);
 			this.capacityPaused.remove(partition);
 			this.metadataPaused.remove(partition);
 			this.paused.remove(partition);
 		}
-		return gone;
 	}
 
 	/**

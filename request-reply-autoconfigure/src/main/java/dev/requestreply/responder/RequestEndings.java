@@ -19,7 +19,9 @@ import org.springframework.core.log.LogAccessor;
  * cancelled at once, then its {@code onCancel} actions run on a handler thread (they are user
  * code), and only then is its method interrupted, so that a method woken by the interrupt sees
  * why; a future or stream it returned is cancelled with it. The max handling time is logged at
- * INFO, at the first request it ends and then at most once a minute, with the number ended.
+ * INFO, at the first request it ends and then at most once a minute, with the number ended. A
+ * request still running when its partition is taken away ends as cancelled too
+ * ({@link Revocations}).
  */
 final class RequestEndings {
 
@@ -141,6 +143,19 @@ final class RequestEndings {
 		if (this.requests.end(request, true, false)) {
 			stop(request);
 		}
+	}
+
+	/**
+	 * Its partition was taken away while it ran (lost, or revoked and the grace passed): it ends
+	 * as cancelled, without a reply, unfinished, for the partition's next owner.
+	 * @return whether this call ended it (else it had ended, or its reply is on its way)
+	 */
+	boolean revoked(InHandRequest request) {
+		if (this.requests.end(request, false, false)) {
+			stop(request);
+			return true;
+		}
+		return false;
 	}
 
 	private void stop(InHandRequest request) {

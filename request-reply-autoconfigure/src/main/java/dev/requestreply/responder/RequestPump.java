@@ -48,16 +48,16 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 
 	private final RequestLanes lanes;
 
-	private final RequestEndings endings;
-
 	private final HandlerFigures figures;
+
+	private final Revocations revocations;
 
 	private final boolean commits;
 
 	private final Map<Consumer<?, ?>, ConsumerLedgers> consumers = new ConcurrentHashMap<>();
 
 	RequestPump(ConcurrentMessageListenerContainer<byte[], byte[]> container, ResponderSettings settings,
-			HandlerParts parts, boolean commits, RequestReading reading) {
+			HandlerParts parts, Revocations revocations, boolean commits, RequestReading reading) {
 		this.container = container;
 		this.reading = reading;
 		this.settings = settings;
@@ -65,8 +65,8 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 		this.executor = parts.executor();
 		this.requests = parts.requests();
 		this.lanes = parts.lanes();
-		this.endings = parts.endings();
 		this.figures = parts.figures();
+		this.revocations = revocations;
 		this.commits = commits;
 	}
 
@@ -125,24 +125,14 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 
 	@Override
 	public void onPartitionsRevokedBeforeCommit(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-		revoked(consumer, partitions, true);
+		this.revocations.revoked(ledgers(consumer), partitions);
 	}
 
 	@Override
 	public void onPartitionsLost(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-		revoked(consumer, partitions, false);
-	}
-
-	private void revoked(Consumer<?, ?> consumer, Collection<TopicPartition> partitions, boolean commit) {
-		Collection<PartitionLedger> gone = ledgers(consumer).revoked(partitions, commit);
-		// Requests of those partitions not started yet are left to their next owner: first no
-		// lane starts one any more, then each ends (so that none starts after this returns).
-		this.lanes.revoked(partitions);
-		for (InHandRequest request : this.requests.all()) {
-			if (gone.contains(request.ledger) && !request.isTaken()) {
-				this.endings.abandoned(request);
-			}
-		}
+		// spring-kafka then passes the same partitions to onPartitionsRevokedBeforeCommit, by then
+		// forgotten: nothing waits for them there.
+		this.revocations.lost(ledgers(consumer), partitions);
 	}
 
 	private ConsumerLedgers ledgers(Consumer<?, ?> consumer) {

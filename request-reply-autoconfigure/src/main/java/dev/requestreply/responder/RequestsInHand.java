@@ -1,10 +1,13 @@
 package dev.requestreply.responder;
 
 import java.nio.ByteBuffer;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
 /**
@@ -32,6 +35,11 @@ final class RequestsInHand {
 		}
 
 	};
+
+	// Told when a request leaves, while someone waits for requests to leave (a revocation).
+	private final Object left = new Object();
+
+	private final AtomicInteger waiting = new AtomicInteger();
 
 	private final RequestLanes lanes;
 
@@ -70,7 +78,6 @@ final class RequestsInHand {
 		if (!request.end(always)) {
 			return false;
 		}
-		this.all.remove(request);
 		if (request.headers != null) {
 			this.byId.remove(ByteBuffer.wrap(request.headers.correlationId()), request);
 		}
@@ -79,6 +86,13 @@ final class RequestsInHand {
 		}
 		else if (finished && !request.keepsUnfinished()) {
 			request.ledger().finish(request.record.offset());
+		}
+		// Out of hand once its offset finished: a revocation waiting for it then commits it.
+		this.all.remove(request);
+		if (this.waiting.get() > 0) {
+			synchronized (this.left) {
+				this.left.notifyAll();
+			}
 		}
 		request.stopObservation();
 		if (request.methodRunning()) {
@@ -91,6 +105,36 @@ final class RequestsInHand {
 			this.lanes.done(request);
 		}
 		return true;
+	}
+
+	/**
+	 * Wait until requests are out of hand (their offsets finished, if they did), at most until a
+	 * time; on the consumer's thread in the revoke callback.
+	 * @param requests the requests
+	 * @param untilNanos a {@link System#nanoTime()} value
+	 * @return whether they all are
+	 */
+	boolean awaitLeft(Collection<InHandRequest> requests, long untilNanos) {
+		synchronized (this.left) {
+			this.waiting.incrementAndGet();
+			try {
+				while (requests.stream().anyMatch(this.all::contains)) {
+					long remaining = untilNanos - System.nanoTime();
+					if (remaining <= 0) {
+						return false;
+					}
+					TimeUnit.NANOSECONDS.timedWait(this.left, remaining);
+				}
+				return true;
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return false;
+			}
+			finally {
+				this.waiting.decrementAndGet();
+			}
+		}
 	}
 
 	/**

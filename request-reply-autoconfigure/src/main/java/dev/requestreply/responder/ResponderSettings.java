@@ -29,15 +29,24 @@ import org.springframework.util.Assert;
  * @param queue how handlers read in queue mode (share groups)
  * @param replyOptions how the replies of handlers that set none are addressed and what they carry
  * (since 0.4.0)
+ * @param revokeGrace how long the running requests of a partition revoked from a handler's
+ * consumer may still finish before they end as cancelled, for the partition's next owner
  * @since 0.3.0
  */
 public record ResponderSettings(String defaultGroupId, int defaultConcurrency, int maxConcurrency,
 		Duration maxHandlingTime, int maxInHand, Duration commitInterval, Duration shutdownTimeout,
 		int maxCommitMetadataChars, ReplyHandlerPolicy policy, ReplyHandlerIdempotency idempotency,
-		boolean virtualThreads, Duration transactionTimeout, Queue queue, ReplyOptions replyOptions) {
+		boolean virtualThreads, Duration transactionTimeout, Queue queue, ReplyOptions replyOptions,
+		Duration revokeGrace) {
 
 	/**
-	 * Create settings with the default reply options.
+	 * The default revoke grace.
+	 * @since 0.4.0
+	 */
+	public static final Duration DEFAULT_REVOKE_GRACE = Duration.ofSeconds(5);
+
+	/**
+	 * Create settings with the default reply options and revoke grace.
 	 * @param defaultGroupId the base of the consumer groups
 	 * @param defaultConcurrency the consumers per handler
 	 * @param maxConcurrency the most calls at once
@@ -58,7 +67,7 @@ public record ResponderSettings(String defaultGroupId, int defaultConcurrency, i
 			boolean virtualThreads, Duration transactionTimeout, Queue queue) {
 		this(defaultGroupId, defaultConcurrency, maxConcurrency, maxHandlingTime, maxInHand, commitInterval,
 				shutdownTimeout, maxCommitMetadataChars, policy, idempotency, virtualThreads, transactionTimeout, queue,
-				ReplyOptions.DEFAULTS);
+				ReplyOptions.DEFAULTS, DEFAULT_REVOKE_GRACE);
 	}
 
 	/**
@@ -101,6 +110,7 @@ public record ResponderSettings(String defaultGroupId, int defaultConcurrency, i
 	 * @param transactionTimeout the transaction timeout
 	 * @param queue how handlers read in queue mode
 	 * @param replyOptions how replies of handlers that set none are addressed
+	 * @param revokeGrace how long running requests of a revoked partition may still finish
 	 */
 	public ResponderSettings {
 		Assert.hasText(defaultGroupId, "'defaultGroupId' must not be empty");
@@ -116,6 +126,7 @@ public record ResponderSettings(String defaultGroupId, int defaultConcurrency, i
 		Assert.notNull(idempotency, "'idempotency' must not be null");
 		Assert.isTrue(positive(transactionTimeout), "'transactionTimeout' must be positive");
 		Assert.notNull(queue, "'queue' must not be null");
+		Assert.isTrue(revokeGrace != null && !revokeGrace.isNegative(), "'revokeGrace' must not be negative");
 		Assert.notNull(replyOptions, "'replyOptions' must not be null");
 	}
 

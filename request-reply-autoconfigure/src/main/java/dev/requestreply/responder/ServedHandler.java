@@ -141,11 +141,13 @@ final class ServedHandler {
 			return;
 		}
 		this.intake = null;
-		this.container = new ConcurrentMessageListenerContainer<>(clients.consumerFactory(),
-				containerProperties(endpoint, groupId, settings));
-		this.pump = new RequestPump(this.container, settings,
-				new HandlerParts(this.executor, this.requests, lanes, this.endings, figures, maxHandlingTime),
-				!transactional, reading);
+		ContainerProperties properties = containerProperties(endpoint, groupId, settings);
+		StaticMembership.apply(properties, clients.consumerConfig(), endpoint.id());
+		this.container = new ConcurrentMessageListenerContainer<>(clients.consumerFactory(), properties);
+		HandlerParts parts = new HandlerParts(this.executor, this.requests, lanes, this.endings, figures,
+				maxHandlingTime);
+		this.pump = new RequestPump(this.container, settings, parts,
+				new Revocations(endpoint.id(), parts, settings.revokeGrace(), !transactional), !transactional, reading);
 		this.container.setupMessageListener(this.pump);
 		this.container.setBatchInterceptor(this.pump);
 		this.container.getContainerProperties().setConsumerRebalanceListener(this.pump);
@@ -159,6 +161,8 @@ final class ServedHandler {
 			customizer.customize(this.container, endpoint);
 		}
 		keepEngineHooks(this.container, endpoint);
+		Revocations.checkGrace(endpoint.id(), settings.revokeGrace(), this.container.getContainerProperties(),
+				clients.consumerConfig());
 	}
 
 	private void capacity() {

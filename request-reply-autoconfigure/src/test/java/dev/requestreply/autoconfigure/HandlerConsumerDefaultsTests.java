@@ -67,6 +67,17 @@ class HandlerConsumerDefaultsTests {
 				ConsumerConfig.HEARTBEAT_INTERVAL_MS_CONFIG, ConsumerConfig.PARTITION_ASSIGNMENT_STRATEGY_CONFIG);
 	}
 
+	@Test
+	void whenAGroupInstanceIdIsSetThenHandlersAreStaticMembersElseNever() {
+		Map<String, Object> base = Map.of(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "application-consumers");
+		// Spring Kafka's own setting is meant for the application's listeners, not the handlers.
+		assertThat(RequestReplyKafkaClients.handlerConsumerConfig(base, properties(Map.of())))
+			.doesNotContainKey(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG);
+		assertThat(RequestReplyKafkaClients.handlerConsumerConfig(base,
+				properties(Map.of("request-reply.handler.group-instance-id", "pricing-7"))))
+			.containsEntry(ConsumerConfig.GROUP_INSTANCE_ID_CONFIG, "pricing-7");
+	}
+
 	private static RequestReplyProperties properties(Map<String, String> values) {
 		return new Binder(new MapConfigurationPropertySource(values)).bindOrCreate("request-reply",
 				RequestReplyProperties.class);

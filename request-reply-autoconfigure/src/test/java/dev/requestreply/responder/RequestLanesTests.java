@@ -2,6 +2,7 @@ package dev.requestreply.responder;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 import dev.requestreply.ReplyHandler;
@@ -52,10 +53,14 @@ class RequestLanesTests {
 		List<ConsumerRecord<byte[], byte[]>> requests = List.of(request("k", "a", NO_DEADLINE),
 				request("k", "b", NO_DEADLINE), request("k", "c", NO_DEADLINE), request("k", "d", NO_DEADLINE));
 		startFirst(requests);
-		this.engine.revoke(0);
+		// The revoke callback waits for a (up to the revoke grace); the others end at once.
+		CompletableFuture<Void> revoking = CompletableFuture.runAsync(() -> this.engine.revoke(0));
+		TestEngine.waiting().until(() -> this.engine.inHand() == 1);
 		assertOnlyTheFirstRuns();
+		assertThat(revoking).isNotDone();
 		this.calls.open("a");
-		// a still replies; the others are left to the partition's next owner.
+		// a still replies within the grace; the others are left to the partition's next owner.
+		assertThat(revoking).succeedsWithin(Duration.ofSeconds(10));
 		TestEngine.waiting().until(() -> this.engine.inHand() == 0);
 		assertThat(this.calls.log).containsExactly("start a", "end a");
 	}
