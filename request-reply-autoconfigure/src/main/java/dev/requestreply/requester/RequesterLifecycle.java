@@ -15,9 +15,15 @@ import org.springframework.kafka.core.KafkaTemplate;
 /**
  * The Kafka side of a {@link RequesterEngine}, from its start to its stop: at start the reply
  * listener, the gate's monitors and lookups of the responders, the sender; at stop the gate closed,
- * the wait for pending replies, the failure of what is left and the reply listener stopped.
+ * the wait for pending replies, the failure of what is left (with its cancel records, waited for
+ * up to {@link #CANCELS_AT_STOP}) and the reply listener stopped.
  */
 final class RequesterLifecycle {
+
+	/**
+	 * The longest a stop waits for the cancel records of the requests it fails.
+	 */
+	static final Duration CANCELS_AT_STOP = Duration.ofSeconds(2);
 
 	private static final LogAccessor logger = new LogAccessor(RequesterEngine.class);
 
@@ -85,7 +91,8 @@ final class RequesterLifecycle {
 
 	/**
 	 * Refuse new requests, wait up to the drain timeout for the pending ones' replies, fail the
-	 * rest and stop reading.
+	 * rest, stop reading and wait up to {@link #CANCELS_AT_STOP} for the cancel records of those
+	 * failed.
 	 * @param current what {@link #start()} started
 	 */
 	void stop(Running current) {
@@ -97,11 +104,15 @@ final class RequesterLifecycle {
 					+ " pending request(s)");
 			this.registry.awaitNoPending(drain);
 		}
+		// Each request failed here gets its cancel records, so that responders stop working for nobody.
 		int failed = this.registry.failAll("RequestReplyTemplate stopped before the reply arrived");
-		if (failed > 0) {
-			logger.info(() -> "Stopped with " + failed + " pending request(s); their futures failed");
-		}
 		current.listener().stop();
+		if (failed > 0) {
+			int unsent = this.cancels.awaitSent(CANCELS_AT_STOP);
+			logger.info(() -> "Stopped with " + failed + " pending request(s); their futures failed and their cancel "
+					+ "records were sent" + ((unsent > 0) ? " (" + unsent + " not acknowledged within "
+							+ CANCELS_AT_STOP.toMillis() + " ms)" : ""));
+		}
 	}
 
 	/**
