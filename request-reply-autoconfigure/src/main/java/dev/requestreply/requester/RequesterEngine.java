@@ -34,7 +34,8 @@ import org.springframework.util.Assert;
  * completes on a completion thread.
  * <p>
  * The registry lives as long as the engine; the Kafka side (reply consumers, the gate's monitors,
- * the sender) from {@link #start()} to {@link #stop()}, which fails what is left pending.
+ * the sender) from {@link #start()} to {@link #stop()}, which fails what is left pending and sends
+ * its cancel records.
  *
  * @since 0.3.0
  */
@@ -119,7 +120,7 @@ public final class RequesterEngine implements AutoCloseable {
 
 	/**
 	 * Refuse new requests, wait up to the drain timeout for the pending ones' replies, fail the
-	 * rest and stop reading.
+	 * rest (sending their cancel records, waited for at most 2 s) and stop reading.
 	 */
 	public synchronized void stop() {
 		RequesterLifecycle.Running current = this.running;
