@@ -107,6 +107,26 @@ class CancellationTests {
 	}
 
 	@Test
+	void whenTheRequesterStopsGracefullyThenTheHandlerOfItsPendingRequestIsCancelled() throws Exception {
+		Work work = handlers.expect();
+		ConfigurableApplicationContext requester = apps.startRequester(TestBroker.bootstrapServers(),
+				"cancellation-stopping", TestBroker.uniqueTopic("stopping-replies"));
+		RequestReplyTemplate stopping = requester.getBean(RequestReplyTemplate.class);
+		CompletableFuture<String> future = stopping.request(topic("slow"), "work", String.class,
+				Duration.ofSeconds(60));
+		work.started.get(10, TimeUnit.SECONDS);
+		long closedAt = System.nanoTime();
+		requester.close();
+		long closeMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - closedAt);
+		long stopMillis = TimeUnit.NANOSECONDS.toMillis(work.stopped.get(5, TimeUnit.SECONDS) - closedAt);
+		TestFigures.report("RELIABILITY requester stopped with a request in hand: close %d ms, handler stopped "
+				+ "%d ms after the close began", closeMillis, stopMillis);
+		assertThat(work.cancelled).isTrue();
+		assertThat(future).isCompletedExceptionally();
+		assertThat(stopping.getCancelsSent()).isEqualTo(1);
+	}
+
+	@Test
 	void whenThePartitionIsPausedThenACancelStillReachesTheHandlerThroughTheCancelReader() throws Exception {
 		Work work = handlers.expect();
 		CompletableFuture<String> future = template.request(topic("single"), "work", String.class,

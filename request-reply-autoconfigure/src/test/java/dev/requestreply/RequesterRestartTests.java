@@ -10,6 +10,8 @@ import java.util.concurrent.TimeUnit;
 import dev.requestreply.TestResponders.Echo;
 import dev.requestreply.TestResponders.EchoApp;
 import dev.requestreply.TestResponders.RequesterApp;
+import dev.requestreply.handler.ReplyHandlerContainers;
+import dev.requestreply.handler.ReplyHandlerStats;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,7 +22,8 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
- * A requester instance goes away with requests in flight and a new one takes its place.
+ * A requester instance goes away with requests in flight (its stop cancels them at the responder)
+ * and a new one takes its place.
  */
 class RequesterRestartTests {
 
@@ -30,7 +33,7 @@ class RequesterRestartTests {
 	private static final int ORPHANS = 20;
 
 	@Test
-	void whenRequesterRestartsThenOrphanRepliesAreSkippedAsForeignAndNewInstanceStartsClean() throws Exception {
+	void whenRequesterRestartsThenItsHeldRequestsAreCancelledAndNewInstanceStartsClean() throws Exception {
 		String topic = TestBroker.createTopic("rr-requests", 2);
 		String replyTopic = TestBroker.uniqueTopic("rr-replies");
 		ConfigurableApplicationContext responder = apps.startAssigned(new Class<?>[] { EchoApp.class },
@@ -52,16 +55,20 @@ class RequesterRestartTests {
 			assertThatExceptionOfType(ExecutionException.class).isThrownBy(() -> orphan.get(10, TimeUnit.SECONDS))
 				.withCauseExactlyInstanceOf(RequestReplyException.class);
 		}
+		// Its stop sent the cancel record of each: the responder ends the calls held at its gate
+		// (their threads interrupted) and sends no reply for them.
+		assertThat(goneTemplate.getCancelsSent()).isEqualTo(ORPHANS);
+		ReplyHandlerStats stats = responder.getBean(ReplyHandlerContainers.class)
+			.getStats()
+			.values()
+			.iterator()
+			.next();
+		await().atMost(Duration.ofSeconds(10)).until(() -> stats.cancelled() == ORPHANS);
+		echo.gate.awaitWaiting(0);
 		RequestReplyTemplate restarted = requester(replyTopic).getBean(RequestReplyTemplate.class);
 		assertThat(restarted.getRegistry().pendingCount()).isZero();
 		assertThat(restarted.getInstanceId()).isNotEqualTo(goneTemplate.getInstanceId());
 		echo.gate.release();
-		// The replies to the requests of the instance that is gone reach the reply topic and are
-		// skipped by the others by their instance header alone.
-		await().atMost(Duration.ofSeconds(30))
-			.until(() -> survivor.getRegistry().foreignReplyCount() == ORPHANS
-					&& restarted.getRegistry().foreignReplyCount() == ORPHANS);
-		assertThat(echo.gate.arrived()).isEqualTo(ORPHANS);
 		List<CompletableFuture<String>> own = new ArrayList<>();
 		for (int i = 0; i < 10; i++) {
 			own.add(restarted.request(topic, "own" + i, String.class, Duration.ofSeconds(30)));
@@ -70,17 +77,21 @@ class RequesterRestartTests {
 			assertThat(own.get(i).get(30, TimeUnit.SECONDS)).isEqualTo("echo:own" + i);
 		}
 		CorrelationRegistry registry = restarted.getRegistry();
-		await().atMost(Duration.ofSeconds(10)).until(() -> survivor.getRegistry().foreignReplyCount() == ORPHANS + 10);
-		TestFigures.report("RELIABILITY requester-restart: %d orphan replies; foreign at survivor %d, at new instance"
-				+ " %d; new instance completed %d, pending %d, late %d, duplicates %d", ORPHANS,
+		// The other instance skips the new one's replies as foreign, and no reply of the orphans comes.
+		await().atMost(Duration.ofSeconds(10)).until(() -> survivor.getRegistry().foreignReplyCount() == 10);
+		TestFigures.report("RELIABILITY requester-restart: %d requests held at the responder, cancelled by the "
+				+ "requester's stop: %d; foreign at survivor %d, at new instance %d; new instance completed %d, "
+				+ "pending %d, late %d, duplicates %d", ORPHANS, stats.cancelled(),
 				survivor.getRegistry().foreignReplyCount(), registry.foreignReplyCount(), registry.completedCount(),
 				registry.pendingCount(), registry.lateReplyCount(), registry.duplicateReplyCount());
+		assertThat(echo.gate.arrived()).isEqualTo(ORPHANS + 10);
 		assertThat(registry.completedCount()).isEqualTo(10);
 		assertThat(registry.pendingCount()).isZero();
-		assertThat(registry.foreignReplyCount()).isEqualTo(ORPHANS);
+		assertThat(registry.foreignReplyCount()).isZero();
 		assertThat(registry.lateReplyCount()).isZero();
 		assertThat(registry.duplicateReplyCount()).isZero();
 		assertThat(survivor.getRegistry().completedCount()).isZero();
+		assertThat(survivor.getRegistry().foreignReplyCount()).isEqualTo(10);
 	}
 
 	private ConfigurableApplicationContext requester(String replyTopic) {

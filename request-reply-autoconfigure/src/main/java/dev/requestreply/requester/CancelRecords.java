@@ -1,7 +1,9 @@
 package dev.requestreply.requester;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 
 import dev.requestreply.CorrelationId;
@@ -34,6 +36,11 @@ final class CancelRecords implements AutoCloseable {
 	private final ThreadPoolTaskExecutor sender;
 
 	private final LongAdder sent = new LongAdder();
+
+	// Cancels queued or on their way to the broker, which a stop waits for (see awaitSent).
+	private final Object inFlightLock = new Object();
+
+	private int inFlight;
 
 	/**
 	 * Create the sender of cancel records that name the request under each topic's correlation id
@@ -79,10 +86,12 @@ final class CancelRecords implements AutoCloseable {
 		String topic = request.getProducerRecord().topic();
 		ProducerRecord<byte[], byte[]> cancel = new ProducerRecord<>(topic, request.getRecordMetadata().partition(),
 				key, null, this.wires.of(topic).cancelHeaders(id.toBytes()));
+		inFlight(1);
 		try {
 			this.sender.execute(() -> send(cancel, id));
 		}
 		catch (RejectedExecutionException ex) {
+			inFlight(-1);
 			logger.debug(() -> "Cancel of request " + id + " not sent: the requester is closed");
 		}
 	}
@@ -90,6 +99,7 @@ final class CancelRecords implements AutoCloseable {
 	private void send(ProducerRecord<byte[], byte[]> cancel, CorrelationId id) {
 		try {
 			this.kafkaTemplate.send(cancel).whenComplete((result, ex) -> {
+				inFlight(-1);
 				if (ex == null) {
 					this.sent.increment();
 				}
@@ -99,7 +109,40 @@ final class CancelRecords implements AutoCloseable {
 			});
 		}
 		catch (RuntimeException ex) {
+			inFlight(-1);
 			logger.debug(ex, () -> "Could not send the cancel of request " + id);
+		}
+	}
+
+	private void inFlight(int delta) {
+		synchronized (this.inFlightLock) {
+			this.inFlight += delta;
+			if (this.inFlight == 0) {
+				this.inFlightLock.notifyAll();
+			}
+		}
+	}
+
+	/**
+	 * Wait until the cancels queued so far are acknowledged by the broker (or failed), at most
+	 * the given bound: a stop gives them time to leave before the producer closes.
+	 * @param bound the longest wait
+	 * @return the number of cancels still on their way when the wait ended
+	 */
+	int awaitSent(Duration bound) {
+		long end = System.nanoTime() + bound.toNanos();
+		synchronized (this.inFlightLock) {
+			try {
+				long left = end - System.nanoTime();
+				while (this.inFlight > 0 && left > 0) {
+					TimeUnit.NANOSECONDS.timedWait(this.inFlightLock, left);
+					left = end - System.nanoTime();
+				}
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
+			return this.inFlight;
 		}
 	}
 

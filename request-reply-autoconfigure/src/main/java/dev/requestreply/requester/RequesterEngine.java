@@ -4,7 +4,6 @@ import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
@@ -21,7 +20,6 @@ import dev.requestreply.support.LoopThreads;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.util.Assert;
@@ -36,19 +34,12 @@ import org.springframework.util.Assert;
  * completes on a completion thread.
  * <p>
  * The registry lives as long as the engine; the Kafka side (reply consumers, the gate's monitors,
- * the sender) from {@link #start()} to {@link #stop()}, which fails what is left pending.
+ * the sender) from {@link #start()} to {@link #stop()}, which fails what is left pending and sends
+ * its cancel records.
  *
  * @since 0.3.0
  */
 public final class RequesterEngine implements AutoCloseable {
-
-	private static final LogAccessor logger = new LogAccessor(RequesterEngine.class);
-
-	private final KafkaTemplate<byte[], byte[]> kafkaTemplate;
-
-	private final ConsumerFactory<?, ByteBuffer> replyConsumerFactory;
-
-	private final Map<String, Object> adminConfig;
 
 	private final PayloadConverter converter;
 
@@ -62,9 +53,9 @@ public final class RequesterEngine implements AutoCloseable {
 
 	private final CancelRecords cancels;
 
-	private final TopicWires wires;
+	private final RequesterLifecycle lifecycle;
 
-	private volatile @Nullable Running running;
+	private volatile RequesterLifecycle.@Nullable Running running;
 
 	/**
 	 * Create an engine, not started.
@@ -84,17 +75,16 @@ public final class RequesterEngine implements AutoCloseable {
 		Assert.notNull(adminConfig, "'adminConfig' must not be null");
 		Assert.notNull(converter, "'converter' must not be null");
 		Assert.notNull(settings, "'settings' must not be null");
-		this.kafkaTemplate = kafkaTemplate;
-		this.replyConsumerFactory = replyConsumerFactory;
-		this.adminConfig = adminConfig;
 		this.converter = converter;
 		this.settings = settings;
 		this.completions = Completions.on(settings.completionExecutor());
 		this.registry = new PendingRequests(PendingRequests.DEFAULT_TICK, settings.maxPending(),
 				settings.lateReplyWindow(), this.completions);
 		this.gate = new RequestGate(this.registry, settings.replyTopic().topic());
-		this.wires = new TopicWires(settings.headerNames());
-		this.cancels = new CancelRecords(kafkaTemplate, LoopThreads.of(settings.virtualThreads()), this.wires);
+		TopicWires wires = new TopicWires(settings.headerNames());
+		this.cancels = new CancelRecords(kafkaTemplate, LoopThreads.of(settings.virtualThreads()), wires);
+		this.lifecycle = new RequesterLifecycle(kafkaTemplate, replyConsumerFactory, adminConfig, converter, settings,
+				this.registry, this.gate, this.cancels, wires);
 	}
 
 	/**
@@ -120,57 +110,24 @@ public final class RequesterEngine implements AutoCloseable {
 	 * @throws RequestReplyException if the reply topic cannot be prepared in time
 	 */
 	public synchronized int start() {
-		if (this.running != null) {
-			return this.running.partitions();
+		RequesterLifecycle.Running current = this.running;
+		if (current == null) {
+			current = this.lifecycle.start();
+			this.running = current;
 		}
-		String replyTopic = this.settings.replyTopic().topic();
-		ReplyListener listener = new ReplyListener(this.replyConsumerFactory, this.adminConfig,
-				this.settings.replyTopic(),
-				new ReplyDispatcher(this.registry, this.converter, this.settings.replyErrorDetector(), this.wires),
-				this.settings.replyPartitions(), LoopThreads.of(this.settings.virtualThreads()),
-				() -> this.registry.failAll("Reply consumer not authorized to read reply topic '" + replyTopic + "'"));
-		int partitions = listener.start();
-		Duration interval = this.settings.responderCheckInterval();
-		LoopThreads threads = LoopThreads.of(this.settings.virtualThreads());
-		ResponderDirectory responders = (interval != null)
-				? new ResponderDirectory(this.adminConfig, interval, this.settings.localResponderTopics(), threads)
-				: null;
-		this.gate.open(listener, new ReplyPathMonitor(listener, this.settings.replyPathTimeout()), responders,
-				new ResponderHints(responders, () -> ResponderDirectory.forHints(this.adminConfig,
-						ResponderHints.INTERVAL, this.settings.localResponderTopics(), threads), threads));
-		RequestSender sender = new RequestSender(this.kafkaTemplate, this.registry, replyTopic,
-				this.settings.observationRegistry(), this.settings.observationConvention(), listener, this.cancels,
-				this.wires);
-		this.running = new Running(listener, sender, partitions);
-		logger.info(() -> "Request-reply ready: replies on '" + replyTopic + "' (" + partitions + " partition(s), "
-				+ this.settings.replyPartitions().name().toLowerCase(Locale.ROOT) + "), instance "
-				+ this.settings.instanceId());
-		return partitions;
+		return current.partitions();
 	}
 
 	/**
 	 * Refuse new requests, wait up to the drain timeout for the pending ones' replies, fail the
-	 * rest and stop reading.
+	 * rest (sending their cancel records, waited for at most 2 s) and stop reading.
 	 */
 	public synchronized void stop() {
-		Running current = this.running;
-		if (current == null) {
-			return;
+		RequesterLifecycle.Running current = this.running;
+		if (current != null) {
+			this.lifecycle.stop(current);
+			this.running = null;
 		}
-		this.gate.close();
-		Duration drain = this.settings.drainTimeout();
-		if (!drain.isZero() && this.registry.pendingCount() > 0) {
-			int waiting = this.registry.pendingCount();
-			logger.info(() -> "Waiting up to " + drain.toMillis() + " ms for the replies of " + waiting
-					+ " pending request(s)");
-			this.registry.awaitNoPending(drain);
-		}
-		int failed = this.registry.failAll("RequestReplyTemplate stopped before the reply arrived");
-		if (failed > 0) {
-			logger.info(() -> "Stopped with " + failed + " pending request(s); their futures failed");
-		}
-		current.listener().stop();
-		this.running = null;
 	}
 
 	/**
@@ -194,7 +151,7 @@ public final class RequesterEngine implements AutoCloseable {
 	 * @return the partitions; none while stopped
 	 */
 	public ReplyPartitionsView partitions() {
-		Running current = this.running;
+		RequesterLifecycle.Running current = this.running;
 		return (current != null) ? current.listener().partitions()
 				: new ReplyPartitionsView(this.settings.replyPartitions(), List.of(), List.of(), false);
 	}
@@ -314,7 +271,7 @@ public final class RequesterEngine implements AutoCloseable {
 	private <F> PendingRequest<F> send(List<String> topics, ProducerRecord<?, ?> record, Deadline deadline,
 			boolean stream, Function<Registration, PendingRequest<F>> register) {
 		this.gate.check(topics);
-		Running current = this.running;
+		RequesterLifecycle.Running current = this.running;
 		if (current == null) {
 			// Stopped just after the check let the request through.
 			throw new RequestReplyException("RequestReplyTemplate stopped: request to " + topics + " not sent");
@@ -332,10 +289,6 @@ public final class RequesterEngine implements AutoCloseable {
 		stop();
 		this.registry.close();
 		this.cancels.close();
-	}
-
-	private record Running(ReplyListener listener, RequestSender sender, int partitions) {
-
 	}
 
 }

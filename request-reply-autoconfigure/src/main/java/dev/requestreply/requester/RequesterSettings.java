@@ -1,10 +1,8 @@
 package dev.requestreply.requester;
 
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
 
@@ -32,92 +30,55 @@ import org.springframework.util.Assert;
  * for lack of a responder (read at start and at each lookup of the groups)
  * @param streamBuffer the most elements of a streaming reply buffered for its subscriber
  * @param maxPending the number of pending requests past which requests are refused
- * @param lateReplyWindow how long the id of a request that timed out or was cancelled is
- * remembered, to count its reply as late
+ * @param lateReplyWindow how long ids of requests ended without a reply are kept, to count late replies
  * @param instanceId the name of this instance, in logs and in the endpoint
  * @param autoStartup whether the template starts with the application context
  * @param observationRegistry the registry of the round trip observations (the no-op one for none)
  * @param observationConvention a convention for them, or {@code null} for the default
- * @param completionExecutor where futures complete and callers' callbacks run, or {@code null}
- * for a pool of the engine's own
+ * @param completionExecutor where futures complete and callbacks run, or {@code null} for the engine's pool
  * @param virtualThreads whether the reply readers and the lookups of the responders run on virtual
  * threads (Java 21 or later); the timing wheel is a platform thread either way
- * @param replyErrorDetector what tells error replies of the responders' own conventions, or
- * {@code null} for none (since 0.4.0)
- * @param headerNames the header names of each request topic whose responders do not use Spring
- * Kafka's (since 0.4.0)
+ * @param replyErrorDetector what tells the responders' own error replies, or {@code null} (since 0.4.0)
+ * @param headerNames header names per request topic, where Spring Kafka's are not used (since 0.4.0)
  * @param keyFormat how the keys of requests are written (since 0.4.0)
  * @since 0.3.0
  */
 public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMode replyPartitions,
 		Duration defaultTimeout, Duration drainTimeout, Duration replyPathTimeout,
-		@Nullable Duration responderCheckInterval,
-		Supplier<Set<String>> localResponderTopics, int streamBuffer, int maxPending, Duration lateReplyWindow,
-		String instanceId, boolean autoStartup, ObservationRegistry observationRegistry,
-		@Nullable RequestReplyObservationConvention observationConvention, @Nullable Executor completionExecutor,
-		boolean virtualThreads, @Nullable ReplyErrorDetector replyErrorDetector, Map<String, HeaderNames> headerNames,
-		KeyFormat keyFormat) {
+		@Nullable Duration responderCheckInterval, Supplier<Set<String>> localResponderTopics, int streamBuffer,
+		int maxPending, Duration lateReplyWindow, String instanceId, boolean autoStartup,
+		ObservationRegistry observationRegistry, @Nullable RequestReplyObservationConvention observationConvention,
+		@Nullable Executor completionExecutor, boolean virtualThreads, @Nullable ReplyErrorDetector replyErrorDetector,
+		Map<String, HeaderNames> headerNames, KeyFormat keyFormat) {
 
-	/**
-	 * Default timeout of requests that name none.
-	 */
+	/** Default timeout of requests that name none. */
 	public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
-	/**
-	 * Default of how long the reply consumer may go without an answer from the broker.
-	 */
+	/** Default of how long the reply consumer may go without an answer from the broker. */
 	public static final Duration DEFAULT_REPLY_PATH_TIMEOUT = Duration.ofSeconds(5);
 
-	/**
-	 * Default of how often the consumer groups are looked up, when requests to topics nobody reads
-	 * are refused.
-	 */
+	/** Default of how often the consumer groups are looked up to refuse requests nobody reads. */
 	public static final Duration DEFAULT_RESPONDER_CHECK_INTERVAL = Duration.ofSeconds(2);
 
-	/**
-	 * Default of the most elements of a streaming reply buffered for its subscriber.
-	 */
+	/** Default of the most elements of a streaming reply buffered for its subscriber. */
 	public static final int DEFAULT_STREAM_BUFFER = 10_000;
 
-	/**
-	 * Default number of pending requests past which requests are refused.
-	 */
+	/** Default number of pending requests past which requests are refused. */
 	public static final int DEFAULT_MAX_PENDING = 100_000;
 
-	/**
-	 * Default time the id of a request that timed out or was cancelled is remembered.
-	 */
+	/** Default time the id of a request that timed out or was cancelled is remembered. */
 	public static final Duration DEFAULT_LATE_REPLY_WINDOW = Duration.ofMinutes(1);
 
-	/**
-	 * Prefix of the names of the threads that complete futures.
-	 */
+	/** Prefix of the names of the threads that complete futures. */
 	public static final String COMPLETION_THREAD_PREFIX = "request-reply-completion-";
 
-	/**
-	 * Check the settings.
-	 */
+	/** Check the settings. */
 	public RequesterSettings {
-		Assert.notNull(replyTopic, "'replyTopic' must not be null");
-		Assert.notNull(replyPartitions, "'replyPartitions' must not be null");
-		assertPositive(defaultTimeout, "defaultTimeout");
-		Assert.isTrue(drainTimeout != null && !drainTimeout.isNegative(), "'drainTimeout' must not be negative");
-		assertPositive(replyPathTimeout, "replyPathTimeout");
-		Assert.isTrue(responderCheckInterval == null || responderCheckInterval.toMillis() > 0,
-				"'responderCheckInterval' must be positive");
-		Assert.notNull(localResponderTopics, "'localResponderTopics' must not be null");
-		Assert.isTrue(streamBuffer > 0, "'streamBuffer' must be positive");
-		Assert.isTrue(maxPending > 0, "'maxPending' must be positive");
-		Assert.isTrue(lateReplyWindow != null && !lateReplyWindow.isNegative(),
-				"'lateReplyWindow' must not be negative");
-		Assert.hasText(instanceId, "'instanceId' must not be empty");
-		Assert.notNull(observationRegistry, "'observationRegistry' must not be null");
+		SettingsChecks.check(replyTopic, replyPartitions, defaultTimeout, drainTimeout, replyPathTimeout,
+				responderCheckInterval, localResponderTopics, streamBuffer, maxPending, lateReplyWindow, instanceId,
+				observationRegistry);
 		headerNames = Map.copyOf(headerNames);
 		Assert.notNull(keyFormat, "'keyFormat' must not be null");
-	}
-
-	private static void assertPositive(Duration duration, String name) {
-		Assert.isTrue(duration != null && duration.toNanos() > 0, () -> "'" + name + "' must be positive");
 	}
 
 	/**
@@ -129,61 +90,22 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		return new Builder(replyTopic);
 	}
 
-	/**
-	 * Builds {@link RequesterSettings}, each setting at its default until set.
-	 */
+	/** Builds {@link RequesterSettings}, each setting at its default until set. */
 	public static final class Builder {
 
-		private final ReplyTopicSettings replyTopic;
-
-		private ReplyPartitionMode replyPartitions = ReplyPartitionMode.AUTO;
-
-		private Duration defaultTimeout = DEFAULT_TIMEOUT;
-
-		private Duration drainTimeout = Duration.ZERO;
-
-		private Duration replyPathTimeout = DEFAULT_REPLY_PATH_TIMEOUT;
-
-		private @Nullable Duration responderCheckInterval;
-
-		private Supplier<Set<String>> localResponderTopics = Set::of;
-
-		private int streamBuffer = DEFAULT_STREAM_BUFFER;
-
-		private int maxPending = DEFAULT_MAX_PENDING;
-
-		private Duration lateReplyWindow = DEFAULT_LATE_REPLY_WINDOW;
-
-		private String instanceId = UUID.randomUUID().toString();
-
-		private boolean autoStartup = true;
-
-		private ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
-
-		private @Nullable RequestReplyObservationConvention observationConvention;
-
-		private @Nullable Executor completionExecutor;
-
-		private boolean virtualThreads;
-
-		private @Nullable ReplyErrorDetector replyErrorDetector;
-
-		private final Map<String, HeaderNames> headerNames = new HashMap<>();
-
-		private KeyFormat keyFormat = KeyFormat.JSON;
+		private final SettingsDraft draft;
 
 		private Builder(ReplyTopicSettings replyTopic) {
-			this.replyTopic = replyTopic;
+			this.draft = new SettingsDraft(replyTopic);
 		}
 
 		/**
-		 * Set how the instances share the reply topic's partitions. Default
-		 * {@link ReplyPartitionMode#AUTO}.
+		 * Set how the instances share the reply partitions. Default {@link ReplyPartitionMode#AUTO}.
 		 * @param replyPartitions the mode
 		 * @return this builder
 		 */
 		public Builder replyPartitions(ReplyPartitionMode replyPartitions) {
-			this.replyPartitions = replyPartitions;
+			this.draft.replyPartitions = replyPartitions;
 			return this;
 		}
 
@@ -193,7 +115,7 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		 * @return this builder
 		 */
 		public Builder defaultTimeout(Duration defaultTimeout) {
-			this.defaultTimeout = defaultTimeout;
+			this.draft.defaultTimeout = defaultTimeout;
 			return this;
 		}
 
@@ -203,7 +125,7 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		 * @return this builder
 		 */
 		public Builder drainTimeout(Duration drainTimeout) {
-			this.drainTimeout = drainTimeout;
+			this.draft.drainTimeout = drainTimeout;
 			return this;
 		}
 
@@ -214,7 +136,7 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		 * @return this builder
 		 */
 		public Builder replyPathTimeout(Duration replyPathTimeout) {
-			this.replyPathTimeout = replyPathTimeout;
+			this.draft.replyPathTimeout = replyPathTimeout;
 			return this;
 		}
 
@@ -225,7 +147,7 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		 * @return this builder
 		 */
 		public Builder responderCheckInterval(@Nullable Duration responderCheckInterval) {
-			this.responderCheckInterval = responderCheckInterval;
+			this.draft.responderCheckInterval = responderCheckInterval;
 			return this;
 		}
 
@@ -235,29 +157,27 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		 * @return this builder
 		 */
 		public Builder localResponderTopics(Supplier<Set<String>> localResponderTopics) {
-			this.localResponderTopics = localResponderTopics;
+			this.draft.localResponderTopics = localResponderTopics;
 			return this;
 		}
 
 		/**
-		 * Set the most elements of a streaming reply buffered. Default
-		 * {@link #DEFAULT_STREAM_BUFFER}.
+		 * Set the most elements of a streaming reply buffered. Default {@link #DEFAULT_STREAM_BUFFER}.
 		 * @param streamBuffer the buffer size
 		 * @return this builder
 		 */
 		public Builder streamBuffer(int streamBuffer) {
-			this.streamBuffer = streamBuffer;
+			this.draft.streamBuffer = streamBuffer;
 			return this;
 		}
 
 		/**
-		 * Set the number of pending requests past which requests are refused. Default
-		 * {@link #DEFAULT_MAX_PENDING}.
+		 * Set the pending requests past which requests are refused. Default {@link #DEFAULT_MAX_PENDING}.
 		 * @param maxPending the limit
 		 * @return this builder
 		 */
 		public Builder maxPending(int maxPending) {
-			this.maxPending = maxPending;
+			this.draft.maxPending = maxPending;
 			return this;
 		}
 
@@ -268,7 +188,7 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		 * @return this builder
 		 */
 		public Builder lateReplyWindow(Duration lateReplyWindow) {
-			this.lateReplyWindow = lateReplyWindow;
+			this.draft.lateReplyWindow = lateReplyWindow;
 			return this;
 		}
 
@@ -278,7 +198,7 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		 * @return this builder
 		 */
 		public Builder instanceId(String instanceId) {
-			this.instanceId = instanceId;
+			this.draft.instanceId = instanceId;
 			return this;
 		}
 
@@ -288,7 +208,7 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		 * @return this builder
 		 */
 		public Builder autoStartup(boolean autoStartup) {
-			this.autoStartup = autoStartup;
+			this.draft.autoStartup = autoStartup;
 			return this;
 		}
 
@@ -300,8 +220,8 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		 */
 		public Builder observations(ObservationRegistry observationRegistry,
 				@Nullable RequestReplyObservationConvention observationConvention) {
-			this.observationRegistry = observationRegistry;
-			this.observationConvention = observationConvention;
+			this.draft.observationRegistry = observationRegistry;
+			this.draft.observationConvention = observationConvention;
 			return this;
 		}
 
@@ -312,7 +232,7 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		 * @return this builder
 		 */
 		public Builder completionExecutor(@Nullable Executor completionExecutor) {
-			this.completionExecutor = completionExecutor;
+			this.draft.completionExecutor = completionExecutor;
 			return this;
 		}
 
@@ -323,7 +243,7 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		 * @return this builder
 		 */
 		public Builder virtualThreads(boolean virtualThreads) {
-			this.virtualThreads = virtualThreads;
+			this.draft.virtualThreads = virtualThreads;
 			return this;
 		}
 
@@ -335,7 +255,7 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		 * @since 0.4.0
 		 */
 		public Builder replyErrorDetector(@Nullable ReplyErrorDetector replyErrorDetector) {
-			this.replyErrorDetector = replyErrorDetector;
+			this.draft.replyErrorDetector = replyErrorDetector;
 			return this;
 		}
 
@@ -349,9 +269,7 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		 * @since 0.4.0
 		 */
 		public Builder headerNames(String topic, HeaderNames names) {
-			Assert.hasText(topic, "'topic' must not be empty");
-			Assert.notNull(names, "'names' must not be null");
-			this.headerNames.put(topic, names);
+			this.draft.headerNames(topic, names);
 			return this;
 		}
 
@@ -362,7 +280,7 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		 * @since 0.4.0
 		 */
 		public Builder keyFormat(KeyFormat keyFormat) {
-			this.keyFormat = keyFormat;
+			this.draft.keyFormat = keyFormat;
 			return this;
 		}
 
@@ -371,11 +289,7 @@ public record RequesterSettings(ReplyTopicSettings replyTopic, ReplyPartitionMod
 		 * @return the settings
 		 */
 		public RequesterSettings build() {
-			return new RequesterSettings(this.replyTopic, this.replyPartitions, this.defaultTimeout, this.drainTimeout,
-					this.replyPathTimeout, this.responderCheckInterval, this.localResponderTopics, this.streamBuffer,
-					this.maxPending, this.lateReplyWindow, this.instanceId, this.autoStartup, this.observationRegistry,
-					this.observationConvention, this.completionExecutor, this.virtualThreads,
-					this.replyErrorDetector, this.headerNames, this.keyFormat);
+			return this.draft.build();
 		}
 
 	}

@@ -28,10 +28,11 @@ import org.jspecify.annotations.Nullable;
  * counting, the library's own outcome listeners, release of the reply partition, the cancel
  * records); only what runs user code (the future's completion, stream elements, a gather's policy,
  * the application's outcome listeners) goes to the completion threads. A cancel goes to the
- * responders of every request timed out or cancelled, of a stream that overflowed and of every
- * gather that ended (how many responders it has is not known, so some may still work); none after
- * a reply or an error reply that ended a request with one reply or a stream, nor at stop, nor
- * after the failed send of a request with one topic. Cancels and the release of a reply partition
+ * responders of every request timed out or cancelled, of a stream that overflowed, of every
+ * gather that ended (how many responders it has is not known, so some may still work) and of every
+ * request failed at stop (its reply will not be read); none after a reply or an error reply that
+ * ended a request with one reply or a stream, nor after the failed send of a request with one
+ * topic. Cancels and the release of a reply partition
  * are decided as the request is registered ({@code cancelsOn}, {@code holdsPartition}); a reply
  * partition taken from this instance is no event here: its request releases it at its end, as the
  * reader that drains the partition counts the requests naming it.
@@ -105,7 +106,8 @@ public final class RequestCore {
 					List.of());
 		}
 		if (event instanceof Stop) {
-			return end(state, RequestOutcome.ERROR, Completion.STOPPED, false, false, List.of());
+			// No reply will be read: the responders still working are told to stop.
+			return end(state, RequestOutcome.ERROR, Completion.STOPPED, true, false, List.of());
 		}
 		throw new IllegalArgumentException("Unknown event " + event);
 	}

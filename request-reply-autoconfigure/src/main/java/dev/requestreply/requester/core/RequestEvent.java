@@ -55,7 +55,7 @@ public sealed interface RequestEvent {
 	}
 
 	/**
-	 * The engine stops: every pending request fails.
+	 * The engine stops: every pending request fails, and its responders are told to stop.
 	 */
 	record Stop() implements RequestEvent {
 	}

@@ -85,10 +85,13 @@ class RequestCoreTests {
 	}
 
 	@Test
-	void whenEngineStopsThenFailedWithoutCancelNorRememberedId() {
+	void whenEngineStopsThenFailedWithCancelButNoRememberedId() {
 		assertThat(this.core.apply(RequestState.single(100, true, false), new Stop()).actions()).containsExactly(
 				new Remove(false), new Count(RequestOutcome.ERROR), new Measure(RequestOutcome.ERROR, false),
-				new Notify(RequestOutcome.ERROR, false), new Complete(Completion.STOPPED, List.of()));
+				new SendCancel(), new Notify(RequestOutcome.ERROR, false),
+				new Complete(Completion.STOPPED, List.of()));
+		assertThat(this.core.apply(RequestState.single(100, false, false), new Stop()).actions())
+			.doesNotContain(new SendCancel());
 	}
 
 	@Test

@@ -344,7 +344,8 @@ final class RequesterSimulation {
 				// The library's figures at once, so never later than the engine's own end.
 				expect(sim.measured == 1 && sim.measuredAt == sim.countedAt, sim, "library figures: measured "
 						+ sim.measured + " time(s), " + (sim.measuredAt - sim.countedAt) + " ms after the count");
-				boolean cancel = state.cancelsOn() && !sim.stopped && (outcome == RequestOutcome.TIMEOUT
+				// A request still pending at stop is failed by it, and its responders told to stop.
+				boolean cancel = state.cancelsOn() && (sim.stopped || outcome == RequestOutcome.TIMEOUT
 						|| outcome == RequestOutcome.CANCELLED || state.kind() == RequestKind.GATHER);
 				expect(sim.cancels == (cancel ? 1 : 0), sim, "cancel records sent: " + sim.cancels + ", expected "
 						+ (cancel ? 1 : 0) + " for " + outcome);
