@@ -188,8 +188,11 @@ class CancellationTests {
 	@Test
 	void whenRequestTimesOutThenHandlerIsCancelled() throws Exception {
 		Work work = handlers.expect();
+		// Long enough for the handler to start first on a busy machine (a request whose deadline passes
+		// while it waits is never started, and then there is no call to cancel).
 		CompletableFuture<String> future = template.request(topic("slow"), "work", String.class,
-				Duration.ofMillis(500));
+				Duration.ofSeconds(3));
+		work.started.get(3, TimeUnit.SECONDS);
 		work.stopped.get(10, TimeUnit.SECONDS);
 		assertThat(work.cancelled).isTrue();
 		// The responder's watchdog may end the call at its deadline before the requester's timeout
