@@ -70,20 +70,24 @@ final class CollectedRequests {
 
 	/**
 	 * Register a scatter-gather: one reply per responder, until the policy is satisfied or the
-	 * timeout passes, when it completes with the replies so far.
+	 * timeout passes, when it completes with the replies so far if its policy says so.
 	 * @param <T> the reply type
 	 * @param topics the topics the request goes to
 	 * @param replyType the reply type
 	 * @param policy when the gather is complete, and its timeout
+	 * @param releaseEmpty whether its timeout with no reply completes it with an empty result
 	 * @param converter the converter of the replies
 	 * @param registration what the engine knows of it
 	 * @return the pending request
 	 * @throws RequestReplyException if too many requests are pending
 	 */
 	public <T> PendingRequest<GatherResult<T>> registerGather(List<String> topics, Type replyType,
-			GatherPolicy<T> policy, PayloadConverter converter, Registration registration) {
-		return this.registry.admission().admit(String.join(",", topics), null, policy.timeout(),
-				new GatherCollector<>(this.registry, converter, replyType, policy), registration);
+			GatherPolicy<T> policy, boolean releaseEmpty, PayloadConverter converter, Registration registration) {
+		long now = System.nanoTime();
+		return this.registry.admission().admit(String.join(",", topics), null,
+				new GatherCollector<>(this.registry, converter, replyType, policy), now,
+				RequestState.gather(now + policy.timeout().toNanos(), registration.cancelsOn(),
+						registration.holdsPartition(), releaseEmpty));
 	}
 
 }
