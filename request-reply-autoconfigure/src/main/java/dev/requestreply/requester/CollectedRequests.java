@@ -75,14 +75,15 @@ final class CollectedRequests {
 	 * @param topics the topics the request goes to
 	 * @param replyType the reply type
 	 * @param policy when the gather is complete, and its timeout
-	 * @param releaseEmpty whether its timeout with no reply completes it with an empty result
 	 * @param converter the converter of the replies
 	 * @param registration what the engine knows of it
 	 * @return the pending request
-	 * @throws RequestReplyException if too many requests are pending
+	 * @throws RequestReplyException if too many requests are pending, or the policy's answer for a
+	 * timeout with no reply (asked here, on the caller's thread) threw
 	 */
 	public <T> PendingRequest<GatherResult<T>> registerGather(List<String> topics, Type replyType,
-			GatherPolicy<T> policy, boolean releaseEmpty, PayloadConverter converter, Registration registration) {
+			GatherPolicy<T> policy, PayloadConverter converter, Registration registration) {
+		boolean releaseEmpty = GatherCollector.releasesEmpty(policy);
 		long now = System.nanoTime();
 		return this.registry.admission().admit(String.join(",", topics), null,
 				new GatherCollector<>(this.registry, converter, replyType, policy), now,

@@ -252,16 +252,9 @@ public final class RequesterEngine implements AutoCloseable {
 			GatherPolicy<T> policy) {
 		Deadline deadline = Deadline.cut(policy.timeout());
 		GatherPolicy<T> effective = new GatherPolicy<>(policy.done(), deadline.timeout(), policy.atTimeout());
-		boolean releaseEmpty;
-		try {
-			releaseEmpty = GatherCollector.releasesEmpty(effective);
-		}
-		catch (RequestReplyException ex) {
-			return CompletableFuture.failedFuture(ex);
-		}
 		return sendForFuture(topics, new ProducerRecord<>(topics.get(0), payload), deadline, false,
 				(registration) -> this.registry.collected()
-					.registerGather(topics, replyType, effective, releaseEmpty, this.converter, registration));
+					.registerGather(topics, replyType, effective, this.converter, registration));
 	}
 
 	private <F> CompletableFuture<F> sendForFuture(List<String> topics, ProducerRecord<?, ?> record,
