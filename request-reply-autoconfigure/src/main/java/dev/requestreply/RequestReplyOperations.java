@@ -203,8 +203,9 @@ public interface RequestReplyOperations {
 	 * Send one request to several responders (the topics given, each maybe read by several
 	 * consumer groups) and gather their replies until the policy is satisfied or its timeout
 	 * passes. The future completes normally in both cases, with the replies gathered so far
-	 * (values and errors, each with its responder) and whether the timeout ended it; it fails only
-	 * when the request could not be sent. Once it ends, a cancel record to each topic tells the
+	 * (values and errors, each with its responder) and whether the timeout ended it; it fails
+	 * when the request could not be sent, and with a {@link RequestTimeoutException} when the
+	 * policy's {@link GatherPolicy#atTimeout() answer at the timeout} is no. Once it ends, a cancel record to each topic tells the
 	 * responders still working to stop; replies arriving after the end count as late.
 	 * @param <T> the reply type
 	 * @param topics the topics to send the request to, with one correlation id

@@ -5,6 +5,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -17,6 +19,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -118,8 +121,9 @@ class ScatterGatherTests {
 	}
 
 	@Test
-	void whenTimeoutPassesFirstThenPartialResultIsReturned() throws Exception {
+	void whenTimeoutPassesFirstThenPartialResultIsReturnedAndCountedAsPartialNotTimedOut() throws Exception {
 		slowPricer().hold();
+		RequestStatistics before = template.getRegistry().statistics();
 		try {
 			GatherResult<Double> result = template
 				.scatterGather(List.of(topic), "ACME", Double.class,
@@ -129,6 +133,39 @@ class ScatterGatherTests {
 			assertThat(result.responders()).containsExactlyInAnyOrder(responder("fast-pricer", topic),
 					responder("failing-pricer", topic));
 			assertThat(result.values()).containsExactly(5.0);
+			// Counted as the engine ends the gather, before its future completes.
+			RequestStatistics after = template.getRegistry().statistics();
+			assertThat(after.partialGathers()).isEqualTo(before.partialGathers() + 1);
+			assertThat(after.timeouts()).isEqualTo(before.timeouts());
+		}
+		finally {
+			slowPricer().release();
+		}
+	}
+
+	@Test
+	void whenPolicyAnswersNoAtTheTimeoutThenGatherFailsAsATimeoutAndThePolicyNeverRanOnTheTimer() throws Exception {
+		slowPricer().hold();
+		RequestStatistics before = template.getRegistry().statistics();
+		List<Integer> asked = new CopyOnWriteArrayList<>();
+		Set<String> threads = ConcurrentHashMap.newKeySet();
+		GatherPolicy<Double> policy = GatherPolicy.<Double>count(3, Duration.ofSeconds(2))
+			.releaseAtTimeout((replies) -> {
+				asked.add(replies.size());
+				threads.add(Thread.currentThread().getName());
+				return replies.size() >= 3;
+			});
+		try {
+			assertThatExceptionOfType(ExecutionException.class)
+				.isThrownBy(() -> template.scatterGather(List.of(topic), "NOPE", Double.class, policy)
+					.get(30, TimeUnit.SECONDS))
+				.withCauseInstanceOf(RequestTimeoutException.class);
+			// Asked with no reply as it was sent, then after each of the two replies, never at the timer.
+			assertThat(asked).contains(0, 2);
+			assertThat(threads).noneMatch((name) -> name.startsWith("request-reply-timer"));
+			RequestStatistics after = template.getRegistry().statistics();
+			assertThat(after.timeouts()).isEqualTo(before.timeouts() + 1);
+			assertThat(after.partialGathers()).isEqualTo(before.partialGathers());
 		}
 		finally {
 			slowPricer().release();

@@ -84,7 +84,7 @@ public class RequestReplyEndpoint {
 		RequestStatistics figures = registry.statistics();
 		return new RequestReplyDescriptor(this.template.getReplyTopic(), this.template.getInstanceId(),
 				this.template.isAccepting(), registry.pendingCount(), registry.getMaxPending(), figures.completed(),
-				figures.timeouts(), figures.errors(), figures.cancelled(), this.template.getCancelsSent(), figures.rejected(), figures.lateReplies(),
+				figures.timeouts(), figures.partialGathers(), figures.errors(), figures.cancelled(), this.template.getCancelsSent(), figures.rejected(), figures.lateReplies(),
 				figures.duplicateReplies(), figures.foreignReplies(), figures.invalidReplies(), figures.noResponder(),
 				figures.replyPathDown(), figures.streamOverflows(), this.template.getCompletionThreads(),
 				this.template.getReplyPartitions(), topics(registry), oldest, handlers(), handlerLoops());
@@ -132,12 +132,12 @@ public class RequestReplyEndpoint {
 		TreeSet<String> names = new TreeSet<>(ended.keySet());
 		names.addAll(pending.keySet());
 		Map<String, TopicDescriptor> topics = new LinkedHashMap<>();
-		RequestReplyTopicStatistics.Snapshot none = new RequestReplyTopicStatistics.Snapshot(0, 0, 0, 0, 0, null,
+		RequestReplyTopicStatistics.Snapshot none = new RequestReplyTopicStatistics.Snapshot(0, 0, 0, 0, 0, 0, null,
 				null);
 		for (String name : names) {
 			RequestReplyTopicStatistics.Snapshot figures = ended.getOrDefault(name, none);
 			topics.put(name, new TopicDescriptor(pending.getOrDefault(name, 0), figures.completed(),
-					figures.timeouts(), figures.errors(), figures.cancelled(),
+					figures.timeouts(), figures.partialGathers(), figures.errors(), figures.cancelled(),
 					new RoundTripDescriptor(figures.samples(), figures.p50Millis(), figures.p99Millis())));
 		}
 		return topics;
@@ -182,6 +182,8 @@ public class RequestReplyEndpoint {
 	 * @param maxPending the number of pending requests past which requests are refused
 	 * @param completed requests answered with a reply that converted
 	 * @param timeouts requests that timed out
+	 * @param partialGathers scatter-gathers that reached their timeout with some replies and
+	 * completed with them (not among {@code timeouts})
 	 * @param errors requests that failed
 	 * @param cancelled requests cancelled before their reply
 	 * @param cancelsSent cancel records sent for requests given up on (cancelled, timed out)
@@ -204,7 +206,8 @@ public class RequestReplyEndpoint {
 	 * @param handlerLoops the background loops the handlers rely on (watchdog, cancel reader)
 	 */
 	public record RequestReplyDescriptor(String replyTopic, String instanceId, boolean accepting, int pending,
-			int maxPending, long completed, long timeouts, long errors, long cancelled, long cancelsSent, long rejected, long lateReplies,
+			int maxPending, long completed, long timeouts, long partialGathers, long errors, long cancelled,
+			long cancelsSent, long rejected, long lateReplies,
 			long duplicateReplies, long foreignReplies, long invalidReplies, long noResponder, long replyPathDown,
 			long streamOverflows, CompletionThreadsView completionThreads, ReplyPartitionsView replyPartitions,
 			Map<String, TopicDescriptor> topics,
@@ -220,11 +223,14 @@ public class RequestReplyEndpoint {
 	 * @param pending requests waiting for a reply
 	 * @param completed requests answered with a reply that converted
 	 * @param timeouts requests that timed out
+	 * @param partialGathers scatter-gathers that reached their timeout with some replies and
+	 * completed with them
 	 * @param errors requests that failed
 	 * @param cancelled requests cancelled before their reply
 	 * @param roundTrip round trip percentiles of recent replies
 	 */
-	public record TopicDescriptor(int pending, long completed, long timeouts, long errors, long cancelled,
+	public record TopicDescriptor(int pending, long completed, long timeouts, long partialGathers, long errors,
+			long cancelled,
 			RoundTripDescriptor roundTrip) {
 
 	}

@@ -82,6 +82,8 @@ public class RequestReplyTopicStatistics implements RequestOutcomeListener {
 	 *
 	 * @param completed requests answered with a reply that converted
 	 * @param timeouts requests that timed out
+	 * @param partialGathers scatter-gathers that reached their timeout with some replies and
+	 * completed with them
 	 * @param errors requests that failed
 	 * @param cancelled requests cancelled before their reply
 	 * @param samples how many round trips the percentiles are computed from
@@ -89,7 +91,7 @@ public class RequestReplyTopicStatistics implements RequestOutcomeListener {
 	 * milliseconds, or {@code null} without any
 	 * @param p99Millis the 99th percentile of the same, or {@code null} without any
 	 */
-	public record Snapshot(long completed, long timeouts, long errors, long cancelled, int samples,
+	public record Snapshot(long completed, long timeouts, long partialGathers, long errors, long cancelled, int samples,
 			@Nullable Double p50Millis,
 			@Nullable Double p99Millis) {
 
@@ -100,6 +102,8 @@ public class RequestReplyTopicStatistics implements RequestOutcomeListener {
 		private final LongAdder completed = new LongAdder();
 
 		private final LongAdder timeouts = new LongAdder();
+
+		private final LongAdder partialGathers = new LongAdder();
 
 		private final LongAdder errors = new LongAdder();
 
@@ -117,6 +121,7 @@ public class RequestReplyTopicStatistics implements RequestOutcomeListener {
 			switch (outcome) {
 				case SUCCESS -> this.completed.increment();
 				case TIMEOUT -> this.timeouts.increment();
+				case PARTIAL -> this.partialGathers.increment();
 				case ERROR -> this.errors.increment();
 				case CANCELLED -> this.cancelled.increment();
 			}
@@ -134,7 +139,8 @@ public class RequestReplyTopicStatistics implements RequestOutcomeListener {
 				samples = Arrays.copyOf(this.roundTrips, (int) Math.min(this.recorded, this.roundTrips.length));
 			}
 			Arrays.sort(samples);
-			return new Snapshot(this.completed.sum(), this.timeouts.sum(), this.errors.sum(), this.cancelled.sum(),
+			return new Snapshot(this.completed.sum(), this.timeouts.sum(), this.partialGathers.sum(), this.errors.sum(),
+					this.cancelled.sum(),
 					samples.length, percentile(samples, 0.50), percentile(samples, 0.99));
 		}
 

@@ -27,7 +27,8 @@ import org.springframework.util.Assert;
  * Binds request-reply's meters to a registry:
  * <ul>
  * <li>{@value #REQUESTS}: a timer of round trips, tagged {@code topic} and {@code outcome}
- * ({@code success}, {@code timeout}, {@code error}, {@code cancelled});</li>
+ * ({@code success}, {@code timeout}, {@code error}, {@code cancelled}, and {@code partial} for a
+ * scatter-gather its timeout completed with some replies);</li>
  * <li>{@value #PENDING}: a gauge of requests waiting for a reply;</li>
  * <li>{@value #PENDING_LIMIT}: a gauge of the number of pending requests past which requests are
  * refused ({@code request-reply.max-pending}), so that alerts compare the two;</li>

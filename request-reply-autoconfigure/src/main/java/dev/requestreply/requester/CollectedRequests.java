@@ -70,7 +70,7 @@ final class CollectedRequests {
 
 	/**
 	 * Register a scatter-gather: one reply per responder, until the policy is satisfied or the
-	 * timeout passes, when it completes with the replies so far.
+	 * timeout passes, when it completes with the replies so far if its policy says so.
 	 * @param <T> the reply type
 	 * @param topics the topics the request goes to
 	 * @param replyType the reply type
@@ -78,12 +78,17 @@ final class CollectedRequests {
 	 * @param converter the converter of the replies
 	 * @param registration what the engine knows of it
 	 * @return the pending request
-	 * @throws RequestReplyException if too many requests are pending
+	 * @throws RequestReplyException if too many requests are pending, or the policy's answer for a
+	 * timeout with no reply (asked here, on the caller's thread) threw
 	 */
 	public <T> PendingRequest<GatherResult<T>> registerGather(List<String> topics, Type replyType,
 			GatherPolicy<T> policy, PayloadConverter converter, Registration registration) {
-		return this.registry.admission().admit(String.join(",", topics), null, policy.timeout(),
-				new GatherCollector<>(this.registry, converter, replyType, policy), registration);
+		boolean releaseEmpty = GatherCollector.releasesEmpty(policy);
+		long now = System.nanoTime();
+		return this.registry.admission().admit(String.join(",", topics), null,
+				new GatherCollector<>(this.registry, converter, replyType, policy), now,
+				RequestState.gather(now + policy.timeout().toNanos(), registration.cancelsOn(),
+						registration.holdsPartition(), releaseEmpty));
 	}
 
 }

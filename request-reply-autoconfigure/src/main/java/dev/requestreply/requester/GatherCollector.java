@@ -2,6 +2,7 @@ package dev.requestreply.requester;
 
 import java.lang.reflect.Type;
 import java.nio.ByteBuffer;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -10,6 +11,7 @@ import dev.requestreply.GatherResult;
 import dev.requestreply.GatheredReply;
 import dev.requestreply.RemoteHandlerException;
 import dev.requestreply.RequestReplyException;
+import dev.requestreply.RequestTimeoutException;
 import dev.requestreply.convert.PayloadConverter;
 import dev.requestreply.requester.core.RequestAction;
 import dev.requestreply.requester.core.RequestEvent;
@@ -20,7 +22,8 @@ import org.apache.kafka.common.utils.Utils;
 
 /**
  * Collects the replies of a scatter-gather, one per responder, until its policy is satisfied or
- * it times out, when it completes with what it has.
+ * it times out, when it completes with what it has or fails, as its policy answered for the
+ * replies it saw last (asked after each reply, on a completion thread, and kept by the core).
  *
  * @param <T> the reply type
  */
@@ -76,6 +79,33 @@ final class GatherCollector<T> implements ReplyCollector {
 		}
 		if (done) {
 			finish(request, new GatherResult<>(sofar, false));
+			return;
+		}
+		boolean release;
+		try {
+			release = this.policy.atTimeout().test(sofar);
+		}
+		catch (RuntimeException ex) {
+			this.registry.ends().fail(request, new RequestReplyException("Gather policy of request " + request.id
+					+ " failed at its answer for the timeout", ex));
+			return;
+		}
+		this.registry.ends().atTimeout(request, sofar.size(), release);
+	}
+
+	/**
+	 * Ask a gather's policy, on the caller's thread as it is sent, whether its timeout with no
+	 * reply completes it with an empty result.
+	 * @param policy the policy
+	 * @return its answer
+	 * @throws RequestReplyException if the policy threw
+	 */
+	static boolean releasesEmpty(GatherPolicy<?> policy) {
+		try {
+			return policy.atTimeout().test(List.of());
+		}
+		catch (RuntimeException ex) {
+			throw new RequestReplyException("Gather policy failed at its answer for a timeout with no reply", ex);
 		}
 	}
 
@@ -102,11 +132,6 @@ final class GatherCollector<T> implements ReplyCollector {
 	}
 
 	@Override
-	public boolean completesOnTimeout() {
-		return true;
-	}
-
-	@Override
 	@SuppressWarnings("unchecked")
 	public void completeOnTimeout(PendingRequest<?> request) {
 		GatherResult<T> partial;
@@ -117,8 +142,8 @@ final class GatherCollector<T> implements ReplyCollector {
 	}
 
 	@Override
-	public RequestReplyException timeoutFailure(PendingRequest<?> request) {
-		throw new IllegalStateException("A gather completes on timeout");
+	public RequestTimeoutException timeoutFailure(PendingRequest<?> request) {
+		return this.registry.ends().timedOut(request, Duration.ofNanos(request.deadlineNanos - request.startNanos));
 	}
 
 }

@@ -21,16 +21,8 @@ interface ReplyCollector {
 	void onReply(PendingRequest<?> request, ConsumerRecord<?, ByteBuffer> reply);
 
 	/**
-	 * Return whether a timeout completes the request with what arrived so far (a partial
-	 * result) rather than failing it.
-	 * @return whether {@link #completeOnTimeout(PendingRequest)} applies
-	 */
-	default boolean completesOnTimeout() {
-		return false;
-	}
-
-	/**
-	 * The request timed out and has left the registry: complete it with what arrived so far.
+	 * The request timed out and has left the registry, and its core decided that it completes with
+	 * what arrived so far (a gather's partial result): complete it.
 	 * @param request the pending request
 	 */
 	default void completeOnTimeout(PendingRequest<?> request) {

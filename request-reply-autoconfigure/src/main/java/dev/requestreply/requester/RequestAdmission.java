@@ -46,7 +46,7 @@ final class RequestAdmission {
 	}
 
 	/**
-	 * Admit a request with one reply, or a gather.
+	 * Admit a request with one reply.
 	 * @param registration what the engine knows of it
 	 * @throws RequestReplyException if too many requests are pending
 	 */
@@ -56,16 +56,13 @@ final class RequestAdmission {
 		long deadline = now + timeout.toNanos();
 		boolean cancelsOn = registration.cancelsOn();
 		boolean holdsPartition = registration.holdsPartition();
-		if (collector instanceof GatherCollector) {
-			return admit(topic, replyType, collector, now, RequestState.gather(deadline, cancelsOn, holdsPartition));
-		}
 		// A request with one reply costs no state object: its state is a word of its own.
 		return admit(topic, replyType, collector, now, deadline, RequestState.singleWord(cancelsOn, holdsPartition),
 				null);
 	}
 
 	/**
-	 * Admit a request in the given state (a stream's).
+	 * Admit a request in the given state (a stream's, a gather's).
 	 * @throws RequestReplyException if too many requests are pending
 	 */
 	<T> PendingRequest<T> admit(String topic, @Nullable Type replyType, @Nullable ReplyCollector collector, long now,

@@ -147,15 +147,27 @@ final class RequestEnds {
 	// and the completion of the future go to the completion executor (or to the caller in get()).
 	void expire(PendingRequest<?> request) {
 		ReplyCollector collector = request.collector;
-		Consumer<PendingRequest<?>> completion;
-		if (collector != null && collector.completesOnTimeout()) {
-			completion = collector::completeOnTimeout;
-		}
-		else {
-			completion = (r) -> r.completeExceptionally((collector != null) ? collector.timeoutFailure(r)
-					: timedOut(r, Duration.ofNanos(r.deadlineNanos - r.startNanos)));
-		}
-		this.transitions.apply(request, new RequestEvent.Timeout(System.nanoTime()), completion, true);
+		this.transitions.apply(request, new RequestEvent.Timeout(System.nanoTime()), (r, completion) -> {
+			if (collector != null && completion == RequestAction.Completion.PARTIAL) {
+				collector.completeOnTimeout(r);
+			}
+			else {
+				r.completeExceptionally((collector != null) ? collector.timeoutFailure(r)
+						: timedOut(r, Duration.ofNanos(r.deadlineNanos - r.startNanos)));
+			}
+		}, true);
+	}
+
+	/**
+	 * Keep a gather's policy's answer, given on a completion thread after a reply, to whether its
+	 * timeout completes it with the replies so far.
+	 * @param request the gather
+	 * @param replies how many replies the policy saw
+	 * @param release its answer
+	 */
+	void atTimeout(PendingRequest<?> request, int replies, boolean release) {
+		this.transitions.apply(request, new RequestEvent.AtTimeout(replies, release), (r) -> {
+		}, false);
 	}
 
 	/**

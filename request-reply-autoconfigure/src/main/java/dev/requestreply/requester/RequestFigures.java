@@ -96,7 +96,8 @@ final class RequestFigures {
 				this.outcomes.get(RequestOutcome.CANCELLED), this.rejected.sum(), this.skipped.get(SkippedReply.LATE),
 				this.skipped.get(SkippedReply.DUPLICATE), this.skipped.get(SkippedReply.FOREIGN),
 				this.skipped.get(SkippedReply.INVALID), this.fastFailures.get(FastFailure.NO_RESPONDER),
-				this.fastFailures.get(FastFailure.REPLY_PATH_DOWN), this.fastFailures.get(FastFailure.STREAM_OVERFLOW));
+				this.fastFailures.get(FastFailure.REPLY_PATH_DOWN), this.fastFailures.get(FastFailure.STREAM_OVERFLOW),
+				this.outcomes.get(RequestOutcome.PARTIAL));
 	}
 
 }

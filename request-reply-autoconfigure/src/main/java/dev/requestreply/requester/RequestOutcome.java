@@ -26,7 +26,15 @@ public enum RequestOutcome {
 	/**
 	 * The request was cancelled before its reply arrived.
 	 */
-	CANCELLED;
+	CANCELLED,
+
+	/**
+	 * A scatter-gather reached its timeout with some replies, and completed with them (its
+	 * policy's {@link dev.requestreply.GatherPolicy#atTimeout() at-timeout answer} was yes). A
+	 * gather that reached it with no reply, or whose policy answered no, is a {@link #TIMEOUT}.
+	 * @since 0.4.0
+	 */
+	PARTIAL;
 
 	/**
 	 * Return the lowercase name of this outcome, as used in metric tags.

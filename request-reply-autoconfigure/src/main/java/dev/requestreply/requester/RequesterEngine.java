@@ -251,7 +251,7 @@ public final class RequesterEngine implements AutoCloseable {
 	public <T> CompletableFuture<GatherResult<T>> scatterGather(List<String> topics, Object payload, Type replyType,
 			GatherPolicy<T> policy) {
 		Deadline deadline = Deadline.cut(policy.timeout());
-		GatherPolicy<T> effective = new GatherPolicy<>(policy.done(), deadline.timeout());
+		GatherPolicy<T> effective = new GatherPolicy<>(policy.done(), deadline.timeout(), policy.atTimeout());
 		return sendForFuture(topics, new ProducerRecord<>(topics.get(0), payload), deadline, false,
 				(registration) -> this.registry.collected()
 					.registerGather(topics, replyType, effective, this.converter, registration));

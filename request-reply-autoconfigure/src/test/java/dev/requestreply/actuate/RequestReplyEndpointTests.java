@@ -91,13 +91,15 @@ class RequestReplyEndpointTests {
 		this.statistics.onOutcome("orders", RequestOutcome.TIMEOUT, TimeUnit.SECONDS.toNanos(5));
 		this.statistics.onOutcome("orders", RequestOutcome.ERROR, TimeUnit.MILLISECONDS.toNanos(50));
 		this.statistics.onOutcome("orders", RequestOutcome.CANCELLED, TimeUnit.MILLISECONDS.toNanos(1));
+		this.statistics.onOutcome("orders", RequestOutcome.PARTIAL, TimeUnit.SECONDS.toNanos(5));
 		TopicDescriptor orders = this.endpoint.requestReply().topics().get("orders");
 		assertThat(orders.pending()).isZero();
 		assertThat(orders.completed()).isEqualTo(100);
 		assertThat(orders.timeouts()).isEqualTo(1);
+		assertThat(orders.partialGathers()).isEqualTo(1);
 		assertThat(orders.errors()).isEqualTo(1);
 		assertThat(orders.cancelled()).isEqualTo(1);
-		// Successes and errors are round trips; a timeout or cancellation is not.
+		// Successes and errors are round trips; a timeout, a partial gather or a cancellation is not.
 		assertThat(orders.roundTrip().samples()).isEqualTo(101);
 		assertThat(orders.roundTrip().p50Millis()).isEqualTo(50.0);
 		assertThat(orders.roundTrip().p99Millis()).isEqualTo(99.0);

@@ -250,9 +250,12 @@ public class StubRequestReplyOperations implements RequestReplyOperations {
 		Assert.notEmpty(topics, "'topics' must not be empty");
 		Assert.notNull(policy, "'policy' must not be null");
 		List<Arrival<T>> arrivals = new ArrayList<>();
+		RecordedRequest first = null;
 		try {
 			for (String topic : topics) {
-				record(new ProducerRecord<>(topic, payload), policy.timeout(), RecordedRequest.Kind.GATHER);
+				RecordedRequest sent = record(new ProducerRecord<>(topic, payload), policy.timeout(),
+						RecordedRequest.Kind.GATHER);
+				first = (first != null) ? first : sent;
 				for (StubReply reply : stub(topic).repliesTo(payload)) {
 					if (reply.kind() != StubReply.Kind.NONE && reply.delay().compareTo(policy.timeout()) < 0) {
 						arrivals.add(new Arrival<>(reply.delay(), this.conversion.gathered(topic, reply, replyType)));
@@ -272,6 +275,12 @@ public class StubRequestReplyOperations implements RequestReplyOperations {
 			if (policy.done().test(List.copyOf(replies))) {
 				return StubTimes.later(arrival.delay(), new GatherResult<>(replies, false));
 			}
+		}
+		// As the template: asked once more at the timeout, a "no" is a timeout.
+		if (first != null && !policy.atTimeout().test(List.copyOf(replies))) {
+			CompletableFuture<GatherResult<T>> timedOut = new CompletableFuture<>();
+			StubTimes.timeOut(timedOut, first, policy.timeout());
+			return timedOut;
 		}
 		return StubTimes.later(policy.timeout(), new GatherResult<>(replies, true));
 	}

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
 
@@ -178,6 +179,17 @@ class StubRequestReplyOperationsTests {
 		assertThat(result.values()).containsExactly(new Quote("A", 2));
 		assertThat(this.requestReply.requests()).extracting(RecordedRequest::kind)
 			.containsOnly(RecordedRequest.Kind.GATHER);
+	}
+
+	@Test
+	void whenGatherPolicyAnswersNoAtTheTimeoutThenTheGatherTimesOut() {
+		this.requestReply.on("venues").answer(StubReply.value(new Quote("A", 2)).from("lse"));
+		GatherPolicy<Quote> policy = GatherPolicy.<Quote>count(2, Duration.ofMillis(200))
+			.releaseAtTimeout((replies) -> replies.size() >= 2);
+		assertThatExceptionOfType(ExecutionException.class)
+			.isThrownBy(() -> this.requestReply.scatterGather(List.of("venues"), "A", Quote.class, policy)
+				.get(5, TimeUnit.SECONDS))
+			.withCauseInstanceOf(RequestTimeoutException.class);
 	}
 
 	@Test

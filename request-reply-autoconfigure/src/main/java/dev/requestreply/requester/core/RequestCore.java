@@ -10,6 +10,7 @@ import dev.requestreply.requester.RequestOutcome;
 import dev.requestreply.requester.core.RequestAction.Complete;
 import dev.requestreply.requester.core.RequestAction.Completion;
 import dev.requestreply.requester.core.RequestAction.Skipped;
+import dev.requestreply.requester.core.RequestEvent.AtTimeout;
 import dev.requestreply.requester.core.RequestEvent.Cancel;
 import dev.requestreply.requester.core.RequestEvent.Gathered;
 import dev.requestreply.requester.core.RequestEvent.Reply;
@@ -35,7 +36,10 @@ import org.jspecify.annotations.Nullable;
  * topic. Cancels and the release of a reply partition
  * are decided as the request is registered ({@code cancelsOn}, {@code holdsPartition}); a reply
  * partition taken from this instance is no event here: its request releases it at its end, as the
- * reader that drains the partition counts the requests naming it.
+ * reader that drains the partition counts the requests naming it. A gather's timeout decides from
+ * the answer its policy gave after the last reply it saw ({@link AtTimeout}), never asking it on
+ * the timer's thread: completed with its replies (counted {@link RequestOutcome#PARTIAL} with
+ * some, {@link RequestOutcome#TIMEOUT} with none) or failed as a timeout.
  *
  * @since 0.4.0
  */
@@ -78,13 +82,23 @@ public final class RequestCore {
 				// A stream's element moved the deadline after the timer took it.
 				return new Transition(state, List.of(new RequestAction.Reschedule(state.deadline())));
 			}
-			Completion completion = (state.kind() == RequestKind.GATHER) ? Completion.PARTIAL : Completion.TIMEOUT;
+			// A gather completes with what it has if its policy's kept answer says so: a partial end
+			// with some replies, a timeout with none.
+			boolean release = state.kind() == RequestKind.GATHER && state.releaseAtTimeout();
+			Completion completion = release ? Completion.PARTIAL : Completion.TIMEOUT;
+			RequestOutcome outcome = (release && !state.answered().isEmpty() && !has(Defect.PARTIAL_AS_TIMEOUT))
+					? RequestOutcome.PARTIAL : RequestOutcome.TIMEOUT;
 			if (has(Defect.EXPIRY_ON_COMPLETION_THREADS)) {
-				Transition ended = end(state, RequestOutcome.TIMEOUT, completion, true, true, List.of());
+				Transition ended = end(state, outcome, completion, true, true, List.of());
 				List<RequestAction> engine = ended.actions().stream().filter((action) -> !action.userCode()).toList();
 				return new Transition(ended.state(), List.of(new Complete(completion, engine)));
 			}
-			return end(state, RequestOutcome.TIMEOUT, completion, true, true, List.of());
+			return end(state, outcome, completion, true, true, List.of());
+		}
+		if (event instanceof AtTimeout answer) {
+			return (state.kind() == RequestKind.GATHER && answer.replies() >= state.weighed())
+					? new Transition(state.weighed(answer.replies(), answer.release()), List.of())
+					: new Transition(state, List.of());
 		}
 		if (event instanceof Cancel cancel) {
 			return end(state, RequestOutcome.CANCELLED, cancel.byFuture() ? null : Completion.CANCELLED, true, true,
@@ -245,7 +259,12 @@ public final class RequestCore {
 		 * application's for the completion of the future, behind user callbacks (0.4's first
 		 * wiring of the core).
 		 */
-		FIGURES_WITH_COMPLETION
+		FIGURES_WITH_COMPLETION,
+
+		/**
+		 * A gather that its timeout ends with some replies counts as a timeout (0.3's count).
+		 */
+		PARTIAL_AS_TIMEOUT
 
 	}
 

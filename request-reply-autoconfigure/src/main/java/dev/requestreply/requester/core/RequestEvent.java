@@ -32,6 +32,18 @@ public sealed interface RequestEvent {
 	}
 
 	/**
+	 * A gather's policy, tested on a completion thread after a reply, does not hold yet; asked
+	 * too whether its timeout would complete the gather with the replies it saw, it answered. The
+	 * answer is kept, so that the timeout decides at once on the timer's thread; an answer for
+	 * fewer replies than the one kept (from a slower completion thread) changes nothing.
+	 *
+	 * @param replies how many replies the policy saw
+	 * @param release whether the timeout completes the gather with them
+	 */
+	record AtTimeout(int replies, boolean release) implements RequestEvent {
+	}
+
+	/**
 	 * The timer found the request at or past its deadline.
 	 *
 	 * @param now the engine's time, in nanoseconds

@@ -31,11 +31,15 @@ import org.springframework.util.Assert;
  * @param early positions of stream elements that came before {@code next}, sorted
  * @param maxEarly how many elements a stream holds while one is missing
  * @param answered the responders of a gather that answered
+ * @param releaseAtTimeout a gather's policy's answer to whether its timeout completes it with the
+ * replies it has (asked on a completion thread after each reply, kept here so that the timeout
+ * decides at once, never waiting for the policy)
+ * @param weighed how many replies that answer was for
  * @since 0.4.0
  */
 public record RequestState(RequestKind kind, @Nullable RequestOutcome outcome, long deadline, long overallDeadline,
 		long idleNanos, boolean cancelsOn, boolean holdsPartition, long next, long endAt, long[] early, int maxEarly,
-		List<String> answered) {
+		List<String> answered, boolean releaseAtTimeout, int weighed) {
 
 	private static final long[] NONE = {};
 
@@ -70,7 +74,7 @@ public record RequestState(RequestKind kind, @Nullable RequestOutcome outcome, l
 	 */
 	public static RequestState single(long deadline, boolean cancelsOn, boolean holdsPartition) {
 		return new RequestState(RequestKind.SINGLE, null, deadline, deadline, 0, cancelsOn, holdsPartition, 0, -1,
-				NONE, 0, List.of());
+				NONE, 0, List.of(), false, 0);
 	}
 
 	/**
@@ -88,7 +92,19 @@ public record RequestState(RequestKind kind, @Nullable RequestOutcome outcome, l
 		Assert.isTrue(idleNanos > 0 && maxEarly > 0, "A stream needs a positive idle timeout and buffer");
 		long overall = now + timeoutNanos;
 		return new RequestState(RequestKind.STREAM, null, Math.min(overall, now + idleNanos), overall, idleNanos,
-				cancelsOn, holdsPartition, 0, -1, NONE, maxEarly, List.of());
+				cancelsOn, holdsPartition, 0, -1, NONE, maxEarly, List.of(), false, 0);
+	}
+
+	/**
+	 * Return the state of a gather, just registered, whose timeout without any reply completes it
+	 * with an empty result (the default policy's answer).
+	 * @param deadline when it times out, in nanoseconds
+	 * @param cancelsOn whether cancel records go to its topics
+	 * @param holdsPartition whether it names a reply partition of this instance
+	 * @return the state
+	 */
+	public static RequestState gather(long deadline, boolean cancelsOn, boolean holdsPartition) {
+		return gather(deadline, cancelsOn, holdsPartition, true);
 	}
 
 	/**
@@ -96,11 +112,14 @@ public record RequestState(RequestKind kind, @Nullable RequestOutcome outcome, l
 	 * @param deadline when it times out, in nanoseconds
 	 * @param cancelsOn whether cancel records go to its topics
 	 * @param holdsPartition whether it names a reply partition of this instance
+	 * @param releaseEmpty its policy's answer for no reply: whether its timeout then completes it
+	 * with an empty result rather than failing it
 	 * @return the state
 	 */
-	public static RequestState gather(long deadline, boolean cancelsOn, boolean holdsPartition) {
+	public static RequestState gather(long deadline, boolean cancelsOn, boolean holdsPartition,
+			boolean releaseEmpty) {
 		return new RequestState(RequestKind.GATHER, null, deadline, deadline, 0, cancelsOn, holdsPartition, 0, -1,
-				NONE, 0, List.of());
+				NONE, 0, List.of(), releaseEmpty, 0);
 	}
 
 	/**
@@ -123,7 +142,7 @@ public record RequestState(RequestKind kind, @Nullable RequestOutcome outcome, l
 	public static RequestState ofWord(int word, long deadline) {
 		int outcome = (word >>> OUTCOME_SHIFT) & OUTCOME_MASK;
 		return new RequestState(RequestKind.SINGLE, (outcome != 0) ? OUTCOMES[outcome - 1] : null, deadline, deadline,
-				0, (word & CANCELS_ON) != 0, (word & HOLDS_PARTITION) != 0, 0, -1, NONE, 0, List.of());
+				0, (word & CANCELS_ON) != 0, (word & HOLDS_PARTITION) != 0, 0, -1, NONE, 0, List.of(), false, 0);
 	}
 
 	/**
@@ -156,19 +175,27 @@ public record RequestState(RequestKind kind, @Nullable RequestOutcome outcome, l
 
 	RequestState ending(RequestOutcome outcome) {
 		return new RequestState(this.kind, outcome, this.deadline, this.overallDeadline, this.idleNanos, this.cancelsOn,
-				false, this.next, this.endAt, NONE, this.maxEarly, this.answered);
+				false, this.next, this.endAt, NONE, this.maxEarly, this.answered, this.releaseAtTimeout, this.weighed);
 	}
 
 	RequestState answeredBy(String responder) {
 		List<String> answers = new ArrayList<>(this.answered);
 		answers.add(responder);
 		return new RequestState(this.kind, this.outcome, this.deadline, this.overallDeadline, this.idleNanos,
-				this.cancelsOn, this.holdsPartition, this.next, this.endAt, this.early, this.maxEarly, answers);
+				this.cancelsOn, this.holdsPartition, this.next, this.endAt, this.early, this.maxEarly, answers,
+				this.releaseAtTimeout, this.weighed);
+	}
+
+	RequestState weighed(int replies, boolean release) {
+		return new RequestState(this.kind, this.outcome, this.deadline, this.overallDeadline, this.idleNanos,
+				this.cancelsOn, this.holdsPartition, this.next, this.endAt, this.early, this.maxEarly, this.answered,
+				release, replies);
 	}
 
 	RequestState streamAt(long deadline, long next, long endAt, long[] early) {
 		return new RequestState(this.kind, this.outcome, deadline, this.overallDeadline, this.idleNanos,
-				this.cancelsOn, this.holdsPartition, next, endAt, early, this.maxEarly, this.answered);
+				this.cancelsOn, this.holdsPartition, next, endAt, early, this.maxEarly, this.answered,
+				this.releaseAtTimeout, this.weighed);
 	}
 
 	/**
@@ -187,7 +214,8 @@ public record RequestState(RequestKind kind, @Nullable RequestOutcome outcome, l
 				&& this.idleNanos == state.idleNanos && this.cancelsOn == state.cancelsOn
 				&& this.holdsPartition == state.holdsPartition && this.next == state.next
 				&& this.endAt == state.endAt && Arrays.equals(this.early, state.early)
-				&& this.maxEarly == state.maxEarly && this.answered.equals(state.answered);
+				&& this.maxEarly == state.maxEarly && this.answered.equals(state.answered)
+				&& this.releaseAtTimeout == state.releaseAtTimeout && this.weighed == state.weighed;
 	}
 
 	@Override
@@ -200,7 +228,7 @@ public record RequestState(RequestKind kind, @Nullable RequestOutcome outcome, l
 	public String toString() {
 		return "RequestState[" + this.kind + ", outcome=" + this.outcome + ", deadline=" + this.deadline + ", next="
 				+ this.next + ", endAt=" + this.endAt + ", early=" + Arrays.toString(this.early) + ", answered="
-				+ this.answered + "]";
+				+ this.answered + ", releaseAtTimeout=" + this.releaseAtTimeout + " (" + this.weighed + ")]";
 	}
 
 }

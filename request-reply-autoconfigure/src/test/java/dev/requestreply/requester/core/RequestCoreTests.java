@@ -16,6 +16,7 @@ import dev.requestreply.requester.core.RequestAction.SendCancel;
 import dev.requestreply.requester.core.RequestAction.Skip;
 import dev.requestreply.requester.core.RequestAction.Skipped;
 import dev.requestreply.requester.core.RequestAction.TestPolicy;
+import dev.requestreply.requester.core.RequestEvent.AtTimeout;
 import dev.requestreply.requester.core.RequestEvent.Cancel;
 import dev.requestreply.requester.core.RequestEvent.Gathered;
 import dev.requestreply.requester.core.RequestEvent.Reply;
@@ -62,6 +63,40 @@ class RequestCoreTests {
 				new Count(RequestOutcome.SUCCESS), new Complete(Completion.VALUE, List.of()));
 		assertThat(this.core.apply(one.state(), new Gathered(true)).actions()).contains(new SendCancel(),
 				new Complete(Completion.POLICY_FAILED, List.of()));
+	}
+
+	@Test
+	void whenGatherTimesOutWithRepliesItsPolicyReleasesThenItEndsPartialNotTimedOut() {
+		RequestState one = this.core.apply(RequestState.gather(100, true, false), new Reply(1, "a", null, null, false))
+			.state();
+		RequestState released = this.core.apply(one, new AtTimeout(1, true)).state();
+		RequestCore.Transition ended = this.core.apply(released, new Timeout(100));
+		assertThat(ended.state().outcome()).isEqualTo(RequestOutcome.PARTIAL);
+		assertThat(ended.actions()).containsExactly(new Remove(true), new Count(RequestOutcome.PARTIAL),
+				new Measure(RequestOutcome.PARTIAL, false), new SendCancel(), new Notify(RequestOutcome.PARTIAL, false),
+				new Complete(Completion.PARTIAL, List.of()));
+	}
+
+	@Test
+	void whenGatherPolicyAnswersNoForTheTimeoutThenItTimesOutAndAnOlderAnswerChangesNothing() {
+		RequestState two = this.core.apply(this.core.apply(RequestState.gather(100, true, false),
+				new Reply(1, "a", null, null, false)).state(), new Reply(2, "b", null, null, false)).state();
+		RequestState refused = this.core.apply(two, new AtTimeout(2, false)).state();
+		// The answer for the first reply alone, from a slower completion thread, comes after.
+		RequestState stale = this.core.apply(refused, new AtTimeout(1, true)).state();
+		RequestCore.Transition ended = this.core.apply(stale, new Timeout(100));
+		assertThat(ended.state().outcome()).isEqualTo(RequestOutcome.TIMEOUT);
+		assertThat(ended.actions()).contains(new Count(RequestOutcome.TIMEOUT), new SendCancel(),
+				new Complete(Completion.TIMEOUT, List.of()));
+	}
+
+	@Test
+	void whenGatherTimesOutWithNoReplyThenItIsATimeoutCompletedAsItsPolicyAnswered() {
+		RequestCore.Transition empty = this.core.apply(RequestState.gather(100, true, false), new Timeout(100));
+		assertThat(empty.state().outcome()).isEqualTo(RequestOutcome.TIMEOUT);
+		assertThat(empty.actions()).contains(new Count(RequestOutcome.TIMEOUT), new Complete(Completion.PARTIAL, List.of()));
+		assertThat(this.core.apply(RequestState.gather(100, true, false, false), new Timeout(100)).actions())
+			.contains(new Count(RequestOutcome.TIMEOUT), new Complete(Completion.TIMEOUT, List.of()));
 	}
 
 	@Test

@@ -12,12 +12,15 @@ import java.util.SplittableRandom;
 
 import dev.requestreply.requester.RequestOutcome;
 import dev.requestreply.requester.core.RequestAction.Complete;
+import dev.requestreply.requester.core.RequestAction.Completion;
+import dev.requestreply.requester.core.RequestEvent.AtTimeout;
 import dev.requestreply.requester.core.RequestEvent.Cancel;
 import dev.requestreply.requester.core.RequestEvent.Gathered;
 import dev.requestreply.requester.core.RequestEvent.Reply;
 import dev.requestreply.requester.core.RequestEvent.SendFailed;
 import dev.requestreply.requester.core.RequestEvent.Stop;
 import dev.requestreply.requester.core.RequestEvent.Timeout;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One seeded schedule of a requester driven through its {@link RequestCore}: a virtual clock (in
@@ -139,7 +142,9 @@ final class RequesterSimulation {
 				// The responders it has, and how many replies its policy wants (more: the timeout ends it).
 				sim.responders = 1 + this.random.nextInt(4);
 				sim.enough = 1 + this.random.nextInt(sim.responders + 1);
-				yield RequestState.gather(this.now + timeout, cancelsOn, partition);
+				// From how many replies its policy answers that the timeout completes it with them.
+				sim.releaseFrom = this.random.nextInt(sim.responders + 2);
+				yield RequestState.gather(this.now + timeout, cancelsOn, partition, sim.releaseFrom == 0);
 			}
 		};
 		sim.state = folded(sim.state);
@@ -183,6 +188,10 @@ final class RequesterSimulation {
 
 	private void apply(Sim sim, RequestEvent event, Side side) {
 		RequestCore.Transition transition = this.core.apply(sim.state, event);
+		if (!sim.state.ended() && transition.state().ended()) {
+			sim.endedBy = event;
+			sim.endedFrom = sim.state;
+		}
 		sim.state = folded(transition.state());
 		List<RequestAction> user = new ArrayList<>();
 		for (RequestAction action : transition.actions()) {
@@ -227,7 +236,8 @@ final class RequesterSimulation {
 				this.recentlyEnded.put(sim.id, this.now);
 			}
 		}
-		else if (action instanceof RequestAction.Count) {
+		else if (action instanceof RequestAction.Count count) {
+			sim.countedAs = count.outcome();
 			sim.countedAt = this.now;
 			sim.counted++;
 			this.ended++;
@@ -250,6 +260,7 @@ final class RequesterSimulation {
 		Sim sim = task.sim;
 		for (RequestAction action : task.actions) {
 			if (action instanceof Complete complete) {
+				sim.completion = complete.completion();
 				sim.completions++;
 				expect(sim.completions == 1, sim, "future completed twice by the engine");
 				if (!sim.futureDone) {
@@ -264,8 +275,13 @@ final class RequesterSimulation {
 			}
 			else if (action instanceof RequestAction.TestPolicy && !sim.state.ended()) {
 				// The caller's policy, on a completion thread: enough replies, or now and then it throws.
-				if (sim.state.answered().size() >= sim.enough || this.random.nextInt(50) == 0) {
-					apply(sim, new Gathered(sim.state.answered().size() < sim.enough), Side.CALLER);
+				int replies = sim.state.answered().size();
+				if (replies >= sim.enough || this.random.nextInt(50) == 0) {
+					apply(sim, new Gathered(replies < sim.enough), Side.CALLER);
+				}
+				else {
+					// Asked too whether the timeout would complete it with the replies so far.
+					apply(sim, new AtTimeout(replies, replies >= sim.releaseFrom), Side.CALLER);
 				}
 			}
 		}
@@ -336,7 +352,7 @@ final class RequesterSimulation {
 			else if (sim.counted == 1) {
 				RequestOutcome outcome = state.outcome();
 				long latest = state.deadline() + TICK + BOUND;
-				expect(outcome != RequestOutcome.TIMEOUT
+				expect((outcome != RequestOutcome.TIMEOUT && outcome != RequestOutcome.PARTIAL)
 						|| (sim.removedAt <= latest && sim.countedAt <= latest && (sim.cancels == 0 || sim.cancelAt <= latest)),
 						sim, "engine-side end late: removed, counted, cancelled " + (sim.removedAt - state.deadline()) + ", "
 								+ (sim.countedAt - state.deadline()) + ", " + (sim.cancelAt - state.deadline())
@@ -344,8 +360,13 @@ final class RequesterSimulation {
 				// The library's figures at once, so never later than the engine's own end.
 				expect(sim.measured == 1 && sim.measuredAt == sim.countedAt, sim, "library figures: measured "
 						+ sim.measured + " time(s), " + (sim.measuredAt - sim.countedAt) + " ms after the count");
+				expect(sim.countedAs == outcome, sim, "counted as " + sim.countedAs + ", ended " + outcome);
+				if (sim.endedBy instanceof Timeout && state.kind() == RequestKind.GATHER) {
+					checkGatherTimeout(sim);
+				}
 				// A request still pending at stop is failed by it, and its responders told to stop.
 				boolean cancel = state.cancelsOn() && (sim.stopped || outcome == RequestOutcome.TIMEOUT
+						|| outcome == RequestOutcome.PARTIAL
 						|| outcome == RequestOutcome.CANCELLED || state.kind() == RequestKind.GATHER);
 				expect(sim.cancels == (cancel ? 1 : 0), sim, "cancel records sent: " + sim.cancels + ", expected "
 						+ (cancel ? 1 : 0) + " for " + outcome);
@@ -398,6 +419,21 @@ final class RequesterSimulation {
 		return it.next();
 	}
 
+	// A gather its timeout ends: as its policy's last kept answer said, a partial end (counted once,
+	// as partial, never as a timeout) only with some replies.
+	private void checkGatherTimeout(Sim sim) {
+		RequestState before = sim.endedFrom;
+		int replies = before.answered().size();
+		expect(before.releaseAtTimeout() == (before.weighed() >= sim.releaseFrom), sim,
+				"gather's kept answer is not its policy's for " + before.weighed() + " replies");
+		RequestOutcome expected = (before.releaseAtTimeout() && replies > 0) ? RequestOutcome.PARTIAL
+				: RequestOutcome.TIMEOUT;
+		expect(sim.state.outcome() == expected, sim, "gather's timeout with " + replies + " replies ended "
+				+ sim.state.outcome() + ", expected " + expected);
+		expect(sim.completion == null || sim.completion == (before.releaseAtTimeout() ? Completion.PARTIAL
+				: Completion.TIMEOUT), sim, "gather's timeout completed with " + sim.completion);
+	}
+
 	private void expect(boolean condition, Sim sim, String message) {
 		if (!condition) {
 			throw new AssertionError(message + " at " + this.now + " ms, step " + this.steps
@@ -441,6 +477,16 @@ final class RequesterSimulation {
 		int responders;
 
 		int enough;
+
+		int releaseFrom;
+
+		@Nullable RequestEvent endedBy;
+
+		RequestState endedFrom = RequestState.single(0, false, false);
+
+		@Nullable RequestOutcome countedAs;
+
+		@Nullable Completion completion;
 
 		boolean stopped;
 

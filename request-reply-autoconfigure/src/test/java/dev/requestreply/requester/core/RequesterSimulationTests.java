@@ -65,6 +65,7 @@ class RequesterSimulationTests {
 			case NO_CANCEL_AFTER_EARLY_GATHER -> "cancel records sent";
 			case UNBOUNDED_STREAM_BUFFER -> "stream holds";
 			case FIGURES_WITH_COMPLETION -> "library figures";
+			case PARTIAL_AS_TIMEOUT -> "gather's timeout with";
 		};
 	}
 
