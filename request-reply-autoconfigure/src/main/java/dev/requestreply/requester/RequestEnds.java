@@ -139,7 +139,8 @@ final class RequestEnds {
 	 * @return the failure
 	 */
 	RequestTimeoutException timedOut(PendingRequest<?> request, Duration waited) {
-		return new RequestTimeoutException(request.topic, request.id, waited, this.timeoutHints.hint(request.topic, request.startNanos));
+		return new RequestTimeoutException(request.topic, request.id, waited,
+				this.timeoutHints.hint(request.topic, request.startNanos));
 	}
 
 	// On the timer's thread: the engine's part of an expiry (removal, counting, the end action and

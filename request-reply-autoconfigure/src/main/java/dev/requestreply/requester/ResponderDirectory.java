@@ -121,8 +121,8 @@ final class ResponderDirectory implements AutoCloseable {
 
 	/**
 	 * Create a directory that looks the groups up at once, then only as {@link #sentTo} and
-	 * {@link #lookUpAfterNow} ask, and logs failed lookups at DEBUG only: for the hints of timeouts, when
-	 * fail-fast-without-responders is off.
+	 * {@link #lookUpAfterNow} ask, and logs failed lookups at DEBUG only: for the hints of
+	 * timeouts, when fail-fast-without-responders is off.
 	 */
 	static ResponderDirectory forHints(@Nullable Map<String, Object> adminConfig, Duration interval,
 			Supplier<Set<String>> localTopics, LoopThreads threads) {
@@ -194,11 +194,8 @@ final class ResponderDirectory implements AutoCloseable {
 	}
 
 	/**
-	 * Return whether a topic was known to have no responder by a lookup that started at or after
-	 * the given time (a request's send time), without waiting.
-	 * @param topic the topic
-	 * @param sinceNanos the earliest start of a lookup that counts
-	 * @return whether no consumer or share group read it then
+	 * Return whether the newest lookup, if it started at or after {@code sinceNanos} (a request's
+	 * send time), found no consumer or share group reading the topic; never waits.
 	 */
 	boolean unservedSince(String topic, long sinceNanos) {
 		ResponderLookup.Answer known = this.answer;
@@ -211,7 +208,6 @@ final class ResponderDirectory implements AutoCloseable {
 	 * it is asked for when the topic was not asked for lately, or when it was unserved (or nothing
 	 * is known) at the last lookup and that started more than an interval ago; otherwise nothing is
 	 * written or allocated.
-	 * @param topic the topic
 	 */
 	void sentTo(String topic) {
 		if (this.local.contains(topic)) {
@@ -259,14 +255,8 @@ final class ResponderDirectory implements AutoCloseable {
 	}
 
 	private void refreshSoon() {
-		if (System.nanoTime() - this.lastRefreshNanos > MIN_EARLY_REFRESH_NANOS && !this.scheduler.isShutdown()
-				&& this.earlyRefreshQueued.compareAndSet(false, true)) {
-			try {
-				this.scheduler.execute(() -> refresh(ResponderLookup.Mode.LISTED));
-			}
-			catch (RejectedExecutionException ex) {
-				// Closed meanwhile.
-			}
+		if (System.nanoTime() - this.lastRefreshNanos > MIN_EARLY_REFRESH_NANOS) {
+			lookUpAfterNow();
 		}
 	}
 

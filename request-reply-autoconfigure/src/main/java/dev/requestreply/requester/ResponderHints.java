@@ -79,8 +79,10 @@ final class ResponderHints implements AutoCloseable {
 	 */
 	@Nullable String timeoutHint(String topic, long sentNanos) {
 		ResponderDirectory directory = (this.checking != null) ? this.checking : this.own;
-		return (directory != null && directory.unservedSince(topic, sentNanos)) ? "no consumer or share group reads topic '"
-				+ topic + "' (request-reply.fail-fast-without-responders fails such requests at once)" : null;
+		return (directory != null && directory.unservedSince(topic, sentNanos))
+				? "no consumer or share group reads topic '" + topic
+						+ "' (request-reply.fail-fast-without-responders fails such requests at once)"
+				: null;
 	}
 
 	// Off the thread that asks (an admin client starts a thread of its own).
