@@ -85,9 +85,11 @@ class NoResponderTests {
 
 	/**
 	 * A new user's first request, fail-fast off, to a topic nobody reads: its one timeout names the
-	 * setting, and so does the next request's (each hint from a lookup made after its request was
-	 * sent; 3 s timeouts, under the 6 s after which a lookup's answer counts as stale for
-	 * fail-fast, since the hint no longer depends on that age but on the request's send time).
+	 * setting, and so does the next request's, each from a lookup that started after it was sent.
+	 * 3 s timeouts stand for the default 10 s: a hint depends on when its lookup started, not on
+	 * the age of the answer at the timeout, and the second request, sent when the first lookup is
+	 * 3 s old (over the 2 s after which a topic found unserved is looked up again), needs one of
+	 * its own.
 	 */
 	@Test
 	void whenFailFastIsOffAndNoGroupReadsTheTopicThenItsFirstTimeoutNamesTheSetting() {
