@@ -29,7 +29,7 @@ final class RequestEnds {
 	private final RequestTransitions transitions;
 
 	// What the message of a timeout adds about its topic's responders (see ResponderHints).
-	private volatile Function<String, @Nullable String> timeoutHints = (topic) -> null;
+	private volatile TimeoutHints timeoutHints = (topic, sentNanos) -> null;
 
 	RequestEnds(Map<CorrelationId, Object> pending, RequestTransitions transitions) {
 		this.pending = pending;
@@ -126,9 +126,9 @@ final class RequestEnds {
 
 	/**
 	 * Take the hints that the messages of timeouts add about their topics' responders.
-	 * @param hints the hint for a topic, or {@code null}
+	 * @param hints the hint for a topic and a request's send time, or {@code null}
 	 */
-	void timeoutHints(Function<String, @Nullable String> hints) {
+	void timeoutHints(TimeoutHints hints) {
 		this.timeoutHints = hints;
 	}
 
@@ -139,7 +139,8 @@ final class RequestEnds {
 	 * @return the failure
 	 */
 	RequestTimeoutException timedOut(PendingRequest<?> request, Duration waited) {
-		return new RequestTimeoutException(request.topic, request.id, waited, this.timeoutHints.apply(request.topic));
+		return new RequestTimeoutException(request.topic, request.id, waited,
+				this.timeoutHints.hint(request.topic, request.startNanos));
 	}
 
 	// On the timer's thread: the engine's part of an expiry (removal, counting, the end action and
@@ -203,6 +204,19 @@ final class RequestEnds {
 			LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(5));
 		}
 		return true;
+	}
+
+	/**
+	 * What the message of a timeout adds about its topic's responders.
+	 */
+	@FunctionalInterface
+	interface TimeoutHints {
+
+		/**
+		 * Return the hint for a request to this topic sent at this time, or {@code null}.
+		 */
+		@Nullable String hint(String topic, long sentNanos);
+
 	}
 
 	private static boolean ends(List<RequestAction> actions) {

@@ -41,6 +41,17 @@ final class RequestGate {
 	}
 
 	/**
+	 * A request was registered and sent to these topics (for the hints of timeouts).
+	 * @param topics the topics of the request
+	 */
+	void sent(List<String> topics) {
+		Open current = this.open;
+		if (current != null) {
+			current.hints().sent(topics);
+		}
+	}
+
+	/**
 	 * Refuse every request from now on.
 	 */
 	void close() {

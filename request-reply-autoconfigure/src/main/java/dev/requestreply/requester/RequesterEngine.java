@@ -278,7 +278,10 @@ public final class RequesterEngine implements AutoCloseable {
 		}
 		byte[] key = this.settings.keyFormat().toBytes(record.key(), this.converter);
 		byte[] value = this.converter.toBytes(record.value());
-		return current.sender().send(topics, record, key, value, register, deadline.epochMillis(), stream);
+		PendingRequest<F> sent = current.sender().send(topics, record, key, value, register, deadline.epochMillis(),
+				stream);
+		this.gate.sent(topics);
+		return sent;
 	}
 
 	/**

@@ -120,9 +120,9 @@ final class ResponderDirectory implements AutoCloseable {
 	}
 
 	/**
-	 * Create a directory that looks the groups up at once, then only as {@link #knownUnserved}
-	 * asks, and logs failed lookups at DEBUG only: for the hints of timeouts, when
-	 * fail-fast-without-responders is off.
+	 * Create a directory that looks the groups up at once, then only as {@link #sentTo} and
+	 * {@link #lookUpAfterNow} ask, and logs failed lookups at DEBUG only: for the hints of
+	 * timeouts, when fail-fast-without-responders is off.
 	 */
 	static ResponderDirectory forHints(@Nullable Map<String, Object> adminConfig, Duration interval,
 			Supplier<Set<String>> localTopics, LoopThreads threads) {
@@ -194,23 +194,51 @@ final class ResponderDirectory implements AutoCloseable {
 	}
 
 	/**
-	 * Return whether a topic is known to have no responder, from a recent answer, without waiting:
-	 * {@code false} while none is known (a lookup is then asked for) or it does not say.
-	 * @param topic the topic
-	 * @return whether no consumer or share group reads it
+	 * Return whether the newest lookup, if it started at or after {@code sinceNanos} (a request's
+	 * send time), found no consumer or share group reading the topic; never waits.
 	 */
-	boolean knownUnserved(String topic) {
+	boolean unservedSince(String topic, long sinceNanos) {
+		ResponderLookup.Answer known = this.answer;
+		return !this.local.contains(topic) && known != null && known.lookedNanos() - sinceNanos >= 0
+				&& !known.serves(topic);
+	}
+
+	/**
+	 * For the hints of timeouts: a request was just sent to this topic. A lookup that starts after
+	 * it is asked for when the topic was not asked for lately, or when it was unserved (or nothing
+	 * is known) at the last lookup and that started more than an interval ago; otherwise nothing is
+	 * written or allocated.
+	 */
+	void sentTo(String topic) {
 		if (this.local.contains(topic)) {
-			return false;
+			return;
 		}
 		long now = System.nanoTime();
-		this.asked.put(topic, now);
 		ResponderLookup.Answer known = this.answer;
-		if (known == null || now - known.answeredNanos() > STALE_INTERVALS * this.intervalNanos) {
-			refreshSoon();
-			return false;
+		if (!this.asked.containsKey(topic) || ((known == null || !known.serves(topic))
+				&& now - this.lastRefreshNanos > this.intervalNanos)) {
+			this.asked.put(topic, now);
+			lookUpAfterNow();
 		}
-		return !known.serves(topic);
+	}
+
+	/**
+	 * Ask for a lookup that starts after now, at most one queued at a time, no sooner than
+	 * {@link #MIN_EARLY_REFRESH_NANOS} after the last.
+	 */
+	void lookUpAfterNow() {
+		if (!this.earlyRefreshQueued.compareAndSet(false, true)) {
+			// One is queued: it has not started yet.
+			return;
+		}
+		long wait = MIN_EARLY_REFRESH_NANOS - (System.nanoTime() - this.lastRefreshNanos);
+		try {
+			this.scheduler.schedule(() -> refresh(ResponderLookup.Mode.LISTED), Math.max(0, wait),
+					TimeUnit.NANOSECONDS);
+		}
+		catch (RejectedExecutionException ex) {
+			// Closed.
+		}
 	}
 
 	private ResponderLookup.@Nullable Answer answer(long now) {
@@ -227,14 +255,8 @@ final class ResponderDirectory implements AutoCloseable {
 	}
 
 	private void refreshSoon() {
-		if (System.nanoTime() - this.lastRefreshNanos > MIN_EARLY_REFRESH_NANOS && !this.scheduler.isShutdown()
-				&& this.earlyRefreshQueued.compareAndSet(false, true)) {
-			try {
-				this.scheduler.execute(() -> refresh(ResponderLookup.Mode.LISTED));
-			}
-			catch (RejectedExecutionException ex) {
-				// Closed meanwhile.
-			}
+		if (System.nanoTime() - this.lastRefreshNanos > MIN_EARLY_REFRESH_NANOS) {
+			lookUpAfterNow();
 		}
 	}
 
@@ -249,7 +271,7 @@ final class ResponderDirectory implements AutoCloseable {
 			this.asked.values().removeIf((at) -> started - at > ASKED_INTERVALS * this.intervalNanos);
 			ResponderLookup.Answer found = this.lookup.lookUp(this.groups, this.asked.keySet(), mode, started);
 			// Without a listing of every group, every topic counts as served.
-			this.answer = (found != null) ? found : new ResponderLookup.Answer(null, started, 0, -1);
+			this.answer = (found != null) ? found : new ResponderLookup.Answer(null, started, started, 0, -1);
 			this.firstAnswer.countDown();
 			this.warnedFailure = false;
 		}

@@ -151,7 +151,7 @@ final class ResponderLookup {
 				}
 			}
 		}
-		return new Answer(groups.served(), System.nanoTime(), describe.size(), listedCount);
+		return new Answer(groups.served(), now, System.nanoTime(), describe.size(), listedCount);
 	}
 
 	// A group deleted since it was listed is forgotten; any other failure fails the lookup.
@@ -199,11 +199,12 @@ final class ResponderLookup {
 	 * One lookup's answer.
 	 *
 	 * @param served the topics served, or {@code null} when every topic counts as served
+	 * @param lookedNanos when its lookup started
 	 * @param answeredNanos when it was answered
 	 * @param described how many groups it described
 	 * @param listed how many groups were listed, or -1 without a listing
 	 */
-	record Answer(@Nullable Set<String> served, long answeredNanos, int described, int listed) {
+	record Answer(@Nullable Set<String> served, long lookedNanos, long answeredNanos, int described, int listed) {
 
 		boolean serves(String topic) {
 			return this.served == null || this.served.contains(topic);
