@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 
 import dev.requestreply.ReplyHandler;
@@ -63,6 +64,8 @@ final class ServedHandler {
 	private RequestHandling handling;
 
 	private RequestPump pump;
+
+	private @Nullable ConsumerStops stops;
 
 	private final HandlerWatch watch;
 
@@ -185,8 +188,8 @@ final class ServedHandler {
 			container.setBatchInterceptor((interceptor != null)
 					? new CompositeBatchInterceptor<>(this.pump, interceptor) : this.pump);
 		}
-		container.setApplicationEventPublisher(
-				new ConsumerStops(this.pump, container.getApplicationEventPublisher()));
+		this.stops = new ConsumerStops(this.pump::stopped, container.getApplicationEventPublisher());
+		container.setApplicationEventPublisher(this.stops);
 	}
 
 	private static ContainerProperties containerProperties(ReplyHandlerEndpoint endpoint, String groupId,
@@ -234,6 +237,13 @@ final class ServedHandler {
 	 */
 	List<SupervisedLoop.Status> shareLoops() {
 		return (this.intake != null) ? this.intake.loops() : List.of();
+	}
+
+	/**
+	 * Return why consumers of its container stopped on their own, if any did.
+	 */
+	Optional<String> stopReason() {
+		return Optional.ofNullable((this.stops != null) ? this.stops.abnormalStop() : null);
 	}
 
 	RequestPump pump() {
