@@ -11,6 +11,7 @@ import org.springframework.kafka.event.ConsumerStartingEvent;
 import org.springframework.kafka.event.ConsumerStoppedEvent;
 import org.springframework.kafka.event.ConsumerStoppedEvent.Reason;
 import org.springframework.kafka.event.ConsumerStoppingEvent;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 
 /**
  * The event publisher of a handler's listener container: tells the engine of each consumer that
@@ -23,6 +24,8 @@ import org.springframework.kafka.event.ConsumerStoppingEvent;
  */
 final class ConsumerStops implements ApplicationEventPublisher {
 
+	private final ConcurrentMessageListenerContainer<?, ?> container;
+
 	private final java.util.function.Consumer<Consumer<?, ?>> stopped;
 
 	private final @Nullable ApplicationEventPublisher next;
@@ -34,10 +37,13 @@ final class ConsumerStops implements ApplicationEventPublisher {
 	private final Map<Object, Reason> abnormal = new ConcurrentHashMap<>();
 
 	/**
+	 * @param container the container whose consumers are watched
 	 * @param stopped told of each consumer that stopped (on its thread): the container's pump
 	 * @param next the publisher to pass events on to, or {@code null}
 	 */
-	ConsumerStops(java.util.function.Consumer<Consumer<?, ?>> stopped, @Nullable ApplicationEventPublisher next) {
+	ConsumerStops(ConcurrentMessageListenerContainer<?, ?> container,
+			java.util.function.Consumer<Consumer<?, ?>> stopped, @Nullable ApplicationEventPublisher next) {
+		this.container = container;
 		this.stopped = stopped;
 		this.next = next;
 	}
@@ -57,10 +63,16 @@ final class ConsumerStops implements ApplicationEventPublisher {
 		return "consumer(s) stopped: " + this.abnormal.values().stream().distinct().toList();
 	}
 
+	// A restarted container has new consumers (child containers): the old ones are forgotten.
+	private void started(ConsumerStartingEvent event) {
+		this.abnormal.remove(event.getSource());
+		this.abnormal.keySet().retainAll(this.container.getContainers());
+	}
+
 	@Override
 	public void publishEvent(Object event) {
 		if (event instanceof ConsumerStartingEvent startingEvent) {
-			this.abnormal.remove(startingEvent.getSource());
+			started(startingEvent);
 		}
 		else if (event instanceof ConsumerStoppingEvent stoppingEvent) {
 			this.stopping.put(stoppingEvent.getSource(), stoppingEvent.getConsumer());

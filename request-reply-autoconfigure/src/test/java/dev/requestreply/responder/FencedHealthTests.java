@@ -36,9 +36,9 @@ class FencedHealthTests {
 
 	private final List<Consumer<?, ?>> stoppedConsumers = new ArrayList<>();
 
-	private final ConsumerStops stops = new ConsumerStops(this.stoppedConsumers::add, null);
-
 	private final ConcurrentMessageListenerContainer<byte[], byte[]> container = container();
+
+	private final ConsumerStops stops = new ConsumerStops(this.container, this.stoppedConsumers::add, null);
 
 	private final Object child = new Object();
 
@@ -58,6 +58,14 @@ class FencedHealthTests {
 		this.stops.publishEvent(new ConsumerStoppedEvent(this.child, this.container, ConsumerStoppedEvent.Reason.FENCED));
 		assertThat(this.stops.abnormalStop()).contains("fenced");
 		this.stops.publishEvent(new ConsumerStartingEvent(this.child, this.container));
+		assertThat(this.stops.abnormalStop()).isNull();
+	}
+
+	@Test
+	void whenTheContainerStartsNewConsumersThenTheFencedOneIsForgotten() {
+		this.stops.publishEvent(new ConsumerStoppedEvent(this.child, this.container, ConsumerStoppedEvent.Reason.FENCED));
+		// A container started again makes new child containers, the fenced one no longer among them.
+		this.stops.publishEvent(new ConsumerStartingEvent(new Object(), this.container));
 		assertThat(this.stops.abnormalStop()).isNull();
 	}
 
