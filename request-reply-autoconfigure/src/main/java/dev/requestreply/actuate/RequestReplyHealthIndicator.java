@@ -2,6 +2,7 @@ package dev.requestreply.actuate;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 
 import dev.requestreply.RequestReplyTemplate;
 import dev.requestreply.handler.ReplyHandlerContainers;
@@ -63,12 +64,15 @@ public class RequestReplyHealthIndicator extends AbstractHealthIndicator {
 			if (containers.size() < expected) {
 				problems.add((expected - containers.size()) + " of " + expected + " handler container(s) not started");
 			}
+			Map<String, String> stopReasons = this.handlerContainers.getStopReasons();
 			for (ConcurrentMessageListenerContainer<byte[], byte[]> container : containers) {
+				String stopReason = stopReasons.get(container.getListenerId());
+				String because = (stopReason != null) ? ": " + stopReason : "";
 				if (!container.isRunning()) {
-					problems.add("handler container '" + container.getListenerId() + "' is not running");
+					problems.add("handler container '" + container.getListenerId() + "' is not running" + because);
 				}
-				else if (container.getContainers().stream().anyMatch((child) -> !child.isRunning())) {
-					problems.add("handler container '" + container.getListenerId() + "' has stopped consumers");
+				else if (stopReason != null || container.getContainers().stream().anyMatch((child) -> !child.isRunning())) {
+					problems.add("handler container '" + container.getListenerId() + "' has stopped consumers" + because);
 				}
 			}
 			for (SupervisedLoop.Status loop : this.handlerContainers.getBackgroundLoops()) {

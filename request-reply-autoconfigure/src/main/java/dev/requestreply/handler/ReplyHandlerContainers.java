@@ -87,6 +87,17 @@ public interface ReplyHandlerContainers {
 	List<SupervisedLoop.Status> getBackgroundLoops();
 
 	/**
+	 * Return why consumers of handler containers stopped on their own (a consumer fenced by
+	 * another member with its {@code group.instance.id}, say) and have not started again, in
+	 * words, by container name ({@link #containerName}).
+	 * @return the reasons, empty when no consumer stopped so
+	 * @since 0.4.0
+	 */
+	default Map<String, String> getStopReasons() {
+		return Map.of();
+	}
+
+	/**
 	 * Return the handlers' listener containers.
 	 * @return the containers
 	 */

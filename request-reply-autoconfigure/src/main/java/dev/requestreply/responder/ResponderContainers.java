@@ -185,6 +185,14 @@ public class ResponderContainers implements ReplyHandlerContainers, SmartLifecyc
 	}
 
 	@Override
+	public synchronized Map<String, String> getStopReasons() {
+		Map<String, String> reasons = new LinkedHashMap<>();
+		this.served.values().forEach((handler) -> handler.stopReason()
+			.ifPresent((reason) -> reasons.put(ReplyHandlerContainers.containerName(handler.endpoint()), reason)));
+		return reasons;
+	}
+
+	@Override
 	public void addOutcomeListener(ReplyHandlerOutcomeListener listener) {
 		Assert.notNull(listener, "'listener' must not be null");
 		this.outcomeListeners.add(listener);

@@ -5,6 +5,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 
 import dev.requestreply.ReplyHandler;
@@ -15,18 +16,12 @@ import dev.requestreply.handler.ReplyHandlerEndpoint;
 import dev.requestreply.handler.ReplyHandlerExecution;
 import dev.requestreply.handler.ReplyHandlerStats;
 import dev.requestreply.handler.ReplyOptions;
-import dev.requestreply.security.AuthorizationMonitor;
 import dev.requestreply.support.SupervisedLoop;
 import dev.requestreply.wire.WireFormat;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.kafka.listener.BatchInterceptor;
-import org.springframework.kafka.listener.CompositeBatchInterceptor;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
-import org.springframework.kafka.listener.ContainerProperties;
-import org.springframework.kafka.listener.ContainerProperties.AckMode;
 
 /**
  * One {@link dev.requestreply.ReplyHandler @ReplyHandler} at work: its listener container, whose
@@ -34,10 +29,6 @@ import org.springframework.kafka.listener.ContainerProperties.AckMode;
  * lanes; and the pieces that handle, reply to and end its requests.
  */
 final class ServedHandler {
-
-	private static final Duration MIN_POLL_TIMEOUT = Duration.ofMillis(10);
-
-	private static final Duration MAX_POLL_TIMEOUT = Duration.ofSeconds(1);
 
 	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
@@ -62,7 +53,10 @@ final class ServedHandler {
 
 	private RequestHandling handling;
 
-	private RequestPump pump;
+	// The pump of a handler in a consumer group, else null.
+	private @Nullable RequestPump pump;
+
+	private @Nullable ConsumerStops stops;
 
 	private final HandlerWatch watch;
 
@@ -117,7 +111,7 @@ final class ServedHandler {
 		RequestLanes lanes = new RequestLanes((shareGroup != null) ? ReplyHandler.Ordering.NONE : endpoint.ordering(),
 				(request) -> this.executor.submit(request));
 		this.requests = new RequestsInHand(lanes, (request) -> this.endings.cancelled(request),
-				(owner) -> this.pump.wake(owner));
+				(owner) -> pump().wake(owner));
 		this.executor = new HandlerExecutor(maxConcurrency, this.threads.calls(), this.threads.urgent(),
 				(request) -> this.handling.run(request), this::capacity,
 				shared.observationRegistry().isNoop() && !transactional);
@@ -141,73 +135,19 @@ final class ServedHandler {
 			return;
 		}
 		this.intake = null;
-		ContainerProperties properties = containerProperties(endpoint, groupId, settings);
-		StaticMembership.apply(properties, clients.consumerConfig(), endpoint.id());
-		this.container = new ConcurrentMessageListenerContainer<>(clients.consumerFactory(), properties);
-		HandlerParts parts = new HandlerParts(this.executor, this.requests, lanes, this.endings, figures,
-				maxHandlingTime);
-		this.pump = new RequestPump(this.container, settings, parts,
-				new Revocations(endpoint.id(), parts, settings.revokeGrace(), !transactional), !transactional, reading);
-		this.container.setupMessageListener(this.pump);
-		this.container.setBatchInterceptor(this.pump);
-		this.container.getContainerProperties().setConsumerRebalanceListener(this.pump);
-		this.container.setConcurrency((endpoint.concurrency() != null) ? endpoint.concurrency()
-				: settings.defaultConcurrency());
-		this.container.setBeanName(ReplyHandlerContainers.containerName(endpoint));
-		new AuthorizationMonitor("READ on topic(s) " + endpoint.topics() + " and READ on group '" + groupId + "'",
-				() -> this.stats.record(ReplyHandlerStats.Event.AUTHORIZATION_FAILED))
-			.watch(this.container);
-		for (ReplyHandlerContainerCustomizer customizer : customizers) {
-			customizer.customize(this.container, endpoint);
-		}
-		keepEngineHooks(this.container, endpoint);
-		Revocations.checkGrace(endpoint.id(), settings.revokeGrace(), this.container.getContainerProperties(),
-				clients.consumerConfig());
+		HandlerContainer built = new HandlerContainer(endpoint, groupId, settings, clients,
+				new HandlerParts(this.executor, this.requests, lanes, this.endings, figures, maxHandlingTime), reading,
+				transactional, this.stats, customizers);
+		this.container = built.container();
+		this.pump = built.pump();
+		this.stops = built.stops();
 	}
 
 	private void capacity() {
-		if (this.pump != null) {
-			this.pump.capacity();
+		RequestPump pump = this.pump;
+		if (pump != null) {
+			pump.capacity();
 		}
-	}
-
-	// A customizer may add a batch interceptor of its own; it must leave the engine's listeners.
-	private void keepEngineHooks(ConcurrentMessageListenerContainer<byte[], byte[]> container,
-			ReplyHandlerEndpoint endpoint) {
-		ContainerProperties properties = container.getContainerProperties();
-		if (properties.getMessageListener() != this.pump || properties.getConsumerRebalanceListener() != this.pump) {
-			throw new IllegalStateException("A ReplyHandlerContainerCustomizer replaced the message listener or the "
-					+ "rebalance listener of the container of @ReplyHandler " + endpoint.id()
-					+ "; they are the responder engine's (take requests in hand, commit)");
-		}
-		BatchInterceptor<byte[], byte[]> interceptor = container.getBatchInterceptor();
-		if (interceptor != this.pump) {
-			container.setBatchInterceptor((interceptor != null)
-					? new CompositeBatchInterceptor<>(this.pump, interceptor) : this.pump);
-		}
-		container.setApplicationEventPublisher(
-				new ConsumerStops(this.pump, container.getApplicationEventPublisher()));
-	}
-
-	private static ContainerProperties containerProperties(ReplyHandlerEndpoint endpoint, String groupId,
-			ResponderSettings settings) {
-		ContainerProperties properties = new ContainerProperties(endpoint.topics().toArray(String[]::new));
-		properties.setGroupId(groupId);
-		// The pump commits itself, per partition, with the finished offsets in the metadata.
-		properties.setAckMode(AckMode.MANUAL);
-		properties.setClientId("request-reply-handler-" + endpoint.id());
-		// Commits and resumes happen before a poll: an idle consumer polls at least this often.
-		Duration interval = settings.commitInterval();
-		properties.setPollTimeout(Math.max(MIN_POLL_TIMEOUT.toMillis(), Math.min(MAX_POLL_TIMEOUT.toMillis(),
-				interval.toMillis())));
-		if (settings.virtualThreads()) {
-			// As Spring Boot does for @KafkaListener containers: each consumer on a virtual thread.
-			SimpleAsyncTaskExecutor consumers = new SimpleAsyncTaskExecutor(
-					ReplyHandlerContainers.containerName(endpoint) + "-C-");
-			consumers.setVirtualThreads(true);
-			properties.setListenerTaskExecutor(consumers);
-		}
-		return properties;
 	}
 
 	ReplyHandlerEndpoint endpoint() {
@@ -236,8 +176,15 @@ final class ServedHandler {
 		return (this.intake != null) ? this.intake.loops() : List.of();
 	}
 
+	/**
+	 * Return why consumers of its container stopped on their own, if any did.
+	 */
+	Optional<String> stopReason() {
+		return Optional.ofNullable((this.stops != null) ? this.stops.abnormalStop() : null);
+	}
+
 	RequestPump pump() {
-		return this.pump;
+		return Objects.requireNonNull(this.pump, "A handler in queue mode has no pump");
 	}
 
 	RequestsInHand requests() {
@@ -314,8 +261,9 @@ final class ServedHandler {
 
 	ReplyHandlerExecution execution() {
 		Map<String, Long> lowest = new TreeMap<>();
-		int inHand = (this.pump != null) ? 0 : this.requests.size();
-		Collection<ConsumerLedgers> consumers = (this.pump != null) ? this.pump.consumers() : List.of();
+		RequestPump pump = this.pump;
+		int inHand = (pump != null) ? 0 : this.requests.size();
+		Collection<ConsumerLedgers> consumers = (pump != null) ? pump.consumers() : List.of();
 		for (ConsumerLedgers owner : consumers) {
 			inHand += owner.inHand();
 			owner.ledgers().forEach((partition, ledger) -> lowest.put(partition.toString(), ledger.lowestUnfinished()));
