@@ -61,7 +61,7 @@ public final class ResponderLookupCost {
 			createGroups(admin, broker.getBrokersAsString(), groups, live, members);
 			System.out.printf("%n%,d groups (%,d with a live member) created in %d s%n", groups, live,
 					TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - start));
-			ResponderLookup lookup = new ResponderLookup(admin, Duration.ofSeconds(30));
+			ResponderLookup lookup = new ResponderLookup(admin, Duration.ofSeconds(30), true);
 			Set<String> asked = Set.of("bench-topic-0");
 			// Warm up the admin client's connections and code.
 			for (int i = 0; i < 5; i++) {
