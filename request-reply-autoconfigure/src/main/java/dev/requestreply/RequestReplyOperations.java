@@ -279,6 +279,45 @@ public interface RequestReplyOperations {
 		}
 	}
 
+	/**
+	 * Submit a durable request: its outcome (a reply, an error reply, its timeout or its
+	 * cancellation) goes to the {@link DurableReplyListener @DurableReplyListener} method of the
+	 * options' kind, on whichever instance of this application (the same
+	 * {@code spring.application.name}) runs when it arrives, so that it outlives a restart, a crash
+	 * or a deploy of the instance that asked. The request names the application's durable reply
+	 * topic ({@code request-reply.durable.reply-topic}) as its reply topic; its pending state
+	 * is written to the durable pending topic before the request is sent.
+	 * <p>
+	 * Outcomes are delivered at least once (see {@link DurableOutcome#deliveryAttempt()}). A
+	 * request of a kind that no listener of this application takes is refused: its
+	 * {@link DurableRequest#accepted() accepted} future fails.
+	 * @param topic the topic to send the request to
+	 * @param payload the request payload
+	 * @param options the request's kind, timeout and context
+	 * @return the request, with its id and the future of its acceptance
+	 * @throws UnsupportedOperationException when this implementation has no durable requests
+	 * @since 0.4.0
+	 */
+	default DurableRequest submit(String topic, Object payload, DurableOptions options) {
+		throw new UnsupportedOperationException(getClass().getName() + " does not support durable requests");
+	}
+
+	/**
+	 * Cancel a durable request, from any instance of the application: when it was still pending,
+	 * its outcome is {@link DurableOutcome.Cancelled Cancelled} and the handler handling it is told,
+	 * as for a cancelled future ({@link ReplyContext#isCancelled()}). Blocks until the instance
+	 * that reads the request's outcomes has decided, at most the default timeout.
+	 * @param id the request's id, as returned by {@link DurableRequest#id()}
+	 * @return {@code true} when the request was still pending and is now cancelled,
+	 * {@code false} when it had already ended or is unknown
+	 * @throws RequestReplyException when no instance decided within the default timeout
+	 * @throws UnsupportedOperationException when this implementation has no durable requests
+	 * @since 0.4.0
+	 */
+	default boolean cancelDurable(String id) {
+		throw new UnsupportedOperationException(getClass().getName() + " does not support durable requests");
+	}
+
 	@SuppressWarnings("unchecked")
 	private <T> Class<T> rawClass(ParameterizedTypeReference<T> type) {
 		if (type.getType() instanceof Class<?> plain) {

@@ -159,6 +159,8 @@ public class RequestReplyProperties {
 
 	private final Observation observation = new Observation();
 
+	private final Durable durable = new Durable();
+
 	/**
 	 * Return {@code request-reply.enabled}.
 	 * @return the value
@@ -481,6 +483,14 @@ public class RequestReplyProperties {
 	 */
 	public Observation getObservation() {
 		return this.observation;
+	}
+
+	/**
+	 * Return the {@code request-reply.durable.*} settings.
+	 * @return the settings of durable requests
+	 */
+	public Durable getDurable() {
+		return this.durable;
 	}
 
 	/**
@@ -1164,6 +1174,97 @@ public class RequestReplyProperties {
 
 		public void setWindow(Duration window) {
 			this.window = window;
+		}
+
+	}
+
+	/**
+	 * Settings of durable requests ({@code request-reply.durable.*}): requests whose outcome
+	 * goes to a {@code @DurableReplyListener} of the application rather than to a future.
+	 */
+	public static class Durable {
+
+		/**
+		 * Topic the replies of this application's durable requests go to, read by a consumer
+		 * group of the application. Defaults to '<spring.application.name>-durable-replies'.
+		 */
+		private @Nullable String replyTopic;
+
+		/**
+		 * Compacted topic holding the pending state of this application's durable requests
+		 * (kind, deadline, context), keyed by request id, with as many partitions as the reply
+		 * topic. Defaults to '<spring.application.name>-durable-pending'.
+		 */
+		private @Nullable String pendingTopic;
+
+		/**
+		 * Timeout of a durable request that names none.
+		 */
+		private Duration defaultTimeout = Duration.ofHours(1);
+
+		/**
+		 * Whether the durable reply and pending topics are created at start-up when missing.
+		 */
+		private boolean createTopics = true;
+
+		/**
+		 * Partitions of the durable reply and pending topics when the library creates them; both
+		 * must have the same count.
+		 */
+		private int topicPartitions = 6;
+
+		/**
+		 * Replication factor of the durable topics when the library creates them; -1 for the
+		 * broker's default.
+		 */
+		private short topicReplicationFactor = -1;
+
+		public @Nullable String getReplyTopic() {
+			return this.replyTopic;
+		}
+
+		public void setReplyTopic(@Nullable String replyTopic) {
+			this.replyTopic = replyTopic;
+		}
+
+		public @Nullable String getPendingTopic() {
+			return this.pendingTopic;
+		}
+
+		public void setPendingTopic(@Nullable String pendingTopic) {
+			this.pendingTopic = pendingTopic;
+		}
+
+		public Duration getDefaultTimeout() {
+			return this.defaultTimeout;
+		}
+
+		public void setDefaultTimeout(Duration defaultTimeout) {
+			this.defaultTimeout = defaultTimeout;
+		}
+
+		public boolean isCreateTopics() {
+			return this.createTopics;
+		}
+
+		public void setCreateTopics(boolean createTopics) {
+			this.createTopics = createTopics;
+		}
+
+		public int getTopicPartitions() {
+			return this.topicPartitions;
+		}
+
+		public void setTopicPartitions(int topicPartitions) {
+			this.topicPartitions = topicPartitions;
+		}
+
+		public short getTopicReplicationFactor() {
+			return this.topicReplicationFactor;
+		}
+
+		public void setTopicReplicationFactor(short topicReplicationFactor) {
+			this.topicReplicationFactor = topicReplicationFactor;
 		}
 
 	}
