@@ -167,9 +167,8 @@ public final class StubDurableRequests {
 		Submitted request = new Submitted(recorded);
 		this.submitted.put(id, request);
 		this.requests.add(recorded);
-		CompletableFuture<Void> accepted = new CompletableFuture<>();
 		StubTimes.executor(Duration.ZERO).execute(() -> {
-			accepted.complete(null);
+			request.accepted.complete(null);
 			// As the real one: the outcome comes after acceptance, a reply at the timeout is too late.
 			if (reply.kind() == StubReply.Kind.NONE || reply.delay().compareTo(timeout) >= 0) {
 				StubTimes.executor(timeout).execute(() -> end(request, new Ended(Ended.Kind.TIMED_OUT, null)));
@@ -178,7 +177,7 @@ public final class StubDurableRequests {
 				StubTimes.executor(reply.delay()).execute(() -> end(request, new Ended(Ended.Kind.REPLIED, reply)));
 			}
 		});
-		return new DurableRequest(id, accepted);
+		return new DurableRequest(id, request.accepted);
 	}
 
 	boolean cancel(String id) {
@@ -208,13 +207,13 @@ public final class StubDurableRequests {
 
 	/**
 	 * End a request unless it already ended, and deliver its outcome to the listeners of its
-	 * kind on another thread.
+	 * kind on another thread, never before its acceptance (a cancel may come first).
 	 */
 	private boolean end(Submitted request, Ended ended) {
 		if (!request.ended.compareAndSet(null, ended)) {
 			return false;
 		}
-		StubTimes.executor(Duration.ZERO).execute(() -> deliver(request, ended));
+		request.accepted.thenRunAsync(() -> deliver(request, ended), StubTimes.executor(Duration.ZERO));
 		return true;
 	}
 
@@ -249,7 +248,8 @@ public final class StubDurableRequests {
 		if (ended.kind() == Ended.Kind.TIMED_OUT) {
 			return new DurableOutcome.TimedOut<>(id, kind, context, 1, request.deadline());
 		}
-		if (ended.kind() != Ended.Kind.REPLIED || reply == null) {
+		// A forgotten request (reset()) is never delivered; only a replied one has a reply.
+		if (ended.kind() == Ended.Kind.CANCELLED || reply == null) {
 			return new DurableOutcome.Cancelled<>(id, kind, context, 1);
 		}
 		if (reply.kind() == StubReply.Kind.ERROR) {
@@ -272,6 +272,8 @@ public final class StubDurableRequests {
 		private final RecordedDurableRequest request;
 
 		private final AtomicReference<@Nullable Ended> ended = new AtomicReference<>();
+
+		private final CompletableFuture<Void> accepted = new CompletableFuture<>();
 
 		private final CompletableFuture<Ended> delivered = new CompletableFuture<>();
 

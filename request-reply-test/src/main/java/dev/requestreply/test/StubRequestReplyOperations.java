@@ -151,8 +151,11 @@ public class StubRequestReplyOperations implements RequestReplyOperations {
 
 	/**
 	 * Submit a durable request: its topic answers as stubbed, and its outcome goes to the
-	 * listeners of {@link #durable()}.
-	 * @see StubDurableRequests
+	 * listeners of {@link #durable()} (see {@link StubDurableRequests}).
+	 * @param topic the topic to send the request to
+	 * @param payload the request payload
+	 * @param options the request's kind, timeout and context
+	 * @return the request, whose {@code accepted()} fails when the topic was not stubbed
 	 */
 	@Override
 	public DurableRequest submit(String topic, Object payload, DurableOptions options) {

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import dev.requestreply.DurableOptions;
 import dev.requestreply.DurableOutcome;
@@ -120,6 +121,21 @@ class StubDurableRequestsTests {
 		assertThat(this.requestReply.cancelDurable(replied.id())).isFalse();
 		// The first request's reply came before the second's: it delivered nothing more.
 		assertThat(this.received).extracting(DurableOutcome::id).containsExactly(request.id(), replied.id());
+	}
+
+	@Test
+	void whenCancelledAtOnceThenItsOutcomeComesAfterItsAcceptance() throws Exception {
+		this.requestReply.on("reports").noReply();
+		AtomicReference<DurableRequest> submitted = new AtomicReference<>();
+		List<Boolean> acceptedFirst = new CopyOnWriteArrayList<>();
+		this.requestReply.durable().onOutcome("report", Report.class,
+				(outcome) -> acceptedFirst.add(submitted.get().accepted().isDone()));
+		for (int i = 0; i < 50; i++) {
+			submitted.set(this.requestReply.submit("reports", "q" + i, DurableOptions.kind("report")));
+			assertThat(this.requestReply.cancelDurable(submitted.get().id())).isTrue();
+			assertThat(outcome(submitted.get())).isInstanceOf(DurableOutcome.Cancelled.class);
+		}
+		assertThat(acceptedFirst).hasSize(50).containsOnly(true);
 	}
 
 	@Test
