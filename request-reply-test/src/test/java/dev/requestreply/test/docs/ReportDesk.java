@@ -10,12 +10,11 @@ import dev.requestreply.DurableReplyListener;
 import dev.requestreply.DurableRequest;
 import dev.requestreply.RequestReplyOperations;
 
-import org.springframework.stereotype.Service;
-
 /**
- * docs/testing.md's durable request example: a slow report asked for, and its outcome stored.
+ * docs/testing.md's durable request example: a slow report asked for, and its outcome stored. Not
+ * a component: {@link PricingApplication}'s scan, in this package, would give its context a
+ * durable listener.
  */
-@Service
 class ReportDesk {
 
 	private final RequestReplyOperations requestReply;
