@@ -2,9 +2,7 @@ package dev.requestreply.test;
 
 import java.lang.reflect.Type;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -15,9 +13,10 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiFunction;
 
 import dev.requestreply.CorrelationId;
+import dev.requestreply.DurableOptions;
+import dev.requestreply.DurableRequest;
 import dev.requestreply.GatherPolicy;
 import dev.requestreply.GatherResult;
-import dev.requestreply.GatheredReply;
 import dev.requestreply.RemoteHandlerException;
 import dev.requestreply.Reply;
 import dev.requestreply.RequestReplyException;
@@ -52,6 +51,9 @@ import org.springframework.util.Assert;
  * requestReply.on("pricing-deep-quote").noReply();
  * QuoteController controller = new QuoteController(requestReply, ...);
  * </pre>
+ * Durable requests ({@link #submit(String, Object, DurableOptions) submit}) are answered by the
+ * same stubs; their outcomes go to the listeners given to {@link #durable()}, see
+ * {@link StubDurableRequests}.
  *
  * @since 0.1.0
  */
@@ -68,6 +70,8 @@ public class StubRequestReplyOperations implements RequestReplyOperations {
 	private final List<RecordedRequest> requests = new CopyOnWriteArrayList<>();
 
 	private final StubConversion conversion;
+
+	private final StubDurableRequests durable;
 
 	private final AtomicLong replyOffsets = new AtomicLong();
 
@@ -86,6 +90,7 @@ public class StubRequestReplyOperations implements RequestReplyOperations {
 	 */
 	public StubRequestReplyOperations(JsonMapper jsonMapper) {
 		this.conversion = new StubConversion(new PayloadConverter(jsonMapper));
+		this.durable = new StubDurableRequests(this.conversion);
 	}
 
 	/**
@@ -127,11 +132,40 @@ public class StubRequestReplyOperations implements RequestReplyOperations {
 	}
 
 	/**
-	 * Forget the stubs and the recorded requests.
+	 * Return the stub's durable requests: who receives their outcomes, and what was submitted.
+	 * @return the durable requests
+	 * @since 0.4.0
+	 */
+	public StubDurableRequests durable() {
+		return this.durable;
+	}
+
+	/**
+	 * Forget the stubs, the recorded requests, and the durable requests and their listeners.
 	 */
 	public void reset() {
 		this.stubs.clear();
 		this.requests.clear();
+		this.durable.reset();
+	}
+
+	/**
+	 * Submit a durable request: its topic answers as stubbed, and its outcome goes to the
+	 * listeners of {@link #durable()} (see {@link StubDurableRequests}).
+	 * @param topic the topic to send the request to
+	 * @param payload the request payload
+	 * @param options the request's kind, timeout and context
+	 * @return the request, whose {@code accepted()} fails when the topic was not stubbed
+	 */
+	@Override
+	public DurableRequest submit(String topic, Object payload, DurableOptions options) {
+		Assert.hasText(topic, "'topic' must not be empty");
+		return this.durable.submit(topic, payload, options, this::stub);
+	}
+
+	@Override
+	public boolean cancelDurable(String id) {
+		return this.durable.cancel(id);
 	}
 
 	@Override
@@ -210,14 +244,14 @@ public class StubRequestReplyOperations implements RequestReplyOperations {
 	public <T> CompletableFuture<GatherResult<T>> scatterGather(Collection<String> topics, Object payload,
 			Class<T> replyType, GatherPolicy<T> policy) {
 		Assert.notNull(replyType, "'replyType' must not be null");
-		return gather(topics, payload, replyType, policy);
+		return StubGather.gather(this, this.conversion, topics, payload, replyType, policy);
 	}
 
 	@Override
 	public <T> CompletableFuture<GatherResult<T>> scatterGather(Collection<String> topics, Object payload,
 			ParameterizedTypeReference<T> replyType, GatherPolicy<T> policy) {
 		Assert.notNull(replyType, "'replyType' must not be null");
-		return gather(topics, payload, replyType.getType(), policy);
+		return StubGather.gather(this, this.conversion, topics, payload, replyType.getType(), policy);
 	}
 
 	private <T> Flow.Publisher<T> stream(String topic, Object payload, Type elementType, Duration idleTimeout,
@@ -245,46 +279,6 @@ public class StubRequestReplyOperations implements RequestReplyOperations {
 		return new StubStreamPublisher<>(StubTimes.cast(elements));
 	}
 
-	private <T> CompletableFuture<GatherResult<T>> gather(Collection<String> topics, Object payload, Type replyType,
-			GatherPolicy<T> policy) {
-		Assert.notEmpty(topics, "'topics' must not be empty");
-		Assert.notNull(policy, "'policy' must not be null");
-		List<Arrival<T>> arrivals = new ArrayList<>();
-		RecordedRequest first = null;
-		try {
-			for (String topic : topics) {
-				RecordedRequest sent = record(new ProducerRecord<>(topic, payload), policy.timeout(),
-						RecordedRequest.Kind.GATHER);
-				first = (first != null) ? first : sent;
-				for (StubReply reply : stub(topic).repliesTo(payload)) {
-					if (reply.kind() != StubReply.Kind.NONE && reply.delay().compareTo(policy.timeout()) < 0) {
-						arrivals.add(new Arrival<>(reply.delay(), this.conversion.gathered(topic, reply, replyType)));
-					}
-				}
-			}
-		}
-		catch (RequestReplyException ex) {
-			return CompletableFuture.failedFuture(ex);
-		}
-		arrivals.sort(Comparator.comparing(Arrival::delay));
-		List<GatheredReply<T>> replies = new ArrayList<>();
-		for (Arrival<T> arrival : arrivals) {
-			if (replies.stream().noneMatch((reply) -> reply.responder().equals(arrival.reply().responder()))) {
-				replies.add(arrival.reply());
-			}
-			if (policy.done().test(List.copyOf(replies))) {
-				return StubTimes.later(arrival.delay(), new GatherResult<>(replies, false));
-			}
-		}
-		// As the template: asked once more at the timeout, a "no" is a timeout.
-		if (first != null && !policy.atTimeout().test(List.copyOf(replies))) {
-			CompletableFuture<GatherResult<T>> timedOut = new CompletableFuture<>();
-			StubTimes.timeOut(timedOut, first, policy.timeout());
-			return timedOut;
-		}
-		return StubTimes.later(policy.timeout(), new GatherResult<>(replies, true));
-	}
-
 	/**
 	 * Answer one request with one reply, made from the stubbed reply by {@code answer} when it
 	 * arrives within the timeout.
@@ -308,7 +302,7 @@ public class StubRequestReplyOperations implements RequestReplyOperations {
 		return future;
 	}
 
-	private RecordedRequest record(ProducerRecord<?, ?> record, Duration timeout, RecordedRequest.Kind kind) {
+	RecordedRequest record(ProducerRecord<?, ?> record, Duration timeout, RecordedRequest.Kind kind) {
 		Assert.isTrue(timeout != null && timeout.toNanos() > 0, "'timeout' must be positive");
 		this.conversion.checkWritable(record);
 		RecordedRequest request = new RecordedRequest(record.topic(), record.key(), record.value(),
@@ -317,16 +311,13 @@ public class StubRequestReplyOperations implements RequestReplyOperations {
 		return request;
 	}
 
-	private TopicStub stub(String topic) {
+	TopicStub stub(String topic) {
 		TopicStub stub = this.stubs.get(topic);
 		if (stub == null) {
 			throw new RequestReplyException("No stub for topic '" + topic + "': say what it answers with on(\""
 					+ topic + "\").reply(...), .fail(...) or .noReply()");
 		}
 		return stub;
-	}
-
-	private record Arrival<T>(Duration delay, GatheredReply<T> reply) {
 	}
 
 }
