@@ -178,8 +178,8 @@ class KafkaAssumptionsTests {
 			long tookMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killedNanos);
 			System.out.println("Share: the records " + acquired + " held by a killed JVM went to another member "
 					+ tookMillis + " ms after the kill (fork, acquire and join took " + setUpMillis + " ms)");
-			// Queue mode's failover relies on it: a dead member's records come back when its
-			// connection drops, not after the acquisition lock (30 s by default).
+			// ShareRequestReader relies on it (it releases only on a clean close): a dead member's
+			// records come back when its connection drops, not after the acquisition lock (30 s).
 			assertThat(received).allSatisfy((record) -> assertThat(record.deliveryCount()).contains((short) 2));
 			assertThat(tookMillis).isLessThan(10_000);
 		}

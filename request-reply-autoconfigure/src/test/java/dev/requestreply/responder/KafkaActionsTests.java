@@ -333,8 +333,12 @@ class KafkaActionsTests {
 			while (heldMillis < 0) {
 				assertThat(System.nanoTime() - heldSince).as("the renewed record came back").isLessThan(BOUND.toNanos());
 				for (ConsumerRecord<byte[], byte[]> record : holder.poll(Duration.ofMillis(LOCK_MILLIS / 4))) {
-					assertThat(record.offset()).as("only the renewed record comes back").isEqualTo(1);
-					if (System.nanoTime() - heldSince < holdNanos) {
+					assertThat(record.offset()).as("the accepted record never comes back").isNotZero();
+					if (record.offset() == 2) {
+						// The released record, acquired again by this consumer's own fetch: let it go.
+						holder.acknowledge(record, AcknowledgeType.RELEASE);
+					}
+					else if (System.nanoTime() - heldSince < holdNanos) {
 						holder.acknowledge(record, AcknowledgeType.RENEW);
 						renewals++;
 					}
