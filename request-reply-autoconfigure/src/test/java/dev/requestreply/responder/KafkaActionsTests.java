@@ -349,6 +349,7 @@ class KafkaActionsTests {
 				}
 			}
 			holder.commitSync(BOUND);
+			await().atMost(BOUND).until(() -> !otherRecords.isEmpty());
 			// ShareRequestReader relies on it: a released record goes to another member (its 2nd
 			// delivery), an accepted one never comes again, a renewed one stays held past its lock.
 			assertThat(otherRecords).extracting(ConsumerRecord::offset).containsExactly(2L);
