@@ -279,6 +279,10 @@ public class ResponderContainers implements ReplyHandlerContainers, SmartLifecyc
 			setup.requireShareGroups(ids);
 			for (ReplyHandlerEndpoint endpoint : queued) {
 				setup.startFrom(shareGroupOf(endpoint), this.settings.queue().history());
+				Integer concurrency = endpoint.concurrency();
+				setup.checkSpread(endpoint.id(), endpoint.topics(),
+						(concurrency != null) ? concurrency : this.settings.queue().consumers(),
+						(concurrency != null) ? "@ReplyHandler concurrency" : "request-reply.handler.queue-consumers");
 			}
 			return setup.deliveryLimit();
 		}

@@ -14,8 +14,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 /**
  * The share consumers of one queue handler, each a {@link ShareRequestReader} on a supervised
  * loop of its own: after a failure (a broker outage, say) it starts again with a new consumer.
- * Each acquires at most {@code maxConcurrency / consumers} requests at once, so that together
- * they never hold more than the handler has threads for.
+ * Each acquires at most {@code maxConcurrency / consumers} requests at once, and there are at
+ * most {@code maxConcurrency} of them, so that together they never hold more than the handler has
+ * threads for.
  */
 final class ShareConsumers implements ShareIntake {
 
@@ -32,14 +33,16 @@ final class ShareConsumers implements ShareIntake {
 	 * @param topics its topics
 	 * @param consumerConfig the configuration of its consumer group's consumers
 	 * @param groupId its share group
-	 * @param consumers how many share consumers it has
+	 * @param consumers how many share consumers it asks for (at most {@code maxConcurrency})
 	 * @param maxConcurrency the most requests it runs at once
 	 * @param parts the pieces of the handler the consumers hand requests to
 	 */
 	ShareConsumers(String handlerId, List<String> topics, Map<String, Object> consumerConfig, String groupId,
 			int consumers, int maxConcurrency, ShareParts parts) {
-		int perConsumer = Math.max(1, maxConcurrency / consumers);
-		for (int i = 0; i < consumers; i++) {
+		// Each acquires at least one request a poll: no more consumers than threads.
+		int count = Math.min(consumers, maxConcurrency);
+		int perConsumer = Math.max(1, maxConcurrency / count);
+		for (int i = 0; i < count; i++) {
 			String clientId = "request-reply-handler-" + handlerId + "-share-" + i;
 			Map<String, Object> config = ShareClientConfig.of(consumerConfig, groupId, clientId, perConsumer);
 			ShareRequestReader reader = new ShareRequestReader((index) -> create(config), topics, i, parts);

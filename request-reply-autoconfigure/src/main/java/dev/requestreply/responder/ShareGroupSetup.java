@@ -125,6 +125,32 @@ final class ShareGroupSetup implements AutoCloseable {
 		}
 	}
 
+	/**
+	 * Warn when a queue handler's instances may not share each of its partitions
+	 * ({@link ShareSpread}); nothing when its topics cannot be described.
+	 * @param handlerId the handler
+	 * @param topics its topics
+	 * @param consumers its share consumers per instance
+	 * @param setting where that number comes from
+	 */
+	void checkSpread(String handlerId, List<String> topics, int consumers, String setting) {
+		int partitions;
+		try {
+			partitions = get(this.admin.describeTopics(topics).allTopicNames()).values()
+				.stream()
+				.mapToInt((topic) -> topic.partitions().size())
+				.sum();
+		}
+		catch (RuntimeException ex) {
+			logger.debug(ex, () -> "Could not count the partitions of " + topics);
+			return;
+		}
+		String warning = ShareSpread.warning(handlerId, topics, partitions, consumers, setting);
+		if (warning != null) {
+			logger.warn(warning);
+		}
+	}
+
 	private static <T> T get(org.apache.kafka.common.KafkaFuture<T> future) {
 		try {
 			return future.get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
