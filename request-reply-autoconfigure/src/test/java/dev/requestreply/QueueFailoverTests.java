@@ -55,8 +55,8 @@ class QueueFailoverTests {
 				// One request per share consumer at a time.
 				"request-reply.handler.queue-consumers=" + JOBS, "request-reply.handler.max-concurrency=" + JOBS,
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("queue-jobs-own-replies"));
-		// The first instance's jobs would run 20 s: they are in hand, past their lock many times
-		// over, until it is killed; the second instance's run 2.5 s. Both applications start at
+		// The first instance's jobs would run 20 s: they are in hand, past their lock, until it is
+		// killed; the second instance's run 2.5 s. Both applications start at
 		// once, the second with its handlers stopped until it joins.
 		ForkedJvm first = this.forked.fork("jobs-1", "jobs", with(properties, "test.job-ms=20000"));
 		ForkedJvm second = this.forked.fork("jobs-2", "jobs",
