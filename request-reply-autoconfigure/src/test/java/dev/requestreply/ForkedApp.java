@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 import dev.requestreply.TestResponders.EchoApp;
+import dev.requestreply.TestResponders.QueueJobsApp;
 import dev.requestreply.TestResponders.RequesterApp;
 import dev.requestreply.TestResponders.StreamApp;
 import dev.requestreply.autoconfigure.TestClients;
@@ -15,15 +16,19 @@ import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.handler.ReplyHandlerStats;
 
 import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.Lifecycle;
 
 /**
  * A responder ({@code EchoApp}, or {@code StreamApp} for {@code streamer}) or a requester
  * application in a JVM of its own, for the crash tests:
- * {@code ForkedApp responder|streamer|requester <bootstrap servers> [property=value...]}. It prints
- * {@code FORKED ready} once started (a responder once its handlers own partitions, unless given
- * {@code test.standby=true}) and then answers commands read from its standard input, one
- * a line:
+ * {@code ForkedApp responder|streamer|jobs|requester <bootstrap servers> [property=value...]}
+ * ({@code jobs}: {@code QueueJobsApp}, in queue mode). It prints {@code FORKED ready} once
+ * started (a responder once its handlers own partitions, unless given {@code test.standby=true}
+ * or in queue mode) and then answers commands read from its standard input, one a line:
  * <ul>
+ * <li>{@code join}: starts its handlers, stopped at start-up when given
+ * {@code test.join-on-command=true} (so that they join their groups at a moment the test chooses
+ * rather than after an application start of several seconds), {@code FORKED join};</li>
  * <li>{@code assignment}: the handler partitions it owns, {@code FORKED assignment 0,2};</li>
  * <li>{@code stats}: what its handlers did, {@code FORKED stats handled=12 expired=3 ...};</li>
  * <li>{@code send <topic> <count> <timeout ms>}: sends that many requests ({@code orphan-0} ...)
@@ -36,23 +41,34 @@ public final class ForkedApp {
 	}
 
 	public static void main(String[] args) throws Exception {
-		boolean responder = "responder".equals(args[0]) || "streamer".equals(args[0]);
-		Class<?> responderApp = "streamer".equals(args[0]) ? StreamApp.class : EchoApp.class;
+		boolean responder = !"requester".equals(args[0]);
+		Class<?> responderApp = switch (args[0]) {
+			case "streamer" -> StreamApp.class;
+			case "jobs" -> QueueJobsApp.class;
+			default -> EchoApp.class;
+		};
 		String[] properties = Arrays.copyOfRange(args, 2, args.length);
 		// Outside JUnit: the extension only starts the application; this process closes it.
 		TestApps apps = new TestApps();
 		// A standby responder may own no partition yet: it is ready once started.
-		boolean standby = Arrays.asList(properties).contains("test.standby=true");
+		boolean standby = Arrays.asList(properties).contains("test.standby=true") || "jobs".equals(args[0]);
 		ConfigurableApplicationContext context = (responder && !standby)
 				? apps.startAssigned(args[1], new Class<?>[] { responderApp }, properties)
 				: responder ? apps.start(args[1], new Class<?>[] { responderApp }, properties)
 				: apps.start(args[1], new Class<?>[] { RequesterApp.class }, properties);
+		if (Arrays.asList(properties).contains("test.join-on-command=true")) {
+			((Lifecycle) context.getBean(ReplyHandlerContainers.class)).stop();
+		}
 		answer("ready");
 		BufferedReader commands = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
 		String line;
 		while ((line = commands.readLine()) != null) {
 			String[] command = line.trim().split(" ");
 			switch (command[0]) {
+				case "join" -> {
+					((Lifecycle) context.getBean(ReplyHandlerContainers.class)).start();
+					answer("join");
+				}
 				case "assignment" -> answer("assignment " + assignment(context));
 				case "stats" -> answer("stats " + stats(context));
 				case "send" -> answer("send " + send(context, command[1], Integer.parseInt(command[2]),

@@ -21,8 +21,16 @@ final class ForkedApps implements AfterEachCallback {
 	 * @param role {@code responder}, {@code streamer} or {@code requester} (see {@link ForkedApp})
 	 * @param properties the application's properties
 	 */
-	synchronized ForkedJvm fork(String name, String role, List<String> properties) {
-		List<String> args = new ArrayList<>(List.of(role, TestBroker.bootstrapServers()));
+	ForkedJvm fork(String name, String role, List<String> properties) {
+		return fork(name, role, TestBroker.bootstrapServers(), properties);
+	}
+
+	/**
+	 * Start an application in a JVM of its own, against the given brokers rather than the shared
+	 * test broker.
+	 */
+	synchronized ForkedJvm fork(String name, String role, String bootstrapServers, List<String> properties) {
+		List<String> args = new ArrayList<>(List.of(role, bootstrapServers));
 		args.addAll(properties);
 		ForkedJvm jvm = ForkedJvm.start(name, ForkedApp.class, args);
 		this.jvms.add(jvm);

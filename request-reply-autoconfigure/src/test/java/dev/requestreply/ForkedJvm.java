@@ -15,6 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -45,6 +46,9 @@ final class ForkedJvm {
 	private final PrintWriter commands;
 
 	private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
+
+	// Every answer, in order, kept after await() took it: for lines the JVM prints unasked.
+	private final List<String> said = new CopyOnWriteArrayList<>();
 
 	private ForkedJvm(String name, Process process) {
 		this.name = name;
@@ -107,6 +111,7 @@ final class ForkedJvm {
 			while ((line = reader.readLine()) != null) {
 				if (line.startsWith(PREFIX)) {
 					this.answers.add(line.substring(PREFIX.length()));
+					this.said.add(line.substring(PREFIX.length()));
 				}
 				System.out.println("[" + this.name + "] " + line);
 			}
@@ -131,6 +136,17 @@ final class ForkedJvm {
 				return line.substring(word.length()).trim();
 			}
 		}
+	}
+
+	/**
+	 * Return every answer so far that starts with {@code word}, what follows it, in order: for
+	 * lines printed unasked (such as a handler's), which {@link #await} skips.
+	 */
+	List<String> said(String word) {
+		return this.said.stream()
+			.filter((line) -> line.startsWith(word + " "))
+			.map((line) -> line.substring(word.length() + 1))
+			.toList();
 	}
 
 	/**

@@ -13,6 +13,7 @@ import java.util.function.IntPredicate;
 import java.util.function.Predicate;
 
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Requests sent at a steady pace, round-robin over the partitions of a topic, each recording how
@@ -141,6 +142,23 @@ final class PacedLoad {
 	}
 
 	/**
+	 * Return how long after the fault (negative: before it) the first request was sent that
+	 * failed or was answered late, among those sent at most {@code lookBack} before the fault (the
+	 * ones in flight at the fault, leaving aside a slow start), or {@code null} when none was; with
+	 * {@link #sufferedMs()}, the window of degraded service.
+	 */
+	@Nullable Long firstSufferedMs(Duration lookBack) {
+		long fault = this.faultNanos;
+		long from = fault - lookBack.toNanos();
+		return this.samples.stream()
+			.filter((sample) -> sample.sentNanos - from >= 0 && (sample.failed() || sample.late()))
+			.mapToLong((sample) -> TimeUnit.NANOSECONDS.toMillis(sample.sentNanos - fault))
+			.boxed()
+			.min(Long::compare)
+			.orElse(null);
+	}
+
+	/**
 	 * Return how many requests were sent so far after the fault.
 	 */
 	int sentSinceFault() {
@@ -169,6 +187,15 @@ final class PacedLoad {
 	Figures figures(IntPredicate partitions) {
 		List<Sample> chosen = this.samples.stream().filter((sample) -> partitions.test(sample.partition)).toList();
 		return figuresOf(chosen, firstReplyAfterFault(partitions));
+	}
+
+	/**
+	 * Return the figures of the requests sent at most {@code lookBack} before the fault or after it.
+	 */
+	Figures figuresSince(Duration lookBack) {
+		long from = this.faultNanos - lookBack.toNanos();
+		List<Sample> chosen = this.samples.stream().filter((sample) -> sample.sentNanos - from >= 0).toList();
+		return figuresOf(chosen, firstReplyAfterFault((p) -> true));
 	}
 
 	/**

@@ -61,6 +61,9 @@ public final class TestBroker {
 		// One broker: share groups (queue mode) need a share state topic it can hold alone.
 		started.brokerProperty("share.coordinator.state.topic.replication.factor", "1");
 		started.brokerProperty("share.coordinator.state.topic.min.isr", "1");
+		// Lets a test lower the acquisition lock of its own share group (share.record.lock.duration.ms,
+		// a group config) below the 15 s minimum; the broker's default lock stays 30 s.
+		started.brokerProperty("group.share.min.record.lock.duration.ms", "1000");
 		properties.forEach(started::brokerProperty);
 		started.brokerListProperty(brokersProperty);
 		started.afterPropertiesSet();

@@ -58,6 +58,46 @@ public final class TestResponders {
 
 	}
 
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	public static class QueueJobsApp {
+
+		@Bean
+		QueueJobs queueJobs(Environment environment) {
+			return new QueueJobs(environment.getRequiredProperty("test.job-ms", Long.class));
+		}
+
+	}
+
+	/**
+	 * Jobs of {@code test.job-ms} in queue mode on {@code ${test.topic}}, for a JVM of their own
+	 * ({@link ForkedApp}): each run prints {@code FORKED run <job> <epoch ms>} as it starts and
+	 * {@code FORKED done <job> <epoch ms>} before it replies {@code "done:" + job}.
+	 */
+	public static class QueueJobs {
+
+		private final long jobMillis;
+
+		QueueJobs(long jobMillis) {
+			this.jobMillis = jobMillis;
+		}
+
+		@ReplyHandler(topics = "${test.topic}", queue = true)
+		String run(String job) throws InterruptedException {
+			say("run " + job + " " + System.currentTimeMillis());
+			// The job's work.
+			Thread.sleep(this.jobMillis);
+			say("done " + job + " " + System.currentTimeMillis());
+			return "done:" + job;
+		}
+
+		private static void say(String line) {
+			System.out.println(ForkedJvm.PREFIX + line);
+			System.out.flush();
+		}
+
+	}
+
 	/**
 	 * Answers each request on {@code ${test.topic}} one at a time per partition.
 	 */
