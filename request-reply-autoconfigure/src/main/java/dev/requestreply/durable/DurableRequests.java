@@ -1,0 +1,216 @@
+package dev.requestreply.durable;
+
+import java.time.Duration;
+import java.util.Map;
+
+import dev.requestreply.DurableOptions;
+import dev.requestreply.DurableRequest;
+import dev.requestreply.convert.PayloadConverter;
+import dev.requestreply.support.SupervisedLoop;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.jspecify.annotations.Nullable;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.task.ThreadPoolTaskExecutorBuilder;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
+import org.springframework.kafka.listener.ContainerProperties;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+import org.springframework.util.Assert;
+
+/**
+ * Durable requests of one application: submits them, and, when the application has
+ * {@code @DurableReplyListener} methods, reads their outcomes in the application's consumer group
+ * of the durable reply topic. Without listeners it starts nothing and refuses every submit.
+ *
+ * @since 0.4.0
+ */
+public final class DurableRequests implements SmartLifecycle, DisposableBean {
+
+	private static final int LISTENER_THREADS = 4;
+
+	private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
+
+	private final DurableSettings settings;
+
+	private final DurableListeners listeners;
+
+	private final KafkaTemplate<byte[], byte[]> kafkaTemplate;
+
+	private final ConsumerFactory<byte[], byte[]> consumerFactory;
+
+	private final Map<String, Object> adminConfig;
+
+	private final PayloadConverter converter;
+
+	private final DurableSubmitter submitter;
+
+	private final ThreadPoolTaskExecutor sender;
+
+	private volatile int partitions;
+
+	private volatile boolean running;
+
+	private @Nullable Running parts;
+
+	private record Running(ConcurrentMessageListenerContainer<byte[], byte[]> container, SupervisedLoop loop,
+			PendingOwner owner, OutcomeDelivery delivery) {
+
+	}
+
+	/**
+	 * Create the durable requests of an application.
+	 * @param settings the settings
+	 * @param listeners the application's listeners
+	 * @param kafkaTemplate the template that sends requests and pending records
+	 * @param consumerFactory the factory of the consumers of the durable topics
+	 * @param adminConfig the configuration of the admin client that prepares the topics
+	 * @param converter the payload converter
+	 */
+	public DurableRequests(DurableSettings settings, DurableListeners listeners,
+			KafkaTemplate<byte[], byte[]> kafkaTemplate, ConsumerFactory<byte[], byte[]> consumerFactory,
+			Map<String, Object> adminConfig, PayloadConverter converter) {
+		Assert.notNull(settings, "'settings' must not be null");
+		this.settings = settings;
+		this.listeners = listeners;
+		this.kafkaTemplate = kafkaTemplate;
+		this.consumerFactory = consumerFactory;
+		this.adminConfig = adminConfig;
+		this.converter = converter;
+		this.sender = new ThreadPoolTaskExecutorBuilder().corePoolSize(1)
+			.maxPoolSize(1)
+			.allowCoreThreadTimeOut(true)
+			.threadNamePrefix("request-reply-durable-sender-")
+			.build();
+		this.sender.initialize();
+		this.submitter = new DurableSubmitter(kafkaTemplate, converter, settings, listeners, () -> this.partitions,
+				this.sender);
+	}
+
+	/**
+	 * Submit a durable request.
+	 * @param topic the request topic
+	 * @param payload the payload
+	 * @param options the kind, timeout and context
+	 * @return the request
+	 * @see dev.requestreply.RequestReplyOperations#submit(String, Object, DurableOptions)
+	 */
+	public DurableRequest submit(String topic, Object payload, DurableOptions options) {
+		Assert.hasText(topic, "'topic' must not be empty");
+		Assert.notNull(options, "'options' must not be null");
+		return this.submitter.submit(topic, payload, options);
+	}
+
+	/**
+	 * Return the settings.
+	 * @return the settings
+	 */
+	public DurableSettings getSettings() {
+		return this.settings;
+	}
+
+	/**
+	 * Return how many durable partitions this instance is restoring; requests' outcomes on them
+	 * wait until their restore ends.
+	 * @return the count; 0 when none or stopped
+	 */
+	public int getRestoringPartitions() {
+		Running running = this.parts;
+		return (running != null) ? running.owner().restoring() : 0;
+	}
+
+	/**
+	 * Return how many durable requests are pending on the partitions this instance owns.
+	 * @return the count
+	 */
+	public int getPendingCount() {
+		Running running = this.parts;
+		return (running != null) ? running.owner().pendingCount() : 0;
+	}
+
+	/**
+	 * Return how many replies were skipped for naming no pending durable request.
+	 * @return the count
+	 */
+	public long getUnknownReplies() {
+		Running running = this.parts;
+		return (running != null) ? running.owner().unknownReplies() : 0;
+	}
+
+	@Override
+	public synchronized void start() {
+		if (this.running) {
+			return;
+		}
+		this.running = true;
+		if (this.listeners.kinds().isEmpty()) {
+			return;
+		}
+		this.partitions = new DurableTopicProvisioner(this.adminConfig, this.settings).prepare();
+		OutcomeDelivery delivery = new OutcomeDelivery(this.kafkaTemplate, this.settings.pendingTopic(),
+				LISTENER_THREADS);
+		PendingOwner owner = new PendingOwner(this.consumerFactory, this.settings, this.listeners, delivery,
+				this.converter);
+		SupervisedLoop loop = new SupervisedLoop(PendingOwner.THREAD_NAME, owner, Duration.ofMillis(100),
+				Duration.ofSeconds(10));
+		ConcurrentMessageListenerContainer<byte[], byte[]> container = container(owner);
+		this.parts = new Running(container, loop, owner, delivery);
+		loop.start();
+		container.start();
+	}
+
+	private ConcurrentMessageListenerContainer<byte[], byte[]> container(PendingOwner owner) {
+		ContainerProperties properties = new ContainerProperties(this.settings.replyTopic());
+		properties.setGroupId(this.settings.groupId());
+		properties.setClientId("request-reply-durable");
+		// Commits are the pump's: contiguous finished offsets only.
+		properties.setAckMode(ContainerProperties.AckMode.MANUAL);
+		properties.getKafkaConsumerProperties().put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+		properties.getKafkaConsumerProperties().put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+		properties.setPollTimeout(200);
+		DurableReplyPump pump = new DurableReplyPump(owner, this.settings.headerNames());
+		properties.setMessageListener(pump);
+		properties.setConsumerRebalanceListener(pump);
+		ConcurrentMessageListenerContainer<byte[], byte[]> container = new ConcurrentMessageListenerContainer<>(
+				this.consumerFactory, properties);
+		container.setBatchInterceptor(pump);
+		container.setBeanName("request-reply-durable");
+		return container;
+	}
+
+	@Override
+	public synchronized void stop() {
+		this.running = false;
+		this.partitions = 0;
+		Running running = this.parts;
+		this.parts = null;
+		if (running != null) {
+			running.container().stop();
+			running.loop().stop(STOP_TIMEOUT);
+			running.delivery().close();
+		}
+	}
+
+	/**
+	 * Stop, then stop the thread that sends requests.
+	 */
+	@Override
+	public void destroy() {
+		stop();
+		this.sender.shutdown();
+	}
+
+	@Override
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	@Override
+	public int getPhase() {
+		// Stopped after web servers and listener containers, with the request-reply template.
+		return dev.requestreply.RequestReplyTemplate.PHASE;
+	}
+
+}

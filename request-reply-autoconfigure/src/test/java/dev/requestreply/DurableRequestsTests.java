@@ -1,0 +1,203 @@
+package dev.requestreply;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * Durable requests: their outcomes reach a listener of the application on whichever instance runs
+ * when they arrive.
+ */
+class DurableRequestsTests {
+
+	@RegisterExtension
+	static final TestApps apps = new TestApps();
+
+	private static final Duration WAIT = Duration.ofSeconds(30);
+
+	@Test
+	void whenRequesterStopsBeforeTheRepliesThenAnotherInstanceDeliversEveryOutcomeWithItsContext() throws Exception {
+		String topic = TestBroker.createTopic("durable-requests", 2);
+		Slow slow = responder(topic).getBean(Slow.class);
+		slow.gate.hold();
+		String application = TestBroker.uniqueTopic("durable-app");
+		ConfigurableApplicationContext first = instance(application);
+		ConfigurableApplicationContext second = instance(application);
+		RequestReplyTemplate template = first.getBean(RequestReplyTemplate.class);
+		Outcomes firstOutcomes = first.getBean(Outcomes.class);
+		List<DurableRequest> requests = new ArrayList<>();
+		for (int i = 0; i < 3; i++) {
+			requests.add(template.submit(topic, "job" + i,
+					DurableOptions.kind("report").context("job", "job" + i).timeout(Duration.ofMinutes(5))));
+		}
+		for (DurableRequest request : requests) {
+			request.accepted().get(10, TimeUnit.SECONDS);
+		}
+		slow.gate.awaitWaiting(3);
+		first.close();
+		slow.gate.release();
+		Outcomes outcomes = second.getBean(Outcomes.class);
+		for (int i = 0; i < 3; i++) {
+			DurableOutcome<String> outcome = outcomes.next();
+			assertThat(outcome).isInstanceOf(DurableOutcome.Replied.class);
+			String job = outcome.context().get("job");
+			assertThat(((DurableOutcome.Replied<String>) outcome).reply()).isEqualTo("done:" + job);
+			assertThat(outcome.kind()).isEqualTo("report");
+			assertThat(outcome.deliveryAttempt()).isEqualTo(1);
+			assertThat(requests.stream().map(DurableRequest::id)).contains(outcome.id());
+		}
+		assertThat(firstOutcomes.received).isEmpty();
+	}
+
+	@Test
+	void whenHandlerFailsThenOutcomeIsFailedWithItsCode() throws Exception {
+		String topic = TestBroker.createTopic("durable-failing", 1);
+		responder(topic);
+		ConfigurableApplicationContext instance = instance(TestBroker.uniqueTopic("durable-app"));
+		DurableRequest request = instance.getBean(RequestReplyTemplate.class)
+			.submit(topic, "missing", DurableOptions.kind("report"));
+		request.accepted().get(10, TimeUnit.SECONDS);
+		DurableOutcome<String> outcome = instance.getBean(Outcomes.class).next();
+		assertThat(outcome).isInstanceOf(DurableOutcome.Failed.class);
+		DurableOutcome.Failed<String> failed = (DurableOutcome.Failed<String>) outcome;
+		assertThat(failed.errorCode()).isEqualTo(ReplyErrorCodes.NOT_FOUND);
+		assertThat(failed.errorType()).isEqualTo(NoSuchJobException.class.getName());
+		assertThat(failed.id()).isEqualTo(request.id());
+	}
+
+	@Test
+	void whenNoListenerTakesTheKindThenSubmitIsRefused() {
+		ConfigurableApplicationContext instance = instance(TestBroker.uniqueTopic("durable-app"));
+		DurableRequest request = instance.getBean(RequestReplyTemplate.class)
+			.submit("any-topic", "job", DurableOptions.kind("invoice"));
+		assertThatExceptionOfType(ExecutionException.class)
+			.isThrownBy(() -> request.accepted().get(10, TimeUnit.SECONDS))
+			.withCauseInstanceOf(RequestReplyException.class)
+			.withMessageContaining("'invoice'")
+			.withMessageContaining("[report]");
+	}
+
+	@Test
+	void whenListenerTakesWildcardOutcomeThenStartupFails() {
+		assertThatExceptionOfType(Exception.class)
+			.isThrownBy(() -> apps.start(new Class<?>[] { WildcardApp.class },
+					"spring.application.name=" + TestBroker.uniqueTopic("durable-app")))
+			.withStackTraceContaining("DurableOutcome<T> with T a concrete type");
+	}
+
+	@Test
+	void whenApplicationNameIsUnsetThenListenerFailsStartup() {
+		assertThatExceptionOfType(Exception.class)
+			.isThrownBy(() -> apps.start(new Class<?>[] { DurableApp.class }))
+			.withStackTraceContaining("needs spring.application.name");
+	}
+
+	private static ConfigurableApplicationContext responder(String topic) {
+		return apps.startAssigned(new Class<?>[] { SlowApp.class }, "test.topic=" + topic,
+				"spring.application.name=" + TestBroker.uniqueTopic("durable-responder"));
+	}
+
+	private static ConfigurableApplicationContext instance(String application) {
+		return apps.start(new Class<?>[] { DurableApp.class }, "spring.application.name=" + application,
+				"request-reply.handler.enabled=false", "request-reply.durable.topic-partitions=2");
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class DurableApp {
+
+		@Bean
+		Outcomes outcomes() {
+			return new Outcomes();
+		}
+
+	}
+
+	static class Outcomes {
+
+		final LinkedBlockingQueue<DurableOutcome<String>> received = new LinkedBlockingQueue<>();
+
+		@DurableReplyListener("report")
+		void onReport(DurableOutcome<String> outcome) {
+			this.received.add(outcome);
+		}
+
+		DurableOutcome<String> next() throws InterruptedException {
+			DurableOutcome<String> outcome = this.received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+			assertThat(outcome).as("an outcome within " + WAIT).isNotNull();
+			return outcome;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class WildcardApp {
+
+		@Bean
+		Wildcard wildcard() {
+			return new Wildcard();
+		}
+
+	}
+
+	static class Wildcard {
+
+		@DurableReplyListener("report")
+		void onReport(DurableOutcome<?> outcome) {
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class SlowApp {
+
+		@Bean
+		Slow slow() {
+			return new Slow();
+		}
+
+	}
+
+	static class Slow {
+
+		final TestGate gate = new TestGate();
+
+		@ReplyHandler(topics = "${test.topic}")
+		String work(String job) throws InterruptedException {
+			if (job.equals("missing")) {
+				throw new NoSuchJobException("no job " + job);
+			}
+			this.gate.pass();
+			return "done:" + job;
+		}
+
+	}
+
+	@ReplyErrorCode(ReplyErrorCodes.NOT_FOUND)
+	static class NoSuchJobException extends RuntimeException {
+
+		NoSuchJobException(String message) {
+			super(message);
+		}
+
+	}
+
+}
