@@ -2,6 +2,7 @@ package dev.requestreply;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
@@ -15,6 +16,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.support.KafkaHeaders;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -79,6 +81,35 @@ class DurableRequestsTests {
 		assertThat(failed.errorCode()).isEqualTo(ReplyErrorCodes.NOT_FOUND);
 		assertThat(failed.errorType()).isEqualTo(NoSuchJobException.class.getName());
 		assertThat(failed.id()).isEqualTo(request.id());
+	}
+
+	@Test
+	void whenDeadlinePassedWhileNoInstanceRanThenNextInstanceEndsItTimedOutAndCancelsTheRequest() throws Exception {
+		String topic = TestBroker.createTopic("durable-unanswered", 1);
+		String application = TestBroker.uniqueTopic("durable-app");
+		ConfigurableApplicationContext first = instance(application);
+		Outcomes firstOutcomes = first.getBean(Outcomes.class);
+		long submittedAt = System.currentTimeMillis();
+		DurableRequest request = first.getBean(RequestReplyTemplate.class)
+			.submit(topic, "job", DurableOptions.kind("report").timeout(Duration.ofSeconds(2)).context("job", "late"));
+		request.accepted().get(10, TimeUnit.SECONDS);
+		first.close();
+		assertThat(firstOutcomes.received).isEmpty();
+		await().atMost(WAIT).until(() -> System.currentTimeMillis() > submittedAt + 2_000);
+		ConfigurableApplicationContext second = instance(application);
+		DurableOutcome<String> outcome = second.getBean(Outcomes.class).next();
+		assertThat(outcome).isInstanceOf(DurableOutcome.TimedOut.class);
+		assertThat(outcome.id()).isEqualTo(request.id());
+		assertThat(outcome.context()).isEqualTo(Map.of("job", "late"));
+		assertThat(((DurableOutcome.TimedOut<String>) outcome).deadline().toEpochMilli())
+			.isBetween(submittedAt + 2_000, System.currentTimeMillis());
+		byte[] correlationId = CorrelationId.parse(request.id()).toBytes();
+		await().atMost(WAIT)
+			.until(() -> TestBroker.readAll(topic)
+				.stream()
+				.anyMatch((record) -> record.headers().lastHeader("rr_cancel") != null
+						&& Arrays.equals(record.headers().lastHeader(KafkaHeaders.CORRELATION_ID).value(),
+								correlationId)));
 	}
 
 	@Test

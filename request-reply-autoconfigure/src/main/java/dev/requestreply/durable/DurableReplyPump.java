@@ -48,6 +48,10 @@ final class DurableReplyPump implements BatchAcknowledgingConsumerAwareMessageLi
 
 	private final PendingOwner owner;
 
+	// Per partition, the offset after the last reply received (or the committed one before any):
+	// the pending reader fires a deadline only once it reaches the partition's end.
+	private final Map<Integer, Long> readTo = new ConcurrentHashMap<>();
+
 	private final List<WireFormat> formats;
 
 	DurableReplyPump(PendingOwner owner, Map<String, HeaderNames> headerNames) {
@@ -64,9 +68,14 @@ final class DurableReplyPump implements BatchAcknowledgingConsumerAwareMessageLi
 			@Nullable Consumer<?, ?> consumer) {
 		for (ConsumerRecord<byte[], byte[]> record : records) {
 			PartitionLedger ledger = this.ledgers.get(new TopicPartition(record.topic(), record.partition()));
-			if (ledger != null && ledger.receive(record.offset())) {
-				this.owner.post(new PendingOwner.Reply(record, ledger, id(record.headers())));
+			if (ledger == null) {
+				continue;
 			}
+			if (ledger.receive(record.offset())) {
+				this.owner.post(new OwnerEvent.Reply(record, ledger, id(record.headers())));
+			}
+			// After the reply is posted: a deadline never fires before a reply read ahead of it.
+			this.readTo.put(record.partition(), record.offset() + 1);
 		}
 	}
 
@@ -88,7 +97,15 @@ final class DurableReplyPump implements BatchAcknowledgingConsumerAwareMessageLi
 
 	@Override
 	public void setupThreadState(Consumer<?, ?> consumer) {
-		// Before every poll, on the consumer's thread.
+		// Before every poll, on the consumer's thread: every record before the position was posted.
+		for (TopicPartition partition : this.ledgers.keySet()) {
+			try {
+				this.readTo.put(partition.partition(), consumer.position(partition, Duration.ZERO));
+			}
+			catch (RuntimeException ex) {
+				// No position yet: known at a later poll.
+			}
+		}
 		Map<TopicPartition, OffsetAndMetadata> due = due(this.ledgers.keySet());
 		if (!due.isEmpty()) {
 			consumer.commitAsync(due, (offsets, ex) -> {
@@ -124,7 +141,7 @@ final class DurableReplyPump implements BatchAcknowledgingConsumerAwareMessageLi
 				this.committed.put(partition, offset);
 			}
 		}
-		this.owner.post(new PendingOwner.Assigned(partitions.stream().map(TopicPartition::partition).toList()));
+		this.owner.post(new OwnerEvent.Assigned(partitions.stream().map(TopicPartition::partition).toList()));
 	}
 
 	@Override
@@ -151,8 +168,18 @@ final class DurableReplyPump implements BatchAcknowledgingConsumerAwareMessageLi
 		partitions.forEach((partition) -> {
 			this.ledgers.remove(partition);
 			this.committed.remove(partition);
+			this.readTo.remove(partition.partition());
 		});
-		this.owner.post(new PendingOwner.Revoked(partitions.stream().map(TopicPartition::partition).toList()));
+		this.owner.post(new OwnerEvent.Revoked(partitions.stream().map(TopicPartition::partition).toList()));
+	}
+
+	/**
+	 * Return the offset after the last reply received on a partition.
+	 * @param partition the partition
+	 * @return the offset, or -1 when the partition is not owned
+	 */
+	long readTo(int partition) {
+		return this.readTo.getOrDefault(partition, -1L);
 	}
 
 	private Map<TopicPartition, OffsetAndMetadata> due(Collection<TopicPartition> partitions) {

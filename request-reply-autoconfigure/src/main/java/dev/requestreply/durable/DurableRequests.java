@@ -152,7 +152,7 @@ public final class DurableRequests implements SmartLifecycle, DisposableBean {
 		OutcomeDelivery delivery = new OutcomeDelivery(this.kafkaTemplate, this.settings.pendingTopic(),
 				LISTENER_THREADS);
 		PendingOwner owner = new PendingOwner(this.consumerFactory, this.settings, this.listeners, delivery,
-				this.converter);
+				this.converter, new ResponderCancels(this.kafkaTemplate, this.settings.headerNames()));
 		SupervisedLoop loop = new SupervisedLoop(PendingOwner.THREAD_NAME, owner, Duration.ofMillis(100),
 				Duration.ofSeconds(10));
 		ConcurrentMessageListenerContainer<byte[], byte[]> container = container(owner);
@@ -173,6 +173,7 @@ public final class DurableRequests implements SmartLifecycle, DisposableBean {
 		DurableReplyPump pump = new DurableReplyPump(owner, this.settings.headerNames());
 		properties.setMessageListener(pump);
 		properties.setConsumerRebalanceListener(pump);
+		owner.readRepliesFrom(pump::readTo);
 		ConcurrentMessageListenerContainer<byte[], byte[]> container = new ConcurrentMessageListenerContainer<>(
 				this.consumerFactory, properties);
 		container.setBatchInterceptor(pump);

@@ -1,6 +1,8 @@
 package dev.requestreply.durable;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayDeque;
 import java.util.Collection;
 import java.util.Deque;
@@ -14,7 +16,9 @@ import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.IntToLongFunction;
 
+import dev.requestreply.DurableOutcome;
 import dev.requestreply.convert.PayloadConverter;
 import dev.requestreply.responder.PartitionLedger;
 import dev.requestreply.support.SupervisedLoop;
@@ -42,9 +46,12 @@ final class PendingOwner implements SupervisedLoop.Body {
 
 	private static final Duration POLL = Duration.ofMillis(50);
 
+	// Deadlines fired per partition and turn of the loop: a backlog ends in batches, not a storm.
+	static final int DEADLINE_BATCH = 100;
+
 	private static final LogAccessor logger = new LogAccessor(PendingOwner.class);
 
-	private final Queue<Event> inbox = new ConcurrentLinkedQueue<>();
+	private final Queue<OwnerEvent> inbox = new ConcurrentLinkedQueue<>();
 
 	// The loop's thread only.
 	private final Map<Integer, OwnedPartition> owned = new HashMap<>();
@@ -59,6 +66,12 @@ final class PendingOwner implements SupervisedLoop.Body {
 
 	private final PayloadConverter converter;
 
+	private final ResponderCancels cancels;
+
+	private volatile IntToLongFunction replyReadTo = (partition) -> -1;
+
+	private final LongAdder timedOut = new LongAdder();
+
 	private final LongAdder unknownReplies = new LongAdder();
 
 	private volatile int restoring;
@@ -68,7 +81,8 @@ final class PendingOwner implements SupervisedLoop.Body {
 	private volatile int pendingCount;
 
 	PendingOwner(ConsumerFactory<byte[], byte[]> consumerFactory, DurableSettings settings, DurableListeners listeners,
-			OutcomeDelivery delivery, PayloadConverter converter) {
+			OutcomeDelivery delivery, PayloadConverter converter, ResponderCancels cancels) {
+		this.cancels = cancels;
 		this.consumerFactory = consumerFactory;
 		this.settings = settings;
 		this.listeners = listeners;
@@ -76,45 +90,15 @@ final class PendingOwner implements SupervisedLoop.Body {
 		this.converter = converter;
 	}
 
-	sealed interface Event {
-
+	/**
+	 * Set where the offset after the last reply read on each durable partition comes from.
+	 * @param replyReadTo the offset of a partition, -1 when unknown
+	 */
+	void readRepliesFrom(IntToLongFunction replyReadTo) {
+		this.replyReadTo = replyReadTo;
 	}
 
-	record Assigned(Collection<Integer> partitions) implements Event {
-
-	}
-
-	record Revoked(Collection<Integer> partitions) implements Event {
-
-	}
-
-	record Ended(int partition, String id) implements Event {
-
-	}
-
-	static final class Reply implements Event {
-
-		final int partition;
-
-		final ConsumerRecord<byte[], byte[]> record;
-
-		final PartitionLedger ledger;
-
-		final @Nullable String id;
-
-		// The pending partition's end when this reply's id was first found unknown; -1 before.
-		long catchUpEnd = -1;
-
-		Reply(ConsumerRecord<byte[], byte[]> record, PartitionLedger ledger, @Nullable String id) {
-			this.partition = record.partition();
-			this.record = record;
-			this.ledger = ledger;
-			this.id = id;
-		}
-
-	}
-
-	void post(Event event) {
+	void post(OwnerEvent event) {
 		this.inbox.add(event);
 	}
 
@@ -151,13 +135,15 @@ final class PendingOwner implements SupervisedLoop.Body {
 				}
 				int restoringNow = 0;
 				int pending = 0;
-				for (OwnedPartition partition : this.owned.values()) {
+				// A copy: firing deadlines reads the inbox, which may assign or revoke partitions.
+				for (OwnedPartition partition : List.copyOf(this.owned.values())) {
 					partition.position = consumer.position(partition.pending);
 					if (!partition.restored && partition.position >= partition.restoreEnd) {
 						restored(partition);
 					}
 					if (partition.restored) {
 						handleReplies(consumer, partition);
+						fireDeadlines(consumer, partition);
 					}
 					else {
 						restoringNow++;
@@ -171,23 +157,23 @@ final class PendingOwner implements SupervisedLoop.Body {
 	}
 
 	private void drainInbox() {
-		Event event;
+		OwnerEvent event;
 		while ((event = this.inbox.poll()) != null) {
-			if (event instanceof Assigned assigned) {
+			if (event instanceof OwnerEvent.Assigned assigned) {
 				assigned.partitions()
 					.forEach((partition) -> this.owned.put(partition,
 							new OwnedPartition(new TopicPartition(this.settings.pendingTopic(), partition))));
 			}
-			else if (event instanceof Revoked revoked) {
+			else if (event instanceof OwnerEvent.Revoked revoked) {
 				revoked.partitions().forEach(this.owned::remove);
 			}
-			else if (event instanceof Reply reply) {
+			else if (event instanceof OwnerEvent.Reply reply) {
 				OwnedPartition partition = this.owned.get(reply.partition);
 				if (partition != null) {
 					partition.waiting.add(reply);
 				}
 			}
-			else if (event instanceof Ended ended) {
+			else if (event instanceof OwnerEvent.Ended ended) {
 				OwnedPartition partition = this.owned.get(ended.partition());
 				if (partition != null) {
 					partition.inFlight.remove(ended.id());
@@ -223,8 +209,8 @@ final class PendingOwner implements SupervisedLoop.Body {
 
 	private void handleReplies(Consumer<byte[], byte[]> consumer, OwnedPartition partition) {
 		long end = -1;
-		for (Iterator<Reply> iterator = partition.waiting.iterator(); iterator.hasNext();) {
-			Reply reply = iterator.next();
+		for (Iterator<OwnerEvent.Reply> iterator = partition.waiting.iterator(); iterator.hasNext();) {
+			OwnerEvent.Reply reply = iterator.next();
 			String id = reply.id;
 			PendingState state = (id != null) ? partition.states.get(id) : null;
 			if (id != null && state != null) {
@@ -259,9 +245,61 @@ final class PendingOwner implements SupervisedLoop.Body {
 		}
 	}
 
-	private void ended(Reply reply, String id) {
+	// A deadline fires once the reply partition was read to its end as it was after the deadline,
+	// so that a reply written before its deadline wins.
+	private void fireDeadlines(Consumer<byte[], byte[]> consumer, OwnedPartition partition) {
+		long now = System.currentTimeMillis();
+		if (partition.deadlines.dueBy(now) == null) {
+			return;
+		}
+		int number = partition.pending.partition();
+		// Read before the replies posted so far are handled: none read before it is left behind.
+		long readTo = this.replyReadTo.applyAsLong(number);
+		if (partition.replyEnd < 0) {
+			TopicPartition replies = new TopicPartition(this.settings.replyTopic(), number);
+			partition.replyEndAsOf = now;
+			partition.replyEnd = consumer.endOffsets(List.of(replies)).getOrDefault(replies, 0L);
+		}
+		if (readTo < partition.replyEnd) {
+			return;
+		}
+		drainInbox();
+		if (this.owned.get(number) != partition) {
+			return;
+		}
+		handleReplies(consumer, partition);
+		int fired = 0;
+		DeadlineQueue.Entry entry;
+		while (fired < DEADLINE_BATCH && (entry = partition.deadlines.dueBy(partition.replyEndAsOf)) != null) {
+			partition.deadlines.remove();
+			String id = entry.id();
+			PendingState state = partition.states.get(id);
+			if (state == null || state.deadline() != entry.deadline()) {
+				continue;
+			}
+			DurableListenerMethod listener = this.listeners.listener(state.kind());
+			if (listener == null) {
+				// Left pending for an instance with this kind's listener.
+				partition.parked(id, state.kind());
+				continue;
+			}
+			fired++;
+			partition.states.remove(id);
+			partition.inFlight.add(id);
+			this.timedOut.increment();
+			this.cancels.send(id, state);
+			Instant deadline = Instant.ofEpochMilli(state.deadline());
+			this.delivery.deliver(id, number, listener, (attempt) -> new DurableOutcome.TimedOut<>(id, state.kind(),
+					state.context(), attempt, deadline), () -> post(new OwnerEvent.Ended(number, id)));
+		}
+		if (partition.deadlines.dueBy(partition.replyEndAsOf) == null) {
+			partition.replyEnd = -1;
+		}
+	}
+
+	private void ended(OwnerEvent.Reply reply, String id) {
 		reply.ledger.finish(reply.record.offset());
-		post(new Ended(reply.partition, id));
+		post(new OwnerEvent.Ended(reply.partition, id));
 	}
 
 	int restoring() {
@@ -276,70 +314,12 @@ final class PendingOwner implements SupervisedLoop.Body {
 		return this.pendingCount;
 	}
 
-	long unknownReplies() {
-		return this.unknownReplies.sum();
+	long timedOut() {
+		return this.timedOut.sum();
 	}
 
-	/**
-	 * What the loop knows of one owned partition.
-	 */
-	private final class OwnedPartition {
-
-		final TopicPartition pending;
-
-		final Map<String, PendingState> states = new HashMap<>();
-
-		final Set<String> inFlight = new HashSet<>();
-
-		final Deque<Reply> waiting = new ArrayDeque<>();
-
-		final Set<String> parked = new HashSet<>();
-
-		boolean restored;
-
-		long restoreEnd = -1;
-
-		long restoreStartedNanos;
-
-		long position;
-
-		OwnedPartition(TopicPartition pending) {
-			this.pending = pending;
-		}
-
-		void restart() {
-			this.states.clear();
-			this.restored = false;
-			this.restoreEnd = -1;
-		}
-
-		void apply(ConsumerRecord<byte[], byte[]> record) {
-			if (record.key() == null) {
-				return;
-			}
-			String id = new String(record.key(), java.nio.charset.StandardCharsets.UTF_8);
-			if (record.value() == null) {
-				this.states.remove(id);
-				return;
-			}
-			PendingState state = PendingState.fromJson(record.value());
-			if (state == null) {
-				logger.warn(() -> "Skipped an unreadable pending record of durable request " + id + " at offset "
-						+ record.offset() + " of " + this.pending);
-			}
-			else if (!this.inFlight.contains(id)) {
-				this.states.put(id, state);
-			}
-		}
-
-		void parked(String id, String kind) {
-			if (this.parked.add(id)) {
-				logger.warn(() -> "The outcome of durable request " + id + " waits: this instance has no "
-						+ "@DurableReplyListener of kind '" + kind + "' (a rolling deploy?); an instance with one "
-						+ "delivers it when it owns partition " + this.pending.partition());
-			}
-		}
-
+	long unknownReplies() {
+		return this.unknownReplies.sum();
 	}
 
 }
