@@ -189,6 +189,16 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	}
 
 	@Override
+	public boolean cancelDurable(String id) {
+		DurableRequests durable = this.durableRequests;
+		if (durable == null) {
+			throw new RequestReplyException("Cannot cancel durable request " + id
+					+ ": no durable requests in this application");
+		}
+		return durable.cancel(id, getDefaultTimeout(), (marker) -> request(marker, Boolean.class));
+	}
+
+	@Override
 	public <T> CompletableFuture<T> request(String topic, Object payload, Class<T> replyType) {
 		return request(topic, payload, replyType, getDefaultTimeout());
 	}

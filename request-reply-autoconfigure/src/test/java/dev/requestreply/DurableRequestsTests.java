@@ -5,9 +5,12 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -113,6 +116,48 @@ class DurableRequestsTests {
 	}
 
 	@Test
+	void whenPendingRequestIsCancelledFromAnotherInstanceThenItEndsCancelledAndItsResponderIsTold() throws Exception {
+		String topic = TestBroker.createTopic("durable-cancel", 1);
+		Slow slow = responder(topic).getBean(Slow.class);
+		slow.gate.hold();
+		try {
+			String application = TestBroker.uniqueTopic("durable-app");
+			ConfigurableApplicationContext first = instance(application);
+			ConfigurableApplicationContext second = instance(application);
+			DurableRequest request = first.getBean(RequestReplyTemplate.class)
+				.submit(topic, "long", DurableOptions.kind("report").context("job", "long"));
+			request.accepted().get(10, TimeUnit.SECONDS);
+			slow.gate.awaitWaiting(1);
+			RequestReplyTemplate other = second.getBean(RequestReplyTemplate.class);
+			assertThat(other.cancelDurable(request.id())).isTrue();
+			DurableOutcome<String> outcome = next(first.getBean(Outcomes.class), second.getBean(Outcomes.class));
+			assertThat(outcome).isInstanceOf(DurableOutcome.Cancelled.class);
+			assertThat(outcome.id()).isEqualTo(request.id());
+			assertThat(outcome.context()).isEqualTo(Map.of("job", "long"));
+			await().atMost(WAIT).until(() -> slow.cancelled.contains("long"));
+			assertThat(other.cancelDurable(request.id())).isFalse();
+		}
+		finally {
+			slow.gate.release();
+		}
+	}
+
+	private static DurableOutcome<String> next(Outcomes... instances) {
+		AtomicReference<DurableOutcome<String>> outcome = new AtomicReference<>();
+		await().atMost(WAIT).until(() -> {
+			for (Outcomes instance : instances) {
+				DurableOutcome<String> received = instance.received.poll();
+				if (received != null) {
+					outcome.set(received);
+					return true;
+				}
+			}
+			return false;
+		});
+		return outcome.get();
+	}
+
+	@Test
 	void whenNoListenerTakesTheKindThenSubmitIsRefused() {
 		ConfigurableApplicationContext instance = instance(TestBroker.uniqueTopic("durable-app"));
 		DurableRequest request = instance.getBean(RequestReplyTemplate.class)
@@ -211,8 +256,11 @@ class DurableRequestsTests {
 
 		final TestGate gate = new TestGate();
 
+		final Set<String> cancelled = ConcurrentHashMap.newKeySet();
+
 		@ReplyHandler(topics = "${test.topic}")
-		String work(String job) throws InterruptedException {
+		String work(String job, ReplyContext call) throws InterruptedException {
+			call.onCancel(() -> this.cancelled.add(job));
 			if (job.equals("missing")) {
 				throw new NoSuchJobException("no job " + job);
 			}

@@ -72,7 +72,9 @@ final class DurableReplyPump implements BatchAcknowledgingConsumerAwareMessageLi
 				continue;
 			}
 			if (ledger.receive(record.offset())) {
-				this.owner.post(new OwnerEvent.Reply(record, ledger, id(record.headers())));
+				String cancelled = DurableCancels.cancelledId(record.headers());
+				this.owner.post(new OwnerEvent.Reply(record, ledger,
+						(cancelled != null) ? cancelled : id(record.headers()), cancelled != null));
 			}
 			// After the reply is posted: a deadline never fires before a reply read ahead of it.
 			this.readTo.put(record.partition(), record.offset() + 1);

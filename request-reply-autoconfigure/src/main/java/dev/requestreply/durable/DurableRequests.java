@@ -2,12 +2,15 @@ package dev.requestreply.durable;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 import dev.requestreply.DurableOptions;
 import dev.requestreply.DurableRequest;
 import dev.requestreply.convert.PayloadConverter;
 import dev.requestreply.support.SupervisedLoop;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.beans.factory.DisposableBean;
@@ -101,6 +104,25 @@ public final class DurableRequests implements SmartLifecycle, DisposableBean {
 		Assert.hasText(topic, "'topic' must not be empty");
 		Assert.notNull(options, "'options' must not be null");
 		return this.submitter.submit(topic, payload, options);
+	}
+
+	/**
+	 * Cancel a durable request from this instance: a cancel marker, sent as a request (through
+	 * {@code requester}) to the durable reply partition of the request, which its owner answers.
+	 * @param id the request's id
+	 * @param timeout how long to wait for the answer (the request's timeout)
+	 * @param requester sends the marker as a request whose reply is a {@code Boolean}
+	 * @return whether the request was pending and is now cancelled
+	 * @see dev.requestreply.RequestReplyOperations#cancelDurable(String)
+	 */
+	public boolean cancel(String id, Duration timeout,
+			Function<ProducerRecord<?, ?>, CompletableFuture<Boolean>> requester) {
+		Assert.hasText(id, "'id' must not be empty");
+		int partitions = this.partitions;
+		if (partitions <= 0) {
+			partitions = this.kafkaTemplate.partitionsFor(this.settings.replyTopic()).size();
+		}
+		return DurableCancels.cancel(id, this.settings.replyTopic(), partitions, timeout, requester);
 	}
 
 	/**

@@ -34,14 +34,18 @@ sealed interface OwnerEvent {
 
 		final @Nullable String id;
 
+		// Whether this is no reply but a cancel marker of request id, from cancelDurable.
+		final boolean cancel;
+
 		// The pending partition's end when this reply's id was first found unknown; -1 before.
 		long catchUpEnd = -1;
 
-		Reply(ConsumerRecord<byte[], byte[]> record, PartitionLedger ledger, @Nullable String id) {
+		Reply(ConsumerRecord<byte[], byte[]> record, PartitionLedger ledger, @Nullable String id, boolean cancel) {
 			this.partition = record.partition();
 			this.record = record;
 			this.ledger = ledger;
 			this.id = id;
+			this.cancel = cancel;
 		}
 
 	}

@@ -207,6 +207,7 @@ final class PendingOwner implements SupervisedLoop.Body {
 				+ partition.states.size() + " pending request(s) in " + millis + " ms");
 	}
 
+	// Replies and cancel markers, in partition order.
 	private void handleReplies(Consumer<byte[], byte[]> consumer, OwnedPartition partition) {
 		long end = -1;
 		for (Iterator<OwnerEvent.Reply> iterator = partition.waiting.iterator(); iterator.hasNext();) {
@@ -223,10 +224,16 @@ final class PendingOwner implements SupervisedLoop.Body {
 				iterator.remove();
 				partition.states.remove(id);
 				partition.inFlight.add(id);
-				this.delivery.deliver(id, reply.partition, listener,
-						(attempt) -> OutcomeDelivery.fromReply(id, state, attempt, reply.record, listener.replyType(),
-								this.converter),
-						() -> ended(reply, id));
+				if (reply.cancel) {
+					this.cancels.send(id, state);
+					this.cancels.answer(reply.record, true);
+					this.delivery.deliver(id, reply.partition, listener, (attempt) -> new DurableOutcome.Cancelled<>(id,
+							state.kind(), state.context(), attempt), () -> ended(reply, id));
+				}
+				else {
+					this.delivery.deliver(id, reply.partition, listener, (attempt) -> OutcomeDelivery.fromReply(id,
+							state, attempt, reply.record, listener.replyType(), this.converter), () -> ended(reply, id));
+				}
 				continue;
 			}
 			if (id != null && !partition.inFlight.contains(id) && reply.catchUpEnd < 0) {
@@ -237,10 +244,15 @@ final class PendingOwner implements SupervisedLoop.Body {
 			}
 			if (id == null || partition.inFlight.contains(id) || partition.position >= reply.catchUpEnd) {
 				iterator.remove();
+				reply.ledger.finish(reply.record.offset());
+				if (reply.cancel) {
+					// Ended already, or never known here.
+					this.cancels.answer(reply.record, false);
+					continue;
+				}
 				this.unknownReplies.increment();
 				logger.debug(() -> "Skipped a reply on durable partition " + reply.partition + " at offset "
 						+ reply.record.offset() + ": no pending durable request " + ((id != null) ? id : "(no id)"));
-				reply.ledger.finish(reply.record.offset());
 			}
 		}
 	}

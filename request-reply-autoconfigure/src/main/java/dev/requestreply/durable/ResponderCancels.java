@@ -4,6 +4,7 @@ import java.util.Map;
 
 import dev.requestreply.wire.HeaderNames;
 import dev.requestreply.wire.WireFormat;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
 import org.springframework.core.log.LogAccessor;
@@ -11,7 +12,8 @@ import org.springframework.kafka.core.KafkaTemplate;
 
 /**
  * Tells the responder of a durable request that ended without its reply (timed out or cancelled)
- * to stop: a cancel record, as for a cancelled future, to the partition its request went to.
+ * to stop: a cancel record, as for a cancelled future, to the partition its request went to; and
+ * answers the instance that asked for a cancel.
  */
 final class ResponderCancels {
 
@@ -24,6 +26,15 @@ final class ResponderCancels {
 	ResponderCancels(KafkaTemplate<byte[], byte[]> kafkaTemplate, Map<String, HeaderNames> headerNames) {
 		this.kafkaTemplate = kafkaTemplate;
 		this.headerNames = headerNames;
+	}
+
+	/**
+	 * Answer a cancel marker of {@code cancelDurable}.
+	 * @param marker the marker
+	 * @param cancelled whether the request was pending and is now cancelled
+	 */
+	void answer(ConsumerRecord<byte[], byte[]> marker, boolean cancelled) {
+		DurableCancels.answer(this.kafkaTemplate, marker, cancelled);
 	}
 
 	void send(String id, PendingState state) {
