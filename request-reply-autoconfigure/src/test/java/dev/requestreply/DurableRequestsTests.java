@@ -12,6 +12,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.requestreply.durable.DurableRequests;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -68,6 +69,10 @@ class DurableRequestsTests {
 			assertThat(requests.stream().map(DurableRequest::id)).contains(outcome.id());
 		}
 		assertThat(firstOutcomes.received).isEmpty();
+		DurableRequests durable = second.getBean(DurableRequests.class);
+		await().atMost(WAIT)
+			.until(() -> durable.getOutcomes("replied") == 3 && durable.getPendingCount() == 0
+					&& durable.getRestoringPartitions() == 0 && durable.getLastRestoreTime() != null);
 	}
 
 	@Test

@@ -52,6 +52,8 @@ public final class DurableRequests implements SmartLifecycle, DisposableBean {
 
 	private final ThreadPoolTaskExecutor sender;
 
+	private final DurableFigures figures = new DurableFigures();
+
 	private volatile int partitions;
 
 	private volatile boolean running;
@@ -157,8 +159,41 @@ public final class DurableRequests implements SmartLifecycle, DisposableBean {
 	 * @return the count
 	 */
 	public long getUnknownReplies() {
-		Running running = this.parts;
-		return (running != null) ? running.owner().unknownReplies() : 0;
+		return this.figures.unknownReplies();
+	}
+
+	/**
+	 * Return how many outcomes of a type ended (whether or not their listener succeeded).
+	 * @param type {@code replied}, {@code failed}, {@code timed_out} or {@code cancelled}
+	 * @return the count since start
+	 */
+	public long getOutcomes(String type) {
+		return this.figures.outcomes(type);
+	}
+
+	/**
+	 * Return how many outcomes ended without their listener, which failed every attempt.
+	 * @return the count since start
+	 */
+	public long getListenerFailures() {
+		return this.figures.listenerFailures();
+	}
+
+	/**
+	 * Return how long the last restore of a durable partition took.
+	 * @return the time, or {@code null} before the first
+	 */
+	public @Nullable Duration getLastRestoreTime() {
+		long millis = this.figures.lastRestoreMillis();
+		return (millis < 0) ? null : Duration.ofMillis(millis);
+	}
+
+	/**
+	 * Return whether this instance reads outcomes: it has listeners and runs.
+	 * @return whether it reads outcomes
+	 */
+	public boolean isReadingOutcomes() {
+		return this.parts != null;
 	}
 
 	@Override
@@ -172,9 +207,9 @@ public final class DurableRequests implements SmartLifecycle, DisposableBean {
 		}
 		this.partitions = new DurableTopicProvisioner(this.adminConfig, this.settings).prepare();
 		OutcomeDelivery delivery = new OutcomeDelivery(this.kafkaTemplate, this.settings.pendingTopic(),
-				LISTENER_THREADS);
+				LISTENER_THREADS, this.figures);
 		PendingOwner owner = new PendingOwner(this.consumerFactory, this.settings, this.listeners, delivery,
-				this.converter, new ResponderCancels(this.kafkaTemplate, this.settings.headerNames()));
+				this.converter, new ResponderCancels(this.kafkaTemplate, this.settings.headerNames()), this.figures);
 		SupervisedLoop loop = new SupervisedLoop(PendingOwner.THREAD_NAME, owner, Duration.ofMillis(100),
 				Duration.ofSeconds(10));
 		ConcurrentMessageListenerContainer<byte[], byte[]> container = container(owner);

@@ -4,7 +4,6 @@ import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntFunction;
 
 import dev.requestreply.DurableOutcome;
@@ -48,11 +47,11 @@ final class OutcomeDelivery implements AutoCloseable {
 
 	private final ThreadPoolTaskExecutor executor;
 
-	private final LongAdder listenerFailures = new LongAdder();
+	private final DurableFigures figures;
 
-	private final LongAdder delivered = new LongAdder();
-
-	OutcomeDelivery(KafkaTemplate<byte[], byte[]> kafkaTemplate, String pendingTopic, int threads) {
+	OutcomeDelivery(KafkaTemplate<byte[], byte[]> kafkaTemplate, String pendingTopic, int threads,
+			DurableFigures figures) {
+		this.figures = figures;
 		this.kafkaTemplate = kafkaTemplate;
 		this.pendingTopic = pendingTopic;
 		this.executor = new ThreadPoolTaskExecutorBuilder().corePoolSize(threads)
@@ -83,17 +82,19 @@ final class OutcomeDelivery implements AutoCloseable {
 
 	private void run(String id, int partition, DurableListenerMethod listener, IntFunction<DurableOutcome<?>> outcome,
 			Runnable ended) {
+		DurableOutcome<?> current = outcome.apply(1);
 		for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-			DurableOutcome<?> current = outcome.apply(attempt);
+			current = (attempt == 1) ? current : outcome.apply(attempt);
+			DurableOutcome<?> called = current;
 			try {
 				listener.invoke(current);
 				break;
 			}
 			catch (Throwable ex) {
 				if (attempt == MAX_ATTEMPTS) {
-					this.listenerFailures.increment();
+					this.figures.listenerFailed();
 					logger.error(ex, () -> "@DurableReplyListener '" + listener.id() + "' failed " + MAX_ATTEMPTS
-							+ " times on the outcome of durable request " + id + " (" + current.getClass().getSimpleName()
+							+ " times on the outcome of durable request " + id + " (" + called.getClass().getSimpleName()
 							+ "); the outcome ends without it");
 					break;
 				}
@@ -107,7 +108,7 @@ final class OutcomeDelivery implements AutoCloseable {
 				}
 			}
 		}
-		this.delivered.increment();
+		this.figures.delivered(current);
 		try {
 			this.kafkaTemplate.send(this.pendingTopic, partition, DurableIds.key(id), null)
 				.get(TOMBSTONE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
@@ -138,14 +139,6 @@ final class OutcomeDelivery implements AutoCloseable {
 			return new DurableOutcome.Failed<>(id, state.kind(), state.context(), attempt,
 					ReplyErrorCodes.INVALID_ARGUMENT, ex.getClass().getName(), ex.getMessage());
 		}
-	}
-
-	long listenerFailures() {
-		return this.listenerFailures.sum();
-	}
-
-	long delivered() {
-		return this.delivered.sum();
 	}
 
 	@Override

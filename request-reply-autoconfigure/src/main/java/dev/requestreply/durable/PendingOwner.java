@@ -15,7 +15,6 @@ import java.util.Properties;
 import java.util.Queue;
 import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.function.IntToLongFunction;
 
 import dev.requestreply.DurableOutcome;
@@ -70,18 +69,15 @@ final class PendingOwner implements SupervisedLoop.Body {
 
 	private volatile IntToLongFunction replyReadTo = (partition) -> -1;
 
-	private final LongAdder timedOut = new LongAdder();
-
-	private final LongAdder unknownReplies = new LongAdder();
+	private final DurableFigures figures;
 
 	private volatile int restoring;
-
-	private volatile long lastRestoreMillis = -1;
 
 	private volatile int pendingCount;
 
 	PendingOwner(ConsumerFactory<byte[], byte[]> consumerFactory, DurableSettings settings, DurableListeners listeners,
-			OutcomeDelivery delivery, PayloadConverter converter, ResponderCancels cancels) {
+			OutcomeDelivery delivery, PayloadConverter converter, ResponderCancels cancels, DurableFigures figures) {
+		this.figures = figures;
 		this.cancels = cancels;
 		this.consumerFactory = consumerFactory;
 		this.settings = settings;
@@ -202,7 +198,7 @@ final class PendingOwner implements SupervisedLoop.Body {
 	private void restored(OwnedPartition partition) {
 		partition.restored = true;
 		long millis = (System.nanoTime() - partition.restoreStartedNanos) / 1_000_000;
-		this.lastRestoreMillis = millis;
+		this.figures.restored(millis);
 		logger.info(() -> "Restored durable partition " + partition.pending.partition() + ": "
 				+ partition.states.size() + " pending request(s) in " + millis + " ms");
 	}
@@ -250,7 +246,7 @@ final class PendingOwner implements SupervisedLoop.Body {
 					this.cancels.answer(reply.record, false);
 					continue;
 				}
-				this.unknownReplies.increment();
+				this.figures.unknownReply();
 				logger.debug(() -> "Skipped a reply on durable partition " + reply.partition + " at offset "
 						+ reply.record.offset() + ": no pending durable request " + ((id != null) ? id : "(no id)"));
 			}
@@ -298,7 +294,6 @@ final class PendingOwner implements SupervisedLoop.Body {
 			fired++;
 			partition.states.remove(id);
 			partition.inFlight.add(id);
-			this.timedOut.increment();
 			this.cancels.send(id, state);
 			Instant deadline = Instant.ofEpochMilli(state.deadline());
 			this.delivery.deliver(id, number, listener, (attempt) -> new DurableOutcome.TimedOut<>(id, state.kind(),
@@ -318,20 +313,8 @@ final class PendingOwner implements SupervisedLoop.Body {
 		return this.restoring;
 	}
 
-	long lastRestoreMillis() {
-		return this.lastRestoreMillis;
-	}
-
 	int pendingCount() {
 		return this.pendingCount;
-	}
-
-	long timedOut() {
-		return this.timedOut.sum();
-	}
-
-	long unknownReplies() {
-		return this.unknownReplies.sum();
 	}
 
 }
