@@ -163,6 +163,35 @@ class DurableRequestsTests {
 	}
 
 	@Test
+	void whenListenerThrowsThenItIsCalledAgainUpToThreeTimesThenTheOutcomeEndsCounted() throws Exception {
+		String topic = TestBroker.createTopic("durable-unanswered", 1);
+		ConfigurableApplicationContext instance = instance(TestBroker.uniqueTopic("durable-app"));
+		RequestReplyTemplate template = instance.getBean(RequestReplyTemplate.class);
+		DurableRequest recovers = template.submit(topic, "job",
+				DurableOptions.kind("flaky").timeout(Duration.ofMillis(500)));
+		DurableRequest fails = template.submit(topic, "job",
+				DurableOptions.kind("flaky").timeout(Duration.ofMillis(500)).context("always", "true"));
+		recovers.accepted().get(10, TimeUnit.SECONDS);
+		fails.accepted().get(10, TimeUnit.SECONDS);
+		Outcomes outcomes = instance.getBean(Outcomes.class);
+		List<DurableOutcome<String>> calls = new ArrayList<>();
+		for (int i = 0; i < 6; i++) {
+			DurableOutcome<String> call = outcomes.flaky.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+			assertThat(call).as("listener call " + (i + 1)).isNotNull();
+			calls.add(call);
+		}
+		assertThat(calls).allMatch((call) -> call instanceof DurableOutcome.TimedOut);
+		assertThat(calls.stream().filter((call) -> call.id().equals(recovers.id())).map(DurableOutcome::deliveryAttempt))
+			.containsExactly(1, 2, 3);
+		assertThat(calls.stream().filter((call) -> call.id().equals(fails.id())).map(DurableOutcome::deliveryAttempt))
+			.containsExactly(1, 2, 3);
+		DurableRequests durable = instance.getBean(DurableRequests.class);
+		await().atMost(WAIT).until(() -> durable.getListenerFailures() == 1 && durable.getOutcomes("timed_out") == 2
+				&& durable.getPendingCount() == 0);
+		assertThat(outcomes.flaky.poll(500, TimeUnit.MILLISECONDS)).isNull();
+	}
+
+	@Test
 	void whenNoListenerTakesTheKindThenSubmitIsRefused() {
 		ConfigurableApplicationContext instance = instance(TestBroker.uniqueTopic("durable-app"));
 		DurableRequest request = instance.getBean(RequestReplyTemplate.class)
@@ -171,7 +200,7 @@ class DurableRequestsTests {
 			.isThrownBy(() -> request.accepted().get(10, TimeUnit.SECONDS))
 			.withCauseInstanceOf(RequestReplyException.class)
 			.withMessageContaining("'invoice'")
-			.withMessageContaining("[report]");
+			.withMessageContaining("[flaky, report]");
 	}
 
 	@Test
@@ -217,6 +246,16 @@ class DurableRequestsTests {
 		@DurableReplyListener("report")
 		void onReport(DurableOutcome<String> outcome) {
 			this.received.add(outcome);
+		}
+
+		final LinkedBlockingQueue<DurableOutcome<String>> flaky = new LinkedBlockingQueue<>();
+
+		@DurableReplyListener("flaky")
+		void onFlaky(DurableOutcome<String> outcome) {
+			this.flaky.add(outcome);
+			if (outcome.context().containsKey("always") || outcome.deliveryAttempt() < 3) {
+				throw new IllegalStateException("listener failed at attempt " + outcome.deliveryAttempt());
+			}
 		}
 
 		DurableOutcome<String> next() throws InterruptedException {
