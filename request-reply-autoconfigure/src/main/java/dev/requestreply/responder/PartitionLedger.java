@@ -1,6 +1,9 @@
 package dev.requestreply.responder;
 
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.TreeSet;
 
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -145,6 +148,26 @@ public final class PartitionLedger {
 
 	public synchronized int unfinishedCount() {
 		return this.unfinished.size();
+	}
+
+	/**
+	 * Return the commit points of partitions that moved since their last commit.
+	 * @param ledgers the ledgers by partition
+	 * @param partitions the partitions to look at
+	 * @param committed the last offsets committed by partition
+	 * @return the offsets to commit, by partition; empty when none moved
+	 */
+	public static Map<TopicPartition, OffsetAndMetadata> due(Map<TopicPartition, PartitionLedger> ledgers,
+			Collection<TopicPartition> partitions, Map<TopicPartition, OffsetAndMetadata> committed) {
+		Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+		for (TopicPartition partition : partitions) {
+			PartitionLedger ledger = ledgers.get(partition);
+			OffsetAndMetadata point = (ledger != null) ? ledger.commitPoint() : null;
+			if (point != null && !point.equals(committed.get(partition))) {
+				offsets.put(partition, point);
+			}
+		}
+		return offsets;
 	}
 
 }
