@@ -4,6 +4,7 @@ import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 
@@ -181,7 +182,7 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	public DurableRequest submit(String topic, Object payload, DurableOptions options) {
 		DurableRequests durable = this.durableRequests;
 		if (durable == null) {
-			return new DurableRequest(java.util.UUID.randomUUID().toString(), CompletableFuture.failedFuture(
+			return new DurableRequest(UUID.randomUUID().toString(), CompletableFuture.failedFuture(
 					new RequestReplyException("Durable request of kind '" + options.getKind() + "' refused: no "
 							+ "@DurableReplyListener in this application (its kinds: [])")));
 		}
