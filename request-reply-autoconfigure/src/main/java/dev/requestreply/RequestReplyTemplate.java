@@ -4,9 +4,11 @@ import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
+import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
 
+import dev.requestreply.durable.DurableRequests;
 import dev.requestreply.requester.CompletionThreadsView;
 import dev.requestreply.requester.ReplyPartitionMode;
 import dev.requestreply.requester.ReplyPartitionsView;
@@ -59,6 +61,8 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	public static final Duration DEFAULT_REPLY_PATH_TIMEOUT = RequesterSettings.DEFAULT_REPLY_PATH_TIMEOUT;
 
 	private final RequesterEngine engine;
+
+	private volatile @Nullable DurableRequests durableRequests;
 
 	/**
 	 * Create a template over an engine, which it starts, stops and closes.
@@ -162,6 +166,37 @@ public class RequestReplyTemplate implements RequestReplyOperations, SmartLifecy
 	public boolean cancel(CorrelationId correlationId) {
 		Assert.notNull(correlationId, "'correlationId' must not be null");
 		return this.engine.cancel(correlationId);
+	}
+
+	/**
+	 * Set the durable requests that {@link #submit(String, Object, DurableOptions) submit} and
+	 * {@link #cancelDurable(String) cancelDurable} use.
+	 * @param durableRequests the durable requests of this application
+	 * @since 0.4.0
+	 */
+	public void setDurableRequests(DurableRequests durableRequests) {
+		this.durableRequests = durableRequests;
+	}
+
+	@Override
+	public DurableRequest submit(String topic, Object payload, DurableOptions options) {
+		DurableRequests durable = this.durableRequests;
+		if (durable == null) {
+			return new DurableRequest(UUID.randomUUID().toString(), CompletableFuture.failedFuture(
+					new RequestReplyException("Durable request of kind '" + options.getKind() + "' refused: no "
+							+ "@DurableReplyListener in this application (its kinds: [])")));
+		}
+		return durable.submit(topic, payload, options);
+	}
+
+	@Override
+	public boolean cancelDurable(String id) {
+		DurableRequests durable = this.durableRequests;
+		if (durable == null) {
+			throw new RequestReplyException("Cannot cancel durable request " + id
+					+ ": no durable requests in this application");
+		}
+		return durable.cancel(id, getDefaultTimeout(), (marker) -> request(marker, Boolean.class));
 	}
 
 	@Override

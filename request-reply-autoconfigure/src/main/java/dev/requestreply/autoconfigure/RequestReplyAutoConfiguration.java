@@ -127,7 +127,7 @@ public final class RequestReplyAutoConfiguration {
 				clients.getReplyConsumerFactory(), clients.getAdminConfig(), converter, settings.build()));
 	}
 
-	private static HeaderNames headerNames(RequestReplyProperties.Topic topic) {
+	static HeaderNames headerNames(RequestReplyProperties.Topic topic) {
 		return new HeaderNames(
 				Objects.requireNonNullElse(topic.getCorrelationIdHeader(), HeaderNames.DEFAULT.correlationId()),
 				Objects.requireNonNullElse(topic.getReplyTopicHeader(), HeaderNames.DEFAULT.replyTopic()),

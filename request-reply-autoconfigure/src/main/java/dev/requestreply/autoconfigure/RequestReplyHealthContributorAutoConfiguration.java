@@ -1,7 +1,9 @@
 package dev.requestreply.autoconfigure;
 
 import dev.requestreply.RequestReplyTemplate;
+import dev.requestreply.actuate.DurableRequestsHealthIndicator;
 import dev.requestreply.actuate.RequestReplyHealthIndicator;
+import dev.requestreply.durable.DurableRequests;
 import dev.requestreply.handler.ReplyHandlerContainers;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -18,7 +20,8 @@ import org.springframework.context.annotation.Bean;
  *
  * @since 0.1.0
  */
-@AutoConfiguration(after = { RequestReplyAutoConfiguration.class, ReplyHandlerAutoConfiguration.class },
+@AutoConfiguration(after = { RequestReplyAutoConfiguration.class, ReplyHandlerAutoConfiguration.class,
+		DurableRequestsAutoConfiguration.class },
 		beforeName = "org.springframework.boot.health.autoconfigure.registry.HealthContributorRegistryAutoConfiguration")
 @ConditionalOnClass(HealthIndicator.class)
 @ConditionalOnBean(RequestReplyKafkaClients.class)
@@ -32,6 +35,17 @@ public final class RequestReplyHealthContributorAutoConfiguration {
 	RequestReplyHealthIndicator requestReplyHealthIndicator(ObjectProvider<RequestReplyTemplate> template,
 			ObjectProvider<ReplyHandlerContainers> handlerContainers) {
 		return new RequestReplyHealthIndicator(template.getIfUnique(), handlerContainers.getIfUnique());
+	}
+
+	/**
+	 * Durable requests' health, contributor 'requestreplyDurable': OUT_OF_SERVICE while a durable
+	 * partition restores, for the readiness group.
+	 */
+	@Bean(name = "requestreplyDurableHealthIndicator")
+	@ConditionalOnMissingBean(name = "requestreplyDurableHealthIndicator")
+	@ConditionalOnBean(DurableRequests.class)
+	DurableRequestsHealthIndicator requestReplyDurableHealthIndicator(DurableRequests durable) {
+		return new DurableRequestsHealthIndicator(durable);
 	}
 
 }

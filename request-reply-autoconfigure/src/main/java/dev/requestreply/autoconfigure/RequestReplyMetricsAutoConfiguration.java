@@ -2,8 +2,10 @@ package dev.requestreply.autoconfigure;
 
 import dev.requestreply.CorrelationRegistry;
 import dev.requestreply.RequestReplyTemplate;
+import dev.requestreply.durable.DurableRequests;
 import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.observation.CompletionThreadsMeterBinder;
+import dev.requestreply.observation.DurableRequestsMeterBinder;
 import dev.requestreply.observation.ReplyPartitionsMeterBinder;
 import dev.requestreply.observation.RequestReplyMeterBinder;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -21,7 +23,8 @@ import org.springframework.context.annotation.Bean;
  *
  * @since 0.1.0
  */
-@AutoConfiguration(after = { RequestReplyAutoConfiguration.class, ReplyHandlerAutoConfiguration.class },
+@AutoConfiguration(after = { RequestReplyAutoConfiguration.class, ReplyHandlerAutoConfiguration.class,
+		DurableRequestsAutoConfiguration.class },
 		afterName = { "org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConfiguration",
 				"org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration",
 				"org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration" })
@@ -45,6 +48,13 @@ public final class RequestReplyMetricsAutoConfiguration {
 	@ConditionalOnBean(RequestReplyTemplate.class)
 	ReplyPartitionsMeterBinder requestReplyPartitionsMeterBinder(RequestReplyTemplate template) {
 		return new ReplyPartitionsMeterBinder(template);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnBean(DurableRequests.class)
+	DurableRequestsMeterBinder requestReplyDurableMeterBinder(DurableRequests durable) {
+		return new DurableRequestsMeterBinder(durable);
 	}
 
 	@Bean

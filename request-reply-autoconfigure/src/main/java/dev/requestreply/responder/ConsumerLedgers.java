@@ -287,15 +287,7 @@ final class ConsumerLedgers {
 	}
 
 	private Map<TopicPartition, OffsetAndMetadata> due(Collection<TopicPartition> partitions) {
-		Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
-		for (TopicPartition partition : partitions) {
-			PartitionLedger ledger = this.ledgers.get(partition);
-			OffsetAndMetadata point = (ledger != null) ? ledger.commitPoint() : null;
-			if (point != null && !point.equals(this.committed.get(partition))) {
-				offsets.put(partition, point);
-			}
-		}
-		return offsets;
+		return PartitionLedger.due(this.ledgers, partitions, this.committed);
 	}
 
 }

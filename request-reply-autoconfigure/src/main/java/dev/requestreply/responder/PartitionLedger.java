@@ -1,6 +1,9 @@
 package dev.requestreply.responder;
 
+import java.util.Collection;
+import java.util.HashMap;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.TreeSet;
 
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -12,9 +15,10 @@ import org.jspecify.annotations.Nullable;
  * are unfinished (neither answered nor ended otherwise), and so where its group may commit: the
  * lowest unfinished offset, with the finished ones above it in the commit's metadata. Records
  * that a previous owner's commit names as finished are recognised when they come again. Holds the
- * offsets only, never the records.
+ * offsets only, never the records. Public for the durable reply listener's consumer
+ * ({@code dev.requestreply.durable}), which commits the same way.
  */
-final class PartitionLedger {
+public final class PartitionLedger {
 
 	private final TopicPartition partition;
 
@@ -39,7 +43,7 @@ final class PartitionLedger {
 	 * @param maxMetadataChars the longest commit metadata the broker takes; 0 for none (only the
 	 * lowest unfinished offset is committed)
 	 */
-	PartitionLedger(TopicPartition partition, @Nullable OffsetAndMetadata committed, int maxMetadataChars) {
+	public PartitionLedger(TopicPartition partition, @Nullable OffsetAndMetadata committed, int maxMetadataChars) {
 		this.partition = partition;
 		this.maxMetadataChars = maxMetadataChars;
 		if (committed != null) {
@@ -56,7 +60,7 @@ final class PartitionLedger {
 	 * @param offset its offset
 	 * @return {@code false} when the previous owner had finished it: it is not in hand then
 	 */
-	synchronized boolean receive(long offset) {
+	public synchronized boolean receive(long offset) {
 		this.end = Math.max(this.end, offset + 1);
 		CommitMetadata.Finished previous = this.inherited;
 		if (previous != null) {
@@ -75,7 +79,7 @@ final class PartitionLedger {
 	 * A record in hand finished: it no longer holds the commit back.
 	 * @param offset its offset
 	 */
-	synchronized void finish(long offset) {
+	public synchronized void finish(long offset) {
 		this.unfinished.remove(offset);
 	}
 
@@ -94,7 +98,7 @@ final class PartitionLedger {
 	 * @return the lowest unfinished offset (or the offset after the last record when none is)
 	 * with the finished ones above it, or {@code null} before the first record
 	 */
-	synchronized @Nullable OffsetAndMetadata commitPoint() {
+	public synchronized @Nullable OffsetAndMetadata commitPoint() {
 		if (this.end < 0) {
 			return null;
 		}
@@ -142,8 +146,28 @@ final class PartitionLedger {
 		return this.unfinished.isEmpty() ? this.end : this.unfinished.first();
 	}
 
-	synchronized int unfinishedCount() {
+	public synchronized int unfinishedCount() {
 		return this.unfinished.size();
+	}
+
+	/**
+	 * Return the commit points of partitions that moved since their last commit.
+	 * @param ledgers the ledgers by partition
+	 * @param partitions the partitions to look at
+	 * @param committed the last offsets committed by partition
+	 * @return the offsets to commit, by partition; empty when none moved
+	 */
+	public static Map<TopicPartition, OffsetAndMetadata> due(Map<TopicPartition, PartitionLedger> ledgers,
+			Collection<TopicPartition> partitions, Map<TopicPartition, OffsetAndMetadata> committed) {
+		Map<TopicPartition, OffsetAndMetadata> offsets = new HashMap<>();
+		for (TopicPartition partition : partitions) {
+			PartitionLedger ledger = ledgers.get(partition);
+			OffsetAndMetadata point = (ledger != null) ? ledger.commitPoint() : null;
+			if (point != null && !point.equals(committed.get(partition))) {
+				offsets.put(partition, point);
+			}
+		}
+		return offsets;
 	}
 
 }

@@ -1,0 +1,90 @@
+package dev.requestreply.durable;
+
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
+
+import org.springframework.core.log.LogAccessor;
+
+/**
+ * What the pending reader knows of one durable partition this instance owns: the pending
+ * requests restored and tailed from the pending topic, their deadlines, the replies waiting for
+ * the restore or a catch-up, and the outcomes being delivered. The pending reader's thread only.
+ */
+final class OwnedPartition {
+
+	private static final LogAccessor logger = new LogAccessor(OwnedPartition.class);
+
+	final TopicPartition pending;
+
+	final Map<String, PendingState> states = new HashMap<>();
+
+	final Set<String> inFlight = new HashSet<>();
+
+	final Deque<OwnerEvent.Reply> waiting = new ArrayDeque<>();
+
+	final Set<String> parked = new HashSet<>();
+
+	boolean restored;
+
+	long restoreEnd = -1;
+
+	long restoreStartedNanos;
+
+	long position;
+
+	final DeadlineQueue deadlines = new DeadlineQueue();
+
+	// The reply partition's end read once a deadline had passed, and when; -1 when not read.
+	long replyEnd = -1;
+
+	long replyEndAsOf;
+
+	OwnedPartition(TopicPartition pending) {
+		this.pending = pending;
+	}
+
+	void restart() {
+		this.states.clear();
+		this.deadlines.clear();
+		this.replyEnd = -1;
+		this.restored = false;
+		this.restoreEnd = -1;
+	}
+
+	void apply(ConsumerRecord<byte[], byte[]> record) {
+		if (record.key() == null) {
+			return;
+		}
+		String id = new String(record.key(), StandardCharsets.UTF_8);
+		if (record.value() == null) {
+			this.states.remove(id);
+			return;
+		}
+		PendingState state = PendingState.fromJson(record.value());
+		if (state == null) {
+			logger.warn(() -> "Skipped an unreadable pending record of durable request " + id + " at offset "
+					+ record.offset() + " of " + this.pending);
+		}
+		else if (!this.inFlight.contains(id)) {
+			this.states.put(id, state);
+			this.deadlines.add(id, state.deadline());
+		}
+	}
+
+	void parked(String id, String kind) {
+		if (this.parked.add(id)) {
+			logger.warn(() -> "The outcome of durable request " + id + " waits: this instance has no "
+					+ "@DurableReplyListener of kind '" + kind + "' (a rolling deploy?); an instance with one "
+					+ "delivers it when it owns partition " + this.pending.partition());
+		}
+	}
+
+}
