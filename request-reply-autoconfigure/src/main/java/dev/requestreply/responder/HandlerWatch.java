@@ -6,6 +6,7 @@ import java.util.stream.Collectors;
 
 import dev.requestreply.handler.ReplyHandlerStats;
 import dev.requestreply.wire.RequestHeaders;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogAccessor;
 
@@ -33,13 +34,22 @@ final class HandlerWatch {
 
 	private final ReplyHandlerStats stats;
 
+	// The owner of the requests of a handler in a consumer group without transactions, else null.
+	private final @Nullable HandlerCore core;
+
 	HandlerWatch(String handlerId, RequestsInHand requests, RequestEndings endings, HandlerExecutor executor,
 			ReplyHandlerStats stats) {
+		this(handlerId, requests, endings, executor, stats, null);
+	}
+
+	HandlerWatch(String handlerId, RequestsInHand requests, RequestEndings endings, HandlerExecutor executor,
+			ReplyHandlerStats stats, @Nullable HandlerCore core) {
 		this.handlerId = handlerId;
 		this.requests = requests;
 		this.endings = endings;
 		this.executor = executor;
 		this.stats = stats;
+		this.core = core;
 	}
 
 	/**
@@ -48,8 +58,23 @@ final class HandlerWatch {
 	 */
 	void check(long nowMillis, long nowNanos) {
 		this.executor.tick();
+		HandlerCore owner = this.core;
+		if (owner != null) {
+			owner.loop().check(nowNanos);
+		}
 		for (InHandRequest request : this.requests.all()) {
 			long deadline = request.deadlineMillis();
+			if (owner != null && request.ticket != null) {
+				// Its core decides: the watchdog only tells it, once.
+				if ((deadline != RequestHeaders.NO_DEADLINE) ? nowMillis > deadline
+						: nowNanos - request.handlingEndNanos >= 0) {
+					if (request.markExceeded()) {
+						owner.post(request, (deadline != RequestHeaders.NO_DEADLINE) ? HandlerCore.Event.DEADLINE
+								: HandlerCore.Event.MAX_HANDLING_TIME);
+					}
+				}
+				continue;
+			}
 			if (deadline != RequestHeaders.NO_DEADLINE) {
 				if (nowMillis > deadline) {
 					this.endings.expired(request);

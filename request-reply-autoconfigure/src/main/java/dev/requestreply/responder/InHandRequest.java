@@ -39,14 +39,10 @@ final class InHandRequest {
 
 	final @Nullable PartitionLedger ledger;
 
-	/**
-	 * Where it goes back when it ends, in queue mode; else {@code null}.
-	 */
+	// Where it goes back when it ends, in queue mode; else null.
 	final @Nullable ShareAcknowledger acknowledger;
 
-	/**
-	 * How often it was delivered, this time included: 1 but in queue mode, where the broker counts.
-	 */
+	// How often it was delivered, this time included: 1 but in queue mode, where the broker counts.
 	final int deliveryCount;
 
 	/**
@@ -85,6 +81,9 @@ final class InHandRequest {
 
 	volatile @Nullable StreamReplier stream;
 
+	// Set once when its handler's core took it (a consumer group without transactions), else null.
+	volatile @Nullable CoreTicket ticket;
+
 	private final AtomicReference<Observation> observation = new AtomicReference<>();
 
 	volatile long endedNanos;
@@ -93,6 +92,9 @@ final class InHandRequest {
 	private @Nullable Thread methodThread;
 
 	private boolean overrunReported;
+
+	// Guarded by this: its handler's core stopped its call; the method never starts after that.
+	private boolean halted;
 
 	// Its last reply could not be committed: its offset stays unfinished, for the next owner.
 	private volatile boolean keepUnfinished;
@@ -252,7 +254,7 @@ final class InHandRequest {
 	 * @return whether the method may run; then call {@link #exitMethod()} once it returns
 	 */
 	synchronized boolean enterMethod() {
-		if (this.state.get() != ACTIVE) {
+		if (this.state.get() != ACTIVE || this.halted) {
 			return false;
 		}
 		this.methodThread = Thread.currentThread();
@@ -265,6 +267,14 @@ final class InHandRequest {
 		}
 		// An interrupt meant for the method must not reach the library's code after it.
 		Thread.interrupted();
+	}
+
+	/**
+	 * Keep the method from starting from now on, and interrupt it if it runs.
+	 */
+	synchronized void halt() {
+		this.halted = true;
+		interruptMethod();
 	}
 
 	/**

@@ -121,7 +121,7 @@ final class RequestEndings {
 		this.sender.reply(request, address, null, failure, () -> done(request));
 	}
 
-	private void logExceeded(InHandRequest request) {
+	void logExceeded(InHandRequest request) {
 		long count = this.exceededLog.occurred();
 		if (count > 0) {
 			logger.info(() -> "@ReplyHandler " + this.handlerId + ": " + count + " request(s) without a deadline "
@@ -158,7 +158,8 @@ final class RequestEndings {
 		return false;
 	}
 
-	private void stop(InHandRequest request) {
+	// Its call stops: context cancelled, onCancel actions on a handler thread, then the interrupt.
+	void stop(InHandRequest request) {
 		this.sender.discard(request);
 		HandlerCallContext context = request.context;
 		Runnable actions = (context != null) ? context.markCancelled() : null;

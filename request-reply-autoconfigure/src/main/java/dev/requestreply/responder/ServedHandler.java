@@ -58,6 +58,14 @@ final class ServedHandler {
 
 	private @Nullable ConsumerStops stops;
 
+	// The owner of the requests' state of a handler in a consumer group without transactions.
+	private final @Nullable HandlerCore core;
+
+	private @Nullable CoreActions coreActions;
+
+	// Paused to stop: the loop of its core resumes no intake then.
+	private volatile boolean pausing;
+
 	private final HandlerWatch watch;
 
 	private final WireFormat wire;
@@ -107,25 +115,30 @@ final class ServedHandler {
 				ReplySizeLimit.of(replyTemplate.getProducerFactory()));
 		this.threads = new HandlerThreads(endpoint.id(), maxConcurrency, settings.virtualThreads(),
 				shared.taskDecorator());
+		// Its commits are the consumer's ledgers' for now: 0 keeps the core's commit point cheap.
+		this.core = (shareGroup == null && !transactional) ? new HandlerCore(endpoint.id(), endpoint.ordering(), 0,
+				this.threads.loop(), (action) -> Objects.requireNonNull(this.coreActions).accept(action),
+				new LoopIntake()) : null;
 		// Share groups order nothing.
 		RequestLanes lanes = new RequestLanes((shareGroup != null) ? ReplyHandler.Ordering.NONE : endpoint.ordering(),
 				(request) -> this.executor.submit(request));
-		this.requests = new RequestsInHand(lanes, (request) -> this.endings.cancelled(request),
-				(owner) -> pump().wake(owner));
+		this.requests = new RequestsInHand(lanes, this::cancelled, (owner) -> pump().wake(owner));
 		this.executor = new HandlerExecutor(maxConcurrency, this.threads.calls(), this.threads.urgent(),
 				(request) -> this.handling.run(request), this::capacity,
 				shared.observationRegistry().isNoop() && !transactional);
 		this.endings = new RequestEndings(endpoint.id(), this.requests, figures, this.executor, sender, maxHandlingTime);
 		ReplyStage replies = new ReplyStage(endpoint.id(), sender, shared.converter(), figures, this.endings,
-				this.executor);
+				this.executor, this.core);
 		this.handling = new RequestHandling(endpoint.id(),
 				new HandlerInvoker(endpoint, shared.converter(), settings.policy().maxRequestBytes(),
 						this.threads.calls()),
 				new ReplyTopicGuard(endpoint.id(), shared.replyTopicPolicy()), shared.replyTopics(),
 				this.requests, figures, replies, this.endings,
 				new HandlerObservations(shared.observationRegistry(), ReplyHandlerContainers.containerName(endpoint),
-						groupId));
-		this.watch = new HandlerWatch(endpoint.id(), this.requests, this.endings, this.executor, this.stats);
+						groupId),
+				this.core);
+		this.watch = new HandlerWatch(endpoint.id(), this.requests, this.endings, this.executor, this.stats,
+				this.core);
 		if (shareGroup != null) {
 			this.container = null;
 			int consumers = (endpoint.concurrency() != null) ? endpoint.concurrency() : settings.queue().consumers();
@@ -135,12 +148,49 @@ final class ServedHandler {
 			return;
 		}
 		this.intake = null;
-		HandlerContainer built = new HandlerContainer(endpoint, groupId, settings, clients,
-				new HandlerParts(this.executor, this.requests, lanes, this.endings, figures, maxHandlingTime), reading,
+		HandlerParts parts = new HandlerParts(this.executor, this.requests, lanes, this.endings, figures,
+				maxHandlingTime, this.core);
+		if (this.core != null) {
+			this.coreActions = new CoreActions(this.core, parts, sender);
+		}
+		HandlerContainer built = new HandlerContainer(endpoint, groupId, settings, clients, parts, reading,
 				transactional, this.stats, customizers);
 		this.container = built.container();
 		this.pump = built.pump();
 		this.stops = built.stops();
+	}
+
+	private void cancelled(InHandRequest request) {
+		if (this.core != null && request.ticket != null) {
+			this.core.post(request, HandlerCore.Event.CANCEL);
+		}
+		else {
+			this.endings.cancelled(request);
+		}
+	}
+
+	/**
+	 * Return the loop of its core, or {@code null} (queue mode, transactions).
+	 */
+	@Nullable HandlerLoop loop() {
+		return (this.core != null) ? this.core.loop() : null;
+	}
+
+	// While the loop of its core is stuck, its container takes nothing.
+	private final class LoopIntake implements HandlerLoop.Intake {
+
+		@Override
+		public void pause() {
+			listenerContainer().pause();
+		}
+
+		@Override
+		public void resume() {
+			if (!ServedHandler.this.pausing) {
+				listenerContainer().resume();
+			}
+		}
+
 	}
 
 	private void capacity() {
@@ -233,6 +283,7 @@ final class ServedHandler {
 	 * Stop taking requests: every partition paused, the consumers still polling (and committing).
 	 */
 	void pause() {
+		this.pausing = true;
 		if (this.intake != null) {
 			this.intake.pause();
 		}
@@ -249,6 +300,11 @@ final class ServedHandler {
 		if (this.intake != null) {
 			// First, so that it acknowledges what ended and releases the rest, for another instance.
 			this.intake.stop(STOP_TIMEOUT);
+		}
+		if (this.core != null) {
+			// Its core abandons them all, and takes nothing more.
+			this.core.stop();
+			this.requests.awaitLeft(List.copyOf(this.requests.all()), System.nanoTime() + STOP_TIMEOUT.toNanos());
 		}
 		for (InHandRequest request : List.copyOf(this.requests.all())) {
 			this.endings.abandoned(request);
