@@ -8,6 +8,8 @@ import dev.requestreply.handler.ReplyHandlerOutcome;
 import dev.requestreply.handler.ReplyHandlerStats;
 import dev.requestreply.support.LogThrottle;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.core.log.LogAccessor;
 
 /**
@@ -41,14 +43,18 @@ final class RequestEndings {
 
 	private final LogThrottle exceededLog = new LogThrottle(Duration.ofMinutes(1));
 
+	// The owner of the requests of a handler in a consumer group without transactions, else null.
+	private final @Nullable HandlerCore core;
+
 	RequestEndings(String handlerId, RequestsInHand requests, HandlerFigures figures, HandlerExecutor executor,
-			ReplySender sender, Duration maxHandlingTime) {
+			ReplySender sender, Duration maxHandlingTime, @Nullable HandlerCore core) {
 		this.handlerId = handlerId;
 		this.requests = requests;
 		this.figures = figures;
 		this.executor = executor;
 		this.sender = sender;
 		this.maxHandlingTime = maxHandlingTime;
+		this.core = core;
 	}
 
 	/**
@@ -63,6 +69,11 @@ final class RequestEndings {
 	 * Its requester gave up (a cancel record arrived); called on the thread that read it.
 	 */
 	void cancelled(InHandRequest request) {
+		if (this.core != null && request.ticket != null) {
+			// Its core decides.
+			this.core.post(request, HandlerCore.Event.CANCEL);
+			return;
+		}
 		if (!request.isTaken() && request.headers != null && request.headers.expiredAt(System.currentTimeMillis())) {
 			// Its deadline had passed before its turn came: it would have been skipped as expired.
 			expired(request);

@@ -58,7 +58,7 @@ final class ServedHandler {
 
 	private @Nullable ConsumerStops stops;
 
-	// The owner of the requests' state of a handler in a consumer group without transactions.
+	// The owner of its requests' state, but in queue mode and with transactions; and its actions.
 	private final @Nullable HandlerCore core;
 
 	private @Nullable CoreActions coreActions;
@@ -106,9 +106,9 @@ final class ServedHandler {
 				? new TransactionalReplies(replyTemplate, (work) -> this.executor.urgent(work))
 				: ReplyWriter.direct(replyTemplate);
 		ReplyOptions replyOptions = settings.replyOptions(endpoint);
-		this.wire = wire(endpoint, replyOptions);
+		this.wire = RequestReading.wire(endpoint, replyOptions);
 		RequestReading reading = new RequestReading(this.wire, settings.policy().maxCorrelationIdBytes(),
-				fixedReplyTopic(endpoint, replyOptions, shared));
+				RequestReading.fixedReplyTopic(endpoint, replyOptions, shared));
 		ReplySender sender = new ReplySender(writer, this.wire,
 				replyOptions.carriesResponderHeaders() ? groupId : null, this.stats, endpoint.id(),
 				IdempotencyWindow.of(settings.idempotency(), endpoint),
@@ -118,15 +118,17 @@ final class ServedHandler {
 		// Its commits are the consumer's ledgers' for now: 0 keeps the core's commit point cheap.
 		this.core = (shareGroup == null && !transactional) ? new HandlerCore(endpoint.id(), endpoint.ordering(), 0,
 				this.threads.loop(), (action) -> Objects.requireNonNull(this.coreActions).accept(action),
-				new LoopIntake()) : null;
+				loopIntake()) : null;
 		// Share groups order nothing.
 		RequestLanes lanes = new RequestLanes((shareGroup != null) ? ReplyHandler.Ordering.NONE : endpoint.ordering(),
 				(request) -> this.executor.submit(request));
-		this.requests = new RequestsInHand(lanes, this::cancelled, (owner) -> pump().wake(owner));
+		this.requests = new RequestsInHand(lanes, (request) -> this.endings.cancelled(request),
+				(owner) -> pump().wake(owner));
 		this.executor = new HandlerExecutor(maxConcurrency, this.threads.calls(), this.threads.urgent(),
 				(request) -> this.handling.run(request), this::capacity,
 				shared.observationRegistry().isNoop() && !transactional);
-		this.endings = new RequestEndings(endpoint.id(), this.requests, figures, this.executor, sender, maxHandlingTime);
+		this.endings = new RequestEndings(endpoint.id(), this.requests, figures, this.executor, sender, maxHandlingTime,
+				this.core);
 		ReplyStage replies = new ReplyStage(endpoint.id(), sender, shared.converter(), figures, this.endings,
 				this.executor, this.core);
 		this.handling = new RequestHandling(endpoint.id(),
@@ -160,37 +162,18 @@ final class ServedHandler {
 		this.stops = built.stops();
 	}
 
-	private void cancelled(InHandRequest request) {
-		if (this.core != null && request.ticket != null) {
-			this.core.post(request, HandlerCore.Event.CANCEL);
-		}
-		else {
-			this.endings.cancelled(request);
-		}
+	// The owner of its requests' state, or null (queue mode, transactions).
+	@Nullable HandlerCore core() {
+		return this.core;
 	}
 
-	/**
-	 * Return the loop of its core, or {@code null} (queue mode, transactions).
-	 */
-	@Nullable HandlerLoop loop() {
-		return (this.core != null) ? this.core.loop() : null;
-	}
-
-	// While the loop of its core is stuck, its container takes nothing.
-	private final class LoopIntake implements HandlerLoop.Intake {
-
-		@Override
-		public void pause() {
-			listenerContainer().pause();
-		}
-
-		@Override
-		public void resume() {
-			if (!ServedHandler.this.pausing) {
+	// While the loop of its core is stuck, its container takes nothing (unless it is stopping).
+	private HandlerLoop.Intake loopIntake() {
+		return HandlerLoop.Intake.of(() -> listenerContainer().pause(), () -> {
+			if (!this.pausing) {
 				listenerContainer().resume();
 			}
-		}
-
+		});
 	}
 
 	private void capacity() {
@@ -243,27 +226,6 @@ final class ServedHandler {
 
 	WireFormat wire() {
 		return this.wire;
-	}
-
-	// Checked once at start-up, as the reply topic of each request is.
-	private static @Nullable String fixedReplyTopic(ReplyHandlerEndpoint endpoint, ReplyOptions options,
-			ResponderShared shared) {
-		String topic = options.replyTopic();
-		String refusal = (topic != null) ? shared.replyTopicPolicy().refusal(topic) : null;
-		if (refusal != null) {
-			throw new IllegalStateException("@ReplyHandler method '" + endpoint.id() + "' names replyTopic '" + topic
-					+ "', which is refused: " + refusal);
-		}
-		return topic;
-	}
-
-	private static WireFormat wire(ReplyHandlerEndpoint endpoint, ReplyOptions options) {
-		try {
-			return new WireFormat(options.headerNames());
-		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException("@ReplyHandler method '" + endpoint.id() + "': " + ex.getMessage(), ex);
-		}
 	}
 
 	HandlerWatch watch() {
