@@ -90,8 +90,10 @@ final class CoreActions implements java.util.function.Consumer<ResponderAction> 
 		}
 		CoreTicket ticket = request.ticket;
 		CoreTicket.Prepared prepared = (ticket != null) ? ticket.prepared : null;
-		if (errorCode != null && prepared != null && prepared.failure() == null) {
-			// Its reply was made, but the core ended it first.
+		if (errorCode != null && prepared != null && (prepared.failure() == null
+				|| !errorCode.equals(ErrorCodeMapping.codeOf(prepared.failure())))) {
+			// Its worker made another reply (a value, or the failure of a call the core interrupted)
+			// after the core decided this error: the core's goes.
 			prepared = null;
 		}
 		StreamReplier stream = request.stream;
