@@ -1,6 +1,6 @@
 package dev.requestreply.responder;
 
-import java.time.Duration;
+import java.util.function.Consumer;
 
 import dev.requestreply.handler.HandlingTimeExceededException;
 import dev.requestreply.handler.ReplyHandlerOutcome;
@@ -17,7 +17,7 @@ import org.jspecify.annotations.Nullable;
  * commits, pauses and resumes the core asks for are not carried out yet: the consumer's ledgers
  * still decide those.
  */
-final class CoreActions implements java.util.function.Consumer<ResponderAction> {
+final class CoreActions implements Consumer<ResponderAction> {
 
 	private final HandlerCore core;
 
@@ -31,15 +31,12 @@ final class CoreActions implements java.util.function.Consumer<ResponderAction> 
 
 	private final HandlerFigures figures;
 
-	private final Duration maxHandlingTime;
-
 	CoreActions(HandlerCore core, HandlerParts parts, ReplySender sender) {
 		this.core = core;
 		this.executor = parts.executor();
 		this.requests = parts.requests();
 		this.endings = parts.endings();
 		this.figures = parts.figures();
-		this.maxHandlingTime = parts.maxHandlingTime();
 		this.sender = sender;
 	}
 
@@ -116,7 +113,7 @@ final class CoreActions implements java.util.function.Consumer<ResponderAction> 
 		request.beginReply();
 		this.figures.outcome(prepared.address(), prepared.outcome());
 		IdempotencyWindow.Remembered remembered = prepared.remembered();
-		java.util.function.Consumer<Boolean> told = (sent) -> this.core.post(request,
+		Consumer<Boolean> told = (sent) -> this.core.post(request,
 				sent ? HandlerCore.Event.SENT : HandlerCore.Event.SEND_FAILED);
 		if (remembered != null) {
 			this.sender.replay(request, prepared.address(), remembered, told);
@@ -136,8 +133,7 @@ final class CoreActions implements java.util.function.Consumer<ResponderAction> 
 	}
 
 	private HandlingTimeExceededException exceeded() {
-		return new HandlingTimeExceededException("The request was in hand for " + this.maxHandlingTime
-				+ ", its handler's max handling time (request-reply.handler.max-handling-time)");
+		return this.endings.exceededFailure();
 	}
 
 	private void ended(RequestRef ref, Ending ending) {

@@ -107,8 +107,7 @@ final class RequestEndings {
 	}
 
 	private void exceed(InHandRequest request) {
-		HandlingTimeExceededException failure = new HandlingTimeExceededException("The request was in hand for "
-				+ this.maxHandlingTime + ", its handler's max handling time (request-reply.handler.max-handling-time)");
+		HandlingTimeExceededException failure = exceededFailure();
 		StreamReplier stream = request.stream;
 		if (stream != null && request.isStreaming()) {
 			stream.terminate(failure, ReplyHandlerOutcome.EXPIRED);
@@ -130,6 +129,12 @@ final class RequestEndings {
 		ReplyAddress address = new ReplyAddress(request.headers, request.record.key(), request.record.topic(),
 				request.receivedNanos, request.context);
 		this.sender.reply(request, address, null, failure, () -> done(request));
+	}
+
+	// The error of a request ended for its max handling time.
+	HandlingTimeExceededException exceededFailure() {
+		return new HandlingTimeExceededException("The request was in hand for " + this.maxHandlingTime
+				+ ", its handler's max handling time (request-reply.handler.max-handling-time)");
 	}
 
 	void logExceeded(InHandRequest request) {

@@ -268,6 +268,7 @@ final class ServedHandler {
 			this.core.stop();
 			this.requests.awaitLeft(List.copyOf(this.requests.all()), System.nanoTime() + STOP_TIMEOUT.toNanos());
 		}
+		// Without a core; with one, only what its loop left in hand past the bound (a stuck loop).
 		for (InHandRequest request : List.copyOf(this.requests.all())) {
 			this.endings.abandoned(request);
 		}
