@@ -1,7 +1,9 @@
 package dev.requestreply.responder;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Collectors;
 
 import dev.requestreply.handler.ReplyHandlerStats;
@@ -59,18 +61,19 @@ final class HandlerWatch {
 	void check(long nowMillis, long nowNanos) {
 		this.executor.tick();
 		HandlerCore owner = this.core;
-		if (owner != null) {
-			owner.loop().check(nowNanos);
-		}
+		List<InHandRequest> running = new ArrayList<>();
 		for (InHandRequest request : this.requests.all()) {
 			long deadline = request.deadlineMillis();
 			if (owner != null && request.ticket != null) {
-				// Its core decides: the watchdog only tells it, once.
-				if ((deadline != RequestHeaders.NO_DEADLINE) ? nowMillis > deadline
-						: nowNanos - request.handlingEndNanos >= 0) {
-					if (request.markExceeded()) {
-						owner.post(request, (deadline != RequestHeaders.NO_DEADLINE) ? HandlerCore.Event.DEADLINE
-								: HandlerCore.Event.MAX_HANDLING_TIME);
+				// Its core decides: the watchdog only tells it, once; first of those not started, so
+				// that a call the core stops cannot free a thread for one ending in the same check.
+				if (((deadline != RequestHeaders.NO_DEADLINE) ? nowMillis > deadline
+						: nowNanos - request.handlingEndNanos >= 0) && request.markExceeded()) {
+					if (request.isTaken()) {
+						running.add(request);
+					}
+					else {
+						tell(owner, request);
 					}
 				}
 				continue;
@@ -83,6 +86,10 @@ final class HandlerWatch {
 			else if (nowNanos - request.handlingEndNanos >= 0 && request.markExceeded()) {
 				this.endings.exceeded(request);
 			}
+		}
+		if (owner != null) {
+			running.forEach((request) -> tell(owner, request));
+			owner.loop().check(nowNanos);
 		}
 		for (InHandRequest request : this.requests.overrunning()) {
 			if (!request.methodRunning()) {
@@ -102,6 +109,11 @@ final class HandlerWatch {
 				}
 			}
 		}
+	}
+
+	private static void tell(HandlerCore owner, InHandRequest request) {
+		owner.post(request, (request.deadlineMillis() != RequestHeaders.NO_DEADLINE) ? HandlerCore.Event.DEADLINE
+				: HandlerCore.Event.MAX_HANDLING_TIME);
 	}
 
 }
