@@ -3,6 +3,7 @@ package dev.requestreply.test;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -119,10 +120,12 @@ public final class StubDurableRequests {
 	 */
 	public StubDurableRequests listeners(Object... beans) {
 		Assert.notEmpty(beans, "'beans' must not be empty");
+		List<StubDurableListeners.Listener> added = new ArrayList<>();
 		for (Object bean : beans) {
 			Assert.notNull(bean, "'beans' must not contain null");
-			add(StubDurableListeners.of(bean));
+			added.addAll(StubDurableListeners.of(bean));
 		}
+		add(added);
 		return this;
 	}
 
