@@ -3,9 +3,13 @@ package dev.requestreply.test;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -37,13 +41,16 @@ import org.springframework.util.Assert;
  * ({@code UNKNOWN} when none was given), type and message, no reply (or one delayed to the
  * request's timeout or past it) is {@link DurableOutcome.TimedOut TimedOut} once the deadline has
  * passed, and a {@code cancelDurable(id)} while pending is {@link DurableOutcome.Cancelled
- * Cancelled}. Each request has one outcome, delivered once ({@code deliveryAttempt()} 1).
+ * Cancelled}. Each request has one outcome.
  * <p>
- * The outcome goes to every listener of its kind, given with
- * {@link #onOutcome(String, Class, Consumer)} or as the
- * {@link DurableReplyListener @DurableReplyListener} methods of {@link #listeners(Object...)
- * beans}, on another thread than the caller's; and a test can wait for it with
- * {@link #outcome(String, Class)}, whose future completes once those listeners returned:
+ * The outcome goes to the listener of its kind, given with
+ * {@link #onOutcome(String, Class, Consumer)} or as a
+ * {@link DurableReplyListener @DurableReplyListener} method of {@link #listeners(Object...)
+ * beans}, on another thread than the caller's; as in the application, each kind has one listener
+ * (a second one is refused). A listener that throws is called again, at once (the application
+ * waits 200 ms, then 400 ms), at most 3 times in all ({@code deliveryAttempt()} 1, 2, 3); then
+ * the outcome ends all the same. A test can wait for it with {@link #outcome(String, Class)},
+ * whose future completes once the listener returned:
  * <pre class="code">
  * requestReply.on("reports").reply(new Report("q3", 12));
  * requestReply.durable().listeners(reportListener);
@@ -60,13 +67,18 @@ import org.springframework.util.Assert;
  */
 public final class StubDurableRequests {
 
+	/**
+	 * How many times the listener is called for one outcome when it throws, as in the application.
+	 */
+	private static final int MAX_ATTEMPTS = 3;
+
 	private final StubConversion conversion;
 
 	private final Map<String, Submitted> submitted = new ConcurrentHashMap<>();
 
 	private final List<RecordedDurableRequest> requests = new CopyOnWriteArrayList<>();
 
-	private final List<StubDurableListeners.Listener> listeners = new CopyOnWriteArrayList<>();
+	private final Map<String, StubDurableListeners.Listener> listeners = new ConcurrentHashMap<>();
 
 	private volatile Duration defaultTimeout = new RequestReplyProperties().getDurable().getDefaultTimeout();
 
@@ -82,15 +94,15 @@ public final class StubDurableRequests {
 	 * @param type the type replies are converted to
 	 * @param listener what takes each outcome of that kind
 	 * @return this
+	 * @throws IllegalStateException when the stub has a listener of that kind already
 	 */
 	@SuppressWarnings("unchecked")
 	public <T> StubDurableRequests onOutcome(String kind, Class<T> type, Consumer<DurableOutcome<T>> listener) {
 		Assert.hasText(kind, "'kind' must not be empty");
 		Assert.notNull(type, "'type' must not be null");
 		Assert.notNull(listener, "'listener' must not be null");
-		this.listeners.add(new StubDurableListeners.Listener(kind,
-				"onOutcome(\"" + kind + "\", " + type.getSimpleName() + ")", type,
-				(outcome) -> listener.accept((DurableOutcome<T>) outcome)));
+		add(List.of(new StubDurableListeners.Listener(kind, "onOutcome(\"" + kind + "\", " + type.getSimpleName() + ")",
+				type, (outcome) -> listener.accept((DurableOutcome<T>) outcome))));
 		return this;
 	}
 
@@ -103,14 +115,33 @@ public final class StubDurableRequests {
 	 * @throws IllegalArgumentException when a bean has no such method, or one that the
 	 * application's start-up would refuse (not one {@code DurableOutcome<T>} parameter, or a
 	 * wildcard or type variable {@code T})
+	 * @throws IllegalStateException when two listeners would take one kind (none of these beans'
+	 * listeners is added then)
 	 */
 	public StubDurableRequests listeners(Object... beans) {
 		Assert.notEmpty(beans, "'beans' must not be empty");
+		List<StubDurableListeners.Listener> added = new ArrayList<>();
 		for (Object bean : beans) {
 			Assert.notNull(bean, "'beans' must not contain null");
-			this.listeners.addAll(StubDurableListeners.of(bean));
+			added.addAll(StubDurableListeners.of(bean));
 		}
+		add(added);
 		return this;
+	}
+
+	/**
+	 * Add listeners all or none: as at the application's start-up, each kind has one listener.
+	 */
+	private synchronized void add(List<StubDurableListeners.Listener> added) {
+		Map<String, StubDurableListeners.Listener> byKind = new HashMap<>(this.listeners);
+		for (StubDurableListeners.Listener listener : added) {
+			StubDurableListeners.Listener other = byKind.putIfAbsent(listener.kind(), listener);
+			if (other != null) {
+				throw new IllegalStateException("Durable reply listeners " + other.name() + " and " + listener.name()
+						+ " take the same kind '" + listener.kind() + "': each kind has one listener in an application");
+			}
+		}
+		this.listeners.putAll(byKind);
 	}
 
 	/**
@@ -130,15 +161,17 @@ public final class StubDurableRequests {
 	 * @param <T> the reply type
 	 * @param id the request's id
 	 * @param type the type the reply is converted to
-	 * @return a future that completes with the outcome once every listener of its kind returned,
-	 * or fails with a {@link RequestReplyException} whose cause is what a listener threw
+	 * @return a future that completes with the outcome, as of the delivery attempt that the
+	 * listener of its kind returned from, or fails with a {@link RequestReplyException} whose cause
+	 * is what the listener threw on its last attempt
 	 * @throws IllegalArgumentException when this stub accepted no durable request with that id
 	 */
 	public <T> CompletableFuture<DurableOutcome<T>> outcome(String id, Class<T> type) {
 		Assert.notNull(type, "'type' must not be null");
 		Submitted request = this.submitted.get(id);
 		Assert.isTrue(request != null, () -> "This stub accepted no durable request with id '" + id + "'");
-		return request.delivered.thenApply((ended) -> outcome(request.request, ended, type));
+		return request.delivered
+			.thenApply((delivered) -> outcome(request.request, delivered.ended(), delivered.attempt(), type));
 	}
 
 	/**
@@ -198,7 +231,7 @@ public final class StubDurableRequests {
 	}
 
 	private void refuseUnknownKind(String kind) {
-		List<String> kinds = this.listeners.stream().map(StubDurableListeners.Listener::kind).distinct().toList();
+		Set<String> kinds = new TreeSet<>(this.listeners.keySet());
 		if (!kinds.isEmpty() && !kinds.contains(kind)) {
 			throw new RequestReplyException("No listener takes durable requests of kind '" + kind
 					+ "': this stub has listeners of " + kinds);
@@ -217,52 +250,59 @@ public final class StubDurableRequests {
 		return true;
 	}
 
+	/**
+	 * Call the listener of the request's kind as the application does: one that throws is
+	 * called again (without the application's backoff), at most {@link #MAX_ATTEMPTS} times in
+	 * all, and then the outcome ends all the same.
+	 */
 	private void deliver(Submitted request, Ended ended) {
-		RuntimeException failure = null;
-		for (StubDurableListeners.Listener listener : this.listeners) {
-			if (listener.kind().equals(request.request.kind())) {
-				try {
-					listener.call().accept(outcome(request.request, ended, listener.replyType()));
-				}
-				catch (RuntimeException | Error ex) {
-					failure = (failure != null) ? failure : new RequestReplyException("The listener "
-							+ listener.name() + " of kind '" + listener.kind() + "' threw on the outcome of request "
-							+ request.request.id(), ex);
+		StubDurableListeners.Listener listener = this.listeners.get(request.request.kind());
+		if (listener == null) {
+			request.delivered.complete(new Delivered(ended, 1));
+			return;
+		}
+		for (int attempt = 1;; attempt++) {
+			try {
+				listener.call().accept(outcome(request.request, ended, attempt, listener.replyType()));
+				request.delivered.complete(new Delivered(ended, attempt));
+				return;
+			}
+			catch (RuntimeException | Error ex) {
+				if (attempt == MAX_ATTEMPTS) {
+					request.delivered.completeExceptionally(new RequestReplyException("The listener "
+							+ listener.name() + " of kind '" + listener.kind() + "' threw " + MAX_ATTEMPTS
+							+ " times on the outcome of request " + request.request.id()
+							+ "; the outcome ends without it", ex));
+					return;
 				}
 			}
-		}
-		if (failure != null) {
-			request.delivered.completeExceptionally(failure);
-		}
-		else {
-			request.delivered.complete(ended);
 		}
 	}
 
 	@SuppressWarnings("unchecked")
-	private <T> DurableOutcome<T> outcome(RecordedDurableRequest request, Ended ended, Type type) {
+	private <T> DurableOutcome<T> outcome(RecordedDurableRequest request, Ended ended, int attempt, Type type) {
 		String id = request.id();
 		String kind = request.kind();
 		Map<String, String> context = request.context();
 		StubReply reply = ended.reply();
 		if (ended.kind() == Ended.Kind.TIMED_OUT) {
-			return new DurableOutcome.TimedOut<>(id, kind, context, 1, request.deadline());
+			return new DurableOutcome.TimedOut<>(id, kind, context, attempt, request.deadline());
 		}
 		// A forgotten request (reset()) is never delivered; only a replied one has a reply.
 		if (ended.kind() == Ended.Kind.CANCELLED || reply == null) {
-			return new DurableOutcome.Cancelled<>(id, kind, context, 1);
+			return new DurableOutcome.Cancelled<>(id, kind, context, attempt);
 		}
 		if (reply.kind() == StubReply.Kind.ERROR) {
-			return new DurableOutcome.Failed<>(id, kind, context, 1,
+			return new DurableOutcome.Failed<>(id, kind, context, attempt,
 					Objects.requireNonNullElse(reply.errorCode(), ReplyErrorCodes.UNKNOWN), reply.errorType(),
 					reply.errorMessage());
 		}
 		try {
-			return new DurableOutcome.Replied<>(id, kind, context, 1,
+			return new DurableOutcome.Replied<>(id, kind, context, attempt,
 					(T) this.conversion.value(request.topic(), reply, type));
 		}
 		catch (RequestReplyException ex) {
-			return new DurableOutcome.Failed<>(id, kind, context, 1, ReplyErrorCodes.INVALID_ARGUMENT, null,
+			return new DurableOutcome.Failed<>(id, kind, context, attempt, ReplyErrorCodes.INVALID_ARGUMENT, null,
 					ex.getMessage());
 		}
 	}
@@ -275,12 +315,18 @@ public final class StubDurableRequests {
 
 		private final CompletableFuture<Void> accepted = new CompletableFuture<>();
 
-		private final CompletableFuture<Ended> delivered = new CompletableFuture<>();
+		private final CompletableFuture<Delivered> delivered = new CompletableFuture<>();
 
 		Submitted(RecordedDurableRequest request) {
 			this.request = request;
 		}
 
+	}
+
+	/**
+	 * How a request ended, and the delivery attempt its listener returned from.
+	 */
+	private record Delivered(Ended ended, int attempt) {
 	}
 
 	private record Ended(Kind kind, @Nullable StubReply reply) {

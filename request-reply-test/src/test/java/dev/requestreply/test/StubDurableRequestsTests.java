@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.assertj.core.api.Assertions.assertThatIllegalStateException;
 
 /**
  * {@link StubDurableRequests}: durable requests on a {@link StubRequestReplyOperations}, their
@@ -212,6 +213,59 @@ class StubDurableRequestsTests {
 	}
 
 	@Test
+	void whenAListenerThrowsThenItIsCalledThreeTimesInAllWithTheDeliveryAttemptAndTheOutcomeEnds() throws Exception {
+		this.requestReply.on("reports").reply(new Report("q3", 1));
+		List<Integer> attempts = new CopyOnWriteArrayList<>();
+		this.requestReply.durable().onOutcome("report", Report.class, (outcome) -> {
+			attempts.add(outcome.deliveryAttempt());
+			throw new IllegalStateException("store down " + outcome.deliveryAttempt());
+		});
+		DurableRequest request = this.requestReply.submit("reports", "q3", DurableOptions.kind("report"));
+		assertThatExceptionOfType(Exception.class)
+			.isThrownBy(() -> this.requestReply.durable().outcome(request.id(), Report.class).get(5, TimeUnit.SECONDS))
+			.havingCause()
+			.withMessageContaining("3 times")
+			.havingCause()
+			.withMessage("store down 3");
+		assertThat(attempts).containsExactly(1, 2, 3);
+		// It ended: not delivered again.
+		assertThat(this.requestReply.cancelDurable(request.id())).isFalse();
+		assertThat(attempts).hasSize(3);
+	}
+
+	@Test
+	void whenAListenerThrowsOnceThenItsSecondAttemptIsTheOutcome() throws Exception {
+		this.requestReply.on("reports").reply(new Report("q3", 1));
+		List<Integer> attempts = new CopyOnWriteArrayList<>();
+		this.requestReply.durable().onOutcome("report", Report.class, (outcome) -> {
+			attempts.add(outcome.deliveryAttempt());
+			if (outcome.deliveryAttempt() == 1) {
+				throw new AssertionError("not yet");
+			}
+		});
+		DurableRequest request = this.requestReply.submit("reports", "q3", DurableOptions.kind("report"));
+		assertThat(outcome(request)).isEqualTo(new DurableOutcome.Replied<>(request.id(), "report", Map.of(), 2,
+				new Report("q3", 1)));
+		assertThat(attempts).containsExactly(1, 2);
+	}
+
+	@Test
+	void whenASecondListenerOfAKindIsGivenThenItIsRefusedNamingTheKind() {
+		listen();
+		assertThatIllegalStateException()
+			.isThrownBy(() -> this.requestReply.durable().onOutcome("report", String.class, (outcome) -> {
+			}))
+			.withMessageContaining("'report'");
+		assertThatIllegalStateException().isThrownBy(() -> this.requestReply.durable().listeners(new ReportListener()))
+			.withMessageContaining("'report'")
+			.withMessageContaining("ReportListener.onReport");
+		// A bean refused whole: its other kind was not added either.
+		this.requestReply.on("invoices").reply("paid");
+		assertThat(this.requestReply.submit("invoices", "i-7", DurableOptions.kind("invoice")).accepted())
+			.failsWithin(Duration.ofSeconds(5));
+	}
+
+	@Test
 	void whenSubmittedThenRecordedWithKindContextTimeoutAndDeadline() {
 		this.requestReply.on("reports").noReply();
 		Instant before = Instant.now();
@@ -278,6 +332,18 @@ class StubDurableRequestsTests {
 		@DurableReplyListener("invoice")
 		void onInvoice(DurableOutcome<String> outcome) {
 			this.invoices.add(outcome);
+		}
+
+	}
+
+	static class ReportListener {
+
+		@DurableReplyListener("invoice")
+		void onInvoice(DurableOutcome<String> outcome) {
+		}
+
+		@DurableReplyListener("report")
+		void onReport(DurableOutcome<Report> outcome) {
 		}
 
 	}
