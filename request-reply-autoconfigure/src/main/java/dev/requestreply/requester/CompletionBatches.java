@@ -72,7 +72,7 @@ final class CompletionBatches implements Executor {
 			}
 			return;
 		}
-		Batch batch = new Batch(this.filling, this.filled);
+		Batch batch = new Batch(this.filling, this.filled, this.completions);
 		this.filling = new Runnable[BATCH_SIZE];
 		this.filled = 0;
 		this.handedOver.add(batch);
@@ -117,6 +117,8 @@ final class CompletionBatches implements Executor {
 
 		private final int size;
 
+		private final Completions progress;
+
 		// Read and written by the timer's thread only.
 		private int seenTaken;
 
@@ -124,9 +126,10 @@ final class CompletionBatches implements Executor {
 
 		private int seenChecks;
 
-		Batch(@Nullable Runnable[] completions, int size) {
+		Batch(@Nullable Runnable[] completions, int size, Completions progress) {
 			this.completions = completions;
 			this.size = size;
+			this.progress = progress;
 		}
 
 		@Override
@@ -145,6 +148,8 @@ final class CompletionBatches implements Executor {
 					// The rest of the batch still completes.
 					logger.warn(ex, "A request-reply completion failed");
 				}
+				// A batch that runs long while its completions end is no stall of the pool.
+				this.progress.ranBatched();
 			}
 		}
 

@@ -1,5 +1,6 @@
 package dev.requestreply.requester;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -8,7 +9,10 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
+
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * How the timer's batches of completions are handed over and taken up again when they stall,
@@ -81,6 +85,45 @@ class CompletionBatchesTests {
 		tick(1);
 		assertThat(this.batches.pendingBatches()).as("forgotten once wholly taken").isZero();
 		assertThat(ran).containsExactly(1, 2);
+	}
+
+	@Test
+	void whenABatchRunsLongWhileItsCompletionsEndThenThePoolDoesNotGrow() throws Exception {
+		ThreadPoolTaskExecutor pool = new ThreadPoolTaskExecutor();
+		Completions.configure(pool, 1);
+		pool.initialize();
+		Completions completions = new Completions(pool);
+		CompletionBatches poolBatches = new CompletionBatches(completions);
+		int count = 6;
+		List<CountDownLatch> releases = new ArrayList<>();
+		CountDownLatch ended = new CountDownLatch(count);
+		try {
+			for (int i = 0; i < count; i++) {
+				CountDownLatch release = new CountDownLatch(1);
+				releases.add(release);
+				poolBatches.execute(() -> {
+					awaitQuietly(release);
+					ended.countDown();
+				});
+			}
+			poolBatches.flush();
+			// A task waiting behind the batch, so that the pool has completions waiting.
+			completions.execute(() -> {
+			});
+			await().atMost(Duration.ofSeconds(5)).until(() -> pool.getActiveCount() == 1);
+			for (CountDownLatch release : releases) {
+				long before = count - ended.getCount();
+				release.countDown();
+				await().atMost(Duration.ofSeconds(5)).until(() -> count - ended.getCount() > before);
+				this.now += TICK_NANOS;
+				completions.check(this.now);
+			}
+			assertThat(completions.threads()).as("a completion ended every tick: no stall").isOne();
+		}
+		finally {
+			releases.forEach(CountDownLatch::countDown);
+			pool.shutdown();
+		}
 	}
 
 	private void tick(int ticks) {
