@@ -22,13 +22,13 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
  * of a request's end (removal, counting, the cancel record) never runs here.
  * <p>
  * A pool ({@link ThreadPoolTaskExecutor}) grows while all its threads are busy and none ended a
- * task (or a completion of a {@link CompletionBatches batch}) for {@value #STALL_MILLIS} ms with tasks waiting (callbacks that block, such as a fallback
- * that waits for another request), up to {@value #MAX_THREADS} threads (or its own maximum pool
- * size, if lower), with a WARN at most once a minute, and shrinks back once it has been idle for a
- * minute; what a pool refuses (shut down) runs on the calling thread rather than being lost. At
- * its maximum, with every thread blocked and completions waiting, it is saturated (counted, an
- * ERROR at most once a minute) until no completion waits: futures then complete in turn as
- * threads free up.
+ * task (or a completion of a {@link CompletionBatches batch}) for {@value #STALL_MILLIS} ms with
+ * tasks waiting (callbacks that block, such as a fallback that waits for another request), up to
+ * {@value #MAX_THREADS} threads (or its own maximum pool size, if lower), with a WARN at most once a
+ * minute, and shrinks back once it has been idle for a minute; what a pool refuses (shut down) runs
+ * on the calling thread rather than being lost. At its maximum, with every thread blocked and
+ * completions waiting, it is saturated (counted, an ERROR at most once a minute) until no
+ * completion waits: futures then complete in turn as threads free up.
  */
 final class Completions {
 
