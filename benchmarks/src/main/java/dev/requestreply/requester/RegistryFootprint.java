@@ -3,9 +3,10 @@ package dev.requestreply.requester;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
+import java.lang.management.ThreadInfo;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.IntFunction;
 
@@ -20,7 +21,8 @@ import org.HdrHistogram.Histogram;
  * divided by their number; the median of {@code bench.footprint.repeats} (default 5) rounds.</li>
  * <li>Timeouts: the requests registered at once with timeouts spread evenly over
  * {@code [bench.timeouts.min, bench.timeouts.min + bench.timeouts.spread]} ms (default 2,000 +
- * 2,000), then the lateness of each (when its future failed minus its deadline); and the same with
+ * 2,000), then the lateness of each (when its callback ran minus its deadline) and the bytes
+ * allocated per expiry (all threads, and the registry's timer thread alone); and the same with
  * every request on one deadline (a burst).</li>
  * </ul>
  * Run with a fixed heap, e.g. {@code -Xms1g -Xmx1g}, so that heap sizing does not move the figures.
@@ -32,6 +34,9 @@ import org.HdrHistogram.Histogram;
 public final class RegistryFootprint {
 
 	private static final MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+
+	private static final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory
+		.getThreadMXBean();
 
 	private RegistryFootprint() {
 	}
@@ -71,36 +76,35 @@ public final class RegistryFootprint {
 		// Timeout accuracy
 		System.out.println();
 		System.out.println("| timeouts, " + String.format("%,d", count)
-				+ " pending | registry | p50 late ms | p99 late ms | p99.9 late ms | max late ms |");
-		System.out.println("| --- | --- | ---: | ---: | ---: | ---: |");
+				+ " pending | registry | p50 late ms | p99 late ms | p99.9 late ms | max late ms"
+				+ " | bytes allocated per expiry, all threads | of which the timer thread |");
+		System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
 		for (boolean burst : new boolean[] { false, true }) {
 			String pattern = burst ? "one deadline (" + minMs + " ms)"
 					: "deadlines spread over " + minMs + "-" + (minMs + spreadMs) + " ms";
 			IntFunction<Long> timeoutOf = (i) -> burst ? minMs : minMs + (spreadMs * i) / count;
 			try (PendingRequests registry = new PendingRequests(Duration.ofMillis(10), count,
 					Duration.ofMinutes(1))) {
-				Histogram lateness = new Histogram(3);
-				List<CompletableFuture<?>> futures = new ArrayList<>(count);
+				Expiries expiries = new Expiries(count, "request-reply-timer");
 				for (int i = 0; i < count; i++) {
 					PendingRequest<String> request = registry.register("bench", String.class,
 							Duration.ofMillis(timeoutOf.apply(i)));
 					long deadline = request.deadlineNanos;
-					futures.add(request.whenComplete((value, ex) -> record(lateness, deadline)));
+					request.whenComplete((value, ex) -> expiries.record(deadline));
 				}
-				awaitAll(futures);
-				print(pattern, "PendingRequests", lateness);
+				expiries.await();
+				expiries.print(pattern, "PendingRequests");
 			}
 			try (ScheduledTimeoutRegistry registry = new ScheduledTimeoutRegistry()) {
-				Histogram lateness = new Histogram(3);
-				List<CompletableFuture<?>> futures = new ArrayList<>(count);
+				Expiries expiries = new Expiries(count, "baseline-timeouts-");
 				for (int i = 0; i < count; i++) {
 					ScheduledTimeoutRegistry.Pending<String> request = registry.register("bench",
 							Duration.ofMillis(timeoutOf.apply(i)));
 					long deadline = request.deadlineNanos;
-					futures.add(request.whenComplete((value, ex) -> record(lateness, deadline)));
+					request.whenComplete((value, ex) -> expiries.record(deadline));
 				}
-				awaitAll(futures);
-				print(pattern, "baseline", lateness);
+				expiries.await();
+				expiries.print(pattern, "baseline");
 			}
 		}
 	}
@@ -128,25 +132,83 @@ public final class RegistryFootprint {
 		return used;
 	}
 
-	private static void record(Histogram lateness, long deadlineNanos) {
-		long late = Math.max(0, System.nanoTime() - deadlineNanos);
-		synchronized (lateness) {
-			lateness.recordValue(late);
-		}
-	}
+	/**
+	 * The lateness of each expiry (from its deadline to its callback) and the bytes allocated
+	 * while they expire, by the registry's timer thread and by every thread (the timer, the
+	 * completion threads with the callbacks and the dependent futures' own failures, the main
+	 * thread waiting). The futures are not kept: a callback counts down a latch, so that nothing of
+	 * an ended request stays reachable but what the registry keeps.
+	 */
+	private static final class Expiries {
 
-	private static void awaitAll(List<CompletableFuture<?>> futures) {
-		for (CompletableFuture<?> future : futures) {
-			future.handle((value, ex) -> null).orTimeout(60, TimeUnit.SECONDS).join();
-		}
-	}
+		private final Histogram lateness = new Histogram(3);
 
-	private static void print(String pattern, String name, Histogram lateness) {
-		synchronized (lateness) {
-			System.out.printf("| %s | %s | %.1f | %.1f | %.1f | %.1f |%n", pattern, name,
-					lateness.getValueAtPercentile(50) / 1e6, lateness.getValueAtPercentile(99) / 1e6,
-					lateness.getValueAtPercentile(99.9) / 1e6, lateness.getMaxValue() / 1e6);
+		private final CountDownLatch done;
+
+		private final int count;
+
+		private final String timerPrefix;
+
+		private final Map<Long, Long> allocatedBefore;
+
+		private long timerBytes;
+
+		private long allBytes;
+
+		Expiries(int count, String timerPrefix) {
+			this.count = count;
+			this.done = new CountDownLatch(count);
+			this.timerPrefix = timerPrefix;
+			this.allocatedBefore = allocated();
 		}
+
+		void record(long deadlineNanos) {
+			long late = Math.max(0, System.nanoTime() - deadlineNanos);
+			synchronized (this.lateness) {
+				this.lateness.recordValue(late);
+			}
+			this.done.countDown();
+		}
+
+		void await() throws InterruptedException {
+			if (!this.done.await(60, TimeUnit.SECONDS)) {
+				throw new IllegalStateException(this.done.getCount() + " of " + this.count + " never completed");
+			}
+			Map<Long, Long> after = allocated();
+			for (ThreadInfo thread : threads.getThreadInfo(threads.getAllThreadIds())) {
+				Long now = (thread != null) ? after.get(thread.getThreadId()) : null;
+				if (thread == null || now == null) {
+					continue;
+				}
+				long bytes = now - this.allocatedBefore.getOrDefault(thread.getThreadId(), 0L);
+				this.allBytes += bytes;
+				if (thread.getThreadName().startsWith(this.timerPrefix)) {
+					this.timerBytes += bytes;
+				}
+			}
+		}
+
+		void print(String pattern, String name) {
+			synchronized (this.lateness) {
+				System.out.printf("| %s | %s | %.1f | %.1f | %.1f | %.1f | %,d | %,d |%n", pattern, name,
+						this.lateness.getValueAtPercentile(50) / 1e6, this.lateness.getValueAtPercentile(99) / 1e6,
+						this.lateness.getValueAtPercentile(99.9) / 1e6, this.lateness.getMaxValue() / 1e6,
+						this.allBytes / this.count, this.timerBytes / this.count);
+			}
+		}
+
+		private static Map<Long, Long> allocated() {
+			long[] ids = threads.getAllThreadIds();
+			long[] bytes = threads.getThreadAllocatedBytes(ids);
+			Map<Long, Long> allocated = new HashMap<>();
+			for (int i = 0; i < ids.length; i++) {
+				if (bytes[i] >= 0) {
+					allocated.put(ids[i], bytes[i]);
+				}
+			}
+			return allocated;
+		}
+
 	}
 
 	private static String format(double[] values) {

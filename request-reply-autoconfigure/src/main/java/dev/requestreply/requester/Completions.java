@@ -6,6 +6,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 import dev.requestreply.support.LogThrottle;
 import org.jspecify.annotations.Nullable;
@@ -21,13 +22,13 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
  * of a request's end (removal, counting, the cancel record) never runs here.
  * <p>
  * A pool ({@link ThreadPoolTaskExecutor}) grows while all its threads are busy and none ended a
- * task for {@value #STALL_MILLIS} ms with tasks waiting (callbacks that block, such as a fallback
- * that waits for another request), up to {@value #MAX_THREADS} threads (or its own maximum pool
- * size, if lower), with a WARN at most once a minute, and shrinks back once it has been idle for a
- * minute; what a pool refuses (shut down) runs on the calling thread rather than being lost. At
- * its maximum, with every thread blocked and completions waiting, it is saturated (counted, an
- * ERROR at most once a minute) until no completion waits: futures then complete in turn as
- * threads free up.
+ * task (or a completion of a {@link CompletionBatches batch}) for {@value #STALL_MILLIS} ms with
+ * tasks waiting (callbacks that block, such as a fallback that waits for another request), up to
+ * {@value #MAX_THREADS} threads (or its own maximum pool size, if lower), with a WARN at most once a
+ * minute, and shrinks back once it has been idle for a minute; what a pool refuses (shut down) runs
+ * on the calling thread rather than being lost. At its maximum, with every thread blocked and
+ * completions waiting, it is saturated (counted, an ERROR at most once a minute) until no
+ * completion waits: futures then complete in turn as threads free up.
  */
 final class Completions {
 
@@ -69,6 +70,10 @@ final class Completions {
 	private volatile boolean saturated;
 
 	private final AtomicLong saturations = new AtomicLong();
+
+	// Completions run within batches (CompletionBatches): progress that the pool's count of
+	// tasks ended misses while a batch runs.
+	private final LongAdder batchedRun = new LongAdder();
 
 	/**
 	 * Run completions on the given executor, which its owner shuts down.
@@ -154,6 +159,13 @@ final class Completions {
 	}
 
 	/**
+	 * Count a completion run within a batch, as progress of the pool (a batch is one task).
+	 */
+	void ranBatched() {
+		this.batchedRun.increment();
+	}
+
+	/**
 	 * Grow a pool whose threads are all stuck, or shrink one idle again. Called by the timing
 	 * wheel's thread once a tick.
 	 * @param now the time, in nanoseconds
@@ -171,7 +183,7 @@ final class Completions {
 			return;
 		}
 		this.busySince = now;
-		long completed = current.getCompletedTaskCount();
+		long completed = current.getCompletedTaskCount() + this.batchedRun.sum();
 		if (completed != this.lastCompleted) {
 			this.lastCompleted = completed;
 			this.stalledSince = now;

@@ -52,6 +52,9 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 
 	private final Completions completions;
 
+	// The completions of the requests the timer ends, handed over in batches.
+	private final CompletionBatches expiries;
+
 	private final RecentlyEnded recentlyEnded;
 
 	private final int maxPending;
@@ -107,6 +110,7 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 		Assert.isTrue(maxPending > 0, "'maxPending' must be positive");
 		this.maxPending = maxPending;
 		this.completions = completions;
+		this.expiries = new CompletionBatches(completions);
 		this.recentlyEnded = new RecentlyEnded(this.pending, lateReplyWindow.toNanos(), Math.max(maxPending, 10_000));
 		int stripes = Math.max(8, Runtime.getRuntime().availableProcessors() * 4);
 		this.wheel = new TimeoutWheel(tick.toNanos(), 512, stripes, this::expire, this::onTick, "request-reply-timer");
@@ -119,7 +123,7 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 
 	// On the timer's thread: the engine's part of an expiry runs here, never behind user code.
 	private void expire(PendingRequest<?> request) {
-		this.ends.expire(request);
+		this.ends.expire(request, this.expiries);
 	}
 
 	// Run a task on the completion executor (or on this thread, once it is shut down).
@@ -128,10 +132,12 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 	}
 
 	private void onTick() {
+		this.expiries.flush();
 		long now = System.nanoTime();
 		this.recentlyEnded.expire(now);
 		this.admission.observe(pendingCount());
 		this.completions.check(now);
+		this.expiries.check(now);
 	}
 
 	@Override

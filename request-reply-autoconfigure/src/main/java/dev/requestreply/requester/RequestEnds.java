@@ -3,6 +3,7 @@ package dev.requestreply.requester;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
@@ -145,8 +146,9 @@ final class RequestEnds {
 
 	// On the timer's thread: the engine's part of an expiry (removal, counting, the end action and
 	// so the cancel record) runs here, never queued behind callers' callbacks; only the listeners
-	// and the completion of the future go to the completion executor (or to the caller in get()).
-	void expire(PendingRequest<?> request) {
+	// and the completion of the future go to the completion executor, by the timer's batches (or
+	// to the caller in get()).
+	void expire(PendingRequest<?> request, Executor handOff) {
 		ReplyCollector collector = request.collector;
 		this.transitions.apply(request, new RequestEvent.Timeout(System.nanoTime()), (r, completion) -> {
 			if (collector != null && completion == RequestAction.Completion.PARTIAL) {
@@ -156,7 +158,7 @@ final class RequestEnds {
 				r.completeExceptionally((collector != null) ? collector.timeoutFailure(r)
 						: timedOut(r, Duration.ofNanos(r.deadlineNanos - r.startNanos)));
 			}
-		}, true);
+		}, handOff);
 	}
 
 	/**
@@ -220,7 +222,12 @@ final class RequestEnds {
 	}
 
 	private static boolean ends(List<RequestAction> actions) {
-		return actions.stream().anyMatch(RequestAction.Remove.class::isInstance);
+		for (RequestAction action : actions) {
+			if (action instanceof RequestAction.Remove) {
+				return true;
+			}
+		}
+		return false;
 	}
 
 	/**

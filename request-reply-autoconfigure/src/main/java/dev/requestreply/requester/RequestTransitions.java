@@ -3,6 +3,7 @@ package dev.requestreply.requester;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executor;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 
@@ -11,6 +12,7 @@ import dev.requestreply.requester.core.RequestAction;
 import dev.requestreply.requester.core.RequestCore;
 import dev.requestreply.requester.core.RequestEvent;
 import dev.requestreply.requester.core.RequestState;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogAccessor;
 
@@ -40,6 +42,8 @@ final class RequestTransitions {
 
 	private final Completions completions;
 
+	private final Executor completionExecutor;
+
 	RequestTransitions(Map<CorrelationId, Object> pending, RecentlyEnded recentlyEnded, TimeoutWheel wheel,
 			RequestFigures figures, Completions completions) {
 		this.pending = pending;
@@ -47,6 +51,7 @@ final class RequestTransitions {
 		this.wheel = wheel;
 		this.figures = figures;
 		this.completions = completions;
+		this.completionExecutor = completions::execute;
 	}
 
 	/**
@@ -74,6 +79,21 @@ final class RequestTransitions {
 	 */
 	<R extends PendingRequest<?>> List<RequestAction> apply(R request, RequestEvent event,
 			BiConsumer<? super R, RequestAction.Completion> completion, boolean handOff) {
+		return apply(request, event, completion, handOff ? this.completionExecutor : null);
+	}
+
+	/**
+	 * Tell the core of an event and run its actions.
+	 * @param request the request
+	 * @param event what happened
+	 * @param completion what completes the future, given with what the core completes it
+	 * @param handOff where user code goes when no caller waits in {@code get()} (the completion
+	 * executor, or the timer's batches of completions), or {@code null} to run it on this thread,
+	 * which must then be the caller's or a completion thread
+	 * @return the actions run, empty if the event changed nothing
+	 */
+	<R extends PendingRequest<?>> List<RequestAction> apply(R request, RequestEvent event,
+			BiConsumer<? super R, RequestAction.Completion> completion, @Nullable Executor handOff) {
 		RequestCore.Transition transition;
 		for (;;) {
 			RequestState state = request.state();
@@ -82,11 +102,17 @@ final class RequestTransitions {
 				break;
 			}
 		}
-		List<Runnable> userCode = new ArrayList<>(2);
+		// Sized for the most an end runs (measure, notify, complete): never grown.
+		List<Runnable> userCode = new ArrayList<>(4);
 		boolean release = false;
 		boolean sendCancel = false;
+		boolean removed = false;
 		for (RequestAction action : transition.actions()) {
-			if (action instanceof RequestAction.Release) {
+			if (action instanceof RequestAction.Remove) {
+				removed = true;
+				engine(request, action);
+			}
+			else if (action instanceof RequestAction.Release) {
 				release = true;
 			}
 			else if (action instanceof RequestAction.SendCancel) {
@@ -116,16 +142,16 @@ final class RequestTransitions {
 			}
 		}
 		RequestOutcome outcome = transition.state().outcome();
-		if (outcome != null && transition.actions().stream().anyMatch(RequestAction.Remove.class::isInstance)) {
+		if (outcome != null && removed) {
 			runEndAction(request, outcome, release, sendCancel);
 		}
 		if (!userCode.isEmpty()) {
-			Runnable task = () -> userCode.forEach(Runnable::run);
-			if (!handOff) {
+			Runnable task = (userCode.size() == 1) ? userCode.get(0) : () -> userCode.forEach(Runnable::run);
+			if (handOff == null) {
 				task.run();
 			}
 			else if (!request.handToWaiter(task)) {
-				this.completions.execute(task);
+				handOff.execute(task);
 			}
 		}
 		return transition.actions();
