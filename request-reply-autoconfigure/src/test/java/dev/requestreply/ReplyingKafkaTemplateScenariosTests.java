@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -66,6 +67,9 @@ class ReplyingKafkaTemplateScenariosTests {
 
 	static final String A_REQUEST = TestBroker.uniqueTopic("rkt-a-request");
 
+	// Released by the test once a request with a timeout of zero or less has failed.
+	static volatile CountDownLatch slowReplies = new CountDownLatch(0);
+
 	static final String L_REQUEST = TestBroker.uniqueTopic("rkt-l-request");
 
 	static final String A_HANDLER = TestBroker.uniqueTopic("rkt-a-handler");
@@ -111,9 +115,18 @@ class ReplyingKafkaTemplateScenariosTests {
 			.isEqualTo("FOO");
 		for (Duration timeout : new Duration[] { Duration.ZERO, Duration.ofSeconds(-1) }) {
 			String payload = "slow" + timeout.toMillis();
-			assertThatExceptionOfType(ExecutionException.class)
-				.isThrownBy(() -> template.request(A_REQUEST, payload, String.class, timeout).get(10, TimeUnit.SECONDS))
-				.withCauseExactlyInstanceOf(RequestTimeoutException.class);
+			// The listener holds its reply until the future failed: the request ends at the timer's
+			// next tick (10 ms), which a @KafkaListener answering at once could otherwise beat.
+			slowReplies = new CountDownLatch(1);
+			try {
+				assertThatExceptionOfType(ExecutionException.class)
+					.isThrownBy(() -> template.request(A_REQUEST, payload, String.class, timeout)
+						.get(10, TimeUnit.SECONDS))
+					.withCauseExactlyInstanceOf(RequestTimeoutException.class);
+			}
+			finally {
+				slowReplies.countDown();
+			}
 			// As Spring's template, the record is sent all the same.
 			Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> received.contains(payload));
 		}
@@ -357,8 +370,11 @@ class ReplyingKafkaTemplateScenariosTests {
 
 		@KafkaListener(topics = "${test.a-request}")
 		@SendTo
-		String handleA(String in) {
+		String handleA(String in) throws InterruptedException {
 			received.add(in);
+			if (in.startsWith("slow")) {
+				slowReplies.await(10, TimeUnit.SECONDS);
+			}
 			return in.toUpperCase(java.util.Locale.ROOT);
 		}
 
