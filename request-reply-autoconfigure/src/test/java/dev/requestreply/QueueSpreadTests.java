@@ -82,12 +82,13 @@ class QueueSpreadTests {
 			return workers.stream().allMatch((work) -> work.handled.get() > 0);
 		});
 
-		// A burst of 400 ms jobs larger than one instance's threads: each starts before any ended.
+		// A burst of 1.5 s jobs larger than one instance's threads: each starts before any ended (with
+		// 400 ms jobs a full suite's load once started the last 26 ms after the first ended).
 		workers.forEach(Work::reset);
 		int burst = THREADS + 4;
 		List<CompletableFuture<String>> burstReplies = new ArrayList<>();
 		for (int i = 0; i < burst; i++) {
-			burstReplies.add(template.request(topic, "400", String.class, Duration.ofSeconds(30)));
+			burstReplies.add(template.request(topic, "1500", String.class, Duration.ofSeconds(30)));
 		}
 		for (CompletableFuture<String> reply : burstReplies) {
 			assertThat(reply.get(30, TimeUnit.SECONDS)).isEqualTo("done");
