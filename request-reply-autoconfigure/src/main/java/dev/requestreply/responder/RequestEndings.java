@@ -8,8 +8,6 @@ import dev.requestreply.handler.ReplyHandlerOutcome;
 import dev.requestreply.handler.ReplyHandlerStats;
 import dev.requestreply.support.LogThrottle;
 
-import org.jspecify.annotations.Nullable;
-
 import org.springframework.core.log.LogAccessor;
 
 /**
@@ -43,18 +41,14 @@ final class RequestEndings {
 
 	private final LogThrottle exceededLog = new LogThrottle(Duration.ofMinutes(1));
 
-	// The owner of the requests of a handler in a consumer group without transactions, else null.
-	private final @Nullable HandlerCore core;
-
 	RequestEndings(String handlerId, RequestsInHand requests, HandlerFigures figures, HandlerExecutor executor,
-			ReplySender sender, Duration maxHandlingTime, @Nullable HandlerCore core) {
+			ReplySender sender, Duration maxHandlingTime) {
 		this.handlerId = handlerId;
 		this.requests = requests;
 		this.figures = figures;
 		this.executor = executor;
 		this.sender = sender;
 		this.maxHandlingTime = maxHandlingTime;
-		this.core = core;
 	}
 
 	/**
@@ -69,11 +63,6 @@ final class RequestEndings {
 	 * Its requester gave up (a cancel record arrived); called on the thread that read it.
 	 */
 	void cancelled(InHandRequest request) {
-		if (this.core != null && request.ticket != null) {
-			// Its core decides.
-			this.core.post(request, HandlerCore.Event.CANCEL);
-			return;
-		}
 		if (!request.isTaken() && request.headers != null && request.headers.expiredAt(System.currentTimeMillis())) {
 			// Its deadline had passed before its turn came: it would have been skipped as expired.
 			expired(request);
@@ -107,7 +96,8 @@ final class RequestEndings {
 	}
 
 	private void exceed(InHandRequest request) {
-		HandlingTimeExceededException failure = exceededFailure();
+		HandlingTimeExceededException failure = new HandlingTimeExceededException("The request was in hand for "
+				+ this.maxHandlingTime + ", its handler's max handling time (request-reply.handler.max-handling-time)");
 		StreamReplier stream = request.stream;
 		if (stream != null && request.isStreaming()) {
 			stream.terminate(failure, ReplyHandlerOutcome.EXPIRED);
@@ -131,13 +121,7 @@ final class RequestEndings {
 		this.sender.reply(request, address, null, failure, () -> done(request));
 	}
 
-	// The error of a request ended for its max handling time.
-	HandlingTimeExceededException exceededFailure() {
-		return new HandlingTimeExceededException("The request was in hand for " + this.maxHandlingTime
-				+ ", its handler's max handling time (request-reply.handler.max-handling-time)");
-	}
-
-	void logExceeded(InHandRequest request) {
+	private void logExceeded(InHandRequest request) {
 		long count = this.exceededLog.occurred();
 		if (count > 0) {
 			logger.info(() -> "@ReplyHandler " + this.handlerId + ": " + count + " request(s) without a deadline "
@@ -174,8 +158,7 @@ final class RequestEndings {
 		return false;
 	}
 
-	// Its call stops: context cancelled, onCancel actions on a handler thread, then the interrupt.
-	void stop(InHandRequest request) {
+	private void stop(InHandRequest request) {
 		this.sender.discard(request);
 		HandlerCallContext context = request.context;
 		Runnable actions = (context != null) ? context.markCancelled() : null;

@@ -54,9 +54,6 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 
 	private final boolean commits;
 
-	// The owner of the requests' state, or null with transactions.
-	private final @Nullable HandlerCore core;
-
 	private final Map<Consumer<?, ?>, ConsumerLedgers> consumers = new ConcurrentHashMap<>();
 
 	RequestPump(ConcurrentMessageListenerContainer<byte[], byte[]> container, ResponderSettings settings,
@@ -71,7 +68,6 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 		this.figures = parts.figures();
 		this.revocations = revocations;
 		this.commits = commits;
-		this.core = parts.core();
 	}
 
 	@Override
@@ -107,12 +103,7 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 				this.maxHandlingNanos);
 		owner.taken();
 		this.requests.add(request);
-		if (this.core != null) {
-			this.core.arrived(request);
-		}
-		else {
-			this.lanes.submit(request);
-		}
+		this.lanes.submit(request);
 	}
 
 	@Override
@@ -130,9 +121,6 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 	@Override
 	public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
 		ledgers(consumer).assigned(partitions);
-		if (this.core != null) {
-			this.core.assigned(partitions);
-		}
 	}
 
 	@Override

@@ -76,9 +76,6 @@ final class SimulatedRequest {
 
 	boolean replySent;
 
-	// Recorded events only: its worker ended it without a reply of the core's.
-	boolean skipped;
-
 	boolean replyFailed;
 
 	boolean cancelled;
