@@ -7,15 +7,14 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import dev.requestreply.RequestReplyException;
+import dev.requestreply.support.AdminRetry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 import org.springframework.core.NestedExceptionUtils;
@@ -62,25 +61,16 @@ final class DurableTopicProvisioner {
 			if (this.settings.createTopics()) {
 				create(admin, timeoutMs);
 			}
-			for (;;) {
-				try {
-					Map<String, TopicDescription> topics = admin.describeTopics(Set.of(replyTopic, pendingTopic))
+			Map<String, TopicDescription> topics = AdminRetry.untilDeadline(deadline,
+					() -> admin.describeTopics(Set.of(replyTopic, pendingTopic))
 						.allTopicNames()
-						.get(timeoutMs, TimeUnit.MILLISECONDS);
-					TopicDescription reply = topics.get(replyTopic);
-					TopicDescription pending = topics.get(pendingTopic);
-					if (reply == null || pending == null) {
-						throw new IllegalStateException("The durable topics were not described");
-					}
-					return partitions(reply, pending);
-				}
-				catch (ExecutionException ex) {
-					if (!(ex.getCause() instanceof RetriableException) || System.nanoTime() - deadline > 0) {
-						throw ex;
-					}
-					LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-				}
+						.get(timeoutMs, TimeUnit.MILLISECONDS));
+			TopicDescription reply = topics.get(replyTopic);
+			TopicDescription pending = topics.get(pendingTopic);
+			if (reply == null || pending == null) {
+				throw new IllegalStateException("The durable topics were not described");
 			}
+			return partitions(reply, pending);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();

@@ -9,9 +9,9 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.LockSupport;
 
 import dev.requestreply.RequestReplyException;
+import dev.requestreply.support.AdminRetry;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.ListOffsetsResult.ListOffsetsResultInfo;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -19,7 +19,6 @@ import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.AuthorizationException;
-import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.errors.TopicExistsException;
 
 import org.springframework.core.NestedExceptionUtils;
@@ -52,18 +51,8 @@ final class ReplyTopicProvisioner {
 			if (this.settings.create()) {
 				create(admin, timeoutMs);
 			}
-			for (;;) {
-				try {
-					return endOffsets(admin, timeoutMs);
-				}
-				catch (ExecutionException ex) {
-					// A topic just created has no leader for a moment: retry until the start-up timeout.
-					if (!(ex.getCause() instanceof RetriableException) || System.nanoTime() - deadline > 0) {
-						throw ex;
-					}
-					LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(50));
-				}
-			}
+			// A topic just created has no leader for a moment: retry until the start-up timeout.
+			return AdminRetry.untilDeadline(deadline, () -> endOffsets(admin, timeoutMs));
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
