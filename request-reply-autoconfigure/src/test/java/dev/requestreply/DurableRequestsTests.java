@@ -1,11 +1,13 @@
 package dev.requestreply;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -13,6 +15,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.requestreply.durable.DurableRequests;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,6 +25,8 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.KafkaHeaders;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -192,6 +199,63 @@ class DurableRequestsTests {
 	}
 
 	@Test
+	void whenOwnerLacksTheKindsListenerThenTheOutcomeWaitsUncommittedAndAnInstanceWithItDeliversItOnce()
+			throws Exception {
+		String application = TestBroker.uniqueTopic("durable-app");
+		// The old version of a rolling deploy: no listener of kind 'audit'.
+		ConfigurableApplicationContext old = instance(application);
+		String audit = UUID.randomUUID().toString();
+		String report = UUID.randomUUID().toString();
+		KafkaTemplate<byte[], byte[]> raw = TestBroker.rawTemplate(TestBroker.bootstrapServers());
+		try {
+			long deadline = System.currentTimeMillis() + Duration.ofMinutes(5).toMillis();
+			for (String[] request : new String[][] { { audit, "audit" }, { report, "report" } }) {
+				raw.send(application + "-durable-pending", 0, request[0].getBytes(StandardCharsets.UTF_8),
+						("{\"v\":1,\"kind\":\"" + request[1] + "\",\"deadline\":" + deadline
+								+ ",\"context\":{},\"topic\":\"jobs\",\"partition\":0,\"submittedAt\":0}")
+							.getBytes(StandardCharsets.UTF_8))
+					.get(10, TimeUnit.SECONDS);
+			}
+			// Replies on the same durable partition: the audit's first, at offset 0.
+			for (String id : List.of(audit, report)) {
+				ProducerRecord<byte[], byte[]> reply = new ProducerRecord<>(application + "-durable-replies", 0, null,
+						("done:" + id).getBytes(StandardCharsets.UTF_8));
+				reply.headers().add(KafkaHeaders.CORRELATION_ID, CorrelationId.parse(id).toBytes());
+				raw.send(reply).get(10, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			((DefaultKafkaProducerFactory<byte[], byte[]>) raw.getProducerFactory()).destroy();
+		}
+		// The report's outcome does not wait behind the audit's.
+		DurableOutcome<String> delivered = old.getBean(Outcomes.class).next();
+		assertThat(delivered.id()).isEqualTo(report);
+		DurableRequests oldDurable = old.getBean(DurableRequests.class);
+		await().atMost(WAIT).until(() -> oldDurable.getPendingCount() == 1);
+		try (TestGroupOffsets offsets = new TestGroupOffsets()) {
+			OffsetAndMetadata committed = offsets.committed(application + "-durable")
+				.get(new TopicPartition(application + "-durable-replies", 0));
+			assertThat((committed != null) ? committed.offset() : 0).as("committed offset").isZero();
+		}
+		assertThat(oldDurable.getUnknownReplies()).isZero();
+		// The new version starts, the old one stops: the new one owns every partition.
+		ConfigurableApplicationContext current = apps.start(new Class<?>[] { DurableApp.class, AuditApp.class },
+				"spring.application.name=" + application, "request-reply.handler.enabled=false",
+				"request-reply.durable.topic-partitions=2");
+		old.close();
+		Audits audits = current.getBean(Audits.class);
+		DurableOutcome<String> outcome = audits.received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+		assertThat(outcome).isInstanceOf(DurableOutcome.Replied.class);
+		assertThat(outcome.id()).isEqualTo(audit);
+		assertThat(((DurableOutcome.Replied<String>) outcome).reply()).isEqualTo("done:" + audit);
+		DurableRequests durable = current.getBean(DurableRequests.class);
+		await().atMost(WAIT).until(() -> durable.getPendingCount() == 0 && durable.getOutcomes("replied") == 1);
+		assertThat(current.getBean(Outcomes.class).received.poll(500, TimeUnit.MILLISECONDS)).as("report again")
+			.isNull();
+		assertThat(audits.received).isEmpty();
+	}
+
+	@Test
 	void whenNoListenerTakesTheKindThenSubmitIsRefused() {
 		ConfigurableApplicationContext instance = instance(TestBroker.uniqueTopic("durable-app"));
 		DurableRequest request = instance.getBean(RequestReplyTemplate.class)
@@ -262,6 +326,27 @@ class DurableRequestsTests {
 			DurableOutcome<String> outcome = this.received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
 			assertThat(outcome).as("an outcome within " + WAIT).isNotNull();
 			return outcome;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class AuditApp {
+
+		@Bean
+		Audits audits() {
+			return new Audits();
+		}
+
+	}
+
+	static class Audits {
+
+		final LinkedBlockingQueue<DurableOutcome<String>> received = new LinkedBlockingQueue<>();
+
+		@DurableReplyListener("audit")
+		void onAudit(DurableOutcome<String> outcome) {
+			this.received.add(outcome);
 		}
 
 	}
