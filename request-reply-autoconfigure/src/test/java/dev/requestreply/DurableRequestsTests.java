@@ -22,6 +22,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroups;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -211,9 +214,7 @@ class DurableRequestsTests {
 			long deadline = System.currentTimeMillis() + Duration.ofMinutes(5).toMillis();
 			for (String[] request : new String[][] { { audit, "audit" }, { report, "report" } }) {
 				raw.send(application + "-durable-pending", 0, request[0].getBytes(StandardCharsets.UTF_8),
-						("{\"v\":1,\"kind\":\"" + request[1] + "\",\"deadline\":" + deadline
-								+ ",\"context\":{},\"topic\":\"jobs\",\"partition\":0,\"submittedAt\":0}")
-							.getBytes(StandardCharsets.UTF_8))
+						pendingState(request[1], deadline))
 					.get(10, TimeUnit.SECONDS);
 			}
 			// Replies on the same durable partition: the audit's first, at offset 0.
@@ -256,6 +257,57 @@ class DurableRequestsTests {
 	}
 
 	@Test
+	void whenAPartitionRestoresThenReadinessIsOutOfServiceAndLivenessUpUntilItEnds() throws Exception {
+		String application = TestBroker.uniqueTopic("durable-app");
+		String replies = TestBroker.createTopic("durable-restore-replies", 2);
+		String pending = TestBroker.createTopic("durable-restore-durable-pending", 2);
+		KafkaTemplate<byte[], byte[]> raw = TestBroker.rawTemplate(TestBroker.bootstrapServers());
+		try {
+			for (int partition = 0; partition < 2; partition++) {
+				raw.send(pending, partition, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8),
+						pendingState("report", System.currentTimeMillis() + Duration.ofMinutes(5).toMillis()))
+					.get(10, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			((DefaultKafkaProducerFactory<byte[], byte[]>) raw.getProducerFactory()).destroy();
+		}
+		TestRestoreGate.GATE.hold();
+		try {
+			ConfigurableApplicationContext instance = instance(application,
+					"request-reply.durable.reply-topic=" + replies, "request-reply.durable.pending-topic=" + pending,
+					"request-reply.handler.consumer-properties.interceptor.classes=" + TestRestoreGate.class.getName(),
+					"management.endpoint.health.probes.enabled=true",
+					"management.endpoint.health.group.readiness.include=readinessState,requestreplyDurable");
+			HealthEndpointGroups groups = instance.getBean(HealthEndpointGroups.class);
+			assertThat(groups.get("readiness").isMember("requestreplyDurable")).isTrue();
+			assertThat(groups.get("liveness").isMember("requestreplyDurable")).isFalse();
+			HealthEndpoint health = instance.getBean(HealthEndpoint.class);
+			// The restore read pending records and is held before it can reach their end.
+			TestRestoreGate.GATE.awaitWaiting(1);
+			assertThat(health.healthForPath("requestreplyDurable").getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+			assertThat(health.healthForPath("readiness").getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+			assertThat(health.healthForPath("liveness").getStatus()).isEqualTo(Status.UP);
+			TestRestoreGate.GATE.release();
+			await().atMost(WAIT).until(() -> health.healthForPath("readiness").getStatus().equals(Status.UP));
+			DurableRequests durable = instance.getBean(DurableRequests.class);
+			assertThat(health.healthForPath("requestreplyDurable").getStatus()).isEqualTo(Status.UP);
+			assertThat(durable.getRestoringPartitions()).isZero();
+			assertThat(durable.getPendingCount()).isEqualTo(2);
+			assertThat(durable.getLastRestoreTime()).isNotNull();
+		}
+		finally {
+			TestRestoreGate.GATE.release();
+		}
+	}
+
+	private static byte[] pendingState(String kind, long deadline) {
+		return ("{\"v\":1,\"kind\":\"" + kind + "\",\"deadline\":" + deadline
+				+ ",\"context\":{},\"topic\":\"jobs\",\"partition\":0,\"submittedAt\":0}")
+			.getBytes(StandardCharsets.UTF_8);
+	}
+
+	@Test
 	void whenNoListenerTakesTheKindThenSubmitIsRefused() {
 		ConfigurableApplicationContext instance = instance(TestBroker.uniqueTopic("durable-app"));
 		DurableRequest request = instance.getBean(RequestReplyTemplate.class)
@@ -287,9 +339,11 @@ class DurableRequestsTests {
 				"spring.application.name=" + TestBroker.uniqueTopic("durable-responder"));
 	}
 
-	private static ConfigurableApplicationContext instance(String application) {
-		return apps.start(new Class<?>[] { DurableApp.class }, "spring.application.name=" + application,
-				"request-reply.handler.enabled=false", "request-reply.durable.topic-partitions=2");
+	private static ConfigurableApplicationContext instance(String application, String... more) {
+		List<String> properties = new ArrayList<>(List.of("spring.application.name=" + application,
+				"request-reply.handler.enabled=false", "request-reply.durable.topic-partitions=2"));
+		properties.addAll(List.of(more));
+		return apps.start(new Class<?>[] { DurableApp.class }, properties.toArray(String[]::new));
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -117,6 +117,8 @@ final class PendingOwner implements SupervisedLoop.Body {
 					assigned = wanted;
 				}
 				startRestores(consumer);
+				// Before the poll: a restore's polls may take long, and the health shows it meanwhile.
+				this.restoring = (int) this.owned.values().stream().filter((partition) -> !partition.restored).count();
 				if (assigned.isEmpty()) {
 					this.restoring = 0;
 					this.pendingCount = 0;
