@@ -38,7 +38,9 @@ class ForkedDurableApp {
 		RequestReplyTemplate template = context.getBean(RequestReplyTemplate.class);
 		List<DurableRequest> requests = new ArrayList<>();
 		for (int i = 0; i < count; i++) {
-			DurableOptions options = DurableOptions.kind("report").timeout(Duration.ofMinutes(5)).context("job", "" + i);
+			DurableOptions options = DurableOptions.kind("report")
+				.timeout(Duration.ofMinutes(5))
+				.context("job", String.valueOf(i));
 			requests.add((i < quick) ? template.submit(topic, "quick-" + i, options.context("hang", "true"))
 					: template.submit(topic, "job-" + i, options));
 		}
