@@ -1,11 +1,13 @@
 package dev.requestreply;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -13,13 +15,21 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.requestreply.durable.DurableRequests;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpoint;
+import org.springframework.boot.health.actuate.endpoint.HealthEndpointGroups;
+import org.springframework.boot.health.contributor.Status;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.kafka.core.DefaultKafkaProducerFactory;
+import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.support.KafkaHeaders;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -192,6 +202,112 @@ class DurableRequestsTests {
 	}
 
 	@Test
+	void whenOwnerLacksTheKindsListenerThenTheOutcomeWaitsUncommittedAndAnInstanceWithItDeliversItOnce()
+			throws Exception {
+		String application = TestBroker.uniqueTopic("durable-app");
+		// The old version of a rolling deploy: no listener of kind 'audit'.
+		ConfigurableApplicationContext old = instance(application);
+		String audit = UUID.randomUUID().toString();
+		String report = UUID.randomUUID().toString();
+		KafkaTemplate<byte[], byte[]> raw = TestBroker.rawTemplate(TestBroker.bootstrapServers());
+		try {
+			long deadline = System.currentTimeMillis() + Duration.ofMinutes(5).toMillis();
+			for (String[] request : new String[][] { { audit, "audit" }, { report, "report" } }) {
+				raw.send(application + "-durable-pending", 0, request[0].getBytes(StandardCharsets.UTF_8),
+						pendingState(request[1], deadline))
+					.get(10, TimeUnit.SECONDS);
+			}
+			// Replies on the same durable partition: the audit's first, at offset 0.
+			for (String id : List.of(audit, report)) {
+				ProducerRecord<byte[], byte[]> reply = new ProducerRecord<>(application + "-durable-replies", 0, null,
+						("done:" + id).getBytes(StandardCharsets.UTF_8));
+				reply.headers().add(KafkaHeaders.CORRELATION_ID, CorrelationId.parse(id).toBytes());
+				raw.send(reply).get(10, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			((DefaultKafkaProducerFactory<byte[], byte[]>) raw.getProducerFactory()).destroy();
+		}
+		// The report's outcome does not wait behind the audit's.
+		DurableOutcome<String> delivered = old.getBean(Outcomes.class).next();
+		assertThat(delivered.id()).isEqualTo(report);
+		DurableRequests oldDurable = old.getBean(DurableRequests.class);
+		await().atMost(WAIT).until(() -> oldDurable.getPendingCount() == 1);
+		try (TestGroupOffsets offsets = new TestGroupOffsets()) {
+			OffsetAndMetadata committed = offsets.committed(application + "-durable")
+				.get(new TopicPartition(application + "-durable-replies", 0));
+			assertThat((committed != null) ? committed.offset() : 0).as("committed offset").isZero();
+		}
+		assertThat(oldDurable.getUnknownReplies()).isZero();
+		// The new version starts, the old one stops: the new one owns every partition.
+		ConfigurableApplicationContext current = apps.start(new Class<?>[] { DurableApp.class, AuditApp.class },
+				"spring.application.name=" + application, "request-reply.handler.enabled=false",
+				"request-reply.durable.topic-partitions=2");
+		old.close();
+		Audits audits = current.getBean(Audits.class);
+		DurableOutcome<String> outcome = audits.received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
+		assertThat(outcome).isInstanceOf(DurableOutcome.Replied.class);
+		assertThat(outcome.id()).isEqualTo(audit);
+		assertThat(((DurableOutcome.Replied<String>) outcome).reply()).isEqualTo("done:" + audit);
+		DurableRequests durable = current.getBean(DurableRequests.class);
+		await().atMost(WAIT).until(() -> durable.getPendingCount() == 0 && durable.getOutcomes("replied") == 1);
+		assertThat(current.getBean(Outcomes.class).received.poll(500, TimeUnit.MILLISECONDS)).as("report again")
+			.isNull();
+		assertThat(audits.received).isEmpty();
+	}
+
+	@Test
+	void whenAPartitionRestoresThenReadinessIsOutOfServiceAndLivenessUpUntilItEnds() throws Exception {
+		String application = TestBroker.uniqueTopic("durable-app");
+		String replies = TestBroker.createTopic("durable-restore-replies", 2);
+		String pending = TestBroker.createTopic("durable-restore-durable-pending", 2);
+		KafkaTemplate<byte[], byte[]> raw = TestBroker.rawTemplate(TestBroker.bootstrapServers());
+		try {
+			for (int partition = 0; partition < 2; partition++) {
+				raw.send(pending, partition, UUID.randomUUID().toString().getBytes(StandardCharsets.UTF_8),
+						pendingState("report", System.currentTimeMillis() + Duration.ofMinutes(5).toMillis()))
+					.get(10, TimeUnit.SECONDS);
+			}
+		}
+		finally {
+			((DefaultKafkaProducerFactory<byte[], byte[]>) raw.getProducerFactory()).destroy();
+		}
+		TestRestoreGate.GATE.hold();
+		try {
+			ConfigurableApplicationContext instance = instance(application,
+					"request-reply.durable.reply-topic=" + replies, "request-reply.durable.pending-topic=" + pending,
+					"request-reply.handler.consumer-properties.interceptor.classes=" + TestRestoreGate.class.getName(),
+					"management.endpoint.health.probes.enabled=true",
+					"management.endpoint.health.group.readiness.include=readinessState,requestreplyDurable");
+			HealthEndpointGroups groups = instance.getBean(HealthEndpointGroups.class);
+			assertThat(groups.get("readiness").isMember("requestreplyDurable")).isTrue();
+			assertThat(groups.get("liveness").isMember("requestreplyDurable")).isFalse();
+			HealthEndpoint health = instance.getBean(HealthEndpoint.class);
+			// The restore read pending records and is held before it can reach their end.
+			TestRestoreGate.GATE.awaitWaiting(1);
+			assertThat(health.healthForPath("requestreplyDurable").getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+			assertThat(health.healthForPath("readiness").getStatus()).isEqualTo(Status.OUT_OF_SERVICE);
+			assertThat(health.healthForPath("liveness").getStatus()).isEqualTo(Status.UP);
+			TestRestoreGate.GATE.release();
+			await().atMost(WAIT).until(() -> health.healthForPath("readiness").getStatus().equals(Status.UP));
+			DurableRequests durable = instance.getBean(DurableRequests.class);
+			assertThat(health.healthForPath("requestreplyDurable").getStatus()).isEqualTo(Status.UP);
+			assertThat(durable.getRestoringPartitions()).isZero();
+			assertThat(durable.getPendingCount()).isEqualTo(2);
+			assertThat(durable.getLastRestoreTime()).isNotNull();
+		}
+		finally {
+			TestRestoreGate.GATE.release();
+		}
+	}
+
+	private static byte[] pendingState(String kind, long deadline) {
+		return ("{\"v\":1,\"kind\":\"" + kind + "\",\"deadline\":" + deadline
+				+ ",\"context\":{},\"topic\":\"jobs\",\"partition\":0,\"submittedAt\":0}")
+			.getBytes(StandardCharsets.UTF_8);
+	}
+
+	@Test
 	void whenNoListenerTakesTheKindThenSubmitIsRefused() {
 		ConfigurableApplicationContext instance = instance(TestBroker.uniqueTopic("durable-app"));
 		DurableRequest request = instance.getBean(RequestReplyTemplate.class)
@@ -223,9 +339,11 @@ class DurableRequestsTests {
 				"spring.application.name=" + TestBroker.uniqueTopic("durable-responder"));
 	}
 
-	private static ConfigurableApplicationContext instance(String application) {
-		return apps.start(new Class<?>[] { DurableApp.class }, "spring.application.name=" + application,
-				"request-reply.handler.enabled=false", "request-reply.durable.topic-partitions=2");
+	private static ConfigurableApplicationContext instance(String application, String... more) {
+		List<String> properties = new ArrayList<>(List.of("spring.application.name=" + application,
+				"request-reply.handler.enabled=false", "request-reply.durable.topic-partitions=2"));
+		properties.addAll(List.of(more));
+		return apps.start(new Class<?>[] { DurableApp.class }, properties.toArray(String[]::new));
 	}
 
 	@Configuration(proxyBeanMethods = false)
@@ -262,6 +380,27 @@ class DurableRequestsTests {
 			DurableOutcome<String> outcome = this.received.poll(WAIT.toSeconds(), TimeUnit.SECONDS);
 			assertThat(outcome).as("an outcome within " + WAIT).isNotNull();
 			return outcome;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	static class AuditApp {
+
+		@Bean
+		Audits audits() {
+			return new Audits();
+		}
+
+	}
+
+	static class Audits {
+
+		final LinkedBlockingQueue<DurableOutcome<String>> received = new LinkedBlockingQueue<>();
+
+		@DurableReplyListener("audit")
+		void onAudit(DurableOutcome<String> outcome) {
+			this.received.add(outcome);
 		}
 
 	}

@@ -22,7 +22,8 @@ import org.springframework.context.Lifecycle;
  * A responder ({@code EchoApp}, or {@code StreamApp} for {@code streamer}) or a requester
  * application in a JVM of its own, for the crash tests:
  * {@code ForkedApp responder|streamer|jobs|requester <bootstrap servers> [property=value...]}
- * ({@code jobs}: {@code QueueJobsApp}, in queue mode). It prints {@code FORKED ready} once
+ * ({@code jobs}: {@code QueueJobsApp}, in queue mode; {@code durable}: {@link ForkedDurableApp}, a
+ * requester of durable requests). It prints {@code FORKED ready} once
  * started (a responder once its handlers own partitions, unless given {@code test.standby=true}
  * or in queue mode) and then answers commands read from its standard input, one a line:
  * <ul>
@@ -32,7 +33,10 @@ import org.springframework.context.Lifecycle;
  * <li>{@code assignment}: the handler partitions it owns, {@code FORKED assignment 0,2};</li>
  * <li>{@code stats}: what its handlers did, {@code FORKED stats handled=12 expired=3 ...};</li>
  * <li>{@code send <topic> <count> <timeout ms>}: sends that many requests ({@code orphan-0} ...)
- * and answers {@code FORKED send <count>} once they are written.</li>
+ * and answers {@code FORKED send <count>} once they are written;</li>
+ * <li>{@code submit <topic> <count> <quick>} ({@code durable}): submits that many durable requests
+ * (see {@link ForkedDurableApp#submit}) and answers {@code FORKED submit <id>,<id>...} once each is
+ * accepted.</li>
  * </ul>
  */
 public final class ForkedApp {
@@ -41,7 +45,7 @@ public final class ForkedApp {
 	}
 
 	public static void main(String[] args) throws Exception {
-		boolean responder = !"requester".equals(args[0]);
+		boolean responder = !"requester".equals(args[0]) && !"durable".equals(args[0]);
 		Class<?> responderApp = switch (args[0]) {
 			case "streamer" -> StreamApp.class;
 			case "jobs" -> QueueJobsApp.class;
@@ -55,6 +59,7 @@ public final class ForkedApp {
 		ConfigurableApplicationContext context = (responder && !standby)
 				? apps.startAssigned(args[1], new Class<?>[] { responderApp }, properties)
 				: responder ? apps.start(args[1], new Class<?>[] { responderApp }, properties)
+				: "durable".equals(args[0]) ? apps.start(args[1], new Class<?>[] { ForkedDurableApp.class }, properties)
 				: apps.start(args[1], new Class<?>[] { RequesterApp.class }, properties);
 		if (Arrays.asList(properties).contains("test.join-on-command=true")) {
 			((Lifecycle) context.getBean(ReplyHandlerContainers.class)).stop();
@@ -73,6 +78,8 @@ public final class ForkedApp {
 				case "stats" -> answer("stats " + stats(context));
 				case "send" -> answer("send " + send(context, command[1], Integer.parseInt(command[2]),
 						Duration.ofMillis(Long.parseLong(command[3]))));
+				case "submit" -> answer("submit " + ForkedDurableApp.submit(context, command[1],
+						Integer.parseInt(command[2]), Integer.parseInt(command[3])));
 				default -> answer("unknown " + line);
 			}
 		}

@@ -28,6 +28,8 @@ final class DurableFigures {
 
 	private final LongAdder unknownReplies = new LongAdder();
 
+	private final LongAdder redeliveries = new LongAdder();
+
 	private volatile long lastRestoreMillis = -1;
 
 	void delivered(DurableOutcome<?> outcome) {
@@ -59,6 +61,14 @@ final class DurableFigures {
 
 	long unknownReplies() {
 		return this.unknownReplies.sum();
+	}
+
+	void redelivered() {
+		this.redeliveries.increment();
+	}
+
+	long redeliveries() {
+		return this.redeliveries.sum();
 	}
 
 	void restored(long millis) {

@@ -14,6 +14,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class DurableIds {
 
+	private static final String DELIVERY_SUFFIX = ":delivery";
+
 	private DurableIds() {
 	}
 
@@ -23,6 +25,23 @@ final class DurableIds {
 
 	static byte[] key(String id) {
 		return id.getBytes(StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * The key of the delivery marker of a request on the pending topic: written before each call of
+	 * its listener, so that a later owner knows a call began (a repeat) and counts it.
+	 */
+	static byte[] deliveryKey(String id) {
+		return (id + DELIVERY_SUFFIX).getBytes(StandardCharsets.UTF_8);
+	}
+
+	/**
+	 * Return the request id of a delivery marker's key.
+	 * @param key a key of the pending topic
+	 * @return the id, or {@code null} when the key is no delivery marker's
+	 */
+	static @Nullable String ofDeliveryKey(String key) {
+		return key.endsWith(DELIVERY_SUFFIX) ? key.substring(0, key.length() - DELIVERY_SUFFIX.length()) : null;
 	}
 
 	static byte[] correlationId(String id) {

@@ -172,6 +172,15 @@ public final class DurableRequests implements SmartLifecycle, DisposableBean {
 	}
 
 	/**
+	 * Return how many outcomes were delivered again: their listener had been called for them
+	 * before, by an instance that stopped or crashed before their end was written.
+	 * @return the count since start
+	 */
+	public long getRedeliveries() {
+		return this.figures.redeliveries();
+	}
+
+	/**
 	 * Return how many outcomes ended without their listener, which failed every attempt.
 	 * @return the count since start
 	 */

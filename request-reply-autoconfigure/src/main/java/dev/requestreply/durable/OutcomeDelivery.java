@@ -1,10 +1,15 @@
 package dev.requestreply.durable;
 
 import java.lang.reflect.Type;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.IntFunction;
+import java.util.function.Supplier;
 
 import dev.requestreply.DurableOutcome;
 import dev.requestreply.RemoteHandlerException;
@@ -13,6 +18,7 @@ import dev.requestreply.convert.PayloadConversionException;
 import dev.requestreply.convert.PayloadConverter;
 import dev.requestreply.wire.ErrorHeaders;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.boot.task.ThreadPoolTaskExecutorBuilder;
 import org.springframework.core.log.LogAccessor;
@@ -22,9 +28,12 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 /**
  * Hands outcomes to their listeners, on threads of its own (never a consumer's or the pending
  * reader's): a listener that throws is called again with backoff, at most {@link #MAX_ATTEMPTS}
- * times, then the failure is logged at ERROR and counted and the outcome ends all the same. An
- * outcome ends with its tombstone on the pending topic, acknowledged, and then its reply's offset
- * becomes committable.
+ * times, then the failure is logged at ERROR and counted and the outcome ends all the same. Before
+ * each call, a delivery marker (key {@code <id>:delivery}, value the attempt) is written to the
+ * pending topic and acknowledged, so that an owner that delivers the outcome again after a crash or
+ * a hand-over knows it repeats one: its attempts go on from there, and it is counted. An outcome
+ * ends with its tombstones (the pending record's and the marker's) on the pending topic,
+ * acknowledged, and then its reply's offset becomes committable.
  */
 final class OutcomeDelivery implements AutoCloseable {
 
@@ -37,7 +46,7 @@ final class OutcomeDelivery implements AutoCloseable {
 
 	private static final Duration FIRST_BACKOFF = Duration.ofMillis(200);
 
-	private static final Duration TOMBSTONE_TIMEOUT = Duration.ofSeconds(10);
+	private static final Duration WRITE_TIMEOUT = Duration.ofSeconds(10);
 
 	private static final LogAccessor logger = new LogAccessor(OutcomeDelivery.class);
 
@@ -65,27 +74,39 @@ final class OutcomeDelivery implements AutoCloseable {
 	 * Deliver an outcome, then end its pending state and run {@code ended}.
 	 * @param id the request's id
 	 * @param partition its durable partition
+	 * @param earlier the listener calls that began for it before (its delivery marker), 0 when none
 	 * @param listener the listener of its kind
 	 * @param outcome the outcome of a delivery attempt
 	 * @param ended run once the tombstone is written (not when this delivery is dropped at
 	 * shutdown: the partition's next owner delivers it again)
 	 */
-	void deliver(String id, int partition, DurableListenerMethod listener, IntFunction<DurableOutcome<?>> outcome,
-			Runnable ended) {
+	void deliver(String id, int partition, int earlier, DurableListenerMethod listener,
+			IntFunction<DurableOutcome<?>> outcome, Runnable ended) {
 		try {
-			this.executor.execute(() -> run(id, partition, listener, outcome, ended));
+			this.executor.execute(() -> run(id, partition, earlier, listener, outcome, ended));
 		}
 		catch (RejectedExecutionException ex) {
 			logger.debug(() -> "Outcome of durable request " + id + " not delivered: shutting down");
 		}
 	}
 
-	private void run(String id, int partition, DurableListenerMethod listener, IntFunction<DurableOutcome<?>> outcome,
-			Runnable ended) {
-		DurableOutcome<?> current = outcome.apply(1);
+	private void run(String id, int partition, int earlier, DurableListenerMethod listener,
+			IntFunction<DurableOutcome<?>> outcome, Runnable ended) {
+		if (earlier > 0) {
+			this.figures.redelivered();
+		}
+		DurableOutcome<?> current = outcome.apply(earlier + 1);
 		for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-			current = (attempt == 1) ? current : outcome.apply(attempt);
+			current = (attempt == 1) ? current : outcome.apply(earlier + attempt);
 			DurableOutcome<?> called = current;
+			try {
+				mark(id, partition, earlier + attempt);
+			}
+			catch (InterruptedException ex) {
+				// Shutting down: not ended, so its next owner delivers it again.
+				Thread.currentThread().interrupt();
+				return;
+			}
 			try {
 				listener.invoke(current);
 				break;
@@ -110,18 +131,40 @@ final class OutcomeDelivery implements AutoCloseable {
 		}
 		this.figures.delivered(current);
 		try {
-			this.kafkaTemplate.send(this.pendingTopic, partition, DurableIds.key(id), null)
-				.get(TOMBSTONE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+			// The pending state's first: a crash between the two leaves a marker of no request.
+			CompletableFuture<?> pendingEnd = send(partition, DurableIds.key(id), null);
+			CompletableFuture<?> markerEnd = send(partition, DurableIds.deliveryKey(id), null);
+			await(pendingEnd, () -> "Could not end the pending state of durable request " + id
+					+ " after its outcome; a later owner of partition " + partition
+					+ " may end it again (as TimedOut at its deadline)");
+			await(markerEnd, () -> "Could not end the delivery marker of durable request " + id);
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
 			return;
 		}
-		catch (Exception ex) {
-			logger.warn(ex, () -> "Could not end the pending state of durable request " + id + " after its outcome; "
-					+ "a later owner of partition " + partition + " may end it again (as TimedOut at its deadline)");
-		}
 		ended.run();
+	}
+
+	private void mark(String id, int partition, int attempt) throws InterruptedException {
+		byte[] value = Integer.toString(attempt).getBytes(StandardCharsets.US_ASCII);
+		await(send(partition, DurableIds.deliveryKey(id), value),
+				() -> "Could not write the delivery marker of durable request " + id + " on partition " + partition
+						+ "; should its outcome be delivered again, it would not be known as a repeat");
+	}
+
+	private CompletableFuture<?> send(int partition, byte[] key, byte @Nullable [] value) {
+		return this.kafkaTemplate.send(this.pendingTopic, partition, key, value);
+	}
+
+	// Waits for the acknowledgement; a failure is logged.
+	private static void await(CompletableFuture<?> write, Supplier<String> failure) throws InterruptedException {
+		try {
+			write.get(WRITE_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (ExecutionException | TimeoutException ex) {
+			logger.warn(ex, failure);
+		}
 	}
 
 	static DurableOutcome<?> fromReply(String id, PendingState state, int attempt, ConsumerRecord<byte[], byte[]> reply,

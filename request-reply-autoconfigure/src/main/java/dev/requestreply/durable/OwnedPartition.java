@@ -10,6 +10,7 @@ import java.util.Set;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogAccessor;
 
@@ -31,6 +32,9 @@ final class OwnedPartition {
 	final Deque<OwnerEvent.Reply> waiting = new ArrayDeque<>();
 
 	final Set<String> parked = new HashSet<>();
+
+	// Per request, the listener calls begun for it (its delivery marker), by earlier owners too.
+	private final Map<String, Integer> deliveries = new HashMap<>();
 
 	boolean restored;
 
@@ -54,6 +58,7 @@ final class OwnedPartition {
 	void restart() {
 		this.states.clear();
 		this.deadlines.clear();
+		this.deliveries.clear();
 		this.replyEnd = -1;
 		this.restored = false;
 		this.restoreEnd = -1;
@@ -64,6 +69,11 @@ final class OwnedPartition {
 			return;
 		}
 		String id = new String(record.key(), StandardCharsets.UTF_8);
+		String delivered = DurableIds.ofDeliveryKey(id);
+		if (delivered != null) {
+			applyDeliveryMarker(delivered, record.value());
+			return;
+		}
 		if (record.value() == null) {
 			this.states.remove(id);
 			return;
@@ -77,6 +87,31 @@ final class OwnedPartition {
 			this.states.put(id, state);
 			this.deadlines.add(id, state.deadline());
 		}
+	}
+
+	private void applyDeliveryMarker(String id, byte @Nullable [] value) {
+		Integer calls = null;
+		try {
+			calls = (value != null) ? Integer.valueOf(new String(value, StandardCharsets.UTF_8)) : null;
+		}
+		catch (NumberFormatException ex) {
+			// Unreadable: as if no call had begun.
+		}
+		if (calls != null) {
+			this.deliveries.put(id, calls);
+		}
+		else {
+			this.deliveries.remove(id);
+		}
+	}
+
+	/**
+	 * Return how many listener calls began for a request before, as its delivery marker says.
+	 * @param id the request's id
+	 * @return the count, 0 when none is known
+	 */
+	int earlierDeliveries(String id) {
+		return this.deliveries.getOrDefault(id, 0);
 	}
 
 	void parked(String id, String kind) {

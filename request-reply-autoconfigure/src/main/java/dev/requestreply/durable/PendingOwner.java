@@ -117,6 +117,8 @@ final class PendingOwner implements SupervisedLoop.Body {
 					assigned = wanted;
 				}
 				startRestores(consumer);
+				// Before the poll: a restore's polls may take long, and the health shows it meanwhile.
+				this.restoring = (int) this.owned.values().stream().filter((partition) -> !partition.restored).count();
 				if (assigned.isEmpty()) {
 					this.restoring = 0;
 					this.pendingCount = 0;
@@ -223,12 +225,15 @@ final class PendingOwner implements SupervisedLoop.Body {
 				if (reply.cancel) {
 					this.cancels.send(id, state);
 					this.cancels.answer(reply.record, true);
-					this.delivery.deliver(id, reply.partition, listener, (attempt) -> new DurableOutcome.Cancelled<>(id,
-							state.kind(), state.context(), attempt), () -> ended(reply, id));
+					this.delivery.deliver(id, reply.partition, partition.earlierDeliveries(id), listener,
+							(attempt) -> new DurableOutcome.Cancelled<>(id, state.kind(), state.context(), attempt),
+							() -> ended(reply, id));
 				}
 				else {
-					this.delivery.deliver(id, reply.partition, listener, (attempt) -> OutcomeDelivery.fromReply(id,
-							state, attempt, reply.record, listener.replyType(), this.converter), () -> ended(reply, id));
+					this.delivery.deliver(id, reply.partition, partition.earlierDeliveries(id), listener,
+							(attempt) -> OutcomeDelivery.fromReply(id, state, attempt, reply.record,
+									listener.replyType(), this.converter),
+							() -> ended(reply, id));
 				}
 				continue;
 			}
@@ -296,8 +301,9 @@ final class PendingOwner implements SupervisedLoop.Body {
 			partition.inFlight.add(id);
 			this.cancels.send(id, state);
 			Instant deadline = Instant.ofEpochMilli(state.deadline());
-			this.delivery.deliver(id, number, listener, (attempt) -> new DurableOutcome.TimedOut<>(id, state.kind(),
-					state.context(), attempt, deadline), () -> post(new OwnerEvent.Ended(number, id)));
+			this.delivery.deliver(id, number, partition.earlierDeliveries(id), listener,
+					(attempt) -> new DurableOutcome.TimedOut<>(id, state.kind(), state.context(), attempt, deadline),
+					() -> post(new OwnerEvent.Ended(number, id)));
 		}
 		if (partition.deadlines.dueBy(partition.replyEndAsOf) == null) {
 			partition.replyEnd = -1;

@@ -15,8 +15,8 @@ import org.springframework.util.Assert;
 /**
  * Meters of durable requests, published whether or not the application has listeners (then
  * zero): the pending requests and restoring partitions of this instance, the last restore's time,
- * outcomes by type, listeners that failed every attempt, and replies that named no pending
- * request.
+ * outcomes by type, outcomes delivered again, listeners that failed every attempt, and replies
+ * that named no pending request.
  *
  * @since 0.4.0
  */
@@ -52,6 +52,12 @@ public class DurableRequestsMeterBinder implements MeterBinder {
 	 */
 	public static final String UNKNOWN_REPLIES = "requestreply.durable.replies.unknown";
 
+	/**
+	 * Outcomes delivered again after a crash or a hand-over: their listener had been called for
+	 * them before.
+	 */
+	public static final String REDELIVERIES = "requestreply.durable.redeliveries";
+
 	private static final List<String> TYPES = List.of("replied", "failed", "timed_out", "cancelled");
 
 	private final DurableRequests durable;
@@ -85,6 +91,9 @@ public class DurableRequestsMeterBinder implements MeterBinder {
 		}
 		FunctionCounter.builder(LISTENER_FAILURES, this.durable, DurableRequests::getListenerFailures)
 			.description("Outcomes ended without their listener, which failed every attempt")
+			.register(registry);
+		FunctionCounter.builder(REDELIVERIES, this.durable, DurableRequests::getRedeliveries)
+			.description("Outcomes delivered again: their listener had been called for them before")
 			.register(registry);
 		FunctionCounter.builder(UNKNOWN_REPLIES, this.durable, DurableRequests::getUnknownReplies)
 			.description("Replies on the durable reply topic that named no pending durable request")

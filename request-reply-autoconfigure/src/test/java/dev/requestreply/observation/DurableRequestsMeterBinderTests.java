@@ -43,6 +43,7 @@ class DurableRequestsMeterBinderTests {
 			.isZero();
 		assertThat(registry.get(DurableRequestsMeterBinder.LISTENER_FAILURES).functionCounter().count()).isZero();
 		assertThat(registry.get(DurableRequestsMeterBinder.UNKNOWN_REPLIES).functionCounter().count()).isZero();
+		assertThat(registry.get(DurableRequestsMeterBinder.REDELIVERIES).functionCounter().count()).isZero();
 	}
 
 	@Test
