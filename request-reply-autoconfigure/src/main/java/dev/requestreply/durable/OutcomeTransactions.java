@@ -96,7 +96,13 @@ final class OutcomeTransactions implements AutoCloseable {
 		if (this.owner.ledger(partition) != ledger) {
 			return Attempt.MOVED;
 		}
-		Producer<Object, Object> producer = this.factory.createProducer();
+		Producer<Object, Object> producer;
+		try {
+			producer = this.factory.createProducer();
+		}
+		catch (RuntimeException ex) {
+			return new Attempt(Ending.FAILED, ex);
+		}
 		try {
 			producer.beginTransaction();
 			if (listener != null) {
