@@ -78,12 +78,12 @@ final class OutcomeDelivery implements AutoCloseable {
 	 * @param ended run once the tombstone is written (not when this delivery is dropped at
 	 * shutdown or its partition moved: the partition's next owner delivers it again)
 	 */
-	void deliver(String id, int partition, @Nullable PartitionLedger ledger, long replyOffset,
+	void deliver(String id, int partition, PartitionLedger ledger, long replyOffset,
 			DurableListenerMethod listener, IntFunction<DurableOutcome<?>> outcome, Runnable ended) {
 		OutcomeTransactions transactional = this.transactions;
 		try {
 			this.executor.execute(() -> {
-				if (transactional != null && ledger != null) {
+				if (transactional != null) {
 					runInTransactions(transactional, new Ending(id, partition, ledger, replyOffset), listener, outcome,
 							ended);
 				}

@@ -224,13 +224,14 @@ final class PendingOwner implements SupervisedLoop.Body {
 					this.cancels.send(id, state);
 					this.cancels.answer(reply.record, true);
 					this.delivery.deliver(id, reply.partition, reply.ledger, reply.record.offset(), listener,
-							(attempt) -> new DurableOutcome.Cancelled<>(id,
-							state.kind(), state.context(), attempt), () -> ended(reply, id));
+							(attempt) -> new DurableOutcome.Cancelled<>(id, state.kind(), state.context(), attempt),
+							() -> ended(reply, id));
 				}
 				else {
 					this.delivery.deliver(id, reply.partition, reply.ledger, reply.record.offset(), listener,
-							(attempt) -> OutcomeDelivery.fromReply(id,
-							state, attempt, reply.record, listener.replyType(), this.converter), () -> ended(reply, id));
+							(attempt) -> OutcomeDelivery.fromReply(id, state, attempt, reply.record,
+									listener.replyType(), this.converter),
+							() -> ended(reply, id));
 				}
 				continue;
 			}
@@ -299,8 +300,8 @@ final class PendingOwner implements SupervisedLoop.Body {
 			this.cancels.send(id, state);
 			Instant deadline = Instant.ofEpochMilli(state.deadline());
 			this.delivery.deliver(id, number, partition.ledger, -1, listener,
-					(attempt) -> new DurableOutcome.TimedOut<>(id, state.kind(),
-					state.context(), attempt, deadline), () -> post(new OwnerEvent.Ended(number, id)));
+					(attempt) -> new DurableOutcome.TimedOut<>(id, state.kind(), state.context(), attempt, deadline),
+					() -> post(new OwnerEvent.Ended(number, id)));
 		}
 		if (partition.deadlines.dueBy(partition.replyEndAsOf) == null) {
 			partition.replyEnd = -1;
