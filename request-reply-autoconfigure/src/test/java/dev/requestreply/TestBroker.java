@@ -84,9 +84,22 @@ public final class TestBroker {
 	 * Read every record of a topic of the shared broker, from its beginning to its current end.
 	 */
 	public static List<ConsumerRecord<byte[], byte[]>> readAll(String topic) {
+		return readAll(topic, "read_uncommitted");
+	}
+
+	/**
+	 * Read every committed record of a topic of the shared broker (records of aborted transactions
+	 * left out), from its beginning to its last stable offset.
+	 */
+	public static List<ConsumerRecord<byte[], byte[]>> readCommitted(String topic) {
+		return readAll(topic, "read_committed");
+	}
+
+	private static List<ConsumerRecord<byte[], byte[]>> readAll(String topic, String isolation) {
 		Map<String, Object> config = Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers(),
 				ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-				ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+				ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
+				ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
 		try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(config)) {
 			List<TopicPartition> partitions = consumer.partitionsFor(topic)
 				.stream()

@@ -16,6 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.env.Environment;
+import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.util.StringUtils;
 
 /**
@@ -39,9 +40,11 @@ public final class DurableRequestsAutoConfiguration {
 	@ConditionalOnMissingBean
 	DurableRequests durableRequests(RequestReplyKafkaClients clients, PayloadConverter converter,
 			RequestReplyProperties properties, Environment environment, DurableListeners listeners,
-			ObjectProvider<RequestReplyTemplate> template) {
+			ObjectProvider<RequestReplyTemplate> template, ProducerFactory<?, ?> producerFactory) {
+		// With spring.kafka.producer.transaction-id-prefix, each outcome ends in one transaction.
 		DurableRequests durable = new DurableRequests(settings(properties, environment), listeners,
-				clients.getKafkaTemplate(), clients.getHandlerConsumerFactory(), clients.getAdminConfig(), converter);
+				clients.getKafkaTemplate(), clients.getHandlerConsumerFactory(), clients.getAdminConfig(), converter,
+				producerFactory);
 		template.ifAvailable((available) -> available.setDurableRequests(durable));
 		return durable;
 	}

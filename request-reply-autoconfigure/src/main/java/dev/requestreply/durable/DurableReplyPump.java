@@ -12,6 +12,7 @@ import dev.requestreply.responder.PartitionLedger;
 import dev.requestreply.wire.HeaderNames;
 import dev.requestreply.wire.WireFormat;
 import org.apache.kafka.clients.consumer.Consumer;
+import org.apache.kafka.clients.consumer.ConsumerGroupMetadata;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
@@ -29,10 +30,12 @@ import org.springframework.kafka.support.Acknowledgment;
  * The listener of the durable reply topic's consumer: on its thread, it passes each reply to the
  * pending reader, keeps a {@link PartitionLedger} per partition (the responder's: only contiguous
  * finished offsets are committed, with the finished ones above them in the commit's metadata),
- * commits before each poll, and tells the pending reader which partitions it owns.
+ * commits before each poll, and tells the pending reader which partitions it owns. With
+ * transactions it commits nothing itself: each outcome's transaction commits its partition's
+ * offset ({@link OutcomeTransactions}), with the group metadata this keeps as of the last poll.
  */
 final class DurableReplyPump implements BatchAcknowledgingConsumerAwareMessageListener<byte[], byte[]>,
-		BatchInterceptor<byte[], byte[]>, ConsumerAwareRebalanceListener {
+		BatchInterceptor<byte[], byte[]>, ConsumerAwareRebalanceListener, OutcomeTransactions.Owner {
 
 	private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(10);
 
@@ -54,8 +57,22 @@ final class DurableReplyPump implements BatchAcknowledgingConsumerAwareMessageLi
 
 	private final List<WireFormat> formats;
 
-	DurableReplyPump(PendingOwner owner, Map<String, HeaderNames> headerNames) {
+	private final String topic;
+
+	private final boolean transactional;
+
+	private volatile @Nullable ConsumerGroupMetadata groupMetadata;
+
+	/**
+	 * @param owner the pending reader
+	 * @param settings the durable settings
+	 * @param transactional whether outcomes' transactions commit the offsets
+	 */
+	DurableReplyPump(PendingOwner owner, DurableSettings settings, boolean transactional) {
 		this.owner = owner;
+		this.topic = settings.replyTopic();
+		this.transactional = transactional;
+		Map<String, HeaderNames> headerNames = settings.headerNames();
 		Map<String, WireFormat> byCorrelationHeader = new HashMap<>();
 		byCorrelationHeader.put(HeaderNames.DEFAULT.correlationId(), WireFormat.standard());
 		headerNames.values()
@@ -108,6 +125,7 @@ final class DurableReplyPump implements BatchAcknowledgingConsumerAwareMessageLi
 				// No position yet: known at a later poll.
 			}
 		}
+		this.groupMetadata = consumer.groupMetadata();
 		Map<TopicPartition, OffsetAndMetadata> due = due(this.ledgers.keySet());
 		if (!due.isEmpty()) {
 			consumer.commitAsync(due, (offsets, ex) -> {
@@ -136,14 +154,18 @@ final class DurableReplyPump implements BatchAcknowledgingConsumerAwareMessageLi
 					+ "; outcomes delivered before may be delivered again");
 			offsets = Map.of();
 		}
+		Map<Integer, PartitionLedger> assigned = new HashMap<>();
 		for (TopicPartition partition : partitions) {
 			OffsetAndMetadata offset = offsets.get(partition);
-			this.ledgers.put(partition, new PartitionLedger(partition, offset, MAX_METADATA_CHARS));
+			PartitionLedger ledger = new PartitionLedger(partition, offset, MAX_METADATA_CHARS);
+			assigned.put(partition.partition(), ledger);
+			this.ledgers.put(partition, ledger);
 			if (offset != null) {
 				this.committed.put(partition, offset);
 			}
 		}
-		this.owner.post(new OwnerEvent.Assigned(partitions.stream().map(TopicPartition::partition).toList()));
+		this.groupMetadata = consumer.groupMetadata();
+		this.owner.post(new OwnerEvent.Assigned(assigned));
 	}
 
 	@Override
@@ -180,12 +202,24 @@ final class DurableReplyPump implements BatchAcknowledgingConsumerAwareMessageLi
 	 * @param partition the partition
 	 * @return the offset, or -1 when the partition is not owned
 	 */
-	long readTo(int partition) {
+	@Override
+	public long readTo(int partition) {
 		return this.readTo.getOrDefault(partition, -1L);
 	}
 
 	private Map<TopicPartition, OffsetAndMetadata> due(Collection<TopicPartition> partitions) {
-		return PartitionLedger.due(this.ledgers, partitions, this.committed);
+		// With transactions, only outcomes' transactions commit.
+		return this.transactional ? Map.of() : PartitionLedger.due(this.ledgers, partitions, this.committed);
+	}
+
+	@Override
+	public @Nullable PartitionLedger ledger(int partition) {
+		return this.ledgers.get(new TopicPartition(this.topic, partition));
+	}
+
+	@Override
+	public @Nullable ConsumerGroupMetadata groupMetadata() {
+		return this.groupMetadata;
 	}
 
 }

@@ -18,6 +18,7 @@ import org.springframework.boot.task.ThreadPoolTaskExecutorBuilder;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.kafka.core.ConsumerFactory;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.core.ProducerFactory;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.listener.ContainerProperties;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
@@ -54,6 +55,8 @@ public final class DurableRequests implements SmartLifecycle, DisposableBean {
 
 	private final DurableFigures figures = new DurableFigures();
 
+	private final @Nullable OutcomeTransactions transactions;
+
 	private volatile int partitions;
 
 	private volatile boolean running;
@@ -77,6 +80,28 @@ public final class DurableRequests implements SmartLifecycle, DisposableBean {
 	public DurableRequests(DurableSettings settings, DurableListeners listeners,
 			KafkaTemplate<byte[], byte[]> kafkaTemplate, ConsumerFactory<byte[], byte[]> consumerFactory,
 			Map<String, Object> adminConfig, PayloadConverter converter) {
+		this(settings, listeners, kafkaTemplate, consumerFactory, adminConfig, converter, null);
+	}
+
+	/**
+	 * Create the durable requests of an application whose outcomes end in transactions when its
+	 * producer factory is transactional: each outcome's listener call, with what the listener sends
+	 * through a {@code KafkaTemplate} of that factory, the end of the request's pending state and
+	 * its reply's offset commit together or not at all.
+	 * @param settings the settings
+	 * @param listeners the application's listeners
+	 * @param kafkaTemplate the template that sends requests and pending records
+	 * @param consumerFactory the factory of the consumers of the durable topics
+	 * @param adminConfig the configuration of the admin client that prepares the topics
+	 * @param converter the payload converter
+	 * @param applicationProducerFactory the application's producer factory; outcomes end in
+	 * transactions when it is transactional, at least once otherwise or when {@code null}
+	 * @since 0.4.0
+	 */
+	public DurableRequests(DurableSettings settings, DurableListeners listeners,
+			KafkaTemplate<byte[], byte[]> kafkaTemplate, ConsumerFactory<byte[], byte[]> consumerFactory,
+			Map<String, Object> adminConfig, PayloadConverter converter,
+			@Nullable ProducerFactory<?, ?> applicationProducerFactory) {
 		Assert.notNull(settings, "'settings' must not be null");
 		this.settings = settings;
 		this.listeners = listeners;
@@ -92,6 +117,16 @@ public final class DurableRequests implements SmartLifecycle, DisposableBean {
 		this.sender.initialize();
 		this.submitter = new DurableSubmitter(kafkaTemplate, converter, settings, listeners, () -> this.partitions,
 				this.sender);
+		this.transactions = (applicationProducerFactory != null && applicationProducerFactory.transactionCapable())
+				? new OutcomeTransactions(applicationProducerFactory, settings) : null;
+	}
+
+	/**
+	 * Return whether outcomes end in transactions (exactly one committed outcome per request).
+	 * @return whether the application's producer factory is transactional
+	 */
+	public boolean isTransactional() {
+		return this.transactions != null;
 	}
 
 	/**
@@ -216,7 +251,7 @@ public final class DurableRequests implements SmartLifecycle, DisposableBean {
 		}
 		this.partitions = new DurableTopicProvisioner(this.adminConfig, this.settings).prepare();
 		OutcomeDelivery delivery = new OutcomeDelivery(this.kafkaTemplate, this.settings.pendingTopic(),
-				LISTENER_THREADS, this.figures);
+				LISTENER_THREADS, this.figures, this.transactions);
 		PendingOwner owner = new PendingOwner(this.consumerFactory, this.settings, this.listeners, delivery,
 				this.converter, new ResponderCancels(this.kafkaTemplate, this.settings.headerNames()), this.figures);
 		SupervisedLoop loop = new SupervisedLoop(PendingOwner.THREAD_NAME, owner, Duration.ofMillis(100),
@@ -236,7 +271,10 @@ public final class DurableRequests implements SmartLifecycle, DisposableBean {
 		properties.getKafkaConsumerProperties().put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
 		properties.getKafkaConsumerProperties().put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
 		properties.setPollTimeout(200);
-		DurableReplyPump pump = new DurableReplyPump(owner, this.settings.headerNames());
+		DurableReplyPump pump = new DurableReplyPump(owner, this.settings, this.transactions != null);
+		if (this.transactions != null) {
+			this.transactions.ownedBy(pump);
+		}
 		properties.setMessageListener(pump);
 		properties.setConsumerRebalanceListener(pump);
 		owner.readRepliesFrom(pump::readTo);
@@ -267,6 +305,9 @@ public final class DurableRequests implements SmartLifecycle, DisposableBean {
 	public void destroy() {
 		stop();
 		this.sender.shutdown();
+		if (this.transactions != null) {
+			this.transactions.close();
+		}
 	}
 
 	@Override

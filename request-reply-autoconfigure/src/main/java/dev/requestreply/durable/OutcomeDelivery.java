@@ -16,6 +16,7 @@ import dev.requestreply.RemoteHandlerException;
 import dev.requestreply.ReplyErrorCodes;
 import dev.requestreply.convert.PayloadConversionException;
 import dev.requestreply.convert.PayloadConverter;
+import dev.requestreply.responder.PartitionLedger;
 import dev.requestreply.wire.ErrorHeaders;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.jspecify.annotations.Nullable;
@@ -33,7 +34,9 @@ import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
  * pending topic and acknowledged, so that an owner that delivers the outcome again after a crash or
  * a hand-over knows it repeats one: its attempts go on from there, and it is counted. An outcome
  * ends with its tombstones (the pending record's and the marker's) on the pending topic,
- * acknowledged, and then its reply's offset becomes committable.
+ * acknowledged, and then its reply's offset becomes committable. With transactions, each attempt
+ * (after its marker) is one transaction instead ({@link OutcomeTransactions}), holding both
+ * tombstones, and the outcome ends when one commits.
  */
 final class OutcomeDelivery implements AutoCloseable {
 
@@ -58,9 +61,12 @@ final class OutcomeDelivery implements AutoCloseable {
 
 	private final DurableFigures figures;
 
+	private final @Nullable OutcomeTransactions transactions;
+
 	OutcomeDelivery(KafkaTemplate<byte[], byte[]> kafkaTemplate, String pendingTopic, int threads,
-			DurableFigures figures) {
+			DurableFigures figures, @Nullable OutcomeTransactions transactions) {
 		this.figures = figures;
+		this.transactions = transactions;
 		this.kafkaTemplate = kafkaTemplate;
 		this.pendingTopic = pendingTopic;
 		this.executor = new ThreadPoolTaskExecutorBuilder().corePoolSize(threads)
@@ -75,15 +81,26 @@ final class OutcomeDelivery implements AutoCloseable {
 	 * @param id the request's id
 	 * @param partition its durable partition
 	 * @param earlier the listener calls that began for it before (its delivery marker), 0 when none
+	 * @param ledger the partition's ledger when the outcome was decided
+	 * @param replyOffset the offset of the reply (or cancel marker) it ends, or -1
 	 * @param listener the listener of its kind
 	 * @param outcome the outcome of a delivery attempt
 	 * @param ended run once the tombstone is written (not when this delivery is dropped at
-	 * shutdown: the partition's next owner delivers it again)
+	 * shutdown or its partition moved: the partition's next owner delivers it again)
 	 */
-	void deliver(String id, int partition, int earlier, DurableListenerMethod listener,
-			IntFunction<DurableOutcome<?>> outcome, Runnable ended) {
+	void deliver(String id, int partition, int earlier, PartitionLedger ledger, long replyOffset,
+			DurableListenerMethod listener, IntFunction<DurableOutcome<?>> outcome, Runnable ended) {
+		OutcomeTransactions transactional = this.transactions;
 		try {
-			this.executor.execute(() -> run(id, partition, earlier, listener, outcome, ended));
+			this.executor.execute(() -> {
+				if (transactional != null) {
+					runInTransactions(transactional, new Ending(id, partition, earlier, ledger, replyOffset), listener,
+							outcome, ended);
+				}
+				else {
+					run(id, partition, earlier, listener, outcome, ended);
+				}
+			});
 		}
 		catch (RejectedExecutionException ex) {
 			logger.debug(() -> "Outcome of durable request " + id + " not delivered: shutting down");
@@ -119,12 +136,7 @@ final class OutcomeDelivery implements AutoCloseable {
 							+ "); the outcome ends without it");
 					break;
 				}
-				try {
-					Thread.sleep(FIRST_BACKOFF.toMillis() << (attempt - 1));
-				}
-				catch (InterruptedException interrupted) {
-					// Shutting down: not ended, so its next owner delivers it again.
-					Thread.currentThread().interrupt();
+				if (!backOff(attempt)) {
 					return;
 				}
 			}
@@ -144,6 +156,82 @@ final class OutcomeDelivery implements AutoCloseable {
 			return;
 		}
 		ended.run();
+	}
+
+	private void runInTransactions(OutcomeTransactions transactional, Ending ending, DurableListenerMethod listener,
+			IntFunction<DurableOutcome<?>> outcome, Runnable ended) {
+		if (ending.earlier() > 0) {
+			this.figures.redelivered();
+		}
+		for (int attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
+			int deliveryAttempt = ending.earlier() + attempt;
+			DurableOutcome<?> called = outcome.apply(deliveryAttempt);
+			try {
+				// Outside the transaction and acknowledged: a crash during the call still leaves it.
+				mark(ending.id(), ending.partition(), deliveryAttempt);
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+				return;
+			}
+			OutcomeTransactions.Attempt result = transactional.attempt(ending.id(), ending.partition(), ending.ledger(),
+					ending.replyOffset(), () -> listener.invoke(called));
+			if (result.ending() == OutcomeTransactions.Ending.COMMITTED) {
+				this.figures.delivered(called);
+				ended.run();
+				return;
+			}
+			if (result.ending() == OutcomeTransactions.Ending.MOVED) {
+				moved(ending);
+				return;
+			}
+			if (attempt == MAX_ATTEMPTS) {
+				this.figures.listenerFailed();
+				logger.error(result.cause(), () -> "@DurableReplyListener '" + listener.id() + "' failed "
+						+ MAX_ATTEMPTS + " times on the outcome of durable request " + ending.id() + " ("
+						+ called.getClass().getSimpleName() + ") or its transaction did; the outcome ends without it");
+				endWithoutListener(transactional, ending, called, ended);
+				return;
+			}
+			if (!backOff(attempt)) {
+				return;
+			}
+		}
+	}
+
+	// After the last attempt: the outcome ends in a transaction of its own, without the listener.
+	private void endWithoutListener(OutcomeTransactions transactional, Ending ending, DurableOutcome<?> outcome,
+			Runnable ended) {
+		OutcomeTransactions.Attempt result = transactional.attempt(ending.id(), ending.partition(), ending.ledger(),
+				ending.replyOffset(), null);
+		if (result.ending() == OutcomeTransactions.Ending.COMMITTED) {
+			this.figures.delivered(outcome);
+			ended.run();
+		}
+		else if (result.ending() == OutcomeTransactions.Ending.MOVED) {
+			moved(ending);
+		}
+		else {
+			logger.warn(result.cause(), () -> "Could not end the pending state of durable request " + ending.id()
+					+ "; it stays pending until partition " + ending.partition() + " has a new owner, which ends it");
+		}
+	}
+
+	private static void moved(Ending ending) {
+		logger.info(() -> "Outcome of durable request " + ending.id() + " not committed: durable partition "
+				+ ending.partition() + " moved to another owner, which delivers it");
+	}
+
+	// False when interrupted (shutting down: not ended, so the next owner delivers it again).
+	private static boolean backOff(int attempt) {
+		try {
+			Thread.sleep(FIRST_BACKOFF.toMillis() << (attempt - 1));
+			return true;
+		}
+		catch (InterruptedException interrupted) {
+			Thread.currentThread().interrupt();
+			return false;
+		}
 	}
 
 	private void mark(String id, int partition, int attempt) throws InterruptedException {
@@ -187,6 +275,19 @@ final class OutcomeDelivery implements AutoCloseable {
 	@Override
 	public void close() {
 		this.executor.shutdown();
+	}
+
+	/**
+	 * An outcome to end in a transaction.
+	 *
+	 * @param id the request's id
+	 * @param partition its durable partition
+	 * @param earlier the listener calls that began for it before, 0 when none
+	 * @param ledger the partition's ledger when the outcome was decided
+	 * @param replyOffset the offset of the reply it ends, or -1
+	 */
+	private record Ending(String id, int partition, int earlier, PartitionLedger ledger, long replyOffset) {
+
 	}
 
 }

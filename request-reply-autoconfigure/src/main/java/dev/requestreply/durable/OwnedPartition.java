@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 
+import dev.requestreply.responder.PartitionLedger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
@@ -24,6 +25,9 @@ final class OwnedPartition {
 	private static final LogAccessor logger = new LogAccessor(OwnedPartition.class);
 
 	final TopicPartition pending;
+
+	// The reply consumer's ledger of this partition for this assignment.
+	final PartitionLedger ledger;
 
 	final Map<String, PendingState> states = new HashMap<>();
 
@@ -51,8 +55,9 @@ final class OwnedPartition {
 
 	long replyEndAsOf;
 
-	OwnedPartition(TopicPartition pending) {
+	OwnedPartition(TopicPartition pending, PartitionLedger ledger) {
 		this.pending = pending;
+		this.ledger = ledger;
 	}
 
 	void restart() {

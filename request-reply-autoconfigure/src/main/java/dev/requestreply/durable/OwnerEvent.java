@@ -1,6 +1,7 @@
 package dev.requestreply.durable;
 
 import java.util.Collection;
+import java.util.Map;
 
 import dev.requestreply.responder.PartitionLedger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -12,7 +13,12 @@ import org.jspecify.annotations.Nullable;
  */
 sealed interface OwnerEvent {
 
-	record Assigned(Collection<Integer> partitions) implements OwnerEvent {
+	/**
+	 * Partitions assigned.
+	 *
+	 * @param ledgers the reply consumer's ledger of each partition for this assignment
+	 */
+	record Assigned(Map<Integer, PartitionLedger> ledgers) implements OwnerEvent {
 
 	}
 

@@ -158,9 +158,9 @@ final class PendingOwner implements SupervisedLoop.Body {
 		OwnerEvent event;
 		while ((event = this.inbox.poll()) != null) {
 			if (event instanceof OwnerEvent.Assigned assigned) {
-				assigned.partitions()
-					.forEach((partition) -> this.owned.put(partition,
-							new OwnedPartition(new TopicPartition(this.settings.pendingTopic(), partition))));
+				assigned.ledgers()
+					.forEach((partition, ledger) -> this.owned.put(partition,
+							new OwnedPartition(new TopicPartition(this.settings.pendingTopic(), partition), ledger)));
 			}
 			else if (event instanceof OwnerEvent.Revoked revoked) {
 				revoked.partitions().forEach(this.owned::remove);
@@ -225,12 +225,14 @@ final class PendingOwner implements SupervisedLoop.Body {
 				if (reply.cancel) {
 					this.cancels.send(id, state);
 					this.cancels.answer(reply.record, true);
-					this.delivery.deliver(id, reply.partition, partition.earlierDeliveries(id), listener,
+					this.delivery.deliver(id, reply.partition, partition.earlierDeliveries(id), reply.ledger,
+							reply.record.offset(), listener,
 							(attempt) -> new DurableOutcome.Cancelled<>(id, state.kind(), state.context(), attempt),
 							() -> ended(reply, id));
 				}
 				else {
-					this.delivery.deliver(id, reply.partition, partition.earlierDeliveries(id), listener,
+					this.delivery.deliver(id, reply.partition, partition.earlierDeliveries(id), reply.ledger,
+							reply.record.offset(), listener,
 							(attempt) -> OutcomeDelivery.fromReply(id, state, attempt, reply.record,
 									listener.replyType(), this.converter),
 							() -> ended(reply, id));
@@ -301,7 +303,7 @@ final class PendingOwner implements SupervisedLoop.Body {
 			partition.inFlight.add(id);
 			this.cancels.send(id, state);
 			Instant deadline = Instant.ofEpochMilli(state.deadline());
-			this.delivery.deliver(id, number, partition.earlierDeliveries(id), listener,
+			this.delivery.deliver(id, number, partition.earlierDeliveries(id), partition.ledger, -1, listener,
 					(attempt) -> new DurableOutcome.TimedOut<>(id, state.kind(), state.context(), attempt, deadline),
 					() -> post(new OwnerEvent.Ended(number, id)));
 		}

@@ -87,7 +87,7 @@ public final class PartitionLedger {
 	 * A record finished in a transaction that did not commit: it is unfinished again.
 	 * @param offset its offset
 	 */
-	synchronized void unfinish(long offset) {
+	public synchronized void unfinish(long offset) {
 		if (offset < this.end) {
 			this.unfinished.add(offset);
 		}

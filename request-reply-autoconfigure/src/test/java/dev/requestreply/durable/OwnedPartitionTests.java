@@ -3,6 +3,7 @@ package dev.requestreply.durable;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 
+import dev.requestreply.responder.PartitionLedger;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
@@ -18,7 +19,8 @@ class OwnedPartitionTests {
 
 	private static final String ID = "6ce245fb-1eee-4337-88e1-7be0a39265eb";
 
-	private final OwnedPartition partition = new OwnedPartition(new TopicPartition("app-durable-pending", 0));
+	private final OwnedPartition partition = new OwnedPartition(new TopicPartition("app-durable-pending", 0),
+			new PartitionLedger(new TopicPartition("app-durable-replies", 0), null, 4096));
 
 	private long offset;
 
