@@ -1,7 +1,10 @@
 package dev.requestreply;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import reactor.core.publisher.Flux;
 
@@ -69,6 +72,39 @@ public final class TestResponders {
 
 	}
 
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	public static class GroupJobsApp {
+
+		@Bean
+		GroupJobs groupJobs(Environment environment) {
+			return new GroupJobs(environment.getRequiredProperty("test.job-ms", Long.class));
+		}
+
+	}
+
+	/**
+	 * Jobs of {@code test.job-ms} on {@code ${test.topic}} in a consumer group, printing and
+	 * counting their runs as {@link QueueJobs} does.
+	 */
+	public static class GroupJobs {
+
+		final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+
+		private final long jobMillis;
+
+		GroupJobs(long jobMillis) {
+			this.jobMillis = jobMillis;
+		}
+
+		@ReplyHandler(topics = "${test.topic}")
+		String run(String job) throws InterruptedException {
+			this.runs.computeIfAbsent(job, (name) -> new AtomicInteger()).incrementAndGet();
+			return QueueJobs.work(job, this.jobMillis);
+		}
+
+	}
+
 	/**
 	 * Jobs of {@code test.job-ms} in queue mode on {@code ${test.topic}}, for a JVM of their own
 	 * ({@link ForkedApp}): each run prints {@code FORKED run <job> <epoch ms>} as it starts and
@@ -84,9 +120,13 @@ public final class TestResponders {
 
 		@ReplyHandler(topics = "${test.topic}", queue = true)
 		String run(String job) throws InterruptedException {
+			return work(job, this.jobMillis);
+		}
+
+		static String work(String job, long jobMillis) throws InterruptedException {
 			say("run " + job + " " + System.currentTimeMillis());
 			// The job's work.
-			Thread.sleep(this.jobMillis);
+			Thread.sleep(jobMillis);
 			say("done " + job + " " + System.currentTimeMillis());
 			return "done:" + job;
 		}
