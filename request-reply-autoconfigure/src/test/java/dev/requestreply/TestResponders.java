@@ -84,49 +84,57 @@ public final class TestResponders {
 	}
 
 	/**
-	 * Jobs of {@code test.job-ms} on {@code ${test.topic}} in a consumer group, printing and
-	 * counting their runs as {@link QueueJobs} does.
+	 * Jobs of {@code test.job-ms} on {@code ${test.topic}} in a consumer group.
 	 */
-	public static class GroupJobs {
-
-		final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
-
-		private final long jobMillis;
+	public static class GroupJobs extends Jobs {
 
 		GroupJobs(long jobMillis) {
-			this.jobMillis = jobMillis;
+			super(jobMillis);
 		}
 
 		@ReplyHandler(topics = "${test.topic}")
 		String run(String job) throws InterruptedException {
-			this.runs.computeIfAbsent(job, (name) -> new AtomicInteger()).incrementAndGet();
-			return QueueJobs.work(job, this.jobMillis);
+			return work(job);
 		}
 
 	}
 
 	/**
-	 * Jobs of {@code test.job-ms} in queue mode on {@code ${test.topic}}, for a JVM of their own
-	 * ({@link ForkedApp}): each run prints {@code FORKED run <job> <epoch ms>} as it starts and
-	 * {@code FORKED done <job> <epoch ms>} before it replies {@code "done:" + job}.
+	 * Jobs of {@code test.job-ms} in queue mode on {@code ${test.topic}}.
 	 */
-	public static class QueueJobs {
-
-		private final long jobMillis;
+	public static class QueueJobs extends Jobs {
 
 		QueueJobs(long jobMillis) {
-			this.jobMillis = jobMillis;
+			super(jobMillis);
 		}
 
 		@ReplyHandler(topics = "${test.topic}", queue = true)
 		String run(String job) throws InterruptedException {
-			return work(job, this.jobMillis);
+			return work(job);
 		}
 
-		static String work(String job, long jobMillis) throws InterruptedException {
+	}
+
+	/**
+	 * Jobs of a given length, for a JVM of their own ({@link ForkedApp}) or this one: each run
+	 * is counted, prints {@code FORKED run <job> <epoch ms>} as it starts and
+	 * {@code FORKED done <job> <epoch ms>} before it replies {@code "done:" + job}.
+	 */
+	abstract static class Jobs {
+
+		final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+
+		private final long jobMillis;
+
+		Jobs(long jobMillis) {
+			this.jobMillis = jobMillis;
+		}
+
+		String work(String job) throws InterruptedException {
+			this.runs.computeIfAbsent(job, (name) -> new AtomicInteger()).incrementAndGet();
 			say("run " + job + " " + System.currentTimeMillis());
 			// The job's work.
-			Thread.sleep(jobMillis);
+			Thread.sleep(this.jobMillis);
 			say("done " + job + " " + System.currentTimeMillis());
 			return "done:" + job;
 		}
