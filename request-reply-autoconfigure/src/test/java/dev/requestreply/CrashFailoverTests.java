@@ -13,7 +13,13 @@ import java.util.stream.Collectors;
 import dev.requestreply.PacedLoad.Figures;
 import dev.requestreply.TestResponders.Echo;
 import dev.requestreply.TestResponders.EchoApp;
+import dev.requestreply.TestResponders.GroupJobs;
+import dev.requestreply.TestResponders.GroupJobsApp;
 import dev.requestreply.TestResponders.RequesterApp;
+import dev.requestreply.handler.ReplyHandlerContainers;
+import dev.requestreply.handler.ReplyHandlerStats;
+import dev.requestreply.responder.TestCommitMarks;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -101,6 +107,57 @@ class CrashFailoverTests {
 		// Requests whose deadline passed before the survivor read them are skipped and counted;
 		// among them some the killed responder had answered but not yet committed.
 		assertThat(expired).isPositive();
+		assertThat(template.getRegistry().pendingCount()).isZero();
+	}
+
+	@Test
+	void whenAResponderIsKilledWithLongJobsRunningThenTheNextOwnerRunsEachOnceMoreAndCountsItsReruns()
+			throws Exception {
+		String topic = TestBroker.createTopic("crash-jobs-requests", 1);
+		String group = TestBroker.uniqueTopic("crash-jobs-group");
+		List<String> properties = List.of("test.topic=" + topic, "request-reply.handler.group-id=" + group,
+				"request-reply.reply-topic=" + TestBroker.uniqueTopic("crash-jobs-responder-replies"));
+		List<String> victimProperties = new ArrayList<>(properties);
+		// Its jobs are in hand, running, when it is killed.
+		victimProperties.add("test.job-ms=60000");
+		ForkedJvm victim = this.forked.fork("jobs-responder", "group-jobs", victimProperties);
+		RequestReplyTemplate template = requester(TestBroker.uniqueTopic("crash-jobs-replies"));
+		victim.await("ready", START);
+		int jobs = 3;
+		List<CompletableFuture<String>> replies = new ArrayList<>();
+		for (int job = 0; job < jobs; job++) {
+			replies.add(template.request(topic, "job-" + job, String.class, Duration.ofSeconds(60)));
+		}
+		await().atMost(Duration.ofSeconds(30)).until(() -> victim.said("run").size() == jobs);
+		// A second on, its commits name the jobs as started.
+		TopicPartition partition = new TopicPartition(topic, 0);
+		try (TestGroupOffsets offsets = new TestGroupOffsets()) {
+			await().atMost(Duration.ofSeconds(30))
+				.until(() -> TestCommitMarks.started(offsets.committed(group + "." + topic).get(partition)) == jobs);
+		}
+		victim.kill();
+		long killed = System.nanoTime();
+		List<String> survivorProperties = new ArrayList<>(properties);
+		survivorProperties.add("test.job-ms=200");
+		ConfigurableApplicationContext survivor = apps.start(new Class<?>[] { GroupJobsApp.class },
+				survivorProperties.toArray(String[]::new));
+		for (int job = 0; job < jobs; job++) {
+			assertThat(replies.get(job).get(60, TimeUnit.SECONDS)).isEqualTo("done:job-" + job);
+		}
+		long answeredMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - killed);
+		await().during(Duration.ofMillis(500))
+			.atMost(Duration.ofSeconds(3))
+			.until(() -> template.getRegistry().duplicateReplyCount() == 0);
+		GroupJobs survivorJobs = survivor.getBean(GroupJobs.class);
+		ReplyHandlerStats stats = survivor.getBean(ReplyHandlerContainers.class).getStats().values().iterator().next();
+		TestFigures.report("RELIABILITY responder-crash-long-jobs: %d jobs running for 1 s or more on the killed "
+				+ "responder; the next owner answered all %d ms after the kill, runs %s, reruns %d; requester: "
+				+ "duplicates %d", jobs, answeredMs, survivorJobs.runs, stats.reruns(),
+				template.getRegistry().duplicateReplyCount());
+		assertThat(victim.said("done")).isEmpty();
+		assertThat(survivorJobs.runs).hasSize(jobs).allSatisfy((job, runs) -> assertThat(runs).hasValue(1));
+		assertThat(stats.reruns()).isEqualTo(jobs);
+		assertThat(stats.handled()).isEqualTo(jobs);
 		assertThat(template.getRegistry().pendingCount()).isZero();
 	}
 

@@ -8,6 +8,7 @@ import java.util.Arrays;
 import java.util.stream.Collectors;
 
 import dev.requestreply.TestResponders.EchoApp;
+import dev.requestreply.TestResponders.GroupJobsApp;
 import dev.requestreply.TestResponders.QueueJobsApp;
 import dev.requestreply.TestResponders.RequesterApp;
 import dev.requestreply.TestResponders.StreamApp;
@@ -21,9 +22,10 @@ import org.springframework.context.Lifecycle;
 /**
  * A responder ({@code EchoApp}, or {@code StreamApp} for {@code streamer}) or a requester
  * application in a JVM of its own, for the crash tests:
- * {@code ForkedApp responder|streamer|jobs|requester <bootstrap servers> [property=value...]}
- * ({@code jobs}: {@code QueueJobsApp}, in queue mode; {@code durable}: {@link ForkedDurableApp}, a
- * requester of durable requests). It prints {@code FORKED ready} once
+ * {@code ForkedApp responder|streamer|jobs|group-jobs|requester <bootstrap servers> [property=value...]}
+ * ({@code jobs}: {@code QueueJobsApp}, in queue mode; {@code group-jobs}: {@code GroupJobsApp};
+ * {@code durable}: {@link ForkedDurableApp}, a requester of durable requests). It prints
+ * {@code FORKED ready} once
  * started (a responder once its handlers own partitions, unless given {@code test.standby=true}
  * or in queue mode) and then answers commands read from its standard input, one a line:
  * <ul>
@@ -49,6 +51,7 @@ public final class ForkedApp {
 		Class<?> responderApp = switch (args[0]) {
 			case "streamer" -> StreamApp.class;
 			case "jobs" -> QueueJobsApp.class;
+			case "group-jobs" -> GroupJobsApp.class;
 			default -> EchoApp.class;
 		};
 		String[] properties = Arrays.copyOfRange(args, 2, args.length);

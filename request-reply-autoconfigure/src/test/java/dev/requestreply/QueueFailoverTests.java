@@ -7,7 +7,11 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import dev.requestreply.TestResponders.QueueJobs;
+import dev.requestreply.TestResponders.QueueJobsApp;
 import dev.requestreply.TestResponders.RequesterApp;
+import dev.requestreply.handler.ReplyHandlerContainers;
+import dev.requestreply.handler.ReplyHandlerStats;
 import org.apache.kafka.clients.admin.AlterConfigOp;
 import org.apache.kafka.clients.admin.ConfigEntry;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -15,6 +19,8 @@ import org.apache.kafka.common.config.ConfigResource;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+
+import org.springframework.context.ConfigurableApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -54,7 +60,7 @@ class QueueFailoverTests {
 		String topic = TestBroker.createTopic("queue-jobs-requests", 1);
 		String group = TestBroker.uniqueTopic("queue-jobs-group");
 		String shareGroup = group + "." + topic + ".share";
-		lowerLock(shareGroup);
+		lowerLock(shareGroup, LOCK);
 		List<String> properties = List.of("test.topic=" + topic, "request-reply.handler.group-id=" + group,
 				// One request per share consumer at a time.
 				"request-reply.handler.queue-consumers=" + JOBS, "request-reply.handler.max-concurrency=" + JOBS,
@@ -132,6 +138,49 @@ class QueueFailoverTests {
 		assertThat(template.getRegistry().pendingCount()).isZero();
 	}
 
+	@Test
+	void whenEachShareConsumerHoldsTwoJobsLongerThanTheLockAndMoreWaitThenEachJobRunsOnce() throws Exception {
+		String topic = TestBroker.createTopic("queue-pairs-requests", 1);
+		String group = TestBroker.uniqueTopic("queue-pairs-group");
+		String shareGroup = group + "." + topic + ".share";
+		Duration lock = Duration.ofSeconds(2);
+		lowerLock(shareGroup, lock);
+		// Two share consumers taking two requests each; jobs of a lock and a half, renewed.
+		ConfigurableApplicationContext responder = apps.start(new Class<?>[] { QueueJobsApp.class },
+				"test.topic=" + topic, "request-reply.handler.group-id=" + group,
+				"request-reply.handler.queue-consumers=2", "request-reply.handler.max-concurrency=4",
+				"test.job-ms=" + lock.multipliedBy(3).dividedBy(2).toMillis(),
+				"request-reply.reply-topic=" + TestBroker.uniqueTopic("queue-pairs-own-replies"));
+		RequestReplyTemplate template = apps
+			.start(new Class<?>[] { RequesterApp.class }, "spring.application.name=queue-pairs-requesters",
+					"request-reply.reply-topic=" + TestBroker.uniqueTopic("queue-pairs-replies"),
+					"request-reply.handler.enabled=false")
+			.getBean(RequestReplyTemplate.class);
+		await().atMost(Duration.ofSeconds(30))
+			.until(() -> QueueModeTests.members(TestBroker.bootstrapServers(), shareGroup) == 2);
+		int jobs = 7;
+		List<CompletableFuture<String>> replies = new ArrayList<>();
+		for (int job = 0; job < jobs; job++) {
+			replies.add(request(template, topic, "job-" + job));
+		}
+		for (int job = 0; job < jobs; job++) {
+			assertThat(replies.get(job).get(30, TimeUnit.SECONDS)).isEqualTo("done:job-" + job);
+		}
+		await().during(Duration.ofMillis(500))
+			.atMost(Duration.ofSeconds(3))
+			.until(() -> template.getRegistry().duplicateReplyCount() == 0);
+		QueueJobs handler = responder.getBean(QueueJobs.class);
+		ReplyHandlerStats stats = responder.getBean(ReplyHandlerContainers.class).getStats().values().iterator().next();
+		TestFigures.report("RELIABILITY queue-pairs: %d jobs of %d ms, 2 share consumers of 2 requests each, lock %d ms:"
+				+ " runs %s, redelivered %d, handled %d, copies of finished ones accepted %d", jobs,
+				lock.multipliedBy(3).dividedBy(2).toMillis(), lock.toMillis(), handler.runs, stats.redelivered(),
+				stats.handled(), stats.alreadyFinished());
+		// Waiting jobs that a share client kept in its buffer past their lock come out of two
+		// consumers' polls (redelivered): each still runs once.
+		assertThat(handler.runs).hasSize(jobs).allSatisfy((job, runs) -> assertThat(runs).as(job).hasValue(1));
+		assertThat(stats.handled()).isEqualTo(jobs);
+	}
+
 	private static CompletableFuture<String> request(RequestReplyTemplate template, String topic, String job) {
 		return template.request(new ProducerRecord<>(topic, job), String.class, Duration.ofSeconds(60));
 	}
@@ -152,13 +201,13 @@ class QueueFailoverTests {
 
 	// Before the group's first member joins: every acquisition of the group then holds its record
 	// for LOCK unless renewed.
-	private static void lowerLock(String shareGroup) {
+	private static void lowerLock(String shareGroup, Duration lock) {
 		ConfigResource group = new ConfigResource(ConfigResource.Type.GROUP, shareGroup);
 		TestBroker.get().doWithAdmin((admin) -> {
 			try {
 				admin.incrementalAlterConfigs(Map.of(group,
 						List.of(new AlterConfigOp(new ConfigEntry("share.record.lock.duration.ms",
-								String.valueOf(LOCK.toMillis())), AlterConfigOp.OpType.SET))))
+								String.valueOf(lock.toMillis())), AlterConfigOp.OpType.SET))))
 					.all()
 					.get(10, TimeUnit.SECONDS);
 			}

@@ -1,7 +1,10 @@
 package dev.requestreply;
 
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import reactor.core.publisher.Flux;
 
@@ -69,21 +72,66 @@ public final class TestResponders {
 
 	}
 
-	/**
-	 * Jobs of {@code test.job-ms} in queue mode on {@code ${test.topic}}, for a JVM of their own
-	 * ({@link ForkedApp}): each run prints {@code FORKED run <job> <epoch ms>} as it starts and
-	 * {@code FORKED done <job> <epoch ms>} before it replies {@code "done:" + job}.
-	 */
-	public static class QueueJobs {
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	public static class GroupJobsApp {
 
-		private final long jobMillis;
+		@Bean
+		GroupJobs groupJobs(Environment environment) {
+			return new GroupJobs(environment.getRequiredProperty("test.job-ms", Long.class));
+		}
+
+	}
+
+	/**
+	 * Jobs of {@code test.job-ms} on {@code ${test.topic}} in a consumer group.
+	 */
+	public static class GroupJobs extends Jobs {
+
+		GroupJobs(long jobMillis) {
+			super(jobMillis);
+		}
+
+		@ReplyHandler(topics = "${test.topic}")
+		String run(String job) throws InterruptedException {
+			return work(job);
+		}
+
+	}
+
+	/**
+	 * Jobs of {@code test.job-ms} in queue mode on {@code ${test.topic}}.
+	 */
+	public static class QueueJobs extends Jobs {
 
 		QueueJobs(long jobMillis) {
-			this.jobMillis = jobMillis;
+			super(jobMillis);
 		}
 
 		@ReplyHandler(topics = "${test.topic}", queue = true)
 		String run(String job) throws InterruptedException {
+			return work(job);
+		}
+
+	}
+
+	/**
+	 * Jobs of a given length, for a JVM of their own ({@link ForkedApp}) or this one: each run
+	 * is counted, prints {@code FORKED run <job> <epoch ms>} as it starts and
+	 * {@code FORKED done <job> <epoch ms>} before it replies {@code "done:" + job}.
+	 */
+	abstract static class Jobs {
+
+		final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+
+		private final long jobMillis;
+
+		Jobs(long jobMillis) {
+			this.jobMillis = jobMillis;
+		}
+
+		String work(String job) throws InterruptedException {
+			this.runs.computeIfAbsent(job, (name) -> new AtomicInteger()).incrementAndGet();
 			say("run " + job + " " + System.currentTimeMillis());
 			// The job's work.
 			Thread.sleep(this.jobMillis);

@@ -303,12 +303,14 @@ public class RequestReplyEndpoint {
 	 * the revoke grace (consumer groups)
 	 * @param revokeCancelled requests running when their partition was revoked past the grace, or
 	 * lost, ended as cancelled for the partition's next owner (consumer groups)
+	 * @param reruns requests run a second time: the partition's previous owner had started them
+	 * and not finished them (consumer groups)
 	 */
 	public record HandlerDescriptor(List<String> topics, boolean running, long handled, long failed, long expired,
 			long malformed, long rejected, long refused, long replyFailures, long authorizationFailures, long cancelled,
 			long replayed, long alreadyFinished, long overruns, ReplyHandler.Ordering ordering,
 			@Nullable ReplyHandlerExecution execution, boolean queue, @Nullable String shareGroup, long redelivered, long aborted,
-			long revokeFinished, long revokeCancelled) {
+			long revokeFinished, long revokeCancelled, long reruns) {
 
 		static HandlerDescriptor of(ReplyHandlerEndpoint endpoint, boolean running, ReplyHandlerStats stats,
 				@Nullable ReplyHandlerExecution execution, @Nullable String shareGroup) {
@@ -317,7 +319,7 @@ public class RequestReplyEndpoint {
 					stats.authorizationFailures(), stats.cancelled(), stats.replayed(), stats.alreadyFinished(),
 					stats.overruns(), (shareGroup != null) ? ReplyHandler.Ordering.NONE : endpoint.ordering(), execution,
 					shareGroup != null, shareGroup, stats.redelivered(), stats.aborted(), stats.revokeFinished(),
-					stats.revokeCancelled());
+					stats.revokeCancelled(), stats.reruns());
 		}
 
 	}

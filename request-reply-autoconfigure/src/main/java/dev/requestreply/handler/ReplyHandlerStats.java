@@ -171,6 +171,19 @@ public final class ReplyHandlerStats {
 	}
 
 	/**
+	 * Return the number of requests of a consumer group's handler that ran here a second time:
+	 * the partition's previous owner had started them (named in its last commit) and not
+	 * finished them, because it was stopped, crashed, lost the partition or cancelled them at a
+	 * revocation. Requests it started less than about a second before are not named, and so not
+	 * counted.
+	 * @return the count
+	 * @since 0.4.0
+	 */
+	public long reruns() {
+		return this.counters.get(Event.RERUN);
+	}
+
+	/**
 	 * Return every figure at once.
 	 * @return the counts by event
 	 * @since 0.2.0
@@ -278,7 +291,13 @@ public final class ReplyHandlerStats {
 		 * was lost: ended as cancelled without a reply, for the partition's next owner.
 		 * @since 0.4.0
 		 */
-		REVOKE_CANCELLED;
+		REVOKE_CANCELLED,
+
+		/**
+		 * Its method started here, and the partition's previous owner had started it too.
+		 * @since 0.4.0
+		 */
+		RERUN;
 
 		/**
 		 * Return the event that counts an outcome.

@@ -52,6 +52,9 @@ import org.springframework.util.Assert;
  * requests of each handler in a consumer group that were running when their partition was
  * revoked, and finished within the revoke grace, or were ended as cancelled for the partition's
  * next owner (past the grace, or the partition lost), tagged {@code handler}.</li>
+ * <li>{@value #HANDLER_RERUNS}: a counter of the requests of each handler in a consumer group that
+ * ran a second time, started by the partition's previous owner and not finished there, tagged
+ * {@code handler}.</li>
  * </ul>
  * Tags are low-cardinality: never a correlation id, key or payload.
  *
@@ -144,6 +147,13 @@ public class RequestReplyMeterBinder implements MeterBinder {
 	 */
 	public static final String HANDLER_REVOKE_CANCELLED = "requestreply.handler.revoke.cancelled";
 
+	/**
+	 * Name of the counter of the requests of each handler in a consumer group that ran a second
+	 * time: the partition's previous owner had started them and not finished them.
+	 * @since 0.4.0
+	 */
+	public static final String HANDLER_RERUNS = "requestreply.handler.reruns";
+
 	private static final ReplyHandlerExecution IDLE = new ReplyHandlerExecution(0, 0, 0, 0, 0, 0, 0, 0, Map.of());
 
 	private final @Nullable CorrelationRegistry registry;
@@ -230,6 +240,11 @@ public class RequestReplyMeterBinder implements MeterBinder {
 			FunctionCounter.builder(HANDLER_REVOKE_CANCELLED, containers, (c) -> stats(c, handler).revokeCancelled())
 				.description("Requests of a @ReplyHandler method running when their partition was revoked past the "
 						+ "grace, or lost, ended as cancelled for its next owner")
+				.tags(tags)
+				.register(meterRegistry);
+			FunctionCounter.builder(HANDLER_RERUNS, containers, (c) -> stats(c, handler).reruns())
+				.description("Requests of a @ReplyHandler method run a second time: the partition's previous owner "
+						+ "had started them and not finished them")
 				.tags(tags)
 				.register(meterRegistry);
 		}

@@ -1,9 +1,11 @@
 package dev.requestreply.responder;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -133,12 +135,22 @@ final class ConsumerLedgers {
 					+ "; records finished before are handled again");
 			offsets = Map.of();
 		}
+		List<String> reruns = new ArrayList<>();
 		for (TopicPartition partition : partitions) {
 			OffsetAndMetadata offset = offsets.get(partition);
-			this.ledgers.put(partition, new PartitionLedger(partition, offset, this.settings.maxCommitMetadataChars()));
+			PartitionLedger ledger = new PartitionLedger(partition, offset, this.settings.maxCommitMetadataChars());
+			this.ledgers.put(partition, ledger);
 			if (offset != null) {
 				this.committed.put(partition, offset);
 			}
+			if (ledger.inheritedStarted() + ledger.inheritedUnnamed() > 0) {
+				reruns.add("partition " + partition + ": " + (ledger.inheritedStarted() + ledger.inheritedUnnamed())
+						+ ((ledger.inheritedUnnamed() > 0) ? " (" + ledger.inheritedUnnamed() + " not named)" : ""));
+			}
+		}
+		if (!reruns.isEmpty()) {
+			logger.info(() -> "Requests the previous owner had started and not finished will run again (counted in "
+					+ "reruns as they start): " + String.join(", ", reruns));
 		}
 	}
 

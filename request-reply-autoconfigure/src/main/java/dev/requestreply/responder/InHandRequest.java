@@ -259,6 +259,14 @@ final class InHandRequest {
 		return true;
 	}
 
+	/**
+	 * Its method started: its partition's ledger notes when (in a consumer group).
+	 * @return whether the partition's previous owner had started it too: this is a second run
+	 */
+	boolean methodStarted() {
+		return this.ledger != null && this.ledger.start(this.record.offset());
+	}
+
 	void exitMethod() {
 		synchronized (this) {
 			this.methodThread = null;

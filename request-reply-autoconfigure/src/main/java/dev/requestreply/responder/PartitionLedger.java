@@ -1,10 +1,14 @@
 package dev.requestreply.responder;
 
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -13,12 +17,22 @@ import org.jspecify.annotations.Nullable;
 /**
  * The offsets of one partition that a handler's consumer owns: which of the records it received
  * are unfinished (neither answered nor ended otherwise), and so where its group may commit: the
- * lowest unfinished offset, with the finished ones above it in the commit's metadata. Records
- * that a previous owner's commit names as finished are recognised when they come again. Holds the
+ * lowest unfinished offset, with the finished ones above it in the commit's metadata, and the
+ * unfinished ones whose method has run for {@link #MARK_AFTER_NANOS a second} or more (started
+ * marks: a request's start is on record within about a second, short requests add nothing).
+ * Records that a previous owner's commit names as finished are recognised when they come again,
+ * and so are those it names as started, when their method starts here: a second run. Holds the
  * offsets only, never the records. Public for the durable reply listener's consumer
  * ({@code dev.requestreply.durable}), which commits the same way.
  */
 public final class PartitionLedger {
+
+	/**
+	 * How long a record's method runs before commits name it as started.
+	 */
+	static final long MARK_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
+
+	private static final long[] NO_OFFSETS = {};
 
 	private final TopicPartition partition;
 
@@ -36,6 +50,17 @@ public final class PartitionLedger {
 	// Guarded by this: whether the last commit point left finished offsets out of its metadata.
 	private boolean truncated;
 
+	// Guarded by this: when the method of each unfinished record started (nanoTime), by offset.
+	private final Map<Long, Long> started = new HashMap<>();
+
+	// Guarded by this: the records the previous owner had started that have not run here yet.
+	private final Set<Long> startedBefore = new HashSet<>();
+
+	// How many records the previous owner named as started, and how many more it could not name.
+	private final int inheritedStarted;
+
+	private final long inheritedUnnamed;
+
 	/**
 	 * Create the ledger of a partition just assigned.
 	 * @param partition the partition
@@ -46,9 +71,16 @@ public final class PartitionLedger {
 	public PartitionLedger(TopicPartition partition, @Nullable OffsetAndMetadata committed, int maxMetadataChars) {
 		this.partition = partition;
 		this.maxMetadataChars = maxMetadataChars;
+		CommitMetadata.Started marks = null;
 		if (committed != null) {
 			this.inherited = CommitMetadata.decode(committed.offset(), committed.metadata());
+			marks = CommitMetadata.decodeStarted(committed.offset(), committed.metadata());
 		}
+		if (marks != null) {
+			Arrays.stream(marks.offsets()).forEach(this.startedBefore::add);
+		}
+		this.inheritedStarted = this.startedBefore.size();
+		this.inheritedUnnamed = (marks != null) ? marks.unnamed() : 0;
 	}
 
 	TopicPartition partition() {
@@ -76,11 +108,44 @@ public final class PartitionLedger {
 	}
 
 	/**
+	 * The method of a record in hand starts.
+	 * @param offset its offset
+	 * @return whether the previous owner had started it too (named in its commit): a second run
+	 */
+	boolean start(long offset) {
+		return start(offset, System.nanoTime());
+	}
+
+	synchronized boolean start(long offset, long nowNanos) {
+		if (this.unfinished.contains(offset)) {
+			this.started.put(offset, nowNanos);
+		}
+		return !this.startedBefore.isEmpty() && this.startedBefore.remove(offset);
+	}
+
+	/**
+	 * Return how many records the previous owner's commit named as started: they run again here.
+	 */
+	int inheritedStarted() {
+		return this.inheritedStarted;
+	}
+
+	/**
+	 * Return how many more the previous owner had started, counted but not named in its commit.
+	 */
+	long inheritedUnnamed() {
+		return this.inheritedUnnamed;
+	}
+
+	/**
 	 * A record in hand finished: it no longer holds the commit back.
 	 * @param offset its offset
 	 */
 	public synchronized void finish(long offset) {
 		this.unfinished.remove(offset);
+		if (!this.started.isEmpty()) {
+			this.started.remove(offset);
+		}
 	}
 
 	/**
@@ -99,6 +164,10 @@ public final class PartitionLedger {
 	 * with the finished ones above it, or {@code null} before the first record
 	 */
 	public synchronized @Nullable OffsetAndMetadata commitPoint() {
+		return commitPoint(System.nanoTime());
+	}
+
+	synchronized @Nullable OffsetAndMetadata commitPoint(long nowNanos) {
 		if (this.end < 0) {
 			return null;
 		}
@@ -113,9 +182,22 @@ public final class PartitionLedger {
 			offsets[count++] = iterator.next();
 		}
 		CommitMetadata.Encoded metadata = CommitMetadata.encode(offsets[0], offsets, count, this.end,
-				this.maxMetadataChars);
+				startedMarks(nowNanos), this.maxMetadataChars);
 		this.truncated = !metadata.complete();
 		return new OffsetAndMetadata(offsets[0], metadata.text());
+	}
+
+	// The records whose method has run for MARK_AFTER_NANOS or more, ascending.
+	private long[] startedMarks(long nowNanos) {
+		if (this.started.isEmpty()) {
+			return NO_OFFSETS;
+		}
+		return this.started.entrySet()
+			.stream()
+			.filter((entry) -> nowNanos - entry.getValue() >= MARK_AFTER_NANOS)
+			.mapToLong(Map.Entry::getKey)
+			.sorted()
+			.toArray();
 	}
 
 	/**

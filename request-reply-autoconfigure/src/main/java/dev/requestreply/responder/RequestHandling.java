@@ -194,6 +194,9 @@ final class RequestHandling {
 			// Ended meanwhile (its deadline, a cancel, the max handling time): too late to start.
 			return;
 		}
+		if (request.methodStarted()) {
+			this.figures.skipped(ReplyHandlerStats.Event.RERUN);
+		}
 		try {
 			CompletableFuture<Object> result = this.invoker.invoke(arguments, context);
 			// A result already complete is replied to here: a lazy stream runs on this thread too.

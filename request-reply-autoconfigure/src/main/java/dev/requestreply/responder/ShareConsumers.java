@@ -42,10 +42,12 @@ final class ShareConsumers implements ShareIntake {
 		// Each acquires at least one request a poll: no more consumers than threads.
 		int count = Math.min(consumers, maxConcurrency);
 		int perConsumer = Math.max(1, maxConcurrency / count);
+		ShareCopies copies = new ShareCopies();
 		for (int i = 0; i < count; i++) {
 			String clientId = "request-reply-handler-" + handlerId + "-share-" + i;
 			Map<String, Object> config = ShareClientConfig.of(consumerConfig, groupId, clientId, perConsumer);
-			ShareRequestReader reader = new ShareRequestReader((index) -> create(config), topics, i, parts);
+			ShareRequestReader reader = new ShareRequestReader((index) -> create(config), topics, i, parts,
+					copies);
 			this.readers.add(reader);
 			this.loops.add(new SupervisedLoop(clientId, reader, MIN_BACKOFF, MAX_BACKOFF));
 		}

@@ -8,6 +8,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
+import dev.requestreply.handler.ReplyHandlerStats;
 import dev.requestreply.support.SupervisedLoop;
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -28,7 +29,9 @@ import org.springframework.core.log.LogAccessor;
  * ended; meanwhile, past half of the acquisition lock, the ones still running are renewed
  * ({@code RENEW}, with a poll that brings them back and acquires nothing new; a renewed record
  * is never dispatched twice). The handler's other consumers go on acquiring meanwhile, so that a
- * slow request holds back its own consumer's share only.
+ * slow request holds back its own consumer's share only. A copy of a record in hand or finished
+ * lately on this instance (its client kept it buffered past its lock) never runs: see
+ * {@link ShareCopies}.
  */
 final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger {
 
@@ -51,6 +54,8 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 	private final int index;
 
 	private final ShareParts parts;
+
+	private final ShareCopies copies;
 
 	private final LinkedBlockingQueue<Ended> ended = new LinkedBlockingQueue<>();
 
@@ -75,13 +80,15 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 	 * @param topics the handler's topics
 	 * @param index this reader's index among the handler's
 	 * @param parts the pieces of the handler it hands requests to
+	 * @param copies the requests the handler's readers have in hand or finished lately
 	 */
 	ShareRequestReader(Function<Integer, ShareConsumer<byte[], byte[]>> consumers, List<String> topics, int index,
-			ShareParts parts) {
+			ShareParts parts, ShareCopies copies) {
 		this.consumers = consumers;
 		this.topics = topics;
 		this.index = index;
 		this.parts = parts;
+		this.copies = copies;
 	}
 
 	@Override
@@ -202,12 +209,26 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 				}
 				continue;
 			}
+			InHandRequest running = this.copies.holdCopy(record, this::copyEnded);
+			if (running != null) {
+				// A copy of a request in hand here (see ShareCopies): held beside it, never run.
+				logger.debug(() -> "Holding a second copy of " + running.position() + " until it ends");
+				this.held.add(running, record, polledNanos);
+				continue;
+			}
+			if (this.copies.finishedLately(record)) {
+				this.parts.figures().skipped(ReplyHandlerStats.Event.ALREADY_FINISHED);
+				consumer.acknowledge(record, AcknowledgeType.ACCEPT);
+				acknowledged = true;
+				continue;
+			}
 			InHandRequest request = this.parts.request(record, this);
 			if (request == null) {
 				consumer.acknowledge(record, AcknowledgeType.ACCEPT);
 				acknowledged = true;
 				continue;
 			}
+			this.copies.taken(request);
 			this.held.add(request, record, polledNanos);
 			taken.add(request);
 		}
@@ -259,6 +280,14 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 
 	@Override
 	public void ended(InHandRequest request, boolean finished) {
+		copyEnded(request, finished);
+		for (ShareAcknowledger copy : this.copies.ended(request, finished)) {
+			copy.ended(request, finished);
+		}
+	}
+
+	// A request this reader holds (or holds a copy of) ended: acknowledged on its thread.
+	private void copyEnded(InHandRequest request, boolean finished) {
 		this.ended.add(new Ended(request, finished ? AcknowledgeType.ACCEPT : AcknowledgeType.RELEASE));
 	}
 
