@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
+import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.responder.core.ResponderAction;
 import dev.requestreply.responder.core.ResponderCore;
 import dev.requestreply.responder.core.ResponderEvent;
@@ -36,7 +37,7 @@ final class HandlerLoop {
 	/**
 	 * How long a loop may leave an event unprocessed before it counts as stuck.
 	 */
-	static final Duration STALL_AFTER = Duration.ofSeconds(30);
+	static final Duration STALL_AFTER = ReplyHandlerContainers.LOOP_STALL_AFTER;
 
 	// Events drained by one task before it hands the thread back to the other loops.
 	private static final int BATCH = 256;
@@ -88,6 +89,25 @@ final class HandlerLoop {
 		 * Take requests again.
 		 */
 		void resume();
+
+		/**
+		 * Return an intake made of two actions.
+		 */
+		static Intake of(Runnable pause, Runnable resume) {
+			return new Intake() {
+
+				@Override
+				public void pause() {
+					pause.run();
+				}
+
+				@Override
+				public void resume() {
+					resume.run();
+				}
+
+			};
+		}
 
 	}
 

@@ -54,6 +54,9 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 
 	private final boolean commits;
 
+	// The owner of the requests' state, or null with transactions.
+	private final @Nullable HandlerCore core;
+
 	private final Map<Consumer<?, ?>, ConsumerLedgers> consumers = new ConcurrentHashMap<>();
 
 	RequestPump(ConcurrentMessageListenerContainer<byte[], byte[]> container, ResponderSettings settings,
@@ -68,6 +71,7 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 		this.figures = parts.figures();
 		this.revocations = revocations;
 		this.commits = commits;
+		this.core = parts.core();
 	}
 
 	@Override
@@ -103,7 +107,12 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 				this.maxHandlingNanos);
 		owner.taken();
 		this.requests.add(request);
-		this.lanes.submit(request);
+		if (this.core != null) {
+			this.core.arrived(request);
+		}
+		else {
+			this.lanes.submit(request);
+		}
 	}
 
 	@Override
@@ -121,6 +130,9 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 	@Override
 	public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
 		ledgers(consumer).assigned(partitions);
+		if (this.core != null) {
+			this.core.assigned(partitions);
+		}
 	}
 
 	@Override
