@@ -8,6 +8,7 @@ import dev.requestreply.handler.ReplyHandlerStats;
 import dev.requestreply.responder.core.RequestRef;
 import dev.requestreply.responder.core.ResponderAction;
 import dev.requestreply.responder.core.ResponderAction.Ending;
+import io.micrometer.observation.Observation;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -115,11 +116,16 @@ final class CoreActions implements Consumer<ResponderAction> {
 		IdempotencyWindow.Remembered remembered = prepared.remembered();
 		Consumer<Boolean> told = (sent) -> this.core.post(request,
 				sent ? HandlerCore.Event.SENT : HandlerCore.Event.SEND_FAILED);
-		if (remembered != null) {
-			this.sender.replay(request, prepared.address(), remembered, told);
-		}
-		else {
-			this.sender.reply(request, prepared.address(), prepared.value(), prepared.failure(), told);
+		// Sent inside the request's observation, as from its handler's thread: the reply's span is
+		// a child of the handler's.
+		Observation observation = request.observation();
+		try (Observation.Scope scope = (observation != null) ? observation.openScope() : null) {
+			if (remembered != null) {
+				this.sender.replay(request, prepared.address(), remembered, told);
+			}
+			else {
+				this.sender.reply(request, prepared.address(), prepared.value(), prepared.failure(), told);
+			}
 		}
 	}
 

@@ -226,6 +226,11 @@ final class InHandRequest {
 		}
 	}
 
+	// Its observation while it runs, so that its reply, sent by the handler's loop, belongs to it.
+	@Nullable Observation observation() {
+		return this.observation.get();
+	}
+
 	void stopObservation() {
 		Observation started = this.observation.getAndSet(null);
 		if (started != null) {
