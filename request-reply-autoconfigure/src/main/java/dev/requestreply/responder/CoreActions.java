@@ -1,5 +1,9 @@
 package dev.requestreply.responder;
 
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 
 import dev.requestreply.handler.HandlingTimeExceededException;
@@ -13,8 +17,12 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * Carries out the decisions of a handler's core ({@link HandlerCore}), on its loop: each action
- * one call on the engine's pieces, none waiting for user code (a reply is handed to the producer,
- * which sends it on its own thread; {@code onCancel} actions run on a handler thread). The
+ * one call on the engine's pieces, none waiting for user code ({@code onCancel} actions run on a
+ * handler thread) nor for the producer. What a round of the loop decided is handed out together
+ * at its end ({@link #round}): the requests to start wake the handler's threads once, and the
+ * replies to send go in one task to the handler's sending thread, which sends them together
+ * (held back while it prepares them, unless requests are observed) and where a send that blocks
+ * (the producer's metadata, a full buffer) stalls no loop. The
  * commits, pauses and resumes the core asks for are not carried out yet: the consumer's ledgers
  * still decide those.
  */
@@ -32,8 +40,22 @@ final class CoreActions implements Consumer<ResponderAction> {
 
 	private final HandlerFigures figures;
 
-	CoreActions(HandlerCore core, HandlerParts parts, ReplySender sender) {
+	private final Executor sending;
+
+	private final boolean holdReplies;
+
+	// The loop's only: the replies its round decided to send.
+	private List<Send> sends = new ArrayList<>();
+
+	/**
+	 * @param sending the handler's sending thread
+	 * @param holdReplies whether the replies sent together are held while they are prepared (not
+	 * when requests are observed: a reply is sent within its request's observation)
+	 */
+	CoreActions(HandlerCore core, HandlerParts parts, ReplySender sender, Executor sending, boolean holdReplies) {
 		this.core = core;
+		this.sending = sending;
+		this.holdReplies = holdReplies;
 		this.executor = parts.executor();
 		this.requests = parts.requests();
 		this.endings = parts.endings();
@@ -76,6 +98,29 @@ final class CoreActions implements Consumer<ResponderAction> {
 		// Commit, Pause, Resume: the consumer's ledgers decide them for now.
 	}
 
+	/**
+	 * Run one round of the loop, then hand out what it decided: the requests to start, the
+	 * replies to send.
+	 * @param round the round
+	 */
+	void round(Runnable round) {
+		this.executor.handOut(round);
+		if (this.sends.isEmpty()) {
+			return;
+		}
+		List<Send> replies = this.sends;
+		this.sends = new ArrayList<>();
+		try {
+			this.sending.execute(new Sends(replies, this.holdReplies));
+		}
+		catch (RejectedExecutionException ex) {
+			// The handler stopped.
+			for (Send send : replies) {
+				send.accept(false);
+			}
+		}
+	}
+
 	private @Nullable InHandRequest request(RequestRef ref) {
 		return this.core.request(ref);
 	}
@@ -113,20 +158,7 @@ final class CoreActions implements Consumer<ResponderAction> {
 		}
 		request.beginReply();
 		this.figures.outcome(prepared.address(), prepared.outcome());
-		IdempotencyWindow.Remembered remembered = prepared.remembered();
-		Consumer<Boolean> told = (sent) -> this.core.post(request,
-				sent ? HandlerCore.Event.SENT : HandlerCore.Event.SEND_FAILED);
-		// Sent inside the request's observation, as from its handler's thread: the reply's span is
-		// a child of the handler's.
-		Observation observation = request.observation();
-		try (Observation.Scope scope = (observation != null) ? observation.openScope() : null) {
-			if (remembered != null) {
-				this.sender.replay(request, prepared.address(), remembered, told);
-			}
-			else {
-				this.sender.reply(request, prepared.address(), prepared.value(), prepared.failure(), told);
-			}
-		}
+		this.sends.add(new Send(request, prepared));
 	}
 
 	private CoreTicket.@Nullable Prepared exceededReply(InHandRequest request) {
@@ -158,6 +190,67 @@ final class CoreActions implements Consumer<ResponderAction> {
 			}
 		}
 		this.requests.end(request, true, ending != Ending.ABANDONED && ending != Ending.ALREADY_FINISHED);
+	}
+
+	// One reply, sent on the sending thread; tells the core whether it went.
+	private final class Send implements Consumer<Boolean> {
+
+		private final InHandRequest request;
+
+		private final CoreTicket.Prepared prepared;
+
+		Send(InHandRequest request, CoreTicket.Prepared prepared) {
+			this.request = request;
+			this.prepared = prepared;
+		}
+
+		void send() {
+			IdempotencyWindow.Remembered remembered = this.prepared.remembered();
+			// Sent inside the request's observation, as from its handler's thread: the reply's span
+			// is a child of the handler's.
+			Observation observation = this.request.observation();
+			try (Observation.Scope scope = (observation != null) ? observation.openScope() : null) {
+				if (remembered != null) {
+					CoreActions.this.sender.replay(this.request, this.prepared.address(), remembered, this);
+				}
+				else {
+					CoreActions.this.sender.reply(this.request, this.prepared.address(), this.prepared.value(),
+							this.prepared.failure(), this);
+				}
+			}
+		}
+
+		@Override
+		public void accept(Boolean sent) {
+			CoreActions.this.core.post(this.request, sent ? HandlerCore.Event.SENT : HandlerCore.Event.SEND_FAILED);
+		}
+
+	}
+
+	// The replies of a round, sent together.
+	private record Sends(List<Send> replies, boolean hold) implements Runnable {
+
+		@Override
+		public void run() {
+			ReplyBurst burst = this.hold ? ReplyBurst.begin() : null;
+			try {
+				for (Send send : this.replies) {
+					try {
+						send.send();
+					}
+					catch (RuntimeException ex) {
+						// Not sent; the core is told (again, at worst: it takes the first).
+						send.accept(false);
+					}
+				}
+			}
+			finally {
+				if (burst != null) {
+					burst.end();
+				}
+			}
+		}
+
 	}
 
 }

@@ -6,8 +6,9 @@ import org.jspecify.annotations.Nullable;
 
 /**
  * What a request handed to its handler's core carries besides the engine's state: its delivery
- * as the core knows it, whether its worker told the core that its method returned, and the reply
- * its worker made, which goes out only when the core says so ({@link CoreActions}).
+ * as the core knows it, whether its worker won its claim and told the core that its method
+ * returned, and the reply its worker made, which goes out only when the core says so
+ * ({@link CoreActions}).
  */
 final class CoreTicket {
 
@@ -20,6 +21,17 @@ final class CoreTicket {
 
 	// Its worker told the core it is done with it (skipped, threw, returned).
 	volatile boolean workerTold;
+
+	// Its worker won its claim (its method runs); the core is told with what ends the call.
+	volatile boolean claimed;
+
+	// The loop's only: the core was told of its arrival; of its claim (won or lost); what came
+	// before its arrival was told (a cancel, a deadline), to tell after it.
+	boolean fed;
+
+	boolean startedFed;
+
+	HandlerCore.@Nullable Event early;
 
 	CoreTicket(RequestRef ref) {
 		this.ref = ref;

@@ -1,9 +1,11 @@
 package dev.requestreply.responder;
 
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
@@ -28,6 +30,14 @@ import org.jspecify.annotations.Nullable;
  * failed; the cancel reader: cancel; the watchdog: deadline, max handling time; the handler:
  * stop), and the loop hands each decision to {@link CoreActions}. It also knows each request
  * by its delivery, for the actions.
+ * <p>
+ * What a thread knows at once goes in one post: the consumer posts a poll's arrivals together,
+ * and a worker tells its claim with what ends its call (the method's return with its reply, its
+ * failure, a skip), not on its own. The loop tells the core of a claim it was not told yet (the
+ * worker's mark, read on the loop) before any event whose decision depends on it (a cancel, a
+ * deadline, the max handling time, a revocation, a loss, the stop): so the core decides as if
+ * the worker had posted its claim at once. An event about a request the loop has not taken yet
+ * (a cancel read before the poll's arrivals were posted) is kept and told right after it.
  */
 final class HandlerCore {
 
@@ -45,10 +55,12 @@ final class HandlerCore {
 	 * @param executor the library's executor the loop drains on
 	 * @param actions carries out the core's actions
 	 * @param intake paused while the loop is stuck
+	 * @param rounds runs each round of the loop (to hand out what it decided together)
 	 */
 	HandlerCore(String handlerId, ReplyHandler.Ordering ordering, int maxNamed, Executor executor,
-			Consumer<ResponderAction> actions, HandlerLoop.Intake intake) {
-		this.loop = new HandlerLoop(handlerId, new ResponderCore(ordering, maxNamed), executor, actions, intake);
+			Consumer<ResponderAction> actions, LoopIntake intake, Consumer<Runnable> rounds) {
+		this.loop = new HandlerLoop(handlerId, new ResponderCore(ordering, maxNamed), executor, actions, intake,
+				rounds);
 	}
 
 	HandlerLoop loop() {
@@ -70,19 +82,27 @@ final class HandlerCore {
 	}
 
 	/**
-	 * A request was taken in hand on the consumer's thread, in offset order.
+	 * A request was taken in hand on the consumer's thread, in offset order: known from now on,
+	 * told to the core with its poll's others ({@link #arrived}).
 	 */
-	void arrived(InHandRequest request) {
-		TopicPartition partition = request.ledger().partition();
-		CoreTicket ticket = new CoreTicket(new RequestRef(this.deliveries.incrementAndGet(), of(partition),
-				request.record.offset()));
+	void taken(InHandRequest request) {
+		CoreTicket ticket = new CoreTicket(new RequestRef(this.deliveries.incrementAndGet(),
+				of(request.ledger().partition()), request.record.offset()));
 		request.ticket = ticket;
 		this.known.put(ticket.ref.id(), request);
-		this.loop.post(new ResponderEvent.Arrived(ticket.ref, laneKey(request), request.deadlineMillis()));
+	}
+
+	/**
+	 * A poll's requests were taken in hand: one post.
+	 */
+	void arrived(List<InHandRequest> requests) {
+		if (!requests.isEmpty()) {
+			this.loop.post(new CorePostings.Arrivals(requests));
+		}
 	}
 
 	// As RequestLanes did: keyless requests with KEY ordered by their correlation id.
-	private static @Nullable Object laneKey(InHandRequest request) {
+	static @Nullable Object laneKey(InHandRequest request) {
 		if (request.record.key() != null) {
 			return ByteBuffer.wrap(request.record.key());
 		}
@@ -90,43 +110,73 @@ final class HandlerCore {
 		return (headers != null) ? List.of(ByteBuffer.wrap(headers.correlationId())) : null;
 	}
 
+	/**
+	 * Tell the core what happened to a request, on any thread.
+	 */
 	void post(InHandRequest request, Event event) {
 		CoreTicket ticket = request.ticket;
 		if (ticket == null) {
 			return;
 		}
-		RequestRef ref = ticket.ref;
-		this.loop.post(switch (event) {
-			case CLAIMED -> new ResponderEvent.Started(ref, true);
-			case SKIPPED_BY_WITHDRAWAL -> new ResponderEvent.Started(ref, false);
-			case SKIPPED -> skipped(ticket);
-			case SENT -> new ResponderEvent.ReplySent(ref);
-			case SEND_FAILED -> new ResponderEvent.ReplyFailed(ref);
-			case CANCEL -> new ResponderEvent.Cancel(ref);
-			case DEADLINE -> new ResponderEvent.DeadlinePassed(ref);
-			case MAX_HANDLING_TIME -> new ResponderEvent.MaxHandlingTime(ref);
-		});
-	}
-
-	private static ResponderEvent skipped(CoreTicket ticket) {
-		ticket.workerTold = true;
-		return new ResponderEvent.Skipped(ticket.ref);
+		if (event == Event.SKIPPED) {
+			synchronized (ticket) {
+				ticket.workerTold = true;
+				this.loop.post(new CorePostings.Told(ticket, event, null));
+			}
+			return;
+		}
+		this.loop.post(new CorePostings.Told(ticket, event, null));
 	}
 
 	/**
-	 * Its method returned what ends later (a future, a stream, or a reply being made).
+	 * Its worker won its claim: the method may run. Told to the core with what ends the call (or
+	 * by the loop, before an event that depends on it).
 	 */
-	void returned(InHandRequest request) {
+	void claimed(InHandRequest request) {
 		CoreTicket ticket = request.ticket;
 		if (ticket != null) {
-			ticket.returnedTold = true;
-			ticket.workerTold = true;
-			this.loop.post(new ResponderEvent.Returned(ticket.ref, true));
+			ticket.claimed = true;
 		}
 	}
 
 	/**
-	 * Its reply was made (or failed: an error reply), to go once the core says so.
+	 * Its worker is done with it: told as a skip unless it told the core already (its return, its
+	 * reply, a skip).
+	 */
+	void workerDone(InHandRequest request) {
+		CoreTicket ticket = request.ticket;
+		if (ticket == null) {
+			return;
+		}
+		synchronized (ticket) {
+			if (!ticket.workerTold) {
+				ticket.workerTold = true;
+				this.loop.post(new CorePostings.Told(ticket, Event.SKIPPED, null));
+			}
+		}
+	}
+
+	/**
+	 * Its method returned what ends later (a future, a stream, or a reply being made), unless its
+	 * reply was made meanwhile (then that told it); on its worker.
+	 */
+	void returned(InHandRequest request) {
+		CoreTicket ticket = request.ticket;
+		if (ticket == null) {
+			return;
+		}
+		synchronized (ticket) {
+			if (!ticket.workerTold) {
+				ticket.returnedTold = true;
+				ticket.workerTold = true;
+				this.loop.post(new CorePostings.Told(ticket, Event.RETURNED_PENDING, null));
+			}
+		}
+	}
+
+	/**
+	 * Its reply was made (or failed: an error reply), to go once the core says so: with its
+	 * method's return, when its worker made it (one post for both).
 	 * @param errorCode the error code of an error reply, else {@code null}
 	 */
 	void made(InHandRequest request, CoreTicket.Prepared prepared, @Nullable String errorCode) {
@@ -134,19 +184,18 @@ final class HandlerCore {
 		if (ticket == null) {
 			return;
 		}
-		ticket.prepared = prepared;
-		if (ticket.returnedTold) {
-			// Its worker told the core already.
-			this.loop.post(new ResponderEvent.Completed(ticket.ref, errorCode));
-		}
-		else if (errorCode != null) {
-			// Before its method: the worker is done with it.
-			ticket.workerTold = true;
-			this.loop.post(new ResponderEvent.Threw(ticket.ref, errorCode));
-		}
-		else {
-			ticket.workerTold = true;
-			this.loop.post(new ResponderEvent.Returned(ticket.ref, false));
+		synchronized (ticket) {
+			ticket.prepared = prepared;
+			Event event;
+			if (ticket.returnedTold) {
+				// Its worker told the core already.
+				event = Event.COMPLETED;
+			}
+			else {
+				ticket.workerTold = true;
+				event = (errorCode != null) ? Event.THREW : Event.RETURNED;
+			}
+			this.loop.post(new CorePostings.Told(ticket, event, errorCode));
 		}
 	}
 
@@ -158,15 +207,17 @@ final class HandlerCore {
 	}
 
 	void revoking(Collection<TopicPartition> partitions) {
-		this.loop.post(new ResponderEvent.Revoking(of(partitions)));
+		this.loop.post(new CorePostings.Going(this.known.values(), new ResponderEvent.Revoking(of(partitions))));
 	}
 
 	void takenAway(Collection<TopicPartition> partitions, boolean lost) {
-		this.loop.post(lost ? new ResponderEvent.Lost(of(partitions)) : new ResponderEvent.Revoked(of(partitions)));
+		List<Partition> gone = of(partitions);
+		this.loop.post(new CorePostings.Going(this.known.values(),
+				lost ? new ResponderEvent.Lost(gone) : new ResponderEvent.Revoked(gone)));
 	}
 
 	void stop() {
-		this.loop.post(new ResponderEvent.Stop());
+		this.loop.post(new CorePostings.Going(this.known.values(), new ResponderEvent.Stop()));
 	}
 
 	static Partition of(TopicPartition partition) {
@@ -174,7 +225,11 @@ final class HandlerCore {
 	}
 
 	private static List<Partition> of(Collection<TopicPartition> partitions) {
-		return partitions.stream().map(HandlerCore::of).toList();
+		List<Partition> all = new ArrayList<>(partitions.size());
+		for (TopicPartition partition : partitions) {
+			all.add(of(partition));
+		}
+		return all;
 	}
 
 	/**
@@ -182,14 +237,23 @@ final class HandlerCore {
 	 */
 	enum Event {
 
-		/** Its worker won its claim: the method may run. */
-		CLAIMED,
-
 		/** Its worker found it withdrawn. */
 		SKIPPED_BY_WITHDRAWAL,
 
 		/** Its worker ended it without a reply of the core's. */
 		SKIPPED,
+
+		/** Its method returned what ends later. */
+		RETURNED_PENDING,
+
+		/** Its method returned, its reply made. */
+		RETURNED,
+
+		/** Its method (or a check before it) failed: its error reply made. */
+		THREW,
+
+		/** What its method returned ended, its reply made. */
+		COMPLETED,
 
 		/** Its reply was sent. */
 		SENT,

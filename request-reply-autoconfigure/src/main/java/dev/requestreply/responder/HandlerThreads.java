@@ -53,6 +53,9 @@ final class HandlerThreads implements AutoCloseable {
 	// The loop of the handler's core: the library's own, without the application's decorator.
 	private final Executor loop;
 
+	// Where the replies its loop decided are sent (a send may block), the library's own too.
+	private final Executor sending;
+
 	private final AutoCloseable[] closing;
 
 	// Urgent tasks run on the call threads.
@@ -72,10 +75,12 @@ final class HandlerThreads implements AutoCloseable {
 			SimpleAsyncTaskExecutor calls = virtual(prefix, decorator);
 			SimpleAsyncTaskExecutor urgent = virtual(prefix + "urgent-", decorator);
 			SimpleAsyncTaskExecutor loop = virtual(prefix + "loop-", null);
+			SimpleAsyncTaskExecutor sending = virtual(prefix + "send-", null);
 			this.calls = calls;
 			this.urgent = urgent;
 			this.loop = loop;
-			this.closing = new AutoCloseable[] { calls, urgent, loop };
+			this.sending = sending;
+			this.closing = new AutoCloseable[] { calls, urgent, loop, sending };
 		}
 		else {
 			// The calls are interrupted when the handler stops; the urgent work queued by then (the
@@ -83,11 +88,14 @@ final class HandlerThreads implements AutoCloseable {
 			ThreadPoolTaskExecutor calls = pool(prefix, maxConcurrency, Integer.MAX_VALUE, false, decorator);
 			ThreadPoolTaskExecutor urgent = pool(prefix + "urgent-", URGENT_THREADS, URGENT_QUEUE, true, decorator);
 			ThreadPoolTaskExecutor loop = pool(prefix + "loop-", 1, Integer.MAX_VALUE, true, null);
+			ThreadPoolTaskExecutor sending = pool(prefix + "send-", 1, Integer.MAX_VALUE, true, null);
 			this.calls = calls;
 			this.urgent = urgent;
 			this.loop = loop;
+			this.sending = sending;
 			// The calls first: urgent work rejected then is not taken for an overflow.
-			this.closing = new AutoCloseable[] { calls::shutdown, urgent::shutdown, loop::shutdown };
+			this.closing = new AutoCloseable[] { calls::shutdown, urgent::shutdown, loop::shutdown,
+					sending::shutdown };
 		}
 	}
 
@@ -124,6 +132,13 @@ final class HandlerThreads implements AutoCloseable {
 	 */
 	Executor loop() {
 		return this.loop;
+	}
+
+	/**
+	 * Return the thread that sends the replies the loop of the handler's core decided.
+	 */
+	Executor sending() {
+		return this.sending;
 	}
 
 	/**

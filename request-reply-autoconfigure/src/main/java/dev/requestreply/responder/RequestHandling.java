@@ -89,7 +89,7 @@ final class RequestHandling {
 			return;
 		}
 		if (owner != null) {
-			owner.post(request, HandlerCore.Event.CLAIMED);
+			owner.claimed(request);
 		}
 		Map<String, String> previous = (request.mdc != null) ? MDC.getCopyOfContextMap() : null;
 		if (request.mdc != null) {
@@ -116,13 +116,12 @@ final class RequestHandling {
 			if (request.mdc != null) {
 				restore(previous);
 			}
-			CoreTicket ticket = request.ticket;
 			if (owner == null) {
 				this.requests.workerDone(request);
 			}
-			else if (ticket != null && !ticket.workerTold) {
-				// Ended meanwhile, or ended here: its worker is done with it.
-				owner.post(request, HandlerCore.Event.SKIPPED);
+			else {
+				// Unless it told the core already: ended meanwhile, or ended here.
+				owner.workerDone(request);
 			}
 		}
 	}
@@ -216,11 +215,12 @@ final class RequestHandling {
 		}
 		try {
 			CompletableFuture<Object> result = this.invoker.invoke(arguments, context);
-			if (request.ticket != null && this.core != null) {
-				this.core.returned(request);
-			}
 			// A result already complete is replied to here: a lazy stream runs on this thread too.
 			this.replies.reply(request, address, result);
+			if (request.ticket != null && this.core != null) {
+				// Told with its reply, when that was made here.
+				this.core.returned(request);
+			}
 		}
 		finally {
 			request.exitMethod();

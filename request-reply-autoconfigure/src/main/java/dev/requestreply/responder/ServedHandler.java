@@ -118,7 +118,7 @@ final class ServedHandler {
 		// Its commits are the consumer's ledgers' for now: 0 keeps the core's commit point cheap.
 		this.core = (shareGroup == null && !transactional) ? new HandlerCore(endpoint.id(), endpoint.ordering(), 0,
 				this.threads.loop(), (action) -> Objects.requireNonNull(this.coreActions).accept(action),
-				loopIntake()) : null;
+				loopIntake(), (round) -> Objects.requireNonNull(this.coreActions).round(round)) : null;
 		// Share groups order nothing.
 		RequestLanes lanes = new RequestLanes((shareGroup != null) ? ReplyHandler.Ordering.NONE : endpoint.ordering(),
 				(request) -> this.executor.submit(request));
@@ -153,7 +153,8 @@ final class ServedHandler {
 		HandlerParts parts = new HandlerParts(this.executor, this.requests, lanes, this.endings, figures,
 				maxHandlingTime, this.core);
 		if (this.core != null) {
-			this.coreActions = new CoreActions(this.core, parts, sender);
+			this.coreActions = new CoreActions(this.core, parts, sender, this.threads.sending(),
+					shared.observationRegistry().isNoop());
 		}
 		HandlerContainer built = new HandlerContainer(endpoint, groupId, settings, clients, parts, reading,
 				transactional, this.stats, customizers);
@@ -168,8 +169,8 @@ final class ServedHandler {
 	}
 
 	// While the loop of its core is stuck, its container takes nothing (unless it is stopping).
-	private HandlerLoop.Intake loopIntake() {
-		return HandlerLoop.Intake.of(() -> listenerContainer().pause(), () -> {
+	private LoopIntake loopIntake() {
+		return LoopIntake.of(() -> listenerContainer().pause(), () -> {
 			if (!this.pausing) {
 				listenerContainer().resume();
 			}
