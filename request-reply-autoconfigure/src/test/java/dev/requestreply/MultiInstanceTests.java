@@ -15,6 +15,8 @@ import dev.requestreply.TestResponders.EchoApp;
 import dev.requestreply.TestResponders.RequesterApp;
 import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.handler.ReplyHandlerStats;
+import dev.requestreply.responder.LoopRecorder;
+import dev.requestreply.responder.core.ResponderEvent;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -201,6 +203,11 @@ class MultiInstanceTests {
 			.isEqualTo(JOBS + stats.revokeCancelled());
 		await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3))
 			.untilAsserted(() -> assertThat(trial.template.getRegistry().duplicateReplyCount()).isZero());
+		// The events the first instance's loop took (jobs running through a revocation) keep every
+		// invariant of the simulation.
+		assertThat(LoopRecorder.replay(trial.first.getBean(ReplyHandlerContainers.class), "slowJobs.run",
+				trial.firstEvents)).isGreaterThan(JOBS * 3);
+		assertThat(trial.firstEvents).hasAtLeastOneElementOfType(ResponderEvent.Revoked.class);
 	}
 
 	private static ReplyHandlerStats stats(ConfigurableApplicationContext context) {
@@ -225,6 +232,9 @@ class MultiInstanceTests {
 
 		final List<CompletableFuture<String>> replies = new ArrayList<>();
 
+		// What the first instance's handler loop took, from before the jobs came.
+		final List<ResponderEvent> firstEvents;
+
 		Rebalance(String name, String... more) {
 			String topic = TestBroker.createTopic(name + "-requests", JOBS);
 			List<String> properties = new ArrayList<>(List.of("test.topic=" + topic,
@@ -233,6 +243,7 @@ class MultiInstanceTests {
 			properties.addAll(List.of(more));
 			this.first = apps.startAssigned(new Class<?>[] { SlowJobsApp.class }, properties.toArray(String[]::new));
 			this.firstJobs = this.first.getBean(SlowJobs.class);
+			this.firstEvents = LoopRecorder.record(this.first.getBean(ReplyHandlerContainers.class), "slowJobs.run");
 			this.template = requester(TestBroker.uniqueTopic(name + "-replies")).getBean(RequestReplyTemplate.class);
 			for (int job = 0; job < JOBS; job++) {
 				this.replies.add(this.template.request(new ProducerRecord<>(topic, job, null, "job-" + job), String.class,

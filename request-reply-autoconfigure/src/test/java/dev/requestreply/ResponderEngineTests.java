@@ -20,6 +20,8 @@ import dev.requestreply.handler.ReplyHandlerContainerCustomizer;
 import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.handler.ReplyHandlerExecution;
 import dev.requestreply.handler.ReplyHandlerStats;
+import dev.requestreply.responder.LoopRecorder;
+import dev.requestreply.responder.core.ResponderEvent;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -183,6 +185,8 @@ class ResponderEngineTests {
 
 	@Test
 	void whenARequestWithoutDeadlineOutlastsTheMaxHandlingTimeThenItGetsDeadlineExceeded() throws Exception {
+		ReplyHandlerContainers containers = context.getBean(ReplyHandlerContainers.class);
+		List<ResponderEvent> events = LoopRecorder.record(containers, "handlers.unbounded");
 		try (TestRawRequests raw = new TestRawRequests(TestBroker.createTopic("engine-raw-replies", 1))) {
 			CorrelationId id = raw.send(topic("unbounded"), "forever", null);
 			long start = System.nanoTime();
@@ -194,6 +198,10 @@ class ResponderEngineTests {
 		await().atMost(Duration.ofSeconds(5)).until(() -> handlers.unboundedCancelled.get());
 		assertThat(stats("unbounded").expired()).isOne();
 		offsets.awaitCommittedToEnd(group("unbounded"), topic("unbounded"), Duration.ofSeconds(10));
+		// What its loop took (arrived, started, returned, max handling time, sent) keeps every
+		// invariant of the simulation.
+		assertThat(LoopRecorder.replay(containers, "handlers.unbounded", events)).isGreaterThanOrEqualTo(5);
+		assertThat(events).hasAtLeastOneElementOfType(ResponderEvent.MaxHandlingTime.class);
 	}
 
 	@Test

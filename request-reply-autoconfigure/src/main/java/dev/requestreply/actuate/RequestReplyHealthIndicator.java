@@ -1,6 +1,8 @@
 package dev.requestreply.actuate;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -74,6 +76,18 @@ public class RequestReplyHealthIndicator extends AbstractHealthIndicator {
 				else if (stopReason != null || container.getContainers().stream().anyMatch((child) -> !child.isRunning())) {
 					problems.add("handler container '" + container.getListenerId() + "' has stopped consumers" + because);
 				}
+			}
+			Map<String, Duration> lags = this.handlerContainers.getLoopLags();
+			if (!lags.isEmpty()) {
+				Map<String, Long> lagMillis = new LinkedHashMap<>();
+				lags.forEach((handler, lag) -> {
+					lagMillis.put(handler, lag.toMillis());
+					if (lag.compareTo(ReplyHandlerContainers.LOOP_STALL_AFTER) > 0) {
+						problems.add("the event loop of handler '" + handler + "' has left an event unprocessed for "
+								+ lag.toSeconds() + " s (its handler takes no requests until it catches up)");
+					}
+				});
+				builder.withDetail("handlerLoopLagMillis", lagMillis);
 			}
 			for (SupervisedLoop.Status loop : this.handlerContainers.getBackgroundLoops()) {
 				builder.withDetail(loop.name(), loop.state());

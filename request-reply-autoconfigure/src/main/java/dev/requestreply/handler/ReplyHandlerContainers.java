@@ -1,5 +1,6 @@
 package dev.requestreply.handler;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
@@ -96,6 +97,24 @@ public interface ReplyHandlerContainers {
 	default Map<String, String> getStopReasons() {
 		return Map.of();
 	}
+
+	/**
+	 * Return how far behind the event loop of each handler in a consumer group is: the age of its
+	 * oldest event not processed yet (zero when it has none), by handler id. A loop behind by more
+	 * than {@link #LOOP_STALL_AFTER} stops its handler's intake until it catches up.
+	 * @return the lag of each handler's loop, empty when there is none
+	 * @since 0.4.0
+	 */
+	default Map<String, Duration> getLoopLags() {
+		return Map.of();
+	}
+
+	/**
+	 * How long the event loop of a handler may leave an event unprocessed before it counts as
+	 * stuck (its handler takes no more requests, and health is {@code DOWN}).
+	 * @since 0.4.0
+	 */
+	Duration LOOP_STALL_AFTER = Duration.ofSeconds(30);
 
 	/**
 	 * Return the handlers' listener containers.

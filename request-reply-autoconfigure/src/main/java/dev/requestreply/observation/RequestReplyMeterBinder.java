@@ -1,5 +1,6 @@
 package dev.requestreply.observation;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -112,6 +113,12 @@ public class RequestReplyMeterBinder implements MeterBinder {
 	 * Name of the gauge of the requests each handler has in hand.
 	 */
 	public static final String HANDLER_IN_HAND = "requestreply.handler.in.hand";
+
+	/**
+	 * Name of the gauge of how far behind the event loop of each handler in a consumer group is,
+	 * in seconds.
+	 */
+	public static final String HANDLER_LOOP_LAG = "requestreply.handler.loop.lag";
 
 	/**
 	 * Name of the timer of the time each handler's calls waited for a thread.
@@ -232,6 +239,11 @@ public class RequestReplyMeterBinder implements MeterBinder {
 				.register(meterRegistry);
 		}
 		else {
+			Gauge.builder(HANDLER_LOOP_LAG, containers, (c) -> loopLagSeconds(c, handler))
+				.description("Age of the oldest event the event loop of a @ReplyHandler method has not processed yet")
+				.tags(tags)
+				.baseUnit("seconds")
+				.register(meterRegistry);
 			FunctionCounter.builder(HANDLER_REVOKE_FINISHED, containers, (c) -> stats(c, handler).revokeFinished())
 				.description("Requests of a @ReplyHandler method running when their partition was revoked that "
 						+ "finished within the revoke grace")
@@ -248,6 +260,11 @@ public class RequestReplyMeterBinder implements MeterBinder {
 				.tags(tags)
 				.register(meterRegistry);
 		}
+	}
+
+	private static double loopLagSeconds(ReplyHandlerContainers containers, String handler) {
+		Duration lag = containers.getLoopLags().get(handler);
+		return (lag != null) ? lag.toNanos() / 1e9 : 0;
 	}
 
 	private static ReplyHandlerStats stats(ReplyHandlerContainers containers, String handler) {

@@ -11,6 +11,7 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
+import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.responder.core.ResponderAction;
 import dev.requestreply.responder.core.ResponderCore;
 import dev.requestreply.responder.core.ResponderEvent;
@@ -27,8 +28,12 @@ import org.springframework.core.log.LogAccessor;
  * ({@link ResponderCore#on}) and each action decided to the executors of actions. So the core sees
  * one event at a time, in the order each poster posted them. The loop survives whatever the
  * decisions or an action throw: logged (at most once a minute, with the number since) and
- * counted. Its liveness is the age of its oldest unprocessed event ({@link #lagNanos}); the
- * watchdog {@link #check checks} it, and a loop stuck past its bound stops its handler's intake
+ * counted. A thread posts what it has at once (a poll's arrivals, a method's return with its
+ * reply) as one {@link LoopPosting}; the loop wakes once per drain, never while it is scheduled
+ * or running, and takes all that is queued by then in rounds, each inside its round hook (which
+ * hands out what the round decided together: the requests to start, the replies to send). Its
+ * liveness is the age of its oldest unprocessed event ({@link #lagNanos}); the watchdog
+ * {@link #check checks} it, and a loop stuck past its bound stops its handler's intake
  * until it catches up, rather than letting requests pile up behind it.
  */
 final class HandlerLoop {
@@ -36,7 +41,7 @@ final class HandlerLoop {
 	/**
 	 * How long a loop may leave an event unprocessed before it counts as stuck.
 	 */
-	static final Duration STALL_AFTER = Duration.ofSeconds(30);
+	static final Duration STALL_AFTER = ReplyHandlerContainers.LOOP_STALL_AFTER;
 
 	// Events drained by one task before it hands the thread back to the other loops.
 	private static final int BATCH = 256;
@@ -53,13 +58,23 @@ final class HandlerLoop {
 
 	private final Consumer<ResponderAction> actions;
 
-	private final Intake intake;
+	private final LoopIntake intake;
 
 	private final long stallAfterNanos;
 
 	private final LongSupplier nanoClock;
 
-	private final Queue<Posted> mailbox = new ConcurrentLinkedQueue<>();
+	private final Queue<LoopPosting> mailbox = new ConcurrentLinkedQueue<>();
+
+	// Runs each round of the drain (a task's batch of events), on the loop.
+	private final Consumer<Runnable> rounds;
+
+	private final Runnable drainTask = this::drain;
+
+	private final Runnable roundTask = this::round;
+
+	// The loop's thread only: the round ended with events left.
+	private boolean full;
 
 	// Up while a task drains (or is about to): only one at a time.
 	private final AtomicBoolean draining = new AtomicBoolean();
@@ -73,23 +88,6 @@ final class HandlerLoop {
 	private boolean stalled;
 
 	private volatile @Nullable Consumer<ResponderEvent> recorder;
-
-	/**
-	 * What the loop stops while it is stuck: its handler's intake of requests.
-	 */
-	interface Intake {
-
-		/**
-		 * Take no more requests for now.
-		 */
-		void pause();
-
-		/**
-		 * Take requests again.
-		 */
-		void resume();
-
-	}
 
 	/**
 	 * The liveness of a loop, for health.
@@ -108,14 +106,22 @@ final class HandlerLoop {
 	 * @param executor the library's executor the loop drains on
 	 * @param actions carries out an action (on the loop: what may take long it hands on)
 	 * @param intake what to pause while the loop is stuck
+	 * @param rounds runs each round of the drain, on the loop (to hand out what it decided together)
 	 */
 	HandlerLoop(String handlerId, ResponderCore core, Executor executor, Consumer<ResponderAction> actions,
-			Intake intake) {
-		this(handlerId, core::on, executor, actions, intake, STALL_AFTER, System::nanoTime);
+			LoopIntake intake, Consumer<Runnable> rounds) {
+		this(handlerId, core::on, executor, actions, intake, STALL_AFTER, System::nanoTime, rounds);
 	}
 
 	HandlerLoop(String handlerId, Function<ResponderEvent, List<ResponderAction>> decisions, Executor executor,
-			Consumer<ResponderAction> actions, Intake intake, Duration stallAfter, LongSupplier nanoClock) {
+			Consumer<ResponderAction> actions, LoopIntake intake, Duration stallAfter, LongSupplier nanoClock) {
+		this(handlerId, decisions, executor, actions, intake, stallAfter, nanoClock, Runnable::run);
+	}
+
+	HandlerLoop(String handlerId, Function<ResponderEvent, List<ResponderAction>> decisions,
+			Executor executor, Consumer<ResponderAction> actions, LoopIntake intake, Duration stallAfter,
+			LongSupplier nanoClock, Consumer<Runnable> rounds) {
+		this.rounds = rounds;
 		this.handlerId = handlerId;
 		this.decisions = decisions;
 		this.executor = executor;
@@ -125,12 +131,18 @@ final class HandlerLoop {
 		this.nanoClock = nanoClock;
 	}
 
-	/**
-	 * Hand the loop an event, on any thread; never waits.
-	 * @param event the event
-	 */
+	/** Hand the loop an event, on any thread; never waits. */
 	void post(ResponderEvent event) {
-		this.mailbox.add(new Posted(event, this.nanoClock.getAsLong()));
+		post(LoopPosting.of(event));
+	}
+
+	/**
+	 * Hand the loop what a thread has at once (one or more events), on any thread; never waits.
+	 * @param posting unfolded into its events on the loop
+	 */
+	void post(LoopPosting posting) {
+		posting.postedNanos = this.nanoClock.getAsLong();
+		this.mailbox.add(posting);
 		schedule();
 	}
 
@@ -150,12 +162,12 @@ final class HandlerLoop {
 	 */
 	long lagNanos(long nowNanos) {
 		long oldest = this.busySince;
-		Posted head = this.mailbox.peek();
+		LoopPosting head = this.mailbox.peek();
 		if (oldest == IDLE) {
 			if (head == null) {
 				return 0;
 			}
-			oldest = head.postedNanos();
+			oldest = head.postedNanos;
 		}
 		return Math.max(0, nowNanos - oldest);
 	}
@@ -198,7 +210,7 @@ final class HandlerLoop {
 
 	private void submit() {
 		try {
-			this.executor.execute(this::drain);
+			this.executor.execute(this.drainTask);
 		}
 		catch (RejectedExecutionException ex) {
 			this.draining.set(false);
@@ -208,26 +220,50 @@ final class HandlerLoop {
 	}
 
 	private void drain() {
-		for (int i = 0; i < BATCH; i++) {
-			Posted next = this.mailbox.peek();
-			if (next == null) {
-				this.draining.set(false);
-				// One posted between the peek and the flag's fall found the flag up: take it here.
-				if (this.mailbox.isEmpty() || !this.draining.compareAndSet(false, true)) {
-					return;
-				}
-				continue;
+		while (true) {
+			this.full = false;
+			try {
+				this.rounds.accept(this.roundTask);
 			}
-			this.busySince = next.postedNanos();
-			this.mailbox.poll();
-			process(next.event());
-			this.busySince = IDLE;
+			catch (Throwable ex) {
+				failed(ex, "ending a round");
+			}
+			if (this.full) {
+				// The rest in a task of its own, behind the other loops' tasks.
+				submit();
+				return;
+			}
+			this.draining.set(false);
+			// One posted between the last poll and the flag's fall found the flag up: take it here.
+			if (this.mailbox.isEmpty() || !this.draining.compareAndSet(false, true)) {
+				return;
+			}
 		}
-		// Still draining: the rest in a task of its own, behind the other loops' tasks.
-		submit();
 	}
 
-	private void process(ResponderEvent event) {
+	private void round() {
+		for (int i = 0; i < BATCH; i++) {
+			LoopPosting next = this.mailbox.peek();
+			if (next == null) {
+				return;
+			}
+			this.busySince = next.postedNanos;
+			this.mailbox.poll();
+			try {
+				next.unfold(this);
+			}
+			catch (Throwable ex) {
+				failed(ex, "unfolding " + next);
+			}
+			this.busySince = IDLE;
+		}
+		this.full = !this.mailbox.isEmpty();
+	}
+
+	/**
+	 * Decide on one event and carry out its actions; on the loop only ({@link LoopPosting#unfold}).
+	 */
+	void decide(ResponderEvent event) {
 		List<ResponderAction> decided;
 		try {
 			Consumer<ResponderEvent> recording = this.recorder;
@@ -240,12 +276,12 @@ final class HandlerLoop {
 			failed(ex, "deciding on " + event);
 			return;
 		}
-		for (ResponderAction action : decided) {
+		for (int i = 0; i < decided.size(); i++) {
 			try {
-				this.actions.accept(action);
+				this.actions.accept(decided.get(i));
 			}
 			catch (Throwable ex) {
-				failed(ex, "carrying out " + action);
+				failed(ex, "carrying out " + decided.get(i));
 			}
 		}
 	}
@@ -257,10 +293,6 @@ final class HandlerLoop {
 					+ " time(s) (latest " + what + "; " + this.failures.total()
 					+ " since start; this line at most once a minute); it goes on with the next");
 		}
-	}
-
-	private record Posted(ResponderEvent event, long postedNanos) {
-
 	}
 
 }

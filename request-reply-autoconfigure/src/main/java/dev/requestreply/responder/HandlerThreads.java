@@ -50,6 +50,12 @@ final class HandlerThreads implements AutoCloseable {
 
 	private final Executor urgent;
 
+	// The loop of the handler's core: the library's own, without the application's decorator.
+	private final Executor loop;
+
+	// Where the replies its loop decided are sent (a send may block), the library's own too.
+	private final Executor sending;
+
 	private final AutoCloseable[] closing;
 
 	// Urgent tasks run on the call threads.
@@ -68,19 +74,28 @@ final class HandlerThreads implements AutoCloseable {
 		if (virtualThreads) {
 			SimpleAsyncTaskExecutor calls = virtual(prefix, decorator);
 			SimpleAsyncTaskExecutor urgent = virtual(prefix + "urgent-", decorator);
+			SimpleAsyncTaskExecutor loop = virtual(prefix + "loop-", null);
+			SimpleAsyncTaskExecutor sending = virtual(prefix + "send-", null);
 			this.calls = calls;
 			this.urgent = urgent;
-			this.closing = new AutoCloseable[] { calls, urgent };
+			this.loop = loop;
+			this.sending = sending;
+			this.closing = new AutoCloseable[] { calls, urgent, loop, sending };
 		}
 		else {
 			// The calls are interrupted when the handler stops; the urgent work queued by then (the
 			// cancellation of the requests it abandons) still runs.
 			ThreadPoolTaskExecutor calls = pool(prefix, maxConcurrency, Integer.MAX_VALUE, false, decorator);
 			ThreadPoolTaskExecutor urgent = pool(prefix + "urgent-", URGENT_THREADS, URGENT_QUEUE, true, decorator);
+			ThreadPoolTaskExecutor loop = pool(prefix + "loop-", 1, Integer.MAX_VALUE, true, null);
+			ThreadPoolTaskExecutor sending = pool(prefix + "send-", 1, Integer.MAX_VALUE, true, null);
 			this.calls = calls;
 			this.urgent = urgent;
+			this.loop = loop;
+			this.sending = sending;
 			// The calls first: urgent work rejected then is not taken for an overflow.
-			this.closing = new AutoCloseable[] { calls::shutdown, urgent::shutdown };
+			this.closing = new AutoCloseable[] { calls::shutdown, urgent::shutdown, loop::shutdown,
+					sending::shutdown };
 		}
 	}
 
@@ -110,6 +125,20 @@ final class HandlerThreads implements AutoCloseable {
 	 */
 	Executor calls() {
 		return this.calls;
+	}
+
+	/**
+	 * Return the thread of the loop of the handler's core (one task at a time drains it).
+	 */
+	Executor loop() {
+		return this.loop;
+	}
+
+	/**
+	 * Return the thread that sends the replies the loop of the handler's core decided.
+	 */
+	Executor sending() {
+		return this.sending;
 	}
 
 	/**

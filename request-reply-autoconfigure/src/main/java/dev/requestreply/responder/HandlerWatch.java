@@ -1,11 +1,14 @@
 package dev.requestreply.responder;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.stream.Collectors;
 
 import dev.requestreply.handler.ReplyHandlerStats;
 import dev.requestreply.wire.RequestHeaders;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogAccessor;
 
@@ -33,13 +36,22 @@ final class HandlerWatch {
 
 	private final ReplyHandlerStats stats;
 
+	// The owner of the requests of a handler in a consumer group without transactions, else null.
+	private final @Nullable HandlerCore core;
+
 	HandlerWatch(String handlerId, RequestsInHand requests, RequestEndings endings, HandlerExecutor executor,
 			ReplyHandlerStats stats) {
+		this(handlerId, requests, endings, executor, stats, null);
+	}
+
+	HandlerWatch(String handlerId, RequestsInHand requests, RequestEndings endings, HandlerExecutor executor,
+			ReplyHandlerStats stats, @Nullable HandlerCore core) {
 		this.handlerId = handlerId;
 		this.requests = requests;
 		this.endings = endings;
 		this.executor = executor;
 		this.stats = stats;
+		this.core = core;
 	}
 
 	/**
@@ -48,8 +60,24 @@ final class HandlerWatch {
 	 */
 	void check(long nowMillis, long nowNanos) {
 		this.executor.tick();
+		HandlerCore owner = this.core;
+		List<InHandRequest> running = new ArrayList<>();
 		for (InHandRequest request : this.requests.all()) {
 			long deadline = request.deadlineMillis();
+			if (owner != null && request.ticket != null) {
+				// Its core decides: the watchdog only tells it, once; first of those not started, so
+				// that a call the core stops cannot free a thread for one ending in the same check.
+				if (((deadline != RequestHeaders.NO_DEADLINE) ? nowMillis > deadline
+						: nowNanos - request.handlingEndNanos >= 0) && request.markExceeded()) {
+					if (request.isTaken()) {
+						running.add(request);
+					}
+					else {
+						tell(owner, request);
+					}
+				}
+				continue;
+			}
 			if (deadline != RequestHeaders.NO_DEADLINE) {
 				if (nowMillis > deadline) {
 					this.endings.expired(request);
@@ -58,6 +86,10 @@ final class HandlerWatch {
 			else if (nowNanos - request.handlingEndNanos >= 0 && request.markExceeded()) {
 				this.endings.exceeded(request);
 			}
+		}
+		if (owner != null) {
+			running.forEach((request) -> tell(owner, request));
+			owner.loop().check(nowNanos);
 		}
 		for (InHandRequest request : this.requests.overrunning()) {
 			if (!request.methodRunning()) {
@@ -77,6 +109,11 @@ final class HandlerWatch {
 				}
 			}
 		}
+	}
+
+	private static void tell(HandlerCore owner, InHandRequest request) {
+		owner.post(request, (request.deadlineMillis() != RequestHeaders.NO_DEADLINE) ? HandlerCore.Event.DEADLINE
+				: HandlerCore.Event.MAX_HANDLING_TIME);
 	}
 
 }

@@ -31,33 +31,22 @@ final class InHandRequest {
 
 	final ConsumerRecord<byte[], byte[]> record;
 
-	/**
-	 * The consumer that took it and its partition's ledger, for a handler in a consumer group;
-	 * {@code null} in queue mode.
-	 */
+	// The consumer that took it and its partition's ledger, for a handler in a consumer group; null
+	// in queue mode.
 	final @Nullable ConsumerLedgers owner;
 
 	final @Nullable PartitionLedger ledger;
 
-	/**
-	 * Where it goes back when it ends, in queue mode; else {@code null}.
-	 */
+	// Where it goes back when it ends, in queue mode; else null.
 	final @Nullable ShareAcknowledger acknowledger;
 
-	/**
-	 * How often it was delivered, this time included: 1 but in queue mode, where the broker counts.
-	 */
+	// How often it was delivered, this time included: 1 but in queue mode, where the broker counts.
 	final int deliveryCount;
 
-	/**
-	 * Whether this is the last delivery the share group allows: it is answered with an error reply
-	 * rather than handled again.
-	 */
+	// Whether this is the last delivery the share group allows: answered with an error reply.
 	final boolean lastDelivery;
 
-	/**
-	 * Its request-reply headers, or {@code null} when they could not be read ({@link #unreadable}).
-	 */
+	// Its request-reply headers, or null when they could not be read (unreadable says why).
 	final @Nullable RequestHeaders headers;
 
 	final @Nullable WireFormatException unreadable;
@@ -85,6 +74,9 @@ final class InHandRequest {
 
 	volatile @Nullable StreamReplier stream;
 
+	// Set once when its handler's core took it (a consumer group without transactions), else null.
+	volatile @Nullable CoreTicket ticket;
+
 	private final AtomicReference<Observation> observation = new AtomicReference<>();
 
 	volatile long endedNanos;
@@ -93,6 +85,9 @@ final class InHandRequest {
 	private @Nullable Thread methodThread;
 
 	private boolean overrunReported;
+
+	// Guarded by this: its handler's core stopped its call; the method never starts after that.
+	private boolean halted;
 
 	// Its last reply could not be committed: its offset stays unfinished, for the next owner.
 	private volatile boolean keepUnfinished;
@@ -129,16 +124,12 @@ final class InHandRequest {
 				: this.receivedNanos + Math.min(maxHandlingNanos, Long.MAX_VALUE / 4);
 	}
 
-	/**
-	 * Return the consumer that took it; only for a request read in a consumer group.
-	 */
+	// Return the consumer that took it; only for a request read in a consumer group.
 	ConsumerLedgers owner() {
 		return Objects.requireNonNull(this.owner, "A request read in a share group has no consumer ledgers");
 	}
 
-	/**
-	 * Return its partition's ledger; only for a request read in a consumer group.
-	 */
+	// Return its partition's ledger; only for a request read in a consumer group.
 	PartitionLedger ledger() {
 		return Objects.requireNonNull(this.ledger, "A request read in a share group has no partition ledger");
 	}
@@ -187,9 +178,7 @@ final class InHandRequest {
 		return this.state.get() == STREAMING;
 	}
 
-	/**
-	 * Start sending its stream of replies: the watchdog may still stop it.
-	 */
+	// Start sending its stream of replies: the watchdog may still stop it.
 	boolean beginStream() {
 		return this.state.compareAndSet(ACTIVE, STREAMING);
 	}
@@ -229,14 +218,17 @@ final class InHandRequest {
 		return this.holds.decrementAndGet() == 0;
 	}
 
-	/**
-	 * Observe it: the observation stops when it ends (at once if it ended already).
-	 */
+	// Observe it: the observation stops when it ends (at once if it ended already).
 	void observe(Observation started) {
 		this.observation.set(started);
 		if (isEnded()) {
 			stopObservation();
 		}
+	}
+
+	// Its observation while it runs, so that its reply, sent by the handler's loop, belongs to it.
+	@Nullable Observation observation() {
+		return this.observation.get();
 	}
 
 	void stopObservation() {
@@ -252,7 +244,7 @@ final class InHandRequest {
 	 * @return whether the method may run; then call {@link #exitMethod()} once it returns
 	 */
 	synchronized boolean enterMethod() {
-		if (this.state.get() != ACTIVE) {
+		if (this.state.get() != ACTIVE || this.halted) {
 			return false;
 		}
 		this.methodThread = Thread.currentThread();
@@ -276,17 +268,21 @@ final class InHandRequest {
 	}
 
 	/**
-	 * Interrupt the method if it still runs.
+	 * Keep the method from starting from now on (one that runs is then stopped as
+	 * {@link RequestEndings#stop} does: its context cancelled first, then the interrupt).
 	 */
+	synchronized void halt() {
+		this.halted = true;
+	}
+
+	// Interrupt the method if it still runs.
 	synchronized void interruptMethod() {
 		if (this.methodThread != null) {
 			this.methodThread.interrupt();
 		}
 	}
 
-	/**
-	 * Return the thread of a method still running after its request ended, once.
-	 */
+	// Return the thread of a method still running after its request ended, once.
 	synchronized @Nullable Thread overrunOnce() {
 		if (this.methodThread == null || this.overrunReported) {
 			return null;

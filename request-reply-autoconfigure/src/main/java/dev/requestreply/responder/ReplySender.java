@@ -1,6 +1,7 @@
 package dev.requestreply.responder;
 
 import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
 
 import dev.requestreply.handler.ReplyHandlerStats;
 import dev.requestreply.handler.ReplyTooLargeException;
@@ -73,6 +74,14 @@ final class ReplySender {
 	 */
 	void replay(InHandRequest request, ReplyAddress address, IdempotencyWindow.Remembered remembered,
 			Runnable whenSent) {
+		replay(request, address, remembered, (sent) -> whenSent.run());
+	}
+
+	/**
+	 * Send a remembered reply again, telling whether it was sent.
+	 */
+	void replay(InHandRequest request, ReplyAddress address, IdempotencyWindow.Remembered remembered,
+			Consumer<Boolean> whenSent) {
 		send(request, address, remembered.value(), remembered.copyHeaders(), true, false, whenSent);
 	}
 
@@ -81,6 +90,15 @@ final class ReplySender {
 	 */
 	void reply(InHandRequest request, ReplyAddress address, byte @Nullable [] value, @Nullable Throwable failure,
 			Runnable whenSent) {
+		reply(request, address, value, failure, (sent) -> whenSent.run());
+	}
+
+	/**
+	 * Send one reply, telling whether it was sent ({@code false}: it could not be, or an error
+	 * reply went in its place).
+	 */
+	void reply(InHandRequest request, ReplyAddress address, byte @Nullable [] value, @Nullable Throwable failure,
+			Consumer<Boolean> whenSent) {
 		send(request, address, value, failure, null, address.stream() ? 0L : null, whenSent);
 	}
 
@@ -90,6 +108,12 @@ final class ReplySender {
 	 */
 	@Nullable ReplyTooLargeException send(InHandRequest request, ReplyAddress address, byte @Nullable [] value,
 			@Nullable Throwable failure, @Nullable Long sequence, @Nullable Long end, Runnable whenSent) {
+		return send(request, address, value, failure, sequence, end, (sent) -> whenSent.run());
+	}
+
+	private @Nullable ReplyTooLargeException send(InHandRequest request, ReplyAddress address,
+			byte @Nullable [] value, @Nullable Throwable failure, @Nullable Long sequence, @Nullable Long end,
+			Consumer<Boolean> whenSent) {
 		RecordHeaders headers = headers(address, failure, sequence, end);
 		if (address.context() != null) {
 			address.context().copyReplyHeadersTo(headers, this.wire);
@@ -105,7 +129,7 @@ final class ReplySender {
 			logger.warn(() -> "Handler " + this.handlerId + ": " + tooLarge.getMessage() + " (to topic '"
 					+ address.topic() + "'); answering " + ErrorCodeMapping.codeOf(tooLarge) + " instead");
 			if (sequence != null) {
-				whenSent.run();
+				whenSent.accept(false);
 				return tooLarge;
 			}
 			// Without the handler's own reply headers, which may be what is too large.
@@ -135,8 +159,7 @@ final class ReplySender {
 	}
 
 	private void send(InHandRequest request, ReplyAddress address, byte @Nullable [] value, RecordHeaders headers,
-			boolean last,
-			boolean remember, Runnable whenSent) {
+			boolean last, boolean remember, Consumer<Boolean> whenSent) {
 		if (remember && this.window != null) {
 			// Remembered before it is sent, so that a redelivery right behind this request finds it;
 			// taken before sending, as an observing template adds trace headers to the record.
@@ -149,12 +172,12 @@ final class ReplySender {
 				if (ex != null) {
 					failed(address, ex, remember);
 				}
-				whenSent.run();
+				whenSent.accept(ex == null);
 			});
 		}
 		catch (RuntimeException ex) {
 			failed(address, ex, remember);
-			whenSent.run();
+			whenSent.accept(false);
 		}
 	}
 

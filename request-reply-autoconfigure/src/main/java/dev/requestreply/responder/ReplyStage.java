@@ -36,14 +36,23 @@ final class ReplyStage {
 
 	private final HandlerExecutor executor;
 
+	// The owner of the requests of a handler in a consumer group without transactions, else null.
+	private final @Nullable HandlerCore core;
+
 	ReplyStage(String handlerId, ReplySender sender, PayloadConverter converter, HandlerFigures figures,
-			RequestEndings endings, HandlerExecutor executor) {
+			RequestEndings endings, HandlerExecutor executor, @Nullable HandlerCore core) {
 		this.handlerId = handlerId;
 		this.sender = sender;
 		this.converter = converter;
 		this.figures = figures;
 		this.endings = endings;
 		this.executor = executor;
+		this.core = core;
+	}
+
+	// The core of the request's handler, when it decides the request's reply.
+	private @Nullable HandlerCore core(InHandRequest request) {
+		return (request.ticket != null) ? this.core : null;
 	}
 
 	/**
@@ -99,7 +108,11 @@ final class ReplyStage {
 			failed(request, address, HandlerInvoker.unwrap(ex), ReplyHandlerOutcome.ERROR);
 			return;
 		}
-		if (request.beginReply()) {
+		HandlerCore owner = core(request);
+		if (owner != null) {
+			owner.made(request, new CoreTicket.Prepared(address, bytes, null, ReplyHandlerOutcome.SUCCESS, null), null);
+		}
+		else if (request.beginReply()) {
 			this.figures.outcome(address, ReplyHandlerOutcome.SUCCESS);
 			this.sender.reply(request, address, bytes, null, () -> this.endings.done(request));
 		}
@@ -109,8 +122,12 @@ final class ReplyStage {
 		if (!request.beginStream()) {
 			return MADE;
 		}
+		HandlerCore owner = core(request);
+		// Streams keep their own path: the end of the stream (sent by it) ends the request.
+		Runnable whenDone = (owner != null) ? () -> owner.post(request, HandlerCore.Event.SKIPPED)
+				: () -> this.endings.done(request);
 		StreamReplier replier = new StreamReplier(request, address, this.sender, this.converter, this.figures,
-				() -> this.endings.done(request), this.executor::urgent);
+				whenDone, this.executor::urgent);
 		request.stream = replier;
 		replier.start(value);
 		return replier.terminated();
@@ -122,6 +139,12 @@ final class ReplyStage {
 	 * could not be read
 	 */
 	void failed(InHandRequest request, ReplyAddress address, Throwable failure, ReplyHandlerOutcome outcome) {
+		HandlerCore owner = core(request);
+		if (owner != null) {
+			owner.made(request, new CoreTicket.Prepared(address, null, failure, outcome, null),
+					ErrorCodeMapping.codeOf(failure));
+			return;
+		}
 		if (!request.beginReply()) {
 			return;
 		}
@@ -140,7 +163,12 @@ final class ReplyStage {
 		if (remembered == null) {
 			return false;
 		}
-		if (request.beginReply()) {
+		HandlerCore owner = core(request);
+		if (owner != null) {
+			owner.made(request, new CoreTicket.Prepared(address, null, null, ReplyHandlerOutcome.REPLAYED, remembered),
+					null);
+		}
+		else if (request.beginReply()) {
 			this.figures.outcome(address, ReplyHandlerOutcome.REPLAYED);
 			this.sender.replay(request, address, remembered, () -> this.endings.done(request));
 		}

@@ -8,6 +8,8 @@ import dev.requestreply.handler.ReplyHandlerOutcome;
 import dev.requestreply.handler.ReplyHandlerStats;
 import dev.requestreply.support.LogThrottle;
 
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.core.log.LogAccessor;
 
 /**
@@ -41,14 +43,18 @@ final class RequestEndings {
 
 	private final LogThrottle exceededLog = new LogThrottle(Duration.ofMinutes(1));
 
+	// The owner of the requests of a handler in a consumer group without transactions, else null.
+	private final @Nullable HandlerCore core;
+
 	RequestEndings(String handlerId, RequestsInHand requests, HandlerFigures figures, HandlerExecutor executor,
-			ReplySender sender, Duration maxHandlingTime) {
+			ReplySender sender, Duration maxHandlingTime, @Nullable HandlerCore core) {
 		this.handlerId = handlerId;
 		this.requests = requests;
 		this.figures = figures;
 		this.executor = executor;
 		this.sender = sender;
 		this.maxHandlingTime = maxHandlingTime;
+		this.core = core;
 	}
 
 	/**
@@ -63,6 +69,11 @@ final class RequestEndings {
 	 * Its requester gave up (a cancel record arrived); called on the thread that read it.
 	 */
 	void cancelled(InHandRequest request) {
+		if (this.core != null && request.ticket != null) {
+			// Its core decides.
+			this.core.post(request, HandlerCore.Event.CANCEL);
+			return;
+		}
 		if (!request.isTaken() && request.headers != null && request.headers.expiredAt(System.currentTimeMillis())) {
 			// Its deadline had passed before its turn came: it would have been skipped as expired.
 			expired(request);
@@ -96,8 +107,7 @@ final class RequestEndings {
 	}
 
 	private void exceed(InHandRequest request) {
-		HandlingTimeExceededException failure = new HandlingTimeExceededException("The request was in hand for "
-				+ this.maxHandlingTime + ", its handler's max handling time (request-reply.handler.max-handling-time)");
+		HandlingTimeExceededException failure = exceededFailure();
 		StreamReplier stream = request.stream;
 		if (stream != null && request.isStreaming()) {
 			stream.terminate(failure, ReplyHandlerOutcome.EXPIRED);
@@ -121,7 +131,13 @@ final class RequestEndings {
 		this.sender.reply(request, address, null, failure, () -> done(request));
 	}
 
-	private void logExceeded(InHandRequest request) {
+	// The error of a request ended for its max handling time.
+	HandlingTimeExceededException exceededFailure() {
+		return new HandlingTimeExceededException("The request was in hand for " + this.maxHandlingTime
+				+ ", its handler's max handling time (request-reply.handler.max-handling-time)");
+	}
+
+	void logExceeded(InHandRequest request) {
 		long count = this.exceededLog.occurred();
 		if (count > 0) {
 			logger.info(() -> "@ReplyHandler " + this.handlerId + ": " + count + " request(s) without a deadline "
@@ -158,7 +174,8 @@ final class RequestEndings {
 		return false;
 	}
 
-	private void stop(InHandRequest request) {
+	// Its call stops: context cancelled, onCancel actions on a handler thread, then the interrupt.
+	void stop(InHandRequest request) {
 		this.sender.discard(request);
 		HandlerCallContext context = request.context;
 		Runnable actions = (context != null) ? context.markCancelled() : null;

@@ -53,11 +53,14 @@ final class RequestHandling {
 
 	private final HandlerObservations observations;
 
+	// The owner of the requests of a handler in a consumer group without transactions, else null.
+	private final @Nullable HandlerCore core;
+
 	private final Set<String> loggedCauses = ConcurrentHashMap.newKeySet();
 
 	RequestHandling(String handlerId, HandlerInvoker invoker, ReplyTopicGuard replyTopicGuard,
 			ReplyTopics replyTopics, RequestsInHand requests, HandlerFigures figures, ReplyStage replies,
-			RequestEndings endings, HandlerObservations observations) {
+			RequestEndings endings, HandlerObservations observations, @Nullable HandlerCore core) {
 		this.handlerId = handlerId;
 		this.invoker = invoker;
 		this.replyTopicGuard = replyTopicGuard;
@@ -67,16 +70,26 @@ final class RequestHandling {
 		this.replies = replies;
 		this.endings = endings;
 		this.observations = observations;
+		this.core = core;
 	}
 
 	/**
 	 * Handle a request whose turn came, on the calling handler thread.
 	 */
 	void run(InHandRequest request) {
+		HandlerCore owner = (request.ticket != null) ? this.core : null;
 		if (!request.take()) {
 			// Ended before its turn came (cancelled, expired, its partition taken away).
-			this.requests.workerDone(request);
+			if (owner != null) {
+				owner.post(request, HandlerCore.Event.SKIPPED_BY_WITHDRAWAL);
+			}
+			else {
+				this.requests.workerDone(request);
+			}
 			return;
+		}
+		if (owner != null) {
+			owner.claimed(request);
 		}
 		Map<String, String> previous = (request.mdc != null) ? MDC.getCopyOfContextMap() : null;
 		if (request.mdc != null) {
@@ -97,13 +110,19 @@ final class RequestHandling {
 		catch (Throwable ex) {
 			// Never stall the partition: whatever went wrong, the request ends.
 			logger.error(ex, () -> "Handler " + this.handlerId + " could not process " + request.position());
-			this.endings.done(request);
+			done(request);
 		}
 		finally {
 			if (request.mdc != null) {
 				restore(previous);
 			}
-			this.requests.workerDone(request);
+			if (owner == null) {
+				this.requests.workerDone(request);
+			}
+			else {
+				// Unless it told the core already: ended meanwhile, or ended here.
+				owner.workerDone(request);
+			}
 		}
 	}
 
@@ -121,7 +140,7 @@ final class RequestHandling {
 			this.figures.skipped(ReplyHandlerStats.Event.REJECTED);
 			logOnce("rejected:" + ex.getMessage(), () -> "Skipping request at " + request.position() + " for handler "
 					+ this.handlerId + ": " + ex.getMessage() + ", so no reply can be sent (logged once per cause)");
-			this.endings.done(request);
+			done(request);
 			return;
 		}
 		if (request.unreadable instanceof MalformedHeaderException ex) {
@@ -158,13 +177,13 @@ final class RequestHandling {
 		}
 		if (found != ReplyTopics.Found.EXISTS) {
 			this.figures.skipped(ReplyHandlerStats.Event.REPLY_FAILED);
-			this.endings.done(request);
+			done(request);
 			return;
 		}
 		if (this.requests.cancelledBefore(headers.correlationId())) {
 			this.figures.skipped(ReplyHandlerStats.Event.CANCELLED);
 			logger.debug(() -> "Skipping cancelled request at " + request.position());
-			this.endings.done(request);
+			done(request);
 			return;
 		}
 		if (this.replies.replay(request, address)) {
@@ -201,9 +220,23 @@ final class RequestHandling {
 			CompletableFuture<Object> result = this.invoker.invoke(arguments, context);
 			// A result already complete is replied to here: a lazy stream runs on this thread too.
 			this.replies.reply(request, address, result);
+			if (request.ticket != null && this.core != null) {
+				// Told with its reply, when that was made here.
+				this.core.returned(request);
+			}
 		}
 		finally {
 			request.exitMethod();
+		}
+	}
+
+	// Ended without a reply, for a reason counted already.
+	private void done(InHandRequest request) {
+		if (request.ticket != null && this.core != null) {
+			this.core.post(request, HandlerCore.Event.SKIPPED);
+		}
+		else {
+			this.endings.done(request);
 		}
 	}
 
@@ -213,7 +246,7 @@ final class RequestHandling {
 		}
 		this.figures.outcome(address, ReplyHandlerOutcome.EXPIRED);
 		logger.debug(() -> "Skipping expired request at " + request.position());
-		this.endings.done(request);
+		done(request);
 		return true;
 	}
 
@@ -227,7 +260,7 @@ final class RequestHandling {
 			return true;
 		}
 		this.figures.outcome(request.record.topic(), ReplyHandlerOutcome.REFUSED, request.receivedNanos);
-		this.endings.done(request);
+		done(request);
 		return false;
 	}
 

@@ -1,5 +1,6 @@
 package dev.requestreply.responder;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
@@ -54,6 +55,9 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 
 	private final boolean commits;
 
+	// The owner of the requests' state, or null with transactions.
+	private final @Nullable HandlerCore core;
+
 	private final Map<Consumer<?, ?>, ConsumerLedgers> consumers = new ConcurrentHashMap<>();
 
 	RequestPump(ConcurrentMessageListenerContainer<byte[], byte[]> container, ResponderSettings settings,
@@ -68,6 +72,7 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 		this.figures = parts.figures();
 		this.revocations = revocations;
 		this.commits = commits;
+		this.core = parts.core();
 	}
 
 	@Override
@@ -76,17 +81,27 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 		// A consumer-aware listener is always given its consumer.
 		ConsumerLedgers owner = ledgers(Objects.requireNonNull(consumer));
 		Set<TopicPartition> delivered = new HashSet<>();
-		this.executor.handOut(() -> {
-			for (ConsumerRecord<byte[], byte[]> record : records) {
-				TopicPartition partition = new TopicPartition(record.topic(), record.partition());
-				delivered.add(partition);
-				take(owner, owner.ledger(partition), record);
+		// With a core, the poll's requests go to its loop in one post.
+		List<InHandRequest> arrived = (this.core != null) ? new ArrayList<>(records.size()) : null;
+		try {
+			this.executor.handOut(() -> {
+				for (ConsumerRecord<byte[], byte[]> record : records) {
+					TopicPartition partition = new TopicPartition(record.topic(), record.partition());
+					delivered.add(partition);
+					take(owner, owner.ledger(partition), record, arrived);
+				}
+			});
+		}
+		finally {
+			if (this.core != null && arrived != null) {
+				this.core.arrived(arrived);
 			}
-		});
+		}
 		owner.afterPoll(delivered, this.container.isPauseRequested());
 	}
 
-	private void take(ConsumerLedgers owner, PartitionLedger ledger, ConsumerRecord<byte[], byte[]> record) {
+	private void take(ConsumerLedgers owner, PartitionLedger ledger, ConsumerRecord<byte[], byte[]> record,
+			@Nullable List<InHandRequest> arrived) {
 		if (!ledger.receive(record.offset())) {
 			this.figures.skipped(ReplyHandlerStats.Event.ALREADY_FINISHED);
 			return;
@@ -102,8 +117,15 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 		InHandRequest request = new InHandRequest(record, owner, ledger, read.headers(), read.unreadable(),
 				this.maxHandlingNanos);
 		owner.taken();
+		if (this.core != null && arrived != null) {
+			// Known to its core before any other thread can find it.
+			this.core.taken(request);
+			arrived.add(request);
+		}
 		this.requests.add(request);
-		this.lanes.submit(request);
+		if (arrived == null) {
+			this.lanes.submit(request);
+		}
 	}
 
 	@Override
@@ -121,6 +143,9 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 	@Override
 	public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
 		ledgers(consumer).assigned(partitions);
+		if (this.core != null) {
+			this.core.assigned(partitions);
+		}
 	}
 
 	@Override

@@ -1,5 +1,7 @@
 package dev.requestreply.responder;
 
+import dev.requestreply.handler.ReplyHandlerEndpoint;
+import dev.requestreply.handler.ReplyOptions;
 import dev.requestreply.wire.WireFormat;
 import org.apache.kafka.common.header.Headers;
 import org.jspecify.annotations.Nullable;
@@ -19,6 +21,27 @@ record RequestReading(WireFormat wire, int maxCorrelationIdBytes, @Nullable Stri
 	 */
 	byte @Nullable [] cancelledRequest(Headers headers) {
 		return this.wire.cancelledRequest(headers);
+	}
+
+	// Checked once at start-up, as the reply topic of each request is.
+	static @Nullable String fixedReplyTopic(ReplyHandlerEndpoint endpoint, ReplyOptions options,
+			ResponderShared shared) {
+		String topic = options.replyTopic();
+		String refusal = (topic != null) ? shared.replyTopicPolicy().refusal(topic) : null;
+		if (refusal != null) {
+			throw new IllegalStateException("@ReplyHandler method '" + endpoint.id() + "' names replyTopic '" + topic
+					+ "', which is refused: " + refusal);
+		}
+		return topic;
+	}
+
+	static WireFormat wire(ReplyHandlerEndpoint endpoint, ReplyOptions options) {
+		try {
+			return new WireFormat(options.headerNames());
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("@ReplyHandler method '" + endpoint.id() + "': " + ex.getMessage(), ex);
+		}
 	}
 
 }

@@ -1,5 +1,6 @@
 package dev.requestreply.responder;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -166,6 +167,18 @@ public class ResponderContainers implements ReplyHandlerContainers, SmartLifecyc
 		}
 		this.served.values().forEach((handler) -> loops.addAll(handler.shareLoops()));
 		return loops;
+	}
+
+	@Override
+	public synchronized Map<String, Duration> getLoopLags() {
+		Map<String, Duration> lags = new LinkedHashMap<>();
+		this.served.forEach((id, handler) -> {
+			HandlerCore core = handler.core();
+			if (core != null) {
+				lags.put(id, Duration.ofNanos(core.loop().lagNanos(System.nanoTime())));
+			}
+		});
+		return lags;
 	}
 
 	/**

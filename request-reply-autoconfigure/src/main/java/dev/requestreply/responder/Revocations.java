@@ -10,6 +10,7 @@ import java.util.Set;
 import dev.requestreply.handler.ReplyHandlerStats;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.common.TopicPartition;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.listener.ContainerProperties;
@@ -34,6 +35,9 @@ final class Revocations {
 	// The Kafka consumer's default.
 	private static final long DEFAULT_MAX_POLL_INTERVAL_MS = 300_000;
 
+	// The longest the revoke callback waits for the handler's core to end what it abandons.
+	private static final Duration LOOP_ANSWER = Duration.ofSeconds(5);
+
 	private final String handlerId;
 
 	private final RequestsInHand requests;
@@ -47,6 +51,9 @@ final class Revocations {
 	private final Duration grace;
 
 	private final boolean commits;
+
+	// The owner of the requests' state, or null with transactions.
+	private final @Nullable HandlerCore core;
 
 	/**
 	 * @param handlerId the handler's id, for the log
@@ -62,6 +69,7 @@ final class Revocations {
 		this.figures = parts.figures();
 		this.grace = grace;
 		this.commits = commits;
+		this.core = parts.core();
 	}
 
 	/**
@@ -106,6 +114,10 @@ final class Revocations {
 	private void handOver(ConsumerLedgers owner, Collection<TopicPartition> partitions, boolean lost) {
 		// Empty for partitions lost just before (spring-kafka then revokes them too).
 		Set<PartitionLedger> leaving = owner.leaving(partitions);
+		if (this.core != null) {
+			handOver(this.core, owner, partitions, leaving, lost);
+			return;
+		}
 		// First no lane starts a request of theirs any more, then each not started ends (so that
 		// none starts after this returns).
 		this.lanes.revoked(partitions);
@@ -147,6 +159,44 @@ final class Revocations {
 		owner.revoked(partitions, !lost);
 		if (!running.isEmpty() || notStarted > 0) {
 			log(partitions, lost, finished, cancelled, notStarted, System.nanoTime() - startNanos);
+		}
+	}
+
+	// Its core decides: told that the partitions go (not started ones leave at once), then, after the
+	// grace for a revocation, that they went (what still runs is abandoned); waits, bounded, for each.
+	private void handOver(HandlerCore core, ConsumerLedgers owner, Collection<TopicPartition> partitions,
+			Set<PartitionLedger> leaving, boolean lost) {
+		List<InHandRequest> running = new ArrayList<>();
+		List<InHandRequest> all = new ArrayList<>();
+		for (InHandRequest request : this.requests.all()) {
+			if (leaving.contains(request.ledger)) {
+				all.add(request);
+				if (request.isTaken()) {
+					running.add(request);
+				}
+			}
+		}
+		long startNanos = System.nanoTime();
+		if (!lost && !all.isEmpty()) {
+			core.revoking(partitions);
+			this.requests.awaitLeft(running, startNanos + this.grace.toNanos());
+		}
+		int finished = 0;
+		for (InHandRequest request : running) {
+			if (!this.requests.all().contains(request)) {
+				finished++;
+			}
+		}
+		core.takenAway(partitions, lost);
+		if (!all.isEmpty()) {
+			this.requests.awaitLeft(all, System.nanoTime() + LOOP_ANSWER.toNanos());
+		}
+		int cancelled = running.size() - finished;
+		count(ReplyHandlerStats.Event.REVOKE_FINISHED, finished);
+		count(ReplyHandlerStats.Event.REVOKE_CANCELLED, cancelled);
+		owner.revoked(partitions, !lost);
+		if (!all.isEmpty()) {
+			log(partitions, lost, finished, cancelled, all.size() - running.size(), System.nanoTime() - startNanos);
 		}
 	}
 

@@ -58,6 +58,14 @@ final class ServedHandler {
 
 	private @Nullable ConsumerStops stops;
 
+	// The owner of its requests' state, but in queue mode and with transactions; and its actions.
+	private final @Nullable HandlerCore core;
+
+	private @Nullable CoreActions coreActions;
+
+	// Paused to stop: the loop of its core resumes no intake then.
+	private volatile boolean pausing;
+
 	private final HandlerWatch watch;
 
 	private final WireFormat wire;
@@ -98,15 +106,19 @@ final class ServedHandler {
 				? new TransactionalReplies(replyTemplate, (work) -> this.executor.urgent(work))
 				: ReplyWriter.direct(replyTemplate);
 		ReplyOptions replyOptions = settings.replyOptions(endpoint);
-		this.wire = wire(endpoint, replyOptions);
+		this.wire = RequestReading.wire(endpoint, replyOptions);
 		RequestReading reading = new RequestReading(this.wire, settings.policy().maxCorrelationIdBytes(),
-				fixedReplyTopic(endpoint, replyOptions, shared));
+				RequestReading.fixedReplyTopic(endpoint, replyOptions, shared));
 		ReplySender sender = new ReplySender(writer, this.wire,
 				replyOptions.carriesResponderHeaders() ? groupId : null, this.stats, endpoint.id(),
 				IdempotencyWindow.of(settings.idempotency(), endpoint),
 				ReplySizeLimit.of(replyTemplate.getProducerFactory()));
 		this.threads = new HandlerThreads(endpoint.id(), maxConcurrency, settings.virtualThreads(),
 				shared.taskDecorator());
+		// Its commits are the consumer's ledgers' for now: 0 keeps the core's commit point cheap.
+		this.core = (shareGroup == null && !transactional) ? new HandlerCore(endpoint.id(), endpoint.ordering(), 0,
+				this.threads.loop(), (action) -> Objects.requireNonNull(this.coreActions).accept(action),
+				loopIntake(), (round) -> Objects.requireNonNull(this.coreActions).round(round)) : null;
 		// Share groups order nothing.
 		RequestLanes lanes = new RequestLanes((shareGroup != null) ? ReplyHandler.Ordering.NONE : endpoint.ordering(),
 				(request) -> this.executor.submit(request));
@@ -115,17 +127,20 @@ final class ServedHandler {
 		this.executor = new HandlerExecutor(maxConcurrency, this.threads.calls(), this.threads.urgent(),
 				(request) -> this.handling.run(request), this::capacity,
 				shared.observationRegistry().isNoop() && !transactional);
-		this.endings = new RequestEndings(endpoint.id(), this.requests, figures, this.executor, sender, maxHandlingTime);
+		this.endings = new RequestEndings(endpoint.id(), this.requests, figures, this.executor, sender, maxHandlingTime,
+				this.core);
 		ReplyStage replies = new ReplyStage(endpoint.id(), sender, shared.converter(), figures, this.endings,
-				this.executor);
+				this.executor, this.core);
 		this.handling = new RequestHandling(endpoint.id(),
 				new HandlerInvoker(endpoint, shared.converter(), settings.policy().maxRequestBytes(),
 						this.threads.calls()),
 				new ReplyTopicGuard(endpoint.id(), shared.replyTopicPolicy()), shared.replyTopics(),
 				this.requests, figures, replies, this.endings,
 				new HandlerObservations(shared.observationRegistry(), ReplyHandlerContainers.containerName(endpoint),
-						groupId));
-		this.watch = new HandlerWatch(endpoint.id(), this.requests, this.endings, this.executor, this.stats);
+						groupId),
+				this.core);
+		this.watch = new HandlerWatch(endpoint.id(), this.requests, this.endings, this.executor, this.stats,
+				this.core);
 		if (shareGroup != null) {
 			this.container = null;
 			int consumers = (endpoint.concurrency() != null) ? endpoint.concurrency() : settings.queue().consumers();
@@ -135,12 +150,31 @@ final class ServedHandler {
 			return;
 		}
 		this.intake = null;
-		HandlerContainer built = new HandlerContainer(endpoint, groupId, settings, clients,
-				new HandlerParts(this.executor, this.requests, lanes, this.endings, figures, maxHandlingTime), reading,
+		HandlerParts parts = new HandlerParts(this.executor, this.requests, lanes, this.endings, figures,
+				maxHandlingTime, this.core);
+		if (this.core != null) {
+			this.coreActions = new CoreActions(this.core, parts, sender, this.threads.sending(),
+					shared.observationRegistry().isNoop());
+		}
+		HandlerContainer built = new HandlerContainer(endpoint, groupId, settings, clients, parts, reading,
 				transactional, this.stats, customizers);
 		this.container = built.container();
 		this.pump = built.pump();
 		this.stops = built.stops();
+	}
+
+	// The owner of its requests' state, or null (queue mode, transactions).
+	@Nullable HandlerCore core() {
+		return this.core;
+	}
+
+	// While the loop of its core is stuck, its container takes nothing (unless it is stopping).
+	private LoopIntake loopIntake() {
+		return LoopIntake.of(() -> listenerContainer().pause(), () -> {
+			if (!this.pausing) {
+				listenerContainer().resume();
+			}
+		});
 	}
 
 	private void capacity() {
@@ -195,27 +229,6 @@ final class ServedHandler {
 		return this.wire;
 	}
 
-	// Checked once at start-up, as the reply topic of each request is.
-	private static @Nullable String fixedReplyTopic(ReplyHandlerEndpoint endpoint, ReplyOptions options,
-			ResponderShared shared) {
-		String topic = options.replyTopic();
-		String refusal = (topic != null) ? shared.replyTopicPolicy().refusal(topic) : null;
-		if (refusal != null) {
-			throw new IllegalStateException("@ReplyHandler method '" + endpoint.id() + "' names replyTopic '" + topic
-					+ "', which is refused: " + refusal);
-		}
-		return topic;
-	}
-
-	private static WireFormat wire(ReplyHandlerEndpoint endpoint, ReplyOptions options) {
-		try {
-			return new WireFormat(options.headerNames());
-		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException("@ReplyHandler method '" + endpoint.id() + "': " + ex.getMessage(), ex);
-		}
-	}
-
 	HandlerWatch watch() {
 		return this.watch;
 	}
@@ -233,6 +246,7 @@ final class ServedHandler {
 	 * Stop taking requests: every partition paused, the consumers still polling (and committing).
 	 */
 	void pause() {
+		this.pausing = true;
 		if (this.intake != null) {
 			this.intake.pause();
 		}
@@ -250,6 +264,12 @@ final class ServedHandler {
 			// First, so that it acknowledges what ended and releases the rest, for another instance.
 			this.intake.stop(STOP_TIMEOUT);
 		}
+		if (this.core != null) {
+			// Its core abandons them all, and takes nothing more.
+			this.core.stop();
+			this.requests.awaitLeft(List.copyOf(this.requests.all()), System.nanoTime() + STOP_TIMEOUT.toNanos());
+		}
+		// Without a core; with one, only what its loop left in hand past the bound (a stuck loop).
 		for (InHandRequest request : List.copyOf(this.requests.all())) {
 			this.endings.abandoned(request);
 		}

@@ -5,12 +5,6 @@ import java.util.List;
 import java.util.Map;
 
 import dev.requestreply.actuate.RequestReplyHealthIndicator;
-import dev.requestreply.handler.ReplyHandlerContainers;
-import dev.requestreply.handler.ReplyHandlerEndpoint;
-import dev.requestreply.handler.ReplyHandlerExecution;
-import dev.requestreply.handler.ReplyHandlerOutcomeListener;
-import dev.requestreply.handler.ReplyHandlerStats;
-import dev.requestreply.support.SupervisedLoop;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.junit.jupiter.api.Test;
@@ -45,7 +39,10 @@ class FencedHealthTests {
 	@Test
 	void whenAHandlersConsumerIsFencedThenHealthIsDownWithTheHandlerAndTheReason() {
 		this.stops.publishEvent(new ConsumerStoppedEvent(this.child, this.container, ConsumerStoppedEvent.Reason.FENCED));
-		Health health = new RequestReplyHealthIndicator(null, new Handlers(this.container, this.stops)).health();
+		Health health = new RequestReplyHealthIndicator(null, new HealthHandlers(List.of(this.container), () -> {
+			String reason = this.stops.abnormalStop();
+			return (reason != null) ? Map.of(CONTAINER, reason) : Map.of();
+		}, Map.of())).health();
 		assertThat(health.getStatus()).isEqualTo(Status.DOWN);
 		assertThat(health.getDetails().get("reason")).asString()
 			.contains("handler container '" + CONTAINER + "'")
@@ -81,57 +78,6 @@ class FencedHealthTests {
 				new ContainerProperties("quotes"));
 		container.setBeanName(CONTAINER);
 		return container;
-	}
-
-	// The handlers as the health indicator sees them: one container, whose stops are watched.
-	private record Handlers(ConcurrentMessageListenerContainer<byte[], byte[]> container,
-			ConsumerStops stops) implements ReplyHandlerContainers {
-
-		@Override
-		public boolean isRunning() {
-			return true;
-		}
-
-		@Override
-		public List<ReplyHandlerEndpoint> getEndpoints() {
-			return List.of();
-		}
-
-		@Override
-		public String groupId(ReplyHandlerEndpoint endpoint) {
-			return "pricing";
-		}
-
-		@Override
-		public Map<String, ReplyHandlerStats> getStats() {
-			return Map.of();
-		}
-
-		@Override
-		public Map<String, ReplyHandlerExecution> getExecution() {
-			return Map.of();
-		}
-
-		@Override
-		public List<SupervisedLoop.Status> getBackgroundLoops() {
-			return List.of();
-		}
-
-		@Override
-		public Map<String, String> getStopReasons() {
-			String reason = this.stops.abnormalStop();
-			return (reason != null) ? Map.of(CONTAINER, reason) : Map.of();
-		}
-
-		@Override
-		public List<ConcurrentMessageListenerContainer<byte[], byte[]>> getContainers() {
-			return List.of(this.container);
-		}
-
-		@Override
-		public void addOutcomeListener(ReplyHandlerOutcomeListener listener) {
-		}
-
 	}
 
 }

@@ -263,6 +263,38 @@ class HandlerLoopTests {
 		return (long) partition.number() * records + offset;
 	}
 
+	@Test
+	void whenAThreadPostsWhileTheLoopRunsThenTheLoopIsWokenOnceForAllAndTakesThemInOneRound() throws Exception {
+		AtomicInteger wakeUps = new AtomicInteger();
+		AtomicInteger inRound = new AtomicInteger();
+		List<Integer> rounds = new CopyOnWriteArrayList<>();
+		CountDownLatch first = new CountDownLatch(1);
+		CountDownLatch release = new CountDownLatch(1);
+		HandlerLoop loop = new HandlerLoop("orders", (event) -> {
+			if (inRound.incrementAndGet() == 1) {
+				first.countDown();
+				awaitLatch(release);
+			}
+			return List.of();
+		}, (task) -> {
+			wakeUps.incrementAndGet();
+			this.loopThreads.execute(task);
+		}, (action) -> {
+		}, this.intake, BOUND, this.clock::get, (round) -> {
+			round.run();
+			rounds.add(inRound.getAndSet(0));
+		});
+		loop.post(new ResponderEvent.Stop());
+		assertThat(first.await(10, TimeUnit.SECONDS)).isTrue();
+		for (int i = 0; i < 100; i++) {
+			loop.post(new ResponderEvent.Stop());
+		}
+		release.countDown();
+		await().atMost(Duration.ofSeconds(10)).until(() -> !rounds.isEmpty());
+		assertThat(rounds).containsExactly(101);
+		assertThat(wakeUps).hasValue(1);
+	}
+
 	private static CompletableFuture<Void> posting(CountDownLatch go, Runnable posts) {
 		return CompletableFuture.runAsync(() -> {
 			awaitLatch(go);
@@ -284,7 +316,7 @@ class HandlerLoopTests {
 		}
 	}
 
-	static final class RecordingIntake implements HandlerLoop.Intake {
+	static final class RecordingIntake implements LoopIntake {
 
 		final List<String> calls = new CopyOnWriteArrayList<>();
 

@@ -211,7 +211,7 @@ class RequestEndingsTests {
 			return CompletableFuture.completedFuture(null);
 		}, "responder-app", stats, "handlers.work", null, new ReplySizeLimit(Integer.MAX_VALUE));
 		return new RequestEndings("handlers.work", requests, new HandlerFigures(endpoint(), stats,
-				new OutcomeListeners()), executor, sender, Duration.ofMinutes(5));
+				new OutcomeListeners()), executor, sender, Duration.ofMinutes(5), null);
 	}
 
 	private InHandRequest request(long deadline) {

@@ -27,6 +27,9 @@ final class CoreLedger {
 
 	boolean paused;
 
+	// Taken or finished a record (or its last commit failed) since its commit point was last asked.
+	boolean moved = true;
+
 	CoreLedger(Set<Long> inherited) {
 		this.inherited = inherited;
 	}
@@ -35,6 +38,7 @@ final class CoreLedger {
 	 * Take a record: return {@code false} when the previous owner had finished it.
 	 */
 	boolean receive(long offset) {
+		this.moved = true;
 		this.end = Math.max(this.end, offset + 1);
 		if (this.inherited.contains(offset)) {
 			return false;
@@ -44,7 +48,7 @@ final class CoreLedger {
 	}
 
 	void finish(long offset) {
-		this.unfinished.remove(offset);
+		this.moved |= this.unfinished.remove(offset);
 	}
 
 	/**

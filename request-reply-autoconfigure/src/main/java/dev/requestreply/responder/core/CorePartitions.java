@@ -34,6 +34,7 @@ final class CorePartitions {
 		if (!done.succeeded() && ledger != null) {
 			// Asked for again with the next commits, whatever it is by then.
 			ledger.lastCommit = null;
+			ledger.moved = true;
 		}
 	}
 
@@ -68,6 +69,11 @@ final class CorePartitions {
 	void commits(List<ResponderAction> actions) {
 		for (Map.Entry<Partition, CoreLedger> entry : this.ledgers.entrySet()) {
 			CoreLedger ledger = entry.getValue();
+			if (!ledger.moved) {
+				// Its commit point is where it was: computed once per change, not once per event.
+				continue;
+			}
+			ledger.moved = false;
 			ResponderAction.Commit point = commitPoint(entry.getKey(), ledger);
 			if (point == null || point.equals(ledger.lastCommit)) {
 				continue;

@@ -95,6 +95,9 @@ public sealed interface ResponderAction {
 		/** Its reply or error reply could not be sent. */
 		SEND_FAILED,
 
+		/** Its worker ended it without a reply of the core's ({@link ResponderEvent.Skipped}). */
+		SKIPPED,
+
 		/** Its requester cancelled it. */
 		CANCELLED,
 

@@ -83,6 +83,9 @@ public final class ResponderCore {
 		else if (event instanceof ResponderEvent.Completed completed) {
 			completed(completed, actions);
 		}
+		else if (event instanceof ResponderEvent.Skipped skipped) {
+			skipped(skipped.ref(), actions);
+		}
 		else if (event instanceof ResponderEvent.ReplySent sent) {
 			sendEnded(sent.ref(), true, actions);
 		}
@@ -97,6 +100,9 @@ public final class ResponderCore {
 		}
 		else if (event instanceof ResponderEvent.MaxHandlingTime exceeded) {
 			exceeded(exceeded.ref(), actions);
+		}
+		else if (event instanceof ResponderEvent.Revoking revoking) {
+			revoking(revoking.partitions(), actions);
 		}
 		else if (event instanceof ResponderEvent.Revoked revoked) {
 			takenAway(revoked.partitions(), true, actions);
@@ -207,6 +213,33 @@ public final class ResponderCore {
 		}
 		Ending ending = sent ? (request.errorReply ? Ending.ERROR_REPLIED : Ending.REPLIED) : Ending.SEND_FAILED;
 		this.requests.end(request, ending, true, actions);
+	}
+
+	// Its worker ended it (or a stream its own path answered): its worker is done with it.
+	private void skipped(RequestRef ref, List<ResponderAction> actions) {
+		CoreRequest request = this.requests.get(ref);
+		if (request == null) {
+			return;
+		}
+		if (request.inHand() && request.stage != Stage.REPLYING) {
+			this.requests.end(request, Ending.SKIPPED, true, actions);
+		}
+		this.requests.workerDone(request, actions);
+	}
+
+	// Not started ones leave, abandoned; none starts any more; running ones go on until Revoked.
+	private void revoking(Collection<Partition> partitions, List<ResponderAction> actions) {
+		for (Partition partition : partitions) {
+			if (this.partitions.ledger(partition) == null) {
+				continue;
+			}
+			this.lanes.dropWaiting(partition);
+			for (CoreRequest request : this.requests.inHandOn(partition)) {
+				if (request.stage == Stage.WAITING || request.stage == Stage.QUEUED) {
+					this.requests.end(request, Ending.ABANDONED, false, actions);
+				}
+			}
+		}
 	}
 
 	// Cancelled or expired: ends it unless its reply is on its way (the send ends it, bounded).

@@ -61,6 +61,15 @@ public sealed interface ResponderEvent {
 	}
 
 	/**
+	 * Its worker ended it without a reply of the core's (a check before its method failed:
+	 * expired, refused, cancelled before it came; or its own path answered it: a stream's end):
+	 * it ends, its offset finished, unless its reply is on its way.
+	 * @param ref the request
+	 */
+	record Skipped(RequestRef ref) implements ResponderEvent {
+	}
+
+	/**
 	 * The reply (or error reply) was acknowledged by the broker.
 	 * @param ref the request
 	 */
@@ -93,6 +102,15 @@ public sealed interface ResponderEvent {
 	 * @param ref the request
 	 */
 	record MaxHandlingTime(RequestRef ref) implements ResponderEvent {
+	}
+
+	/**
+	 * Partitions are about to be taken away gracefully: their requests not started yet leave
+	 * (abandoned, for the next owner) and none starts any more; those running may still end
+	 * until {@link Revoked}.
+	 * @param partitions the partitions
+	 */
+	record Revoking(Collection<Partition> partitions) implements ResponderEvent {
 	}
 
 	/**

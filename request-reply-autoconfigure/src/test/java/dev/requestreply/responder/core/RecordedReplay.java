@@ -131,6 +131,13 @@ public final class RecordedReplay implements SimulationChecks.World {
 		else if (event instanceof ResponderEvent.Threw threw) {
 			methodEnded(threw.ref());
 		}
+		else if (event instanceof ResponderEvent.Skipped skipped) {
+			SimulatedRequest request = request(skipped.ref());
+			request.skipped = true;
+			if (request.methodActive) {
+				methodEnded(skipped.ref());
+			}
+		}
 		else if (event instanceof ResponderEvent.ReplySent sent) {
 			request(sent.ref()).replySent = true;
 		}

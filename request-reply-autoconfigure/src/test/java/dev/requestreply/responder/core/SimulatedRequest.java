@@ -76,6 +76,9 @@ final class SimulatedRequest {
 
 	boolean replySent;
 
+	// Recorded events only: its worker ended it without a reply of the core's.
+	boolean skipped;
+
 	boolean replyFailed;
 
 	boolean cancelled;

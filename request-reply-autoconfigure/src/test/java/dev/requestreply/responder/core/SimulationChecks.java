@@ -112,6 +112,7 @@ final class SimulationChecks {
 		boolean founded = switch (ending) {
 			case REPLIED, ERROR_REPLIED -> request.replySent;
 			case SEND_FAILED -> request.replyFailed;
+			case SKIPPED -> request.skipped;
 			case CANCELLED -> request.cancelled;
 			case EXPIRED -> request.deadlinePassed;
 			case ABANDONED -> !partition.owned || partition.generation != request.generation || this.simulation.stopped();
