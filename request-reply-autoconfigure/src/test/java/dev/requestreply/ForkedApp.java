@@ -110,14 +110,16 @@ public final class ForkedApp {
 		long expired = 0;
 		long alreadyFinished = 0;
 		long redelivered = 0;
+		long cancelled = 0;
 		for (ReplyHandlerStats stats : context.getBean(ReplyHandlerContainers.class).getStats().values()) {
 			handled += stats.handled();
 			expired += stats.expired();
 			alreadyFinished += stats.alreadyFinished();
 			redelivered += stats.redelivered();
+			cancelled += stats.cancelled();
 		}
 		return "handled=" + handled + " expired=" + expired + " alreadyFinished=" + alreadyFinished + " redelivered="
-				+ redelivered;
+				+ redelivered + " cancelled=" + cancelled;
 	}
 
 	private static int send(ConfigurableApplicationContext context, String topic, int count, Duration timeout) {
