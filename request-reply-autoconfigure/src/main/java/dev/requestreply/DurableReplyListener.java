@@ -6,6 +6,10 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import dev.requestreply.aot.DurableReplyListenerReflectiveProcessor;
+
+import org.springframework.aot.hint.annotation.Reflective;
+
 /**
  * Marks a method of a Spring bean as the listener of the outcomes of durable requests of one kind
  * (see {@link RequestReplyOperations#submit(String, Object, DurableOptions) submit}). The method
@@ -31,6 +35,7 @@ import java.lang.annotation.Target;
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)
 @Documented
+@Reflective(DurableReplyListenerReflectiveProcessor.class)
 public @interface DurableReplyListener {
 
 	/**

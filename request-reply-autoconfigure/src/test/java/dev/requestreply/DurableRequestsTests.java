@@ -14,6 +14,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.requestreply.actuate.DurableRequestsDescriptor;
 import dev.requestreply.durable.DurableRequests;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -67,6 +68,10 @@ class DurableRequestsTests {
 		}
 		slow.gate.awaitWaiting(3);
 		first.close();
+		DurableRequests durable = second.getBean(DurableRequests.class);
+		// Restored by the instance left: pending by kind, the oldest's age, in the endpoint's section.
+		await().atMost(WAIT).until(() -> durable.getPendingByKind().equals(Map.of("report", 3)));
+		assertThat(DurableRequestsDescriptor.of(durable).oldestPendingAgeMillis()).isPositive();
 		slow.gate.release();
 		Outcomes outcomes = second.getBean(Outcomes.class);
 		for (int i = 0; i < 3; i++) {
@@ -79,9 +84,8 @@ class DurableRequestsTests {
 			assertThat(requests.stream().map(DurableRequest::id)).contains(outcome.id());
 		}
 		assertThat(firstOutcomes.received).isEmpty();
-		DurableRequests durable = second.getBean(DurableRequests.class);
 		await().atMost(WAIT)
-			.until(() -> durable.getOutcomes("replied") == 3 && durable.getPendingCount() == 0
+			.until(() -> durable.getOutcomes("report", "replied") == 3 && durable.getPendingCount() == 0
 					&& durable.getRestoringPartitions() == 0 && durable.getLastRestoreTime() != null);
 	}
 

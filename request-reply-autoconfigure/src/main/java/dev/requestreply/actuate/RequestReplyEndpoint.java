@@ -13,6 +13,7 @@ import dev.requestreply.PendingRequestInfo;
 import dev.requestreply.RequestReplyTemplate;
 import dev.requestreply.RequestStatistics;
 import dev.requestreply.ReplyHandler;
+import dev.requestreply.durable.DurableRequests;
 import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.handler.ReplyHandlerEndpoint;
 import dev.requestreply.handler.ReplyHandlerExecution;
@@ -34,9 +35,9 @@ import org.springframework.util.Assert;
 /**
  * The {@code requestreply} actuator endpoint: the figures of this application's requests (in
  * total and by target topic), its oldest pending requests, and its
- * {@link dev.requestreply.ReplyHandler @ReplyHandler} methods; one pending request by correlation
- * id, and cancelling it. It shows identifiers, counts and times only, never a payload, key or
- * header value.
+ * {@link dev.requestreply.ReplyHandler @ReplyHandler} methods and its durable requests; one
+ * pending request by correlation id, and cancelling it. It shows identifiers, counts and times
+ * only, never a payload, key or header value.
  *
  * @since 0.1.0
  */
@@ -51,6 +52,8 @@ public class RequestReplyEndpoint {
 
 	private final int maxOldest;
 
+	private final @Nullable DurableRequests durable;
+
 	/**
 	 * Create the endpoint.
 	 * @param template the request-reply template
@@ -61,6 +64,21 @@ public class RequestReplyEndpoint {
 	 */
 	public RequestReplyEndpoint(RequestReplyTemplate template, RequestReplyTopicStatistics topicStatistics,
 			@Nullable ReplyHandlerContainers handlerContainers, int maxOldest) {
+		this(template, topicStatistics, handlerContainers, maxOldest, null);
+	}
+
+	/**
+	 * Create the endpoint.
+	 * @param template the request-reply template
+	 * @param topicStatistics the figures by target topic (registered as a listener of the
+	 * template's registry)
+	 * @param handlerContainers the handler containers, or {@code null} when handlers are disabled
+	 * @param maxOldest how many of the oldest pending requests to list at most
+	 * @param durable the durable requests of the application, or {@code null} when there are none
+	 * @since 0.4.0
+	 */
+	public RequestReplyEndpoint(RequestReplyTemplate template, RequestReplyTopicStatistics topicStatistics,
+			@Nullable ReplyHandlerContainers handlerContainers, int maxOldest, @Nullable DurableRequests durable) {
 		Assert.notNull(template, "'template' must not be null");
 		Assert.notNull(topicStatistics, "'topicStatistics' must not be null");
 		Assert.isTrue(maxOldest >= 0, "'maxOldest' must not be negative");
@@ -68,6 +86,7 @@ public class RequestReplyEndpoint {
 		this.topicStatistics = topicStatistics;
 		this.handlerContainers = handlerContainers;
 		this.maxOldest = maxOldest;
+		this.durable = durable;
 	}
 
 	/**
@@ -87,7 +106,8 @@ public class RequestReplyEndpoint {
 				figures.timeouts(), figures.partialGathers(), figures.errors(), figures.cancelled(), this.template.getCancelsSent(), figures.rejected(), figures.lateReplies(),
 				figures.duplicateReplies(), figures.foreignReplies(), figures.invalidReplies(), figures.noResponder(),
 				figures.replyPathDown(), figures.streamOverflows(), this.template.getCompletionThreads(),
-				this.template.getReplyPartitions(), topics(registry), oldest, handlers(), handlerLoops());
+				this.template.getReplyPartitions(), topics(registry), oldest, handlers(), handlerLoops(),
+				(this.durable != null) ? DurableRequestsDescriptor.of(this.durable) : null);
 	}
 
 	/**
@@ -204,6 +224,7 @@ public class RequestReplyEndpoint {
 	 * @param oldestPending the requests that have waited longest, oldest first
 	 * @param handlers the {@code @ReplyHandler} methods by handler id ({@code bean.method})
 	 * @param handlerLoops the background loops the handlers rely on (watchdog, cancel reader)
+	 * @param durable the durable requests of this instance, or {@code null} without them
 	 */
 	public record RequestReplyDescriptor(String replyTopic, String instanceId, boolean accepting, int pending,
 			int maxPending, long completed, long timeouts, long partialGathers, long errors, long cancelled,
@@ -212,8 +233,8 @@ public class RequestReplyEndpoint {
 			long streamOverflows, CompletionThreadsView completionThreads, ReplyPartitionsView replyPartitions,
 			Map<String, TopicDescriptor> topics,
 			List<PendingRequestDescriptor> oldestPending,
-			Map<String, HandlerDescriptor> handlers, List<SupervisedLoop.Status> handlerLoops)
-			implements OperationResponseBody {
+			Map<String, HandlerDescriptor> handlers, List<SupervisedLoop.Status> handlerLoops,
+			@Nullable DurableRequestsDescriptor durable) implements OperationResponseBody {
 
 	}
 

@@ -19,8 +19,10 @@ import org.springframework.util.ClassUtils;
  * The runtime hints of what the library reaches reflectively, registered through
  * {@code META-INF/spring/aot.factories}: the Kafka client classes it names in the clients'
  * configuration (which Kafka instantiates by reflection), and the descriptors the
- * {@code requestreply} actuator endpoint writes as JSON. The {@code @ReplyHandler} methods and
- * their types are registered by {@link ReplyHandlerReflectiveProcessor}; the reply types named at
+ * {@code requestreply} actuator endpoint writes as JSON, and the pending state of durable
+ * requests (JSON on the pending topic). The {@code @ReplyHandler} methods and their types are
+ * registered by {@link ReplyHandlerReflectiveProcessor}, the {@code @DurableReplyListener} methods
+ * and their reply types by {@link DurableReplyListenerReflectiveProcessor}; the reply types named at
  * {@code request(...)} call sites cannot be found at build time: register them with
  * {@code @RegisterReflectionForBinding(Quote.class)} on any configuration class.
  *
@@ -29,6 +31,9 @@ import org.springframework.util.ClassUtils;
 public class RequestReplyRuntimeHints implements RuntimeHintsRegistrar {
 
 	private static final String ENDPOINT = "dev.requestreply.actuate.RequestReplyEndpoint";
+
+	// Written and read as JSON on the durable pending topic.
+	private static final String PENDING_STATE = "dev.requestreply.durable.PendingState";
 
 	private static final String OPERATIONS = "org.springframework.boot.actuate.endpoint.annotation";
 
@@ -40,8 +45,9 @@ public class RequestReplyRuntimeHints implements RuntimeHintsRegistrar {
 				ByteBufferDeserializer.class, CooperativeStickyAssignor.class }) {
 			hints.reflection().registerType(client, MemberCategory.INVOKE_PUBLIC_CONSTRUCTORS);
 		}
+		BindingReflectionHintsRegistrar bindings = new BindingReflectionHintsRegistrar();
+		bindings.registerReflectionHints(hints.reflection(), ClassUtils.resolveClassName(PENDING_STATE, classLoader));
 		if (ClassUtils.isPresent(ACTUATOR, classLoader) && ClassUtils.isPresent(ENDPOINT, classLoader)) {
-			BindingReflectionHintsRegistrar bindings = new BindingReflectionHintsRegistrar();
 			for (Method operation : ClassUtils.resolveClassName(ENDPOINT, classLoader).getDeclaredMethods()) {
 				if (isOperation(operation)) {
 					bindings.registerReflectionHints(hints.reflection(), operation.getGenericReturnType());

@@ -9,6 +9,7 @@ import dev.requestreply.durable.DurableListeners;
 import dev.requestreply.durable.DurableRequests;
 import dev.requestreply.durable.DurableSettings;
 import dev.requestreply.wire.HeaderNames;
+import io.micrometer.observation.ObservationRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -40,11 +41,14 @@ public final class DurableRequestsAutoConfiguration {
 	@ConditionalOnMissingBean
 	DurableRequests durableRequests(RequestReplyKafkaClients clients, PayloadConverter converter,
 			RequestReplyProperties properties, Environment environment, DurableListeners listeners,
-			ObjectProvider<RequestReplyTemplate> template, ProducerFactory<?, ?> producerFactory) {
+			ObjectProvider<RequestReplyTemplate> template, ProducerFactory<?, ?> producerFactory,
+			ObjectProvider<ObservationRegistry> observationRegistry) {
 		// With spring.kafka.producer.transaction-id-prefix, each outcome ends in one transaction.
 		DurableRequests durable = new DurableRequests(settings(properties, environment), listeners,
 				clients.getKafkaTemplate(), clients.getHandlerConsumerFactory(), clients.getAdminConfig(), converter,
 				producerFactory);
+		RequestReplyAutoConfiguration.observationRegistry(properties, observationRegistry)
+			.ifPresent(durable::setObservationRegistry);
 		template.ifAvailable((available) -> available.setDurableRequests(durable));
 		return durable;
 	}

@@ -4,6 +4,7 @@ import dev.requestreply.CorrelationRegistry;
 import dev.requestreply.RequestReplyTemplate;
 import dev.requestreply.actuate.RequestReplyEndpoint;
 import dev.requestreply.actuate.RequestReplyTopicStatistics;
+import dev.requestreply.durable.DurableRequests;
 import dev.requestreply.handler.ReplyHandlerContainers;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -21,7 +22,8 @@ import org.springframework.context.annotation.Bean;
  *
  * @since 0.1.0
  */
-@AutoConfiguration(after = { RequestReplyAutoConfiguration.class, ReplyHandlerAutoConfiguration.class })
+@AutoConfiguration(after = { RequestReplyAutoConfiguration.class, ReplyHandlerAutoConfiguration.class,
+		DurableRequestsAutoConfiguration.class })
 // Both jars: the endpoint annotations, and the condition below from the actuator's auto-configuration.
 @ConditionalOnClass({ Endpoint.class, ConditionalOnAvailableEndpoint.class })
 @ConditionalOnBean(RequestReplyTemplate.class)
@@ -41,9 +43,9 @@ public final class RequestReplyEndpointAutoConfiguration {
 	@ConditionalOnMissingBean
 	RequestReplyEndpoint requestReplyEndpoint(RequestReplyTemplate template,
 			RequestReplyTopicStatistics topicStatistics, ObjectProvider<ReplyHandlerContainers> handlerContainers,
-			RequestReplyProperties properties) {
+			RequestReplyProperties properties, ObjectProvider<DurableRequests> durable) {
 		return new RequestReplyEndpoint(template, topicStatistics, handlerContainers.getIfUnique(),
-				properties.getEndpoint().getMaxOldest());
+				properties.getEndpoint().getMaxOldest(), durable.getIfUnique());
 	}
 
 }

@@ -2,6 +2,7 @@ package dev.requestreply.durable;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Function;
 
@@ -9,6 +10,7 @@ import dev.requestreply.DurableOptions;
 import dev.requestreply.DurableRequest;
 import dev.requestreply.convert.PayloadConverter;
 import dev.requestreply.support.SupervisedLoop;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.jspecify.annotations.Nullable;
@@ -56,6 +58,8 @@ public final class DurableRequests implements SmartLifecycle, DisposableBean {
 	private final DurableFigures figures = new DurableFigures();
 
 	private final @Nullable OutcomeTransactions transactions;
+
+	private volatile ObservationRegistry observationRegistry = ObservationRegistry.NOOP;
 
 	private volatile int partitions;
 
@@ -116,7 +120,7 @@ public final class DurableRequests implements SmartLifecycle, DisposableBean {
 			.build();
 		this.sender.initialize();
 		this.submitter = new DurableSubmitter(kafkaTemplate, converter, settings, listeners, () -> this.partitions,
-				this.sender);
+				this.sender, () -> this.observationRegistry);
 		this.transactions = (applicationProducerFactory != null && applicationProducerFactory.transactionCapable())
 				? new OutcomeTransactions(applicationProducerFactory, settings) : null;
 	}
@@ -127,6 +131,16 @@ public final class DurableRequests implements SmartLifecycle, DisposableBean {
 	 */
 	public boolean isTransactional() {
 		return this.transactions != null;
+	}
+
+	/**
+	 * Set the registry that observes listener calls, inside the trace of the call that submitted
+	 * their request; set it before {@link #start()}.
+	 * @param observationRegistry the registry
+	 */
+	public void setObservationRegistry(ObservationRegistry observationRegistry) {
+		Assert.notNull(observationRegistry, "'observationRegistry' must not be null");
+		this.observationRegistry = observationRegistry;
 	}
 
 	/**
@@ -190,6 +204,35 @@ public final class DurableRequests implements SmartLifecycle, DisposableBean {
 	}
 
 	/**
+	 * Return the durable requests pending on the partitions this instance owns, by kind (counted
+	 * at most every 200 ms).
+	 * @return the counts, sorted by kind; empty when none or stopped
+	 */
+	public Map<String, Integer> getPendingByKind() {
+		Running running = this.parts;
+		return (running != null) ? running.owner().tally().byKind() : Map.of();
+	}
+
+	/**
+	 * Return how long ago the oldest durable request pending on the partitions this instance owns
+	 * was submitted.
+	 * @return its age, or {@code null} when none is pending
+	 */
+	public @Nullable Duration getOldestPendingAge() {
+		Running running = this.parts;
+		long submittedAt = (running != null) ? running.owner().tally().oldestSubmittedAt() : -1;
+		return (submittedAt < 0) ? null : Duration.ofMillis(Math.max(0, System.currentTimeMillis() - submittedAt));
+	}
+
+	/**
+	 * Return the kinds of this application's {@code @DurableReplyListener} methods.
+	 * @return the kinds, sorted
+	 */
+	public Set<String> getKinds() {
+		return this.listeners.kinds();
+	}
+
+	/**
 	 * Return how many replies were skipped for naming no pending durable request.
 	 * @return the count
 	 */
@@ -213,6 +256,25 @@ public final class DurableRequests implements SmartLifecycle, DisposableBean {
 	 */
 	public long getRedeliveries() {
 		return this.figures.redeliveries();
+	}
+
+	/**
+	 * Return how many outcomes of a kind and type ended.
+	 * @param kind the kind
+	 * @param type {@code replied}, {@code failed}, {@code timed_out} or {@code cancelled}
+	 * @return the count since start
+	 */
+	public long getOutcomes(String kind, String type) {
+		return this.figures.outcomes(kind, type);
+	}
+
+	/**
+	 * Return the outcomes ended, by kind then type.
+	 * @return the counts of each listener kind and of any other kind that had an outcome, sorted
+	 * by kind
+	 */
+	public Map<String, Map<String, Long>> getOutcomesByKind() {
+		return this.figures.outcomesByKind(this.listeners.kinds());
 	}
 
 	/**
@@ -251,7 +313,8 @@ public final class DurableRequests implements SmartLifecycle, DisposableBean {
 		}
 		this.partitions = new DurableTopicProvisioner(this.adminConfig, this.settings).prepare();
 		OutcomeDelivery delivery = new OutcomeDelivery(this.kafkaTemplate, this.settings.pendingTopic(),
-				LISTENER_THREADS, this.figures, this.transactions);
+				LISTENER_THREADS, this.figures, this.transactions, new ListenerObservations(this.observationRegistry,
+						this.settings.pendingTopic(), this.settings.groupId()));
 		PendingOwner owner = new PendingOwner(this.consumerFactory, this.settings, this.listeners, delivery,
 				this.converter, new ResponderCancels(this.kafkaTemplate, this.settings.headerNames()), this.figures);
 		SupervisedLoop loop = new SupervisedLoop(PendingOwner.THREAD_NAME, owner, Duration.ofMillis(100),

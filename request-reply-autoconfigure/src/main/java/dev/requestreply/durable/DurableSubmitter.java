@@ -5,6 +5,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 
 import dev.requestreply.DurableOptions;
 import dev.requestreply.DurableRequest;
@@ -13,11 +14,15 @@ import dev.requestreply.convert.PayloadConverter;
 import dev.requestreply.wire.HeaderNames;
 import dev.requestreply.wire.RequestHeaders;
 import dev.requestreply.wire.WireFormat;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.ObservationRegistry;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogAccessor;
 import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.kafka.support.SendResult;
 
 /**
  * Submits durable requests: writes the pending state to its partition of the pending topic, waits
@@ -41,8 +46,12 @@ final class DurableSubmitter {
 
 	private final Executor sender;
 
+	private final Supplier<ObservationRegistry> observationRegistry;
+
 	DurableSubmitter(KafkaTemplate<byte[], byte[]> kafkaTemplate, PayloadConverter converter, DurableSettings settings,
-			DurableListeners listeners, IntSupplier partitions, Executor sender) {
+			DurableListeners listeners, IntSupplier partitions, Executor sender,
+			Supplier<ObservationRegistry> observationRegistry) {
+		this.observationRegistry = observationRegistry;
 		this.kafkaTemplate = kafkaTemplate;
 		this.converter = converter;
 		this.settings = settings;
@@ -83,6 +92,11 @@ final class DurableSubmitter {
 		PendingState state = new PendingState(PendingState.VERSION, options.getKind(), deadline, options.getContext(),
 				topic, requestPartition, now);
 		byte[] key = DurableIds.key(id);
+		// The submitting call's observation, if any: the template observes the pending record's
+		// send inside it (here, on the caller's thread) and writes that trace context into the
+		// record, for the listener to continue; the request, sent from another thread, is sent
+		// inside it too.
+		Observation caller = this.observationRegistry.get().getCurrentObservation();
 		RecordHeaders headers = new WireFormat(this.settings.headerNames().getOrDefault(topic, HeaderNames.DEFAULT))
 			.requestHeaders(new RecordHeaders(), new RequestHeaders(DurableIds.correlationId(id),
 					this.settings.replyTopic(), partition, deadline, null, false));
@@ -90,7 +104,7 @@ final class DurableSubmitter {
 				headers);
 		return this.kafkaTemplate.send(new ProducerRecord<>(this.settings.pendingTopic(), partition, key, state.toJson()))
 			// Not on the producer's own thread, which a send may wait for.
-			.thenComposeAsync((pendingSent) -> this.kafkaTemplate.send(request).whenComplete((sent, ex) -> {
+			.thenComposeAsync((pendingSent) -> sendInside(caller, request).whenComplete((sent, ex) -> {
 				if (ex != null) {
 					// No request, no outcome: its pending state ends now.
 					tombstone(id, partition);
@@ -100,6 +114,16 @@ final class DurableSubmitter {
 			.exceptionallyCompose((ex) -> CompletableFuture.failedFuture(new RequestReplyException("Durable request "
 					+ id + " of kind '" + options.getKind() + "' to topic '" + topic + "' was not accepted",
 					(ex instanceof CompletionException && ex.getCause() != null) ? ex.getCause() : ex)));
+	}
+
+	private CompletableFuture<SendResult<byte[], byte[]>> sendInside(@Nullable Observation caller,
+			ProducerRecord<byte[], byte[]> request) {
+		if (caller == null) {
+			return this.kafkaTemplate.send(request);
+		}
+		try (Observation.Scope scope = caller.openScope()) {
+			return this.kafkaTemplate.send(request);
+		}
 	}
 
 	private void tombstone(String id, int partition) {

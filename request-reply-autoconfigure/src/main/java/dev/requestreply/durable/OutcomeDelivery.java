@@ -3,6 +3,7 @@ package dev.requestreply.durable;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.RejectedExecutionException;
@@ -63,10 +64,13 @@ final class OutcomeDelivery implements AutoCloseable {
 
 	private final @Nullable OutcomeTransactions transactions;
 
+	private final ListenerObservations observations;
+
 	OutcomeDelivery(KafkaTemplate<byte[], byte[]> kafkaTemplate, String pendingTopic, int threads,
-			DurableFigures figures, @Nullable OutcomeTransactions transactions) {
+			DurableFigures figures, @Nullable OutcomeTransactions transactions, ListenerObservations observations) {
 		this.figures = figures;
 		this.transactions = transactions;
+		this.observations = observations;
 		this.kafkaTemplate = kafkaTemplate;
 		this.pendingTopic = pendingTopic;
 		this.executor = new ThreadPoolTaskExecutorBuilder().corePoolSize(threads)
@@ -84,21 +88,23 @@ final class OutcomeDelivery implements AutoCloseable {
 	 * @param ledger the partition's ledger when the outcome was decided
 	 * @param replyOffset the offset of the reply (or cancel marker) it ends, or -1
 	 * @param listener the listener of its kind
+	 * @param trace the trace context of the call that submitted it (empty when none)
 	 * @param outcome the outcome of a delivery attempt
 	 * @param ended run once the tombstone is written (not when this delivery is dropped at
 	 * shutdown or its partition moved: the partition's next owner delivers it again)
 	 */
 	void deliver(String id, int partition, int earlier, PartitionLedger ledger, long replyOffset,
-			DurableListenerMethod listener, IntFunction<DurableOutcome<?>> outcome, Runnable ended) {
+			DurableListenerMethod listener, Map<String, String> trace, IntFunction<DurableOutcome<?>> outcome,
+			Runnable ended) {
 		OutcomeTransactions transactional = this.transactions;
 		try {
 			this.executor.execute(() -> {
 				if (transactional != null) {
 					runInTransactions(transactional, new Ending(id, partition, earlier, ledger, replyOffset), listener,
-							outcome, ended);
+							trace, outcome, ended);
 				}
 				else {
-					run(id, partition, earlier, listener, outcome, ended);
+					run(id, partition, earlier, listener, trace, outcome, ended);
 				}
 			});
 		}
@@ -108,7 +114,7 @@ final class OutcomeDelivery implements AutoCloseable {
 	}
 
 	private void run(String id, int partition, int earlier, DurableListenerMethod listener,
-			IntFunction<DurableOutcome<?>> outcome, Runnable ended) {
+			Map<String, String> trace, IntFunction<DurableOutcome<?>> outcome, Runnable ended) {
 		if (earlier > 0) {
 			this.figures.redelivered();
 		}
@@ -125,7 +131,7 @@ final class OutcomeDelivery implements AutoCloseable {
 				return;
 			}
 			try {
-				listener.invoke(current);
+				this.observations.invoke(listener, current, partition, trace);
 				break;
 			}
 			catch (Throwable ex) {
@@ -159,7 +165,7 @@ final class OutcomeDelivery implements AutoCloseable {
 	}
 
 	private void runInTransactions(OutcomeTransactions transactional, Ending ending, DurableListenerMethod listener,
-			IntFunction<DurableOutcome<?>> outcome, Runnable ended) {
+			Map<String, String> trace, IntFunction<DurableOutcome<?>> outcome, Runnable ended) {
 		if (ending.earlier() > 0) {
 			this.figures.redelivered();
 		}
@@ -175,7 +181,7 @@ final class OutcomeDelivery implements AutoCloseable {
 				return;
 			}
 			OutcomeTransactions.Attempt result = transactional.attempt(ending.id(), ending.partition(), ending.ledger(),
-					ending.replyOffset(), () -> listener.invoke(called));
+					ending.replyOffset(), () -> this.observations.invoke(listener, called, ending.partition(), trace));
 			if (result.ending() == OutcomeTransactions.Ending.COMMITTED) {
 				this.figures.delivered(called);
 				ended.run();

@@ -31,7 +31,8 @@ final class OwnedPartition {
 
 	final Map<String, PendingState> states = new HashMap<>();
 
-	final Set<String> inFlight = new HashSet<>();
+	// The requests whose outcome is being delivered, with their state until it ends.
+	final Map<String, PendingState> inFlight = new HashMap<>();
 
 	final Deque<OwnerEvent.Reply> waiting = new ArrayDeque<>();
 
@@ -88,8 +89,8 @@ final class OwnedPartition {
 			logger.warn(() -> "Skipped an unreadable pending record of durable request " + id + " at offset "
 					+ record.offset() + " of " + this.pending);
 		}
-		else if (!this.inFlight.contains(id)) {
-			this.states.put(id, state);
+		else if (!this.inFlight.containsKey(id)) {
+			this.states.put(id, state.withTrace(record.headers()));
 			this.deadlines.add(id, state.deadline());
 		}
 	}

@@ -75,6 +75,8 @@ final class PendingOwner implements SupervisedLoop.Body {
 
 	private volatile int pendingCount;
 
+	private final PendingTally tally = new PendingTally();
+
 	PendingOwner(ConsumerFactory<byte[], byte[]> consumerFactory, DurableSettings settings, DurableListeners listeners,
 			OutcomeDelivery delivery, PayloadConverter converter, ResponderCancels cancels, DurableFigures figures) {
 		this.figures = figures;
@@ -122,6 +124,7 @@ final class PendingOwner implements SupervisedLoop.Body {
 				if (assigned.isEmpty()) {
 					this.restoring = 0;
 					this.pendingCount = 0;
+					this.tally.clear();
 					Thread.sleep(POLL.toMillis());
 					continue;
 				}
@@ -150,6 +153,7 @@ final class PendingOwner implements SupervisedLoop.Body {
 				}
 				this.restoring = restoringNow;
 				this.pendingCount = pending;
+				this.tally.count(this.owned.values(), System.nanoTime());
 			}
 		}
 	}
@@ -221,31 +225,31 @@ final class PendingOwner implements SupervisedLoop.Body {
 				}
 				iterator.remove();
 				partition.states.remove(id);
-				partition.inFlight.add(id);
+				partition.inFlight.put(id, state);
 				if (reply.cancel) {
 					this.cancels.send(id, state);
 					this.cancels.answer(reply.record, true);
 					this.delivery.deliver(id, reply.partition, partition.earlierDeliveries(id), reply.ledger,
-							reply.record.offset(), listener,
+							reply.record.offset(), listener, state.trace(),
 							(attempt) -> new DurableOutcome.Cancelled<>(id, state.kind(), state.context(), attempt),
 							() -> ended(reply, id));
 				}
 				else {
 					this.delivery.deliver(id, reply.partition, partition.earlierDeliveries(id), reply.ledger,
-							reply.record.offset(), listener,
+							reply.record.offset(), listener, state.trace(),
 							(attempt) -> OutcomeDelivery.fromReply(id, state, attempt, reply.record,
 									listener.replyType(), this.converter),
 							() -> ended(reply, id));
 				}
 				continue;
 			}
-			if (id != null && !partition.inFlight.contains(id) && reply.catchUpEnd < 0) {
+			if (id != null && !partition.inFlight.containsKey(id) && reply.catchUpEnd < 0) {
 				if (end < 0) {
 					end = consumer.endOffsets(List.of(partition.pending)).getOrDefault(partition.pending, 0L);
 				}
 				reply.catchUpEnd = end;
 			}
-			if (id == null || partition.inFlight.contains(id) || partition.position >= reply.catchUpEnd) {
+			if (id == null || partition.inFlight.containsKey(id) || partition.position >= reply.catchUpEnd) {
 				iterator.remove();
 				reply.ledger.finish(reply.record.offset());
 				if (reply.cancel) {
@@ -300,10 +304,11 @@ final class PendingOwner implements SupervisedLoop.Body {
 			}
 			fired++;
 			partition.states.remove(id);
-			partition.inFlight.add(id);
+			partition.inFlight.put(id, state);
 			this.cancels.send(id, state);
 			Instant deadline = Instant.ofEpochMilli(state.deadline());
 			this.delivery.deliver(id, number, partition.earlierDeliveries(id), partition.ledger, -1, listener,
+					state.trace(),
 					(attempt) -> new DurableOutcome.TimedOut<>(id, state.kind(), state.context(), attempt, deadline),
 					() -> post(new OwnerEvent.Ended(number, id)));
 		}
@@ -323,6 +328,10 @@ final class PendingOwner implements SupervisedLoop.Body {
 
 	int pendingCount() {
 		return this.pendingCount;
+	}
+
+	PendingTally tally() {
+		return this.tally;
 	}
 
 }

@@ -1,7 +1,12 @@
 package dev.requestreply.durable;
 
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
 import java.util.Map;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
 import org.jspecify.annotations.Nullable;
 import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
@@ -19,11 +24,16 @@ import tools.jackson.databind.json.JsonMapper;
  * @param topic the request's topic
  * @param partition the request's partition
  * @param submittedAt when it was submitted, epoch milliseconds
+ * @param trace the trace context of the submitting call, as a tracer wrote it into the headers of
+ * the pending record (not in its JSON); empty without tracing
  */
 record PendingState(int v, String kind, long deadline, Map<String, String> context, String topic, int partition,
-		long submittedAt) {
+		long submittedAt, @JsonInclude(JsonInclude.Include.NON_EMPTY) Map<String, String> trace) {
 
 	static final int VERSION = 1;
+
+	// A tracer writes a few (traceparent, tracestate, baggage...); more are not kept.
+	private static final int MAX_TRACE_HEADERS = 8;
 
 	// Fields a later version adds are skipped by this one.
 	private static final JsonMapper JSON = JsonMapper.builder()
@@ -32,6 +42,29 @@ record PendingState(int v, String kind, long deadline, Map<String, String> conte
 
 	PendingState {
 		context = (context != null) ? Map.copyOf(context) : Map.of();
+		trace = (trace != null) ? Map.copyOf(trace) : Map.of();
+	}
+
+	PendingState(int v, String kind, long deadline, Map<String, String> context, String topic, int partition,
+			long submittedAt) {
+		this(v, kind, deadline, context, topic, partition, submittedAt, Map.of());
+	}
+
+	/**
+	 * Return this state with the trace context read from its pending record's headers.
+	 * @param headers the headers
+	 * @return the state, itself when the headers are empty
+	 */
+	PendingState withTrace(Headers headers) {
+		Map<String, String> trace = new HashMap<>();
+		for (Header header : headers) {
+			if (header.value() != null && trace.size() < MAX_TRACE_HEADERS) {
+				trace.put(header.key(), new String(header.value(), StandardCharsets.UTF_8));
+			}
+		}
+		return trace.isEmpty() ? this
+				: new PendingState(this.v, this.kind, this.deadline, this.context, this.topic, this.partition,
+						this.submittedAt, trace);
 	}
 
 	byte[] toJson() {

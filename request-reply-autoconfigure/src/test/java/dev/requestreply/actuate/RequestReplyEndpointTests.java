@@ -14,6 +14,8 @@ import dev.requestreply.TestRequests;
 import dev.requestreply.actuate.RequestReplyEndpoint.PendingRequestDescriptor;
 import dev.requestreply.actuate.RequestReplyEndpoint.RequestReplyDescriptor;
 import dev.requestreply.actuate.RequestReplyEndpoint.TopicDescriptor;
+import dev.requestreply.durable.DurableRequests;
+import dev.requestreply.durable.TestDurableRequests;
 import dev.requestreply.requester.FastFailure;
 import dev.requestreply.requester.ReplyPartitionMode;
 import dev.requestreply.requester.RequestOutcome;
@@ -62,6 +64,30 @@ class RequestReplyEndpointTests {
 		assertThat(descriptor.handlers()).isEmpty();
 		assertThat(descriptor.replyPartitions().mode()).isEqualTo(ReplyPartitionMode.AUTO);
 		assertThat(descriptor.replyPartitions().read()).isEmpty();
+	}
+
+	@Test
+	void whenApplicationHasDurableRequestsThenEndpointHasTheirSection() {
+		DurableRequests durable = TestDurableRequests.withReportAndInvoiceListeners();
+		try {
+			DurableRequestsDescriptor section = new RequestReplyEndpoint(this.template, this.statistics, null, 2,
+					durable)
+				.requestReply()
+				.durable();
+			assertThat(section).isNotNull();
+			assertThat(section.readingOutcomes()).isFalse();
+			assertThat(section.pendingTopic()).isEqualTo("orders-durable-pending");
+			assertThat(section.pending()).isZero();
+			assertThat(section.oldestPendingAgeMillis()).isNull();
+			assertThat(section.pendingByKind()).isEmpty();
+			assertThat(section.lastRestoreMillis()).isNull();
+			assertThat(section.outcomes()).containsOnlyKeys("invoice", "report");
+			assertThat(section.outcomes().get("invoice")).containsEntry("replied", 0L).containsEntry("cancelled", 0L);
+			assertThat(this.endpoint.requestReply().durable()).isNull();
+		}
+		finally {
+			durable.destroy();
+		}
 	}
 
 	@Test

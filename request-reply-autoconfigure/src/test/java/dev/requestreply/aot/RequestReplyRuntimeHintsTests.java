@@ -4,8 +4,11 @@ import java.lang.reflect.Method;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import dev.requestreply.DurableOutcome;
+import dev.requestreply.DurableReplyListener;
 import dev.requestreply.ReplyContext;
 import dev.requestreply.ReplyHandler;
+import dev.requestreply.actuate.DurableRequestsDescriptor;
 import dev.requestreply.actuate.RequestReplyEndpoint.HandlerDescriptor;
 import dev.requestreply.actuate.RequestReplyEndpoint.PendingRequestDescriptor;
 import dev.requestreply.actuate.RequestReplyEndpoint.RequestReplyDescriptor;
@@ -23,6 +26,7 @@ import org.springframework.aot.hint.annotation.ReflectiveRuntimeHintsRegistrar;
 import org.springframework.aot.hint.predicate.RuntimeHintsPredicates;
 import org.springframework.beans.factory.aot.AotServices;
 import org.springframework.messaging.handler.annotation.Header;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -85,6 +89,31 @@ class RequestReplyRuntimeHintsTests {
 			.rejects(hints);
 	}
 
+	@Test
+	void whenABeanHasDurableReplyListenersThenTheyCanBeInvokedAndTheirReplyTypeBound() {
+		RuntimeHints hints = new RuntimeHints();
+		new ReflectiveRuntimeHintsRegistrar().registerRuntimeHints(hints, Listeners.class);
+		Method onQuote = ReflectionUtils.findMethod(Listeners.class, "onQuote", DurableOutcome.class);
+		assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(onQuote)).accepts(hints);
+		// T of DurableOutcome<T>, which replies are converted to: its accessors, for Jackson.
+		assertThat(RuntimeHintsPredicates.reflection().onType(Quote.class)).accepts(hints);
+		assertThat(RuntimeHintsPredicates.reflection()
+			.onMethodInvocation(Quote.class.getRecordComponents()[0].getAccessor())).accepts(hints);
+		assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(Listeners.class, "notAListener"))
+			.rejects(hints);
+	}
+
+	@Test
+	void whenHintsAreRegisteredThenThePendingStateOfDurableRequestsCanBeReadAndWrittenAsJson() {
+		RuntimeHints hints = registered();
+		Class<?> state = ClassUtils.resolveClassName("dev.requestreply.durable.PendingState", null);
+		assertThat(RuntimeHintsPredicates.reflection().onType(state)).accepts(hints);
+		assertThat(RuntimeHintsPredicates.reflection().onMethodInvocation(state.getRecordComponents()[1].getAccessor()))
+			.accepts(hints);
+		assertThat(RuntimeHintsPredicates.reflection()
+			.onMethodInvocation(DurableRequestsDescriptor.class.getRecordComponents()[0].getAccessor())).accepts(hints);
+	}
+
 	private static RuntimeHints registered() {
 		RuntimeHints hints = new RuntimeHints();
 		new RequestReplyRuntimeHints().registerHints(hints, RequestReplyRuntimeHintsTests.class.getClassLoader());
@@ -114,6 +143,17 @@ class RequestReplyRuntimeHintsTests {
 
 		String notAHandler(QuoteRequest request) {
 			return request.symbol();
+		}
+
+	}
+
+	static class Listeners {
+
+		@DurableReplyListener("quote")
+		void onQuote(DurableOutcome<Quote> outcome) {
+		}
+
+		void notAListener(DurableOutcome<Quote> outcome) {
 		}
 
 	}

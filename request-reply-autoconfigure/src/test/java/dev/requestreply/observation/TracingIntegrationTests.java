@@ -8,6 +8,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
+import dev.requestreply.DurableOptions;
+import dev.requestreply.DurableOutcome;
+import dev.requestreply.DurableReplyListener;
+import dev.requestreply.DurableRequest;
 import dev.requestreply.ReplyHandler;
 import dev.requestreply.RequestReplyTemplate;
 import dev.requestreply.TestApps;
@@ -56,7 +60,8 @@ class TracingIntegrationTests {
 	static void start() {
 		context = apps.startAssigned(new Class<?>[] { App.class }, "spring.application.name=tracing",
 				"request-reply.reply-topic=" + TestBroker.uniqueTopic("tracing-replies"),
-				"test.topic.echo=" + TestBroker.uniqueTopic("traced-echo"));
+				"test.topic.echo=" + TestBroker.uniqueTopic("traced-echo"),
+				"test.topic.durable=" + TestBroker.uniqueTopic("traced-durable"));
 	}
 
 	@Test
@@ -110,6 +115,35 @@ class TracingIntegrationTests {
 		assertThat(replySend.getTraceId()).isEqualTo(callerSpan.getTraceId());
 	}
 
+	@Test
+	void whenDurableRequestSubmittedInsideASpanThenItsResponderAndListenerContinueTheTrace() throws Exception {
+		String topic = context.getEnvironment().getRequiredProperty("test.topic.durable");
+		ObservationRegistry registry = context.getBean(ObservationRegistry.class);
+		RequestReplyTemplate template = context.getBean(RequestReplyTemplate.class);
+		Observation caller = Observation.start("test.durable.caller", registry);
+		DurableRequest request;
+		try (Observation.Scope scope = caller.openScope()) {
+			request = template.submit(topic, "traced", DurableOptions.kind("traced"));
+		}
+		request.accepted().get(10, TimeUnit.SECONDS);
+		caller.stop();
+		Handlers handlers = context.getBean(Handlers.class);
+		TraceContext inHandler = handlers.durableContexts.poll(10, TimeUnit.SECONDS);
+		TraceContext inListener = context.getBean(Listener.class).contexts.poll(10, TimeUnit.SECONDS);
+		assertThat(inHandler).isNotNull();
+		assertThat(inListener).isNotNull();
+		SimpleSpan callerSpan = span((span) -> span.getName().equals("test.durable.caller"));
+		assertThat(inHandler.traceId()).isEqualTo(callerSpan.getTraceId());
+		assertThat(inListener.traceId()).isEqualTo(callerSpan.getTraceId());
+		// The listener's span: a child of the submit's write of the pending state, itself a child of
+		// the submitting call's span.
+		SimpleSpan listener = span((span) -> span.getSpanId().equals(inListener.spanId()));
+		SimpleSpan submit = span((span) -> span.getSpanId().equals(listener.getParentId()));
+		assertThat(listener.getKind()).isEqualTo(Span.Kind.CONSUMER);
+		assertThat(submit.getKind()).isEqualTo(Span.Kind.PRODUCER);
+		assertThat(submit.getParentId()).isEqualTo(callerSpan.getSpanId());
+	}
+
 	private static SimpleSpan span(java.util.function.Predicate<SimpleSpan> match) {
 		return await().atMost(Duration.ofSeconds(10))
 			.until(() -> tracer.getSpans().stream().filter(match).findFirst().orElse(null), (span) -> span != null);
@@ -136,6 +170,25 @@ class TracingIntegrationTests {
 			return new Handlers();
 		}
 
+		@Bean
+		Listener listener() {
+			return new Listener();
+		}
+
+	}
+
+	static class Listener {
+
+		final BlockingQueue<TraceContext> contexts = new LinkedBlockingQueue<>();
+
+		@DurableReplyListener("traced")
+		void onTraced(DurableOutcome<String> outcome) {
+			Span current = tracer.currentSpan();
+			if (current != null) {
+				this.contexts.add(current.context());
+			}
+		}
+
 	}
 
 	static class Handlers {
@@ -147,6 +200,17 @@ class TracingIntegrationTests {
 			Span current = tracer.currentSpan();
 			if (current != null) {
 				this.contexts.add(current.context());
+			}
+			return text.toUpperCase(Locale.ROOT);
+		}
+
+		final BlockingQueue<TraceContext> durableContexts = new LinkedBlockingQueue<>();
+
+		@ReplyHandler(topics = "${test.topic.durable}")
+		String durable(String text) {
+			Span current = tracer.currentSpan();
+			if (current != null) {
+				this.durableContexts.add(current.context());
 			}
 			return text.toUpperCase(Locale.ROOT);
 		}

@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 
 import dev.requestreply.CorrelationId;
 import dev.requestreply.CorrelationRegistry;
+import dev.requestreply.DurableOutcome;
+import dev.requestreply.DurableReplyListener;
 import dev.requestreply.RequestReplyOperations;
 import dev.requestreply.RequestReplyTemplate;
 import dev.requestreply.RequestTimeoutException;
@@ -49,10 +51,13 @@ import static org.awaitility.Awaitility.await;
  * in {@code docs/} query is one the starter publishes, as scraped by Prometheus after real round
  * trips (success, error, timeout with a late reply, malformed request) over the embedded broker.
  * Labels a Prometheus server or the application adds ({@code instance}, {@code job},
- * {@code application}) are not the starter's and are let through.
+ * {@code application}) are not the starter's and are let through. The application has a
+ * {@code @DurableReplyListener}, so that the durable meters tagged by kind exist.
  */
-@SpringBootTest(classes = TestHandlers.class, properties = { "request-reply.reply-topic=embedded-test-replies",
-		"request-reply.metrics.percentile-histogram=true" })
+@SpringBootTest(classes = { TestHandlers.class, DashboardMetricsTests.Reports.class },
+		properties = { "request-reply.reply-topic=embedded-test-replies",
+				"request-reply.metrics.percentile-histogram=true", "spring.application.name=dashboard-test",
+				"request-reply.durable.topic-partitions=1" })
 @EmbeddedRequestReply
 class DashboardMetricsTests {
 
@@ -261,6 +266,17 @@ class DashboardMetricsTests {
 				}
 			}
 		}
+	}
+
+	/**
+	 * A durable reply listener, for the durable meters tagged by its kind.
+	 */
+	static class Reports {
+
+		@DurableReplyListener("report")
+		void onReport(DurableOutcome<String> outcome) {
+		}
+
 	}
 
 }

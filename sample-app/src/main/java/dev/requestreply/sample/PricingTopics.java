@@ -41,6 +41,11 @@ class PricingTopics {
 	}
 
 	@Bean
+	NewTopic reportTopic(@Value("${pricing.topics.report}") String name) {
+		return TopicBuilder.name(name).build();
+	}
+
+	@Bean
 	NewTopic historyTopic(@Value("${pricing.topics.history}") String name) {
 		return TopicBuilder.name(name).build();
 	}

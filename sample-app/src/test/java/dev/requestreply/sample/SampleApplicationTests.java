@@ -20,9 +20,9 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * The sample as a user runs it: no {@code spring.kafka.bootstrap-servers}, so its own embedded
- * broker, and both parts in one process, called over HTTP.
+ * broker, and both parts in one process, called over HTTP (reports take 1 s here, not 25 s).
  */
-@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT)
+@SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT, properties = "pricing.report-time=1s")
 class SampleApplicationTests {
 
 	@LocalServerPort
@@ -137,6 +137,27 @@ class SampleApplicationTests {
 			.uri("/quotes/{symbol}/deep?timeout={timeout}", "ACME", "0s")
 			.exchange()
 			.expectStatus().isBadRequest();
+	}
+
+	@Test
+	void whenReportSubmittedThenItsIdComesAtOnceAndItsOutcomeArrivesUnderIt() {
+		ReportStatus submitted = this.http.post()
+			.uri("/reports/{symbol}", "acme")
+			.exchange()
+			.expectStatus().isAccepted()
+			.expectBody(ReportStatus.class)
+			.returnResult()
+			.getResponseBody();
+		assertThat(submitted).isNotNull();
+		assertThat(submitted.status()).isEqualTo("PENDING");
+		await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> this.http.get()
+			.uri("/reports/{id}", submitted.id())
+			.exchange()
+			.expectStatus().isOk()
+			.expectBody()
+			.jsonPath("$.status").isEqualTo("DONE")
+			.jsonPath("$.report.symbol").isEqualTo("ACME")
+			.jsonPath("$.report.high").isEqualTo(124.95));
 	}
 
 	@Test
