@@ -1,13 +1,15 @@
 package dev.requestreply.requester;
 
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.time.Duration;
 import java.lang.management.ThreadInfo;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
 import dev.requestreply.bench.ScheduledTimeoutRegistry;
@@ -23,9 +25,16 @@ import org.HdrHistogram.Histogram;
  * {@code [bench.timeouts.min, bench.timeouts.min + bench.timeouts.spread]} ms (default 2,000 +
  * 2,000), then the lateness of each (when its callback ran minus its deadline) and the bytes
  * allocated per expiry (all threads, and the registry's timer thread alone); and the same with
- * every request on one deadline (a burst).</li>
+ * every request on one deadline (a burst); with the collections that ran meanwhile (count and
+ * total pause).</li>
  * </ul>
  * Run with a fixed heap, e.g. {@code -Xms1g -Xmx1g}, so that heap sizing does not move the figures.
+ * Each timeout run starts on a collected heap (the garbage of the run before is not collected
+ * during its expiries), and its callbacks record into an array allocated before it (no lock, no
+ * garbage of the harness's own while requests expire). With {@code -Dbench.timeouts.settle=true}
+ * the heap is also collected once all requests are registered, before the first deadline, as the
+ * young collections of a busy application would have met requests pending for seconds; by default
+ * the first collection during the expiries copies the requests still pending.
  *
  * <p>
  * In the engine's package on purpose: it drives the registry's package-private end path as the
@@ -46,6 +55,7 @@ public final class RegistryFootprint {
 		int repeats = Integer.getInteger("bench.footprint.repeats", 5);
 		long minMs = Long.getLong("bench.timeouts.min", 2_000);
 		long spreadMs = Long.getLong("bench.timeouts.spread", 2_000);
+		boolean settle = Boolean.getBoolean("bench.timeouts.settle");
 		System.out.printf("%n%,d pending requests, %d rounds, JVM %s, %s%n", count, repeats,
 				System.getProperty("java.version"), ManagementFactory.getRuntimeMXBean().getInputArguments());
 
@@ -77,14 +87,15 @@ public final class RegistryFootprint {
 		System.out.println();
 		System.out.println("| timeouts, " + String.format("%,d", count)
 				+ " pending | registry | p50 late ms | p99 late ms | p99.9 late ms | max late ms"
-				+ " | bytes allocated per expiry, all threads | of which the timer thread |");
-		System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+				+ " | bytes allocated per expiry, all threads | of which the timer thread | collections (pause ms) |");
+		System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 		for (boolean burst : new boolean[] { false, true }) {
 			String pattern = burst ? "one deadline (" + minMs + " ms)"
 					: "deadlines spread over " + minMs + "-" + (minMs + spreadMs) + " ms";
 			IntFunction<Long> timeoutOf = (i) -> burst ? minMs : minMs + (spreadMs * i) / count;
 			try (PendingRequests registry = new PendingRequests(Duration.ofMillis(10), count,
 					Duration.ofMinutes(1))) {
+				usedAfterGc();
 				Expiries expiries = new Expiries(count, "request-reply-timer");
 				for (int i = 0; i < count; i++) {
 					PendingRequest<String> request = registry.register("bench", String.class,
@@ -92,10 +103,12 @@ public final class RegistryFootprint {
 					long deadline = request.deadlineNanos;
 					request.whenComplete((value, ex) -> expiries.record(deadline));
 				}
+				settle(settle);
 				expiries.await();
 				expiries.print(pattern, "PendingRequests");
 			}
 			try (ScheduledTimeoutRegistry registry = new ScheduledTimeoutRegistry()) {
+				usedAfterGc();
 				Expiries expiries = new Expiries(count, "baseline-timeouts-");
 				for (int i = 0; i < count; i++) {
 					ScheduledTimeoutRegistry.Pending<String> request = registry.register("bench",
@@ -103,6 +116,7 @@ public final class RegistryFootprint {
 					long deadline = request.deadlineNanos;
 					request.whenComplete((value, ex) -> expiries.record(deadline));
 				}
+				settle(settle);
 				expiries.await();
 				expiries.print(pattern, "baseline");
 			}
@@ -115,6 +129,13 @@ public final class RegistryFootprint {
 		long after = usedAfterGc();
 		clear.run();
 		return (double) (after - before) / count;
+	}
+
+	// Collect once the requests are registered (the collection's pause comes before the first deadline).
+	private static void settle(boolean settle) {
+		if (settle) {
+			System.gc();
+		}
 	}
 
 	private static long usedAfterGc() {
@@ -141,7 +162,10 @@ public final class RegistryFootprint {
 	 */
 	private static final class Expiries {
 
-		private final Histogram lateness = new Histogram(3);
+		// Each callback's lateness, in nanoseconds, at the index it took.
+		private final long[] late;
+
+		private final AtomicInteger recorded = new AtomicInteger();
 
 		private final CountDownLatch done;
 
@@ -155,17 +179,29 @@ public final class RegistryFootprint {
 
 		private long allBytes;
 
+		private final long collectionsBefore;
+
+		private final long pausedBefore;
+
+		private long collections;
+
+		private long paused;
+
 		Expiries(int count, String timerPrefix) {
 			this.count = count;
+			this.late = new long[count];
 			this.done = new CountDownLatch(count);
 			this.timerPrefix = timerPrefix;
 			this.allocatedBefore = allocated();
+			this.collectionsBefore = collections();
+			this.pausedBefore = paused();
 		}
 
 		void record(long deadlineNanos) {
 			long late = Math.max(0, System.nanoTime() - deadlineNanos);
-			synchronized (this.lateness) {
-				this.lateness.recordValue(late);
+			int index = this.recorded.getAndIncrement();
+			if (index < this.late.length) {
+				this.late[index] = late;
 			}
 			this.done.countDown();
 		}
@@ -174,6 +210,8 @@ public final class RegistryFootprint {
 			if (!this.done.await(60, TimeUnit.SECONDS)) {
 				throw new IllegalStateException(this.done.getCount() + " of " + this.count + " never completed");
 			}
+			this.collections = collections() - this.collectionsBefore;
+			this.paused = paused() - this.pausedBefore;
 			Map<Long, Long> after = allocated();
 			for (ThreadInfo thread : threads.getThreadInfo(threads.getAllThreadIds())) {
 				Long now = (thread != null) ? after.get(thread.getThreadId()) : null;
@@ -189,12 +227,31 @@ public final class RegistryFootprint {
 		}
 
 		void print(String pattern, String name) {
-			synchronized (this.lateness) {
-				System.out.printf("| %s | %s | %.1f | %.1f | %.1f | %.1f | %,d | %,d |%n", pattern, name,
-						this.lateness.getValueAtPercentile(50) / 1e6, this.lateness.getValueAtPercentile(99) / 1e6,
-						this.lateness.getValueAtPercentile(99.9) / 1e6, this.lateness.getMaxValue() / 1e6,
-						this.allBytes / this.count, this.timerBytes / this.count);
+			Histogram lateness = new Histogram(3);
+			for (long value : this.late) {
+				lateness.recordValue(value);
 			}
+			System.out.printf("| %s | %s | %.1f | %.1f | %.1f | %.1f | %,d | %,d | %d (%d) |%n", pattern, name,
+					lateness.getValueAtPercentile(50) / 1e6, lateness.getValueAtPercentile(99) / 1e6,
+					lateness.getValueAtPercentile(99.9) / 1e6, lateness.getMaxValue() / 1e6,
+					this.allBytes / this.count, this.timerBytes / this.count, this.collections, this.paused);
+		}
+
+		private static long collections() {
+			long total = 0;
+			for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+				total += Math.max(0, collector.getCollectionCount());
+			}
+			return total;
+		}
+
+		// Approximate: G1's young collector reports the time of its pauses, its concurrent cycles not.
+		private static long paused() {
+			long total = 0;
+			for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+				total += Math.max(0, collector.getCollectionTime());
+			}
+			return total;
 		}
 
 		private static Map<Long, Long> allocated() {
