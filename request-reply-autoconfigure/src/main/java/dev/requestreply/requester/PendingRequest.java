@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * @param <T> the reply type
  * @since 0.2.0
  */
-final class PendingRequest<T> extends CompletableFuture<T> {
+final class PendingRequest<T> extends RelayingFuture<T> {
 
 	final CorrelationId id;
 
