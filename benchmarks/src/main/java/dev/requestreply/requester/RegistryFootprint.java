@@ -24,7 +24,8 @@ import org.HdrHistogram.Histogram;
  * <li>Timeouts: the requests registered at once with timeouts spread evenly over
  * {@code [bench.timeouts.min, bench.timeouts.min + bench.timeouts.spread]} ms (default 2,000 +
  * 2,000), then the lateness of each (when its callback ran minus its deadline) and the bytes
- * allocated per expiry (all threads, and the registry's timer thread alone); and the same with
+ * allocated per expiry from the end of their registration (all threads, and the registry's timer
+ * thread alone); and the same with
  * every request on one deadline (a burst); with the collections that ran meanwhile (count and
  * total pause).</li>
  * </ul>
@@ -104,6 +105,7 @@ public final class RegistryFootprint {
 					request.whenComplete((value, ex) -> expiries.record(deadline));
 				}
 				settle(settle);
+				expiries.start();
 				expiries.await();
 				expiries.print(pattern, "PendingRequests");
 			}
@@ -117,6 +119,7 @@ public final class RegistryFootprint {
 					request.whenComplete((value, ex) -> expiries.record(deadline));
 				}
 				settle(settle);
+				expiries.start();
 				expiries.await();
 				expiries.print(pattern, "baseline");
 			}
@@ -155,9 +158,9 @@ public final class RegistryFootprint {
 
 	/**
 	 * The lateness of each expiry (from its deadline to its callback) and the bytes allocated
-	 * while they expire, by the registry's timer thread and by every thread (the timer, the
-	 * completion threads with the callbacks and the dependent futures' own failures, the main
-	 * thread waiting). The futures are not kept: a callback counts down a latch, so that nothing of
+	 * while they expire (from the end of their registration), by the registry's timer thread and by
+	 * every thread (the timer, the completion threads with the callbacks and the dependent futures'
+	 * own failures, the main thread waiting). The futures are not kept: a callback counts down a latch, so that nothing of
 	 * an ended request stays reachable but what the registry keeps.
 	 */
 	private static final class Expiries {
@@ -173,15 +176,15 @@ public final class RegistryFootprint {
 
 		private final String timerPrefix;
 
-		private final Map<Long, Long> allocatedBefore;
+		private Map<Long, Long> allocatedBefore = Map.of();
 
 		private long timerBytes;
 
 		private long allBytes;
 
-		private final long collectionsBefore;
+		private long collectionsBefore;
 
-		private final long pausedBefore;
+		private long pausedBefore;
 
 		private long collections;
 
@@ -192,6 +195,10 @@ public final class RegistryFootprint {
 			this.late = new long[count];
 			this.done = new CountDownLatch(count);
 			this.timerPrefix = timerPrefix;
+		}
+
+		// Once the requests are registered: what registering them allocates is not counted.
+		void start() {
 			this.allocatedBefore = allocated();
 			this.collectionsBefore = collections();
 			this.pausedBefore = paused();
