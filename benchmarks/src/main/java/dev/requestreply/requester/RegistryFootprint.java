@@ -24,10 +24,9 @@ import org.HdrHistogram.Histogram;
  * <li>Timeouts: the requests registered at once with timeouts spread evenly over
  * {@code [bench.timeouts.min, bench.timeouts.min + bench.timeouts.spread]} ms (default 2,000 +
  * 2,000), then the lateness of each (when its callback ran minus its deadline) and the bytes
- * allocated per expiry from the end of their registration (all threads, and the registry's timer
- * thread alone); and the same with
- * every request on one deadline (a burst); with the collections that ran meanwhile (count and
- * total pause).</li>
+ * allocated and the CPU time spent per expiry from the end of their registration (all Java
+ * threads, and the registry's timer thread alone); and the same with every request on one deadline
+ * (a burst); with the collections that ran meanwhile (count and total pause).</li>
  * </ul>
  * Run with a fixed heap, e.g. {@code -Xms1g -Xmx1g}, so that heap sizing does not move the figures.
  * Each timeout run starts on a collected heap (the garbage of the run before is not collected
@@ -88,8 +87,9 @@ public final class RegistryFootprint {
 		System.out.println();
 		System.out.println("| timeouts, " + String.format("%,d", count)
 				+ " pending | registry | p50 late ms | p99 late ms | p99.9 late ms | max late ms"
-				+ " | bytes allocated per expiry, all threads | of which the timer thread | collections (pause ms) |");
-		System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
+				+ " | bytes allocated per expiry, all threads | of which the timer thread"
+				+ " | CPU us per expiry, all threads | of which the timer thread | collections (pause ms) |");
+		System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 		for (boolean burst : new boolean[] { false, true }) {
 			String pattern = burst ? "one deadline (" + minMs + " ms)"
 					: "deadlines spread over " + minMs + "-" + (minMs + spreadMs) + " ms";
@@ -178,9 +178,15 @@ public final class RegistryFootprint {
 
 		private Map<Long, Long> allocatedBefore = Map.of();
 
+		private Map<Long, Long> cpuBefore = Map.of();
+
 		private long timerBytes;
 
 		private long allBytes;
+
+		private long timerCpu;
+
+		private long allCpu;
 
 		private long collectionsBefore;
 
@@ -200,6 +206,7 @@ public final class RegistryFootprint {
 		// Once the requests are registered: what registering them allocates is not counted.
 		void start() {
 			this.allocatedBefore = allocated();
+			this.cpuBefore = cpu();
 			this.collectionsBefore = collections();
 			this.pausedBefore = paused();
 		}
@@ -220,15 +227,20 @@ public final class RegistryFootprint {
 			this.collections = collections() - this.collectionsBefore;
 			this.paused = paused() - this.pausedBefore;
 			Map<Long, Long> after = allocated();
+			Map<Long, Long> cpuAfter = cpu();
 			for (ThreadInfo thread : threads.getThreadInfo(threads.getAllThreadIds())) {
 				Long now = (thread != null) ? after.get(thread.getThreadId()) : null;
 				if (thread == null || now == null) {
 					continue;
 				}
 				long bytes = now - this.allocatedBefore.getOrDefault(thread.getThreadId(), 0L);
+				long cpu = cpuAfter.getOrDefault(thread.getThreadId(), 0L)
+						- this.cpuBefore.getOrDefault(thread.getThreadId(), 0L);
 				this.allBytes += bytes;
+				this.allCpu += cpu;
 				if (thread.getThreadName().startsWith(this.timerPrefix)) {
 					this.timerBytes += bytes;
+					this.timerCpu += cpu;
 				}
 			}
 		}
@@ -238,10 +250,11 @@ public final class RegistryFootprint {
 			for (long value : this.late) {
 				lateness.recordValue(value);
 			}
-			System.out.printf("| %s | %s | %.1f | %.1f | %.1f | %.1f | %,d | %,d | %d (%d) |%n", pattern, name,
-					lateness.getValueAtPercentile(50) / 1e6, lateness.getValueAtPercentile(99) / 1e6,
+			System.out.printf("| %s | %s | %.1f | %.1f | %.1f | %.1f | %,d | %,d | %.2f | %.2f | %d (%d) |%n", pattern,
+					name, lateness.getValueAtPercentile(50) / 1e6, lateness.getValueAtPercentile(99) / 1e6,
 					lateness.getValueAtPercentile(99.9) / 1e6, lateness.getMaxValue() / 1e6,
-					this.allBytes / this.count, this.timerBytes / this.count, this.collections, this.paused);
+					this.allBytes / this.count, this.timerBytes / this.count, this.allCpu / 1e3 / this.count,
+					this.timerCpu / 1e3 / this.count, this.collections, this.paused);
 		}
 
 		private static long collections() {
@@ -263,14 +276,22 @@ public final class RegistryFootprint {
 
 		private static Map<Long, Long> allocated() {
 			long[] ids = threads.getAllThreadIds();
-			long[] bytes = threads.getThreadAllocatedBytes(ids);
-			Map<Long, Long> allocated = new HashMap<>();
+			return perThread(ids, threads.getThreadAllocatedBytes(ids));
+		}
+
+		private static Map<Long, Long> cpu() {
+			long[] ids = threads.getAllThreadIds();
+			return perThread(ids, threads.getThreadCpuTime(ids));
+		}
+
+		private static Map<Long, Long> perThread(long[] ids, long[] values) {
+			Map<Long, Long> byThread = new HashMap<>();
 			for (int i = 0; i < ids.length; i++) {
-				if (bytes[i] >= 0) {
-					allocated.put(ids[i], bytes[i]);
+				if (values[i] >= 0) {
+					byThread.put(ids[i], values[i]);
 				}
 			}
-			return allocated;
+			return byThread;
 		}
 
 	}
