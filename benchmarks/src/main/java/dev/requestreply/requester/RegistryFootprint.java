@@ -157,11 +157,12 @@ public final class RegistryFootprint {
 	}
 
 	/**
-	 * The lateness of each expiry (from its deadline to its callback) and the bytes allocated
-	 * while they expire (from the end of their registration), by the registry's timer thread and by
-	 * every thread (the timer, the completion threads with the callbacks and the dependent futures'
-	 * own failures, the main thread waiting). The futures are not kept: a callback counts down a latch, so that nothing of
-	 * an ended request stays reachable but what the registry keeps.
+	 * The lateness of each expiry (from its deadline to its callback), and the bytes allocated and
+	 * CPU time spent while they expire (from the end of their registration), by the registry's
+	 * timer thread and by every Java thread (the timer, the completion threads with the callbacks
+	 * and the dependent futures' own failures, the main thread waiting). The futures are not kept:
+	 * a callback counts down a latch, so that nothing of an ended request stays reachable but what
+	 * the registry keeps.
 	 */
 	private static final class Expiries {
 
