@@ -1,13 +1,15 @@
 package dev.requestreply.requester;
 
+import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.lang.management.MemoryMXBean;
-import java.time.Duration;
 import java.lang.management.ThreadInfo;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntFunction;
 
 import dev.requestreply.bench.ScheduledTimeoutRegistry;
@@ -22,10 +24,17 @@ import org.HdrHistogram.Histogram;
  * <li>Timeouts: the requests registered at once with timeouts spread evenly over
  * {@code [bench.timeouts.min, bench.timeouts.min + bench.timeouts.spread]} ms (default 2,000 +
  * 2,000), then the lateness of each (when its callback ran minus its deadline) and the bytes
- * allocated per expiry (all threads, and the registry's timer thread alone); and the same with
- * every request on one deadline (a burst).</li>
+ * allocated and the CPU time spent per expiry from the end of their registration (all Java
+ * threads, and the registry's timer thread alone); and the same with every request on one deadline
+ * (a burst); with the collections that ran meanwhile (count and total pause).</li>
  * </ul>
  * Run with a fixed heap, e.g. {@code -Xms1g -Xmx1g}, so that heap sizing does not move the figures.
+ * Each timeout run starts on a collected heap (the garbage of the run before is not collected
+ * during its expiries), and its callbacks record into an array allocated before it (no lock, no
+ * garbage of the harness's own while requests expire). With {@code -Dbench.timeouts.settle=true}
+ * the heap is also collected once all requests are registered, before the first deadline, as the
+ * young collections of a busy application would have met requests pending for seconds; by default
+ * the first collection during the expiries copies the requests still pending.
  *
  * <p>
  * In the engine's package on purpose: it drives the registry's package-private end path as the
@@ -46,6 +55,7 @@ public final class RegistryFootprint {
 		int repeats = Integer.getInteger("bench.footprint.repeats", 5);
 		long minMs = Long.getLong("bench.timeouts.min", 2_000);
 		long spreadMs = Long.getLong("bench.timeouts.spread", 2_000);
+		boolean settle = Boolean.getBoolean("bench.timeouts.settle");
 		System.out.printf("%n%,d pending requests, %d rounds, JVM %s, %s%n", count, repeats,
 				System.getProperty("java.version"), ManagementFactory.getRuntimeMXBean().getInputArguments());
 
@@ -77,14 +87,16 @@ public final class RegistryFootprint {
 		System.out.println();
 		System.out.println("| timeouts, " + String.format("%,d", count)
 				+ " pending | registry | p50 late ms | p99 late ms | p99.9 late ms | max late ms"
-				+ " | bytes allocated per expiry, all threads | of which the timer thread |");
-		System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |");
+				+ " | bytes allocated per expiry, all threads | of which the timer thread"
+				+ " | CPU us per expiry, all threads | of which the timer thread | collections (pause ms) |");
+		System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 		for (boolean burst : new boolean[] { false, true }) {
 			String pattern = burst ? "one deadline (" + minMs + " ms)"
 					: "deadlines spread over " + minMs + "-" + (minMs + spreadMs) + " ms";
 			IntFunction<Long> timeoutOf = (i) -> burst ? minMs : minMs + (spreadMs * i) / count;
 			try (PendingRequests registry = new PendingRequests(Duration.ofMillis(10), count,
 					Duration.ofMinutes(1))) {
+				usedAfterGc();
 				Expiries expiries = new Expiries(count, "request-reply-timer");
 				for (int i = 0; i < count; i++) {
 					PendingRequest<String> request = registry.register("bench", String.class,
@@ -92,10 +104,13 @@ public final class RegistryFootprint {
 					long deadline = request.deadlineNanos;
 					request.whenComplete((value, ex) -> expiries.record(deadline));
 				}
+				settle(settle);
+				expiries.start();
 				expiries.await();
 				expiries.print(pattern, "PendingRequests");
 			}
 			try (ScheduledTimeoutRegistry registry = new ScheduledTimeoutRegistry()) {
+				usedAfterGc();
 				Expiries expiries = new Expiries(count, "baseline-timeouts-");
 				for (int i = 0; i < count; i++) {
 					ScheduledTimeoutRegistry.Pending<String> request = registry.register("bench",
@@ -103,6 +118,8 @@ public final class RegistryFootprint {
 					long deadline = request.deadlineNanos;
 					request.whenComplete((value, ex) -> expiries.record(deadline));
 				}
+				settle(settle);
+				expiries.start();
 				expiries.await();
 				expiries.print(pattern, "baseline");
 			}
@@ -115,6 +132,13 @@ public final class RegistryFootprint {
 		long after = usedAfterGc();
 		clear.run();
 		return (double) (after - before) / count;
+	}
+
+	// Collect once the requests are registered (the collection's pause comes before the first deadline).
+	private static void settle(boolean settle) {
+		if (settle) {
+			System.gc();
+		}
 	}
 
 	private static long usedAfterGc() {
@@ -133,15 +157,19 @@ public final class RegistryFootprint {
 	}
 
 	/**
-	 * The lateness of each expiry (from its deadline to its callback) and the bytes allocated
-	 * while they expire, by the registry's timer thread and by every thread (the timer, the
-	 * completion threads with the callbacks and the dependent futures' own failures, the main
-	 * thread waiting). The futures are not kept: a callback counts down a latch, so that nothing of
-	 * an ended request stays reachable but what the registry keeps.
+	 * The lateness of each expiry (from its deadline to its callback), and the bytes allocated and
+	 * CPU time spent while they expire (from the end of their registration), by the registry's
+	 * timer thread and by every Java thread (the timer, the completion threads with the callbacks
+	 * and the dependent futures' own failures, the main thread waiting). The futures are not kept:
+	 * a callback counts down a latch, so that nothing of an ended request stays reachable but what
+	 * the registry keeps.
 	 */
 	private static final class Expiries {
 
-		private final Histogram lateness = new Histogram(3);
+		// Each callback's lateness, in nanoseconds, at the index it took.
+		private final long[] late;
+
+		private final AtomicInteger recorded = new AtomicInteger();
 
 		private final CountDownLatch done;
 
@@ -149,23 +177,46 @@ public final class RegistryFootprint {
 
 		private final String timerPrefix;
 
-		private final Map<Long, Long> allocatedBefore;
+		private Map<Long, Long> allocatedBefore = Map.of();
+
+		private Map<Long, Long> cpuBefore = Map.of();
 
 		private long timerBytes;
 
 		private long allBytes;
 
+		private long timerCpu;
+
+		private long allCpu;
+
+		private long collectionsBefore;
+
+		private long pausedBefore;
+
+		private long collections;
+
+		private long paused;
+
 		Expiries(int count, String timerPrefix) {
 			this.count = count;
+			this.late = new long[count];
 			this.done = new CountDownLatch(count);
 			this.timerPrefix = timerPrefix;
+		}
+
+		// Once the requests are registered: what registering them allocates is not counted.
+		void start() {
 			this.allocatedBefore = allocated();
+			this.cpuBefore = cpu();
+			this.collectionsBefore = collections();
+			this.pausedBefore = paused();
 		}
 
 		void record(long deadlineNanos) {
 			long late = Math.max(0, System.nanoTime() - deadlineNanos);
-			synchronized (this.lateness) {
-				this.lateness.recordValue(late);
+			int index = this.recorded.getAndIncrement();
+			if (index < this.late.length) {
+				this.late[index] = late;
 			}
 			this.done.countDown();
 		}
@@ -174,39 +225,74 @@ public final class RegistryFootprint {
 			if (!this.done.await(60, TimeUnit.SECONDS)) {
 				throw new IllegalStateException(this.done.getCount() + " of " + this.count + " never completed");
 			}
+			this.collections = collections() - this.collectionsBefore;
+			this.paused = paused() - this.pausedBefore;
 			Map<Long, Long> after = allocated();
+			Map<Long, Long> cpuAfter = cpu();
 			for (ThreadInfo thread : threads.getThreadInfo(threads.getAllThreadIds())) {
 				Long now = (thread != null) ? after.get(thread.getThreadId()) : null;
 				if (thread == null || now == null) {
 					continue;
 				}
 				long bytes = now - this.allocatedBefore.getOrDefault(thread.getThreadId(), 0L);
+				long cpu = cpuAfter.getOrDefault(thread.getThreadId(), 0L)
+						- this.cpuBefore.getOrDefault(thread.getThreadId(), 0L);
 				this.allBytes += bytes;
+				this.allCpu += cpu;
 				if (thread.getThreadName().startsWith(this.timerPrefix)) {
 					this.timerBytes += bytes;
+					this.timerCpu += cpu;
 				}
 			}
 		}
 
 		void print(String pattern, String name) {
-			synchronized (this.lateness) {
-				System.out.printf("| %s | %s | %.1f | %.1f | %.1f | %.1f | %,d | %,d |%n", pattern, name,
-						this.lateness.getValueAtPercentile(50) / 1e6, this.lateness.getValueAtPercentile(99) / 1e6,
-						this.lateness.getValueAtPercentile(99.9) / 1e6, this.lateness.getMaxValue() / 1e6,
-						this.allBytes / this.count, this.timerBytes / this.count);
+			Histogram lateness = new Histogram(3);
+			for (long value : this.late) {
+				lateness.recordValue(value);
 			}
+			System.out.printf("| %s | %s | %.1f | %.1f | %.1f | %.1f | %,d | %,d | %.2f | %.2f | %d (%d) |%n", pattern,
+					name, lateness.getValueAtPercentile(50) / 1e6, lateness.getValueAtPercentile(99) / 1e6,
+					lateness.getValueAtPercentile(99.9) / 1e6, lateness.getMaxValue() / 1e6,
+					this.allBytes / this.count, this.timerBytes / this.count, this.allCpu / 1e3 / this.count,
+					this.timerCpu / 1e3 / this.count, this.collections, this.paused);
+		}
+
+		private static long collections() {
+			long total = 0;
+			for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+				total += Math.max(0, collector.getCollectionCount());
+			}
+			return total;
+		}
+
+		// Approximate: G1's young collector reports the time of its pauses, its concurrent cycles not.
+		private static long paused() {
+			long total = 0;
+			for (GarbageCollectorMXBean collector : ManagementFactory.getGarbageCollectorMXBeans()) {
+				total += Math.max(0, collector.getCollectionTime());
+			}
+			return total;
 		}
 
 		private static Map<Long, Long> allocated() {
 			long[] ids = threads.getAllThreadIds();
-			long[] bytes = threads.getThreadAllocatedBytes(ids);
-			Map<Long, Long> allocated = new HashMap<>();
+			return perThread(ids, threads.getThreadAllocatedBytes(ids));
+		}
+
+		private static Map<Long, Long> cpu() {
+			long[] ids = threads.getAllThreadIds();
+			return perThread(ids, threads.getThreadCpuTime(ids));
+		}
+
+		private static Map<Long, Long> perThread(long[] ids, long[] values) {
+			Map<Long, Long> byThread = new HashMap<>();
 			for (int i = 0; i < ids.length; i++) {
-				if (bytes[i] >= 0) {
-					allocated.put(ids[i], bytes[i]);
+				if (values[i] >= 0) {
+					byThread.put(ids[i], values[i]);
 				}
 			}
-			return allocated;
+			return byThread;
 		}
 
 	}

@@ -24,6 +24,28 @@ interface EndAction {
 	 */
 	record Ended(RequestOutcome outcome, boolean release, boolean sendCancel) {
 
+		// Every one there is, made once: a burst of ends makes none.
+		private static final Ended[] ALL = new Ended[RequestOutcome.values().length * 4];
+
+		static {
+			for (RequestOutcome outcome : RequestOutcome.values()) {
+				for (int flags = 0; flags < 4; flags++) {
+					ALL[outcome.ordinal() * 4 + flags] = new Ended(outcome, (flags & 2) != 0, (flags & 1) != 0);
+				}
+			}
+		}
+
+		/**
+		 * Return how a request ended.
+		 * @param outcome how
+		 * @param release whether its reply partition is to be released
+		 * @param sendCancel whether cancel records go to its responders
+		 * @return the one instance for these values
+		 */
+		static Ended of(RequestOutcome outcome, boolean release, boolean sendCancel) {
+			return ALL[outcome.ordinal() * 4 + (release ? 2 : 0) + (sendCancel ? 1 : 0)];
+		}
+
 		void runOn(EndAction action) {
 			action.ended(this.outcome, this.release, this.sendCancel);
 		}

@@ -26,7 +26,7 @@ import org.jspecify.annotations.Nullable;
  * @param <T> the reply type
  * @since 0.2.0
  */
-final class PendingRequest<T> extends CompletableFuture<T> {
+final class PendingRequest<T> extends RelayingFuture<T> {
 
 	final CorrelationId id;
 
@@ -176,7 +176,7 @@ final class PendingRequest<T> extends CompletableFuture<T> {
 	 * The request ended: run the engine's action at its end, if set (else it runs once set).
 	 */
 	void ended(RequestOutcome outcome, boolean release, boolean sendCancel) {
-		EndAction.Ended ended = new EndAction.Ended(outcome, release, sendCancel);
+		EndAction.Ended ended = EndAction.Ended.of(outcome, release, sendCancel);
 		if (END_ACTION.getAndSet(this, ended) instanceof EndAction action) {
 			ended.runOn(action);
 		}

@@ -1,10 +1,9 @@
 package dev.requestreply.requester;
 
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ConcurrentMap;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.requestreply.CorrelationId;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Correlation ids of requests that ended without a reply (timed out or cancelled), remembered for
@@ -13,7 +12,9 @@ import dev.requestreply.CorrelationId;
  * <p>
  * An id is remembered in the registry's own map, its request replaced by {@link #ENDED}: ending a
  * request that way costs one update of an entry that exists (no second map, no resize of one, no
- * change of the map's size), which is most of what a timeout costs the registry.
+ * change of the map's size), which is most of what a timeout costs the registry. The order in which
+ * they are forgotten is a ring of ids and times, grown by doubling up to the capacity: remembering
+ * one allocates nothing once the ring has grown.
  */
 final class RecentlyEnded {
 
@@ -31,13 +32,21 @@ final class RecentlyEnded {
 
 	private final ConcurrentMap<CorrelationId, Object> entries;
 
-	private final ConcurrentLinkedQueue<Remembered> order = new ConcurrentLinkedQueue<>();
-
-	private final AtomicInteger size = new AtomicInteger();
-
 	private final long windowNanos;
 
 	private final int capacity;
+
+	// The ring, oldest at head, guarded by this object's monitor.
+	private @Nullable CorrelationId[] ids = new CorrelationId[16];
+
+	private long[] forgetAt = new long[16];
+
+	private int head;
+
+	private int count;
+
+	// The count, for readers outside the monitor.
+	private volatile int size;
 
 	RecentlyEnded(ConcurrentMap<CorrelationId, Object> entries, long windowNanos, int capacity) {
 		this.entries = entries;
@@ -56,9 +65,18 @@ final class RecentlyEnded {
 		if (!this.entries.replace(id, request, ENDED)) {
 			return false;
 		}
-		this.order.offer(new Remembered(id, nowNanos + this.windowNanos));
-		if (this.size.incrementAndGet() > this.capacity) {
-			forgetOldest();
+		synchronized (this) {
+			if (this.count == this.capacity) {
+				forgetOldest();
+			}
+			else if (this.count == this.ids.length) {
+				grow();
+			}
+			int tail = (this.head + this.count) % this.ids.length;
+			this.ids[tail] = id;
+			this.forgetAt[tail] = nowNanos + this.windowNanos;
+			this.count++;
+			this.size = this.count;
 		}
 		return true;
 	}
@@ -68,26 +86,42 @@ final class RecentlyEnded {
 	}
 
 	int size() {
-		return this.size.get();
+		return this.size;
 	}
 
 	void expire(long nowNanos) {
-		Remembered oldest;
-		while ((oldest = this.order.peek()) != null && oldest.forgetAt - nowNanos <= 0) {
-			forgetOldest();
+		synchronized (this) {
+			while (this.count > 0 && this.forgetAt[this.head] - nowNanos <= 0) {
+				forgetOldest();
+			}
 		}
 	}
 
+	// Under the monitor, with at least one id remembered.
 	private void forgetOldest() {
-		Remembered oldest = this.order.poll();
+		CorrelationId oldest = this.ids[this.head];
+		this.ids[this.head] = null;
+		this.head = (this.head + 1) % this.ids.length;
+		this.count--;
+		this.size = this.count;
 		if (oldest != null) {
-			this.entries.remove(oldest.id, ENDED);
-			this.size.decrementAndGet();
+			this.entries.remove(oldest, ENDED);
 		}
 	}
 
-	private record Remembered(CorrelationId id, long forgetAt) {
-
+	// Under the monitor, with the ring full and below the capacity.
+	private void grow() {
+		int length = (int) Math.min((long) this.ids.length * 2, Math.max(this.capacity, this.ids.length));
+		@Nullable CorrelationId[] grownIds = new CorrelationId[length];
+		long[] grownTimes = new long[length];
+		for (int i = 0; i < this.count; i++) {
+			int from = (this.head + i) % this.ids.length;
+			grownIds[i] = this.ids[from];
+			grownTimes[i] = this.forgetAt[from];
+		}
+		this.ids = grownIds;
+		this.forgetAt = grownTimes;
+		this.head = 0;
 	}
 
 }

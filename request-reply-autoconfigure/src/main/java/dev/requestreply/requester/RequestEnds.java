@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.IntSupplier;
@@ -28,6 +29,8 @@ final class RequestEnds {
 	private final Map<CorrelationId, Object> pending;
 
 	private final RequestTransitions transitions;
+
+	private final BiConsumer<PendingRequest<?>, RequestAction.Completion> timeoutCompletion = this::completeTimedOut;
 
 	// What the message of a timeout adds about its topic's responders (see ResponderHints).
 	private volatile TimeoutHints timeoutHints = (topic, sentNanos) -> null;
@@ -149,16 +152,19 @@ final class RequestEnds {
 	// and the completion of the future go to the completion executor, by the timer's batches (or
 	// to the caller in get()).
 	void expire(PendingRequest<?> request, Executor handOff) {
+		this.transitions.apply(request, new RequestEvent.Timeout(System.nanoTime()), this.timeoutCompletion, handOff);
+	}
+
+	// The completion of a request that timed out (one object for all: a burst of timeouts makes none).
+	private void completeTimedOut(PendingRequest<?> request, RequestAction.Completion completion) {
 		ReplyCollector collector = request.collector;
-		this.transitions.apply(request, new RequestEvent.Timeout(System.nanoTime()), (r, completion) -> {
-			if (collector != null && completion == RequestAction.Completion.PARTIAL) {
-				collector.completeOnTimeout(r);
-			}
-			else {
-				r.completeExceptionally((collector != null) ? collector.timeoutFailure(r)
-						: timedOut(r, Duration.ofNanos(r.deadlineNanos - r.startNanos)));
-			}
-		}, handOff);
+		if (collector != null && completion == RequestAction.Completion.PARTIAL) {
+			collector.completeOnTimeout(request);
+		}
+		else {
+			request.completeExceptionally((collector != null) ? collector.timeoutFailure(request)
+					: timedOut(request, Duration.ofNanos(request.deadlineNanos - request.startNanos)));
+		}
 	}
 
 	/**

@@ -1,6 +1,5 @@
 package dev.requestreply.requester;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Executor;
@@ -102,12 +101,15 @@ final class RequestTransitions {
 				break;
 			}
 		}
-		// Sized for the most an end runs (measure, notify, complete): never grown.
-		List<Runnable> userCode = new ArrayList<>(4);
+		List<RequestAction> actions = transition.actions();
 		boolean release = false;
 		boolean sendCancel = false;
 		boolean removed = false;
-		for (RequestAction action : transition.actions()) {
+		boolean userCode = false;
+		// From the request's start to its end, for the listeners: taken once, at the first that needs it.
+		long duration = -1;
+		for (int i = 0; i < actions.size(); i++) {
+			RequestAction action = actions.get(i);
 			if (action instanceof RequestAction.Remove) {
 				removed = true;
 				engine(request, action);
@@ -118,24 +120,14 @@ final class RequestTransitions {
 			else if (action instanceof RequestAction.SendCancel) {
 				sendCancel = true;
 			}
-			else if (action instanceof RequestAction.Measure measure) {
-				RequestOutcome outcome = measure.outcome();
-				long duration = System.nanoTime() - request.startNanos;
-				Runnable figures = () -> this.figures.measure(request, outcome, duration);
-				if (measure.userCode()) {
-					userCode.add(figures);
-				}
-				else {
-					figures.run();
-				}
+			else if (action instanceof RequestAction.Measure measure && !measure.userCode()) {
+				duration = (duration < 0) ? System.nanoTime() - request.startNanos : duration;
+				this.figures.measure(request, measure.outcome(), duration);
 			}
-			else if (action instanceof RequestAction.Notify notify) {
-				RequestOutcome outcome = notify.outcome();
-				long duration = System.nanoTime() - request.startNanos;
-				userCode.add(() -> this.figures.notify(request, outcome, duration));
-			}
-			else if (action instanceof RequestAction.Complete complete) {
-				userCode.add(() -> completion.accept(request, complete.completion()));
+			else if (action instanceof RequestAction.Measure || action instanceof RequestAction.Notify
+					|| action instanceof RequestAction.Complete) {
+				duration = (duration < 0) ? System.nanoTime() - request.startNanos : duration;
+				userCode = true;
 			}
 			else {
 				engine(request, action);
@@ -145,8 +137,8 @@ final class RequestTransitions {
 		if (outcome != null && removed) {
 			runEndAction(request, outcome, release, sendCancel);
 		}
-		if (!userCode.isEmpty()) {
-			Runnable task = (userCode.size() == 1) ? userCode.get(0) : () -> userCode.forEach(Runnable::run);
+		if (userCode) {
+			Runnable task = new UserCode<>(this.figures, request, actions, completion, duration);
 			if (handOff == null) {
 				task.run();
 			}
@@ -196,6 +188,50 @@ final class RequestTransitions {
 				this.completions.execute(() -> collector.testPolicy(request));
 			}
 		}
+	}
+
+	/**
+	 * What of an end runs user code, in the order of its actions: the measures that wait for the
+	 * completion (never in a sound core), the application's outcome listeners, the completion of the
+	 * future. One object per end, whatever it runs.
+	 */
+	private static final class UserCode<R extends PendingRequest<?>> implements Runnable {
+
+		private final RequestFigures figures;
+
+		private final R request;
+
+		private final List<RequestAction> actions;
+
+		private final BiConsumer<? super R, RequestAction.Completion> completion;
+
+		private final long duration;
+
+		UserCode(RequestFigures figures, R request, List<RequestAction> actions,
+				BiConsumer<? super R, RequestAction.Completion> completion, long duration) {
+			this.figures = figures;
+			this.request = request;
+			this.actions = actions;
+			this.completion = completion;
+			this.duration = duration;
+		}
+
+		@Override
+		public void run() {
+			for (int i = 0; i < this.actions.size(); i++) {
+				RequestAction action = this.actions.get(i);
+				if (action instanceof RequestAction.Measure measure && measure.userCode()) {
+					this.figures.measure(this.request, measure.outcome(), this.duration);
+				}
+				else if (action instanceof RequestAction.Notify notify) {
+					this.figures.notify(this.request, notify.outcome(), this.duration);
+				}
+				else if (action instanceof RequestAction.Complete complete) {
+					this.completion.accept(this.request, complete.completion());
+				}
+			}
+		}
+
 	}
 
 	private static void runEndAction(PendingRequest<?> request, RequestOutcome outcome, boolean release,

@@ -5,6 +5,7 @@ import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 
 import dev.requestreply.requester.RequestOutcome;
 import dev.requestreply.requester.core.RequestAction.Complete;
@@ -45,12 +46,20 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RequestCore {
 
+	// Before SOUND, which uses it: the completions an end may have, and none.
+	private static final int COMPLETIONS = Completion.values().length + 1;
+
 	/**
 	 * The core the engine runs.
 	 */
 	public static final RequestCore SOUND = new RequestCore(EnumSet.noneOf(Defect.class));
 
 	private final Set<Defect> defects;
+
+	// The actions of each end that runs nothing before them, made once: an end decides them from
+	// its outcome, its completion and three flags, and a burst of timeouts shares one list.
+	private final AtomicReferenceArray<List<RequestAction>> ends = new AtomicReferenceArray<>(
+			RequestOutcome.values().length * COMPLETIONS * 8);
 
 	RequestCore(Set<Defect> defects) {
 		this.defects = EnumSet.noneOf(Defect.class);
@@ -187,6 +196,22 @@ public final class RequestCore {
 
 	private Transition end(RequestState state, RequestOutcome outcome, @Nullable Completion completion, boolean cancel,
 			boolean rememberId, List<RequestAction> before) {
+		if (!before.isEmpty()) {
+			return new Transition(state.ending(outcome),
+					endActions(state, outcome, completion, cancel, rememberId, before));
+		}
+		int key = ((outcome.ordinal() * COMPLETIONS + ((completion != null) ? completion.ordinal() + 1 : 0)) << 3)
+				| (state.holdsPartition() ? 4 : 0) | ((cancel && state.cancelsOn()) ? 2 : 0) | (rememberId ? 1 : 0);
+		List<RequestAction> actions = this.ends.get(key);
+		if (actions == null) {
+			actions = endActions(state, outcome, completion, cancel, rememberId, before);
+			this.ends.set(key, actions);
+		}
+		return new Transition(state.ending(outcome), actions);
+	}
+
+	private List<RequestAction> endActions(RequestState state, RequestOutcome outcome, @Nullable Completion completion,
+			boolean cancel, boolean rememberId, List<RequestAction> before) {
 		List<RequestAction> actions = new ArrayList<>(before);
 		actions.add(new RequestAction.Remove(rememberId));
 		actions.add(new RequestAction.Count(outcome));
@@ -201,7 +226,7 @@ public final class RequestCore {
 		if (completion != null) {
 			actions.add(new Complete(completion, List.of()));
 		}
-		return new Transition(state.ending(outcome), actions);
+		return List.copyOf(actions);
 	}
 
 	private boolean has(Defect defect) {
@@ -217,7 +242,7 @@ public final class RequestCore {
 	public record Transition(RequestState state, List<RequestAction> actions) {
 
 		/**
-		 * Copy the actions.
+		 * Copy the actions (an immutable list is kept as it is).
 		 * @param state the next state
 		 * @param actions the actions, in order
 		 */
