@@ -25,6 +25,7 @@ import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
 import org.jspecify.annotations.Nullable;
 
 import org.springframework.core.log.LogAccessor;
@@ -77,6 +78,8 @@ final class PendingOwner implements SupervisedLoop.Body {
 
 	private final PendingTally tally = new PendingTally();
 
+	private final PollWaker waker = new PollWaker();
+
 	PendingOwner(ConsumerFactory<byte[], byte[]> consumerFactory, DurableSettings settings, DurableListeners listeners,
 			OutcomeDelivery delivery, PayloadConverter converter, ResponderCancels cancels, DurableFigures figures) {
 		this.figures = figures;
@@ -98,6 +101,7 @@ final class PendingOwner implements SupervisedLoop.Body {
 
 	void post(OwnerEvent event) {
 		this.inbox.add(event);
+		this.waker.wake();
 	}
 
 	@Override
@@ -110,52 +114,70 @@ final class PendingOwner implements SupervisedLoop.Body {
 			// Started again after a failure: every owned partition restores anew.
 			this.owned.values().forEach(OwnedPartition::restart);
 			Set<TopicPartition> assigned = new HashSet<>();
-			while (loop.isRunning()) {
-				drainInbox();
-				Set<TopicPartition> wanted = new HashSet<>();
-				this.owned.values().forEach((partition) -> wanted.add(partition.pending));
-				if (!wanted.equals(assigned)) {
-					consumer.assign(wanted);
-					assigned = wanted;
-				}
-				startRestores(consumer);
-				// Before the poll: a restore's polls may take long, and the health shows it meanwhile.
-				this.restoring = (int) this.owned.values().stream().filter((partition) -> !partition.restored).count();
-				if (assigned.isEmpty()) {
-					this.restoring = 0;
-					this.pendingCount = 0;
-					this.tally.clear();
-					Thread.sleep(POLL.toMillis());
-					continue;
-				}
-				for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
-					OwnedPartition partition = this.owned.get(record.partition());
-					if (partition != null) {
-						partition.apply(record);
+			this.waker.attach(consumer);
+			try {
+				while (loop.isRunning()) {
+					try {
+						assigned = turn(consumer, assigned);
+					}
+					catch (WakeupException ex) {
+						// Woken for an event posted: the next turn takes it.
 					}
 				}
-				int restoringNow = 0;
-				int pending = 0;
-				// A copy: firing deadlines reads the inbox, which may assign or revoke partitions.
-				for (OwnedPartition partition : List.copyOf(this.owned.values())) {
-					partition.position = consumer.position(partition.pending);
-					if (!partition.restored && partition.position >= partition.restoreEnd) {
-						restored(partition);
-					}
-					if (partition.restored) {
-						handleReplies(consumer, partition);
-						fireDeadlines(consumer, partition);
-					}
-					else {
-						restoringNow++;
-					}
-					pending += partition.states.size() + partition.inFlight.size();
-				}
-				this.restoring = restoringNow;
-				this.pendingCount = pending;
-				this.tally.count(this.owned.values(), System.nanoTime());
+			}
+			finally {
+				this.waker.attach(null);
 			}
 		}
+	}
+
+	// One turn of the loop: returns the pending partitions assigned to the consumer now.
+	private Set<TopicPartition> turn(Consumer<byte[], byte[]> consumer, Set<TopicPartition> assigned)
+			throws InterruptedException {
+		drainInbox();
+		Set<TopicPartition> wanted = new HashSet<>();
+		this.owned.values().forEach((partition) -> wanted.add(partition.pending));
+		if (!wanted.equals(assigned)) {
+			consumer.assign(wanted);
+			assigned = wanted;
+		}
+		startRestores(consumer);
+		// Before the poll: a restore's polls may take long, and the health shows it meanwhile.
+		this.restoring = (int) this.owned.values().stream().filter((partition) -> !partition.restored).count();
+		if (assigned.isEmpty()) {
+			this.restoring = 0;
+			this.pendingCount = 0;
+			this.tally.clear();
+			Thread.sleep(POLL.toMillis());
+			return assigned;
+		}
+		for (ConsumerRecord<byte[], byte[]> record : this.waker.poll(consumer, POLL)) {
+			OwnedPartition partition = this.owned.get(record.partition());
+			if (partition != null) {
+				partition.apply(record);
+			}
+		}
+		int restoringNow = 0;
+		int pending = 0;
+		// A copy: firing deadlines reads the inbox, which may assign or revoke partitions.
+		for (OwnedPartition partition : List.copyOf(this.owned.values())) {
+			partition.position = consumer.position(partition.pending);
+			if (!partition.restored && partition.position >= partition.restoreEnd) {
+				restored(partition);
+			}
+			if (partition.restored) {
+				handleReplies(consumer, partition);
+				fireDeadlines(consumer, partition);
+			}
+			else {
+				restoringNow++;
+			}
+			pending += partition.states.size() + partition.inFlight.size();
+		}
+		this.restoring = restoringNow;
+		this.pendingCount = pending;
+		this.tally.count(this.owned.values(), System.nanoTime());
+		return assigned;
 	}
 
 	private void drainInbox() {
