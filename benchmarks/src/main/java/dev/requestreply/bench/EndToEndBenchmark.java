@@ -61,6 +61,8 @@ import org.springframework.messaging.handler.annotation.SendTo;
  * reading committed replies), to tell what exactly-once replies cost.</li>
  * <li>{@code ours-queue} (not in the default list): {@code ours} with the handler in queue mode
  * ({@code request-reply.handler.queue=true}, a share group).</li>
+ * <li>{@code ours-durable} (not in the default list): {@code ours} with durable requests
+ * ({@link OursDurable}): a round trip ends when the requester's listener has the outcome.</li>
  * <li>{@code ours-<label>} (not in the default list): {@code ours} with the settings of the system
  * property {@code bench.ours-<label>.properties} (separated by {@code ;}) on both applications, to
  * measure a setting side by side with the defaults.</li>
@@ -620,6 +622,8 @@ public final class EndToEndBenchmark {
 
 		private final String topic;
 
+		private final OursDurable.Outcomes durable;
+
 		Ours(String servers, String payload, String name, String prefix) {
 			this.payload = payload;
 			boolean transactions = name.equals("ours-tx");
@@ -644,16 +648,31 @@ public final class EndToEndBenchmark {
 			for (int i = 0; i < RESPONDERS; i++) {
 				this.responders.add(start(OursResponderApp.class, responderProperties));
 			}
-			this.requester = start(OursRequesterApp.class, requesterProperties);
+			boolean durable = name.equals(OursDurable.NAME);
+			this.requester = start(durable ? OursDurable.RequesterApp.class : OursRequesterApp.class,
+					requesterProperties);
 			this.template = this.requester.getBean(RequestReplyTemplate.class);
+			this.durable = durable ? this.requester.getBean(OursDurable.Outcomes.class) : null;
 			// One partition: in a consumer group one responder owns it, the others stand by.
 			awaitAnyAssigned(this.responders.stream()
 				.flatMap((responder) -> responder.getBean(ReplyHandlerContainers.class).getContainers().stream())
 				.toList());
+			if (this.durable != null) {
+				try {
+					this.durable.awaitFirst(this.template, this.topic, this.payload);
+				}
+				catch (Exception ex) {
+					throw new IllegalStateException("No outcome of a first durable request", ex);
+				}
+			}
 		}
 
 		@Override
 		public CompletableFuture<?> call() {
+			OursDurable.Outcomes outcomes = this.durable;
+			if (outcomes != null) {
+				return outcomes.submit(this.template, this.topic, this.payload);
+			}
 			return this.template.request(this.topic, this.payload, String.class);
 		}
 
