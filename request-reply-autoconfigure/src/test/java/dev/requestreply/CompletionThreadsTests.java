@@ -195,14 +195,25 @@ class CompletionThreadsTests {
 	@Test
 	void whenFuturesCompleteThenCallbacksRunOnCompletionThreads() throws Exception {
 		Set<String> threads = ConcurrentHashMap.newKeySet();
-		template.request(echoTopic, "reply", String.class, Duration.ofSeconds(10))
-			.whenComplete((value, ex) -> threads.add(Thread.currentThread().getName()))
-			.get(10, TimeUnit.SECONDS);
-		template.request(nobodyTopic, "timeout", String.class, Duration.ofMillis(100))
-			.handle((value, ex) -> threads.add(Thread.currentThread().getName()))
-			.get(10, TimeUnit.SECONDS);
-		assertThat(threads).isNotEmpty()
-			.allSatisfy((name) -> assertThat(name).startsWith(RequesterSettings.COMPLETION_THREAD_PREFIX));
+		// Held until both callbacks are attached: a future already complete would run them on
+		// this thread (the JDK's rule), which a stall of this thread under load could cause.
+		echo.gate.hold();
+		CompletableFuture<?> replied;
+		CompletableFuture<?> timedOut;
+		try {
+			replied = template.request(echoTopic, "reply", String.class, Duration.ofSeconds(10))
+				.whenComplete((value, ex) -> threads.add(Thread.currentThread().getName()));
+			timedOut = template.request(nobodyTopic, "timeout", String.class, Duration.ofSeconds(1))
+				.handle((value, ex) -> threads.add(Thread.currentThread().getName()));
+		}
+		finally {
+			echo.gate.release();
+		}
+		replied.get(10, TimeUnit.SECONDS);
+		timedOut.get(10, TimeUnit.SECONDS);
+		assertThat(threads).as("the callbacks' threads %s", threads)
+			.isNotEmpty()
+			.allMatch((name) -> name.startsWith(RequesterSettings.COMPLETION_THREAD_PREFIX));
 	}
 
 	@Test
