@@ -135,6 +135,22 @@ class DurableRequestsTests {
 	}
 
 	@Test
+	void whenSubmittedWithoutTimeoutThenTheDefaultTimeoutEndsItTimedOut() throws Exception {
+		String topic = TestBroker.createTopic("durable-default-timeout", 1);
+		ConfigurableApplicationContext instance = instance(TestBroker.uniqueTopic("durable-app"),
+				"request-reply.durable.default-timeout=1s");
+		long submittedAt = System.currentTimeMillis();
+		DurableRequest request = instance.getBean(RequestReplyTemplate.class)
+			.submit(topic, "job", DurableOptions.kind("report"));
+		request.accepted().get(10, TimeUnit.SECONDS);
+		DurableOutcome<String> outcome = instance.getBean(Outcomes.class).next();
+		assertThat(outcome).isInstanceOf(DurableOutcome.TimedOut.class);
+		assertThat(outcome.id()).isEqualTo(request.id());
+		long deadline = ((DurableOutcome.TimedOut<String>) outcome).deadline().toEpochMilli();
+		assertThat(deadline).isBetween(submittedAt + 1_000, submittedAt + 1_000 + 10_000);
+	}
+
+	@Test
 	void whenPendingRequestIsCancelledFromAnotherInstanceThenItEndsCancelledAndItsResponderIsTold() throws Exception {
 		String topic = TestBroker.createTopic("durable-cancel", 1);
 		Slow slow = responder(topic).getBean(Slow.class);
