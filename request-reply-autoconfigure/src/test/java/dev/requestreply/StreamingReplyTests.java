@@ -3,6 +3,8 @@ package dev.requestreply;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.concurrent.TimeUnit;
@@ -13,6 +15,8 @@ import org.assertj.core.api.InstanceOfAssertFactories;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.adapter.JdkFlowAdapter;
+import reactor.core.publisher.Flux;
 
 import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -42,7 +46,8 @@ class StreamingReplyTests {
 				"test.topic.count=" + TestBroker.uniqueTopic("count"),
 				"test.topic.letters=" + TestBroker.uniqueTopic("letters"),
 				"test.topic.broken=" + TestBroker.uniqueTopic("broken"),
-				"test.topic.stalling=" + TestBroker.uniqueTopic("stalling"));
+				"test.topic.stalling=" + TestBroker.uniqueTopic("stalling"),
+				"test.topic.endless=" + TestBroker.uniqueTopic("endless"));
 		template = context.getBean(RequestReplyTemplate.class);
 	}
 
@@ -124,6 +129,24 @@ class StreamingReplyTests {
 		}
 	}
 
+	@Test
+	void whenAStreamWithoutDeadlineReachesItsMaxHandlingTimeThenItEndsWithDeadlineExceededAndItsCancelRunsOffTheHandlersLoop()
+			throws Exception {
+		Endless endless = context.getBean(Endless.class);
+		try (TestRawRequests raw = new TestRawRequests(TestBroker.createTopic("streaming-raw-replies", 1))) {
+			CorrelationId id = raw.send(topic("endless"), "x", null, true);
+			RemoteHandlerException failure = raw.awaitFailureAmongReplies(id, Duration.ofSeconds(20));
+			assertThat(failure.getErrorCode()).isEqualTo(ReplyErrorCodes.DEADLINE_EXCEEDED);
+		}
+		// Cancelled twice: by the request's cancel actions, and by the end of its stream.
+		await().atMost(Duration.ofSeconds(10)).until(() -> endless.cancelledOn.size() >= 2);
+		// The publisher's cancel is user code: never on the engine's own threads.
+		assertThat(endless.cancelledOn).allSatisfy((thread) -> assertThat(thread)
+			.startsWith("request-reply-endless.endless-")
+			.doesNotContain("-loop-")
+			.doesNotContain("-send-"));
+	}
+
 	@Configuration(proxyBeanMethods = false)
 	@EnableAutoConfiguration
 	static class App {
@@ -136,6 +159,11 @@ class StreamingReplyTests {
 		@Bean
 		Stalling stalling() {
 			return new Stalling();
+		}
+
+		@Bean
+		Endless endless() {
+			return new Endless();
 		}
 
 	}
@@ -202,6 +230,54 @@ class StreamingReplyTests {
 						Thread.currentThread().interrupt();
 					}
 				}
+			});
+		}
+
+	}
+
+	static class Endless {
+
+		// The threads its publisher's subscription was cancelled on.
+		final Queue<String> cancelledOn = new ConcurrentLinkedQueue<>();
+
+		@ReplyHandler(topics = "${test.topic.endless}", maxHandlingTime = "1s")
+		Flow.Publisher<Long> endless(String request) {
+			Flow.Publisher<Long> ticks = JdkFlowAdapter.publisherToFlowPublisher(Flux.interval(Duration.ofMillis(20)));
+			return (subscriber) -> ticks.subscribe(new Flow.Subscriber<Long>() {
+
+				@Override
+				public void onSubscribe(Flow.Subscription subscription) {
+					subscriber.onSubscribe(new Flow.Subscription() {
+
+						@Override
+						public void request(long n) {
+							subscription.request(n);
+						}
+
+						@Override
+						public void cancel() {
+							Endless.this.cancelledOn.add(Thread.currentThread().getName());
+							subscription.cancel();
+						}
+
+					});
+				}
+
+				@Override
+				public void onNext(Long item) {
+					subscriber.onNext(item);
+				}
+
+				@Override
+				public void onError(Throwable failure) {
+					subscriber.onError(failure);
+				}
+
+				@Override
+				public void onComplete() {
+					subscriber.onComplete();
+				}
+
 			});
 		}
 

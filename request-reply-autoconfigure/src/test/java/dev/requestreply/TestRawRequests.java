@@ -57,8 +57,22 @@ public final class TestRawRequests implements AutoCloseable {
 	 * @return its correlation id
 	 */
 	public CorrelationId send(String topic, String value, @Nullable Long deadline) throws Exception {
+		return send(topic, value, deadline, false);
+	}
+
+	/**
+	 * Send a request to a topic, asking for a stream of replies ({@code rr_stream}) or not.
+	 * @param deadline the {@code rr_deadline} (epoch milliseconds), or {@code null} for none
+	 * @param stream whether the requester wants a stream of replies
+	 * @return its correlation id
+	 */
+	public CorrelationId send(String topic, String value, @Nullable Long deadline, boolean stream)
+			throws Exception {
 		CorrelationId id = CorrelationId.random();
 		RecordHeaders headers = new RecordHeaders();
+		if (stream) {
+			headers.add(RequestReplyHeaders.STREAM, new byte[] { 1 });
+		}
 		headers.add(RequestReplyHeaders.CORRELATION_ID, id.toBytes());
 		headers.add(RequestReplyHeaders.REPLY_TOPIC, this.replyTopic.getBytes(StandardCharsets.UTF_8));
 		if (deadline != null) {
@@ -97,6 +111,26 @@ public final class TestRawRequests implements AutoCloseable {
 			throw new AssertionError("The reply to " + id + " is no error reply");
 		}
 		return failure;
+	}
+
+	/**
+	 * Wait for the error reply to a request whose other replies (a stream's elements) are skipped.
+	 */
+	public RemoteHandlerException awaitFailureAmongReplies(CorrelationId id, Duration timeout) {
+		RemoteHandlerException[] found = new RemoteHandlerException[1];
+		await().atMost(timeout).until(() -> {
+			for (ConsumerRecord<byte[], byte[]> record : this.replies.poll(Duration.ofMillis(100))) {
+				Header header = record.headers().lastHeader(RequestReplyHeaders.CORRELATION_ID);
+				if (header != null && id.equals(CorrelationId.fromBytes(header.value()))) {
+					RemoteHandlerException failure = ErrorHeaders.remoteFailure(this.replyTopic, record.headers());
+					if (failure != null) {
+						found[0] = failure;
+					}
+				}
+			}
+			return found[0] != null;
+		});
+		return found[0];
 	}
 
 	@Override

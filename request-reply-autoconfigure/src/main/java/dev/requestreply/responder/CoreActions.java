@@ -141,10 +141,18 @@ final class CoreActions implements Consumer<ResponderAction> {
 		}
 		StreamReplier stream = request.stream;
 		if (prepared == null && stream != null) {
-			// A stream at its max handling time: its own path sends its end.
-			stream.terminate(exceeded(), ReplyHandlerOutcome.EXPIRED);
-			this.endings.logExceeded(request);
-			this.core.post(request, HandlerCore.Event.SENT);
+			// A stream at its max handling time: its own path sends its end, and cancels its
+			// publisher (user code) on a handler thread, never the loop's.
+			HandlingTimeExceededException failure = exceeded();
+			this.executor.urgent(() -> {
+				try {
+					stream.terminate(failure, ReplyHandlerOutcome.EXPIRED);
+					this.endings.logExceeded(request);
+				}
+				finally {
+					this.core.post(request, HandlerCore.Event.SENT);
+				}
+			});
 			return;
 		}
 		if (prepared == null) {
