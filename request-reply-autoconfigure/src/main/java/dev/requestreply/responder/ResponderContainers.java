@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-import dev.requestreply.ReplyHandler;
 import dev.requestreply.convert.PayloadConverter;
 import dev.requestreply.handler.ReplyHandlerBeanPostProcessor;
 import dev.requestreply.handler.ReplyHandlerContainerCustomizer;
@@ -25,7 +24,6 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.core.log.LogAccessor;
 import org.springframework.core.task.TaskDecorator;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.util.Assert;
 
@@ -238,8 +236,11 @@ public class ResponderContainers implements ReplyHandlerContainers, SmartLifecyc
 		ResponderShared shared = new ResponderShared(this.converter,
 				new ReplyTopicPolicy(this.settings.policy().allowedReplyTopics(),
 						endpoints.stream().flatMap((endpoint) -> endpoint.topics().stream()).toList()),
-				this.observationRegistry, this.taskDecorator, transactionTemplate(), this.replyTopics);
-		int deliveryLimit = prepareQueueMode(endpoints, shared.transactionTemplate() != null);
+				this.observationRegistry, this.taskDecorator,
+				ResponderShared.transactionTemplate(this.clients, this.observationRegistry), this.replyTopics);
+		int deliveryLimit = QueueModeStart.prepare(endpoints.stream().filter(this.settings::queueMode).toList(),
+				this.settings, this.clients.adminConfigOrConsumers(), shared.transactionTemplate() != null,
+				this::shareGroupOf);
 		this.watchdog = new Watchdog();
 		this.cancelReader = new CancelReader(this.clients.consumerConfig(),
 				LoopThreads.of(this.settings.virtualThreads()));
@@ -262,55 +263,6 @@ public class ResponderContainers implements ReplyHandlerContainers, SmartLifecyc
 		this.watchdog.start();
 		this.cancelReader.start();
 		this.running = true;
-	}
-
-	/**
-	 * Check what queue mode needs, for the handlers that run in it, and prepare their share
-	 * groups: one clear failure rather than consumers that never get a record.
-	 * @return the brokers' delivery limit (0 without queue handlers)
-	 */
-	private int prepareQueueMode(List<ReplyHandlerEndpoint> endpoints, boolean transactional) {
-		List<ReplyHandlerEndpoint> queued = endpoints.stream().filter(this.settings::queueMode).toList();
-		if (queued.isEmpty()) {
-			return 0;
-		}
-		List<String> ids = queued.stream().map(ReplyHandlerEndpoint::id).toList();
-		for (ReplyHandlerEndpoint endpoint : queued) {
-			if (endpoint.orderingExplicit() && endpoint.ordering() != ReplyHandler.Ordering.NONE) {
-				throw new IllegalStateException(
-						ReplyHandlerBeanPostProcessor.queueOrderingMessage(endpoint.id(), endpoint.ordering()));
-			}
-		}
-		if (transactional) {
-			throw new IllegalStateException("@ReplyHandler " + ids + " run(s) in queue mode, and replies are sent in "
-					+ "transactions (spring.kafka.producer.transaction-id-prefix), but share groups have no "
-					+ "transactional acknowledgement: a reply and its request's acknowledgement cannot commit together. "
-					+ "Remove the transaction id prefix, or set queue = false / request-reply.handler.queue=false");
-		}
-		QueueMode.requireClients(ids, getClass().getClassLoader());
-		try (ShareGroupSetup setup = QueueMode.setup(this.clients.adminConfigOrConsumers())) {
-			setup.requireShareGroups(ids);
-			for (ReplyHandlerEndpoint endpoint : queued) {
-				setup.startFrom(shareGroupOf(endpoint), this.settings.queue().history());
-				Integer concurrency = endpoint.concurrency();
-				setup.checkSpread(endpoint.id(), endpoint.topics(),
-						(concurrency != null) ? concurrency : this.settings.queue().consumers(),
-						(concurrency != null) ? "@ReplyHandler concurrency" : "request-reply.handler.queue-consumers");
-			}
-			return setup.deliveryLimit();
-		}
-	}
-
-	private @Nullable KafkaTemplate<byte[], byte[]> transactionTemplate() {
-		if (this.clients.transactionalProducerFactory() == null) {
-			return null;
-		}
-		KafkaTemplate<byte[], byte[]> template = new KafkaTemplate<>(this.clients.transactionalProducerFactory());
-		if (!this.observationRegistry.isNoop()) {
-			template.setObservationRegistry(this.observationRegistry);
-			template.setObservationEnabled(true);
-		}
-		return template;
 	}
 
 	@Override

@@ -23,4 +23,23 @@ record ResponderShared(PayloadConverter converter, ReplyTopicPolicy replyTopicPo
 		ObservationRegistry observationRegistry, @Nullable TaskDecorator taskDecorator,
 		@Nullable KafkaTemplate<byte[], byte[]> transactionTemplate, ReplyTopics replyTopics) {
 
+	/**
+	 * Return the template of the transactional reply producers, or {@code null} without a
+	 * transactional producer factory.
+	 * @param clients the handlers' Kafka clients
+	 * @param observationRegistry the registry requests are observed with (the no-op one for none)
+	 */
+	static @Nullable KafkaTemplate<byte[], byte[]> transactionTemplate(ResponderClients clients,
+			ObservationRegistry observationRegistry) {
+		if (clients.transactionalProducerFactory() == null) {
+			return null;
+		}
+		KafkaTemplate<byte[], byte[]> template = new KafkaTemplate<>(clients.transactionalProducerFactory());
+		if (!observationRegistry.isNoop()) {
+			template.setObservationRegistry(observationRegistry);
+			template.setObservationEnabled(true);
+		}
+		return template;
+	}
+
 }
