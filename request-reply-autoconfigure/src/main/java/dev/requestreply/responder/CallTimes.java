@@ -9,6 +9,9 @@ import java.util.concurrent.atomic.LongAdder;
  */
 final class CallTimes {
 
+	// How far above the average one call counts.
+	private static final long MAX_RISE = 4;
+
 	private final LongAdder started = new LongAdder();
 
 	private final LongAdder waitTotalNanos = new LongAdder();
@@ -44,7 +47,11 @@ final class CallTimes {
 		this.progressNanos = now;
 		long took = now - startedNanos;
 		long average = this.serviceNanos;
-		this.serviceNanos = (average == 0) ? took : average + (took - average) / 4;
+		// A call far longer than those before it (held up while the machine ran other threads, or a
+		// rare slow one) raises the average by 3/4 at most: a run of them raises it to their time.
+		// Workers that block are seen as making no progress meanwhile (HandlerExecutor).
+		long counted = (average == 0) ? took : Math.min(took, MAX_RISE * average);
+		this.serviceNanos = (average == 0) ? took : average + (counted - average) / 4;
 	}
 
 	long serviceNanos() {
