@@ -166,7 +166,8 @@ class HandlerExecutorTests {
 					executor.submit(TestCalls.request(offset));
 				}
 			});
-			await().atMost(Duration.ofSeconds(10)).until(() -> done.get() == first + ROUND && executor.active() == 0);
+			await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+				.until(() -> done.get() == first + ROUND && executor.active() == 0);
 		}
 		executor.submit(TestCalls.request(slow));
 		await().atMost(Duration.ofSeconds(10)).until(() -> done.get() == WARM_UP + 1 && executor.active() == 0);
@@ -204,7 +205,8 @@ class HandlerExecutorTests {
 					executor.submit(TestCalls.request(offset));
 				}
 			});
-			await().atMost(Duration.ofSeconds(10)).until(() -> done.get() == first + ROUND && executor.active() == 0);
+			await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+				.until(() -> done.get() == first + ROUND && executor.active() == 0);
 		}
 		// Its one worker in a call for 2 ms, far less than the stall floor: as a busy machine holds it up.
 		long since = System.nanoTime();
