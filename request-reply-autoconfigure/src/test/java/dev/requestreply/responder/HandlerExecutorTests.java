@@ -116,16 +116,7 @@ class HandlerExecutorTests {
 		}, () -> {
 		}, true);
 		// Calls that return at once, with their reply: the executor takes the handler for a quick one.
-		for (int round = 0; round < WARM_UP_ROUNDS; round++) {
-			int first = round * ROUND;
-			executor.handOut(() -> {
-				for (int offset = first; offset < first + ROUND; offset++) {
-					executor.submit(TestCalls.request(offset));
-				}
-			});
-			await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
-				.until(() -> done.get() == first + ROUND && executor.active() == 0);
-		}
+		warmUp(executor, done);
 		// Quick calls, each making its reply, then one that blocks on the same worker.
 		executor.handOut(() -> {
 			for (long offset = WARM_UP; offset <= BLOCKS; offset++) {
@@ -159,16 +150,7 @@ class HandlerExecutorTests {
 			done.incrementAndGet();
 		}, () -> {
 		}, false);
-		for (int round = 0; round < WARM_UP_ROUNDS; round++) {
-			int first = round * ROUND;
-			executor.handOut(() -> {
-				for (int offset = first; offset < first + ROUND; offset++) {
-					executor.submit(TestCalls.request(offset));
-				}
-			});
-			await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
-				.until(() -> done.get() == first + ROUND && executor.active() == 0);
-		}
+		warmUp(executor, done);
 		executor.submit(TestCalls.request(slow));
 		await().atMost(Duration.ofSeconds(10)).until(() -> done.get() == WARM_UP + 1 && executor.active() == 0);
 		started.set(0);
@@ -198,16 +180,7 @@ class HandlerExecutorTests {
 			done.incrementAndGet();
 		}, () -> {
 		}, false);
-		for (int round = 0; round < WARM_UP_ROUNDS; round++) {
-			int first = round * ROUND;
-			executor.handOut(() -> {
-				for (int offset = first; offset < first + ROUND; offset++) {
-					executor.submit(TestCalls.request(offset));
-				}
-			});
-			await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
-				.until(() -> done.get() == first + ROUND && executor.active() == 0);
-		}
+		warmUp(executor, done);
 		// Its one worker in a call for 2 ms, far less than the stall floor: as a busy machine holds it up.
 		long since = System.nanoTime();
 		executor.submit(TestCalls.request(held));
@@ -224,6 +197,20 @@ class HandlerExecutorTests {
 		await().atMost(Duration.ofSeconds(10)).until(() -> done.get() == WARM_UP + 501 && executor.active() == 0);
 		// The worker held up is no sign that calls block: not the limit of 64 workers for the poll.
 		assertThat(startedForThePoll).isLessThanOrEqualTo(8);
+	}
+
+	// Rounds of quick calls (offsets 0 to WARM_UP - 1), each handed out as a poll and waited for.
+	private static void warmUp(HandlerExecutor executor, AtomicInteger done) {
+		for (int round = 0; round < WARM_UP_ROUNDS; round++) {
+			int first = round * ROUND;
+			executor.handOut(() -> {
+				for (int offset = first; offset < first + ROUND; offset++) {
+					executor.submit(TestCalls.request(offset));
+				}
+			});
+			await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+				.until(() -> done.get() == first + ROUND && executor.active() == 0);
+		}
 	}
 
 }
