@@ -20,12 +20,12 @@ import org.springframework.core.log.LogAccessor;
  * ({@link #countUntil(CompletableFuture)}). A worker takes queued requests one after the other;
  * more workers start while the queue would take longer than {@link #TARGET_DRAIN} to drain at the
  * time a request has taken lately (or, when the workers all block, the time they have made no
- * progress, once it is {@link #STALL_FLOOR} or more), so that a handler that blocks gets up to
- * {@code maxConcurrency} threads and a handler that does not is not spread over threads it would
- * only wake up, even on a busy machine that holds its calls up now and then. Urgent work (cancellations, the
- * end of a request the watchdog stops, a stream's demand, replies a worker held too long) runs on
- * threads of its own ({@link HandlerThreads}), beside the limit, so that it never waits behind the
- * requests it concerns.
+ * progress, once it is {@link CallTimes#STALL_FLOOR} or more), so that a handler that blocks gets
+ * up to {@code maxConcurrency} threads and a handler that does not is not spread over threads it
+ * would only wake up, even on a busy machine that holds its calls up now and then. Urgent work
+ * (cancellations, the end of a request the watchdog stops, a stream's demand, replies a worker held
+ * too long) runs on threads of its own ({@link HandlerThreads}), beside the limit, so that it never
+ * waits behind the requests it concerns.
  */
 final class HandlerExecutor {
 
@@ -35,13 +35,6 @@ final class HandlerExecutor {
 	static final Duration TARGET_DRAIN = Duration.ofMillis(5);
 
 	private static final long TARGET_DRAIN_NANOS = TARGET_DRAIN.toNanos();
-
-	/**
-	 * How long the running workers make no progress before that counts as calls that block.
-	 */
-	static final Duration STALL_FLOOR = Duration.ofMillis(20);
-
-	private static final long STALL_FLOOR_NANOS = STALL_FLOOR.toNanos();
 
 	private static final LogAccessor logger = new LogAccessor(HandlerExecutor.class);
 
@@ -177,9 +170,7 @@ final class HandlerExecutor {
 	// the workers made no progress when told by a thread that is not one of them.
 	private int workersWanted(boolean stallCounts) {
 		int queued = this.queue.size();
-		long stalled = (stallCounts && this.active > 0) ? System.nanoTime() - this.times.progressNanos() : 0;
-		// Workers held up briefly are no sign that calls block: a busy machine runs other threads.
-		stalled = (stalled >= STALL_FLOOR_NANOS) ? stalled : 0;
+		long stalled = (stallCounts && this.active > 0) ? this.times.stalledNanos() : 0;
 		long service = Math.max(1, Math.max(this.times.serviceNanos(), stalled));
 		long needed = (queued * service + TARGET_DRAIN_NANOS - 1) / TARGET_DRAIN_NANOS;
 		int room = Math.max(0, this.maxConcurrency - this.pending);
