@@ -1,5 +1,6 @@
 package dev.requestreply.responder;
 
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 
@@ -8,6 +9,16 @@ import java.util.concurrent.atomic.LongAdder;
  * their worker lately (what its executor sizes its workers by).
  */
 final class CallTimes {
+
+	/**
+	 * How long the running workers make no progress before that counts as calls that block.
+	 */
+	static final Duration STALL_FLOOR = Duration.ofMillis(20);
+
+	private static final long STALL_FLOOR_NANOS = STALL_FLOOR.toNanos();
+
+	// How far above the average one call counts.
+	private static final long MAX_RISE = 4;
 
 	private final LongAdder started = new LongAdder();
 
@@ -44,15 +55,26 @@ final class CallTimes {
 		this.progressNanos = now;
 		long took = now - startedNanos;
 		long average = this.serviceNanos;
-		this.serviceNanos = (average == 0) ? took : average + (took - average) / 4;
+		// A call far longer than those before it (held up while the machine ran other threads, or a
+		// rare slow one) raises the average by 3/4 at most: a run of them raises it to their time.
+		// Workers that block are seen as making no progress meanwhile (HandlerExecutor).
+		long counted = (average == 0) ? took : Math.min(took, MAX_RISE * average);
+		this.serviceNanos = (average == 0) ? took : average + (counted - average) / 4;
 	}
 
 	long serviceNanos() {
 		return this.serviceNanos;
 	}
 
-	long progressNanos() {
-		return this.progressNanos;
+	/**
+	 * Return how long no worker has started or finished a request, once that is
+	 * {@link #STALL_FLOOR} or more: workers held up briefly are no sign that calls block, a busy
+	 * machine runs other threads.
+	 * @return the time, or 0
+	 */
+	long stalledNanos() {
+		long stalled = System.nanoTime() - this.progressNanos;
+		return (stalled >= STALL_FLOOR_NANOS) ? stalled : 0;
 	}
 
 	long started() {

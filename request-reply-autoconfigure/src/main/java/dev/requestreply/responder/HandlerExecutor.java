@@ -20,11 +20,12 @@ import org.springframework.core.log.LogAccessor;
  * ({@link #countUntil(CompletableFuture)}). A worker takes queued requests one after the other;
  * more workers start while the queue would take longer than {@link #TARGET_DRAIN} to drain at the
  * time a request has taken lately (or, when the workers all block, the time they have made no
- * progress), so that a handler that blocks gets up to {@code maxConcurrency} threads and a handler
- * that does not is not spread over threads it would only wake up. Urgent work (cancellations, the
- * end of a request the watchdog stops, a stream's demand, replies a worker held too long) runs on
- * threads of its own ({@link HandlerThreads}), beside the limit, so that it never waits behind the
- * requests it concerns.
+ * progress, once it is {@link CallTimes#STALL_FLOOR} or more), so that a handler that blocks gets
+ * up to {@code maxConcurrency} threads and a handler that does not is not spread over threads it
+ * would only wake up, even on a busy machine that holds its calls up now and then. Urgent work
+ * (cancellations, the end of a request the watchdog stops, a stream's demand, replies a worker held
+ * too long) runs on threads of its own ({@link HandlerThreads}), beside the limit, so that it never
+ * waits behind the requests it concerns.
  */
 final class HandlerExecutor {
 
@@ -97,7 +98,7 @@ final class HandlerExecutor {
 			if (handingOut.get() != null) {
 				return;
 			}
-			start = workersWanted();
+			start = workersWanted(true);
 		}
 		startWorkers(start);
 	}
@@ -116,7 +117,7 @@ final class HandlerExecutor {
 			handingOut.remove();
 			int start;
 			synchronized (this.queue) {
-				start = workersWanted();
+				start = workersWanted(true);
 			}
 			startWorkers(start);
 		}
@@ -160,15 +161,16 @@ final class HandlerExecutor {
 			if (this.queue.isEmpty() || this.active + this.pending >= this.maxConcurrency) {
 				return;
 			}
-			start = workersWanted();
+			start = workersWanted(true);
 		}
 		startWorkers(start);
 	}
 
-	// Guarded by queue: how many more workers to start (counted as active already).
-	private int workersWanted() {
+	// Guarded by queue: how many more workers to start (counted as active already), counting the time
+	// the workers made no progress when told by a thread that is not one of them.
+	private int workersWanted(boolean stallCounts) {
 		int queued = this.queue.size();
-		long stalled = (this.active > 0) ? System.nanoTime() - this.times.progressNanos() : 0;
+		long stalled = (stallCounts && this.active > 0) ? this.times.stalledNanos() : 0;
 		long service = Math.max(1, Math.max(this.times.serviceNanos(), stalled));
 		long needed = (queued * service + TARGET_DRAIN_NANOS - 1) / TARGET_DRAIN_NANOS;
 		int room = Math.max(0, this.maxConcurrency - this.pending);
@@ -208,7 +210,8 @@ final class HandlerExecutor {
 						this.active--;
 						return;
 					}
-					start = workersWanted();
+					// This worker runs: no sign that the workers block, however long it was held up.
+					start = workersWanted(false);
 					fellToHalf = this.queue.size() == this.maxConcurrency / 2;
 				}
 				startWorkers(start);
@@ -242,7 +245,7 @@ final class HandlerExecutor {
 		int start;
 		synchronized (this.queue) {
 			this.pending--;
-			start = this.queue.isEmpty() ? 0 : workersWanted();
+			start = this.queue.isEmpty() ? 0 : workersWanted(true);
 		}
 		startWorkers(start);
 	}

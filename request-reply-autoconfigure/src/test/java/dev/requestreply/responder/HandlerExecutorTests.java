@@ -116,16 +116,7 @@ class HandlerExecutorTests {
 		}, () -> {
 		}, true);
 		// Calls that return at once, with their reply: the executor takes the handler for a quick one.
-		for (int round = 0; round < WARM_UP_ROUNDS; round++) {
-			int first = round * ROUND;
-			executor.handOut(() -> {
-				for (int offset = first; offset < first + ROUND; offset++) {
-					executor.submit(TestCalls.request(offset));
-				}
-			});
-			await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
-				.until(() -> done.get() == first + ROUND && executor.active() == 0);
-		}
+		warmUp(executor, done);
 		// Quick calls, each making its reply, then one that blocks on the same worker.
 		executor.handOut(() -> {
 			for (long offset = WARM_UP; offset <= BLOCKS; offset++) {
@@ -141,6 +132,85 @@ class HandlerExecutorTests {
 		assertThat(release.getCount()).isOne();
 		release.countDown();
 		await().atMost(Duration.ofSeconds(10)).until(() -> executor.active() == 0);
+	}
+
+	@Test
+	void whenOneCallOfAQuickHandlerTookLongThenTheNextPollStartsAFewWorkers() {
+		AtomicInteger started = new AtomicInteger();
+		AtomicInteger done = new AtomicInteger();
+		long slow = WARM_UP;
+		HandlerExecutor executor = new HandlerExecutor(64, (work) -> {
+			started.incrementAndGet();
+			this.threads.execute(work);
+		}, this.threads, (request) -> {
+			if (request.record.offset() == slow) {
+				// Held up 30 ms, as a quick call is when a busy machine runs other threads meanwhile.
+				TestCalls.takeAbout(Duration.ofMillis(30));
+			}
+			done.incrementAndGet();
+		}, () -> {
+		}, false);
+		warmUp(executor, done);
+		executor.submit(TestCalls.request(slow));
+		await().atMost(Duration.ofSeconds(10)).until(() -> done.get() == WARM_UP + 1 && executor.active() == 0);
+		started.set(0);
+		executor.handOut(() -> {
+			for (long offset = slow + 1; offset <= slow + 500; offset++) {
+				executor.submit(TestCalls.request(offset));
+			}
+		});
+		await().atMost(Duration.ofSeconds(10)).until(() -> done.get() == WARM_UP + 501 && executor.active() == 0);
+		// One long call is no sign of calls that block: a few workers for the next poll, not its limit of 64.
+		assertThat(started).hasValueLessThanOrEqualTo(8);
+	}
+
+	@Test
+	void whenTheWorkerOfAQuickHandlerIsHeldUpBrieflyThenAPollStartsAFewWorkers() {
+		AtomicInteger started = new AtomicInteger();
+		AtomicInteger done = new AtomicInteger();
+		CountDownLatch release = new CountDownLatch(1);
+		long held = WARM_UP;
+		HandlerExecutor executor = new HandlerExecutor(64, (work) -> {
+			started.incrementAndGet();
+			this.threads.execute(work);
+		}, this.threads, (request) -> {
+			if (request.record.offset() == held) {
+				TestCalls.block(release);
+			}
+			done.incrementAndGet();
+		}, () -> {
+		}, false);
+		warmUp(executor, done);
+		// Its one worker in a call for 2 ms, far less than the stall floor: as a busy machine holds it up.
+		long since = System.nanoTime();
+		executor.submit(TestCalls.request(held));
+		await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+			.until(() -> executor.active() == 1 && System.nanoTime() - since >= Duration.ofMillis(2).toNanos());
+		started.set(0);
+		executor.handOut(() -> {
+			for (long offset = held + 1; offset <= held + 500; offset++) {
+				executor.submit(TestCalls.request(offset));
+			}
+		});
+		int startedForThePoll = started.get();
+		release.countDown();
+		await().atMost(Duration.ofSeconds(10)).until(() -> done.get() == WARM_UP + 501 && executor.active() == 0);
+		// The worker held up is no sign that calls block: not the limit of 64 workers for the poll.
+		assertThat(startedForThePoll).isLessThanOrEqualTo(8);
+	}
+
+	// Rounds of quick calls (offsets 0 to WARM_UP - 1), each handed out as a poll and waited for.
+	private static void warmUp(HandlerExecutor executor, AtomicInteger done) {
+		for (int round = 0; round < WARM_UP_ROUNDS; round++) {
+			int first = round * ROUND;
+			executor.handOut(() -> {
+				for (int offset = first; offset < first + ROUND; offset++) {
+					executor.submit(TestCalls.request(offset));
+				}
+			});
+			await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(1))
+				.until(() -> done.get() == first + ROUND && executor.active() == 0);
+		}
 	}
 
 }

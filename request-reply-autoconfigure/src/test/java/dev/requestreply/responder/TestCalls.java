@@ -1,7 +1,9 @@
 package dev.requestreply.responder;
 
+import java.time.Duration;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.TopicPartition;
@@ -31,6 +33,16 @@ final class TestCalls {
 		}
 		catch (InterruptedException ex) {
 			Thread.currentThread().interrupt();
+		}
+	}
+
+	/**
+	 * Take about the given time, as a call held up (off its CPU) for that long.
+	 */
+	static void takeAbout(Duration time) {
+		long end = System.nanoTime() + time.toNanos();
+		for (long left = time.toNanos(); left > 0; left = end - System.nanoTime()) {
+			LockSupport.parkNanos(left);
 		}
 	}
 
