@@ -44,6 +44,8 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 
 	private static final long MAX_WAIT_MILLIS = 500;
 
+	private static final Duration ACK_LINGER = Duration.ofMillis(10);
+
 	private final Function<Integer, ShareConsumer<byte[], byte[]>> consumers;
 
 	private final List<String> topics;
@@ -59,7 +61,7 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 	// The loop's thread only: what the current consumer acquired and did not acknowledge for good.
 	private final ShareHeld held = new ShareHeld();
 
-	private final ShareAcks acks = new ShareAcks();
+	private final ShareAcks acks = new ShareAcks(ACK_LINGER);
 
 	private volatile @Nullable ShareConsumer<byte[], byte[]> current;
 
@@ -121,8 +123,8 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 	private void step(ShareConsumer<byte[], byte[]> consumer) throws InterruptedException {
 		this.holding = this.held.size();
 		acknowledgeEnded(consumer, waitMillis());
-		this.acks.send(consumer, this.held.isEmpty() && !this.paused);
 		long now = System.nanoTime();
+		this.acks.send(consumer, this.held.isEmpty() && !this.paused, now);
 		if (this.held.isEmpty()) {
 			if (!this.paused) {
 				take(consumer, consumer.poll(IDLE_POLL), now);
@@ -132,7 +134,7 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 		if (this.held.renewDue(now, this.lockNanos) || this.held.awaitingReturn()) {
 			for (ShareHeld.Entry entry : this.held.all()) {
 				if (entry.pending) {
-					this.acks.acknowledge(consumer, entry, AcknowledgeType.RENEW);
+					this.acks.acknowledge(consumer, entry, AcknowledgeType.RENEW, now);
 				}
 			}
 			take(consumer, consumer.poll(RENEW_POLL), System.nanoTime());
@@ -140,13 +142,12 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 	}
 
 	private long waitMillis() {
-		if (this.held.isEmpty()) {
-			return this.paused ? MAX_WAIT_MILLIS : 0;
-		}
-		if (this.held.awaitingReturn()) {
+		if ((this.held.isEmpty() && !this.paused) || this.held.awaitingReturn()) {
 			return 0;
 		}
-		long left = TimeUnit.NANOSECONDS.toMillis(this.held.nextRenewalNanos(this.lockNanos) - System.nanoTime());
+		long due = Math.min(this.held.nextRenewalNanos(this.lockNanos), this.acks.dueNanos());
+		long left = (due == Long.MAX_VALUE) ? MAX_WAIT_MILLIS
+				: TimeUnit.NANOSECONDS.toMillis(due - System.nanoTime());
 		return Math.max(1, Math.min(MAX_WAIT_MILLIS, left));
 	}
 
@@ -160,7 +161,7 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 				continue;
 			}
 			if (entry.pending) {
-				this.acks.acknowledge(consumer, entry, end.type());
+				this.acks.acknowledge(consumer, entry, end.type(), System.nanoTime());
 				this.held.remove(entry);
 			}
 			else {
@@ -180,7 +181,7 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 			if (entry != null) {
 				// Renewed: it is still in hand, never dispatched again.
 				if (entry.endedAs != null) {
-					this.acks.acknowledge(consumer, entry, entry.endedAs);
+					this.acks.acknowledge(consumer, entry, entry.endedAs, polledNanos);
 					this.held.remove(entry);
 				}
 				continue;
@@ -194,12 +195,12 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 			}
 			if (this.copies.finishedLately(record)) {
 				this.parts.figures().skipped(ReplyHandlerStats.Event.ALREADY_FINISHED);
-				this.acks.accept(consumer, record);
+				this.acks.accept(consumer, record, polledNanos);
 				continue;
 			}
 			InHandRequest request = this.parts.request(record, this);
 			if (request == null) {
-				this.acks.accept(consumer, record);
+				this.acks.accept(consumer, record, polledNanos);
 				continue;
 			}
 			this.copies.taken(request);
@@ -207,7 +208,7 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 			taken.add(request);
 		}
 		this.held.forgetLost(polledNanos, this.lockNanos);
-		this.acks.send(consumer, this.held.isEmpty() && !this.paused);
+		this.acks.send(consumer, this.held.isEmpty() && !this.paused, polledNanos);
 		if (!taken.isEmpty()) {
 			this.parts.executor().handOut(() -> taken.forEach(this::dispatch));
 		}
@@ -225,7 +226,7 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 			for (ShareHeld.Entry entry : this.held.all()) {
 				if (entry.pending) {
 					this.acks.acknowledge(consumer, entry,
-							(entry.endedAs != null) ? entry.endedAs : AcknowledgeType.RELEASE);
+							(entry.endedAs != null) ? entry.endedAs : AcknowledgeType.RELEASE, System.nanoTime());
 				}
 			}
 			this.held.clear();
