@@ -36,7 +36,8 @@ class QueueSpreadTests {
 
 	private static final int THREADS = 8;
 
-	private static final int CONSUMERS = 4;
+	// The default share consumers per instance.
+	private static final int CONSUMERS = 2;
 
 	@RegisterExtension
 	static final TestApps apps = new TestApps();
