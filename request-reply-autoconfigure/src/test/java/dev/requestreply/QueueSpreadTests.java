@@ -36,8 +36,7 @@ class QueueSpreadTests {
 
 	private static final int THREADS = 8;
 
-	// The default share consumers per instance.
-	private static final int CONSUMERS = 2;
+	private static final int CONSUMERS = 4;
 
 	@RegisterExtension
 	static final TestApps apps = new TestApps();

@@ -749,9 +749,9 @@ public class RequestReplyProperties {
 		 * most max-concurrency / queue-consumers requests at once and takes more once they all
 		 * ended, so that a slow request holds back one consumer only. Fewer consumers take bigger
 		 * batches (each is a share fetch and a write of the group's state): faster for short
-		 * requests; more let fewer requests wait behind a slow one.
+		 * requests; more let fewer requests wait behind a slow one and share a burst better.
 		 */
-		private int queueConsumers = 2;
+		private int queueConsumers = 4;
 
 		/**
 		 * How far back in its topics a handler's share group starts when it is created (its

@@ -44,14 +44,6 @@ class RequestReplyPropertiesDefaultsTests {
 	}
 
 	@Test
-	void whenNothingIsSetThenAQueueHandlerHasTwoShareConsumersOfHalfItsThreadsEach() {
-		// Measured against 1 and 4 (docs/benchmarks.md): each poll is a share fetch and a write of the
-		// group's state, so bigger batches go faster; two keep a slow request from holding back all
-		// of an instance's intake.
-		assertThat(this.properties.getHandler().getQueueConsumers()).isEqualTo(2);
-	}
-
-	@Test
 	void whenNothingIsSetThenTheIdempotencyWindowIsTheHandlers() {
 		RequestReplyProperties.Idempotency idempotency = this.properties.getHandler().getIdempotency();
 		assertThat(new ReplyHandlerIdempotency(idempotency.isEnabled(), idempotency.getMaxEntries(),
