@@ -747,7 +747,9 @@ public class RequestReplyProperties {
 		/**
 		 * Share consumers of a handler in queue mode that names no concurrency. Each takes at
 		 * most max-concurrency / queue-consumers requests at once and takes more once they all
-		 * ended, so that a slow request holds back one consumer only.
+		 * ended, so that a slow request holds back one consumer only. Fewer consumers take bigger
+		 * batches (each is a share fetch and a write of the group's state): faster for short
+		 * requests; more let fewer requests wait behind a slow one and share a burst better.
 		 */
 		private int queueConsumers = 4;
 

@@ -38,6 +38,20 @@ final class ShareHeld {
 		return this.entries.get(Position.of(record));
 	}
 
+	/**
+	 * A poll brought back a record held (renewed): it is pending again, as of that poll.
+	 * @return its entry, or {@code null} if not held
+	 */
+	@Nullable Entry returned(ConsumerRecord<byte[], byte[]> record, long polledNanos) {
+		Entry entry = this.entries.get(Position.of(record));
+		if (entry != null) {
+			entry.pending = true;
+			entry.acquiredNanos = polledNanos;
+			entry.record = record;
+		}
+		return entry;
+	}
+
 	void add(InHandRequest request, ConsumerRecord<byte[], byte[]> record, long acquiredNanos) {
 		this.entries.put(Position.of(record), new Entry(request, record, acquiredNanos));
 	}

@@ -3,8 +3,8 @@ package dev.requestreply.responder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -23,15 +23,14 @@ import org.springframework.core.log.LogAccessor;
  * One share consumer of a queue handler, the body of a supervised loop: it never runs user code
  * and never waits for a handler. A poll acquires at most its share of the handler's threads
  * ({@code share.acquire.mode=record_limit}); each request it took goes to the handler's executor
- * and, once it ended, is acknowledged on its own and at once: {@code ACCEPT} when done with,
- * {@code RELEASE} when left unstarted at shutdown. The share client wants every record of a poll
- * acknowledged before the next, so new requests are acquired once all those of the last poll have
- * ended; meanwhile, past half of the acquisition lock, the ones still running are renewed
- * ({@code RENEW}, with a poll that brings them back and acquires nothing new; a renewed record
- * is never dispatched twice). The handler's other consumers go on acquiring meanwhile, so that a
- * slow request holds back its own consumer's share only. A copy of a record in hand or finished
- * lately on this instance (its client kept it buffered past its lock) never runs: see
- * {@link ShareCopies}.
+ * and, once it ended, is acknowledged ({@code ACCEPT} when done with, {@code RELEASE} when left
+ * unstarted at shutdown), sent as {@link ShareAcks} says. The share client wants every record of a
+ * poll acknowledged before the next, so new requests are acquired once all those of the last poll
+ * have ended; meanwhile, past half of the acquisition lock, the ones still running are renewed
+ * ({@code RENEW}, with a poll that brings them back and acquires nothing new; a renewed record is
+ * never dispatched twice). The handler's other consumers go on acquiring meanwhile, so that a slow
+ * request holds back its own consumer's share only. A copy of a record in hand or finished lately
+ * on this instance (its client kept it buffered past its lock) never runs: see {@link ShareCopies}.
  */
 final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger {
 
@@ -45,7 +44,7 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 
 	private static final long MAX_WAIT_MILLIS = 500;
 
-	private static final Ended WAKE = new Ended(null, null);
+	private static final Duration ACK_LINGER = Duration.ofMillis(10);
 
 	private final Function<Integer, ShareConsumer<byte[], byte[]>> consumers;
 
@@ -57,10 +56,12 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 
 	private final ShareCopies copies;
 
-	private final LinkedBlockingQueue<Ended> ended = new LinkedBlockingQueue<>();
+	private final ShareEndings ended = new ShareEndings();
 
 	// The loop's thread only: what the current consumer acquired and did not acknowledge for good.
 	private final ShareHeld held = new ShareHeld();
+
+	private final ShareAcks acks = new ShareAcks(ACK_LINGER);
 
 	private volatile @Nullable ShareConsumer<byte[], byte[]> current;
 
@@ -121,13 +122,9 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 
 	private void step(ShareConsumer<byte[], byte[]> consumer) throws InterruptedException {
 		this.holding = this.held.size();
-		boolean acknowledged = acknowledgeEnded(consumer, waitMillis());
-		if (acknowledged && (!this.held.isEmpty() || this.paused)) {
-			// Each request's acknowledgement goes now, not with the next poll, which may be long
-			// (with nothing held, the poll that follows carries them).
-			consumer.commitAsync();
-		}
+		acknowledgeEnded(consumer, waitMillis());
 		long now = System.nanoTime();
+		this.acks.send(consumer, this.held.isEmpty() && !this.paused, now);
 		if (this.held.isEmpty()) {
 			if (!this.paused) {
 				take(consumer, consumer.poll(IDLE_POLL), now);
@@ -137,7 +134,7 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 		if (this.held.renewDue(now, this.lockNanos) || this.held.awaitingReturn()) {
 			for (ShareHeld.Entry entry : this.held.all()) {
 				if (entry.pending) {
-					acknowledge(consumer, entry, AcknowledgeType.RENEW);
+					this.acks.acknowledge(consumer, entry, AcknowledgeType.RENEW, now);
 				}
 			}
 			take(consumer, consumer.poll(RENEW_POLL), System.nanoTime());
@@ -145,67 +142,47 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 	}
 
 	private long waitMillis() {
-		if (this.held.isEmpty()) {
-			return this.paused ? MAX_WAIT_MILLIS : 0;
-		}
-		if (this.held.awaitingReturn()) {
+		if ((this.held.isEmpty() && !this.paused) || this.held.awaitingReturn()) {
 			return 0;
 		}
-		long left = TimeUnit.NANOSECONDS.toMillis(this.held.nextRenewalNanos(this.lockNanos) - System.nanoTime());
+		long due = Math.min(this.held.nextRenewalNanos(this.lockNanos), this.acks.dueNanos());
+		long left = (due == Long.MAX_VALUE) ? MAX_WAIT_MILLIS
+				: TimeUnit.NANOSECONDS.toMillis(due - System.nanoTime());
 		return Math.max(1, Math.min(MAX_WAIT_MILLIS, left));
 	}
 
-	private boolean acknowledgeEnded(ShareConsumer<byte[], byte[]> consumer, long waitMillis)
+	private void acknowledgeEnded(ShareConsumer<byte[], byte[]> consumer, long waitMillis)
 			throws InterruptedException {
-		Ended first = (waitMillis > 0) ? this.ended.poll(waitMillis, TimeUnit.MILLISECONDS) : this.ended.poll();
-		List<Ended> all = new ArrayList<>();
-		if (first != null) {
-			all.add(first);
-			this.ended.drainTo(all);
-		}
-		boolean acknowledged = false;
-		for (Ended end : all) {
-			if (end == WAKE || end.request == null || end.type == null) {
-				continue;
-			}
-			ShareHeld.Entry entry = this.held.get(end.request.record);
-			if (entry == null || entry.request != end.request) {
+		for (ShareEndings.Ending end : this.ended.take(waitMillis)) {
+			InHandRequest request = Objects.requireNonNull(end.request());
+			ShareHeld.Entry entry = this.held.get(request.record);
+			if (entry == null || entry.request != request) {
 				// Acquired by an earlier consumer of this reader, which released it on closing.
 				continue;
 			}
 			if (entry.pending) {
-				acknowledge(consumer, entry, end.type);
+				this.acks.acknowledge(consumer, entry, end.type(), System.nanoTime());
 				this.held.remove(entry);
-				acknowledged = true;
 			}
 			else {
-				entry.endedAs = end.type;
+				entry.endedAs = end.type();
 			}
 		}
-		return acknowledged;
 	}
 
 	private void take(ShareConsumer<byte[], byte[]> consumer, ConsumerRecords<byte[], byte[]> records, long polledNanos) {
 		consumer.acquisitionLockTimeoutMs()
 			.ifPresent((millis) -> this.lockNanos = TimeUnit.MILLISECONDS.toNanos(millis));
+		this.acks.polled();
 		this.held.polled();
-		if (records.isEmpty()) {
-			this.held.forgetLost(polledNanos, this.lockNanos);
-			return;
-		}
-		boolean acknowledged = false;
 		List<InHandRequest> taken = new ArrayList<>();
 		for (ConsumerRecord<byte[], byte[]> record : records) {
-			ShareHeld.Entry entry = this.held.get(record);
+			ShareHeld.Entry entry = this.held.returned(record, polledNanos);
 			if (entry != null) {
 				// Renewed: it is still in hand, never dispatched again.
-				entry.pending = true;
-				entry.acquiredNanos = polledNanos;
-				entry.record = record;
 				if (entry.endedAs != null) {
-					acknowledge(consumer, entry, entry.endedAs);
+					this.acks.acknowledge(consumer, entry, entry.endedAs, polledNanos);
 					this.held.remove(entry);
-					acknowledged = true;
 				}
 				continue;
 			}
@@ -218,14 +195,12 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 			}
 			if (this.copies.finishedLately(record)) {
 				this.parts.figures().skipped(ReplyHandlerStats.Event.ALREADY_FINISHED);
-				consumer.acknowledge(record, AcknowledgeType.ACCEPT);
-				acknowledged = true;
+				this.acks.accept(consumer, record, polledNanos);
 				continue;
 			}
 			InHandRequest request = this.parts.request(record, this);
 			if (request == null) {
-				consumer.acknowledge(record, AcknowledgeType.ACCEPT);
-				acknowledged = true;
+				this.acks.accept(consumer, record, polledNanos);
 				continue;
 			}
 			this.copies.taken(request);
@@ -233,9 +208,7 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 			taken.add(request);
 		}
 		this.held.forgetLost(polledNanos, this.lockNanos);
-		if (acknowledged) {
-			consumer.commitAsync();
-		}
+		this.acks.send(consumer, this.held.isEmpty() && !this.paused, polledNanos);
 		if (!taken.isEmpty()) {
 			this.parts.executor().handOut(() -> taken.forEach(this::dispatch));
 		}
@@ -246,23 +219,14 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 		this.parts.lanes().submit(request);
 	}
 
-	private void acknowledge(ShareConsumer<byte[], byte[]> consumer, ShareHeld.Entry entry, AcknowledgeType type) {
-		try {
-			consumer.acknowledge(entry.record, type);
-		}
-		catch (IllegalStateException ex) {
-			// No longer acquired by this consumer (its lock ran out): the broker delivers it again.
-			logger.debug(ex, () -> "Could not acknowledge " + entry.request.position() + " as " + type);
-		}
-	}
-
 	private void close(ShareConsumer<byte[], byte[]> consumer) {
 		try {
 			acknowledgeEnded(consumer, 0);
 			// Still held, not ended: left to another instance.
 			for (ShareHeld.Entry entry : this.held.all()) {
 				if (entry.pending) {
-					acknowledge(consumer, entry, (entry.endedAs != null) ? entry.endedAs : AcknowledgeType.RELEASE);
+					this.acks.acknowledge(consumer, entry,
+							(entry.endedAs != null) ? entry.endedAs : AcknowledgeType.RELEASE, System.nanoTime());
 				}
 			}
 			this.held.clear();
@@ -288,7 +252,7 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 
 	// A request this reader holds (or holds a copy of) ended: acknowledged on its thread.
 	private void copyEnded(InHandRequest request, boolean finished) {
-		this.ended.add(new Ended(request, finished ? AcknowledgeType.ACCEPT : AcknowledgeType.RELEASE));
+		this.ended.add(request, finished);
 	}
 
 	/**
@@ -297,11 +261,7 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 	 */
 	void pause() {
 		this.paused = true;
-		this.ended.add(WAKE);
-		ShareConsumer<byte[], byte[]> consumer = this.current;
-		if (consumer != null) {
-			consumer.wakeup();
-		}
+		wake();
 	}
 
 	/**
@@ -309,7 +269,11 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 	 */
 	void requestStop() {
 		this.stopping = true;
-		this.ended.add(WAKE);
+		wake();
+	}
+
+	private void wake() {
+		this.ended.wake();
 		ShareConsumer<byte[], byte[]> consumer = this.current;
 		if (consumer != null) {
 			consumer.wakeup();
@@ -330,10 +294,6 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 		if (this.current != null) {
 			this.closed.await(timeout.toMillis(), TimeUnit.MILLISECONDS);
 		}
-	}
-
-	private record Ended(@Nullable InHandRequest request, @Nullable AcknowledgeType type) {
-
 	}
 
 }
