@@ -10,6 +10,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
+import dev.requestreply.responder.core.CommitMetadata;
+import dev.requestreply.responder.core.FinishedOffsets;
+import dev.requestreply.responder.core.StartedOffsets;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
@@ -45,7 +48,7 @@ public final class PartitionLedger {
 	private long end = -1;
 
 	// Guarded by this: the previous owner's finished records not passed yet, or null.
-	private CommitMetadata.@Nullable Finished inherited;
+	private @Nullable FinishedOffsets inherited;
 
 	// Guarded by this: whether the last commit point left finished offsets out of its metadata.
 	private boolean truncated;
@@ -71,7 +74,7 @@ public final class PartitionLedger {
 	public PartitionLedger(TopicPartition partition, @Nullable OffsetAndMetadata committed, int maxMetadataChars) {
 		this.partition = partition;
 		this.maxMetadataChars = maxMetadataChars;
-		CommitMetadata.Started marks = null;
+		StartedOffsets marks = null;
 		if (committed != null) {
 			this.inherited = CommitMetadata.decode(committed.offset(), committed.metadata());
 			marks = CommitMetadata.decodeStarted(committed.offset(), committed.metadata());
@@ -94,7 +97,7 @@ public final class PartitionLedger {
 	 */
 	public synchronized boolean receive(long offset) {
 		this.end = Math.max(this.end, offset + 1);
-		CommitMetadata.Finished previous = this.inherited;
+		FinishedOffsets previous = this.inherited;
 		if (previous != null) {
 			if (offset >= previous.end()) {
 				this.inherited = null;

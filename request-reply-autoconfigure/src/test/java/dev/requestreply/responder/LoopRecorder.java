@@ -4,7 +4,6 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.requestreply.handler.ReplyHandlerContainers;
@@ -36,7 +35,7 @@ public final class LoopRecorder {
 		// What the loop took before: the partitions its consumers own now.
 		Collection<TopicPartition> owned = Objects.requireNonNull(handler.container()).getAssignedPartitions();
 		for (TopicPartition partition : (owned != null) ? owned : List.<TopicPartition>of()) {
-			events.add(new ResponderEvent.Assigned(HandlerCore.of(partition), 0, Set.of()));
+			events.add(new ResponderEvent.Assigned(HandlerCore.of(partition), 0, null));
 		}
 		core.loop().recordTo(events::add);
 		return events;
@@ -50,7 +49,7 @@ public final class LoopRecorder {
 	public static int replay(ReplyHandlerContainers containers, String handlerId, List<ResponderEvent> events) {
 		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> caughtUp(containers, handlerId));
 		ServedHandler handler = Objects.requireNonNull(((ResponderContainers) containers).served(handlerId));
-		return RecordedReplay.replay(handler.endpoint().ordering(), 0, List.copyOf(events));
+		return RecordedReplay.replay(handler.endpoint().ordering(), Objects.requireNonNull(handler.core()).maxMetadataChars(), List.copyOf(events));
 	}
 
 	/**

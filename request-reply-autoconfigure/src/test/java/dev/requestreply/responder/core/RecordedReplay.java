@@ -42,21 +42,24 @@ public final class RecordedReplay implements SimulationChecks.World {
 
 	private boolean stopped;
 
-	private RecordedReplay(ReplyHandler.Ordering ordering, int maxNamed, Set<Fault> faults) {
+	private final int maxMetadataChars;
+
+	private RecordedReplay(ReplyHandler.Ordering ordering, int maxMetadataChars, Set<Fault> faults) {
 		this.ordering = ordering;
-		this.core = new ResponderCore(ordering, maxNamed, faults);
+		this.maxMetadataChars = maxMetadataChars;
+		this.core = new ResponderCore(ordering, maxMetadataChars, faults);
 	}
 
 	/**
 	 * Replay recorded events through a core of the handler's ordering, checking every step.
 	 * @param ordering the handler's ordering
-	 * @param maxNamed how many finished offsets the recorded core's commits could name
+	 * @param maxMetadataChars the longest commit metadata of the recorded core
 	 * @param events the events, in the order the loop took them
 	 * @return how many steps were replayed
 	 * @throws AssertionError at the first invariant broken, with the events
 	 */
-	public static int replay(ReplyHandler.Ordering ordering, int maxNamed, List<ResponderEvent> events) {
-		SimulationChecks.Violation violation = violationOf(ordering, maxNamed, events, EnumSet.noneOf(Fault.class));
+	public static int replay(ReplyHandler.Ordering ordering, int maxMetadataChars, List<ResponderEvent> events) {
+		SimulationChecks.Violation violation = violationOf(ordering, maxMetadataChars, events, EnumSet.noneOf(Fault.class));
 		if (violation != null) {
 			throw new AssertionError("Recorded events broke " + violation.getMessage() + "; the events:\n"
 					+ dump(events), violation);
@@ -64,9 +67,9 @@ public final class RecordedReplay implements SimulationChecks.World {
 		return events.size();
 	}
 
-	static SimulationChecks.@Nullable Violation violationOf(ReplyHandler.Ordering ordering, int maxNamed,
+	static SimulationChecks.@Nullable Violation violationOf(ReplyHandler.Ordering ordering, int maxMetadataChars,
 			List<ResponderEvent> events, Set<Fault> faults) {
-		RecordedReplay replay = new RecordedReplay(ordering, maxNamed, faults);
+		RecordedReplay replay = new RecordedReplay(ordering, maxMetadataChars, faults);
 		try {
 			for (ResponderEvent event : events) {
 				replay.step(event);
@@ -107,9 +110,10 @@ public final class RecordedReplay implements SimulationChecks.World {
 			partition.paused = false;
 			partition.generation++;
 			partition.lastCommit = null;
+			partition.finishedNow.clear();
 			partition.committed = assigned.committed();
 			partition.finishedBelow = Math.max(partition.finishedBelow, assigned.committed());
-			partition.finished.addAll(assigned.finishedAbove());
+			partition.finished.addAll(SimulationChecks.named(assigned.committed(), assigned.metadata()));
 		}
 		else if (event instanceof ResponderEvent.Arrived arrived) {
 			RequestRef ref = arrived.ref();
@@ -170,6 +174,11 @@ public final class RecordedReplay implements SimulationChecks.World {
 				this.checks.committed(partition(done.partition()), commit);
 			}
 		}
+		else if (event instanceof ResponderEvent.Passed passed) {
+			SimulatedPartition partition = partition(passed.partition());
+			partition.finished.add(passed.offset());
+			partition.finishedNow.add(passed.offset());
+		}
 		else if (event instanceof ResponderEvent.Stop) {
 			this.stopped = true;
 		}
@@ -201,7 +210,7 @@ public final class RecordedReplay implements SimulationChecks.World {
 			request.outcome = outcome.ending();
 			this.inHand.remove(outcome.ref().id());
 			if (outcome.ending() != Ending.ABANDONED) {
-				partition(outcome.ref().partition()).finished.add(outcome.ref().offset());
+				partition(outcome.ref().partition()).finished(request, outcome.ref().offset());
 			}
 		}
 	}
@@ -212,6 +221,11 @@ public final class RecordedReplay implements SimulationChecks.World {
 			case PARTITION -> partition;
 			case KEY -> (key != null) ? List.of(partition, key) : null;
 		};
+	}
+
+	@Override
+	public int maxMetadataChars() {
+		return this.maxMetadataChars;
 	}
 
 	@Override
