@@ -21,8 +21,11 @@ import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.handler.ReplyHandlerExecution;
 import dev.requestreply.handler.ReplyHandlerStats;
 import dev.requestreply.responder.LoopRecorder;
+import dev.requestreply.responder.core.CommitMetadata;
 import dev.requestreply.responder.core.ResponderEvent;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -66,7 +69,7 @@ class ResponderEngineTests {
 				// Below the poll interval, as checked at start-up.
 				"request-reply.handler.revoke-grace=1s"));
 		for (String topic : List.of("streams", "slow", "keyed", "serial", "never", "lazy", "unbounded", "endless",
-				"limited", "mdc")) {
+				"limited", "mdc", "ledger")) {
 			properties.add("test.topic." + topic + "=" + TestBroker.createTopic("engine-" + topic, 1));
 		}
 		context = apps.startAssigned(new Class<?>[] { App.class }, properties.toArray(String[]::new));
@@ -212,6 +215,36 @@ class ResponderEngineTests {
 			.withCauseExactlyInstanceOf(RequestTimeoutException.class);
 		await().atMost(Duration.ofSeconds(5)).until(handlers.endlessSingleCancelled::get);
 		offsets.awaitCommittedToEnd(group("endless"), topic("endless"), Duration.ofSeconds(10));
+	}
+
+	@Test
+	void whenARequestFinishesAboveOneStillRunningThenTheGroupHoldsTheCommitItsCoreDecidedWithTheMetadata()
+			throws Exception {
+		ReplyHandlerContainers containers = context.getBean(ReplyHandlerContainers.class);
+		List<ResponderEvent> events = LoopRecorder.record(containers, "handlers.ledger");
+		TopicPartition partition = new TopicPartition(topic("ledger"), 0);
+		handlers.ledgerGate.hold();
+		CompletableFuture<String> held = template.request(topic("ledger"), "held", String.class, Duration.ofSeconds(30));
+		handlers.ledgerGate.awaitWaiting(1);
+		assertThat(template.request(topic("ledger"), "quick", String.class).get(10, TimeUnit.SECONDS)).isEqualTo("quick");
+		// Offset 1 finished above 0, whose method has run for a second: named as started.
+		await().atMost(Duration.ofSeconds(10)).until(() -> {
+			OffsetAndMetadata committed = offsets.committed(group("ledger")).get(partition);
+			return committed != null && committed.metadata().startsWith(CommitMetadata.STARTED_PREFIX);
+		});
+		OffsetAndMetadata committed = offsets.committed(group("ledger")).get(partition);
+		try {
+			assertThat(committed).isEqualTo(LoopRecorder.decided(containers, "handlers.ledger", events).get(partition));
+			assertThat(committed.offset()).isZero();
+			assertThat(CommitMetadata.decode(0, committed.metadata()).contains(1)).isTrue();
+			assertThat(CommitMetadata.decodeStarted(0, committed.metadata()).offsets()).containsExactly(0L);
+		}
+		finally {
+			handlers.ledgerGate.release();
+		}
+		assertThat(held.get(10, TimeUnit.SECONDS)).isEqualTo("held");
+		offsets.awaitCommittedToEnd(group("ledger"), topic("ledger"), Duration.ofSeconds(10));
+		assertThat(LoopRecorder.replay(containers, "handlers.ledger", events)).isGreaterThanOrEqualTo(8);
 	}
 
 	@Test
@@ -364,6 +397,16 @@ class ResponderEngineTests {
 		@ReplyHandler(topics = "${test.topic.mdc}")
 		String mdc(String request) {
 			return MDC.get("tenant");
+		}
+
+		final TestGate ledgerGate = new TestGate();
+
+		@ReplyHandler(topics = "${test.topic.ledger}")
+		String ledger(String request) throws InterruptedException {
+			if (request.equals("held")) {
+				this.ledgerGate.pass();
+			}
+			return request;
 		}
 
 		@ReplyHandler(topics = "${test.topic.limited}", maxConcurrency = "2")

@@ -2,13 +2,16 @@ package dev.requestreply.responder;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.responder.core.RecordedReplay;
 import dev.requestreply.responder.core.ResponderEvent;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.awaitility.Awaitility;
 
@@ -50,6 +53,24 @@ public final class LoopRecorder {
 		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> caughtUp(containers, handlerId));
 		ServedHandler handler = Objects.requireNonNull(((ResponderContainers) containers).served(handlerId));
 		return RecordedReplay.replay(handler.endpoint().ordering(), Objects.requireNonNull(handler.core()).maxMetadataChars(), List.copyOf(events));
+	}
+
+	/**
+	 * Replay recorded events through the simulation's checks, once the loop caught up, and return
+	 * the last commit its core decided for each partition (the core decides the same again).
+	 * @return the offset and metadata of each, by partition
+	 * @throws AssertionError at the first invariant broken, with the events
+	 */
+	public static Map<TopicPartition, OffsetAndMetadata> decided(ReplyHandlerContainers containers, String handlerId,
+			List<ResponderEvent> events) {
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> caughtUp(containers, handlerId));
+		ServedHandler handler = Objects.requireNonNull(((ResponderContainers) containers).served(handlerId));
+		Map<TopicPartition, OffsetAndMetadata> decided = new HashMap<>();
+		RecordedReplay.lastCommits(handler.endpoint().ordering(),
+				Objects.requireNonNull(handler.core()).maxMetadataChars(), List.copyOf(events))
+			.forEach((partition, commit) -> decided.put(new TopicPartition(partition.topic(), partition.number()),
+					new OffsetAndMetadata(commit.offset(), commit.metadata())));
+		return decided;
 	}
 
 	/**

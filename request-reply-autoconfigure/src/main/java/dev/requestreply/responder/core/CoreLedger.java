@@ -19,8 +19,8 @@ final class CoreLedger {
 
 	private static final long[] NONE = {};
 
-	// The previous owner's finished records not passed yet, or null.
-	private @Nullable FinishedOffsets inherited;
+	// The previous owner's finished records.
+	private final InheritedOffsets inherited;
 
 	// The records the previous owner had started that have not run here yet.
 	private final Set<Long> startedBefore = new HashSet<>();
@@ -42,7 +42,7 @@ final class CoreLedger {
 	boolean moved = true;
 
 	CoreLedger(long committed, @Nullable String metadata) {
-		this.inherited = CommitMetadata.decode(committed, metadata);
+		this.inherited = new InheritedOffsets(committed, metadata);
 		StartedOffsets marks = CommitMetadata.decodeStarted(committed, metadata);
 		if (marks != null) {
 			Arrays.stream(marks.offsets()).forEach(this.startedBefore::add);
@@ -55,14 +55,8 @@ final class CoreLedger {
 	boolean receive(long offset) {
 		this.moved = true;
 		this.end = Math.max(this.end, offset + 1);
-		FinishedOffsets previous = this.inherited;
-		if (previous != null) {
-			if (offset >= previous.end()) {
-				this.inherited = null;
-			}
-			else if (previous.contains(offset)) {
-				return false;
-			}
+		if (this.inherited.finished(offset)) {
+			return false;
 		}
 		this.unfinished.add(offset);
 		return true;

@@ -67,6 +67,32 @@ public final class RecordedReplay implements SimulationChecks.World {
 		return events.size();
 	}
 
+	/**
+	 * Replay recorded events as {@link #replay} does, and return the last commit the core decided
+	 * for each partition.
+	 * @param ordering the handler's ordering
+	 * @param maxMetadataChars the longest commit metadata of the recorded core
+	 * @param events the events, in the order the loop took them
+	 * @return the last commit of each partition, by partition
+	 */
+	public static Map<Partition, ResponderAction.Commit> lastCommits(ReplyHandler.Ordering ordering,
+			int maxMetadataChars, List<ResponderEvent> events) {
+		RecordedReplay replay = new RecordedReplay(ordering, maxMetadataChars, EnumSet.noneOf(Fault.class));
+		try {
+			events.forEach(replay::step);
+		}
+		catch (SimulationChecks.Violation ex) {
+			throw new AssertionError("Recorded events broke " + ex.getMessage() + "; the events:\n" + dump(events), ex);
+		}
+		Map<Partition, ResponderAction.Commit> last = new HashMap<>();
+		replay.partitions.forEach((partition, simulated) -> {
+			if (simulated.lastCommit != null) {
+				last.put(partition, simulated.lastCommit);
+			}
+		});
+		return last;
+	}
+
 	static SimulationChecks.@Nullable Violation violationOf(ReplyHandler.Ordering ordering, int maxMetadataChars,
 			List<ResponderEvent> events, Set<Fault> faults) {
 		RecordedReplay replay = new RecordedReplay(ordering, maxMetadataChars, faults);
