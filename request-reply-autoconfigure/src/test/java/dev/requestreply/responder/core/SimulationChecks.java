@@ -131,7 +131,10 @@ final class SimulationChecks {
 			check(partition.isFinished(offset), Invariant.COMMIT_NOT_PAST_UNFINISHED,
 					"commit at " + commit.offset() + " of " + partition.partition + " passes unfinished offset " + offset);
 		}
-		for (long offset : named(commit.offset(), commit.metadata())) {
+		// Read back once per commit: the checks after each step use it too.
+		partition.namedOf = commit;
+		partition.named = named(commit.offset(), commit.metadata());
+		for (long offset : partition.named) {
 			check(partition.isFinished(offset), Invariant.METADATA_NAMES_ONLY_FINISHED,
 					"commit of " + partition.partition + " names unfinished offset " + offset + " as finished");
 		}
