@@ -22,6 +22,8 @@ import dev.requestreply.handler.ReplyHandlerExecution;
 import dev.requestreply.handler.ReplyHandlerStats;
 import dev.requestreply.responder.LoopRecorder;
 import dev.requestreply.responder.core.CommitMetadata;
+import dev.requestreply.responder.core.Partition;
+import dev.requestreply.responder.core.ResponderAction;
 import dev.requestreply.responder.core.ResponderEvent;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -248,6 +250,43 @@ class ResponderEngineTests {
 	}
 
 	@Test
+	void whenFinishedOffsetsOutgrowTheCommitMetadataThenItsCorePausesThePartitionUntilTheyFitAgain() throws Exception {
+		String topic = TestBroker.createTopic("engine-narrow", 1);
+		ConfigurableApplicationContext narrow = apps.startAssigned(new Class<?>[] { NarrowApp.class },
+				"spring.application.name=" + APPLICATION + "-narrow",
+				"request-reply.reply-topic=" + TestBroker.uniqueTopic("engine-narrow-replies"),
+				// "rr1:" and one run of unfinished and finished offsets, not two.
+				"request-reply.handler.offset-metadata-max-bytes=8", "test.topic.narrow=" + topic);
+		ReplyHandlerContainers containers = narrow.getBean(ReplyHandlerContainers.class);
+		RequestReplyTemplate requester = narrow.getBean(RequestReplyTemplate.class);
+		TestGate gate = narrow.getBean(NarrowHandlers.class).gate;
+		List<ResponderEvent> events = LoopRecorder.record(containers, "narrowHandlers.narrow");
+		Partition partition = new Partition(topic, 0);
+		gate.hold();
+		List<CompletableFuture<String>> held = new ArrayList<>();
+		try {
+			for (int i = 0; i < 2; i++) {
+				held.add(requester.request(topic, "held", String.class, Duration.ofSeconds(30)));
+				gate.awaitWaiting(i + 1);
+				assertThat(requester.request(topic, "quick", String.class).get(10, TimeUnit.SECONDS)).isEqualTo("quick");
+			}
+			// 0 and 2 run, 1 and 3 finished: two runs, the metadata holds one.
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> LoopRecorder.actions(containers, "narrowHandlers.narrow", events)
+					.contains(new ResponderAction.Pause(partition)));
+		}
+		finally {
+			gate.release();
+		}
+		for (CompletableFuture<String> reply : held) {
+			assertThat(reply.get(10, TimeUnit.SECONDS)).isEqualTo("held");
+		}
+		assertThat(requester.request(topic, "after", String.class).get(10, TimeUnit.SECONDS)).isEqualTo("after");
+		assertThat(LoopRecorder.actions(containers, "narrowHandlers.narrow", events))
+			.containsSubsequence(new ResponderAction.Pause(partition), new ResponderAction.Resume(partition));
+	}
+
+	@Test
 	void whenTheHandlerIsAtItsConcurrencyLimitThenRequestsWaitAndItsPartitionPauses() throws Exception {
 		handlers.limitedGate.hold();
 		List<CompletableFuture<String>> replies = new ArrayList<>();
@@ -413,6 +452,31 @@ class ResponderEngineTests {
 		String limited(String request) throws InterruptedException {
 			this.limitedGate.pass();
 			return request;
+		}
+
+	}
+
+	static class NarrowHandlers {
+
+		final TestGate gate = new TestGate();
+
+		@ReplyHandler(topics = "${test.topic.narrow}", ordering = ReplyHandler.Ordering.NONE)
+		String narrow(String request) throws InterruptedException {
+			if (request.equals("held")) {
+				this.gate.pass();
+			}
+			return request;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class NarrowApp {
+
+		@Bean
+		NarrowHandlers narrowHandlers() {
+			return new NarrowHandlers();
 		}
 
 	}

@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.responder.core.RecordedReplay;
+import dev.requestreply.responder.core.ResponderAction;
 import dev.requestreply.responder.core.ResponderEvent;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -71,6 +72,20 @@ public final class LoopRecorder {
 			.forEach((partition, commit) -> decided.put(new TopicPartition(partition.topic(), partition.number()),
 					new OffsetAndMetadata(commit.offset(), commit.metadata())));
 		return decided;
+	}
+
+	/**
+	 * Replay recorded events through the simulation's checks, once the loop caught up, and return
+	 * the actions its core decided (the core decides the same again).
+	 * @return the actions, in order
+	 * @throws AssertionError at the first invariant broken, with the events
+	 */
+	public static List<ResponderAction> actions(ReplyHandlerContainers containers, String handlerId,
+			List<ResponderEvent> events) {
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> caughtUp(containers, handlerId));
+		ServedHandler handler = Objects.requireNonNull(((ResponderContainers) containers).served(handlerId));
+		return RecordedReplay.actions(handler.endpoint().ordering(),
+				Objects.requireNonNull(handler.core()).maxMetadataChars(), List.copyOf(events));
 	}
 
 	/**

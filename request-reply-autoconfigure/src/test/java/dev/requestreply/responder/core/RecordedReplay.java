@@ -1,5 +1,6 @@
 package dev.requestreply.responder.core;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -40,6 +41,9 @@ public final class RecordedReplay implements SimulationChecks.World {
 
 	private int steps;
 
+	// The actions the core decided, in order.
+	private final List<ResponderAction> decided = new ArrayList<>();
+
 	private boolean stopped;
 
 	private final int maxMetadataChars;
@@ -77,6 +81,25 @@ public final class RecordedReplay implements SimulationChecks.World {
 	 */
 	public static Map<Partition, ResponderAction.Commit> lastCommits(ReplyHandler.Ordering ordering,
 			int maxMetadataChars, List<ResponderEvent> events) {
+		Map<Partition, ResponderAction.Commit> last = new HashMap<>();
+		for (ResponderAction action : actions(ordering, maxMetadataChars, events)) {
+			if (action instanceof ResponderAction.Commit commit) {
+				last.put(commit.partition(), commit);
+			}
+		}
+		return last;
+	}
+
+	/**
+	 * Replay recorded events as {@link #replay} does, and return the actions the core decided
+	 * (it decides the same again: no clock, no randomness).
+	 * @param ordering the handler's ordering
+	 * @param maxMetadataChars the longest commit metadata of the recorded core
+	 * @param events the events, in the order the loop took them
+	 * @return the actions, in order
+	 */
+	public static List<ResponderAction> actions(ReplyHandler.Ordering ordering, int maxMetadataChars,
+			List<ResponderEvent> events) {
 		RecordedReplay replay = new RecordedReplay(ordering, maxMetadataChars, EnumSet.noneOf(Fault.class));
 		try {
 			events.forEach(replay::step);
@@ -84,13 +107,7 @@ public final class RecordedReplay implements SimulationChecks.World {
 		catch (SimulationChecks.Violation ex) {
 			throw new AssertionError("Recorded events broke " + ex.getMessage() + "; the events:\n" + dump(events), ex);
 		}
-		Map<Partition, ResponderAction.Commit> last = new HashMap<>();
-		replay.partitions.forEach((partition, simulated) -> {
-			if (simulated.lastCommit != null) {
-				last.put(partition, simulated.lastCommit);
-			}
-		});
-		return last;
+		return replay.decided;
 	}
 
 	static SimulationChecks.@Nullable Violation violationOf(ReplyHandler.Ordering ordering, int maxMetadataChars,
@@ -119,6 +136,7 @@ public final class RecordedReplay implements SimulationChecks.World {
 		this.steps++;
 		known(event);
 		for (ResponderAction action : this.core.on(event)) {
+			this.decided.add(action);
 			this.checks.before(action);
 			carriedOut(action);
 		}
