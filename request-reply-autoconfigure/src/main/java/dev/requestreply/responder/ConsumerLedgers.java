@@ -18,16 +18,13 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.core.log.LogAccessor;
 
 /**
- * What one consumer of a handler holds: its requests in hand, the commits of its finished
- * offsets and the partitions it paused ({@link PartitionPauses}, one reason each). With a
- * handler's core (a consumer group without transactions), the core's ledger decides what to
- * commit and when metadata that cannot name every finished offset pauses a partition: this only
- * carries it out ({@link CoreCommits}). Else (transactions) it holds the ledger of each partition
- * it owns, which decides that. Everything but the in-hand count and the figures is used on the
- * consumer's own thread only, which commits asynchronously (one commit in flight, at most one
- * started per commit interval). Every commit, pause and resume goes through the consumer's
- * {@link ConsumerMailbox}, drained before and after each poll and inside the revoke callback, one
- * call on the consumer per piece of work.
+ * What one consumer of a handler holds: its requests in hand, its commits and the partitions it
+ * paused ({@link PartitionPauses}, one reason each). With a handler's core (no transactions), the
+ * core decides the commits and the metadata's pauses, carried out here ({@link CoreCommits});
+ * else the ledger of each partition it owns decides them. Used on the consumer's thread but for
+ * the in-hand count and the figures: it commits asynchronously (one commit in flight, at most one
+ * per commit interval), every commit, pause and resume through its {@link ConsumerMailbox},
+ * drained before and after each poll and inside the revoke callback, one call per piece of work.
  */
 final class ConsumerLedgers {
 
@@ -127,10 +124,6 @@ final class ConsumerLedgers {
 		return this.inHand.get();
 	}
 
-	boolean capacityPaused() {
-		return this.pauses.anyCapacity();
-	}
-
 	PartitionPauses pauses() {
 		return this.pauses;
 	}
@@ -139,14 +132,10 @@ final class ConsumerLedgers {
 		return this.coreCommits;
 	}
 
-	/**
-	 * Return the lowest unfinished offset of each partition (as of its last commit point).
-	 */
+	// The lowest unfinished offset of each partition (with a core, as of its last commit point).
 	Map<TopicPartition, Long> lowestUnfinished() {
-		if (this.coreCommits != null) {
-			return Map.copyOf(this.coreCommits.positions());
-		}
-		Map<TopicPartition, Long> lowest = new HashMap<>();
+		Map<TopicPartition, Long> lowest = new HashMap<>(
+				(this.coreCommits != null) ? this.coreCommits.positions() : Map.of());
 		this.ledgers.forEach((partition, ledger) -> lowest.put(partition, ledger.lowestUnfinished()));
 		return lowest;
 	}

@@ -220,7 +220,7 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 	 */
 	void capacity() {
 		for (ConsumerLedgers owner : this.consumers.values()) {
-			if (owner.capacityPaused()) {
+			if (owner.pauses().anyCapacity()) {
 				wake(owner);
 			}
 		}
