@@ -21,8 +21,13 @@ import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.handler.ReplyHandlerExecution;
 import dev.requestreply.handler.ReplyHandlerStats;
 import dev.requestreply.responder.LoopRecorder;
+import dev.requestreply.responder.core.CommitMetadata;
+import dev.requestreply.responder.core.Partition;
+import dev.requestreply.responder.core.ResponderAction;
 import dev.requestreply.responder.core.ResponderEvent;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -66,7 +71,7 @@ class ResponderEngineTests {
 				// Below the poll interval, as checked at start-up.
 				"request-reply.handler.revoke-grace=1s"));
 		for (String topic : List.of("streams", "slow", "keyed", "serial", "never", "lazy", "unbounded", "endless",
-				"limited", "mdc")) {
+				"limited", "mdc", "ledger")) {
 			properties.add("test.topic." + topic + "=" + TestBroker.createTopic("engine-" + topic, 1));
 		}
 		context = apps.startAssigned(new Class<?>[] { App.class }, properties.toArray(String[]::new));
@@ -212,6 +217,73 @@ class ResponderEngineTests {
 			.withCauseExactlyInstanceOf(RequestTimeoutException.class);
 		await().atMost(Duration.ofSeconds(5)).until(handlers.endlessSingleCancelled::get);
 		offsets.awaitCommittedToEnd(group("endless"), topic("endless"), Duration.ofSeconds(10));
+	}
+
+	@Test
+	void whenARequestFinishesAboveOneStillRunningThenTheGroupHoldsTheCommitItsCoreDecidedWithTheMetadata()
+			throws Exception {
+		ReplyHandlerContainers containers = context.getBean(ReplyHandlerContainers.class);
+		List<ResponderEvent> events = LoopRecorder.record(containers, "handlers.ledger");
+		TopicPartition partition = new TopicPartition(topic("ledger"), 0);
+		handlers.ledgerGate.hold();
+		CompletableFuture<String> held = template.request(topic("ledger"), "held", String.class, Duration.ofSeconds(30));
+		handlers.ledgerGate.awaitWaiting(1);
+		assertThat(template.request(topic("ledger"), "quick", String.class).get(10, TimeUnit.SECONDS)).isEqualTo("quick");
+		// Offset 1 finished above 0, whose method has run for a second: named as started.
+		await().atMost(Duration.ofSeconds(10)).until(() -> {
+			OffsetAndMetadata committed = offsets.committed(group("ledger")).get(partition);
+			return committed != null && committed.metadata().startsWith(CommitMetadata.STARTED_PREFIX);
+		});
+		OffsetAndMetadata committed = offsets.committed(group("ledger")).get(partition);
+		try {
+			assertThat(committed).isEqualTo(LoopRecorder.decided(containers, "handlers.ledger", events).get(partition));
+			assertThat(committed.offset()).isZero();
+			assertThat(CommitMetadata.decode(0, committed.metadata()).contains(1)).isTrue();
+			assertThat(CommitMetadata.decodeStarted(0, committed.metadata()).offsets()).containsExactly(0L);
+		}
+		finally {
+			handlers.ledgerGate.release();
+		}
+		assertThat(held.get(10, TimeUnit.SECONDS)).isEqualTo("held");
+		offsets.awaitCommittedToEnd(group("ledger"), topic("ledger"), Duration.ofSeconds(10));
+		assertThat(LoopRecorder.replay(containers, "handlers.ledger", events)).isGreaterThanOrEqualTo(8);
+	}
+
+	@Test
+	void whenFinishedOffsetsOutgrowTheCommitMetadataThenItsCorePausesThePartitionUntilTheyFitAgain() throws Exception {
+		String topic = TestBroker.createTopic("engine-narrow", 1);
+		ConfigurableApplicationContext narrow = apps.startAssigned(new Class<?>[] { NarrowApp.class },
+				"spring.application.name=" + APPLICATION + "-narrow",
+				"request-reply.reply-topic=" + TestBroker.uniqueTopic("engine-narrow-replies"),
+				// "rr1:" and one run of unfinished and finished offsets, not two.
+				"request-reply.handler.offset-metadata-max-bytes=8", "test.topic.narrow=" + topic);
+		ReplyHandlerContainers containers = narrow.getBean(ReplyHandlerContainers.class);
+		RequestReplyTemplate requester = narrow.getBean(RequestReplyTemplate.class);
+		TestGate gate = narrow.getBean(NarrowHandlers.class).gate;
+		List<ResponderEvent> events = LoopRecorder.record(containers, "narrowHandlers.narrow");
+		Partition partition = new Partition(topic, 0);
+		gate.hold();
+		List<CompletableFuture<String>> held = new ArrayList<>();
+		try {
+			for (int i = 0; i < 2; i++) {
+				held.add(requester.request(topic, "held", String.class, Duration.ofSeconds(30)));
+				gate.awaitWaiting(i + 1);
+				assertThat(requester.request(topic, "quick", String.class).get(10, TimeUnit.SECONDS)).isEqualTo("quick");
+			}
+			// 0 and 2 run, 1 and 3 finished: two runs, the metadata holds one.
+			await().atMost(Duration.ofSeconds(10))
+				.until(() -> LoopRecorder.actions(containers, "narrowHandlers.narrow", events)
+					.contains(new ResponderAction.Pause(partition)));
+		}
+		finally {
+			gate.release();
+		}
+		for (CompletableFuture<String> reply : held) {
+			assertThat(reply.get(10, TimeUnit.SECONDS)).isEqualTo("held");
+		}
+		assertThat(requester.request(topic, "after", String.class).get(10, TimeUnit.SECONDS)).isEqualTo("after");
+		assertThat(LoopRecorder.actions(containers, "narrowHandlers.narrow", events))
+			.containsSubsequence(new ResponderAction.Pause(partition), new ResponderAction.Resume(partition));
 	}
 
 	@Test
@@ -366,10 +438,45 @@ class ResponderEngineTests {
 			return MDC.get("tenant");
 		}
 
+		final TestGate ledgerGate = new TestGate();
+
+		@ReplyHandler(topics = "${test.topic.ledger}")
+		String ledger(String request) throws InterruptedException {
+			if (request.equals("held")) {
+				this.ledgerGate.pass();
+			}
+			return request;
+		}
+
 		@ReplyHandler(topics = "${test.topic.limited}", maxConcurrency = "2")
 		String limited(String request) throws InterruptedException {
 			this.limitedGate.pass();
 			return request;
+		}
+
+	}
+
+	static class NarrowHandlers {
+
+		final TestGate gate = new TestGate();
+
+		@ReplyHandler(topics = "${test.topic.narrow}", ordering = ReplyHandler.Ordering.NONE)
+		String narrow(String request) throws InterruptedException {
+			if (request.equals("held")) {
+				this.gate.pass();
+			}
+			return request;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class NarrowApp {
+
+		@Bean
+		NarrowHandlers narrowHandlers() {
+			return new NarrowHandlers();
 		}
 
 	}

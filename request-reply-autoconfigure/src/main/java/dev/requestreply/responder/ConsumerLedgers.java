@@ -1,11 +1,9 @@
 package dev.requestreply.responder;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -20,14 +18,13 @@ import org.jspecify.annotations.Nullable;
 import org.springframework.core.log.LogAccessor;
 
 /**
- * What one consumer of a handler holds: the ledger of each partition it owns, its requests in
- * hand, the commits of its finished offsets and the partitions it paused. Everything but the
- * in-hand count and the figures is used on the consumer's own thread only, which commits
- * asynchronously (one commit in flight, at most one started per commit interval) and pauses a
- * partition while its handler has too much in hand, while its executor is saturated, or while
- * its finished offsets would not fit in the commit's metadata. What it decides to commit, pause
- * and resume goes through the consumer's {@link ConsumerMailbox}, drained before and after each
- * poll and inside the revoke callback, one call on the consumer per piece of work.
+ * What one consumer of a handler holds: its requests in hand, its commits and the partitions it
+ * paused ({@link PartitionPauses}, one reason each). With a handler's core (no transactions), the
+ * core decides the commits and the metadata's pauses, carried out here ({@link CoreCommits});
+ * else the ledger of each partition it owns decides them. Used on the consumer's thread but for
+ * the in-hand count and the figures: it commits asynchronously (one commit in flight, at most one
+ * per commit interval), every commit, pause and resume through its {@link ConsumerMailbox},
+ * drained before and after each poll and inside the revoke callback, one call per piece of work.
  */
 final class ConsumerLedgers {
 
@@ -52,15 +49,12 @@ final class ConsumerLedgers {
 	// The consumer's thread only, but for the flags workers read to decide whether to wake it.
 	private final Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
 
-	private final Set<TopicPartition> capacityPaused = new HashSet<>();
+	private final PartitionPauses pauses = new PartitionPauses();
 
-	private final Set<TopicPartition> metadataPaused = new HashSet<>();
+	private final Set<TopicPartition> owned = ConcurrentHashMap.newKeySet();
 
-	private final Set<TopicPartition> paused = new HashSet<>();
-
-	private volatile boolean inHandPaused;
-
-	private volatile boolean anyCapacityPaused;
+	// The commits its handler's core asks for, or null when its ledgers decide them.
+	private final @Nullable CoreCommits coreCommits;
 
 	// Taken on the consumer's thread (the consumer is not thread-safe), for transactional commits.
 	private volatile @Nullable ConsumerGroupMetadata groupMetadata;
@@ -69,13 +63,22 @@ final class ConsumerLedgers {
 
 	private long lastCommitNanos;
 
+	// Its ledgers decide the commits.
+	ConsumerLedgers(Consumer<?, ?> consumer, ResponderSettings settings, HandlerExecutor executor, boolean commits) {
+		this(consumer, settings, executor, commits, null);
+	}
+
 	/**
 	 * @param consumer the consumer
 	 * @param settings the handlers' settings
 	 * @param executor the handler's executor
 	 * @param commits whether this consumer commits its offsets (else transactions do)
+	 * @param coreCommits the commits its handler's core asks for, or {@code null} when its
+	 * ledgers decide them
 	 */
-	ConsumerLedgers(Consumer<?, ?> consumer, ResponderSettings settings, HandlerExecutor executor, boolean commits) {
+	ConsumerLedgers(Consumer<?, ?> consumer, ResponderSettings settings, HandlerExecutor executor, boolean commits,
+			@Nullable CoreCommits coreCommits) {
+		this.coreCommits = coreCommits;
 		this.consumer = consumer;
 		this.settings = settings;
 		this.executor = executor;
@@ -100,6 +103,11 @@ final class ConsumerLedgers {
 		return this.ledgers;
 	}
 
+	// The partitions it owns (read on any thread).
+	Set<TopicPartition> owned() {
+		return this.owned;
+	}
+
 	void taken() {
 		this.inHand.incrementAndGet();
 	}
@@ -109,49 +117,48 @@ final class ConsumerLedgers {
 	 * @return whether the consumer should be woken to resume its partitions
 	 */
 	boolean ended() {
-		return this.inHand.decrementAndGet() == this.settings.maxInHand() / 2 && this.inHandPaused;
+		return this.inHand.decrementAndGet() == this.settings.maxInHand() / 2 && this.pauses.inHand();
 	}
 
 	int inHand() {
 		return this.inHand.get();
 	}
 
-	boolean capacityPaused() {
-		return this.anyCapacityPaused;
+	PartitionPauses pauses() {
+		return this.pauses;
+	}
+
+	@Nullable CoreCommits coreCommits() {
+		return this.coreCommits;
+	}
+
+	// The lowest unfinished offset of each partition (with a core, as of its last commit point).
+	Map<TopicPartition, Long> lowestUnfinished() {
+		Map<TopicPartition, Long> lowest = new HashMap<>(
+				(this.coreCommits != null) ? this.coreCommits.positions() : Map.of());
+		this.ledgers.forEach((partition, ledger) -> lowest.put(partition, ledger.lowestUnfinished()));
+		return lowest;
 	}
 
 	/**
 	 * Partitions were assigned: read where the group had committed each, and what had finished
-	 * above it.
+	 * above it (the ledgers' start, or the core's).
+	 * @return the committed offsets by partition (those without any left out)
 	 */
-	void assigned(Collection<TopicPartition> partitions) {
+	Map<TopicPartition, OffsetAndMetadata> assigned(Collection<TopicPartition> partitions) {
 		this.groupMetadata = this.consumer.groupMetadata();
-		Map<TopicPartition, OffsetAndMetadata> offsets;
-		try {
-			offsets = this.consumer.committed(new HashSet<>(partitions), SYNC_TIMEOUT);
-		}
-		catch (RuntimeException ex) {
-			logger.warn(ex, () -> "Could not read the committed offsets of " + partitions
-					+ "; records finished before are handled again");
-			offsets = Map.of();
-		}
-		List<String> reruns = new ArrayList<>();
+		Map<TopicPartition, OffsetAndMetadata> offsets = AssignedOffsets.read(this.consumer, partitions, SYNC_TIMEOUT);
+		this.owned.addAll(partitions);
 		for (TopicPartition partition : partitions) {
 			OffsetAndMetadata offset = offsets.get(partition);
-			PartitionLedger ledger = new PartitionLedger(partition, offset, this.settings.maxCommitMetadataChars());
-			this.ledgers.put(partition, ledger);
+			if (this.coreCommits == null) {
+				this.ledgers.put(partition, new PartitionLedger(partition, offset, this.settings.maxCommitMetadataChars()));
+			}
 			if (offset != null) {
 				this.committed.put(partition, offset);
 			}
-			if (ledger.inheritedStarted() + ledger.inheritedUnnamed() > 0) {
-				reruns.add("partition " + partition + ": " + (ledger.inheritedStarted() + ledger.inheritedUnnamed())
-						+ ((ledger.inheritedUnnamed() > 0) ? " (" + ledger.inheritedUnnamed() + " not named)" : ""));
-			}
 		}
-		if (!reruns.isEmpty()) {
-			logger.info(() -> "Requests the previous owner had started and not finished will run again (counted in "
-					+ "reruns as they start): " + String.join(", ", reruns));
-		}
+		return offsets;
 	}
 
 	/**
@@ -175,7 +182,10 @@ final class ConsumerLedgers {
 	 * Partitions were taken away: commit what finished on them (unless lost), then forget them.
 	 */
 	void revoked(Collection<TopicPartition> partitions, boolean commit) {
-		if (commit && this.commits) {
+		if (this.coreCommits != null) {
+			this.coreCommits.leaving(partitions, commit, this.mailbox);
+		}
+		else if (commit && this.commits) {
 			Map<TopicPartition, OffsetAndMetadata> offsets = due(partitions);
 			if (!offsets.isEmpty()) {
 				this.mailbox.post(new ConsumerMailbox.Commit(offsets, (asked, ex) -> {
@@ -190,10 +200,9 @@ final class ConsumerLedgers {
 		for (TopicPartition partition : partitions) {
 			this.ledgers.remove(partition);
 			this.committed.remove(partition);
-			this.capacityPaused.remove(partition);
-			this.metadataPaused.remove(partition);
-			this.paused.remove(partition);
 		}
+		this.pauses.forget(partitions);
+		this.owned.removeAll(partitions);
 	}
 
 	/**
@@ -207,18 +216,19 @@ final class ConsumerLedgers {
 		else {
 			this.groupMetadata = this.consumer.groupMetadata();
 		}
-		if (this.inHandPaused && this.inHand.get() <= this.settings.maxInHand() / 2) {
-			this.inHandPaused = false;
+		if (this.pauses.inHand() && this.inHand.get() <= this.settings.maxInHand() / 2) {
+			this.pauses.inHand(false);
 		}
-		if (!this.capacityPaused.isEmpty() && this.executor.queued() <= this.executor.maxConcurrency() / 2) {
-			this.capacityPaused.clear();
-			this.anyCapacityPaused = false;
+		if (this.pauses.anyCapacity() && this.executor.queued() <= this.executor.maxConcurrency() / 2) {
+			this.pauses.capacityOver();
 		}
-		// Rechecked here: with transactions, a commit point is otherwise taken only when a reply commits.
-		this.metadataPaused.removeIf((partition) -> {
-			PartitionLedger ledger = this.ledgers.get(partition);
-			return ledger == null || !ledger.stillTruncated();
-		});
+		if (this.coreCommits == null) {
+			// Rechecked here: with transactions, a commit point is otherwise taken only when a reply commits.
+			this.pauses.metadata().removeIf((partition) -> {
+				PartitionLedger ledger = this.ledgers.get(partition);
+				return ledger == null || !ledger.stillTruncated();
+			});
+		}
 		if (!containerPaused) {
 			applyPauses();
 		}
@@ -231,16 +241,15 @@ final class ConsumerLedgers {
 	 */
 	void afterPoll(Collection<TopicPartition> delivered, boolean containerPaused) {
 		if (this.inHand.get() > this.settings.maxInHand()) {
-			this.inHandPaused = true;
+			this.pauses.inHand(true);
 		}
 		if (this.executor.saturated()) {
-			this.capacityPaused.addAll(delivered);
-			this.anyCapacityPaused = true;
+			this.pauses.capacity(delivered);
 		}
 		for (TopicPartition partition : delivered) {
 			PartitionLedger ledger = this.ledgers.get(partition);
 			if (ledger != null && ledger.truncated()) {
-				this.metadataPaused.add(partition);
+				this.pauses.metadata(partition, true);
 			}
 		}
 		if (!containerPaused) {
@@ -250,31 +259,18 @@ final class ConsumerLedgers {
 	}
 
 	private void applyPauses() {
-		Set<TopicPartition> wanted = new HashSet<>(this.capacityPaused);
-		wanted.addAll(this.metadataPaused);
-		if (this.inHandPaused) {
-			wanted.addAll(this.ledgers.keySet());
-		}
-		wanted.retainAll(this.consumer.assignment());
-		if (wanted.equals(this.paused)) {
-			return;
-		}
-		Set<TopicPartition> resume = new HashSet<>(this.paused);
-		resume.removeAll(wanted);
-		wanted.removeAll(this.paused);
-		if (!resume.isEmpty()) {
-			this.mailbox.post(new ConsumerMailbox.Resume(resume));
-			this.paused.removeAll(resume);
-		}
-		if (!wanted.isEmpty()) {
-			this.mailbox.post(new ConsumerMailbox.Pause(wanted));
-			this.paused.addAll(wanted);
-		}
+		this.pauses.apply(this.consumer.assignment(), this.mailbox);
 	}
 
 	private void commitIfDue() {
 		long now = System.nanoTime();
 		if (this.committing || now - this.lastCommitNanos < this.settings.commitInterval().toNanos()) {
+			return;
+		}
+		if (this.coreCommits != null) {
+			if (this.coreCommits.commit(this.mailbox)) {
+				this.lastCommitNanos = now;
+			}
 			return;
 		}
 		Map<TopicPartition, OffsetAndMetadata> offsets = due(this.ledgers.keySet());

@@ -22,9 +22,9 @@ import org.jspecify.annotations.Nullable;
  * at its end ({@link #round}): the requests to start wake the handler's threads once, and the
  * replies to send go in one task to the handler's sending thread, which sends them together
  * (held back while it prepares them, unless requests are observed) and where a send that blocks
- * (the producer's metadata, a full buffer) stalls no loop. The
- * commits, pauses and resumes the core asks for are not carried out yet: the consumer's ledgers
- * still decide those.
+ * (the producer's metadata, a full buffer) stalls no loop. The commits, pauses and resumes
+ * the core asks for go to the consumer that owns the partition ({@link CoreConsumers}), which
+ * carries them out on its own thread.
  */
 final class CoreActions implements Consumer<ResponderAction> {
 
@@ -44,6 +44,8 @@ final class CoreActions implements Consumer<ResponderAction> {
 
 	private final boolean holdReplies;
 
+	private final Consumer<ConsumerLedgers> wake;
+
 	// The loop's only: the replies its round decided to send.
 	private List<Send> sends = new ArrayList<>();
 
@@ -51,8 +53,11 @@ final class CoreActions implements Consumer<ResponderAction> {
 	 * @param sending the handler's sending thread
 	 * @param holdReplies whether the replies sent together are held while they are prepared (not
 	 * when requests are observed: a reply is sent within its request's observation)
+	 * @param wake wakes a consumer whose partition may resume
 	 */
-	CoreActions(HandlerCore core, HandlerParts parts, ReplySender sender, Executor sending, boolean holdReplies) {
+	CoreActions(HandlerCore core, HandlerParts parts, ReplySender sender, Executor sending, boolean holdReplies,
+			Consumer<ConsumerLedgers> wake) {
+		this.wake = wake;
 		this.core = core;
 		this.sending = sending;
 		this.holdReplies = holdReplies;
@@ -95,7 +100,13 @@ final class CoreActions implements Consumer<ResponderAction> {
 		else if (action instanceof ResponderAction.Outcome outcome) {
 			ended(outcome.ref(), outcome.ending());
 		}
-		// Commit, Pause, Resume: the consumer's ledgers decide them for now.
+		else if (action instanceof ResponderAction.Rerun) {
+			this.figures.skipped(ReplyHandlerStats.Event.RERUN);
+		}
+		else {
+			// Commit, Pause, Resume: the consumer's.
+			this.core.consumers().carryOut(action, this.wake);
+		}
 	}
 
 	/**
@@ -150,7 +161,7 @@ final class CoreActions implements Consumer<ResponderAction> {
 					this.endings.logExceeded(request);
 				}
 				finally {
-					this.core.post(request, HandlerCore.Event.SENT);
+					this.core.post(request, TicketEvent.SENT);
 				}
 			});
 			return;
@@ -159,7 +170,7 @@ final class CoreActions implements Consumer<ResponderAction> {
 			prepared = exceededReply(request);
 			if (prepared == null) {
 				// Unreadable: no error reply can be addressed.
-				this.core.post(request, HandlerCore.Event.SEND_FAILED);
+				this.core.post(request, TicketEvent.SEND_FAILED);
 				return;
 			}
 			this.endings.logExceeded(request);
@@ -230,7 +241,7 @@ final class CoreActions implements Consumer<ResponderAction> {
 
 		@Override
 		public void accept(Boolean sent) {
-			CoreActions.this.core.post(this.request, sent ? HandlerCore.Event.SENT : HandlerCore.Event.SEND_FAILED);
+			CoreActions.this.core.post(this.request, sent ? TicketEvent.SENT : TicketEvent.SEND_FAILED);
 		}
 
 	}

@@ -3,6 +3,7 @@ package dev.requestreply.responder;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 
 import dev.requestreply.responder.core.Partition;
 import dev.requestreply.responder.core.RequestRef;
@@ -29,14 +30,14 @@ final class CorePostings {
 	}
 
 	// On the loop: one event about a request.
-	private static void tell(HandlerLoop loop, CoreTicket ticket, HandlerCore.Event event, @Nullable String code) {
+	private static void tell(HandlerLoop loop, CoreTicket ticket, TicketEvent event, @Nullable String code) {
 		if (!ticket.fed) {
 			// Read before its poll's arrivals were posted: told right after its arrival.
 			ticket.early = event;
 			return;
 		}
 		RequestRef ref = ticket.ref;
-		if (event == HandlerCore.Event.SKIPPED_BY_WITHDRAWAL) {
+		if (event == TicketEvent.SKIPPED_BY_WITHDRAWAL) {
 			ticket.startedFed = true;
 			loop.decide(new ResponderEvent.Started(ref, false));
 			return;
@@ -53,6 +54,7 @@ final class CorePostings {
 			case CANCEL -> new ResponderEvent.Cancel(ref);
 			case DEADLINE -> new ResponderEvent.DeadlinePassed(ref);
 			case MAX_HANDLING_TIME -> new ResponderEvent.MaxHandlingTime(ref);
+			case RUNNING_LONG -> new ResponderEvent.RunningLong(ref);
 		});
 	}
 
@@ -73,7 +75,7 @@ final class CorePostings {
 				ticket.fed = true;
 				loop.decide(
 						new ResponderEvent.Arrived(ticket.ref, HandlerCore.laneKey(request), request.deadlineMillis()));
-				HandlerCore.Event early = ticket.early;
+				TicketEvent early = ticket.early;
 				if (early != null) {
 					ticket.early = null;
 					tell(loop, ticket, early, null);
@@ -93,11 +95,11 @@ final class CorePostings {
 
 		private final CoreTicket ticket;
 
-		private final HandlerCore.Event event;
+		private final TicketEvent event;
 
 		private final @Nullable String code;
 
-		Told(CoreTicket ticket, HandlerCore.Event event, @Nullable String code) {
+		Told(CoreTicket ticket, TicketEvent event, @Nullable String code) {
 			this.ticket = ticket;
 			this.event = event;
 			this.code = code;
@@ -124,6 +126,8 @@ final class CorePostings {
 
 		private final @Nullable Collection<Partition> partitions;
 
+		private final CompletableFuture<Void> decided = new CompletableFuture<>();
+
 		Going(Collection<InHandRequest> known, ResponderEvent event) {
 			this.known = known;
 			this.event = event;
@@ -141,7 +145,17 @@ final class CorePostings {
 					claimTold(loop, ticket);
 				}
 			}
-			loop.decide(this.event);
+			try {
+				loop.decide(this.event);
+			}
+			finally {
+				this.decided.complete(null);
+			}
+		}
+
+		// Completed once the loop decided on it (its actions carried out).
+		CompletableFuture<Void> decided() {
+			return this.decided;
 		}
 
 		@Override

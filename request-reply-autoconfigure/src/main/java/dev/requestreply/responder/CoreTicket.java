@@ -31,7 +31,13 @@ final class CoreTicket {
 
 	boolean startedFed;
 
-	HandlerCore.@Nullable Event early;
+	@Nullable TicketEvent early;
+
+	// When its method started (nanoTime, never 0), 0 before: for the watchdog's started mark.
+	volatile long methodStartNanos;
+
+	// The watchdog's thread only: it told the core that the method has run long.
+	boolean runningLongTold;
 
 	CoreTicket(RequestRef ref) {
 		this.ref = ref;

@@ -6,7 +6,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicLong;
@@ -19,6 +19,7 @@ import dev.requestreply.responder.core.ResponderAction;
 import dev.requestreply.responder.core.ResponderCore;
 import dev.requestreply.responder.core.ResponderEvent;
 import dev.requestreply.wire.RequestHeaders;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
 
@@ -47,20 +48,32 @@ final class HandlerCore {
 
 	private final AtomicLong deliveries = new AtomicLong();
 
+	private final CoreConsumers consumers = new CoreConsumers();
+
+	private final int maxMetadataChars;
+
 	/**
 	 * @param handlerId the handler's id
 	 * @param ordering its ordering
-	 * @param maxNamed how many finished offsets a commit's metadata names (the engine's ledger
-	 * commits for now: the core's commits are not carried out)
+	 * @param maxMetadataChars the longest commit metadata the broker takes (0: none)
 	 * @param executor the library's executor the loop drains on
 	 * @param actions carries out the core's actions
 	 * @param intake paused while the loop is stuck
 	 * @param rounds runs each round of the loop (to hand out what it decided together)
 	 */
-	HandlerCore(String handlerId, ReplyHandler.Ordering ordering, int maxNamed, Executor executor,
+	HandlerCore(String handlerId, ReplyHandler.Ordering ordering, int maxMetadataChars, Executor executor,
 			Consumer<ResponderAction> actions, LoopIntake intake, Consumer<Runnable> rounds) {
-		this.loop = new HandlerLoop(handlerId, new ResponderCore(ordering, maxNamed), executor, actions, intake,
-				rounds);
+		this.maxMetadataChars = maxMetadataChars;
+		this.loop = new HandlerLoop(handlerId, new ResponderCore(ordering, maxMetadataChars), executor, actions,
+				intake, rounds);
+	}
+
+	int maxMetadataChars() {
+		return this.maxMetadataChars;
+	}
+
+	CoreConsumers consumers() {
+		return this.consumers;
 	}
 
 	HandlerLoop loop() {
@@ -87,7 +100,7 @@ final class HandlerCore {
 	 */
 	void taken(InHandRequest request) {
 		CoreTicket ticket = new CoreTicket(new RequestRef(this.deliveries.incrementAndGet(),
-				of(request.ledger().partition()), request.record.offset()));
+				new Partition(request.record.topic(), request.record.partition()), request.record.offset()));
 		request.ticket = ticket;
 		this.known.put(ticket.ref.id(), request);
 	}
@@ -113,12 +126,12 @@ final class HandlerCore {
 	/**
 	 * Tell the core what happened to a request, on any thread.
 	 */
-	void post(InHandRequest request, Event event) {
+	void post(InHandRequest request, TicketEvent event) {
 		CoreTicket ticket = request.ticket;
 		if (ticket == null) {
 			return;
 		}
-		if (event == Event.SKIPPED) {
+		if (event == TicketEvent.SKIPPED) {
 			synchronized (ticket) {
 				ticket.workerTold = true;
 				this.loop.post(new CorePostings.Told(ticket, event, null));
@@ -151,7 +164,7 @@ final class HandlerCore {
 		synchronized (ticket) {
 			if (!ticket.workerTold) {
 				ticket.workerTold = true;
-				this.loop.post(new CorePostings.Told(ticket, Event.SKIPPED, null));
+				this.loop.post(new CorePostings.Told(ticket, TicketEvent.SKIPPED, null));
 			}
 		}
 	}
@@ -169,7 +182,7 @@ final class HandlerCore {
 			if (!ticket.workerTold) {
 				ticket.returnedTold = true;
 				ticket.workerTold = true;
-				this.loop.post(new CorePostings.Told(ticket, Event.RETURNED_PENDING, null));
+				this.loop.post(new CorePostings.Told(ticket, TicketEvent.RETURNED_PENDING, null));
 			}
 		}
 	}
@@ -186,34 +199,63 @@ final class HandlerCore {
 		}
 		synchronized (ticket) {
 			ticket.prepared = prepared;
-			Event event;
+			TicketEvent event;
 			if (ticket.returnedTold) {
 				// Its worker told the core already.
-				event = Event.COMPLETED;
+				event = TicketEvent.COMPLETED;
 			}
 			else {
 				ticket.workerTold = true;
-				event = (errorCode != null) ? Event.THREW : Event.RETURNED;
+				event = (errorCode != null) ? TicketEvent.THREW : TicketEvent.RETURNED;
 			}
 			this.loop.post(new CorePostings.Told(ticket, event, errorCode));
 		}
 	}
 
-	void assigned(Collection<TopicPartition> partitions) {
+	/**
+	 * Partitions were assigned to a consumer, on its thread: each starts from where the group had
+	 * committed it (the previous owner's finished and started offsets in its metadata).
+	 */
+	void assigned(ConsumerLedgers owner, Collection<TopicPartition> partitions,
+			Map<TopicPartition, OffsetAndMetadata> committed) {
+		this.consumers.assigned(owner, partitions);
 		for (TopicPartition partition : partitions) {
-			// The engine's ledger skips what the previous owner finished before it arrives.
-			this.loop.post(new ResponderEvent.Assigned(of(partition), 0, Set.of()));
+			OffsetAndMetadata offset = committed.get(partition);
+			this.loop.post(new ResponderEvent.Assigned(of(partition), (offset != null) ? offset.offset() : -1,
+					(offset != null) ? offset.metadata() : null));
 		}
+	}
+
+	/**
+	 * A record that is no request (a cancel record) was taken: its offset finished.
+	 */
+	void passed(TopicPartition partition, long offset) {
+		this.loop.post(new ResponderEvent.Passed(of(partition), offset));
+	}
+
+	/**
+	 * A commit the core asked for ended, on the consumer's thread.
+	 */
+	void commitDone(Map<TopicPartition, OffsetAndMetadata> offsets, boolean succeeded) {
+		offsets.forEach((partition, offset) -> this.loop
+			.post(new ResponderEvent.CommitDone(of(partition), offset.offset(), succeeded)));
 	}
 
 	void revoking(Collection<TopicPartition> partitions) {
 		this.loop.post(new CorePostings.Going(this.known.values(), new ResponderEvent.Revoking(of(partitions))));
 	}
 
-	void takenAway(Collection<TopicPartition> partitions, boolean lost) {
+	/**
+	 * Partitions are taken away, on the consumer's thread in the rebalance callback.
+	 * @return completed once the loop decided (its last commits of them asked for, their
+	 * requests ended)
+	 */
+	CompletableFuture<Void> takenAway(Collection<TopicPartition> partitions, boolean lost) {
 		List<Partition> gone = of(partitions);
-		this.loop.post(new CorePostings.Going(this.known.values(),
-				lost ? new ResponderEvent.Lost(gone) : new ResponderEvent.Revoked(gone)));
+		CorePostings.Going going = new CorePostings.Going(this.known.values(),
+				lost ? new ResponderEvent.Lost(gone) : new ResponderEvent.Revoked(gone));
+		this.loop.post(going);
+		return going.decided();
 	}
 
 	void stop() {
@@ -230,46 +272,6 @@ final class HandlerCore {
 			all.add(of(partition));
 		}
 		return all;
-	}
-
-	/**
-	 * What a thread tells the core of one request.
-	 */
-	enum Event {
-
-		/** Its worker found it withdrawn. */
-		SKIPPED_BY_WITHDRAWAL,
-
-		/** Its worker ended it without a reply of the core's. */
-		SKIPPED,
-
-		/** Its method returned what ends later. */
-		RETURNED_PENDING,
-
-		/** Its method returned, its reply made. */
-		RETURNED,
-
-		/** Its method (or a check before it) failed: its error reply made. */
-		THREW,
-
-		/** What its method returned ended, its reply made. */
-		COMPLETED,
-
-		/** Its reply was sent. */
-		SENT,
-
-		/** Its reply could not be sent. */
-		SEND_FAILED,
-
-		/** Its cancel record came. */
-		CANCEL,
-
-		/** Its deadline passed. */
-		DEADLINE,
-
-		/** It reached the max handling time. */
-		MAX_HANDLING_TIME
-
 	}
 
 }

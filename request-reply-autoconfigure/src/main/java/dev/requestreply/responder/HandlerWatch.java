@@ -67,6 +67,13 @@ final class HandlerWatch {
 			if (owner != null && request.ticket != null) {
 				// Its core decides: the watchdog only tells it, once; first of those not started, so
 				// that a call the core stops cannot free a thread for one ending in the same check.
+				CoreTicket ticket = request.ticket;
+				long started = ticket.methodStartNanos;
+				if (started != 0 && !ticket.runningLongTold && nowNanos - started >= PartitionLedger.MARK_AFTER_NANOS) {
+					// Its method has run long: its commits name it as started from now on.
+					ticket.runningLongTold = true;
+					owner.post(request, TicketEvent.RUNNING_LONG);
+				}
 				if (((deadline != RequestHeaders.NO_DEADLINE) ? nowMillis > deadline
 						: nowNanos - request.handlingEndNanos >= 0) && request.markExceeded()) {
 					if (request.isTaken()) {
@@ -112,8 +119,8 @@ final class HandlerWatch {
 	}
 
 	private static void tell(HandlerCore owner, InHandRequest request) {
-		owner.post(request, (request.deadlineMillis() != RequestHeaders.NO_DEADLINE) ? HandlerCore.Event.DEADLINE
-				: HandlerCore.Event.MAX_HANDLING_TIME);
+		owner.post(request, (request.deadlineMillis() != RequestHeaders.NO_DEADLINE) ? TicketEvent.DEADLINE
+				: TicketEvent.MAX_HANDLING_TIME);
 	}
 
 }

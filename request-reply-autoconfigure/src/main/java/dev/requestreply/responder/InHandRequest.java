@@ -31,8 +31,8 @@ final class InHandRequest {
 
 	final ConsumerRecord<byte[], byte[]> record;
 
-	// The consumer that took it and its partition's ledger, for a handler in a consumer group; null
-	// in queue mode.
+	// The consumer that took it, for a handler in a consumer group; null in queue mode. Its
+	// partition's ledger, with transactions; null with a core (the core's ledger) and in queue mode.
 	final @Nullable ConsumerLedgers owner;
 
 	final @Nullable PartitionLedger ledger;
@@ -92,7 +92,7 @@ final class InHandRequest {
 	// Its last reply could not be committed: its offset stays unfinished, for the next owner.
 	private volatile boolean keepUnfinished;
 
-	InHandRequest(ConsumerRecord<byte[], byte[]> record, ConsumerLedgers owner, PartitionLedger ledger,
+	InHandRequest(ConsumerRecord<byte[], byte[]> record, ConsumerLedgers owner, @Nullable PartitionLedger ledger,
 			@Nullable RequestHeaders headers, @Nullable WireFormatException unreadable, long maxHandlingNanos) {
 		this(record, owner, ledger, null, 1, false, headers, unreadable, maxHandlingNanos);
 	}
@@ -252,7 +252,7 @@ final class InHandRequest {
 	}
 
 	/**
-	 * Its method started: its partition's ledger notes when (in a consumer group).
+	 * Its method started: its partition's ledger notes when (in a consumer group without a core).
 	 * @return whether the partition's previous owner had started it too: this is a second run
 	 */
 	boolean methodStarted() {

@@ -10,6 +10,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 
+import dev.requestreply.responder.core.CommitMetadata;
+import dev.requestreply.responder.core.InheritedOffsets;
+import dev.requestreply.responder.core.StartedOffsets;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
@@ -44,8 +47,8 @@ public final class PartitionLedger {
 	// Guarded by this: the offset after the last record received, -1 before the first.
 	private long end = -1;
 
-	// Guarded by this: the previous owner's finished records not passed yet, or null.
-	private CommitMetadata.@Nullable Finished inherited;
+	// Guarded by this: the previous owner's finished records.
+	private final InheritedOffsets inherited;
 
 	// Guarded by this: whether the last commit point left finished offsets out of its metadata.
 	private boolean truncated;
@@ -71,9 +74,10 @@ public final class PartitionLedger {
 	public PartitionLedger(TopicPartition partition, @Nullable OffsetAndMetadata committed, int maxMetadataChars) {
 		this.partition = partition;
 		this.maxMetadataChars = maxMetadataChars;
-		CommitMetadata.Started marks = null;
+		StartedOffsets marks = null;
+		this.inherited = new InheritedOffsets((committed != null) ? committed.offset() : -1,
+				(committed != null) ? committed.metadata() : null);
 		if (committed != null) {
-			this.inherited = CommitMetadata.decode(committed.offset(), committed.metadata());
 			marks = CommitMetadata.decodeStarted(committed.offset(), committed.metadata());
 		}
 		if (marks != null) {
@@ -94,14 +98,8 @@ public final class PartitionLedger {
 	 */
 	public synchronized boolean receive(long offset) {
 		this.end = Math.max(this.end, offset + 1);
-		CommitMetadata.Finished previous = this.inherited;
-		if (previous != null) {
-			if (offset >= previous.end()) {
-				this.inherited = null;
-			}
-			else if (previous.contains(offset)) {
-				return false;
-			}
+		if (this.inherited.finished(offset)) {
+			return false;
 		}
 		this.unfinished.add(offset);
 		return true;

@@ -124,7 +124,7 @@ final class ReplyStage {
 		}
 		HandlerCore owner = core(request);
 		// Streams keep their own path: the end of the stream (sent by it) ends the request.
-		Runnable whenDone = (owner != null) ? () -> owner.post(request, HandlerCore.Event.SKIPPED)
+		Runnable whenDone = (owner != null) ? () -> owner.post(request, TicketEvent.SKIPPED)
 				: () -> this.endings.done(request);
 		StreamReplier replier = new StreamReplier(request, address, this.sender, this.converter, this.figures,
 				whenDone, this.executor::urgent);

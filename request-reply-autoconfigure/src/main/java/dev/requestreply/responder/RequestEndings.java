@@ -71,7 +71,7 @@ final class RequestEndings {
 	void cancelled(InHandRequest request) {
 		if (this.core != null && request.ticket != null) {
 			// Its core decides.
-			this.core.post(request, HandlerCore.Event.CANCEL);
+			this.core.post(request, TicketEvent.CANCEL);
 			return;
 		}
 		if (!request.isTaken() && request.headers != null && request.headers.expiredAt(System.currentTimeMillis())) {

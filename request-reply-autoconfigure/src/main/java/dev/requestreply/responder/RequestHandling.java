@@ -81,7 +81,7 @@ final class RequestHandling {
 		if (!request.take()) {
 			// Ended before its turn came (cancelled, expired, its partition taken away).
 			if (owner != null) {
-				owner.post(request, HandlerCore.Event.SKIPPED_BY_WITHDRAWAL);
+				owner.post(request, TicketEvent.SKIPPED_BY_WITHDRAWAL);
 			}
 			else {
 				this.requests.workerDone(request);
@@ -213,7 +213,12 @@ final class RequestHandling {
 			// Ended meanwhile (its deadline, a cancel, the max handling time): too late to start.
 			return;
 		}
-		if (request.methodStarted()) {
+		CoreTicket ticket = request.ticket;
+		if (ticket != null) {
+			// For the watchdog, which tells its core once the method has run long.
+			ticket.methodStartNanos = System.nanoTime() | 1;
+		}
+		else if (request.methodStarted()) {
 			this.figures.skipped(ReplyHandlerStats.Event.RERUN);
 		}
 		try {
@@ -233,7 +238,7 @@ final class RequestHandling {
 	// Ended without a reply, for a reason counted already.
 	private void done(InHandRequest request) {
 		if (request.ticket != null && this.core != null) {
-			this.core.post(request, HandlerCore.Event.SKIPPED);
+			this.core.post(request, TicketEvent.SKIPPED);
 		}
 		else {
 			this.endings.done(request);

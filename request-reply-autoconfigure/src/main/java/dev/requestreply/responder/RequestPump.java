@@ -13,6 +13,7 @@ import dev.requestreply.handler.ReplyHandlerStats;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
 
@@ -88,7 +89,8 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 				for (ConsumerRecord<byte[], byte[]> record : records) {
 					TopicPartition partition = new TopicPartition(record.topic(), record.partition());
 					delivered.add(partition);
-					take(owner, owner.ledger(partition), record, arrived);
+					// With a core, its ledger decides: none here.
+					take(owner, (this.core != null) ? null : owner.ledger(partition), record, arrived);
 				}
 			});
 		}
@@ -100,16 +102,21 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 		owner.afterPoll(delivered, this.container.isPauseRequested());
 	}
 
-	private void take(ConsumerLedgers owner, PartitionLedger ledger, ConsumerRecord<byte[], byte[]> record,
+	private void take(ConsumerLedgers owner, @Nullable PartitionLedger ledger, ConsumerRecord<byte[], byte[]> record,
 			@Nullable List<InHandRequest> arrived) {
-		if (!ledger.receive(record.offset())) {
+		if (ledger != null && !ledger.receive(record.offset())) {
 			this.figures.skipped(ReplyHandlerStats.Event.ALREADY_FINISHED);
 			return;
 		}
 		byte[] cancelled = this.reading.cancelledRequest(record.headers());
 		if (cancelled != null) {
 			// Never behind the request it cancels: that one ends now, wherever it waits.
-			ledger.finish(record.offset());
+			if (ledger != null) {
+				ledger.finish(record.offset());
+			}
+			else if (this.core != null) {
+				this.core.passed(new TopicPartition(record.topic(), record.partition()), record.offset());
+			}
 			this.requests.cancel(cancelled);
 			return;
 		}
@@ -140,11 +147,23 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 		ledgers(consumer).beforePoll(this.container.isPauseRequested());
 	}
 
+	/**
+	 * The handler's event loop is stuck (or caught up again), on the watchdog's thread: every
+	 * partition pauses for that reason alone, and resumes when no other holds it.
+	 */
+	void loopStalled(boolean stalled) {
+		for (ConsumerLedgers owner : this.consumers.values()) {
+			owner.pauses().loopStalled(stalled);
+			wake(owner);
+		}
+	}
+
 	@Override
 	public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
-		ledgers(consumer).assigned(partitions);
+		ConsumerLedgers owner = ledgers(consumer);
+		Map<TopicPartition, OffsetAndMetadata> committed = owner.assigned(partitions);
 		if (this.core != null) {
-			this.core.assigned(partitions);
+			this.core.assigned(owner, partitions, committed);
 		}
 	}
 
@@ -161,8 +180,9 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 	}
 
 	private ConsumerLedgers ledgers(Consumer<?, ?> consumer) {
-		return this.consumers.computeIfAbsent(consumer,
-				(created) -> new ConsumerLedgers(created, this.settings, this.executor, this.commits));
+		HandlerCore owner = this.core;
+		return this.consumers.computeIfAbsent(consumer, (created) -> new ConsumerLedgers(created, this.settings,
+				this.executor, this.commits, (owner != null) ? new CoreCommits(owner::commitDone) : null));
 	}
 
 	Collection<ConsumerLedgers> consumers() {
@@ -182,7 +202,7 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 	 * its next poll rather than after its poll timeout.
 	 */
 	void wake(ConsumerLedgers owner) {
-		for (TopicPartition partition : owner.ledgers().keySet()) {
+		for (TopicPartition partition : owner.owned()) {
 			for (KafkaMessageListenerContainer<byte[], byte[]> child : this.container.getContainers()) {
 				Collection<TopicPartition> assigned = child.getAssignedPartitions();
 				if (assigned != null && assigned.contains(partition)) {
@@ -200,7 +220,7 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 	 */
 	void capacity() {
 		for (ConsumerLedgers owner : this.consumers.values()) {
-			if (owner.capacityPaused()) {
+			if (owner.pauses().anyCapacity()) {
 				wake(owner);
 			}
 		}

@@ -84,8 +84,9 @@ final class RequestsInHand {
 		if (request.acknowledger != null) {
 			request.acknowledger.ended(request, finished);
 		}
-		else if (finished && !request.keepsUnfinished()) {
-			request.ledger().finish(request.record.offset());
+		else if (finished && !request.keepsUnfinished() && request.ledger != null) {
+			// Without a core: its ledger's; with one, the core finished it before.
+			request.ledger.finish(request.record.offset());
 		}
 		// Out of hand once its offset finished: a revocation waiting for it then commits it.
 		this.all.remove(request);

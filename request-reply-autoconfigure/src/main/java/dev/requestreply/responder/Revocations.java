@@ -3,9 +3,13 @@ package dev.requestreply.responder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import dev.requestreply.handler.ReplyHandlerStats;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -112,12 +116,15 @@ final class Revocations {
 	}
 
 	private void handOver(ConsumerLedgers owner, Collection<TopicPartition> partitions, boolean lost) {
-		// Empty for partitions lost just before (spring-kafka then revokes them too).
-		Set<PartitionLedger> leaving = owner.leaving(partitions);
 		if (this.core != null) {
-			handOver(this.core, owner, partitions, leaving, lost);
+			// Those it still owns: none for partitions lost just before (spring-kafka then revokes them too).
+			Set<TopicPartition> leaving = new HashSet<>(partitions);
+			leaving.retainAll(owner.owned());
+			handOver(this.core, owner, leaving, lost);
 			return;
 		}
+		// Empty for partitions lost just before (spring-kafka then revokes them too).
+		Set<PartitionLedger> leaving = owner.leaving(partitions);
 		// First no lane starts a request of theirs any more, then each not started ends (so that
 		// none starts after this returns).
 		this.lanes.revoked(partitions);
@@ -163,21 +170,21 @@ final class Revocations {
 	}
 
 	// Its core decides: told that the partitions go (not started ones leave at once), then, after the
-	// grace for a revocation, that they went (what still runs is abandoned); waits, bounded, for each.
-	private void handOver(HandlerCore core, ConsumerLedgers owner, Collection<TopicPartition> partitions,
-			Set<PartitionLedger> leaving, boolean lost) {
+	// grace for a revocation, that they went (what still runs is abandoned, the last commit of each
+	// asked for); waits, bounded, for its answer, then carries out that commit here.
+	private void handOver(HandlerCore core, ConsumerLedgers owner, Set<TopicPartition> partitions, boolean lost) {
 		List<InHandRequest> running = new ArrayList<>();
-		List<InHandRequest> all = new ArrayList<>();
+		int all = 0;
 		for (InHandRequest request : this.requests.all()) {
-			if (leaving.contains(request.ledger)) {
-				all.add(request);
+			if (partitions.contains(new TopicPartition(request.record.topic(), request.record.partition()))) {
+				all++;
 				if (request.isTaken()) {
 					running.add(request);
 				}
 			}
 		}
 		long startNanos = System.nanoTime();
-		if (!lost && !all.isEmpty()) {
+		if (!lost && all > 0) {
 			core.revoking(partitions);
 			this.requests.awaitLeft(running, startNanos + this.grace.toNanos());
 		}
@@ -187,16 +194,26 @@ final class Revocations {
 				finished++;
 			}
 		}
-		core.takenAway(partitions, lost);
-		if (!all.isEmpty()) {
-			this.requests.awaitLeft(all, System.nanoTime() + LOOP_ANSWER.toNanos());
+		if (!partitions.isEmpty()) {
+			try {
+				core.takenAway(partitions, lost).get(LOOP_ANSWER.toMillis(), TimeUnit.MILLISECONDS);
+			}
+			catch (TimeoutException | ExecutionException ex) {
+				logger.warn(() -> "@ReplyHandler " + this.handlerId + ": its event loop did not answer the "
+						+ (lost ? "loss" : "revocation") + " of " + partitions + " within " + LOOP_ANSWER.toSeconds()
+						+ " s; its last commit of them is the one asked for before");
+			}
+			catch (InterruptedException ex) {
+				Thread.currentThread().interrupt();
+			}
 		}
 		int cancelled = running.size() - finished;
 		count(ReplyHandlerStats.Event.REVOKE_FINISHED, finished);
 		count(ReplyHandlerStats.Event.REVOKE_CANCELLED, cancelled);
 		owner.revoked(partitions, !lost);
-		if (!all.isEmpty()) {
-			log(partitions, lost, finished, cancelled, all.size() - running.size(), System.nanoTime() - startNanos);
+		core.consumers().gone(owner, partitions);
+		if (all > 0) {
+			log(partitions, lost, finished, cancelled, all - running.size(), System.nanoTime() - startNanos);
 		}
 	}
 

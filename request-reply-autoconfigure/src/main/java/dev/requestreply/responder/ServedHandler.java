@@ -63,8 +63,6 @@ final class ServedHandler {
 
 	private @Nullable CoreActions coreActions;
 
-	// Paused to stop: the loop of its core resumes no intake then.
-	private volatile boolean pausing;
 
 	private final HandlerWatch watch;
 
@@ -115,8 +113,8 @@ final class ServedHandler {
 				ReplySizeLimit.of(replyTemplate.getProducerFactory()));
 		this.threads = new HandlerThreads(endpoint.id(), maxConcurrency, settings.virtualThreads(),
 				shared.taskDecorator());
-		// Its commits are the consumer's ledgers' for now: 0 keeps the core's commit point cheap.
-		this.core = (shareGroup == null && !transactional) ? new HandlerCore(endpoint.id(), endpoint.ordering(), 0,
+		this.core = (shareGroup == null && !transactional) ? new HandlerCore(endpoint.id(), endpoint.ordering(),
+				settings.maxCommitMetadataChars(),
 				this.threads.loop(), (action) -> Objects.requireNonNull(this.coreActions).accept(action),
 				loopIntake(), (round) -> Objects.requireNonNull(this.coreActions).round(round)) : null;
 		// Share groups order nothing.
@@ -154,7 +152,7 @@ final class ServedHandler {
 				maxHandlingTime, this.core);
 		if (this.core != null) {
 			this.coreActions = new CoreActions(this.core, parts, sender, this.threads.sending(),
-					shared.observationRegistry().isNoop());
+					shared.observationRegistry().isNoop(), (owner) -> pump().wake(owner));
 		}
 		HandlerContainer built = new HandlerContainer(endpoint, groupId, settings, clients, parts, reading,
 				transactional, this.stats, customizers);
@@ -168,13 +166,11 @@ final class ServedHandler {
 		return this.core;
 	}
 
-	// While the loop of its core is stuck, its container takes nothing (unless it is stopping).
+	// While the loop of its core is stuck, its consumers' partitions pause for that reason (a pause
+	// of its own: resumed, they stay paused for any other reason, and the container's pause to stop
+	// is not undone).
 	private LoopIntake loopIntake() {
-		return LoopIntake.of(() -> listenerContainer().pause(), () -> {
-			if (!this.pausing) {
-				listenerContainer().resume();
-			}
-		});
+		return LoopIntake.of(() -> pump().loopStalled(true), () -> pump().loopStalled(false));
 	}
 
 	private void capacity() {
@@ -246,7 +242,6 @@ final class ServedHandler {
 	 * Stop taking requests: every partition paused, the consumers still polling (and committing).
 	 */
 	void pause() {
-		this.pausing = true;
 		if (this.intake != null) {
 			this.intake.pause();
 		}
@@ -286,7 +281,7 @@ final class ServedHandler {
 		Collection<ConsumerLedgers> consumers = (pump != null) ? pump.consumers() : List.of();
 		for (ConsumerLedgers owner : consumers) {
 			inHand += owner.inHand();
-			owner.ledgers().forEach((partition, ledger) -> lowest.put(partition.toString(), ledger.lowestUnfinished()));
+			owner.lowestUnfinished().forEach((partition, offset) -> lowest.put(partition.toString(), offset));
 		}
 		CallTimes times = this.executor.times();
 		return new ReplyHandlerExecution(this.executor.maxConcurrency(), this.executor.active(), this.executor.queued(),

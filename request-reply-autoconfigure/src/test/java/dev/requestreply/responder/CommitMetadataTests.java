@@ -2,6 +2,7 @@ package dev.requestreply.responder;
 
 import java.util.stream.LongStream;
 
+import dev.requestreply.responder.core.CommitMetadata;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;

@@ -1,6 +1,7 @@
 package dev.requestreply.responder;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.CopyOnWriteArrayList;
 
@@ -11,6 +12,7 @@ import dev.requestreply.responder.core.RequestRef;
 import dev.requestreply.responder.core.ResponderAction;
 import dev.requestreply.responder.core.ResponderEvent;
 import dev.requestreply.wire.RequestHeaders;
+import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +37,10 @@ class HandlerCoreTests {
 
 	HandlerCoreTests() {
 		this.core.loop().recordTo(this.events::add);
-		this.core.assigned(List.of(new TopicPartition("t", 0)));
+		this.core.assigned(new ConsumerLedgers(new MockConsumer<>("earliest"), TestSettings.DEFAULTS,
+				new HandlerExecutor(64, Runnable::run, Runnable::run, (request) -> {
+				}, () -> {
+				}, false), true), List.of(new TopicPartition("t", 0)), Map.of());
 	}
 
 	@Test
@@ -47,7 +52,7 @@ class HandlerCoreTests {
 		assertThat(request.take()).isTrue();
 		this.core.claimed(request);
 		assertThat(this.events).doesNotContain(new ResponderEvent.Started(ref, true));
-		this.core.post(request, HandlerCore.Event.CANCEL);
+		this.core.post(request, TicketEvent.CANCEL);
 		assertThat(this.events).containsSubsequence(new ResponderEvent.Started(ref, true),
 				new ResponderEvent.Cancel(ref));
 		assertThat(this.actions).contains(new ResponderAction.Interrupt(ref))
@@ -76,7 +81,7 @@ class HandlerCoreTests {
 		InHandRequest request = TestCalls.request(0);
 		this.core.taken(request);
 		RequestRef ref = ref(request);
-		this.core.post(request, HandlerCore.Event.CANCEL);
+		this.core.post(request, TicketEvent.CANCEL);
 		this.core.arrived(List.of(request));
 		assertThat(this.events).endsWith(new ResponderEvent.Arrived(ref, null, request.deadlineMillis()),
 				new ResponderEvent.Cancel(ref));

@@ -63,7 +63,7 @@ class HandlerLoopTests {
 		Map<Long, List<Long>> seenByPoster = new ConcurrentHashMap<>();
 		Set<String> deciders = ConcurrentHashMap.newKeySet();
 		CountDownLatch all = new CountDownLatch(posters * posts);
-		ResponderCore core = new ResponderCore(ReplyHandler.Ordering.KEY, 4);
+		ResponderCore core = new ResponderCore(ReplyHandler.Ordering.KEY, 4096);
 		HandlerLoop loop = loop((event) -> {
 			if (inside.incrementAndGet() != 1) {
 				overlaps.incrementAndGet();
@@ -103,7 +103,7 @@ class HandlerLoopTests {
 
 	@Test
 	void whenAnActionOrTheDecisionsThrowThenTheLoopGoesOnWithTheNextAndCountsEach() {
-		ResponderCore core = new ResponderCore(ReplyHandler.Ordering.NONE, 4);
+		ResponderCore core = new ResponderCore(ReplyHandler.Ordering.NONE, 4096);
 		List<ResponderAction> carried = new CopyOnWriteArrayList<>();
 		HandlerLoop loop = loop((event) -> {
 			if (event instanceof ResponderEvent.Stop) {
@@ -118,7 +118,7 @@ class HandlerLoopTests {
 		});
 		RequestRef first = new RequestRef(1, P0, 0);
 		RequestRef second = new RequestRef(2, P0, 1);
-		loop.post(new ResponderEvent.Assigned(P0, 0, Set.of()));
+		loop.post(new ResponderEvent.Assigned(P0, 0, null));
 		loop.post(new ResponderEvent.Arrived(first, null, Long.MAX_VALUE));
 		loop.post(new ResponderEvent.Stop());
 		loop.post(new ResponderEvent.Arrived(second, null, Long.MAX_VALUE));
@@ -131,7 +131,7 @@ class HandlerLoopTests {
 	@Test
 	void whenTheLoopIsStuckPastItsBoundThenItShowsWithItsHandlerAndTheHandlerTakesNoMoreUntilItCatchesUp()
 			throws Exception {
-		ResponderCore core = new ResponderCore(ReplyHandler.Ordering.NONE, 4);
+		ResponderCore core = new ResponderCore(ReplyHandler.Ordering.NONE, 4096);
 		CountDownLatch blocked = new CountDownLatch(1);
 		CountDownLatch release = new CountDownLatch(1);
 		HandlerLoop loop = loop(core::on, (action) -> {
@@ -140,7 +140,7 @@ class HandlerLoopTests {
 				awaitLatch(release);
 			}
 		});
-		loop.post(new ResponderEvent.Assigned(P0, 0, Set.of()));
+		loop.post(new ResponderEvent.Assigned(P0, 0, null));
 		loop.post(new ResponderEvent.Arrived(new RequestRef(1, P0, 0), null, Long.MAX_VALUE));
 		assertThat(blocked.await(5, TimeUnit.SECONDS)).isTrue();
 		loop.post(new ResponderEvent.Cancel(new RequestRef(1, P0, 0)));
@@ -164,13 +164,13 @@ class HandlerLoopTests {
 
 	@Test
 	void whenARecorderIsSetThenItIsToldEveryEventTheCoreTakesInTheCoresOrder() {
-		ResponderCore core = new ResponderCore(ReplyHandler.Ordering.NONE, 4);
+		ResponderCore core = new ResponderCore(ReplyHandler.Ordering.NONE, 4096);
 		List<ResponderEvent> recorded = new CopyOnWriteArrayList<>();
 		List<ResponderAction> carried = new CopyOnWriteArrayList<>();
 		HandlerLoop loop = loop(core::on, carried::add);
 		loop.recordTo(recorded::add);
 		RequestRef ref = new RequestRef(1, P0, 0);
-		List<ResponderEvent> events = List.of(new ResponderEvent.Assigned(P0, 0, Set.of()),
+		List<ResponderEvent> events = List.of(new ResponderEvent.Assigned(P0, 0, null),
 				new ResponderEvent.Arrived(ref, null, Long.MAX_VALUE), new ResponderEvent.Started(ref, true),
 				new ResponderEvent.Returned(ref, false), new ResponderEvent.ReplySent(ref));
 		events.forEach(loop::post);
@@ -184,7 +184,7 @@ class HandlerLoopTests {
 			throws Exception {
 		int records = 200;
 		Partition p1 = new Partition("requests", 1);
-		ResponderCore core = new ResponderCore(ReplyHandler.Ordering.KEY, 4);
+		ResponderCore core = new ResponderCore(ReplyHandler.Ordering.KEY, 4096);
 		List<ResponderEvent> recorded = new CopyOnWriteArrayList<>();
 		Map<Long, AtomicInteger> claims = new ConcurrentHashMap<>();
 		Set<Long> ended = ConcurrentHashMap.newKeySet();
@@ -224,8 +224,8 @@ class HandlerLoopTests {
 			}
 		}, this.intake, BOUND, System::nanoTime);
 		loop[0].recordTo(recorded::add);
-		loop[0].post(new ResponderEvent.Assigned(P0, 0, Set.of()));
-		loop[0].post(new ResponderEvent.Assigned(p1, 0, Set.of()));
+		loop[0].post(new ResponderEvent.Assigned(P0, 0, null));
+		loop[0].post(new ResponderEvent.Assigned(p1, 0, null));
 		CountDownLatch go = new CountDownLatch(1);
 		List<CompletableFuture<Void>> posters = List.of(posting(go, () -> {
 			// The consumer: records of two partitions, the second revoked half-way (fetched after too).
@@ -255,7 +255,7 @@ class HandlerLoopTests {
 			assertThat(threads.awaitTermination(5, TimeUnit.SECONDS)).isTrue();
 		}
 		await().atMost(Duration.ofSeconds(5)).until(() -> loop[0].lagNanos(System.nanoTime()) == 0);
-		assertThat(RecordedReplay.replay(ReplyHandler.Ordering.KEY, 4, List.copyOf(recorded)))
+		assertThat(RecordedReplay.replay(ReplyHandler.Ordering.KEY, 4096, List.copyOf(recorded)))
 			.isGreaterThan(4 * records);
 	}
 

@@ -17,6 +17,8 @@ import java.util.function.Predicate;
 import java.util.stream.LongStream;
 
 import dev.requestreply.TestBroker;
+import dev.requestreply.responder.core.CommitMetadata;
+import dev.requestreply.responder.core.FinishedOffsets;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.AlterConfigOp;
@@ -118,7 +120,7 @@ class KafkaActionsTests {
 		// PartitionLedger relies on it: the committed offset and its metadata come back as committed.
 		assertThat(committed.offset()).isEqualTo(2);
 		assertThat(committed.metadata()).isEqualTo(metadata.text()).startsWith(CommitMetadata.PREFIX);
-		CommitMetadata.Finished finished = CommitMetadata.decode(committed.offset(), committed.metadata());
+		FinishedOffsets finished = CommitMetadata.decode(committed.offset(), committed.metadata());
 		assertThat(finished).isNotNull();
 		assertThat(LongStream.range(2, 6).filter(finished::contains)).containsExactly(3L, 5L);
 	}

@@ -2,14 +2,17 @@ package dev.requestreply.responder;
 
 import java.time.Duration;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.responder.core.RecordedReplay;
+import dev.requestreply.responder.core.ResponderAction;
 import dev.requestreply.responder.core.ResponderEvent;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.awaitility.Awaitility;
 
@@ -36,7 +39,7 @@ public final class LoopRecorder {
 		// What the loop took before: the partitions its consumers own now.
 		Collection<TopicPartition> owned = Objects.requireNonNull(handler.container()).getAssignedPartitions();
 		for (TopicPartition partition : (owned != null) ? owned : List.<TopicPartition>of()) {
-			events.add(new ResponderEvent.Assigned(HandlerCore.of(partition), 0, Set.of()));
+			events.add(new ResponderEvent.Assigned(HandlerCore.of(partition), 0, null));
 		}
 		core.loop().recordTo(events::add);
 		return events;
@@ -50,7 +53,39 @@ public final class LoopRecorder {
 	public static int replay(ReplyHandlerContainers containers, String handlerId, List<ResponderEvent> events) {
 		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> caughtUp(containers, handlerId));
 		ServedHandler handler = Objects.requireNonNull(((ResponderContainers) containers).served(handlerId));
-		return RecordedReplay.replay(handler.endpoint().ordering(), 0, List.copyOf(events));
+		return RecordedReplay.replay(handler.endpoint().ordering(), Objects.requireNonNull(handler.core()).maxMetadataChars(), List.copyOf(events));
+	}
+
+	/**
+	 * Replay recorded events through the simulation's checks, once the loop caught up, and return
+	 * the last commit its core decided for each partition (the core decides the same again).
+	 * @return the offset and metadata of each, by partition
+	 * @throws AssertionError at the first invariant broken, with the events
+	 */
+	public static Map<TopicPartition, OffsetAndMetadata> decided(ReplyHandlerContainers containers, String handlerId,
+			List<ResponderEvent> events) {
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> caughtUp(containers, handlerId));
+		ServedHandler handler = Objects.requireNonNull(((ResponderContainers) containers).served(handlerId));
+		Map<TopicPartition, OffsetAndMetadata> decided = new HashMap<>();
+		RecordedReplay.lastCommits(handler.endpoint().ordering(),
+				Objects.requireNonNull(handler.core()).maxMetadataChars(), List.copyOf(events))
+			.forEach((partition, commit) -> decided.put(new TopicPartition(partition.topic(), partition.number()),
+					new OffsetAndMetadata(commit.offset(), commit.metadata())));
+		return decided;
+	}
+
+	/**
+	 * Replay recorded events through the simulation's checks, once the loop caught up, and return
+	 * the actions its core decided (the core decides the same again).
+	 * @return the actions, in order
+	 * @throws AssertionError at the first invariant broken, with the events
+	 */
+	public static List<ResponderAction> actions(ReplyHandlerContainers containers, String handlerId,
+			List<ResponderEvent> events) {
+		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> caughtUp(containers, handlerId));
+		ServedHandler handler = Objects.requireNonNull(((ResponderContainers) containers).served(handlerId));
+		return RecordedReplay.actions(handler.endpoint().ordering(),
+				Objects.requireNonNull(handler.core()).maxMetadataChars(), List.copyOf(events));
 	}
 
 	/**

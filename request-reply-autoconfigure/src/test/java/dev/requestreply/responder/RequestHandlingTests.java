@@ -284,7 +284,7 @@ class RequestHandlingTests {
 		return this.handler.requests().size() == 0 && this.handler.pump()
 			.consumers()
 			.stream()
-			.allMatch((owner) -> owner.ledger(this.partition).lowestUnfinished() == this.offset);
+			.allMatch((owner) -> Long.valueOf(this.offset).equals(owner.lowestUnfinished().get(this.partition)));
 	}
 
 	private RecordHeaders addressed(Integer replyPartition) {

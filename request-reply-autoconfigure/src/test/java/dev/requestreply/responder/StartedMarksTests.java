@@ -6,6 +6,8 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.LongStream;
 
+import dev.requestreply.responder.core.CommitMetadata;
+import dev.requestreply.responder.core.StartedOffsets;
 import org.apache.kafka.clients.consumer.MockConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
@@ -61,7 +63,7 @@ class StartedMarksTests {
 				new long[] { 100, 104 }, 4096);
 		assertThat(encoded.text()).isEqualTo("rr2:AQICBQ.AAAE");
 		assertThat(encoded.complete()).isTrue();
-		CommitMetadata.Started started = CommitMetadata.decodeStarted(100, encoded.text());
+		StartedOffsets started = CommitMetadata.decodeStarted(100, encoded.text());
 		assertThat(started).isNotNull();
 		assertThat(started.offsets()).containsExactly(100, 104);
 		assertThat(CommitMetadata.decode(100, encoded.text()).ranges()).isEqualTo(2);

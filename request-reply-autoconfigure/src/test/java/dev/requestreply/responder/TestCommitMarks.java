@@ -1,5 +1,7 @@
 package dev.requestreply.responder;
 
+import dev.requestreply.responder.core.CommitMetadata;
+import dev.requestreply.responder.core.StartedOffsets;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.jspecify.annotations.Nullable;
 
@@ -17,7 +19,7 @@ public final class TestCommitMarks {
 	 * @return the number, 0 without started marks
 	 */
 	public static long started(@Nullable OffsetAndMetadata committed) {
-		CommitMetadata.Started started = (committed != null)
+		StartedOffsets started = (committed != null)
 				? CommitMetadata.decodeStarted(committed.offset(), committed.metadata()) : null;
 		return (started != null) ? started.offsets().length + started.unnamed() : 0;
 	}

@@ -14,19 +14,19 @@ import org.jspecify.annotations.Nullable;
  */
 final class CorePartitions {
 
-	private final int maxNamed;
+	private final int maxChars;
 
 	private final Set<Fault> faults;
 
 	private final Map<Partition, CoreLedger> ledgers = new LinkedHashMap<>();
 
-	CorePartitions(int maxNamed, Set<Fault> faults) {
-		this.maxNamed = maxNamed;
+	CorePartitions(int maxChars, Set<Fault> faults) {
+		this.maxChars = maxChars;
 		this.faults = faults;
 	}
 
 	void assigned(ResponderEvent.Assigned assigned) {
-		this.ledgers.put(assigned.partition(), new CoreLedger(Set.copyOf(assigned.finishedAbove())));
+		this.ledgers.put(assigned.partition(), new CoreLedger(assigned.committed(), assigned.metadata()));
 	}
 
 	void commitDone(ResponderEvent.CommitDone done) {
@@ -35,6 +35,28 @@ final class CorePartitions {
 			// Asked for again with the next commits, whatever it is by then.
 			ledger.lastCommit = null;
 			ledger.moved = true;
+		}
+	}
+
+	void passed(Partition partition, long offset) {
+		CoreLedger ledger = this.ledgers.get(partition);
+		if (ledger != null) {
+			ledger.pass(offset);
+		}
+	}
+
+	// Its method started: a second run when the previous owner had started it.
+	void started(RequestRef ref, List<ResponderAction> actions) {
+		CoreLedger ledger = this.ledgers.get(ref.partition());
+		if (ledger != null && ledger.start(ref.offset())) {
+			actions.add(new ResponderAction.Rerun(ref));
+		}
+	}
+
+	void runningLong(RequestRef ref, @Nullable CoreRequest request) {
+		CoreLedger ledger = this.ledgers.get(ref.partition());
+		if (request != null && request.inHand() && ledger != null) {
+			ledger.runningLong(ref.offset());
 		}
 	}
 
@@ -89,7 +111,7 @@ final class CorePartitions {
 	}
 
 	private ResponderAction.@Nullable Commit commitPoint(Partition partition, CoreLedger ledger) {
-		return ledger.commitPoint(partition, this.maxNamed, this.faults.contains(Fault.COMMIT_PAST_UNFINISHED));
+		return ledger.commitPoint(partition, this.maxChars, this.faults);
 	}
 
 }

@@ -25,6 +25,9 @@ enum Fault {
 	COMMIT_PAST_UNFINISHED,
 
 	/** Metadata cut to fit does not pause the partition. */
-	TRUNCATED_METADATA_NOT_PAUSED
+	TRUNCATED_METADATA_NOT_PAUSED,
+
+	/** Metadata cut to half its limit is taken as naming every finished offset: no pause. */
+	METADATA_LIMIT_MISCOUNTED
 
 }

@@ -1,7 +1,5 @@
 package dev.requestreply.responder.core;
 
-import java.util.List;
-
 /**
  * What the core of a handler decides, each carried out by one call on the Kafka side or the
  * handler's executor.
@@ -51,12 +49,20 @@ public sealed interface ResponderAction {
 	 * Commit a partition's position.
 	 * @param partition the partition
 	 * @param offset the lowest unfinished offset (or the one after the last record)
-	 * @param finishedAbove the finished offsets above it, ascending, for the metadata
-	 * @param complete whether {@code finishedAbove} names every finished offset above it (else
-	 * the partition is paused until it does)
+	 * @param metadata its metadata ({@link CommitMetadata}): the finished offsets above it, as
+	 * many runs as fit in the metadata's limit, and the started ones among the unfinished
+	 * @param complete whether {@code metadata} names every finished offset above it (else the
+	 * partition is paused until it does)
 	 */
-	record Commit(Partition partition, long offset, List<Long> finishedAbove, boolean complete)
-			implements ResponderAction {
+	record Commit(Partition partition, long offset, String metadata, boolean complete) implements ResponderAction {
+	}
+
+	/**
+	 * The request's method runs a second time: the partition's previous owner had started it (its
+	 * commit named it as started). Counted only.
+	 * @param ref the request
+	 */
+	record Rerun(RequestRef ref) implements ResponderAction {
 	}
 
 	/**

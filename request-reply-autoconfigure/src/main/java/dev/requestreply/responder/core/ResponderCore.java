@@ -41,15 +41,16 @@ public final class ResponderCore {
 
 	/**
 	 * @param ordering the handler's ordering
-	 * @param maxNamed how many finished offsets a commit's metadata can name
+	 * @param maxMetadataChars the longest commit metadata the broker takes; 0 for none (commits
+	 * then name no finished offsets)
 	 */
-	public ResponderCore(ReplyHandler.Ordering ordering, int maxNamed) {
-		this(ordering, maxNamed, EnumSet.noneOf(Fault.class));
+	public ResponderCore(ReplyHandler.Ordering ordering, int maxMetadataChars) {
+		this(ordering, maxMetadataChars, EnumSet.noneOf(Fault.class));
 	}
 
-	ResponderCore(ReplyHandler.Ordering ordering, int maxNamed, Set<Fault> faults) {
+	ResponderCore(ReplyHandler.Ordering ordering, int maxMetadataChars, Set<Fault> faults) {
 		this.lanes = new CoreLanes(ordering);
-		this.partitions = new CorePartitions(maxNamed, faults);
+		this.partitions = new CorePartitions(maxMetadataChars, faults);
 		this.requests = new CoreRequests(this.lanes, this.partitions, faults);
 		this.faults = faults;
 	}
@@ -115,6 +116,12 @@ public final class ResponderCore {
 				this.partitions.assigned(assigned);
 			}
 		}
+		else if (event instanceof ResponderEvent.Passed passed) {
+			this.partitions.passed(passed.partition(), passed.offset());
+		}
+		else if (event instanceof ResponderEvent.RunningLong running) {
+			this.partitions.runningLong(running.ref(), this.requests.get(running.ref()));
+		}
 		else if (event instanceof ResponderEvent.CommitDone done) {
 			this.partitions.commitDone(done);
 		}
@@ -153,6 +160,7 @@ public final class ResponderCore {
 		}
 		else if (request.stage == Stage.QUEUED) {
 			request.stage = Stage.RUNNING;
+			this.partitions.started(request.ref, actions);
 		}
 		// Else its worker claimed it before it was withdrawn, which interrupted the call: its worker
 		// holds the lane's turn until the method returns.

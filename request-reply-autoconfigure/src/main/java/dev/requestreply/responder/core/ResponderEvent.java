@@ -1,7 +1,6 @@
 package dev.requestreply.responder.core;
 
 import java.util.Collection;
-import java.util.Set;
 
 import org.jspecify.annotations.Nullable;
 
@@ -130,10 +129,28 @@ public sealed interface ResponderEvent {
 	/**
 	 * A partition was assigned.
 	 * @param partition the partition
-	 * @param committed the group's committed offset
-	 * @param finishedAbove the offsets above it that the commit's metadata names as finished
+	 * @param committed the group's committed offset (-1 for none)
+	 * @param metadata its commit's metadata ({@link CommitMetadata}): the offsets above it the
+	 * previous owner finished (skipped when they come again) and those it had started (run again
+	 * here: {@link ResponderAction.Rerun}), or {@code null}
 	 */
-	record Assigned(Partition partition, long committed, Set<Long> finishedAbove) implements ResponderEvent {
+	record Assigned(Partition partition, long committed, @Nullable String metadata) implements ResponderEvent {
+	}
+
+	/**
+	 * A record that is no request (a cancel record) was taken: its offset finished at once.
+	 * @param partition the partition
+	 * @param offset its offset
+	 */
+	record Passed(Partition partition, long offset) implements ResponderEvent {
+	}
+
+	/**
+	 * Its method has run for a second or more (told once, by the watchdog): while it runs, the
+	 * partition's commits name it as started, so that a next owner counts its second run.
+	 * @param ref the request
+	 */
+	record RunningLong(RequestRef ref) implements ResponderEvent {
 	}
 
 	/**

@@ -45,6 +45,12 @@ enum Invariant {
 	METADATA_NAMES_ONLY_FINISHED,
 
 	/** Metadata that cannot name every finished offset has its partition paused. */
-	TRUNCATED_METADATA_PAUSES
+	TRUNCATED_METADATA_PAUSES,
+
+	/**
+	 * Read back with the real decoding, a commit's metadata names every offset finished above it,
+	 * or its partition is paused; and it names no finished offset as started.
+	 */
+	METADATA_NAMES_EVERY_FINISHED
 
 }

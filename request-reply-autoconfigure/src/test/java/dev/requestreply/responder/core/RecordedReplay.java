@@ -1,5 +1,6 @@
 package dev.requestreply.responder.core;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.HashMap;
@@ -40,23 +41,29 @@ public final class RecordedReplay implements SimulationChecks.World {
 
 	private int steps;
 
+	// The actions the core decided, in order.
+	private final List<ResponderAction> decided = new ArrayList<>();
+
 	private boolean stopped;
 
-	private RecordedReplay(ReplyHandler.Ordering ordering, int maxNamed, Set<Fault> faults) {
+	private final int maxMetadataChars;
+
+	private RecordedReplay(ReplyHandler.Ordering ordering, int maxMetadataChars, Set<Fault> faults) {
 		this.ordering = ordering;
-		this.core = new ResponderCore(ordering, maxNamed, faults);
+		this.maxMetadataChars = maxMetadataChars;
+		this.core = new ResponderCore(ordering, maxMetadataChars, faults);
 	}
 
 	/**
 	 * Replay recorded events through a core of the handler's ordering, checking every step.
 	 * @param ordering the handler's ordering
-	 * @param maxNamed how many finished offsets the recorded core's commits could name
+	 * @param maxMetadataChars the longest commit metadata of the recorded core
 	 * @param events the events, in the order the loop took them
 	 * @return how many steps were replayed
 	 * @throws AssertionError at the first invariant broken, with the events
 	 */
-	public static int replay(ReplyHandler.Ordering ordering, int maxNamed, List<ResponderEvent> events) {
-		SimulationChecks.Violation violation = violationOf(ordering, maxNamed, events, EnumSet.noneOf(Fault.class));
+	public static int replay(ReplyHandler.Ordering ordering, int maxMetadataChars, List<ResponderEvent> events) {
+		SimulationChecks.Violation violation = violationOf(ordering, maxMetadataChars, events, EnumSet.noneOf(Fault.class));
 		if (violation != null) {
 			throw new AssertionError("Recorded events broke " + violation.getMessage() + "; the events:\n"
 					+ dump(events), violation);
@@ -64,9 +71,48 @@ public final class RecordedReplay implements SimulationChecks.World {
 		return events.size();
 	}
 
-	static SimulationChecks.@Nullable Violation violationOf(ReplyHandler.Ordering ordering, int maxNamed,
+	/**
+	 * Replay recorded events as {@link #replay} does, and return the last commit the core decided
+	 * for each partition.
+	 * @param ordering the handler's ordering
+	 * @param maxMetadataChars the longest commit metadata of the recorded core
+	 * @param events the events, in the order the loop took them
+	 * @return the last commit of each partition, by partition
+	 */
+	public static Map<Partition, ResponderAction.Commit> lastCommits(ReplyHandler.Ordering ordering,
+			int maxMetadataChars, List<ResponderEvent> events) {
+		Map<Partition, ResponderAction.Commit> last = new HashMap<>();
+		for (ResponderAction action : actions(ordering, maxMetadataChars, events)) {
+			if (action instanceof ResponderAction.Commit commit) {
+				last.put(commit.partition(), commit);
+			}
+		}
+		return last;
+	}
+
+	/**
+	 * Replay recorded events as {@link #replay} does, and return the actions the core decided
+	 * (it decides the same again: no clock, no randomness).
+	 * @param ordering the handler's ordering
+	 * @param maxMetadataChars the longest commit metadata of the recorded core
+	 * @param events the events, in the order the loop took them
+	 * @return the actions, in order
+	 */
+	public static List<ResponderAction> actions(ReplyHandler.Ordering ordering, int maxMetadataChars,
+			List<ResponderEvent> events) {
+		RecordedReplay replay = new RecordedReplay(ordering, maxMetadataChars, EnumSet.noneOf(Fault.class));
+		try {
+			events.forEach(replay::step);
+		}
+		catch (SimulationChecks.Violation ex) {
+			throw new AssertionError("Recorded events broke " + ex.getMessage() + "; the events:\n" + dump(events), ex);
+		}
+		return replay.decided;
+	}
+
+	static SimulationChecks.@Nullable Violation violationOf(ReplyHandler.Ordering ordering, int maxMetadataChars,
 			List<ResponderEvent> events, Set<Fault> faults) {
-		RecordedReplay replay = new RecordedReplay(ordering, maxNamed, faults);
+		RecordedReplay replay = new RecordedReplay(ordering, maxMetadataChars, faults);
 		try {
 			for (ResponderEvent event : events) {
 				replay.step(event);
@@ -90,6 +136,7 @@ public final class RecordedReplay implements SimulationChecks.World {
 		this.steps++;
 		known(event);
 		for (ResponderAction action : this.core.on(event)) {
+			this.decided.add(action);
 			this.checks.before(action);
 			carriedOut(action);
 		}
@@ -107,9 +154,10 @@ public final class RecordedReplay implements SimulationChecks.World {
 			partition.paused = false;
 			partition.generation++;
 			partition.lastCommit = null;
+			partition.finishedNow.clear();
 			partition.committed = assigned.committed();
 			partition.finishedBelow = Math.max(partition.finishedBelow, assigned.committed());
-			partition.finished.addAll(assigned.finishedAbove());
+			partition.finished.addAll(SimulationChecks.named(assigned.committed(), assigned.metadata()));
 		}
 		else if (event instanceof ResponderEvent.Arrived arrived) {
 			RequestRef ref = arrived.ref();
@@ -170,6 +218,11 @@ public final class RecordedReplay implements SimulationChecks.World {
 				this.checks.committed(partition(done.partition()), commit);
 			}
 		}
+		else if (event instanceof ResponderEvent.Passed passed) {
+			SimulatedPartition partition = partition(passed.partition());
+			partition.finished.add(passed.offset());
+			partition.finishedNow.add(passed.offset());
+		}
 		else if (event instanceof ResponderEvent.Stop) {
 			this.stopped = true;
 		}
@@ -201,7 +254,7 @@ public final class RecordedReplay implements SimulationChecks.World {
 			request.outcome = outcome.ending();
 			this.inHand.remove(outcome.ref().id());
 			if (outcome.ending() != Ending.ABANDONED) {
-				partition(outcome.ref().partition()).finished.add(outcome.ref().offset());
+				partition(outcome.ref().partition()).finished(request, outcome.ref().offset());
 			}
 		}
 	}
@@ -212,6 +265,11 @@ public final class RecordedReplay implements SimulationChecks.World {
 			case PARTITION -> partition;
 			case KEY -> (key != null) ? List.of(partition, key) : null;
 		};
+	}
+
+	@Override
+	public int maxMetadataChars() {
+		return this.maxMetadataChars;
 	}
 
 	@Override

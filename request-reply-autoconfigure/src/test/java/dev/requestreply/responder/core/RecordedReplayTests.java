@@ -2,7 +2,6 @@ package dev.requestreply.responder.core;
 
 import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 
 import dev.requestreply.ReplyHandler;
 import org.junit.jupiter.api.Test;
@@ -23,7 +22,7 @@ class RecordedReplayTests {
 
 	@Test
 	void whenAWorkersClaimCameBeforeTheWithdrawalOfItsRequestThenTheReplayAcceptsTheMethodStartedAfterTheEnd() {
-		List<ResponderEvent> events = List.of(new ResponderEvent.Assigned(P0, 0, Set.of()),
+		List<ResponderEvent> events = List.of(new ResponderEvent.Assigned(P0, 0, null),
 				new ResponderEvent.Arrived(this.a, "k", Long.MAX_VALUE), new ResponderEvent.Arrived(this.b, "k", Long.MAX_VALUE),
 				new ResponderEvent.Cancel(this.a), new ResponderEvent.Started(this.a, true),
 				new ResponderEvent.Returned(this.a, false), new ResponderEvent.Started(this.b, true),
@@ -35,14 +34,14 @@ class RecordedReplayTests {
 	@Test
 	void whenTheRecordedCoreHadADefectOfStateThenTheReplayCatchesItFromTheEventsAlone() {
 		// Offset 1 finishes first: a commit past offset 0 would pass an unfinished request.
-		List<ResponderEvent> finishedOutOfOrder = List.of(new ResponderEvent.Assigned(P0, 0, Set.of()),
+		List<ResponderEvent> finishedOutOfOrder = List.of(new ResponderEvent.Assigned(P0, 0, null),
 				new ResponderEvent.Arrived(this.a, null, Long.MAX_VALUE), new ResponderEvent.Arrived(this.b, null, Long.MAX_VALUE),
 				new ResponderEvent.Started(this.b, true), new ResponderEvent.Returned(this.b, false),
 				new ResponderEvent.ReplySent(this.b));
 		assertThat(violation(finishedOutOfOrder, Fault.COMMIT_PAST_UNFINISHED))
 			.isEqualTo(Invariant.COMMIT_NOT_PAST_UNFINISHED);
 		// The max handling time passed while a was queued; its worker claims it afterwards.
-		List<ResponderEvent> claimedAfterErrorReply = List.of(new ResponderEvent.Assigned(P0, 0, Set.of()),
+		List<ResponderEvent> claimedAfterErrorReply = List.of(new ResponderEvent.Assigned(P0, 0, null),
 				new ResponderEvent.Arrived(this.a, null, Long.MAX_VALUE), new ResponderEvent.MaxHandlingTime(this.a),
 				new ResponderEvent.Started(this.a, true));
 		assertThat(violation(claimedAfterErrorReply, Fault.METHOD_AFTER_DEADLINE_EXCEEDED))

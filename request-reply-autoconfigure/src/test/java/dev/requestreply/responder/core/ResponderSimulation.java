@@ -30,7 +30,7 @@ final class ResponderSimulation implements SimulationChecks.World {
 
 	final ReplyHandler.Ordering ordering;
 
-	final int maxNamed;
+	final int maxMetadataChars;
 
 	final long maxHandlingTime;
 
@@ -61,7 +61,7 @@ final class ResponderSimulation implements SimulationChecks.World {
 	ResponderSimulation(long seed, Set<Fault> faults) {
 		this.random = new SplittableRandom(seed);
 		this.ordering = ReplyHandler.Ordering.values()[this.random.nextInt(3)];
-		this.maxNamed = this.random.nextInt(1, 6);
+		this.maxMetadataChars = this.random.nextInt(6, 17);
 		this.maxHandlingTime = this.random.nextLong(40, 200);
 		this.sendTimeout = this.random.nextLong(10, 50);
 		this.records = this.random.nextInt(3, 14);
@@ -75,7 +75,7 @@ final class ResponderSimulation implements SimulationChecks.World {
 			}
 			this.partitions[i] = new SimulatedPartition(new Partition("requests", i), keyOf);
 		}
-		this.core = new ResponderCore(this.ordering, this.maxNamed, faults);
+		this.core = new ResponderCore(this.ordering, this.maxMetadataChars, faults);
 		this.checks = new SimulationChecks(this);
 	}
 
@@ -102,6 +102,11 @@ final class ResponderSimulation implements SimulationChecks.World {
 			next.task.run();
 		}
 		this.checks.atEnd();
+	}
+
+	@Override
+	public int maxMetadataChars() {
+		return this.maxMetadataChars;
 	}
 
 	@Override
@@ -167,8 +172,9 @@ final class ResponderSimulation implements SimulationChecks.World {
 		partition.paused = false;
 		partition.generation++;
 		partition.lastCommit = null;
+		partition.finishedNow.clear();
 		partition.nextFetch = partition.committed;
-		deliver(new ResponderEvent.Assigned(partition.partition, partition.committed, Set.copyOf(partition.committedFinished)));
+		deliver(new ResponderEvent.Assigned(partition.partition, partition.committed, partition.committedMetadata));
 		fetchLater(partition);
 	}
 
@@ -345,7 +351,7 @@ final class ResponderSimulation implements SimulationChecks.World {
 			request.outcome = outcome.ending();
 			this.inHand.remove(outcome.ref().id());
 			if (outcome.ending() != Ending.ABANDONED) {
-				this.partitions[outcome.ref().partition().number()].finished.add(outcome.ref().offset());
+				this.partitions[outcome.ref().partition().number()].finished(request, outcome.ref().offset());
 			}
 		}
 	}
@@ -363,6 +369,12 @@ final class ResponderSimulation implements SimulationChecks.World {
 		at(this.random.nextInt(3) == 0 ? this.random.nextLong(0, 10) : 0, () -> {
 			deliver(new ResponderEvent.Started(request.ref, true));
 			request.startedTold = true;
+			// The watchdog tells the core of a method that has run long.
+			at(this.random.nextLong(10, 60), () -> {
+				if (request.methodActive && request.outcome == null) {
+					deliver(new ResponderEvent.RunningLong(request.ref));
+				}
+			});
 			if (request.interrupted) {
 				request.interrupted = false;
 				interrupt(request);
@@ -450,17 +462,25 @@ final class ResponderSimulation implements SimulationChecks.World {
 
 		boolean fetchScheduled;
 
-		// The group's committed offset and the finished offsets its metadata names.
+		// The group's committed offset and its metadata.
 		long committed;
 
-		Set<Long> committedFinished = new HashSet<>();
+		@Nullable String committedMetadata;
 
 		// The offsets that finished (in any generation).
 		final Set<Long> finished = new HashSet<>();
 
+		// The offsets whose end the core was told in its current generation (its ledger's finished ones).
+		final Set<Long> finishedNow = new HashSet<>();
+
 		final ArrayDeque<ResponderAction.Commit> commits = new ArrayDeque<>();
 
 		ResponderAction.@Nullable Commit lastCommit;
+
+		// The finished offsets a commit's metadata names, read back once per commit (for the checks).
+		ResponderAction.@Nullable Commit namedOf;
+
+		Set<Long> named = Set.of();
 
 		boolean committingSync;
 
@@ -470,6 +490,13 @@ final class ResponderSimulation implements SimulationChecks.World {
 		SimulatedPartition(Partition partition, Object[] keyOf) {
 			this.partition = partition;
 			this.keyOf = keyOf;
+		}
+
+		void finished(SimulatedRequest request, long offset) {
+			this.finished.add(offset);
+			if (request.generation == this.generation) {
+				this.finishedNow.add(offset);
+			}
 		}
 
 		boolean isFinished(long offset) {

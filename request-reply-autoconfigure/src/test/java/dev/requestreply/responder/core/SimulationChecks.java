@@ -2,12 +2,14 @@ package dev.requestreply.responder.core;
 
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 
 import dev.requestreply.responder.core.ResponderAction.Ending;
 import dev.requestreply.responder.core.ResponderSimulation.SimulatedPartition;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The invariants of a schedule, checked against what the world around the core knows
@@ -44,6 +46,9 @@ final class SimulationChecks {
 		SimulatedRequest request(RequestRef ref);
 
 		SimulatedPartition partition(Partition partition);
+
+		/** The longest commit metadata the core may write (0: none). */
+		int maxMetadataChars();
 
 		Collection<SimulatedPartition> partitions();
 
@@ -126,10 +131,36 @@ final class SimulationChecks {
 			check(partition.isFinished(offset), Invariant.COMMIT_NOT_PAST_UNFINISHED,
 					"commit at " + commit.offset() + " of " + partition.partition + " passes unfinished offset " + offset);
 		}
-		for (long offset : commit.finishedAbove()) {
+		// Read back once per commit: the checks after each step use it too.
+		partition.namedOf = commit;
+		partition.named = named(commit.offset(), commit.metadata());
+		for (long offset : partition.named) {
 			check(partition.isFinished(offset), Invariant.METADATA_NAMES_ONLY_FINISHED,
 					"commit of " + partition.partition + " names unfinished offset " + offset + " as finished");
 		}
+		StartedOffsets started = CommitMetadata.decodeStarted(commit.offset(), commit.metadata());
+		for (long offset : (started != null) ? started.offsets() : new long[0]) {
+			check(!partition.finishedNow.contains(offset), Invariant.METADATA_NAMES_EVERY_FINISHED,
+					"commit of " + partition.partition + " names finished offset " + offset + " as started");
+		}
+		check(commit.metadata().length() <= this.simulation.maxMetadataChars(), Invariant.METADATA_NAMES_EVERY_FINISHED,
+				"commit metadata '" + commit.metadata() + "' longer than " + this.simulation.maxMetadataChars());
+	}
+
+	/**
+	 * Return the offsets a commit's metadata names as finished, read back with the real decoding.
+	 */
+	static Set<Long> named(long committed, @Nullable String metadata) {
+		FinishedOffsets finished = CommitMetadata.decode(committed, metadata);
+		Set<Long> named = new TreeSet<>();
+		if (finished != null) {
+			for (long offset = committed; offset < finished.end(); offset++) {
+				if (finished.contains(offset)) {
+					named.add(offset);
+				}
+			}
+		}
+		return named;
 	}
 
 	// The broker took a commit.
@@ -137,7 +168,7 @@ final class SimulationChecks {
 		check(commit.offset() >= partition.committed, Invariant.COMMIT_NEVER_BACK, "the committed position of "
 				+ partition.partition + " went back from " + partition.committed + " to " + commit.offset());
 		partition.committed = commit.offset();
-		partition.committedFinished = new HashSet<>(commit.finishedAbove());
+		partition.committedMetadata = commit.metadata();
 	}
 
 	void afterStep() {
@@ -152,6 +183,18 @@ final class SimulationChecks {
 			check(!partition.owned || last == null || last.complete() || partition.paused,
 					Invariant.TRUNCATED_METADATA_PAUSES, partition.partition + " fetches while its commit cannot name "
 							+ "every finished offset");
+			if (partition.owned && last != null && !partition.paused && this.simulation.maxMetadataChars() > 0) {
+				if (partition.namedOf != last) {
+					partition.namedOf = last;
+					partition.named = named(last.offset(), last.metadata());
+				}
+				Set<Long> named = partition.named;
+				for (long offset : partition.finishedNow) {
+					check(offset <= last.offset() || named.contains(offset), Invariant.METADATA_NAMES_EVERY_FINISHED,
+							partition.partition + " fetches while its commit at " + last.offset() + " ('"
+									+ last.metadata() + "') does not name finished offset " + offset);
+				}
+			}
 		}
 	}
 

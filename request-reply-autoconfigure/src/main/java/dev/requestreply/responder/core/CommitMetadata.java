@@ -1,4 +1,4 @@
-package dev.requestreply.responder;
+package dev.requestreply.responder.core;
 
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
@@ -28,11 +28,13 @@ import org.jspecify.annotations.Nullable;
  * forgets that some records finished (they run again after a crash). Started marks only take
  * what the runs leave: the highest offsets are left out first, and only counted.
  */
-final class CommitMetadata {
+public final class CommitMetadata {
 
-	static final String PREFIX = "rr1:";
+	/** The prefix of metadata naming finished runs only. */
+	public static final String PREFIX = "rr1:";
 
-	static final String STARTED_PREFIX = "rr2:";
+	/** The prefix of metadata naming started records too. */
+	public static final String STARTED_PREFIX = "rr2:";
 
 	private static final char MARKS = '.';
 
@@ -56,7 +58,7 @@ final class CommitMetadata {
 	 * @return the metadata (empty when nothing above the offset finished) and whether it holds
 	 * every finished offset
 	 */
-	static Encoded encode(long committed, long[] unfinished, int count, long end, int maxChars) {
+	public static Encoded encode(long committed, long[] unfinished, int count, long end, int maxChars) {
 		return encode(committed, unfinished, count, end, NO_MARKS, maxChars);
 	}
 
@@ -73,7 +75,7 @@ final class CommitMetadata {
 	 * @return the metadata and whether it holds every finished offset (started ones left out do
 	 * not count)
 	 */
-	static Encoded encode(long committed, long[] unfinished, int count, long end, long[] started, int maxChars) {
+	public static Encoded encode(long committed, long[] unfinished, int count, long end, long[] started, int maxChars) {
 		int maxBytes = Math.max(0, (maxChars - PREFIX.length()) * 3 / 4);
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 		byte[] runs = new byte[20];
@@ -156,7 +158,7 @@ final class CommitMetadata {
 	 * @return the finished records, or {@code null} when the metadata names none (empty, not
 	 * ours, or unreadable)
 	 */
-	static @Nullable Finished decode(long committed, @Nullable String metadata) {
+	public static @Nullable FinishedOffsets decode(long committed, @Nullable String metadata) {
 		byte[] bytes = bytes(metadata, true);
 		if (bytes == null) {
 			return null;
@@ -179,7 +181,7 @@ final class CommitMetadata {
 			position += finishedRun;
 			bounds[count++] = position;
 		}
-		return (count > 0) ? new Finished(Arrays.copyOf(bounds, count)) : null;
+		return (count > 0) ? new FinishedOffsets(Arrays.copyOf(bounds, count)) : null;
 	}
 
 	/**
@@ -189,7 +191,7 @@ final class CommitMetadata {
 	 * @return the started records, or {@code null} when the metadata names none (no marks, not
 	 * ours, or unreadable)
 	 */
-	static @Nullable Started decodeStarted(long committed, @Nullable String metadata) {
+	public static @Nullable StartedOffsets decodeStarted(long committed, @Nullable String metadata) {
 		byte[] bytes = bytes(metadata, false);
 		if (bytes == null || bytes.length == 0) {
 			return null;
@@ -210,7 +212,7 @@ final class CommitMetadata {
 			}
 			offsets[count++] = position;
 		}
-		return (unnamed >= 0) ? new Started(Arrays.copyOf(offsets, count), unnamed) : null;
+		return (unnamed >= 0) ? new StartedOffsets(Arrays.copyOf(offsets, count), unnamed) : null;
 	}
 
 	// The bytes of the finished runs or of the started marks, or null when the metadata is not ours.
@@ -258,74 +260,7 @@ final class CommitMetadata {
 	 * @param text the metadata
 	 * @param complete whether nothing was cut to fit
 	 */
-	record Encoded(String text, boolean complete) {
-
-	}
-
-	/**
-	 * The finished records named by a commit's metadata: ranges of offsets, ascending.
-	 */
-	static final class Finished {
-
-		// Start (inclusive) and end (exclusive) of each finished range, one after the other.
-		private final long[] bounds;
-
-		private Finished(long[] bounds) {
-			this.bounds = bounds;
-		}
-
-		boolean contains(long offset) {
-			int found = Arrays.binarySearch(this.bounds, offset);
-			// On a bound: a start is inside its range, an end outside; between: inside if after a start.
-			int position = (found >= 0) ? found : -found - 2;
-			return position >= 0 && position % 2 == 0 && (found < 0 || found % 2 == 0);
-		}
-
-		/**
-		 * Return the offset after the last finished one named.
-		 */
-		long end() {
-			return this.bounds[this.bounds.length - 1];
-		}
-
-		int ranges() {
-			return this.bounds.length / 2;
-		}
-
-	}
-
-	/**
-	 * The started records named by a commit's metadata: requests the committing owner had in
-	 * hand, running, and not finished.
-	 */
-	static final class Started {
-
-		private final long[] offsets;
-
-		private final long unnamed;
-
-		private Started(long[] offsets, long unnamed) {
-			this.offsets = offsets;
-			this.unnamed = unnamed;
-		}
-
-		boolean contains(long offset) {
-			return Arrays.binarySearch(this.offsets, offset) >= 0;
-		}
-
-		/**
-		 * Return the offsets named, ascending.
-		 */
-		long[] offsets() {
-			return this.offsets.clone();
-		}
-
-		/**
-		 * Return how many more had started, left out for lack of room.
-		 */
-		long unnamed() {
-			return this.unnamed;
-		}
+	public record Encoded(String text, boolean complete) {
 
 	}
 
