@@ -75,6 +75,9 @@ final class PendingRequest<T> extends RelayingFuture<T> {
 
 	@Nullable PendingRequest<?> next;
 
+	// The next request of the chain a tick of the wheel expires (only its sweep reads and writes it).
+	@Nullable PendingRequest<?> expiredNext;
+
 	private static final Object CLOSED = new Object();
 
 	private static final VarHandle WORD;
