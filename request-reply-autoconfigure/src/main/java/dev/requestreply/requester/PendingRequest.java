@@ -164,6 +164,24 @@ final class PendingRequest<T> extends RelayingFuture<T> {
 	}
 
 	/**
+	 * Return the word of a request with one reply's state (see {@link RequestState#word()}).
+	 * @return the word, or 0 for a stream or a gather
+	 */
+	int word() {
+		return this.word;
+	}
+
+	/**
+	 * Move the state of a request with one reply, if no other thread moved it since it was read.
+	 * @param from the word read
+	 * @param to the next state's word
+	 * @return whether this thread moved it (and so runs the actions that go with it)
+	 */
+	boolean moveWord(int from, int to) {
+		return WORD.compareAndSet(this, from, to);
+	}
+
+	/**
 	 * Set the engine's action at the end of this request; run at once if it ended already.
 	 */
 	void whenEnded(EndAction action) {
