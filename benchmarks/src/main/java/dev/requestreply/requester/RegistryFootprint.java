@@ -25,7 +25,7 @@ import org.HdrHistogram.Histogram;
  * {@code [bench.timeouts.min, bench.timeouts.min + bench.timeouts.spread]} ms (default 2,000 +
  * 2,000), then the lateness of each (when its callback ran minus its deadline) and the bytes
  * allocated and the CPU time spent per expiry from the end of their registration (all Java
- * threads, and the registry's timer thread alone); and the same with every request on one deadline
+ * threads, and the registry's timer threads alone: the timer's and its lanes'); and the same with every request on one deadline
  * (a burst); with the collections that ran meanwhile (count and total pause).</li>
  * </ul>
  * Run with a fixed heap, e.g. {@code -Xms1g -Xmx1g}, so that heap sizing does not move the figures.
@@ -87,8 +87,8 @@ public final class RegistryFootprint {
 		System.out.println();
 		System.out.println("| timeouts, " + String.format("%,d", count)
 				+ " pending | registry | p50 late ms | p99 late ms | p99.9 late ms | max late ms"
-				+ " | bytes allocated per expiry, all threads | of which the timer thread"
-				+ " | CPU us per expiry, all threads | of which the timer thread | collections (pause ms) |");
+				+ " | bytes allocated per expiry, all threads | of which the timer threads"
+				+ " | CPU us per expiry, all threads | of which the timer threads | collections (pause ms) |");
 		System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 		for (boolean burst : new boolean[] { false, true }) {
 			String pattern = burst ? "one deadline (" + minMs + " ms)"
@@ -159,7 +159,8 @@ public final class RegistryFootprint {
 	/**
 	 * The lateness of each expiry (from its deadline to its callback), and the bytes allocated and
 	 * CPU time spent while they expire (from the end of their registration), by the registry's
-	 * timer thread and by every Java thread (the timer, the completion threads with the callbacks
+	 * timer threads (named by the prefix: the timer's and its lanes') and by every Java thread (the
+	 * timer's, the completion threads with the callbacks
 	 * and the dependent futures' own failures, the main thread waiting). The futures are not kept:
 	 * a callback counts down a latch, so that nothing of an ended request stays reachable but what
 	 * the registry keeps.
