@@ -26,7 +26,9 @@ import org.HdrHistogram.Histogram;
  * 2,000), then the lateness of each (when its callback ran minus its deadline) and the bytes
  * allocated and the CPU time spent per expiry from the end of their registration (all Java
  * threads, and the registry's timer threads alone: the timer's and its lanes'); and the same with every request on one deadline
- * (a burst); with the collections that ran meanwhile (count and total pause).</li>
+ * (a burst); with the collections that ran meanwhile (count and total pause). The registry's timer
+ * ends a big tick's requests on {@code bench.timer.lanes} threads (by default the registry's
+ * default, one per core up to 4; 1 for the timer's thread alone).</li>
  * </ul>
  * Run with a fixed heap, e.g. {@code -Xms1g -Xmx1g}, so that heap sizing does not move the figures.
  * Each timeout run starts on a collected heap (the garbage of the run before is not collected
@@ -56,7 +58,9 @@ public final class RegistryFootprint {
 		long minMs = Long.getLong("bench.timeouts.min", 2_000);
 		long spreadMs = Long.getLong("bench.timeouts.spread", 2_000);
 		boolean settle = Boolean.getBoolean("bench.timeouts.settle");
-		System.out.printf("%n%,d pending requests, %d rounds, JVM %s, %s%n", count, repeats,
+		// The threads that end a big tick's requests (the timer's included): 1 for the timer alone.
+		int lanes = Integer.getInteger("bench.timer.lanes", LaneExpiries.defaultLanes());
+		System.out.printf("%n%,d pending requests, %d rounds, %d timer lane(s), JVM %s, %s%n", count, repeats, lanes,
 				System.getProperty("java.version"), ManagementFactory.getRuntimeMXBean().getInputArguments());
 
 		// Heap per pending request
@@ -95,7 +99,7 @@ public final class RegistryFootprint {
 					: "deadlines spread over " + minMs + "-" + (minMs + spreadMs) + " ms";
 			IntFunction<Long> timeoutOf = (i) -> burst ? minMs : minMs + (spreadMs * i) / count;
 			try (PendingRequests registry = new PendingRequests(Duration.ofMillis(10), count,
-					Duration.ofMinutes(1))) {
+					Duration.ofMinutes(1), Completions.ownPool(), lanes)) {
 				usedAfterGc();
 				Expiries expiries = new Expiries(count, "request-reply-timer");
 				for (int i = 0; i < count; i++) {
