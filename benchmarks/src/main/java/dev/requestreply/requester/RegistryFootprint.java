@@ -25,8 +25,10 @@ import org.HdrHistogram.Histogram;
  * {@code [bench.timeouts.min, bench.timeouts.min + bench.timeouts.spread]} ms (default 2,000 +
  * 2,000), then the lateness of each (when its callback ran minus its deadline) and the bytes
  * allocated and the CPU time spent per expiry from the end of their registration (all Java
- * threads, and the registry's timer thread alone); and the same with every request on one deadline
- * (a burst); with the collections that ran meanwhile (count and total pause).</li>
+ * threads, and the registry's timer threads alone: the timer's and its lanes'); and the same with every request on one deadline
+ * (a burst); with the collections that ran meanwhile (count and total pause). The registry's timer
+ * ends a big tick's requests on {@code bench.timer.lanes} threads (by default the registry's
+ * default, one per core up to 4; 1 for the timer's thread alone).</li>
  * </ul>
  * Run with a fixed heap, e.g. {@code -Xms1g -Xmx1g}, so that heap sizing does not move the figures.
  * Each timeout run starts on a collected heap (the garbage of the run before is not collected
@@ -56,7 +58,9 @@ public final class RegistryFootprint {
 		long minMs = Long.getLong("bench.timeouts.min", 2_000);
 		long spreadMs = Long.getLong("bench.timeouts.spread", 2_000);
 		boolean settle = Boolean.getBoolean("bench.timeouts.settle");
-		System.out.printf("%n%,d pending requests, %d rounds, JVM %s, %s%n", count, repeats,
+		// The threads that end a big tick's requests (the timer's included): 1 for the timer alone.
+		int lanes = Integer.getInteger("bench.timer.lanes", LaneExpiries.defaultLanes());
+		System.out.printf("%n%,d pending requests, %d rounds, %d timer lane(s), JVM %s, %s%n", count, repeats, lanes,
 				System.getProperty("java.version"), ManagementFactory.getRuntimeMXBean().getInputArguments());
 
 		// Heap per pending request
@@ -87,15 +91,15 @@ public final class RegistryFootprint {
 		System.out.println();
 		System.out.println("| timeouts, " + String.format("%,d", count)
 				+ " pending | registry | p50 late ms | p99 late ms | p99.9 late ms | max late ms"
-				+ " | bytes allocated per expiry, all threads | of which the timer thread"
-				+ " | CPU us per expiry, all threads | of which the timer thread | collections (pause ms) |");
+				+ " | bytes allocated per expiry, all threads | of which the timer threads"
+				+ " | CPU us per expiry, all threads | of which the timer threads | collections (pause ms) |");
 		System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 		for (boolean burst : new boolean[] { false, true }) {
 			String pattern = burst ? "one deadline (" + minMs + " ms)"
 					: "deadlines spread over " + minMs + "-" + (minMs + spreadMs) + " ms";
 			IntFunction<Long> timeoutOf = (i) -> burst ? minMs : minMs + (spreadMs * i) / count;
 			try (PendingRequests registry = new PendingRequests(Duration.ofMillis(10), count,
-					Duration.ofMinutes(1))) {
+					Duration.ofMinutes(1), Completions.ownPool(), lanes)) {
 				usedAfterGc();
 				Expiries expiries = new Expiries(count, "request-reply-timer");
 				for (int i = 0; i < count; i++) {
@@ -159,7 +163,8 @@ public final class RegistryFootprint {
 	/**
 	 * The lateness of each expiry (from its deadline to its callback), and the bytes allocated and
 	 * CPU time spent while they expire (from the end of their registration), by the registry's
-	 * timer thread and by every Java thread (the timer, the completion threads with the callbacks
+	 * timer threads (named by the prefix: the timer's and its lanes') and by every Java thread (the
+	 * timer's, the completion threads with the callbacks
 	 * and the dependent futures' own failures, the main thread waiting). The futures are not kept:
 	 * a callback counts down a latch, so that nothing of an ended request stays reachable but what
 	 * the registry keeps.

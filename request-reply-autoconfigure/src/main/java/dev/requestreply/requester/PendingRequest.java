@@ -75,6 +75,9 @@ final class PendingRequest<T> extends RelayingFuture<T> {
 
 	@Nullable PendingRequest<?> next;
 
+	// The next request of the chain a tick of the wheel expires (only its sweep reads and writes it).
+	@Nullable PendingRequest<?> expiredNext;
+
 	private static final Object CLOSED = new Object();
 
 	private static final VarHandle WORD;
@@ -158,6 +161,24 @@ final class PendingRequest<T> extends RelayingFuture<T> {
 	boolean moveState(RequestState from, RequestState to) {
 		return (from.kind() == RequestKind.SINGLE) ? WORD.compareAndSet(this, from.word(), to.word())
 				: PROGRESS.compareAndSet(this, from, to);
+	}
+
+	/**
+	 * Return the word of a request with one reply's state (see {@link RequestState#word()}).
+	 * @return the word, or 0 for a stream or a gather
+	 */
+	int word() {
+		return this.word;
+	}
+
+	/**
+	 * Move the state of a request with one reply, if no other thread moved it since it was read.
+	 * @param from the word read
+	 * @param to the next state's word
+	 * @return whether this thread moved it (and so runs the actions that go with it)
+	 */
+	boolean moveWord(int from, int to) {
+		return WORD.compareAndSet(this, from, to);
 	}
 
 	/**

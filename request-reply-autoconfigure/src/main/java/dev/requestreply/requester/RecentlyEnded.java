@@ -13,8 +13,12 @@ import org.jspecify.annotations.Nullable;
  * An id is remembered in the registry's own map, its request replaced by {@link #ENDED}: ending a
  * request that way costs one update of an entry that exists (no second map, no resize of one, no
  * change of the map's size), which is most of what a timeout costs the registry. The order in which
- * they are forgotten is a ring of ids and times, grown by doubling up to the capacity: remembering
- * one allocates nothing once the ring has grown.
+ * they are forgotten is kept in rings of ids and times, one per stripe of ids (an id's hash modulo
+ * the stripes, as the timer's lanes share out the requests they end, so that lanes never contend
+ * for one), each with its share of the capacity and its oldest forgotten first. A ring is a chain
+ * of chunks of {@value #CHUNK} ids: it grows without copying, gives back the chunks of a burst once
+ * their ids are forgotten, and keeps one spare, so remembering an id allocates nothing while the
+ * number remembered stays level.
  */
 final class RecentlyEnded {
 
@@ -30,28 +34,39 @@ final class RecentlyEnded {
 
 	};
 
+	static final int CHUNK = 256;
+
 	private final ConcurrentMap<CorrelationId, Object> entries;
 
 	private final long windowNanos;
 
-	private final int capacity;
+	private final boolean remembers;
 
-	// The ring, oldest at head, guarded by this object's monitor.
-	private @Nullable CorrelationId[] ids = new CorrelationId[16];
+	private final Ring[] rings;
 
-	private long[] forgetAt = new long[16];
-
-	private int head;
-
-	private int count;
-
-	// The count, for readers outside the monitor.
-	private volatile int size;
+	private final int ringMask;
 
 	RecentlyEnded(ConcurrentMap<CorrelationId, Object> entries, long windowNanos, int capacity) {
+		this(entries, windowNanos, capacity, 1);
+	}
+
+	/**
+	 * Remember ids in stripes.
+	 * @param entries the registry's map
+	 * @param windowNanos how long an id is remembered
+	 * @param capacity how many are remembered at most, shared out evenly by the stripes
+	 * @param stripes the number of stripes (rounded down to a power of two)
+	 */
+	RecentlyEnded(ConcurrentMap<CorrelationId, Object> entries, long windowNanos, int capacity, int stripes) {
 		this.entries = entries;
 		this.windowNanos = windowNanos;
-		this.capacity = capacity;
+		this.remembers = windowNanos > 0 && capacity > 0;
+		int count = Integer.highestOneBit(Math.max(1, stripes));
+		this.ringMask = count - 1;
+		this.rings = new Ring[count];
+		for (int i = 0; i < count; i++) {
+			this.rings[i] = new Ring(entries, Math.max(1, (capacity + count - 1) / count));
+		}
 	}
 
 	/**
@@ -59,25 +74,13 @@ final class RecentlyEnded {
 	 * @return whether the map held that request
 	 */
 	boolean replace(CorrelationId id, Object request, long nowNanos) {
-		if (this.windowNanos <= 0 || this.capacity <= 0) {
+		if (!this.remembers) {
 			return this.entries.remove(id, request);
 		}
 		if (!this.entries.replace(id, request, ENDED)) {
 			return false;
 		}
-		synchronized (this) {
-			if (this.count == this.capacity) {
-				forgetOldest();
-			}
-			else if (this.count == this.ids.length) {
-				grow();
-			}
-			int tail = (this.head + this.count) % this.ids.length;
-			this.ids[tail] = id;
-			this.forgetAt[tail] = nowNanos + this.windowNanos;
-			this.count++;
-			this.size = this.count;
-		}
+		this.rings[id.hashCode() & this.ringMask].add(id, nowNanos + this.windowNanos);
 		return true;
 	}
 
@@ -86,42 +89,144 @@ final class RecentlyEnded {
 	}
 
 	int size() {
-		return this.size;
+		int size = 0;
+		for (Ring ring : this.rings) {
+			size += ring.size;
+		}
+		return size;
 	}
 
 	void expire(long nowNanos) {
-		synchronized (this) {
-			while (this.count > 0 && this.forgetAt[this.head] - nowNanos <= 0) {
+		for (Ring ring : this.rings) {
+			ring.expire(nowNanos);
+		}
+	}
+
+	/**
+	 * Return how many chunks the rings hold (the spares included), for tests.
+	 * @return the number of chunks
+	 */
+	int chunks() {
+		int chunks = 0;
+		for (Ring ring : this.rings) {
+			chunks += ring.chunks();
+		}
+		return chunks;
+	}
+
+	/**
+	 * The ids of one stripe, oldest first, guarded by this object's monitor.
+	 */
+	private static final class Ring {
+
+		private final ConcurrentMap<CorrelationId, Object> entries;
+
+		private final int capacity;
+
+		// The oldest chunk and the index of its oldest id; the newest and the index after its newest.
+		private @Nullable Chunk head;
+
+		private int headIndex;
+
+		private @Nullable Chunk tail;
+
+		private int tailIndex;
+
+		private @Nullable Chunk spare;
+
+		private int count;
+
+		// The count, for readers outside the monitor.
+		private volatile int size;
+
+		Ring(ConcurrentMap<CorrelationId, Object> entries, int capacity) {
+			this.entries = entries;
+			this.capacity = capacity;
+		}
+
+		synchronized void add(CorrelationId id, long forgetAt) {
+			if (this.count == this.capacity) {
+				forgetOldest();
+			}
+			Chunk last = this.tail;
+			if (last == null || this.tailIndex == CHUNK) {
+				Chunk chunk = (this.spare != null) ? this.spare : new Chunk();
+				this.spare = null;
+				if (last == null) {
+					this.head = chunk;
+					this.headIndex = 0;
+				}
+				else {
+					last.next = chunk;
+				}
+				this.tail = chunk;
+				this.tailIndex = 0;
+				last = chunk;
+			}
+			last.ids[this.tailIndex] = id;
+			last.forgetAt[this.tailIndex] = forgetAt;
+			this.tailIndex++;
+			this.size = ++this.count;
+		}
+
+		synchronized void expire(long nowNanos) {
+			Chunk first;
+			while (this.count > 0 && (first = this.head) != null && first.forgetAt[this.headIndex] - nowNanos <= 0) {
 				forgetOldest();
 			}
 		}
+
+		synchronized int chunks() {
+			int chunks = (this.spare != null) ? 1 : 0;
+			for (Chunk chunk = this.head; chunk != null; chunk = chunk.next) {
+				chunks++;
+			}
+			return chunks;
+		}
+
+		// Under the monitor, with at least one id remembered.
+		private void forgetOldest() {
+			Chunk first = this.head;
+			if (first == null) {
+				return;
+			}
+			CorrelationId oldest = first.ids[this.headIndex];
+			first.ids[this.headIndex] = null;
+			this.headIndex++;
+			this.size = --this.count;
+			if (this.count == 0) {
+				// Empty: the chunk being filled starts over, the others (none) are gone.
+				this.headIndex = 0;
+				this.tailIndex = 0;
+				this.head = this.tail;
+				if (this.tail != null) {
+					this.tail.next = null;
+				}
+			}
+			else if (this.headIndex == CHUNK) {
+				// The oldest chunk is used up: kept as the spare, or dropped.
+				this.head = first.next;
+				this.headIndex = 0;
+				first.next = null;
+				if (this.spare == null) {
+					this.spare = first;
+				}
+			}
+			if (oldest != null) {
+				this.entries.remove(oldest, ENDED);
+			}
+		}
+
 	}
 
-	// Under the monitor, with at least one id remembered.
-	private void forgetOldest() {
-		CorrelationId oldest = this.ids[this.head];
-		this.ids[this.head] = null;
-		this.head = (this.head + 1) % this.ids.length;
-		this.count--;
-		this.size = this.count;
-		if (oldest != null) {
-			this.entries.remove(oldest, ENDED);
-		}
-	}
+	private static final class Chunk {
 
-	// Under the monitor, with the ring full and below the capacity.
-	private void grow() {
-		int length = (int) Math.min((long) this.ids.length * 2, Math.max(this.capacity, this.ids.length));
-		@Nullable CorrelationId[] grownIds = new CorrelationId[length];
-		long[] grownTimes = new long[length];
-		for (int i = 0; i < this.count; i++) {
-			int from = (this.head + i) % this.ids.length;
-			grownIds[i] = this.ids[from];
-			grownTimes[i] = this.forgetAt[from];
-		}
-		this.ids = grownIds;
-		this.forgetAt = grownTimes;
-		this.head = 0;
+		private final @Nullable CorrelationId[] ids = new CorrelationId[CHUNK];
+
+		private final long[] forgetAt = new long[CHUNK];
+
+		private @Nullable Chunk next;
+
 	}
 
 }

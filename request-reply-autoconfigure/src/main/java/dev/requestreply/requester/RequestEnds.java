@@ -151,8 +151,9 @@ final class RequestEnds {
 	// so the cancel record) runs here, never queued behind callers' callbacks; only the listeners
 	// and the completion of the future go to the completion executor, by the timer's batches (or
 	// to the caller in get()).
-	void expire(PendingRequest<?> request, Executor handOff) {
-		this.transitions.apply(request, new RequestEvent.Timeout(System.nanoTime()), this.timeoutCompletion, handOff);
+	// The timeout event is the tick's, shared by the requests it ends.
+	void expire(PendingRequest<?> request, RequestEvent.Timeout timeout, Executor handOff) {
+		this.transitions.apply(request, timeout, this.timeoutCompletion, handOff);
 	}
 
 	// The completion of a request that timed out (one object for all: a burst of timeouts makes none).

@@ -93,15 +93,34 @@ final class RequestTransitions {
 	 */
 	<R extends PendingRequest<?>> List<RequestAction> apply(R request, RequestEvent event,
 			BiConsumer<? super R, RequestAction.Completion> completion, @Nullable Executor handOff) {
-		RequestCore.Transition transition;
-		for (;;) {
-			RequestState state = request.state();
-			transition = this.core.apply(state, event);
-			if (transition.state().equals(state) || request.moveState(state, transition.state())) {
-				break;
+		List<RequestAction> actions;
+		RequestOutcome outcome;
+		int word = (event instanceof RequestEvent.Timeout) ? request.word() : 0;
+		if (word != 0) {
+			// A timeout of a request with one reply: decided from its word, no state object made.
+			RequestCore.WordTransition moved;
+			for (;;) {
+				moved = this.core.applyToWord(word, request.deadlineNanos, event);
+				if (moved.word() == word || request.moveWord(word, moved.word())) {
+					break;
+				}
+				word = request.word();
 			}
+			actions = moved.actions();
+			outcome = moved.outcome();
 		}
-		List<RequestAction> actions = transition.actions();
+		else {
+			RequestCore.Transition transition;
+			for (;;) {
+				RequestState state = request.state();
+				transition = this.core.apply(state, event);
+				if (transition.state().equals(state) || request.moveState(state, transition.state())) {
+					break;
+				}
+			}
+			actions = transition.actions();
+			outcome = transition.state().outcome();
+		}
 		boolean release = false;
 		boolean sendCancel = false;
 		boolean removed = false;
@@ -133,7 +152,6 @@ final class RequestTransitions {
 				engine(request, action);
 			}
 		}
-		RequestOutcome outcome = transition.state().outcome();
 		if (outcome != null && removed) {
 			runEndAction(request, outcome, release, sendCancel);
 		}
@@ -146,7 +164,7 @@ final class RequestTransitions {
 				handOff.execute(task);
 			}
 		}
-		return transition.actions();
+		return actions;
 	}
 
 	private void engine(PendingRequest<?> request, RequestAction action) {

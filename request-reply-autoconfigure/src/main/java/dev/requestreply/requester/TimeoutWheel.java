@@ -1,10 +1,7 @@
 package dev.requestreply.requester;
 
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.concurrent.locks.LockSupport;
-import java.util.function.Consumer;
 
 import dev.requestreply.support.LogThrottle;
 import org.apache.commons.logging.Log;
@@ -12,12 +9,20 @@ import org.apache.commons.logging.LogFactory;
 import org.jspecify.annotations.Nullable;
 
 /**
- * A hashed timing wheel that expires pending requests, swept by one thread: registering and
+ * A hashed timing wheel that expires pending requests, swept by one thread (with helpers for a big
+ * tick, below): registering and
  * removing a request are O(1) under a lock striped by correlation id, so neither allocates a timer
  * task nor contends on one queue, and a removed request leaves nothing behind.
  * <p>
  * Tick {@code t} is swept once the clock has passed {@code origin + t * tick}; a sweep expires the
  * entries of its slot whose deadline has passed and leaves those of later rotations in place.
+ * <p>
+ * A tick whose slot holds many requests ({@value #LANES_FROM} or more: one deadline shared by
+ * thousands of requests) is swept on several threads ({@link ExpiryLanes}): the timer's and helpers
+ * of its own, each taking and ending the expired requests of its share of the stripes, so that a
+ * request is ended by one of them only; the tick goes on once all are done. A smaller slot is
+ * swept by the timer's thread alone. Expired requests are chained through the requests themselves,
+ * oldest first: a tick allocates nothing per request.
  * <p>
  * The thread starts on {@link #start()}, once its owner is fully built (its callbacks may read the
  * owner's fields), and survives whatever an expiry or a tick throws: it logs and goes on.
@@ -40,7 +45,12 @@ final class TimeoutWheel implements AutoCloseable {
 
 	private final long originNanos;
 
-	private final Consumer<PendingRequest<?>> onExpiry;
+	// From this many expiries in one tick, the lanes end them together.
+	static final int LANES_FROM = 512;
+
+	private final Expiry onExpiry;
+
+	private final ExpiryLanes lanes;
 
 	private final Runnable onTick;
 
@@ -50,7 +60,20 @@ final class TimeoutWheel implements AutoCloseable {
 
 	private volatile boolean running = true;
 
-	TimeoutWheel(long tickNanos, int slots, int stripes, Consumer<PendingRequest<?>> onExpiry, Runnable onTick,
+	/**
+	 * Create a wheel whose big ticks end their requests on several lanes.
+	 * @param tickNanos the resolution
+	 * @param slots the number of slots (rounded up to a power of two)
+	 * @param stripes the number of stripes per slot (rounded up to a power of two)
+	 * @param lanes the number of threads that end a big tick's requests, the timer's included
+	 * (rounded down to a power of two, at most the stripes): lane {@code l} ends the requests of the
+	 * stripes {@code s} with {@code s % lanes == l}, hence those whose id's hash is {@code l} modulo
+	 * the lanes
+	 * @param onExpiry ends an expired request, on the given lane's thread
+	 * @param onTick runs after each tick's expiries, on the timer's thread
+	 * @param threadName the timer thread's name (its helpers add their lane)
+	 */
+	TimeoutWheel(long tickNanos, int slots, int stripes, int lanes, Expiry onExpiry, Runnable onTick,
 			String threadName) {
 		this.tickNanos = tickNanos;
 		this.slotMask = powerOfTwo(slots) - 1;
@@ -64,6 +87,7 @@ final class TimeoutWheel implements AutoCloseable {
 			this.buckets[i] = new Bucket();
 		}
 		this.onExpiry = onExpiry;
+		this.lanes = new ExpiryLanes(Math.min(Integer.highestOneBit(Math.max(1, lanes)), stripeCount), threadName);
 		this.onTick = onTick;
 		this.originNanos = System.nanoTime();
 		this.sweepingTick = 0;
@@ -119,7 +143,6 @@ final class TimeoutWheel implements AutoCloseable {
 	}
 
 	private void run() {
-		List<PendingRequest<?>> expired = new ArrayList<>();
 		while (this.running) {
 			long tick = this.sweepingTick + 1;
 			long due = this.originNanos + tick * this.tickNanos;
@@ -131,26 +154,45 @@ final class TimeoutWheel implements AutoCloseable {
 			this.sweepingTick = tick;
 			int slot = (int) tick & this.slotMask;
 			long now = System.nanoTime();
+			// How many entries the slot holds (those of later rotations too): enough to share out?
+			int entries = 0;
 			for (int stripe = 0; stripe <= this.stripeMask; stripe++) {
-				Bucket bucket = this.buckets[(stripe << this.slotShift) | slot];
-				synchronized (bucket) {
-					bucket.collectExpired(now, expired);
-				}
+				entries += this.buckets[(stripe << this.slotShift) | slot].size;
 			}
-			for (PendingRequest<?> request : expired) {
-				try {
-					this.onExpiry.accept(request);
-				}
-				catch (Throwable ex) {
-					failed("an expiry", ex);
-				}
+			if (entries >= LANES_FROM && this.lanes.count() > 1) {
+				int step = this.lanes.count();
+				this.lanes.run((lane) -> sweep(slot, lane, step, now));
 			}
-			expired.clear();
+			else if (entries > 0) {
+				sweep(slot, 0, 1, now);
+			}
 			try {
 				this.onTick.run();
 			}
 			catch (Throwable ex) {
 				failed("a tick", ex);
+			}
+		}
+	}
+
+	// Take and end the expired requests of the slot's stripes lane, lane + step, lane + 2 * step...
+	private void sweep(int slot, int lane, int step, long now) {
+		for (int stripe = lane; stripe <= this.stripeMask; stripe += step) {
+			Bucket bucket = this.buckets[(stripe << this.slotShift) | slot];
+			PendingRequest<?> request;
+			synchronized (bucket) {
+				request = bucket.takeExpired(now);
+			}
+			while (request != null) {
+				PendingRequest<?> next = request.expiredNext;
+				request.expiredNext = null;
+				try {
+					this.onExpiry.expire(request, lane, now);
+				}
+				catch (Throwable ex) {
+					failed("an expiry", ex);
+				}
+				request = next;
 			}
 		}
 	}
@@ -172,10 +214,35 @@ final class TimeoutWheel implements AutoCloseable {
 		return this.failures.total();
 	}
 
+	/**
+	 * Return the number of threads that end a big tick's requests, the timer's included.
+	 * @return the number of lanes
+	 */
+	int lanes() {
+		return this.lanes.count();
+	}
+
 	@Override
 	public void close() {
 		this.running = false;
 		LockSupport.unpark(this.thread);
+		this.lanes.close();
+	}
+
+	/**
+	 * Ends an expired request.
+	 */
+	@FunctionalInterface
+	interface Expiry {
+
+		/**
+		 * End a request whose deadline passed.
+		 * @param request the request, out of the wheel
+		 * @param lane the lane whose thread runs this (0 for the timer's)
+		 * @param now the time of the tick that found it expired, in nanoseconds
+		 */
+		void expire(PendingRequest<?> request, int lane, long now);
+
 	}
 
 	/**
@@ -185,6 +252,9 @@ final class TimeoutWheel implements AutoCloseable {
 
 		private @Nullable PendingRequest<?> head;
 
+		// The number of entries, read by the sweep without the monitor (a hint of the work a slot holds).
+		int size;
+
 		void link(PendingRequest<?> request) {
 			request.previous = null;
 			request.next = this.head;
@@ -193,6 +263,7 @@ final class TimeoutWheel implements AutoCloseable {
 			}
 			this.head = request;
 			request.bucket = this;
+			this.size++;
 		}
 
 		void unlink(PendingRequest<?> request) {
@@ -210,18 +281,23 @@ final class TimeoutWheel implements AutoCloseable {
 			request.previous = null;
 			request.next = null;
 			request.bucket = null;
+			this.size--;
 		}
 
-		void collectExpired(long now, List<PendingRequest<?>> expired) {
+		// Unlink the expired entries and return them chained by expiredNext, the first linked first.
+		@Nullable PendingRequest<?> takeExpired(long now) {
+			PendingRequest<?> chain = null;
 			PendingRequest<?> request = this.head;
 			while (request != null) {
 				PendingRequest<?> next = request.next;
 				if (request.deadlineNanos - now <= 0) {
 					unlink(request);
-					expired.add(request);
+					request.expiredNext = chain;
+					chain = request;
 				}
 				request = next;
 			}
+			return chain;
 		}
 
 	}

@@ -61,6 +61,10 @@ public final class RequestCore {
 	private final AtomicReferenceArray<List<RequestAction>> ends = new AtomicReferenceArray<>(
 			RequestOutcome.values().length * COMPLETIONS * 8);
 
+	// The decision of a timeout past its deadline for a request with one reply, by its state's word:
+	// it decides from the word alone, so a burst of timeouts shares one.
+	private final AtomicReferenceArray<WordTransition> timeoutsByWord = new AtomicReferenceArray<>(64);
+
 	RequestCore(Set<Defect> defects) {
 		this.defects = EnumSet.noneOf(Defect.class);
 		this.defects.addAll(defects);
@@ -133,6 +137,31 @@ public final class RequestCore {
 			return end(state, RequestOutcome.ERROR, Completion.STOPPED, true, false, List.of());
 		}
 		throw new IllegalArgumentException("Unknown event " + event);
+	}
+
+	/**
+	 * Return the next state and the actions of a request with one reply, given as its state's
+	 * {@link RequestState#word() word} and its deadline: the decision of
+	 * {@link #apply(RequestState, RequestEvent)} for the state of that word and deadline, made once
+	 * per word for a timeout past the deadline (which decides from the word alone).
+	 * @param word the request's state's word
+	 * @param deadline its deadline, in nanoseconds
+	 * @param event what happened
+	 * @return the next state's word and the actions, in order
+	 */
+	public WordTransition applyToWord(int word, long deadline, RequestEvent event) {
+		boolean shared = event instanceof Timeout timeout && timeout.now() - deadline >= 0 && word > 0
+				&& word < this.timeoutsByWord.length();
+		WordTransition decided = shared ? this.timeoutsByWord.get(word) : null;
+		if (decided == null) {
+			Transition transition = apply(RequestState.ofWord(word, deadline), event);
+			decided = new WordTransition(transition.state().word(), transition.state().outcome(),
+					transition.actions());
+			if (shared) {
+				this.timeoutsByWord.set(word, decided);
+			}
+		}
+		return decided;
 	}
 
 	private Transition gathered(RequestState state, Reply reply) {
@@ -249,6 +278,17 @@ public final class RequestCore {
 		public Transition {
 			actions = List.copyOf(actions);
 		}
+
+	}
+
+	/**
+	 * The next state of a request with one reply, as its word, and the actions that take it there.
+	 *
+	 * @param word the next state's word
+	 * @param outcome how the request ended, or {@code null} while pending
+	 * @param actions the actions, in order
+	 */
+	public record WordTransition(int word, @Nullable RequestOutcome outcome, List<RequestAction> actions) {
 
 	}
 

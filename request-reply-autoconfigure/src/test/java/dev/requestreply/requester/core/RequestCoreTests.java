@@ -160,4 +160,26 @@ class RequestCoreTests {
 		}
 	}
 
+	@Test
+	void whenATimeoutIsDecidedFromAWordThenItIsTheDecisionOfItsStateSharedByEveryRequestPastItsDeadline() {
+		for (boolean cancelsOn : new boolean[] { false, true }) {
+			for (boolean holdsPartition : new boolean[] { false, true }) {
+				RequestState pending = RequestState.single(100, cancelsOn, holdsPartition);
+				for (RequestState state : List.of(pending, this.core.apply(pending, new Timeout(100)).state())) {
+					RequestCore.Transition expected = this.core.apply(state, new Timeout(150));
+					RequestCore.WordTransition decided = this.core.applyToWord(state.word(), 100, new Timeout(150));
+					assertThat(decided.word()).isEqualTo(expected.state().word());
+					assertThat(decided.outcome()).isEqualTo(expected.state().outcome());
+					assertThat(decided.actions()).isEqualTo(expected.actions());
+					// Another request, another deadline passed: the same decision, not made again.
+					assertThat(this.core.applyToWord(state.word(), 120, new Timeout(400))).isSameAs(decided);
+				}
+				// Before its deadline (a stream's moved): rescheduled, as apply decides.
+				assertThat(this.core.applyToWord(pending.word(), 100, new Timeout(50)).actions())
+					.isEqualTo(this.core.apply(pending, new Timeout(50)).actions())
+					.containsExactly(new Reschedule(100));
+			}
+		}
+	}
+
 }
