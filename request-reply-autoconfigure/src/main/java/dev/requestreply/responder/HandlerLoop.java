@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.responder.core.ResponderAction;
@@ -53,6 +54,9 @@ final class HandlerLoop {
 	private final String handlerId;
 
 	private final Function<ResponderEvent, List<ResponderAction>> decisions;
+
+	// The commits a round moved, asked for once at its end.
+	private final Supplier<List<ResponderAction>> commits;
 
 	private final Executor executor;
 
@@ -110,20 +114,21 @@ final class HandlerLoop {
 	 */
 	HandlerLoop(String handlerId, ResponderCore core, Executor executor, Consumer<ResponderAction> actions,
 			LoopIntake intake, Consumer<Runnable> rounds) {
-		this(handlerId, core::on, executor, actions, intake, STALL_AFTER, System::nanoTime, rounds);
+		this(handlerId, core::decide, core::commits, executor, actions, intake, STALL_AFTER, System::nanoTime, rounds);
 	}
 
 	HandlerLoop(String handlerId, Function<ResponderEvent, List<ResponderAction>> decisions, Executor executor,
 			Consumer<ResponderAction> actions, LoopIntake intake, Duration stallAfter, LongSupplier nanoClock) {
-		this(handlerId, decisions, executor, actions, intake, stallAfter, nanoClock, Runnable::run);
+		this(handlerId, decisions, List::of, executor, actions, intake, stallAfter, nanoClock, Runnable::run);
 	}
 
 	HandlerLoop(String handlerId, Function<ResponderEvent, List<ResponderAction>> decisions,
-			Executor executor, Consumer<ResponderAction> actions, LoopIntake intake, Duration stallAfter,
-			LongSupplier nanoClock, Consumer<Runnable> rounds) {
+			Supplier<List<ResponderAction>> commits, Executor executor, Consumer<ResponderAction> actions,
+			LoopIntake intake, Duration stallAfter, LongSupplier nanoClock, Consumer<Runnable> rounds) {
 		this.rounds = rounds;
 		this.handlerId = handlerId;
 		this.decisions = decisions;
+		this.commits = commits;
 		this.executor = executor;
 		this.actions = actions;
 		this.intake = intake;
@@ -245,7 +250,7 @@ final class HandlerLoop {
 		for (int i = 0; i < BATCH; i++) {
 			LoopPosting next = this.mailbox.peek();
 			if (next == null) {
-				return;
+				break;
 			}
 			this.busySince = next.postedNanos;
 			this.mailbox.poll();
@@ -258,6 +263,15 @@ final class HandlerLoop {
 			this.busySince = IDLE;
 		}
 		this.full = !this.mailbox.isEmpty();
+		List<ResponderAction> decided;
+		try {
+			decided = this.commits.get();
+		}
+		catch (Throwable ex) {
+			failed(ex, "working out the round's commits");
+			return;
+		}
+		carryOut(decided);
 	}
 
 	/**
@@ -276,6 +290,10 @@ final class HandlerLoop {
 			failed(ex, "deciding on " + event);
 			return;
 		}
+		carryOut(decided);
+	}
+
+	private void carryOut(List<ResponderAction> decided) {
 		for (int i = 0; i < decided.size(); i++) {
 			try {
 				this.actions.accept(decided.get(i));

@@ -266,6 +266,7 @@ class HandlerLoopTests {
 	@Test
 	void whenAThreadPostsWhileTheLoopRunsThenTheLoopIsWokenOnceForAllAndTakesThemInOneRound() throws Exception {
 		AtomicInteger wakeUps = new AtomicInteger();
+		AtomicInteger commitsAsked = new AtomicInteger();
 		AtomicInteger inRound = new AtomicInteger();
 		List<Integer> rounds = new CopyOnWriteArrayList<>();
 		CountDownLatch first = new CountDownLatch(1);
@@ -275,6 +276,9 @@ class HandlerLoopTests {
 				first.countDown();
 				awaitLatch(release);
 			}
+			return List.of();
+		}, () -> {
+			commitsAsked.incrementAndGet();
 			return List.of();
 		}, (task) -> {
 			wakeUps.incrementAndGet();
@@ -293,6 +297,8 @@ class HandlerLoopTests {
 		await().atMost(Duration.ofSeconds(10)).until(() -> !rounds.isEmpty());
 		assertThat(rounds).containsExactly(101);
 		assertThat(wakeUps).hasValue(1);
+		// The commits the round moved: asked for once at its end, not after each of its events.
+		assertThat(commitsAsked).hasValue(1);
 	}
 
 	private static CompletableFuture<Void> posting(CountDownLatch go, Runnable posts) {

@@ -68,6 +68,20 @@ public final class ResponderCore {
 	 * @return the actions it leads to, in the order they are to be carried out
 	 */
 	public List<ResponderAction> on(ResponderEvent event) {
+		List<ResponderAction> actions = decide(event);
+		this.partitions.commits(actions);
+		return actions;
+	}
+
+	/**
+	 * Take one event without working out the commits it moves: for a loop that takes events in
+	 * rounds and asks for the commits once a round ({@link #commits()}). A partition's commit
+	 * point walks its unfinished offsets, so working it out after every event of a round of many
+	 * costs as many walks, of which only the last counts.
+	 * @param event the event
+	 * @return the actions it leads to, in the order they are to be carried out
+	 */
+	public List<ResponderAction> decide(ResponderEvent event) {
 		List<ResponderAction> actions = new ArrayList<>(4);
 		if (event instanceof ResponderEvent.Arrived arrived) {
 			arrived(arrived, actions);
@@ -129,6 +143,16 @@ public final class ResponderCore {
 			this.requests.stop();
 			takenAway(this.partitions.owned(), true, actions);
 		}
+		return actions;
+	}
+
+	/**
+	 * Return the commits of the partitions whose commit point moved since they were last asked
+	 * for, with the pauses and resumes their metadata's size calls for.
+	 * @return the actions, in the order they are to be carried out
+	 */
+	public List<ResponderAction> commits() {
+		List<ResponderAction> actions = new ArrayList<>(2);
 		this.partitions.commits(actions);
 		return actions;
 	}

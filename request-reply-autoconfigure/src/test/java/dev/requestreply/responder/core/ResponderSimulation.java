@@ -58,6 +58,13 @@ final class ResponderSimulation implements SimulationChecks.World {
 
 	boolean stopped;
 
+	// Whether the core takes events in rounds, as the handler's loop does, asking for the
+	// commits at each round's end, or asks for them after every event.
+	private final boolean inRounds;
+
+	// A round's end is scheduled: events taken since the commits were last asked for.
+	private boolean roundOpen;
+
 	ResponderSimulation(long seed, Set<Fault> faults) {
 		this.random = new SplittableRandom(seed);
 		this.ordering = ReplyHandler.Ordering.values()[this.random.nextInt(3)];
@@ -76,6 +83,7 @@ final class ResponderSimulation implements SimulationChecks.World {
 			this.partitions[i] = new SimulatedPartition(new Partition("requests", i), keyOf);
 		}
 		this.core = new ResponderCore(this.ordering, this.maxMetadataChars, faults);
+		this.inRounds = this.random.nextBoolean();
 		this.checks = new SimulationChecks(this);
 	}
 
@@ -155,11 +163,36 @@ final class ResponderSimulation implements SimulationChecks.World {
 
 	void deliver(ResponderEvent event) {
 		this.steps++;
-		List<ResponderAction> actions = this.core.on(event);
+		List<ResponderAction> actions;
+		if (this.inRounds) {
+			actions = this.core.decide(event);
+			if (!this.roundOpen) {
+				// The round ends once the loop has taken what was posted meanwhile.
+				this.roundOpen = true;
+				at(this.random.nextLong(0, 4), this::endRound);
+			}
+		}
+		else {
+			actions = this.core.on(event);
+		}
 		for (ResponderAction action : actions) {
 			carryOut(action);
 		}
 		this.checks.afterStep();
+	}
+
+	private void endRound() {
+		this.steps++;
+		this.roundOpen = false;
+		for (ResponderAction action : this.core.commits()) {
+			carryOut(action);
+		}
+		this.checks.afterStep();
+	}
+
+	@Override
+	public boolean commitsSettled() {
+		return !this.roundOpen;
 	}
 
 	// The consumer's side.
