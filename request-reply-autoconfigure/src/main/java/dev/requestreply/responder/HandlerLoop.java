@@ -26,7 +26,8 @@ import org.springframework.core.log.LogAccessor;
  * any thread posts to without waiting (consumers, workers, producer callbacks, the cancel reader,
  * the watchdog), drained by one task at a time on an executor of the library's own (never the
  * handler's, never a consumer's), which hands each event to the decisions
- * ({@link ResponderCore#on}) and each action decided to the executors of actions. So the core sees
+ * ({@link ResponderCore#decide}; a round's commits at its end: {@link ResponderCore#commits}) and
+ * each action decided to the executors of actions. So the core sees
  * one event at a time, in the order each poster posted them. The loop survives whatever the
  * decisions or an action throw: logged (at most once a minute, with the number since) and
  * counted. A thread posts what it has at once (a poll's arrivals, a method's return with its

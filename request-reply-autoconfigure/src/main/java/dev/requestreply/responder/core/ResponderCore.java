@@ -74,10 +74,8 @@ public final class ResponderCore {
 	}
 
 	/**
-	 * Take one event without working out the commits it moves: for a loop that takes events in
-	 * rounds and asks for the commits once a round ({@link #commits()}). A partition's commit
-	 * point walks its unfinished offsets, so working it out after every event of a round of many
-	 * costs as many walks, of which only the last counts.
+	 * Take one event without working out the commits it moves, for a loop that asks for them
+	 * once a round ({@link #commits()}): each commit point walks the partition's unfinished offsets.
 	 * @param event the event
 	 * @return the actions it leads to, in the order they are to be carried out
 	 */
@@ -147,9 +145,8 @@ public final class ResponderCore {
 	}
 
 	/**
-	 * Return the commits of the partitions whose commit point moved since they were last asked
-	 * for, with the pauses and resumes their metadata's size calls for.
-	 * @return the actions, in the order they are to be carried out
+	 * Return the commits of the partitions whose commit point moved since last asked, with the
+	 * pauses and resumes their metadata's size calls for.
 	 */
 	public List<ResponderAction> commits() {
 		List<ResponderAction> actions = new ArrayList<>(2);
