@@ -4,7 +4,6 @@ import java.util.Arrays;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -174,15 +173,10 @@ public final class PartitionLedger {
 			this.truncated = false;
 			return new OffsetAndMetadata(this.unfinished.isEmpty() ? this.end : this.unfinished.first());
 		}
-		long[] offsets = new long[this.unfinished.size()];
-		int count = 0;
-		for (Iterator<Long> iterator = this.unfinished.iterator(); iterator.hasNext();) {
-			offsets[count++] = iterator.next();
-		}
-		CommitMetadata.Encoded metadata = CommitMetadata.encode(offsets[0], offsets, count, this.end,
-				startedMarks(nowNanos), this.maxMetadataChars);
+		CommitMetadata.Encoded metadata = CommitMetadata.encode(this.unfinished, this.end, startedMarks(nowNanos),
+				this.maxMetadataChars);
 		this.truncated = !metadata.complete();
-		return new OffsetAndMetadata(offsets[0], metadata.text());
+		return new OffsetAndMetadata(this.unfinished.first(), metadata.text());
 	}
 
 	// The records whose method has run for MARK_AFTER_NANOS or more, ascending.

@@ -3,6 +3,7 @@ package dev.requestreply.responder.core;
 import java.io.ByteArrayOutputStream;
 import java.util.Arrays;
 import java.util.Base64;
+import java.util.SortedSet;
 
 import org.jspecify.annotations.Nullable;
 
@@ -76,6 +77,37 @@ public final class CommitMetadata {
 	 * not count)
 	 */
 	public static Encoded encode(long committed, long[] unfinished, int count, long end, long[] started, int maxChars) {
+		return encodeRuns(committed, unfinished, count, end, started, maxChars);
+	}
+
+	/**
+	 * Encode the finished records above the lowest unfinished one, and the started ones among the
+	 * unfinished: what a partition's ledger commits.
+	 * @param unfinished the unfinished offsets (not empty): the lowest is the committed offset
+	 * @param end the offset after the last record received
+	 * @param started unfinished offsets whose requests started, in ascending order
+	 * @param maxChars the longest metadata the broker takes
+	 * @return the metadata and whether it holds every finished offset
+	 */
+	public static Encoded encode(SortedSet<Long> unfinished, long end, long[] started, int maxChars) {
+		long[] offsets = ascending(unfinished);
+		return encodeRuns(offsets[0], offsets, offsets.length, end, started, maxChars);
+	}
+
+	/**
+	 * Return offsets as an array, in the order of their set.
+	 */
+	static long[] ascending(SortedSet<Long> offsets) {
+		long[] array = new long[offsets.size()];
+		int i = 0;
+		for (long offset : offsets) {
+			array[i++] = offset;
+		}
+		return array;
+	}
+
+	private static Encoded encodeRuns(long committed, long[] unfinished, int count, long end, long[] started,
+			int maxChars) {
 		int maxBytes = Math.max(0, (maxChars - PREFIX.length()) * 3 / 4);
 		ByteArrayOutputStream bytes = new ByteArrayOutputStream();
 		byte[] runs = new byte[20];

@@ -2,7 +2,6 @@ package dev.requestreply.responder.core;
 
 import java.util.Arrays;
 import java.util.HashSet;
-import java.util.Iterator;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -109,21 +108,12 @@ final class CoreLedger {
 			// Finished offsets not carried at all (the setting's 0).
 			return new ResponderAction.Commit(partition, this.unfinished.first(), "", true);
 		}
-		long[] offsets = toArray(this.unfinished);
-		long[] marks = this.runningLong.isEmpty() ? NONE : toArray(this.runningLong);
+		long[] marks = this.runningLong.isEmpty() ? NONE : CommitMetadata.ascending(this.runningLong);
 		boolean miscounted = faults.contains(Fault.METADATA_LIMIT_MISCOUNTED);
-		CommitMetadata.Encoded metadata = CommitMetadata.encode(offsets[0], offsets, offsets.length, this.end, marks,
+		CommitMetadata.Encoded metadata = CommitMetadata.encode(this.unfinished, this.end, marks,
 				miscounted ? maxChars / 2 : maxChars);
-		return new ResponderAction.Commit(partition, offsets[0], metadata.text(), metadata.complete() || miscounted);
-	}
-
-	private static long[] toArray(TreeSet<Long> offsets) {
-		long[] array = new long[offsets.size()];
-		int i = 0;
-		for (Iterator<Long> iterator = offsets.iterator(); iterator.hasNext();) {
-			array[i++] = iterator.next();
-		}
-		return array;
+		return new ResponderAction.Commit(partition, this.unfinished.first(), metadata.text(),
+				metadata.complete() || miscounted);
 	}
 
 }
