@@ -259,7 +259,9 @@ final class ConsumerLedgers {
 	}
 
 	private void applyPauses() {
-		this.pauses.apply(this.consumer.assignment(), this.mailbox);
+		if (!this.pauses.holdsNothing()) {
+			this.pauses.apply(this.consumer.assignment(), this.mailbox);
+		}
 	}
 
 	private void commitIfDue() {

@@ -79,6 +79,16 @@ final class PartitionPauses {
 	}
 
 	/**
+	 * Return whether no reason holds and nothing is paused, on the consumer's thread: then
+	 * {@link #apply} has nothing to do (checked before each poll, without asking the consumer for
+	 * its assignment).
+	 */
+	boolean holdsNothing() {
+		return !this.inHand && !this.loopStalled && this.capacity.isEmpty() && this.metadata.isEmpty()
+				&& this.paused.isEmpty();
+	}
+
+	/**
 	 * Pause what a reason holds and resume the rest that was paused, on the consumer's thread.
 	 * @param assignment the consumer's partitions
 	 * @param mailbox where the calls go
