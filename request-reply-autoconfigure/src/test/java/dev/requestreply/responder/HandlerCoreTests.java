@@ -88,6 +88,20 @@ class HandlerCoreTests {
 		assertThat(this.actions).contains(new ResponderAction.Outcome(ref, ResponderAction.Ending.CANCELLED));
 	}
 
+	@Test
+	void whenACancelAndADeadlineComeBeforeTheirPollWasPostedThenTheCoreIsToldOfBothInTheirOrder() {
+		InHandRequest request = TestCalls.request(0);
+		this.core.taken(request);
+		RequestRef ref = ref(request);
+		// The cancel reader and the watchdog both find it in hand before its poll's arrivals go.
+		this.core.post(request, TicketEvent.CANCEL);
+		this.core.post(request, TicketEvent.DEADLINE);
+		this.core.arrived(List.of(request));
+		assertThat(this.events).endsWith(new ResponderEvent.Arrived(ref, null, request.deadlineMillis()),
+				new ResponderEvent.Cancel(ref), new ResponderEvent.DeadlinePassed(ref));
+		assertThat(this.actions).contains(new ResponderAction.Outcome(ref, ResponderAction.Ending.CANCELLED));
+	}
+
 	private InHandRequest arrived(long offset) {
 		InHandRequest request = TestCalls.request(offset);
 		this.core.taken(request);
