@@ -61,6 +61,9 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 
 	private final Map<Consumer<?, ?>, ConsumerLedgers> consumers = new ConcurrentHashMap<>();
 
+	// Whether the handler's event loop is stuck: every consumer's partitions pause for it.
+	private volatile boolean loopStalled;
+
 	RequestPump(ConcurrentMessageListenerContainer<byte[], byte[]> container, ResponderSettings settings,
 			HandlerParts parts, Revocations revocations, boolean commits, RequestReading reading) {
 		this.container = container;
@@ -143,8 +146,11 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 
 	@Override
 	public void setupThreadState(Consumer<?, ?> consumer) {
-		// Before every poll, on the consumer's thread.
-		ledgers(consumer).beforePoll(this.container.isPauseRequested());
+		// Before every poll, on the consumer's thread; a consumer started while the loop was stuck
+		// pauses for it too.
+		ConsumerLedgers owner = ledgers(consumer);
+		owner.pauses().loopStalled(this.loopStalled);
+		owner.beforePoll(this.container.isPauseRequested());
 	}
 
 	/**
@@ -152,6 +158,7 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 	 * partition pauses for that reason alone, and resumes when no other holds it.
 	 */
 	void loopStalled(boolean stalled) {
+		this.loopStalled = stalled;
 		for (ConsumerLedgers owner : this.consumers.values()) {
 			owner.pauses().loopStalled(stalled);
 			wake(owner);
