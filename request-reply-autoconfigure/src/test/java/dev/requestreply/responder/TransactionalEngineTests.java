@@ -69,6 +69,22 @@ class TransactionalEngineTests {
 			.isPositive();
 	}
 
+	@Test
+	void whenAPartitionIsRevokedWhileItsRequestRunsThenItsCoreLeavesItToTheNextOwnerAndNoTransactionCommitsIt() {
+		this.engine = TestEngine.serveInTransactions(this.calls, "work", ReplyHandler.Ordering.KEY);
+		this.engine.deliver(this.engine.request(0, "k", "a", RequestHeaders.NO_DEADLINE));
+		TestEngine.waiting().until(() -> this.calls.started("a"));
+		TopicPartition lost = new TopicPartition(TestEngine.REQUESTS, 0);
+		// As spring-kafka calls them: the partitions lost, then the same ones revoked.
+		this.engine.handler.pump().onPartitionsLost(this.engine.consumer, List.of(lost));
+		this.engine.handler.pump().onPartitionsRevokedBeforeCommit(this.engine.consumer, List.of(lost));
+		TestEngine.waiting().until(() -> this.calls.log.contains("end a"));
+		assertThat(this.calls.cancelledWhenInterrupted).containsEntry("a", true);
+		assertThat(this.engine.inHand()).isZero();
+		assertThat(lastCommitted()).isEmpty();
+		assertThat(this.engine.handler.stats().revokeCancelled()).isOne();
+	}
+
 	// The last offset the committed transactions committed, by partition.
 	private Map<TopicPartition, Long> lastCommitted() {
 		Map<TopicPartition, Long> committed = new HashMap<>();
