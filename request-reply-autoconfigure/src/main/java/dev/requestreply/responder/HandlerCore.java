@@ -24,7 +24,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The owner of the request state of a handler in a consumer group without transactions: its
+ * The owner of the request state of a handler in a consumer group: its
  * {@link ResponderCore decisions} behind its {@link HandlerLoop loop}. Every other thread only
  * posts what happened here (the consumer: arrived, assigned, revoking, revoked, lost; a worker:
  * started, skipped, returned, threw; whoever completes a reply: completed; the producer: sent or
@@ -39,6 +39,11 @@ import org.jspecify.annotations.Nullable;
  * deadline, the max handling time, a revocation, a loss, the stop): so the core decides as if
  * the worker had posted its claim at once. An event about a request the loop has not taken yet
  * (a cancel read before the poll's arrivals were posted) is kept and told right after it.
+ * <p>
+ * With transactions, the replies it sends go in their partitions' transactions
+ * ({@link TransactionalReplies}), whose offsets the ledgers of its consumers
+ * ({@link PartitionLedger}) still decide: the core's commits, pauses and resumes are not carried
+ * out then.
  */
 final class HandlerCore {
 

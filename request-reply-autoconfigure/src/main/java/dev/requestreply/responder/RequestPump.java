@@ -56,7 +56,7 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 
 	private final boolean commits;
 
-	// The owner of the requests' state, or null with transactions.
+	// The owner of the requests' state, or null in queue mode.
 	private final @Nullable HandlerCore core;
 
 	private final Map<Consumer<?, ?>, ConsumerLedgers> consumers = new ConcurrentHashMap<>();
@@ -92,8 +92,9 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 				for (ConsumerRecord<byte[], byte[]> record : records) {
 					TopicPartition partition = new TopicPartition(record.topic(), record.partition());
 					delivered.add(partition);
-					// With a core, its ledger decides: none here.
-					take(owner, (this.core != null) ? null : owner.ledger(partition), record, arrived);
+					// With a core, its ledger decides: none here but the one transactions commit from.
+					take(owner, (this.core == null || !this.commits) ? owner.ledger(partition) : null, record,
+							arrived);
 				}
 			});
 		}
@@ -107,7 +108,7 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 
 	private void take(ConsumerLedgers owner, @Nullable PartitionLedger ledger, ConsumerRecord<byte[], byte[]> record,
 			@Nullable List<InHandRequest> arrived) {
-		if (ledger != null && !ledger.receive(record.offset())) {
+		if (ledger != null && !ledger.receive(record.offset()) && this.core == null) {
 			this.figures.skipped(ReplyHandlerStats.Event.ALREADY_FINISHED);
 			return;
 		}
@@ -117,7 +118,7 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 			if (ledger != null) {
 				ledger.finish(record.offset());
 			}
-			else if (this.core != null) {
+			if (this.core != null) {
 				this.core.passed(new TopicPartition(record.topic(), record.partition()), record.offset());
 			}
 			this.requests.cancel(cancelled);
@@ -188,8 +189,10 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 
 	private ConsumerLedgers ledgers(Consumer<?, ?> consumer) {
 		HandlerCore owner = this.core;
+		// With transactions, they commit: from the ledgers of its consumers, not its core's commits.
 		return this.consumers.computeIfAbsent(consumer, (created) -> new ConsumerLedgers(created, this.settings,
-				this.executor, this.commits, (owner != null) ? new CoreCommits(owner::commitDone) : null));
+				this.executor, this.commits,
+				(owner != null && this.commits) ? new CoreCommits(owner::commitDone) : null));
 	}
 
 	Collection<ConsumerLedgers> consumers() {

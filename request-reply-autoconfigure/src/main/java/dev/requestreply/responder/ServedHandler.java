@@ -58,7 +58,7 @@ final class ServedHandler {
 
 	private @Nullable ConsumerStops stops;
 
-	// The owner of its requests' state, but in queue mode and with transactions; and its actions.
+	// The owner of its requests' state, but in queue mode; and its actions.
 	private final @Nullable HandlerCore core;
 
 	private @Nullable CoreActions coreActions;
@@ -113,7 +113,7 @@ final class ServedHandler {
 				ReplySizeLimit.of(replyTemplate.getProducerFactory()));
 		this.threads = new HandlerThreads(endpoint.id(), maxConcurrency, settings.virtualThreads(),
 				shared.taskDecorator());
-		this.core = (shareGroup == null && !transactional) ? new HandlerCore(endpoint.id(), endpoint.ordering(),
+		this.core = (shareGroup == null) ? new HandlerCore(endpoint.id(), endpoint.ordering(),
 				settings.maxCommitMetadataChars(),
 				this.threads.loop(), (action) -> Objects.requireNonNull(this.coreActions).accept(action),
 				loopIntake(), (round) -> Objects.requireNonNull(this.coreActions).round(round)) : null;
@@ -161,7 +161,7 @@ final class ServedHandler {
 		this.stops = built.stops();
 	}
 
-	// The owner of its requests' state, or null (queue mode, transactions).
+	// The owner of its requests' state, or null (queue mode).
 	@Nullable HandlerCore core() {
 		return this.core;
 	}
