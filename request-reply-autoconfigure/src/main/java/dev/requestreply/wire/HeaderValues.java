@@ -33,25 +33,31 @@ final class HeaderValues {
 
 	static @Nullable Long number(Headers headers, String name) {
 		byte[] value = value(headers, name);
-		return (value != null) ? parseNumber(new String(value, StandardCharsets.US_ASCII)) : null;
+		long number = (value != null) ? parseDigits(value) : -1;
+		return (number >= 0) ? number : null;
 	}
 
-	static @Nullable Long parseNumber(String text) {
-		if (text.isEmpty() || text.length() > MAX_NUMBER_DIGITS) {
-			return null;
+	/**
+	 * Read an ASCII decimal number, without making a string of it.
+	 * @return the number, or -1 unless the value is 1 to 19 ASCII digits of a long
+	 */
+	static long parseDigits(byte[] value) {
+		if (value.length == 0 || value.length > MAX_NUMBER_DIGITS) {
+			return -1;
 		}
-		for (int i = 0; i < text.length(); i++) {
-			if (text.charAt(i) < '0' || text.charAt(i) > '9') {
-				return null;
+		long number = 0;
+		for (byte b : value) {
+			if (b < '0' || b > '9') {
+				return -1;
 			}
+			int digit = b - '0';
+			if (number > (Long.MAX_VALUE - digit) / 10) {
+				// 19 digits past Long.MAX_VALUE
+				return -1;
+			}
+			number = number * 10 + digit;
 		}
-		try {
-			return Long.parseLong(text);
-		}
-		catch (NumberFormatException ex) {
-			// 19 digits past Long.MAX_VALUE
-			return null;
-		}
+		return number;
 	}
 
 	static byte[] ascii(long number) {

@@ -95,6 +95,17 @@ class WireFormatTests {
 	}
 
 	@Test
+	void whenRequestsNameTheReplyTopicOfTheRequestBeforeThenTheyShareItsName() {
+		WireFormat wire = new WireFormat(HeaderNames.DEFAULT);
+		String first = wire.readRequest(WIRE.requestHeaders(new RecordHeaders(), REQUEST), 256).replyTopic();
+		String second = wire.readRequest(WIRE.requestHeaders(new RecordHeaders(), REQUEST), 256).replyTopic();
+		RequestHeaders other = new RequestHeaders(ID, "other-replies", null, RequestHeaders.NO_DEADLINE, null, false);
+		assertThat(second).isSameAs(first).isEqualTo("app-replies");
+		assertThat(wire.readRequest(WIRE.requestHeaders(new RecordHeaders(), other), 256).replyTopic())
+			.isEqualTo("other-replies");
+	}
+
+	@Test
 	void whenRequestWrittenThenHeadersAreTheDocumentedBytes() {
 		Headers headers = WIRE.requestHeaders(new RecordHeaders(), REQUEST);
 		assertThat(headers.lastHeader("kafka_correlationId").value()).hasSize(16).isEqualTo(ID);
