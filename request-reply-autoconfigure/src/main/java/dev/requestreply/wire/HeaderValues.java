@@ -61,7 +61,21 @@ final class HeaderValues {
 	}
 
 	static byte[] ascii(long number) {
-		return Long.toString(number).getBytes(StandardCharsets.US_ASCII);
+		if (number < 0) {
+			return Long.toString(number).getBytes(StandardCharsets.US_ASCII);
+		}
+		// The digits written straight into the bytes: no string per header.
+		int length = 1;
+		for (long rest = number / 10; rest > 0; rest /= 10) {
+			length++;
+		}
+		byte[] digits = new byte[length];
+		long rest = number;
+		for (int i = length - 1; i >= 0; i--) {
+			digits[i] = (byte) ('0' + (rest % 10));
+			rest /= 10;
+		}
+		return digits;
 	}
 
 	static byte[] partition(int partition) {

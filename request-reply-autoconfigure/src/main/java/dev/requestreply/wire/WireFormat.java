@@ -70,14 +70,20 @@ public final class WireFormat {
 	 * @return new headers
 	 */
 	public RecordHeaders requestHeaders(Headers callerHeaders, RequestHeaders request) {
-		RecordHeaders headers = new RecordHeaders(callerHeaders.toArray());
-		for (String name : this.requestNames) {
-			headers.remove(name);
+		Header[] callers = callerHeaders.toArray();
+		RecordHeaders headers = new RecordHeaders(callers);
+		// Most callers set none: nothing to take out then (each removal walks the headers).
+		if (callers.length > 0) {
+			for (String name : this.requestNames) {
+				headers.remove(name);
+			}
 		}
 		headers.add(this.names.correlationId(), request.correlationId());
 		headers.add(this.names.replyTopic(), request.replyTopic().getBytes(StandardCharsets.UTF_8));
 		if (request.replyPartition() != null) {
-			headers.remove(this.names.replyPartition());
+			if (callers.length > 0) {
+				headers.remove(this.names.replyPartition());
+			}
 			headers.add(this.names.replyPartition(), HeaderValues.partition(request.replyPartition()));
 		}
 		if (request.deadlineMillis() != RequestHeaders.NO_DEADLINE) {

@@ -201,6 +201,16 @@ class WireFormatTests {
 		assertThat(WIRE.readRequest(headers, 256).deadlineMillis()).isEqualTo(Long.MAX_VALUE);
 	}
 
+	@ParameterizedTest
+	@ValueSource(longs = { 0, 7, 10, 99, 1_700_000_000_123L, Long.MAX_VALUE })
+	void whenNumberWrittenThenItIsItsAsciiDigits(long number) {
+		Headers headers = WIRE.replyHeaders(REQUEST, null, null, number, number);
+		assertThat(headers.lastHeader("rr_seq").value())
+			.isEqualTo(Long.toString(number).getBytes(StandardCharsets.US_ASCII));
+		assertThat(WIRE.sequence(headers)).isEqualTo(number);
+		assertThat(WIRE.end(headers)).isEqualTo(number);
+	}
+
 	@Test
 	void whenReplyWrittenThenRequesterReadsItBack() {
 		Headers headers = WIRE.replyHeaders(REQUEST, "pricing".getBytes(StandardCharsets.UTF_8), null, 4L, null);
