@@ -141,7 +141,8 @@ public final class WireFormat {
 			throw new UnaddressableRequestException(
 					this.names.correlationId() + " longer than " + maxCorrelationIdBytes + " bytes");
 		}
-		RequestHeaders address = new RequestHeaders(correlationId, replyTopic, null, RequestHeaders.NO_DEADLINE, HeaderValues.value(headers, RequestReplyHeaders.INSTANCE),
+		RequestHeaders address = new RequestHeaders(correlationId, replyTopic, null, RequestHeaders.NO_DEADLINE,
+				HeaderValues.value(headers, RequestReplyHeaders.INSTANCE),
 				headers.lastHeader(RequestReplyHeaders.STREAM) != null);
 		try {
 			// A fixed reply topic is not the requester's: the partition it names means nothing there.
