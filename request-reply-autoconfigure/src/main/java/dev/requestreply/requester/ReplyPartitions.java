@@ -1,11 +1,10 @@
 package dev.requestreply.requester;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -25,7 +24,8 @@ final class ReplyPartitions {
 
 	private final Object lock = new Object();
 
-	private final Map<Integer, Integer> pendingByPartition = new HashMap<>();
+	// How many pending requests named each partition, by its number (no boxing per request).
+	private int[] pendingByPartition = new int[0];
 
 	private final Set<Integer> draining = new HashSet<>();
 
@@ -90,7 +90,10 @@ final class ReplyPartitions {
 				return null;
 			}
 			Integer partition = this.owned.get(0);
-			this.pendingByPartition.merge(partition, 1, Integer::sum);
+			if (partition >= this.pendingByPartition.length) {
+				this.pendingByPartition = Arrays.copyOf(this.pendingByPartition, partition + 1);
+			}
+			this.pendingByPartition[partition]++;
 			return partition;
 		}
 	}
@@ -104,8 +107,8 @@ final class ReplyPartitions {
 			if (partition == null) {
 				this.pendingUnnamed--;
 			}
-			else {
-				this.pendingByPartition.computeIfPresent(partition, (key, count) -> (count > 1) ? count - 1 : null);
+			else if (partition < this.pendingByPartition.length && this.pendingByPartition[partition] > 0) {
+				this.pendingByPartition[partition]--;
 			}
 		}
 	}
@@ -188,7 +191,7 @@ final class ReplyPartitions {
 
 	private boolean keepsDraining(int partition) {
 		return !this.owned.contains(partition) && (this.owned.isEmpty() || this.pendingUnnamed > 0
-				|| this.pendingByPartition.containsKey(partition));
+				|| (partition < this.pendingByPartition.length && this.pendingByPartition[partition] > 0));
 	}
 
 	/**

@@ -95,9 +95,9 @@ final class RequestTransitions {
 			BiConsumer<? super R, RequestAction.Completion> completion, @Nullable Executor handOff) {
 		List<RequestAction> actions;
 		RequestOutcome outcome;
-		int word = (event instanceof RequestEvent.Timeout) ? request.word() : 0;
+		int word = (event instanceof RequestEvent.Timeout || event instanceof RequestEvent.Reply) ? request.word() : 0;
 		if (word != 0) {
-			// A timeout of a request with one reply: decided from its word, no state object made.
+			// A timeout or a reply of a request with one reply: decided from its word, no state object made.
 			RequestCore.WordTransition moved;
 			for (;;) {
 				moved = this.core.applyToWord(word, request.deadlineNanos, event);

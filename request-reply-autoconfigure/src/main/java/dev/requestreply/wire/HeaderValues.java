@@ -33,29 +33,49 @@ final class HeaderValues {
 
 	static @Nullable Long number(Headers headers, String name) {
 		byte[] value = value(headers, name);
-		return (value != null) ? parseNumber(new String(value, StandardCharsets.US_ASCII)) : null;
+		long number = (value != null) ? parseDigits(value) : -1;
+		return (number >= 0) ? number : null;
 	}
 
-	static @Nullable Long parseNumber(String text) {
-		if (text.isEmpty() || text.length() > MAX_NUMBER_DIGITS) {
-			return null;
+	/**
+	 * Read an ASCII decimal number, without making a string of it.
+	 * @return the number, or -1 unless the value is 1 to 19 ASCII digits of a long
+	 */
+	static long parseDigits(byte[] value) {
+		if (value.length == 0 || value.length > MAX_NUMBER_DIGITS) {
+			return -1;
 		}
-		for (int i = 0; i < text.length(); i++) {
-			if (text.charAt(i) < '0' || text.charAt(i) > '9') {
-				return null;
+		long number = 0;
+		for (byte b : value) {
+			if (b < '0' || b > '9') {
+				return -1;
 			}
+			int digit = b - '0';
+			if (number > (Long.MAX_VALUE - digit) / 10) {
+				// 19 digits past Long.MAX_VALUE
+				return -1;
+			}
+			number = number * 10 + digit;
 		}
-		try {
-			return Long.parseLong(text);
-		}
-		catch (NumberFormatException ex) {
-			// 19 digits past Long.MAX_VALUE
-			return null;
-		}
+		return number;
 	}
 
 	static byte[] ascii(long number) {
-		return Long.toString(number).getBytes(StandardCharsets.US_ASCII);
+		if (number < 0) {
+			return Long.toString(number).getBytes(StandardCharsets.US_ASCII);
+		}
+		// The digits written straight into the bytes: no string per header.
+		int length = 1;
+		for (long rest = number / 10; rest > 0; rest /= 10) {
+			length++;
+		}
+		byte[] digits = new byte[length];
+		long rest = number;
+		for (int i = length - 1; i >= 0; i--) {
+			digits[i] = (byte) ('0' + (rest % 10));
+			rest /= 10;
+		}
+		return digits;
 	}
 
 	static byte[] partition(int partition) {

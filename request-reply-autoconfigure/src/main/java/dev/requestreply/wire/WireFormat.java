@@ -1,6 +1,7 @@
 package dev.requestreply.wire;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;
@@ -26,6 +27,11 @@ public final class WireFormat {
 	private final HeaderNames names;
 
 	private final String[] requestNames;
+
+	// The reply topic the last request read named: the requests of a requester all name the same,
+	// so its name is made once, not once per request. Read and replaced without a lock by any
+	// thread (the record's final fields make what a thread sees whole).
+	private ReplyTopicName lastReplyTopic = new ReplyTopicName(new byte[0], "");
 
 	/**
 	 * Create a codec reading and writing the given names.
@@ -64,14 +70,20 @@ public final class WireFormat {
 	 * @return new headers
 	 */
 	public RecordHeaders requestHeaders(Headers callerHeaders, RequestHeaders request) {
-		RecordHeaders headers = new RecordHeaders(callerHeaders.toArray());
-		for (String name : this.requestNames) {
-			headers.remove(name);
+		Header[] callers = callerHeaders.toArray();
+		RecordHeaders headers = new RecordHeaders(callers);
+		// Most callers set none: nothing to take out then (each removal walks the headers).
+		if (callers.length > 0) {
+			for (String name : this.requestNames) {
+				headers.remove(name);
+			}
 		}
 		headers.add(this.names.correlationId(), request.correlationId());
 		headers.add(this.names.replyTopic(), request.replyTopic().getBytes(StandardCharsets.UTF_8));
 		if (request.replyPartition() != null) {
-			headers.remove(this.names.replyPartition());
+			if (callers.length > 0) {
+				headers.remove(this.names.replyPartition());
+			}
 			headers.add(this.names.replyPartition(), HeaderValues.partition(request.replyPartition()));
 		}
 		if (request.deadlineMillis() != RequestHeaders.NO_DEADLINE) {
@@ -116,9 +128,9 @@ public final class WireFormat {
 	 * @since 0.4.0
 	 */
 	public RequestHeaders readRequest(Headers headers, int maxCorrelationIdBytes, @Nullable String fixedReplyTopic) {
-		byte[] replyTopic = (fixedReplyTopic != null) ? fixedReplyTopic.getBytes(StandardCharsets.UTF_8)
-				: HeaderValues.value(headers, this.names.replyTopic());
-		if (replyTopic == null || replyTopic.length == 0) {
+		String replyTopic = (fixedReplyTopic != null) ? fixedReplyTopic
+				: replyTopicName(HeaderValues.value(headers, this.names.replyTopic()));
+		if (replyTopic == null || replyTopic.isEmpty()) {
 			throw new UnaddressableRequestException("no " + this.names.replyTopic() + " header");
 		}
 		byte[] correlationId = HeaderValues.value(headers, this.names.correlationId());
@@ -129,8 +141,8 @@ public final class WireFormat {
 			throw new UnaddressableRequestException(
 					this.names.correlationId() + " longer than " + maxCorrelationIdBytes + " bytes");
 		}
-		RequestHeaders address = new RequestHeaders(correlationId, new String(replyTopic, StandardCharsets.UTF_8),
-				null, RequestHeaders.NO_DEADLINE, HeaderValues.value(headers, RequestReplyHeaders.INSTANCE),
+		RequestHeaders address = new RequestHeaders(correlationId, replyTopic, null, RequestHeaders.NO_DEADLINE,
+				HeaderValues.value(headers, RequestReplyHeaders.INSTANCE),
 				headers.lastHeader(RequestReplyHeaders.STREAM) != null);
 		try {
 			// A fixed reply topic is not the requester's: the partition it names means nothing there.
@@ -143,17 +155,36 @@ public final class WireFormat {
 		}
 	}
 
+	private @Nullable String replyTopicName(byte @Nullable [] value) {
+		if (value == null) {
+			return null;
+		}
+		ReplyTopicName last = this.lastReplyTopic;
+		if (Arrays.equals(last.bytes(), value)) {
+			return last.name();
+		}
+		String name = new String(value, StandardCharsets.UTF_8);
+		// A copy: the record's array is the application's to change.
+		this.lastReplyTopic = new ReplyTopicName(value.clone(), name);
+		return name;
+	}
+
 	private static long deadline(@Nullable Header header) {
 		if (header == null) {
 			return RequestHeaders.NO_DEADLINE;
 		}
-		String text = (header.value() != null) ? new String(header.value(), StandardCharsets.US_ASCII) : "";
-		Long deadline = HeaderValues.parseNumber(text);
-		if (deadline == null) {
+		byte[] value = header.value();
+		long deadline = (value != null) ? HeaderValues.parseDigits(value) : -1;
+		if (deadline < 0) {
+			String text = (value != null) ? new String(value, StandardCharsets.US_ASCII) : "";
 			throw new WireFormatException("Header " + RequestReplyHeaders.DEADLINE
 					+ " must be epoch milliseconds in ASCII digits: '" + HeaderValues.abbreviate(text) + "'");
 		}
 		return deadline;
+	}
+
+	private record ReplyTopicName(byte[] bytes, String name) {
+
 	}
 
 	// Replies

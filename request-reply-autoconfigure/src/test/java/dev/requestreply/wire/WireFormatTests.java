@@ -95,6 +95,17 @@ class WireFormatTests {
 	}
 
 	@Test
+	void whenRequestsNameTheReplyTopicOfTheRequestBeforeThenTheyShareItsName() {
+		WireFormat wire = new WireFormat(HeaderNames.DEFAULT);
+		String first = wire.readRequest(WIRE.requestHeaders(new RecordHeaders(), REQUEST), 256).replyTopic();
+		String second = wire.readRequest(WIRE.requestHeaders(new RecordHeaders(), REQUEST), 256).replyTopic();
+		RequestHeaders other = new RequestHeaders(ID, "other-replies", null, RequestHeaders.NO_DEADLINE, null, false);
+		assertThat(second).isSameAs(first).isEqualTo("app-replies");
+		assertThat(wire.readRequest(WIRE.requestHeaders(new RecordHeaders(), other), 256).replyTopic())
+			.isEqualTo("other-replies");
+	}
+
+	@Test
 	void whenRequestWrittenThenHeadersAreTheDocumentedBytes() {
 		Headers headers = WIRE.requestHeaders(new RecordHeaders(), REQUEST);
 		assertThat(headers.lastHeader("kafka_correlationId").value()).hasSize(16).isEqualTo(ID);
@@ -188,6 +199,16 @@ class WireFormatTests {
 		RecordHeaders headers = requestHeaders();
 		replace(headers, "rr_deadline", "9223372036854775807".getBytes(StandardCharsets.US_ASCII));
 		assertThat(WIRE.readRequest(headers, 256).deadlineMillis()).isEqualTo(Long.MAX_VALUE);
+	}
+
+	@ParameterizedTest
+	@ValueSource(longs = { 0, 7, 10, 99, 1_700_000_000_123L, Long.MAX_VALUE })
+	void whenNumberWrittenThenItIsItsAsciiDigits(long number) {
+		Headers headers = WIRE.replyHeaders(REQUEST, null, null, number, number);
+		assertThat(headers.lastHeader("rr_seq").value())
+			.isEqualTo(Long.toString(number).getBytes(StandardCharsets.US_ASCII));
+		assertThat(WIRE.sequence(headers)).isEqualTo(number);
+		assertThat(WIRE.end(headers)).isEqualTo(number);
 	}
 
 	@Test

@@ -65,6 +65,10 @@ public final class RequestCore {
 	// it decides from the word alone, so a burst of timeouts shares one.
 	private final AtomicReferenceArray<WordTransition> timeoutsByWord = new AtomicReferenceArray<>(64);
 
+	// The decision of a reply for a request with one reply, by its state's word and whether the reply
+	// is an error: nothing else of the reply counts, so the replies of a word share one.
+	private final AtomicReferenceArray<WordTransition> repliesByWord = new AtomicReferenceArray<>(128);
+
 	RequestCore(Set<Defect> defects) {
 		this.defects = EnumSet.noneOf(Defect.class);
 		this.defects.addAll(defects);
@@ -143,22 +147,32 @@ public final class RequestCore {
 	 * Return the next state and the actions of a request with one reply, given as its state's
 	 * {@link RequestState#word() word} and its deadline: the decision of
 	 * {@link #apply(RequestState, RequestEvent)} for the state of that word and deadline, made once
-	 * per word for a timeout past the deadline (which decides from the word alone).
+	 * per word for a timeout past the deadline (which decides from the word alone) and per word and
+	 * kind of reply for a reply (which decides from the word and whether the reply is an error).
 	 * @param word the request's state's word
 	 * @param deadline its deadline, in nanoseconds
 	 * @param event what happened
 	 * @return the next state's word and the actions, in order
 	 */
 	public WordTransition applyToWord(int word, long deadline, RequestEvent event) {
-		boolean shared = event instanceof Timeout timeout && timeout.now() - deadline >= 0 && word > 0
-				&& word < this.timeoutsByWord.length();
-		WordTransition decided = shared ? this.timeoutsByWord.get(word) : null;
+		AtomicReferenceArray<WordTransition> shared = null;
+		int slot = word;
+		if (word > 0 && word < this.timeoutsByWord.length()) {
+			if (event instanceof Timeout timeout && timeout.now() - deadline >= 0) {
+				shared = this.timeoutsByWord;
+			}
+			else if (event instanceof Reply reply) {
+				shared = this.repliesByWord;
+				slot = (word << 1) | (reply.error() ? 1 : 0);
+			}
+		}
+		WordTransition decided = (shared != null) ? shared.get(slot) : null;
 		if (decided == null) {
 			Transition transition = apply(RequestState.ofWord(word, deadline), event);
 			decided = new WordTransition(transition.state().word(), transition.state().outcome(),
 					transition.actions());
-			if (shared) {
-				this.timeoutsByWord.set(word, decided);
+			if (shared != null) {
+				shared.set(slot, decided);
 			}
 		}
 		return decided;

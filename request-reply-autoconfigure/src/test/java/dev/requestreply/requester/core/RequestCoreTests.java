@@ -182,4 +182,26 @@ class RequestCoreTests {
 		}
 	}
 
+	@Test
+	void whenAReplyIsDecidedFromAWordThenItIsTheDecisionOfItsStateSharedByEveryRequestOfThatWord() {
+		for (boolean cancelsOn : new boolean[] { false, true }) {
+			for (boolean holdsPartition : new boolean[] { false, true }) {
+				RequestState pending = RequestState.single(100, cancelsOn, holdsPartition);
+				for (RequestState state : List.of(pending, this.core.apply(pending, new Timeout(100)).state())) {
+					for (boolean error : new boolean[] { false, true }) {
+						Reply reply = new Reply(5, null, null, null, error);
+						RequestCore.Transition expected = this.core.apply(state, reply);
+						RequestCore.WordTransition decided = this.core.applyToWord(state.word(), 100, reply);
+						assertThat(decided.word()).isEqualTo(expected.state().word());
+						assertThat(decided.outcome()).isEqualTo(expected.state().outcome());
+						assertThat(decided.actions()).isEqualTo(expected.actions());
+						// Another request's reply, from another responder: the same decision, not made again.
+						assertThat(this.core.applyToWord(state.word(), 120, new Reply(9, "b", 1L, null, error)))
+							.isSameAs(decided);
+					}
+				}
+			}
+		}
+	}
+
 }
