@@ -63,9 +63,7 @@ final class HandlerLoop {
 
 	private final Consumer<ResponderAction> actions;
 
-	private final LoopIntake intake;
-
-	private final long stallAfterNanos;
+	private final LoopStall stall;
 
 	private final LongSupplier nanoClock;
 
@@ -88,9 +86,6 @@ final class HandlerLoop {
 
 	// When the event being processed was posted, IDLE between events.
 	private volatile long busySince = IDLE;
-
-	// The watchdog's thread only.
-	private boolean stalled;
 
 	private volatile @Nullable Consumer<ResponderEvent> recorder;
 
@@ -132,8 +127,7 @@ final class HandlerLoop {
 		this.commits = commits;
 		this.executor = executor;
 		this.actions = actions;
-		this.intake = intake;
-		this.stallAfterNanos = stallAfter.toNanos();
+		this.stall = new LoopStall(handlerId, intake, stallAfter);
 		this.nanoClock = nanoClock;
 	}
 
@@ -184,19 +178,7 @@ final class HandlerLoop {
 	 * @param nowNanos the time now, on the loop's clock
 	 */
 	void check(long nowNanos) {
-		long lag = lagNanos(nowNanos);
-		if (lag > this.stallAfterNanos && !this.stalled) {
-			this.stalled = true;
-			logger.warn(() -> "@ReplyHandler " + this.handlerId + ": its event loop has left an event unprocessed for "
-					+ Duration.ofNanos(lag).toSeconds() + " s (an action blocks?); its handler takes no more requests "
-					+ "until it catches up");
-			this.intake.pause();
-		}
-		else if (lag <= this.stallAfterNanos && this.stalled) {
-			this.stalled = false;
-			logger.info(() -> "@ReplyHandler " + this.handlerId + ": its event loop caught up; it takes requests again");
-			this.intake.resume();
-		}
+		this.stall.check(lagNanos(nowNanos));
 	}
 
 	/**
@@ -205,7 +187,7 @@ final class HandlerLoop {
 	 */
 	Status status(long nowNanos) {
 		long lag = lagNanos(nowNanos);
-		return new Status(this.handlerId, Duration.ofNanos(lag), lag > this.stallAfterNanos, this.failures.total());
+		return new Status(this.handlerId, Duration.ofNanos(lag), this.stall.past(lag), this.failures.total());
 	}
 
 	private void schedule() {
