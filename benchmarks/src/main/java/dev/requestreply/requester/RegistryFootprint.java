@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntFunction;
 
 import dev.requestreply.bench.ScheduledTimeoutRegistry;
 import org.HdrHistogram.Histogram;
@@ -29,6 +28,12 @@ import org.HdrHistogram.Histogram;
  * (a burst); with the collections that ran meanwhile (count and total pause). The registry's timer
  * ends a big tick's requests on {@code bench.timer.lanes} threads (by default the registry's
  * default, one per core up to 4; 1 for the timer's thread alone).</li>
+ * <li>Before the timeouts are measured, {@code bench.timeouts.warmups} (default 3) unmeasured
+ * rounds of both patterns on both registries, each with a fifth of the requests and a fifth of the
+ * times (as many expiries a tick as measured): as an application's timer, which expires requests
+ * all along, the code of each pattern's path is compiled before it is measured (without them, the
+ * first burst of one deadline ran partly in the interpreter and the first tier of the JIT, and
+ * compiled its path while it ran).</li>
  * </ul>
  * Run with a fixed heap, e.g. {@code -Xms1g -Xmx1g}, so that heap sizing does not move the figures.
  * Each timeout run starts on a collected heap (the garbage of the run before is not collected
@@ -48,6 +53,9 @@ public final class RegistryFootprint {
 
 	private static final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory
 		.getThreadMXBean();
+
+	// The warm-up's requests and times are this fraction of the measured ones (as many expiries a tick).
+	private static final int WARMUP_SCALE = 5;
 
 	private RegistryFootprint() {
 	}
@@ -87,7 +95,15 @@ public final class RegistryFootprint {
 		System.out.printf("| median bytes (rounds: %s / %s) | %.0f | %.0f |%n", format(ours), format(baseline),
 				median(ours), median(baseline));
 
-		// Timeout accuracy
+		// Timeout accuracy, after a warm-up of both patterns on both registries (not measured)
+		int warmups = Integer.getInteger("bench.timeouts.warmups", 3);
+		int warmupCount = Math.max(1, count / WARMUP_SCALE);
+		for (int round = 0; round < warmups; round++) {
+			for (boolean burst : new boolean[] { false, true }) {
+				expireOurs(warmupCount, minMs / WARMUP_SCALE, spreadMs / WARMUP_SCALE, burst, lanes, settle);
+				expireBaseline(warmupCount, minMs / WARMUP_SCALE, spreadMs / WARMUP_SCALE, burst, settle);
+			}
+		}
 		System.out.println();
 		System.out.println("| timeouts, " + String.format("%,d", count)
 				+ " pending | registry | p50 late ms | p99 late ms | p99.9 late ms | max late ms"
@@ -97,37 +113,53 @@ public final class RegistryFootprint {
 		for (boolean burst : new boolean[] { false, true }) {
 			String pattern = burst ? "one deadline (" + minMs + " ms)"
 					: "deadlines spread over " + minMs + "-" + (minMs + spreadMs) + " ms";
-			IntFunction<Long> timeoutOf = (i) -> burst ? minMs : minMs + (spreadMs * i) / count;
-			try (PendingRequests registry = new PendingRequests(Duration.ofMillis(10), count,
-					Duration.ofMinutes(1), Completions.ownPool(), lanes)) {
-				usedAfterGc();
-				Expiries expiries = new Expiries(count, "request-reply-timer");
-				for (int i = 0; i < count; i++) {
-					PendingRequest<String> request = registry.register("bench", String.class,
-							Duration.ofMillis(timeoutOf.apply(i)));
-					long deadline = request.deadlineNanos;
-					request.whenComplete((value, ex) -> expiries.record(deadline));
-				}
-				settle(settle);
-				expiries.start();
-				expiries.await();
-				expiries.print(pattern, "PendingRequests");
-			}
-			try (ScheduledTimeoutRegistry registry = new ScheduledTimeoutRegistry()) {
-				usedAfterGc();
-				Expiries expiries = new Expiries(count, "baseline-timeouts-");
-				for (int i = 0; i < count; i++) {
-					ScheduledTimeoutRegistry.Pending<String> request = registry.register("bench",
-							Duration.ofMillis(timeoutOf.apply(i)));
-					long deadline = request.deadlineNanos;
-					request.whenComplete((value, ex) -> expiries.record(deadline));
-				}
-				settle(settle);
-				expiries.start();
-				expiries.await();
-				expiries.print(pattern, "baseline");
-			}
+			expireOurs(count, minMs, spreadMs, burst, lanes, settle).print(pattern, "PendingRequests");
+			expireBaseline(count, minMs, spreadMs, burst, settle).print(pattern, "baseline");
 		}
+	}
+
+	// Register requests with our registry, let them all time out and return what was measured.
+	private static Expiries expireOurs(int count, long minMs, long spreadMs, boolean burst, int lanes,
+			boolean settle) throws InterruptedException {
+		try (PendingRequests registry = new PendingRequests(Duration.ofMillis(10), count, Duration.ofMinutes(1),
+				Completions.ownPool(), lanes)) {
+			usedAfterGc();
+			Expiries expiries = new Expiries(count, "request-reply-timer");
+			for (int i = 0; i < count; i++) {
+				PendingRequest<String> request = registry.register("bench", String.class,
+						Duration.ofMillis(timeout(i, count, minMs, spreadMs, burst)));
+				long deadline = request.deadlineNanos;
+				request.whenComplete((value, ex) -> expiries.record(deadline));
+			}
+			settle(settle);
+			expiries.start();
+			expiries.await();
+			return expiries;
+		}
+	}
+
+	// The same with the baseline.
+	private static Expiries expireBaseline(int count, long minMs, long spreadMs, boolean burst, boolean settle)
+			throws InterruptedException {
+		try (ScheduledTimeoutRegistry registry = new ScheduledTimeoutRegistry()) {
+			usedAfterGc();
+			Expiries expiries = new Expiries(count, "baseline-timeouts-");
+			for (int i = 0; i < count; i++) {
+				ScheduledTimeoutRegistry.Pending<String> request = registry.register("bench",
+						Duration.ofMillis(timeout(i, count, minMs, spreadMs, burst)));
+				long deadline = request.deadlineNanos;
+				request.whenComplete((value, ex) -> expiries.record(deadline));
+			}
+			settle(settle);
+			expiries.start();
+			expiries.await();
+			return expiries;
+		}
+	}
+
+	// The timeout of the i-th request: one for all (a burst), or spread evenly.
+	private static long timeout(int i, int count, long minMs, long spreadMs, boolean burst) {
+		return burst ? minMs : minMs + (spreadMs * i) / count;
 	}
 
 	private static double bytesPerRequest(int count, Runnable register, Runnable clear) {
