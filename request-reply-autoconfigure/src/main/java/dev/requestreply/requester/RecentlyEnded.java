@@ -15,8 +15,7 @@ import org.jspecify.annotations.Nullable;
  * change of the map's size), which is most of what a timeout costs the registry. The order in which
  * they are forgotten is kept in rings of ids and times, one per stripe of ids (an id's hash modulo
  * the stripes, as the timer's lanes share out the requests they end, so that lanes never contend
- * for one), each with its share of the capacity and an eighth more (ids do not split evenly: a
- * registry at its capacity would otherwise forget some ids early) and its oldest forgotten first. A ring is a chain
+ * for one), each with its share of the capacity and its oldest forgotten first. A ring is a chain
  * of chunks of {@value #CHUNK} ids: it grows without copying, gives back the chunks of a burst once
  * their ids are forgotten, and keeps one spare, so remembering an id allocates nothing while the
  * number remembered stays level.
@@ -55,8 +54,7 @@ final class RecentlyEnded {
 	 * Remember ids in stripes.
 	 * @param entries the registry's map
 	 * @param windowNanos how long an id is remembered
-	 * @param capacity how many are remembered at most, shared out evenly by the stripes, each with
-	 * an eighth more than its share when there are several (so up to {@code capacity * 9 / 8} in all)
+	 * @param capacity how many are remembered at most, shared out evenly by the stripes
 	 * @param stripes the number of stripes (rounded down to a power of two)
 	 */
 	RecentlyEnded(ConcurrentMap<CorrelationId, Object> entries, long windowNanos, int capacity, int stripes) {
@@ -67,20 +65,8 @@ final class RecentlyEnded {
 		this.ringMask = count - 1;
 		this.rings = new Ring[count];
 		for (int i = 0; i < count; i++) {
-			this.rings[i] = new Ring(entries, stripeCapacity(capacity, count));
+			this.rings[i] = new Ring(entries, Math.max(1, (capacity + count - 1) / count));
 		}
-	}
-
-	/**
-	 * Return how many ids a stripe remembers at most: its share of the capacity, and an eighth more
-	 * when there are several stripes.
-	 * @param capacity the capacity of all stripes together
-	 * @param stripes the number of stripes (a power of two)
-	 * @return the capacity of one stripe
-	 */
-	static int stripeCapacity(int capacity, int stripes) {
-		int share = Math.max(1, (capacity + stripes - 1) / stripes);
-		return share + ((stripes > 1) ? share / 8 : 0);
 	}
 
 	/**
