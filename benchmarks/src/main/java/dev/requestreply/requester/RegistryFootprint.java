@@ -119,18 +119,12 @@ public final class RegistryFootprint {
 			throws InterruptedException {
 		try (PendingRequests registry = new PendingRequests(Duration.ofMillis(10), count, Duration.ofMinutes(1),
 				Completions.ownPool())) {
-			usedAfterGc();
-			Expiries expiries = new Expiries(count, "request-reply-timer");
-			for (int i = 0; i < count; i++) {
+			return expire(count, "request-reply-timer", settle, (i, expiries) -> {
 				PendingRequest<String> request = registry.register("bench", String.class,
 						Duration.ofMillis(timeout(i, count, minMs, spreadMs, burst)));
 				long deadline = request.deadlineNanos;
 				request.whenComplete((value, ex) -> expiries.record(deadline));
-			}
-			settle(settle);
-			expiries.start();
-			expiries.await();
-			return expiries;
+			});
 		}
 	}
 
@@ -138,19 +132,35 @@ public final class RegistryFootprint {
 	private static Expiries expireBaseline(int count, long minMs, long spreadMs, boolean burst, boolean settle)
 			throws InterruptedException {
 		try (ScheduledTimeoutRegistry registry = new ScheduledTimeoutRegistry()) {
-			usedAfterGc();
-			Expiries expiries = new Expiries(count, "baseline-timeouts-");
-			for (int i = 0; i < count; i++) {
+			return expire(count, "baseline-timeouts-", settle, (i, expiries) -> {
 				ScheduledTimeoutRegistry.Pending<String> request = registry.register("bench",
 						Duration.ofMillis(timeout(i, count, minMs, spreadMs, burst)));
 				long deadline = request.deadlineNanos;
 				request.whenComplete((value, ex) -> expiries.record(deadline));
-			}
-			settle(settle);
-			expiries.start();
-			expiries.await();
-			return expiries;
+			});
 		}
+	}
+
+	// On a collected heap: register the requests (each records its expiry), then measure until all expired.
+	private static Expiries expire(int count, String timerPrefix, boolean settle, Registrar registrar)
+			throws InterruptedException {
+		usedAfterGc();
+		Expiries expiries = new Expiries(count, timerPrefix);
+		for (int i = 0; i < count; i++) {
+			registrar.register(i, expiries);
+		}
+		settle(settle);
+		expiries.start();
+		expiries.await();
+		return expiries;
+	}
+
+	// Registers the i-th request, whose callback records its expiry.
+	@FunctionalInterface
+	private interface Registrar {
+
+		void register(int i, Expiries expiries);
+
 	}
 
 	// The timeout of the i-th request: one for all (a burst), or spread evenly.

@@ -15,7 +15,7 @@ import org.jspecify.annotations.Nullable;
  * a slot links the requests of one thread (or of a few) in the order they were registered, which
  * is mostly the order they lie in memory: a tick that expires thousands walks its memory in order
  * (striped by correlation id, one request in every few of each stripe, the walk missed the caches
- * on most requests and took about twice the timer's time).
+ * on most requests: the timer took about 1.5x the time).
  * <p>
  * Tick {@code t} is swept once the clock has passed {@code origin + t * tick}; a sweep expires the
  * entries of its slot whose deadline has passed and leaves those of later rotations in place.
