@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.IntFunction;
 
 import dev.requestreply.bench.ScheduledTimeoutRegistry;
 import org.HdrHistogram.Histogram;
@@ -25,10 +24,14 @@ import org.HdrHistogram.Histogram;
  * {@code [bench.timeouts.min, bench.timeouts.min + bench.timeouts.spread]} ms (default 2,000 +
  * 2,000), then the lateness of each (when its callback ran minus its deadline) and the bytes
  * allocated and the CPU time spent per expiry from the end of their registration (all Java
- * threads, and the registry's timer threads alone: the timer's and its lanes'); and the same with every request on one deadline
- * (a burst); with the collections that ran meanwhile (count and total pause). The registry's timer
- * ends a big tick's requests on {@code bench.timer.lanes} threads (by default the registry's
- * default, one per core up to 4; 1 for the timer's thread alone).</li>
+ * threads, and the registry's timer thread alone); and the same with every request on one deadline
+ * (a burst); with the collections that ran meanwhile (count and total pause).</li>
+ * <li>Before the timeouts are measured, {@code bench.timeouts.warmups} (default 3) unmeasured
+ * rounds of both patterns on both registries, each with a fifth of the requests and a fifth of the
+ * times (as many expiries a tick as measured): as an application's timer, which expires requests
+ * all along, the code of each pattern's path is compiled before it is measured (without them, the
+ * first burst of one deadline ran partly in the interpreter and the first tier of the JIT, and
+ * compiled its path while it ran).</li>
  * </ul>
  * Run with a fixed heap, e.g. {@code -Xms1g -Xmx1g}, so that heap sizing does not move the figures.
  * Each timeout run starts on a collected heap (the garbage of the run before is not collected
@@ -49,6 +52,9 @@ public final class RegistryFootprint {
 	private static final com.sun.management.ThreadMXBean threads = (com.sun.management.ThreadMXBean) ManagementFactory
 		.getThreadMXBean();
 
+	// The warm-up's requests and times are this fraction of the measured ones (as many expiries a tick).
+	private static final int WARMUP_SCALE = 5;
+
 	private RegistryFootprint() {
 	}
 
@@ -58,9 +64,7 @@ public final class RegistryFootprint {
 		long minMs = Long.getLong("bench.timeouts.min", 2_000);
 		long spreadMs = Long.getLong("bench.timeouts.spread", 2_000);
 		boolean settle = Boolean.getBoolean("bench.timeouts.settle");
-		// The threads that end a big tick's requests (the timer's included): 1 for the timer alone.
-		int lanes = Integer.getInteger("bench.timer.lanes", LaneExpiries.defaultLanes());
-		System.out.printf("%n%,d pending requests, %d rounds, %d timer lane(s), JVM %s, %s%n", count, repeats, lanes,
+		System.out.printf("%n%,d pending requests, %d rounds, JVM %s, %s%n", count, repeats,
 				System.getProperty("java.version"), ManagementFactory.getRuntimeMXBean().getInputArguments());
 
 		// Heap per pending request
@@ -87,47 +91,81 @@ public final class RegistryFootprint {
 		System.out.printf("| median bytes (rounds: %s / %s) | %.0f | %.0f |%n", format(ours), format(baseline),
 				median(ours), median(baseline));
 
-		// Timeout accuracy
+		// Timeout accuracy, after a warm-up of both patterns on both registries (not measured)
+		int warmups = Integer.getInteger("bench.timeouts.warmups", 3);
+		int warmupCount = Math.max(1, count / WARMUP_SCALE);
+		for (int round = 0; round < warmups; round++) {
+			for (boolean burst : new boolean[] { false, true }) {
+				expireOurs(warmupCount, minMs / WARMUP_SCALE, spreadMs / WARMUP_SCALE, burst, settle);
+				expireBaseline(warmupCount, minMs / WARMUP_SCALE, spreadMs / WARMUP_SCALE, burst, settle);
+			}
+		}
 		System.out.println();
 		System.out.println("| timeouts, " + String.format("%,d", count)
 				+ " pending | registry | p50 late ms | p99 late ms | p99.9 late ms | max late ms"
-				+ " | bytes allocated per expiry, all threads | of which the timer threads"
-				+ " | CPU us per expiry, all threads | of which the timer threads | collections (pause ms) |");
+				+ " | bytes allocated per expiry, all threads | of which the timer thread"
+				+ " | CPU us per expiry, all threads | of which the timer thread | collections (pause ms) |");
 		System.out.println("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |");
 		for (boolean burst : new boolean[] { false, true }) {
 			String pattern = burst ? "one deadline (" + minMs + " ms)"
 					: "deadlines spread over " + minMs + "-" + (minMs + spreadMs) + " ms";
-			IntFunction<Long> timeoutOf = (i) -> burst ? minMs : minMs + (spreadMs * i) / count;
-			try (PendingRequests registry = new PendingRequests(Duration.ofMillis(10), count,
-					Duration.ofMinutes(1), Completions.ownPool(), lanes)) {
-				usedAfterGc();
-				Expiries expiries = new Expiries(count, "request-reply-timer");
-				for (int i = 0; i < count; i++) {
-					PendingRequest<String> request = registry.register("bench", String.class,
-							Duration.ofMillis(timeoutOf.apply(i)));
-					long deadline = request.deadlineNanos;
-					request.whenComplete((value, ex) -> expiries.record(deadline));
-				}
-				settle(settle);
-				expiries.start();
-				expiries.await();
-				expiries.print(pattern, "PendingRequests");
-			}
-			try (ScheduledTimeoutRegistry registry = new ScheduledTimeoutRegistry()) {
-				usedAfterGc();
-				Expiries expiries = new Expiries(count, "baseline-timeouts-");
-				for (int i = 0; i < count; i++) {
-					ScheduledTimeoutRegistry.Pending<String> request = registry.register("bench",
-							Duration.ofMillis(timeoutOf.apply(i)));
-					long deadline = request.deadlineNanos;
-					request.whenComplete((value, ex) -> expiries.record(deadline));
-				}
-				settle(settle);
-				expiries.start();
-				expiries.await();
-				expiries.print(pattern, "baseline");
-			}
+			expireOurs(count, minMs, spreadMs, burst, settle).print(pattern, "PendingRequests");
+			expireBaseline(count, minMs, spreadMs, burst, settle).print(pattern, "baseline");
 		}
+	}
+
+	// Register requests with our registry, let them all time out and return what was measured.
+	private static Expiries expireOurs(int count, long minMs, long spreadMs, boolean burst, boolean settle)
+			throws InterruptedException {
+		try (PendingRequests registry = new PendingRequests(Duration.ofMillis(10), count, Duration.ofMinutes(1),
+				Completions.ownPool())) {
+			return expire(count, "request-reply-timer", settle, (i, expiries) -> {
+				PendingRequest<String> request = registry.register("bench", String.class,
+						Duration.ofMillis(timeout(i, count, minMs, spreadMs, burst)));
+				long deadline = request.deadlineNanos;
+				request.whenComplete((value, ex) -> expiries.record(deadline));
+			});
+		}
+	}
+
+	// The same with the baseline.
+	private static Expiries expireBaseline(int count, long minMs, long spreadMs, boolean burst, boolean settle)
+			throws InterruptedException {
+		try (ScheduledTimeoutRegistry registry = new ScheduledTimeoutRegistry()) {
+			return expire(count, "baseline-timeouts-", settle, (i, expiries) -> {
+				ScheduledTimeoutRegistry.Pending<String> request = registry.register("bench",
+						Duration.ofMillis(timeout(i, count, minMs, spreadMs, burst)));
+				long deadline = request.deadlineNanos;
+				request.whenComplete((value, ex) -> expiries.record(deadline));
+			});
+		}
+	}
+
+	// On a collected heap: register the requests (each records its expiry), then measure until all expired.
+	private static Expiries expire(int count, String timerPrefix, boolean settle, Registrar registrar)
+			throws InterruptedException {
+		usedAfterGc();
+		Expiries expiries = new Expiries(count, timerPrefix);
+		for (int i = 0; i < count; i++) {
+			registrar.register(i, expiries);
+		}
+		settle(settle);
+		expiries.start();
+		expiries.await();
+		return expiries;
+	}
+
+	// Registers the i-th request, whose callback records its expiry.
+	@FunctionalInterface
+	private interface Registrar {
+
+		void register(int i, Expiries expiries);
+
+	}
+
+	// The timeout of the i-th request: one for all (a burst), or spread evenly.
+	private static long timeout(int i, int count, long minMs, long spreadMs, boolean burst) {
+		return burst ? minMs : minMs + (spreadMs * i) / count;
 	}
 
 	private static double bytesPerRequest(int count, Runnable register, Runnable clear) {
@@ -163,7 +201,7 @@ public final class RegistryFootprint {
 	/**
 	 * The lateness of each expiry (from its deadline to its callback), and the bytes allocated and
 	 * CPU time spent while they expire (from the end of their registration), by the registry's
-	 * timer threads (named by the prefix: the timer's and its lanes') and by every Java thread (the
+	 * timer thread (named by the prefix; the baseline's, its scheduler's) and by every Java thread (the
 	 * timer's, the completion threads with the callbacks
 	 * and the dependent futures' own failures, the main thread waiting). The futures are not kept:
 	 * a callback counts down a latch, so that nothing of an ended request stays reachable but what

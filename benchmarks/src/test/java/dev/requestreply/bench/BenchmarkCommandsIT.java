@@ -80,8 +80,8 @@ class BenchmarkCommandsIT {
 	@Test
 	void whenRegistryFootprintRunsThenItPrintsHeapAndTimeoutLateness() throws Exception {
 		String out = run("footprint", List.of("-Xmx512m", "-Dbench.pending=2000", "-Dbench.footprint.repeats=1",
-				"-Dbench.timeouts.min=200", "-Dbench.timeouts.spread=200"), "-cp", jar.toString(),
-				"dev.requestreply.requester.RegistryFootprint");
+				"-Dbench.timeouts.min=200", "-Dbench.timeouts.spread=200", "-Dbench.timeouts.warmups=1"), "-cp",
+				jar.toString(), "dev.requestreply.requester.RegistryFootprint");
 		assertThat(out).contains("2,000 pending requests", "| heap per pending request |",
 				"| timeouts, 2,000 pending | registry | p50 late ms |");
 	}

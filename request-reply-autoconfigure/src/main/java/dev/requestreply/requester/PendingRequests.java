@@ -23,8 +23,8 @@ import org.springframework.util.Assert;
  * The engine's {@link CorrelationRegistry}: pending requests by correlation id, their timeouts,
  * and the figures of how they ended.
  * <p>
- * Timeouts are kept by one hashed timing wheel swept by a single daemon thread (with helpers of its
- * own for a tick that expires many at once), not by a timer task per request. Everything that
+ * Timeouts are kept by one hashed timing wheel swept by a single daemon thread, not by a timer
+ * task per request. Everything that
  * happens to a request (reply, error, timeout, cancellation, send failure, shutdown) is an event
  * to the {@link dev.requestreply.requester.core.RequestCore}, whose decisions
  * {@link RequestTransitions} carries out: the thread that moves the request's state (by
@@ -53,8 +53,8 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 
 	private final Completions completions;
 
-	// The completions of the requests the timer ends, handed over in batches, per lane of the wheel.
-	private final LaneExpiries expiries;
+	// The completions of the requests the timer ends, handed over in batches.
+	private final TickExpiries expiries;
 
 	private final RecentlyEnded recentlyEnded;
 
@@ -107,21 +107,14 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 
 	// A registry completing futures on the given completions, closed by close().
 	PendingRequests(Duration tick, int maxPending, Duration lateReplyWindow, Completions completions) {
-		this(tick, maxPending, lateReplyWindow, completions, LaneExpiries.defaultLanes());
-	}
-
-	// As above, with the number of threads that end a tick with many expiries (see TimeoutWheel).
-	PendingRequests(Duration tick, int maxPending, Duration lateReplyWindow, Completions completions, int lanes) {
 		Assert.isTrue(tick.toNanos() > 0, "'tick' must be positive");
 		Assert.isTrue(maxPending > 0, "'maxPending' must be positive");
 		this.maxPending = maxPending;
 		this.completions = completions;
 		this.wheel = new TimeoutWheel(tick.toNanos(), 512, Math.max(8, Runtime.getRuntime().availableProcessors() * 4),
-				lanes, this::expire, this::onTick, "request-reply-timer");
-		this.expiries = new LaneExpiries(this.wheel.lanes(), completions);
-		// Striped as the lanes are: each lane remembers the ids it ends in rings no other lane uses.
-		this.recentlyEnded = new RecentlyEnded(this.pending, lateReplyWindow.toNanos(), Math.max(maxPending, 10_000),
-				this.wheel.lanes());
+				this::expire, this::onTick, "request-reply-timer");
+		this.expiries = new TickExpiries(completions);
+		this.recentlyEnded = new RecentlyEnded(this.pending, lateReplyWindow.toNanos(), Math.max(maxPending, 10_000));
 		this.admission = new RequestAdmission(this, this.pending, this.wheel, this.figures, maxPending);
 		this.ends = new RequestEnds(this.pending,
 				new RequestTransitions(this.pending, this.recentlyEnded, this.wheel, this.figures, completions));
@@ -129,9 +122,9 @@ final class PendingRequests implements CorrelationRegistry, AutoCloseable {
 		this.wheel.start();
 	}
 
-	// On the timer's thread or a lane's: the engine's part of an expiry runs here, never behind user code.
-	private void expire(PendingRequest<?> request, int lane, long now) {
-		this.expiries.expire(this.ends, request, lane, now);
+	// On the timer's thread: the engine's part of an expiry runs here, never behind user code.
+	private void expire(PendingRequest<?> request, long now) {
+		this.expiries.expire(this.ends, request, now);
 	}
 
 	// Run a task on the completion executor (or on this thread, once it is shut down).

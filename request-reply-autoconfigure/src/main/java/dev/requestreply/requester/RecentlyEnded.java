@@ -13,12 +13,10 @@ import org.jspecify.annotations.Nullable;
  * An id is remembered in the registry's own map, its request replaced by {@link #ENDED}: ending a
  * request that way costs one update of an entry that exists (no second map, no resize of one, no
  * change of the map's size), which is most of what a timeout costs the registry. The order in which
- * they are forgotten is kept in rings of ids and times, one per stripe of ids (an id's hash modulo
- * the stripes, as the timer's lanes share out the requests they end, so that lanes never contend
- * for one), each with its share of the capacity and its oldest forgotten first. A ring is a chain
- * of chunks of {@value #CHUNK} ids: it grows without copying, gives back the chunks of a burst once
- * their ids are forgotten, and keeps one spare, so remembering an id allocates nothing while the
- * number remembered stays level.
+ * they are forgotten is kept in a ring of ids and times, its oldest forgotten first (past the window,
+ * or past the capacity). The ring is a chain of chunks of {@value #CHUNK} ids: it grows without
+ * copying, gives back the chunks of a burst once their ids are forgotten, and keeps one spare, so
+ * remembering an id allocates nothing while the number remembered stays level.
  */
 final class RecentlyEnded {
 
@@ -42,31 +40,19 @@ final class RecentlyEnded {
 
 	private final boolean remembers;
 
-	private final Ring[] rings;
-
-	private final int ringMask;
-
-	RecentlyEnded(ConcurrentMap<CorrelationId, Object> entries, long windowNanos, int capacity) {
-		this(entries, windowNanos, capacity, 1);
-	}
+	private final Ring ring;
 
 	/**
-	 * Remember ids in stripes.
+	 * Remember ids.
 	 * @param entries the registry's map
 	 * @param windowNanos how long an id is remembered
-	 * @param capacity how many are remembered at most, shared out evenly by the stripes
-	 * @param stripes the number of stripes (rounded down to a power of two)
+	 * @param capacity how many are remembered at most
 	 */
-	RecentlyEnded(ConcurrentMap<CorrelationId, Object> entries, long windowNanos, int capacity, int stripes) {
+	RecentlyEnded(ConcurrentMap<CorrelationId, Object> entries, long windowNanos, int capacity) {
 		this.entries = entries;
 		this.windowNanos = windowNanos;
 		this.remembers = windowNanos > 0 && capacity > 0;
-		int count = Integer.highestOneBit(Math.max(1, stripes));
-		this.ringMask = count - 1;
-		this.rings = new Ring[count];
-		for (int i = 0; i < count; i++) {
-			this.rings[i] = new Ring(entries, Math.max(1, (capacity + count - 1) / count));
-		}
+		this.ring = new Ring(entries, Math.max(1, capacity));
 	}
 
 	/**
@@ -80,7 +66,7 @@ final class RecentlyEnded {
 		if (!this.entries.replace(id, request, ENDED)) {
 			return false;
 		}
-		this.rings[id.hashCode() & this.ringMask].add(id, nowNanos + this.windowNanos);
+		this.ring.add(id, nowNanos + this.windowNanos);
 		return true;
 	}
 
@@ -89,33 +75,23 @@ final class RecentlyEnded {
 	}
 
 	int size() {
-		int size = 0;
-		for (Ring ring : this.rings) {
-			size += ring.size;
-		}
-		return size;
+		return this.ring.size;
 	}
 
 	void expire(long nowNanos) {
-		for (Ring ring : this.rings) {
-			ring.expire(nowNanos);
-		}
+		this.ring.expire(nowNanos);
 	}
 
 	/**
-	 * Return how many chunks the rings hold (the spares included), for tests.
+	 * Return how many chunks the ring holds (the spare included), for tests.
 	 * @return the number of chunks
 	 */
 	int chunks() {
-		int chunks = 0;
-		for (Ring ring : this.rings) {
-			chunks += ring.chunks();
-		}
-		return chunks;
+		return this.ring.chunks();
 	}
 
 	/**
-	 * The ids of one stripe, oldest first, guarded by this object's monitor.
+	 * The ids, oldest first, guarded by this object's monitor.
 	 */
 	private static final class Ring {
 

@@ -74,6 +74,21 @@ class PendingRequestsTests {
 	}
 
 	@Test
+	void whenAsManyRequestsAsTheLimitTimeOutAtOnceThenTheIdOfEveryOneIsRememberedForLateReplies() {
+		// The ids remembered are bounded by max(max-pending, 10,000): at that bound, none is forgotten early.
+		int count = 10_000;
+		try (PendingRequests full = new PendingRequests(Duration.ofMillis(5), count, Duration.ofMinutes(1))) {
+			List<PendingRequest<String>> requests = new ArrayList<>(count);
+			for (int i = 0; i < count; i++) {
+				requests.add(full.register("t", String.class, Duration.ofMillis(20)));
+			}
+			assertThat(full.awaitNoPending(Duration.ofSeconds(10))).isTrue();
+			long forgotten = requests.stream().filter((request) -> !full.endedRecently(request.id)).count();
+			assertThat(forgotten).as("ids forgotten of %d", count).isZero();
+		}
+	}
+
+	@Test
 	void whenTimeoutPassesThenFutureFailsWithRequestTimeoutException() {
 		PendingRequest<String> request = this.registry.register("orders", String.class, Duration.ofMillis(50));
 		assertThatExceptionOfType(java.util.concurrent.ExecutionException.class)
