@@ -55,6 +55,11 @@ public final class ResponderCore {
 		this.faults = faults;
 	}
 
+	// For the core of a queue handler (ShareCore), around this one.
+	CoreRequests requests() {
+		return this.requests;
+	}
+
 	/**
 	 * Return how many requests are in hand.
 	 */
