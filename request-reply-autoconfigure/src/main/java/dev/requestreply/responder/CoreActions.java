@@ -11,6 +11,7 @@ import dev.requestreply.handler.ReplyHandlerOutcome;
 import dev.requestreply.handler.ReplyHandlerStats;
 import dev.requestreply.responder.core.RequestRef;
 import dev.requestreply.responder.core.ResponderAction;
+import dev.requestreply.responder.core.ResponderAction.Acknowledgement;
 import dev.requestreply.responder.core.ResponderAction.Ending;
 import io.micrometer.observation.Observation;
 import org.jspecify.annotations.Nullable;
@@ -102,6 +103,19 @@ final class CoreActions implements Consumer<ResponderAction> {
 		}
 		else if (action instanceof ResponderAction.Rerun) {
 			this.figures.skipped(ReplyHandlerStats.Event.RERUN);
+		}
+		else if (action instanceof ResponderAction.Acknowledge acknowledge) {
+			// Queue mode: on the share consumer that acquired it, which alone may call it.
+			InHandRequest request = request(acknowledge.ref());
+			if (request != null && request.acknowledger != null) {
+				request.acknowledger.acknowledge(request, acknowledge.type() == Acknowledgement.ACCEPT);
+			}
+		}
+		else if (action instanceof ResponderAction.Renew renew) {
+			InHandRequest request = request(renew.ref());
+			if (request != null && request.acknowledger != null) {
+				request.acknowledger.renew(request);
+			}
 		}
 		else {
 			// Commit, Pause, Resume: the consumer's.
