@@ -154,8 +154,8 @@ final class ServedHandler {
 			this.container = null;
 			int consumers = (endpoint.concurrency() != null) ? endpoint.concurrency() : settings.queue().consumers();
 			this.intake = QueueMode.intake(endpoint.id(), endpoint.topics(), clients.consumerConfig(), shareGroup.id(),
-					consumers, maxConcurrency, new ShareParts(this.executor, this.requests, figures, maxHandlingTime,
-							reading, shareGroup.deliveryLimit(), new ShareCoreLink(Objects.requireNonNull(this.core))));
+					consumers, maxConcurrency, new ShareParts(this.requests, figures, maxHandlingTime, reading,
+							shareGroup.deliveryLimit(), new ShareCoreLink(Objects.requireNonNull(this.core))));
 			return;
 		}
 		this.intake = null;

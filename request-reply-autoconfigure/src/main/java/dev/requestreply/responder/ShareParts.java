@@ -10,7 +10,6 @@ import org.jspecify.annotations.Nullable;
 /**
  * The pieces of a queue handler's engine that its share consumers hand requests to.
  *
- * @param executor runs its requests
  * @param requests its requests in hand
  * @param figures counts them
  * @param maxHandlingTime the longest a request without deadline is in hand
@@ -20,8 +19,8 @@ import org.jspecify.annotations.Nullable;
  * @param core its core, which decides how its requests start and end and their acknowledgements
  * (queue mode refuses transactions: a queue handler always has one)
  */
-record ShareParts(HandlerExecutor executor, RequestsInHand requests, HandlerFigures figures, Duration maxHandlingTime,
-		RequestReading reading, int deliveryLimit, ShareCoreLink core) {
+record ShareParts(RequestsInHand requests, HandlerFigures figures, Duration maxHandlingTime, RequestReading reading,
+		int deliveryLimit, ShareCoreLink core) {
 
 	/**
 	 * Hand the requests a poll acquired to the handler, on the share consumer's thread.
