@@ -25,7 +25,8 @@ import org.jspecify.annotations.Nullable;
  * (held back while it prepares them, unless requests are observed) and where a send that blocks
  * (the producer's metadata, a full buffer) stalls no loop. The commits, pauses and resumes
  * the core asks for go to the consumer that owns the partition ({@link CoreConsumers}), which
- * carries them out on its own thread.
+ * carries them out on its own thread; in queue mode, the acknowledgements and renewals go to the
+ * share consumer that acquired the record, which alone calls its client.
  */
 final class CoreActions implements Consumer<ResponderAction> {
 

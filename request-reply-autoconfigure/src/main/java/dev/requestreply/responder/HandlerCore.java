@@ -25,8 +25,9 @@ import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The owner of the request state of a handler in a consumer group without transactions: its
- * {@link ResponderCore decisions} behind its {@link HandlerLoop loop}. Every other thread only
+ * The owner of the request state of a handler without transactions: its
+ * {@link ResponderCore decisions} (in queue mode, a {@link ShareCore}'s) behind its
+ * {@link HandlerLoop loop}. Every other thread only
  * posts what happened here (the consumer: arrived, assigned, revoking, revoked, lost; a worker:
  * started, skipped, returned, threw; whoever completes a reply: completed; the producer: sent or
  * failed; the cancel reader: cancel; the watchdog: deadline, max handling time; the handler:

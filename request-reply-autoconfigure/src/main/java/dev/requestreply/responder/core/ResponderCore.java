@@ -55,7 +55,6 @@ public final class ResponderCore {
 		this.faults = faults;
 	}
 
-	// For the core of a queue handler (ShareCore), around this one.
 	CoreRequests requests() {
 		return this.requests;
 	}
