@@ -2,6 +2,7 @@ package dev.requestreply;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -16,8 +17,12 @@ import dev.requestreply.TestResponders.RequesterApp;
 import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.handler.ReplyHandlerStats;
 import dev.requestreply.responder.LoopRecorder;
+import dev.requestreply.responder.core.CommitMetadata;
+import dev.requestreply.responder.core.Partition;
 import dev.requestreply.responder.core.ResponderEvent;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -25,6 +30,7 @@ import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -210,6 +216,111 @@ class MultiInstanceTests {
 		assertThat(trial.firstEvents).hasAtLeastOneElementOfType(ResponderEvent.Revoked.class);
 	}
 
+	@Test
+	void whenAPartitionIsRevokedWithRequestsRunningBelowFinishedOnesThenTheCallbackCommitsItsCoresLastCommitAndTheNewOwnerRunsOnlyTheUnfinished()
+			throws Exception {
+		String topic = TestBroker.createTopic("revoke-commit-requests", 2);
+		String groupPrefix = TestBroker.uniqueTopic("revoke-commit-group");
+		// The handler's group: the prefix and its topic.
+		String group = groupPrefix + "." + topic;
+		List<String> properties = new ArrayList<>(List.of("test.topic=" + topic,
+				"request-reply.handler.group-id=" + groupPrefix,
+				"request-reply.reply-topic=" + TestBroker.uniqueTopic("revoke-commit-own-replies"),
+				"request-reply.handler.revoke-grace=300ms",
+				// Members learn of each round of the rebalance sooner than with the handlers' 2 s.
+				"request-reply.handler.consumer-properties.heartbeat.interval.ms=300"));
+		// The first instance commits once, then once a minute: what it decides after its first commit
+		// reaches the group only through the revoke callback.
+		ConfigurableApplicationContext first = apps.startAssigned(new Class<?>[] { HeldJobsApp.class },
+				withInstance(properties, "first", "request-reply.handler.commit-interval=1m"));
+		ReplyHandlerContainers firstContainers = first.getBean(ReplyHandlerContainers.class);
+		HeldJobs firstJobs = first.getBean(HeldJobs.class);
+		firstJobs.gate.hold();
+		List<ResponderEvent> events = LoopRecorder.record(firstContainers, "heldJobs.run");
+		TestGroupOffsets offsets = apps.closing(new TestGroupOffsets());
+		RequestReplyTemplate template = requester(TestBroker.uniqueTopic("revoke-commit-replies"))
+			.getBean(RequestReplyTemplate.class);
+		// A first request: the one commit the interval lets out at once goes (for it, or for the
+		// assignment); from here on, every commit the first instance decides waits a minute.
+		assertThat(template.request(new ProducerRecord<>(topic, 0, null, "first-one"), String.class)
+			.get(10, TimeUnit.SECONDS)).isEqualTo("first:first-one");
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> offsets.committed(group).containsKey(new TopicPartition(topic, 0)));
+		// On each partition: a request runs until released, the one after it finishes.
+		long[] heldOffsets = { 1, 0 };
+		List<CompletableFuture<String>> held = new ArrayList<>();
+		for (int partition = 0; partition < 2; partition++) {
+			held.add(template.request(new ProducerRecord<>(topic, partition, null, "held-" + partition), String.class,
+					Duration.ofSeconds(30)));
+			firstJobs.gate.awaitWaiting(partition + 1);
+			assertThat(template.request(new ProducerRecord<>(topic, partition, null, "quick-" + partition), String.class)
+				.get(10, TimeUnit.SECONDS)).isEqualTo("first:quick-" + partition);
+		}
+		// Both decided with a started mark (the held ones have run a second), none committed yet.
+		await().atMost(Duration.ofSeconds(10)).until(() -> LoopRecorder.decided(firstContainers, "heldJobs.run", events)
+			.entrySet()
+			.stream()
+			.filter((decided) -> decided.getValue().offset() == heldOffsets[decided.getKey().partition()]
+					&& decided.getValue().metadata().startsWith(CommitMetadata.STARTED_PREFIX))
+			.count() == 2);
+		Map<TopicPartition, OffsetAndMetadata> before = offsets.committed(group);
+		// The second instance joins, its own method held: it finishes nothing before the check.
+		ConfigurableApplicationContext second = apps.startAssigned(new Class<?>[] { HeldJobsApp.class },
+				withInstance(properties, "second", "test.held-from-start=true"));
+		HeldJobs secondJobs = second.getBean(HeldJobs.class);
+		TopicPartition moved = assigned(second).iterator().next();
+		Map<TopicPartition, OffsetAndMetadata> committed = offsets.committed(group);
+		try {
+			Map<TopicPartition, OffsetAndMetadata> decided = LoopRecorder.decided(firstContainers, "heldJobs.run",
+					events);
+			assertThat(committed.get(moved)).as(() -> "the revoked partition's commit; events:\n" + lines(events))
+				.isEqualTo(decided.get(moved))
+				.isNotEqualTo(before.get(moved));
+			long heldOffset = heldOffsets[moved.partition()];
+			assertThat(committed.get(moved).offset()).isEqualTo(heldOffset);
+			assertThat(CommitMetadata.decode(heldOffset, committed.get(moved).metadata()).contains(heldOffset + 1))
+				.isTrue();
+			assertThat(events).anySatisfy((event) -> assertThat(event).isInstanceOfSatisfying(
+					ResponderEvent.Revoked.class, (revoked) -> assertThat(revoked.partitions())
+						.contains(new Partition(moved.topic(), moved.partition()))));
+		}
+		finally {
+			secondJobs.gate.release();
+			firstJobs.gate.release();
+		}
+		// The unfinished one answered by the new owner, the finished one not run again.
+		int movedNumber = moved.partition();
+		assertThat(held.get(movedNumber).get(10, TimeUnit.SECONDS)).isEqualTo("second:held-" + movedNumber);
+		assertThat(held.get(1 - movedNumber).get(10, TimeUnit.SECONDS)).isEqualTo("first:held-" + (1 - movedNumber));
+		// The new owner commits to the partition's end (the first's kept partition waits for its interval).
+		await().atMost(Duration.ofSeconds(10))
+			.until(() -> offsets.committed(group).get(moved).offset() == heldOffsets[movedNumber] + 2);
+		assertThat(secondJobs.runs).containsOnlyKeys("held-" + movedNumber);
+		assertThat(secondJobs.runs.get("held-" + movedNumber)).hasValue(1);
+		assertThat(template.getRegistry().duplicateReplyCount()).isZero();
+		assertThat(LoopRecorder.replay(firstContainers, "heldJobs.run", events)).isGreaterThanOrEqualTo(8);
+	}
+
+	private static String[] withInstance(List<String> properties, String... more) {
+		List<String> all = new ArrayList<>(properties);
+		all.add("test.instance=" + more[0]);
+		all.addAll(List.of(more).subList(1, more.length));
+		return all.toArray(String[]::new);
+	}
+
+	private static Collection<TopicPartition> assigned(ConfigurableApplicationContext context) {
+		Collection<TopicPartition> assigned = context.getBean(ReplyHandlerContainers.class)
+			.getContainers()
+			.get(0)
+			.getAssignedPartitions();
+		assertThat(assigned).hasSize(1);
+		return assigned;
+	}
+
+	private static String lines(List<ResponderEvent> events) {
+		return String.join("\n", events.stream().map(String::valueOf).toList());
+	}
+
 	private static ReplyHandlerStats stats(ConfigurableApplicationContext context) {
 		return context.getBean(ReplyHandlerContainers.class).getStats().get("slowJobs.run");
 	}
@@ -270,6 +381,48 @@ class MultiInstanceTests {
 				jobs.runs.forEach((job, count) -> runs.merge(job, count.get(), Integer::sum));
 			}
 			return runs;
+		}
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableAutoConfiguration
+	static class HeldJobsApp {
+
+		@Bean
+		HeldJobs heldJobs(Environment environment) {
+			return new HeldJobs(environment.getRequiredProperty("test.instance"),
+					environment.getProperty("test.held-from-start", Boolean.class, false));
+		}
+
+	}
+
+	/**
+	 * Jobs on {@code ${test.topic}} answered with the instance's name: those named {@code held-*}
+	 * wait at its gate. Counts its runs per job.
+	 */
+	static class HeldJobs {
+
+		final TestGate gate = new TestGate();
+
+		final Map<String, AtomicInteger> runs = new ConcurrentHashMap<>();
+
+		private final String instance;
+
+		HeldJobs(String instance, boolean heldFromStart) {
+			this.instance = instance;
+			if (heldFromStart) {
+				this.gate.hold();
+			}
+		}
+
+		@ReplyHandler(topics = "${test.topic}", ordering = ReplyHandler.Ordering.NONE)
+		String run(String job) throws InterruptedException {
+			this.runs.computeIfAbsent(job, (first) -> new AtomicInteger()).incrementAndGet();
+			if (job.startsWith("held")) {
+				this.gate.pass();
+			}
+			return this.instance + ":" + job;
 		}
 
 	}

@@ -9,6 +9,8 @@ import dev.requestreply.TestResponders.Echo;
 import dev.requestreply.TestResponders.EchoApp;
 import dev.requestreply.handler.ReplyHandlerContainers;
 import dev.requestreply.handler.ReplyHandlerStats;
+import dev.requestreply.responder.LoopRecorder;
+import dev.requestreply.responder.core.ResponderEvent;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -22,7 +24,9 @@ import static org.awaitility.Awaitility.await;
  * A partition moved while its request is handled, with transactions: the old owner waits for it
  * up to the revoke grace, then ends it as cancelled, its reply never sent (a reply whose
  * transaction would commit after the partition moved is fenced by the group's new generation);
- * the partition's new owner handles the request again, and the requester sees one reply.
+ * the partition's new owner handles the request again, and the requester sees one reply. The
+ * first owner's event loop decided its requests: what it took is replayed through the
+ * simulation's checks.
  */
 class TransactionRebalanceTests {
 
@@ -38,6 +42,8 @@ class TransactionRebalanceTests {
 		ConfigurableApplicationContext first = responder(topic, group, prefix + "-a-");
 		TestApps.awaitHandlersAssigned(first);
 		Echo firstEcho = first.getBean(Echo.class);
+		ReplyHandlerContainers firstContainers = first.getBean(ReplyHandlerContainers.class);
+		List<ResponderEvent> firstEvents = LoopRecorder.record(firstContainers, "echo.echo");
 		RequestReplyTemplate template = apps
 			.startRequester(TestBroker.bootstrapServers(), "txmove-requesters", TestBroker.uniqueTopic("txmove-replies"),
 					"spring.kafka.consumer.isolation-level=read-committed")
@@ -57,7 +63,7 @@ class TransactionRebalanceTests {
 		for (CompletableFuture<String> reply : replies) {
 			assertThat(reply.get(30, TimeUnit.SECONDS)).startsWith("echo:p");
 		}
-		ReplyHandlerStats stats = first.getBean(ReplyHandlerContainers.class).getStats().get("echo.echo");
+		ReplyHandlerStats stats = firstContainers.getStats().get("echo.echo");
 		TestFigures.report("EXACTLY-ONCE partition moved during a transactional request: handler runs %d for 2 "
 				+ "requests, cancelled at the revoke grace %d, replies not committed by the first owner %d, "
 				+ "duplicates at the requester %d", firstEcho.gate.arrived() + secondEcho.gate.arrived(),
@@ -67,6 +73,9 @@ class TransactionRebalanceTests {
 		assertThat(firstEcho.gate.arrived() + secondEcho.gate.arrived()).isEqualTo(2 + stats.revokeCancelled());
 		assertThat(stats.replyFailures()).isZero();
 		assertThat(template.getRegistry().duplicateReplyCount()).isZero();
+		// Its core decided the first owner's requests (through the revocation): what its loop took
+		// keeps every invariant of the simulation (the events are printed should one break).
+		assertThat(LoopRecorder.replay(firstContainers, "echo.echo", firstEvents)).isGreaterThanOrEqualTo(6);
 	}
 
 	private ConfigurableApplicationContext responder(String topic, String group, String prefix) {

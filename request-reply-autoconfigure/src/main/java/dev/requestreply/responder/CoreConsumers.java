@@ -31,7 +31,8 @@ final class CoreConsumers {
 
 	/**
 	 * Carry out a commit, pause or resume the core decided, on its loop: handed to the consumer
-	 * that owns the partition (which wakes for a resume, so that it fetches again at once).
+	 * that owns the partition (which wakes for a resume, so that it fetches again at once); none
+	 * with transactions, whose consumers' ledgers decide what the transactions commit.
 	 * @param action the action
 	 * @param wake wakes a consumer
 	 */
@@ -45,13 +46,13 @@ final class CoreConsumers {
 		}
 		else if (action instanceof ResponderAction.Pause pause) {
 			ConsumerLedgers owner = owner(pause.partition());
-			if (owner != null) {
+			if (owner != null && owner.coreCommits() != null) {
 				owner.pauses().metadata(of(pause.partition()), true);
 			}
 		}
 		else if (action instanceof ResponderAction.Resume resume) {
 			ConsumerLedgers owner = owner(resume.partition());
-			if (owner != null) {
+			if (owner != null && owner.coreCommits() != null) {
 				owner.pauses().metadata(of(resume.partition()), false);
 				wake.accept(owner);
 			}

@@ -1,5 +1,6 @@
 package dev.requestreply.responder;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
 import java.util.Objects;
@@ -32,8 +33,14 @@ final class CorePostings {
 	// On the loop: one event about a request.
 	private static void tell(HandlerLoop loop, CoreTicket ticket, TicketEvent event, @Nullable String code) {
 		if (!ticket.fed) {
-			// Read before its poll's arrivals were posted: told right after its arrival.
-			ticket.early = event;
+			// Read before its poll's arrivals were posted: told right after its arrival, each in
+			// its order (a cancel and a deadline may both come first).
+			List<TicketEvent> early = ticket.early;
+			if (early == null) {
+				early = new ArrayList<>(2);
+				ticket.early = early;
+			}
+			early.add(event);
 			return;
 		}
 		RequestRef ref = ticket.ref;
@@ -85,10 +92,12 @@ final class CorePostings {
 						? new ResponderEvent.Acquired(ticket.ref, this.consumer, request.deliveryCount,
 								request.deadlineMillis())
 						: new ResponderEvent.Arrived(ticket.ref, HandlerCore.laneKey(request), request.deadlineMillis()));
-				TicketEvent early = ticket.early;
+				List<TicketEvent> early = ticket.early;
 				if (early != null) {
 					ticket.early = null;
-					tell(loop, ticket, early, null);
+					for (TicketEvent event : early) {
+						tell(loop, ticket, event, null);
+					}
 				}
 			}
 		}

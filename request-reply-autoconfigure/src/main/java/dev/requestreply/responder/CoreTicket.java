@@ -1,5 +1,7 @@
 package dev.requestreply.responder;
 
+import java.util.List;
+
 import dev.requestreply.handler.ReplyHandlerOutcome;
 import dev.requestreply.responder.core.RequestRef;
 import org.jspecify.annotations.Nullable;
@@ -31,7 +33,7 @@ final class CoreTicket {
 
 	boolean startedFed;
 
-	@Nullable TicketEvent early;
+	@Nullable List<TicketEvent> early;
 
 	// When its method started (nanoTime, never 0), 0 before: for the watchdog's started mark.
 	volatile long methodStartNanos;

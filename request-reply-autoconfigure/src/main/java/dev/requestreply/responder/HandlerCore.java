@@ -25,9 +25,8 @@ import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The owner of the request state of a handler without transactions: its
- * {@link ResponderCore decisions} (in queue mode, a {@link ShareCore}'s) behind its
- * {@link HandlerLoop loop}. Every other thread only
+ * The owner of the request state of a handler: its {@link ResponderCore decisions} (in queue mode,
+ * a {@link ShareCore}'s) behind its {@link HandlerLoop loop}. Every other thread only
  * posts what happened here (the consumer: arrived, assigned, revoking, revoked, lost; a worker:
  * started, skipped, returned, threw; whoever completes a reply: completed; the producer: sent or
  * failed; the cancel reader: cancel; the watchdog: deadline, max handling time; the handler:
@@ -41,6 +40,11 @@ import org.jspecify.annotations.Nullable;
  * deadline, the max handling time, a revocation, a loss, the stop): so the core decides as if
  * the worker had posted its claim at once. An event about a request the loop has not taken yet
  * (a cancel read before the poll's arrivals were posted) is kept and told right after it.
+ * <p>
+ * With transactions, the replies it sends go in their partitions' transactions
+ * ({@link TransactionalReplies}), whose offsets the ledgers of its consumers
+ * ({@link PartitionLedger}) still decide: the core's commits, pauses and resumes are not carried
+ * out then.
  */
 final class HandlerCore {
 

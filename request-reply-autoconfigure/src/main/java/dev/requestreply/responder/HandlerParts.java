@@ -13,7 +13,7 @@ import org.jspecify.annotations.Nullable;
  * @param endings ends them
  * @param figures counts them
  * @param maxHandlingTime the longest a request without deadline is in hand
- * @param core the owner of its requests' state, or {@code null} with transactions (the engine's
+ * @param core the owner of its requests' state, or {@code null} in queue mode (the engine's
  * pieces decide then)
  */
 record HandlerParts(HandlerExecutor executor, RequestsInHand requests, RequestLanes lanes, RequestEndings endings,

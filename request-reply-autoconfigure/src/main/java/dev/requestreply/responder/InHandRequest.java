@@ -32,7 +32,7 @@ final class InHandRequest {
 	final ConsumerRecord<byte[], byte[]> record;
 
 	// The consumer that took it, for a handler in a consumer group; null in queue mode. Its
-	// partition's ledger, with transactions; null with a core (the core's ledger) and in queue mode.
+	// partition's ledger, which its transactions commit from, with transactions; else null.
 	final @Nullable ConsumerLedgers owner;
 
 	final @Nullable PartitionLedger ledger;
@@ -74,7 +74,7 @@ final class InHandRequest {
 
 	volatile @Nullable StreamReplier stream;
 
-	// Set once when its handler's core took it (a consumer group without transactions), else null.
+	// Set once when its handler's core took it (a consumer group), else null.
 	volatile @Nullable CoreTicket ticket;
 
 	private final AtomicReference<Observation> observation = new AtomicReference<>();
@@ -252,7 +252,7 @@ final class InHandRequest {
 	}
 
 	/**
-	 * Its method started: its partition's ledger notes when (in a consumer group without a core).
+	 * Its method started: its partition's ledger notes when (with transactions).
 	 * @return whether the partition's previous owner had started it too: this is a second run
 	 */
 	boolean methodStarted() {

@@ -217,6 +217,8 @@ final class RequestHandling {
 		if (ticket != null) {
 			// For the watchdog, which tells its core once the method has run long.
 			ticket.methodStartNanos = System.nanoTime() | 1;
+			// With transactions, the ledger they commit from notes it too (its core counts a rerun).
+			request.methodStarted();
 		}
 		else if (request.methodStarted()) {
 			this.figures.skipped(ReplyHandlerStats.Event.RERUN);

@@ -56,10 +56,13 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 
 	private final boolean commits;
 
-	// The owner of the requests' state, or null with transactions.
+	// The owner of the requests' state, or null in queue mode.
 	private final @Nullable HandlerCore core;
 
 	private final Map<Consumer<?, ?>, ConsumerLedgers> consumers = new ConcurrentHashMap<>();
+
+	// Whether the handler's event loop is stuck: every consumer's partitions pause for it.
+	private volatile boolean loopStalled;
 
 	RequestPump(ConcurrentMessageListenerContainer<byte[], byte[]> container, ResponderSettings settings,
 			HandlerParts parts, Revocations revocations, boolean commits, RequestReading reading) {
@@ -89,8 +92,9 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 				for (ConsumerRecord<byte[], byte[]> record : records) {
 					TopicPartition partition = new TopicPartition(record.topic(), record.partition());
 					delivered.add(partition);
-					// With a core, its ledger decides: none here.
-					take(owner, (this.core != null) ? null : owner.ledger(partition), record, arrived);
+					// With a core, its ledger decides: none here but the one transactions commit from.
+					take(owner, (this.core == null || !this.commits) ? owner.ledger(partition) : null, record,
+							arrived);
 				}
 			});
 		}
@@ -104,7 +108,7 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 
 	private void take(ConsumerLedgers owner, @Nullable PartitionLedger ledger, ConsumerRecord<byte[], byte[]> record,
 			@Nullable List<InHandRequest> arrived) {
-		if (ledger != null && !ledger.receive(record.offset())) {
+		if (ledger != null && !ledger.receive(record.offset()) && this.core == null) {
 			this.figures.skipped(ReplyHandlerStats.Event.ALREADY_FINISHED);
 			return;
 		}
@@ -114,7 +118,7 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 			if (ledger != null) {
 				ledger.finish(record.offset());
 			}
-			else if (this.core != null) {
+			if (this.core != null) {
 				this.core.passed(new TopicPartition(record.topic(), record.partition()), record.offset());
 			}
 			this.requests.cancel(cancelled);
@@ -143,8 +147,11 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 
 	@Override
 	public void setupThreadState(Consumer<?, ?> consumer) {
-		// Before every poll, on the consumer's thread.
-		ledgers(consumer).beforePoll(this.container.isPauseRequested());
+		// Before every poll, on the consumer's thread; a consumer started while the loop was stuck
+		// pauses for it too.
+		ConsumerLedgers owner = ledgers(consumer);
+		owner.pauses().loopStalled(this.loopStalled);
+		owner.beforePoll(this.container.isPauseRequested());
 	}
 
 	/**
@@ -152,6 +159,7 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 	 * partition pauses for that reason alone, and resumes when no other holds it.
 	 */
 	void loopStalled(boolean stalled) {
+		this.loopStalled = stalled;
 		for (ConsumerLedgers owner : this.consumers.values()) {
 			owner.pauses().loopStalled(stalled);
 			wake(owner);
@@ -181,8 +189,10 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 
 	private ConsumerLedgers ledgers(Consumer<?, ?> consumer) {
 		HandlerCore owner = this.core;
+		// With transactions, they commit: from the ledgers of its consumers, not its core's commits.
 		return this.consumers.computeIfAbsent(consumer, (created) -> new ConsumerLedgers(created, this.settings,
-				this.executor, this.commits, (owner != null) ? new CoreCommits(owner::commitDone) : null));
+				this.executor, this.commits,
+				(owner != null && this.commits) ? new CoreCommits(owner::commitDone) : null));
 	}
 
 	Collection<ConsumerLedgers> consumers() {

@@ -56,7 +56,7 @@ final class Revocations {
 
 	private final boolean commits;
 
-	// The owner of the requests' state, or null with transactions.
+	// The owner of the requests' state, or null in queue mode.
 	private final @Nullable HandlerCore core;
 
 	/**
@@ -182,6 +182,10 @@ final class Revocations {
 					running.add(request);
 				}
 			}
+		}
+		if (!this.commits) {
+			// The generation that ends, for the transactions that still commit before this returns.
+			owner.leaving(partitions);
 		}
 		long startNanos = System.nanoTime();
 		if (!lost && all > 0) {

@@ -61,7 +61,7 @@ final class ServedHandler {
 
 	private @Nullable ConsumerStops stops;
 
-	// The owner of its requests' state, but with transactions; and its actions.
+	// The owner of its requests' state (in queue mode too); and its actions.
 	private final @Nullable HandlerCore core;
 
 	private @Nullable CoreActions coreActions;
@@ -116,10 +116,9 @@ final class ServedHandler {
 				shared.taskDecorator());
 		Consumer<ResponderAction> actions = (action) -> Objects.requireNonNull(this.coreActions).accept(action);
 		Consumer<Runnable> rounds = (round) -> Objects.requireNonNull(this.coreActions).round(round);
-		// In queue mode (never with transactions), a stuck loop pauses nothing: its consumers acquire
-		// no more than its threads take.
-		this.core = transactional ? null : (shareGroup != null) ? new HandlerCore(endpoint.id(), new ShareCore(),
-				this.threads.loop(), actions, LoopIntake.of(() -> { }, () -> { }), rounds)
+		// In queue mode, a stuck loop pauses nothing: its consumers acquire no more than its threads take.
+		this.core = (shareGroup != null) ? new HandlerCore(endpoint.id(), new ShareCore(), this.threads.loop(),
+				actions, LoopIntake.of(() -> { }, () -> { }), rounds)
 				: new HandlerCore(endpoint.id(), endpoint.ordering(), settings.maxCommitMetadataChars(),
 						this.threads.loop(), actions, loopIntake(), rounds);
 		// Share groups order nothing.
@@ -166,7 +165,7 @@ final class ServedHandler {
 		this.stops = built.stops();
 	}
 
-	// The owner of its requests' state, or null (transactions).
+	// The owner of its requests' state (every handler has one).
 	@Nullable HandlerCore core() {
 		return this.core;
 	}

@@ -78,14 +78,30 @@ class HandlerCoreTests {
 
 	@Test
 	void whenACancelIsReadBeforeItsPollWasPostedThenTheCoreIsToldOfItRightAfterItsArrival() {
-		InHandRequest request = TestCalls.request(0);
-		this.core.taken(request);
-		RequestRef ref = ref(request);
-		this.core.post(request, TicketEvent.CANCEL);
-		this.core.arrived(List.of(request));
-		assertThat(this.events).endsWith(new ResponderEvent.Arrived(ref, null, request.deadlineMillis()),
+		RequestRef ref = toldBeforeArrival(TicketEvent.CANCEL);
+		assertThat(this.events).endsWith(new ResponderEvent.Arrived(ref, null, RequestHeaders.NO_DEADLINE),
 				new ResponderEvent.Cancel(ref));
 		assertThat(this.actions).contains(new ResponderAction.Outcome(ref, ResponderAction.Ending.CANCELLED));
+	}
+
+	@Test
+	void whenACancelAndADeadlineComeBeforeTheirPollWasPostedThenTheCoreIsToldOfBothInTheirOrder() {
+		// The cancel reader and the watchdog both find it in hand before its poll's arrivals go.
+		RequestRef ref = toldBeforeArrival(TicketEvent.CANCEL, TicketEvent.DEADLINE);
+		assertThat(this.events).endsWith(new ResponderEvent.Arrived(ref, null, RequestHeaders.NO_DEADLINE),
+				new ResponderEvent.Cancel(ref), new ResponderEvent.DeadlinePassed(ref));
+		assertThat(this.actions).contains(new ResponderAction.Outcome(ref, ResponderAction.Ending.CANCELLED));
+	}
+
+	// A request taken in hand, told the events, then its poll's arrivals posted.
+	private RequestRef toldBeforeArrival(TicketEvent... early) {
+		InHandRequest request = TestCalls.request(0);
+		this.core.taken(request);
+		for (TicketEvent event : early) {
+			this.core.post(request, event);
+		}
+		this.core.arrived(List.of(request));
+		return ref(request);
 	}
 
 	private InHandRequest arrived(long offset) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.requestreply.CorrelationId;
 import dev.requestreply.ReplyHandler;
@@ -61,22 +62,25 @@ final class TestEngine implements AutoCloseable {
 
 	private final Map<Integer, Long> offsets = new HashMap<>();
 
+	// With transactions: the producer of each transaction, in order.
+	final List<MockProducer<byte[], byte[]>> transactions = new CopyOnWriteArrayList<>();
+
 	private TestEngine(ReplyHandlerEndpoint endpoint, List<ReplyHandlerOutcomeListener> listeners,
-			boolean repliesComplete) {
-		this.producer = new MockProducer<>(cluster(), repliesComplete, null, new ByteArraySerializer(),
-				new ByteArraySerializer()) {
-
-			@Override
-			public void close(Duration timeout) {
-				// A template may close its producer after a send: keep this one open, and its history.
-			}
-
-		};
+			boolean repliesComplete, boolean transactional) {
+		this.producer = producer(repliesComplete);
 		KafkaTemplate<byte[], byte[]> template = new KafkaTemplate<>(new MockProducerFactory<>(() -> this.producer));
-		ResponderClients clients = new ResponderClients(new DefaultKafkaConsumerFactory<>(Map.of()), template, null);
+		KafkaTemplate<byte[], byte[]> transactionTemplate = transactional
+				? new KafkaTemplate<>(new MockProducerFactory<>((tx, id) -> {
+					MockProducer<byte[], byte[]> producer = producer(true);
+					producer.initTransactions();
+					this.transactions.add(producer);
+					return producer;
+				}, "replies-")) : null;
+		ResponderClients clients = new ResponderClients(new DefaultKafkaConsumerFactory<>(Map.of()), template,
+				(transactionTemplate != null) ? transactionTemplate.getProducerFactory() : null);
 		ResponderShared shared = new ResponderShared(new PayloadConverter(JsonMapper.builder().build()),
 				new ReplyTopicPolicy(ReplyTopicPolicy.DEFAULT_PATTERNS, List.of(REQUESTS)), ObservationRegistry.NOOP,
-				null, null, new ReplyTopics(TestEngine::lookUp, System::nanoTime));
+				null, transactionTemplate, new ReplyTopics(TestEngine::lookUp, System::nanoTime));
 		listeners.forEach(this.listeners::add);
 		this.handler = new ServedHandler(endpoint, "responder-app", TestSettings.DEFAULTS, clients, shared,
 				this.listeners, List.of());
@@ -88,11 +92,25 @@ final class TestEngine implements AutoCloseable {
 	 */
 	static TestEngine serve(Object bean, String methodName, ReplyHandler.Ordering ordering, int maxConcurrency,
 			Duration maxHandlingTime, List<ReplyHandlerOutcomeListener> listeners, boolean repliesComplete) {
+		return serve(bean, methodName, ordering, maxConcurrency, maxHandlingTime, listeners, repliesComplete, false);
+	}
+
+	/**
+	 * Serve one method of a bean replying in transactions, each of a new producer
+	 * ({@link #transactions}), its requests read from partitions 0 and 1.
+	 */
+	static TestEngine serveInTransactions(Object bean, String methodName, ReplyHandler.Ordering ordering) {
+		return serve(bean, methodName, ordering, 64, Duration.ofMinutes(5), List.of(), true, true);
+	}
+
+	private static TestEngine serve(Object bean, String methodName, ReplyHandler.Ordering ordering,
+			int maxConcurrency, Duration maxHandlingTime, List<ReplyHandlerOutcomeListener> listeners,
+			boolean repliesComplete, boolean transactional) {
 		Method method = ReflectionUtils.findMethod(bean.getClass(), methodName, (Class<?>[]) null);
 		ReflectionUtils.makeAccessible(method);
 		ReplyHandlerEndpoint endpoint = new ReplyHandlerEndpoint("handlers", bean, method, List.of(REQUESTS), null,
 				null, method.getGenericParameterTypes()[0], false, ordering, maxConcurrency, maxHandlingTime);
-		TestEngine engine = new TestEngine(endpoint, listeners, repliesComplete);
+		TestEngine engine = new TestEngine(endpoint, listeners, repliesComplete, transactional);
 		List<TopicPartition> partitions = List.of(new TopicPartition(REQUESTS, 0), new TopicPartition(REQUESTS, 1));
 		engine.consumer.assign(partitions);
 		engine.handler.pump().onPartitionsAssigned(engine.consumer, partitions);
@@ -175,6 +193,18 @@ final class TestEngine implements AutoCloseable {
 			record.headers().add(header);
 		}
 		return record;
+	}
+
+	private static MockProducer<byte[], byte[]> producer(boolean repliesComplete) {
+		return new MockProducer<>(cluster(), repliesComplete, null, new ByteArraySerializer(),
+				new ByteArraySerializer()) {
+
+			@Override
+			public void close(Duration timeout) {
+				// A template may close its producer after a send: keep this one open, and its history.
+			}
+
+		};
 	}
 
 	// The reply topic has two partitions, as in cluster(); every other topic is missing.
