@@ -24,7 +24,14 @@ final class ShareEndings {
 	 * @param finished whether it is done with (accepted), else released
 	 */
 	void add(InHandRequest request, boolean finished) {
-		this.queue.add(new Ending(request, finished ? AcknowledgeType.ACCEPT : AcknowledgeType.RELEASE));
+		add(request, finished ? AcknowledgeType.ACCEPT : AcknowledgeType.RELEASE);
+	}
+
+	/**
+	 * Acknowledge a request's delivery so ({@code RENEW}: renew its lock).
+	 */
+	void add(InHandRequest request, AcknowledgeType type) {
+		this.queue.add(new Ending(request, type));
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
 
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -46,6 +47,7 @@ final class ShareHeld {
 		Entry entry = this.entries.get(Position.of(record));
 		if (entry != null) {
 			entry.pending = true;
+			entry.renewAsked = false;
 			entry.acquiredNanos = polledNanos;
 			entry.record = record;
 		}
@@ -79,46 +81,51 @@ final class ShareHeld {
 	long nextRenewalNanos(long lockNanos) {
 		long due = Long.MAX_VALUE;
 		for (Entry entry : this.entries.values()) {
-			due = Math.min(due, entry.acquiredNanos + lockNanos / 2);
+			if (!entry.renewAsked) {
+				due = Math.min(due, entry.acquiredNanos + lockNanos / 2);
+			}
 		}
 		return due;
 	}
 
 	/**
-	 * Return whether a record the last poll returned is past half its lock.
+	 * Ask, once per acquisition, for the renewal of each record the last poll returned that is
+	 * past half its lock (its handler's core decides it).
 	 */
-	boolean renewDue(long now, long lockNanos) {
+	void askRenewals(long now, long lockNanos, Consumer<Entry> ask) {
 		for (Entry entry : this.entries.values()) {
-			if (entry.pending && now - entry.acquiredNanos > lockNanos / 2) {
-				return true;
+			if (entry.pending && !entry.renewAsked && now - entry.acquiredNanos > lockNanos / 2) {
+				entry.renewAsked = true;
+				ask.accept(entry);
 			}
 		}
-		return false;
 	}
 
 	/**
-	 * Return whether a renewed record was not brought back by the last poll yet.
+	 * Return whether it holds records, each renewed (or ended) since the last poll returned it:
+	 * the next poll brings them back (the share consumer's rule allows it).
 	 */
-	boolean awaitingReturn() {
+	boolean renewed() {
 		for (Entry entry : this.entries.values()) {
-			if (!entry.pending) {
-				return true;
+			if (entry.pending) {
+				return false;
 			}
 		}
-		return false;
+		return !this.entries.isEmpty();
 	}
 
 	/**
 	 * Forget the renewed records not brought back for a whole lock: the broker took them back
 	 * (and delivers them again).
 	 */
-	void forgetLost(long now, long lockNanos) {
+	void forgetLost(long now, long lockNanos, Consumer<InHandRequest> lost) {
 		Iterator<Entry> held = this.entries.values().iterator();
 		while (held.hasNext()) {
 			Entry entry = held.next();
 			if (!entry.pending && now - entry.acquiredNanos > lockNanos) {
 				logger.debug(() -> "Lost the acquisition of " + entry.request.position() + "; it is delivered again");
 				held.remove();
+				lost.accept(entry.request);
 			}
 		}
 	}
@@ -146,6 +153,9 @@ final class ShareHeld {
 
 		// Returned by the last poll: to be acknowledged before the next.
 		boolean pending = true;
+
+		// Its renewal was asked of its handler's core since the last poll returned it.
+		boolean renewAsked;
 
 		// Ended while not returned by the last poll: acknowledged once it comes back.
 		@Nullable AcknowledgeType endedAs;

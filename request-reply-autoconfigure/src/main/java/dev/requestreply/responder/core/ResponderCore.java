@@ -55,6 +55,10 @@ public final class ResponderCore {
 		this.faults = faults;
 	}
 
+	CoreRequests requests() {
+		return this.requests;
+	}
+
 	/**
 	 * Return how many requests are in hand.
 	 */
