@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -50,6 +51,9 @@ final class ConsumerLedgers {
 	private final Map<TopicPartition, OffsetAndMetadata> committed = new HashMap<>();
 
 	private final PartitionPauses pauses = new PartitionPauses();
+
+	// The consumer's thread only: the partitions of its last poll that delivered records.
+	private Collection<TopicPartition> fed = List.of();
 
 	private final Set<TopicPartition> owned = ConcurrentHashMap.newKeySet();
 
@@ -222,6 +226,10 @@ final class ConsumerLedgers {
 		if (this.pauses.anyCapacity() && this.executor.queued() <= this.executor.maxConcurrency() / 2) {
 			this.pauses.capacityOver();
 		}
+		else if (!this.pauses.anyCapacity() && !this.fed.isEmpty() && this.executor.saturated()) {
+			// Saturated by what the last polls delivered once the loop queued it.
+			this.pauses.capacity(this.fed);
+		}
 		if (this.coreCommits == null) {
 			// Rechecked here: with transactions, a commit point is otherwise taken only when a reply commits.
 			this.pauses.metadata().removeIf((partition) -> {
@@ -242,6 +250,9 @@ final class ConsumerLedgers {
 	void afterPoll(Collection<TopicPartition> delivered, boolean containerPaused) {
 		if (this.inHand.get() > this.settings.maxInHand()) {
 			this.pauses.inHand(true);
+		}
+		if (!delivered.isEmpty()) {
+			this.fed = delivered;
 		}
 		if (this.executor.saturated()) {
 			this.pauses.capacity(delivered);

@@ -72,7 +72,8 @@ final class HandlerExecutor {
 	 * @param threads the threads of the calls (a bounded pool, or virtual threads)
 	 * @param urgent the threads of the urgent work
 	 * @param worker what runs a request on a thread
-	 * @param onCapacity told, on the thread that frees it, when the queue fell to half the limit
+	 * @param onCapacity told, on the thread that changes it, when the queue fell to half the limit
+	 * or reached it with every worker busy
 	 * @param burst whether a worker holds the replies of a quick handler until its queue is
 	 * empty ({@link HeldReplies})
 	 */
@@ -93,14 +94,22 @@ final class HandlerExecutor {
 	void submit(InHandRequest request) {
 		request.queuedNanos = System.nanoTime();
 		int start;
+		boolean becameSaturated;
 		synchronized (this.queue) {
 			this.queue.add(request);
 			if (handingOut.get() != null) {
 				return;
 			}
 			start = workersWanted(true);
+			becameSaturated = this.queue.size() == this.maxConcurrency
+					&& this.active + this.pending >= this.maxConcurrency;
 		}
 		startWorkers(start);
+		if (becameSaturated) {
+			// Requests reach the queue from the handler's loop, after their poll: its consumers
+			// check the limit again before their next poll.
+			this.onCapacity.run();
+		}
 	}
 
 	/**

@@ -226,11 +226,13 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 	}
 
 	/**
-	 * The handler's executor has room again: wake the consumers that paused for it.
+	 * The handler's executor has room again, or just reached its limit: wake the consumers that
+	 * paused for it, or that fed it and are to pause before their next poll.
 	 */
 	void capacity() {
+		boolean saturated = this.executor.saturated();
 		for (ConsumerLedgers owner : this.consumers.values()) {
-			if (owner.pauses().anyCapacity()) {
+			if (owner.pauses().anyCapacity() != saturated) {
 				wake(owner);
 			}
 		}

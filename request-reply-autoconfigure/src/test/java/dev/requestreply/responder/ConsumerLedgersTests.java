@@ -1,8 +1,10 @@
 package dev.requestreply.responder;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.requestreply.handler.ReplyHandlerIdempotency;
 import org.apache.kafka.clients.consumer.MockConsumer;
@@ -50,6 +52,31 @@ class ConsumerLedgersTests {
 		}
 		ledgers.beforePoll(false);
 		assertThat(this.consumer.paused()).isEmpty();
+	}
+
+	@Test
+	void whenTheLoopQueuesAPollsRequestsOnlyAfterThePollThenTheExecutorAtItsLimitWakesTheConsumerToPauseBeforeItsNext() {
+		ResponderSettings settings = new ResponderSettings("test", 1, 64, Duration.ofMinutes(5), 1000,
+				Duration.ofMillis(100), Duration.ofSeconds(10), 4096, TestSettings.DEFAULTS.policy(),
+				ReplyHandlerIdempotency.DEFAULT, false, Duration.ofSeconds(10));
+		List<Runnable> workers = new ArrayList<>();
+		AtomicInteger told = new AtomicInteger();
+		// One call at a time; its worker never runs, so that what is queued stays queued.
+		HandlerExecutor executor = new HandlerExecutor(1, workers::add, Runnable::run, (request) -> {
+		}, told::incrementAndGet, false);
+		ConsumerLedgers ledgers = new ConsumerLedgers(this.consumer, settings, executor, false);
+		this.consumer.assign(List.of(this.partition));
+		ledgers.assigned(List.of(this.partition));
+		// The poll's records are in hand; the loop has not started any of them yet.
+		ledgers.afterPoll(Set.of(this.partition), false);
+		assertThat(this.consumer.paused()).isEmpty();
+		// Now the loop does: one runs, the next waits, and the executor is at its limit.
+		executor.submit(TestCalls.request(0));
+		executor.submit(TestCalls.request(1));
+		assertThat(executor.saturated()).isTrue();
+		assertThat(told).hasValue(1);
+		ledgers.beforePoll(false);
+		assertThat(this.consumer.paused()).containsExactly(this.partition);
 	}
 
 }
