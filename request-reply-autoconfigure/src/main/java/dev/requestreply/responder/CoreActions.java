@@ -11,7 +11,6 @@ import dev.requestreply.handler.ReplyHandlerOutcome;
 import dev.requestreply.handler.ReplyHandlerStats;
 import dev.requestreply.responder.core.RequestRef;
 import dev.requestreply.responder.core.ResponderAction;
-import dev.requestreply.responder.core.ResponderAction.Acknowledgement;
 import dev.requestreply.responder.core.ResponderAction.Ending;
 import io.micrometer.observation.Observation;
 import org.jspecify.annotations.Nullable;
@@ -25,8 +24,7 @@ import org.jspecify.annotations.Nullable;
  * (held back while it prepares them, unless requests are observed) and where a send that blocks
  * (the producer's metadata, a full buffer) stalls no loop. The commits, pauses and resumes
  * the core asks for go to the consumer that owns the partition ({@link CoreConsumers}), which
- * carries them out on its own thread; in queue mode, the acknowledgements and renewals go to the
- * share consumer that acquired the record, which alone calls its client.
+ * carries them out on its own thread.
  */
 final class CoreActions implements Consumer<ResponderAction> {
 
@@ -104,19 +102,6 @@ final class CoreActions implements Consumer<ResponderAction> {
 		}
 		else if (action instanceof ResponderAction.Rerun) {
 			this.figures.skipped(ReplyHandlerStats.Event.RERUN);
-		}
-		else if (action instanceof ResponderAction.Acknowledge acknowledge) {
-			// Queue mode: on the share consumer that acquired it, which alone may call it.
-			InHandRequest request = request(acknowledge.ref());
-			if (request != null && request.acknowledger != null) {
-				request.acknowledger.acknowledge(request, acknowledge.type() == Acknowledgement.ACCEPT);
-			}
-		}
-		else if (action instanceof ResponderAction.Renew renew) {
-			InHandRequest request = request(renew.ref());
-			if (request != null && request.acknowledger != null) {
-				request.acknowledger.renew(request);
-			}
 		}
 		else {
 			// Commit, Pause, Resume: the consumer's.

@@ -70,16 +70,8 @@ final class CorePostings {
 
 		private final List<InHandRequest> requests;
 
-		// The share consumer that acquired them (queue mode), else -1.
-		private final int consumer;
-
 		Arrivals(List<InHandRequest> requests) {
-			this(requests, -1);
-		}
-
-		Arrivals(List<InHandRequest> requests, int consumer) {
 			this.requests = requests;
-			this.consumer = consumer;
 		}
 
 		@Override
@@ -88,10 +80,8 @@ final class CorePostings {
 				InHandRequest request = this.requests.get(i);
 				CoreTicket ticket = Objects.requireNonNull(request.ticket);
 				ticket.fed = true;
-				loop.decide((this.consumer >= 0)
-						? new ResponderEvent.Acquired(ticket.ref, this.consumer, request.deliveryCount,
-								request.deadlineMillis())
-						: new ResponderEvent.Arrived(ticket.ref, HandlerCore.laneKey(request), request.deadlineMillis()));
+				loop.decide(
+						new ResponderEvent.Arrived(ticket.ref, HandlerCore.laneKey(request), request.deadlineMillis()));
 				List<TicketEvent> early = ticket.early;
 				if (early != null) {
 					ticket.early = null;

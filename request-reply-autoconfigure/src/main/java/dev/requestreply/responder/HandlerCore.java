@@ -18,15 +18,14 @@ import dev.requestreply.responder.core.RequestRef;
 import dev.requestreply.responder.core.ResponderAction;
 import dev.requestreply.responder.core.ResponderCore;
 import dev.requestreply.responder.core.ResponderEvent;
-import dev.requestreply.responder.core.ShareCore;
 import dev.requestreply.wire.RequestHeaders;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.jspecify.annotations.Nullable;
 
 /**
- * The owner of the request state of a handler: its {@link ResponderCore decisions} (in queue mode,
- * a {@link ShareCore}'s) behind its {@link HandlerLoop loop}. Every other thread only
+ * The owner of the request state of a handler in a consumer group: its
+ * {@link ResponderCore decisions} behind its {@link HandlerLoop loop}. Every other thread only
  * posts what happened here (the consumer: arrived, assigned, revoking, revoked, lost; a worker:
  * started, skipped, returned, threw; whoever completes a reply: completed; the producer: sent or
  * failed; the cancel reader: cancel; the watchdog: deadline, max handling time; the handler:
@@ -72,17 +71,6 @@ final class HandlerCore {
 		this.maxMetadataChars = maxMetadataChars;
 		this.loop = new HandlerLoop(handlerId, new ResponderCore(ordering, maxMetadataChars), executor, actions,
 				intake, rounds);
-	}
-
-	/**
-	 * The owner of a queue handler's request state (a share group): the decisions of a
-	 * {@link ShareCore}, told by its share consumers through {@link ShareCoreLink}.
-	 */
-	HandlerCore(String handlerId, ShareCore core, Executor executor, Consumer<ResponderAction> actions,
-			LoopIntake intake, Consumer<Runnable> rounds) {
-		this.maxMetadataChars = 0;
-		this.loop = new HandlerLoop(handlerId, core::decide, core::commits, executor, actions, intake,
-				HandlerLoop.STALL_AFTER, System::nanoTime, rounds);
 	}
 
 	int maxMetadataChars() {

@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 
 import dev.requestreply.ReplyHandler;
 import dev.requestreply.handler.HandlerInvoker;
@@ -17,8 +16,6 @@ import dev.requestreply.handler.ReplyHandlerEndpoint;
 import dev.requestreply.handler.ReplyHandlerExecution;
 import dev.requestreply.handler.ReplyHandlerStats;
 import dev.requestreply.handler.ReplyOptions;
-import dev.requestreply.responder.core.ResponderAction;
-import dev.requestreply.responder.core.ShareCore;
 import dev.requestreply.support.SupervisedLoop;
 import dev.requestreply.wire.WireFormat;
 import org.jspecify.annotations.Nullable;
@@ -61,10 +58,11 @@ final class ServedHandler {
 
 	private @Nullable ConsumerStops stops;
 
-	// The owner of its requests' state (in queue mode too); and its actions.
+	// The owner of its requests' state, but in queue mode; and its actions.
 	private final @Nullable HandlerCore core;
 
 	private @Nullable CoreActions coreActions;
+
 
 	private final HandlerWatch watch;
 
@@ -76,6 +74,7 @@ final class ServedHandler {
 	 * @param deliveryLimit the most deliveries of one record the brokers allow
 	 */
 	record ShareGroup(String id, int deliveryLimit) {
+
 	}
 
 	ServedHandler(ReplyHandlerEndpoint endpoint, String groupId, ResponderSettings settings, ResponderClients clients,
@@ -114,13 +113,10 @@ final class ServedHandler {
 				ReplySizeLimit.of(replyTemplate.getProducerFactory()));
 		this.threads = new HandlerThreads(endpoint.id(), maxConcurrency, settings.virtualThreads(),
 				shared.taskDecorator());
-		Consumer<ResponderAction> actions = (action) -> Objects.requireNonNull(this.coreActions).accept(action);
-		Consumer<Runnable> rounds = (round) -> Objects.requireNonNull(this.coreActions).round(round);
-		// In queue mode, a stuck loop pauses nothing: its consumers acquire no more than its threads take.
-		this.core = (shareGroup != null) ? new HandlerCore(endpoint.id(), new ShareCore(), this.threads.loop(),
-				actions, LoopIntake.of(() -> { }, () -> { }), rounds)
-				: new HandlerCore(endpoint.id(), endpoint.ordering(), settings.maxCommitMetadataChars(),
-						this.threads.loop(), actions, loopIntake(), rounds);
+		this.core = (shareGroup == null) ? new HandlerCore(endpoint.id(), endpoint.ordering(),
+				settings.maxCommitMetadataChars(),
+				this.threads.loop(), (action) -> Objects.requireNonNull(this.coreActions).accept(action),
+				loopIntake(), (round) -> Objects.requireNonNull(this.coreActions).round(round)) : null;
 		// Share groups order nothing.
 		RequestLanes lanes = new RequestLanes((shareGroup != null) ? ReplyHandler.Ordering.NONE : endpoint.ordering(),
 				(request) -> this.executor.submit(request));
@@ -143,21 +139,21 @@ final class ServedHandler {
 				this.core);
 		this.watch = new HandlerWatch(endpoint.id(), this.requests, this.endings, this.executor, this.stats,
 				this.core);
+		if (shareGroup != null) {
+			this.container = null;
+			int consumers = (endpoint.concurrency() != null) ? endpoint.concurrency() : settings.queue().consumers();
+			this.intake = QueueMode.intake(endpoint.id(), endpoint.topics(), clients.consumerConfig(), shareGroup.id(),
+					consumers, maxConcurrency, new ShareParts(this.executor, this.requests, lanes, figures,
+							maxHandlingTime, reading, shareGroup.deliveryLimit()));
+			return;
+		}
+		this.intake = null;
 		HandlerParts parts = new HandlerParts(this.executor, this.requests, lanes, this.endings, figures,
 				maxHandlingTime, this.core);
 		if (this.core != null) {
 			this.coreActions = new CoreActions(this.core, parts, sender, this.threads.sending(),
 					shared.observationRegistry().isNoop(), (owner) -> pump().wake(owner));
 		}
-		if (shareGroup != null) {
-			this.container = null;
-			int consumers = (endpoint.concurrency() != null) ? endpoint.concurrency() : settings.queue().consumers();
-			this.intake = QueueMode.intake(endpoint.id(), endpoint.topics(), clients.consumerConfig(), shareGroup.id(),
-					consumers, maxConcurrency, new ShareParts(this.requests, figures, maxHandlingTime, reading,
-							shareGroup.deliveryLimit(), new ShareCoreLink(Objects.requireNonNull(this.core))));
-			return;
-		}
-		this.intake = null;
 		HandlerContainer built = new HandlerContainer(endpoint, groupId, settings, clients, parts, reading,
 				transactional, this.stats, customizers);
 		this.container = built.container();
@@ -165,7 +161,7 @@ final class ServedHandler {
 		this.stops = built.stops();
 	}
 
-	// The owner of its requests' state (every handler has one).
+	// The owner of its requests' state, or null (queue mode).
 	@Nullable HandlerCore core() {
 		return this.core;
 	}
@@ -260,12 +256,13 @@ final class ServedHandler {
 	 */
 	void stop() {
 		if (this.intake != null) {
-			// Its core releases what is in hand once the share consumers that hold nothing closed; the
-			// others carry that out as they close, for another instance.
-			this.intake.stop(STOP_TIMEOUT, this::abandonInHand);
+			// First, so that it acknowledges what ended and releases the rest, for another instance.
+			this.intake.stop(STOP_TIMEOUT);
 		}
-		else if (this.core != null) {
-			abandonInHand();
+		if (this.core != null) {
+			// Its core abandons them all, and takes nothing more.
+			this.core.stop();
+			this.requests.awaitLeft(List.copyOf(this.requests.all()), System.nanoTime() + STOP_TIMEOUT.toNanos());
 		}
 		// Without a core; with one, only what its loop left in hand past the bound (a stuck loop).
 		for (InHandRequest request : List.copyOf(this.requests.all())) {
@@ -275,12 +272,6 @@ final class ServedHandler {
 			this.container.stop();
 		}
 		this.threads.close();
-	}
-
-	// Its core abandons them all, and takes nothing more.
-	private void abandonInHand() {
-		Objects.requireNonNull(this.core).stop();
-		this.requests.awaitLeft(List.copyOf(this.requests.all()), System.nanoTime() + STOP_TIMEOUT.toNanos());
 	}
 
 	ReplyHandlerExecution execution() {

@@ -15,21 +15,4 @@ interface ShareAcknowledger {
 	 */
 	void ended(InHandRequest request, boolean finished);
 
-	/**
-	 * Its handler's core decided the acknowledgement of a request's delivery (the core then tells
-	 * {@link #ended} of its end only for the copies of its record held elsewhere).
-	 * @param request the request
-	 * @param accept whether to accept it, else release it
-	 */
-	default void acknowledge(InHandRequest request, boolean accept) {
-		ended(request, accept);
-	}
-
-	/**
-	 * Its handler's core decided to renew the acquisition lock of a request's delivery.
-	 * @param request the request
-	 */
-	default void renew(InHandRequest request) {
-	}
-
 }

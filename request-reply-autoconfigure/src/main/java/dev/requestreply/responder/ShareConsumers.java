@@ -68,18 +68,13 @@ final class ShareConsumers implements ShareIntake {
 	}
 
 	@Override
-	public void stop(Duration timeout, Runnable release) {
+	public void stop(Duration timeout) {
 		// Those that hold nothing first: a share fetch still under way acquires any record the
 		// broker makes available, even one another consumer of the handler just released, and
 		// each acquisition counts as a delivery.
 		List<ShareRequestReader> order = new ArrayList<>(this.readers);
 		order.sort(Comparator.comparing(ShareRequestReader::isHolding));
-		boolean released = false;
 		for (ShareRequestReader reader : order) {
-			if (!released && reader.isHolding()) {
-				release.run();
-				released = true;
-			}
 			reader.requestStop();
 			try {
 				reader.awaitClosed(timeout);
@@ -88,9 +83,6 @@ final class ShareConsumers implements ShareIntake {
 				Thread.currentThread().interrupt();
 				break;
 			}
-		}
-		if (!released) {
-			release.run();
 		}
 		this.loops.forEach((loop) -> loop.stop(Duration.ofSeconds(1)));
 	}

@@ -24,14 +24,7 @@ final class ShareEndings {
 	 * @param finished whether it is done with (accepted), else released
 	 */
 	void add(InHandRequest request, boolean finished) {
-		add(request, finished ? AcknowledgeType.ACCEPT : AcknowledgeType.RELEASE);
-	}
-
-	/**
-	 * Acknowledge a request's delivery so ({@code RENEW}: renew its lock).
-	 */
-	void add(InHandRequest request, AcknowledgeType type) {
-		this.queue.add(new Ending(request, type));
+		this.queue.add(new Ending(request, finished ? AcknowledgeType.ACCEPT : AcknowledgeType.RELEASE));
 	}
 
 	/**

@@ -4,7 +4,6 @@ import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Consumer;
 
 import org.apache.kafka.clients.consumer.AcknowledgeType;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -47,7 +46,6 @@ final class ShareHeld {
 		Entry entry = this.entries.get(Position.of(record));
 		if (entry != null) {
 			entry.pending = true;
-			entry.renewAsked = false;
 			entry.acquiredNanos = polledNanos;
 			entry.record = record;
 		}
@@ -81,51 +79,46 @@ final class ShareHeld {
 	long nextRenewalNanos(long lockNanos) {
 		long due = Long.MAX_VALUE;
 		for (Entry entry : this.entries.values()) {
-			if (!entry.renewAsked) {
-				due = Math.min(due, entry.acquiredNanos + lockNanos / 2);
-			}
+			due = Math.min(due, entry.acquiredNanos + lockNanos / 2);
 		}
 		return due;
 	}
 
 	/**
-	 * Ask, once per acquisition, for the renewal of each record the last poll returned that is
-	 * past half its lock (its handler's core decides it).
+	 * Return whether a record the last poll returned is past half its lock.
 	 */
-	void askRenewals(long now, long lockNanos, Consumer<Entry> ask) {
+	boolean renewDue(long now, long lockNanos) {
 		for (Entry entry : this.entries.values()) {
-			if (entry.pending && !entry.renewAsked && now - entry.acquiredNanos > lockNanos / 2) {
-				entry.renewAsked = true;
-				ask.accept(entry);
+			if (entry.pending && now - entry.acquiredNanos > lockNanos / 2) {
+				return true;
 			}
 		}
+		return false;
 	}
 
 	/**
-	 * Return whether it holds records, each renewed (or ended) since the last poll returned it:
-	 * the next poll brings them back (the share consumer's rule allows it).
+	 * Return whether a renewed record was not brought back by the last poll yet.
 	 */
-	boolean renewed() {
+	boolean awaitingReturn() {
 		for (Entry entry : this.entries.values()) {
-			if (entry.pending) {
-				return false;
+			if (!entry.pending) {
+				return true;
 			}
 		}
-		return !this.entries.isEmpty();
+		return false;
 	}
 
 	/**
 	 * Forget the renewed records not brought back for a whole lock: the broker took them back
 	 * (and delivers them again).
 	 */
-	void forgetLost(long now, long lockNanos, Consumer<InHandRequest> lost) {
+	void forgetLost(long now, long lockNanos) {
 		Iterator<Entry> held = this.entries.values().iterator();
 		while (held.hasNext()) {
 			Entry entry = held.next();
 			if (!entry.pending && now - entry.acquiredNanos > lockNanos) {
 				logger.debug(() -> "Lost the acquisition of " + entry.request.position() + "; it is delivered again");
 				held.remove();
-				lost.accept(entry.request);
 			}
 		}
 	}
@@ -153,9 +146,6 @@ final class ShareHeld {
 
 		// Returned by the last poll: to be acknowledged before the next.
 		boolean pending = true;
-
-		// Its renewal was asked of its handler's core since the last poll returned it.
-		boolean renewAsked;
 
 		// Ended while not returned by the last poll: acknowledged once it comes back.
 		@Nullable AcknowledgeType endedAs;

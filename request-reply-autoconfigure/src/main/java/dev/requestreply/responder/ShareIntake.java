@@ -23,14 +23,10 @@ interface ShareIntake {
 	void pause();
 
 	/**
-	 * Stop: the consumers that hold nothing close first (a share fetch under way acquires any
-	 * record released meanwhile, and each acquisition counts as a delivery); then {@code release}
-	 * runs (the handler's core ends what is in hand, releasing it); then the others carry out what
-	 * their requests' endings decided, release what they still hold, and close.
+	 * Stop: acknowledge what ended, release the rest, leave the share group.
 	 * @param timeout how long to wait for each consumer to close
-	 * @param release ends what is in hand, returning once it left
 	 */
-	void stop(Duration timeout, Runnable release);
+	void stop(Duration timeout);
 
 	/**
 	 * Return the state of its consumer loops.

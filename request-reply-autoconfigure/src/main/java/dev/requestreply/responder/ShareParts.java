@@ -1,7 +1,6 @@
 package dev.requestreply.responder;
 
 import java.time.Duration;
-import java.util.List;
 
 import dev.requestreply.handler.ReplyHandlerStats;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -10,26 +9,17 @@ import org.jspecify.annotations.Nullable;
 /**
  * The pieces of a queue handler's engine that its share consumers hand requests to.
  *
+ * @param executor runs its requests
  * @param requests its requests in hand
+ * @param lanes starts them (queue mode orders nothing)
  * @param figures counts them
  * @param maxHandlingTime the longest a request without deadline is in hand
  * @param reading how it reads requests and cancel records
  * @param deliveryLimit the most deliveries the share group allows a record (the last one is
  * answered {@code ABORTED}), or 0 if unknown
- * @param core its core, which decides how its requests start and end and their acknowledgements
- * (queue mode refuses transactions: a queue handler always has one)
  */
-record ShareParts(RequestsInHand requests, HandlerFigures figures, Duration maxHandlingTime, RequestReading reading,
-		int deliveryLimit, ShareCoreLink core) {
-
-	/**
-	 * Hand the requests a poll acquired to the handler, on the share consumer's thread.
-	 * @param consumer the id of the share consumer that acquired them
-	 */
-	void dispatch(List<InHandRequest> taken, int consumer) {
-		taken.forEach(this.requests::add);
-		this.core.acquired(taken, consumer);
-	}
+record ShareParts(HandlerExecutor executor, RequestsInHand requests, RequestLanes lanes, HandlerFigures figures,
+		Duration maxHandlingTime, RequestReading reading, int deliveryLimit) {
 
 	/**
 	 * Return the request a record carries, or {@code null} for a cancel record (it ends the request

@@ -3,6 +3,7 @@ package dev.requestreply.responder;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -21,14 +22,13 @@ import org.springframework.core.log.LogAccessor;
 /**
  * One share consumer of a queue handler, the body of a supervised loop: it never runs user code
  * and never waits for a handler. A poll acquires at most its share of the handler's threads
- * ({@code share.acquire.mode=record_limit}); the requests a poll took go to the handler's core
- * ({@link ShareCoreLink}), which starts them and decides each one's acknowledgement ({@code ACCEPT}
- * once it ended, {@code RELEASE} when left unanswered at shutdown), carried out here and sent as
- * {@link ShareAcks} says. The share client wants every record of a poll acknowledged before the
- * next, so new requests are acquired once all those of the last poll have ended; meanwhile, past
- * half of the acquisition lock, the core renews the ones still running ({@code RENEW}, with a poll
- * that brings them back and acquires nothing new; a renewed record is never dispatched twice):
- * {@link ShareTurns}. The handler's other consumers go on acquiring meanwhile, so that a slow
+ * ({@code share.acquire.mode=record_limit}); each request it took goes to the handler's executor
+ * and, once it ended, is acknowledged ({@code ACCEPT} when done with, {@code RELEASE} when left
+ * unstarted at shutdown), sent as {@link ShareAcks} says. The share client wants every record of a
+ * poll acknowledged before the next, so new requests are acquired once all those of the last poll
+ * have ended; meanwhile, past half of the acquisition lock, the ones still running are renewed
+ * ({@code RENEW}, with a poll that brings them back and acquires nothing new; a renewed record is
+ * never dispatched twice). The handler's other consumers go on acquiring meanwhile, so that a slow
  * request holds back its own consumer's share only. A copy of a record in hand or finished lately
  * on this instance (its client kept it buffered past its lock) never runs: see {@link ShareCopies}.
  */
@@ -63,8 +63,6 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 
 	private final ShareAcks acks = new ShareAcks(ACK_LINGER);
 
-	private final ShareTurns turns;
-
 	private volatile @Nullable ShareConsumer<byte[], byte[]> current;
 
 	private volatile boolean paused;
@@ -77,9 +75,6 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 	private volatile CountDownLatch closed = new CountDownLatch(1);
 
 	private long lockNanos = TimeUnit.MILLISECONDS.toNanos(DEFAULT_LOCK_MILLIS);
-
-	// The loop's only: the id of its current consumer, for its handler's core.
-	private int consumerId = -1;
 
 	/**
 	 * @param consumers creates the share consumer (given this reader's index)
@@ -95,7 +90,6 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 		this.index = index;
 		this.parts = parts;
 		this.copies = copies;
-		this.turns = new ShareTurns(this.held, this.acks, this.ended, parts.core(), this);
 	}
 
 	@Override
@@ -103,8 +97,6 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 		this.held.clear();
 		this.closed = new CountDownLatch(1);
 		ShareConsumer<byte[], byte[]> consumer = this.consumers.apply(this.index);
-		ShareCoreLink link = this.parts.core();
-		this.consumerId = link.newConsumer();
 		this.current = consumer;
 		try {
 			consumer.subscribe(this.topics);
@@ -119,7 +111,6 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 		}
 		finally {
 			close(consumer);
-			link.consumerClosed(this.consumerId);
 			this.current = null;
 			this.closed.countDown();
 		}
@@ -131,7 +122,7 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 
 	private void step(ShareConsumer<byte[], byte[]> consumer) throws InterruptedException {
 		this.holding = this.held.size();
-		this.turns.acknowledgeEnded(consumer, waitMillis());
+		acknowledgeEnded(consumer, waitMillis());
 		long now = System.nanoTime();
 		this.acks.send(consumer, this.held.isEmpty() && !this.paused, now);
 		if (this.held.isEmpty()) {
@@ -140,19 +131,43 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 			}
 			return;
 		}
-		if (this.turns.renew(consumer, now, this.lockNanos)) {
+		if (this.held.renewDue(now, this.lockNanos) || this.held.awaitingReturn()) {
+			for (ShareHeld.Entry entry : this.held.all()) {
+				if (entry.pending) {
+					this.acks.acknowledge(consumer, entry, AcknowledgeType.RENEW, now);
+				}
+			}
 			take(consumer, consumer.poll(RENEW_POLL), System.nanoTime());
 		}
 	}
 
 	private long waitMillis() {
-		if ((this.held.isEmpty() && !this.paused) || this.turns.pollDue()) {
+		if ((this.held.isEmpty() && !this.paused) || this.held.awaitingReturn()) {
 			return 0;
 		}
 		long due = Math.min(this.held.nextRenewalNanos(this.lockNanos), this.acks.dueNanos());
 		long left = (due == Long.MAX_VALUE) ? MAX_WAIT_MILLIS
 				: TimeUnit.NANOSECONDS.toMillis(due - System.nanoTime());
 		return Math.max(1, Math.min(MAX_WAIT_MILLIS, left));
+	}
+
+	private void acknowledgeEnded(ShareConsumer<byte[], byte[]> consumer, long waitMillis)
+			throws InterruptedException {
+		for (ShareEndings.Ending end : this.ended.take(waitMillis)) {
+			InHandRequest request = Objects.requireNonNull(end.request());
+			ShareHeld.Entry entry = this.held.get(request.record);
+			if (entry == null || entry.request != request) {
+				// Acquired by an earlier consumer of this reader, which released it on closing.
+				continue;
+			}
+			if (entry.pending) {
+				this.acks.acknowledge(consumer, entry, end.type(), System.nanoTime());
+				this.held.remove(entry);
+			}
+			else {
+				entry.endedAs = end.type();
+			}
+		}
 	}
 
 	private void take(ShareConsumer<byte[], byte[]> consumer, ConsumerRecords<byte[], byte[]> records, long polledNanos) {
@@ -192,16 +207,21 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 			this.held.add(request, record, polledNanos);
 			taken.add(request);
 		}
-		this.held.forgetLost(polledNanos, this.lockNanos, this.turns::lost);
+		this.held.forgetLost(polledNanos, this.lockNanos);
 		this.acks.send(consumer, this.held.isEmpty() && !this.paused, polledNanos);
 		if (!taken.isEmpty()) {
-			this.parts.dispatch(taken, this.consumerId);
+			this.parts.executor().handOut(() -> taken.forEach(this::dispatch));
 		}
+	}
+
+	private void dispatch(InHandRequest request) {
+		this.parts.requests().add(request);
+		this.parts.lanes().submit(request);
 	}
 
 	private void close(ShareConsumer<byte[], byte[]> consumer) {
 		try {
-			this.turns.acknowledgeEnded(consumer, 0);
+			acknowledgeEnded(consumer, 0);
 			// Still held, not ended: left to another instance.
 			for (ShareHeld.Entry entry : this.held.all()) {
 				if (entry.pending) {
@@ -224,20 +244,10 @@ final class ShareRequestReader implements SupervisedLoop.Body, ShareAcknowledger
 
 	@Override
 	public void ended(InHandRequest request, boolean finished) {
-		// Its own acknowledgement is its core's (acknowledge); the copies of its record are told here.
+		copyEnded(request, finished);
 		for (ShareAcknowledger copy : this.copies.ended(request, finished)) {
 			copy.ended(request, finished);
 		}
-	}
-
-	@Override
-	public void acknowledge(InHandRequest request, boolean accept) {
-		copyEnded(request, accept);
-	}
-
-	@Override
-	public void renew(InHandRequest request) {
-		this.ended.add(request, AcknowledgeType.RENEW);
 	}
 
 	// A request this reader holds (or holds a copy of) ended: acknowledged on its thread.

@@ -36,9 +36,8 @@ public final class LoopRecorder {
 				handlerId);
 		HandlerCore core = Objects.requireNonNull(handler.core(), "The handler has no event loop");
 		List<ResponderEvent> events = new CopyOnWriteArrayList<>();
-		// What the loop took before: the partitions its consumers own now (none in queue mode).
-		Collection<TopicPartition> owned = (handler.container() != null)
-				? Objects.requireNonNull(handler.container()).getAssignedPartitions() : null;
+		// What the loop took before: the partitions its consumers own now.
+		Collection<TopicPartition> owned = Objects.requireNonNull(handler.container()).getAssignedPartitions();
 		for (TopicPartition partition : (owned != null) ? owned : List.<TopicPartition>of()) {
 			events.add(new ResponderEvent.Assigned(HandlerCore.of(partition), 0, null));
 		}
@@ -87,18 +86,6 @@ public final class LoopRecorder {
 		ServedHandler handler = Objects.requireNonNull(((ResponderContainers) containers).served(handlerId));
 		return RecordedReplay.actions(handler.endpoint().ordering(),
 				Objects.requireNonNull(handler.core()).maxMetadataChars(), List.copyOf(events));
-	}
-
-	/**
-	 * Replay the events a queue handler's loop recorded through the simulation's checks (its
-	 * acknowledgements too), once the loop caught up, and return the actions its core decided.
-	 * @return the actions, in order
-	 * @throws AssertionError at the first invariant broken, with the events
-	 */
-	public static List<ResponderAction> queueActions(ReplyHandlerContainers containers, String handlerId,
-			List<ResponderEvent> events) {
-		Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> caughtUp(containers, handlerId));
-		return RecordedReplay.queueActions(List.copyOf(events));
 	}
 
 	/**

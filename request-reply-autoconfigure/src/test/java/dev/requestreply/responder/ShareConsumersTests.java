@@ -11,7 +11,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ShareConsumersTests {
 
 	// Not started: no consumer is made, so none of the handler's pieces is needed.
-	private static final ShareParts PARTS = new ShareParts(null, null, Duration.ofSeconds(30), null, 5, null);
+	private static final ShareParts PARTS = new ShareParts(null, null, null, null, Duration.ofSeconds(30), null, 5);
 
 	@Test
 	void whenAQueueHandlerAsksForMoreShareConsumersThanThreadsThenItHasOnePerThread() {

@@ -28,15 +28,6 @@ enum Fault {
 	TRUNCATED_METADATA_NOT_PAUSED,
 
 	/** Metadata cut to half its limit is taken as naming every finished offset: no pause. */
-	METADATA_LIMIT_MISCOUNTED,
-
-	/** Queue mode: a delivery is accepted as its reply is sent, not once the send ended. */
-	ACCEPT_BEFORE_REPLY_SENT,
-
-	/** Queue mode: an accepted delivery stays held, and the stop releases it again. */
-	ACKNOWLEDGED_TWICE,
-
-	/** Queue mode: a closed consumer's deliveries are still acknowledged. */
-	ACKNOWLEDGED_AFTER_CLOSE
+	METADATA_LIMIT_MISCOUNTED
 
 }

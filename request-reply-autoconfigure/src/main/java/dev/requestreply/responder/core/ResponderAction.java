@@ -118,33 +118,4 @@ public sealed interface ResponderAction {
 
 	}
 
-	/**
-	 * Acknowledge a delivery of a share group (queue mode) on the share consumer that acquired it:
-	 * once per delivery, once its request ended.
-	 * @param ref the delivery
-	 * @param type how
-	 */
-	record Acknowledge(RequestRef ref, Acknowledgement type) implements ResponderAction {
-	}
-
-	/**
-	 * Renew the acquisition lock of a delivery whose request is still in hand (queue mode).
-	 * @param ref the delivery
-	 */
-	record Renew(RequestRef ref) implements ResponderAction {
-	}
-
-	/**
-	 * How a delivery of a share group is acknowledged.
-	 */
-	enum Acknowledgement {
-
-		/** Done with: its request ended (replied, answered with an error, cancelled, expired). */
-		ACCEPT,
-
-		/** Left unanswered (the handler stops): delivered again, maybe to another instance. */
-		RELEASE
-
-	}
-
 }

@@ -55,10 +55,6 @@ public final class ResponderCore {
 		this.faults = faults;
 	}
 
-	CoreRequests requests() {
-		return this.requests;
-	}
-
 	/**
 	 * Return how many requests are in hand.
 	 */

@@ -168,41 +168,4 @@ public sealed interface ResponderEvent {
 	record Stop() implements ResponderEvent {
 	}
 
-	/**
-	 * A share consumer acquired a record (queue mode, in place of {@link Arrived}): the request is
-	 * in hand, started at once (queue mode orders nothing); the core acknowledges the delivery once
-	 * the request ended ({@link ResponderAction.Acknowledge}).
-	 * @param ref the delivery
-	 * @param consumer the share consumer that acquired it (an id unique for the handler's life:
-	 * another one for the consumer made after a failure)
-	 * @param deliveryCount how many times the broker delivered the record, this one included
-	 * @param deadline its deadline (epoch millis), or {@link Long#MAX_VALUE} for none
-	 */
-	record Acquired(RequestRef ref, int consumer, int deliveryCount, long deadline) implements ResponderEvent {
-	}
-
-	/**
-	 * Half of the acquisition lock of a delivery its share consumer holds ran out: renewed while
-	 * its request is in hand ({@link ResponderAction.Renew}).
-	 * @param ref the delivery
-	 */
-	record RenewDue(RequestRef ref) implements ResponderEvent {
-	}
-
-	/**
-	 * The broker took a delivery back (its acquisition lock ran out) and delivers the record again:
-	 * it is acknowledged no more (its request may go on).
-	 * @param ref the delivery
-	 */
-	record LockLost(RequestRef ref) implements ResponderEvent {
-	}
-
-	/**
-	 * A share consumer closed (or failed): the broker released what it held, its deliveries are
-	 * acknowledged no more.
-	 * @param consumer the consumer's id
-	 */
-	record ConsumerClosed(int consumer) implements ResponderEvent {
-	}
-
 }

@@ -51,18 +51,6 @@ enum Invariant {
 	 * Read back with the real decoding, a commit's metadata names every offset finished above it,
 	 * or its partition is paused; and it names no finished offset as started.
 	 */
-	METADATA_NAMES_EVERY_FINISHED,
-
-	/** Queue mode: a delivery is acknowledged at most once, and exactly once unless the broker took it back. */
-	ACKNOWLEDGED_ONCE,
-
-	/** Queue mode: a delivery is accepted only as its request ends, its reply sent (or its error reply). */
-	ACCEPTED_ONCE_ENDED,
-
-	/** Queue mode: nothing is acknowledged or renewed once its consumer closed or its lock was lost. */
-	NO_ACKNOWLEDGEMENT_AFTER_CLOSE,
-
-	/** Queue mode: a request starts at most once per delivery. */
-	ONE_START_PER_DELIVERY
+	METADATA_NAMES_EVERY_FINISHED
 
 }

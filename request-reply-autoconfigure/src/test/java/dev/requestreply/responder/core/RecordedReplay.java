@@ -48,39 +48,10 @@ public final class RecordedReplay implements SimulationChecks.World {
 
 	private final int maxMetadataChars;
 
-	// In queue mode, its core and the checks of its acknowledgements; else null.
-	private final @Nullable ShareCore shareCore;
-
-	private final @Nullable ShareReplayChecks shareChecks;
-
 	private RecordedReplay(ReplyHandler.Ordering ordering, int maxMetadataChars, Set<Fault> faults) {
-		this(ordering, maxMetadataChars, faults, false);
-	}
-
-	private RecordedReplay(ReplyHandler.Ordering ordering, int maxMetadataChars, Set<Fault> faults, boolean queue) {
 		this.ordering = ordering;
 		this.maxMetadataChars = maxMetadataChars;
 		this.core = new ResponderCore(ordering, maxMetadataChars, faults);
-		this.shareCore = queue ? new ShareCore(faults) : null;
-		this.shareChecks = queue ? new ShareReplayChecks(this) : null;
-	}
-
-	/**
-	 * Replay the events a queue handler's loop recorded through a fresh queue core, checking every
-	 * step (the acknowledgements too), and return the actions it decided.
-	 * @param events the events, in the order the loop took them
-	 * @return the actions, in order
-	 * @throws AssertionError at the first invariant broken, with the events
-	 */
-	public static List<ResponderAction> queueActions(List<ResponderEvent> events) {
-		RecordedReplay replay = new RecordedReplay(ReplyHandler.Ordering.NONE, 0, EnumSet.noneOf(Fault.class), true);
-		try {
-			events.forEach(replay::step);
-		}
-		catch (SimulationChecks.Violation ex) {
-			throw new AssertionError("Recorded events broke " + ex.getMessage() + "; the events:\n" + dump(events), ex);
-		}
-		return replay.decided;
 	}
 
 	/**
@@ -164,20 +135,10 @@ public final class RecordedReplay implements SimulationChecks.World {
 	private void step(ResponderEvent event) {
 		this.steps++;
 		known(event);
-		ShareReplayChecks shares = this.shareChecks;
-		if (shares != null) {
-			shares.known(event);
-		}
-		for (ResponderAction action : (this.shareCore != null) ? this.shareCore.decide(event) : this.core.on(event)) {
+		for (ResponderAction action : this.core.on(event)) {
 			this.decided.add(action);
 			this.checks.before(action);
-			if (shares != null) {
-				shares.before(action);
-			}
 			carriedOut(action);
-		}
-		if (shares != null) {
-			shares.afterStep();
 		}
 		if (event instanceof ResponderEvent.Stop) {
 			this.partitions.values().forEach((partition) -> partition.owned = false);
@@ -199,16 +160,11 @@ public final class RecordedReplay implements SimulationChecks.World {
 			partition.finished.addAll(SimulationChecks.named(assigned.committed(), assigned.metadata()));
 		}
 		else if (event instanceof ResponderEvent.Arrived arrived) {
-			arrived(arrived.ref(), lane(arrived.ref().partition(), arrived.laneKey()), arrived.deadline());
-		}
-		else if (event instanceof ResponderEvent.Acquired acquired) {
-			// A share group's partitions are owned by none: each counts as owned, until the stop.
-			SimulatedPartition partition = partition(acquired.ref().partition());
-			if (partition.generation == 0) {
-				partition.generation = 1;
-				partition.owned = !this.stopped;
-			}
-			arrived(acquired.ref(), null, acquired.deadline());
+			RequestRef ref = arrived.ref();
+			SimulatedRequest request = new SimulatedRequest(ref, lane(ref.partition(), arrived.laneKey()),
+					arrived.deadline(), 0, Long.MAX_VALUE, partition(ref.partition()).generation, Behaviour.QUICK);
+			this.requests.put(ref.id(), request);
+			this.inHand.put(ref.id(), request);
 		}
 		else if (event instanceof ResponderEvent.Started started && started.claimed()) {
 			SimulatedRequest request = request(started.ref());
@@ -272,13 +228,6 @@ public final class RecordedReplay implements SimulationChecks.World {
 		}
 	}
 
-	private void arrived(RequestRef ref, @Nullable Object lane, long deadline) {
-		SimulatedRequest request = new SimulatedRequest(ref, lane, deadline, 0, Long.MAX_VALUE,
-				partition(ref.partition()).generation, Behaviour.QUICK);
-		this.requests.put(ref.id(), request);
-		this.inHand.put(ref.id(), request);
-	}
-
 	private void methodEnded(RequestRef ref) {
 		SimulatedRequest request = request(ref);
 		request.methodActive = false;
@@ -340,7 +289,7 @@ public final class RecordedReplay implements SimulationChecks.World {
 
 	@Override
 	public int coreInHand() {
-		return (this.shareCore != null) ? this.shareCore.inHand() : this.core.inHand();
+		return this.core.inHand();
 	}
 
 	@Override

@@ -42,11 +42,6 @@ final class ResponderSimulation implements SimulationChecks.World {
 
 	final ResponderCore core;
 
-	// In queue mode (a share group), its core and the share group around it; else null.
-	private final @Nullable ShareCore shareCore;
-
-	private final @Nullable SimulatedQueue shareGroup;
-
 	final SimulationChecks checks;
 
 	private final PriorityQueue<Scheduled> queue = new PriorityQueue<>();
@@ -72,16 +67,12 @@ final class ResponderSimulation implements SimulationChecks.World {
 
 	ResponderSimulation(long seed, Set<Fault> faults) {
 		this.random = new SplittableRandom(seed);
-		// One schedule in five is a queue handler's (from the seed: the others' draws stay).
-		boolean queueMode = Math.floorMod(seed, 5) == 0;
-		ReplyHandler.Ordering drawn = ReplyHandler.Ordering.values()[this.random.nextInt(3)];
-		this.ordering = queueMode ? ReplyHandler.Ordering.NONE : drawn;
+		this.ordering = ReplyHandler.Ordering.values()[this.random.nextInt(3)];
 		this.maxMetadataChars = this.random.nextInt(6, 17);
 		this.maxHandlingTime = this.random.nextLong(40, 200);
 		this.sendTimeout = this.random.nextLong(10, 50);
 		this.records = this.random.nextInt(3, 14);
-		int partitionCount = this.random.nextInt(1, 4);
-		this.partitions = new SimulatedPartition[queueMode ? 1 : partitionCount];
+		this.partitions = new SimulatedPartition[this.random.nextInt(1, 4)];
 		Object[] keys = { "a", "b", "c" };
 		for (int i = 0; i < this.partitions.length; i++) {
 			Object[] keyOf = new Object[this.records];
@@ -94,8 +85,6 @@ final class ResponderSimulation implements SimulationChecks.World {
 		this.core = new ResponderCore(this.ordering, this.maxMetadataChars, faults);
 		this.inRounds = this.random.nextBoolean();
 		this.checks = new SimulationChecks(this);
-		this.shareCore = queueMode ? new ShareCore(faults) : null;
-		this.shareGroup = queueMode ? new SimulatedQueue(this, this.random, this.records) : null;
 	}
 
 	/**
@@ -103,17 +92,11 @@ final class ResponderSimulation implements SimulationChecks.World {
 	 * @throws SimulationChecks.Violation at the first invariant broken
 	 */
 	void run() {
-		long horizon = 1_000;
-		if (this.shareGroup != null) {
-			// Its one partition stands for the share group's records, owned until the stop.
-			this.partitions[0].owned = true;
-			this.partitions[0].generation = 1;
-			this.shareGroup.start(horizon);
-		}
-		for (SimulatedPartition partition : (this.shareGroup != null) ? new SimulatedPartition[0] : this.partitions) {
+		for (SimulatedPartition partition : this.partitions) {
 			assign(partition);
 		}
-		for (int i = (this.shareGroup != null) ? 0 : this.random.nextInt(4); i > 0; i--) {
+		long horizon = 1_000;
+		for (int i = this.random.nextInt(4); i > 0; i--) {
 			SimulatedPartition partition = this.partitions[this.random.nextInt(this.partitions.length)];
 			boolean lost = this.random.nextInt(4) == 0;
 			at(this.random.nextLong(horizon), () -> takeAway(partition, lost));
@@ -127,13 +110,6 @@ final class ResponderSimulation implements SimulationChecks.World {
 			next.task.run();
 		}
 		this.checks.atEnd();
-		if (this.shareGroup != null) {
-			this.shareGroup.atEnd();
-		}
-	}
-
-	boolean queueMode() {
-		return this.shareGroup != null;
 	}
 
 	@Override
@@ -158,7 +134,7 @@ final class ResponderSimulation implements SimulationChecks.World {
 
 	@Override
 	public int coreInHand() {
-		return (this.shareCore != null) ? this.shareCore.inHand() : this.core.inHand();
+		return this.core.inHand();
 	}
 
 	@Override
@@ -181,17 +157,14 @@ final class ResponderSimulation implements SimulationChecks.World {
 		return this.inHand.values();
 	}
 
-	void at(long delay, Runnable task) {
+	private void at(long delay, Runnable task) {
 		this.queue.add(new Scheduled(this.now + delay, this.random.nextLong(), task));
 	}
 
 	void deliver(ResponderEvent event) {
 		this.steps++;
 		List<ResponderAction> actions;
-		if (this.shareCore != null) {
-			actions = this.shareCore.decide(event);
-		}
-		else if (this.inRounds) {
+		if (this.inRounds) {
 			actions = this.core.decide(event);
 			if (!this.roundOpen) {
 				// The round ends once the loop has taken what was posted meanwhile.
@@ -206,9 +179,6 @@ final class ResponderSimulation implements SimulationChecks.World {
 			carryOut(action);
 		}
 		this.checks.afterStep();
-		if (this.shareGroup != null) {
-			this.shareGroup.afterStep();
-		}
 	}
 
 	private void endRound() {
@@ -267,23 +237,12 @@ final class ResponderSimulation implements SimulationChecks.World {
 			case PARTITION -> partition.partition;
 			case KEY -> (key != null) ? List.of(partition.partition, key) : null;
 		};
-		SimulatedRequest request = inHand(ref, lane, partition.generation);
-		deliver(new ResponderEvent.Arrived(ref, key, request.deadline));
-	}
-
-	// A new delivery of a record of the queue's one partition.
-	RequestRef nextRef(long offset) {
-		return new RequestRef(this.nextId++, this.partitions[0].partition, offset);
-	}
-
-	// A delivery taken in hand (told to the core next): its behaviour, its deadline or max handling
-	// time, maybe a cancel.
-	SimulatedRequest inHand(RequestRef ref, @Nullable Object lane, int generation) {
 		boolean withDeadline = this.random.nextBoolean();
 		long deadline = withDeadline ? this.now + this.random.nextLong(5, 300) : Long.MAX_VALUE;
 		long bound = (withDeadline ? deadline : this.now + this.maxHandlingTime) + this.sendTimeout;
 		Behaviour behaviour = Behaviour.values()[this.random.nextInt(Behaviour.values().length)];
-		SimulatedRequest request = new SimulatedRequest(ref, lane, deadline, this.now, bound, generation, behaviour);
+		SimulatedRequest request = new SimulatedRequest(ref, lane, deadline, this.now, bound, partition.generation,
+				behaviour);
 		this.requests.put(ref.id(), request);
 		this.inHand.put(ref.id(), request);
 		if (withDeadline) {
@@ -303,7 +262,7 @@ final class ResponderSimulation implements SimulationChecks.World {
 				deliver(new ResponderEvent.Cancel(ref));
 			});
 		}
-		return request;
+		deliver(new ResponderEvent.Arrived(ref, key, deadline));
 	}
 
 	private void takeAway(SimulatedPartition partition, boolean lost) {
@@ -340,9 +299,6 @@ final class ResponderSimulation implements SimulationChecks.World {
 			partition.owned = false;
 			partition.committingSync = false;
 		}
-		if (this.shareGroup != null) {
-			this.shareGroup.stopped();
-		}
 	}
 
 	// Commits in flight complete, in order, before a graceful revocation (a synchronous commit
@@ -369,9 +325,6 @@ final class ResponderSimulation implements SimulationChecks.World {
 
 	private void carryOut(ResponderAction action) {
 		this.checks.before(action);
-		if (this.shareGroup != null) {
-			this.shareGroup.before(action);
-		}
 		if (action instanceof ResponderAction.Start start) {
 			SimulatedRequest request = this.requests.get(start.ref().id());
 			at(this.random.nextInt(4) == 0 ? this.random.nextLong(0, 80) : this.random.nextLong(0, 5),

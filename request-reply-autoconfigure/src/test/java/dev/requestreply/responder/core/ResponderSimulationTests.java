@@ -33,16 +33,14 @@ class ResponderSimulationTests {
 		long started = System.nanoTime();
 		long steps = 0;
 		long requests = 0;
-		long queueSchedules = 0;
 		for (long i = 0; i < schedules; i++) {
 			ResponderSimulation simulation = runOrReport(seeds.nextLong(), EnumSet.noneOf(Fault.class));
 			steps += simulation.steps;
 			requests += simulation.requests.size();
-			queueSchedules += simulation.queueMode() ? 1 : 0;
 		}
 		long millis = (System.nanoTime() - started) / 1_000_000;
-		System.out.println("Responder simulation: " + schedules + " schedules (" + queueSchedules + " in queue mode), "
-				+ steps + " steps, " + requests + " deliveries in " + millis + " ms");
+		System.out.println("Responder simulation: " + schedules + " schedules, " + steps + " steps, " + requests
+				+ " deliveries in " + millis + " ms");
 		assertThat(steps).isGreaterThan(schedules * 10);
 	}
 
@@ -51,9 +49,7 @@ class ResponderSimulationTests {
 			"METHOD_AFTER_DEADLINE_EXCEEDED, NO_METHOD_AFTER_END", "REPLY_HELD_FOR_NEXT_CALL, ENDS_WITHIN_BOUND",
 			"FAILED_REPLY_KEEPS_REQUEST, ENDS_WITHIN_BOUND", "COMMIT_PAST_UNFINISHED, COMMIT_NOT_PAST_UNFINISHED",
 			"TRUNCATED_METADATA_NOT_PAUSED, TRUNCATED_METADATA_PAUSES",
-			"METADATA_LIMIT_MISCOUNTED, METADATA_NAMES_EVERY_FINISHED",
-			"ACCEPT_BEFORE_REPLY_SENT, ACCEPTED_ONCE_ENDED", "ACKNOWLEDGED_TWICE, ACKNOWLEDGED_ONCE",
-			"ACKNOWLEDGED_AFTER_CLOSE, NO_ACKNOWLEDGEMENT_AFTER_CLOSE" })
+			"METADATA_LIMIT_MISCOUNTED, METADATA_NAMES_EVERY_FINISHED" })
 	void whenADefectOfStateIsReintroducedThenTheSimulationCatchesIt(Fault fault, String expected) {
 		SplittableRandom seeds = new SplittableRandom(BASE_SEED);
 		SimulationChecks.Violation caught = null;
@@ -85,7 +81,7 @@ class ResponderSimulationTests {
 		}
 		catch (SimulationChecks.Violation ex) {
 			throw new AssertionError("Schedule with seed " + seed + " (replay: -Dsimulation.seed=" + seed + ", "
-					+ (simulation.queueMode() ? "queue mode, " : "") + simulation.ordering + " ordering, " + simulation.partitions.length + " partition(s)) broke "
+					+ simulation.ordering + " ordering, " + simulation.partitions.length + " partition(s)) broke "
 					+ ex.getMessage(), ex);
 		}
 		return simulation;
