@@ -101,8 +101,7 @@ final class HandlerExecutor {
 				return;
 			}
 			start = workersWanted(true);
-			becameSaturated = this.queue.size() == this.maxConcurrency
-					&& this.active + this.pending >= this.maxConcurrency;
+			becameSaturated = this.queue.size() == this.maxConcurrency && atLimit();
 		}
 		startWorkers(start);
 		if (becameSaturated) {
@@ -296,8 +295,13 @@ final class HandlerExecutor {
 	 */
 	boolean saturated() {
 		synchronized (this.queue) {
-			return this.active + this.pending >= this.maxConcurrency && this.queue.size() >= this.maxConcurrency;
+			return atLimit();
 		}
+	}
+
+	// Guarded by queue.
+	private boolean atLimit() {
+		return this.active + this.pending >= this.maxConcurrency && this.queue.size() >= this.maxConcurrency;
 	}
 
 	CallTimes times() {

@@ -9,7 +9,6 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import dev.requestreply.handler.ReplyHandlerStats;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -48,16 +47,12 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 
 	private final RequestsInHand requests;
 
-	private final RequestLanes lanes;
-
-	private final HandlerFigures figures;
-
 	private final Revocations revocations;
 
 	private final boolean commits;
 
-	// The owner of the requests' state, or null in queue mode.
-	private final @Nullable HandlerCore core;
+	// The owner of the requests' state (a pump serves a consumer-group handler, which has one).
+	private final HandlerCore core;
 
 	private final Map<Consumer<?, ?>, ConsumerLedgers> consumers = new ConcurrentHashMap<>();
 
@@ -72,11 +67,9 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 		this.maxHandlingNanos = parts.maxHandlingTime().toNanos();
 		this.executor = parts.executor();
 		this.requests = parts.requests();
-		this.lanes = parts.lanes();
-		this.figures = parts.figures();
 		this.revocations = revocations;
 		this.commits = commits;
-		this.core = parts.core();
+		this.core = Objects.requireNonNull(parts.core(), "A handler in a consumer group has a core");
 	}
 
 	@Override
@@ -85,32 +78,29 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 		// A consumer-aware listener is always given its consumer.
 		ConsumerLedgers owner = ledgers(Objects.requireNonNull(consumer));
 		Set<TopicPartition> delivered = new HashSet<>();
-		// With a core, the poll's requests go to its loop in one post.
-		List<InHandRequest> arrived = (this.core != null) ? new ArrayList<>(records.size()) : null;
+		// The poll's requests go to its core's loop in one post.
+		List<InHandRequest> arrived = new ArrayList<>(records.size());
 		try {
 			this.executor.handOut(() -> {
 				for (ConsumerRecord<byte[], byte[]> record : records) {
 					TopicPartition partition = new TopicPartition(record.topic(), record.partition());
 					delivered.add(partition);
-					// With a core, its ledger decides: none here but the one transactions commit from.
-					take(owner, (this.core == null || !this.commits) ? owner.ledger(partition) : null, record,
-							arrived);
+					// Its core's ledger decides: none here but the one transactions commit from.
+					take(owner, this.commits ? null : owner.ledger(partition), record, arrived);
 				}
 			});
 		}
 		finally {
-			if (this.core != null && arrived != null) {
-				this.core.arrived(arrived);
-			}
+			this.core.arrived(arrived);
 		}
 		owner.afterPoll(delivered, this.container.isPauseRequested());
 	}
 
 	private void take(ConsumerLedgers owner, @Nullable PartitionLedger ledger, ConsumerRecord<byte[], byte[]> record,
-			@Nullable List<InHandRequest> arrived) {
-		if (ledger != null && !ledger.receive(record.offset()) && this.core == null) {
-			this.figures.skipped(ReplyHandlerStats.Event.ALREADY_FINISHED);
-			return;
+			List<InHandRequest> arrived) {
+		if (ledger != null) {
+			// Noted by the ledger transactions commit from; whether it finished already is its core's to decide.
+			ledger.receive(record.offset());
 		}
 		byte[] cancelled = this.reading.cancelledRequest(record.headers());
 		if (cancelled != null) {
@@ -118,9 +108,7 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 			if (ledger != null) {
 				ledger.finish(record.offset());
 			}
-			if (this.core != null) {
-				this.core.passed(new TopicPartition(record.topic(), record.partition()), record.offset());
-			}
+			this.core.passed(new TopicPartition(record.topic(), record.partition()), record.offset());
 			this.requests.cancel(cancelled);
 			return;
 		}
@@ -128,15 +116,10 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 		InHandRequest request = new InHandRequest(record, owner, ledger, read.headers(), read.unreadable(),
 				this.maxHandlingNanos);
 		owner.taken();
-		if (this.core != null && arrived != null) {
-			// Known to its core before any other thread can find it.
-			this.core.taken(request);
-			arrived.add(request);
-		}
+		// Known to its core before any other thread can find it.
+		this.core.taken(request);
+		arrived.add(request);
 		this.requests.add(request);
-		if (arrived == null) {
-			this.lanes.submit(request);
-		}
 	}
 
 	@Override
@@ -170,9 +153,7 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 	public void onPartitionsAssigned(Consumer<?, ?> consumer, Collection<TopicPartition> partitions) {
 		ConsumerLedgers owner = ledgers(consumer);
 		Map<TopicPartition, OffsetAndMetadata> committed = owner.assigned(partitions);
-		if (this.core != null) {
-			this.core.assigned(owner, partitions, committed);
-		}
+		this.core.assigned(owner, partitions, committed);
 	}
 
 	@Override
@@ -188,11 +169,9 @@ final class RequestPump implements BatchAcknowledgingConsumerAwareMessageListene
 	}
 
 	private ConsumerLedgers ledgers(Consumer<?, ?> consumer) {
-		HandlerCore owner = this.core;
 		// With transactions, they commit: from the ledgers of its consumers, not its core's commits.
 		return this.consumers.computeIfAbsent(consumer, (created) -> new ConsumerLedgers(created, this.settings,
-				this.executor, this.commits,
-				(owner != null && this.commits) ? new CoreCommits(owner::commitDone) : null));
+				this.executor, this.commits, this.commits ? new CoreCommits(this.core::commitDone) : null));
 	}
 
 	Collection<ConsumerLedgers> consumers() {
